@@ -1,0 +1,60 @@
+import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+// The layers from DESIGN.md, enforced on resolved paths (VS Code style):
+// shared <- main/core <- main/{electron,cli,bridge,preload}; renderer -> shared only.
+const shells = ['electron', 'cli', 'bridge', 'preload'];
+const layerZones = [
+  {
+    target: './shared',
+    from: ['./main', './renderer'],
+    message: 'shared/ imports nothing of ours.',
+  },
+  {
+    target: './main/core',
+    from: [...shells.map((s) => `./main/${s}`), './renderer'],
+    message: 'main/core imports shared/ only.',
+  },
+  ...shells.map((s) => ({
+    target: `./main/${s}`,
+    from: [...shells.filter((o) => o !== s).map((o) => `./main/${o}`), './renderer'],
+    message: `main/${s} imports main/core and shared/ only.`,
+  })),
+  { target: './renderer', from: ['./main'], message: 'renderer/ imports shared/ only.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'coverage/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js'] } } },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['main/core/**', 'shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'main/core and shared/ never import electron.' }] },
+      ],
+    },
+  },
+  {
+    files: ['shared/**', 'renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Runs in the renderer: no electron.' }],
+          patterns: [{ group: ['node:*'], message: 'Runs in the renderer: no Node built-ins.' }],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,30 @@
+/**
+ * Every failure the vault reports to a person carries a stable code (for the CLI's
+ * exit status and the UI) and a message in plain words that says what to do next.
+ */
+export type DossierErrorCode =
+  | 'USAGE'
+  | 'WRONG_PASSPHRASE'
+  | 'LOCKED'
+  | 'NOT_A_VAULT'
+  | 'VAULT_EXISTS'
+  | 'NOT_FOUND'
+  | 'INTEGRITY'
+  | 'CORRUPT'
+  | 'IO'
+  | 'NO_SPACE';
+
+export class DossierError extends Error {
+  override readonly name = 'DossierError';
+  constructor(
+    readonly code: DossierErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isDossierError(e: unknown, code?: DossierErrorCode): e is DossierError {
+  return e instanceof DossierError && (code === undefined || e.code === code);
+}

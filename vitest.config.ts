@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Skipped tests are reported as skipped, never as passed (see test/summary-reporter.ts).
+    reporters: ['default'],
+  },
+});
