@@ -1,0 +1,153 @@
+// Image size and a small JPEG preview of an untrusted image, made with sharp in one decode.
+import sharp from 'sharp';
+import type { Metadata } from 'sharp';
+import { sniffMime } from './sniff';
+
+export interface ImageFacts {
+  width: number;
+  height: number;
+  format: string;
+}
+export interface Thumbnail {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+}
+export interface ImageResult {
+  image: ImageFacts | null;
+  thumbnail: Thumbnail | null;
+  error: string | null;
+}
+
+/** Longest side of a preview. */
+export const THUMBNAIL_MAX_PX = 512;
+/** Preview JPEG quality: small files, and text in screenshots stays legible. */
+export const THUMBNAIL_QUALITY = 80;
+/**
+ * Images declaring more pixels than this are not decoded: sharp's own default (0x3FFF², about
+ * 268 MP, e.g. 16383 × 16383). Any phone or camera photo fits (a 200 MP sensor is 16320 × 12240);
+ * a "decompression bomb" that declares, say, 100000 × 100000 in a few bytes is refused.
+ */
+export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+/** A decode that takes longer than this is stopped, so no file can hang an ingest. */
+export const DECODE_TIMEOUT_SECONDS = 60;
+
+/** Image types we hand to sharp. Others (SVG, PDF…) never reach its loaders. */
+const PREVIEWABLE = new Map<string, string>([
+  ['image/jpeg', 'JPEG'],
+  ['image/png', 'PNG'],
+  ['image/webp', 'WebP'],
+  ['image/gif', 'GIF'],
+  ['image/tiff', 'TIFF'],
+  ['image/avif', 'AVIF'],
+  ['image/heic', 'HEIC'],
+  ['image/heif', 'HEIF'],
+]);
+
+/** True for the sniffed types `readImage` will try to decode. */
+export function isPreviewable(mime: string): boolean {
+  return PREVIEWABLE.has(mime);
+}
+
+const FORMAT_LABEL: Record<string, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  tiff: 'TIFF',
+  heif: 'HEIF',
+};
+
+const STORED = 'it was stored as is, but';
+
+/**
+ * Reads an image's size (after EXIF orientation) and makes a JPEG preview that fits inside
+ * 512×512, turned upright, with every bit of metadata (GPS included) left out. `mime` is the
+ * type already sniffed from these bytes; without it the bytes are sniffed here. Never throws.
+ */
+export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResult> {
+  const fail = (error: string, image: ImageFacts | null = null): ImageResult => ({
+    image,
+    thumbnail: null,
+    error,
+  });
+  try {
+    const type = mime ?? (await sniffMime(bytes, '')).mime;
+    const label = PREVIEWABLE.get(type);
+    if (label === undefined) {
+      return fail(`This file is not a photo or screenshot format Dossier can preview (${type}).`);
+    }
+
+    // Header only, no pixel limit yet: we want to say what size a refused image claims to be.
+    let meta: Metadata;
+    try {
+      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch {
+      return fail(
+        `This ${label} is truncated or damaged: ${STORED} no preview or image size could be read.`,
+      );
+    }
+    const image = imageFacts(meta);
+    if (image === null) {
+      return fail(`This ${label} has no readable image size: ${STORED} no preview could be made.`);
+    }
+    const kind = FORMAT_LABEL[meta.format] ?? label;
+    if (meta.width * meta.height > MAX_INPUT_PIXELS) {
+      const mp = Math.round((meta.width * meta.height) / 1e6).toLocaleString('en');
+      return fail(
+        `This ${kind} says it is ${meta.width} × ${meta.height} pixels (${mp} megapixels), ` +
+          `far more than any real photo or screenshot, so Dossier did not open it: ${STORED} ` +
+          `no preview was made.`,
+        image,
+      );
+    }
+
+    try {
+      const { data, info } = await sharp(bytes, {
+        limitInputPixels: MAX_INPUT_PIXELS,
+        autoOrient: true,
+        // 'warning' (sharp's default, and its advice for untrusted input) refuses any damage.
+        failOn: 'warning',
+      })
+        .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
+        // Transparent areas would turn black in a JPEG; screenshots with alpha look right on white.
+        .flatten(meta.hasAlpha ? { background: '#ffffff' } : false)
+        .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: THUMBNAIL_QUALITY })
+        .toBuffer({ resolveWithObject: true });
+      return {
+        image,
+        thumbnail: { jpeg: data, width: info.width, height: info.height },
+        error: null,
+      };
+    } catch (e) {
+      return fail(decodeError(kind, e), image);
+    }
+  } catch (e) {
+    return fail(`Dossier could not read this image (${errorText(e)}); it was stored as is.`);
+  }
+}
+
+function imageFacts(meta: Metadata): ImageFacts | null {
+  // autoOrient holds the upright size (orientations 5–8 swap width and height).
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!(width > 0 && height > 0)) return null;
+  return { width, height, format: meta.format };
+}
+
+function decodeError(kind: string, e: unknown): string {
+  const msg = errorText(e);
+  if (/timeout/i.test(msg)) {
+    return `This ${kind} took too long to open, so Dossier stopped: ${STORED} no preview was made.`;
+  }
+  if (/unsupported|not supported|no decoding plugin|not built/i.test(msg)) {
+    return `This kind of ${kind} cannot be previewed by Dossier: ${STORED} no preview was made.`;
+  }
+  return `This ${kind} is truncated or damaged: ${STORED} no preview could be made.`;
+}
+
+function errorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return (msg.split('\n')[0] ?? '').trim().slice(0, 160) || 'unknown problem';
+}
