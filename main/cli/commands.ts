@@ -1,0 +1,263 @@
+import { resolve } from 'node:path';
+import { DossierError, Vault, defaultVaultDir, type AddReport } from '../core';
+import { EXIT } from './exit-codes';
+import {
+  addResultJson,
+  addResultLine,
+  custodyLine,
+  humanSize,
+  itemDetailText,
+  itemLine,
+  ProgressBar,
+} from './format';
+import { readSecret } from './secrets';
+
+export interface GlobalOptions {
+  vault?: string;
+  passphraseFile?: string;
+  recovery: boolean;
+  json: boolean;
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const ACTOR = 'cli';
+
+export function vaultDir(g: GlobalOptions): string {
+  return resolve(g.vault ?? process.env.DOSSIER_VAULT ?? defaultVaultDir());
+}
+
+/** Unlocks with the passphrase (or the recovery code with --recovery), runs `fn`, always locks. */
+async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Promise<T> {
+  const dir = vaultDir(g);
+  const vault = g.recovery
+    ? await Vault.unlockWithRecoveryCode(
+        dir,
+        await readSecret({
+          file: g.passphraseFile,
+          envVar: 'DOSSIER_RECOVERY_CODE',
+          prompt: 'Recovery code: ',
+        }),
+        { actor: ACTOR },
+      )
+    : await Vault.unlock(
+        dir,
+        await readSecret({
+          file: g.passphraseFile,
+          envVar: 'DOSSIER_PASSPHRASE',
+          prompt: `Passphrase for ${dir}: `,
+        }),
+        { actor: ACTOR },
+      );
+  try {
+    return await fn(vault);
+  } finally {
+    await vault.lock();
+  }
+}
+
+export async function cmdInit(
+  g: GlobalOptions,
+  dirArg: string | undefined,
+  io: Io,
+): Promise<number> {
+  const dir = resolve(dirArg ?? vaultDir(g));
+  const passphrase = await readSecret({
+    file: g.passphraseFile,
+    envVar: 'DOSSIER_PASSPHRASE',
+    prompt: 'Choose a passphrase for the new vault: ',
+    confirm: true,
+  });
+  const { vault, recoveryCode } = await Vault.create(dir, passphrase, { actor: ACTOR });
+  const fingerprint = vault.fingerprint();
+  await vault.lock();
+  if (g.json) {
+    io.out(JSON.stringify({ vault: dir, recoveryCode, fingerprint }));
+  } else {
+    io.out(
+      [
+        `Created a new vault at ${dir}`,
+        '',
+        'Your recovery code (shown this once only):',
+        '',
+        `    ${recoveryCode}`,
+        '',
+        'Write it on paper and keep it somewhere safe, away from this computer.',
+        'If you forget your passphrase, this code is the only way back in.',
+        '',
+        `Signing key fingerprint: ${fingerprint}`,
+      ].join('\n'),
+    );
+  }
+  return EXIT.OK;
+}
+
+export async function cmdAdd(
+  g: GlobalOptions,
+  paths: string[],
+  opts: { tags: string[]; note?: string },
+  io: Io,
+): Promise<number> {
+  if (paths.length === 0)
+    throw new DossierError(
+      'USAGE',
+      'Name at least one file or folder to add, e.g. `dossier add ~/Screenshots`.',
+    );
+  return withVault(g, async (vault) => {
+    const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+    let report: AddReport;
+    try {
+      report = await vault.add(paths, {
+        tags: opts.tags,
+        note: opts.note,
+        onProgress: (p) => bar?.update(p),
+        onResult: (r) => {
+          bar?.clear();
+          io.out(g.json ? JSON.stringify(addResultJson(r)) : addResultLine(r));
+        },
+      });
+    } finally {
+      bar?.clear();
+    }
+    if (!g.json) {
+      io.err(
+        `${report.added} added, ${report.duplicates} already in the vault, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''}.`,
+      );
+    }
+    return report.failed > 0 ? EXIT.IO : EXIT.OK;
+  });
+}
+
+export async function cmdLs(g: GlobalOptions, io: Io): Promise<number> {
+  return withVault(g, async (vault) => {
+    const items = vault.list();
+    if (g.json) io.out(JSON.stringify(items, null, 2));
+    else if (items.length === 0)
+      io.err('The vault is empty. Add evidence with `dossier add PATH`.');
+    else for (const i of items) io.out(itemLine(i));
+    return EXIT.OK;
+  });
+}
+
+export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io): Promise<number> {
+  if (!id)
+    throw new DossierError(
+      'USAGE',
+      'Say which item to show: `dossier show ID` (see `dossier ls`).',
+    );
+  return withVault(g, async (vault) => {
+    const item = vault.item(id);
+    io.out(g.json ? JSON.stringify(item, null, 2) : itemDetailText(item));
+    return EXIT.OK;
+  });
+}
+
+export async function cmdCat(g: GlobalOptions, id: string | undefined, io: Io): Promise<number> {
+  if (!id) throw new DossierError('USAGE', 'Say which item to write out: `dossier cat ID > file`.');
+  return withVault(g, async (vault) => {
+    const item = vault.item(id);
+    if (process.stdout.isTTY && !item.mime.startsWith('text/')) {
+      throw new DossierError(
+        'USAGE',
+        `Item ${item.id} is ${item.mime}, not text. Redirect it to a file: \`dossier cat ${item.id} > file\`.`,
+      );
+    }
+    for await (const chunk of vault.verifiedContent(item.id)) {
+      if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+    }
+    void io;
+    return EXIT.OK;
+  });
+}
+
+export async function cmdCheck(g: GlobalOptions, io: Io): Promise<number> {
+  return withVault(g, async (vault) => {
+    const report = await vault.check();
+    if (g.json) {
+      io.out(JSON.stringify(report, null, 2));
+    } else if (report.ok) {
+      io.out(
+        `All good: ${report.items} items, ${report.blobsChecked} encrypted files (${humanSize(report.bytesChecked)}) decrypted and matched their SHA-256; custody log of ${report.chain.entries} entries verified; database intact.`,
+      );
+    } else {
+      io.out(`${report.problems.length} problem(s) found:`);
+      for (const p of report.problems) io.out(`  - ${p.message}`);
+      io.out(
+        'Nothing was changed. Keep this vault folder as it is and restore the damaged files from a backup.',
+      );
+    }
+    return report.ok ? EXIT.OK : EXIT.INTEGRITY;
+  });
+}
+
+export async function cmdLog(g: GlobalOptions, opts: { verify: boolean }, io: Io): Promise<number> {
+  return withVault(g, async (vault) => {
+    const entries = vault.log();
+    const chain = opts.verify ? vault.verifyLog() : null;
+    if (g.json) {
+      io.out(JSON.stringify(chain ? { entries, verification: chain } : entries, null, 2));
+    } else {
+      for (const e of entries) io.out(custodyLine(e));
+      if (chain) {
+        io.out(
+          chain.ok
+            ? `Custody log verified: ${chain.entries} entries, every hash and link intact.`
+            : `Custody log BROKEN at entry ${chain.firstBroken?.seq}: ${chain.firstBroken?.reason}.`,
+        );
+      }
+    }
+    return chain && !chain.ok ? EXIT.INTEGRITY : EXIT.OK;
+  });
+}
+
+export async function cmdPasswd(
+  g: GlobalOptions,
+  opts: { newPassphraseFile?: string },
+  io: Io,
+): Promise<number> {
+  return withVault(g, async (vault) => {
+    const next = await readSecret({
+      file: opts.newPassphraseFile,
+      envVar: 'DOSSIER_NEW_PASSPHRASE',
+      prompt: 'New passphrase: ',
+      confirm: true,
+    });
+    await vault.changePassphrase(next);
+    io.err(
+      'Passphrase changed. The recovery code still works. Your evidence was not re-encrypted (it did not need to be).',
+    );
+    return EXIT.OK;
+  });
+}
+
+export async function cmdKeys(
+  g: GlobalOptions,
+  opts: { reveal: boolean },
+  io: Io,
+): Promise<number> {
+  if (!opts.reveal) {
+    throw new DossierError(
+      'USAGE',
+      '`dossier keys` prints the secret keys that open this vault without Dossier. Add --reveal if that is what you want.',
+    );
+  }
+  return withVault(g, async (vault) => {
+    const keys = vault.revealKeys();
+    if (g.json) {
+      io.out(JSON.stringify(keys, null, 2));
+    } else {
+      io.err(
+        'WARNING: anyone who sees these keys can read every item in this vault. Do not share them.',
+      );
+      io.out(`SQLCipher key (PRAGMA key = "…"):  ${keys.sqlcipherKey}`);
+      io.out(`age identity (for age -d -i):      ${keys.ageIdentity}`);
+      io.out(`age recipient:                     ${keys.ageRecipient}`);
+      io.out(`Signing key fingerprint:           ${keys.fingerprint}`);
+      io.out(keys.signingPublicKey.trimEnd());
+    }
+    return EXIT.OK;
+  });
+}

@@ -1,0 +1,117 @@
+import { displayName } from '../../shared/display-name';
+import type { AddProgress, AddResult, CustodyEntry, ItemDetail, ItemSummary } from '../core';
+
+/** Human output for a terminal. JSON output is the objects themselves. */
+export function humanSize(n: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+export function addResultLine(r: AddResult): string {
+  switch (r.status) {
+    case 'added': {
+      const warn = r.warnings.length ? `\n         note: ${r.warnings.join(' ')}` : '';
+      return `added      ${r.id}  ${r.sha256.slice(0, 16)}…  ${displayName(r.name)}${warn}`;
+    }
+    case 'duplicate':
+      return `duplicate  ${r.id}  ${r.sha256.slice(0, 16)}…  ${displayName(r.name)} (same bytes as "${displayName(r.existingName)}", already in the vault; not stored twice)`;
+    case 'skipped':
+      return `skipped    ${displayName(r.error)}`;
+    case 'failed':
+      return `FAILED     ${displayName(r.path)}: ${displayName(r.error)}`;
+  }
+}
+
+export function addResultJson(r: AddResult): Record<string, unknown> {
+  if (r.status === 'added' || r.status === 'duplicate') return { ...r };
+  return {
+    status: r.status,
+    id: null,
+    sha256: null,
+    name: r.name,
+    path: r.path,
+    duplicate: false,
+    error: r.error,
+  };
+}
+
+export function itemLine(i: ItemSummary): string {
+  const tags = i.tags.length ? `  [${i.tags.map(displayName).join(', ')}]` : '';
+  return `${i.id}  ${i.ingestedAt.slice(0, 19).replace('T', ' ')}Z  ${humanSize(i.size).padStart(10)}  ${i.mime.padEnd(24)}  ${displayName(i.name)}${tags}`;
+}
+
+export function itemDetailText(i: ItemDetail): string {
+  const offset = `${i.ingestedOffsetMinutes >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(i.ingestedOffsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(i.ingestedOffsetMinutes) % 60).padStart(2, '0')}`;
+  const lines = [
+    `Item        ${i.id}`,
+    `Name        ${displayName(i.name)}`,
+    `SHA-256     ${i.sha256}`,
+    `Size        ${humanSize(i.size)} (${i.size} bytes)`,
+    `Type        ${i.mime}`,
+    `Imported    ${i.ingestedAt} (UTC; local offset then ${offset})`,
+    `File time   ${i.sourceTimes.mtime ?? '—'} (UTC, the file's last-modified time)`,
+  ];
+  if (i.sourceTimes.exif)
+    lines.push(
+      `Taken       ${i.sourceTimes.exif} (from the photo's EXIF${/[zZ]|[+-]\d\d:\d\d$/.test(i.sourceTimes.exif) ? '' : '; camera local time, no time zone recorded'})`,
+    );
+  if (i.sourceTimes.email) lines.push(`Email date  ${i.sourceTimes.email}`);
+  if (i.width && i.height) lines.push(`Image       ${i.width} × ${i.height} pixels`);
+  if (i.sourcePath) lines.push(`From        ${displayName(i.sourcePath)}`);
+  lines.push(`Stored as   ${i.blob}`);
+  if (i.thumbnail) lines.push(`Preview     ${i.thumbnail}`);
+  if (i.tags.length) lines.push(`Tags        ${i.tags.map(displayName).join(', ')}`);
+  if (i.sensitive.length)
+    lines.push(
+      `Sensitive   ${i.sensitive.join(', ')} (e.g. GPS shows where a photo was taken; think before sharing)`,
+    );
+  for (const n of i.notes) lines.push(`Note        ${displayName(n.body)}`);
+  for (const e of i.metadataErrors) lines.push(`Problem     ${e}`);
+  if (i.sources.length > 1) {
+    lines.push(`Imported ${i.sources.length} times (identical bytes):`);
+    for (const s of i.sources) lines.push(`  ${s.seenAt}  ${displayName(s.sourcePath ?? s.name)}`);
+  }
+  return lines.join('\n');
+}
+
+export function custodyLine(e: CustodyEntry): string {
+  const subjects = e.subjects.length ? ` ${e.subjects.join(',')}` : '';
+  const name = typeof e.details.name === 'string' ? ` ${displayName(e.details.name)}` : '';
+  return `${String(e.seq).padStart(5)}  ${e.at}  ${e.actor.padEnd(6)} ${e.action.padEnd(12)}${subjects}${name}`;
+}
+
+/** A one-line progress bar redrawn in place on stderr (only when stderr is a terminal). */
+export class ProgressBar {
+  private last = 0;
+  private readonly started = Date.now();
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  update(p: AddProgress): void {
+    const now = Date.now();
+    if (now - this.last < 100 && p.itemsDone < p.itemsTotal) return;
+    this.last = now;
+    const frac =
+      p.bytesTotal > 0
+        ? p.bytesDone / p.bytesTotal
+        : p.itemsTotal > 0
+          ? p.itemsDone / p.itemsTotal
+          : 1;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    const elapsed = (now - this.started) / 1000;
+    const eta = frac > 0.01 && frac < 1 ? ` ETA ${Math.ceil((elapsed / frac) * (1 - frac))}s` : '';
+    this.stream.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.itemsDone}/${p.itemsTotal} files, ${humanSize(p.bytesDone)} of ${humanSize(p.bytesTotal)}${eta}   `,
+    );
+  }
+
+  clear(): void {
+    this.stream.write('\r\x1b[K');
+  }
+}

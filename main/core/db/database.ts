@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { DossierError } from '../errors';
+import { MIGRATIONS } from './migrations';
+
+export type Db = Database.Database;
+
+/**
+ * Opens the SQLCipher 4 database (cipher 'sqlcipher', legacy=4, raw 32-byte key),
+ * WAL with synchronous=FULL so a committed add survives a crash, foreign keys on,
+ * then runs pending migrations.
+ */
+export function openDatabase(path: string, rawKey: Buffer): Db {
+  const db = new Database(path);
+  try {
+    db.pragma(`cipher='sqlcipher'`);
+    db.pragma('legacy=4');
+    db.pragma(`key="x'${rawKey.toString('hex')}'"`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      throw new DossierError(
+        'CORRUPT',
+        'The vault database could not be decrypted although the passphrase was right: it is damaged or was replaced. Restore it from a backup.',
+        { cause: e },
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db): void {
+  const from = schemaVersion(db);
+  if (from > MIGRATIONS.length) {
+    throw new DossierError(
+      'USAGE',
+      `This vault's database was written by a newer Dossier (schema ${from}). Update Dossier to open it.`,
+    );
+  }
+  for (let v = from; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

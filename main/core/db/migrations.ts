@@ -1,0 +1,156 @@
+/**
+ * Versioned schema. Each entry moves the database from version i to i+1 inside one
+ * transaction; `PRAGMA user_version` records where it stands. Never edit a shipped step.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: the evidence model (DESIGN.md) */ `
+  CREATE TABLE blobs (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('original', 'thumbnail')),
+    size        INTEGER NOT NULL CHECK (size >= 0),   -- plaintext bytes
+    sha256      TEXT NOT NULL,                        -- of the plaintext
+    created_at  TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE items (
+    id                 TEXT PRIMARY KEY,
+    blob_id            TEXT NOT NULL UNIQUE REFERENCES blobs(id),
+    sha256             TEXT NOT NULL UNIQUE,
+    size               INTEGER NOT NULL,
+    mime               TEXT NOT NULL,
+    name               TEXT NOT NULL,                 -- original file name, unchanged
+    source_path        TEXT,                          -- where it was imported from
+    ingested_at        TEXT NOT NULL,                 -- UTC, ISO 8601
+    ingested_offset    INTEGER NOT NULL,              -- local UTC offset in minutes at ingest
+    source_mtime       TEXT,                          -- file modification time (UTC)
+    source_exif_time   TEXT,                          -- EXIF DateTimeOriginal (zone only if EXIF had one)
+    source_email_time  TEXT,                          -- email Date header
+    width              INTEGER,
+    height             INTEGER,
+    duration_s         REAL,
+    thumb_blob_id      TEXT UNIQUE REFERENCES blobs(id),
+    metadata           TEXT NOT NULL DEFAULT '{}',    -- JSON: EXIF and other extracted facts
+    metadata_errors    TEXT NOT NULL DEFAULT '[]',    -- JSON array of plain-words problems
+    sensitive          TEXT NOT NULL DEFAULT '[]',    -- JSON array, e.g. ["gps"]
+    extracted_text     TEXT,
+    parent_id          TEXT REFERENCES items(id),     -- derivatives: the item they came from
+    derive_op          TEXT,
+    derive_reason      TEXT
+  ) STRICT;
+  CREATE INDEX items_ingested ON items(ingested_at);
+
+  -- Every time the same bytes were imported again (a duplicate), and from where.
+  CREATE TABLE item_sources (
+    id          INTEGER PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES items(id),
+    name        TEXT NOT NULL,
+    source_path TEXT,
+    source_mtime TEXT,
+    seen_at     TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX item_sources_item ON item_sources(item_id);
+
+  CREATE TABLE tags (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE COLLATE NOCASE
+  ) STRICT;
+  CREATE TABLE item_tags (
+    item_id TEXT NOT NULL REFERENCES items(id),
+    tag_id  INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (item_id, tag_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE notes (
+    id          TEXT PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES items(id),
+    body        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX notes_item ON notes(item_id);
+
+  -- Region marks on images: a rectangle (fractions of width/height) with a comment.
+  CREATE TABLE regions (
+    id          TEXT PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES items(id),
+    x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
+    comment     TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE incidents (
+    id               TEXT PRIMARY KEY,
+    occurred_at      TEXT NOT NULL,
+    occurred_until   TEXT,
+    place            TEXT NOT NULL DEFAULT '',        -- where, or on what platform
+    summary          TEXT NOT NULL DEFAULT '',        -- what happened
+    impact           TEXT NOT NULL DEFAULT '',
+    witnesses        TEXT NOT NULL DEFAULT '',
+    police_ref       TEXT NOT NULL DEFAULT '',
+    platform_ref     TEXT NOT NULL DEFAULT '',
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE people (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('harasser', 'witness', 'official', 'other')),
+    notes       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE person_identifiers (
+    id          INTEGER PRIMARY KEY,
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('email', 'handle', 'phone')),
+    value       TEXT NOT NULL,
+    UNIQUE (kind, value)
+  ) STRICT;
+
+  CREATE TABLE incident_items (
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    item_id     TEXT NOT NULL REFERENCES items(id),
+    PRIMARY KEY (incident_id, item_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE incident_people (
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    PRIMARY KEY (incident_id, person_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE item_people (
+    item_id     TEXT NOT NULL REFERENCES items(id),
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    relation    TEXT NOT NULL DEFAULT 'about',        -- e.g. sender, about
+    PRIMARY KEY (item_id, person_id, relation)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Append-only, hash-chained (custody/log.ts). The triggers make the database refuse edits.
+  CREATE TABLE custody_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subjects  TEXT NOT NULL,      -- JSON array of ids
+    details   TEXT NOT NULL,      -- JSON object
+    prev      TEXT NOT NULL,
+    hash      TEXT NOT NULL UNIQUE
+  ) STRICT;
+  CREATE TRIGGER custody_log_no_update BEFORE UPDATE ON custody_log
+    BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
+  CREATE TRIGGER custody_log_no_delete BEFORE DELETE ON custody_log
+    BEGIN SELECT RAISE(ABORT, 'the custody log is append-only'); END;
+
+  -- Ed25519-signed statements of the chain head, written at lock and at export.
+  CREATE TABLE custody_checkpoints (
+    seq        INTEGER PRIMARY KEY REFERENCES custody_log(seq),
+    head       TEXT NOT NULL,
+    signed_at  TEXT NOT NULL,
+    signature  TEXT NOT NULL      -- base64 Ed25519 over canonical JSON {vaultId, seq, head, signedAt}
+  ) STRICT;
+
+  -- Full-text search over names, notes and extracted text, one row per item.
+  CREATE VIRTUAL TABLE item_search USING fts5(
+    item_id UNINDEXED, name, notes, text, tokenize = 'unicode61 remove_diacritics 2'
+  );
+  `,
+];

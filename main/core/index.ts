@@ -1,0 +1,9 @@
+// The vault engine's public surface, for the CLI, the Electron shell and the bridge.
+export { Vault, HEADER_FILE, DB_FILE, type OpenOptions, type RevealedKeys } from './vault/vault';
+export { defaultVaultDir } from './vault/location';
+export { DossierError, isDossierError, type DossierErrorCode } from './errors';
+export type { AddOptions, AddProgress, AddReport, AddResult } from './ingest/ingest';
+export type { ItemDetail, ItemSummary } from './items/repository';
+export type { IntegrityReport, IntegrityProblem } from './integrity';
+export { verifyChain, entryHash, type CustodyEntry, type ChainReport } from './custody/log';
+export { DEFAULT_ARGON2, type Argon2Params } from './keys/slots';

@@ -1,0 +1,384 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { BlobStore, BlobWriter } from '../blobs/store';
+import type { CustodyLog } from '../custody/log';
+import type { Db } from '../db/database';
+import { DossierError, isDossierError } from '../errors';
+import {
+  examineEvidence,
+  shouldBuffer,
+  sniffMime,
+  type EvidenceFacts,
+  type Sniffed,
+} from '../evidence';
+import { asIoError } from '../fs-safety';
+import { newId } from '../ids';
+import type { ItemRepository } from '../items/repository';
+import { planImport, type PlannedFile } from './walk';
+
+export interface AddOptions {
+  tags?: readonly string[];
+  note?: string;
+  /** Called often while bytes move; cheap to ignore. */
+  onProgress?: (p: AddProgress) => void;
+  /** Called once per path, in the order of the plan. */
+  onResult?: (r: AddResult) => void;
+  signal?: AbortSignal;
+  /** Files processed at once (overlaps disk, hashing and thumbnails). */
+  concurrency?: number;
+}
+
+export interface AddProgress {
+  itemsDone: number;
+  itemsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export type AddResult =
+  | {
+      status: 'added';
+      duplicate: false;
+      id: string;
+      sha256: string;
+      name: string;
+      path: string;
+      size: number;
+      mime: string;
+      warnings: string[];
+    }
+  | {
+      status: 'duplicate';
+      duplicate: true;
+      id: string;
+      sha256: string;
+      name: string;
+      path: string;
+      size: number;
+      existingName: string;
+    }
+  | { status: 'failed' | 'skipped'; path: string; name: string; error: string; code?: string };
+
+export interface AddReport {
+  results: AddResult[];
+  added: number;
+  duplicates: number;
+  failed: number;
+  skipped: number;
+}
+
+const READ_CHUNK = 1024 * 1024;
+const HEAD_BYTES = 64 * 1024;
+
+interface Deps {
+  db: Db;
+  items: ItemRepository;
+  blobs: BlobStore;
+  custody: CustodyLog;
+}
+
+/**
+ * Imports files and folders. Each file's bytes are read once: the same pass hashes
+ * (SHA-256) and encrypts them into a blob. The blob is durable before the row that
+ * refers to it commits; a result of 'added' means the item is safely in the vault.
+ * A file that cannot be read fails alone; a full disk stops the import.
+ */
+export async function addPaths(
+  deps: Deps,
+  paths: readonly string[],
+  opts: AddOptions = {},
+): Promise<AddReport> {
+  const { files, problems } = await planImport(paths);
+  const results: AddResult[] = [];
+  const emit = (r: AddResult): void => {
+    results.push(r);
+    opts.onResult?.(r);
+  };
+  for (const p of problems)
+    emit({ status: p.status, path: p.path, name: basename(p.path), error: p.message });
+
+  const progress: AddProgress = {
+    itemsDone: 0,
+    itemsTotal: files.length,
+    bytesDone: 0,
+    bytesTotal: files.reduce((n, f) => n + f.size, 0),
+  };
+  const report = (): void => opts.onProgress?.({ ...progress });
+  report();
+
+  let fatal: unknown = null;
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const pending: Promise<AddResult>[] = [];
+  let next = 0;
+  const startNext = (): void => {
+    const file = files[next++];
+    if (!file) return;
+    pending.push(
+      ingestOne(deps, file, opts, (n) => {
+        progress.bytesDone += n;
+        report();
+      }).then((r) => {
+        progress.itemsDone++;
+        report();
+        return r;
+      }),
+    );
+  };
+  for (let i = 0; i < concurrency; i++) startNext();
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    let r: AddResult;
+    try {
+      r = await pending[i]!;
+    } catch (e) {
+      // Only a full disk, a cancel or an unexpected failure gets here.
+      fatal ??= e;
+      r = {
+        status: 'failed',
+        path: file.path,
+        name: basename(file.path),
+        error: errorMessage(e),
+        code: errorCode(e),
+      };
+    }
+    emit(r);
+    if (fatal === null && !opts.signal?.aborted) startNext();
+  }
+  if (fatal === null && opts.signal?.aborted)
+    fatal = new DossierError('USAGE', 'The import was cancelled.');
+  const summary = summarise(results);
+  if (fatal !== null) {
+    for (const f of files.slice(next)) {
+      emit({
+        status: 'failed',
+        path: f.path,
+        name: basename(f.path),
+        error: 'Not imported: the import stopped before this file.',
+      });
+    }
+    throw Object.assign(fatal as object, { report: summarise(results) });
+  }
+  return summary;
+}
+
+function summarise(results: AddResult[]): AddReport {
+  const count = (s: AddResult['status']): number => results.filter((r) => r.status === s).length;
+  return {
+    results,
+    added: count('added'),
+    duplicates: count('duplicate'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+  };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+function errorCode(e: unknown): string | undefined {
+  return isDossierError(e) ? e.code : undefined;
+}
+
+/** Per-file failures become a 'failed' result; a full disk or a cancel is thrown to stop the batch. */
+async function ingestOne(
+  deps: Deps,
+  file: PlannedFile,
+  opts: AddOptions,
+  onBytes: (n: number) => void,
+): Promise<AddResult> {
+  const name = basename(file.path);
+  try {
+    return await ingestFile(deps, file.path, name, opts, onBytes);
+  } catch (e) {
+    if (isDossierError(e, 'NO_SPACE') || opts.signal?.aborted) throw e;
+    const err = asIoError(e, file.path);
+    return {
+      status: 'failed',
+      path: file.path,
+      name,
+      error: errorMessage(err),
+      code: errorCode(err),
+    };
+  }
+}
+
+async function ingestFile(
+  deps: Deps,
+  path: string,
+  name: string,
+  opts: AddOptions,
+  onBytes: (n: number) => void,
+): Promise<AddResult> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  let writer: BlobWriter | null = null;
+  let thumbId: string | null = null;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
+    writer = await deps.blobs.create();
+    const hash = createHash('sha256');
+    let size = 0;
+    let head: Buffer | null = null;
+    let sniffed: Sniffed | null = null;
+    let keep: Buffer[] | null = null;
+    for (;;) {
+      if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
+      // A fresh buffer per read: image chunks are kept for the thumbnail.
+      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      const { bytesRead } = await handle.read(buf, 0, READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      hash.update(chunk);
+      if (head === null) {
+        head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
+        sniffed = await sniffMime(head, name);
+        if (shouldBuffer(sniffed.mime, st.size)) keep = [];
+      }
+      keep?.push(chunk);
+      await writer.write(chunk);
+      size += bytesRead;
+      onBytes(bytesRead);
+    }
+    head ??= Buffer.alloc(0);
+    sniffed ??= await sniffMime(head, name);
+    const sha256 = hash.digest('hex');
+
+    const existing = deps.items.findBySha256(sha256);
+    if (existing) {
+      await writer.abort();
+      return recordDuplicate(deps, existing, { path, name, sha256, size, mtime: st.mtime }, opts);
+    }
+    await writer.commit();
+
+    const facts: EvidenceFacts = await examineEvidence({
+      head,
+      bytes: keep ? Buffer.concat(keep, size) : null,
+      name,
+      size,
+      sniffed,
+    });
+    keep = null;
+    if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
+
+    const id = newId();
+    const warnings = size === 0 ? ['The file is empty (0 bytes).', ...facts.errors] : facts.errors;
+    const now = new Date();
+    try {
+      deps.db.transaction(() => {
+        deps.items.insertBlob(writer!.id, 'original', size, sha256);
+        if (thumbId && facts.thumbnail) {
+          deps.items.insertBlob(
+            thumbId,
+            'thumbnail',
+            facts.thumbnail.jpeg.length,
+            sha256Hex(facts.thumbnail.jpeg),
+          );
+        }
+        deps.items.insert({
+          id,
+          blobId: writer!.id,
+          sha256,
+          size,
+          mime: facts.mime,
+          name,
+          sourcePath: path,
+          ingestedAt: now.toISOString(),
+          ingestedOffsetMinutes: -now.getTimezoneOffset(),
+          sourceMtime: st.mtime.toISOString(),
+          sourceExifTime: facts.exif?.capturedAt ?? null,
+          width: facts.image?.width ?? null,
+          height: facts.image?.height ?? null,
+          thumbBlobId: thumbId,
+          metadata: { image: facts.image, exif: facts.exif },
+          metadataErrors: warnings,
+          sensitive: facts.sensitive,
+        });
+        const tags = deps.items.addTags(id, opts.tags ?? []);
+        if (opts.note?.trim()) deps.items.addNote(id, newId(), opts.note.trim(), now.toISOString());
+        deps.items.refreshSearch(id);
+        deps.custody.append('ingest', [id], {
+          name,
+          sha256,
+          size,
+          mime: facts.mime,
+          sourcePath: path,
+          sourceMtime: st.mtime.toISOString(),
+          blob: writer!.id,
+          tags,
+          ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
+          ...(warnings.length ? { metadataErrors: warnings } : {}),
+        });
+      })();
+    } catch (e) {
+      // Two copies of the same bytes imported at once: the other one won.
+      const winner = deps.items.findBySha256(sha256);
+      if (winner) {
+        await writer.discard();
+        if (thumbId) await deps.blobs.remove(thumbId);
+        return recordDuplicate(deps, winner, { path, name, sha256, size, mtime: st.mtime }, opts);
+      }
+      throw e;
+    }
+    return {
+      status: 'added',
+      duplicate: false,
+      id,
+      sha256,
+      name,
+      path,
+      size,
+      mime: facts.mime,
+      warnings,
+    };
+  } catch (e) {
+    await writer?.discard();
+    if (thumbId) await deps.blobs.remove(thumbId);
+    throw e;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function recordDuplicate(
+  deps: Deps,
+  existing: { id: string; name: string },
+  f: { path: string; name: string; sha256: string; size: number; mtime: Date },
+  opts: AddOptions,
+): AddResult {
+  const now = new Date().toISOString();
+  deps.db.transaction(() => {
+    deps.items.addSource(existing.id, {
+      name: f.name,
+      sourcePath: f.path,
+      sourceMtime: f.mtime.toISOString(),
+      seenAt: now,
+    });
+    const tags = deps.items.addTags(existing.id, opts.tags ?? []);
+    if (opts.note?.trim()) deps.items.addNote(existing.id, newId(), opts.note.trim(), now);
+    deps.items.refreshSearch(existing.id);
+    deps.custody.append('duplicate', [existing.id], {
+      name: f.name,
+      sha256: f.sha256,
+      sourcePath: f.path,
+      sourceMtime: f.mtime.toISOString(),
+      tags,
+      ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
+    });
+  })();
+  return {
+    status: 'duplicate',
+    duplicate: true,
+    id: existing.id,
+    sha256: f.sha256,
+    name: f.name,
+    path: f.path,
+    size: f.size,
+    existingName: existing.name,
+  };
+}
+
+function sha256Hex(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { BlobStore } from './blobs/store';
+import { verifyChain, type ChainReport, type CustodyLog } from './custody/log';
+import type { Db } from './db/database';
+import type { ItemRepository } from './items/repository';
+import type { KeyObject } from 'node:crypto';
+
+export type IntegrityProblemKind =
+  | 'database'
+  | 'blob-missing'
+  | 'blob-damaged'
+  | 'blob-mismatch'
+  | 'orphan-blob'
+  | 'temp-file'
+  | 'custody';
+
+export interface IntegrityProblem {
+  kind: IntegrityProblemKind;
+  message: string;
+  itemId?: string;
+  itemName?: string;
+  blob?: string;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  items: number;
+  blobsChecked: number;
+  bytesChecked: number;
+  chain: ChainReport;
+  problems: IntegrityProblem[];
+}
+
+/**
+ * The whole-vault check: SQLite's integrity_check and foreign keys, every blob
+ * decrypted and compared with its recorded SHA-256 and size, the custody chain and
+ * its signed checkpoints, and no stray files. Each problem names the item it hurts.
+ */
+export async function checkIntegrity(
+  deps: {
+    db: Db;
+    items: ItemRepository;
+    blobs: BlobStore;
+    custody: CustodyLog;
+    vaultId: string;
+    publicKey: KeyObject;
+  },
+  onProgress?: (p: { blobsDone: number; blobsTotal: number; bytesDone: number }) => void,
+): Promise<IntegrityReport> {
+  const problems: IntegrityProblem[] = [];
+
+  const sqlite = deps.db.pragma('integrity_check') as { integrity_check: string }[];
+  for (const row of sqlite) {
+    if (row.integrity_check !== 'ok')
+      problems.push({ kind: 'database', message: `Database: ${row.integrity_check}` });
+  }
+  const fk = deps.db.pragma('foreign_key_check') as {
+    table: string;
+    rowid: number;
+    parent: string;
+  }[];
+  for (const row of fk) {
+    problems.push({
+      kind: 'database',
+      message: `Database: a ${row.table} row refers to a missing ${row.parent} row.`,
+    });
+  }
+
+  const refs = deps.items.blobRefs();
+  const onDisk = await deps.blobs.scan();
+  const present = new Set(onDisk.blobs);
+  let bytesDone = 0;
+  let blobsDone = 0;
+  for (const ref of refs) {
+    const what = ref.itemId
+      ? `${ref.kind === 'thumbnail' ? 'The preview of item' : 'Item'} ${ref.itemId} (${ref.itemName})`
+      : `Blob ${ref.blobId}`;
+    const base = {
+      itemId: ref.itemId ?? undefined,
+      itemName: ref.itemName ?? undefined,
+      blob: deps.blobs.relativePath(ref.blobId),
+    };
+    if (!present.has(ref.blobId)) {
+      problems.push({
+        ...base,
+        kind: 'blob-missing',
+        message: `${what}: its encrypted file ${base.blob} is missing.`,
+      });
+      continue;
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      const reader = await deps.blobs.open(ref.blobId);
+      try {
+        for await (const chunk of reader.stream()) {
+          hash.update(chunk);
+          size += chunk.length;
+          bytesDone += chunk.length;
+        }
+      } finally {
+        await reader.close();
+      }
+      const sha256 = hash.digest('hex');
+      if (sha256 !== ref.sha256 || size !== ref.size) {
+        problems.push({
+          ...base,
+          kind: 'blob-mismatch',
+          message: `${what}: its content no longer matches the SHA-256 recorded at import (expected ${ref.sha256}, found ${sha256}).`,
+        });
+      }
+    } catch (e) {
+      problems.push({
+        ...base,
+        kind: 'blob-damaged',
+        message: `${what}: its encrypted file ${base.blob} is damaged or was altered (${(e as Error).message}).`,
+      });
+    }
+    blobsDone++;
+    onProgress?.({ blobsDone, blobsTotal: refs.length, bytesDone });
+  }
+
+  const known = new Set(refs.map((r) => r.blobId));
+  for (const id of onDisk.blobs) {
+    if (!known.has(id)) {
+      problems.push({
+        kind: 'orphan-blob',
+        blob: deps.blobs.relativePath(id),
+        message: `The file ${deps.blobs.relativePath(id)} belongs to no item (left by an interrupted import).`,
+      });
+    }
+  }
+  for (const t of onDisk.temps) {
+    problems.push({
+      kind: 'temp-file',
+      blob: t,
+      message: `The unfinished file ${t} was left by an interrupted import.`,
+    });
+  }
+
+  const chain = verifyChain(deps.custody.entries(), deps.custody.checkpoints(), {
+    vaultId: deps.vaultId,
+    publicKey: deps.publicKey,
+  });
+  if (!chain.ok && chain.firstBroken) {
+    problems.push({
+      kind: 'custody',
+      message: `Custody log: entry ${chain.firstBroken.seq} does not verify: ${chain.firstBroken.reason}.`,
+    });
+  }
+
+  return {
+    ok: problems.length === 0,
+    items: deps.items.count(),
+    blobsChecked: blobsDone,
+    bytesChecked: bytesDone,
+    chain,
+    problems,
+  };
+}

@@ -1,0 +1,327 @@
+import type { Db } from '../db/database';
+import { DossierError } from '../errors';
+
+/** Typed access to items, their tags, notes and sources. SQL stays in this file. */
+export interface ItemSummary {
+  id: string;
+  sha256: string;
+  size: number;
+  name: string;
+  mime: string;
+  ingestedAt: string;
+  sourceTime: string | null;
+  tags: string[];
+  /** The age file holding the original, relative to the vault folder. */
+  blob: string;
+}
+
+export interface ItemSource {
+  name: string;
+  sourcePath: string | null;
+  sourceMtime: string | null;
+  seenAt: string;
+}
+
+export interface ItemNote {
+  id: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface ItemDetail extends ItemSummary {
+  sourcePath: string | null;
+  ingestedOffsetMinutes: number;
+  sourceTimes: { mtime: string | null; exif: string | null; email: string | null };
+  width: number | null;
+  height: number | null;
+  durationSeconds: number | null;
+  thumbnail: string | null;
+  metadata: Record<string, unknown>;
+  metadataErrors: string[];
+  sensitive: string[];
+  notes: ItemNote[];
+  /** Every import of these same bytes, the first one included. */
+  sources: ItemSource[];
+  blobId: string;
+  thumbnailBlobId: string | null;
+}
+
+export interface NewItem {
+  id: string;
+  blobId: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  name: string;
+  sourcePath: string | null;
+  ingestedAt: string;
+  ingestedOffsetMinutes: number;
+  sourceMtime: string | null;
+  sourceExifTime: string | null;
+  width: number | null;
+  height: number | null;
+  thumbBlobId: string | null;
+  metadata: Record<string, unknown>;
+  metadataErrors: string[];
+  sensitive: string[];
+}
+
+interface ItemRow {
+  id: string;
+  blob_id: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  name: string;
+  source_path: string | null;
+  ingested_at: string;
+  ingested_offset: number;
+  source_mtime: string | null;
+  source_exif_time: string | null;
+  source_email_time: string | null;
+  width: number | null;
+  height: number | null;
+  duration_s: number | null;
+  thumb_blob_id: string | null;
+  metadata: string;
+  metadata_errors: string;
+  sensitive: string;
+}
+
+const blobPath = (id: string): string => `blobs/${id.slice(0, 2)}/${id}.age`;
+
+export class ItemRepository {
+  constructor(private readonly db: Db) {}
+
+  insertBlob(id: string, kind: 'original' | 'thumbnail', size: number, sha256: string): void {
+    this.db
+      .prepare('INSERT INTO blobs (id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, kind, size, sha256, new Date().toISOString());
+  }
+
+  insert(item: NewItem): void {
+    this.db
+      .prepare(
+        `INSERT INTO items (id, blob_id, sha256, size, mime, name, source_path, ingested_at, ingested_offset,
+           source_mtime, source_exif_time, width, height, thumb_blob_id, metadata, metadata_errors, sensitive)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        item.id,
+        item.blobId,
+        item.sha256,
+        item.size,
+        item.mime,
+        item.name,
+        item.sourcePath,
+        item.ingestedAt,
+        item.ingestedOffsetMinutes,
+        item.sourceMtime,
+        item.sourceExifTime,
+        item.width,
+        item.height,
+        item.thumbBlobId,
+        JSON.stringify(item.metadata),
+        JSON.stringify(item.metadataErrors),
+        JSON.stringify(item.sensitive),
+      );
+    this.addSource(item.id, {
+      name: item.name,
+      sourcePath: item.sourcePath,
+      sourceMtime: item.sourceMtime,
+      seenAt: item.ingestedAt,
+    });
+  }
+
+  addSource(itemId: string, s: ItemSource): void {
+    this.db
+      .prepare(
+        'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
+  }
+
+  findBySha256(sha256: string): { id: string; name: string } | null {
+    return (
+      (this.db.prepare('SELECT id, name FROM items WHERE sha256 = ?').get(sha256) as
+        { id: string; name: string } | undefined) ?? null
+    );
+  }
+
+  /** Adds tags (created as needed, case-insensitive); returns those newly attached. */
+  addTags(itemId: string, tags: readonly string[]): string[] {
+    const added: string[] = [];
+    for (const raw of tags) {
+      const tag = raw.trim();
+      if (!tag) continue;
+      this.db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)').run(tag);
+      const { id } = this.db.prepare('SELECT id FROM tags WHERE name = ?').get(tag) as {
+        id: number;
+      };
+      const r = this.db
+        .prepare('INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)')
+        .run(itemId, id);
+      if (r.changes > 0) added.push(tag);
+    }
+    return added;
+  }
+
+  addNote(itemId: string, noteId: string, body: string, at: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO notes (id, item_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(noteId, itemId, body, at, at);
+  }
+
+  /** Rebuilds the item's full-text row from its name, notes and extracted text. */
+  refreshSearch(itemId: string): void {
+    const row = this.db
+      .prepare('SELECT name, extracted_text AS text FROM items WHERE id = ?')
+      .get(itemId) as { name: string; text: string | null } | undefined;
+    if (!row) return;
+    const notes = (
+      this.db
+        .prepare('SELECT body FROM notes WHERE item_id = ? ORDER BY created_at')
+        .all(itemId) as {
+        body: string;
+      }[]
+    )
+      .map((n) => n.body)
+      .join('\n');
+    this.db.prepare('DELETE FROM item_search WHERE item_id = ?').run(itemId);
+    this.db
+      .prepare('INSERT INTO item_search (item_id, name, notes, text) VALUES (?, ?, ?, ?)')
+      .run(itemId, row.name, notes, row.text ?? '');
+  }
+
+  /** Full-text search (FTS5 query syntax is escaped: the words are matched as typed). */
+  search(query: string): string[] {
+    const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
+    if (words.length === 0) return [];
+    const match = words.map((w) => `"${w}"*`).join(' ');
+    return (
+      this.db
+        .prepare('SELECT item_id FROM item_search WHERE item_search MATCH ? ORDER BY rank')
+        .all(match) as {
+        item_id: string;
+      }[]
+    ).map((r) => r.item_id);
+  }
+
+  private tagsOf(itemId: string): string[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ? ORDER BY t.name',
+        )
+        .all(itemId) as { name: string }[]
+    ).map((r) => r.name);
+  }
+
+  private summary(r: ItemRow): ItemSummary {
+    return {
+      id: r.id,
+      sha256: r.sha256,
+      size: r.size,
+      name: r.name,
+      mime: r.mime,
+      ingestedAt: r.ingested_at,
+      sourceTime: r.source_exif_time ?? r.source_email_time ?? r.source_mtime,
+      tags: this.tagsOf(r.id),
+      blob: blobPath(r.blob_id),
+    };
+  }
+
+  list(): ItemSummary[] {
+    const rows = this.db.prepare('SELECT * FROM items ORDER BY ingested_at, id').all() as ItemRow[];
+    return rows.map((r) => this.summary(r));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  get(id: string): ItemDetail {
+    const r = this.db.prepare('SELECT * FROM items WHERE id = ?').get(id) as ItemRow | undefined;
+    if (!r)
+      throw new DossierError(
+        'NOT_FOUND',
+        `There is no item with id ${id}. List items with \`dossier ls\`.`,
+      );
+    return {
+      ...this.summary(r),
+      sourcePath: r.source_path,
+      ingestedOffsetMinutes: r.ingested_offset,
+      sourceTimes: { mtime: r.source_mtime, exif: r.source_exif_time, email: r.source_email_time },
+      width: r.width,
+      height: r.height,
+      durationSeconds: r.duration_s,
+      thumbnail: r.thumb_blob_id ? blobPath(r.thumb_blob_id) : null,
+      metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+      metadataErrors: JSON.parse(r.metadata_errors) as string[],
+      sensitive: JSON.parse(r.sensitive) as string[],
+      notes: this.db
+        .prepare(
+          'SELECT id, body, created_at AS createdAt FROM notes WHERE item_id = ? ORDER BY created_at',
+        )
+        .all(id) as ItemNote[],
+      sources: this.db
+        .prepare(
+          'SELECT name, source_path AS sourcePath, source_mtime AS sourceMtime, seen_at AS seenAt FROM item_sources WHERE item_id = ? ORDER BY id',
+        )
+        .all(id) as ItemSource[],
+      blobId: r.blob_id,
+      thumbnailBlobId: r.thumb_blob_id,
+    };
+  }
+
+  /** Resolves a full id or a unique prefix of at least 4 characters, as typed on the command line. */
+  resolveId(typed: string): string {
+    const prefix = typed.trim().toLowerCase();
+    if (prefix.length < 4 || !/^[0-9a-z]+$/.test(prefix)) {
+      throw new DossierError(
+        'USAGE',
+        `"${typed}" is not an item id. Use the id shown by \`dossier ls\` (at least its first 4 characters).`,
+      );
+    }
+    const rows = this.db
+      .prepare("SELECT id FROM items WHERE id >= ? AND id < ? || '~' LIMIT 2")
+      .all(prefix, prefix) as { id: string }[];
+    if (rows.length === 0)
+      throw new DossierError(
+        'NOT_FOUND',
+        `There is no item with id ${typed}. List items with \`dossier ls\`.`,
+      );
+    if (rows.length > 1)
+      throw new DossierError(
+        'USAGE',
+        `More than one item starts with ${typed}. Type more of the id.`,
+      );
+    return rows[0]!.id;
+  }
+
+  /** Every blob the database refers to, with what it belongs to (for the integrity check). */
+  blobRefs(): {
+    blobId: string;
+    kind: string;
+    size: number;
+    sha256: string;
+    itemId: string | null;
+    itemName: string | null;
+  }[] {
+    return this.db
+      .prepare(
+        `SELECT b.id AS blobId, b.kind, b.size, b.sha256, i.id AS itemId, i.name AS itemName
+         FROM blobs b LEFT JOIN items i ON i.blob_id = b.id OR i.thumb_blob_id = b.id ORDER BY b.id`,
+      )
+      .all() as {
+      blobId: string;
+      kind: string;
+      size: number;
+      sha256: string;
+      itemId: string | null;
+      itemName: string | null;
+    }[];
+  }
+}

@@ -1,0 +1,139 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { hashRaw } from '@node-rs/argon2';
+
+// @node-rs/argon2's Algorithm is an ambient const enum; Argon2id is 2.
+const ARGON2ID = 2;
+import { canonicalJson } from '../../../shared/canonical-json';
+import { DossierError } from '../errors';
+
+/**
+ * Key slots wrap the master key (MK) under a key-encryption key (KEK) with
+ * ChaCha20-Poly1305. The associated data binds a slot to its vault and its KDF
+ * parameters, so a slot cannot be moved to another vault or silently weakened.
+ */
+export interface Argon2Params {
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
+}
+
+/** m = 256 MiB, t = 3 (issue floor); p = 2 uses both cores here: ≈0.2–0.5 s. */
+export const DEFAULT_ARGON2: Argon2Params = { memoryKiB: 262_144, iterations: 3, parallelism: 2 };
+
+export interface PassphraseSlot {
+  type: 'passphrase';
+  kdf: { name: 'argon2id'; version: 19; salt: string } & Argon2Params;
+  nonce: string;
+  wrappedKey: string;
+}
+
+export interface RecoverySlot {
+  type: 'recovery';
+  kdf: { name: 'hkdf-sha256'; salt: string };
+  nonce: string;
+  wrappedKey: string;
+}
+
+export type KeySlot = PassphraseSlot | RecoverySlot;
+
+const RECOVERY_INFO = 'dossier/v1/recovery-kek';
+
+async function passphraseKek(passphrase: string, kdf: PassphraseSlot['kdf']): Promise<Buffer> {
+  return hashRaw(passphrase.normalize('NFC'), {
+    algorithm: ARGON2ID,
+    memoryCost: kdf.memoryKiB,
+    timeCost: kdf.iterations,
+    parallelism: kdf.parallelism,
+    outputLen: 32,
+    salt: Buffer.from(kdf.salt, 'base64'),
+  });
+}
+
+function recoveryKek(secret: Buffer, kdf: RecoverySlot['kdf']): Buffer {
+  return Buffer.from(
+    hkdfSync('sha256', secret, Buffer.from(kdf.salt, 'base64'), RECOVERY_INFO, 32),
+  );
+}
+
+function slotAad(vaultId: string, slot: Pick<KeySlot, 'type' | 'kdf'>): Buffer {
+  return Buffer.from(canonicalJson({ vaultId, type: slot.type, kdf: slot.kdf }));
+}
+
+function seal(kek: Buffer, aad: Buffer, masterKey: Buffer): { nonce: string; wrappedKey: string } {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('chacha20-poly1305', kek, nonce, { authTagLength: 16 });
+  cipher.setAAD(aad, { plaintextLength: masterKey.length });
+  const wrapped = Buffer.concat([cipher.update(masterKey), cipher.final(), cipher.getAuthTag()]);
+  return { nonce: nonce.toString('base64'), wrappedKey: wrapped.toString('base64') };
+}
+
+/** Returns MK, or null when the KEK is wrong (tag mismatch). */
+function open(kek: Buffer, aad: Buffer, slot: KeySlot): Buffer | null {
+  const wrapped = Buffer.from(slot.wrappedKey, 'base64');
+  if (wrapped.length !== 48) return null;
+  const decipher = createDecipheriv('chacha20-poly1305', kek, Buffer.from(slot.nonce, 'base64'), {
+    authTagLength: 16,
+  });
+  decipher.setAAD(aad, { plaintextLength: 32 });
+  decipher.setAuthTag(wrapped.subarray(32));
+  try {
+    return Buffer.concat([decipher.update(wrapped.subarray(0, 32)), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+export async function makePassphraseSlot(
+  vaultId: string,
+  masterKey: Buffer,
+  passphrase: string,
+  params: Argon2Params = DEFAULT_ARGON2,
+): Promise<PassphraseSlot> {
+  const kdf = {
+    name: 'argon2id' as const,
+    version: 19 as const,
+    salt: randomBytes(16).toString('base64'),
+    ...params,
+  };
+  const kek = await passphraseKek(passphrase, kdf);
+  return {
+    type: 'passphrase',
+    kdf,
+    ...seal(kek, slotAad(vaultId, { type: 'passphrase', kdf }), masterKey),
+  };
+}
+
+export function makeRecoverySlot(vaultId: string, masterKey: Buffer, secret: Buffer): RecoverySlot {
+  const kdf = { name: 'hkdf-sha256' as const, salt: randomBytes(16).toString('base64') };
+  const kek = recoveryKek(secret, kdf);
+  return {
+    type: 'recovery',
+    kdf,
+    ...seal(kek, slotAad(vaultId, { type: 'recovery', kdf }), masterKey),
+  };
+}
+
+export async function openPassphraseSlot(
+  vaultId: string,
+  slot: PassphraseSlot,
+  passphrase: string,
+): Promise<Buffer | null> {
+  return open(await passphraseKek(passphrase, slot.kdf), slotAad(vaultId, slot), slot);
+}
+
+export function openRecoverySlot(
+  vaultId: string,
+  slot: RecoverySlot,
+  secret: Buffer,
+): Buffer | null {
+  return open(recoveryKek(secret, slot.kdf), slotAad(vaultId, slot), slot);
+}
+
+export function assertPassphraseAcceptable(passphrase: string): void {
+  if (passphrase.length < 8) {
+    throw new DossierError(
+      'USAGE',
+      'That passphrase is too short. Use at least 8 characters; a few unrelated words are easy to remember and hard to guess.',
+    );
+  }
+}

@@ -1,0 +1,376 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { X25519Identity } from '../age';
+import { BlobStore } from '../blobs/store';
+import { CustodyLog, verifyChain, type ChainReport, type CustodyEntry } from '../custody/log';
+import { openDatabase, type Db } from '../db/database';
+import { DossierError } from '../errors';
+import { asIoError } from '../fs-safety';
+import { addPaths, type AddOptions, type AddReport } from '../ingest/ingest';
+import { checkIntegrity, type IntegrityReport } from '../integrity';
+import { ItemRepository, type ItemDetail, type ItemSummary } from '../items/repository';
+import { deriveVaultKeys, sqlcipherKeyLiteral, type VaultKeys } from '../keys/derive';
+import { newRecoveryCode, parseRecoveryCode } from '../keys/recovery-code';
+import {
+  assertPassphraseAcceptable,
+  makePassphraseSlot,
+  makeRecoverySlot,
+  openPassphraseSlot,
+  openRecoverySlot,
+  type Argon2Params,
+  type PassphraseSlot,
+  type RecoverySlot,
+} from '../keys/slots';
+import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
+import { VaultLock } from './lockfile';
+
+export const HEADER_FILE = 'dossier.json';
+export const DB_FILE = 'dossier.db';
+export const LOCK_FILE = 'dossier.lock';
+
+export interface OpenOptions {
+  /** Who is acting, recorded in the custody log (e.g. "cli", "app"). */
+  actor?: string;
+  /** Argon2id cost for new passphrase slots; defaults to DEFAULT_ARGON2. */
+  kdf?: Argon2Params;
+}
+
+export interface RevealedKeys {
+  sqlcipherKey: string;
+  ageIdentity: string;
+  ageRecipient: string;
+  signingPublicKey: string;
+  fingerprint: string;
+}
+
+/**
+ * An unlocked vault. Created by Vault.create or Vault.unlock*; lock() drops the keys
+ * and closes the database. Every state change is recorded in the custody log.
+ */
+export class Vault {
+  readonly items: ItemRepository;
+  readonly custody: CustodyLog;
+  readonly blobs: BlobStore;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private header: VaultHeader,
+    private readonly masterKey: Buffer,
+    private readonly keys: VaultKeys,
+    private readonly db: Db,
+    private readonly lockFile: VaultLock,
+    private readonly options: OpenOptions,
+  ) {
+    const identity = X25519Identity.fromSecret(keys.ageSecret);
+    this.items = new ItemRepository(db);
+    this.custody = new CustodyLog(db, options.actor ?? 'dossier');
+    this.blobs = new BlobStore(dir, identity.recipient(), identity);
+  }
+
+  get id(): string {
+    return this.header.vaultId;
+  }
+
+  /** Creates a vault in an empty (or new) folder. The recovery code is returned once and never stored. */
+  static async create(
+    dirPath: string,
+    passphrase: string,
+    options: OpenOptions = {},
+  ): Promise<{ vault: Vault; recoveryCode: string }> {
+    assertPassphraseAcceptable(passphrase);
+    const dir = resolve(dirPath);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const existing = await readdir(dir);
+      if (existing.length > 0) {
+        throw new DossierError(
+          existing.includes(HEADER_FILE) ? 'VAULT_EXISTS' : 'USAGE',
+          existing.includes(HEADER_FILE)
+            ? `There is already a vault at ${dir}. Open it instead, or choose another folder.`
+            : `${dir} is not empty. Choose a new or empty folder for the vault.`,
+        );
+      }
+    } catch (e) {
+      throw asIoError(e, dir);
+    }
+    const vaultId = randomUUID();
+    const masterKey = randomBytes(32);
+    const recovery = newRecoveryCode();
+    const header: VaultHeader = {
+      format: VAULT_FORMAT,
+      version: VAULT_VERSION,
+      vaultId,
+      slots: [
+        await makePassphraseSlot(vaultId, masterKey, passphrase, options.kdf),
+        makeRecoverySlot(vaultId, masterKey, recovery.secret),
+      ],
+    };
+    recovery.secret.fill(0);
+    const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    try {
+      const keys = deriveVaultKeys(masterKey);
+      const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
+      const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
+      vault.custody.append('create', [], {
+        vaultId,
+        format: `${VAULT_FORMAT}/${VAULT_VERSION}`,
+        signingKeyFingerprint: vault.fingerprint(),
+      });
+      // The header goes last: a folder without it is not (yet) a vault.
+      await writeHeader(join(dir, HEADER_FILE), header);
+      return { vault, recoveryCode: recovery.code };
+    } catch (e) {
+      await lock.release();
+      await rm(join(dir, DB_FILE), { force: true });
+      throw e;
+    }
+  }
+
+  static async unlock(
+    dirPath: string,
+    passphrase: string,
+    options: OpenOptions = {},
+  ): Promise<Vault> {
+    const dir = resolve(dirPath);
+    const header = await readHeader(join(dir, HEADER_FILE));
+    for (const slot of header.slots.filter((s): s is PassphraseSlot => s.type === 'passphrase')) {
+      const mk = await openPassphraseSlot(header.vaultId, slot, passphrase);
+      if (mk) return Vault.open(dir, header, mk, options, 'passphrase');
+    }
+    throw new DossierError(
+      'WRONG_PASSPHRASE',
+      'That passphrase is not right, so the vault stayed locked and nothing was changed. Check Caps Lock and the keyboard layout, and try again. If it is lost, unlock with your recovery code.',
+    );
+  }
+
+  static async unlockWithRecoveryCode(
+    dirPath: string,
+    code: string,
+    options: OpenOptions = {},
+  ): Promise<Vault> {
+    const dir = resolve(dirPath);
+    const header = await readHeader(join(dir, HEADER_FILE));
+    const secret = parseRecoveryCode(code);
+    for (const slot of header.slots.filter((s): s is RecoverySlot => s.type === 'recovery')) {
+      const mk = openRecoverySlot(header.vaultId, slot, secret);
+      if (mk) return Vault.open(dir, header, mk, options, 'recovery code');
+    }
+    throw new DossierError(
+      'WRONG_PASSPHRASE',
+      'That recovery code does not open this vault, so it stayed locked and nothing was changed. Check each group of letters and digits against the code you saved.',
+    );
+  }
+
+  private static async open(
+    dir: string,
+    header: VaultHeader,
+    masterKey: Buffer,
+    options: OpenOptions,
+    method: string,
+  ): Promise<Vault> {
+    const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    try {
+      const keys = deriveVaultKeys(masterKey);
+      const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
+      const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
+      await vault.removeLeftovers();
+      vault.custody.append('unlock', [], { method });
+      return vault;
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** Deletes temp files and unreferenced blobs left by a killed import, and logs what went. */
+  private async removeLeftovers(): Promise<void> {
+    const { blobs, temps } = await this.blobs.scan();
+    const known = new Set(this.items.blobRefs().map((r) => r.blobId));
+    const orphans = blobs.filter((id) => !known.has(id));
+    if (orphans.length === 0 && temps.length === 0) return;
+    for (const t of temps) await this.blobs.removeRelative(t);
+    for (const id of orphans) await this.blobs.remove(id);
+    this.custody.append('repair', [], {
+      reason: 'interrupted import cleaned up at unlock',
+      removedTempFiles: temps,
+      removedUnreferencedBlobs: orphans.map((id) => this.blobs.relativePath(id)),
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DossierError('LOCKED', 'The vault is locked. Unlock it first.');
+  }
+
+  add(paths: readonly string[], opts?: AddOptions): Promise<AddReport> {
+    this.assertOpen();
+    return addPaths(
+      { db: this.db, items: this.items, blobs: this.blobs, custody: this.custody },
+      paths,
+      opts,
+    );
+  }
+
+  list(): ItemSummary[] {
+    this.assertOpen();
+    return this.items.list();
+  }
+
+  item(idOrPrefix: string): ItemDetail {
+    this.assertOpen();
+    return this.items.get(this.items.resolveId(idOrPrefix));
+  }
+
+  /**
+   * The original bytes of an item, verified first: every chunk's authentication tag
+   * and the SHA-256 recorded at import. Nothing is returned from a damaged blob.
+   */
+  async *verifiedContent(idOrPrefix: string): AsyncGenerator<Buffer> {
+    const item = this.item(idOrPrefix);
+    await this.verifyBlob(item.blobId, item.sha256, item.size, `item ${item.id} (${item.name})`);
+    const reader = await this.blobs.open(item.blobId);
+    try {
+      yield* reader.stream();
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private async verifyBlob(
+    blobId: string,
+    sha256: string,
+    size: number,
+    what: string,
+  ): Promise<void> {
+    const hash = createHash('sha256');
+    let n = 0;
+    try {
+      const reader = await this.blobs.open(blobId);
+      try {
+        for await (const chunk of reader.stream()) {
+          hash.update(chunk);
+          n += chunk.length;
+        }
+      } finally {
+        await reader.close();
+      }
+    } catch (e) {
+      throw new DossierError(
+        'INTEGRITY',
+        `The stored copy of ${what} is damaged or was altered, so it was not opened (${(e as Error).message}). Run \`dossier check\` for a full report.`,
+        { cause: e },
+      );
+    }
+    if (hash.digest('hex') !== sha256 || n !== size) {
+      throw new DossierError(
+        'INTEGRITY',
+        `The stored copy of ${what} no longer matches the SHA-256 recorded at import, so it was not opened. Run \`dossier check\` for a full report.`,
+      );
+    }
+  }
+
+  async check(onProgress?: Parameters<typeof checkIntegrity>[1]): Promise<IntegrityReport> {
+    this.assertOpen();
+    const report = await checkIntegrity(
+      {
+        db: this.db,
+        items: this.items,
+        blobs: this.blobs,
+        custody: this.custody,
+        vaultId: this.id,
+        publicKey: this.keys.signingPublicKey,
+      },
+      onProgress,
+    );
+    this.custody.append('verify', [], {
+      scope: 'vault',
+      ok: report.ok,
+      items: report.items,
+      blobsChecked: report.blobsChecked,
+      problems: report.problems.map((p) => p.message),
+    });
+    return report;
+  }
+
+  log(): CustodyEntry[] {
+    this.assertOpen();
+    return this.custody.entries();
+  }
+
+  verifyLog(): ChainReport {
+    this.assertOpen();
+    return verifyChain(this.custody.entries(), this.custody.checkpoints(), {
+      vaultId: this.id,
+      publicKey: this.keys.signingPublicKey,
+    });
+  }
+
+  /** Rewrites the passphrase slot only; the data and every derived key stay as they are. */
+  async changePassphrase(newPassphrase: string, kdf?: Argon2Params): Promise<void> {
+    this.assertOpen();
+    assertPassphraseAcceptable(newPassphrase);
+    const slot = await makePassphraseSlot(
+      this.id,
+      this.masterKey,
+      newPassphrase,
+      kdf ?? this.options.kdf,
+    );
+    const header: VaultHeader = {
+      ...this.header,
+      slots: [slot, ...this.header.slots.filter((s) => s.type !== 'passphrase')],
+    };
+    await writeHeader(join(this.dir, HEADER_FILE), header);
+    this.header = header;
+    this.custody.append('key-change', [], {
+      slot: 'passphrase',
+      kdf: {
+        name: 'argon2id',
+        memoryKiB: slot.kdf.memoryKiB,
+        iterations: slot.kdf.iterations,
+        parallelism: slot.kdf.parallelism,
+      },
+    });
+  }
+
+  /** SHA-256 of the raw Ed25519 public key, in groups of four hex digits. */
+  fingerprint(): string {
+    const raw = this.keys.signingPublicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    return createHash('sha256').update(raw).digest('hex').match(/.{4}/g)!.join(' ');
+  }
+
+  signingPublicKeyPem(): string {
+    return this.keys.signingPublicKey.export({ format: 'pem', type: 'spki' }).toString();
+  }
+
+  /** The escape hatch: keys that open the vault with the standard sqlcipher and age tools. Logged. */
+  revealKeys(): RevealedKeys {
+    this.assertOpen();
+    const identity = X25519Identity.fromSecret(this.keys.ageSecret);
+    this.custody.append('reveal-keys', [], { reason: 'escape hatch: keys shown to the person' });
+    return {
+      sqlcipherKey: sqlcipherKeyLiteral(this.keys.sqlcipherKey),
+      ageIdentity: identity.toString(),
+      ageRecipient: identity.recipient().toString(),
+      signingPublicKey: this.signingPublicKeyPem(),
+      fingerprint: this.fingerprint(),
+    };
+  }
+
+  /** Signs the custody head, closes the database and wipes the keys from memory. */
+  async lock(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.custody.append('lock', []);
+      this.custody.checkpoint(this.id, this.keys.signingKey);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+      this.masterKey.fill(0);
+      this.keys.sqlcipherKey.fill(0);
+      this.keys.ageSecret.fill(0);
+      await this.lockFile.release();
+    }
+  }
+}
