@@ -35,7 +35,7 @@ const EXIFR_OPTIONS = {
   interop: true,
   ifd1: false, // the embedded thumbnail's IFD: not the photo's facts
   makerNote: false, // large, vendor-specific, undocumented
-  userComment: true,
+  userComment: true, // kept raw in the exif block; decoded here
   xmp: false,
   icc: false,
   iptc: false,
@@ -44,10 +44,35 @@ const EXIFR_OPTIONS = {
   translateKeys: true,
   translateValues: true,
   reviveValues: false, // keep dates as written: exifr would make Dates in the local zone
-  sanitize: true,
-  mergeOutput: true,
+  // Unsanitised and per block, so a pointer to a section that could not be read shows.
+  sanitize: false,
+  mergeOutput: false,
   silentErrors: true,
 } as const;
+
+const BLOCKS = ['ifd0', 'exif', 'gps', 'interop'] as const;
+type Block = (typeof BLOCKS)[number];
+
+/** Pointer tags: where they sit, and the section they lead to. */
+const POINTERS: { in: Block; tag: string; to: Block; what: string }[] = [
+  { in: 'ifd0', tag: 'ExifIFD', to: 'exif', what: 'the date and camera settings' },
+  { in: 'ifd0', tag: 'GpsIFD', to: 'gps', what: 'the GPS location' },
+  { in: 'exif', tag: 'InteropIFD', to: 'interop', what: 'the interoperability details' },
+];
+
+/**
+ * Not kept in `tags`: offsets, blobs that are not EXIF (XMP, IPTC, ICC, maker notes), and
+ * exifr's own decimal position (the summary has it; `tags` is what the file holds).
+ */
+const NOT_TAGS = new Set([
+  ...POINTERS.map((p) => p.tag),
+  'latitude',
+  'longitude',
+  'MakerNote',
+  'ApplicationNotes',
+  'IPTC',
+  'ICC',
+]);
 
 const DAMAGED = "The photo's EXIF metadata is damaged and could not be read";
 const PARTLY_DAMAGED = "Part of the photo's EXIF metadata is damaged; the readable part was kept";
@@ -70,15 +95,30 @@ export async function readExif(
   }
   try {
     if (!isRecord(raw)) return { exif: null, error: null };
-    const { errors, ...found } = raw;
-    const problem = Array.isArray(errors) && errors.length > 0 ? errorText(errors[0]) : null;
-    if (Object.keys(found).length === 0) {
-      return { exif: null, error: problem === null ? null : `${DAMAGED} (${problem}).` };
+    const problems: string[] = [];
+    if (Array.isArray(raw.errors) && raw.errors.length > 0) problems.push(errorText(raw.errors[0]));
+
+    const blocks = new Map<Block, Record<string, unknown>>();
+    for (const b of BLOCKS) {
+      const v = raw[b];
+      if (isRecord(v) && Object.keys(v).length > 0) blocks.set(b, v);
     }
-    return {
-      exif: summarise(found),
-      error: problem === null ? null : `${PARTLY_DAMAGED} (${problem}).`,
-    };
+    for (const p of POINTERS) {
+      const from = blocks.get(p.in);
+      if (from && p.tag in from && !blocks.has(p.to)) problems.push(`${p.what} could not be read`);
+    }
+    const merged: Record<string, unknown> = {};
+    for (const block of blocks.values()) {
+      for (const [k, v] of Object.entries(block)) {
+        if (!NOT_TAGS.has(k) && !(k in merged)) merged[k] = v;
+      }
+    }
+
+    const detail = problems.length > 0 ? ` (${problems.join('; ')})` : '';
+    if (Object.keys(merged).length === 0) {
+      return { exif: null, error: detail ? `${DAMAGED}${detail}.` : null };
+    }
+    return { exif: summarise(merged), error: detail ? `${PARTLY_DAMAGED}${detail}.` : null };
   } catch (e) {
     return { exif: null, error: `${DAMAGED} (${errorText(e)}).` };
   }
@@ -222,10 +262,8 @@ function userComment(v: unknown): unknown {
 function jsonSafeTags(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let total = 2;
-  for (const [key, value] of Object.entries(raw)) {
-    // exifr's own derived decimal position; the summary has it, `tags` is what the file holds.
-    if (key === 'latitude' || key === 'longitude' || key === '__proto__') continue;
-    const name = key === 'userComment' ? 'UserComment' : key;
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === '__proto__') continue;
     const safe = jsonSafe(name === 'UserComment' ? userComment(value) : value, 0);
     if (safe === undefined) continue;
     const size = JSON.stringify(safe).length + JSON.stringify(name).length + 2;
