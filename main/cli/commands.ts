@@ -52,11 +52,16 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
         }),
         { actor: ACTOR },
       );
+  let result: T;
   try {
-    return await fn(vault);
-  } finally {
-    await vault.lock();
+    result = await fn(vault);
+  } catch (e) {
+    // Report the first failure; a lock that also fails (e.g. disk still full) must not hide it.
+    await vault.lock().catch(() => undefined);
+    throw e;
   }
+  await vault.lock();
+  return result;
 }
 
 export async function cmdInit(

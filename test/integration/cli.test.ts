@@ -63,11 +63,18 @@ describe('dossier CLI', () => {
     const png = await makeScreenshotPng(390, 844, 3);
     await writeFile(join(src, 'sub', 'screenshot.png'), png);
     await writeFile(join(src, 'email.txt'), 'From: x@example.com\nSubject: you\n\nwatch out');
-    const add = await dossier(['add', src, '--tag', 'July', '--tag', 'email', '--note', 'sent at night', '--json'], env);
+    const add = await dossier(
+      ['add', src, '--tag', 'July', '--tag', 'email', '--note', 'sent at night', '--json'],
+      env,
+    );
     expect(add.code).toBe(0);
-    const lines = add.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = add.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    for (const l of lines) expect(Object.keys(l)).toEqual(expect.arrayContaining(['id', 'sha256', 'name', 'duplicate']));
+    for (const l of lines)
+      expect(Object.keys(l)).toEqual(expect.arrayContaining(['id', 'sha256', 'name', 'duplicate']));
     const pngLine = lines.find((l) => l.name === 'screenshot.png')!;
     expect(pngLine).toMatchObject({ sha256: sha(png), duplicate: false });
 
@@ -79,12 +86,28 @@ describe('dossier CLI', () => {
     const items = JSON.parse(ls.out) as Record<string, unknown>[];
     expect(items).toHaveLength(2);
     for (const i of items) {
-      expect(Object.keys(i)).toEqual(expect.arrayContaining(['id', 'sha256', 'size', 'name', 'mime', 'ingestedAt', 'tags', 'blob']));
+      expect(Object.keys(i)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'sha256',
+          'size',
+          'name',
+          'mime',
+          'ingestedAt',
+          'tags',
+          'blob',
+        ]),
+      );
       expect(i.tags).toEqual(['email', 'July']);
       expect(i.blob).toMatch(/^blobs\/.+\.age$/);
     }
     const show = await dossier(['show', String(pngLine.id).slice(0, 8), '--json'], env);
-    expect(JSON.parse(show.out)).toMatchObject({ id: pngLine.id, width: 390, height: 844, mime: 'image/png' });
+    expect(JSON.parse(show.out)).toMatchObject({
+      id: pngLine.id,
+      width: 390,
+      height: 844,
+      mime: 'image/png',
+    });
     const human = await dossier(['show', String(pngLine.id)], env);
     expect(human.out).toMatch(/SHA-256 +[0-9a-f]{64}/);
     expect(human.out).toMatch(/Note +sent at night/);
@@ -107,8 +130,13 @@ describe('dossier CLI', () => {
 
   it('reads the passphrase from --passphrase-file and unlocks with --recovery', async () => {
     await writeFile(join(root, 'pass.txt'), `${PASS}\n`);
-    expect((await dossier(['ls', '--passphrase-file', join(root, 'pass.txt')], { DOSSIER_VAULT: vault })).code).toBe(0);
-    const r = await dossier(['ls', '--recovery', '--passphrase-file', join(root, 'recovery.txt')], { DOSSIER_VAULT: vault });
+    expect(
+      (await dossier(['ls', '--passphrase-file', join(root, 'pass.txt')], { DOSSIER_VAULT: vault }))
+        .code,
+    ).toBe(0);
+    const r = await dossier(['ls', '--recovery', '--passphrase-file', join(root, 'recovery.txt')], {
+      DOSSIER_VAULT: vault,
+    });
     expect(r.code).toBe(0);
   });
 
@@ -136,16 +164,25 @@ describe('dossier CLI', () => {
   it('log --verify checks the chain; check passes on a healthy vault', async () => {
     const log = await dossier(['log', '--verify', '--json'], env);
     expect(log.code).toBe(0);
-    const parsed = JSON.parse(log.out) as { entries: { action: string }[]; verification: { ok: boolean } };
+    const parsed = JSON.parse(log.out) as {
+      entries: { action: string }[];
+      verification: { ok: boolean };
+    };
     expect(parsed.verification.ok).toBe(true);
-    expect(parsed.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'unlock', 'ingest', 'duplicate', 'lock']));
+    expect(parsed.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['create', 'unlock', 'ingest', 'duplicate', 'lock']),
+    );
     const check = await dossier(['check'], env);
     expect(check.code).toBe(0);
     expect(check.out).toMatch(/All good/);
   });
 
   it('names a damaged blob in check (exit 4) and cat refuses it (exit 4, nothing written)', async () => {
-    const items = JSON.parse((await dossier(['ls', '--json'], env)).out) as { id: string; name: string; blob: string }[];
+    const items = JSON.parse((await dossier(['ls', '--json'], env)).out) as {
+      id: string;
+      name: string;
+      blob: string;
+    }[];
     const victim = items.find((i) => i.name === 'screenshot.png')!;
     const path = join(vault, victim.blob);
     const original = await readFile(path);

@@ -6,7 +6,8 @@ export const CLI = fileURLToPath(new URL('../../main/cli/dossier.js', import.met
 const BUILT = fileURLToPath(new URL('../../out/main/cli.js', import.meta.url));
 
 export function assertBuilt(): void {
-  if (!existsSync(BUILT)) throw new Error('The CLI is not built: run `npm run build` first (the test command does).');
+  if (!existsSync(BUILT))
+    throw new Error('The CLI is not built: run `npm run build` first (the test command does).');
 }
 
 export interface CliResult {
@@ -18,7 +19,11 @@ export interface CliResult {
 }
 
 /** Runs `dossier ARGS` as a user would, with a clean environment plus `env`. */
-export function dossier(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+export function dossier(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnDossier(args, env);
     const out: Buffer[] = [];
@@ -36,7 +41,13 @@ export function dossier(args: string[], env: Record<string, string> = {}, input?
 
 export function spawnDossier(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', TZ: 'Europe/London', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LANG: 'C.UTF-8',
+      TZ: 'Europe/London',
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
