@@ -49,14 +49,8 @@ export function isPreviewable(mime: string): boolean {
   return PREVIEWABLE.has(mime);
 }
 
-const FORMAT_LABEL: Record<string, string> = {
-  jpeg: 'JPEG',
-  png: 'PNG',
-  webp: 'WebP',
-  gif: 'GIF',
-  tiff: 'TIFF',
-  heif: 'HEIF',
-};
+/** sharp's names for the decoders those types use; anything else is refused. */
+const SHARP_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 
 const STORED = 'it was stored as is, but';
 
@@ -73,8 +67,8 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
   });
   try {
     const type = mime ?? (await sniffMime(bytes, '')).mime;
-    const label = PREVIEWABLE.get(type);
-    if (label === undefined) {
+    const kind = PREVIEWABLE.get(type);
+    if (kind === undefined) {
       return fail(`This file is not a photo or screenshot format Dossier can preview (${type}).`);
     }
 
@@ -82,16 +76,13 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
     let meta: Metadata;
     try {
       meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    } catch {
-      return fail(
-        `This ${label} is truncated or damaged: ${STORED} no preview or image size could be read.`,
-      );
+    } catch (e) {
+      return fail(failure(kind, e, null));
     }
     const image = imageFacts(meta);
-    if (image === null) {
-      return fail(`This ${label} has no readable image size: ${STORED} no preview could be made.`);
+    if (image === null || !SHARP_FORMATS.has(meta.format)) {
+      return fail(`This ${kind} has no readable image size: ${STORED} no preview could be made.`);
     }
-    const kind = FORMAT_LABEL[meta.format] ?? label;
     if (meta.width * meta.height > MAX_INPUT_PIXELS) {
       const mp = Math.round((meta.width * meta.height) / 1e6).toLocaleString('en');
       return fail(
@@ -121,7 +112,7 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
         error: null,
       };
     } catch (e) {
-      return fail(decodeError(kind, e), image);
+      return fail(failure(kind, e, meta), image);
     }
   } catch (e) {
     return fail(`Dossier could not read this image (${errorText(e)}); it was stored as is.`);
@@ -136,15 +127,24 @@ function imageFacts(meta: Metadata): ImageFacts | null {
   return { width, height, format: meta.format };
 }
 
-function decodeError(kind: string, e: unknown): string {
-  const msg = errorText(e);
+/** Plain words for a failed header read (`meta` null) or decode. */
+function failure(kind: string, e: unknown, meta: Metadata | null): string {
+  const msg = e instanceof Error ? e.message : String(e);
   if (/timeout/i.test(msg)) {
     return `This ${kind} took too long to open, so Dossier stopped: ${STORED} no preview was made.`;
   }
-  if (/unsupported|not supported|no decoding plugin|not built/i.test(msg)) {
+  // Sharp's own libheif decodes AV1 only; iPhone HEIC photos are HEVC.
+  if (meta?.compression === 'hevc') {
+    return `This ${kind} photo uses HEVC compression (as iPhones do), which Dossier cannot preview: ${STORED} no preview was made.`;
+  }
+  // "unsupported image format" is sharp failing to recognise the bytes at all: damage.
+  const noDecoder = /unsupported (feature|codec|compression)|no decoding plugin|not built|codec/i;
+  if (meta !== null && noDecoder.test(msg)) {
     return `This kind of ${kind} cannot be previewed by Dossier: ${STORED} no preview was made.`;
   }
-  return `This ${kind} is truncated or damaged: ${STORED} no preview could be made.`;
+  return meta === null
+    ? `This ${kind} is truncated or damaged: ${STORED} no preview or image size could be read.`
+    : `This ${kind} is truncated or damaged: ${STORED} no preview could be made.`;
 }
 
 function errorText(e: unknown): string {

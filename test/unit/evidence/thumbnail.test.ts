@@ -33,6 +33,33 @@ describe('readImage', () => {
     expect(meta.width).toBe(Math.round((1170 * 512) / 2532));
   });
 
+  it('previews the other common formats: WebP, GIF, TIFF, AVIF', async () => {
+    const base = sharp({ create: { width: 800, height: 600, channels: 3, background: '#369' } });
+    const made: [string, Buffer][] = [
+      ['webp', await base.clone().webp().toBuffer()],
+      ['gif', await base.clone().gif().toBuffer()],
+      ['tiff', await base.clone().tiff().toBuffer()],
+      ['heif', await base.clone().avif().toBuffer()],
+    ];
+    for (const [format, bytes] of made) {
+      const r = await readImage(bytes);
+      expect(r.error).toBeNull();
+      expect(r.image).toEqual({ width: 800, height: 600, format });
+      expect([r.thumbnail?.width, r.thumbnail?.height]).toEqual([512, 384]);
+    }
+  });
+
+  it('puts transparent areas on white, not black', async () => {
+    const png = await sharp({
+      create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
+      .png()
+      .toBuffer();
+    const { thumbnail } = await readImage(png);
+    const { data } = await sharp(thumbnail?.jpeg).raw().toBuffer({ resolveWithObject: true });
+    expect(Math.min(...data)).toBeGreaterThan(240);
+  });
+
   it('never enlarges a small image', async () => {
     const { image, thumbnail } = await readImage(await makeTinyPng());
     expect(image).toEqual({ width: 1, height: 1, format: 'png' });
