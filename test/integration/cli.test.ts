@@ -156,7 +156,8 @@ describe('dossier CLI', () => {
     expect(r.out).not.toContain('\u202E');
     expect(r.out).toContain('\\u{202e}');
     const ls = await dossier(['ls'], env);
-    expect(ls.out).not.toMatch(/[\u0007\u202E]/);
+    expect(ls.out).not.toContain('\u0007');
+    expect(ls.out).not.toContain('\u202E');
     const json = JSON.parse((await dossier(['ls', '--json'], env)).out) as { name: string }[];
     expect(json.map((i) => i.name)).toContain(name);
   });
