@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertBuilt, CLI } from '../support/cli';
+import { tempDir } from '../support/tmp';
+import { newVault, PASSPHRASE } from '../support/vault';
+
+const hasScript = await new Promise<boolean>((resolve) => {
+  const p = spawn('script', ['--version']);
+  p.on('error', () => resolve(false));
+  p.on('close', (code) => resolve(code === 0));
+});
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`) and answers each prompt
+ * when it appears, as a person at a terminal would. Returns everything the terminal showed.
+ */
+function onTerminal(
+  args: string[],
+  answers: [RegExp, string][],
+  env: Record<string, string>,
+): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve) => {
+    const cmd = [process.execPath, CLI, ...args]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        TERM: 'xterm',
+        ...env,
+      },
+    });
+    let screen = '';
+    const pending = [...answers];
+    child.stdout.on('data', (c: Buffer) => {
+      screen += c.toString();
+      const next = pending[0];
+      if (next && next[0].test(screen)) {
+        pending.shift();
+        // Typed slowly enough that each answer lands after its prompt switched echo off.
+        setTimeout(() => child.stdin.write(`${next[1]}\r`), 50);
+      }
+    });
+    child.on('close', (code) => resolve({ code, screen }));
+  });
+}
+
+describe.skipIf(!hasScript)('on a terminal (needs util-linux script)', () => {
+  it('init asks for the passphrase twice without echoing it', async () => {
+    assertBuilt();
+    const dir = join(await tempDir(), 'vault');
+    const secret = 'my very secret words';
+    const r = await onTerminal(
+      ['init', dir],
+      [
+        [/Choose a passphrase/, secret],
+        [/again to confirm/, secret],
+      ],
+      {},
+    );
+    expect(r.code).toBe(0);
+    expect(r.screen).toMatch(/recovery code/);
+    expect(r.screen).not.toContain(secret);
+  });
+
+  it('add prompts for the passphrase and draws a progress bar', async () => {
+    assertBuilt();
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    await vault.lock();
+    await writeFile(join(root, 'big.bin'), randomBytes(48 * 1024 * 1024));
+    const r = await onTerminal(
+      ['--vault', dir, 'add', join(root, 'big.bin')],
+      [[/Passphrase for/, PASSPHRASE]],
+      {},
+    );
+    expect(r.code).toBe(0);
+    expect(r.screen).not.toContain(PASSPHRASE);
+    expect(r.screen).toMatch(/\[#+\.*\] 0\/1 files/);
+    expect(r.screen).toMatch(/added +[0-9a-z]{26}/);
+  });
+
+  it('a wrong passphrase at the prompt exits 3', async () => {
+    assertBuilt();
+    const dir = join(await tempDir(), 'vault');
+    const { vault } = await newVault(dir);
+    await vault.lock();
+    const r = await onTerminal(['--vault', dir, 'ls'], [[/Passphrase for/, 'nope nope nope']], {});
+    expect(r.code).toBe(3);
+    expect(r.screen).toMatch(/not right/);
+  });
+});

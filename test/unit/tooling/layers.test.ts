@@ -1,0 +1,65 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/** The layer rules from DESIGN.md are enforced by lint; prove each one fires (and stays quiet when it should). */
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function layerErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages
+    .filter(
+      (m) => m.ruleId === 'import-x/no-restricted-paths' || m.ruleId === 'no-restricted-imports',
+    )
+    .map((m) => m.message);
+}
+
+describe('layer import rules', () => {
+  it.each([
+    [
+      'main/core/x.ts',
+      "import electron from 'electron';\nexport default electron;",
+      /never import electron/,
+    ],
+    [
+      'main/core/x.ts',
+      "import { main } from '../cli/main';\nexport default main;",
+      /main\/core imports shared\/ only/,
+    ],
+    [
+      'shared/x.ts',
+      "import { Vault } from '../main/core';\nexport default Vault;",
+      /shared\/ imports nothing of ours/,
+    ],
+    [
+      'shared/x.ts',
+      "import { readFile } from 'node:fs';\nexport default readFile;",
+      /no Node built-ins/,
+    ],
+    [
+      'renderer/src/x.ts',
+      "import { Vault } from '../../main/core';\nexport default Vault;",
+      /renderer\/ imports shared\/ only/,
+    ],
+    [
+      'main/cli/x.ts',
+      "import { EXIT } from '../electron/index';\nexport default EXIT;",
+      /main\/cli imports main\/core and shared\/ only/,
+    ],
+  ])('%s: %s is refused', async (file, code, message) => {
+    expect((await layerErrors(file, code)).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['main/cli/x.ts', "import { Vault } from '../core';\nexport default Vault;"],
+    [
+      'main/core/x.ts',
+      "import { canonicalJson } from '../../shared/canonical-json';\nexport default canonicalJson;",
+    ],
+    [
+      'renderer/src/x.ts',
+      "import { displayName } from '../../shared/display-name';\nexport default displayName;",
+    ],
+  ])('%s: allowed imports pass', async (file, code) => {
+    expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
