@@ -140,8 +140,14 @@ export class AgeFileReader {
   async read(start: number, endExclusive: number): Promise<Buffer> {
     const [s, e] = checkRange(start, endExclusive, this.size);
     const out = Buffer.allocUnsafe(e - s);
-    for await (const piece of this.pieces(s, e, READ_BATCH)) {
-      piece.data.copy(out, piece.offset - s);
+    for await (const { from, plains } of this.batches(s, e, READ_BATCH)) {
+      let at = from;
+      for (const p of plains) {
+        const lo = Math.max(s, at);
+        const hi = Math.min(e, at + p.length);
+        if (hi > lo) p.copy(out, lo - s, lo - at, hi - at);
+        at += p.length;
+      }
     }
     return out;
   }
@@ -151,40 +157,41 @@ export class AgeFileReader {
     opts: { start?: number; end?: number; highWaterMark?: number } = {},
   ): AsyncGenerator<Buffer, void, undefined> {
     const [s, e] = checkRange(opts.start ?? 0, opts.end ?? this.size, this.size);
-    const batch = Math.max(
-      1,
-      Math.floor((opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK) / CHUNK_SIZE),
-    );
-    for await (const piece of this.pieces(s, e, batch)) yield piece.data;
+    const hwm = opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    for await (const { from, plains } of this.batches(
+      s,
+      e,
+      Math.max(1, Math.floor(hwm / CHUNK_SIZE)),
+    )) {
+      const joined = plains.length === 1 ? (plains[0] ?? Buffer.alloc(0)) : Buffer.concat(plains);
+      yield joined.subarray(Math.max(s, from) - from, Math.min(e, from + joined.length) - from);
+    }
   }
 
-  private async *pieces(
+  /** Authenticated plaintext of the chunks covering [start, end), `batch` chunks at a time. */
+  private async *batches(
     start: number,
     end: number,
     batch: number,
-  ): AsyncGenerator<{ offset: number; data: Buffer }, void, undefined> {
+  ): AsyncGenerator<{ from: number; plains: Buffer[] }, void, undefined> {
     if (start >= end) return;
+    const first = Math.floor(start / CHUNK_SIZE);
     const last = Math.floor((end - 1) / CHUNK_SIZE);
     // Two scratch buffers: the next batch is read while this one is decrypted. Reuse is
     // safe because decryption copies out of a buffer before it is read into again.
-    let scratch = Buffer.allocUnsafe(batch * SEALED_CHUNK_SIZE);
-    let spare = Buffer.allocUnsafe(batch * SEALED_CHUNK_SIZE);
+    let scratch = Buffer.allocUnsafe(Math.min(batch, last - first + 1) * SEALED_CHUNK_SIZE);
+    let spare = Buffer.allocUnsafe(scratch.length);
     const read = (c: number, buf: Buffer): Promise<Buffer> => {
       const p = this.readSealed(c, Math.min(batch, last - c + 1), buf);
-      p.catch(() => {}); // observed when awaited; silence it if the consumer stops early
+      p.catch(() => {}); // observed when awaited; silenced if the consumer stops early
       return p;
     };
-    let pending = read(Math.floor(start / CHUNK_SIZE), scratch);
-    for (let c = Math.floor(start / CHUNK_SIZE); c <= last; c += batch) {
+    let pending = read(first, scratch);
+    for (let c = first; c <= last; c += batch) {
       const sealed = await pending;
       if (c + batch <= last) pending = read(c + batch, spare);
       [scratch, spare] = [spare, scratch];
-      const plains = this.openSealed(c, sealed);
-      const from = c * CHUNK_SIZE;
-      const joined = plains.length === 1 ? (plains[0] ?? Buffer.alloc(0)) : Buffer.concat(plains);
-      const lo = Math.max(start, from);
-      const hi = Math.min(end, from + joined.length);
-      yield { offset: lo, data: joined.subarray(lo - from, hi - from) };
+      yield { from: c * CHUNK_SIZE, plains: this.openSealed(c, sealed) };
     }
   }
 
