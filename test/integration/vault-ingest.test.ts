@@ -62,7 +62,9 @@ describe('ingest', () => {
     const png = vault.item(items.find((i) => i.name === 'shot1.png')!.id);
     expect(png).toMatchObject({ mime: 'image/png', width: 390, height: 844 });
     expect(png.thumbnail).toMatch(/\.age$/);
-    const thumb = await collect((await vault.blobs.open(png.thumbnailBlobId!)).stream());
+    const thumbReader = await vault.blobs.open(png.thumbnailBlobId!);
+    const thumb = await collect(thumbReader.stream());
+    await thumbReader.close();
     expect(thumb.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(vault.items.search('harassment ACCOUNT')).toHaveLength(3);
     expect(vault.items.search('shot2')).toEqual([items.find((i) => i.name === 'shot2.png')!.id]);
