@@ -36,6 +36,7 @@ export const DECODE_TIMEOUT_SECONDS = 60;
 const PREVIEWABLE = new Map<string, string>([
   ['image/jpeg', 'JPEG'],
   ['image/png', 'PNG'],
+  ['image/apng', 'PNG'], // animated: the first frame is previewed
   ['image/webp', 'WebP'],
   ['image/gif', 'GIF'],
   ['image/tiff', 'TIFF'],
@@ -72,13 +73,28 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
       return fail(`This file is not a photo or screenshot format Dossier can preview (${type}).`);
     }
 
-    // Header only, no pixel limit yet: we want to say what size a refused image claims to be.
-    let meta: Metadata;
-    try {
-      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    } catch (e) {
-      return fail(failure(kind, e, null));
-    }
+    // The header read and the decode run side by side on sharp's threads: the header costs
+    // nothing extra, and the decode's own pixel limit refuses a bomb before any pixel is made.
+    // The header read has no limit, so a refused image can still say what size it claims.
+    const [header, decoded] = await Promise.allSettled([
+      (async () => sharp(bytes, { limitInputPixels: false }).metadata())(),
+      (async () =>
+        sharp(bytes, {
+          limitInputPixels: MAX_INPUT_PIXELS,
+          autoOrient: true,
+          // 'warning' (sharp's default, and its advice for untrusted input) refuses any damage.
+          failOn: 'warning',
+        })
+          .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
+          // Transparency would turn black in a JPEG. sharp skips this for opaque images.
+          .flatten({ background: '#ffffff' })
+          .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality: THUMBNAIL_QUALITY })
+          .toBuffer({ resolveWithObject: true }))(),
+    ]);
+
+    if (header.status === 'rejected') return fail(failure(kind, header.reason, null));
+    const meta = header.value;
     const image = imageFacts(meta);
     if (image === null || !SHARP_FORMATS.has(meta.format)) {
       return fail(`This ${kind} has no readable image size: ${STORED} no preview could be made.`);
@@ -92,28 +108,13 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
         image,
       );
     }
-
-    try {
-      const { data, info } = await sharp(bytes, {
-        limitInputPixels: MAX_INPUT_PIXELS,
-        autoOrient: true,
-        // 'warning' (sharp's default, and its advice for untrusted input) refuses any damage.
-        failOn: 'warning',
-      })
-        .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
-        // Transparent areas would turn black in a JPEG; screenshots with alpha look right on white.
-        .flatten(meta.hasAlpha ? { background: '#ffffff' } : false)
-        .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
-        .jpeg({ quality: THUMBNAIL_QUALITY })
-        .toBuffer({ resolveWithObject: true });
-      return {
-        image,
-        thumbnail: { jpeg: data, width: info.width, height: info.height },
-        error: null,
-      };
-    } catch (e) {
-      return fail(failure(kind, e, meta), image);
-    }
+    if (decoded.status === 'rejected') return fail(failure(kind, decoded.reason, meta), image);
+    const { data, info } = decoded.value;
+    return {
+      image,
+      thumbnail: { jpeg: data, width: info.width, height: info.height },
+      error: null,
+    };
   } catch (e) {
     return fail(`Dossier could not read this image (${errorText(e)}); it was stored as is.`);
   }

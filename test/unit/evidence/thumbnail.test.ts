@@ -9,7 +9,14 @@ import {
   readImage,
   THUMBNAIL_MAX_PX,
 } from '../../../main/core/evidence/thumbnail';
-import { exiftool, makeBombPng, makeEvidenceFixtures, makeTinyPng } from '../../fixtures/evidence';
+import {
+  asApng,
+  exiftool,
+  makeBombPng,
+  makeEvidenceFixtures,
+  makeTinyPng,
+} from '../../fixtures/evidence';
+import { sniffMime } from '../../../main/core/evidence/sniff';
 
 const dir = await mkdtemp(join(tmpdir(), 'dossier-thumb-'));
 const fx = await makeEvidenceFixtures(dir);
@@ -47,6 +54,14 @@ describe('readImage', () => {
       expect(r.image).toEqual({ width: 800, height: 600, format });
       expect([r.thumbnail?.width, r.thumbnail?.height]).toEqual([512, 384]);
     }
+  });
+
+  it('previews an animated PNG by its first frame', async () => {
+    const apng = asApng(await readFile(fx.screenshotPng));
+    expect((await sniffMime(apng, 'x.png')).mime).toBe('image/apng');
+    const r = await readImage(apng);
+    expect(r.error).toBeNull();
+    expect(r.image).toEqual({ width: 1170, height: 2532, format: 'png' });
   });
 
   it('puts transparent areas on white, not black', async () => {
