@@ -53,11 +53,10 @@ const EXIFR_OPTIONS = {
 const BLOCKS = ['ifd0', 'exif', 'gps', 'interop'] as const;
 type Block = (typeof BLOCKS)[number];
 
-/** Pointer tags: where they sit, and the section they lead to. */
+/** Pointers to sections a person cares about: if one leads nowhere, say so. */
 const POINTERS: { in: Block; tag: string; to: Block; what: string }[] = [
   { in: 'ifd0', tag: 'ExifIFD', to: 'exif', what: 'the date and camera settings' },
   { in: 'ifd0', tag: 'GpsIFD', to: 'gps', what: 'the GPS location' },
-  { in: 'exif', tag: 'InteropIFD', to: 'interop', what: 'the interoperability details' },
 ];
 
 /**
@@ -65,7 +64,10 @@ const POINTERS: { in: Block; tag: string; to: Block; what: string }[] = [
  * exifr's own decimal position (the summary has it; `tags` is what the file holds).
  */
 const NOT_TAGS = new Set([
-  ...POINTERS.map((p) => p.tag),
+  'ExifIFD',
+  'GpsIFD',
+  'InteropIFD',
+  '__proto__',
   'latitude',
   'longitude',
   'MakerNote',
@@ -105,12 +107,14 @@ export async function readExif(
     }
     for (const p of POINTERS) {
       const from = blocks.get(p.in);
-      if (from && p.tag in from && !blocks.has(p.to)) problems.push(`${p.what} could not be read`);
+      if (from && Object.hasOwn(from, p.tag) && !blocks.has(p.to)) {
+        problems.push(`${p.what} could not be read`);
+      }
     }
     const merged: Record<string, unknown> = {};
     for (const block of blocks.values()) {
       for (const [k, v] of Object.entries(block)) {
-        if (!NOT_TAGS.has(k) && !(k in merged)) merged[k] = v;
+        if (!NOT_TAGS.has(k) && !Object.hasOwn(merged, k)) merged[k] = v;
       }
     }
 

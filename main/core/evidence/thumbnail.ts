@@ -96,7 +96,10 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
     if (header.status === 'rejected') return fail(failure(kind, header.reason, null));
     const meta = header.value;
     const image = imageFacts(meta);
-    if (image === null || !SHARP_FORMATS.has(meta.format)) {
+    if (!SHARP_FORMATS.has(meta.format)) {
+      return fail(`This file is not a photo or screenshot format Dossier can preview (${type}).`);
+    }
+    if (image === null) {
       return fail(`This ${kind} has no readable image size: ${STORED} no preview could be made.`);
     }
     if (meta.width * meta.height > MAX_INPUT_PIXELS) {
