@@ -163,11 +163,13 @@ describe('ingest', () => {
 
   it('reads a byte range of a blob without decrypting the whole file', async () => {
     const root = await tempDir();
-    const bytes = randomBytes(5 * 65536 + 123);
+    // Over 4 MiB, so the SHA-256 is computed on the hash worker.
+    const bytes = randomBytes(80 * 65536 + 123);
     await writeFile(join(root, 'video.bin'), bytes);
     const { vault } = await newVault(join(root, 'vault'));
     await vault.add([join(root, 'video.bin')]);
     const item = vault.item(vault.list()[0]!.id);
+    expect(item.sha256).toBe(sha256(bytes));
     const reader = await vault.blobs.open(item.blobId);
     expect(reader.size).toBe(bytes.length);
     expect(await reader.read(3 * 65536 - 10, 3 * 65536 + 10)).toEqual(

@@ -16,6 +16,7 @@ import {
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
+import { HashWorker } from './hash-worker';
 import { planImport, type PlannedFile } from './walk';
 
 export interface AddOptions {
@@ -71,12 +72,30 @@ export interface AddReport {
 
 const READ_CHUNK = 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
+/** Below this, a round trip to the hash worker costs more than it saves. */
+const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
 interface Deps {
   db: Db;
   items: ItemRepository;
   blobs: BlobStore;
   custody: CustodyLog;
+}
+
+/** Hashes inline, or on the hash worker for big files; same interface either way. */
+interface Hasher {
+  update(chunk: Buffer): void | Promise<void>;
+  digest(): string | Promise<string>;
+  abandon(): void;
+}
+
+function inlineHasher(): Hasher {
+  const h = createHash('sha256');
+  return {
+    update: (c) => void h.update(c),
+    digest: () => h.digest('hex'),
+    abandon: () => undefined,
+  };
 }
 
 /**
@@ -108,6 +127,10 @@ export async function addPaths(
   const report = (): void => opts.onProgress?.({ ...progress });
   report();
 
+  let hashWorker: HashWorker | null = null;
+  const hasherFor = (size: number): Hasher =>
+    size >= PARALLEL_HASH_MIN_BYTES ? (hashWorker ??= new HashWorker()).start() : inlineHasher();
+
   let fatal: unknown = null;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const pending: Promise<AddResult>[] = [];
@@ -116,7 +139,7 @@ export async function addPaths(
     const file = files[next++];
     if (!file) return;
     pending.push(
-      ingestOne(deps, file, opts, (n) => {
+      ingestOne(deps, file, opts, hasherFor, (n) => {
         progress.bytesDone += n;
         report();
       }).then((r) => {
@@ -146,6 +169,7 @@ export async function addPaths(
     emit(r);
     if (fatal === null && !opts.signal?.aborted) startNext();
   }
+  await (hashWorker as HashWorker | null)?.close();
   if (fatal === null && opts.signal?.aborted)
     fatal = new DossierError('USAGE', 'The import was cancelled.');
   const summary = summarise(results);
@@ -186,11 +210,12 @@ async function ingestOne(
   deps: Deps,
   file: PlannedFile,
   opts: AddOptions,
+  hasherFor: (size: number) => Hasher,
   onBytes: (n: number) => void,
 ): Promise<AddResult> {
   const name = basename(file.path);
   try {
-    return await ingestFile(deps, file.path, name, opts, onBytes);
+    return await ingestFile(deps, file.path, name, opts, hasherFor, onBytes);
   } catch (e) {
     if (isDossierError(e, 'NO_SPACE') || opts.signal?.aborted) throw e;
     const err = asIoError(e, file.path);
@@ -209,41 +234,46 @@ async function ingestFile(
   path: string,
   name: string,
   opts: AddOptions,
+  hasherFor: (size: number) => Hasher,
   onBytes: (n: number) => void,
 ): Promise<AddResult> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
+  let hash: Hasher | null = null;
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
     writer = await deps.blobs.create();
-    const hash = createHash('sha256');
+    hash = hasherFor(st.size);
+    let reusable: Buffer | null = null;
     let size = 0;
     let head: Buffer | null = null;
     let sniffed: Sniffed | null = null;
     let keep: Buffer[] | null = null;
     for (;;) {
       if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
-      // A fresh buffer per read: image chunks are kept for the thumbnail.
-      const buf = Buffer.allocUnsafe(READ_CHUNK);
+      // Image chunks are kept for the preview, so they need their own buffer; else reuse one.
+      const buf: Buffer = keep || !reusable ? Buffer.allocUnsafe(READ_CHUNK) : reusable;
+      if (!keep) reusable = buf;
       const { bytesRead } = await handle.read(buf, 0, READ_CHUNK, null);
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
-      hash.update(chunk);
+      const hashed = hash.update(chunk);
       if (head === null) {
         head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
         sniffed = await sniffMime(head, name);
         if (shouldBuffer(sniffed.mime, st.size)) keep = [];
       }
       keep?.push(chunk);
-      await writer.write(chunk);
+      await Promise.all([hashed, writer.write(chunk)]);
       size += bytesRead;
       onBytes(bytesRead);
     }
     head ??= Buffer.alloc(0);
     sniffed ??= await sniffMime(head, name);
-    const sha256 = hash.digest('hex');
+    const sha256 = await hash.digest();
+    hash = null;
 
     const existing = deps.items.findBySha256(sha256);
     if (existing) {
@@ -333,6 +363,7 @@ async function ingestFile(
       warnings,
     };
   } catch (e) {
+    hash?.abandon();
     await writer?.discard();
     if (thumbId) await deps.blobs.remove(thumbId);
     throw e;

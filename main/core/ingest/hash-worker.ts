@@ -1,0 +1,114 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * SHA-256 on a second core. Ingest encrypts on its own thread while this worker hashes
+ * the same chunks, so one pass over a file costs max(hash, encrypt), not their sum.
+ * Chunks are copied into the message (the reader reuses its buffer); at most
+ * MAX_IN_FLIGHT chunks wait in the worker, so memory stays bounded.
+ */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const hashes = new Map();
+parentPort.on('message', (m) => {
+  if (m.op === 'start') hashes.set(m.id, createHash('sha256'));
+  else if (m.op === 'update') { hashes.get(m.id).update(m.data); parentPort.postMessage({ id: m.id, op: 'ack' }); }
+  else if (m.op === 'digest') { const h = hashes.get(m.id); hashes.delete(m.id); parentPort.postMessage({ id: m.id, op: 'digest', hex: h.digest('hex') }); }
+  else if (m.op === 'drop') hashes.delete(m.id);
+});
+`;
+
+const MAX_IN_FLIGHT = 8;
+
+interface Pending {
+  inFlight: number;
+  wakeUp: (() => void) | null;
+  done: ((hex: string) => void) | null;
+}
+
+export class HashWorker {
+  private readonly worker: Worker;
+  private readonly jobs = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    this.worker.unref();
+    this.worker.on('message', (m: { id: number; op: 'ack' | 'digest'; hex?: string }) => {
+      const job = this.jobs.get(m.id);
+      if (!job) return;
+      if (m.op === 'ack') {
+        job.inFlight--;
+        const wake = job.wakeUp;
+        job.wakeUp = null;
+        wake?.();
+      } else {
+        this.jobs.delete(m.id);
+        job.done?.(m.hex!);
+      }
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      for (const job of this.jobs.values()) job.wakeUp?.();
+    });
+  }
+
+  start(): Sha256Job {
+    const id = this.nextId++;
+    this.jobs.set(id, { inFlight: 0, wakeUp: null, done: null });
+    this.worker.postMessage({ op: 'start', id });
+    return new Sha256Job(this, id);
+  }
+
+  /** @internal */
+  async update(id: number, chunk: Uint8Array): Promise<void> {
+    const job = this.jobs.get(id)!;
+    while (job.inFlight >= MAX_IN_FLIGHT && !this.failure) {
+      await new Promise<void>((resolve) => (job.wakeUp = resolve));
+    }
+    if (this.failure) throw this.failure;
+    job.inFlight++;
+    this.worker.postMessage({ op: 'update', id, data: chunk });
+  }
+
+  /** @internal */
+  digest(id: number): Promise<string> {
+    if (this.failure) return Promise.reject(this.failure);
+    const job = this.jobs.get(id)!;
+    return new Promise((resolve) => {
+      job.done = resolve;
+      this.worker.postMessage({ op: 'digest', id });
+    });
+  }
+
+  /** @internal */
+  drop(id: number): void {
+    if (this.jobs.delete(id)) this.worker.postMessage({ op: 'drop', id });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class Sha256Job {
+  constructor(
+    private readonly owner: HashWorker,
+    private readonly id: number,
+  ) {}
+
+  /** Resolves once the chunk is queued; the caller may then reuse its buffer. */
+  update(chunk: Uint8Array): Promise<void> {
+    return this.owner.update(this.id, chunk);
+  }
+
+  digest(): Promise<string> {
+    return this.owner.digest(this.id);
+  }
+
+  /** Forgets a hash that will not be finished (a failed or cancelled file). */
+  abandon(): void {
+    this.owner.drop(this.id);
+  }
+}
