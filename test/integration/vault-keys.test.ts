@@ -118,5 +118,25 @@ describe('vault keys and unlocking', () => {
     );
     const v = await Vault.unlock(dir, PASSPHRASE);
     await v.lock();
+    // A lock written on another computer (a synced folder) is never taken over silently.
+    await writeFile(
+      join(dir, 'dossier.lock'),
+      JSON.stringify({ pid: 4242, host: 'her-other-laptop' }),
+    );
+    await expect(Vault.unlock(dir, PASSPHRASE)).rejects.toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringMatching(/another computer \("her-other-laptop"\)/),
+    });
+  });
+
+  it('keeps the database and header readable by the owner only', async () => {
+    const dir = join(await tempDir(), 'v');
+    const { vault } = await newVault(dir);
+    await vault.lock();
+    const { stat } = await import('node:fs/promises');
+    for (const f of ['dossier.db', 'dossier.json']) {
+      expect((await stat(join(dir, f))).mode & 0o777).toBe(0o600);
+    }
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { DossierError } from '../errors';
 import { MIGRATIONS } from './migrations';
@@ -25,6 +26,14 @@ export function openDatabase(path: string, rawKey: Buffer): Db {
       );
     }
     db.pragma('journal_mode = WAL');
+    // Owner-only, whatever the umask: the files are encrypted, but their existence is private too.
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+      try {
+        chmodSync(f, 0o600);
+      } catch {
+        // -wal/-shm appear lazily; they inherit nothing sensitive in the meantime.
+      }
+    }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');

@@ -24,12 +24,14 @@ export class VaultLock {
       const holder = await readFile(path, 'utf8')
         .then((t) => JSON.parse(t) as { pid?: number; host?: string })
         .catch(() => ({}) as { pid?: number; host?: string });
-      if (
-        holder.pid &&
-        holder.host === hostname() &&
-        holder.pid !== process.pid &&
-        isAlive(holder.pid)
-      ) {
+      if (holder.host && holder.host !== hostname()) {
+        // We cannot see processes on another computer (a synced or shared folder).
+        throw new DossierError(
+          'LOCKED',
+          `This vault seems to be open on another computer ("${holder.host}"). Close Dossier there first. If it is not open anywhere, delete the file ${path} and try again.`,
+        );
+      }
+      if (holder.pid && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new DossierError(
           'LOCKED',
           `This vault is open in another Dossier window or command (process ${holder.pid}). Close it, then try again.`,
