@@ -1,8 +1,9 @@
-import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgeEncryptor, AgeFileReader, type Identity, type Recipient } from '../age';
 import { asIoError, fsyncDir } from '../fs-safety';
 import { newId } from '../ids';
+import { SequentialFileWriter } from '../sequential-file';
 
 /**
  * Blobs are age v1 files under blobs/<first two chars of id>/<id>.age, encrypted to
@@ -12,6 +13,8 @@ import { newId } from '../ids';
  */
 export const BLOB_DIR = 'blobs';
 const TMP_SUFFIX = '.tmp';
+/** Blobs at least this big bypass the page cache (see sequential-file.ts). */
+const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
 
 export class BlobStore {
   constructor(
@@ -29,15 +32,18 @@ export class BlobStore {
     return join(this.vaultDir, this.relativePath(id));
   }
 
-  async create(): Promise<BlobWriter> {
+  /** Starts a new blob; `expectedSize` (plaintext bytes, if known) picks the write path. */
+  async create(expectedSize = 0): Promise<BlobWriter> {
     const id = newId();
     const dir = join(this.vaultDir, BLOB_DIR, id.slice(0, 2));
     const final = this.path(id);
     const tmp = final + TMP_SUFFIX;
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const handle = await open(tmp, 'wx', 0o600);
-      return new BlobWriter(id, handle, tmp, final, new AgeEncryptor([this.recipient]));
+      const file = await SequentialFileWriter.create(tmp, {
+        direct: expectedSize >= DIRECT_MIN_BYTES,
+      });
+      return new BlobWriter(id, file, tmp, final, new AgeEncryptor([this.recipient]));
     } catch (e) {
       throw asIoError(e, tmp);
     }
@@ -93,12 +99,12 @@ export class BlobStore {
 }
 
 export class BlobWriter {
-  private written = 0;
+  private started = false;
   private done = false;
 
   constructor(
     readonly id: string,
-    private readonly handle: FileHandle,
+    private readonly file: SequentialFileWriter,
     private readonly tmpPath: string,
     private readonly finalPath: string,
     private readonly encryptor: AgeEncryptor,
@@ -106,19 +112,15 @@ export class BlobWriter {
 
   /** Encrypts and writes; the caller may reuse `plain` once the promise resolves. */
   async write(plain: Buffer): Promise<void> {
-    if (this.written === 0) await this.put(this.encryptor.header);
+    if (!this.started) await this.put(this.encryptor.header);
     const out = this.encryptor.push(plain);
     if (out.length > 0) await this.put(out);
   }
 
   private async put(buf: Buffer): Promise<void> {
+    this.started = true;
     try {
-      let off = 0;
-      while (off < buf.length) {
-        const { bytesWritten } = await this.handle.write(buf, off, buf.length - off);
-        off += bytesWritten;
-      }
-      this.written += buf.length;
+      await this.file.write(buf);
     } catch (e) {
       throw asIoError(e, this.tmpPath);
     }
@@ -127,10 +129,9 @@ export class BlobWriter {
   /** Finishes the age file, fsyncs it and moves it into place. */
   async commit(): Promise<void> {
     try {
-      if (this.written === 0) await this.put(this.encryptor.header);
+      if (!this.started) await this.put(this.encryptor.header);
       await this.put(this.encryptor.final());
-      await this.handle.sync();
-      await this.handle.close();
+      await this.file.finish();
       this.done = true;
       await rename(this.tmpPath, this.finalPath);
       await fsyncDir(join(this.finalPath, '..'));
@@ -144,7 +145,7 @@ export class BlobWriter {
   async abort(): Promise<void> {
     if (!this.done) {
       this.done = true;
-      await this.handle.close().catch(() => undefined);
+      await this.file.abort();
     }
     await unlink(this.tmpPath).catch(() => undefined);
   }

@@ -244,7 +244,7 @@ async function ingestFile(
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
-    writer = await deps.blobs.create();
+    writer = await deps.blobs.create(st.size);
     hash = hasherFor(st.size);
     let reusable: Buffer | null = null;
     let size = 0;
