@@ -2,7 +2,16 @@
  * The verifier catches every kind of tampering, in a folder bag and in a zip bag alike,
  * and opens .zip.age bundles without writing plaintext to disk.
  */
-import { appendFile, cp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  cp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -191,7 +200,6 @@ describe('verifyBag detects tampering', async () => {
   it('reports a symbolic link in a folder bag instead of following it', async () => {
     const bag = join(dir, 'with-link');
     await cp(pristine, bag, { recursive: true });
-    const { symlink } = await import('node:fs/promises');
     await symlink('/etc/passwd', join(bag, 'data/evidence/link'));
     const r = await verifyPath(bag);
     expect(errors(r)).toContainEqual(
