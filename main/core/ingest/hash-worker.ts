@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 /**
  * SHA-256 on a second core. Ingest encrypts on its own thread while this worker hashes
  * the same chunks, so one pass over a file costs max(hash, encrypt), not their sum.
- * Chunks are copied into the message (the reader reuses its buffer); at most
- * MAX_IN_FLIGHT chunks wait in the worker, so memory stays bounded.
+ * A chunk that owns its memory is transferred (no copy; the caller must not touch it
+ * again), any other is copied. At most MAX_IN_FLIGHT chunks wait in the worker.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -12,7 +12,7 @@ const { createHash } = require('node:crypto');
 const hashes = new Map();
 parentPort.on('message', (m) => {
   if (m.op === 'start') hashes.set(m.id, createHash('sha256'));
-  else if (m.op === 'update') { hashes.get(m.id).update(m.data); parentPort.postMessage({ id: m.id, op: 'ack' }); }
+  else if (m.op === 'update') { hashes.get(m.id).update(new Uint8Array(m.data, m.offset, m.length)); parentPort.postMessage({ id: m.id, op: 'ack' }); }
   else if (m.op === 'digest') { const h = hashes.get(m.id); hashes.delete(m.id); parentPort.postMessage({ id: m.id, op: 'digest', hex: h.digest('hex') }); }
   else if (m.op === 'drop') hashes.delete(m.id);
 });
@@ -62,14 +62,29 @@ export class HashWorker {
   }
 
   /** @internal */
-  async update(id: number, chunk: Uint8Array): Promise<void> {
+  async update(id: number, chunk: Uint8Array, transfer: boolean): Promise<void> {
     const job = this.jobs.get(id)!;
     while (job.inFlight >= MAX_IN_FLIGHT && !this.failure) {
       await new Promise<void>((resolve) => (job.wakeUp = resolve));
     }
     if (this.failure) throw this.failure;
     job.inFlight++;
-    this.worker.postMessage({ op: 'update', id, data: chunk });
+    if (transfer && chunk.buffer instanceof ArrayBuffer) {
+      const message = {
+        op: 'update',
+        id,
+        data: chunk.buffer,
+        offset: chunk.byteOffset,
+        length: chunk.length,
+      };
+      this.worker.postMessage(message, [chunk.buffer]);
+    } else {
+      const copy = new Uint8Array(chunk);
+      this.worker.postMessage(
+        { op: 'update', id, data: copy.buffer, offset: 0, length: copy.length },
+        [copy.buffer],
+      );
+    }
   }
 
   /** @internal */
@@ -98,10 +113,16 @@ export class Sha256Job {
     private readonly id: number,
   ) {}
 
-  /** Resolves once the chunk is queued; the caller may then reuse its buffer. */
-  update(chunk: Uint8Array): Promise<void> {
-    return this.owner.update(this.id, chunk);
+  /**
+   * Resolves once the chunk is queued. With `transfer`, the chunk's whole ArrayBuffer moves
+   * to the worker (it must be the chunk's own, e.g. from Buffer.allocUnsafeSlow) and is
+   * unusable here afterwards; without, the caller may reuse its buffer.
+   */
+  update(chunk: Uint8Array, transfer = false): Promise<void> {
+    return this.owner.update(this.id, chunk, transfer);
   }
+
+  readonly transfers = true;
 
   digest(): Promise<string> {
     return this.owner.digest(this.id);

@@ -84,9 +84,12 @@ interface Deps {
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
 interface Hasher {
-  update(chunk: Buffer): void | Promise<void>;
+  /** With `transfer`, the hasher may take the chunk's memory (see Sha256Job.update). */
+  update(chunk: Buffer, transfer: boolean): void | Promise<void>;
   digest(): string | Promise<string>;
   abandon(): void;
+  /** Whether update() can take a chunk's memory, so chunks must not share a buffer. */
+  readonly transfers: boolean;
 }
 
 function inlineHasher(): Hasher {
@@ -95,6 +98,7 @@ function inlineHasher(): Hasher {
     update: (c) => void h.update(c),
     digest: () => h.digest('hex'),
     abandon: () => undefined,
+    transfers: false,
   };
 }
 
@@ -253,20 +257,25 @@ async function ingestFile(
     let keep: Buffer[] | null = null;
     for (;;) {
       if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
-      // Image chunks are kept for the preview, so they need their own buffer; else reuse one.
-      const buf: Buffer = keep || !reusable ? Buffer.allocUnsafe(READ_CHUNK) : reusable;
-      if (!keep) reusable = buf;
+      // A chunk that outlives this turn (kept for the preview, or handed to the hash
+      // worker) needs its own memory; otherwise one buffer is reused.
+      const buf: Buffer =
+        hash.transfers || keep
+          ? Buffer.allocUnsafeSlow(READ_CHUNK)
+          : (reusable ??= Buffer.allocUnsafeSlow(READ_CHUNK));
       const { bytesRead } = await handle.read(buf, 0, READ_CHUNK, null);
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
-      const hashed = hash.update(chunk);
       if (head === null) {
         head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
         sniffed = await sniffMime(head, name);
         if (shouldBuffer(sniffed.mime, st.size)) keep = [];
       }
       keep?.push(chunk);
-      await Promise.all([hashed, writer.write(chunk)]);
+      // Encrypt first (the encryptor copies), then hand the bytes to the hasher, which
+      // works on them while this thread reads and encrypts the next chunk.
+      await writer.write(chunk);
+      await hash.update(chunk, keep === null);
       size += bytesRead;
       onBytes(bytesRead);
     }

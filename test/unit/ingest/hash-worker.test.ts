@@ -23,6 +23,15 @@ describe('HashWorker', () => {
     }
     expect(await ja.digest()).toBe(createHash('sha256').update(a).digest('hex'));
     expect(await jb.digest()).toBe(createHash('sha256').update(b).digest('hex'));
+    // Transferred chunks move to the worker without a copy.
+    const moved = worker.start();
+    const owned = Buffer.allocUnsafeSlow(1000);
+    owned.fill(7);
+    await moved.update(owned.subarray(0, 600), true);
+    expect(owned.buffer.byteLength).toBe(0);
+    expect(await moved.digest()).toBe(
+      createHash('sha256').update(Buffer.alloc(600, 7)).digest('hex'),
+    );
     const empty = worker.start();
     expect(await empty.digest()).toBe(createHash('sha256').digest('hex'));
     const dropped = worker.start();
