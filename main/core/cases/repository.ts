@@ -1,0 +1,257 @@
+import type { Db } from '../db/database';
+import { DossierError } from '../errors';
+
+/** Incidents (what happened, when) and people (who), and their links to items. SQL stays here. */
+export type PersonRole = 'harasser' | 'witness' | 'official' | 'other';
+export type IdentifierKind = 'email' | 'handle' | 'phone';
+
+export interface IncidentInput {
+  occurredAt: string;
+  occurredUntil?: string | null;
+  place?: string;
+  summary?: string;
+  impact?: string;
+  witnesses?: string;
+  policeRef?: string;
+  platformRef?: string;
+}
+
+export interface Incident extends Required<Omit<IncidentInput, 'occurredUntil'>> {
+  id: string;
+  occurredUntil: string | null;
+  itemIds: string[];
+  personIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PersonInput {
+  name: string;
+  role: PersonRole;
+  notes?: string;
+  identifiers?: { kind: IdentifierKind; value: string }[];
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  role: PersonRole;
+  notes: string;
+  identifiers: { kind: IdentifierKind; value: string }[];
+  itemIds: string[];
+  incidentIds: string[];
+}
+
+interface IncidentRow {
+  id: string;
+  occurred_at: string;
+  occurred_until: string | null;
+  place: string;
+  summary: string;
+  impact: string;
+  witnesses: string;
+  police_ref: string;
+  platform_ref: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Identifiers are compared in a normal form: emails and handles case-insensitively, phones by digits. */
+export function normaliseIdentifier(kind: IdentifierKind, value: string): string {
+  const v = value.trim();
+  if (kind === 'phone') return v.replace(/[^\d+]/g, '');
+  if (kind === 'handle') return v.replace(/^@/, '').toLowerCase();
+  return v.toLowerCase();
+}
+
+export class CaseRepository {
+  constructor(private readonly db: Db) {}
+
+  insertIncident(id: string, input: IncidentInput, at: string): void {
+    if (Number.isNaN(Date.parse(input.occurredAt))) {
+      throw new DossierError(
+        'USAGE',
+        `"${input.occurredAt}" is not a date. Use a form like 2026-03-09 or 2026-03-09T21:30.`,
+      );
+    }
+    this.db
+      .prepare(
+        `INSERT INTO incidents (id, occurred_at, occurred_until, place, summary, impact, witnesses, police_ref, platform_ref, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        input.occurredAt,
+        input.occurredUntil ?? null,
+        input.place ?? '',
+        input.summary ?? '',
+        input.impact ?? '',
+        input.witnesses ?? '',
+        input.policeRef ?? '',
+        input.platformRef ?? '',
+        at,
+        at,
+      );
+  }
+
+  linkIncidentItem(incidentId: string, itemId: string): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO incident_items (incident_id, item_id) VALUES (?, ?)')
+        .run(incidentId, itemId).changes > 0
+    );
+  }
+
+  linkIncidentPerson(incidentId: string, personId: string): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO incident_people (incident_id, person_id) VALUES (?, ?)')
+        .run(incidentId, personId).changes > 0
+    );
+  }
+
+  linkItemPerson(itemId: string, personId: string, relation: string): boolean {
+    return (
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO item_people (item_id, person_id, relation) VALUES (?, ?, ?)',
+        )
+        .run(itemId, personId, relation).changes > 0
+    );
+  }
+
+  incident(id: string): Incident {
+    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as
+      IncidentRow | undefined;
+    if (!r) throw new DossierError('NOT_FOUND', `There is no incident with id ${id}.`);
+    return this.incidentFromRow(r);
+  }
+
+  incidents(): Incident[] {
+    const rows = this.db
+      .prepare('SELECT * FROM incidents ORDER BY occurred_at, id')
+      .all() as IncidentRow[];
+    return rows.map((r) => this.incidentFromRow(r));
+  }
+
+  private incidentFromRow(r: IncidentRow): Incident {
+    const ids = (sql: string): string[] =>
+      (this.db.prepare(sql).all(r.id) as { id: string }[]).map((x) => x.id);
+    return {
+      id: r.id,
+      occurredAt: r.occurred_at,
+      occurredUntil: r.occurred_until,
+      place: r.place,
+      summary: r.summary,
+      impact: r.impact,
+      witnesses: r.witnesses,
+      policeRef: r.police_ref,
+      platformRef: r.platform_ref,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      itemIds: ids(
+        'SELECT item_id AS id FROM incident_items WHERE incident_id = ? ORDER BY item_id',
+      ),
+      personIds: ids(
+        'SELECT person_id AS id FROM incident_people WHERE incident_id = ? ORDER BY person_id',
+      ),
+    };
+  }
+
+  insertPerson(id: string, input: PersonInput, at: string): void {
+    if (!input.name.trim())
+      throw new DossierError('USAGE', 'A person needs a name (it can be a nickname or a handle).');
+    this.db
+      .prepare('INSERT INTO people (id, name, role, notes, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, input.name.trim(), input.role, input.notes ?? '', at);
+    for (const ident of input.identifiers ?? []) this.addIdentifier(id, ident.kind, ident.value);
+  }
+
+  addIdentifier(personId: string, kind: IdentifierKind, value: string): void {
+    const norm = normaliseIdentifier(kind, value);
+    const owner = this.personByIdentifier(kind, norm);
+    if (owner && owner !== personId) {
+      throw new DossierError(
+        'USAGE',
+        `The ${kind} ${value} already belongs to another person in this vault.`,
+      );
+    }
+    this.db
+      .prepare('INSERT OR IGNORE INTO person_identifiers (person_id, kind, value) VALUES (?, ?, ?)')
+      .run(personId, kind, norm);
+  }
+
+  personByIdentifier(kind: IdentifierKind, value: string): string | null {
+    const r = this.db
+      .prepare('SELECT person_id AS id FROM person_identifiers WHERE kind = ? AND value = ?')
+      .get(kind, normaliseIdentifier(kind, value)) as { id: string } | undefined;
+    return r?.id ?? null;
+  }
+
+  person(id: string): Person {
+    const r = this.db.prepare('SELECT id, name, role, notes FROM people WHERE id = ?').get(id) as
+      { id: string; name: string; role: PersonRole; notes: string } | undefined;
+    if (!r) throw new DossierError('NOT_FOUND', `There is no person with id ${id}.`);
+    return {
+      ...r,
+      identifiers: this.db
+        .prepare(
+          'SELECT kind, value FROM person_identifiers WHERE person_id = ? ORDER BY kind, value',
+        )
+        .all(id) as { kind: IdentifierKind; value: string }[],
+      itemIds: (
+        this.db
+          .prepare(
+            'SELECT DISTINCT item_id AS id FROM item_people WHERE person_id = ? ORDER BY item_id',
+          )
+          .all(id) as { id: string }[]
+      ).map((x) => x.id),
+      incidentIds: (
+        this.db
+          .prepare(
+            'SELECT incident_id AS id FROM incident_people WHERE person_id = ? ORDER BY incident_id',
+          )
+          .all(id) as { id: string }[]
+      ).map((x) => x.id),
+    };
+  }
+
+  people(): Person[] {
+    return (
+      this.db.prepare('SELECT id FROM people ORDER BY name, id').all() as { id: string }[]
+    ).map((r) => this.person(r.id));
+  }
+
+  itemsOfIncidents(incidentIds: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const id of incidentIds) for (const item of this.incident(id).itemIds) out.add(item);
+    return [...out];
+  }
+
+  itemsWithTags(tags: readonly string[]): string[] {
+    if (tags.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT it.item_id AS id FROM item_tags it JOIN tags t ON t.id = it.tag_id
+         WHERE t.name IN (${tags.map(() => '?').join(',')}) COLLATE NOCASE ORDER BY it.item_id`,
+      )
+      .all(...tags) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  incidentsOfItem(itemId: string): string[] {
+    return (
+      this.db
+        .prepare('SELECT incident_id AS id FROM incident_items WHERE item_id = ?')
+        .all(itemId) as { id: string }[]
+    ).map((r) => r.id);
+  }
+
+  peopleOfItem(itemId: string): string[] {
+    return (
+      this.db
+        .prepare('SELECT DISTINCT person_id AS id FROM item_people WHERE item_id = ?')
+        .all(itemId) as { id: string }[]
+    ).map((r) => r.id);
+  }
+}

@@ -1,0 +1,162 @@
+import type { CustodyRecord, ExportModel, Exhibit } from './model';
+
+/**
+ * The machine-readable files under data/metadata/. JSON for programs, CSV for the
+ * spreadsheet a solicitor will open. CSV cells are RFC 4180 quoted, and cells that a
+ * spreadsheet would run as a formula (= + - @ tab CR) are prefixed with an apostrophe.
+ */
+export function csv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** items.json: everything known about each exhibit, except the preview bytes. */
+export function itemsJson(exhibits: readonly Exhibit[]): string {
+  return `${JSON.stringify(
+    exhibits.map(({ thumbnailJpeg: _thumb, ...e }) => e),
+    null,
+    2,
+  )}\n`;
+}
+
+export function itemsCsv(exhibits: readonly Exhibit[]): string {
+  return csv([
+    [
+      'exhibit',
+      'file',
+      'original_name',
+      'sha256',
+      'sha512',
+      'size_bytes',
+      'mime',
+      'source_time_exif',
+      'source_time_email',
+      'file_modified_utc',
+      'imported_utc',
+      'tags',
+      'notes',
+      'problems',
+      'sensitive',
+      'item_id',
+    ],
+    ...exhibits.map((e) => [
+      e.number,
+      e.bagPath,
+      e.originalName,
+      e.sha256,
+      e.sha512,
+      e.size,
+      e.mime,
+      e.sourceTimes.exif,
+      e.sourceTimes.email,
+      e.sourceTimes.mtime,
+      e.ingestedAt,
+      e.tags.join('; '),
+      e.notes.map((n) => n.body).join(' | '),
+      e.metadataProblems.join(' | '),
+      e.sensitive.join('; '),
+      e.itemId,
+    ]),
+  ]);
+}
+
+export function incidentsCsv(model: Pick<ExportModel, 'incidents' | 'people'>): string {
+  const names = new Map(model.people.map((p) => [p.id, p.name]));
+  return csv([
+    [
+      'occurred_at',
+      'occurred_until',
+      'place_or_platform',
+      'what_happened',
+      'impact',
+      'witnesses',
+      'police_ref',
+      'platform_ref',
+      'exhibits',
+      'people',
+      'incident_id',
+    ],
+    ...model.incidents.map((i) => [
+      i.occurredAt,
+      i.occurredUntil,
+      i.place,
+      i.summary,
+      i.impact,
+      i.witnesses,
+      i.policeRef,
+      i.platformRef,
+      i.exhibitNumbers.join('; '),
+      i.personIds.map((p) => names.get(p) ?? p).join('; '),
+      i.id,
+    ]),
+  ]);
+}
+
+export function peopleCsv(model: Pick<ExportModel, 'people'>): string {
+  return csv([
+    ['name', 'role', 'emails', 'handles', 'phones', 'notes', 'person_id'],
+    ...model.people.map((p) => [
+      p.name,
+      p.role,
+      p.identifiers
+        .filter((i) => i.kind === 'email')
+        .map((i) => i.value)
+        .join('; '),
+      p.identifiers
+        .filter((i) => i.kind === 'handle')
+        .map((i) => i.value)
+        .join('; '),
+      p.identifiers
+        .filter((i) => i.kind === 'phone')
+        .map((i) => i.value)
+        .join('; '),
+      p.notes,
+      p.id,
+    ]),
+  ]);
+}
+
+/** annotations.json: notes, tags and links per exhibit; annotations never change an original. */
+export function annotationsJson(exhibits: readonly Exhibit[]): string {
+  return `${JSON.stringify(
+    exhibits.map((e) => ({
+      exhibit: e.number,
+      itemId: e.itemId,
+      sha256: e.sha256,
+      tags: e.tags,
+      notes: e.notes,
+      incidents: e.incidentIds,
+      people: e.personIds,
+    })),
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * custody.jsonl: the whole chain, one entry per line, so its links can be checked end to end.
+ * Entries about items that are not in this export are redacted to seq, time, action and
+ * hashes: their links still verify, their content (names of other evidence) stays private.
+ * The last line is the Ed25519-signed checkpoint of the head.
+ */
+export function custodyJsonl(
+  entries: readonly CustodyRecord[],
+  keep: (e: CustodyRecord) => boolean,
+  checkpoint: (NonNullable<ExportModel['checkpoint']> & { vaultId: string }) | null,
+): string {
+  const lines = entries.map((e) =>
+    JSON.stringify(
+      keep(e)
+        ? e
+        : { seq: e.seq, at: e.at, action: e.action, redacted: true, prev: e.prev, hash: e.hash },
+    ),
+  );
+  lines.push(JSON.stringify({ checkpoint }));
+  return `${lines.join('\n')}\n`;
+}

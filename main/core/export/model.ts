@@ -1,0 +1,91 @@
+/**
+ * What an export bundle says, as plain data: built once from the vault, then rendered
+ * into the metadata files, the PDF report and the offline viewer. Renderers never touch
+ * the vault; they only see this.
+ */
+export interface ExportModel {
+  caseName: string;
+  /** ISO 8601 UTC, when the export was made. */
+  exportedAt: string;
+  /** Local UTC offset in minutes at export time, so local times can be shown honestly. */
+  exportedOffsetMinutes: number;
+  /** Who made it, as the person typed it (may be empty). */
+  exporter: string;
+  exhibitPrefix: string;
+  /** SHA-256 of the raw Ed25519 public key, hex in groups of 4. */
+  signingKeyFingerprint: string;
+  /** The signing public key, PEM. */
+  signingPublicKeyPem: string;
+  /** SHA-256 of data/metadata/items.json: ties the printed report to the exact list of exhibit hashes. */
+  evidenceIndexSha256: string;
+  exhibits: Exhibit[];
+  incidents: IncidentRecord[];
+  people: PersonRecord[];
+  custody: CustodyRecord[];
+  /** The signed checkpoint of the custody head at export time. */
+  checkpoint: { seq: number; head: string; signedAt: string; signature: string } | null;
+  software: { name: string; version: string };
+}
+
+export interface Exhibit {
+  /** e.g. "JD/1" */
+  number: string;
+  /** Path inside the bag, e.g. "data/evidence/JD-1_screenshot.png" */
+  bagPath: string;
+  itemId: string;
+  originalName: string;
+  sha256: string;
+  sha512: string;
+  size: number;
+  mime: string;
+  ingestedAt: string;
+  ingestedOffsetMinutes: number;
+  sourceTimes: { mtime: string | null; exif: string | null; email: string | null };
+  width: number | null;
+  height: number | null;
+  tags: string[];
+  notes: { body: string; createdAt: string }[];
+  /** Plain-words problems recorded at import (e.g. damaged EXIF). */
+  metadataProblems: string[];
+  sensitive: string[];
+  exif: Record<string, unknown> | null;
+  /** JPEG preview bytes for images (already stripped of metadata), else null. */
+  thumbnailJpeg: Buffer | null;
+  incidentIds: string[];
+  personIds: string[];
+  /** For derivatives: the parent's exhibit number and SHA-256, the operation and the reason. */
+  derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
+}
+
+export interface IncidentRecord {
+  id: string;
+  occurredAt: string;
+  occurredUntil: string | null;
+  place: string;
+  summary: string;
+  impact: string;
+  witnesses: string;
+  policeRef: string;
+  platformRef: string;
+  exhibitNumbers: string[];
+  personIds: string[];
+}
+
+export interface PersonRecord {
+  id: string;
+  name: string;
+  role: 'harasser' | 'witness' | 'official' | 'other';
+  identifiers: { kind: 'email' | 'handle' | 'phone'; value: string }[];
+  notes: string;
+}
+
+export interface CustodyRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subjects: string[];
+  details: Record<string, unknown>;
+  prev: string;
+  hash: string;
+}
