@@ -803,8 +803,9 @@ class Report {
       : `unknown person ${id.slice(0, 8)}`;
   }
 
-  private list(items: string[], max: number): string {
-    const shown = items.slice(0, max).join(', ');
+  /** At most `max` items, saying how many more there are (all are in the metadata files). */
+  private list(items: string[], max: number, sep = ', '): string {
+    const shown = items.slice(0, max).join(sep);
     return this.t(items.length > max ? `${shown} … and ${items.length - max} more` : shown, {
       max: 3000,
     });
@@ -908,16 +909,13 @@ class Report {
     if (e.personIds.length)
       rows.push({
         label: 'People',
-        value: this.t(
-          e.personIds
-            .slice(0, 30)
-            .map((id) => this.personName(id))
-            .join('; '),
-          { max: 1500 },
+        value: this.list(
+          e.personIds.map((id) => this.personName(id)),
+          30,
+          '; ',
         ),
       });
-    if (e.tags.length)
-      rows.push({ label: 'Tags', value: this.t(e.tags.slice(0, 80).join(', '), { max: 1200 }) });
+    if (e.tags.length) rows.push({ label: 'Tags', value: this.list(e.tags, 80) });
     if (e.sensitive.length)
       rows.push({
         label: 'Sensitive',

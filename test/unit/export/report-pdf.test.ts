@@ -10,11 +10,15 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/export/model';
 import { renderReportPdf, renderReportPdfWith } from '../../../main/core/export/report-pdf';
+import { findReportFonts } from '../../../main/core/export/report/fonts';
 import { cleanText, winAnsi } from '../../../main/core/export/report/text';
 import { tempDir } from '../../support/tmp';
 
 const dir = await tempDir('dossier-report-');
 const poppler = spawnSync('pdftotext', ['-v']).status === 0;
+// DejaVu (or Arial) where the machine has it; otherwise PDF's built-in fonts and [U+XXXX].
+const fonts = findReportFonts();
+if (!fonts.embedded) console.warn('No Unicode TrueType font found: the report uses built-in fonts');
 const popplerTitle = (t: string): string =>
   poppler ? t : `${t} — SKIPPED: pdftotext/pdftoppm (poppler-utils) is not installed`;
 
@@ -274,7 +278,7 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
       expect(f).toContain('The EXIF block is damaged');
       expect(f).toContain('Derived from Exhibit ZK/2');
       expect(f).toContain('invoice[U+202E]gpj.exe[U+0000]');
-      expect(f).toContain('Łódź_zdjęcie_');
+      expect(f).toContain(fonts.embedded ? 'Łódź_zdjęcie_' : '[U+0141]ód[U+017A]_zdj');
       expect(f).toContain('[U+5B57].png'); // 字 is not in the typeface: shown, not dropped
       expect(f).toContain('(no preview could be shown)');
       expect(f).not.toContain('\u202E');
@@ -334,6 +338,53 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
       expect(t).toContain('Zoë Smith'); // ë is in the built-in fonts' character set
     },
   );
+
+  it.skipIf(!poppler)('handles an empty bundle and blocks longer than a page', async () => {
+    const base = await realisticModel();
+    const empty: ExportModel = {
+      ...base,
+      caseName: '',
+      exporter: '',
+      exhibits: [],
+      incidents: [],
+      people: [],
+      custody: [],
+      checkpoint: null,
+    };
+    const emptyFile = join(dir, 'empty.pdf');
+    await render(empty, emptyFile);
+    const e = text(emptyFile).replace(/\s+/g, ' ');
+    expect(e).toContain('No incidents are described in this bundle.');
+    expect(e).toContain('No signed checkpoint was recorded.');
+    expect(e).toContain('I, ____');
+
+    // One exhibit with a huge name and many long notes: it runs over pages, but its heading
+    // and hash stay together on the first.
+    const long: ExportModel = {
+      ...base,
+      exhibits: [
+        base.exhibits[0]!,
+        {
+          ...base.exhibits[1]!,
+          originalName: 'x'.repeat(5000),
+          tags: Array.from({ length: 500 }, (_, i) => `tag${i}`),
+          metadataProblems: Array.from({ length: 50 }, () => 'problem '.repeat(40)),
+          notes: Array.from({ length: 40 }, (_, i) => ({
+            body: `Note ${i}. ${'words '.repeat(500)}`,
+            createdAt: '2024-03-02T10:00:00Z',
+          })),
+        },
+      ],
+    };
+    const longFile = join(dir, 'long.pdf');
+    await render(long, longFile);
+    const pages = text(longFile).split('\f');
+    const at = pages.findIndex((p) => /^\s*Exhibit ZK\/2\s*$/m.test(p));
+    expect(at).toBeGreaterThan(0);
+    expect(hasToken(pages[at]!, long.exhibits[1]!.sha256)).toBe(true);
+    expect(pages[at + 1]).toMatch(/Note \d+\./); // the notes carried on
+    expect(pages.join(' ')).toContain('and 20 more notes');
+  });
 
   it.skipIf(!poppler)('never throws on hostile text anywhere in the model', async () => {
     const base = await realisticModel();
