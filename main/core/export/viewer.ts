@@ -1,0 +1,622 @@
+import { createHash } from 'node:crypto';
+import { displayName } from '../../../shared/display-name';
+import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
+import { PAGE_SCRIPT } from './viewer/page-script';
+import { PAGE_STYLE } from './viewer/page-style';
+
+/**
+ * data/viewer/index.html: one self-contained page for a solicitor, the police or a court.
+ * It lists the exhibits, notes, incidents, people and the custody log in plain words, and
+ * re-hashes the bundle's files in the reader's own browser (WebCrypto) once they choose
+ * the bundle folder. Everything here is untrusted text: the data travels as a JSON island
+ * that cannot close its element, the page builds its DOM with textContent only, and a CSP
+ * allows just this page's own script and style (by hash), data:/blob: images, and nothing
+ * from any network.
+ */
+
+/** Above this many thumbnail bytes in total, none are embedded (keeps the page openable). */
+export const MAX_EMBEDDED_THUMBNAIL_BYTES = 20 * 1024 * 1024;
+/** Per-exhibit cap on custody entries shown inline; the full log is in custody.jsonl. */
+const MAX_EXHIBIT_HISTORY = 30;
+/** EXIF is shown as a flat table; vendor junk beyond these caps adds nothing for a reader. */
+const MAX_EXIF_ROWS = 150;
+const MAX_EXIF_VALUE_CHARS = 300;
+
+export interface ViewerOptions {
+  /** Tests lower this to check the "too big to embed" path. */
+  maxThumbnailBytes?: number;
+}
+
+/** What the page's script reads from the JSON island. Raw values, plus display text made here. */
+export interface ViewerData {
+  format: 'dossier-viewer-1';
+  caseName: string;
+  exportedAt: string;
+  exportedText: string;
+  exportedOffsetMinutes: number;
+  exporter: string;
+  exhibitPrefix: string;
+  signingKeyFingerprint: string;
+  evidenceIndexSha256: string;
+  software: { name: string; version: string };
+  thumbnails: 'embedded' | 'omitted';
+  thumbnailBytes: number;
+  exhibits: ViewerExhibit[];
+  incidents: ViewerIncident[];
+  conduct: { occasions: number; days: number; text: string[] };
+  people: ViewerPerson[];
+  custody: CustodySummary;
+  manifest: { path: string; sha256: string }[];
+}
+
+export interface ViewerExhibit {
+  number: string;
+  bagPath: string;
+  itemId: string;
+  originalName: string;
+  sha256: string;
+  size: number;
+  sizeText: string;
+  mime: string;
+  typeText: string;
+  width: number | null;
+  height: number | null;
+  times: { label: string; raw: string; text: string }[];
+  tags: string[];
+  notes: { body: string; createdAt: string; createdText: string }[];
+  metadataProblems: string[];
+  sensitive: { flag: string; text: string }[];
+  exif: [string, string][];
+  /** Base64 JPEG, or null (no preview, or previews left out for size). */
+  thumbnail: string | null;
+  incidents: { id: string; when: string; summary: string }[];
+  people: { id: string; name: string; role: string }[];
+  derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
+  history: { seq: number; when: string; what: string; actor: string }[];
+  historyMore: number;
+}
+
+export interface ViewerIncident extends IncidentRecord {
+  whenText: string;
+  untilText: string | null;
+  gapText: string | null;
+  people: { id: string; name: string; role: string }[];
+}
+
+export interface ViewerPerson {
+  id: string;
+  name: string;
+  role: string;
+  roleText: string;
+  identifiers: { kind: string; value: string }[];
+  notes: string;
+  exhibitNumbers: string[];
+  incidentCount: number;
+}
+
+export interface CustodySummary {
+  entries: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  firstText: string | null;
+  lastText: string | null;
+  actions: { action: string; text: string; count: number }[];
+  checkpoint: { seq: number; head: string; signedAt: string; signedText: string } | null;
+}
+
+export function renderViewerHtml(
+  model: ExportModel,
+  manifest: { path: string; sha256: string }[],
+  options: ViewerOptions = {},
+): string {
+  const data = viewerData(model, manifest, options);
+  const json = jsonForScript(data);
+  const csp = [
+    "default-src 'none'",
+    `script-src '${cspHash(PAGE_SCRIPT)}'`,
+    `style-src '${cspHash(PAGE_STYLE)}'`,
+    'img-src data: blob:',
+    'media-src blob:',
+    "base-uri 'none'",
+    "form-action 'none'",
+    // Chromium enforces "no HTML string sinks": even a future bug cannot use innerHTML.
+    "require-trusted-types-for 'script'",
+    "trusted-types 'none'",
+  ].join('; ');
+  const title = `Evidence bundle: ${displayName(model.caseName)}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${escapeHtml(`${model.software.name} ${model.software.version}`)}">
+<title>${escapeHtml(title)}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#check">Skip to checking the files</a>
+<header class="top">
+<p class="kicker">Evidence bundle</p>
+<h1 id="case-title">${escapeHtml(displayName(model.caseName))}</h1>
+<p id="lede">This page lists the evidence in this bundle and can check that none of its files has changed.</p>
+<noscript><p class="callout">This page needs JavaScript to list the exhibits and to check the files. Without it, read <strong>data/report/report.pdf</strong>, and check the files with the steps in <strong>VERIFY.txt</strong> in the bundle folder.</p></noscript>
+</header>
+<main id="app"></main>
+<script type="application/json" id="dossier-data">${json}</script>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** CSP source for an inline element's exact text. */
+export function cspHash(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
+
+// Everything that could end the script element or confuse a reader of the source is a
+// \u escape; JSON.parse gives the same string back.
+const JSON_UNSAFE = /[<>&\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/** JSON that is safe as the text of a <script type="application/json"> element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function viewerData(
+  model: ExportModel,
+  manifest: { path: string; sha256: string }[],
+  options: ViewerOptions = {},
+): ViewerData {
+  checkManifest(model, manifest);
+  const maxThumbs = options.maxThumbnailBytes ?? MAX_EMBEDDED_THUMBNAIL_BYTES;
+  const thumbs = model.exhibits.map((e) => (isJpeg(e.thumbnailJpeg) ? e.thumbnailJpeg : null));
+  const thumbnailBytes = thumbs.reduce((n, t) => n + (t?.length ?? 0), 0);
+  const embed = thumbnailBytes <= maxThumbs;
+
+  const people = new Map(model.people.map((p) => [p.id, p]));
+  const personRef = (id: string): { id: string; name: string; role: string } => {
+    const p = people.get(id);
+    return { id, name: p?.name ?? 'Unnamed person', role: p ? roleText(p.role) : '' };
+  };
+  const incidents = sortIncidents(model.incidents);
+  const incidentById = new Map(incidents.map((i) => [i.id, i]));
+  const byItem = custodyByItem(model.custody);
+
+  const exhibits = model.exhibits.map((e, i): ViewerExhibit => {
+    const history = byItem.get(e.itemId) ?? [];
+    return {
+      number: e.number,
+      bagPath: e.bagPath,
+      itemId: e.itemId,
+      originalName: e.originalName,
+      sha256: e.sha256,
+      size: e.size,
+      sizeText: sizeText(e.size),
+      mime: e.mime,
+      typeText: typeText(e.mime),
+      width: e.width,
+      height: e.height,
+      times: exhibitTimes(e),
+      tags: e.tags,
+      notes: e.notes.map((n) => ({ ...n, createdText: instantText(n.createdAt) })),
+      metadataProblems: e.metadataProblems,
+      sensitive: e.sensitive.map((flag) => ({ flag, text: sensitiveText(flag) })),
+      exif: flattenExif(e.exif),
+      thumbnail: embed ? (thumbs[i]?.toString('base64') ?? null) : null,
+      incidents: e.incidentIds.map((id) => {
+        const inc = incidentById.get(id);
+        return { id, when: inc ? timeText(inc.occurredAt) : '', summary: inc?.summary ?? '' };
+      }),
+      people: e.personIds.map(personRef),
+      derivedFrom: e.derivedFrom,
+      history: history.slice(0, MAX_EXHIBIT_HISTORY).map((c) => ({
+        seq: c.seq,
+        when: instantText(c.at),
+        what: actionText(c.action),
+        actor: c.actor,
+      })),
+      historyMore: Math.max(0, history.length - MAX_EXHIBIT_HISTORY),
+    };
+  });
+
+  const timeline = incidents.map((inc, i): ViewerIncident => {
+    const prev = i > 0 ? incidents[i - 1] : undefined;
+    return {
+      ...inc,
+      whenText: timeText(inc.occurredAt),
+      untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
+      gapText: prev ? gapText(prev.occurredAt, inc.occurredAt) : null,
+      people: inc.personIds.map(personRef),
+    };
+  });
+
+  return {
+    format: 'dossier-viewer-1',
+    caseName: model.caseName,
+    exportedAt: model.exportedAt,
+    exportedText: instantText(model.exportedAt, model.exportedOffsetMinutes),
+    exportedOffsetMinutes: model.exportedOffsetMinutes,
+    exporter: model.exporter,
+    exhibitPrefix: model.exhibitPrefix,
+    signingKeyFingerprint: model.signingKeyFingerprint,
+    evidenceIndexSha256: model.evidenceIndexSha256,
+    software: model.software,
+    thumbnails: embed ? 'embedded' : 'omitted',
+    thumbnailBytes,
+    exhibits,
+    incidents: timeline,
+    conduct: courseOfConduct(incidents),
+    people: model.people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      roleText: roleText(p.role),
+      identifiers: p.identifiers,
+      notes: p.notes,
+      exhibitNumbers: model.exhibits.filter((e) => e.personIds.includes(p.id)).map((e) => e.number),
+      incidentCount: model.incidents.filter((i) => i.personIds.includes(p.id)).length,
+    })),
+    custody: custodySummary(model),
+    manifest: manifest.map((m) => ({ path: m.path, sha256: m.sha256 })),
+  };
+}
+
+/**
+ * The page's claims rest on the manifest, so a bundle whose exhibits and manifest disagree
+ * is a bug in the exporter: refuse it rather than print a page that contradicts itself.
+ */
+function checkManifest(model: ExportModel, manifest: { path: string; sha256: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const m of manifest) {
+    const bad =
+      !/^data\/[^/]/.test(m.path) ||
+      m.path.split('/').some((s) => s === '' || s === '.' || s === '..') ||
+      m.path === 'data/viewer/index.html' ||
+      !/^[0-9a-f]{64}$/.test(m.sha256);
+    if (bad) throw new Error(`viewer: bad manifest entry ${JSON.stringify(m)}`);
+    if (seen.has(m.path)) throw new Error(`viewer: ${m.path} is listed twice in the manifest`);
+    seen.set(m.path, m.sha256);
+  }
+  for (const e of model.exhibits) {
+    if (seen.get(e.bagPath) !== e.sha256) {
+      throw new Error(
+        `viewer: exhibit ${e.number} (${e.bagPath}) is not in the manifest with its SHA-256`,
+      );
+    }
+  }
+}
+
+function isJpeg(b: Buffer | null): b is Buffer {
+  return b !== null && b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+}
+
+// ---- Times: always with their zone, or saying plainly that none was recorded. ----
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+interface ParsedTime {
+  /** UTC milliseconds; for a floating time, its wall clock read as if it were UTC. */
+  ms: number;
+  kind: 'utc' | 'offset' | 'floating' | 'date';
+  offsetMinutes: number;
+  hasSeconds: boolean;
+}
+
+export function parseTime(raw: string): ParsedTime | null {
+  const m = ISO.exec(raw.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 60) {
+    return null;
+  }
+  const zone = m[8];
+  if (m[4] === undefined) {
+    return zone ? null : { ms: wall, kind: 'date', offsetMinutes: 0, hasSeconds: false };
+  }
+  const hasSeconds = m[6] !== undefined;
+  if (!zone) return { ms: wall, kind: 'floating', offsetMinutes: 0, hasSeconds };
+  if (zone.toUpperCase() === 'Z') return { ms: wall, kind: 'utc', offsetMinutes: 0, hasSeconds };
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  const off = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+  return { ms: wall - off * 60_000, kind: 'offset', offsetMinutes: off, hasSeconds };
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** "Tuesday 5 March 2024, 14:02:11" for the wall clock of `ms` read in UTC. */
+function wallText(ms: number, seconds = true): string {
+  const d = new Date(ms);
+  const clock = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}${seconds ? `:${two(d.getUTCSeconds())}` : ''}`;
+  return `${dateText(ms)}, ${clock}`;
+}
+
+function dateText(ms: number): string {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export function zoneText(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const a = Math.abs(offsetMinutes);
+  return `UTC${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(a / 60))}:${two(a % 60)}`;
+}
+
+/** A moment in UTC, with the local clock too when the local offset is known. */
+export function instantText(iso: string, localOffsetMinutes?: number): string {
+  const t = parseTime(iso);
+  if (!t || (t.kind !== 'utc' && t.kind !== 'offset')) return timeText(iso);
+  const utc = `${wallText(t.ms, t.hasSeconds)} UTC`;
+  const off = localOffsetMinutes ?? (t.kind === 'offset' ? t.offsetMinutes : undefined);
+  if (off === undefined || off === 0) return utc;
+  return `${utc} (${wallText(t.ms + off * 60_000, t.hasSeconds)} local time, ${zoneText(off)})`;
+}
+
+/** A time as recorded: in its own zone if it has one, or said to be without one. */
+export function timeText(raw: string): string {
+  const t = parseTime(raw);
+  if (!t) return `${displayName(raw)} (as recorded; not a date this page can read)`;
+  switch (t.kind) {
+    case 'date':
+      return `${dateText(t.ms)} (date only, no time given)`;
+    case 'floating':
+      return `${wallText(t.ms, t.hasSeconds)} (local time; no time zone was recorded)`;
+    case 'utc':
+      return `${wallText(t.ms, t.hasSeconds)} UTC`;
+    case 'offset':
+      return `${wallText(t.ms + t.offsetMinutes * 60_000, t.hasSeconds)} ${zoneText(t.offsetMinutes)} (${wallText(t.ms, t.hasSeconds)} UTC)`;
+  }
+}
+
+function exhibitTimes(e: Exhibit): ViewerExhibit['times'] {
+  const out: ViewerExhibit['times'] = [];
+  const add = (label: string, raw: string | null, text: (r: string) => string): void => {
+    if (raw) out.push({ label, raw, text: text(raw) });
+  };
+  add(
+    'Taken (from the photo’s own EXIF data, which anyone can edit)',
+    e.sourceTimes.exif,
+    timeText,
+  );
+  add('Sent (from the email’s Date header)', e.sourceTimes.email, timeText);
+  add('File last modified (from the file system)', e.sourceTimes.mtime, timeText);
+  add('Imported into Dossier', e.ingestedAt, (r) => instantText(r, e.ingestedOffsetMinutes));
+  return out;
+}
+
+function sortIncidents(incidents: readonly IncidentRecord[]): IncidentRecord[] {
+  const key = (i: IncidentRecord): number =>
+    parseTime(i.occurredAt)?.ms ?? Number.POSITIVE_INFINITY;
+  return [...incidents].sort(
+    (a, b) =>
+      key(a) - key(b) ||
+      (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+const DAY_MS = 86_400_000;
+
+function gapText(fromRaw: string, toRaw: string): string | null {
+  const a = parseTime(fromRaw);
+  const b = parseTime(toRaw);
+  if (!a || !b) return null;
+  const ms = b.ms - a.ms;
+  const zoneless = (t: ParsedTime): boolean => t.kind === 'floating' || t.kind === 'date';
+  if (a.kind === 'date' || b.kind === 'date') {
+    if (ms < DAY_MS) return 'The same day as the previous incident.';
+  } else if (ms < 3_600_000) {
+    return 'Less than an hour after the previous incident.';
+  }
+  // Without a zone on either time, the gap can be off by the zone difference.
+  const about = zoneless(a) || zoneless(b) ? 'About ' : '';
+  const [n, unit] =
+    ms < DAY_MS ? [Math.round(ms / 3_600_000), 'hour'] : [Math.round(ms / DAY_MS), 'day'];
+  return `${about}${n} ${unit}${n === 1 ? '' : 's'} after the previous incident.`;
+}
+
+function courseOfConduct(sorted: readonly IncidentRecord[]): ViewerData['conduct'] {
+  const times = sorted.map((i) => parseTime(i.occurredAt)).filter((t) => t !== null);
+  const days = new Set(times.map((t) => new Date(t.ms).toISOString().slice(0, 10))).size;
+  const n = sorted.length;
+  const text: string[] = [];
+  if (n === 0) {
+    text.push('No incidents are described in this bundle.');
+  } else if (n === 1) {
+    text.push(`One incident is recorded, on ${timeText(sorted[0]!.occurredAt)}.`);
+  } else {
+    const first = times[0];
+    const last = times[times.length - 1];
+    text.push(
+      `${n} incidents are recorded, on ${days} different day${days === 1 ? '' : 's'}` +
+        (first && last
+          ? `, from ${dateText(first.ms)} to ${dateText(last.ms)} (a span of about ${Math.round((last.ms - first.ms) / DAY_MS)} days).`
+          : '.'),
+    );
+    const gaps = times.slice(1).map((t, i) => t.ms - times[i]!.ms);
+    if (gaps.length > 0) {
+      const longest = Math.round(Math.max(...gaps) / DAY_MS);
+      const mean = Math.round(gaps.reduce((s, g) => s + g, 0) / gaps.length / DAY_MS);
+      text.push(
+        `The longest gap between two incidents is about ${longest} day${longest === 1 ? '' : 's'}; on average there are about ${mean} day${mean === 1 ? '' : 's'} between incidents.`,
+      );
+    }
+  }
+  text.push(
+    'In England and Wales, harassment under the Protection from Harassment Act 1997 needs a “course of conduct”: conduct on at least two occasions. These numbers count what was recorded; whether it amounts to harassment is for a court to decide.',
+  );
+  return { occasions: n, days, text };
+}
+
+// ---- Plain words for codes. ----
+
+function sizeText(bytes: number): string {
+  const exact = `${bytes.toLocaleString('en-GB')} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1000) return exact;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]} (${exact})`;
+}
+
+const TYPES: Record<string, string> = {
+  'image/jpeg': 'JPEG image (photo)',
+  'image/png': 'PNG image (often a screenshot)',
+  'image/gif': 'GIF image',
+  'image/webp': 'WebP image',
+  'image/heic': 'HEIC image (iPhone photo)',
+  'image/tiff': 'TIFF image',
+  'application/pdf': 'PDF document',
+  'message/rfc822': 'Email message',
+  'text/plain': 'Plain text',
+  'text/html': 'Web page (HTML)',
+  'application/zip': 'Zip archive',
+};
+
+function typeText(mime: string): string {
+  const words =
+    TYPES[mime] ??
+    (mime.startsWith('image/')
+      ? 'Image'
+      : mime.startsWith('audio/')
+        ? 'Audio recording'
+        : mime.startsWith('video/')
+          ? 'Video'
+          : mime.startsWith('text/')
+            ? 'Text'
+            : 'File');
+  return `${words} (${displayName(mime)})`;
+}
+
+function roleText(role: string): string {
+  return (
+    { harasser: 'Alleged harasser', witness: 'Witness', official: 'Official', other: 'Other' }[
+      role
+    ] ?? displayName(role)
+  );
+}
+
+function sensitiveText(flag: string): string {
+  if (flag === 'gps')
+    return 'Contains a GPS location: the original file records where it was taken.';
+  return `Marked sensitive: ${displayName(flag)}`;
+}
+
+const ACTIONS: Record<string, string> = {
+  create: 'Vault created',
+  ingest: 'Imported into the vault',
+  duplicate: 'The same file was imported again (linked, not stored twice)',
+  annotate: 'Note or tag added',
+  'edit-metadata': 'Details edited (the file itself is never changed)',
+  derive: 'A copy was made from it (for example a redaction)',
+  export: 'Exported in a bundle',
+  verify: 'Checked against its hash',
+  'delete-request': 'Deleted (logged with its hash)',
+  'key-change': 'Passphrase or keys changed',
+  unlock: 'Vault unlocked',
+  lock: 'Vault locked',
+};
+
+function actionText(action: string): string {
+  return ACTIONS[action] ?? displayName(action);
+}
+
+function custodyByItem(custody: readonly CustodyRecord[]): Map<string, CustodyRecord[]> {
+  const map = new Map<string, CustodyRecord[]>();
+  for (const c of custody) {
+    for (const s of new Set(c.subjects)) {
+      const list = map.get(s) ?? [];
+      list.push(c);
+      map.set(s, list);
+    }
+  }
+  return map;
+}
+
+function custodySummary(model: ExportModel): CustodySummary {
+  const entries = [...model.custody].sort((a, b) => a.seq - b.seq);
+  const counts = new Map<string, number>();
+  for (const c of entries) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  const first = entries[0];
+  const last = entries[entries.length - 1];
+  const cp = model.checkpoint;
+  return {
+    entries: entries.length,
+    firstSeq: first?.seq ?? null,
+    lastSeq: last?.seq ?? null,
+    firstText: first ? instantText(first.at) : null,
+    lastText: last ? instantText(last.at) : null,
+    actions: [...counts].map(([action, count]) => ({ action, text: actionText(action), count })),
+    checkpoint: cp && { ...cp, signedText: instantText(cp.signedAt) },
+  };
+}
+
+/** EXIF as "Block · Tag" → short text rows; binary and oversized values are summarised. */
+export function flattenExif(exif: Record<string, unknown> | null): [string, string][] {
+  if (!exif) return [];
+  const rows: [string, string][] = [];
+  const walk = (prefix: string, v: unknown, depth: number): void => {
+    if (rows.length >= MAX_EXIF_ROWS || v === null || v === undefined) return;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      rows.push([prefix, clip(String(v))]);
+    } else if (Buffer.isBuffer(v) || ArrayBuffer.isView(v)) {
+      rows.push([prefix, `(binary data, ${(v as ArrayBufferView).byteLength} bytes)`]);
+    } else if (Array.isArray(v)) {
+      const simple = v.every((x) => ['string', 'number', 'boolean'].includes(typeof x));
+      rows.push([prefix, clip(simple ? v.join(', ') : JSON.stringify(v))]);
+    } else if (typeof v === 'object' && depth < 2) {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        walk(prefix ? `${prefix} · ${k}` : k, x, depth + 1);
+      }
+    } else {
+      rows.push([prefix, clip(JSON.stringify(v) ?? String(v))]);
+    }
+  };
+  walk('', exif, 0);
+  return rows;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_EXIF_VALUE_CHARS ? `${s.slice(0, MAX_EXIF_VALUE_CHARS)}…` : s;
+}
