@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import { DossierError, Vault, defaultVaultDir, type AddReport } from '../core';
+import {
+  DossierError,
+  Vault,
+  defaultVaultDir,
+  type AddReport,
+  type ExportSelection,
+  type PersonRole,
+} from '../core';
+import { displayName } from '../../shared/display-name';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
@@ -263,6 +271,265 @@ export async function cmdKeys(
       io.out(`Signing key fingerprint:           ${keys.fingerprint}`);
       io.out(keys.signingPublicKey.trimEnd());
     }
+    return EXIT.OK;
+  });
+}
+
+export async function cmdExport(
+  g: GlobalOptions,
+  opts: {
+    out?: string;
+    format?: string;
+    encryptPassphraseFile?: string;
+    all: boolean;
+    items: string[];
+    tags: string[];
+    incidents: string[];
+    exhibitPrefix?: string;
+    caseName?: string;
+    exporter?: string;
+  },
+  io: Io,
+): Promise<number> {
+  if (!opts.out)
+    throw new DossierError(
+      'USAGE',
+      'Say where to write the bundle: `dossier export --out FOLDER --all`.',
+    );
+  const format = opts.format ?? (opts.encryptPassphraseFile ? 'zip' : 'dir');
+  if (format !== 'dir' && format !== 'zip')
+    throw new DossierError('USAGE', '--format is dir or zip.');
+  if (opts.encryptPassphraseFile && format !== 'zip') {
+    throw new DossierError(
+      'USAGE',
+      'Only a zip can be encrypted: use --format zip with --encrypt-passphrase-file.',
+    );
+  }
+  const chosen = [
+    opts.all,
+    opts.items.length > 0,
+    opts.tags.length > 0,
+    opts.incidents.length > 0,
+  ].filter(Boolean).length;
+  if (chosen !== 1) {
+    throw new DossierError(
+      'USAGE',
+      'Choose what to export with exactly one of --all, --item ID..., --tag T... or --incident ID....',
+    );
+  }
+  const selection: ExportSelection = opts.all
+    ? { all: true }
+    : opts.items.length
+      ? { itemIds: opts.items }
+      : opts.tags.length
+        ? { tags: opts.tags }
+        : { incidentIds: opts.incidents };
+  const encryptPassphrase = opts.encryptPassphraseFile
+    ? await readSecret({
+        file: opts.encryptPassphraseFile,
+        envVar: 'DOSSIER_EXPORT_PASSPHRASE',
+        prompt: '',
+      })
+    : undefined;
+  if (encryptPassphrase !== undefined && encryptPassphrase.length < 8) {
+    throw new DossierError(
+      'USAGE',
+      'The export passphrase is too short: use at least 8 characters, and give it to the recipient by another route.',
+    );
+  }
+  return withVault(g, async (vault) => {
+    const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
+    let result;
+    try {
+      result = await vault.export({
+        out: resolve(opts.out!),
+        format,
+        encryptPassphrase,
+        selection,
+        exhibitPrefix: opts.exhibitPrefix,
+        caseName: opts.caseName,
+        exporter: opts.exporter,
+        onProgress: (p) => bar?.update(p),
+      });
+    } finally {
+      bar?.clear();
+    }
+    if (g.json) {
+      io.out(JSON.stringify(result, null, 2));
+    } else {
+      io.out(`Exported ${result.exhibits.length} exhibit(s) to ${result.path}`);
+      for (const e of result.exhibits) io.out(`  ${e.number.padEnd(8)} ${e.sha256}  ${e.bagPath}`);
+      io.out(`SHA-256 of the tag manifest: ${result.tagManifestSha256}`);
+      io.out(`Signing key fingerprint:     ${result.fingerprint}`);
+      io.out(
+        'Give the fingerprint to the recipient by another route (phone, letter) so they can check the signature.',
+      );
+    }
+    return EXIT.OK;
+  });
+}
+
+export async function cmdVerify(
+  g: GlobalOptions,
+  path: string | undefined,
+  io: Io,
+): Promise<number> {
+  if (!path)
+    throw new DossierError(
+      'USAGE',
+      'Say which bundle to check: `dossier verify PATH` (a folder, .zip or .zip.age).',
+    );
+  const passphrase = /\.age$/i.test(path)
+    ? await readSecret({
+        file: g.passphraseFile,
+        envVar: 'DOSSIER_EXPORT_PASSPHRASE',
+        prompt: 'Passphrase for the encrypted bundle: ',
+      })
+    : undefined;
+  const { verifyBundle } = await import('../core/export/verify-bundle');
+  const report = await verifyBundle(resolve(path), { passphrase });
+  if (g.json) {
+    io.out(JSON.stringify(report, null, 2));
+  } else {
+    for (const p of report.problems)
+      io.out(
+        `${p.severity === 'error' ? 'PROBLEM' : 'warning'}  ${p.file ? `${p.file}: ` : ''}${p.message}`,
+      );
+    if (report.ok) {
+      io.out(
+        `Verified: ${report.bag.payloadFiles} files (${humanSize(report.bag.payloadBytes)}) match their ${report.bag.algorithms.join(' and ')} hashes; the bag is complete${report.dossierBundle ? '; the signature and the custody log verify' : ''}.`,
+      );
+      if (report.fingerprint)
+        io.out(
+          `Signed by the key with fingerprint ${report.fingerprint}: compare it with the one the sender gave you.`,
+        );
+    } else {
+      io.out(
+        `NOT VERIFIED: ${report.problems.filter((p) => p.severity === 'error').length} problem(s) above.`,
+      );
+    }
+  }
+  return report.ok ? EXIT.OK : EXIT.INTEGRITY;
+}
+
+export async function cmdIncident(
+  g: GlobalOptions,
+  sub: string | undefined,
+  opts: {
+    when?: string;
+    until?: string;
+    where?: string;
+    what?: string;
+    impact?: string;
+    witnesses?: string;
+    policeRef?: string;
+    platformRef?: string;
+    items: string[];
+    people: string[];
+  },
+  io: Io,
+): Promise<number> {
+  if (sub !== 'add' && sub !== 'ls') {
+    throw new DossierError(
+      'USAGE',
+      'Use `dossier incident add --when DATE --what TEXT ...` or `dossier incident ls`.',
+    );
+  }
+  if (sub === 'add' && (!opts.when || !opts.what)) {
+    throw new DossierError(
+      'USAGE',
+      'An incident needs at least --when (e.g. 2026-03-09 or 2026-03-09T21:30) and --what (what happened).',
+    );
+  }
+  return withVault(g, async (vault) => {
+    if (sub === 'ls') {
+      const incidents = vault.cases.incidents();
+      if (g.json) io.out(JSON.stringify(incidents, null, 2));
+      else if (incidents.length === 0)
+        io.err('No incidents recorded yet. Add one with `dossier incident add`.');
+      else {
+        for (const i of incidents) {
+          io.out(
+            `${i.id}  ${i.occurredAt}  ${displayName(i.place || '—')}  ${displayName(i.summary)}  (${i.itemIds.length} item(s))`,
+          );
+        }
+      }
+      return EXIT.OK;
+    }
+    const incident = vault.createIncident(
+      {
+        occurredAt: opts.when!,
+        occurredUntil: opts.until ?? null,
+        place: opts.where,
+        summary: opts.what,
+        impact: opts.impact,
+        witnesses: opts.witnesses,
+        policeRef: opts.policeRef,
+        platformRef: opts.platformRef,
+      },
+      { itemIds: opts.items, personIds: opts.people },
+    );
+    io.out(
+      g.json
+        ? JSON.stringify(incident, null, 2)
+        : `Recorded incident ${incident.id} (${incident.itemIds.length} item(s) linked).`,
+    );
+    return EXIT.OK;
+  });
+}
+
+export async function cmdPerson(
+  g: GlobalOptions,
+  sub: string | undefined,
+  name: string | undefined,
+  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
+  io: Io,
+): Promise<number> {
+  if (sub !== 'add' && sub !== 'ls') {
+    throw new DossierError(
+      'USAGE',
+      'Use `dossier person add NAME --role harasser --email E ...` or `dossier person ls`.',
+    );
+  }
+  const roles = ['harasser', 'witness', 'official', 'other'];
+  const role = opts.role ?? 'other';
+  if (sub === 'add' && !name)
+    throw new DossierError(
+      'USAGE',
+      'Give the person a name: `dossier person add "Name or handle"`.',
+    );
+  if (!roles.includes(role))
+    throw new DossierError('USAGE', `--role is one of ${roles.join(', ')}.`);
+  return withVault(g, async (vault) => {
+    if (sub === 'ls') {
+      const people = vault.cases.people();
+      if (g.json) io.out(JSON.stringify(people, null, 2));
+      else if (people.length === 0)
+        io.err('No people recorded yet. Add one with `dossier person add`.');
+      else {
+        for (const p of people) {
+          io.out(
+            `${p.id}  ${p.role.padEnd(9)} ${displayName(p.name)}  ${p.identifiers.map((i) => displayName(i.value)).join(', ')}`,
+          );
+        }
+      }
+      return EXIT.OK;
+    }
+    const person = vault.createPerson({
+      name: name!,
+      role: role as PersonRole,
+      notes: opts.notes,
+      identifiers: [
+        ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
+        ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
+        ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
+      ],
+    });
+    io.out(
+      g.json
+        ? JSON.stringify(person, null, 2)
+        : `Recorded ${person.role} ${displayName(person.name)} as ${person.id}.`,
+    );
     return EXIT.OK;
   });
 }

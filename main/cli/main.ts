@@ -1,9 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isDossierError } from '../core';
+import { isDossierError, SOFTWARE } from '../core';
 import {
   cmdAdd,
   cmdCat,
   cmdCheck,
+  cmdExport,
+  cmdIncident,
+  cmdPerson,
+  cmdVerify,
   cmdInit,
   cmdKeys,
   cmdLog,
@@ -31,6 +35,18 @@ Commands:
   passwd [--new-passphrase-file F]
                                   change the passphrase (no data is re-encrypted)
   keys --reveal [--json]          print the keys that open the vault without Dossier
+  export --out PATH [--format dir|zip] [--encrypt-passphrase-file F]
+         [--all | --item ID... | --tag T... | --incident ID...]
+         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--json]
+                                  write a signed, hashed evidence bundle (BagIt)
+  incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
+         [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
+  incident ls [--json]            record what happened, and list the record
+  person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
+         [--phone P]... [--notes TEXT]
+  person ls [--json]              the people involved
+  verify PATH [--passphrase-file F] [--json]
+                                  check a bundle (folder, .zip or .zip.age); no vault needed
 
 Options:
   --vault DIR            the vault folder (or DOSSIER_VAULT; default: your user data folder)
@@ -56,6 +72,29 @@ const OPTIONS = {
   note: { type: 'string' },
   verify: { type: 'boolean', default: false },
   reveal: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  'encrypt-passphrase-file': { type: 'string' },
+  all: { type: 'boolean', default: false },
+  item: { type: 'string', multiple: true },
+  incident: { type: 'string', multiple: true },
+  'exhibit-prefix': { type: 'string' },
+  case: { type: 'string' },
+  exporter: { type: 'string' },
+  when: { type: 'string' },
+  until: { type: 'string' },
+  where: { type: 'string' },
+  what: { type: 'string' },
+  impact: { type: 'string' },
+  witnesses: { type: 'string' },
+  'police-ref': { type: 'string' },
+  'platform-ref': { type: 'string' },
+  person: { type: 'string', multiple: true },
+  role: { type: 'string' },
+  email: { type: 'string', multiple: true },
+  handle: { type: 'string', multiple: true },
+  phone: { type: 'string', multiple: true },
+  notes: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -72,6 +111,32 @@ const ALLOWED: Record<string, string[]> = {
   log: ['verify'],
   passwd: ['new-passphrase-file'],
   keys: ['reveal'],
+  export: [
+    'out',
+    'format',
+    'encrypt-passphrase-file',
+    'all',
+    'item',
+    'tag',
+    'incident',
+    'exhibit-prefix',
+    'case',
+    'exporter',
+  ],
+  verify: [],
+  incident: [
+    'when',
+    'until',
+    'where',
+    'what',
+    'impact',
+    'witnesses',
+    'police-ref',
+    'platform-ref',
+    'item',
+    'person',
+  ],
+  person: ['role', 'email', 'handle', 'phone', 'notes'],
 };
 
 class UsageError extends Error {}
@@ -93,7 +158,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parsed;
   const tokens = parsed.tokens ?? [];
   if (values.version) {
-    io.out(`dossier ${process.env.npm_package_version ?? '0.1.0'}`);
+    io.out(`dossier ${SOFTWARE.version}`);
     return EXIT.OK;
   }
   const [command, ...rest] = positionals;
@@ -149,6 +214,62 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'keys':
         single();
         return await cmdKeys(g, { reveal: values.reveal }, io);
+      case 'export':
+        single();
+        return await cmdExport(
+          g,
+          {
+            out: values.out,
+            format: values.format,
+            encryptPassphraseFile: values['encrypt-passphrase-file'],
+            all: values.all,
+            items: values.item ?? [],
+            tags: values.tag ?? [],
+            incidents: values.incident ?? [],
+            exhibitPrefix: values['exhibit-prefix'],
+            caseName: values.case,
+            exporter: values.exporter,
+          },
+          io,
+        );
+      case 'verify':
+        return await cmdVerify(g, single(), io);
+      case 'incident':
+        if (rest.length > 1)
+          throw new UsageError('`dossier incident` takes add or ls, then options.');
+        return await cmdIncident(
+          g,
+          rest[0],
+          {
+            when: values.when,
+            until: values.until,
+            where: values.where,
+            what: values.what,
+            impact: values.impact,
+            witnesses: values.witnesses,
+            policeRef: values['police-ref'],
+            platformRef: values['platform-ref'],
+            items: values.item ?? [],
+            people: values.person ?? [],
+          },
+          io,
+        );
+      case 'person':
+        if (rest.length > 2)
+          throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
+        return await cmdPerson(
+          g,
+          rest[0],
+          rest[1],
+          {
+            role: values.role,
+            emails: values.email ?? [],
+            handles: values.handle ?? [],
+            phones: values.phone ?? [],
+            notes: values.notes,
+          },
+          io,
+        );
     }
     return EXIT.USAGE;
   } catch (e) {

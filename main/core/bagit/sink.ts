@@ -13,11 +13,18 @@ import yazl from 'yazl';
 import { AgeEncryptor, ScryptRecipient } from '../age/index';
 import { DossierError } from '../errors';
 import { asIoError, fsyncDir } from '../fs-safety';
+import { SequentialFileWriter } from '../sequential-file';
+
+const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
 import { checkWritablePath, sameNameKeys } from './paths';
 
 export interface BagSink {
   /** Writes one file; `data` is a Buffer or an async iterable of Buffers. Returns bytes written. Streams (bounded memory). */
-  writeFile(relPath: string, data: Buffer | AsyncIterable<Buffer>): Promise<number>;
+  writeFile(
+    relPath: string,
+    data: Buffer | AsyncIterable<Buffer>,
+    sizeHint?: number,
+  ): Promise<number>;
   /** Finish: folder → rename the temp folder into place (fsync); zip → finish the zip and rename. */
   commit(): Promise<string>;
   /** Remove everything written (interrupted or failed export). */
@@ -157,25 +164,26 @@ export async function folderSink(finalPath: string): Promise<BagSink> {
   };
 
   return {
-    async writeFile(relPath, data) {
+    async writeFile(relPath, data, sizeHint = 0) {
       checkOpen(state);
       names.claim(relPath);
       const full = await ensureDirs(relPath);
       let written = 0;
       try {
-        const fh = await open(full, 'wx', FILE_MODE);
+        // Big evidence files bypass the page cache (see sequential-file.ts).
+        const file = await SequentialFileWriter.create(full, {
+          direct: sizeHint >= DIRECT_MIN_BYTES,
+        });
         try {
           const chunks = Buffer.isBuffer(data) ? [data] : data;
           for await (const chunk of chunks) {
-            for (let at = 0; at < chunk.length;) {
-              const { bytesWritten } = await fh.write(chunk, at, chunk.length - at, null);
-              at += bytesWritten;
-            }
+            await file.write(chunk);
             written += chunk.length;
           }
-          await fh.sync();
-        } finally {
-          await fh.close();
+          await file.finish();
+        } catch (e) {
+          await file.abort();
+          throw e;
         }
       } catch (e) {
         throw asIoError(e, full);

@@ -77,7 +77,11 @@ export class BagWriter {
   }
 
   /** Adds a payload file under data/, hashing SHA-256 and SHA-512 in the same pass as writing. */
-  addPayload(relPath: string, data: Buffer | AsyncIterable<Buffer>): Promise<PayloadDigest> {
+  addPayload(
+    relPath: string,
+    data: Buffer | AsyncIterable<Buffer>,
+    sizeHint?: number,
+  ): Promise<PayloadDigest> {
     return this.run(async () => {
       this.checkNotFinished();
       checkWritablePath(relPath);
@@ -96,7 +100,7 @@ export class BagWriter {
           yield chunk;
         }
       }
-      const written = await this.sink.writeFile(relPath, tap());
+      const written = await this.sink.writeFile(relPath, tap(), sizeHint);
       if (written !== hasher.size) {
         throw new Error(`bagit: ${relPath}: wrote ${written} bytes but hashed ${hasher.size}`);
       }

@@ -3,10 +3,19 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { X25519Identity } from '../age';
 import { BlobStore } from '../blobs/store';
+import {
+  CaseRepository,
+  type Incident,
+  type IncidentInput,
+  type Person,
+  type PersonInput,
+} from '../cases/repository';
 import { CustodyLog, verifyChain, type ChainReport, type CustodyEntry } from '../custody/log';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
+import type { ExportOptions, ExportResult } from '../export/export';
 import { asIoError } from '../fs-safety';
+import { newId } from '../ids';
 import { addPaths, type AddOptions, type AddReport } from '../ingest/ingest';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import { ItemRepository, type ItemDetail, type ItemSummary } from '../items/repository';
@@ -22,6 +31,7 @@ import {
   type PassphraseSlot,
   type RecoverySlot,
 } from '../keys/slots';
+import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
 import { VaultLock } from './lockfile';
 
@@ -52,6 +62,7 @@ export class Vault {
   readonly items: ItemRepository;
   readonly custody: CustodyLog;
   readonly blobs: BlobStore;
+  readonly cases: CaseRepository;
   private closed = false;
 
   private constructor(
@@ -65,6 +76,7 @@ export class Vault {
   ) {
     const identity = X25519Identity.fromSecret(keys.ageSecret);
     this.items = new ItemRepository(db);
+    this.cases = new CaseRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier');
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
   }
@@ -109,9 +121,10 @@ export class Vault {
     };
     recovery.secret.fill(0);
     const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    let db: Db | undefined;
     try {
       const keys = deriveVaultKeys(masterKey);
-      const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
+      db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       vault.custody.append('create', [], {
         vaultId,
@@ -122,8 +135,11 @@ export class Vault {
       await writeHeader(join(dir, HEADER_FILE), header);
       return { vault, recoveryCode: recovery.code };
     } catch (e) {
+      // Leave the folder as empty as we found it, so `init` can simply be run again.
+      db?.close();
+      for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`])
+        await rm(join(dir, f), { force: true });
       await lock.release();
-      await rm(join(dir, DB_FILE), { force: true });
       throw e;
     }
   }
@@ -190,13 +206,14 @@ export class Vault {
     const known = new Set(this.items.blobRefs().map((r) => r.blobId));
     const orphans = blobs.filter((id) => !known.has(id));
     if (orphans.length === 0 && temps.length === 0) return;
-    for (const t of temps) await this.blobs.removeRelative(t);
-    for (const id of orphans) await this.blobs.remove(id);
+    // Logged first: a crash during the clean-up leaves a log that says what was being removed.
     this.custody.append('repair', [], {
       reason: 'interrupted import cleaned up at unlock',
       removedTempFiles: temps,
       removedUnreferencedBlobs: orphans.map((id) => this.blobs.relativePath(id)),
     });
+    for (const t of temps) await this.blobs.removeRelative(t);
+    for (const id of orphans) await this.blobs.remove(id);
   }
 
   private assertOpen(): void {
@@ -268,6 +285,95 @@ export class Vault {
         `The stored copy of ${what} no longer matches the SHA-256 recorded at import, so it was not opened. Run \`dossier check\` for a full report.`,
       );
     }
+  }
+
+  /** Writes a signed, hashed evidence bundle (BagIt) and records it in the custody log. */
+  async export(opts: ExportOptions): Promise<ExportResult> {
+    this.assertOpen();
+    // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
+    const { exportBundle } = await import('../export/export');
+    return exportBundle(
+      {
+        db: this.db,
+        items: this.items,
+        cases: this.cases,
+        blobs: this.blobs,
+        custody: this.custody,
+        vaultId: this.id,
+        signingKey: this.keys.signingKey,
+        publicKeyPem: this.signingPublicKeyPem(),
+        fingerprint: this.fingerprint(),
+        software: SOFTWARE,
+      },
+      opts,
+    );
+  }
+
+  /** Records an incident and links it to items and people, in one logged step. */
+  createIncident(
+    input: IncidentInput,
+    links: { itemIds?: string[]; personIds?: string[] } = {},
+  ): Incident {
+    this.assertOpen();
+    const id = newId();
+    const itemIds = (links.itemIds ?? []).map((i) => this.items.resolveId(i));
+    const personIds = links.personIds ?? [];
+    this.db.transaction(() => {
+      this.cases.insertIncident(id, input, new Date().toISOString());
+      for (const item of itemIds) this.cases.linkIncidentItem(id, item);
+      for (const person of personIds)
+        this.cases.linkIncidentPerson(id, this.cases.person(person).id);
+      this.custody.append('annotate', [id, ...itemIds, ...personIds], {
+        what: 'incident created',
+        incident: { ...input },
+      });
+    })();
+    return this.cases.incident(id);
+  }
+
+  linkIncident(incidentId: string, links: { itemIds?: string[]; personIds?: string[] }): Incident {
+    this.assertOpen();
+    const incident = this.cases.incident(incidentId);
+    const itemIds = (links.itemIds ?? []).map((i) => this.items.resolveId(i));
+    this.db.transaction(() => {
+      const added = itemIds.filter((item) => this.cases.linkIncidentItem(incident.id, item));
+      const people = (links.personIds ?? []).filter((p) =>
+        this.cases.linkIncidentPerson(incident.id, this.cases.person(p).id),
+      );
+      if (added.length || people.length) {
+        this.custody.append('annotate', [incident.id, ...added, ...people], {
+          what: 'incident linked',
+          items: added,
+          people,
+        });
+      }
+    })();
+    return this.cases.incident(incident.id);
+  }
+
+  /** Records a person (harasser, witness, official) with their emails, handles and phone numbers. */
+  createPerson(input: PersonInput): Person {
+    this.assertOpen();
+    const id = newId();
+    this.db.transaction(() => {
+      this.cases.insertPerson(id, input, new Date().toISOString());
+      this.custody.append('annotate', [id], { what: 'person created', person: { ...input } });
+    })();
+    return this.cases.person(id);
+  }
+
+  linkItemPerson(itemId: string, personId: string, relation = 'about'): void {
+    this.assertOpen();
+    const item = this.items.resolveId(itemId);
+    const person = this.cases.person(personId).id;
+    this.db.transaction(() => {
+      if (this.cases.linkItemPerson(item, person, relation)) {
+        this.custody.append('annotate', [item, person], {
+          what: 'person linked to item',
+          relation,
+        });
+      }
+    })();
   }
 
   async check(onProgress?: Parameters<typeof checkIntegrity>[1]): Promise<IntegrityReport> {

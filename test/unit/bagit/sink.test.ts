@@ -53,6 +53,20 @@ describe('folderSink', () => {
     await expect(sink.writeFile('x', Buffer.from('x'))).rejects.toThrow(/committed/);
   });
 
+  it('writes a big file exactly, through the direct (uncached) path', async () => {
+    const dir = await tempDir();
+    const sink = await folderSink(join(dir, 'bag'));
+    const { randomBytes } = await import('node:crypto');
+    const big = randomBytes(9 * 1024 * 1024 + 123);
+    async function* pieces(): AsyncGenerator<Buffer> {
+      for (let at = 0; at < big.length; at += 1_000_003) yield big.subarray(at, at + 1_000_003);
+    }
+    expect(await sink.writeFile('data/big.bin', pieces(), big.length)).toBe(big.length);
+    const path = await sink.commit();
+    expect((await readFile(join(path, 'data/big.bin'))).equals(big)).toBe(true);
+    expect((await stat(join(path, 'data/big.bin'))).mode & 0o777).toBe(0o600);
+  });
+
   it('abort() removes everything written', async () => {
     const dir = await tempDir('bagit-fsink-abort-');
     const sink = await folderSink(join(dir, 'Bag'));

@@ -1,0 +1,431 @@
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { folderSink, zipSink, type BagSink } from '../bagit/sink';
+import { BagWriter } from '../bagit/writer';
+import type { BlobStore } from '../blobs/store';
+import type { CaseRepository } from '../cases/repository';
+import type { CustodyLog } from '../custody/log';
+import type { Db } from '../db/database';
+import { isAgeError } from '../age';
+import { DossierError } from '../errors';
+import { asIoError } from '../fs-safety';
+import type { ItemDetail, ItemRepository } from '../items/repository';
+import {
+  annotationsJson,
+  custodyJsonl,
+  incidentsCsv,
+  itemsCsv,
+  itemsJson,
+  peopleCsv,
+} from './metadata-files';
+import type { CustodyRecord, Exhibit, ExportModel } from './model';
+import { renderReportPdf } from './report-pdf';
+import { exhibitFileStem, SafeNamer } from './safe-name';
+import { verifyText } from './verify-text';
+import { renderViewerHtml } from './viewer';
+
+export type ExportSelection =
+  { all: true } | { itemIds: string[] } | { tags: string[] } | { incidentIds: string[] };
+
+export interface ExportOptions {
+  /** A folder to create the bundle in, or the bundle's own path. */
+  out: string;
+  format: 'dir' | 'zip';
+  /** With format 'zip': encrypt the zip to this passphrase (age scrypt) as .zip.age. */
+  encryptPassphrase?: string;
+  selection: ExportSelection;
+  exhibitPrefix?: string;
+  caseName?: string;
+  exporter?: string;
+  onProgress?: (p: ExportProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExportProgress {
+  itemsDone: number;
+  itemsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ExportResult {
+  path: string;
+  format: 'dir' | 'zip' | 'zip.age';
+  exhibits: { number: string; itemId: string; sha256: string; bagPath: string }[];
+  payloadBytes: number;
+  tagManifestSha256: string;
+  fingerprint: string;
+}
+
+export interface ExportDeps {
+  db: Db;
+  items: ItemRepository;
+  cases: CaseRepository;
+  blobs: BlobStore;
+  custody: CustodyLog;
+  vaultId: string;
+  signingKey: KeyObject;
+  publicKeyPem: string;
+  fingerprint: string;
+  software: { name: string; version: string };
+}
+
+const NOT_NAME = /[^\p{L}\p{N}._ -]+/gu;
+
+/**
+ * Builds the evidence bundle: byte-identical originals streamed out of their blobs and
+ * checked against the SHA-256 recorded at import, metadata, the PDF report, the offline
+ * viewer, BagIt manifests, and an Ed25519 signature over the tag manifest. It is written
+ * under a temporary name and only renamed into place when complete; the export is then
+ * recorded in the custody log with the tag-manifest hash.
+ */
+export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promise<ExportResult> {
+  const items = selectItems(deps, opts.selection);
+  if (items.length === 0) {
+    throw new DossierError(
+      'USAGE',
+      'Nothing to export: the selection matched no items. Check the ids, tags or incidents.',
+    );
+  }
+  const now = new Date();
+  const exportedAt = now.toISOString();
+  const caseName = (opts.caseName ?? '').trim() || 'Evidence';
+  const prefix = (opts.exhibitPrefix ?? 'EX').trim().replace(/[^A-Za-z0-9]/g, '') || 'EX';
+  const bagName = `${
+    caseName
+      .replace(NOT_NAME, '-')
+      .replace(/^[-. ]+|[-. ]+$/g, '')
+      .slice(0, 60) || 'Evidence'
+  }-${exportedAt.slice(0, 10).replace(/-/g, '')}`;
+  const { path, format } = await bundlePath(opts, bagName);
+
+  const sink: BagSink =
+    opts.format === 'dir'
+      ? await folderSink(path)
+      : await zipSink(path, { encryptToPassphrase: opts.encryptPassphrase });
+  try {
+    const progress: ExportProgress = {
+      itemsDone: 0,
+      itemsTotal: items.length,
+      bytesDone: 0,
+      bytesTotal: items.reduce((n, i) => n + i.size, 0),
+    };
+    opts.onProgress?.({ ...progress });
+    const writer = new BagWriter(sink, {
+      bagInfo: [
+        ['Source-Organization', 'Dossier (self-produced evidence bundle)'],
+        ['Contact-Name', opts.exporter?.trim() || 'Not given'],
+        [
+          'External-Description',
+          `Evidence bundle for ${caseName}: ${items.length} exhibit(s) with report, metadata and custody log.`,
+        ],
+        ['External-Identifier', bagName],
+        ['Bag-Software-Agent', `${deps.software.name} ${deps.software.version}`],
+        ['Case-Name', caseName],
+        ['Exhibit-Prefix', prefix],
+        ['Signing-Key-Fingerprint', deps.fingerprint],
+      ],
+      baggingDate: exportedAt.slice(0, 10),
+    });
+
+    // 1. Originals, byte-identical, each re-checked against its import hash as it streams.
+    const namer = new SafeNamer();
+    const exhibits: Exhibit[] = [];
+    const numberOf = new Map<string, string>();
+    items.forEach((item, i) => numberOf.set(item.id, `${prefix}/${i + 1}`));
+    for (const item of items) {
+      if (opts.signal?.aborted)
+        throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
+      const number = numberOf.get(item.id)!;
+      const bagPath = `data/evidence/${namer.name(`${exhibitFileStem(number)}_`, item.name)}`;
+      const damaged = (e: unknown): DossierError =>
+        new DossierError(
+          'INTEGRITY',
+          `Exhibit ${number} (${item.name}) could not be read from the vault: ${(e as Error).message}. Run \`dossier check\`; nothing was exported.`,
+          { cause: e },
+        );
+      let reader;
+      try {
+        reader = await deps.blobs.open(item.blobId);
+      } catch (e) {
+        throw isAgeError(e) ? damaged(e) : asIoError(e, deps.blobs.path(item.blobId));
+      }
+      let hashes;
+      try {
+        hashes = await writer.addPayload(
+          bagPath,
+          countBytes(reader.stream(), (n) => {
+            progress.bytesDone += n;
+            opts.onProgress?.({ ...progress });
+          }),
+          item.size,
+        );
+      } catch (e) {
+        // A damaged blob is an integrity problem; anything else (a full disk) is what it is.
+        throw isAgeError(e) ? damaged(e) : asIoError(e, path);
+      } finally {
+        await reader.close();
+      }
+      if (hashes.sha256 !== item.sha256) {
+        throw new DossierError(
+          'INTEGRITY',
+          `Exhibit ${number} (${item.name}) no longer matches the SHA-256 recorded at import. Nothing was exported; run \`dossier check\`.`,
+        );
+      }
+      exhibits.push(await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf));
+      progress.itemsDone++;
+      opts.onProgress?.({ ...progress });
+    }
+
+    // 2. Metadata.
+    const exportedIds = new Set(items.map((i) => i.id));
+    const incidents = deps.cases
+      .incidents()
+      .filter(
+        (inc) =>
+          inc.itemIds.some((id) => exportedIds.has(id)) ||
+          ('incidentIds' in opts.selection && opts.selection.incidentIds.includes(inc.id)),
+      );
+    const personIds = new Set([
+      ...incidents.flatMap((i) => i.personIds),
+      ...exhibits.flatMap((e) => e.personIds),
+    ]);
+    const people = deps.cases.people().filter((p) => personIds.has(p.id));
+    const visible = new Set<string>([...exportedIds, ...incidents.map((i) => i.id), ...personIds]);
+    const keep = (e: CustodyRecord): boolean =>
+      e.subjects.some((s) => visible.has(s)) ||
+      ['create', 'unlock', 'lock', 'key-change', 'export'].includes(e.action);
+    const checkpoint = deps.custody.checkpoint(deps.vaultId, deps.signingKey);
+    const allEntries = deps.custody.entries();
+
+    const items_json = itemsJson(exhibits);
+    const model: ExportModel = {
+      caseName,
+      exportedAt,
+      exportedOffsetMinutes: -now.getTimezoneOffset(),
+      exporter: opts.exporter?.trim() ?? '',
+      exhibitPrefix: prefix,
+      signingKeyFingerprint: deps.fingerprint,
+      signingPublicKeyPem: deps.publicKeyPem,
+      evidenceIndexSha256: createHash('sha256').update(items_json).digest('hex'),
+      exhibits,
+      incidents: incidents.map((i) => ({
+        id: i.id,
+        occurredAt: i.occurredAt,
+        occurredUntil: i.occurredUntil,
+        place: i.place,
+        summary: i.summary,
+        impact: i.impact,
+        witnesses: i.witnesses,
+        policeRef: i.policeRef,
+        platformRef: i.platformRef,
+        exhibitNumbers: i.itemIds.filter((id) => numberOf.has(id)).map((id) => numberOf.get(id)!),
+        personIds: i.personIds,
+      })),
+      people: people.map((p) => ({
+        id: p.id,
+        name: p.name,
+        role: p.role,
+        identifiers: p.identifiers,
+        notes: p.notes,
+      })),
+      custody: allEntries.filter(keep),
+      checkpoint,
+      software: deps.software,
+    };
+    const manifest: { path: string; sha256: string }[] = exhibits.map((e) => ({
+      path: e.bagPath,
+      sha256: e.sha256,
+    }));
+    const addMeta = async (
+      rel: string,
+      text: string | Buffer | AsyncIterable<Buffer>,
+    ): Promise<void> => {
+      const data = typeof text === 'string' ? Buffer.from(text) : text;
+      const h = await writer.addPayload(rel, data);
+      manifest.push({ path: rel, sha256: h.sha256 });
+    };
+    await addMeta('data/metadata/items.json', items_json);
+    await addMeta('data/metadata/items.csv', itemsCsv(exhibits));
+    await addMeta('data/metadata/incidents.csv', incidentsCsv(model));
+    await addMeta('data/metadata/people.csv', peopleCsv(model));
+    await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
+    await addMeta(
+      'data/metadata/custody.jsonl',
+      custodyJsonl(allEntries, keep, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
+    );
+    // 3. The report and the viewer (last: it carries every other payload file's hash).
+    await addMeta('data/report/report.pdf', renderReportPdf(model));
+    await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
+
+    // 4. Tag files, manifests, signature.
+    await writer.addTagFile('signature/dossier-public-key.pem', Buffer.from(deps.publicKeyPem));
+    await writer.addTagFile(
+      'VERIFY.txt',
+      Buffer.from(
+        verifyText({
+          caseName,
+          bagName: basename(path).replace(/\.zip(\.age)?$/, ''),
+          fingerprint: deps.fingerprint,
+          exhibits: exhibits.length,
+          exportedAt,
+        }),
+      ),
+    );
+    const { tagManifest, tagManifestSha256 } = await writer.finish();
+    await writer.addUnlistedTagFile(
+      'signature/tagmanifest-sha256.txt.sig',
+      sign(null, tagManifest, deps.signingKey),
+    );
+    if (opts.signal?.aborted)
+      throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
+    const finalPath = await sink.commit();
+
+    deps.custody.append(
+      'export',
+      items.map((i) => i.id),
+      {
+        bundle: basename(finalPath),
+        format,
+        exhibits: exhibits.map((e) => ({ number: e.number, item: e.itemId, sha256: e.sha256 })),
+        tagManifestSha256,
+        caseName,
+      },
+    );
+    deps.custody.checkpoint(deps.vaultId, deps.signingKey);
+    return {
+      path: finalPath,
+      format,
+      exhibits: exhibits.map((e) => ({
+        number: e.number,
+        itemId: e.itemId,
+        sha256: e.sha256,
+        bagPath: e.bagPath,
+      })),
+      payloadBytes: progress.bytesDone,
+      tagManifestSha256,
+      fingerprint: deps.fingerprint,
+    };
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+}
+
+async function* countBytes(
+  source: AsyncIterable<Buffer>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+function selectItems(deps: ExportDeps, sel: ExportSelection): ItemDetail[] {
+  let ids: string[];
+  if ('all' in sel) ids = deps.items.list().map((i) => i.id);
+  else if ('itemIds' in sel) ids = sel.itemIds.map((i) => deps.items.resolveId(i));
+  else if ('tags' in sel) ids = deps.cases.itemsWithTags(sel.tags);
+  else ids = deps.cases.itemsOfIncidents(sel.incidentIds);
+  const details = [...new Set(ids)].map((id) => deps.items.get(id));
+  // Exhibit numbers follow when things happened: source time first, then import time.
+  const when = (i: ItemDetail): string =>
+    i.sourceTimes.exif ?? i.sourceTimes.email ?? i.sourceTimes.mtime ?? i.ingestedAt;
+  return details.sort((a, b) =>
+    when(a) < when(b)
+      ? -1
+      : when(a) > when(b)
+        ? 1
+        : a.ingestedAt.localeCompare(b.ingestedAt) || a.id.localeCompare(b.id),
+  );
+}
+
+async function exhibitOf(
+  deps: ExportDeps,
+  item: ItemDetail,
+  number: string,
+  bagPath: string,
+  sha512: string,
+  numberOf: Map<string, string>,
+): Promise<Exhibit> {
+  let thumbnailJpeg: Buffer | null = null;
+  if (item.thumbnailBlobId) {
+    const reader = await deps.blobs.open(item.thumbnailBlobId);
+    try {
+      thumbnailJpeg = await reader.read(0, reader.size);
+    } catch {
+      thumbnailJpeg = null; // a damaged preview must not stop the export of the original
+    } finally {
+      await reader.close();
+    }
+  }
+  const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
+  const parent = (deps.db
+    .prepare('SELECT parent_id, derive_op, derive_reason FROM items WHERE id = ?')
+    .get(item.id) ?? {}) as {
+    parent_id?: string | null;
+    derive_op?: string | null;
+    derive_reason?: string | null;
+  };
+  return {
+    number,
+    bagPath,
+    itemId: item.id,
+    originalName: item.name,
+    sha256: item.sha256,
+    sha512,
+    size: item.size,
+    mime: item.mime,
+    ingestedAt: item.ingestedAt,
+    ingestedOffsetMinutes: item.ingestedOffsetMinutes,
+    sourceTimes: item.sourceTimes,
+    width: item.width,
+    height: item.height,
+    tags: item.tags,
+    notes: item.notes.map((n) => ({ body: n.body, createdAt: n.createdAt })),
+    metadataProblems: item.metadataErrors,
+    sensitive: item.sensitive,
+    exif: exif?.tags ?? null,
+    thumbnailJpeg,
+    incidentIds: deps.cases.incidentsOfItem(item.id),
+    personIds: deps.cases.peopleOfItem(item.id),
+    derivedFrom: parent.parent_id
+      ? {
+          number: numberOf.get(parent.parent_id) ?? null,
+          sha256: deps.items.get(parent.parent_id).sha256,
+          operation: parent.derive_op ?? '',
+          reason: parent.derive_reason ?? '',
+        }
+      : null,
+  };
+}
+
+/** An existing folder gets the bundle inside it; otherwise `out` is the bundle's own path. */
+async function bundlePath(
+  opts: ExportOptions,
+  bagName: string,
+): Promise<{ path: string; format: ExportResult['format'] }> {
+  const ext = opts.format === 'dir' ? '' : opts.encryptPassphrase ? '.zip.age' : '.zip';
+  const format: ExportResult['format'] =
+    opts.format === 'dir' ? 'dir' : opts.encryptPassphrase ? 'zip.age' : 'zip';
+  const isDir = await stat(opts.out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  let path = isDir ? join(opts.out, bagName + ext) : opts.out;
+  if (!isDir && ext && !path.endsWith(ext)) path = path.replace(/\.zip(\.age)?$/, '') + ext;
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new DossierError(
+      'USAGE',
+      `${path} already exists. Choose another name or folder; Dossier never overwrites an export.`,
+    );
+  }
+  return { path, format };
+}
