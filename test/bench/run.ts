@@ -6,6 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportLarge } from './export-large';
 import { ingestLarge } from './ingest-large';
 import { ingestRss } from './ingest-rss';
 import {
@@ -24,7 +25,7 @@ import { screenshots } from './screenshots';
 import { unlock } from './unlock';
 
 // unlock goes first so that its first unlock is the first of this process (cold).
-const BENCHES: Bench[] = [unlock, ingestLarge, ingestRss, screenshots];
+const BENCHES: Bench[] = [unlock, ingestLarge, ingestRss, screenshots, exportLarge];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */
 function loadavg(): string {
