@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import {
+  api,
+  type Api,
+  type ApiError,
+  type Envelope,
+  type MethodName,
+  type Progress,
+  type Result,
+} from '../../../shared/contract';
+import { DossierError, isDossierError } from '../errors';
+import { Vault, type OpenOptions } from '../vault/vault';
+import { HEADER_FILE } from '../vault/vault';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface CallContext {
+  onProgress(p: Omit<Progress, 'jobId'>): void;
+  signal: AbortSignal;
+}
+
+type Handlers = {
+  [M in MethodName]: (args: z.output<Api[M]['args']>, ctx: CallContext) => Promise<Result<M>>;
+};
+
+/**
+ * The API contract implemented on one vault folder, for every transport (IPC, bridge).
+ * It holds the session: locked (no keys in memory) or unlocked. Arguments are validated
+ * here against the contract before anything runs; failures come back as values with a
+ * plain message, never as stack traces.
+ */
+export class DossierService {
+  private vault: Vault | null = null;
+  private readonly jobs = new Map<string, AbortController>();
+  readonly handlers: Handlers;
+
+  constructor(
+    readonly vaultDir: string,
+    private readonly options: OpenOptions & { onLocked?: (reason: 'user') => void } = {},
+  ) {
+    this.handlers = this.makeHandlers();
+  }
+
+  /** Validates, runs and wraps one call. `jobId` names a progress-reporting call for cancel(). */
+  async call(
+    name: string,
+    rawArgs: unknown,
+    jobId: string | null,
+    onProgress: (p: Progress) => void,
+  ): Promise<Envelope<unknown>> {
+    if (!Object.hasOwn(api, name))
+      return fail('USAGE', `There is no method called ${String(name).slice(0, 80)}.`);
+    const method = name as MethodName;
+    const parsed = api[method].args.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      return fail(
+        'USAGE',
+        `Invalid arguments for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'} ${i.message}`).join('; ')}.`,
+      );
+    }
+    const controller = new AbortController();
+    if (jobId) this.jobs.set(jobId, controller);
+    try {
+      const handler = this.handlers[method] as (a: unknown, c: CallContext) => Promise<unknown>;
+      const value = await handler(parsed.data, {
+        onProgress: (p) => jobId && onProgress({ jobId, ...p }),
+        signal: controller.signal,
+      });
+      return { ok: true, value };
+    } catch (e) {
+      if (isDossierError(e)) return fail(e.code, e.message);
+      return fail(
+        'INTERNAL',
+        'Something went wrong that Dossier did not expect. Nothing was changed by it; please try again.',
+      );
+    } finally {
+      if (jobId) this.jobs.delete(jobId);
+    }
+  }
+
+  cancel(jobId: string): void {
+    this.jobs.get(jobId)?.abort();
+  }
+
+  get unlocked(): Vault | null {
+    return this.vault;
+  }
+
+  async lock(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort();
+    const v = this.vault;
+    this.vault = null;
+    await v?.lock();
+  }
+
+  private open(): Vault {
+    if (!this.vault)
+      throw new DossierError('LOCKED', 'The vault is locked. Unlock it to continue.');
+    return this.vault;
+  }
+
+  private async status(): Promise<Result<'session.status'>> {
+    if (this.vault) return { state: 'unlocked', fingerprint: this.vault.fingerprint() };
+    const exists = await access(join(this.vaultDir, HEADER_FILE)).then(
+      () => true,
+      () => false,
+    );
+    return { state: exists ? 'locked' : 'no-vault', fingerprint: null };
+  }
+
+  private makeHandlers(): Handlers {
+    const opts = { actor: this.options.actor ?? 'app', kdf: this.options.kdf };
+    return {
+      'session.status': () => this.status(),
+      'session.create': async ({ passphrase }) => {
+        if (this.vault) throw new DossierError('USAGE', 'A vault is already open.');
+        const { vault, recoveryCode } = await Vault.create(this.vaultDir, passphrase, opts);
+        this.vault = vault;
+        return { recoveryCode };
+      },
+      'session.unlock': async ({ passphrase }) => {
+        this.vault ??= await Vault.unlock(this.vaultDir, passphrase, opts);
+        return this.status();
+      },
+      'session.unlockWithRecoveryCode': async ({ code }) => {
+        this.vault ??= await Vault.unlockWithRecoveryCode(this.vaultDir, code, opts);
+        return this.status();
+      },
+      'session.lock': async () => {
+        await this.lock();
+        this.options.onLocked?.('user');
+        return this.status();
+      },
+      'session.changePassphrase': async ({ passphrase }) => {
+        await this.open().changePassphrase(passphrase);
+        return {};
+      },
+      'items.list': async () => this.open().list(),
+      'items.get': async ({ id }) => this.open().items.get(id),
+      'items.search': async ({ query }) => this.open().items.search(query),
+      'items.add': async (args, ctx) =>
+        this.open().add(args.paths, {
+          tags: args.tags,
+          note: args.note,
+          signal: ctx.signal,
+          onProgress: (p) => ctx.onProgress(p),
+        }),
+      'vault.check': async (_args, ctx) =>
+        this.open().check((p) =>
+          ctx.onProgress({
+            itemsDone: p.blobsDone,
+            itemsTotal: p.blobsTotal,
+            bytesDone: p.bytesDone,
+            bytesTotal: 0,
+          }),
+        ),
+      'custody.list': async () => this.open().log(),
+      'custody.verify': async () => this.open().verifyLog(),
+      'incidents.list': async () => this.open().cases.incidents(),
+      'incidents.create': async ({ itemIds, personIds, ...input }) =>
+        this.open().createIncident(input, { itemIds, personIds }),
+      'people.list': async () => this.open().cases.people(),
+      'people.create': async (input) => this.open().createPerson(input),
+      'export.create': async (args, ctx) =>
+        this.open().export({ ...args, signal: ctx.signal, onProgress: (p) => ctx.onProgress(p) }),
+      'export.verify': async ({ path, passphrase }, ctx) => {
+        const { verifyBundle } = await import('../export/verify-bundle');
+        const report = await verifyBundle(path, {
+          passphrase,
+          onProgress: (p) =>
+            ctx.onProgress({
+              itemsDone: p.filesDone,
+              itemsTotal: p.filesTotal,
+              bytesDone: p.bytesDone,
+              bytesTotal: 0,
+            }),
+        });
+        return report;
+      },
+    };
+  }
+}
+
+function fail(code: string, message: string): { ok: false; error: ApiError } {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,86 @@
+import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+
+/**
+ * The Electron security checklist, in one place so tests can check it without the binary:
+ * an isolated, sandboxed renderer with no Node, a CSP with no remote origin, no navigation,
+ * no new windows, no webviews, every permission denied, and no file: or remote requests.
+ */
+export const APP_SCHEME = 'app';
+export const EVIDENCE_SCHEME = 'evidence';
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  `img-src 'self' ${EVIDENCE_SCHEME}: blob: data:`,
+  `media-src ${EVIDENCE_SCHEME}: blob:`,
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function webPreferences(
+  preloadPath: string,
+  dev: boolean,
+): BrowserWindowConstructorOptions['webPreferences'] {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+    devTools: dev,
+  };
+}
+
+/** The only URLs the renderer may load: the app's own pages and evidence through its protocol. */
+export function isAllowedRequest(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (
+      u.protocol === `${APP_SCHEME}:` ||
+      u.protocol === `${EVIDENCE_SCHEME}:` ||
+      u.protocol === 'blob:' ||
+      u.protocol === 'data:' ||
+      u.protocol === 'devtools:'
+    );
+  } catch {
+    return false;
+  }
+}
+
+type SessionSurface = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'>;
+};
+
+export function hardenSession(session: SessionSurface): void {
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onBeforeRequest((details, callback) =>
+    callback({ cancel: !isAllowedRequest(details.url) }),
+  );
+  session.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+  );
+}
+
+type ContentsSurface = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+export function hardenContents(contents: ContentsSurface): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}

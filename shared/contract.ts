@@ -1,0 +1,332 @@
+import { z } from 'zod';
+
+/**
+ * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
+ * loopback bridge are all produced by looping over `api`: adding a method here makes it
+ * exist everywhere, and its zod schemas validate every argument in main before it runs.
+ * Nothing else lists methods by hand.
+ */
+
+const id = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, 'not an item id');
+const text = (max: number) => z.string().max(max);
+const isoTime = z.string().max(64);
+
+export const itemSummary = z.object({
+  id,
+  sha256: z.string(),
+  size: z.number(),
+  name: z.string(),
+  mime: z.string(),
+  ingestedAt: z.string(),
+  sourceTime: z.string().nullable(),
+  tags: z.array(z.string()),
+  blob: z.string(),
+});
+
+export const itemDetail = itemSummary.extend({
+  sourcePath: z.string().nullable(),
+  ingestedOffsetMinutes: z.number(),
+  sourceTimes: z.object({
+    mtime: z.string().nullable(),
+    exif: z.string().nullable(),
+    email: z.string().nullable(),
+  }),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  durationSeconds: z.number().nullable(),
+  thumbnail: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  metadataErrors: z.array(z.string()),
+  sensitive: z.array(z.string()),
+  notes: z.array(z.object({ id: z.string(), body: z.string(), createdAt: z.string() })),
+  sources: z.array(
+    z.object({
+      name: z.string(),
+      sourcePath: z.string().nullable(),
+      sourceMtime: z.string().nullable(),
+      seenAt: z.string(),
+    }),
+  ),
+  blobId: z.string(),
+  thumbnailBlobId: z.string().nullable(),
+});
+
+export const addResult = z.union([
+  z.object({
+    status: z.literal('added'),
+    duplicate: z.literal(false),
+    id,
+    sha256: z.string(),
+    name: z.string(),
+    path: z.string(),
+    size: z.number(),
+    mime: z.string(),
+    warnings: z.array(z.string()),
+  }),
+  z.object({
+    status: z.literal('duplicate'),
+    duplicate: z.literal(true),
+    id,
+    sha256: z.string(),
+    name: z.string(),
+    path: z.string(),
+    size: z.number(),
+    existingName: z.string(),
+  }),
+  z.object({
+    status: z.enum(['failed', 'skipped']),
+    path: z.string(),
+    name: z.string(),
+    error: z.string(),
+    code: z.string().optional(),
+  }),
+]);
+
+export const addReport = z.object({
+  results: z.array(addResult),
+  added: z.number(),
+  duplicates: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+});
+
+export const sessionStatus = z.object({
+  state: z.enum(['no-vault', 'locked', 'unlocked']),
+  fingerprint: z.string().nullable(),
+});
+
+export const custodyEntry = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  subjects: z.array(z.string()),
+  details: z.record(z.string(), z.unknown()),
+  prev: z.string(),
+  hash: z.string(),
+});
+
+export const chainReport = z.object({
+  ok: z.boolean(),
+  entries: z.number(),
+  firstBroken: z.object({ seq: z.number(), reason: z.string() }).nullable(),
+});
+
+export const integrityReport = z.object({
+  ok: z.boolean(),
+  items: z.number(),
+  blobsChecked: z.number(),
+  bytesChecked: z.number(),
+  chain: chainReport,
+  problems: z.array(
+    z.object({
+      kind: z.string(),
+      message: z.string(),
+      itemId: z.string().optional(),
+      itemName: z.string().optional(),
+      blob: z.string().optional(),
+    }),
+  ),
+});
+
+export const incident = z.object({
+  id,
+  occurredAt: z.string(),
+  occurredUntil: z.string().nullable(),
+  place: z.string(),
+  summary: z.string(),
+  impact: z.string(),
+  witnesses: z.string(),
+  policeRef: z.string(),
+  platformRef: z.string(),
+  itemIds: z.array(z.string()),
+  personIds: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const personRole = z.enum(['harasser', 'witness', 'official', 'other']);
+const identifier = z.object({ kind: z.enum(['email', 'handle', 'phone']), value: text(320) });
+
+export const person = z.object({
+  id,
+  name: z.string(),
+  role: personRole,
+  notes: z.string(),
+  identifiers: z.array(identifier),
+  itemIds: z.array(z.string()),
+  incidentIds: z.array(z.string()),
+});
+
+export const exportSelection = z.union([
+  z.object({ all: z.literal(true) }),
+  z.object({ itemIds: z.array(id).min(1).max(100_000) }),
+  z.object({ tags: z.array(text(200)).min(1).max(1000) }),
+  z.object({ incidentIds: z.array(id).min(1).max(10_000) }),
+]);
+
+export const exportResult = z.object({
+  path: z.string(),
+  format: z.enum(['dir', 'zip', 'zip.age']),
+  exhibits: z.array(
+    z.object({ number: z.string(), itemId: z.string(), sha256: z.string(), bagPath: z.string() }),
+  ),
+  payloadBytes: z.number(),
+  tagManifestSha256: z.string(),
+  fingerprint: z.string(),
+});
+
+const bagProblem = z.object({
+  severity: z.enum(['error', 'warning']),
+  file: z.string().nullable(),
+  message: z.string(),
+});
+
+export const bundleReport = z.object({
+  ok: z.boolean(),
+  dossierBundle: z.boolean(),
+  fingerprint: z.string().nullable(),
+  problems: z.array(bagProblem),
+  bag: z.object({
+    valid: z.boolean(),
+    version: z.string().nullable(),
+    payloadFiles: z.number(),
+    payloadBytes: z.number(),
+    algorithms: z.array(z.string()),
+  }),
+});
+
+/** One method: its argument and result schemas, and whether it reports progress (and can be cancelled). */
+export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  args: A;
+  result: R;
+  progress: boolean;
+}
+
+function method<A extends z.ZodType, R extends z.ZodType>(
+  args: A,
+  result: R,
+  progress = false,
+): MethodSpec<A, R> {
+  return { args, result, progress };
+}
+
+const none = z.object({}).strict();
+const empty = z.object({});
+
+export const api = {
+  'session.status': method(none, sessionStatus),
+  'session.create': method(
+    z.object({ passphrase: z.string().min(8).max(1024) }).strict(),
+    z.object({ recoveryCode: z.string() }),
+  ),
+  'session.unlock': method(z.object({ passphrase: z.string().max(1024) }).strict(), sessionStatus),
+  'session.unlockWithRecoveryCode': method(z.object({ code: text(200) }).strict(), sessionStatus),
+  'session.lock': method(none, sessionStatus),
+  'session.changePassphrase': method(
+    z.object({ passphrase: z.string().min(8).max(1024) }).strict(),
+    empty,
+  ),
+  'items.list': method(none, z.array(itemSummary)),
+  'items.get': method(z.object({ id }).strict(), itemDetail),
+  'items.search': method(z.object({ query: text(500) }).strict(), z.array(id)),
+  'items.add': method(
+    z
+      .object({
+        paths: z.array(text(4096)).min(1).max(100_000),
+        tags: z.array(text(200)).max(100).optional(),
+        note: text(20_000).optional(),
+      })
+      .strict(),
+    addReport,
+    true,
+  ),
+  'vault.check': method(none, integrityReport, true),
+  'custody.list': method(none, z.array(custodyEntry)),
+  'custody.verify': method(none, chainReport),
+  'incidents.list': method(none, z.array(incident)),
+  'incidents.create': method(
+    z
+      .object({
+        occurredAt: isoTime,
+        occurredUntil: isoTime.nullable().optional(),
+        place: text(500).optional(),
+        summary: text(20_000).optional(),
+        impact: text(20_000).optional(),
+        witnesses: text(5_000).optional(),
+        policeRef: text(200).optional(),
+        platformRef: text(200).optional(),
+        itemIds: z.array(id).max(100_000).optional(),
+        personIds: z.array(id).max(1000).optional(),
+      })
+      .strict(),
+    incident,
+  ),
+  'people.list': method(none, z.array(person)),
+  'people.create': method(
+    z
+      .object({
+        name: text(500).min(1),
+        role: personRole,
+        notes: text(20_000).optional(),
+        identifiers: z.array(identifier).max(100).optional(),
+      })
+      .strict(),
+    person,
+  ),
+  'export.create': method(
+    z
+      .object({
+        out: text(4096),
+        format: z.enum(['dir', 'zip']),
+        encryptPassphrase: z.string().min(8).max(1024).optional(),
+        selection: exportSelection,
+        exhibitPrefix: text(20).optional(),
+        caseName: text(200).optional(),
+        exporter: text(200).optional(),
+      })
+      .strict(),
+    exportResult,
+    true,
+  ),
+  'export.verify': method(
+    z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
+    bundleReport,
+    true,
+  ),
+} as const satisfies Record<string, MethodSpec>;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type Args<M extends MethodName> = z.input<Api[M]['args']>;
+export type Result<M extends MethodName> = z.output<Api[M]['result']>;
+export const methodNames = Object.keys(api) as MethodName[];
+
+/** Progress of a long job (import, export, check): items and bytes done and in all. */
+export const progress = z.object({
+  jobId: z.string(),
+  itemsDone: z.number(),
+  itemsTotal: z.number(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+});
+export type Progress = z.output<typeof progress>;
+
+/** Events main sends without being asked. */
+export const events = {
+  progress,
+  locked: z.object({ reason: z.enum(['user', 'idle', 'suspend', 'screen-lock', 'panic']) }),
+  vaultChanged: z.object({}),
+} as const;
+export type EventName = keyof typeof events;
+export const eventNames = Object.keys(events) as EventName[];
+
+/** Errors cross every boundary as values with a stable code and a message for a person, never a stack. */
+export interface ApiError {
+  code: string;
+  message: string;
+}
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+/** The IPC channel for a method or event, the same in preload and main. */
+export const channel = (name: MethodName | EventName | 'jobs.cancel'): string => `dossier:${name}`;
