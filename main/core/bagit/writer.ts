@@ -4,7 +4,11 @@
  * SHA-256 tag manifest. Manifests use two spaces, so `sha256sum -c` checks them as is.
  */
 import { createHash } from 'node:crypto';
+import { HashWorker } from '../hash-worker';
 import { MultiHasher } from './hash';
+
+/** Payload files at least this big have their SHA-512 computed on a worker thread. */
+const OFFLOAD_MIN_BYTES = 4 * 1024 * 1024;
 import { formatManifest, PAYLOAD_MANIFEST, TAG_MANIFEST } from './manifest';
 import { checkWritablePath } from './paths';
 import type { BagSink } from './sink';
@@ -45,6 +49,7 @@ export class BagWriter {
   private readonly bagInfo: [string, string][];
   private readonly baggingDate: string;
   private finished = false;
+  private hashWorker: HashWorker | null = null;
   /** Calls run one after another: a sink writes one file at a time. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -88,26 +93,34 @@ export class BagWriter {
       if (!relPath.startsWith('data/') || relPath.length <= 'data/'.length) {
         throw new TypeError(`bagit: payload paths start with data/, not ${relPath}`);
       }
-      const hasher = new MultiHasher(['sha256', 'sha512']);
+      // Big files: SHA-512 on the hash worker while this thread decrypts and does SHA-256.
+      const offload = (sizeHint ?? 0) >= OFFLOAD_MIN_BYTES;
+      const hasher = new MultiHasher(offload ? ['sha256'] : ['sha256', 'sha512']);
+      const job = offload ? (this.hashWorker ??= new HashWorker()).start('sha512') : null;
       async function* tap(): AsyncGenerator<Buffer> {
-        if (Buffer.isBuffer(data)) {
-          hasher.update(data);
-          yield data;
-          return;
-        }
-        for await (const chunk of data) {
+        const chunks = Buffer.isBuffer(data) ? [data] : data;
+        for await (const chunk of chunks) {
           hasher.update(chunk);
+          if (job) await job.update(chunk);
           yield chunk;
         }
       }
-      const written = await this.sink.writeFile(relPath, tap(), sizeHint);
+      let written: number;
+      try {
+        written = await this.sink.writeFile(relPath, tap(), sizeHint);
+      } catch (e) {
+        job?.abandon();
+        throw e;
+      }
       if (written !== hasher.size) {
+        job?.abandon();
         throw new Error(`bagit: ${relPath}: wrote ${written} bytes but hashed ${hasher.size}`);
       }
+      const sha512 = job ? await job.digest() : undefined;
       const d = hasher.digest();
       const digest = {
         sha256: d.get('sha256') ?? '',
-        sha512: d.get('sha512') ?? '',
+        sha512: sha512 ?? d.get('sha512') ?? '',
         size: written,
       };
       this.payload.set(relPath, digest);
@@ -146,6 +159,13 @@ export class BagWriter {
    * Writes bagit.txt, bag-info.txt (with Payload-Oxum), both payload manifests and
    * tagmanifest-sha256.txt over all of them and every addTagFile. Does not commit.
    */
+  /** Stops the hash worker, if one was started. Call when the bag is finished or abandoned. */
+  async dispose(): Promise<void> {
+    const w = this.hashWorker;
+    this.hashWorker = null;
+    await w?.close();
+  }
+
   finish(): Promise<{ tagManifest: Buffer; tagManifestSha256: string; payloadOxum: string }> {
     return this.run(async () => {
       this.checkNotFinished();

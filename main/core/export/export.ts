@@ -100,6 +100,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   }-${exportedAt.slice(0, 10).replace(/-/g, '')}`;
   const { path, format } = await bundlePath(opts, bagName);
 
+  let writer: BagWriter | null = null;
   const sink: BagSink =
     opts.format === 'dir'
       ? await folderSink(path)
@@ -112,7 +113,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       bytesTotal: items.reduce((n, i) => n + i.size, 0),
     };
     opts.onProgress?.({ ...progress });
-    const writer = new BagWriter(sink, {
+    writer = new BagWriter(sink, {
       bagInfo: [
         ['Source-Organization', 'Dossier (self-produced evidence bundle)'],
         ['Contact-Name', opts.exporter?.trim() || 'Not given'],
@@ -243,7 +244,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       text: string | Buffer | AsyncIterable<Buffer>,
     ): Promise<void> => {
       const data = typeof text === 'string' ? Buffer.from(text) : text;
-      const h = await writer.addPayload(rel, data);
+      const h = await writer!.addPayload(rel, data);
       manifest.push({ path: rel, sha256: h.sha256 });
     };
     await addMeta('data/metadata/items.json', items_json);
@@ -310,6 +311,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   } catch (e) {
     await sink.abort();
     throw e;
+  } finally {
+    await writer?.dispose();
   }
 }
 

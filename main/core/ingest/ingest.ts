@@ -6,17 +6,11 @@ import type { BlobStore, BlobWriter } from '../blobs/store';
 import type { CustodyLog } from '../custody/log';
 import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
-import {
-  examineEvidence,
-  shouldBuffer,
-  sniffMime,
-  type EvidenceFacts,
-  type Sniffed,
-} from '../evidence';
+import type { EvidenceFacts, Sniffed } from '../evidence';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
-import { HashWorker } from './hash-worker';
+import { HashWorker } from '../hash-worker';
 import { planImport, type PlannedFile } from './walk';
 
 export interface AddOptions {
@@ -70,6 +64,11 @@ export interface AddReport {
   skipped: number;
 }
 
+// sharp, exifr and file-type take a while to load; commands that import nothing skip them.
+let evidenceModule: Promise<typeof import('../evidence')> | null = null;
+const evidence = (): Promise<typeof import('../evidence')> =>
+  (evidenceModule ??= import('../evidence'));
+
 const READ_CHUNK = 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
@@ -84,7 +83,7 @@ interface Deps {
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
 interface Hasher {
-  /** With `transfer`, the hasher may take the chunk's memory (see Sha256Job.update). */
+  /** With `transfer`, the hasher may take the chunk's memory (see HashJob.update). */
   update(chunk: Buffer, transfer: boolean): void | Promise<void>;
   digest(): string | Promise<string>;
   abandon(): void;
@@ -250,34 +249,46 @@ async function ingestFile(
     if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
     writer = await deps.blobs.create(st.size);
     hash = hasherFor(st.size);
-    let reusable: Buffer | null = null;
+    const { sniffMime, shouldBuffer, examineEvidence } = await evidence();
     let size = 0;
     let head: Buffer | null = null;
     let sniffed: Sniffed | null = null;
     let keep: Buffer[] | null = null;
-    for (;;) {
-      if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
-      // A chunk that outlives this turn (kept for the preview, or handed to the hash
-      // worker) needs its own memory; otherwise one buffer is reused.
-      const buf: Buffer =
-        hash.transfers || keep
-          ? Buffer.allocUnsafeSlow(READ_CHUNK)
-          : (reusable ??= Buffer.allocUnsafeSlow(READ_CHUNK));
-      const { bytesRead } = await handle.read(buf, 0, READ_CHUNK, null);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      if (head === null) {
-        head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
-        sniffed = await sniffMime(head, name);
-        if (shouldBuffer(sniffed.mime, st.size)) keep = [];
+    // A chunk that outlives its turn (kept for the preview, or handed to the hash worker)
+    // needs its own memory; otherwise buffers are recycled.
+    const spare: Buffer[] = [];
+    const nextBuffer = (): Buffer =>
+      hash!.transfers || keep
+        ? Buffer.allocUnsafeSlow(READ_CHUNK)
+        : (spare.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK));
+    const readAt = (buf: Buffer, position: number): Promise<{ buf: Buffer; n: number }> =>
+      handle.read(buf, 0, READ_CHUNK, position).then((r) => ({ buf, n: r.bytesRead }));
+    // The next read runs while this chunk is hashed and encrypted.
+    let pending = readAt(nextBuffer(), 0);
+    try {
+      for (;;) {
+        if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
+        const { buf, n } = await pending;
+        if (n === 0) break;
+        const chunk = buf.subarray(0, n);
+        if (head === null) {
+          head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
+          sniffed = await sniffMime(head, name);
+          if (shouldBuffer(sniffed.mime, st.size)) keep = [];
+        }
+        pending = readAt(nextBuffer(), size + n);
+        keep?.push(chunk);
+        // Encrypt first (the encryptor copies), then hand the bytes to the hasher, which
+        // works on them while this thread reads and encrypts the next chunk.
+        await writer.write(chunk);
+        await hash.update(chunk, keep === null);
+        if (!keep && !hash.transfers) spare.push(buf);
+        size += n;
+        onBytes(n);
       }
-      keep?.push(chunk);
-      // Encrypt first (the encryptor copies), then hand the bytes to the hasher, which
-      // works on them while this thread reads and encrypts the next chunk.
-      await writer.write(chunk);
-      await hash.update(chunk, keep === null);
-      size += bytesRead;
-      onBytes(bytesRead);
+    } catch (e) {
+      pending.catch(() => undefined);
+      throw e;
     }
     head ??= Buffer.alloc(0);
     sniffed ??= await sniffMime(head, name);

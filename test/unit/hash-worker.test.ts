@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HashWorker } from '../../../main/core/ingest/hash-worker';
+import { HashWorker } from '../../main/core/hash-worker';
 
 describe('HashWorker', () => {
   it('matches node:crypto for interleaved jobs, with the caller reusing its buffer', async () => {

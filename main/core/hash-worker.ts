@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * SHA-256 on a second core. Ingest encrypts on its own thread while this worker hashes
+ * SHA-256 (or SHA-512) on a second core. Ingest encrypts on its own thread while this worker hashes
  * the same chunks, so one pass over a file costs max(hash, encrypt), not their sum.
  * A chunk that owns its memory is transferred (no copy; the caller must not touch it
  * again), any other is copied. At most MAX_IN_FLIGHT chunks wait in the worker.
@@ -11,7 +11,7 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const hashes = new Map();
 parentPort.on('message', (m) => {
-  if (m.op === 'start') hashes.set(m.id, createHash('sha256'));
+  if (m.op === 'start') hashes.set(m.id, createHash(m.algorithm));
   else if (m.op === 'update') { hashes.get(m.id).update(new Uint8Array(m.data, m.offset, m.length)); parentPort.postMessage({ id: m.id, op: 'ack' }); }
   else if (m.op === 'digest') { const h = hashes.get(m.id); hashes.delete(m.id); parentPort.postMessage({ id: m.id, op: 'digest', hex: h.digest('hex') }); }
   else if (m.op === 'drop') hashes.delete(m.id);
@@ -54,11 +54,11 @@ export class HashWorker {
     });
   }
 
-  start(): Sha256Job {
+  start(algorithm: 'sha256' | 'sha512' = 'sha256'): HashJob {
     const id = this.nextId++;
     this.jobs.set(id, { inFlight: 0, wakeUp: null, done: null });
-    this.worker.postMessage({ op: 'start', id });
-    return new Sha256Job(this, id);
+    this.worker.postMessage({ op: 'start', id, algorithm });
+    return new HashJob(this, id);
   }
 
   /** @internal */
@@ -107,7 +107,7 @@ export class HashWorker {
   }
 }
 
-export class Sha256Job {
+export class HashJob {
   constructor(
     private readonly owner: HashWorker,
     private readonly id: number,
