@@ -1,105 +1,114 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * SHA-256 (or SHA-512) on a second core. Ingest encrypts on its own thread while this worker hashes
- * the same chunks, so one pass over a file costs max(hash, encrypt), not their sum.
- * A chunk that owns its memory is transferred (no copy; the caller must not touch it
- * again), any other is copied. At most MAX_IN_FLIGHT chunks wait in the worker.
+ * SHA-256 or SHA-512 on a second core: ingest encrypts (and export decrypts) on its own
+ * thread while this worker hashes the same bytes, so one pass costs the slower of the
+ * two, not their sum. Bytes move through a fixed pool of slots in shared memory: the
+ * caller reads straight into a slot (`slot()`), hands it over (`update`), and the slot
+ * comes back when the worker has hashed it. No copies, no fresh memory per chunk, and
+ * memory stays bounded by the pool.
  */
+export const SLOT_BYTES = 1024 * 1024;
+const SLOTS = 8;
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const hashes = new Map();
+let pool = null;
 parentPort.on('message', (m) => {
-  if (m.op === 'start') hashes.set(m.id, createHash(m.algorithm));
-  else if (m.op === 'update') { hashes.get(m.id).update(new Uint8Array(m.data, m.offset, m.length)); parentPort.postMessage({ id: m.id, op: 'ack' }); }
-  else if (m.op === 'digest') { const h = hashes.get(m.id); hashes.delete(m.id); parentPort.postMessage({ id: m.id, op: 'digest', hex: h.digest('hex') }); }
-  else if (m.op === 'drop') hashes.delete(m.id);
+  if (m.op === 'pool') pool = m.pool;
+  else if (m.op === 'start') hashes.set(m.id, createHash(m.algorithm));
+  else if (m.op === 'update') {
+    const h = hashes.get(m.id);
+    if (h) h.update(new Uint8Array(pool, m.slot * ${SLOT_BYTES}, m.length));
+    parentPort.postMessage({ op: 'free', slot: m.slot });
+  } else if (m.op === 'digest') {
+    const h = hashes.get(m.id);
+    hashes.delete(m.id);
+    parentPort.postMessage({ op: 'digest', id: m.id, hex: h.digest('hex') });
+  } else if (m.op === 'drop') hashes.delete(m.id);
 });
 `;
 
-const MAX_IN_FLIGHT = 8;
-
-interface Pending {
-  inFlight: number;
-  wakeUp: (() => void) | null;
-  done: ((hex: string) => void) | null;
-}
-
 export class HashWorker {
   private readonly worker: Worker;
-  private readonly jobs = new Map<number, Pending>();
+  private readonly pool = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
+  private readonly waiting: ((slot: number) => void)[] = [];
+  private readonly digests = new Map<number, (hex: string) => void>();
   private nextId = 1;
   private failure: Error | null = null;
 
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true });
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; op: 'ack' | 'digest'; hex?: string }) => {
-      const job = this.jobs.get(m.id);
-      if (!job) return;
-      if (m.op === 'ack') {
-        job.inFlight--;
-        const wake = job.wakeUp;
-        job.wakeUp = null;
-        wake?.();
-      } else {
-        this.jobs.delete(m.id);
-        job.done?.(m.hex!);
-      }
-    });
+    this.worker.postMessage({ op: 'pool', pool: this.pool });
+    this.worker.on(
+      'message',
+      (m: { op: 'free' | 'digest'; slot?: number; id?: number; hex?: string }) => {
+        if (m.op === 'free') this.release(m.slot!);
+        else {
+          this.digests.get(m.id!)?.(m.hex!);
+          this.digests.delete(m.id!);
+        }
+      },
+    );
     this.worker.on('error', (e) => {
       this.failure = e;
-      for (const job of this.jobs.values()) job.wakeUp?.();
+      for (const wake of this.waiting.splice(0)) wake(-1);
     });
   }
 
   start(algorithm: 'sha256' | 'sha512' = 'sha256'): HashJob {
     const id = this.nextId++;
-    this.jobs.set(id, { inFlight: 0, wakeUp: null, done: null });
     this.worker.postMessage({ op: 'start', id, algorithm });
     return new HashJob(this, id);
   }
 
-  /** @internal */
-  async update(id: number, chunk: Uint8Array, transfer: boolean): Promise<void> {
-    const job = this.jobs.get(id)!;
-    while (job.inFlight >= MAX_IN_FLIGHT && !this.failure) {
-      await new Promise<void>((resolve) => (job.wakeUp = resolve));
-    }
+  /** A free slot (waits while all are being hashed). */
+  async slot(): Promise<Buffer> {
     if (this.failure) throw this.failure;
-    job.inFlight++;
-    if (transfer && chunk.buffer instanceof ArrayBuffer) {
-      const message = {
-        op: 'update',
-        id,
-        data: chunk.buffer,
-        offset: chunk.byteOffset,
-        length: chunk.length,
-      };
-      this.worker.postMessage(message, [chunk.buffer]);
-    } else {
-      const copy = new Uint8Array(chunk);
-      this.worker.postMessage(
-        { op: 'update', id, data: copy.buffer, offset: 0, length: copy.length },
-        [copy.buffer],
-      );
+    const index =
+      this.free.pop() ?? (await new Promise<number>((resolve) => this.waiting.push(resolve)));
+    if (index < 0) throw this.failure ?? new Error('hash worker stopped');
+    return Buffer.from(this.pool, index * SLOT_BYTES, SLOT_BYTES);
+  }
+
+  private release(index: number): void {
+    const wake = this.waiting.shift();
+    if (wake) wake(index);
+    else this.free.push(index);
+  }
+
+  /** @internal Hands over a chunk: one of our slots as is, anything else copied into slots. */
+  async update(id: number, chunk: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (chunk.buffer === this.pool) {
+      const slot = Math.floor(chunk.byteOffset / SLOT_BYTES);
+      this.worker.postMessage({ op: 'update', id, slot, length: chunk.length });
+      return;
+    }
+    for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
+      const piece = chunk.subarray(at, at + SLOT_BYTES);
+      const target = await this.slot();
+      target.set(piece);
+      await this.update(id, target.subarray(0, piece.length));
     }
   }
 
   /** @internal */
   digest(id: number): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
-    const job = this.jobs.get(id)!;
     return new Promise((resolve) => {
-      job.done = resolve;
+      this.digests.set(id, resolve);
       this.worker.postMessage({ op: 'digest', id });
     });
   }
 
   /** @internal */
   drop(id: number): void {
-    if (this.jobs.delete(id)) this.worker.postMessage({ op: 'drop', id });
+    this.worker.postMessage({ op: 'drop', id });
   }
 
   close(): Promise<number> {
@@ -113,16 +122,18 @@ export class HashJob {
     private readonly id: number,
   ) {}
 
-  /**
-   * Resolves once the chunk is queued. With `transfer`, the chunk's whole ArrayBuffer moves
-   * to the worker (it must be the chunk's own, e.g. from Buffer.allocUnsafeSlow) and is
-   * unusable here afterwards; without, the caller may reuse its buffer.
-   */
-  update(chunk: Uint8Array, transfer = false): Promise<void> {
-    return this.owner.update(this.id, chunk, transfer);
+  /** A slot to read into; pass (a prefix of) it to update() to hash it without a copy. */
+  slot(): Promise<Buffer> {
+    return this.owner.slot();
   }
 
-  readonly transfers = true;
+  /**
+   * Queues `chunk` for hashing, in order. A slot from slot() is handed over and must not be
+   * touched again; any other buffer is copied and may be reused once this resolves.
+   */
+  update(chunk: Uint8Array): Promise<void> {
+    return this.owner.update(this.id, chunk);
+  }
 
   digest(): Promise<string> {
     return this.owner.digest(this.id);

@@ -180,6 +180,25 @@ describe('ingest', () => {
     await vault.lock();
   });
 
+  it('hashes many big files in one import on the worker without running out of buffers', async () => {
+    const root = await tempDir();
+    const src = join(root, 'big');
+    await mkdir(src);
+    const files = Array.from({ length: 11 }, () => randomBytes(4 * 1024 * 1024 + 1234));
+    for (const [i, b] of files.entries()) await writeFile(join(src, `f${i}.bin`), b);
+    const { vault } = await newVault(join(root, 'vault'));
+    const report = await vault.add([src]);
+    expect(report.added).toBe(11);
+    expect(
+      vault
+        .list()
+        .map((i) => i.sha256)
+        .sort(),
+    ).toEqual(files.map(sha256).sort());
+    expect((await vault.check()).ok).toBe(true);
+    await vault.lock();
+  });
+
   it('refuses to hand out a blob with one flipped byte, and check names the item', async () => {
     const root = await tempDir();
     const dir = join(root, 'vault');

@@ -83,21 +83,34 @@ interface Deps {
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
 interface Hasher {
-  /** With `transfer`, the hasher may take the chunk's memory (see HashJob.update). */
-  update(chunk: Buffer, transfer: boolean): void | Promise<void>;
+  /** Where to read the next chunk. */
+  buffer(): Buffer | Promise<Buffer>;
+  /** Hashes a chunk read into buffer(); the chunk is handed over. */
+  update(chunk: Buffer): void | Promise<void>;
   digest(): string | Promise<string>;
   abandon(): void;
-  /** Whether update() can take a chunk's memory, so chunks must not share a buffer. */
-  readonly transfers: boolean;
 }
 
 function inlineHasher(): Hasher {
   const h = createHash('sha256');
+  // Two buffers in turn: one is read into while the other is processed.
+  const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  let turn = 0;
   return {
+    buffer: () => buffers[turn++ % 2]!,
     update: (c) => void h.update(c),
     digest: () => h.digest('hex'),
     abandon: () => undefined,
-    transfers: false,
+  };
+}
+
+function workerHasher(worker: HashWorker): Hasher {
+  const job = worker.start('sha256');
+  return {
+    buffer: () => job.slot(),
+    update: (c) => job.update(c),
+    digest: () => job.digest(),
+    abandon: () => job.abandon(),
   };
 }
 
@@ -132,7 +145,9 @@ export async function addPaths(
 
   let hashWorker: HashWorker | null = null;
   const hasherFor = (size: number): Hasher =>
-    size >= PARALLEL_HASH_MIN_BYTES ? (hashWorker ??= new HashWorker()).start() : inlineHasher();
+    size >= PARALLEL_HASH_MIN_BYTES
+      ? workerHasher((hashWorker ??= new HashWorker()))
+      : inlineHasher();
 
   let fatal: unknown = null;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
@@ -254,40 +269,39 @@ async function ingestFile(
     let head: Buffer | null = null;
     let sniffed: Sniffed | null = null;
     let keep: Buffer[] | null = null;
-    // A chunk that outlives its turn (kept for the preview, or handed to the hash worker)
-    // needs its own memory; otherwise buffers are recycled.
-    const spare: Buffer[] = [];
-    const nextBuffer = (): Buffer =>
-      hash!.transfers || keep
-        ? Buffer.allocUnsafeSlow(READ_CHUNK)
-        : (spare.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK));
-    const readAt = (buf: Buffer, position: number): Promise<{ buf: Buffer; n: number }> =>
-      handle.read(buf, 0, READ_CHUNK, position).then((r) => ({ buf, n: r.bytesRead }));
-    // The next read runs while this chunk is hashed and encrypted.
-    let pending = readAt(nextBuffer(), 0);
+    const readAt = async (position: number): Promise<{ buf: Buffer; n: number }> => {
+      const buf = await hash!.buffer();
+      const { bytesRead } = await handle.read(buf, 0, Math.min(READ_CHUNK, buf.length), position);
+      return { buf, n: bytesRead };
+    };
+    // The next read runs while this chunk is encrypted and hashed.
+    let pending = readAt(0);
     try {
       for (;;) {
         if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
         const { buf, n } = await pending;
-        if (n === 0) break;
+        if (n === 0) {
+          await hash.update(buf.subarray(0, 0)); // gives a pooled buffer back
+          break;
+        }
         const chunk = buf.subarray(0, n);
         if (head === null) {
           head = Buffer.from(chunk.subarray(0, HEAD_BYTES));
           sniffed = await sniffMime(head, name);
           if (shouldBuffer(sniffed.mime, st.size)) keep = [];
         }
-        pending = readAt(nextBuffer(), size + n);
-        keep?.push(chunk);
-        // Encrypt first (the encryptor copies), then hand the bytes to the hasher, which
-        // works on them while this thread reads and encrypts the next chunk.
+        pending = readAt(size + n);
+        // The read buffer is recycled, so the preview keeps its own copy.
+        keep?.push(Buffer.from(chunk));
+        // Encrypt first (the encryptor copies), then hand the bytes to the hasher.
         await writer.write(chunk);
-        await hash.update(chunk, keep === null);
-        if (!keep && !hash.transfers) spare.push(buf);
+        await hash.update(chunk);
         size += n;
         onBytes(n);
       }
     } catch (e) {
-      pending.catch(() => undefined);
+      // Give back the buffer of the read still in flight.
+      pending.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
       throw e;
     }
     head ??= Buffer.alloc(0);
