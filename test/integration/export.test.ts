@@ -288,6 +288,40 @@ describe('export bundle', async () => {
     expect((await readdir(root)).filter((n) => n.startsWith('cancelled'))).toEqual([]);
   });
 
+  it('puts a derivative under data/derived/, labelled with its parent', async () => {
+    // No editing tool makes derivatives yet; mark an item as one the way the vault records them.
+    const parent = items.find((i) => i.name === 'reply.png')!;
+    const child = byName('email.txt')[1]!;
+    const db = (
+      vault as unknown as { db: { prepare(s: string): { run(...a: unknown[]): unknown } } }
+    ).db;
+    db.prepare(
+      "UPDATE items SET parent_id = ?, derive_op = 'redact', derive_reason = 'hide a child''s name' WHERE id = ?",
+    ).run(parent.id, child.id);
+    const res = await vault.export({
+      out: join(root, 'with-derived'),
+      format: 'dir',
+      selection: { all: true },
+    });
+    const derived = res.exhibits.find((e) => e.itemId === child.id)!;
+    expect(derived.bagPath).toMatch(/^data\/derived\//);
+    const itemsJson = JSON.parse(
+      await readFile(join(res.path, 'data/metadata/items.json'), 'utf8'),
+    ) as {
+      itemId: string;
+      derivedFrom: { sha256: string; operation: string; reason: string } | null;
+    }[];
+    expect(itemsJson.find((e) => e.itemId === child.id)!.derivedFrom).toMatchObject({
+      sha256: parent.sha256,
+      operation: 'redact',
+      reason: "hide a child's name",
+    });
+    expect((await verifyBundle(res.path)).ok).toBe(true);
+    db.prepare(
+      'UPDATE items SET parent_id = NULL, derive_op = NULL, derive_reason = NULL WHERE id = ?',
+    ).run(child.id);
+  });
+
   it('refuses to export a damaged original', async () => {
     const victim = items.find((i) => i.name === 'reply.png')!;
     await vault.lock();

@@ -139,7 +139,9 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       if (opts.signal?.aborted)
         throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
       const number = numberOf.get(item.id)!;
-      const bagPath = `data/evidence/${namer.name(`${exhibitFileStem(number)}_`, item.name)}`;
+      // Originals under data/evidence/, redactions and other derivatives under data/derived/.
+      const folder = isDerivative(deps, item.id) ? 'derived' : 'evidence';
+      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number)}_`, item.name)}`;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
           'INTEGRITY',
@@ -314,6 +316,12 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   } finally {
     await writer?.dispose();
   }
+}
+
+function isDerivative(deps: ExportDeps, itemId: string): boolean {
+  const row = deps.db.prepare('SELECT parent_id FROM items WHERE id = ?').get(itemId) as
+    { parent_id: string | null } | undefined;
+  return Boolean(row?.parent_id);
 }
 
 async function* countBytes(
