@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames, type Envelope, type Progress } from '../../../shared/contract';
@@ -317,6 +317,29 @@ describe('the API', () => {
     const mine = seen.filter((p) => p.jobId === 'job-progress');
     expect(mine.length).toBeGreaterThan(0);
     expect(Math.max(...mine.map((p) => p.bytesDone))).toBeGreaterThan(0);
+  });
+
+  it('cuts the connection when a chunk fails to decrypt after the headers went out', async () => {
+    const path = join(dir, 'damaged.txt');
+    await writeFile(path, Buffer.from('x'.repeat(1024 * 1024), 'latin1'));
+    const added = (await call('items.add', { paths: [path] })) as {
+      ok: true;
+      value: { results: { id: string }[] };
+    };
+    const id = added.value.results[0]!.id;
+    const detail = (await call('items.get', { id })) as { ok: true; value: { blobId: string } };
+    const blobId = detail.value.blobId;
+    const blobPath = join(dir, 'vault', 'blobs', blobId.slice(0, 2), `${blobId}.age`);
+    const sealed = await readFile(blobPath);
+    sealed[sealed.length - 200 * 1024]! ^= 0xff; // inside a late chunk; the size stays right
+    await writeFile(blobPath, sealed);
+    // Whether the cut reaches fetch before or after it has the headers is timing; either
+    // way there is never a complete body.
+    const whole = fetch(`${base}/evidence/${id}/original?token=${bridge.token}`).then((res) =>
+      res.arrayBuffer(),
+    );
+    await expect(whole).rejects.toThrow();
+    expect((await call('session.status', {})).ok).toBe(true);
   });
 
   it('accepts jobs.cancel', async () => {
