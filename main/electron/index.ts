@@ -1,15 +1,9 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { DossierService } from '../core/api/service';
-import { appFileResponse } from './app-protocol';
+import { appResponse } from './app-protocol';
 import { registerIpc } from './ipc';
-import {
-  APP_SCHEME,
-  EVIDENCE_SCHEME,
-  hardenContents,
-  hardenSession,
-  webPreferences,
-} from './security';
+import { APP_SCHEME, hardenContents, hardenSession, webPreferences } from './security';
 
 // Thin glue: everything testable lives in security.ts, ipc.ts, app-protocol.ts and main/core.
 const dev = !app.isPackaged;
@@ -17,10 +11,10 @@ const rendererDir = join(import.meta.dirname, '../renderer');
 let win: BrowserWindow | null = null;
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  // stream: media elements read evidence with Range requests.
   {
-    scheme: EVIDENCE_SCHEME,
-    privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
   },
 ]);
 
@@ -30,8 +24,10 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => win?.focus());
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
-    protocol.handle(APP_SCHEME, (request) => appFileResponse(rendererDir, request.url));
     const service = new DossierService(join(app.getPath('userData'), 'vault'), { actor: 'app' });
+    protocol.handle(APP_SCHEME, (request) =>
+      appResponse(rendererDir, () => service.unlocked, request),
+    );
     registerIpc({
       ipcMain,
       service,

@@ -6,14 +6,13 @@ import type { BrowserWindowConstructorOptions, Session, WebContents } from 'elec
  * no new windows, no webviews, every permission denied, and no file: or remote requests.
  */
 export const APP_SCHEME = 'app';
-export const EVIDENCE_SCHEME = 'evidence';
 
 export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  `img-src 'self' ${EVIDENCE_SCHEME}: blob: data:`,
-  `media-src ${EVIDENCE_SCHEME}: blob:`,
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "frame-src 'self' blob:",
@@ -45,13 +44,12 @@ export function webPreferences(
   };
 }
 
-/** The only URLs the renderer may load: the app's own pages and evidence through its protocol. */
+/** The only URLs the renderer may load: app://dossier/ (pages and evidence), blob: and data:. */
 export function isAllowedRequest(url: string): boolean {
   try {
     const u = new URL(url);
     return (
       u.protocol === `${APP_SCHEME}:` ||
-      u.protocol === `${EVIDENCE_SCHEME}:` ||
       u.protocol === 'blob:' ||
       u.protocol === 'data:' ||
       u.protocol === 'devtools:'

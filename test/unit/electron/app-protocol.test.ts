@@ -1,9 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appFileResponse } from '../../../main/electron/app-protocol';
+import { appResponse } from '../../../main/electron/app-protocol';
 import { CSP } from '../../../main/electron/security';
+import { makeScreenshotPng } from '../../fixtures/evidence';
 import { tempDir } from '../../support/tmp';
+import { newVault } from '../../support/vault';
+
+const get = (url: string, range?: string) => ({
+  url,
+  headers: { get: (n: string) => (n.toLowerCase() === 'range' ? (range ?? null) : null) },
+});
 
 describe('app:// protocol', () => {
   it('serves renderer files with the CSP, and nothing outside the renderer folder', async () => {
@@ -13,12 +20,13 @@ describe('app:// protocol', () => {
     await writeFile(join(dir, 'index.html'), '<!doctype html>');
     await writeFile(join(dir, 'assets', 'a.js'), 'x');
     await writeFile(join(root, 'secret.html'), 'no');
-    const ok = await appFileResponse(dir, 'app://dossier/');
+    const none = () => null;
+    const ok = await appResponse(dir, none, get('app://dossier/'));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toBe(CSP);
     expect(await ok.text()).toBe('<!doctype html>');
     expect(
-      (await appFileResponse(dir, 'app://dossier/assets/a.js')).headers.get('content-type'),
+      (await appResponse(dir, none, get('app://dossier/assets/a.js'))).headers.get('content-type'),
     ).toMatch(/javascript/);
     for (const bad of [
       'app://dossier/../secret.html',
@@ -28,7 +36,57 @@ describe('app:// protocol', () => {
       'app://dossier/assets/a.exe',
       'app://dossier/missing.html',
     ]) {
-      expect((await appFileResponse(dir, bad)).status, bad).toBe(404);
+      expect((await appResponse(dir, none, get(bad))).status, bad).toBe(404);
     }
+  });
+
+  it('streams evidence from the unlocked vault with Range support, and refuses while locked', async () => {
+    const root = await tempDir();
+    const png = await makeScreenshotPng(390, 844, 5);
+    await writeFile(join(root, 'shot.png'), png);
+    const { vault } = await newVault(join(root, 'vault'));
+    await vault.add([join(root, 'shot.png')]);
+    const id = vault.list()[0]!.id;
+    let open: typeof vault | null = vault;
+    const full = await appResponse(root, () => open, get(`app://dossier/evidence/${id}/original`));
+    expect(full.status).toBe(200);
+    expect(full.headers.get('cache-control')).toBe('no-store');
+    expect(Buffer.from(await full.arrayBuffer()).equals(png)).toBe(true);
+    const part = await appResponse(
+      root,
+      () => open,
+      get(`app://dossier/evidence/${id}/original`, 'bytes=100-199'),
+    );
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${png.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(png.subarray(100, 200))).toBe(true);
+    expect(
+      (
+        await appResponse(
+          root,
+          () => open,
+          get(`app://dossier/evidence/${id}/original`, `bytes=${png.length}-`),
+        )
+      ).status,
+    ).toBe(416);
+    expect(
+      (
+        await appResponse(root, () => open, get(`app://dossier/evidence/${id}/thumbnail`))
+      ).headers.get('content-type'),
+    ).toBe('image/jpeg');
+    expect(
+      (
+        await appResponse(
+          root,
+          () => open,
+          get(`app://dossier/evidence/${id.slice(0, 8)}/original`),
+        )
+      ).status,
+    ).toBe(404);
+    await vault.lock();
+    open = null;
+    expect(
+      (await appResponse(root, () => open, get(`app://dossier/evidence/${id}/original`))).status,
+    ).toBe(423);
   });
 });

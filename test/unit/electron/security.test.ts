@@ -39,7 +39,9 @@ describe('Electron hardening, checked without the binary', () => {
       expect(isAllowedRequest(bad)).toBe(false);
     }
     expect(isAllowedRequest('app://dossier/index.html')).toBe(true);
-    expect(isAllowedRequest('evidence://item/abc')).toBe(true);
+    expect(isAllowedRequest('app://dossier/evidence/0123456789abcdefghjkmnpqrs/original')).toBe(
+      true,
+    );
   });
 
   it('denies every permission, refuses blocked requests and sets the CSP header', () => {
