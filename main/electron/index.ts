@@ -1,7 +1,16 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  globalShortcut,
+  ipcMain,
+  powerMonitor,
+  protocol,
+  session,
+} from 'electron';
 import { DossierService } from '../core/api/service';
 import { appResponse } from './app-protocol';
+import { startAutoLock, type LockReason } from './auto-lock';
 import { registerIpc } from './ipc';
 import { APP_SCHEME, hardenContents, hardenSession, webPreferences } from './security';
 
@@ -28,7 +37,7 @@ if (!app.requestSingleInstanceLock()) {
     protocol.handle(APP_SCHEME, (request) =>
       appResponse(rendererDir, () => service.unlocked, request),
     );
-    registerIpc({
+    const ipc = registerIpc({
       ipcMain,
       service,
       isTrustedSender: (event) =>
@@ -49,7 +58,24 @@ if (!app.requestSingleInstanceLock()) {
     win.on('page-title-updated', (event) => event.preventDefault());
     win.once('ready-to-show', () => win?.show());
     void win.loadURL(`${APP_SCHEME}://dossier/index.html`);
-    app.on('before-quit', () => void service.lock());
+    // Locking drops the keys and reloads the page so nothing decrypted stays in its memory.
+    const lock = async (reason: LockReason): Promise<void> => {
+      await service.lock();
+      ipc.emit('locked', { reason });
+      win?.webContents.reload();
+    };
+    // Idle minutes come from settings once the UI has them (renderer issue); 5 until then.
+    const stopAutoLock = startAutoLock({
+      powerMonitor,
+      globalShortcut,
+      idleMinutes: () => 5,
+      isUnlocked: () => service.unlocked !== null,
+      lock,
+    });
+    app.on('before-quit', () => {
+      stopAutoLock();
+      void service.lock();
+    });
   });
   app.on('window-all-closed', () => app.quit());
 }
