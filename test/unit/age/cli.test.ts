@@ -3,6 +3,7 @@
  * Skipped, with a message, when the binaries are not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { havePty, onPty } from '../../support/pty';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,42 +23,9 @@ import {
 const AGE = '/usr/bin/age';
 const AGE_KEYGEN = '/usr/bin/age-keygen';
 const haveCli = existsSync(AGE) && existsSync(AGE_KEYGEN);
-const havePython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
-
-/**
- * age reads passphrases only from a terminal, so this runs it on a pseudo-terminal and
- * types the passphrase at each prompt: argv = passphrase, command...
- */
-const TTY_DRIVER = `
-import os, pty, select, sys
-answer = sys.argv[1].encode() + b"\\n"
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-seen, answered = b"", 0
-while True:
-    try:
-        ready, _, _ = select.select([fd], [], [], 30)
-        data = os.read(fd, 1024) if ready else b""
-    except OSError:
-        data = b""
-    if not data:
-        break
-    seen += data
-    if seen.lower().count(b"passphrase") > answered:
-        answered += 1
-        os.write(fd, answer)
-_, status = os.waitpid(pid, 0)
-sys.stderr.write(seen.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-
 function withPassphrase(passphrase: string, args: string[]): void {
-  const r = spawnSync('python3', ['-c', TTY_DRIVER, passphrase, AGE, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (r.status !== 0) throw new Error(`age ${args.join(' ')} failed: ${r.stderr}`);
+  const r = onPty(passphrase, [AGE, ...args]);
+  if (r.status !== 0) throw new Error(`age ${args.join(' ')} failed: ${r.output}`);
 }
 
 const SIZES = [0, 1, 65535, 65536, 65537, 2 * 65536, 2 * 65536 + 1];
@@ -147,10 +115,8 @@ describe.skipIf(!haveCli)(title, () => {
     expect(() => decrypt(cut, [id])).toThrow(AgeError);
   });
 
-  describe.skipIf(!havePython)(
-    havePython
-      ? 'scrypt via a pseudo-terminal'
-      : 'scrypt via a pseudo-terminal — SKIPPED: no python3',
+  describe.skipIf(!havePty)(
+    havePty ? 'scrypt via a pseudo-terminal' : 'scrypt via a pseudo-terminal — SKIPPED: no python3',
     () => {
       it('ours (scrypt) -> age -d', () => {
         const plain = randomBytes(70_000);

@@ -90,43 +90,7 @@ export async function zipFolder(dir: string, zipPath: string, top: string): Prom
 
 export const AGE = '/usr/bin/age';
 export const haveAge = existsSync(AGE);
-export const havePty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+export { havePty, onPty } from '../../support/pty';
 export const haveUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
 export const haveSha256sum =
   spawnSync('sha256sum', ['--version'], { stdio: 'ignore' }).status === 0;
-
-/**
- * Runs a program on a pseudo-terminal and types `answer` whenever it asks for a
- * passphrase: age reads passphrases only from a terminal.
- */
-const PTY_TYPIST = `
-import os, pty, select, sys
-answer = sys.argv[1].encode() + b"\\n"
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-out, typed = b"", 0
-while True:
-    try:
-        r, _, _ = select.select([fd], [], [], 60)
-        chunk = os.read(fd, 4096) if r else b""
-    except OSError:
-        chunk = b""
-    if not chunk:
-        break
-    out += chunk
-    if out.lower().count(b"passphrase") > typed:
-        typed += 1
-        os.write(fd, answer)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-
-export function onPty(answer: string, argv: string[]): { status: number | null; output: string } {
-  const r = spawnSync('python3', ['-c', PTY_TYPIST, answer, ...argv], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}

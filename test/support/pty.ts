@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+
+/** True when python3 with its pty module can drive a program on a pseudo-terminal. */
+export const havePty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs argv on a pseudo-terminal and types `answer` each time it asks for a passphrase:
+ * the age CLI reads passphrases only from a terminal.
+ */
+const PTY_TYPIST = `
+import os, pty, select, sys
+answer = sys.argv[1].encode() + b"\\n"
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+out, typed = b"", 0
+while True:
+    try:
+        r, _, _ = select.select([fd], [], [], 60)
+        chunk = os.read(fd, 4096) if r else b""
+    except OSError:
+        chunk = b""
+    if not chunk:
+        break
+    out += chunk
+    if out.lower().count(b"passphrase") > typed:
+        typed += 1
+        os.write(fd, answer)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+export function onPty(answer: string, argv: string[]): { status: number | null; output: string } {
+  const r = spawnSync('python3', ['-c', PTY_TYPIST, answer, ...argv], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
