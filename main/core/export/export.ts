@@ -71,7 +71,8 @@ export interface ExportDeps {
   software: { name: string; version: string };
 }
 
-const NOT_NAME = /[^\p{L}\p{N}._ -]+/gu;
+// Letters, digits, dot, underscore and dash: a bag name that needs no quoting in a shell.
+const NOT_NAME = /[^\p{L}\p{N}._-]+/gu;
 
 /**
  * Builds the evidence bundle: byte-identical originals streamed out of their blobs and
