@@ -8,12 +8,12 @@ import {
   type PersonRole,
 } from '../core';
 import { displayName } from '../../shared/display-name';
+import { shortSize } from '../../shared/size-text';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
   addResultLine,
   custodyLine,
-  humanSize,
   itemDetailText,
   itemLine,
   ProgressBar,
@@ -193,7 +193,7 @@ export async function cmdCheck(g: GlobalOptions, io: Io): Promise<number> {
       io.out(JSON.stringify(report, null, 2));
     } else if (report.ok) {
       io.out(
-        `All good: ${report.items} items, ${report.blobsChecked} encrypted files (${humanSize(report.bytesChecked)}) decrypted and matched their SHA-256; custody log of ${report.chain.entries} entries verified; database intact.`,
+        `All good: ${report.items} items, ${report.blobsChecked} encrypted files (${shortSize(report.bytesChecked)}) decrypted and matched their SHA-256; custody log of ${report.chain.entries} entries verified; database intact.`,
       );
     } else {
       io.out(`${report.problems.length} problem(s) found:`);
@@ -397,7 +397,7 @@ export async function cmdVerify(
       );
     if (report.ok) {
       io.out(
-        `Verified: ${report.bag.payloadFiles} files (${humanSize(report.bag.payloadBytes)}) match their ${report.bag.algorithms.join(' and ')} hashes; the bag is complete${report.dossierBundle ? '; the signature and the custody log verify' : ''}.`,
+        `Verified: ${report.bag.payloadFiles} files (${shortSize(report.bag.payloadBytes)}) match their ${report.bag.algorithms.join(' and ')} hashes; the bag is complete${report.dossierBundle ? '; the signature and the custody log verify' : ''}.`,
       );
       if (report.fingerprint)
         io.out(

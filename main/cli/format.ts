@@ -1,17 +1,8 @@
 import { displayName } from '../../shared/display-name';
+import { shortSize } from '../../shared/size-text';
 import type { AddProgress, AddResult, CustodyEntry, ItemDetail, ItemSummary } from '../core';
 
 /** Human output for a terminal. JSON output is the objects themselves. */
-export function humanSize(n: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[u]}`;
-}
 
 export function addResultLine(r: AddResult): string {
   switch (r.status) {
@@ -43,7 +34,7 @@ export function addResultJson(r: AddResult): Record<string, unknown> {
 
 export function itemLine(i: ItemSummary): string {
   const tags = i.tags.length ? `  [${i.tags.map(displayName).join(', ')}]` : '';
-  return `${i.id}  ${i.ingestedAt.slice(0, 19).replace('T', ' ')}Z  ${humanSize(i.size).padStart(10)}  ${i.mime.padEnd(24)}  ${displayName(i.name)}${tags}`;
+  return `${i.id}  ${i.ingestedAt.slice(0, 19).replace('T', ' ')}Z  ${shortSize(i.size).padStart(10)}  ${i.mime.padEnd(24)}  ${displayName(i.name)}${tags}`;
 }
 
 export function itemDetailText(i: ItemDetail): string {
@@ -52,7 +43,7 @@ export function itemDetailText(i: ItemDetail): string {
     `Item        ${i.id}`,
     `Name        ${displayName(i.name)}`,
     `SHA-256     ${i.sha256}`,
-    `Size        ${humanSize(i.size)} (${i.size} bytes)`,
+    `Size        ${shortSize(i.size)} (${i.size} bytes)`,
     `Type        ${i.mime}`,
     `Imported    ${i.ingestedAt} (UTC; local offset then ${offset})`,
     `File time   ${i.sourceTimes.mtime ?? '—'} (UTC, the file's last-modified time)`,
@@ -107,7 +98,7 @@ export class ProgressBar {
     const elapsed = (now - this.started) / 1000;
     const eta = frac > 0.01 && frac < 1 ? ` ETA ${Math.ceil((elapsed / frac) * (1 - frac))}s` : '';
     this.stream.write(
-      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.itemsDone}/${p.itemsTotal} files, ${humanSize(p.bytesDone)} of ${humanSize(p.bytesTotal)}${eta}   `,
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.itemsDone}/${p.itemsTotal} files, ${shortSize(p.bytesDone)} of ${shortSize(p.bytesTotal)}${eta}   `,
     );
   }
 

@@ -1,4 +1,5 @@
 import { parseTime, type ParsedTime } from '../../../shared/recorded-time';
+import { shortSize } from '../../../shared/size-text';
 import { createHash } from 'node:crypto';
 import { displayName } from '../../../shared/display-name';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
@@ -451,15 +452,7 @@ function courseOfConduct(sorted: readonly IncidentRecord[]): ViewerData['conduct
 
 function sizeText(bytes: number): string {
   const exact = `${bytes.toLocaleString('en-GB')} byte${bytes === 1 ? '' : 's'}`;
-  if (bytes < 1000) return exact;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]} (${exact})`;
+  return bytes < 1000 ? exact : `${shortSize(bytes)} (${exact})`;
 }
 
 const TYPES: Record<string, string> = {

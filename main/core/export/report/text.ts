@@ -1,3 +1,4 @@
+import { shortSize } from '../../../../shared/size-text';
 import { parseTime, type ParsedTime } from '../../../../shared/recorded-time';
 // Plain-text helpers for the PDF report: untrusted strings made safe to print, and times
 // always shown with their zone (or saying plainly that none was recorded).
@@ -84,15 +85,7 @@ export function groupDigits(n: number): string {
 
 export function sizeText(bytes: number): string {
   const exact = plural(bytes, 'byte');
-  if (bytes < 1000) return exact;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${exact} (${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]})`;
+  return bytes < 1000 ? exact : `${exact} (${shortSize(bytes)})`;
 }
 
 // ---- Times ----
