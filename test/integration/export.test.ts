@@ -273,6 +273,20 @@ describe('export bundle', async () => {
     await expect(verifyBundle(enc.path, { passphrase: 'wrong' })).rejects.toThrow();
   });
 
+  it('numbers a second export of the same case on the same day, and never overwrites a named one', async () => {
+    const again = await vault.export({
+      out,
+      format: 'dir',
+      selection: { all: true },
+      exhibitPrefix: 'JD',
+      caseName: 'R v Unknown',
+    });
+    expect(again.path).toBe(`${bag}-2`);
+    await expect(
+      vault.export({ out: bag, format: 'dir', selection: { all: true } }),
+    ).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
   it('never leaves something that looks complete when cancelled or when a blob is damaged', async () => {
     const ac = new AbortController();
     const target = join(root, 'cancelled');

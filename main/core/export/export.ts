@@ -426,14 +426,27 @@ async function bundlePath(
     (s) => s.isDirectory(),
     () => false,
   );
-  let path = isDir ? join(opts.out, bagName + ext) : opts.out;
-  if (!isDir && ext && !path.endsWith(ext)) path = path.replace(/\.zip(\.age)?$/, '') + ext;
-  if (
-    await stat(path).then(
+  const exists = (p: string): Promise<boolean> =>
+    stat(p).then(
       () => true,
       () => false,
-    )
-  ) {
+    );
+  if (isDir && (await exists(join(opts.out, 'bagit.txt')))) {
+    throw new DossierError(
+      'USAGE',
+      `${opts.out} is itself an evidence bundle. Choose another folder to export into.`,
+    );
+  }
+  if (isDir) {
+    // A second export of the same case on the same day gets -2, -3…: never an overwrite.
+    for (let n = 1; n < 1000; n++) {
+      const path = join(opts.out, `${bagName}${n === 1 ? '' : `-${n}`}${ext}`);
+      if (!(await exists(path))) return { path, format };
+    }
+  }
+  let path = opts.out;
+  if (ext && !path.endsWith(ext)) path = path.replace(/\.zip(\.age)?$/, '') + ext;
+  if (await exists(path)) {
     throw new DossierError(
       'USAGE',
       `${path} already exists. Choose another name or folder; Dossier never overwrites an export.`,
