@@ -33,7 +33,9 @@ parentPort.on('message', (m) => {
 
 export class HashWorker {
   private readonly worker: Worker;
-  private readonly pool = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  readonly pool = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  /** Who still needs each slot: the hash worker, plus anyone who retain()ed it. */
+  private readonly holds = new Uint8Array(SLOTS);
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
   private readonly waiting: ((slot: number) => void)[] = [];
   private readonly digests = new Map<number, (hex: string) => void>();
@@ -72,10 +74,21 @@ export class HashWorker {
     const index =
       this.free.pop() ?? (await new Promise<number>((resolve) => this.waiting.push(resolve)));
     if (index < 0) throw this.failure ?? new Error('hash worker stopped');
+    this.holds[index] = 1;
     return Buffer.from(this.pool, index * SLOT_BYTES, SLOT_BYTES);
   }
 
+  /** Keeps a slot from being reused until releaseSlot() (another reader, e.g. the seal worker). */
+  retain(view: Uint8Array): void {
+    this.holds[Math.floor(view.byteOffset / SLOT_BYTES)]!++;
+  }
+
+  releaseSlot(view: Uint8Array): void {
+    this.release(Math.floor(view.byteOffset / SLOT_BYTES));
+  }
+
   private release(index: number): void {
+    if (--this.holds[index]! > 0) return;
     const wake = this.waiting.shift();
     if (wake) wake(index);
     else this.free.push(index);

@@ -20,6 +20,8 @@ export class SequentialFileWriter {
   private fill = 0;
   private position = 0;
   private inFlight: Promise<unknown> | null = null;
+  /** A failed background write (a full disk), reported at the next call. */
+  private failure: unknown = null;
   private written = 0;
 
   private constructor(
@@ -65,6 +67,7 @@ export class SequentialFileWriter {
 
   /** Queues `data`; the caller may reuse its buffer once this resolves. */
   async write(data: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
     this.written += data.length;
     if (!this.direct) {
       await writeAll(this.handle, data, this.position);
@@ -82,9 +85,14 @@ export class SequentialFileWriter {
   }
 
   private async flushStage(length: number): Promise<void> {
-    await this.inFlight;
+    await this.settle();
     const stage = this.stages[this.current]!;
-    this.inFlight = writeAll(this.handle, stage.subarray(0, length), this.position);
+    // Runs while the next stage fills; its error is kept for the next call, never left unhandled.
+    this.inFlight = writeAll(this.handle, stage.subarray(0, length), this.position).catch(
+      (e: unknown) => {
+        this.failure ??= e;
+      },
+    );
     this.position += length;
     this.current ^= 1;
     this.fill = 0;
@@ -97,7 +105,7 @@ export class SequentialFileWriter {
       const aligned = tail - (tail % BLOCK);
       const rest = Buffer.from(this.stages[this.current]!.subarray(aligned, tail));
       if (aligned > 0) await this.flushStage(aligned);
-      await this.inFlight;
+      await this.settle();
       this.inFlight = null;
       await this.handle.close();
       // The unaligned tail, and the exact length, go through an ordinary descriptor.
@@ -107,6 +115,11 @@ export class SequentialFileWriter {
     }
     await this.handle.sync();
     await this.handle.close();
+  }
+
+  private async settle(): Promise<void> {
+    await this.inFlight;
+    if (this.failure) throw this.failure;
   }
 
   /** Closes without finishing; the caller removes the file. */

@@ -147,7 +147,7 @@ describe('full disk', async () => {
           DOSSIER_VAULT: dir,
           DOSSIER_PASSPHRASE: PASSPHRASE,
         });
-        expect(cli.code).toBe(5);
+        expect(cli.code, cli.stderr).toBe(5);
         expect(cli.stderr + cli.out).toMatch(/disk is full/);
 
         const v = await Vault.unlock(dir, PASSPHRASE);

@@ -58,6 +58,36 @@ describe('escape hatch: the vault opens without Dossier', async () => {
     },
   );
 
+  it.skipIf(!ageCli)(
+    'big blobs sealed on the seal worker decrypt with age -d too, at and off slot boundaries (needs Debian age)',
+    async () => {
+      const { randomBytes } = await import('node:crypto');
+      const bigRoot = join(root, 'big');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(bigRoot);
+      const sizes = [8 * 1024 * 1024, 5 * 1024 * 1024 + 65536, 6 * 1024 * 1024 + 12345];
+      const files = sizes.map((n) => randomBytes(n));
+      for (const [i, b] of files.entries()) await writeFile(join(bigRoot, `b${i}.bin`), b);
+      const dir2 = join(root, 'vault-big');
+      const { vault: v } = await newVault(dir2);
+      const report = await v.add([bigRoot]);
+      expect(report.added).toBe(3);
+      const keys2 = v.revealKeys();
+      const list = v.list();
+      await v.lock();
+      const idFile = join(root, 'identity-big.txt');
+      await writeFile(idFile, `${keys2.ageIdentity}\n`, { mode: 0o600 });
+      for (const item of list) {
+        const { stdout } = await run('age', ['-d', '-i', idFile, join(dir2, item.blob)], {
+          encoding: 'buffer',
+          maxBuffer: 1 << 26,
+        });
+        expect(sha256(stdout)).toBe(item.sha256);
+        expect(files.some((f) => sha256(f) === item.sha256)).toBe(true);
+      }
+    },
+  );
+
   it('the database is standard SQLCipher 4 under the revealed raw key', async () => {
     const rawKey = Buffer.from(keys.sqlcipherKey.slice(2, -1), 'hex');
     const encrypted = await readFile(join(dir, 'dossier.db'));

@@ -45,4 +45,41 @@ describe('SequentialFileWriter', () => {
       SequentialFileWriter.create(join(dir, 'a'), { direct: false }),
     ).rejects.toMatchObject({ code: 'EEXIST' });
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'reports a full disk from a background write as an error of the call, never an unhandled rejection (needs root for a small tmpfs)',
+    async () => {
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const run = promisify(execFile);
+      const dir = await tempDir();
+      try {
+        await run('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir]);
+      } catch {
+        return; // mounting is not allowed here; the CLI full-disk test covers the buffered path
+      }
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown): void => void unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        for (const direct of [true, false]) {
+          const w = await SequentialFileWriter.create(join(dir, `f-${direct}`), { direct });
+          const piece = randomBytes(1024 * 1024);
+          const err = await (async () => {
+            for (let i = 0; i < 12; i++) await w.write(piece);
+            await w.finish();
+          })().catch((e: unknown) => e);
+          expect((err as NodeJS.ErrnoException).code, `direct=${direct}`).toBe('ENOSPC');
+          await w.abort();
+          const { rm } = await import('node:fs/promises');
+          await rm(join(dir, `f-${direct}`), { force: true });
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+        await run('umount', ['-l', dir]).catch(() => undefined);
+      }
+    },
+  );
 });

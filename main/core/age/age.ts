@@ -55,6 +55,8 @@ export function unlockHeader(header: ParsedHeader, identities: readonly Identity
 export class AgeEncryptor {
   /** The header, MAC line and payload nonce: write it first. */
   readonly header: Buffer;
+  /** The STREAM key, for sealing chunks elsewhere (the seal worker) with sealChunks. */
+  readonly payloadKey: Buffer;
   private readonly sealer: PayloadSealer;
 
   constructor(recipients: readonly Recipient[]) {
@@ -66,7 +68,8 @@ export class AgeEncryptor {
     }
     const nonce = randomBytes(NONCE_SIZE);
     this.header = Buffer.concat([encodeHeader(stanzas, fileKey), nonce]);
-    this.sealer = new PayloadSealer(payloadKey(fileKey, nonce));
+    this.payloadKey = payloadKey(fileKey, nonce);
+    this.sealer = new PayloadSealer(this.payloadKey);
   }
 
   /** Ciphertext of every chunk completed so far (often empty). */

@@ -106,11 +106,51 @@ export class PayloadOpener {
 }
 
 /**
+ * Seals `plain` as consecutive STREAM chunks numbered from `firstIndex` (64 KiB each, the
+ * last one possibly shorter) into `out` at `offset`; the chunk numbered `lastIndex` carries
+ * the last-chunk flag. Returns the offset after the last tag. Self-contained on purpose
+ * (its only outside reference is the cipher factory it is given): the seal worker runs
+ * this same function from its source text, so there is one implementation of the format.
+ */
+export function sealChunks(
+  cipher: typeof createCipheriv,
+  key: Uint8Array,
+  firstIndex: number,
+  lastIndex: number,
+  plain: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): number {
+  const chunk = 65536;
+  const nonce = new Uint8Array(12);
+  let at = 0;
+  let index = firstIndex;
+  do {
+    const piece = plain.subarray(at, at + chunk);
+    // 11-byte big-endian counter (we use the low 6 bytes), then the flag byte.
+    let n = index;
+    for (let b = 10; b >= 5; b--) {
+      nonce[b] = n % 256;
+      n = Math.floor(n / 256);
+    }
+    nonce[11] = index === lastIndex ? 1 : 0;
+    const c = cipher('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    const ct = c.update(piece);
+    c.final();
+    out.set(ct, offset);
+    out.set(c.getAuthTag(), offset + ct.length);
+    offset += ct.length + 16;
+    at += chunk;
+    index++;
+  } while (at < plain.length);
+  return offset;
+}
+
+/**
  * Seals a payload pushed in pieces of any size. It holds back the last full chunk until
  * more data or final(), because only then is it known whether it is the last one.
  */
 export class PayloadSealer {
-  private readonly nonce = Buffer.alloc(12);
   private readonly pending = Buffer.allocUnsafe(CHUNK_SIZE);
   private pendingLen = 0;
   private counter = 0;
@@ -119,13 +159,9 @@ export class PayloadSealer {
   constructor(private readonly key: Buffer) {}
 
   private seal(plain: Buffer, last: boolean, out: Buffer, offset: number): number {
-    const nonce = setChunkNonce(this.nonce, this.counter++, last);
-    const c = createCipheriv('chacha20-poly1305', this.key, nonce, { authTagLength: TAG_SIZE });
-    const ct = c.update(plain);
-    c.final();
-    out.set(ct, offset);
-    out.set(c.getAuthTag(), offset + ct.length);
-    return offset + ct.length + TAG_SIZE;
+    const index = this.counter++;
+    if (index >= MAX_CHUNKS) throw new RangeError('age: too many chunks');
+    return sealChunks(createCipheriv, this.key, index, last ? index : -1, plain, out, offset);
   }
 
   push(data: Buffer): Buffer {

@@ -100,6 +100,7 @@ export class BlobStore {
 
 export class BlobWriter {
   private started = false;
+  private presealed = false;
   private done = false;
 
   constructor(
@@ -112,9 +113,25 @@ export class BlobWriter {
 
   /** Encrypts and writes; the caller may reuse `plain` once the promise resolves. */
   async write(plain: Buffer): Promise<void> {
+    if (this.presealed) throw new Error('blob: write() after writeSealed()');
     if (!this.started) await this.put(this.encryptor.header);
     const out = this.encryptor.push(plain);
     if (out.length > 0) await this.put(out);
+  }
+
+  /** The STREAM key, for sealing this blob's chunks elsewhere (see SealWorker). */
+  get payloadKey(): Buffer {
+    return this.encryptor.payloadKey;
+  }
+
+  /**
+   * Writes chunks already sealed with payloadKey, in order, the last one flagged. Use this
+   * or write(), never both, for one blob.
+   */
+  async writeSealed(ciphertext: Buffer): Promise<void> {
+    if (!this.started) await this.put(this.encryptor.header);
+    this.presealed = true;
+    await this.put(ciphertext);
   }
 
   private async put(buf: Buffer): Promise<void> {
@@ -130,7 +147,7 @@ export class BlobWriter {
   async commit(): Promise<void> {
     try {
       if (!this.started) await this.put(this.encryptor.header);
-      await this.put(this.encryptor.final());
+      if (!this.presealed) await this.put(this.encryptor.final());
       await this.file.finish();
       this.done = true;
       await rename(this.tmpPath, this.finalPath);

@@ -11,6 +11,8 @@ import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import { HashWorker } from '../hash-worker';
+import { SealWorker, type Sealed } from '../seal-worker';
+import { CHUNK_SIZE } from '../age/stream';
 import { planImport, type PlannedFile } from './walk';
 
 export interface AddOptions {
@@ -89,6 +91,11 @@ interface Hasher {
   update(chunk: Buffer): void | Promise<void>;
   digest(): string | Promise<string>;
   abandon(): void;
+  /**
+   * For big files: seals chunks read into buffer() on the seal worker, so encryption runs on
+   * another core too. Chunks must be whole slots (1 MiB) except the last.
+   */
+  seal?(key: Buffer, firstIndex: number, lastIndex: number, chunk: Buffer): Promise<Sealed>;
 }
 
 function inlineHasher(): Hasher {
@@ -104,13 +111,22 @@ function inlineHasher(): Hasher {
   };
 }
 
-function workerHasher(worker: HashWorker): Hasher {
+function workerHasher(worker: HashWorker, sealer: SealWorker): Hasher {
   const job = worker.start('sha256');
   return {
     buffer: () => job.slot(),
     update: (c) => job.update(c),
     digest: () => job.digest(),
     abandon: () => job.abandon(),
+    seal: async (key, firstIndex, lastIndex, chunk) => {
+      // Both workers read the slot: it is not reused until both are done with it.
+      worker.retain(chunk);
+      try {
+        return await sealer.seal(key, firstIndex, lastIndex, chunk);
+      } finally {
+        worker.releaseSlot(chunk);
+      }
+    },
   };
 }
 
@@ -144,10 +160,13 @@ export async function addPaths(
   report();
 
   let hashWorker: HashWorker | null = null;
-  const hasherFor = (size: number): Hasher =>
-    size >= PARALLEL_HASH_MIN_BYTES
-      ? workerHasher((hashWorker ??= new HashWorker()))
-      : inlineHasher();
+  let sealWorker: SealWorker | null = null;
+  const hasherFor = (size: number): Hasher => {
+    if (size < PARALLEL_HASH_MIN_BYTES) return inlineHasher();
+    hashWorker ??= new HashWorker();
+    sealWorker ??= new SealWorker(hashWorker.pool);
+    return workerHasher(hashWorker, sealWorker);
+  };
 
   let fatal: unknown = null;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
@@ -188,6 +207,7 @@ export async function addPaths(
     if (fatal === null && !opts.signal?.aborted) startNext();
   }
   await (hashWorker as HashWorker | null)?.close();
+  await (sealWorker as SealWorker | null)?.close();
   if (fatal === null && opts.signal?.aborted)
     fatal = new DossierError('USAGE', 'The import was cancelled.');
   const summary = summarise(results);
@@ -269,10 +289,34 @@ async function ingestFile(
     let head: Buffer | null = null;
     let sniffed: Sniffed | null = null;
     let keep: Buffer[] | null = null;
+    // Fills the buffer unless the file ends: chunk numbering on the seal worker needs whole slots.
     const readAt = async (position: number): Promise<{ buf: Buffer; n: number }> => {
       const buf = await hash!.buffer();
-      const { bytesRead } = await handle.read(buf, 0, Math.min(READ_CHUNK, buf.length), position);
-      return { buf, n: bytesRead };
+      const want = Math.min(READ_CHUNK, buf.length);
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, n, want - n, position + n);
+        n += bytesRead;
+        if (bytesRead === 0 || n === want) return { buf, n };
+      }
+    };
+    const changed = (): DossierError =>
+      new DossierError(
+        'IO',
+        `${path} changed while it was being imported, so it was not stored. Try again once nothing is writing to it.`,
+      );
+    // Big files: sealed on the seal worker, written here in order as results come back.
+    const lastIndex = Math.max(0, Math.ceil(st.size / CHUNK_SIZE) - 1);
+    const sealed: Promise<Sealed>[] = [];
+    const writeSealed = async (keep: number): Promise<void> => {
+      while (sealed.length > keep) {
+        const s = await sealed.shift()!;
+        try {
+          await writer!.writeSealed(s.data);
+        } finally {
+          s.release();
+        }
+      }
     };
     // The next read runs while this chunk is encrypted and hashed.
     let pending = readAt(0);
@@ -293,15 +337,27 @@ async function ingestFile(
         pending = readAt(size + n);
         // The read buffer is recycled, so the preview keeps its own copy.
         keep?.push(Buffer.from(chunk));
-        // Encrypt first (the encryptor copies), then hand the bytes to the hasher.
-        await writer.write(chunk);
-        await hash.update(chunk);
+        if (hash.seal) {
+          if (size + n > st.size) throw changed();
+          sealed.push(hash.seal(writer.payloadKey, size / CHUNK_SIZE, lastIndex, chunk));
+          await hash.update(chunk);
+          await writeSealed(3);
+        } else {
+          // Encrypt first (the encryptor copies), then hand the bytes to the hasher.
+          await writer.write(chunk);
+          await hash.update(chunk);
+        }
         size += n;
         onBytes(n);
       }
+      if (hash.seal) {
+        await writeSealed(0);
+        if (size !== st.size) throw changed();
+      }
     } catch (e) {
-      // Give back the buffer of the read still in flight.
+      // Give back the buffers still in flight.
       pending.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
+      for (const s of sealed) s.then((x) => x.release()).catch(() => undefined);
       throw e;
     }
     head ??= Buffer.alloc(0);
