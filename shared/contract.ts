@@ -49,6 +49,9 @@ export const itemDetail = itemSummary.extend({
   ),
   blobId: z.string(),
   thumbnailBlobId: z.string().nullable(),
+  derivedFrom: z
+    .object({ parentId: z.string(), operation: z.string(), reason: z.string() })
+    .nullable(),
 });
 
 export const addResult = z.union([

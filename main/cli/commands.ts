@@ -168,7 +168,7 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
   });
 }
 
-export async function cmdCat(g: GlobalOptions, id: string | undefined, io: Io): Promise<number> {
+export async function cmdCat(g: GlobalOptions, id: string | undefined, _io: Io): Promise<number> {
   if (!id) throw new DossierError('USAGE', 'Say which item to write out: `dossier cat ID > file`.');
   return withVault(g, async (vault) => {
     const item = vault.item(id);
@@ -181,7 +181,6 @@ export async function cmdCat(g: GlobalOptions, id: string | undefined, io: Io): 
     for await (const chunk of vault.verifiedContent(item.id)) {
       if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
     }
-    void io;
     return EXIT.OK;
   });
 }

@@ -6,14 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { decryptSqlcipher4 } from '../support/sqlcipher4';
 import { tempDir } from '../support/tmp';
+import { hasCommand } from '../support/tools';
 import { newVault, sha256 } from '../support/vault';
 
 const run = promisify(execFile);
-const has = (cmd: string): Promise<boolean> =>
-  run('sh', ['-c', `command -v ${cmd}`]).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * DESIGN.md: with the revealed keys, standard tools open everything without Dossier.
@@ -35,7 +31,7 @@ describe('escape hatch: the vault opens without Dossier', async () => {
   const items = vault.list().map((i) => vault.item(i.id));
   await vault.lock();
 
-  const ageCli = await has('age');
+  const ageCli = await hasCommand('age');
   it.skipIf(!ageCli)(
     'age -d -i decrypts every original and preview (needs Debian age)',
     async () => {
@@ -98,7 +94,7 @@ describe('escape hatch: the vault opens without Dossier', async () => {
     await writeFile(join(root, 'plain.db'), plain);
   });
 
-  const sqlite3 = await has('sqlite3');
+  const sqlite3 = await hasCommand('sqlite3');
   it.skipIf(!sqlite3)(
     'the stock sqlite3 shell reads the decrypted database (needs Debian sqlite3)',
     async () => {

@@ -9,14 +9,10 @@ import { verifyBundle } from '../../main/core/export/verify-bundle';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { assertBuilt, dossier } from '../support/cli';
 import { tempDir } from '../support/tmp';
+import { hasCommand } from '../support/tools';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
 
 const run = promisify(execFile);
-const has = (cmd: string): Promise<boolean> =>
-  run('sh', ['-c', `command -v ${cmd}`]).then(
-    () => true,
-    () => false,
-  );
 
 async function copyDir(from: string, to: string): Promise<void> {
   await run('cp', ['-a', from, to]);
@@ -129,7 +125,7 @@ describe('export bundle', async () => {
     expect(itemsJson.map((i) => i.originalName)).toContain('invoice\u202Etxt.exe');
   });
 
-  it.skipIf(!(await has('sha256sum')))(
+  it.skipIf(!(await hasCommand('sha256sum')))(
     'checks with sha256sum -c, sha512sum -c and openssl, as VERIFY.txt says',
     async () => {
       await run('sha256sum', ['--strict', '-c', 'manifest-sha256.txt'], { cwd: bag });
@@ -167,7 +163,7 @@ describe('export bundle', async () => {
     },
   );
 
-  it.skipIf(!(await has('pdftotext')))(
+  it.skipIf(!(await hasCommand('pdftotext')))(
     'the report is real text with every exhibit hash (needs poppler-utils)',
     async () => {
       const { stdout } = await run('pdftotext', [

@@ -6,7 +6,6 @@ import { BagWriter } from '../bagit/writer';
 import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
-import type { Db } from '../db/database';
 import { isAgeError } from '../age';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
@@ -59,7 +58,6 @@ export interface ExportResult {
 }
 
 export interface ExportDeps {
-  db: Db;
   items: ItemRepository;
   cases: CaseRepository;
   blobs: BlobStore;
@@ -141,7 +139,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
       const number = numberOf.get(item.id)!;
       // Originals under data/evidence/, redactions and other derivatives under data/derived/.
-      const folder = isDerivative(deps, item.id) ? 'derived' : 'evidence';
+      const folder = item.derivedFrom ? 'derived' : 'evidence';
       const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number)}_`, item.name)}`;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
@@ -319,12 +317,6 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   }
 }
 
-function isDerivative(deps: ExportDeps, itemId: string): boolean {
-  const row = deps.db.prepare('SELECT parent_id FROM items WHERE id = ?').get(itemId) as
-    { parent_id: string | null } | undefined;
-  return Boolean(row?.parent_id);
-}
-
 async function* countBytes(
   source: AsyncIterable<Buffer>,
   onBytes: (n: number) => void,
@@ -374,13 +366,6 @@ async function exhibitOf(
     }
   }
   const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
-  const parent = (deps.db
-    .prepare('SELECT parent_id, derive_op, derive_reason FROM items WHERE id = ?')
-    .get(item.id) ?? {}) as {
-    parent_id?: string | null;
-    derive_op?: string | null;
-    derive_reason?: string | null;
-  };
   return {
     number,
     bagPath,
@@ -403,12 +388,12 @@ async function exhibitOf(
     thumbnailJpeg,
     incidentIds: deps.cases.incidentsOfItem(item.id),
     personIds: deps.cases.peopleOfItem(item.id),
-    derivedFrom: parent.parent_id
+    derivedFrom: item.derivedFrom
       ? {
-          number: numberOf.get(parent.parent_id) ?? null,
-          sha256: deps.items.get(parent.parent_id).sha256,
-          operation: parent.derive_op ?? '',
-          reason: parent.derive_reason ?? '',
+          number: numberOf.get(item.derivedFrom.parentId) ?? null,
+          sha256: deps.items.get(item.derivedFrom.parentId).sha256,
+          operation: item.derivedFrom.operation,
+          reason: item.derivedFrom.reason,
         }
       : null,
   };

@@ -44,6 +44,8 @@ export interface ItemDetail extends ItemSummary {
   sources: ItemSource[];
   blobId: string;
   thumbnailBlobId: string | null;
+  /** Set for a derivative (a redaction, crop or conversion): what it was made from, how and why. */
+  derivedFrom: { parentId: string; operation: string; reason: string } | null;
 }
 
 export interface NewItem {
@@ -83,6 +85,9 @@ interface ItemRow {
   height: number | null;
   duration_s: number | null;
   thumb_blob_id: string | null;
+  parent_id: string | null;
+  derive_op: string | null;
+  derive_reason: string | null;
   metadata: string;
   metadata_errors: string;
   sensitive: string;
@@ -273,6 +278,9 @@ export class ItemRepository {
         .all(id) as ItemSource[],
       blobId: r.blob_id,
       thumbnailBlobId: r.thumb_blob_id,
+      derivedFrom: r.parent_id
+        ? { parentId: r.parent_id, operation: r.derive_op ?? '', reason: r.derive_reason ?? '' }
+        : null,
     };
   }
 

@@ -294,7 +294,6 @@ export class Vault {
     const { exportBundle } = await import('../export/export');
     return exportBundle(
       {
-        db: this.db,
         items: this.items,
         cases: this.cases,
         blobs: this.blobs,
