@@ -199,19 +199,39 @@ export const bundleReport = z.object({
   }),
 });
 
-/** One method: its argument and result schemas, and whether it reports progress (and can be cancelled). */
+/**
+ * One method: its argument and result schemas, and how it behaves:
+ * - `progress`: it reports progress events and can be cancelled (import, export, check);
+ * - `changes`: it changes the vault, so a `vaultChanged` event follows its success;
+ * - `host`: it is answered by the desktop shell in main (native dialogs, the file manager),
+ *   never by the vault service, which may run on a worker thread.
+ */
 export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   args: A;
   result: R;
   progress: boolean;
+  changes: boolean;
+  host: boolean;
+}
+
+interface MethodFlags {
+  progress?: boolean;
+  changes?: boolean;
+  host?: boolean;
 }
 
 function method<A extends z.ZodType, R extends z.ZodType>(
   args: A,
   result: R,
-  progress = false,
+  flags: MethodFlags = {},
 ): MethodSpec<A, R> {
-  return { args, result, progress };
+  return {
+    args,
+    result,
+    progress: flags.progress ?? false,
+    changes: flags.changes ?? false,
+    host: flags.host ?? false,
+  };
 }
 
 const none = z.object({}).strict();
@@ -242,9 +262,9 @@ export const api = {
       })
       .strict(),
     addReport,
-    true,
+    { progress: true, changes: true },
   ),
-  'vault.check': method(none, integrityReport, true),
+  'vault.check': method(none, integrityReport, { progress: true }),
   'custody.list': method(none, z.array(custodyEntry)),
   'custody.verify': method(none, chainReport),
   'incidents.list': method(none, z.array(incident)),
@@ -264,6 +284,7 @@ export const api = {
       })
       .strict(),
     incident,
+    { changes: true },
   ),
   'people.list': method(none, z.array(person)),
   'people.create': method(
@@ -276,6 +297,7 @@ export const api = {
       })
       .strict(),
     person,
+    { changes: true },
   ),
   'export.create': method(
     z
@@ -290,12 +312,12 @@ export const api = {
       })
       .strict(),
     exportResult,
-    true,
+    { progress: true, changes: true },
   ),
   'export.verify': method(
     z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
     bundleReport,
-    true,
+    { progress: true },
   ),
 } as const satisfies Record<string, MethodSpec>;
 

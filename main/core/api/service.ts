@@ -4,6 +4,7 @@ import {
   type Api,
   type ApiError,
   type Envelope,
+  type EventName,
   type MethodName,
   type Progress,
   type Result,
@@ -36,7 +37,10 @@ export class DossierService {
 
   constructor(
     readonly vaultDir: string,
-    private readonly options: OpenOptions & { onLocked?: (reason: 'user') => void } = {},
+    private readonly options: OpenOptions & {
+      /** Events for the transport to pass on: `vaultChanged` after a change, `locked` after session.lock. */
+      onEvent?: (event: EventName, payload: unknown) => void;
+    } = {},
   ) {
     this.handlers = this.makeHandlers();
   }
@@ -66,6 +70,7 @@ export class DossierService {
         onProgress: (p) => jobId && onProgress({ jobId, ...p }),
         signal: controller.signal,
       });
+      if (api[method].changes) this.options.onEvent?.('vaultChanged', {});
       return { ok: true, value };
     } catch (e) {
       if (isDossierError(e)) return fail(e.code, e.message);
@@ -128,7 +133,7 @@ export class DossierService {
       },
       'session.lock': async () => {
         await this.lock();
-        this.options.onLocked?.('user');
+        this.options.onEvent?.('locked', { reason: 'user' });
         return this.status();
       },
       'session.changePassphrase': async ({ passphrase }) => {
