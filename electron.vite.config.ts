@@ -11,6 +11,10 @@ export default defineConfig({
         input: {
           index: resolve('main/electron/index.ts'),
           cli: resolve('main/cli/index.ts'),
+          // The vault service on a worker thread, for the app and `npm run web`.
+          'service-worker': resolve('main/core/api/service-worker.ts'),
+          // `npm run web`: the loopback bridge and the built renderer, for a plain browser.
+          web: resolve('main/bridge/web.ts'),
         },
       },
     },

@@ -220,17 +220,18 @@ interface MethodFlags {
   host?: boolean;
 }
 
-function method<A extends z.ZodType, R extends z.ZodType>(
+function method<A extends z.ZodType, R extends z.ZodType, const F extends MethodFlags = object>(
   args: A,
   result: R,
-  flags: MethodFlags = {},
-): MethodSpec<A, R> {
+  flags?: F,
+): MethodSpec<A, R> & { host: boolean & (F extends { host: true } ? true : false) } {
+  type Host = F extends { host: true } ? true : false;
   return {
     args,
     result,
-    progress: flags.progress ?? false,
-    changes: flags.changes ?? false,
-    host: flags.host ?? false,
+    progress: flags?.progress ?? false,
+    changes: flags?.changes ?? false,
+    host: (flags?.host ?? false) as boolean & Host,
   };
 }
 
@@ -319,6 +320,14 @@ export const api = {
     bundleReport,
     { progress: true },
   ),
+  // Answered by the desktop shell in main, never by the vault service.
+  'dialog.chooseFiles': method(none, z.object({ paths: z.array(z.string()) }), { host: true }),
+  'dialog.chooseFolder': method(
+    z.object({ purpose: z.enum(['import', 'export']) }).strict(),
+    z.object({ path: z.string().nullable() }),
+    { host: true },
+  ),
+  'shell.showInFolder': method(z.object({ path: text(4096) }).strict(), empty, { host: true }),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;
@@ -326,6 +335,12 @@ export type MethodName = keyof Api;
 export type Args<M extends MethodName> = z.input<Api[M]['args']>;
 export type Result<M extends MethodName> = z.output<Api[M]['result']>;
 export const methodNames = Object.keys(api) as MethodName[];
+/** Methods the desktop shell answers in main (dialogs, the file manager). */
+export type HostMethodName = {
+  [M in MethodName]: Api[M]['host'] extends true ? M : never;
+}[MethodName];
+/** Methods the vault service answers. */
+export type VaultMethodName = Exclude<MethodName, HostMethodName>;
 
 /** Progress of a long job (import, export, check): items and bytes done and in all. */
 export const progress = z.object({
@@ -340,7 +355,9 @@ export type Progress = z.output<typeof progress>;
 /** Events main sends without being asked. */
 export const events = {
   progress,
-  locked: z.object({ reason: z.enum(['user', 'idle', 'suspend', 'screen-lock', 'panic']) }),
+  locked: z.object({
+    reason: z.enum(['user', 'idle', 'suspend', 'screen-lock', 'panic', 'error']),
+  }),
   vaultChanged: z.object({}),
 } as const;
 export type EventName = keyof typeof events;

@@ -14,11 +14,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { methodNames, type EventName, type MethodName, type Progress } from '../../shared/contract';
-import type { DossierService } from '../core/api/service';
-import { evidenceResponse } from '../core/serve/evidence-response';
+import type { ApiHost } from '../core/api/host';
+import { rendererFileResponse } from '../core/serve/renderer-files';
 
 export interface BridgeOptions {
-  service: DossierService;
+  /** The vault side: a ServiceWorkerHost (npm run web) or an in-process DossierService. */
+  vault: ApiHost;
+  /** The built renderer, served at / without the token (it holds no secret); none if unset. */
+  rendererDir?: string;
   /** A loopback address: 127.0.0.0/8 or ::1. Default 127.0.0.1. */
   host?: string;
   /** 0 (the default) picks any free port. */
@@ -79,7 +82,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   if (token.length < 16) throw new Error('The bridge token must be at least 16 characters long.');
   const tokenDigest = digest(token);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const service = opts.service;
+  const vault = opts.vault;
   const routes = new Map<string, MethodName>(methodNames.map((m) => [`/api/${m}`, m]));
   const listeners = new Set<ServerResponse>();
   let port = 0;
@@ -132,6 +135,20 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     }
 
     const url = new URL(req.url ?? '/', 'http://bridge.invalid');
+    const isApi =
+      url.pathname.startsWith('/api/') ||
+      url.pathname === '/events' ||
+      url.pathname.startsWith('/evidence/');
+    if (!isApi && opts.rendererDir && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The page and its scripts: public build output. The token guards what they call.
+      const file = await rendererFileResponse(opts.rendererDir, url.pathname);
+      res.writeHead(file.status, {
+        ...COMMON_HEADERS,
+        ...Object.fromEntries(file.headers),
+      });
+      res.end(req.method === 'HEAD' ? undefined : Buffer.from(await file.arrayBuffer()));
+      return;
+    }
     if (!tokenOk(req, url)) {
       return sendJson(
         res,
@@ -161,10 +178,10 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       };
       const job = typeof jobId === 'string' ? jobId.slice(0, 100) : null;
       if (path === '/api/jobs.cancel') {
-        if (job) service.cancel(job);
+        if (job) vault.cancel(job);
         return sendJson(res, 200, { ok: true, value: {} });
       }
-      const reply = await service.call(routes.get(path)!, args, job, onProgress);
+      const reply = await vault.call(routes.get(path)!, args, job, onProgress);
       return sendJson(res, 200, reply);
     }
 
@@ -185,8 +202,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     if (evidence) {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       const range = req.headers.range ?? null;
-      const answer = await evidenceResponse(
-        service.unlocked,
+      const answer = await vault.evidence(
         evidence[1]!,
         evidence[2] as 'original' | 'thumbnail',
         range,
@@ -222,6 +238,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
+  const stopEvents = vault.onEvent(emit);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {
@@ -238,6 +256,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     emit,
     close: () =>
       new Promise<void>((resolve) => {
+        stopEvents();
         for (const res of listeners) res.end();
         listeners.clear();
         server.close(() => resolve());

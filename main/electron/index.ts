@@ -2,15 +2,21 @@ import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
+  dialog,
   globalShortcut,
   ipcMain,
   powerMonitor,
   protocol,
   session,
+  shell,
 } from 'electron';
-import { DossierService } from '../core/api/service';
+import { withShell } from '../core/api/shell';
+import { ServiceWorkerHost } from '../core/api/worker-host';
+import { defaultVaultDir } from '../core/vault/location';
 import { appResponse } from './app-protocol';
 import { startAutoLock, type LockReason } from './auto-lock';
+import { autoLockMinutes } from './auto-lock-minutes';
+import { desktopShell } from './dialogs';
 import { registerIpc } from './ipc';
 import { APP_SCHEME, hardenContents, hardenSession, webPreferences } from './security';
 
@@ -33,13 +39,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => win?.focus());
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
-    const service = new DossierService(join(app.getPath('userData'), 'vault'), { actor: 'app' });
-    protocol.handle(APP_SCHEME, (request) =>
-      appResponse(rendererDir, () => service.unlocked, request),
-    );
+    // The vault runs on a worker thread: this loop only passes messages (the 50 ms rule).
+    const vault = new ServiceWorkerHost({
+      workerFile: join(import.meta.dirname, 'service-worker.js'),
+      // The same folder the CLI uses by default (userData's case differs by packaging).
+      vaultDir: defaultVaultDir(),
+      actor: 'app',
+    });
+    const host = withShell(vault, desktopShell({ dialog, shell, window: () => win }));
+    protocol.handle(APP_SCHEME, (request) => appResponse(rendererDir, host, request));
     const ipc = registerIpc({
       ipcMain,
-      service,
+      host,
       isTrustedSender: (event) =>
         (event.senderFrame?.url ?? '').startsWith(`${APP_SCHEME}://dossier/`) &&
         event.sender === win?.webContents,
@@ -58,23 +69,28 @@ if (!app.requestSingleInstanceLock()) {
     win.on('page-title-updated', (event) => event.preventDefault());
     win.once('ready-to-show', () => win?.show());
     void win.loadURL(`${APP_SCHEME}://dossier/index.html`);
-    // Locking drops the keys and reloads the page so nothing decrypted stays in its memory.
+    // Any lock (the Lock button, auto-lock, a crashed worker) reloads the page, so nothing
+    // decrypted stays in its memory.
+    host.onEvent((event) => {
+      if (event === 'locked') win?.webContents.reload();
+    });
     const lock = async (reason: LockReason): Promise<void> => {
-      await service.lock();
+      await host.lock();
       ipc.emit('locked', { reason });
       win?.webContents.reload();
     };
-    // Idle minutes come from settings once the UI has them (renderer issue); 5 until then.
+    const idle = autoLockMinutes(host);
     const stopAutoLock = startAutoLock({
       powerMonitor,
       globalShortcut,
-      idleMinutes: () => 5,
-      isUnlocked: () => service.unlocked !== null,
+      idleMinutes: idle.minutes,
+      isUnlocked: () => host.isUnlocked,
       lock,
     });
     app.on('before-quit', () => {
       stopAutoLock();
-      void service.lock();
+      idle.stop();
+      void vault.close();
     });
   });
   app.on('window-all-closed', () => app.quit());

@@ -1,15 +1,15 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { channel, methodNames, type EventName, type Progress } from '../../shared/contract';
-import type { DossierService } from '../core/api/service';
+import type { ApiHost } from '../core/api/host';
 
 /**
  * Registers one IPC handler per contract method, by looping over the contract. Each call
  * must come from the app's own page (a trusted sender) and carries `{ args, jobId }`;
- * validation and error wrapping happen in DossierService.call.
+ * validation and error wrapping happen in the host (DossierService.call, on a worker).
  */
 export interface IpcDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'on'>;
-  service: DossierService;
+  host: ApiHost;
   /** True when the event comes from the app's main frame (checked on every call). */
   isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>): boolean;
   /** Where events go (the app window's webContents), or null before it exists. */
@@ -25,6 +25,8 @@ export function registerIpc(deps: IpcDeps): {
     if (t && !t.isDestroyed()) t.send(channel(event), payload);
   };
   const onProgress = (p: Progress): void => emit('progress', p);
+  // Events from the vault side (a lock by the user or a crash, vault changes) go to the window.
+  deps.host.onEvent((event, payload) => emit(event, payload));
   const channels: string[] = [];
   for (const name of methodNames) {
     const ch = channel(name);
@@ -40,7 +42,7 @@ export function registerIpc(deps: IpcDeps): {
         };
       }
       const { args, jobId } = (payload ?? {}) as { args?: unknown; jobId?: unknown };
-      return deps.service.call(
+      return deps.host.call(
         name,
         args,
         typeof jobId === 'string' ? jobId.slice(0, 100) : null,
@@ -51,7 +53,7 @@ export function registerIpc(deps: IpcDeps): {
   const cancel = channel('jobs.cancel');
   channels.push(cancel);
   deps.ipcMain.on(cancel, (event, jobId: unknown) => {
-    if (deps.isTrustedSender(event) && typeof jobId === 'string') deps.service.cancel(jobId);
+    if (deps.isTrustedSender(event) && typeof jobId === 'string') deps.host.cancel(jobId);
   });
   return { emit, channels };
 }

@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { CSP } from '../core/serve/renderer-files';
 
 /**
  * The Electron security checklist, in one place so tests can check it without the binary:
@@ -7,20 +8,8 @@ import type { BrowserWindowConstructorOptions, Session, WebContents } from 'elec
  */
 export const APP_SCHEME = 'app';
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The page's CSP lives with the renderer files it is served with (shared with the bridge).
+export { CSP } from '../core/serve/renderer-files';
 
 export function webPreferences(
   preloadPath: string,

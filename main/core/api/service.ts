@@ -8,8 +8,15 @@ import {
   type MethodName,
   type Progress,
   type Result,
+  type VaultMethodName,
 } from '../../../shared/contract';
 import { DossierError, isDossierError } from '../errors';
+import {
+  evidenceResponse,
+  type EvidenceKind,
+  type EvidenceResponse,
+} from '../serve/evidence-response';
+import type { ApiHost } from './host';
 import { Vault, type OpenOptions } from '../vault/vault';
 import { HEADER_FILE } from '../vault/vault';
 import { access } from 'node:fs/promises';
@@ -21,7 +28,7 @@ export interface CallContext {
 }
 
 type Handlers = {
-  [M in MethodName]: (args: z.output<Api[M]['args']>, ctx: CallContext) => Promise<Result<M>>;
+  [M in VaultMethodName]: (args: z.output<Api[M]['args']>, ctx: CallContext) => Promise<Result<M>>;
 };
 
 /**
@@ -30,17 +37,15 @@ type Handlers = {
  * here against the contract before anything runs; failures come back as values with a
  * plain message, never as stack traces.
  */
-export class DossierService {
+export class DossierService implements ApiHost {
   private vault: Vault | null = null;
+  private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
   private readonly jobs = new Map<string, AbortController>();
   readonly handlers: Handlers;
 
   constructor(
     readonly vaultDir: string,
-    private readonly options: OpenOptions & {
-      /** Events for the transport to pass on: `vaultChanged` after a change, `locked` after session.lock. */
-      onEvent?: (event: EventName, payload: unknown) => void;
-    } = {},
+    private readonly options: OpenOptions = {},
   ) {
     this.handlers = this.makeHandlers();
   }
@@ -55,6 +60,12 @@ export class DossierService {
     if (!Object.hasOwn(api, name))
       return fail('USAGE', `There is no method called ${String(name).slice(0, 80)}.`);
     const method = name as MethodName;
+    if (api[method].host) {
+      return fail(
+        'UNSUPPORTED',
+        'This needs the Dossier desktop app (it opens a window of your system).',
+      );
+    }
     const parsed = api[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       return fail(
@@ -65,12 +76,15 @@ export class DossierService {
     const controller = new AbortController();
     if (jobId) this.jobs.set(jobId, controller);
     try {
-      const handler = this.handlers[method] as (a: unknown, c: CallContext) => Promise<unknown>;
+      const handler = this.handlers[method as VaultMethodName] as (
+        a: unknown,
+        c: CallContext,
+      ) => Promise<unknown>;
       const value = await handler(parsed.data, {
         onProgress: (p) => jobId && onProgress({ jobId, ...p }),
         signal: controller.signal,
       });
-      if (api[method].changes) this.options.onEvent?.('vaultChanged', {});
+      if (api[method].changes) this.emit('vaultChanged', {});
       return { ok: true, value };
     } catch (e) {
       if (isDossierError(e)) return fail(e.code, e.message);
@@ -89,6 +103,24 @@ export class DossierService {
 
   get unlocked(): Vault | null {
     return this.vault;
+  }
+
+  get isUnlocked(): boolean {
+    return this.vault !== null;
+  }
+
+  evidence(id: string, kind: EvidenceKind, range: string | null): Promise<EvidenceResponse> {
+    return evidenceResponse(this.vault, id, kind, range);
+  }
+
+  /** `vaultChanged` after a method declared `changes` succeeds, `locked` after session.lock. */
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EventName, payload: unknown): void {
+    for (const l of this.listeners) l(event, payload);
   }
 
   async lock(): Promise<void> {
@@ -133,7 +165,7 @@ export class DossierService {
       },
       'session.lock': async () => {
         await this.lock();
-        this.options.onEvent?.('locked', { reason: 'user' });
+        this.emit('locked', { reason: 'user' });
         return this.status();
       },
       'session.changePassphrase': async ({ passphrase }) => {

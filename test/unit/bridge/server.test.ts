@@ -63,7 +63,7 @@ async function call(method: string, args: unknown, jobId: string | null = null) 
 beforeAll(async () => {
   dir = await tempDir('dossier-bridge-');
   service = new DossierService(join(dir, 'vault'), { kdf: TEST_KDF });
-  bridge = await startBridge({ service, allowedOrigin: 'http://127.0.0.1:5173' });
+  bridge = await startBridge({ vault: service, allowedOrigin: 'http://127.0.0.1:5173' });
   base = `http://127.0.0.1:${bridge.port}`;
 });
 afterAll(async () => {
@@ -88,14 +88,14 @@ describe('binding', () => {
       '::ffff:127.0.0.1',
       'example.com',
     ]) {
-      await expect(startBridge({ service, host }), host).rejects.toThrow(/loopback/);
+      await expect(startBridge({ vault: service, host }), host).rejects.toThrow(/loopback/);
     }
     expect(isLoopbackAddress('127.0.0.1')).toBe(true);
     expect(isLoopbackAddress('127.45.0.9')).toBe(true);
     expect(isLoopbackAddress('::1')).toBe(true);
     expect(isLoopbackAddress('0:0:0:0:0:0:0:1')).toBe(true);
     expect(isLoopbackAddress('::2')).toBe(false);
-    const other = await startBridge({ service, host: '127.0.0.2' });
+    const other = await startBridge({ vault: service, host: '127.0.0.2' });
     expect(other.url.startsWith(`http://127.0.0.2:${other.port}/`)).toBe(true);
     await other.close();
   });

@@ -12,7 +12,7 @@ describe('the typed client over the bridge', () => {
   it('creates, imports with progress, lists and locks, exactly as over IPC', async () => {
     const root = await tempDir();
     const service = new DossierService(join(root, 'vault'), { kdf: TEST_KDF });
-    const bridge = await startBridge({ service });
+    const bridge = await startBridge({ vault: service });
     try {
       const client = createClient(bridgeTransport(`http://127.0.0.1:${bridge.port}`, bridge.token));
       expect(await client['session.status']({})).toEqual({ state: 'no-vault', fingerprint: null });

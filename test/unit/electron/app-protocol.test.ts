@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appResponse } from '../../../main/electron/app-protocol';
 import { CSP } from '../../../main/electron/security';
+import { evidenceResponse, type EvidenceKind } from '../../../main/core/serve/evidence-response';
 import { makeScreenshotPng } from '../../fixtures/evidence';
 import { tempDir } from '../../support/tmp';
 import { newVault } from '../../support/vault';
@@ -20,7 +21,7 @@ describe('app:// protocol', () => {
     await writeFile(join(dir, 'index.html'), '<!doctype html>');
     await writeFile(join(dir, 'assets', 'a.js'), 'x');
     await writeFile(join(root, 'secret.html'), 'no');
-    const none = () => null;
+    const none = { evidence: () => Promise.reject(new Error('no evidence here')) };
     const ok = await appResponse(dir, none, get('app://dossier/'));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toBe(CSP);
@@ -48,13 +49,17 @@ describe('app:// protocol', () => {
     await vault.add([join(root, 'shot.png')]);
     const id = vault.list()[0]!.id;
     let open: typeof vault | null = vault;
-    const full = await appResponse(root, () => open, get(`app://dossier/evidence/${id}/original`));
+    // The evidence answer the worker host or the in-process service gives, on this vault.
+    const host = {
+      evidence: (i: string, k: EvidenceKind, r: string | null) => evidenceResponse(open, i, k, r),
+    };
+    const full = await appResponse(root, host, get(`app://dossier/evidence/${id}/original`));
     expect(full.status).toBe(200);
     expect(full.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await full.arrayBuffer()).equals(png)).toBe(true);
     const part = await appResponse(
       root,
-      () => open,
+      host,
       get(`app://dossier/evidence/${id}/original`, 'bytes=100-199'),
     );
     expect(part.status).toBe(206);
@@ -64,29 +69,24 @@ describe('app:// protocol', () => {
       (
         await appResponse(
           root,
-          () => open,
+          host,
           get(`app://dossier/evidence/${id}/original`, `bytes=${png.length}-`),
         )
       ).status,
     ).toBe(416);
     expect(
-      (
-        await appResponse(root, () => open, get(`app://dossier/evidence/${id}/thumbnail`))
-      ).headers.get('content-type'),
+      (await appResponse(root, host, get(`app://dossier/evidence/${id}/thumbnail`))).headers.get(
+        'content-type',
+      ),
     ).toBe('image/jpeg');
     expect(
-      (
-        await appResponse(
-          root,
-          () => open,
-          get(`app://dossier/evidence/${id.slice(0, 8)}/original`),
-        )
-      ).status,
+      (await appResponse(root, host, get(`app://dossier/evidence/${id.slice(0, 8)}/original`)))
+        .status,
     ).toBe(404);
     await vault.lock();
     open = null;
     expect(
-      (await appResponse(root, () => open, get(`app://dossier/evidence/${id}/original`))).status,
+      (await appResponse(root, host, get(`app://dossier/evidence/${id}/original`))).status,
     ).toBe(423);
   });
 });

@@ -32,7 +32,7 @@ async function setup(trusted = true) {
   const fake = fakeElectron(trusted);
   const reg = registerIpc({
     ipcMain: fake.ipcMain as never,
-    service,
+    host: service,
     isTrustedSender: fake.isTrustedSender,
     target: () => fake.target,
   });

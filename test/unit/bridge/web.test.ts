@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
+// `npm test` builds first; the page and the service worker come from the same build.
+const built = join(root, 'out', 'main', 'web.js');
 
-describe('npm run web (main/bridge/dev.ts)', () => {
+describe('npm run web (main/bridge/web.ts, built to out/main/web.js)', () => {
   it('starts the bridge on a temporary vault, prints its URL and cleans up on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/bridge/dev.ts'], {
+    const child = spawn(process.execPath, [built], {
       cwd: root,
       env: { ...process.env, DOSSIER_VAULT: '', DOSSIER_BRIDGE_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,7 +24,7 @@ describe('npm run web (main/bridge/dev.ts)', () => {
           const m = /Dossier bridge: (\S+)\nVault: (.+)\n/.exec(out);
           if (m) resolve(m[1]!);
         });
-        child.once('exit', (code) => reject(new Error(`dev.ts exited (${code}): ${out}`)));
+        child.once('exit', (code) => reject(new Error(`web.js exited (${code}): ${out}`)));
       });
       const vault = /Vault: (.+)\n/.exec(out)![1]!;
       const parsed = new URL(url);
@@ -36,6 +38,13 @@ describe('npm run web (main/bridge/dev.ts)', () => {
         ok: true,
         value: { state: 'no-vault', fingerprint: null },
       });
+      // The renderer is served too, with the app's CSP and without the token (it holds none).
+      const page = await fetch(`${parsed.origin}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect(await page.text()).toMatch(/<div id="root"|<main id="app"/);
+      const noToken = await fetch(`${parsed.origin}/api/session.status`, { method: 'POST' });
+      expect(noToken.status).toBe(401);
       child.kill('SIGTERM');
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(0);

@@ -1,0 +1,64 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import type { BaseWindow, Dialog, OpenDialogOptions, Shell } from 'electron';
+import type { ShellHandlers } from '../core/api/shell';
+import { DossierError } from '../core/errors';
+
+/**
+ * The contract's shell methods on Electron: native dialogs for choosing evidence and an
+ * export folder, and revealing a bundle in the file manager. Paths a dialog returns are
+ * still checked by the service like any other (main/core/ingest/import-paths.ts).
+ */
+export interface DialogDeps {
+  dialog: Pick<Dialog, 'showOpenDialog'>;
+  shell: Pick<Shell, 'showItemInFolder'>;
+  /** The app window the dialogs belong to (modal to it), or null. */
+  window(): BaseWindow | null;
+}
+
+export function desktopShell(deps: DialogDeps): ShellHandlers {
+  const open = async (options: OpenDialogOptions): Promise<string[]> => {
+    const win = deps.window();
+    const answer = win
+      ? await deps.dialog.showOpenDialog(win, options)
+      : await deps.dialog.showOpenDialog(options);
+    return answer.canceled ? [] : answer.filePaths;
+  };
+  return {
+    'dialog.chooseFiles': async () => ({
+      paths: await open({
+        title: 'Add evidence',
+        buttonLabel: 'Add to Dossier',
+        properties: ['openFile', 'multiSelections'],
+      }),
+    }),
+    'dialog.chooseFolder': async ({ purpose }) => {
+      const [path = null] = await open(
+        purpose === 'export'
+          ? {
+              title: 'Where should the evidence bundle go?',
+              buttonLabel: 'Export here',
+              properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+            }
+          : {
+              title: 'Add a folder of evidence',
+              buttonLabel: 'Add to Dossier',
+              properties: ['openDirectory'],
+            },
+      );
+      return { path };
+    },
+    'shell.showInFolder': async ({ path }) => {
+      // Only an existing absolute path: never a URL or a name the file manager would resolve.
+      const exists =
+        isAbsolute(path) &&
+        (await stat(path).then(
+          () => true,
+          () => false,
+        ));
+      if (!exists) throw new DossierError('NOT_FOUND', 'That file or folder is no longer there.');
+      deps.shell.showItemInFolder(path);
+      return {};
+    },
+  };
+}
