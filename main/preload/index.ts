@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { channel, eventNames, methodNames, type EventName } from '../../shared/contract';
 
 /**
@@ -24,6 +24,8 @@ contextBridge.exposeInMainWorld(
           });
     },
     cancel: (jobId: string) => ipcRenderer.send(channel('jobs.cancel'), jobId),
+    // A dropped File's path on disk ('' for a pasted image): main checks it before any import.
+    pathForFile: (file: File) => webUtils.getPathForFile(file),
     on: (event: EventName, listener: (payload: unknown) => void) => {
       if (!eventNames.includes(event)) return () => undefined;
       const wrapped = (_e: unknown, payload: unknown): void => listener(payload);

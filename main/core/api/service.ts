@@ -20,7 +20,7 @@ import type { ApiHost } from './host';
 import { Vault, type OpenOptions } from '../vault/vault';
 import { HEADER_FILE } from '../vault/vault';
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export interface CallContext {
   onProgress(p: Omit<Progress, 'jobId'>): void;
@@ -175,13 +175,22 @@ export class DossierService implements ApiHost {
       'items.list': async () => this.open().list(),
       'items.get': async ({ id }) => this.open().items.get(id),
       'items.search': async ({ query }) => this.open().items.search(query),
-      'items.add': async (args, ctx) =>
-        this.open().add(args.paths, {
+      'items.add': async (args, ctx) => {
+        // Paths come from a dialog or a drop: only whole paths, never relative to the worker's folder.
+        const relative = args.paths.find((p) => !isAbsolute(p));
+        if (relative !== undefined) {
+          throw new DossierError(
+            'USAGE',
+            `Refused "${relative.slice(0, 200)}": a file to add must be given by its full path.`,
+          );
+        }
+        return this.open().add(args.paths, {
           tags: args.tags,
           note: args.note,
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress(p),
-        }),
+        });
+      },
       'vault.check': async (_args, ctx) =>
         this.open().check((p) =>
           ctx.onProgress({

@@ -18,7 +18,7 @@ const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
 
 export class BlobStore {
   constructor(
-    private readonly vaultDir: string,
+    readonly vaultDir: string,
     private readonly recipient: Recipient,
     private readonly identity: Identity,
   ) {}

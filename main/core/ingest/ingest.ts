@@ -141,7 +141,7 @@ export async function addPaths(
   paths: readonly string[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
-  const { files, problems } = await planImport(paths);
+  const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
   const results: AddResult[] = [];
   const emit = (r: AddResult): void => {
     results.push(r);

@@ -1,5 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { asIoError } from '../fs-safety';
 
 /** What an import will read: files found under the paths given, in a stable order. */
@@ -20,11 +20,22 @@ const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini', '.localiz
 
 export async function planImport(
   paths: readonly string[],
+  /** The vault's own folder: never imported into itself (say, when a whole home folder is added). */
+  vaultDir?: string,
 ): Promise<{ files: PlannedFile[]; problems: PlanProblem[] }> {
+  const own = vaultDir ? resolve(vaultDir) : null;
   const files: PlannedFile[] = [];
   const problems: PlanProblem[] = [];
 
   async function visit(path: string, explicit: boolean): Promise<void> {
+    if (own && (path === own || path.startsWith(own + sep))) {
+      problems.push({
+        path,
+        status: explicit ? 'failed' : 'skipped',
+        message: `${path} is part of Dossier's own vault (already encrypted there), so it is not imported again.`,
+      });
+      return;
+    }
     let st;
     try {
       st = await lstat(path);

@@ -7,6 +7,7 @@ vi.mock('electron', () => ({
   contextBridge: {
     exposeInMainWorld: (key: string, value: unknown) => void (exposed[key] = value),
   },
+  webUtils: { getPathForFile: (f: { fakePath: string }) => f.fakePath },
   ipcRenderer: {
     invoke: async (ch: string, payload: unknown) => {
       invoked.push({ ch, payload });
@@ -25,7 +26,11 @@ describe('preload', () => {
       call(n: string, a: unknown, j: string | null): Promise<unknown>;
       cancel(j: string): void;
     };
-    expect(Object.keys(api).sort()).toEqual(['call', 'cancel', 'on']);
+    expect(Object.keys(api).sort()).toEqual(['call', 'cancel', 'on', 'pathForFile']);
+    const dropped = { fakePath: '/home/a/shot.png' } as unknown as File;
+    expect((exposed.dossier as { pathForFile(f: File): string }).pathForFile(dropped)).toBe(
+      '/home/a/shot.png',
+    );
     expect(Object.isFrozen(api)).toBe(true);
     for (const m of methodNames) await api.call(m, { x: 1 }, null);
     expect(invoked.map((i) => i.ch)).toEqual(methodNames.map((m) => channel(m)));
