@@ -18,7 +18,7 @@ import { startAutoLock, type LockReason } from './auto-lock';
 import { autoLockMinutes } from './auto-lock-minutes';
 import { desktopShell } from './dialogs';
 import { registerIpc } from './ipc';
-import { APP_SCHEME, hardenContents, hardenSession, webPreferences } from './security';
+import { APP_SCHEME, createWindow, hardenContents, hardenSession } from './security';
 
 // Thin glue: everything testable lives in security.ts, ipc.ts, app-protocol.ts and main/core.
 const dev = !app.isPackaged;
@@ -57,13 +57,7 @@ if (!app.requestSingleInstanceLock()) {
       target: () => win?.webContents ?? null,
     });
     app.on('web-contents-created', (_e, contents) => hardenContents(contents));
-    win = new BrowserWindow({
-      width: 1200,
-      height: 800,
-      title: 'Dossier',
-      show: false,
-      webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs'), dev),
-    });
+    win = createWindow(BrowserWindow, join(import.meta.dirname, '../preload/index.cjs'), dev);
     win.setContentProtection(true);
     // The title never shows evidence names, whatever the page sets.
     win.on('page-title-updated', (event) => event.preventDefault());

@@ -71,19 +71,25 @@ function matches(entry: Acceptance, f: Finding): boolean {
   return entry.source === undefined ? f.source === '' : f.source.includes(entry.source);
 }
 
-/** HIGH and MEDIUM always fail; LOW fails unless accepted; INFORMATIONAL never fails. */
+/**
+ * HIGH and detected MEDIUM always fail; LOW and review-required MEDIUM fail unless accepted;
+ * INFORMATIONAL never fails.
+ */
 export function judge(findings: Finding[], allowlist: Acceptance[]): Judgement {
   const used = new Set<Acceptance>();
   const judged = findings.map((finding): Judged => {
     const entry = allowlist.find((e) => matches(e, finding));
     if (entry) used.add(entry);
-    if (finding.severity === 'HIGH' || finding.severity === 'MEDIUM') {
+    // A MEDIUM the tool itself marks "review required" asks for a review, not a fix: it may
+    // be accepted with the review's outcome. A detected HIGH or MEDIUM never can.
+    const reviewed = finding.severity === 'MEDIUM' && finding.review;
+    if (finding.severity === 'HIGH' || (finding.severity === 'MEDIUM' && !reviewed)) {
       const note = entry
-        ? 'in the allowlist, but only LOW findings can be accepted'
+        ? 'in the allowlist, but only LOW or review-required MEDIUM findings can be accepted'
         : 'HIGH and MEDIUM must be fixed';
       return { finding, verdict: 'fail', note };
     }
-    if (finding.severity === 'LOW') {
+    if (finding.severity === 'LOW' || reviewed) {
       return entry
         ? { finding, verdict: 'accepted', note: entry.reason }
         : {

@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import type { BrowserWindowConstructorOptions } from 'electron';
 import {
+  createWindow,
   CSP,
   hardenContents,
   hardenSession,
   isAllowedRequest,
-  webPreferences,
 } from '../../../main/electron/security';
+
+/** The options createWindow hands to BrowserWindow. */
+function windowOptions(dev: boolean): BrowserWindowConstructorOptions {
+  class FakeWindow {
+    constructor(readonly options: BrowserWindowConstructorOptions) {}
+  }
+  return createWindow(FakeWindow, '/p.cjs', dev).options;
+}
 
 describe('Electron hardening, checked without the binary', () => {
   it('uses an isolated, sandboxed renderer with no Node', () => {
-    expect(webPreferences('/p.cjs', false)).toMatchObject({
+    expect(windowOptions(false).webPreferences).toMatchObject({
+      preload: '/p.cjs',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -20,7 +30,7 @@ describe('Electron hardening, checked without the binary', () => {
       allowRunningInsecureContent: false,
       devTools: false,
     });
-    expect(webPreferences('/p.cjs', true)!.devTools).toBe(true);
+    expect(windowOptions(true).webPreferences!.devTools).toBe(true);
   });
 
   it('has a CSP with no remote origin and no inline script', () => {

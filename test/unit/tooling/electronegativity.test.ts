@@ -88,12 +88,21 @@ describe('electronegativity gate', () => {
     expect(r.out).toMatch(/could not run: nothing to scan/);
   });
 
-  it('never accepts HIGH or MEDIUM, even when listed', () => {
-    for (const severity of ['HIGH', 'MEDIUM'] as const) {
-      const j = judge([finding({ severity })], [accept()]);
+  it('never accepts HIGH or a detected MEDIUM, even when listed', () => {
+    for (const over of [
+      { severity: 'HIGH' },
+      { severity: 'HIGH', review: true },
+      { severity: 'MEDIUM' },
+    ] as const) {
+      const j = judge([finding(over)], [accept()]);
       expect(j.ok).toBe(false);
       expect(j.judged[0]!.note).toMatch(/only LOW/);
     }
+  });
+
+  it('accepts a review-required MEDIUM only when listed', () => {
+    expect(judge([finding({ severity: 'MEDIUM', review: true })], [accept()]).ok).toBe(true);
+    expect(judge([finding({ severity: 'MEDIUM', review: true })], []).ok).toBe(false);
   });
 
   it('accepts a LOW finding only when listed, and refuses stale entries', () => {
