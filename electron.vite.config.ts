@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 // One build for every process: the Electron main process, the CLI and the
@@ -30,6 +31,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    plugins: [react()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve('renderer/index.html') } },

@@ -15,7 +15,11 @@ export function bridgeTransport(baseUrl: string, token: string): Transport {
   const post = async (path: string, body: unknown): Promise<Envelope<unknown>> => {
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body, encodeBytes),
+      });
     } catch {
       return {
         ok: false,
@@ -87,4 +91,18 @@ export function bridgeTransport(baseUrl: string, token: string): Transport {
       };
     },
   };
+}
+
+/**
+ * JSON has no bytes: a Uint8Array argument (a pasted image, a file dropped into the browser)
+ * travels as {"$bytes": base64}, which the bridge turns back into bytes before validation.
+ */
+export function encodeBytes(_key: string, value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  let binary = '';
+  const step = 0x8000; // String.fromCharCode takes a bounded number of arguments
+  for (let i = 0; i < value.length; i += step) {
+    binary += String.fromCharCode(...value.subarray(i, i + step));
+  }
+  return { $bytes: btoa(binary) };
 }

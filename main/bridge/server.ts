@@ -13,7 +13,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { methodNames, type EventName, type MethodName, type Progress } from '../../shared/contract';
+import {
+  api,
+  methodNames,
+  type EventName,
+  type MethodName,
+  type Progress,
+} from '../../shared/contract';
 import type { ApiHost } from '../core/api/host';
 import { rendererFileResponse } from '../core/serve/renderer-files';
 
@@ -45,6 +51,8 @@ export interface Bridge {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/** Methods that carry file bytes (`upload` in the contract): 64 MiB as base64, plus room. */
+const UPLOAD_MAX_BODY = 96 * 1024 * 1024;
 
 const COMMON_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -160,14 +168,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const path = url.pathname;
     if (path === '/api/jobs.cancel' || routes.has(path)) {
       if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-      const body = await readJson(req, maxBody);
+      const method = routes.get(path);
+      const limit = method && api[method].upload ? Math.max(maxBody, UPLOAD_MAX_BODY) : maxBody;
+      const body = await readJson(req, limit);
       if (body.kind === 'too-large') {
         res.setHeader('Connection', 'close');
-        return sendJson(
-          res,
-          413,
-          fail('TOO_LARGE', `The request is larger than ${maxBody} bytes.`),
-        );
+        return sendJson(res, 413, fail('TOO_LARGE', `The request is larger than ${limit} bytes.`));
       }
       if (body.kind === 'invalid') {
         return sendJson(res, 400, fail('USAGE', 'The request body is not valid JSON.'));
@@ -181,7 +187,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
         if (job) vault.cancel(job);
         return sendJson(res, 200, { ok: true, value: {} });
       }
-      const reply = await vault.call(routes.get(path)!, args, job, onProgress);
+      const reply = await vault.call(method!, args, job, onProgress);
       return sendJson(res, 200, reply);
     }
 
@@ -321,10 +327,19 @@ async function readJson(req: IncomingMessage, max: number): Promise<BodyResult> 
   }
   if (size === 0) return { kind: 'ok', value: {} };
   try {
-    return { kind: 'ok', value: JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown };
+    const text = Buffer.concat(parts).toString('utf8');
+    return { kind: 'ok', value: JSON.parse(text, decodeBytes) as unknown };
   } catch {
     return { kind: 'invalid' };
   }
+}
+
+/** The other half of shared/bridge-transport.ts encodeBytes: {"$bytes": base64} is bytes. */
+function decodeBytes(_key: string, value: unknown): unknown {
+  if (!isRecord(value) || typeof value.$bytes !== 'string' || Object.keys(value).length !== 1) {
+    return value;
+  }
+  return new Uint8Array(Buffer.from(value.$bytes, 'base64'));
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

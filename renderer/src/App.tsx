@@ -1,0 +1,28 @@
+import { useEffect } from 'react';
+import { useSession } from './stores/session';
+import { CreateVault } from './screens/CreateVault';
+import { RecoveryCode } from './screens/RecoveryCode';
+import { Unlock } from './screens/Unlock';
+import { Workspace } from './screens/Workspace';
+
+/** The lock screen whenever the vault is locked; the workspace only while it is open. */
+export function App() {
+  const state = useSession((s) => s.state);
+  const recoveryCode = useSession((s) => s.recoveryCode);
+  const refresh = useSession((s) => s.refresh);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  if (state === 'starting') {
+    return (
+      <main className="centered" aria-busy="true">
+        <p>Opening Dossier…</p>
+      </main>
+    );
+  }
+  if (recoveryCode) return <RecoveryCode code={recoveryCode} />;
+  if (state === 'no-vault') return <CreateVault />;
+  if (state === 'locked') return <Unlock />;
+  return <Workspace />;
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import { useJobs } from '../stores/jobs';
+import { useSession } from '../stores/session';
+import { ImportPanel } from './import/ImportPanel';
+import { LibraryScreen } from './library/LibraryScreen';
+
+type Screen = 'library';
+
+const SCREENS: Array<{ id: Screen; label: string }> = [{ id: 'library', label: 'Library' }];
+
+/**
+ * The unlocked app: navigation, the Lock button, and import from anywhere (drop files or
+ * folders onto the window, or paste an image).
+ */
+export function Workspace() {
+  const lock = useSession((s) => s.lock);
+  const importDropped = useJobs((s) => s.importDropped);
+  const importFiles = useJobs((s) => s.importFiles);
+  const [screen, setScreen] = useState<Screen>('library');
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, [contenteditable="true"]')) return; // pasting text
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length === 0) return;
+      e.preventDefault();
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      void importFiles(
+        files.map((f, i) =>
+          f.name && f.name !== 'image.png'
+            ? f
+            : new File([f], `pasted-${stamp}${i ? `-${i}` : ''}.${f.type.split('/')[1] || 'png'}`, {
+                type: f.type,
+                lastModified: Date.now(),
+              }),
+        ),
+      );
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [importFiles]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const files = [...e.dataTransfer.files];
+    if (files.length) void importDropped(files);
+  };
+
+  return (
+    <div
+      className={`workspace${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <header className="app-bar">
+        <span className="app-name">Dossier</span>
+        <nav aria-label="Sections">
+          <ul>
+            {SCREENS.map((s) => (
+              <li key={s.id}>
+                <button
+                  type="button"
+                  className="nav-link"
+                  aria-current={screen === s.id ? 'page' : undefined}
+                  onClick={() => setScreen(s.id)}
+                >
+                  {s.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button type="button" className="lock-button" onClick={() => void lock()}>
+          Lock
+        </button>
+      </header>
+      <main id="content" tabIndex={-1}>
+        {screen === 'library' && <LibraryScreen />}
+      </main>
+      <ImportPanel />
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop to add to Dossier
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { displayName } from '../../../../shared/display-name';
+import { shortSize } from '../../../../shared/size-text';
+import { durationText } from '../../format';
+import { etaSeconds, useJobs, type AddResult } from '../../stores/jobs';
+
+/** Progress of an import (items, bytes, time left, cancel), then what happened to each file. */
+export function ImportPanel() {
+  const job = useJobs((s) => s.importJob);
+  const cancel = useJobs((s) => s.cancelImport);
+  const dismiss = useJobs((s) => s.dismissImport);
+  if (!job) return null;
+  const running = job.state === 'running';
+  const eta = running ? etaSeconds(job) : null;
+  const added = job.results.filter((r) => r.status === 'added').length;
+  const dupes = job.results.filter((r) => r.status === 'duplicate').length;
+  const problems = job.results.filter(
+    (r) => r.status === 'failed' || r.status === 'skipped',
+  ).length;
+
+  return (
+    <aside className="job-panel" aria-labelledby="import-title">
+      <h2 id="import-title">
+        {running
+          ? 'Adding evidence…'
+          : job.state === 'cancelled'
+            ? 'Import cancelled'
+            : 'Import finished'}
+      </h2>
+      {running && (
+        <>
+          <progress
+            max={Math.max(1, job.bytesTotal)}
+            value={job.bytesDone}
+            aria-label="Import progress"
+          />
+          <p role="status">
+            {job.itemsDone} of {job.itemsTotal} files · {shortSize(job.bytesDone)} of{' '}
+            {shortSize(job.bytesTotal)}
+            {eta !== null && ` · about ${durationText(eta)} left`}
+          </p>
+          <button type="button" className="secondary" onClick={cancel}>
+            Cancel import
+          </button>
+        </>
+      )}
+      {!running && (
+        <p role="status">
+          {added} added · {dupes} already in the vault · {problems} with problems
+          {job.state === 'cancelled' && ' · files not reached were not added'}
+        </p>
+      )}
+      {job.error && (
+        <p className="error" role="alert">
+          {job.error}
+        </p>
+      )}
+      {job.results.length > 0 && (
+        <ul className="result-list" aria-label="Files">
+          {job.results.map((r, i) => (
+            <ResultLine key={i} result={r} />
+          ))}
+        </ul>
+      )}
+      {!running && (
+        <button type="button" onClick={dismiss}>
+          Close
+        </button>
+      )}
+    </aside>
+  );
+}
+
+function ResultLine({ result }: { result: AddResult }) {
+  const name = displayName(result.name);
+  if (result.status === 'added') {
+    return (
+      <li className={result.warnings.length ? 'warn' : 'ok'}>
+        <strong>{name}</strong> — added
+        {result.warnings.map((w, i) => (
+          <span key={i} className="detail">
+            {w}
+          </span>
+        ))}
+      </li>
+    );
+  }
+  if (result.status === 'duplicate') {
+    return (
+      <li className="dupe">
+        <strong>{name}</strong> — already in the vault as “{displayName(result.existingName)}”, so
+        it was not stored twice (this import is noted in its history)
+      </li>
+    );
+  }
+  return (
+    <li className="problem">
+      <strong>{name}</strong> — {result.status === 'skipped' ? 'left out' : 'not added'}
+      <span className="detail">{result.error}</span>
+    </li>
+  );
+}

@@ -1,0 +1,16 @@
+import { displayName } from '../../../../shared/display-name';
+
+/** A search snippet: matched words marked, everything else plain text (never HTML). */
+export function Highlighted({ segments }: { segments: Array<{ text: string; match: boolean }> }) {
+  return (
+    <>
+      {segments.map((s, i) =>
+        s.match ? (
+          <mark key={i}>{displayName(s.text)}</mark>
+        ) : (
+          <span key={i}>{displayName(s.text)}</span>
+        ),
+      )}
+    </>
+  );
+}

@@ -1,0 +1,212 @@
+import { create } from 'zustand';
+import type { Args, Progress, Result } from '../../../shared/contract';
+import { api, connection } from '../api/transport';
+import { messageOf } from '../api/errors';
+import { useLibrary } from './library';
+
+/**
+ * Long jobs (import, export) with their progress, their cancel and their outcome. One import
+ * and one export at a time; the panel shows the latest of each until dismissed.
+ */
+export type AddResult = Result<'items.add'>['results'][number];
+export type ExportArgs = Args<'export.create'>;
+export type ExportResult = Result<'export.create'>;
+export type BundleReport = Result<'export.verify'>;
+
+export interface JobProgress {
+  itemsDone: number;
+  itemsTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  startedAt: number;
+}
+
+export interface ImportJob extends JobProgress {
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  results: AddResult[];
+  error: string | null;
+}
+
+export interface ExportJob extends JobProgress {
+  state: 'running' | 'verifying' | 'done' | 'cancelled' | 'failed';
+  result: ExportResult | null;
+  verification: BundleReport | null;
+  error: string | null;
+}
+
+interface JobsStore {
+  importJob: ImportJob | null;
+  exportJob: ExportJob | null;
+  /** Adds paths (desktop: a dialog or a drop) with main's progress events. */
+  importPaths(paths: string[]): Promise<void>;
+  /** Adds files that have no path (a browser drop or picker, a pasted image), one by one. */
+  importFiles(files: File[]): Promise<void>;
+  /** Dropped or picked files: by path where the desktop app gives one, else by their bytes. */
+  importDropped(files: File[]): Promise<void>;
+  cancelImport(): void;
+  dismissImport(): void;
+  startExport(args: ExportArgs): Promise<void>;
+  cancelExport(): void;
+  dismissExport(): void;
+}
+
+let importAbort: AbortController | null = null;
+let exportAbort: AbortController | null = null;
+
+const progressOf = (p: Progress) => ({
+  itemsDone: p.itemsDone,
+  itemsTotal: p.itemsTotal,
+  bytesDone: p.bytesDone,
+  bytesTotal: p.bytesTotal,
+});
+
+const fresh = (): JobProgress => ({
+  itemsDone: 0,
+  itemsTotal: 0,
+  bytesDone: 0,
+  bytesTotal: 0,
+  startedAt: Date.now(),
+});
+
+/** Seconds left at the rate so far, or null before there is a rate to go by. */
+export function etaSeconds(job: JobProgress, now = Date.now()): number | null {
+  const elapsed = (now - job.startedAt) / 1000;
+  if (job.bytesDone <= 0 || job.bytesTotal <= 0 || elapsed < 1) return null;
+  return Math.max(0, ((job.bytesTotal - job.bytesDone) * elapsed) / job.bytesDone);
+}
+
+export const useJobs = create<JobsStore>((set, get) => ({
+  importJob: null,
+  exportJob: null,
+
+  async importPaths(paths) {
+    if (paths.length === 0 || get().importJob?.state === 'running') return;
+    importAbort = new AbortController();
+    set({ importJob: { ...fresh(), state: 'running', results: [], error: null } });
+    try {
+      const report = await api['items.add'](
+        { paths },
+        {
+          signal: importAbort.signal,
+          onProgress: (p) => {
+            const job = get().importJob;
+            if (job) set({ importJob: { ...job, ...progressOf(p) } });
+          },
+        },
+      );
+      const cancelled = importAbort.signal.aborted;
+      set({
+        importJob: {
+          ...get().importJob!,
+          state: cancelled ? 'cancelled' : 'done',
+          results: report.results,
+        },
+      });
+    } catch (e) {
+      set({ importJob: { ...get().importJob!, state: 'failed', error: messageOf(e) } });
+    } finally {
+      importAbort = null;
+      useLibrary.getState().reload();
+    }
+  },
+
+  async importFiles(files) {
+    if (files.length === 0 || get().importJob?.state === 'running') return;
+    importAbort = new AbortController();
+    const signal = importAbort.signal;
+    const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+    set({
+      importJob: {
+        ...fresh(),
+        itemsTotal: files.length,
+        bytesTotal,
+        state: 'running',
+        results: [],
+        error: null,
+      },
+    });
+    const results: AddResult[] = [];
+    for (const file of files) {
+      if (signal.aborted) break;
+      try {
+        const data = new Uint8Array(await file.arrayBuffer());
+        results.push(
+          await api['items.addData']({
+            name: file.name || 'pasted image.png',
+            data,
+            lastModified: file.lastModified ? new Date(file.lastModified).toISOString() : undefined,
+          }),
+        );
+      } catch (e) {
+        results.push({ status: 'failed', path: file.name, name: file.name, error: messageOf(e) });
+      }
+      const job = get().importJob!;
+      set({
+        importJob: {
+          ...job,
+          itemsDone: job.itemsDone + 1,
+          bytesDone: job.bytesDone + file.size,
+          results: [...results],
+        },
+      });
+    }
+    set({ importJob: { ...get().importJob!, state: signal.aborted ? 'cancelled' : 'done' } });
+    importAbort = null;
+    useLibrary.getState().reload();
+  },
+
+  async importDropped(files) {
+    const paths = files.map((f) => connection.pathForFile(f));
+    if (paths.every((p): p is string => p !== null)) return get().importPaths(paths);
+    return get().importFiles(files);
+  },
+
+  cancelImport() {
+    importAbort?.abort();
+  },
+  dismissImport() {
+    if (get().importJob?.state !== 'running') set({ importJob: null });
+  },
+
+  async startExport(args) {
+    if (get().exportJob?.state === 'running' || get().exportJob?.state === 'verifying') return;
+    exportAbort = new AbortController();
+    set({
+      exportJob: { ...fresh(), state: 'running', result: null, verification: null, error: null },
+    });
+    try {
+      const result = await api['export.create'](args, {
+        signal: exportAbort.signal,
+        onProgress: (p) => {
+          const job = get().exportJob;
+          if (job) set({ exportJob: { ...job, ...progressOf(p) } });
+        },
+      });
+      set({ exportJob: { ...get().exportJob!, state: 'verifying', result } });
+      // Checked again from the disk, as the person receiving it would.
+      const verification = await api['export.verify']({
+        path: result.path,
+        passphrase: args.encryptPassphrase,
+      });
+      set({ exportJob: { ...get().exportJob!, state: 'done', verification } });
+    } catch (e) {
+      const cancelled = exportAbort?.signal.aborted ?? false;
+      set({
+        exportJob: {
+          ...get().exportJob!,
+          state: cancelled ? 'cancelled' : 'failed',
+          error: cancelled ? null : messageOf(e),
+        },
+      });
+    } finally {
+      exportAbort = null;
+    }
+  },
+  cancelExport() {
+    exportAbort?.abort();
+  },
+  dismissExport() {
+    const s = get().exportJob?.state;
+    if (s !== 'running' && s !== 'verifying') set({ exportJob: null });
+  },
+}));

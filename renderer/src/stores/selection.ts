@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+
+/**
+ * What the person has picked in the library (for linking to an incident or exporting) and
+ * which item is open. Kept apart from the query, so a new search keeps the selection.
+ */
+interface SelectionStore {
+  selected: Set<string>;
+  openItemId: string | null;
+  toggle(id: string): void;
+  selectOnly(id: string): void;
+  clear(): void;
+  open(id: string | null): void;
+}
+
+export const useSelection = create<SelectionStore>((set, get) => ({
+  selected: new Set(),
+  openItemId: null,
+  toggle(id) {
+    const next = new Set(get().selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    set({ selected: next });
+  },
+  selectOnly(id) {
+    set({ selected: new Set([id]) });
+  },
+  clear() {
+    set({ selected: new Set() });
+  },
+  open(id) {
+    set({ openItemId: id });
+  },
+}));

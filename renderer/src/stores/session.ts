@@ -1,0 +1,85 @@
+import { create } from 'zustand';
+import { api } from '../api/transport';
+import { codeOf, messageOf } from '../api/errors';
+
+/**
+ * Session: is there a vault, is it unlocked, and the one-time recovery code after creation.
+ * The lock screen shows whenever main reports a lock (Lock button, idle, sleep, panic key).
+ */
+export type SessionState = 'starting' | 'no-vault' | 'locked' | 'unlocked';
+
+interface SessionStore {
+  state: SessionState;
+  fingerprint: string | null;
+  busy: boolean;
+  error: string | null;
+  errorCode: string | null;
+  /** Shown once after creating a vault, until the person confirms they saved it. */
+  recoveryCode: string | null;
+  lockReason: string | null;
+  refresh(): Promise<void>;
+  create(passphrase: string): Promise<void>;
+  unlock(passphrase: string): Promise<boolean>;
+  unlockWithRecoveryCode(code: string): Promise<boolean>;
+  confirmRecoverySaved(): void;
+  lock(): Promise<void>;
+  clearError(): void;
+}
+
+export const useSession = create<SessionStore>((set, get) => {
+  const run = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    set({ busy: true, error: null, errorCode: null });
+    try {
+      return await work();
+    } catch (e) {
+      set({ error: messageOf(e), errorCode: codeOf(e) });
+      return null;
+    } finally {
+      set({ busy: false });
+    }
+  };
+  return {
+    state: 'starting',
+    fingerprint: null,
+    busy: false,
+    error: null,
+    errorCode: null,
+    recoveryCode: null,
+    lockReason: null,
+    async refresh() {
+      const s = await run(() => api['session.status']({}));
+      if (s) set({ state: s.state, fingerprint: s.fingerprint });
+    },
+    async create(passphrase) {
+      const r = await run(() => api['session.create']({ passphrase }));
+      if (r) set({ recoveryCode: r.recoveryCode });
+      await get().refresh();
+    },
+    async unlock(passphrase) {
+      const s = await run(() => api['session.unlock']({ passphrase }));
+      if (s) set({ state: s.state, fingerprint: s.fingerprint, lockReason: null });
+      return s !== null;
+    },
+    async unlockWithRecoveryCode(code) {
+      const s = await run(() => api['session.unlockWithRecoveryCode']({ code }));
+      if (s) set({ state: s.state, fingerprint: s.fingerprint, lockReason: null });
+      return s !== null;
+    },
+    confirmRecoverySaved() {
+      set({ recoveryCode: null });
+    },
+    async lock() {
+      const s = await run(() => api['session.lock']({}));
+      if (s) set({ state: s.state, fingerprint: null });
+    },
+    clearError() {
+      set({ error: null, errorCode: null });
+    },
+  };
+});
+
+// Main locks on its own (idle, sleep, screen lock, panic key, a crash): show the lock screen.
+api.on('locked', (payload) => {
+  const reason = (payload as { reason?: string }).reason ?? 'user';
+  useSession.setState({ state: 'locked', fingerprint: null, lockReason: reason });
+});
