@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ITEM_KINDS } from './item-kind';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -52,6 +53,48 @@ export const itemDetail = itemSummary.extend({
   derivedFrom: z
     .object({ parentId: z.string(), operation: z.string(), reason: z.string() })
     .nullable(),
+});
+
+export const itemKind = z.enum(ITEM_KINDS);
+
+/** Where search words matched, as plain-text segments: render `match` ones highlighted, never as HTML. */
+export const snippetSegments = z.array(z.object({ text: z.string(), match: z.boolean() }));
+
+export const libraryRow = itemSummary.extend({
+  kind: itemKind,
+  hasThumbnail: z.boolean(),
+  /** Null when the query had no search text. */
+  snippet: snippetSegments.nullable(),
+});
+
+export const libraryQuery = z
+  .object({
+    /** Search words (every word must occur, as a word or the start of one). */
+    text: text(500).optional(),
+    /** sourceTime = the best source time (EXIF, email Date, file time), else the import time. */
+    sort: z.enum(['sourceTime', 'ingestedAt', 'name', 'size']),
+    order: z.enum(['asc', 'desc']),
+    kinds: z.array(itemKind).max(ITEM_KINDS.length).optional(),
+    /** Items that have every one of these tags. */
+    tags: z.array(text(200)).max(100).optional(),
+    /** Items linked to any of these people. */
+    personIds: z.array(id).max(1000).optional(),
+    /** Items linked to any of these incidents. */
+    incidentIds: z.array(id).max(1000).optional(),
+    /** On the sort time above, in UTC; a bare date (2026-03-09) covers its whole day. */
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    offset: z.number().int().min(0).max(1_000_000),
+    limit: z.number().int().min(1).max(500),
+  })
+  .strict();
+
+export const libraryPage = z.object({ total: z.number(), rows: z.array(libraryRow) });
+
+export const facets = z.object({
+  total: z.number(),
+  kinds: z.array(z.object({ kind: itemKind, count: z.number() })),
+  tags: z.array(z.object({ name: z.string(), count: z.number() })),
 });
 
 export const addResult = z.union([
@@ -254,6 +297,8 @@ export const api = {
   'items.list': method(none, z.array(itemSummary)),
   'items.get': method(z.object({ id }).strict(), itemDetail),
   'items.search': method(z.object({ query: text(500) }).strict(), z.array(id)),
+  'items.query': method(libraryQuery, libraryPage),
+  'items.facets': method(none, facets),
   'items.add': method(
     z
       .object({

@@ -175,6 +175,8 @@ export class DossierService implements ApiHost {
       'items.list': async () => this.open().list(),
       'items.get': async ({ id }) => this.open().items.get(id),
       'items.search': async ({ query }) => this.open().items.search(query),
+      'items.query': async (q) => this.open().items.query(q),
+      'items.facets': async () => this.open().items.facets(),
       'items.add': async (args, ctx) => {
         // Paths come from a dialog or a drop: only whole paths, never relative to the worker's folder.
         const relative = args.paths.find((p) => !isAbsolute(p));

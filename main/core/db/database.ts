@@ -37,6 +37,8 @@ export function openDatabase(path: string, rawKey: Buffer): Db {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('secure_delete = ON');
+    // Sorts and temporary indexes stay in memory: SQLite's temp files are not encrypted.
+    db.pragma('temp_store = MEMORY');
     migrate(db);
     return db;
   } catch (e) {
@@ -59,7 +61,9 @@ function migrate(db: Db): void {
   }
   for (let v = from; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      const step = MIGRATIONS[v]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -1,8 +1,14 @@
+import { kindOfMime } from '../../../shared/item-kind';
+import type { Db } from './database';
+
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 inside one
  * transaction; `PRAGMA user_version` records where it stands. Never edit a shipped step.
+ * A step is SQL, or a function when existing rows need values computed in code.
  */
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: the evidence model (DESIGN.md) */ `
   CREATE TABLE blobs (
     id          TEXT PRIMARY KEY,
@@ -153,4 +159,64 @@ export const MIGRATIONS: readonly string[] = [
     item_id UNINDEXED, name, notes, text, tokenize = 'unicode61 remove_diacritics 2'
   );
   `,
+
+  /* 2: the library page (fast filter, sort and count), settings */
+  (db) => {
+    db.exec(`
+    -- The kind (image, email, ...) from shared/item-kind.ts, and the time the library sorts on:
+    -- the best source time (EXIF, email Date, file mtime) as UTC, else the import time.
+    -- Written once with the row: originals never change.
+    ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+    ALTER TABLE items ADD COLUMN sort_time TEXT NOT NULL DEFAULT '';
+    -- The item's row in item_search (its FTS5 rowid): an ordinary column, so VACUUM keeps it,
+    -- and the full-text row is found, replaced and joined by integer instead of a scan.
+    ALTER TABLE items ADD COLUMN search_rowid INTEGER;
+    UPDATE items SET search_rowid = rowid;
+    CREATE UNIQUE INDEX items_search_rowid ON items(search_rowid);
+    UPDATE items SET sort_time = coalesce(
+      strftime('%Y-%m-%dT%H:%M:%fZ', source_exif_time),
+      strftime('%Y-%m-%dT%H:%M:%fZ', source_email_time),
+      strftime('%Y-%m-%dT%H:%M:%fZ', source_mtime),
+      ingested_at);
+
+    -- One index per library sort. Each ends with id (stable pages when values tie) and then
+    -- holds the filter columns, so a page is found by walking one index without table reads.
+    DROP INDEX items_ingested;
+    CREATE INDEX items_ingested ON items(ingested_at, id, kind, sort_time, search_rowid);
+    CREATE INDEX items_sort_time ON items(sort_time, id, kind, search_rowid);
+    CREATE INDEX items_name ON items(name COLLATE NOCASE, id, kind, sort_time, search_rowid);
+    CREATE INDEX items_size ON items(size, id, kind, sort_time, search_rowid);
+    -- Counts by kind (and time), and narrow kind filters.
+    CREATE INDEX items_kind ON items(kind, sort_time);
+    CREATE INDEX item_tags_tag ON item_tags(tag_id, item_id);
+    CREATE INDEX item_people_person ON item_people(person_id, item_id);
+    CREATE INDEX incident_items_item ON incident_items(item_id, incident_id);
+    CREATE INDEX incident_people_person ON incident_people(person_id, incident_id);
+    CREATE INDEX regions_item ON regions(item_id);
+
+    -- Preferences kept inside the encrypted database (e.g. autoLockMinutes), JSON values.
+    CREATE TABLE settings (
+      key    TEXT PRIMARY KEY,
+      value  TEXT NOT NULL
+    ) STRICT;
+    `);
+    const update = db.prepare('UPDATE items SET kind = ? WHERE mime = ?');
+    for (const { mime } of db.prepare('SELECT DISTINCT mime FROM items').all() as {
+      mime: string;
+    }[])
+      update.run(kindOfMime(mime), mime);
+    // Renumber the full-text rows to match items.search_rowid (done in memory: no temp files).
+    const rows = db.prepare('SELECT item_id, name, notes, text FROM item_search').all() as {
+      item_id: string;
+      name: string;
+      notes: string;
+      text: string;
+    }[];
+    db.exec('DELETE FROM item_search');
+    const insert = db.prepare(
+      `INSERT INTO item_search (rowid, item_id, name, notes, text)
+       SELECT search_rowid, ?, ?, ?, ? FROM items WHERE id = ?`,
+    );
+    for (const r of rows) insert.run(r.item_id, r.name, r.notes, r.text, r.item_id);
+  },
 ];

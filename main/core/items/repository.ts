@@ -1,3 +1,5 @@
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import { kindOfMime } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 
@@ -66,9 +68,11 @@ export interface NewItem {
   metadata: Record<string, unknown>;
   metadataErrors: string[];
   sensitive: string[];
+  /** Text for search (OCR, an email body); none yet from the import itself. */
+  extractedText?: string | null;
 }
 
-interface ItemRow {
+export interface ItemRow {
   id: string;
   blob_id: string;
   sha256: string;
@@ -93,43 +97,96 @@ interface ItemRow {
   sensitive: string;
 }
 
-const blobPath = (id: string): string => `blobs/${id.slice(0, 2)}/${id}.age`;
+/** The columns an ItemSummary is made from. */
+export type SummaryRow = Pick<
+  ItemRow,
+  | 'id'
+  | 'sha256'
+  | 'size'
+  | 'name'
+  | 'mime'
+  | 'ingested_at'
+  | 'source_exif_time'
+  | 'source_email_time'
+  | 'source_mtime'
+  | 'blob_id'
+>;
+
+/**
+ * An FTS5 MATCH expression for what a person typed: every word must occur (as a word or the
+ * start of one); FTS5 syntax in the input is never interpreted. Null when there is no word.
+ */
+export function ftsMatch(query: string): string | null {
+  const words = (query.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 32);
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+export const blobPath = (id: string): string => `blobs/${id.slice(0, 2)}/${id}.age`;
+
+/**
+ * The time the library sorts and filters on (items.sort_time): the best source time as UTC,
+ * else the import time. A zone-less EXIF time counts as UTC (its zone is unknown).
+ */
+const SORT_TIME_SQL = `coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ?), strftime('%Y-%m-%dT%H:%M:%fZ', ?),
+  strftime('%Y-%m-%dT%H:%M:%fZ', ?), ?)`;
 
 export class ItemRepository {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
 
+  /** Prepared once per connection: preparing costs more than running these small statements. */
+  protected stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   insertBlob(id: string, kind: 'original' | 'thumbnail', size: number, sha256: string): void {
-    this.db
-      .prepare('INSERT INTO blobs (id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, kind, size, sha256, new Date().toISOString());
+    this.stmt('INSERT INTO blobs (id, kind, size, sha256, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      id,
+      kind,
+      size,
+      sha256,
+      new Date().toISOString(),
+    );
   }
 
   insert(item: NewItem): void {
-    this.db
-      .prepare(
-        `INSERT INTO items (id, blob_id, sha256, size, mime, name, source_path, ingested_at, ingested_offset,
-           source_mtime, source_exif_time, width, height, thumb_blob_id, metadata, metadata_errors, sensitive)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        item.id,
-        item.blobId,
-        item.sha256,
-        item.size,
-        item.mime,
-        item.name,
-        item.sourcePath,
-        item.ingestedAt,
-        item.ingestedOffsetMinutes,
-        item.sourceMtime,
-        item.sourceExifTime,
-        item.width,
-        item.height,
-        item.thumbBlobId,
-        JSON.stringify(item.metadata),
-        JSON.stringify(item.metadataErrors),
-        JSON.stringify(item.sensitive),
-      );
+    const sortTime = this.stmt(`SELECT ${SORT_TIME_SQL} AS t`).get(
+      item.sourceExifTime,
+      null,
+      item.sourceMtime,
+      item.ingestedAt,
+    ) as { t: string };
+    this.stmt(
+      `INSERT INTO items (id, blob_id, sha256, size, mime, name, source_path, ingested_at, ingested_offset,
+         source_mtime, source_exif_time, width, height, thumb_blob_id, metadata, metadata_errors, sensitive,
+         extracted_text, kind, sort_time, search_rowid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         (SELECT coalesce(max(search_rowid), 0) + 1 FROM items))`,
+    ).run(
+      item.id,
+      item.blobId,
+      item.sha256,
+      item.size,
+      item.mime,
+      item.name,
+      item.sourcePath,
+      item.ingestedAt,
+      item.ingestedOffsetMinutes,
+      item.sourceMtime,
+      item.sourceExifTime,
+      item.width,
+      item.height,
+      item.thumbBlobId,
+      JSON.stringify(item.metadata),
+      JSON.stringify(item.metadataErrors),
+      JSON.stringify(item.sensitive),
+      item.extractedText ?? null,
+      kindOfMime(item.mime),
+      sortTime.t,
+    );
     this.addSource(item.id, {
       name: item.name,
       sourcePath: item.sourcePath,
@@ -139,11 +196,9 @@ export class ItemRepository {
   }
 
   addSource(itemId: string, s: ItemSource): void {
-    this.db
-      .prepare(
-        'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
+    this.stmt(
+      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
   }
 
   findBySha256(sha256: string): { id: string; name: string } | null {
@@ -159,52 +214,49 @@ export class ItemRepository {
     for (const raw of tags) {
       const tag = raw.trim();
       if (!tag) continue;
-      this.db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)').run(tag);
-      const { id } = this.db.prepare('SELECT id FROM tags WHERE name = ?').get(tag) as {
+      this.stmt('INSERT OR IGNORE INTO tags (name) VALUES (?)').run(tag);
+      const { id } = this.stmt('SELECT id FROM tags WHERE name = ?').get(tag) as {
         id: number;
       };
-      const r = this.db
-        .prepare('INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)')
-        .run(itemId, id);
+      const r = this.stmt('INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)').run(
+        itemId,
+        id,
+      );
       if (r.changes > 0) added.push(tag);
     }
     return added;
   }
 
   addNote(itemId: string, noteId: string, body: string, at: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO notes (id, item_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(noteId, itemId, body, at, at);
+    this.stmt(
+      'INSERT INTO notes (id, item_id, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(noteId, itemId, body, at, at);
   }
 
   /** Rebuilds the item's full-text row from its name, notes and extracted text. */
   refreshSearch(itemId: string): void {
-    const row = this.db
-      .prepare('SELECT name, extracted_text AS text FROM items WHERE id = ?')
-      .get(itemId) as { name: string; text: string | null } | undefined;
+    const row = this.stmt(
+      'SELECT name, extracted_text AS text, search_rowid AS rowid FROM items WHERE id = ?',
+    ).get(itemId) as { name: string; text: string | null; rowid: number } | undefined;
     if (!row) return;
     const notes = (
-      this.db
-        .prepare('SELECT body FROM notes WHERE item_id = ? ORDER BY created_at')
-        .all(itemId) as {
+      this.stmt('SELECT body FROM notes WHERE item_id = ? ORDER BY created_at, id').all(itemId) as {
         body: string;
       }[]
     )
       .map((n) => n.body)
       .join('\n');
-    this.db.prepare('DELETE FROM item_search WHERE item_id = ?').run(itemId);
-    this.db
-      .prepare('INSERT INTO item_search (item_id, name, notes, text) VALUES (?, ?, ?, ?)')
-      .run(itemId, row.name, notes, row.text ?? '');
+    // By rowid: a DELETE on the unindexed item_id column would scan the whole table.
+    this.stmt('DELETE FROM item_search WHERE rowid = ?').run(row.rowid);
+    this.stmt(
+      'INSERT INTO item_search (rowid, item_id, name, notes, text) VALUES (?, ?, ?, ?, ?)',
+    ).run(row.rowid, itemId, row.name, notes, row.text ?? '');
   }
 
   /** Full-text search (FTS5 query syntax is escaped: the words are matched as typed). */
   search(query: string): string[] {
-    const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
-    if (words.length === 0) return [];
-    const match = words.map((w) => `"${w}"*`).join(' ');
+    const match = ftsMatch(query);
+    if (match === null) return [];
     return (
       this.db
         .prepare('SELECT item_id FROM item_search WHERE item_search MATCH ? ORDER BY rank')
@@ -224,7 +276,7 @@ export class ItemRepository {
     ).map((r) => r.name);
   }
 
-  private summary(r: ItemRow): ItemSummary {
+  summary(r: SummaryRow, tags?: string[]): ItemSummary {
     return {
       id: r.id,
       sha256: r.sha256,
@@ -233,7 +285,7 @@ export class ItemRepository {
       mime: r.mime,
       ingestedAt: r.ingested_at,
       sourceTime: r.source_exif_time ?? r.source_email_time ?? r.source_mtime,
-      tags: this.tagsOf(r.id),
+      tags: tags ?? this.tagsOf(r.id),
       blob: blobPath(r.blob_id),
     };
   }
@@ -244,7 +296,7 @@ export class ItemRepository {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+    return (this.stmt('SELECT count(*) AS n FROM items').get() as { n: number }).n;
   }
 
   get(id: string): ItemDetail {

@@ -18,7 +18,8 @@ import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import { addPaths, type AddOptions, type AddReport } from '../ingest/ingest';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
-import { ItemRepository, type ItemDetail, type ItemSummary } from '../items/repository';
+import { Library } from '../items/library';
+import type { ItemDetail, ItemSummary } from '../items/repository';
 import { deriveVaultKeys, sqlcipherKeyLiteral, type VaultKeys } from '../keys/derive';
 import { newRecoveryCode, parseRecoveryCode } from '../keys/recovery-code';
 import {
@@ -59,7 +60,7 @@ export interface RevealedKeys {
  * and closes the database. Every state change is recorded in the custody log.
  */
 export class Vault {
-  readonly items: ItemRepository;
+  readonly items: Library;
   readonly custody: CustodyLog;
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
@@ -75,7 +76,7 @@ export class Vault {
     private readonly options: OpenOptions,
   ) {
     const identity = X25519Identity.fromSecret(keys.ageSecret);
-    this.items = new ItemRepository(db);
+    this.items = new Library(db);
     this.cases = new CaseRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier');
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
@@ -218,6 +219,12 @@ export class Vault {
 
   private assertOpen(): void {
     if (this.closed) throw new DossierError('LOCKED', 'The vault is locked. Unlock it first.');
+  }
+
+  /** Runs `fn` in one transaction (bulk work such as seeding test vaults). */
+  batch<T>(fn: () => T): T {
+    this.assertOpen();
+    return this.db.transaction(fn)();
   }
 
   add(paths: readonly string[], opts?: AddOptions): Promise<AddReport> {

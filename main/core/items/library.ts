@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import type { ItemKind } from '../../../shared/item-kind';
+import type { Db } from '../db/database';
+import { DossierError } from '../errors';
+import { ftsMatch, ItemRepository, type ItemSummary, type SummaryRow } from './repository';
+
+/** The library page: filter, sort and page through items, with highlighted search matches. */
+export type LibrarySort = 'sourceTime' | 'ingestedAt' | 'name' | 'size';
+
+export interface LibraryQuery {
+  text?: string;
+  sort: LibrarySort;
+  order: 'asc' | 'desc';
+  kinds?: readonly ItemKind[];
+  /** The item has every one of these tags. */
+  tags?: readonly string[];
+  /** The item is linked to any of these people. */
+  personIds?: readonly string[];
+  /** The item is linked to any of these incidents. */
+  incidentIds?: readonly string[];
+  /** On the sort time (best source time, else import time); a bare date covers its whole day. */
+  from?: string;
+  to?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface SnippetSegment {
+  text: string;
+  match: boolean;
+}
+
+export interface LibraryRow extends ItemSummary {
+  kind: ItemKind;
+  hasThumbnail: boolean;
+  /** Where the search words matched, as plain text segments (never HTML); null without a search. */
+  snippet: SnippetSegment[] | null;
+}
+
+export interface LibraryPage {
+  total: number;
+  rows: LibraryRow[];
+}
+
+export interface Facets {
+  total: number;
+  kinds: { kind: ItemKind; count: number }[];
+  tags: { name: string; count: number }[];
+}
+
+interface Filter {
+  /** The FTS5 expression, when there is a search. */
+  match: string | null;
+  onlyText: boolean;
+  /** Identifies the filter for the count cache. */
+  key: string;
+  params: unknown[];
+  /** The WHERE clause; `walk` names the sort whose index is being walked, or null. */
+  where(walk: LibrarySort | null): string;
+}
+
+/** What a library row needs (not the metadata JSON). */
+const SUMMARY_COLUMNS = `i.id, i.sha256, i.size, i.name, i.mime, i.ingested_at, i.source_exif_time,
+  i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid`;
+
+/** Each sort's index (migration 2). */
+const SORT_INDEX: Record<LibrarySort, string> = {
+  sourceTime: 'items_sort_time',
+  ingestedAt: 'items_ingested',
+  name: 'items_name',
+  size: 'items_size',
+};
+
+const ORDER_BY: Record<LibrarySort, string> = {
+  sourceTime: 'i.sort_time',
+  ingestedAt: 'i.ingested_at',
+  name: 'i.name COLLATE NOCASE',
+  size: 'i.size',
+};
+
+/*
+ * Snippet markers: random per process, so no text in the vault can contain them and forge
+ * a highlight. Segments are cut at these markers; nothing is ever parsed as markup.
+ */
+const MARK = randomBytes(9).toString('base64url');
+const OPEN = `\u0001${MARK}[`;
+const CLOSE = `]${MARK}\u0001`;
+
+/** Counts are cached until the next write on this connection (`total_changes()` moves). */
+const COUNT_CACHE_SIZE = 64;
+
+export class Library extends ItemRepository {
+  private readonly counts = new Map<string, unknown>();
+  private countsAt = -1;
+
+  constructor(db: Db) {
+    super(db);
+  }
+
+  query(q: LibraryQuery): LibraryPage {
+    const filter = this.filter(q);
+    if (filter === null) return { total: 0, rows: [] };
+    const total = this.countMatching(filter);
+    if (total === 0 || q.offset >= total) return { total, rows: [] };
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const order = `ORDER BY ${ORDER_BY[q.sort]} ${dir}, i.id ${dir} LIMIT ? OFFSET ?`;
+    /*
+     * Two ways to find a page. Walking the sort's index in order and testing each entry
+     * against the filters stops after the page, so it wins when many items match; reading
+     * the matches and sorting them wins when few do. The exact count says which is cheaper.
+     */
+    const n = this.count();
+    const walked = ((q.offset + q.limit) * n) / total;
+    const rowids = (
+      walked < total * 4
+        ? this.stmt(
+            `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[q.sort]} ${filter.where(q.sort)} ${order}`,
+          )
+        : this.stmt(`SELECT i.rowid AS r FROM items i ${filter.where(null)} ${order}`)
+    )
+      .all(...filter.params, q.limit, q.offset)
+      .map((r) => (r as { r: number }).r);
+    const byRowid = new Map(
+      (
+        this.stmt(
+          `SELECT i.rowid AS r, ${SUMMARY_COLUMNS} FROM items i
+           WHERE i.rowid IN (SELECT value FROM json_each(?))`,
+        ).all(JSON.stringify(rowids)) as (SummaryRow & {
+          r: number;
+          kind: ItemKind;
+          search_rowid: number;
+          thumb_blob_id: string | null;
+        })[]
+      ).map((r) => [r.r, r]),
+    );
+    const rows = rowids.map((r) => byRowid.get(r)!);
+    const tags = this.tagsOfMany(rows.map((r) => r.id));
+    const snippets = filter.match ? this.snippets(filter.match, rows) : null;
+    return {
+      total,
+      rows: rows.map((r) => ({
+        ...this.summary(r, tags.get(r.id) ?? []),
+        kind: r.kind,
+        hasThumbnail: r.thumb_blob_id !== null,
+        snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
+      })),
+    };
+  }
+
+  /**
+   * FTS5 snippets of the best matching column, for the page's rows only. One pass over the
+   * matches: a MATCH per row would re-run the whole query each time.
+   */
+  private snippets(match: string, rows: readonly { search_rowid: number }[]): Map<number, string> {
+    const found = this.stmt(
+      `SELECT rowid AS r, snippet(item_search, -1, ?, ?, '…', 12) AS s FROM item_search
+       WHERE item_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
+    ).all(OPEN, CLOSE, match, JSON.stringify(rows.map((r) => r.search_rowid))) as {
+      r: number;
+      s: string;
+    }[];
+    return new Map(found.map((f) => [f.r, f.s]));
+  }
+
+  /** The WHERE clause for a query's filters; null when nothing can match (an unknown tag). */
+  private filter(q: LibraryQuery): Filter | null {
+    // Each term is written with a column reference; `+col` stops SQLite using another index.
+    const terms: { col: string; sql: (c: string) => string; params: unknown[] }[] = [];
+    let match: string | null = null;
+    if (q.text !== undefined && q.text.trim() !== '') {
+      match = ftsMatch(q.text);
+      if (match === null) return null;
+      terms.push({
+        col: 'i.search_rowid',
+        sql: (c) => `${c} IN (SELECT rowid FROM item_search WHERE item_search MATCH ?)`,
+        params: [match],
+      });
+    }
+    if (q.kinds?.length) {
+      const kinds = [...new Set(q.kinds)];
+      terms.push({
+        col: 'i.kind',
+        sql: (c) => `${c} IN (${kinds.map(() => '?').join(',')})`,
+        params: kinds,
+      });
+    }
+    for (const tag of new Set((q.tags ?? []).map((t) => t.trim()).filter(Boolean))) {
+      const row = this.stmt('SELECT id FROM tags WHERE name = ?').get(tag) as
+        { id: number } | undefined;
+      if (!row) return null;
+      terms.push({
+        col: 'i.id',
+        sql: (c) => `${c} IN (SELECT item_id FROM item_tags WHERE tag_id = ?)`,
+        params: [row.id],
+      });
+    }
+    const linked = (ids: readonly string[] | undefined, table: string, key: string): void => {
+      if (!ids?.length) return;
+      const unique = [...new Set(ids)];
+      terms.push({
+        col: 'i.id',
+        sql: (c) =>
+          `${c} IN (SELECT item_id FROM ${table} WHERE ${key} IN (${unique.map(() => '?').join(',')}))`,
+        params: unique,
+      });
+    };
+    linked(q.personIds, 'item_people', 'person_id');
+    linked(q.incidentIds, 'incident_items', 'incident_id');
+    const from = q.from === undefined ? null : timeBound(q.from, 'from');
+    const to = q.to === undefined ? null : timeBound(q.to, 'to');
+    if (from && to && (to.dateOnly ? from.value >= to.value : from.value > to.value)) {
+      throw new DossierError(
+        'USAGE',
+        `The start date (${q.from}) is after the end date (${q.to}). Swap them, or change one.`,
+      );
+    }
+    if (from) terms.push({ col: 'i.sort_time', sql: (c) => `${c} >= ?`, params: [from.value] });
+    // A bare date is the whole day: everything before the next midnight.
+    if (to) {
+      terms.push({
+        col: 'i.sort_time',
+        sql: (c) => `${c} ${to.dateOnly ? '<' : '<='} ?`,
+        params: [to.value],
+      });
+    }
+    return {
+      match,
+      onlyText: terms.length === 1 && match !== null,
+      key: JSON.stringify(terms.map((t) => [t.sql(t.col), t.params])),
+      params: terms.flatMap((t) => t.params),
+      where(walk) {
+        if (terms.length === 0) return '';
+        // While walking a sort's index, only its own column may narrow the walk.
+        const own = walk === 'sourceTime' ? 'i.sort_time' : null;
+        return `WHERE ${terms.map((t) => t.sql(walk === null || t.col === own ? t.col : `+${t.col}`)).join(' AND ')}`;
+      },
+    };
+  }
+
+  private countMatching(f: Filter): number {
+    return this.cached(`count ${f.key}`, () => {
+      if (f.params.length === 0) return this.count();
+      // Text alone: FTS5 counts its own matches, without touching items.
+      const r = (
+        f.onlyText
+          ? this.stmt('SELECT count(*) AS n FROM item_search WHERE item_search MATCH ?')
+          : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
+      ).get(...f.params) as { n: number };
+      return r.n;
+    });
+  }
+
+  facets(): Facets {
+    return this.cached('facets', () => ({
+      total: (this.stmt('SELECT count(*) AS n FROM items').get() as { n: number }).n,
+      kinds: this.stmt(
+        'SELECT kind, count(*) AS count FROM items GROUP BY kind ORDER BY count DESC, kind',
+      ).all() as Facets['kinds'],
+      tags: this.stmt(
+        `SELECT t.name, c.count FROM
+           (SELECT tag_id, count(*) AS count FROM item_tags GROUP BY tag_id) c
+           JOIN tags t ON t.id = c.tag_id
+         ORDER BY c.count DESC, t.name COLLATE NOCASE`,
+      ).all() as Facets['tags'],
+    }));
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    const at = (this.stmt('SELECT total_changes() AS n').get() as { n: number }).n;
+    if (at !== this.countsAt) {
+      this.counts.clear();
+      this.countsAt = at;
+    }
+    if (this.counts.has(key)) return this.counts.get(key) as T;
+    const value = compute();
+    if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.clear();
+    this.counts.set(key, value);
+    return value;
+  }
+
+  private tagsOfMany(ids: readonly string[]): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    if (ids.length === 0) return out;
+    const rows = this.stmt(
+      `SELECT it.item_id AS id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+       WHERE it.item_id IN (SELECT value FROM json_each(?)) ORDER BY t.name`,
+    ).all(JSON.stringify(ids)) as { id: string; name: string }[];
+    for (const r of rows) {
+      let list = out.get(r.id);
+      if (!list) out.set(r.id, (list = []));
+      list.push(r.name);
+    }
+    return out;
+  }
+}
+
+/** Splits FTS5 snippet output at our markers into plain-text segments. */
+export function segments(s: string): SnippetSegment[] {
+  const out: SnippetSegment[] = [];
+  const push = (text: string, match: boolean): void => {
+    if (text) out.push({ text, match });
+  };
+  const parts = s.split(OPEN);
+  push(parts[0]!, false);
+  for (const part of parts.slice(1)) {
+    const end = part.indexOf(CLOSE);
+    if (end < 0) {
+      push(part, false);
+      continue;
+    }
+    push(part.slice(0, end), true);
+    push(part.slice(end + CLOSE.length), false);
+  }
+  return out;
+}
+
+/** A date or time a person typed, as the UTC form sort_time is stored in. */
+function timeBound(typed: string, which: 'from' | 'to'): { value: string; dateOnly: boolean } {
+  const t = typed.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const ms = Date.parse(dateOnly ? `${t}T00:00:00Z` : t);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t) || Number.isNaN(ms)) {
+    throw new DossierError(
+      'USAGE',
+      `"${typed.slice(0, 64)}" is not a date. Use a form like 2026-03-09 or 2026-03-09T21:30:00Z for the "${which}" date.`,
+    );
+  }
+  return {
+    value: new Date(dateOnly && which === 'to' ? ms + 86_400_000 : ms).toISOString(),
+    dateOnly,
+  };
+}

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
+import { DossierService } from '../../main/core/api/service';
+import { openDatabase } from '../../main/core/db/database';
+import { MIGRATIONS } from '../../main/core/db/migrations';
+import type { LibraryQuery } from '../../main/core/items/library';
+import { kindOfMime } from '../../shared/item-kind';
+import { addTestItem, seedItems } from '../support/seed';
+import { tempDir } from '../support/tmp';
+import { newVault, PASSPHRASE, TEST_KDF } from '../support/vault';
+
+const base: LibraryQuery = { sort: 'sourceTime', order: 'desc', offset: 0, limit: 500 };
+
+describe('items.query on hand-made items', async () => {
+  const { vault } = await newVault(join(await tempDir(), 'v'));
+  const a = addTestItem(vault, {
+    name: 'b photo.jpg',
+    mime: 'image/jpeg',
+    // 10:00 at +02:00 is 08:00 UTC: earlier than c's mtime although it reads later.
+    exif: '2024-03-09T10:00:00+02:00',
+    mtime: '2024-05-01T00:00:00.000Z',
+    size: 300,
+    tags: ['threat', 'car'],
+    thumbnail: true,
+  });
+  const c = addTestItem(vault, {
+    name: 'A letter.pdf',
+    mime: 'application/pdf',
+    mtime: '2024-03-09T09:00:00.000Z',
+    size: 100,
+    tags: ['threat'],
+    note: 'He was parked outside the <b>gate</b> again',
+  });
+  const d = addTestItem(vault, {
+    name: 'c mail.eml',
+    mime: 'message/rfc822',
+    ingestedAt: '2024-03-10T00:00:00.000Z',
+    size: 200,
+    text: 'Nothing about cars here, only Zoë and the café',
+  });
+
+  const ids = (q: Partial<LibraryQuery>) =>
+    vault.items.query({ ...base, ...q }).rows.map((r) => r.id);
+
+  it('sorts by the best source time as UTC, falling back to the import time', () => {
+    expect(ids({ order: 'asc' })).toEqual([a, c, d]);
+    expect(ids({})).toEqual([d, c, a]);
+  });
+
+  it('sorts by name (ignoring case), size and import time', () => {
+    expect(ids({ sort: 'name', order: 'asc' })).toEqual([c, a, d]);
+    expect(ids({ sort: 'size', order: 'desc' })).toEqual([a, d, c]);
+    expect(ids({ sort: 'ingestedAt', order: 'asc' })[0]).toBe(d);
+  });
+
+  it('gives the kind, the thumbnail flag and the summary fields', () => {
+    const row = vault.items.query({ ...base, kinds: ['image'] }).rows[0]!;
+    expect(row).toMatchObject({
+      id: a,
+      kind: 'image',
+      hasThumbnail: true,
+      sourceTime: '2024-03-09T10:00:00+02:00',
+      tags: ['car', 'threat'],
+      snippet: null,
+    });
+    expect(vault.items.query({ ...base, kinds: ['document'] }).rows[0]!.hasThumbnail).toBe(false);
+  });
+
+  it('filters by kinds, and by tags (all of them, any case)', () => {
+    expect(ids({ kinds: ['email', 'document'] })).toEqual([d, c]);
+    expect(ids({ tags: ['THREAT'] })).toEqual([c, a]);
+    expect(ids({ tags: ['threat', 'car'] })).toEqual([a]);
+    expect(vault.items.query({ ...base, tags: ['threat', 'no such tag'] })).toEqual({
+      total: 0,
+      rows: [],
+    });
+  });
+
+  it('filters on the sort time; a bare "to" date covers its whole day', () => {
+    expect(ids({ from: '2024-03-09', to: '2024-03-09' })).toEqual([c, a]);
+    expect(ids({ from: '2024-03-09T08:30:00Z' })).toEqual([d, c]);
+    expect(ids({ to: '2024-03-09T08:00:00.000Z' })).toEqual([a]);
+  });
+
+  it('refuses a date it cannot read, and a range that ends before it starts', () => {
+    expect(() => vault.items.query({ ...base, from: 'last tuesday' })).toThrow(
+      /"last tuesday" is not a date/,
+    );
+    expect(() => vault.items.query({ ...base, from: '2024-03-10', to: '2024-03-09' })).toThrow(
+      /start date .* is after the end date/,
+    );
+  });
+
+  it('searches names, notes and extracted text, words as typed, with plain-text snippets', () => {
+    const page = vault.items.query({ ...base, text: 'gate agai' });
+    expect(page.total).toBe(1);
+    const snippet = page.rows[0]!.snippet!;
+    expect(snippet.filter((s) => s.match).map((s) => s.text)).toEqual(['gate', 'again']);
+    // Markup in the text stays text: it is never turned into a highlight.
+    expect(snippet.map((s) => s.text).join('')).toBe('He was parked outside the <b>gate</b> again');
+    expect(ids({ text: 'zoe CAFE' })).toEqual([d]);
+    expect(ids({ text: 'letter' })).toEqual([c]);
+    // FTS5 syntax is not interpreted: NOT and quotes are words like any other.
+    expect(ids({ text: 'gate NOT "again' })).toEqual([]);
+    expect(ids({ text: '!!!' })).toEqual([]);
+    expect(ids({ text: '   ' })).toHaveLength(3);
+  });
+
+  it('counts every match whatever the page, and pages past the end are empty', () => {
+    expect(vault.items.query({ ...base, limit: 1 })).toMatchObject({ total: 3 });
+    expect(vault.items.query({ ...base, offset: 3 })).toEqual({ total: 3, rows: [] });
+  });
+
+  it('sees a new item at once (the cached count is dropped on a write)', () => {
+    expect(vault.items.query({ ...base, tags: ['threat'] }).total).toBe(2);
+    addTestItem(vault, { name: 'new.png', mime: 'image/png', tags: ['threat'] });
+    expect(vault.items.query({ ...base, tags: ['threat'] }).total).toBe(3);
+    expect(vault.items.facets().tags).toContainEqual({ name: 'threat', count: 3 });
+  });
+
+  it('answers facets: kinds and tags with counts, most used first', () => {
+    const f = vault.items.facets();
+    expect(f.total).toBe(4);
+    expect(f.kinds).toEqual([
+      { kind: 'image', count: 2 },
+      { kind: 'document', count: 1 },
+      { kind: 'email', count: 1 },
+    ]);
+    expect(f.tags).toEqual([
+      { name: 'threat', count: 3 },
+      { name: 'car', count: 1 },
+    ]);
+  });
+});
+
+describe('items.query against a brute-force answer on 3,000 seeded items', async () => {
+  const { vault } = await newVault(join(await tempDir(), 'v'));
+  const seeded = seedItems(vault, 3000, { seed: 7, people: 5, incidents: 20 });
+  const all = vault.list().map((s) => vault.items.get(s.id));
+  const people = new Map(seeded.personIds.map((p) => [p, new Set(vault.cases.person(p).itemIds)]));
+  const incidents = new Map(
+    seeded.incidentIds.map((i) => [i, new Set(vault.cases.incident(i).itemIds)]),
+  );
+  const utc = (t: string) => new Date(/[Z+-]\d\d:\d\d$|Z$/.test(t) ? t : `${t}Z`).toISOString();
+  const sortTime = (i: (typeof all)[number]) =>
+    utc(i.sourceTimes.exif ?? i.sourceTimes.email ?? i.sourceTimes.mtime ?? i.ingestedAt);
+  const key = {
+    sourceTime: sortTime,
+    ingestedAt: (i: (typeof all)[number]) => i.ingestedAt,
+    name: (i: (typeof all)[number]) => i.name.replace(/[A-Z]/g, (c) => c.toLowerCase()),
+    size: (i: (typeof all)[number]) => i.size,
+  };
+
+  function expected(q: LibraryQuery): { total: number; ids: string[] } {
+    const text = q.text ? new Set(vault.items.search(q.text)) : null;
+    const hits = all.filter(
+      (i) =>
+        (!text || text.has(i.id)) &&
+        (!q.kinds || q.kinds.includes(kindOfMime(i.mime))) &&
+        (q.tags ?? []).every((t) => i.tags.includes(t)) &&
+        (!q.personIds || q.personIds.some((p) => people.get(p)!.has(i.id))) &&
+        (!q.incidentIds || q.incidentIds.some((p) => incidents.get(p)!.has(i.id))) &&
+        (!q.from || sortTime(i) >= q.from) &&
+        (!q.to || sortTime(i) <= q.to),
+    );
+    const k = key[q.sort];
+    const sign = q.order === 'asc' ? 1 : -1;
+    hits.sort((x, y) => {
+      const a = k(x);
+      const b = k(y);
+      return sign * (a < b ? -1 : a > b ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    });
+    return { total: hits.length, ids: hits.slice(q.offset, q.offset + q.limit).map((i) => i.id) };
+  }
+
+  it('gives the same rows and totals for random filters, sorts and pages', () => {
+    let rand = 1;
+    const r = (n: number) => ((rand = (rand * 48271) % 2147483647) % n) as number;
+    const sorts = ['sourceTime', 'ingestedAt', 'name', 'size'] as const;
+    const kinds = ['image', 'email', 'document', 'text', 'audio', 'video', 'other'] as const;
+    let nonEmpty = 0;
+    for (let n = 0; n < 150; n++) {
+      const q: LibraryQuery = {
+        sort: sorts[r(4)]!,
+        order: r(2) ? 'asc' : 'desc',
+        offset: [0, 0, 10, 200, 2500][r(5)]!,
+        limit: [1, 50, 200][r(3)]!,
+      };
+      if (r(3) === 0) q.kinds = [kinds[r(7)]!, kinds[r(7)]!];
+      if (r(3) === 0)
+        q.tags = r(2) ? [seeded.tags[r(5)]!] : [seeded.tags[r(5)]!, seeded.tags[r(30)]!];
+      if (r(5) === 0) q.personIds = [seeded.personIds[r(5)]!];
+      if (r(5) === 0) q.incidentIds = [seeded.incidentIds[r(20)]!, seeded.incidentIds[r(20)]!];
+      if (r(4) === 0) q.from = `2024-0${1 + r(9)}-01T00:00:00.000Z`;
+      if (r(4) === 0) q.to = `2025-0${1 + r(9)}-01T00:00:00.000Z`;
+      if (r(4) === 0) q.text = seeded.words[r(60)]!;
+      const got = vault.items.query(q);
+      const want = expected(q);
+      expect({ total: got.total, ids: got.rows.map((x) => x.id) }, JSON.stringify(q)).toEqual(want);
+      if (want.ids.length) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(75);
+  });
+
+  it('pages through everything once, in order, with no item twice', () => {
+    const seen: string[] = [];
+    for (let offset = 0; ; offset += 200) {
+      const page = vault.items.query({ sort: 'size', order: 'asc', offset, limit: 200 });
+      if (page.rows.length === 0) break;
+      seen.push(...page.rows.map((x) => x.id));
+    }
+    expect(seen).toEqual(expected({ sort: 'size', order: 'asc', offset: 0, limit: 3000 }).ids);
+  });
+});
+
+describe('items.query through the service', async () => {
+  const dir = join(await tempDir(), 'v');
+  const service = new DossierService(dir, { kdf: TEST_KDF });
+  await service.call('session.create', { passphrase: PASSPHRASE }, null, () => undefined);
+
+  it('validates arguments with a plain message', async () => {
+    const bad = async (args: unknown) =>
+      (await service.call('items.query', args, null, () => undefined)) as {
+        ok: false;
+        error: { code: string; message: string };
+      };
+    expect(
+      (await bad({ sort: 'sourceTime', order: 'desc', offset: 0, limit: 0 })).error,
+    ).toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/limit/),
+    });
+    expect(
+      (await bad({ sort: 'colour', order: 'desc', offset: 0, limit: 10 })).error.message,
+    ).toMatch(/sort/);
+    expect(
+      (await bad({ sort: 'size', order: 'desc', offset: 0, limit: 10, kinds: ['spreadsheet'] }))
+        .error.message,
+    ).toMatch(/kinds/);
+    expect(
+      (await bad({ sort: 'size', order: 'desc', offset: 0, limit: 10, from: 'soon' })).error,
+    ).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/"soon" is not a date/) });
+  });
+
+  it('answers a page and facets', async () => {
+    expect(
+      await service.call(
+        'items.query',
+        { sort: 'size', order: 'desc', offset: 0, limit: 10 },
+        null,
+        () => undefined,
+      ),
+    ).toEqual({ ok: true, value: { total: 0, rows: [] } });
+    expect(await service.call('items.facets', {}, null, () => undefined)).toEqual({
+      ok: true,
+      value: { total: 0, kinds: [], tags: [] },
+    });
+    await service.lock();
+  });
+});
+
+describe('migration 2 on a version 1 database', async () => {
+  const path = join(await tempDir(), 'dossier.db');
+  const key = randomBytes(32);
+  const raw = new Database(path);
+  raw.pragma(`cipher='sqlcipher'`);
+  raw.pragma('legacy=4');
+  raw.pragma(`key="x'${key.toString('hex')}'"`);
+  raw.exec(MIGRATIONS[0] as string);
+  raw.pragma('user_version = 1');
+  const at = '2024-06-01T12:00:00.000Z';
+  raw.exec(`
+    INSERT INTO blobs VALUES ('b1', 'original', 1, 'h1', '${at}'), ('b2', 'original', 1, 'h2', '${at}');
+    INSERT INTO items (id, blob_id, sha256, size, mime, name, ingested_at, ingested_offset, source_mtime, source_exif_time)
+      VALUES ('i1', 'b1', 'h1', 1, 'image/jpeg', 'one.jpg', '${at}', 0, '2024-01-02T00:00:00.000Z', '2023-12-31T23:00:00-02:00'),
+             ('i2', 'b2', 'h2', 1, 'message/rfc822', 'two.eml', '${at}', 0, NULL, NULL);
+    INSERT INTO item_search (item_id, name, notes, text) VALUES ('i2', 'two.eml', '', ''), ('i1', 'one.jpg', 'kestrel', '');
+  `);
+  raw.close();
+  const db = openDatabase(path, key);
+
+  it('fills kind and sort time for existing items', () => {
+    expect(db.prepare('SELECT id, kind, sort_time FROM items ORDER BY id').all()).toEqual([
+      { id: 'i1', kind: 'image', sort_time: '2024-01-01T01:00:00.000Z' },
+      { id: 'i2', kind: 'email', sort_time: at },
+    ]);
+  });
+
+  it('renumbers the search rows to match items.search_rowid, keeping their text', () => {
+    const rows = db
+      .prepare(
+        `SELECT i.id, s.notes FROM item_search s JOIN items i ON i.search_rowid = s.rowid ORDER BY i.id`,
+      )
+      .all();
+    expect(rows).toEqual([
+      { id: 'i1', notes: 'kestrel' },
+      { id: 'i2', notes: '' },
+    ]);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+});
