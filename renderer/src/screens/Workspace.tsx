@@ -1,8 +1,10 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useJobs } from '../stores/jobs';
+import { useSelection } from '../stores/selection';
 import { useSession } from '../stores/session';
 import { ImportPanel } from './import/ImportPanel';
 import { LibraryScreen } from './library/LibraryScreen';
+import { ItemView } from './item/ItemView';
 
 type Screen = 'library';
 
@@ -18,6 +20,8 @@ export function Workspace() {
   const importFiles = useJobs((s) => s.importFiles);
   const [screen, setScreen] = useState<Screen>('library');
   const [dragging, setDragging] = useState(false);
+  // An open item covers the screen; what is under it is inert until it closes.
+  const itemOpen = useSelection((s) => s.openItemId !== null);
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
@@ -62,10 +66,10 @@ export function Workspace() {
       }}
       onDrop={onDrop}
     >
-      <a className="skip-link" href="#content">
+      <a className="skip-link" href="#content" inert={itemOpen}>
         Skip to content
       </a>
-      <header className="app-bar">
+      <header className="app-bar" inert={itemOpen}>
         <span className="app-name">Dossier</span>
         <nav aria-label="Sections">
           <ul>
@@ -87,9 +91,10 @@ export function Workspace() {
           Lock
         </button>
       </header>
-      <main id="content" tabIndex={-1}>
+      <main id="content" tabIndex={-1} inert={itemOpen}>
         {screen === 'library' && <LibraryScreen />}
       </main>
+      {itemOpen && <ItemView />}
       <ImportPanel />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

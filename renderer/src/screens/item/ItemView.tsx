@@ -1,0 +1,257 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { displayName } from '../../../../shared/display-name';
+import { kindOfMime } from '../../../../shared/item-kind';
+import { useCases } from '../../stores/cases';
+import { useItem } from '../../stores/item';
+import { useLibrary } from '../../stores/library';
+import { useSelection } from '../../stores/selection';
+import { Details } from './Details';
+import type { FractionRect } from './geometry';
+import { ImageViewer } from './ImageViewer';
+import { Links } from './Links';
+import { Notes } from './Notes';
+import { Regions } from './Regions';
+import { Tags } from './Tags';
+import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
+
+/**
+ * One item, over the library: the evidence itself on the left, what is known and written
+ * about it on the right. "Back to library" or Escape closes it and focus returns to the tile
+ * it was opened from.
+ */
+export function ItemView() {
+  const openItemId = useSelection((s) => s.openItemId);
+  const open = useSelection((s) => s.open);
+  const item = useItem();
+  const people = useCases((s) => s.people);
+  const incidents = useCases((s) => s.incidents);
+  const casesLoaded = useCases((s) => s.loaded);
+  const loadCases = useCases((s) => s.load);
+  const facets = useLibrary((s) => s.facets);
+  const loadFacets = useLibrary((s) => s.loadFacets);
+
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [marking, setMarking] = useState(false);
+  const [pending, setPending] = useState<FractionRect | null>(null);
+
+  // Remember where focus was (the tile), before the library goes inert, and give it back on
+  // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
+  const [returnTo] = useState(() => document.activeElement as HTMLElement | null);
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        const target =
+          (returnTo?.isConnected ? returnTo : null) ??
+          document.querySelector<HTMLElement>('#content [data-index][tabindex="0"]') ??
+          document.getElementById('content');
+        target?.focus();
+      }, 0);
+    },
+    [returnTo],
+  );
+
+  const load = item.load;
+  const clear = item.clear;
+  useEffect(() => {
+    if (!openItemId) return;
+    setMarking(false);
+    setPending(null);
+    void load(openItemId);
+  }, [openItemId, load]);
+  useEffect(() => clear, [clear]);
+  useEffect(() => {
+    if (!casesLoaded) void loadCases();
+    if (!facets) void loadFacets();
+  }, [casesLoaded, loadCases, facets, loadFacets]);
+
+  // Focus the title once the item is there, so a screen reader says what opened.
+  const loadedId = item.detail?.id ?? (item.loadError ? 'error' : null);
+  useEffect(() => {
+    if (loadedId) heading.current?.focus();
+  }, [loadedId]);
+
+  const close = () => open(null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    const t = e.target as HTMLInputElement | HTMLTextAreaElement;
+    // Never throw away something being typed.
+    if ((t.tagName === 'TEXTAREA' || t.tagName === 'INPUT') && t.value) return;
+    e.preventDefault();
+    close();
+  };
+
+  const d = item.detail;
+  const kind = d ? kindOfMime(d.mime) : null;
+  const title = d ? displayName(d.name) : item.loadError ? 'Could not open this item' : 'Opening…';
+  const regions = d?.regions ?? [];
+
+  const copyHash = async () => {
+    if (!d) return false;
+    try {
+      await navigator.clipboard.writeText(d.sha256);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  return (
+    <div
+      className="item-view"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="item-title"
+      onKeyDown={onKeyDown}
+    >
+      <div className="item-bar">
+        <button type="button" className="secondary" onClick={close}>
+          ← Back to library
+        </button>
+        <h1 id="item-title" ref={heading} tabIndex={-1} className="wrap">
+          {title}
+        </h1>
+        {kind && <span className={`kind-badge kind-${kind}`}>{kind}</span>}
+      </div>
+      <p className="visually-hidden" role="status">
+        {item.status}
+      </p>
+      {item.loadError && (
+        <div className="item-error">
+          <p className="error" role="alert">
+            {item.loadError}
+          </p>
+          <div className="button-row">
+            <button type="button" onClick={() => openItemId && void load(openItemId)}>
+              Try again
+            </button>
+            <button type="button" className="secondary" onClick={close}>
+              Back to library
+            </button>
+          </div>
+        </div>
+      )}
+      {item.loading && <p aria-busy="true">Opening the item…</p>}
+      {d && kind && (
+        <div className="item-body">
+          <section className="item-preview" aria-label="Preview">
+            {kind === 'image' ? (
+              <>
+                <ImageViewer
+                  detail={d}
+                  regions={regions}
+                  marking={marking}
+                  pending={pending}
+                  onMarkingChange={(on) => {
+                    setMarking(on);
+                    if (!on) setPending(null);
+                  }}
+                  onDrawn={(rect) => setPending(rect)}
+                />
+                {pending && (
+                  <PendingRegion
+                    saving={item.saving}
+                    onCancel={() => setPending(null)}
+                    onSave={async (comment) => {
+                      if (await item.addRegion(pending, comment)) {
+                        setPending(null);
+                        setMarking(false);
+                      }
+                    }}
+                  />
+                )}
+              </>
+            ) : kind === 'audio' || kind === 'video' ? (
+              <MediaViewer detail={d} kind={kind} />
+            ) : kind === 'text' ? (
+              <TextViewer detail={d} />
+            ) : kind === 'email' ? (
+              <EmailViewer detail={d} />
+            ) : (
+              <NoPreview detail={d} />
+            )}
+          </section>
+          <aside className="item-side" aria-label="About this item">
+            {item.actionError && (
+              <div className="action-error" role="alert">
+                <p className="error">{item.actionError}</p>
+                <p>Your change was not saved. Check it and try again.</p>
+                <button type="button" className="link" onClick={item.clearActionError}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+            <Notes
+              notes={d.notes}
+              saving={item.saving}
+              onAdd={item.addNote}
+              onEdit={item.editNote}
+            />
+            <Tags
+              tags={d.tags}
+              suggestions={facets?.tags.map((t) => t.name) ?? []}
+              saving={item.saving}
+              onAdd={item.addTag}
+              onRemove={item.removeTag}
+            />
+            {kind === 'image' && (
+              <Regions
+                regions={regions}
+                saving={item.saving}
+                onAdd={item.addRegion}
+                onRemove={item.removeRegion}
+              />
+            )}
+            <Links
+              incidentIds={d.incidentIds ?? []}
+              personIds={d.personIds ?? []}
+              incidents={incidents}
+              people={people}
+            />
+            <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
+          </aside>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The comment for a region just drawn, and Save / Cancel. */
+function PendingRegion(props: {
+  saving: boolean;
+  onSave(comment: string): Promise<void>;
+  onCancel(): void;
+}) {
+  const [comment, setComment] = useState('');
+  return (
+    <form
+      className="pending-region"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void props.onSave(comment);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !comment) {
+          e.preventDefault();
+          props.onCancel();
+        }
+      }}
+    >
+      <label htmlFor="pending-region-comment">What does this region show?</label>
+      <textarea
+        id="pending-region-comment"
+        autoFocus
+        value={comment}
+        maxLength={5000}
+        onChange={(e) => setComment(e.target.value)}
+      />
+      <div className="button-row">
+        <button type="submit" disabled={props.saving}>
+          Save region
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

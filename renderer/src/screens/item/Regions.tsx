@@ -1,0 +1,148 @@
+import { useId, useState } from 'react';
+import type { Region } from '../../stores/item';
+import { describeRect, percentToRect, type FractionRect } from './geometry';
+import { safeMultiline } from './text';
+
+/**
+ * Region marks on an image: the list (numbered as on the image), each removable, and a way
+ * to add one by typing percentages instead of dragging. The image itself is never changed.
+ */
+export function Regions(props: {
+  regions: Region[];
+  saving: boolean;
+  onAdd(rect: FractionRect, comment: string): Promise<boolean>;
+  onRemove(regionId: string): Promise<boolean>;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="item-section" aria-labelledby="item-regions-title">
+      <h2 id="item-regions-title">Marked regions</h2>
+      {props.regions.length === 0 ? (
+        <p className="hint">
+          None yet. Use “Mark a region” above the image and drag over the part that matters, or add
+          one by numbers below.
+        </p>
+      ) : (
+        <ol className="region-list">
+          {props.regions.map((r, i) => (
+            <li key={r.id}>
+              <span className="region-number" aria-hidden="true">
+                {i + 1}
+              </span>
+              <div className="region-text">
+                <p className="note-body">
+                  {r.comment ? safeMultiline(r.comment) : <em>No comment</em>}
+                </p>
+                <p className="detail">{describeRect(r)}</p>
+              </div>
+              <button
+                type="button"
+                className="secondary small"
+                disabled={props.saving}
+                aria-label={`Remove region ${i + 1}`}
+                onClick={() => void props.onRemove(r.id)}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      {open ? (
+        <RegionByNumbers
+          saving={props.saving}
+          onCancel={() => setOpen(false)}
+          onAdd={async (rect, comment) => {
+            if (await props.onAdd(rect, comment)) setOpen(false);
+          }}
+        />
+      ) : (
+        <button type="button" className="secondary" onClick={() => setOpen(true)}>
+          Add region by numbers
+        </button>
+      )}
+    </section>
+  );
+}
+
+function RegionByNumbers(props: {
+  saving: boolean;
+  onAdd(rect: FractionRect, comment: string): Promise<void>;
+  onCancel(): void;
+}) {
+  const id = useId();
+  const [v, setV] = useState({ x: '', y: '', w: '', h: '' });
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const fields: Array<{ key: keyof typeof v; label: string }> = [
+    { key: 'x', label: 'From the left (%)' },
+    { key: 'y', label: 'From the top (%)' },
+    { key: 'w', label: 'Width (%)' },
+    { key: 'h', label: 'Height (%)' },
+  ];
+  return (
+    <form
+      className="region-form"
+      aria-labelledby={`${id}-title`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const r = percentToRect(v);
+        if ('error' in r) {
+          setError(r.error);
+          return;
+        }
+        setError(null);
+        void props.onAdd(r.rect, comment);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          props.onCancel();
+        }
+      }}
+    >
+      <h3 id={`${id}-title`}>Add region by numbers</h3>
+      <p className="hint">
+        Percentages of the image: 0 is the left or top edge, 100 the right or bottom edge.
+      </p>
+      <div className="number-grid">
+        {fields.map((f, i) => (
+          <div className="field" key={f.key}>
+            <label htmlFor={`${id}-${f.key}`}>{f.label}</label>
+            <input
+              id={`${id}-${f.key}`}
+              inputMode="decimal"
+              value={v[f.key]}
+              autoFocus={i === 0}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+              onChange={(e) => setV({ ...v, [f.key]: e.target.value })}
+            />
+          </div>
+        ))}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-comment`}>Comment</label>
+        <textarea
+          id={`${id}-comment`}
+          value={comment}
+          maxLength={5000}
+          onChange={(e) => setComment(e.target.value)}
+        />
+      </div>
+      {error && (
+        <p className="error" role="alert" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" disabled={props.saving}>
+          Save region
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
