@@ -4,11 +4,21 @@ import { useSelection } from '../stores/selection';
 import { useSession } from '../stores/session';
 import { ImportPanel } from './import/ImportPanel';
 import { LibraryScreen } from './library/LibraryScreen';
+import { CustodyScreen } from './custody/CustodyScreen';
+import { IncidentsScreen } from './incidents/IncidentsScreen';
+import { PeopleScreen } from './people/PeopleScreen';
+import { TimelineScreen } from './timeline/TimelineScreen';
 import { ItemView } from './item/ItemView';
 
-type Screen = 'library';
+type Screen = 'library' | 'incidents' | 'timeline' | 'people' | 'custody';
 
-const SCREENS: Array<{ id: Screen; label: string }> = [{ id: 'library', label: 'Library' }];
+const SCREENS: Array<{ id: Screen; label: string }> = [
+  { id: 'library', label: 'Library' },
+  { id: 'incidents', label: 'Incidents' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'people', label: 'People' },
+  { id: 'custody', label: 'Custody log' },
+];
 
 /**
  * The unlocked app: navigation, the Lock button, and import from anywhere (drop files or
@@ -93,6 +103,10 @@ export function Workspace() {
       </header>
       <main id="content" tabIndex={-1} inert={itemOpen}>
         {screen === 'library' && <LibraryScreen />}
+        {screen === 'incidents' && <IncidentsScreen />}
+        {screen === 'timeline' && <TimelineScreen />}
+        {screen === 'people' && <PeopleScreen />}
+        {screen === 'custody' && <CustodyScreen />}
       </main>
       {itemOpen && <ItemView />}
       <ImportPanel />
