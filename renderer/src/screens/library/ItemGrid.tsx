@@ -64,7 +64,8 @@ export function ItemGrid() {
   // After a keyboard move, focus the new tile once it is rendered.
   useEffect(() => {
     if (!focusWanted.current) return;
-    const el = scroller.current?.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    // A tile still loading is not focusable yet: wait for its page to arrive.
+    const el = scroller.current?.querySelector<HTMLElement>(`.tile-open[data-index="${active}"]`);
     if (el) {
       el.focus();
       focusWanted.current = false;

@@ -1,0 +1,109 @@
+/**
+ * End-to-end tests of the renderer in Debian's Chromium through the loopback bridge: starts
+ * the built `npm run web` (out/main/web.js: the vault on a worker thread, the bridge and the
+ * renderer) and a browser page on it, collecting console errors and failed requests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = join(import.meta.dirname, '..', '..');
+const WEB = join(ROOT, 'out', 'main', 'web.js');
+
+/** Why these tests cannot run here, or null when they can. */
+export function webSkipReason(): string | null {
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install -y chromium)`;
+  if (!existsSync(WEB)) return 'out/main/web.js is missing: run `npm run build` first';
+  return null;
+}
+
+export interface WebApp {
+  url: string;
+  origin: string;
+  token: string;
+  vaultDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
+  const child: ChildProcess = spawn(process.execPath, [WEB], {
+    cwd: ROOT,
+    env: { ...process.env, DOSSIER_BRIDGE_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const found = await new Promise<RegExpExecArray>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /Dossier bridge: (\S+)\nVault: (.+)\n/.exec(out);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`web.js exited (${code}): ${out}${err}`)));
+  });
+  const url = new URL(found[1]!);
+  return {
+    url: url.href,
+    origin: url.origin,
+    token: url.searchParams.get('token')!,
+    vaultDir: found[2]!,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Console errors, page errors and requests that left the machine, for asserting none happened. */
+export function watchPage(page: Page, origin: string): { problems: string[] } {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) {
+      problems.push(`request off the machine: ${u}`);
+    }
+  });
+  return { problems };
+}
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+/** First run in the page: create the vault, type back the recovery code, reach the library. */
+export async function createVaultInPage(page: Page, passphrase = PASSPHRASE): Promise<string> {
+  await page.getByRole('heading', { name: 'Create your Dossier vault' }).waitFor();
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Type it again').fill(passphrase);
+  await page.getByRole('button', { name: 'Create vault' }).click();
+  await page.getByRole('heading', { name: 'Write down your recovery code' }).waitFor({
+    timeout: 30_000,
+  });
+  const code = (await page.getByLabel('Recovery code', { exact: true }).innerText()).trim();
+  const groups = code.split(/\s+/);
+  await page.getByLabel(/type the last group/).fill(groups.at(-1)!);
+  await page.getByRole('button', { name: /I have saved it/ }).click();
+  await page.getByRole('heading', { name: 'Library' }).waitFor();
+  return groups.join('-');
+}
