@@ -107,3 +107,12 @@ export async function createVaultInPage(page: Page, passphrase = PASSPHRASE): Pr
   await page.getByRole('heading', { name: 'Library' }).waitFor();
   return groups.join('-');
 }
+
+/** Serious and critical accessibility problems on the page as it is now (axe-core). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -149,3 +149,14 @@ export const useLibrary = create<LibraryStore>((set, get) => {
     },
   };
 });
+
+// Any change to the vault (an import, a tag, a link, from this window or a job) refreshes
+// what is on screen; a burst of changes (one per file of an import) refreshes once.
+let changeTimer: ReturnType<typeof setTimeout> | null = null;
+api.on('vaultChanged', () => {
+  if (changeTimer) clearTimeout(changeTimer);
+  changeTimer = setTimeout(() => {
+    changeTimer = null;
+    useLibrary.getState().reload();
+  }, 150);
+});
