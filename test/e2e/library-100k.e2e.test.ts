@@ -21,6 +21,10 @@ import {
 } from '../support/web-app';
 
 const ITEMS = 100_000;
+// Page-side snippets as strings: the Node type-check has no DOM library.
+const FOCUSED_INDEX = "document.activeElement && document.activeElement.getAttribute('data-index')";
+const FOCUSED_LABEL =
+  "(document.activeElement && document.activeElement.getAttribute('aria-label')) || ''";
 // A screen of tiles plus overscan, whatever the window: far below the item count.
 const MAX_TILES_IN_DOM = 400;
 
@@ -82,13 +86,11 @@ describe.skipIf(skip !== null)(title, () => {
     await page.locator('.tile-open').first().focus();
     await page.keyboard.press('End');
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-index')), {
+      .poll(() => page.evaluate(FOCUSED_INDEX), {
         timeout: 15_000,
       })
       .toBe(String(ITEMS - 1));
-    const focusedLabel = await page.evaluate(
-      () => document.activeElement?.getAttribute('aria-label') ?? '',
-    );
+    const focusedLabel = await page.evaluate(FOCUSED_LABEL);
     expect(focusedLabel).not.toBe('');
     expect(await tiles()).toBeLessThan(MAX_TILES_IN_DOM);
     // Nothing left loading at the end.

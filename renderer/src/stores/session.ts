@@ -26,6 +26,23 @@ interface SessionStore {
   clearError(): void;
 }
 
+const LOCK_REASON_KEY = 'dossier.lock-reason';
+
+/**
+ * After any lock the page reloads, so no decrypted name, note or image stays in its memory
+ * (main also reloads the desktop window). Why it locked survives the reload, for the screen.
+ */
+function reloadAfterLock(reason: string): void {
+  sessionStorage.setItem(LOCK_REASON_KEY, reason);
+  window.location.reload();
+}
+
+function takeLockReason(): string | null {
+  const reason = sessionStorage.getItem(LOCK_REASON_KEY);
+  sessionStorage.removeItem(LOCK_REASON_KEY);
+  return reason;
+}
+
 export const useSession = create<SessionStore>((set, get) => {
   const run = async <T>(work: () => Promise<T>): Promise<T | null> => {
     set({ busy: true, error: null, errorCode: null });
@@ -45,7 +62,7 @@ export const useSession = create<SessionStore>((set, get) => {
     error: null,
     errorCode: null,
     recoveryCode: null,
-    lockReason: null,
+    lockReason: takeLockReason(),
     async refresh() {
       const s = await run(() => api['session.status']({}));
       if (s) set({ state: s.state, fingerprint: s.fingerprint });
@@ -70,7 +87,10 @@ export const useSession = create<SessionStore>((set, get) => {
     },
     async lock() {
       const s = await run(() => api['session.lock']({}));
-      if (s) set({ state: s.state, fingerprint: null });
+      if (s) {
+        set({ state: s.state, fingerprint: null });
+        reloadAfterLock('user');
+      }
     },
     clearError() {
       set({ error: null, errorCode: null });
@@ -82,4 +102,5 @@ export const useSession = create<SessionStore>((set, get) => {
 api.on('locked', (payload) => {
   const reason = (payload as { reason?: string }).reason ?? 'user';
   useSession.setState({ state: 'locked', fingerprint: null, lockReason: reason });
+  reloadAfterLock(reason);
 });
