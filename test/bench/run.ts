@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { exportLarge } from './export-large';
 import { ingestLarge } from './ingest-large';
 import { ingestRss } from './ingest-rss';
+import { libraryQuery } from './library-query';
 import {
   BUILT_CLI,
   CONFIG,
@@ -25,7 +26,7 @@ import { screenshots } from './screenshots';
 import { unlock } from './unlock';
 
 // unlock goes first so that its first unlock is the first of this process (cold).
-const BENCHES: Bench[] = [unlock, ingestLarge, ingestRss, screenshots, exportLarge];
+const BENCHES: Bench[] = [unlock, ingestLarge, ingestRss, screenshots, exportLarge, libraryQuery];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */
 function loadavg(): string {

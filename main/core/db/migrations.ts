@@ -186,8 +186,12 @@ export const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX items_sort_time ON items(sort_time, id, kind, search_rowid);
     CREATE INDEX items_name ON items(name COLLATE NOCASE, id, kind, sort_time, search_rowid);
     CREATE INDEX items_size ON items(size, id, kind, sort_time, search_rowid);
-    -- Counts by kind (and time), and narrow kind filters.
+    -- Counts by kind (and time).
     CREATE INDEX items_kind ON items(kind, sort_time);
+    -- From a tag, person, incident or search match to every sort key without reading the
+    -- table: when few items match, they are sorted from these alone.
+    CREATE INDEX items_by_id ON items(id, sort_time, ingested_at, size, kind, search_rowid, name);
+    CREATE INDEX items_by_search ON items(search_rowid, sort_time, ingested_at, size, kind, id, name);
     CREATE INDEX item_tags_tag ON item_tags(tag_id, item_id);
     CREATE INDEX item_people_person ON item_people(person_id, item_id);
     CREATE INDEX incident_items_item ON incident_items(item_id, incident_id);

@@ -52,6 +52,8 @@ interface Filter {
   /** The FTS5 expression, when there is a search. */
   match: string | null;
   onlyText: boolean;
+  /** It has a tag, person, incident or text term: a set of items that can be read on its own. */
+  narrowing: boolean;
   /** Identifies the filter for the count cache. */
   key: string;
   params: unknown[];
@@ -110,9 +112,10 @@ export class Library extends ItemRepository {
      * the matches and sorting them wins when few do. The exact count says which is cheaper.
      */
     const n = this.count();
+    // Index entries the walk reads, against matches to look up (each ~4 times the cost).
     const walked = ((q.offset + q.limit) * n) / total;
     const rowids = (
-      walked < total * 4
+      !filter.narrowing || walked < total * 4
         ? this.stmt(
             `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[q.sort]} ${filter.where(q.sort)} ${order}`,
           )
@@ -184,14 +187,27 @@ export class Library extends ItemRepository {
         params: kinds,
       });
     }
+    const tagIds: number[] = [];
     for (const tag of new Set((q.tags ?? []).map((t) => t.trim()).filter(Boolean))) {
       const row = this.stmt('SELECT id FROM tags WHERE name = ?').get(tag) as
         { id: number } | undefined;
       if (!row) return null;
+      if (!tagIds.includes(row.id)) tagIds.push(row.id);
+    }
+    if (tagIds.length === 1) {
       terms.push({
         col: 'i.id',
         sql: (c) => `${c} IN (SELECT item_id FROM item_tags WHERE tag_id = ?)`,
-        params: [row.id],
+        params: tagIds,
+      });
+    } else if (tagIds.length > 1) {
+      // All of them: intersected inside item_tags' index, before any item is looked at.
+      terms.push({
+        col: 'i.id',
+        sql: (c) =>
+          `${c} IN (SELECT item_id FROM item_tags WHERE tag_id IN (${tagIds.map(() => '?').join(',')})
+             GROUP BY item_id HAVING count(*) = ${tagIds.length})`,
+        params: tagIds,
       });
     }
     const linked = (ids: readonly string[] | undefined, table: string, key: string): void => {
@@ -226,6 +242,7 @@ export class Library extends ItemRepository {
     return {
       match,
       onlyText: terms.length === 1 && match !== null,
+      narrowing: terms.some((t) => t.col === 'i.id' || t.col === 'i.search_rowid'),
       key: JSON.stringify(terms.map((t) => [t.sql(t.col), t.params])),
       params: terms.flatMap((t) => t.params),
       where(walk) {
