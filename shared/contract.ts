@@ -39,7 +39,9 @@ export const itemDetail = itemSummary.extend({
   metadata: z.record(z.string(), z.unknown()),
   metadataErrors: z.array(z.string()),
   sensitive: z.array(z.string()),
-  notes: z.array(z.object({ id: z.string(), body: z.string(), createdAt: z.string() })),
+  notes: z.array(
+    z.object({ id: z.string(), body: z.string(), createdAt: z.string(), updatedAt: z.string() }),
+  ),
   sources: z.array(
     z.object({
       name: z.string(),
@@ -53,7 +55,60 @@ export const itemDetail = itemSummary.extend({
   derivedFrom: z
     .object({ parentId: z.string(), operation: z.string(), reason: z.string() })
     .nullable(),
+  /** Marked areas (fractions of the picture's width and height) with comments. */
+  regions: z.array(
+    z.object({
+      id,
+      itemId: id,
+      x: z.number(),
+      y: z.number(),
+      w: z.number(),
+      h: z.number(),
+      comment: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  incidentIds: z.array(id),
+  personIds: z.array(id),
 });
+
+export const note = z.object({
+  id,
+  itemId: id,
+  body: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const region = itemDetail.shape.regions.element;
+
+const noteBody = z
+  .string()
+  .max(20_000, 'is too long: a note can hold up to 20,000 characters')
+  .refine((s) => s.trim() !== '', 'is empty: a note needs some text');
+
+/** A fraction of the picture's width or height. */
+const fraction = z
+  .number()
+  .min(0, 'must be between 0 and 1 (a fraction of the picture)')
+  .max(1, 'must be between 0 and 1 (a fraction of the picture)');
+const extent = z
+  .number()
+  .gt(0, 'must be more than 0: the marked area needs a size')
+  .max(1, 'must be between 0 and 1 (a fraction of the picture)');
+// A little slack: 0.7 + 0.3 is 0.9999999999999999 or 1.0000000000000002 in floating point.
+const EDGE = 1 + 1e-9;
+
+export const regionArgs = z
+  .object({ id, x: fraction, y: fraction, w: extent, h: extent, comment: text(5_000).optional() })
+  .strict()
+  .refine((r) => r.x + r.w <= EDGE, {
+    path: ['w'],
+    message: 'is too wide: the marked area goes past the right edge of the picture',
+  })
+  .refine((r) => r.y + r.h <= EDGE, {
+    path: ['h'],
+    message: 'is too tall: the marked area goes past the bottom edge of the picture',
+  });
 
 export const itemKind = z.enum(ITEM_KINDS);
 
@@ -299,6 +354,17 @@ export const api = {
   'items.search': method(z.object({ query: text(500) }).strict(), z.array(id)),
   'items.query': method(libraryQuery, libraryPage),
   'items.facets': method(none, facets),
+  'items.addNote': method(z.object({ id, body: noteBody }).strict(), note, { changes: true }),
+  'items.editNote': method(z.object({ noteId: id, body: noteBody }).strict(), note, {
+    changes: true,
+  }),
+  'items.setTags': method(
+    z.object({ id, tags: z.array(text(200)).max(100, 'has too many tags: 100 at most') }).strict(),
+    z.array(z.string()),
+    { changes: true },
+  ),
+  'items.addRegion': method(regionArgs, region, { changes: true }),
+  'items.removeRegion': method(z.object({ regionId: id }).strict(), empty, { changes: true }),
   'items.add': method(
     z
       .object({

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { PassphraseField } from '../components/PassphraseField';
-import { MIN_LENGTH, passphraseStrength } from '../passphrase-strength';
+import { StrengthMeter } from '../components/StrengthMeter';
+import { MIN_LENGTH } from '../passphrase-strength';
 import { useSession } from '../stores/session';
 
 /** First run: one passphrase, judged in plain words, typed twice. */
@@ -10,7 +11,6 @@ export function CreateVault() {
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [tried, setTried] = useState(false);
-  const strength = passphraseStrength(passphrase);
   const mismatch = again.length > 0 && again !== passphrase;
   const ok = passphrase.length >= MIN_LENGTH && passphrase === again;
 
@@ -36,21 +36,7 @@ export function CreateVault() {
           autoComplete="new-password"
           describedBy="strength-advice"
         />
-        <div className="strength" data-score={strength.score}>
-          <meter
-            min={0}
-            max={4}
-            low={2}
-            high={3}
-            optimum={4}
-            value={strength.score}
-            aria-label="Passphrase strength"
-            aria-valuetext={strength.label}
-          />
-          <p id="strength-advice">
-            <strong>{strength.label}.</strong> {strength.advice}
-          </p>
-        </div>
+        <StrengthMeter passphrase={passphrase} adviceId="strength-advice" />
         <PassphraseField
           label="Type it again"
           value={again}

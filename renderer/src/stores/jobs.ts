@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Args, Progress, Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
-import { messageOf } from '../api/errors';
+import { codeOf, messageOf } from '../api/errors';
 import { useLibrary } from './library';
 
 /**
@@ -31,12 +31,19 @@ export interface ExportJob extends JobProgress {
   state: 'running' | 'verifying' | 'done' | 'cancelled' | 'failed';
   result: ExportResult | null;
   verification: BundleReport | null;
+  /** Files checked so far while verifying the written bundle, of how many. */
+  filesChecked: number;
+  filesToCheck: number;
   error: string | null;
 }
+
+export type FolderChoice = { path: string | null } | { unsupported: true } | { error: string };
 
 interface JobsStore {
   importJob: ImportJob | null;
   exportJob: ExportJob | null;
+  /** True in the desktop app (native folder dialog, show in file manager); false in a browser. */
+  onDesktop: boolean;
   /** Adds paths (desktop: a dialog or a drop) with main's progress events. */
   importPaths(paths: string[]): Promise<void>;
   /** Adds files that have no path (a browser drop or picker, a pasted image), one by one. */
@@ -48,6 +55,14 @@ interface JobsStore {
   startExport(args: ExportArgs): Promise<void>;
   cancelExport(): void;
   dismissExport(): void;
+  /**
+   * The native folder dialog for an export's destination: the chosen path (null when the
+   * person closed it), `unsupported` where there is no dialog (a browser: type a path
+   * instead), or a plain message when it failed.
+   */
+  chooseExportFolder(): Promise<FolderChoice>;
+  /** Shows the finished bundle in the file manager (desktop); a plain message if it fails. */
+  showExportInFolder(): Promise<string | null>;
 }
 
 let importAbort: AbortController | null = null;
@@ -78,6 +93,7 @@ export function etaSeconds(job: JobProgress, now = Date.now()): number | null {
 export const useJobs = create<JobsStore>((set, get) => ({
   importJob: null,
   exportJob: null,
+  onDesktop: connection.surface === 'desktop',
 
   async importPaths(paths) {
     if (paths.length === 0 || get().importJob?.state === 'running') return;
@@ -172,7 +188,15 @@ export const useJobs = create<JobsStore>((set, get) => ({
     if (get().exportJob?.state === 'running' || get().exportJob?.state === 'verifying') return;
     exportAbort = new AbortController();
     set({
-      exportJob: { ...fresh(), state: 'running', result: null, verification: null, error: null },
+      exportJob: {
+        ...fresh(),
+        state: 'running',
+        result: null,
+        verification: null,
+        filesChecked: 0,
+        filesToCheck: 0,
+        error: null,
+      },
     });
     try {
       const result = await api['export.create'](args, {
@@ -184,10 +208,16 @@ export const useJobs = create<JobsStore>((set, get) => ({
       });
       set({ exportJob: { ...get().exportJob!, state: 'verifying', result } });
       // Checked again from the disk, as the person receiving it would.
-      const verification = await api['export.verify']({
-        path: result.path,
-        passphrase: args.encryptPassphrase,
-      });
+      const verification = await api['export.verify'](
+        { path: result.path, passphrase: args.encryptPassphrase },
+        {
+          onProgress: (p) => {
+            const job = get().exportJob;
+            if (job)
+              set({ exportJob: { ...job, filesChecked: p.itemsDone, filesToCheck: p.itemsTotal } });
+          },
+        },
+      );
       set({ exportJob: { ...get().exportJob!, state: 'done', verification } });
     } catch (e) {
       const cancelled = exportAbort?.signal.aborted ?? false;
@@ -208,5 +238,23 @@ export const useJobs = create<JobsStore>((set, get) => ({
   dismissExport() {
     const s = get().exportJob?.state;
     if (s !== 'running' && s !== 'verifying') set({ exportJob: null });
+  },
+  async chooseExportFolder() {
+    if (connection.surface !== 'desktop') return { unsupported: true };
+    try {
+      return { path: (await api['dialog.chooseFolder']({ purpose: 'export' })).path };
+    } catch (e) {
+      return codeOf(e) === 'UNSUPPORTED' ? { unsupported: true } : { error: messageOf(e) };
+    }
+  },
+  async showExportInFolder() {
+    const path = get().exportJob?.result?.path;
+    if (!path) return null;
+    try {
+      await api['shell.showInFolder']({ path });
+      return null;
+    } catch (e) {
+      return messageOf(e);
+    }
   },
 }));

@@ -1,0 +1,63 @@
+import { NAME_MAX, PREFIX_MAX, exhibitExample, type Draft } from './wizard';
+
+/** Step 2: what is printed on the bundle: exhibit numbers, the case, who exported it. */
+export function DetailsStep({
+  draft,
+  onChange,
+}: {
+  draft: Draft;
+  onChange(patch: Partial<Draft>): void;
+}) {
+  const example = exhibitExample(draft.exhibitPrefix);
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="exhibit-prefix">Exhibit prefix</label>
+        <input
+          id="exhibit-prefix"
+          className="short"
+          value={draft.exhibitPrefix}
+          maxLength={PREFIX_MAX}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby="exhibit-prefix-hint"
+          onChange={(e) => onChange({ exhibitPrefix: e.target.value })}
+        />
+        <p id="exhibit-prefix-hint" className="hint">
+          Exhibits will be numbered {example.files} (shown as {example.numbers} in the report).
+          Solicitors usually use the initials of the person the evidence belongs to. Letters and
+          digits only.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="case-name">Case name</label>
+        <input
+          id="case-name"
+          value={draft.caseName}
+          maxLength={NAME_MAX}
+          autoComplete="off"
+          aria-describedby="case-name-hint"
+          onChange={(e) => onChange({ caseName: e.target.value })}
+        />
+        <p id="case-name-hint" className="hint">
+          Optional. Printed on the report and used to name the bundle, for example “Harassment by
+          neighbour, 2026”.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="exporter">Your name</label>
+        <input
+          id="exporter"
+          value={draft.exporter}
+          maxLength={NAME_MAX}
+          autoComplete="name"
+          aria-describedby="exporter-hint"
+          onChange={(e) => onChange({ exporter: e.target.value })}
+        />
+        <p id="exporter-hint" className="hint">
+          Optional. Printed on the report as the person who made this export.
+        </p>
+      </div>
+    </>
+  );
+}

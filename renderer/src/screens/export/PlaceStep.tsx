@@ -1,0 +1,189 @@
+import { useState } from 'react';
+import { PassphraseField } from '../../components/PassphraseField';
+import { StrengthMeter } from '../../components/StrengthMeter';
+import type { Strength } from '../../passphrase-strength';
+import { useJobs } from '../../stores/jobs';
+import {
+  countText,
+  exhibitExample,
+  itemCount,
+  type BundleFormat,
+  type Catalogue,
+  type Draft,
+} from './wizard';
+
+interface Props {
+  draft: Draft;
+  catalogue: Catalogue;
+  onChange(patch: Partial<Draft>): void;
+}
+
+const FORMATS: Array<{ format: BundleFormat; label: string; hint: string }> = [
+  {
+    format: 'dir',
+    label: 'Folder',
+    hint: 'A folder of files. Easiest to open; best for copying to a USB stick.',
+  },
+  {
+    format: 'zip',
+    label: 'Zip file',
+    hint: 'One file, easy to attach or upload. Anyone who gets the file can open it.',
+  },
+  {
+    format: 'zip.age',
+    label: 'Encrypted zip file',
+    hint: 'One file that can only be opened with a passphrase you choose now. Best when sending it over the internet.',
+  },
+];
+
+/** Advice for a passphrase that travels with a file anyone might get hold of. */
+function zipAdvice(s: Strength): string {
+  if (s.score === 0) return s.advice;
+  if (s.score < 3) {
+    return 'Anyone who gets the file can try to guess it: add another unrelated word or two.';
+  }
+  return 'Write it down for the person you send it to; without it the file cannot be opened.';
+}
+
+/** Step 3: folder, zip or encrypted zip, and the folder on this computer to save it in. */
+export function PlaceStep({ draft, catalogue, onChange }: Props) {
+  const onDesktop = useJobs((s) => s.onDesktop);
+  const chooseFolder = useJobs((s) => s.chooseExportFolder);
+  const [typing, setTyping] = useState(!onDesktop);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const mismatch = draft.passphraseAgain.length > 0 && draft.passphraseAgain !== draft.passphrase;
+
+  const choose = async () => {
+    setDialogError(null);
+    const choice = await chooseFolder();
+    if ('unsupported' in choice) setTyping(true);
+    else if ('error' in choice) setDialogError(choice.error);
+    else if (choice.path) onChange({ out: choice.path });
+  };
+
+  return (
+    <>
+      <fieldset className="choices">
+        <legend>Format</legend>
+        {FORMATS.map((f) => {
+          const id = `format-${f.format.replace('.', '-')}`;
+          return (
+            <div className="choice" key={f.format}>
+              <input
+                type="radio"
+                name="format"
+                id={id}
+                value={f.format}
+                checked={draft.format === f.format}
+                aria-describedby={`${id}-hint`}
+                onChange={() => onChange({ format: f.format })}
+              />
+              <label htmlFor={id}>{f.label}</label>
+              <p id={`${id}-hint`} className="hint">
+                {f.hint}
+              </p>
+            </div>
+          );
+        })}
+      </fieldset>
+
+      {draft.format === 'zip.age' && (
+        <div className="sub-panel">
+          <p className="notice" id="zip-passphrase-note">
+            Choose a new passphrase just for this file; do not reuse your vault passphrase. The
+            person you send it to needs it to open the file: tell them separately, by phone or in
+            person, never in the same email or message as the file.
+          </p>
+          <PassphraseField
+            label="Passphrase for the zip file"
+            value={draft.passphrase}
+            onChange={(passphrase) => onChange({ passphrase })}
+            autoComplete="new-password"
+            describedBy="zip-strength-advice zip-passphrase-note"
+          />
+          <StrengthMeter
+            passphrase={draft.passphrase}
+            adviceId="zip-strength-advice"
+            label="Zip passphrase strength"
+            advice={zipAdvice}
+          />
+          <PassphraseField
+            label="Type the zip passphrase again"
+            value={draft.passphraseAgain}
+            onChange={(passphraseAgain) => onChange({ passphraseAgain })}
+            autoComplete="new-password"
+            describedBy={mismatch ? 'zip-again-error' : undefined}
+            invalid={mismatch}
+          />
+          {mismatch && (
+            <p className="error" id="zip-again-error">
+              The two passphrases are different.
+            </p>
+          )}
+        </div>
+      )}
+
+      <fieldset className="destination">
+        <legend>Where to save it</legend>
+        {typing ? (
+          <div className="field">
+            <label htmlFor="export-out">Folder on this computer to save the bundle in</label>
+            <input
+              id="export-out"
+              value={draft.out}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="/home/you/Documents"
+              aria-describedby="export-out-hint"
+              onChange={(e) => onChange({ out: e.target.value })}
+            />
+            <p id="export-out-hint" className="hint">
+              Type the full path of a folder that exists. Dossier saves the bundle inside it under a
+              new name, and never replaces anything already there.
+            </p>
+          </div>
+        ) : (
+          <div className="field">
+            <p className="chosen-folder" id="export-out-chosen">
+              {draft.out ? (
+                <>
+                  Saving in: <code>{draft.out}</code>
+                </>
+              ) : (
+                'No folder chosen yet.'
+              )}
+            </p>
+            <div>
+              <button
+                type="button"
+                className="secondary"
+                aria-describedby="export-out-chosen"
+                onClick={() => void choose()}
+              >
+                {draft.out ? 'Choose another folder' : 'Choose folder'}
+              </button>
+            </div>
+            <p className="hint">
+              Dossier saves the bundle inside this folder under a new name, and never replaces
+              anything already there.
+            </p>
+            {dialogError && (
+              <p className="error" role="alert">
+                {dialogError}
+              </p>
+            )}
+          </div>
+        )}
+      </fieldset>
+
+      <div className="export-summary">
+        <h3>About to export</h3>
+        <ul>
+          <li>Items: {countText(itemCount(draft, catalogue))}</li>
+          <li>Exhibits numbered {exhibitExample(draft.exhibitPrefix).files}</li>
+          <li>Format: {FORMATS.find((f) => f.format === draft.format)!.label}</li>
+        </ul>
+      </div>
+    </>
+  );
+}

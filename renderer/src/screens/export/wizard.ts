@@ -1,0 +1,173 @@
+/**
+ * The export wizard's choices and the checks that let a person move on, kept free of React
+ * and of the API so they can be tested on their own. Every message is a plain sentence that
+ * says what to do next.
+ */
+export type Scope = 'all' | 'tags' | 'incidents' | 'selected';
+export type BundleFormat = 'dir' | 'zip' | 'zip.age';
+
+export interface Draft {
+  scope: Scope;
+  tags: string[];
+  incidentIds: string[];
+  exhibitPrefix: string;
+  caseName: string;
+  exporter: string;
+  format: BundleFormat;
+  passphrase: string;
+  passphraseAgain: string;
+  out: string;
+}
+
+export const EMPTY_DRAFT: Draft = {
+  scope: 'all',
+  tags: [],
+  incidentIds: [],
+  exhibitPrefix: 'JD',
+  caseName: '',
+  exporter: '',
+  format: 'dir',
+  passphrase: '',
+  passphraseAgain: '',
+  out: '',
+};
+
+/** The steps a person fills in; the export and its result follow them. */
+export const STEPS = ['What', 'Details', 'Format and place', 'Export', 'Result'] as const;
+export type FormStep = 1 | 2 | 3;
+
+export const PASSPHRASE_MIN = 8;
+export const PREFIX_MAX = 20;
+export const NAME_MAX = 200;
+
+/** What the library and the case records hold, for counting and checking a choice. */
+export interface Catalogue {
+  total: number | null;
+  tags: ReadonlyArray<{ name: string; count: number }>;
+  incidents: ReadonlyArray<{ id: string; itemIds: readonly string[] }>;
+  selected: ReadonlySet<string>;
+}
+
+/** How many items a choice takes: exact, or an upper bound when several tags may overlap. */
+export interface ItemCount {
+  count: number;
+  exact: boolean;
+}
+
+export function itemCount(draft: Draft, cat: Catalogue): ItemCount | null {
+  switch (draft.scope) {
+    case 'all':
+      return cat.total === null ? null : { count: cat.total, exact: true };
+    case 'selected':
+      return { count: cat.selected.size, exact: true };
+    case 'incidents': {
+      const ids = new Set<string>();
+      for (const inc of cat.incidents) {
+        if (draft.incidentIds.includes(inc.id)) for (const item of inc.itemIds) ids.add(item);
+      }
+      return { count: ids.size, exact: true };
+    }
+    case 'tags': {
+      const counts = cat.tags.filter((t) => draft.tags.includes(t.name)).map((t) => t.count);
+      return { count: counts.reduce((a, b) => a + b, 0), exact: counts.length <= 1 };
+    }
+  }
+}
+
+/** "12 items", "1 item", "up to 30 items". */
+export function countText(c: ItemCount | null): string {
+  if (!c) return 'Counting…';
+  const items = `${c.count} item${c.count === 1 ? '' : 's'}`;
+  return c.exact ? items : `up to ${items}`;
+}
+
+/**
+ * How exhibits come out: numbered JD/1, JD/2… in the report (the usual way to cite an
+ * exhibit), their files named JD-1_…, JD-2_… (a slash cannot be in a file name).
+ */
+export function exhibitExample(prefix: string): { numbers: string; files: string } {
+  const p = cleanPrefix(prefix) || 'JD';
+  return { numbers: `${p}/1, ${p}/2…`, files: `${p}-1, ${p}-2…` };
+}
+
+function cleanPrefix(prefix: string): string {
+  return prefix.trim();
+}
+
+/** A full path on Windows (C:\…, \\server\…) or elsewhere (/…). */
+export function isFullPath(path: string): boolean {
+  const p = path.trim();
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p);
+}
+
+/** Why a step cannot be left yet, or null when it can. */
+export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): string | null {
+  if (step === 1) {
+    if (draft.scope === 'tags' && draft.tags.length === 0) {
+      return 'Choose at least one tag, or choose another option.';
+    }
+    if (draft.scope === 'incidents' && draft.incidentIds.length === 0) {
+      return 'Choose at least one incident, or choose another option.';
+    }
+    if (draft.scope === 'selected' && cat.selected.size === 0) {
+      return 'No items are selected in the library. Choose another option, or select items in the library first.';
+    }
+    const count = itemCount(draft, cat);
+    if (count && count.count === 0) {
+      return 'This choice has no items in it, so there would be nothing to export. Choose something else.';
+    }
+    return null;
+  }
+  if (step === 2) {
+    const prefix = cleanPrefix(draft.exhibitPrefix);
+    if (prefix === '') return 'Enter letters for the exhibit numbers, for example your initials.';
+    if (!/^[A-Za-z0-9]+$/.test(prefix)) {
+      return 'The exhibit prefix can only have letters and digits (no spaces or symbols).';
+    }
+    if (prefix.length > PREFIX_MAX) {
+      return `Keep the exhibit prefix to ${PREFIX_MAX} characters or fewer.`;
+    }
+    if (draft.caseName.length > NAME_MAX) {
+      return `Keep the case name to ${NAME_MAX} characters or fewer.`;
+    }
+    if (draft.exporter.length > NAME_MAX) {
+      return `Keep your name to ${NAME_MAX} characters or fewer.`;
+    }
+    return null;
+  }
+  if (draft.format === 'zip.age') {
+    if (draft.passphrase.length < PASSPHRASE_MIN) {
+      return `Choose a passphrase for the zip file of at least ${PASSPHRASE_MIN} characters.`;
+    }
+    if (draft.passphrase !== draft.passphraseAgain) {
+      return 'The two passphrases for the zip file are different. Type the same one twice.';
+    }
+  }
+  if (draft.out.trim() === '') return 'Choose the folder to save the bundle in.';
+  if (!isFullPath(draft.out)) {
+    return 'Type the full path of the folder, for example /home/you/Documents or C:\\Users\\you\\Documents.';
+  }
+  return null;
+}
+
+/** The arguments for export.create, once every step is complete. */
+export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
+  const selection =
+    draft.scope === 'all'
+      ? { all: true as const }
+      : draft.scope === 'tags'
+        ? { tags: [...draft.tags] }
+        : draft.scope === 'incidents'
+          ? { incidentIds: [...draft.incidentIds] }
+          : { itemIds: [...selectedIds] };
+  const optional = (s: string) => (s.trim() === '' ? undefined : s.trim());
+  return {
+    out: draft.out.trim(),
+    format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
+    encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
+    selection,
+    exhibitPrefix: cleanPrefix(draft.exhibitPrefix),
+    caseName: optional(draft.caseName),
+    exporter: optional(draft.exporter),
+  };
+}
