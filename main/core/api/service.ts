@@ -173,10 +173,19 @@ export class DossierService implements ApiHost {
         return {};
       },
       'items.list': async () => this.open().list(),
-      'items.get': async ({ id }) => this.open().items.get(id),
+      'items.get': async ({ id }) => this.open().itemDetail(id),
       'items.search': async ({ query }) => this.open().items.search(query),
       'items.query': async (q) => this.open().items.query(q),
       'items.facets': async () => this.open().items.facets(),
+      'items.addNote': async ({ id, body }) => this.open().addNote(id, body),
+      'items.editNote': async ({ noteId, body }) => this.open().editNote(noteId, body),
+      'items.setTags': async ({ id, tags }) => this.open().setTags(id, tags),
+      'items.addRegion': async ({ id, comment, ...box }) =>
+        this.open().addRegion(id, box, comment ?? ''),
+      'items.removeRegion': async ({ regionId }) => {
+        this.open().removeRegion(regionId);
+        return {};
+      },
       'items.add': async (args, ctx) => {
         // Paths come from a dialog or a drop: only whole paths, never relative to the worker's folder.
         const relative = args.paths.find((p) => !isAbsolute(p));

@@ -28,6 +28,7 @@ export interface ItemNote {
   id: string;
   body: string;
   createdAt: string;
+  updatedAt: string;
 }
 
 export interface ItemDetail extends ItemSummary {
@@ -201,6 +202,19 @@ export class ItemRepository {
     ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
   }
 
+  /** The item's kind and name; NOT_FOUND in plain words when it is not in the vault. */
+  require(id: string): { id: string; name: string; kind: string } {
+    const r = this.stmt('SELECT id, name, kind FROM items WHERE id = ?').get(id) as
+      { id: string; name: string; kind: string } | undefined;
+    if (!r) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'That item is not in this vault (it may have been deleted). Reload the library and try again.',
+      );
+    }
+    return r;
+  }
+
   findBySha256(sha256: string): { id: string; name: string } | null {
     return (
       (this.db.prepare('SELECT id, name FROM items WHERE sha256 = ?').get(sha256) as
@@ -320,7 +334,7 @@ export class ItemRepository {
       sensitive: JSON.parse(r.sensitive) as string[],
       notes: this.db
         .prepare(
-          'SELECT id, body, created_at AS createdAt FROM notes WHERE item_id = ? ORDER BY created_at',
+          'SELECT id, body, created_at AS createdAt, updated_at AS updatedAt FROM notes WHERE item_id = ? ORDER BY created_at, id',
         )
         .all(id) as ItemNote[],
       sources: this.db
@@ -372,8 +386,14 @@ export class ItemRepository {
   }[] {
     return this.db
       .prepare(
+        // Two indexed joins, not one `ON a OR b` join: that one scans items once per blob
+        // (seconds at 100,000 items, and it runs at every unlock).
         `SELECT b.id AS blobId, b.kind, b.size, b.sha256, i.id AS itemId, i.name AS itemName
-         FROM blobs b LEFT JOIN items i ON i.blob_id = b.id OR i.thumb_blob_id = b.id ORDER BY b.id`,
+           FROM blobs b LEFT JOIN items i ON i.blob_id = b.id WHERE b.kind = 'original'
+         UNION ALL
+         SELECT b.id, b.kind, b.size, b.sha256, i.id, i.name
+           FROM blobs b LEFT JOIN items i ON i.thumb_blob_id = b.id WHERE b.kind = 'thumbnail'
+         ORDER BY 1`,
       )
       .all() as {
       blobId: string;

@@ -18,6 +18,7 @@ import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import { addPaths, type AddOptions, type AddReport } from '../ingest/ingest';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
+import { AnnotationRepository, type Note, type Region } from '../items/annotations';
 import { Library } from '../items/library';
 import type { ItemDetail, ItemSummary } from '../items/repository';
 import { deriveVaultKeys, sqlcipherKeyLiteral, type VaultKeys } from '../keys/derive';
@@ -64,6 +65,7 @@ export class Vault {
   readonly custody: CustodyLog;
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
+  readonly annotations: AnnotationRepository;
   private closed = false;
 
   private constructor(
@@ -78,6 +80,7 @@ export class Vault {
     const identity = X25519Identity.fromSecret(keys.ageSecret);
     this.items = new Library(db);
     this.cases = new CaseRepository(db);
+    this.annotations = new AnnotationRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier');
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
   }
@@ -315,6 +318,116 @@ export class Vault {
     );
   }
 
+  /** A note on an item; its words become searchable at once. */
+  addNote(itemId: string, body: string): Note {
+    this.assertOpen();
+    const item = this.items.require(itemId);
+    const text = noteText(body);
+    const id = newId();
+    this.db.transaction(() => {
+      this.items.addNote(item.id, id, text, new Date().toISOString());
+      this.items.refreshSearch(item.id);
+      this.custody.append('annotate', [item.id, id], { what: 'note added', note: text });
+    })();
+    return this.annotations.note(id);
+  }
+
+  /** Changes a note's text; the custody log keeps the text it had before. */
+  editNote(noteId: string, body: string): Note {
+    this.assertOpen();
+    const note = this.annotations.note(noteId);
+    const text = noteText(body);
+    if (text === note.body) return note;
+    this.db.transaction(() => {
+      this.annotations.updateNote(note.id, text, new Date().toISOString());
+      this.items.refreshSearch(note.itemId);
+      this.custody.append('annotate', [note.itemId, note.id], {
+        what: 'note edited',
+        before: note.body,
+        after: text,
+      });
+    })();
+    return this.annotations.note(note.id);
+  }
+
+  /** Makes the item's tags exactly these (case-insensitive); returns them, sorted. */
+  setTags(itemId: string, tags: readonly string[]): string[] {
+    this.assertOpen();
+    const item = this.items.require(itemId);
+    // The first spelling of a tag wins; tags differing only in case are one tag.
+    const byKey = new Map<string, string>();
+    for (const t of tags.map(tagText))
+      if (t && !byKey.has(t.toLowerCase())) byKey.set(t.toLowerCase(), t);
+    const clean = [...byKey.values()];
+    this.db.transaction(() => {
+      const { added, removed } = this.annotations.setTags(item.id, clean, (id, t) =>
+        this.items.addTags(id, t),
+      );
+      if (added.length || removed.length)
+        this.custody.append('annotate', [item.id], { what: 'tags changed', added, removed });
+    })();
+    return this.items.get(item.id).tags;
+  }
+
+  /** Marks a rectangle on an image (fractions of its width and height) with a comment. */
+  addRegion(
+    itemId: string,
+    box: { x: number; y: number; w: number; h: number },
+    comment: string,
+  ): Region {
+    this.assertOpen();
+    const item = this.items.require(itemId);
+    if (item.kind !== 'image') {
+      throw new DossierError(
+        'USAGE',
+        `Areas can only be marked on pictures, and this item is ${item.kind === 'other' ? 'not a picture' : `a${/^[aeiou]/.test(item.kind) ? 'n' : ''} ${item.kind}`}. Add a note instead.`,
+      );
+    }
+    const region: Region = {
+      id: newId(),
+      itemId: item.id,
+      ...box,
+      comment: comment.trim(),
+      createdAt: new Date().toISOString(),
+    };
+    this.db.transaction(() => {
+      this.annotations.insertRegion(region);
+      this.custody.append('annotate', [item.id, region.id], {
+        what: 'region marked',
+        region: { x: box.x, y: box.y, w: box.w, h: box.h, comment: region.comment },
+      });
+    })();
+    return region;
+  }
+
+  removeRegion(regionId: string): void {
+    this.assertOpen();
+    const region = this.annotations.region(regionId);
+    this.db.transaction(() => {
+      this.annotations.deleteRegion(region.id);
+      this.custody.append('annotate', [region.itemId, region.id], {
+        what: 'region removed',
+        region: { x: region.x, y: region.y, w: region.w, h: region.h, comment: region.comment },
+      });
+    })();
+  }
+
+  /** An item with its annotations and links, for the item view. */
+  itemDetail(id: string): ItemDetail & {
+    regions: Region[];
+    incidentIds: string[];
+    personIds: string[];
+  } {
+    this.assertOpen();
+    const item = this.items.get(id);
+    return {
+      ...item,
+      regions: this.annotations.regionsOf(item.id),
+      incidentIds: this.cases.incidentsOfItem(item.id).sort(),
+      personIds: this.cases.peopleOfItem(item.id).sort(),
+    };
+  }
+
   /** Records an incident and links it to items and people, in one logged step. */
   createIncident(
     input: IncidentInput,
@@ -485,4 +598,22 @@ export class Vault {
       await this.lockFile.release();
     }
   }
+}
+
+function noteText(body: string): string {
+  const text = body.trim();
+  if (!text) throw new DossierError('USAGE', 'A note needs some text. Type what you want to note.');
+  return text;
+}
+
+function tagText(tag: string): string {
+  const t = tag.trim();
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(t)) {
+    throw new DossierError(
+      'USAGE',
+      'A tag cannot contain line breaks or other invisible control characters. Type it on one line.',
+    );
+  }
+  return t;
 }

@@ -1,0 +1,102 @@
+import type { Db } from '../db/database';
+import { DossierError } from '../errors';
+
+/** Notes, tags and region marks: records that point at items. The originals never change. */
+export interface Note {
+  id: string;
+  itemId: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Region {
+  id: string;
+  itemId: string;
+  /** Left, top, width and height as fractions (0..1) of the image's displayed size. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  comment: string;
+  createdAt: string;
+}
+
+export class AnnotationRepository {
+  constructor(private readonly db: Db) {}
+
+  note(noteId: string): Note {
+    const n = this.db
+      .prepare(
+        'SELECT id, item_id AS itemId, body, created_at AS createdAt, updated_at AS updatedAt FROM notes WHERE id = ?',
+      )
+      .get(noteId) as Note | undefined;
+    if (!n) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'That note is no longer in the vault. Reload the item to see its notes.',
+      );
+    }
+    return n;
+  }
+
+  updateNote(noteId: string, body: string, at: string): void {
+    this.db.prepare('UPDATE notes SET body = ?, updated_at = ? WHERE id = ?').run(body, at, noteId);
+  }
+
+  /** Replaces the item's tags; returns what was added and removed. */
+  setTags(
+    itemId: string,
+    tags: readonly string[],
+    addTags: (itemId: string, tags: readonly string[]) => string[],
+  ): { added: string[]; removed: string[] } {
+    const wanted = new Set(tags.map((t) => t.toLowerCase()));
+    const current = this.db
+      .prepare(
+        'SELECT t.id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ?',
+      )
+      .all(itemId) as { id: number; name: string }[];
+    const removed: string[] = [];
+    for (const t of current) {
+      if (wanted.has(t.name.toLowerCase())) continue;
+      this.db.prepare('DELETE FROM item_tags WHERE item_id = ? AND tag_id = ?').run(itemId, t.id);
+      removed.push(t.name);
+    }
+    return { added: addTags(itemId, tags), removed };
+  }
+
+  insertRegion(r: Region): void {
+    this.db
+      .prepare(
+        'INSERT INTO regions (id, item_id, x, y, w, h, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(r.id, r.itemId, r.x, r.y, r.w, r.h, r.comment, r.createdAt);
+  }
+
+  region(regionId: string): Region {
+    const r = this.db
+      .prepare(
+        'SELECT id, item_id AS itemId, x, y, w, h, comment, created_at AS createdAt FROM regions WHERE id = ?',
+      )
+      .get(regionId) as Region | undefined;
+    if (!r) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'That region mark is no longer in the vault. Reload the item to see its marks.',
+      );
+    }
+    return r;
+  }
+
+  regionsOf(itemId: string): Region[] {
+    return this.db
+      .prepare(
+        'SELECT id, item_id AS itemId, x, y, w, h, comment, created_at AS createdAt FROM regions WHERE item_id = ? ORDER BY created_at, id',
+      )
+      .all(itemId) as Region[];
+  }
+
+  deleteRegion(regionId: string): void {
+    this.db.prepare('DELETE FROM regions WHERE id = ?').run(regionId);
+  }
+}
