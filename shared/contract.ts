@@ -259,6 +259,15 @@ export const person = z.object({
   incidentIds: z.array(z.string()),
 });
 
+const incidentLinks = z
+  .object({
+    id,
+    itemIds: z.array(id).max(100_000).optional(),
+    personIds: z.array(id).max(1000).optional(),
+  })
+  .strict();
+const personItems = z.object({ id, itemIds: z.array(id).min(1).max(100_000) }).strict();
+
 export const exportSelection = z.union([
   z.object({ all: z.literal(true) }),
   z.object({ itemIds: z.array(id).min(1).max(100_000) }),
@@ -398,6 +407,25 @@ export const api = {
     incident,
     { changes: true },
   ),
+  'incidents.update': method(
+    z
+      .object({
+        id,
+        occurredAt: isoTime.optional(),
+        occurredUntil: isoTime.nullable().optional(),
+        place: text(500).optional(),
+        summary: text(20_000).optional(),
+        impact: text(20_000).optional(),
+        witnesses: text(5_000).optional(),
+        policeRef: text(200).optional(),
+        platformRef: text(200).optional(),
+      })
+      .strict(),
+    incident,
+    { changes: true },
+  ),
+  'incidents.link': method(incidentLinks, incident, { changes: true }),
+  'incidents.unlink': method(incidentLinks, incident, { changes: true }),
   'people.list': method(none, z.array(person)),
   'people.create': method(
     z
@@ -411,6 +439,21 @@ export const api = {
     person,
     { changes: true },
   ),
+  'people.update': method(
+    z
+      .object({
+        id,
+        name: text(500).min(1).optional(),
+        role: personRole.optional(),
+        notes: text(20_000).optional(),
+        identifiers: z.array(identifier).max(100).optional(),
+      })
+      .strict(),
+    person,
+    { changes: true },
+  ),
+  'people.linkItems': method(personItems, person, { changes: true }),
+  'people.unlinkItems': method(personItems, person, { changes: true }),
   'export.create': method(
     z
       .object({

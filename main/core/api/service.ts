@@ -216,7 +216,16 @@ export class DossierService implements ApiHost {
       'incidents.list': async () => this.open().cases.incidents(),
       'incidents.create': async ({ itemIds, personIds, ...input }) =>
         this.open().createIncident(input, { itemIds, personIds }),
+      'incidents.update': async ({ id, ...patch }) => this.open().updateIncident(id, patch),
+      'incidents.link': async ({ id, ...links }) => this.open().setIncidentLinks(id, links, 'link'),
+      'incidents.unlink': async ({ id, ...links }) =>
+        this.open().setIncidentLinks(id, links, 'unlink'),
       'people.list': async () => this.open().cases.people(),
+      'people.update': async ({ id, ...patch }) => this.open().updatePerson(id, patch),
+      'people.linkItems': async ({ id, itemIds }) =>
+        this.open().setPersonItems(id, itemIds, 'link'),
+      'people.unlinkItems': async ({ id, itemIds }) =>
+        this.open().setPersonItems(id, itemIds, 'unlink'),
       'people.create': async (input) => this.open().createPerson(input),
       'export.create': async (args, ctx) =>
         this.open().export({ ...args, signal: ctx.signal, onProgress: (p) => ctx.onProgress(p) }),

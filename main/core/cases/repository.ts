@@ -68,12 +68,7 @@ export class CaseRepository {
   constructor(private readonly db: Db) {}
 
   insertIncident(id: string, input: IncidentInput, at: string): void {
-    if (Number.isNaN(Date.parse(input.occurredAt))) {
-      throw new DossierError(
-        'USAGE',
-        `"${input.occurredAt}" is not a date. Use a form like 2026-03-09 or 2026-03-09T21:30.`,
-      );
-    }
+    assertDate(input.occurredAt);
     this.db
       .prepare(
         `INSERT INTO incidents (id, occurred_at, occurred_until, place, summary, impact, witnesses, police_ref, platform_ref, created_at, updated_at)
@@ -92,6 +87,72 @@ export class CaseRepository {
         at,
         at,
       );
+  }
+
+  /** Changes the given fields only. */
+  updateIncident(id: string, patch: Partial<IncidentInput>, at: string): void {
+    if (patch.occurredAt !== undefined) assertDate(patch.occurredAt);
+    if (patch.occurredUntil) assertDate(patch.occurredUntil);
+    const columns: Record<keyof IncidentInput, string> = {
+      occurredAt: 'occurred_at',
+      occurredUntil: 'occurred_until',
+      place: 'place',
+      summary: 'summary',
+      impact: 'impact',
+      witnesses: 'witnesses',
+      policeRef: 'police_ref',
+      platformRef: 'platform_ref',
+    };
+    const keys = (Object.keys(columns) as (keyof IncidentInput)[]).filter(
+      (k) => patch[k] !== undefined,
+    );
+    this.db
+      .prepare(
+        `UPDATE incidents SET ${[...keys.map((k) => `${columns[k]} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
+      )
+      .run(...keys.map((k) => patch[k] ?? null), at, id);
+  }
+
+  unlinkIncidentItem(incidentId: string, itemId: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM incident_items WHERE incident_id = ? AND item_id = ?')
+        .run(incidentId, itemId).changes > 0
+    );
+  }
+
+  unlinkIncidentPerson(incidentId: string, personId: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM incident_people WHERE incident_id = ? AND person_id = ?')
+        .run(incidentId, personId).changes > 0
+    );
+  }
+
+  /** Removes every link (whatever the relation) between an item and a person. */
+  unlinkItemPerson(itemId: string, personId: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM item_people WHERE item_id = ? AND person_id = ?')
+        .run(itemId, personId).changes > 0
+    );
+  }
+
+  updatePerson(id: string, patch: { name?: string; role?: PersonRole; notes?: string }): void {
+    if (patch.name !== undefined && !patch.name.trim())
+      throw new DossierError('USAGE', 'A person needs a name (it can be a nickname or a handle).');
+    if (patch.name !== undefined)
+      this.db.prepare('UPDATE people SET name = ? WHERE id = ?').run(patch.name.trim(), id);
+    if (patch.role !== undefined)
+      this.db.prepare('UPDATE people SET role = ? WHERE id = ?').run(patch.role, id);
+    if (patch.notes !== undefined)
+      this.db.prepare('UPDATE people SET notes = ? WHERE id = ?').run(patch.notes, id);
+  }
+
+  /** Replaces a person's emails, handles and phone numbers. */
+  replaceIdentifiers(id: string, identifiers: { kind: IdentifierKind; value: string }[]): void {
+    this.db.prepare('DELETE FROM person_identifiers WHERE person_id = ?').run(id);
+    for (const ident of identifiers) this.addIdentifier(id, ident.kind, ident.value);
   }
 
   linkIncidentItem(incidentId: string, itemId: string): boolean {
@@ -123,7 +184,12 @@ export class CaseRepository {
   incident(id: string): Incident {
     const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as
       IncidentRow | undefined;
-    if (!r) throw new DossierError('NOT_FOUND', `There is no incident with id ${id}.`);
+    if (!r) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'That incident is not in this vault (it may have been deleted). Reload and try again.',
+      );
+    }
     return this.incidentFromRow(r);
   }
 
@@ -191,7 +257,12 @@ export class CaseRepository {
   person(id: string): Person {
     const r = this.db.prepare('SELECT id, name, role, notes FROM people WHERE id = ?').get(id) as
       { id: string; name: string; role: PersonRole; notes: string } | undefined;
-    if (!r) throw new DossierError('NOT_FOUND', `There is no person with id ${id}.`);
+    if (!r) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'That person is not in this vault (they may have been removed). Reload and try again.',
+      );
+    }
     return {
       ...r,
       identifiers: this.db
@@ -253,5 +324,14 @@ export class CaseRepository {
         .prepare('SELECT DISTINCT person_id AS id FROM item_people WHERE item_id = ?')
         .all(itemId) as { id: string }[]
     ).map((r) => r.id);
+  }
+}
+
+function assertDate(typed: string): void {
+  if (Number.isNaN(Date.parse(typed))) {
+    throw new DossierError(
+      'USAGE',
+      `"${typed}" is not a date. Use a form like 2026-03-09 or 2026-03-09T21:30.`,
+    );
   }
 }

@@ -470,6 +470,100 @@ export class Vault {
     return this.cases.incident(incident.id);
   }
 
+  /** Changes the given fields of an incident; the log keeps what they were. */
+  updateIncident(id: string, patch: Partial<IncidentInput>): Incident {
+    this.assertOpen();
+    const before = this.cases.incident(id);
+    const keys = (Object.keys(patch) as (keyof IncidentInput)[]).filter(
+      (k) => patch[k] !== undefined && patch[k] !== before[k],
+    );
+    if (keys.length === 0) return before;
+    this.db.transaction(() => {
+      this.cases.updateIncident(id, patch, new Date().toISOString());
+      this.custody.append('annotate', [id], {
+        what: 'incident updated',
+        before: Object.fromEntries(keys.map((k) => [k, before[k]])),
+        after: Object.fromEntries(keys.map((k) => [k, patch[k]])),
+      });
+    })();
+    return this.cases.incident(id);
+  }
+
+  /** Links items and people to an incident, or unlinks them; logs what changed. */
+  setIncidentLinks(
+    id: string,
+    links: { itemIds?: string[]; personIds?: string[] },
+    op: 'link' | 'unlink',
+  ): Incident {
+    this.assertOpen();
+    const incident = this.cases.incident(id);
+    const items = (links.itemIds ?? []).map((i) => this.items.require(i).id);
+    const people = (links.personIds ?? []).map((p) => this.cases.person(p).id);
+    this.db.transaction(() => {
+      const changedItems = items.filter((i) =>
+        op === 'link'
+          ? this.cases.linkIncidentItem(incident.id, i)
+          : this.cases.unlinkIncidentItem(incident.id, i),
+      );
+      const changedPeople = people.filter((p) =>
+        op === 'link'
+          ? this.cases.linkIncidentPerson(incident.id, p)
+          : this.cases.unlinkIncidentPerson(incident.id, p),
+      );
+      if (changedItems.length || changedPeople.length) {
+        this.custody.append('annotate', [incident.id, ...changedItems, ...changedPeople], {
+          what: op === 'link' ? 'incident linked' : 'incident unlinked',
+          items: changedItems,
+          people: changedPeople,
+        });
+      }
+    })();
+    return this.cases.incident(incident.id);
+  }
+
+  /** Changes a person's name, role, notes or identifiers (identifiers are replaced as a whole). */
+  updatePerson(id: string, patch: Partial<PersonInput>): Person {
+    this.assertOpen();
+    const before = this.cases.person(id);
+    this.db.transaction(() => {
+      this.cases.updatePerson(id, patch);
+      if (patch.identifiers) this.cases.replaceIdentifiers(id, patch.identifiers);
+      const after = this.cases.person(id);
+      const keys = (['name', 'role', 'notes', 'identifiers'] as const).filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+      );
+      if (keys.length) {
+        this.custody.append('annotate', [id], {
+          what: 'person updated',
+          before: Object.fromEntries(keys.map((k) => [k, before[k]])),
+          after: Object.fromEntries(keys.map((k) => [k, after[k]])),
+        });
+      }
+    })();
+    return this.cases.person(id);
+  }
+
+  /** Links items to a person ('about'), or removes every link between them; logs what changed. */
+  setPersonItems(id: string, itemIds: string[], op: 'link' | 'unlink'): Person {
+    this.assertOpen();
+    const person = this.cases.person(id);
+    const items = itemIds.map((i) => this.items.require(i).id);
+    this.db.transaction(() => {
+      const changed = items.filter((i) =>
+        op === 'link'
+          ? this.cases.linkItemPerson(i, person.id, 'about')
+          : this.cases.unlinkItemPerson(i, person.id),
+      );
+      if (changed.length) {
+        this.custody.append('annotate', [person.id, ...changed], {
+          what: op === 'link' ? 'person linked to items' : 'person unlinked from items',
+          items: changed,
+        });
+      }
+    })();
+    return this.cases.person(person.id);
+  }
+
   /** Records a person (harasser, witness, official) with their emails, handles and phone numbers. */
   createPerson(input: PersonInput): Person {
     this.assertOpen();
