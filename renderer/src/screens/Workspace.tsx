@@ -9,8 +9,10 @@ import { IncidentsScreen } from './incidents/IncidentsScreen';
 import { PeopleScreen } from './people/PeopleScreen';
 import { TimelineScreen } from './timeline/TimelineScreen';
 import { ItemView } from './item/ItemView';
+import { ExportScreen } from './export/ExportScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
 
-type Screen = 'library' | 'incidents' | 'timeline' | 'people' | 'custody';
+type Screen = 'library' | 'incidents' | 'timeline' | 'people' | 'custody' | 'export' | 'settings';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'library', label: 'Library' },
@@ -18,6 +20,8 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'timeline', label: 'Timeline' },
   { id: 'people', label: 'People' },
   { id: 'custody', label: 'Custody log' },
+  { id: 'export', label: 'Export' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 /**
@@ -107,6 +111,8 @@ export function Workspace() {
         {screen === 'timeline' && <TimelineScreen />}
         {screen === 'people' && <PeopleScreen />}
         {screen === 'custody' && <CustodyScreen />}
+        {screen === 'export' && <ExportScreen />}
+        {screen === 'settings' && <SettingsScreen />}
       </main>
       {itemOpen && <ItemView />}
       <ImportPanel />
