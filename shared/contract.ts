@@ -268,6 +268,17 @@ const incidentLinks = z
   .strict();
 const personItems = z.object({ id, itemIds: z.array(id).min(1).max(100_000) }).strict();
 
+export const settings = z.object({ autoLockMinutes: z.number() });
+
+/** The escape hatch: with these, the standard sqlcipher and age tools open the vault. */
+export const revealedKeys = z.object({
+  sqlcipherKey: z.string(),
+  ageIdentity: z.string(),
+  ageRecipient: z.string(),
+  signingPublicKey: z.string(),
+  fingerprint: z.string(),
+});
+
 export const exportSelection = z.union([
   z.object({ all: z.literal(true) }),
   z.object({ itemIds: z.array(id).min(1).max(100_000) }),
@@ -454,6 +465,23 @@ export const api = {
   ),
   'people.linkItems': method(personItems, person, { changes: true }),
   'people.unlinkItems': method(personItems, person, { changes: true }),
+  'settings.get': method(none, settings),
+  'settings.update': method(
+    z
+      .object({
+        autoLockMinutes: z
+          .number()
+          .int('must be a whole number of minutes')
+          .min(1, 'must be at least 1 minute')
+          .max(240, 'must be at most 240 minutes (4 hours)'),
+      })
+      .strict(),
+    settings,
+    { changes: true },
+  ),
+  'keys.reveal': method(z.object({ passphrase: z.string().max(1024) }).strict(), revealedKeys, {
+    changes: true,
+  }),
   'export.create': method(
     z
       .object({

@@ -227,6 +227,9 @@ export class DossierService implements ApiHost {
       'people.unlinkItems': async ({ id, itemIds }) =>
         this.open().setPersonItems(id, itemIds, 'unlink'),
       'people.create': async (input) => this.open().createPerson(input),
+      'settings.get': async () => this.open().settings(),
+      'settings.update': async (patch) => this.open().updateSettings(patch),
+      'keys.reveal': async ({ passphrase }) => this.open().revealKeysWithPassphrase(passphrase),
       'export.create': async (args, ctx) =>
         this.open().export({ ...args, signal: ctx.signal, onProgress: (p) => ctx.onProgress(p) }),
       'export.verify': async ({ path, passphrase }, ctx) => {

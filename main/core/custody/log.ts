@@ -23,7 +23,8 @@ export type CustodyAction =
   | 'delete'
   | 'key-change'
   | 'repair'
-  | 'reveal-keys';
+  | 'reveal-keys'
+  | 'settings-change';
 
 export interface CustodyEntry {
   seq: number;

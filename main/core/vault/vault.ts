@@ -48,6 +48,16 @@ export interface OpenOptions {
   kdf?: Argon2Params;
 }
 
+export interface VaultSettings {
+  /** Lock after this many minutes without use (1–240). */
+  autoLockMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 5 };
+
+const WRONG_PASSPHRASE_MESSAGE =
+  'That passphrase is not right, so the keys were not shown. Check Caps Lock and the keyboard layout, and try again.';
+
 export interface RevealedKeys {
   sqlcipherKey: string;
   ageIdentity: string;
@@ -660,6 +670,72 @@ export class Vault {
 
   signingPublicKeyPem(): string {
     return this.keys.signingPublicKey.export({ format: 'pem', type: 'spki' }).toString();
+  }
+
+  /** Preferences kept in the encrypted database. */
+  settings(): VaultSettings {
+    this.assertOpen();
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as {
+      key: string;
+      value: string;
+    }[];
+    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    const minutes = stored.autoLockMinutes;
+    return {
+      autoLockMinutes:
+        typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 240
+          ? minutes
+          : DEFAULT_SETTINGS.autoLockMinutes,
+    };
+  }
+
+  updateSettings(patch: Partial<VaultSettings>): VaultSettings {
+    this.assertOpen();
+    const before = this.settings();
+    const m = patch.autoLockMinutes;
+    if (m !== undefined && (!Number.isInteger(m) || m < 1 || m > 240)) {
+      throw new DossierError(
+        'USAGE',
+        'The vault can lock itself after 1 to 240 minutes without use. Choose a whole number of minutes in that range.',
+      );
+    }
+    const changed = (Object.keys(patch) as (keyof VaultSettings)[]).filter(
+      (k) => patch[k] !== undefined && patch[k] !== before[k],
+    );
+    if (changed.length === 0) return before;
+    this.db.transaction(() => {
+      for (const k of changed) {
+        this.db
+          .prepare(
+            'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+          )
+          .run(k, JSON.stringify(patch[k]));
+      }
+      this.custody.append('settings-change', [], {
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, patch[k]])),
+      });
+    })();
+    return this.settings();
+  }
+
+  /**
+   * The escape hatch behind the passphrase again: the vault is open, but whoever sits at it
+   * must still know the passphrase to see the keys. Checked against the passphrase slot.
+   */
+  async revealKeysWithPassphrase(passphrase: string): Promise<RevealedKeys> {
+    this.assertOpen();
+    for (const slot of this.header.slots.filter(
+      (s): s is PassphraseSlot => s.type === 'passphrase',
+    )) {
+      const mk = await openPassphraseSlot(this.header.vaultId, slot, passphrase);
+      if (mk?.equals(this.masterKey)) {
+        mk.fill(0);
+        return this.revealKeys();
+      }
+      mk?.fill(0);
+    }
+    throw new DossierError('WRONG_PASSPHRASE', WRONG_PASSPHRASE_MESSAGE);
   }
 
   /** The escape hatch: keys that open the vault with the standard sqlcipher and age tools. Logged. */
