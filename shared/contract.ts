@@ -322,7 +322,9 @@ export const bundleReport = z.object({
  * - `progress`: it reports progress events and can be cancelled (import, export, check);
  * - `changes`: it changes the vault, so a `vaultChanged` event follows its success;
  * - `host`: it is answered by the desktop shell in main (native dialogs, the file manager),
- *   never by the vault service, which may run on a worker thread.
+ *   never by the vault service, which may run on a worker thread;
+ * - `upload`: its arguments carry file bytes (a pasted image, a file dropped into a browser),
+ *   so transports accept a larger request for it.
  */
 export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   args: A;
@@ -330,12 +332,14 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType
   progress: boolean;
   changes: boolean;
   host: boolean;
+  upload: boolean;
 }
 
 interface MethodFlags {
   progress?: boolean;
   changes?: boolean;
   host?: boolean;
+  upload?: boolean;
 }
 
 function method<A extends z.ZodType, R extends z.ZodType, const F extends MethodFlags = object>(
@@ -349,6 +353,7 @@ function method<A extends z.ZodType, R extends z.ZodType, const F extends Method
     result,
     progress: flags?.progress ?? false,
     changes: flags?.changes ?? false,
+    upload: flags?.upload ?? false,
     host: (flags?.host ?? false) as boolean & Host,
   };
 }
@@ -395,6 +400,24 @@ export const api = {
       .strict(),
     addReport,
     { progress: true, changes: true },
+  ),
+  'items.addData': method(
+    z
+      .object({
+        name: z
+          .string()
+          .min(1, 'is empty: the file needs a name')
+          .max(255, 'is too long: a name can have up to 255 characters'),
+        data: z
+          .instanceof(Uint8Array)
+          .refine((d) => d.length <= 64 * 1024 * 1024, 'is too large: up to 64 MiB at a time'),
+        lastModified: isoTime.optional(),
+        tags: z.array(text(200)).max(100).optional(),
+        note: text(20_000).optional(),
+      })
+      .strict(),
+    addResult,
+    { changes: true, upload: true },
   ),
   'vault.check': method(none, integrityReport, { progress: true }),
   'custody.list': method(none, z.array(custodyEntry)),

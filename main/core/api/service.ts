@@ -202,6 +202,8 @@ export class DossierService implements ApiHost {
           onProgress: (p) => ctx.onProgress(p),
         });
       },
+      'items.addData': async ({ tags, note, ...input }) =>
+        this.open().addData(input, { tags, note }),
       'vault.check': async (_args, ctx) =>
         this.open().check((p) =>
           ctx.onProgress({

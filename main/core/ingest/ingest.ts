@@ -267,15 +267,71 @@ async function ingestOne(
   }
 }
 
+/** What ingestFile reads: an open file, or bytes held in memory (never written out in plain). */
+interface Source {
+  stat(): Promise<{ size: number; mtime: Date | null; isFile(): boolean }>;
+  read(
+    buf: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+function memorySource(data: Uint8Array, mtime: Date | null): Source {
+  return {
+    stat: async () => ({ size: data.length, mtime, isFile: () => true }),
+    read: async (buf, offset, length, position) => {
+      const part = data.subarray(position, position + length);
+      buf.set(part, offset);
+      return { bytesRead: part.length };
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Imports bytes given directly (a pasted picture, a file dropped into a browser): the same
+ * sniffing, previews, duplicate check and custody entry as for a file, with no source path.
+ * The bytes stay in memory: plaintext evidence is never written to disk.
+ */
+export async function addData(
+  deps: Deps,
+  input: { name: string; data: Uint8Array; mtime: Date | null },
+  opts: AddOptions = {},
+): Promise<AddResult> {
+  let hashWorker: HashWorker | null = null;
+  let sealWorker: SealWorker | null = null;
+  const hasherFor = (size: number): Hasher => {
+    if (size < PARALLEL_HASH_MIN_BYTES) return inlineHasher();
+    hashWorker ??= new HashWorker();
+    sealWorker ??= new SealWorker(hashWorker.pool);
+    return workerHasher(hashWorker, sealWorker);
+  };
+  try {
+    return await ingestFile(deps, null, input.name, opts, hasherFor, () => undefined, {
+      source: memorySource(input.data, input.mtime),
+    });
+  } finally {
+    await (hashWorker as HashWorker | null)?.close();
+    await (sealWorker as SealWorker | null)?.close();
+  }
+}
+
 async function ingestFile(
   deps: Deps,
-  path: string,
+  sourcePath: string | null,
   name: string,
   opts: AddOptions,
   hasherFor: (size: number) => Hasher,
   onBytes: (n: number) => void,
+  memory?: { source: Source },
 ): Promise<AddResult> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  // Results name where a file came from; bytes given directly have only their name.
+  const path = sourcePath ?? name;
+  const handle: Source =
+    memory?.source ?? (await open(path, constants.O_RDONLY | constants.O_NOFOLLOW));
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
@@ -368,7 +424,12 @@ async function ingestFile(
     const existing = deps.items.findBySha256(sha256);
     if (existing) {
       await writer.abort();
-      return recordDuplicate(deps, existing, { path, name, sha256, size, mtime: st.mtime }, opts);
+      return recordDuplicate(
+        deps,
+        existing,
+        { path, sourcePath, name, sha256, size, mtime: st.mtime },
+        opts,
+      );
     }
     await writer.commit();
 
@@ -403,10 +464,10 @@ async function ingestFile(
           size,
           mime: facts.mime,
           name,
-          sourcePath: path,
+          sourcePath,
           ingestedAt: now.toISOString(),
           ingestedOffsetMinutes: -now.getTimezoneOffset(),
-          sourceMtime: st.mtime.toISOString(),
+          sourceMtime: st.mtime?.toISOString() ?? null,
           sourceExifTime: facts.exif?.capturedAt ?? null,
           width: facts.image?.width ?? null,
           height: facts.image?.height ?? null,
@@ -423,8 +484,8 @@ async function ingestFile(
           sha256,
           size,
           mime: facts.mime,
-          sourcePath: path,
-          sourceMtime: st.mtime.toISOString(),
+          sourcePath,
+          sourceMtime: st.mtime?.toISOString() ?? null,
           blob: writer!.id,
           tags,
           ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
@@ -437,7 +498,12 @@ async function ingestFile(
       if (winner) {
         await writer.discard();
         if (thumbId) await deps.blobs.remove(thumbId);
-        return recordDuplicate(deps, winner, { path, name, sha256, size, mtime: st.mtime }, opts);
+        return recordDuplicate(
+          deps,
+          winner,
+          { path, sourcePath, name, sha256, size, mtime: st.mtime },
+          opts,
+        );
       }
       throw e;
     }
@@ -465,15 +531,22 @@ async function ingestFile(
 function recordDuplicate(
   deps: Deps,
   existing: { id: string; name: string },
-  f: { path: string; name: string; sha256: string; size: number; mtime: Date },
+  f: {
+    path: string;
+    sourcePath: string | null;
+    name: string;
+    sha256: string;
+    size: number;
+    mtime: Date | null;
+  },
   opts: AddOptions,
 ): AddResult {
   const now = new Date().toISOString();
   deps.db.transaction(() => {
     deps.items.addSource(existing.id, {
       name: f.name,
-      sourcePath: f.path,
-      sourceMtime: f.mtime.toISOString(),
+      sourcePath: f.sourcePath,
+      sourceMtime: f.mtime?.toISOString() ?? null,
       seenAt: now,
     });
     const tags = deps.items.addTags(existing.id, opts.tags ?? []);
@@ -482,8 +555,8 @@ function recordDuplicate(
     deps.custody.append('duplicate', [existing.id], {
       name: f.name,
       sha256: f.sha256,
-      sourcePath: f.path,
-      sourceMtime: f.mtime.toISOString(),
+      sourcePath: f.sourcePath,
+      sourceMtime: f.mtime?.toISOString() ?? null,
       tags,
       ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
     });

@@ -16,7 +16,13 @@ import { DossierError } from '../errors';
 import type { ExportOptions, ExportResult } from '../export/export';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
-import { addPaths, type AddOptions, type AddReport } from '../ingest/ingest';
+import {
+  addData,
+  addPaths,
+  type AddOptions,
+  type AddReport,
+  type AddResult,
+} from '../ingest/ingest';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import { AnnotationRepository, type Note, type Region } from '../items/annotations';
 import { Library } from '../items/library';
@@ -247,6 +253,43 @@ export class Vault {
       paths,
       opts,
     );
+  }
+
+  /**
+   * Imports bytes handed over directly (a pasted picture, a file dropped into a browser).
+   * A name that cannot be shown safely is stored cleaned; the log keeps the name as given.
+   */
+  async addData(
+    input: { name: string; data: Uint8Array; lastModified?: string },
+    opts: Pick<AddOptions, 'tags' | 'note'> = {},
+  ): Promise<AddResult> {
+    this.assertOpen();
+    let mtime: Date | null = null;
+    if (input.lastModified !== undefined) {
+      mtime = new Date(input.lastModified);
+      if (Number.isNaN(mtime.getTime())) {
+        throw new DossierError(
+          'USAGE',
+          `"${input.lastModified.slice(0, 64)}" is not a date, so it cannot be the file's last change. Leave it out, or give a form like 2026-03-09T21:30:00Z.`,
+        );
+      }
+    }
+    const name = uploadName(input.name);
+    const result = await addData(
+      { db: this.db, items: this.items, blobs: this.blobs, custody: this.custody },
+      { name, data: input.data, mtime },
+      opts,
+    );
+    if (name !== input.name && result.status === 'added') {
+      const warning = `The name had characters that cannot be shown safely (such as slashes or invisible control characters), so it was stored as "${name}".`;
+      this.custody.append('edit-metadata', [result.id], {
+        what: 'name cleaned at import',
+        givenName: input.name,
+        storedName: name,
+      });
+      return { ...result, warnings: [...result.warnings, warning] };
+    }
+    return result;
   }
 
   list(): ItemSummary[] {
@@ -786,4 +829,19 @@ function tagText(tag: string): string {
     );
   }
   return t;
+}
+
+/**
+ * A name given with bytes (no file behind it) is shown in lists, titles and exports. Path
+ * separators become "_"; control characters, bidi overrides and line separators are removed
+ * (they can hide an extension or rewrite a line); "", "." and ".." get a plain fallback.
+ */
+/* eslint-disable no-control-regex -- removing control characters is the point */
+const UNSHOWABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/gu;
+/* eslint-enable no-control-regex */
+
+export function uploadName(given: string): string {
+  const cleaned = given.normalize('NFC').replace(UNSHOWABLE, '').replace(/[/\\]/g, '_').trim();
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'pasted file' : cleaned;
 }
