@@ -76,7 +76,7 @@ describe('items.addData (a pasted picture, a file dropped into a browser)', asyn
     expect(vault.items.get(added.id).name).toBe('.._.._etc_passwd gnp.exe');
     expect(added.warnings.join(' ')).toMatch(/cannot be shown safely/);
     expect(vault.log().at(-1)!.details).toEqual({
-      what: 'name cleaned at import',
+      what: 'name cleaned when added',
       givenName: given,
       storedName: '.._.._etc_passwd gnp.exe',
     });

@@ -12,10 +12,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = join(import.meta.dirname, '..', '..');
 const WEB = join(ROOT, 'out', 'main', 'web.js');
 
-/** Why these tests cannot run here, or null when they can. */
+/** Why these tests cannot run here (no browser), or null when they can. A missing build fails. */
 export function webSkipReason(): string | null {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (!existsSync(WEB)) return 'out/main/web.js is missing: run `npm run build` first';
   return null;
 }
 
@@ -28,6 +27,8 @@ export interface WebApp {
 }
 
 export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
+  // `npm test` builds first: a missing build is a failure, never a skip.
+  if (!existsSync(WEB)) throw new Error('out/main/web.js is missing: run `npm run build` first.');
   const child: ChildProcess = spawn(process.execPath, [WEB], {
     cwd: ROOT,
     env: { ...process.env, DOSSIER_BRIDGE_PORT: '0', ...env },

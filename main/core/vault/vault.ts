@@ -283,7 +283,7 @@ export class Vault {
     if (name !== input.name && result.status === 'added') {
       const warning = `The name had characters that cannot be shown safely (such as slashes or invisible control characters), so it was stored as "${name}".`;
       this.custody.append('edit-metadata', [result.id], {
-        what: 'name cleaned at import',
+        what: 'name cleaned when added',
         givenName: input.name,
         storedName: name,
       });
