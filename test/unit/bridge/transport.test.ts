@@ -38,4 +38,33 @@ describe('the typed client over the bridge', () => {
       await service.lock();
     }
   });
+
+  it('carries file bytes for upload methods (a browser drop), and only those may be large', async () => {
+    const root = await tempDir();
+    const service = new DossierService(join(root, 'vault'), { kdf: TEST_KDF });
+    const bridge = await startBridge({ vault: service });
+    try {
+      const base = `http://127.0.0.1:${bridge.port}`;
+      const client = createClient(bridgeTransport(base, bridge.token));
+      await client['session.create']({ passphrase: 'a good long passphrase' });
+      // 3 MiB of every byte value: more than the 1 MiB limit of ordinary methods.
+      const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 0xff);
+      const added = await client['items.addData']({ name: 'dropped.bin', data });
+      expect(added).toMatchObject({ status: 'added', size: data.length });
+      const stored = await service.unlocked!.item((added as { id: string }).id);
+      expect(stored.size).toBe(data.length);
+      const { createHash } = await import('node:crypto');
+      expect(stored.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+      // The same size on a method without `upload` is refused before it is read.
+      const big = await fetch(`${base}/api/items.search`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${bridge.token}` },
+        body: JSON.stringify({ args: { query: 'x'.repeat(2 * 1024 * 1024) } }),
+      });
+      expect(big.status).toBe(413);
+    } finally {
+      await bridge.close();
+      await service.lock();
+    }
+  });
 });
