@@ -53,7 +53,8 @@ export function Details(props: {
         </dd>
         <dt>Size</dt>
         <dd>
-          {shortSize(d.size)} ({d.size.toLocaleString('en-GB')} bytes)
+          {shortSize(d.size)}
+          {d.size >= 1000 && ` (${d.size.toLocaleString('en-GB')} bytes)`}
         </dd>
         <dt>File type</dt>
         <dd>{displayName(d.mime)}</dd>

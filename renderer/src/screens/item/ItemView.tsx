@@ -37,17 +37,21 @@ export function ItemView() {
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
   const [returnTo] = useState(() => document.activeElement as HTMLElement | null);
+  const [openedId] = useState(() => useSelection.getState().openItemId ?? '');
   useEffect(
     () => () => {
       setTimeout(() => {
         const target =
           (returnTo?.isConnected ? returnTo : null) ??
+          document.querySelector<HTMLElement>(
+            `#content [data-item-id="${CSS.escape(openedId)}"]`,
+          ) ??
           document.querySelector<HTMLElement>('#content [data-index][tabindex="0"]') ??
           document.getElementById('content');
         target?.focus();
       }, 0);
     },
-    [returnTo],
+    [returnTo, openedId],
   );
 
   const load = item.load;

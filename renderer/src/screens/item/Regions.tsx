@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { Region } from '../../stores/item';
 import { describeRect, percentToRect, type FractionRect } from './geometry';
 import { safeMultiline } from './text';
@@ -14,9 +14,12 @@ export function Regions(props: {
   onRemove(regionId: string): Promise<boolean>;
 }) {
   const [open, setOpen] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
   return (
     <section className="item-section" aria-labelledby="item-regions-title">
-      <h2 id="item-regions-title">Marked regions</h2>
+      <h2 id="item-regions-title" ref={heading} tabIndex={-1}>
+        Marked regions
+      </h2>
       {props.regions.length === 0 ? (
         <p className="hint">
           None yet. Use “Mark a region” above the image and drag over the part that matters, or add
@@ -40,7 +43,10 @@ export function Regions(props: {
                 className="secondary small"
                 disabled={props.saving}
                 aria-label={`Remove region ${i + 1}`}
-                onClick={() => void props.onRemove(r.id)}
+                onClick={() => {
+                  heading.current?.focus(); // the row goes away
+                  void props.onRemove(r.id);
+                }}
               >
                 Remove
               </button>

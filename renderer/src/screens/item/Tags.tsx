@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { displayName } from '../../../../shared/display-name';
 
 /** Tags as chips, each removable, and a field that suggests tags already in the vault. */
@@ -11,6 +11,7 @@ export function Tags(props: {
 }) {
   const id = useId();
   const [draft, setDraft] = useState('');
+  const input = useRef<HTMLInputElement>(null);
   const unused = props.suggestions.filter(
     (s) => !props.tags.some((t) => t.toLowerCase() === s.toLowerCase()),
   );
@@ -36,7 +37,11 @@ export function Tags(props: {
                 className="chip-remove"
                 aria-label={`Remove tag ${displayName(t)}`}
                 disabled={props.saving}
-                onClick={() => void props.onRemove(t)}
+                onClick={() => {
+                  // The chip goes away: keep focus in the tags, not lost on the page.
+                  input.current?.focus();
+                  void props.onRemove(t);
+                }}
               >
                 ×
               </button>
@@ -55,6 +60,7 @@ export function Tags(props: {
         <div className="inline-row">
           <input
             id={id}
+            ref={input}
             list={`${id}-list`}
             value={draft}
             maxLength={200}

@@ -34,7 +34,14 @@ const FETCHING_ATTRS = new Set([
   'profile',
 ]);
 
+/**
+ * STYLES: an about:srcdoc frame inherits the app's CSP (style-src 'self'), so an email's own
+ * inline styles could never apply and would only fill the console with refusals. They are
+ * removed (after their url()s are counted); the text reads plainly, and text an email hid
+ * with CSS is shown, which for evidence is the honest way round.
+ */
 const FORBID_TAGS = [
+  'style',
   'form',
   'input',
   'button',
@@ -101,11 +108,7 @@ function setup(): Purifier {
   const p = DOMPurify(window);
   p.addHook('uponSanitizeElement', (node, data) => {
     const tag = data.tagName;
-    if (tag === 'style' && node.textContent) {
-      const { css, removed } = neutraliseCss(node.textContent);
-      counter += removed;
-      node.textContent = css;
-    }
+    if (tag === 'style' && node.textContent) counter += neutraliseCss(node.textContent).removed;
     if (FORBID_TAGS.includes(tag)) {
       // Media, frames, stylesheets: each would have loaded something.
       const el = node as Element;
@@ -117,23 +120,20 @@ function setup(): Purifier {
     const name = data.attrName;
     const value = data.attrValue;
     if (name === 'style') {
-      const { css, removed } = neutraliseCss(value);
-      counter += removed;
-      data.attrValue = css;
+      // Counted, then dropped: see STYLES below.
+      counter += neutraliseCss(value).removed;
+      data.keepAttr = false;
       return;
     }
     if (name === 'src' && node.tagName === 'IMG') {
       const cid = /^\s*cid:(.*)$/i.exec(value);
       const inline = cid ? cidImages.get(decodeURIComponent(cid[1]!.trim())) : undefined;
+      // (DOMPurify keeps data: image sources on <img>; forceKeepAttr would drop the new value.)
       if (inline) {
         data.attrValue = inline;
-        data.forceKeepAttr = true;
         return;
       }
-      if (isInlineImageUrl(value)) {
-        data.forceKeepAttr = true;
-        return;
-      }
+      if (isInlineImageUrl(value)) return;
       data.keepAttr = false;
       if (!cid && value.trim()) counter++;
       return;
@@ -164,14 +164,17 @@ export function sanitiseEmailHtml(
   purifier ??= setup();
   counter = 0;
   cidImages = inlineImages;
-  const clean = purifier.sanitize(html, {
+  // The whole document is walked, so remote references in its <head> are counted too; only
+  // the body is kept.
+  const root = purifier.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS,
     ALLOW_DATA_ATTR: false,
     ALLOW_UNKNOWN_PROTOCOLS: false,
-    WHOLE_DOCUMENT: false,
-    RETURN_TRUSTED_TYPE: false,
+    WHOLE_DOCUMENT: true,
+    RETURN_DOM: true,
   });
+  const clean = ((root as Element).querySelector('body') ?? (root as Element)).innerHTML;
   const remoteBlocked = counter;
   cidImages = new Map();
   return { html: clean, remoteBlocked };
