@@ -73,6 +73,12 @@ const INLINE_TYPES: ReadonlyMap<string, string> = new Map([
   ['video/ogg', 'video/ogg'],
   ['video/quicktime', 'video/quicktime'],
   ['text/plain', 'text/plain; charset=utf-8'],
+  // Read by the renderer as text (its email view parses and sanitises it): never rendered.
+  ['message/rfc822', 'text/plain; charset=utf-8'],
+  ['text/csv', 'text/plain; charset=utf-8'],
+  ['text/markdown', 'text/plain; charset=utf-8'],
+  ['text/calendar', 'text/plain; charset=utf-8'],
+  ['text/vcard', 'text/plain; charset=utf-8'],
 ]);
 
 /** Previews are always JPEG, made by sharp at import (see evidence/thumbnail.ts). */

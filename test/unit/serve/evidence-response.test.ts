@@ -494,13 +494,15 @@ describe('inlineContentType', () => {
     expect(inlineContentType('audio/x-wav')).toBe('audio/wav');
     expect(inlineContentType('video/quicktime')).toBe('video/quicktime');
     expect(inlineContentType('text/plain')).toBe('text/plain; charset=utf-8');
+    // An email is served as plain text for the renderer to parse, never as a document.
+    expect(inlineContentType('message/rfc822')).toBe('text/plain; charset=utf-8');
+    expect(inlineContentType('text/csv')).toBe('text/plain; charset=utf-8');
     for (const refused of [
       'image/svg+xml',
       'text/html',
       'application/xhtml+xml',
       'application/xml',
       'text/xml',
-      'message/rfc822',
       'application/pdf',
       'application/octet-stream',
       'application/x-empty',

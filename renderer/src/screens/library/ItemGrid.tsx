@@ -172,6 +172,7 @@ function Tile(props: {
         type="button"
         className="tile-open"
         data-index={props.index}
+        data-item-id={row.id}
         tabIndex={props.active ? 0 : -1}
         aria-label={`${name}, ${row.kind}, ${dateText(time)}${props.selected ? ', selected' : ''}`}
         onClick={props.onOpen}
