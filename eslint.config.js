@@ -25,6 +25,11 @@ const layerZones = [
   { target: './renderer', from: ['./main'], message: 'renderer/ imports shared/ only.' },
 ];
 
+const rendererImports = {
+  paths: [{ name: 'electron', message: 'Runs in the renderer: no electron.' }],
+  patterns: [{ group: ['node:*'], message: 'Runs in the renderer: no Node built-ins.' }],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
@@ -50,11 +55,26 @@ export default tseslint.config(
   {
     files: ['shared/**', 'renderer/**'],
     rules: {
+      'no-restricted-imports': ['error', rendererImports],
+    },
+  },
+  {
+    // Components reach the vault only through the Zustand stores (renderer/src/stores).
+    files: ['renderer/src/screens/**', 'renderer/src/components/**', 'renderer/src/App.tsx'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Runs in the renderer: no electron.' }],
-          patterns: [{ group: ['node:*'], message: 'Runs in the renderer: no Node built-ins.' }],
+          ...rendererImports,
+          patterns: [
+            ...rendererImports.patterns,
+            {
+              group: ['**/api/transport'],
+              importNames: ['api'],
+              message:
+                'Components call the API through a store (renderer/src/stores), never directly.',
+            },
+          ],
         },
       ],
     },

@@ -43,7 +43,7 @@ describe.skipIf(skip !== null)(title, () => {
     await app?.stop();
   });
 
-  it('creates a vault, adds a file and shows its thumbnail, then locks and unlocks', async () => {
+  it('creates a vault, adds files (picker, drop, paste) and shows a thumbnail, then locks and unlocks', async () => {
     await page.goto(app.url);
     // The token leaves the address bar at once (it would otherwise sit in history).
     expect(page.url()).not.toContain('token=');
@@ -65,6 +65,23 @@ describe.skipIf(skip !== null)(title, () => {
         },
       )
       .toBe(1);
+
+    // Dropped anywhere on the window, and pasted from the clipboard: bytes, with no path.
+    await page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['he said he knows where the children go to school'], 'dropped.txt', { type: 'text/plain' }));
+      document.querySelector('.workspace').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByRole('button', { name: /^dropped\.txt/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.evaluate(`(() => {
+      const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([png], 'image.png', { type: 'image/png' }));
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    })()`);
+    await page.getByRole('button', { name: /^pasted-.*\.png/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
 
     const tile = page.getByRole('button', { name: /reply-from-@troll\.png/ });
     await tile.waitFor();

@@ -1,5 +1,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
+import { connection } from '../api/transport';
 import { useJobs } from '../stores/jobs';
+import { entriesOf, filesOf } from './import/dropped-files';
 import { useSelection } from '../stores/selection';
 import { useSession } from '../stores/session';
 import { ImportPanel } from './import/ImportPanel';
@@ -39,7 +41,7 @@ export function Workspace() {
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
-      const target = e.target as HTMLElement | null;
+      const target = e.target instanceof Element ? e.target : null;
       if (target?.closest('input, textarea, [contenteditable="true"]')) return; // pasting text
       const files = [...(e.clipboardData?.files ?? [])];
       if (files.length === 0) return;
@@ -64,7 +66,17 @@ export function Workspace() {
     e.preventDefault();
     setDragging(false);
     const files = [...e.dataTransfer.files];
-    if (files.length) void importDropped(files);
+    if (files.length === 0) return;
+    if (connection.surface === 'desktop') {
+      // The app gets each dropped file's or folder's path; main walks folders itself.
+      void importDropped(files);
+    } else {
+      // A browser gives bytes only: walk dropped folders here.
+      const entries = entriesOf(e.dataTransfer);
+      // No entries (a drop made by a script, some platforms): the files themselves.
+      if (entries.length < files.length) void importFiles(files);
+      else void filesOf(entries).then((all) => importFiles(all));
+    }
   };
 
   return (

@@ -50,6 +50,8 @@ interface JobsStore {
   importFiles(files: File[]): Promise<void>;
   /** Dropped or picked files: by path where the desktop app gives one, else by their bytes. */
   importDropped(files: File[]): Promise<void>;
+  /** Desktop: the native dialog for files or a folder, then the import. */
+  importWithDialog(what: 'files' | 'folder'): Promise<void>;
   cancelImport(): void;
   dismissImport(): void;
   startExport(args: ExportArgs): Promise<void>;
@@ -175,6 +177,20 @@ export const useJobs = create<JobsStore>((set, get) => ({
     const paths = files.map((f) => connection.pathForFile(f));
     if (paths.every((p): p is string => p !== null)) return get().importPaths(paths);
     return get().importFiles(files);
+  },
+
+  async importWithDialog(what) {
+    try {
+      const paths =
+        what === 'files'
+          ? (await api['dialog.chooseFiles']({})).paths
+          : [(await api['dialog.chooseFolder']({ purpose: 'import' })).path].filter(
+              (p): p is string => p !== null,
+            );
+      await get().importPaths(paths);
+    } catch (e) {
+      set({ importJob: { ...fresh(), state: 'failed', results: [], error: messageOf(e) } });
+    }
   },
 
   cancelImport() {

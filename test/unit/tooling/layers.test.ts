@@ -45,6 +45,16 @@ describe('layer import rules', () => {
       "import { EXIT } from '../electron/index';\nexport default EXIT;",
       /main\/cli imports main\/core and shared\/ only/,
     ],
+    [
+      'renderer/src/screens/x/Y.tsx',
+      "import { api } from '../../api/transport';\nexport default api;",
+      /through a store/,
+    ],
+    [
+      'renderer/src/components/Y.tsx',
+      "import { readFile } from 'node:fs';\nexport default readFile;",
+      /no Node built-ins/,
+    ],
   ])('%s: %s is refused', async (file, code, message) => {
     expect((await layerErrors(file, code)).join('\n')).toMatch(message);
   });
@@ -58,6 +68,14 @@ describe('layer import rules', () => {
     [
       'renderer/src/x.ts',
       "import { displayName } from '../../shared/display-name';\nexport default displayName;",
+    ],
+    [
+      'renderer/src/stores/x.ts',
+      "import { api } from '../api/transport';\nexport default api;",
+    ],
+    [
+      'renderer/src/screens/x/Y.tsx',
+      "import { connection } from '../../api/transport';\nexport default connection;",
     ],
   ])('%s: allowed imports pass', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { api, connection } from '../../api/transport';
+import { connection } from '../../api/transport';
 import { useJobs } from '../../stores/jobs';
 
 /**
@@ -7,7 +7,7 @@ import { useJobs } from '../../stores/jobs';
  * the browser's own pickers otherwise (bytes, since a browser never reveals paths).
  */
 export function ImportControls() {
-  const importPaths = useJobs((s) => s.importPaths);
+  const importWithDialog = useJobs((s) => s.importWithDialog);
   const importFiles = useJobs((s) => s.importFiles);
   const running = useJobs((s) => s.importJob?.state === 'running');
   const filesInput = useRef<HTMLInputElement>(null);
@@ -16,13 +16,11 @@ export function ImportControls() {
 
   const chooseFiles = async () => {
     if (!desktop) return filesInput.current?.click();
-    const { paths } = await api['dialog.chooseFiles']({});
-    await importPaths(paths);
+    await importWithDialog('files');
   };
   const chooseFolder = async () => {
     if (!desktop) return folderInput.current?.click();
-    const { path } = await api['dialog.chooseFolder']({ purpose: 'import' });
-    if (path) await importPaths([path]);
+    await importWithDialog('folder');
   };
 
   return (
