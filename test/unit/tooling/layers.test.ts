@@ -69,10 +69,7 @@ describe('layer import rules', () => {
       'renderer/src/x.ts',
       "import { displayName } from '../../shared/display-name';\nexport default displayName;",
     ],
-    [
-      'renderer/src/stores/x.ts',
-      "import { api } from '../api/transport';\nexport default api;",
-    ],
+    ['renderer/src/stores/x.ts', "import { api } from '../api/transport';\nexport default api;"],
     [
       'renderer/src/screens/x/Y.tsx',
       "import { connection } from '../../api/transport';\nexport default connection;",
