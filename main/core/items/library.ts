@@ -42,6 +42,13 @@ export interface LibraryPage {
   rows: LibraryRow[];
 }
 
+type PageRow = SummaryRow & {
+  r: number;
+  kind: ItemKind;
+  search_rowid: number;
+  thumb_blob_id: string | null;
+};
+
 export interface Facets {
   total: number;
   kinds: { kind: ItemKind; count: number }[];
@@ -52,6 +59,15 @@ interface Filter {
   /** The FTS5 expression, when there is a search. */
   match: string | null;
   onlyText: boolean;
+  /**
+   * Set when the filters are one or more kinds, with at most a date range: each kind's items
+   * are read in sort order from its own index (migration 3).
+   */
+  kinds: { kinds: string[]; dates: { sql: string; params: unknown[] } } | null;
+  /** Set when the only filter is tags: the SELECT of the item ids having all of them. */
+  tagsOnly: { sql: string; params: number[] } | null;
+  /** Set when the only filter is one tag: its links are read in sort order (migration 3). */
+  oneTag: number | null;
   /** It has a tag, person, incident or text term: a set of items that can be read on its own. */
   narrowing: boolean;
   /** Identifies the filter for the count cache. */
@@ -71,6 +87,34 @@ const SORT_INDEX: Record<LibrarySort, string> = {
   ingestedAt: 'items_ingested',
   name: 'items_name',
   size: 'items_size',
+};
+
+/** Each sort's column, in items and in item_tags (its copy, migration 3). */
+const SORT_COLUMN: Record<LibrarySort, string> = {
+  sourceTime: 'sort_time',
+  ingestedAt: 'ingested_at',
+  name: 'name',
+  size: 'size',
+};
+const COLLATE: Record<LibrarySort, string> = {
+  sourceTime: '',
+  ingestedAt: '',
+  name: ' COLLATE NOCASE',
+  size: '',
+};
+
+/** Each sort's index leading with the kind, and the one leading with the tag (migration 3). */
+const KIND_INDEX: Record<LibrarySort, string> = {
+  sourceTime: 'items_kind_sort_time',
+  ingestedAt: 'items_kind_ingested',
+  name: 'items_kind_name',
+  size: 'items_kind_size',
+};
+const TAG_INDEX: Record<LibrarySort, string> = {
+  sourceTime: 'item_tags_sort_time',
+  ingestedAt: 'item_tags_ingested',
+  name: 'item_tags_name',
+  size: 'item_tags_size',
 };
 
 const ORDER_BY: Record<LibrarySort, string> = {
@@ -104,39 +148,7 @@ export class Library extends ItemRepository {
     if (filter === null) return { total: 0, rows: [] };
     const total = this.countMatching(filter);
     if (total === 0 || q.offset >= total) return { total, rows: [] };
-    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-    const order = `ORDER BY ${ORDER_BY[q.sort]} ${dir}, i.id ${dir} LIMIT ? OFFSET ?`;
-    /*
-     * Two ways to find a page. Walking the sort's index in order and testing each entry
-     * against the filters stops after the page, so it wins when many items match; reading
-     * the matches and sorting them wins when few do. The exact count says which is cheaper.
-     */
-    const n = this.count();
-    // Index entries the walk reads, against matches to look up (each ~4 times the cost).
-    const walked = ((q.offset + q.limit) * n) / total;
-    const rowids = (
-      !filter.narrowing || walked < total * 4
-        ? this.stmt(
-            `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[q.sort]} ${filter.where(q.sort)} ${order}`,
-          )
-        : this.stmt(`SELECT i.rowid AS r FROM items i ${filter.where(null)} ${order}`)
-    )
-      .all(...filter.params, q.limit, q.offset)
-      .map((r) => (r as { r: number }).r);
-    const byRowid = new Map(
-      (
-        this.stmt(
-          `SELECT i.rowid AS r, ${SUMMARY_COLUMNS} FROM items i
-           WHERE i.rowid IN (SELECT value FROM json_each(?))`,
-        ).all(JSON.stringify(rowids)) as (SummaryRow & {
-          r: number;
-          kind: ItemKind;
-          search_rowid: number;
-          thumb_blob_id: string | null;
-        })[]
-      ).map((r) => [r.r, r]),
-    );
-    const rows = rowids.map((r) => byRowid.get(r)!);
+    const rows = this.page(filter, q, total);
     const tags = this.tagsOfMany(rows.map((r) => r.id));
     const snippets = filter.match ? this.snippets(filter.match, rows) : null;
     return {
@@ -148,6 +160,72 @@ export class Library extends ItemRepository {
         snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
       })),
     };
+  }
+
+  /** The page's rows, in order. */
+  private page(filter: Filter, q: LibraryQuery, total: number): PageRow[] {
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const col = SORT_COLUMN[q.sort];
+    const collate = COLLATE[q.sort];
+    const limits = [q.limit, q.offset];
+    if (filter.oneTag !== null) {
+      // One tag: its links hold the sort keys, so the page is a range of one index.
+      const ids = this.stmt(
+        `SELECT item_id AS k FROM item_tags INDEXED BY ${TAG_INDEX[q.sort]} WHERE tag_id = ?
+         ORDER BY ${col}${collate} ${dir}, item_id ${dir} LIMIT ? OFFSET ?`,
+      )
+        .all(filter.oneTag, ...limits)
+        .map((r) => (r as { k: string }).k);
+      return this.rowsBy('id', ids);
+    }
+    if (filter.kinds !== null) {
+      // Kinds: each kind's index in sort order; several are merged (no sort of all matches).
+      const { kinds, dates } = filter.kinds;
+      const one = `SELECT i.rowid AS r, i.${col} AS k, i.id AS id FROM items i
+        INDEXED BY ${KIND_INDEX[q.sort]} WHERE i.kind = ?${dates.sql}`;
+      const rowids = this.stmt(
+        `${kinds.map(() => one).join(' UNION ALL ')}
+         ORDER BY 2${collate} ${dir}, 3 ${dir} LIMIT ? OFFSET ?`,
+      )
+        .all(...kinds.flatMap((k) => [k, ...dates.params]), ...limits)
+        .map((r) => (r as { r: number }).r);
+      return this.rowsBy('rowid', rowids);
+    }
+    const order = `ORDER BY ${ORDER_BY[q.sort]} ${dir}, i.id ${dir} LIMIT ? OFFSET ?`;
+    /*
+     * Two ways to find a page. Walking the sort's index in order and testing each entry
+     * against the filters stops after the page, so it wins when many items match; reading
+     * the matches and sorting them wins when few do. The exact count says which is cheaper.
+     */
+    const n = this.count();
+    // Index entries the walk reads, against matches to look up (each ~4 times the cost).
+    const walked = ((q.offset + q.limit) * n) / total;
+    // The matches' sort keys come from a covering index: from the search rowid or the id.
+    const byKey = filter.match !== null ? 'items_by_search' : 'items_by_id';
+    const rowids = (
+      !filter.narrowing || walked < total * 4
+        ? this.stmt(
+            `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[q.sort]} ${filter.where(q.sort)} ${order}`,
+          )
+        : this.stmt(
+            `SELECT i.rowid AS r FROM items i INDEXED BY ${byKey} ${filter.where(null)} ${order}`,
+          )
+    )
+      .all(...filter.params, ...limits)
+      .map((r) => (r as { r: number }).r);
+    return this.rowsBy('rowid', rowids);
+  }
+
+  /** The library columns of these items (by rowid or by id), in the order given. */
+  private rowsBy(key: 'rowid' | 'id', keys: readonly (number | string)[]): PageRow[] {
+    const found = this.stmt(
+      `SELECT i.rowid AS r, ${SUMMARY_COLUMNS} FROM items i
+       WHERE i.${key} IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(keys)) as PageRow[];
+    const byKey = new Map<number | string, PageRow>(
+      found.map((r) => [key === 'rowid' ? r.r : r.id, r]),
+    );
+    return keys.map((k) => byKey.get(k)!);
   }
 
   /**
@@ -194,21 +272,15 @@ export class Library extends ItemRepository {
       if (!row) return null;
       if (!tagIds.includes(row.id)) tagIds.push(row.id);
     }
-    if (tagIds.length === 1) {
-      terms.push({
-        col: 'i.id',
-        sql: (c) => `${c} IN (SELECT item_id FROM item_tags WHERE tag_id = ?)`,
-        params: tagIds,
-      });
-    } else if (tagIds.length > 1) {
-      // All of them: intersected inside item_tags' index, before any item is looked at.
-      terms.push({
-        col: 'i.id',
-        sql: (c) =>
-          `${c} IN (SELECT item_id FROM item_tags WHERE tag_id IN (${tagIds.map(() => '?').join(',')})
-             GROUP BY item_id HAVING count(*) = ${tagIds.length})`,
-        params: tagIds,
-      });
+    // All of them: each tag's ids come in order from item_tags_tag, and SQLite merges them
+    // (MERGE (INTERSECT)) before any item is looked at.
+    const tagSet =
+      tagIds.length === 0
+        ? null
+        : tagIds.map(() => 'SELECT item_id FROM item_tags WHERE tag_id = ?').join(' INTERSECT ') +
+          (tagIds.length > 1 ? ' ORDER BY 1' : '');
+    if (tagSet !== null) {
+      terms.push({ col: 'i.id', sql: (c) => `${c} IN (${tagSet})`, params: tagIds });
     }
     const linked = (ids: readonly string[] | undefined, table: string, key: string): void => {
       if (!ids?.length) return;
@@ -230,6 +302,9 @@ export class Library extends ItemRepository {
         `The start date (${q.from}) is after the end date (${q.to}). Swap them, or change one.`,
       );
     }
+    // Kinds and nothing else but dates.
+    const kindsOnly = q.kinds?.length && terms.length === 1 ? [...new Set(q.kinds)] : null;
+    const dateStart = terms.length;
     if (from) terms.push({ col: 'i.sort_time', sql: (c) => `${c} >= ?`, params: [from.value] });
     // A bare date is the whole day: everything before the next midnight.
     if (to) {
@@ -239,9 +314,20 @@ export class Library extends ItemRepository {
         params: [to.value],
       });
     }
+    const dates = terms.slice(dateStart);
+    const alone = terms.length === 1;
     return {
       match,
-      onlyText: terms.length === 1 && match !== null,
+      onlyText: alone && match !== null,
+      kinds: kindsOnly && {
+        kinds: kindsOnly,
+        dates: {
+          sql: dates.map((t) => ` AND ${t.sql(t.col)}`).join(''),
+          params: dates.flatMap((t) => t.params),
+        },
+      },
+      tagsOnly: alone && tagSet !== null ? { sql: tagSet, params: tagIds } : null,
+      oneTag: alone && tagIds.length === 1 ? tagIds[0]! : null,
       narrowing: terms.some((t) => t.col === 'i.id' || t.col === 'i.search_rowid'),
       key: JSON.stringify(terms.map((t) => [t.sql(t.col), t.params])),
       params: terms.flatMap((t) => t.params),
@@ -257,11 +343,14 @@ export class Library extends ItemRepository {
   private countMatching(f: Filter): number {
     return this.cached(`count ${f.key}`, () => {
       if (f.params.length === 0) return this.count();
-      // Text alone: FTS5 counts its own matches, without touching items.
+      // Text alone: FTS5 counts its own matches, without touching items. Tags alone: their
+      // links are counted without looking up the items (a link always names an item).
       const r = (
         f.onlyText
           ? this.stmt('SELECT count(*) AS n FROM item_search WHERE item_search MATCH ?')
-          : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
+          : f.tagsOnly
+            ? this.stmt(`SELECT count(*) AS n FROM (${f.tagsOnly.sql})`)
+            : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
       ).get(...f.params) as { n: number };
       return r.n;
     });
