@@ -207,6 +207,25 @@ export const custodyEntry = z.object({
   hash: z.string(),
 });
 
+/** What a custody entry is about, in words (main/core/custody/subjects.ts). */
+export const subjectLabel = z.object({
+  id: z.string(),
+  kind: z.enum(['item', 'incident', 'person', 'other']),
+  /** An item's file name, "the incident on 9 Mar 2024 (place)", a person's name; else the id. */
+  label: z.string(),
+});
+
+export const custodyPage = z.object({
+  /** Entries in the whole log. */
+  total: z.number(),
+  entries: z.array(
+    custodyEntry.extend({
+      /** subjectLabels[i] is subjects[i], for the first 100 subjects (an export names every exhibit). */
+      subjectLabels: z.array(subjectLabel),
+    }),
+  ),
+});
+
 export const chainReport = z.object({
   ok: z.boolean(),
   entries: z.number(),
@@ -420,6 +439,17 @@ export const api = {
     { changes: true, upload: true },
   ),
   'vault.check': method(none, integrityReport, { progress: true }),
+  /** The log a page at a time, by position in seq order: a big vault's log has 100,000+ entries. */
+  'custody.page': method(
+    z
+      .object({
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(500),
+        order: z.enum(['asc', 'desc']),
+      })
+      .strict(),
+    custodyPage,
+  ),
   'custody.list': method(none, z.array(custodyEntry)),
   'custody.verify': method(none, chainReport),
   'incidents.list': method(none, z.array(incident)),

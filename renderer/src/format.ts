@@ -1,18 +1,19 @@
+import { dayOf } from '../../shared/date-text';
 import { parseTime } from '../../shared/recorded-time';
+
+export { dateText } from '../../shared/date-text';
 
 /**
  * Times as people read them, with the zone always said: evidence is judged on when things
  * happened, so "14:03" alone is never enough.
  */
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 function two(n: number): string {
   return String(n).padStart(2, '0');
 }
 
 function wall(ms: number, seconds: boolean): string {
   const d = new Date(ms);
-  const date = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  const date = dayOf(ms);
   const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}${seconds ? `:${two(d.getUTCSeconds())}` : ''}`;
   return `${date}, ${time}`;
 }
@@ -33,15 +34,6 @@ export function timeText(raw: string | null | undefined, seconds = false): strin
   if (t.kind === 'floating') return `${wall(t.ms, seconds)} (no time zone recorded)`;
   const local = t.ms + t.offsetMinutes * 60_000;
   return `${wall(local, seconds)} ${offsetText(t.offsetMinutes)}`;
-}
-
-/** Short form for dense lists: "12 Mar 2026". */
-export function dateText(raw: string | null | undefined): string {
-  if (!raw) return '—';
-  const t = parseTime(raw);
-  if (!t) return raw;
-  const local = t.ms + t.offsetMinutes * 60_000;
-  return wall(local, false).split(',')[0]!;
 }
 
 export function durationText(seconds: number): string {

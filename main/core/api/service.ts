@@ -213,6 +213,7 @@ export class DossierService implements ApiHost {
             bytesTotal: 0,
           }),
         ),
+      'custody.page': async (args) => this.open().logPage(args),
       'custody.list': async () => this.open().log(),
       'custody.verify': async () => this.open().verifyLog(),
       'incidents.list': async () => this.open().cases.incidents(),

@@ -37,6 +37,12 @@ export interface CustodyEntry {
   hash: string;
 }
 
+export interface CustodyPage {
+  /** Entries in the whole log. */
+  total: number;
+  entries: CustodyEntry[];
+}
+
 export const GENESIS_PREV = '0'.repeat(64);
 
 export function entryHash(e: Omit<CustodyEntry, 'hash'>): string {
@@ -123,6 +129,43 @@ export class CustodyLog {
     const rows = this.db.prepare('SELECT * FROM custody_log ORDER BY seq').all() as Row[];
     const all = rows.map(fromRow);
     return filter?.subject ? all.filter((e) => e.subjects.includes(filter.subject!)) : all;
+  }
+
+  /**
+   * One page of the log, in seq order either way, and how many entries there are in all.
+   * The log is append-only, so its seqs normally run 1..n without a hole: then a page is a
+   * range of the primary key, found in O(log n) wherever it is. A log with holes (damaged,
+   * which verifyChain reports) is still paged, by counting past `offset` entries.
+   */
+  page(opts: { offset: number; limit: number; order: 'asc' | 'desc' }): CustodyPage {
+    const { offset, limit, order } = opts;
+    return this.db.transaction((): CustodyPage => {
+      const total = (
+        this.db.prepare('SELECT count(*) AS n FROM custody_log').get() as {
+          n: number;
+        }
+      ).n;
+      if (total === 0 || offset >= total) return { total, entries: [] };
+      const lo = (this.db.prepare('SELECT min(seq) AS s FROM custody_log').get() as { s: number })
+        .s;
+      const hi = (this.db.prepare('SELECT max(seq) AS s FROM custody_log').get() as { s: number })
+        .s;
+      let rows: Row[];
+      if (hi - lo + 1 === total) {
+        rows = (
+          order === 'asc'
+            ? this.db.prepare('SELECT * FROM custody_log WHERE seq >= ? ORDER BY seq LIMIT ?')
+            : this.db.prepare('SELECT * FROM custody_log WHERE seq <= ? ORDER BY seq DESC LIMIT ?')
+        ).all(order === 'asc' ? lo + offset : hi - offset, limit) as Row[];
+      } else {
+        rows = this.db
+          .prepare(
+            `SELECT * FROM custody_log ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+          )
+          .all(limit, offset) as Row[];
+      }
+      return { total, entries: rows.map(fromRow) };
+    })();
   }
 
   head(): { seq: number; hash: string } | null {

@@ -11,6 +11,7 @@ import {
   type PersonInput,
 } from '../cases/repository';
 import { CustodyLog, verifyChain, type ChainReport, type CustodyEntry } from '../custody/log';
+import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/subjects';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type { ExportOptions, ExportResult } from '../export/export';
@@ -668,6 +669,29 @@ export class Vault {
   log(): CustodyEntry[] {
     this.assertOpen();
     return this.custody.entries();
+  }
+
+  /**
+   * One page of the log for reading, each entry with its subjects in words (see
+   * LABELLED_SUBJECTS: an export names every exhibit, and only the first are labelled).
+   */
+  logPage(opts: { offset: number; limit: number; order: 'asc' | 'desc' }): {
+    total: number;
+    entries: (CustodyEntry & { subjectLabels: SubjectLabel[] })[];
+  } {
+    this.assertOpen();
+    const page = this.custody.page(opts);
+    const labels = subjectLabels(
+      this.db,
+      page.entries.flatMap((e) => e.subjects.slice(0, LABELLED_SUBJECTS)),
+    );
+    return {
+      total: page.total,
+      entries: page.entries.map((e) => ({
+        ...e,
+        subjectLabels: e.subjects.slice(0, LABELLED_SUBJECTS).map((id) => labels.get(id)!),
+      })),
+    };
   }
 
   verifyLog(): ChainReport {
