@@ -450,7 +450,6 @@ export const api = {
       .strict(),
     custodyPage,
   ),
-  'custody.list': method(none, z.array(custodyEntry)),
   'custody.verify': method(none, chainReport),
   'incidents.list': method(none, z.array(incident)),
   'incidents.create': method(

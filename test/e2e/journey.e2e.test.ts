@@ -200,7 +200,23 @@ describe.skipIf(skip !== null)(title, () => {
     await nav('Custody log').click();
     await page.getByRole('heading', { name: 'Custody log', level: 1 }).waitFor();
     await page.getByText(/The log is intact/).waitFor();
+    // Entries say what they are about in words, not ids.
+    await page
+      .getByText(
+        'About: the incident on 9 Mar 2026 (Email to constituency office), Anonymous account @care_watch (person)',
+      )
+      .first()
+      .waitFor();
+    await page
+      .getByText(/^About: .*“reply-1\.png”/)
+      .first()
+      .waitFor();
     await screen('11-custody-log');
+    // The first entry is at the far end in newest-first order: found, shown and focused.
+    await page.getByLabel('Go to entry number').fill('1');
+    await page.getByRole('button', { name: 'Show entry', exact: true }).click();
+    await page.locator('[data-seq="1"]:focus').waitFor();
+    await page.getByText('The vault was created.').waitFor();
 
     await nav('Settings').click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();

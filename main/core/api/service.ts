@@ -214,7 +214,6 @@ export class DossierService implements ApiHost {
           }),
         ),
       'custody.page': async (args) => this.open().logPage(args),
-      'custody.list': async () => this.open().log(),
       'custody.verify': async () => this.open().verifyLog(),
       'incidents.list': async () => this.open().cases.incidents(),
       'incidents.create': async ({ itemIds, personIds, ...input }) =>

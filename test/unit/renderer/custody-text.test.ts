@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionText } from '../../../renderer/src/screens/custody/custody-text';
+import { actionText, subjectText } from '../../../renderer/src/screens/custody/custody-text';
 
 const entry = (action: string, details: Record<string, unknown> = {}, subjects: string[] = []) => ({
   action,
@@ -29,6 +29,25 @@ describe('custody entries in plain words', () => {
     expect(actionText(entry('teleport'))).toBe('teleport');
     expect(actionText(entry('ingest', { name: 'invoice\u202egnp.exe' }))).toBe(
       '“invoice\\u{202e}gnp.exe” was added to the vault.',
+    );
+  });
+});
+
+describe('what an entry is about', () => {
+  it('names items, incidents and people, and keeps other ids as they are', () => {
+    expect(subjectText({ kind: 'item', label: 'doorstep.jpg' })).toBe('“doorstep.jpg”');
+    expect(subjectText({ kind: 'incident', label: 'the incident on 9 Mar 2024 (car park)' })).toBe(
+      'the incident on 9 Mar 2024 (car park)',
+    );
+    expect(subjectText({ kind: 'person', label: 'J. Smith' })).toBe('J. Smith (person)');
+    expect(subjectText({ kind: 'other', label: '0123456789abcdefghjkmnpqrs' })).toBe(
+      '0123456789abcdefghjkmnpqrs',
+    );
+  });
+
+  it('makes untrusted names safe to show', () => {
+    expect(subjectText({ kind: 'item', label: 'invoice\u202egnp.exe' })).toBe(
+      '“invoice\\u{202e}gnp.exe”',
     );
   });
 });

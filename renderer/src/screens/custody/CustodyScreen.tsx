@@ -1,28 +1,30 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
-import { dateText, timeText } from '../../format';
-import { useCases } from '../../stores/cases';
+import { timeText } from '../../format';
 import { useCustody, type CustodyEntry } from '../../stores/custody';
-import { actionText } from './custody-text';
+import { actionText, subjectText } from './custody-text';
 
 const MAX_SUBJECTS = 4;
 
 /**
  * The custody log, readable: every entry in plain words, and whether the chain of hashes is
- * whole. Only the rows on screen are in the DOM, so a log of 100,000+ entries scrolls freely.
+ * whole. Only the rows on screen are in the DOM, and only the pages looked at are read, so a
+ * log of 100,000+ entries scrolls freely.
  */
 export function CustodyScreen() {
-  const entries = useCustody((s) => s.entries);
-  const loaded = useCustody((s) => s.loaded);
+  const total = useCustody((s) => s.total);
+  const pages = useCustody((s) => s.pages);
   const loading = useCustody((s) => s.loading);
   const error = useCustody((s) => s.error);
+  const order = useCustody((s) => s.order);
   const load = useCustody((s) => s.load);
-  const loadCases = useCases((s) => s.load);
-  const people = useCases((s) => s.people);
-  const incidents = useCases((s) => s.incidents);
-  const [newestFirst, setNewestFirst] = useState(true);
+  const setOrder = useCustody((s) => s.setOrder);
+  const ensureRange = useCustody((s) => s.ensureRange);
+  const entryAt = useCustody((s) => s.entryAt);
+  const locate = useCustody((s) => s.locate);
+  const bounds = useCustody((s) => s.bounds);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const [jump, setJump] = useState('');
   const [jumpError, setJumpError] = useState<string | null>(null);
@@ -31,63 +33,51 @@ export function CustodyScreen() {
 
   useEffect(() => {
     void load();
-    void loadCases();
-  }, [load, loadCases]);
+  }, [load]);
 
-  const names = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const p of people) m.set(p.id, `${displayName(p.name)} (person)`);
-    for (const i of incidents) m.set(i.id, `the incident on ${dateText(i.occurredAt)}`);
-    return m;
-  }, [people, incidents]);
-
-  const count = entries.length;
-  const entryAt = (index: number): CustodyEntry | undefined =>
-    entries[newestFirst ? count - 1 - index : index];
-  const indexOfSeq = (seq: number): number => {
-    // Entries are sorted by seq, usually 1..n with no holes; search to be safe.
-    let lo = 0;
-    let hi = count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = entries[mid]!.seq;
-      if (s === seq) return newestFirst ? count - 1 - mid : mid;
-      if (s < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
-
+  const count = total ?? 0;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => 76,
     overscan: 8,
-    getItemKey: (index) => entryAt(index)?.seq ?? index,
   });
+  const visible = virtualizer.getVirtualItems();
+  const first = visible[0]?.index ?? 0;
+  const last = visible.at(-1)?.index ?? 0;
 
-  const showSeq = (seq: number): boolean => {
-    const index = indexOfSeq(seq);
-    if (index < 0) return false;
+  useEffect(() => {
+    ensureRange(first, last + 1);
+  }, [first, last, ensureRange, pages]);
+
+  const showSeq = async (seq: number): Promise<boolean> => {
+    const index = await locate(seq);
+    if (index === null) return false;
     virtualizer.scrollToIndex(index, { align: 'start' });
     // Once rendered, put focus on the entry so it is read out.
-    setTimeout(
-      () => scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`)?.focus(),
-      80,
-    );
+    const focus = (tries: number) =>
+      setTimeout(() => {
+        const el = scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+        if (el) el.focus();
+        else if (tries > 0) focus(tries - 1);
+      }, 80);
+    focus(10);
     return true;
   };
 
-  const onJump = (e: FormEvent) => {
+  const onJump = async (e: FormEvent) => {
     e.preventDefault();
     const seq = Number(jump);
-    if (!Number.isInteger(seq) || !showSeq(seq)) {
-      setJumpError(
-        count
-          ? `There is no entry ${jump || 'with that number'}. Entries run from ${entries[0]!.seq} to ${entries[count - 1]!.seq}.`
-          : 'The log is empty.',
-      );
-    } else setJumpError(null);
+    if (jump.trim() && Number.isInteger(seq) && (await showSeq(seq))) {
+      setJumpError(null);
+      return;
+    }
+    const range = await bounds();
+    setJumpError(
+      range
+        ? `There is no entry ${jump || 'with that number'}. Entries run from ${range.first} to ${range.last}.`
+        : 'The log is empty.',
+    );
   };
 
   const toggle = (seq: number) =>
@@ -116,15 +106,15 @@ export function CustodyScreen() {
         <label className="check">
           <input
             type="checkbox"
-            checked={newestFirst}
+            checked={order === 'desc'}
             onChange={(e) => {
-              setNewestFirst(e.target.checked);
+              setOrder(e.target.checked ? 'desc' : 'asc');
               virtualizer.scrollToOffset(0);
             }}
           />
           Newest first
         </label>
-        <form className="inline-form" onSubmit={onJump}>
+        <form className="inline-form" onSubmit={(e) => void onJump(e)}>
           <div className="field">
             <label htmlFor={jumpId}>Go to entry number</label>
             <input
@@ -141,7 +131,7 @@ export function CustodyScreen() {
           </button>
         </form>
         <span className="muted">
-          {loaded ? `${count.toLocaleString('en-GB')} entries` : 'Reading the log…'}
+          {total !== null ? `${count.toLocaleString('en-GB')} entries` : 'Reading the log…'}
         </span>
       </div>
       <ErrorNote message={jumpError} />
@@ -153,9 +143,8 @@ export function CustodyScreen() {
         aria-label="Custody log entries"
       >
         <div className="custody-canvas" style={{ height: virtualizer.getTotalSize() }} role="list">
-          {virtualizer.getVirtualItems().map((v) => {
+          {visible.map((v) => {
             const entry = entryAt(v.index);
-            if (!entry) return null;
             return (
               <div
                 key={v.key}
@@ -167,12 +156,17 @@ export function CustodyScreen() {
                 className="custody-row"
                 style={{ transform: `translateY(${v.start}px)` }}
               >
-                <EntryView
-                  entry={entry}
-                  names={names}
-                  expanded={expanded.has(entry.seq)}
-                  onToggle={() => toggle(entry.seq)}
-                />
+                {entry ? (
+                  <EntryView
+                    entry={entry}
+                    expanded={expanded.has(entry.seq)}
+                    onToggle={() => toggle(entry.seq)}
+                  />
+                ) : (
+                  <div className="custody-entry pending" aria-busy="true">
+                    Reading entry…
+                  </div>
+                )}
               </div>
             );
           })}
@@ -182,7 +176,7 @@ export function CustodyScreen() {
   );
 }
 
-function VerifyBanner({ onShow }: { onShow(seq: number): boolean }) {
+function VerifyBanner({ onShow }: { onShow(seq: number): Promise<boolean> }) {
   const report = useCustody((s) => s.report);
   const verifying = useCustody((s) => s.verifying);
   const verifyError = useCustody((s) => s.verifyError);
@@ -216,7 +210,7 @@ function VerifyBanner({ onShow }: { onShow(seq: number): boolean }) {
         keep a copy of the vault as it is and ask for help before changing anything.
       </p>
       {broken && (
-        <button type="button" className="secondary" onClick={() => onShow(broken.seq)}>
+        <button type="button" className="secondary" onClick={() => void onShow(broken.seq)}>
           Show entry {broken.seq}
         </button>
       )}
@@ -224,17 +218,14 @@ function VerifyBanner({ onShow }: { onShow(seq: number): boolean }) {
   );
 }
 
-function EntryView(props: {
-  entry: CustodyEntry;
-  names: Map<string, string>;
-  expanded: boolean;
-  onToggle(): void;
-}) {
-  const { entry, names, expanded } = props;
+function EntryView(props: { entry: CustodyEntry; expanded: boolean; onToggle(): void }) {
+  const { entry, expanded } = props;
   const report = useCustody((s) => s.report);
   const broken = report?.firstBroken?.seq === entry.seq;
   const subjects = entry.subjects;
-  const shown = subjects.slice(0, MAX_SUBJECTS).map((s) => names.get(s) ?? displayName(s));
+  const shown = subjects
+    .slice(0, MAX_SUBJECTS)
+    .map((id, i) => subjectText(entry.subjectLabels[i] ?? { kind: 'other', label: id }));
   const detailsId = `custody-details-${entry.seq}`;
   return (
     <article

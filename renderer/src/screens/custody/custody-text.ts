@@ -110,3 +110,25 @@ export function actionText(entry: EntryLike): string {
       return displayName(entry.action);
   }
 }
+
+interface LabelLike {
+  kind: string;
+  label: string;
+}
+
+/**
+ * What an entry is about, in words: an item by its file name in quotes, an incident by its
+ * day (and place), a person by name. Anything else (a note, a mark, something since deleted)
+ * keeps its id. Labels come from the vault and go through displayName.
+ */
+export function subjectText(subject: LabelLike): string {
+  const label = displayName(subject.label);
+  switch (subject.kind) {
+    case 'item':
+      return `“${label}”`;
+    case 'person':
+      return `${label} (person)`;
+    default:
+      return label;
+  }
+}
