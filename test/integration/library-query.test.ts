@@ -153,6 +153,10 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
     size: (i: (typeof all)[number]) => i.size,
   };
 
+  // A bare date is a whole day: "from" its midnight, "to" before the next one.
+  const isDay = (t: string) => /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const dayAfter = (t: string) => new Date(Date.parse(`${t}T00:00:00Z`) + 86_400_000).toISOString();
+
   function expected(q: LibraryQuery): { total: number; ids: string[] } {
     const text = q.text ? new Set(vault.items.search(q.text)) : null;
     const hits = all.filter(
@@ -162,8 +166,8 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         (q.tags ?? []).every((t) => i.tags.includes(t)) &&
         (!q.personIds || q.personIds.some((p) => people.get(p)!.has(i.id))) &&
         (!q.incidentIds || q.incidentIds.some((p) => incidents.get(p)!.has(i.id))) &&
-        (!q.from || sortTime(i) >= q.from) &&
-        (!q.to || sortTime(i) <= q.to),
+        (!q.from || sortTime(i) >= utc(q.from)) &&
+        (!q.to || (isDay(q.to) ? sortTime(i) < dayAfter(q.to) : sortTime(i) <= q.to)),
     );
     const k = key[q.sort];
     const sign = q.order === 'asc' ? 1 : -1;
@@ -193,8 +197,15 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         q.tags = r(2) ? [seeded.tags[r(5)]!] : [seeded.tags[r(5)]!, seeded.tags[r(30)]!];
       if (r(5) === 0) q.personIds = [seeded.personIds[r(5)]!];
       if (r(5) === 0) q.incidentIds = [seeded.incidentIds[r(20)]!, seeded.incidentIds[r(20)]!];
-      if (r(4) === 0) q.from = `2024-0${1 + r(9)}-01T00:00:00.000Z`;
-      if (r(4) === 0) q.to = `2025-0${1 + r(9)}-01T00:00:00.000Z`;
+      // Times, midnights and bare dates (whole days, counted from the day counts).
+      const when = (year: number) =>
+        [
+          `${year}-0${1 + r(9)}-01T00:00:00.000Z`,
+          `${year}-0${1 + r(9)}-1${r(10)}`,
+          `${year}-0${1 + r(9)}-0${1 + r(9)}T1${r(10)}:30:00Z`,
+        ][r(3)]!;
+      if (r(4) === 0) q.from = when(2024);
+      if (r(4) === 0) q.to = when(2025);
       if (r(4) === 0) q.text = seeded.words[r(60)]!;
       const got = vault.items.query(q);
       const want = expected(q);
@@ -234,6 +245,59 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         }
       }
     }
+  });
+
+  it("keeps the day counts and the rows' tag names equal to what they are made from", () => {
+    const db = (vault as unknown as { db: Database.Database }).db;
+    const counts = () => ({
+      kept: db.prepare('SELECT kind, day, n FROM library_counts ORDER BY 1, 2').all(),
+      made: db
+        .prepare(
+          'SELECT kind, substr(sort_time, 1, 10) AS day, count(*) AS n FROM items GROUP BY 1, 2 ORDER BY 1, 2',
+        )
+        .all(),
+    });
+    const tagNames = () => ({
+      kept: vault.list().map((i) => [i.id, i.tags]),
+      made: vault
+        .list()
+        .map((i) => [
+          i.id,
+          (
+            db
+              .prepare(
+                'SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ? ORDER BY t.name',
+              )
+              .all(i.id) as { name: string }[]
+          ).map((t) => t.name),
+        ]),
+    });
+    const c0 = counts();
+    expect(c0.kept.length).toBeGreaterThan(100);
+    expect(c0.kept).toEqual(c0.made);
+    expect(tagNames().kept).toEqual(tagNames().made);
+    // An edit in a transaction that is rolled back leaves both as they were.
+    const [first, second] = vault.list();
+    const edit = db.transaction(() => {
+      db.prepare(
+        `UPDATE items SET kind = 'other', sort_time = '1999-01-01T00:00:00.000Z' WHERE id = ?`,
+      ).run(first!.id);
+      db.prepare('DELETE FROM item_tags WHERE item_id = ?').run(second!.id);
+      db.prepare(`INSERT INTO tags (name) VALUES ('Zebra')`).run();
+      db.prepare(
+        `INSERT INTO item_tags (item_id, tag_id) SELECT ?, id FROM tags WHERE name = 'Zebra'`,
+      ).run(second!.id);
+      db.prepare(`UPDATE tags SET name = 'aardvark' WHERE name = 'Zebra'`).run();
+      const c1 = counts();
+      expect(c1.kept).toEqual(c1.made);
+      expect(c1.kept).toContainEqual({ kind: 'other', day: '1999-01-01', n: 1 });
+      expect(vault.items.get(second!.id).tags).toEqual(['aardvark']);
+      const t1 = tagNames();
+      expect(t1.kept).toEqual(t1.made);
+      throw new Error('roll back');
+    });
+    expect(() => edit()).toThrow('roll back');
+    expect(counts()).toEqual(c0);
   });
 
   it('pages through everything once, in order, with no item twice', () => {
@@ -293,7 +357,7 @@ describe('items.query through the service', async () => {
   });
 });
 
-describe('migration 2 on a version 1 database', async () => {
+describe('migrations 2 to 4 on a version 1 database', async () => {
   const path = join(await tempDir(), 'dossier.db');
   const key = randomBytes(32);
   const raw = new Database(path);
@@ -309,6 +373,8 @@ describe('migration 2 on a version 1 database', async () => {
       VALUES ('i1', 'b1', 'h1', 1, 'image/jpeg', 'one.jpg', '${at}', 0, '2024-01-02T00:00:00.000Z', '2023-12-31T23:00:00-02:00'),
              ('i2', 'b2', 'h2', 1, 'message/rfc822', 'two.eml', '${at}', 0, NULL, NULL);
     INSERT INTO item_search (item_id, name, notes, text) VALUES ('i2', 'two.eml', '', ''), ('i1', 'one.jpg', 'kestrel', '');
+    INSERT INTO tags (id, name) VALUES (1, 'threat'), (2, 'Car');
+    INSERT INTO item_tags (item_id, tag_id) VALUES ('i1', 1), ('i1', 2);
   `);
   raw.close();
   const db = openDatabase(path, key);
@@ -317,6 +383,17 @@ describe('migration 2 on a version 1 database', async () => {
     expect(db.prepare('SELECT id, kind, sort_time FROM items ORDER BY id').all()).toEqual([
       { id: 'i1', kind: 'image', sort_time: '2024-01-01T01:00:00.000Z' },
       { id: 'i2', kind: 'email', sort_time: at },
+    ]);
+  });
+
+  it('gives existing items their tag names and counts them by kind and day (migration 4)', () => {
+    expect(db.prepare('SELECT id, tag_names FROM items ORDER BY id').all()).toEqual([
+      { id: 'i1', tag_names: '["Car","threat"]' },
+      { id: 'i2', tag_names: '[]' },
+    ]);
+    expect(db.prepare('SELECT kind, day, n FROM library_counts ORDER BY kind').all()).toEqual([
+      { kind: 'email', day: '2024-06-01', n: 1 },
+      { kind: 'image', day: '2024-01-01', n: 1 },
     ]);
   });
 

@@ -258,4 +258,57 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX item_tags_name ON item_tags(tag_id, name COLLATE NOCASE, item_id);
   CREATE INDEX item_tags_size ON item_tags(tag_id, size, item_id);
   `,
+
+  /* 4: library rows carry their tag names; counts of items by kind and day */ `
+  -- The item's tag names as a JSON array in name order, kept equal to item_tags by triggers:
+  -- a library page gets its rows' tags with the rows, not from 200 more lookups.
+  ALTER TABLE items ADD COLUMN tag_names TEXT NOT NULL DEFAULT '[]';
+  UPDATE items SET tag_names = (
+    SELECT json_group_array(name) FROM (SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+      WHERE it.item_id = items.id ORDER BY t.name))
+  WHERE id IN (SELECT item_id FROM item_tags);
+  CREATE TRIGGER item_tags_names_insert AFTER INSERT ON item_tags BEGIN
+    UPDATE items SET tag_names = (
+      SELECT json_group_array(name) FROM (SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+        WHERE it.item_id = NEW.item_id ORDER BY t.name))
+    WHERE id = NEW.item_id;
+  END;
+  CREATE TRIGGER item_tags_names_delete AFTER DELETE ON item_tags BEGIN
+    UPDATE items SET tag_names = (
+      SELECT json_group_array(name) FROM (SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+        WHERE it.item_id = OLD.item_id ORDER BY t.name))
+    WHERE id = OLD.item_id;
+  END;
+  CREATE TRIGGER tags_names_update AFTER UPDATE OF name ON tags BEGIN
+    UPDATE items SET tag_names = (
+      SELECT json_group_array(name) FROM (SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
+        WHERE it.item_id = items.id ORDER BY t.name))
+    WHERE id IN (SELECT item_id FROM item_tags WHERE tag_id = NEW.id);
+  END;
+
+  -- How many items of each kind sort on each UTC day (the day of items.sort_time), kept by
+  -- triggers: a total for kinds and whole-day dates is a sum over days, not an index walk.
+  CREATE TABLE library_counts (
+    kind  TEXT NOT NULL,
+    day   TEXT NOT NULL,
+    n     INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (kind, day)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO library_counts (kind, day, n)
+    SELECT kind, substr(sort_time, 1, 10), count(*) FROM items GROUP BY 1, 2;
+  CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+    INSERT INTO library_counts (kind, day, n) VALUES (NEW.kind, substr(NEW.sort_time, 1, 10), 1)
+      ON CONFLICT (kind, day) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+    UPDATE library_counts SET n = n - 1 WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10);
+    DELETE FROM library_counts WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10) AND n = 0;
+  END;
+  CREATE TRIGGER items_count_update AFTER UPDATE OF kind, sort_time ON items BEGIN
+    UPDATE library_counts SET n = n - 1 WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10);
+    DELETE FROM library_counts WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10) AND n = 0;
+    INSERT INTO library_counts (kind, day, n) VALUES (NEW.kind, substr(NEW.sort_time, 1, 10), 1)
+      ON CONFLICT (kind, day) DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];

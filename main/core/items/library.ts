@@ -70,6 +70,11 @@ interface Filter {
   oneTag: number | null;
   /** It has a tag, person, incident or text term: a set of items that can be read on its own. */
   narrowing: boolean;
+  /**
+   * Set when the filters are kinds and whole-day dates at most: the total is a sum over the
+   * day counts (migration 4). `to` is the first day not counted.
+   */
+  byDay: { kinds: string[] | null; from: string | null; to: string | null } | null;
   /** Identifies the filter for the count cache. */
   key: string;
   params: unknown[];
@@ -79,7 +84,7 @@ interface Filter {
 
 /** What a library row needs (not the metadata JSON). */
 const SUMMARY_COLUMNS = `i.id, i.sha256, i.size, i.name, i.mime, i.ingested_at, i.source_exif_time,
-  i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid`;
+  i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid, i.tag_names`;
 
 /** Each sort's index (migration 2). */
 const SORT_INDEX: Record<LibrarySort, string> = {
@@ -149,12 +154,11 @@ export class Library extends ItemRepository {
     const total = this.countMatching(filter);
     if (total === 0 || q.offset >= total) return { total, rows: [] };
     const rows = this.page(filter, q, total);
-    const tags = this.tagsOfMany(rows.map((r) => r.id));
     const snippets = filter.match ? this.snippets(filter.match, rows) : null;
     return {
       total,
       rows: rows.map((r) => ({
-        ...this.summary(r, tags.get(r.id) ?? []),
+        ...this.summary(r),
         kind: r.kind,
         hasThumbnail: r.thumb_blob_id !== null,
         snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
@@ -316,6 +320,9 @@ export class Library extends ItemRepository {
     }
     const dates = terms.slice(dateStart);
     const alone = terms.length === 1;
+    const narrowing = terms.some((t) => t.col === 'i.id' || t.col === 'i.search_rowid');
+    const wholeDay = (b: { value: string } | null, midnight: boolean): boolean =>
+      b === null || (midnight && /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/.test(b.value));
     return {
       match,
       onlyText: alone && match !== null,
@@ -328,7 +335,15 @@ export class Library extends ItemRepository {
       },
       tagsOnly: alone && tagSet !== null ? { sql: tagSet, params: tagIds } : null,
       oneTag: alone && tagIds.length === 1 ? tagIds[0]! : null,
-      narrowing: terms.some((t) => t.col === 'i.id' || t.col === 'i.search_rowid'),
+      narrowing,
+      byDay:
+        !narrowing && wholeDay(from, true) && wholeDay(to, to?.dateOnly === true)
+          ? {
+              kinds: q.kinds?.length ? [...new Set(q.kinds)] : null,
+              from: from && from.value.slice(0, 10),
+              to: to && to.value.slice(0, 10),
+            }
+          : null,
       key: JSON.stringify(terms.map((t) => [t.sql(t.col), t.params])),
       params: terms.flatMap((t) => t.params),
       where(walk) {
@@ -343,6 +358,7 @@ export class Library extends ItemRepository {
   private countMatching(f: Filter): number {
     return this.cached(`count ${f.key}`, () => {
       if (f.params.length === 0) return this.count();
+      if (f.byDay) return this.countByDay(f.byDay);
       // Text alone: FTS5 counts its own matches, without touching items. Tags alone: their
       // links are counted without looking up the items (a link always names an item).
       const r = (
@@ -354,6 +370,27 @@ export class Library extends ItemRepository {
       ).get(...f.params) as { n: number };
       return r.n;
     });
+  }
+
+  private countByDay({ kinds, from, to }: NonNullable<Filter['byDay']>): number {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (kinds) {
+      where.push(`kind IN (${kinds.map(() => '?').join(',')})`);
+      params.push(...kinds);
+    }
+    if (from !== null) {
+      where.push('day >= ?');
+      params.push(from);
+    }
+    if (to !== null) {
+      where.push('day < ?');
+      params.push(to);
+    }
+    const r = this.stmt(
+      `SELECT coalesce(sum(n), 0) AS n FROM library_counts WHERE ${where.join(' AND ')}`,
+    ).get(...params) as { n: number };
+    return r.n;
   }
 
   facets(): Facets {
@@ -382,21 +419,6 @@ export class Library extends ItemRepository {
     if (this.counts.size >= COUNT_CACHE_SIZE) this.counts.clear();
     this.counts.set(key, value);
     return value;
-  }
-
-  private tagsOfMany(ids: readonly string[]): Map<string, string[]> {
-    const out = new Map<string, string[]>();
-    if (ids.length === 0) return out;
-    const rows = this.stmt(
-      `SELECT it.item_id AS id, t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id
-       WHERE it.item_id IN (SELECT value FROM json_each(?)) ORDER BY t.name`,
-    ).all(JSON.stringify(ids)) as { id: string; name: string }[];
-    for (const r of rows) {
-      let list = out.get(r.id);
-      if (!list) out.set(r.id, (list = []));
-      list.push(r.name);
-    }
-    return out;
   }
 }
 

@@ -96,6 +96,8 @@ export interface ItemRow {
   metadata: string;
   metadata_errors: string;
   sensitive: string;
+  /** JSON array of the item's tag names in name order (kept by triggers, migration 4). */
+  tag_names: string;
 }
 
 /** The columns an ItemSummary is made from. */
@@ -111,6 +113,7 @@ export type SummaryRow = Pick<
   | 'source_email_time'
   | 'source_mtime'
   | 'blob_id'
+  | 'tag_names'
 >;
 
 /**
@@ -280,17 +283,7 @@ export class ItemRepository {
     ).map((r) => r.item_id);
   }
 
-  private tagsOf(itemId: string): string[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ? ORDER BY t.name',
-        )
-        .all(itemId) as { name: string }[]
-    ).map((r) => r.name);
-  }
-
-  summary(r: SummaryRow, tags?: string[]): ItemSummary {
+  summary(r: SummaryRow): ItemSummary {
     return {
       id: r.id,
       sha256: r.sha256,
@@ -299,7 +292,7 @@ export class ItemRepository {
       mime: r.mime,
       ingestedAt: r.ingested_at,
       sourceTime: r.source_exif_time ?? r.source_email_time ?? r.source_mtime,
-      tags: tags ?? this.tagsOf(r.id),
+      tags: JSON.parse(r.tag_names) as string[],
       blob: blobPath(r.blob_id),
     };
   }
