@@ -133,6 +133,29 @@ describe('items.query on hand-made items', async () => {
       { name: 'car', count: 1 },
     ]);
   });
+
+  it('puts a search in order again after items change, and not from a rolled-back change', () => {
+    const db = (vault as unknown as { db: Database.Database }).db;
+    const q: LibraryQuery = { text: 'kestrel', sort: 'name', order: 'asc', offset: 0, limit: 50 };
+    const names = () => vault.items.query(q).rows.map((r) => r.name);
+    expect(names()).toEqual([]);
+    addTestItem(vault, { name: 'm kestrel.png', mime: 'image/png' });
+    addTestItem(vault, { name: 'b kestrel.png', mime: 'image/png' });
+    expect(names()).toEqual(['b kestrel.png', 'm kestrel.png']);
+    // A change rolled back after a search inside it: the ranks it saw must not be reused.
+    const inside = db.transaction(() => {
+      addTestItem(vault, { name: 'a kestrel.png', mime: 'image/png' });
+      expect(names()).toEqual(['a kestrel.png', 'b kestrel.png', 'm kestrel.png']);
+      throw new Error('roll back');
+    });
+    expect(() => inside()).toThrow('roll back');
+    addTestItem(vault, { name: 'z kestrel.png', mime: 'image/png' });
+    expect(names()).toEqual(['b kestrel.png', 'm kestrel.png', 'z kestrel.png']);
+    expect(vault.items.query({ ...q, order: 'desc', offset: 1, limit: 1 })).toMatchObject({
+      total: 3,
+      rows: [{ name: 'm kestrel.png' }],
+    });
+  });
 });
 
 describe('items.query against a brute-force answer on 3,000 seeded items', async () => {
@@ -227,6 +250,10 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
       { tags: [seeded.tags[1]!, seeded.tags[1]!] },
       { tags: [seeded.tags[0]!, seeded.tags[2]!] },
       { tags: [seeded.tags[0]!, seeded.tags[2]!, seeded.tags[3]!] },
+      // A search alone: put in order by the ranks held in memory.
+      { text: seeded.words[0]! },
+      { text: seeded.words[7]! },
+      { text: `${seeded.words[3]!} ${seeded.words[9]!}` },
     ];
     for (const f of filters) {
       for (const sort of sorts) {

@@ -296,11 +296,26 @@ export const MIGRATIONS: readonly Migration[] = [
   ) STRICT, WITHOUT ROWID;
   INSERT INTO library_counts (kind, day, n)
     SELECT kind, substr(sort_time, 1, 10), count(*) FROM items GROUP BY 1, 2;
+
+  -- A new random version whenever the items or their sort keys change: the library's sort
+  -- ranks held in memory are dropped when it moves (random, so a rolled-back change that
+  -- is followed by another one can never bring back a version already seen).
+  CREATE TABLE library_state (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    version  INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO library_state (id, version) VALUES (1, random());
+  CREATE TRIGGER items_version_update
+    AFTER UPDATE OF sort_time, ingested_at, name, size, search_rowid ON items BEGIN
+    UPDATE library_state SET version = random();
+  END;
   CREATE TRIGGER items_count_insert AFTER INSERT ON items BEGIN
+    UPDATE library_state SET version = random();
     INSERT INTO library_counts (kind, day, n) VALUES (NEW.kind, substr(NEW.sort_time, 1, 10), 1)
       ON CONFLICT (kind, day) DO UPDATE SET n = n + 1;
   END;
   CREATE TRIGGER items_count_delete AFTER DELETE ON items BEGIN
+    UPDATE library_state SET version = random();
     UPDATE library_counts SET n = n - 1 WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10);
     DELETE FROM library_counts WHERE kind = OLD.kind AND day = substr(OLD.sort_time, 1, 10) AND n = 0;
   END;

@@ -3,6 +3,7 @@ import type { ItemKind } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { ftsMatch, ItemRepository, type ItemSummary, type SummaryRow } from './repository';
+import { SortRanks } from './sort-ranks';
 
 /** The library page: filter, sort and page through items, with highlighted search matches. */
 export type LibrarySort = 'sourceTime' | 'ingestedAt' | 'name' | 'size';
@@ -143,17 +144,31 @@ const COUNT_CACHE_SIZE = 64;
 export class Library extends ItemRepository {
   private readonly counts = new Map<string, unknown>();
   private countsAt = -1;
+  private readonly ranks: SortRanks;
 
   constructor(db: Db) {
     super(db);
+    this.ranks = new SortRanks(db);
   }
 
   query(q: LibraryQuery): LibraryPage {
     const filter = this.filter(q);
     if (filter === null) return { total: 0, rows: [] };
-    const total = this.countMatching(filter);
-    if (total === 0 || q.offset >= total) return { total, rows: [] };
-    const rows = this.page(filter, q, total);
+    let total: number;
+    let rows: PageRow[];
+    if (filter.onlyText) {
+      // A search alone: its matches are put in order by their ranks held in memory.
+      const matches = this.stmt('SELECT rowid FROM item_search WHERE item_search MATCH ?')
+        .pluck()
+        .all(filter.match) as number[];
+      total = matches.length;
+      const page = this.ranks.page(q.sort, q.order === 'desc', matches, q.offset, q.limit);
+      rows = this.rowsBy('search_rowid', page);
+    } else {
+      total = this.countMatching(filter);
+      if (total === 0 || q.offset >= total) return { total, rows: [] };
+      rows = this.page(filter, q, total);
+    }
     const snippets = filter.match ? this.snippets(filter.match, rows) : null;
     return {
       total,
@@ -221,14 +236,17 @@ export class Library extends ItemRepository {
   }
 
   /** The library columns of these items (by rowid or by id), in the order given. */
-  private rowsBy(key: 'rowid' | 'id', keys: readonly (number | string)[]): PageRow[] {
+  private rowsBy(
+    key: 'rowid' | 'id' | 'search_rowid',
+    keys: readonly (number | string)[],
+  ): PageRow[] {
     const found = this.stmt(
       `SELECT i.rowid AS r, ${SUMMARY_COLUMNS} FROM items i
        WHERE i.${key} IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(keys)) as PageRow[];
-    const byKey = new Map<number | string, PageRow>(
-      found.map((r) => [key === 'rowid' ? r.r : r.id, r]),
-    );
+    const keyOf = (r: PageRow): number | string =>
+      key === 'rowid' ? r.r : key === 'id' ? r.id : r.search_rowid;
+    const byKey = new Map<number | string, PageRow>(found.map((r) => [keyOf(r), r]));
     return keys.map((k) => byKey.get(k)!);
   }
 
@@ -359,14 +377,12 @@ export class Library extends ItemRepository {
     return this.cached(`count ${f.key}`, () => {
       if (f.params.length === 0) return this.count();
       if (f.byDay) return this.countByDay(f.byDay);
-      // Text alone: FTS5 counts its own matches, without touching items. Tags alone: their
-      // links are counted without looking up the items (a link always names an item).
+      // Tags alone: their links are counted without looking up the items (a link always
+      // names an item). Text alone never comes here: its matches are counted as they are read.
       const r = (
-        f.onlyText
-          ? this.stmt('SELECT count(*) AS n FROM item_search WHERE item_search MATCH ?')
-          : f.tagsOnly
-            ? this.stmt(`SELECT count(*) AS n FROM (${f.tagsOnly.sql})`)
-            : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
+        f.tagsOnly
+          ? this.stmt(`SELECT count(*) AS n FROM (${f.tagsOnly.sql})`)
+          : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
       ).get(...f.params) as { n: number };
       return r.n;
     });
