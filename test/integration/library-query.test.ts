@@ -238,7 +238,7 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
     expect(nonEmpty).toBeGreaterThan(75);
   });
 
-  it('gives the same rows for kinds alone, one tag alone and tags alone (their own indexes)', () => {
+  it('gives the same rows for kinds, tags, people, incidents or a search alone (their own paths)', () => {
     const sorts = ['sourceTime', 'ingestedAt', 'name', 'size'] as const;
     const filters: Partial<LibraryQuery>[] = [
       { kinds: ['other'] },
@@ -250,6 +250,10 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
       { tags: [seeded.tags[1]!, seeded.tags[1]!] },
       { tags: [seeded.tags[0]!, seeded.tags[2]!] },
       { tags: [seeded.tags[0]!, seeded.tags[2]!, seeded.tags[3]!] },
+      // People or incidents alone: counted from their links.
+      { personIds: [seeded.personIds[0]!] },
+      { personIds: [seeded.personIds[1]!, seeded.personIds[2]!] },
+      { incidentIds: [seeded.incidentIds[0]!, seeded.incidentIds[3]!] },
       // A search alone: put in order by the ranks held in memory.
       { text: seeded.words[0]! },
       { text: seeded.words[7]! },

@@ -65,8 +65,11 @@ interface Filter {
    * are read in sort order from its own index (migration 3).
    */
   kinds: { kinds: string[]; dates: { sql: string; params: unknown[] } } | null;
-  /** Set when the only filter is tags: the SELECT of the item ids having all of them. */
-  tagsOnly: { sql: string; params: number[] } | null;
+  /**
+   * Set when the only filter is tags, people or incidents: the SELECT of the item ids (each
+   * once), counted from the links alone (a link always names an item).
+   */
+  linksOnly: { sql: string; params: unknown[] } | null;
   /** Set when the only filter is one tag: its links are read in sort order (migration 3). */
   oneTag: number | null;
   /** It has a tag, person, incident or text term: a set of items that can be read on its own. */
@@ -163,7 +166,7 @@ export class Library extends ItemRepository {
         .all(filter.match) as number[];
       total = matches.length;
       const page = this.ranks.page(q.sort, q.order === 'desc', matches, q.offset, q.limit);
-      rows = this.rowsBy('search_rowid', page);
+      rows = this.rowsBy('rowid', page);
     } else {
       total = this.countMatching(filter);
       if (total === 0 || q.offset >= total) return { total, rows: [] };
@@ -172,12 +175,13 @@ export class Library extends ItemRepository {
     const snippets = filter.match ? this.snippets(filter.match, rows) : null;
     return {
       total,
-      rows: rows.map((r) => ({
-        ...this.summary(r),
-        kind: r.kind,
-        hasThumbnail: r.thumb_blob_id !== null,
-        snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
-      })),
+      rows: rows.map((r): LibraryRow =>
+        Object.assign(this.summary(r), {
+          kind: r.kind,
+          hasThumbnail: r.thumb_blob_id !== null,
+          snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
+        }),
+      ),
     };
   }
 
@@ -216,7 +220,7 @@ export class Library extends ItemRepository {
      * against the filters stops after the page, so it wins when many items match; reading
      * the matches and sorting them wins when few do. The exact count says which is cheaper.
      */
-    const n = this.count();
+    const n = this.cached('count all', () => this.count());
     // Index entries the walk reads, against matches to look up (each ~4 times the cost).
     const walked = ((q.offset + q.limit) * n) / total;
     // The matches' sort keys come from a covering index: from the search rowid or the id.
@@ -236,17 +240,14 @@ export class Library extends ItemRepository {
   }
 
   /** The library columns of these items (by rowid or by id), in the order given. */
-  private rowsBy(
-    key: 'rowid' | 'id' | 'search_rowid',
-    keys: readonly (number | string)[],
-  ): PageRow[] {
+  private rowsBy(key: 'rowid' | 'id', keys: readonly (number | string)[]): PageRow[] {
     const found = this.stmt(
       `SELECT i.rowid AS r, ${SUMMARY_COLUMNS} FROM items i
        WHERE i.${key} IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(keys)) as PageRow[];
-    const keyOf = (r: PageRow): number | string =>
-      key === 'rowid' ? r.r : key === 'id' ? r.id : r.search_rowid;
-    const byKey = new Map<number | string, PageRow>(found.map((r) => [keyOf(r), r]));
+    const byKey = new Map<number | string, PageRow>(
+      found.map((r) => [key === 'rowid' ? r.r : r.id, r]),
+    );
     return keys.map((k) => byKey.get(k)!);
   }
 
@@ -268,7 +269,9 @@ export class Library extends ItemRepository {
   /** The WHERE clause for a query's filters; null when nothing can match (an unknown tag). */
   private filter(q: LibraryQuery): Filter | null {
     // Each term is written with a column reference; `+col` stops SQLite using another index.
-    const terms: { col: string; sql: (c: string) => string; params: unknown[] }[] = [];
+    // A term on links also gives the SELECT of its item ids (`set`), each id once.
+    const terms: { col: string; sql: (c: string) => string; params: unknown[]; set?: string }[] =
+      [];
     let match: string | null = null;
     if (q.text !== undefined && q.text.trim() !== '') {
       match = ftsMatch(q.text);
@@ -302,17 +305,13 @@ export class Library extends ItemRepository {
         : tagIds.map(() => 'SELECT item_id FROM item_tags WHERE tag_id = ?').join(' INTERSECT ') +
           (tagIds.length > 1 ? ' ORDER BY 1' : '');
     if (tagSet !== null) {
-      terms.push({ col: 'i.id', sql: (c) => `${c} IN (${tagSet})`, params: tagIds });
+      terms.push({ col: 'i.id', sql: (c) => `${c} IN (${tagSet})`, params: tagIds, set: tagSet });
     }
     const linked = (ids: readonly string[] | undefined, table: string, key: string): void => {
       if (!ids?.length) return;
       const unique = [...new Set(ids)];
-      terms.push({
-        col: 'i.id',
-        sql: (c) =>
-          `${c} IN (SELECT item_id FROM ${table} WHERE ${key} IN (${unique.map(() => '?').join(',')}))`,
-        params: unique,
-      });
+      const set = `SELECT DISTINCT item_id FROM ${table} WHERE ${key} IN (${unique.map(() => '?').join(',')})`;
+      terms.push({ col: 'i.id', sql: (c) => `${c} IN (${set})`, params: unique, set });
     };
     linked(q.personIds, 'item_people', 'person_id');
     linked(q.incidentIds, 'incident_items', 'incident_id');
@@ -351,7 +350,7 @@ export class Library extends ItemRepository {
           params: dates.flatMap((t) => t.params),
         },
       },
-      tagsOnly: alone && tagSet !== null ? { sql: tagSet, params: tagIds } : null,
+      linksOnly: alone && terms[0]!.set ? { sql: terms[0]!.set, params: terms[0]!.params } : null,
       oneTag: alone && tagIds.length === 1 ? tagIds[0]! : null,
       narrowing,
       byDay:
@@ -375,13 +374,12 @@ export class Library extends ItemRepository {
 
   private countMatching(f: Filter): number {
     return this.cached(`count ${f.key}`, () => {
-      if (f.params.length === 0) return this.count();
+      if (f.params.length === 0) return this.cached('count all', () => this.count());
       if (f.byDay) return this.countByDay(f.byDay);
-      // Tags alone: their links are counted without looking up the items (a link always
-      // names an item). Text alone never comes here: its matches are counted as they are read.
+      // Text alone never comes here: its matches are counted as they are read.
       const r = (
-        f.tagsOnly
-          ? this.stmt(`SELECT count(*) AS n FROM (${f.tagsOnly.sql})`)
+        f.linksOnly
+          ? this.stmt(`SELECT count(*) AS n FROM (${f.linksOnly.sql})`)
           : this.stmt(`SELECT count(*) AS n FROM items i ${f.where(null)}`)
       ).get(...f.params) as { n: number };
       return r.n;

@@ -15,7 +15,7 @@ const ORDER: Record<RankedSort, { index: string; by: string }> = {
 interface Ranking {
   /** Position in ascending order, by search rowid (-1: no such item). */
   rankOf: Int32Array;
-  /** The search rowid at each position. */
+  /** The item's rowid at each position. */
   atRank: Int32Array;
 }
 
@@ -35,8 +35,8 @@ export class SortRanks {
   }
 
   /**
-   * The page of these search rowids in the sort's order (descending: the reverse, as
-   * `key DESC, id DESC` is), as search rowids.
+   * The page of the items with these search rowids in the sort's order (descending: the
+   * reverse, as `key DESC, id DESC` is), as the items' rowids.
    */
   page(
     sort: RankedSort,
@@ -71,13 +71,17 @@ export class SortRanks {
       const { index, by } = ORDER[sort];
       const ordered = this.db
         .prepare(
-          `SELECT search_rowid FROM items INDEXED BY ${index} WHERE search_rowid IS NOT NULL ORDER BY ${by}`,
+          `SELECT search_rowid, rowid FROM items INDEXED BY ${index}
+           WHERE search_rowid IS NOT NULL ORDER BY ${by}`,
         )
-        .pluck()
-        .all() as number[];
-      const atRank = Int32Array.from(ordered);
-      const rankOf = new Int32Array(atRank.reduce((m, x) => Math.max(m, x), 0) + 1).fill(-1);
-      atRank.forEach((rowid, k) => (rankOf[rowid] = k));
+        .raw()
+        .all() as [number, number][];
+      const atRank = new Int32Array(ordered.length);
+      const rankOf = new Int32Array(ordered.reduce((m, [s]) => Math.max(m, s), 0) + 1).fill(-1);
+      ordered.forEach(([searchRowid, rowid], k) => {
+        rankOf[searchRowid] = k;
+        atRank[k] = rowid;
+      });
       r = { rankOf, atRank };
       this.rankings.set(sort, r);
     }
