@@ -300,6 +300,17 @@ describe('electron-builder.yml', () => {
     }
   });
 
+  it('never packs the development bridge, and no other built file holds it', () => {
+    expect(strings(config.files)).toContain('!out/main/web.js');
+    // npm test builds before the tests run; the bridge must stay in its own entry.
+    const outMain = join(root, 'out', 'main');
+    expect(existsSync(outMain), 'out/main is missing: run npm run build').toBe(true);
+    const holders = readdirSync(outMain, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      .filter((f) => readFileSync(join(outMain, f), 'utf8').includes('function startBridge('));
+    expect(holders).toEqual(['web.js']);
+  });
+
   it('uses asar and unpacks the native modules', () => {
     expect(config.asar).toBe(true);
     const unpack = strings(config.asarUnpack);
