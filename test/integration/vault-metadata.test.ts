@@ -66,6 +66,20 @@ describe('ingest of the evidence fixtures', async () => {
     expect(holder?.sources.map((s) => s.name)).toContain(hostileBase);
   });
 
+  it('reads when an email was sent and what it and a text file say, for search', () => {
+    const email = named(fx.eml);
+    expect(email.sourceTimes.email).toBe('2024-03-09T23:11:58Z');
+    expect(email.sourceTime).toBe('2024-03-09T23:11:58Z');
+    expect(email.metadata).toMatchObject({
+      email: { from: 'Anon <anon@example.net>', subject: 'you know what you did' },
+    });
+    expect(vault.items.search('waiting')).toEqual([email.id]);
+    expect(vault.items.search('anon@example.net')).toContain(email.id);
+    const text = named(fx.text);
+    expect(vault.items.search('4471')).toEqual([text.id]);
+    expect(vault.items.search('naive')).toEqual([text.id]);
+  });
+
   it('passes the integrity check afterwards', async () => {
     expect((await vault.check()).ok).toBe(true);
     await vault.lock();

@@ -3,11 +3,19 @@ import { readExif } from './exif';
 import type { ExifSummary } from './exif';
 import { sniffMime } from './sniff';
 import type { Sniffed } from './sniff';
+import {
+  MAX_BUFFERED_EMAIL_BYTES,
+  MAX_BUFFERED_TEXT_BYTES,
+  readEmail,
+  readText,
+  type EmailFacts,
+} from './text';
 import { isPreviewable, readImage } from './thumbnail';
 import type { ImageFacts, Thumbnail } from './thumbnail';
 
 export * from './exif';
 export * from './sniff';
+export * from './text';
 export * from './thumbnail';
 
 export interface EvidenceFacts {
@@ -15,6 +23,10 @@ export interface EvidenceFacts {
   image: ImageFacts | null;
   thumbnail: Thumbnail | null;
   exif: ExifSummary | null;
+  /** An email's headers, when the file is one. */
+  email: EmailFacts | null;
+  /** What a text file or an email says, for search; null for other files. */
+  text: string | null;
   /** What the UI must warn about before sharing, e.g. 'gps'. */
   sensitive: string[];
   /** Plain-words problems with this file's metadata; empty when fine. */
@@ -41,7 +53,14 @@ export const MAX_BUFFERED_IMAGE_BYTES = 256 * 1024 * 1024;
 
 /** Whether the caller should read the whole file into memory and pass it as `bytes`. */
 export function shouldBuffer(mime: string, size: number): boolean {
-  return mime.startsWith('image/') && size > 0 && size <= MAX_BUFFERED_IMAGE_BYTES;
+  const limit = mime.startsWith('image/')
+    ? MAX_BUFFERED_IMAGE_BYTES
+    : mime === 'message/rfc822'
+      ? MAX_BUFFERED_EMAIL_BYTES
+      : mime === 'text/plain'
+        ? MAX_BUFFERED_TEXT_BYTES
+        : 0;
+  return size > 0 && size <= limit;
 }
 
 /** Examines one file. Never throws: every problem ends up in `errors`. */
@@ -51,11 +70,23 @@ export async function examineEvidence(input: EvidenceInput): Promise<EvidenceFac
     image: null,
     thumbnail: null,
     exif: null,
+    email: null,
+    text: null,
     sensitive: [],
     errors: [],
   };
   try {
     facts.mime = (input.sniffed ?? (await sniffMime(input.head, input.name))).mime;
+    if (facts.mime === 'message/rfc822' || facts.mime === 'text/plain') {
+      // Read from the start alone when too big to hold: the search then has the first part.
+      const bytes = input.bytes?.length === input.size ? input.bytes : input.head;
+      const read = facts.mime === 'message/rfc822' ? readEmail : readText;
+      const found = read(bytes, bytes.length === input.size);
+      facts.text = found.text;
+      facts.email = found.email;
+      facts.errors.push(...found.problems);
+      return facts;
+    }
     if (!facts.mime.startsWith('image/')) return facts;
 
     const whole = input.bytes !== null && input.bytes.length > 0 ? input.bytes : null;

@@ -469,10 +469,12 @@ async function ingestFile(
           ingestedOffsetMinutes: -now.getTimezoneOffset(),
           sourceMtime: st.mtime?.toISOString() ?? null,
           sourceExifTime: facts.exif?.capturedAt ?? null,
+          sourceEmailTime: facts.email?.sentAt ?? null,
+          extractedText: facts.text,
           width: facts.image?.width ?? null,
           height: facts.image?.height ?? null,
           thumbBlobId: thumbId,
-          metadata: { image: facts.image, exif: facts.exif },
+          metadata: { image: facts.image, exif: facts.exif, email: facts.email },
           metadataErrors: warnings,
           sensitive: facts.sensitive,
         });

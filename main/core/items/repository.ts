@@ -63,6 +63,8 @@ export interface NewItem {
   ingestedOffsetMinutes: number;
   sourceMtime: string | null;
   sourceExifTime: string | null;
+  /** An email's Date header as ISO 8601 in the sender's offset. */
+  sourceEmailTime?: string | null;
   width: number | null;
   height: number | null;
   thumbBlobId: string | null;
@@ -159,15 +161,15 @@ export class ItemRepository {
   insert(item: NewItem): void {
     const sortTime = this.stmt(`SELECT ${SORT_TIME_SQL} AS t`).get(
       item.sourceExifTime,
-      null,
+      item.sourceEmailTime ?? null,
       item.sourceMtime,
       item.ingestedAt,
     ) as { t: string };
     this.stmt(
       `INSERT INTO items (id, blob_id, sha256, size, mime, name, source_path, ingested_at, ingested_offset,
-         source_mtime, source_exif_time, width, height, thumb_blob_id, metadata, metadata_errors, sensitive,
-         extracted_text, kind, sort_time, search_rowid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         source_mtime, source_exif_time, source_email_time, width, height, thumb_blob_id, metadata,
+         metadata_errors, sensitive, extracted_text, kind, sort_time, search_rowid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
          (SELECT coalesce(max(search_rowid), 0) + 1 FROM items))`,
     ).run(
       item.id,
@@ -181,6 +183,7 @@ export class ItemRepository {
       item.ingestedOffsetMinutes,
       item.sourceMtime,
       item.sourceExifTime,
+      item.sourceEmailTime ?? null,
       item.width,
       item.height,
       item.thumbBlobId,

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
-import { bytesToBinary, decodeCharset, parseEmail, type ParsedEmail } from '../screens/item/email';
+import { bytesToBinary, decodeCharset, parseEmail, type ParsedEmail } from '../../../shared/email';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
 import { useSession } from './session';

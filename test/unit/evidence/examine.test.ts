@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   examineEvidence,
+  MAX_BUFFERED_EMAIL_BYTES,
   MAX_BUFFERED_IMAGE_BYTES,
+  MAX_BUFFERED_TEXT_BYTES,
   SNIFF_HEAD_BYTES,
   shouldBuffer,
   sniffMime,
@@ -92,11 +94,9 @@ describe('examineEvidence', () => {
     expect(f.errors[0]).toMatch(/^This PNG says it is 100000 × 100000 pixels/);
   });
 
-  it('leaves non-images alone: empty, text, e-mail, HTML, noise, PDF', async () => {
+  it('leaves other files alone: empty, HTML, noise, PDF', async () => {
     const expected: [string, string][] = [
       [fx.empty, 'application/x-empty'],
-      [fx.text, 'text/plain'],
-      [fx.eml, 'message/rfc822'],
       [fx.html, 'text/html'],
       [fx.randomBytes, 'application/octet-stream'],
       [fx.pdf, 'application/pdf'],
@@ -107,10 +107,25 @@ describe('examineEvidence', () => {
         image: null,
         thumbnail: null,
         exif: null,
+        email: null,
+        text: null,
         sensitive: [],
         errors: [],
       });
     }
+  });
+
+  it('reads what a text file and an email say, and when the email was sent', async () => {
+    const text = await ingest(fx.text);
+    expect(text).toMatchObject({ mime: 'text/plain', email: null, image: null, errors: [] });
+    expect(text.text).toContain('Ref: 4471/24');
+    const email = await ingest(fx.eml);
+    expect(email).toMatchObject({
+      mime: 'message/rfc822',
+      email: { subject: 'you know what you did', sentAt: '2024-03-09T23:11:58Z' },
+      errors: [],
+    });
+    expect(email.text).toContain('I will be waiting.');
   });
 
   it('ignores a hostile file name, and never repeats it in a message', async () => {
@@ -171,13 +186,17 @@ describe('examineEvidence', () => {
 });
 
 describe('shouldBuffer', () => {
-  it('buffers images up to the cap, and nothing else', () => {
+  it('buffers images, emails and text up to their caps, and nothing else', () => {
     expect(shouldBuffer('image/png', 3_000_000)).toBe(true);
     expect(shouldBuffer('image/jpeg', MAX_BUFFERED_IMAGE_BYTES)).toBe(true);
     expect(shouldBuffer('image/jpeg', MAX_BUFFERED_IMAGE_BYTES + 1)).toBe(false);
     expect(shouldBuffer('image/png', 0)).toBe(false);
     expect(shouldBuffer('application/pdf', 1000)).toBe(false);
-    expect(shouldBuffer('text/plain', 10)).toBe(false);
+    expect(shouldBuffer('text/plain', 10)).toBe(true);
+    expect(shouldBuffer('text/plain', MAX_BUFFERED_TEXT_BYTES + 1)).toBe(false);
+    expect(shouldBuffer('message/rfc822', MAX_BUFFERED_EMAIL_BYTES)).toBe(true);
+    expect(shouldBuffer('message/rfc822', MAX_BUFFERED_EMAIL_BYTES + 1)).toBe(false);
+    expect(shouldBuffer('text/html', 10)).toBe(false);
     expect(MAX_BUFFERED_IMAGE_BYTES).toBe(256 * 1024 * 1024);
   });
 });

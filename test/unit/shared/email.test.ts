@@ -4,7 +4,7 @@ import {
   decodeHeaderValue,
   parseContentType,
   parseEmail,
-} from '../../../renderer/src/screens/item/email';
+} from '../../../shared/email';
 
 const binary = (s: string) => bytesToBinary(new TextEncoder().encode(s));
 

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emailDateIso,
+  MAX_SEARCH_TEXT,
+  readEmail,
+  readText,
+} from '../../../main/core/evidence/text';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('the text of text files and emails, for search', () => {
+  it('keeps the sender clock and offset of an email Date, exactly', () => {
+    expect(emailDateIso('Tue, 3 Mar 2026 21:14:00 +0100')).toBe('2026-03-03T21:14:00+01:00');
+    expect(emailDateIso('Sat, 9 Mar 2024 23:11:58 +0000')).toBe('2024-03-09T23:11:58Z');
+    expect(emailDateIso('Mon, 2 Feb 2026 08:05:09 -0530 (EST)')).toBe('2026-02-02T08:05:09-05:30');
+    expect(emailDateIso('2 Feb 2026 08:05:09 GMT')).toBe('2026-02-02T08:05:09Z');
+    expect(emailDateIso('the day after yesterday')).toBeNull();
+  });
+
+  it('reads an email: headers and body words, HTML without its markup, styles or scripts', () => {
+    const found = readEmail(
+      bytes(
+        [
+          'From: Anon <anon@example.net>',
+          'To: office@example.org',
+          'Subject: =?utf-8?Q?Your_children?=',
+          'Date: Tue, 3 Mar 2026 21:14:00 +0100',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          '<html><head><style>.x{color:red}</style></head><body><p>They should be taken',
+          'into <b>care</b>&nbsp;soon</p><script>track()</script><img src="https://t.example/p.gif"></body></html>',
+        ].join('\r\n'),
+      ),
+      true,
+    );
+    expect(found.email).toMatchObject({
+      from: 'Anon <anon@example.net>',
+      subject: 'Your children',
+      sentAt: '2026-03-03T21:14:00+01:00',
+    });
+    expect(found.text).toContain('Your children');
+    expect(found.text).toContain('anon@example.net');
+    expect(found.text).toContain('They should be taken into care soon');
+    expect(found.text).not.toMatch(/color|track\(|t\.example|<\/?(p|b|html|body)>/);
+    expect(found.problems).toEqual([]);
+  });
+
+  it('says when an email Date cannot be read, and when only the start was read', () => {
+    const found = readEmail(bytes('From: a@b.c\r\nDate: someday\r\n\r\nhello'), false);
+    expect(found.email?.sentAt).toBeNull();
+    expect(found.problems.join(' ')).toMatch(/Date header \("someday"\) could not be read/);
+    expect(found.problems.join(' ')).toMatch(/only its first part can be found by search/);
+  });
+
+  it('reads text as UTF-8, damaged bytes as U+FFFD, and caps what goes into the index', () => {
+    expect(readText(new Uint8Array([0x68, 0x69, 0xff]), true)).toEqual({
+      text: 'hi\uFFFD',
+      email: null,
+      problems: [],
+    });
+    const long = readText(bytes('a'.repeat(MAX_SEARCH_TEXT + 10)), true);
+    expect(long.text.length).toBe(MAX_SEARCH_TEXT);
+    expect(long.problems).toHaveLength(1);
+  });
+});
