@@ -209,7 +209,7 @@ function Tile(props: {
         <span className="tile-meta">
           {dateText(time)}
           {view === 'list' && ` · ${shortSize(row.size)}`}
-          {view === 'list' && row.tags.length > 0 && ` · ${row.tags.join(', ')}`}
+          {view === 'list' && row.tags.length > 0 && ` · ${row.tags.map(displayName).join(', ')}`}
         </span>
         {row.snippet && (
           <span className="tile-snippet">
