@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from './blobs/store';
 import { verifyChain, type ChainReport, type CustodyLog } from './custody/log';
 import type { Db } from './db/database';
+import { DossierError } from './errors';
 import type { ItemRepository } from './items/repository';
 import type { KeyObject } from 'node:crypto';
 
@@ -36,6 +37,14 @@ export interface IntegrityReport {
  * decrypted and compared with its recorded SHA-256 and size, the custody chain and
  * its signed checkpoints, and no stray files. Each problem names the item it hurts.
  */
+export interface IntegrityProgress {
+  blobsDone: number;
+  blobsTotal: number;
+  bytesDone: number;
+  /** Plaintext bytes of every blob that is there to be read. */
+  bytesTotal: number;
+}
+
 export async function checkIntegrity(
   deps: {
     db: Db;
@@ -45,8 +54,21 @@ export async function checkIntegrity(
     vaultId: string;
     publicKey: KeyObject;
   },
-  onProgress?: (p: { blobsDone: number; blobsTotal: number; bytesDone: number }) => void,
+  opts: {
+    onProgress?: (p: IntegrityProgress) => void;
+    /** Stops the check between two chunks: it then rejects, and nothing is recorded. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<IntegrityReport> {
+  const { onProgress, signal } = opts;
+  const stopIfCancelled = (): void => {
+    if (signal?.aborted) {
+      throw new DossierError(
+        'USAGE',
+        'The check was cancelled before it finished. Nothing was changed.',
+      );
+    }
+  };
   const problems: IntegrityProblem[] = [];
 
   const sqlite = deps.db.pragma('integrity_check') as { integrity_check: string }[];
@@ -69,9 +91,11 @@ export async function checkIntegrity(
   const refs = deps.items.blobRefs();
   const onDisk = await deps.blobs.scan();
   const present = new Set(onDisk.blobs);
+  const bytesTotal = refs.reduce((n, r) => n + (present.has(r.blobId) ? r.size : 0), 0);
   let bytesDone = 0;
   let blobsDone = 0;
   for (const ref of refs) {
+    stopIfCancelled();
     const what = ref.itemId
       ? `${ref.kind === 'thumbnail' ? 'The preview of item' : 'Item'} ${ref.itemId} (${ref.itemName})`
       : `Blob ${ref.blobId}`;
@@ -94,6 +118,7 @@ export async function checkIntegrity(
       const reader = await deps.blobs.open(ref.blobId);
       try {
         for await (const chunk of reader.stream()) {
+          stopIfCancelled();
           hash.update(chunk);
           size += chunk.length;
           bytesDone += chunk.length;
@@ -110,6 +135,7 @@ export async function checkIntegrity(
         });
       }
     } catch (e) {
+      if (signal?.aborted) throw e;
       problems.push({
         ...base,
         kind: 'blob-damaged',
@@ -117,7 +143,7 @@ export async function checkIntegrity(
       });
     }
     blobsDone++;
-    onProgress?.({ blobsDone, blobsTotal: refs.length, bytesDone });
+    onProgress?.({ blobsDone, blobsTotal: refs.length, bytesDone, bytesTotal });
   }
 
   const known = new Set(refs.map((r) => r.blobId));

@@ -83,7 +83,9 @@ describe.skipIf(skip !== null)(title, () => {
     await page.goto(app.url);
     await page.getByRole('heading', { name: 'Create your Dossier vault' }).waitFor();
     await screen('01-create-vault');
-    await createVaultInPage(page);
+    const recoveryCode = await createVaultInPage(page, PASSPHRASE, () =>
+      screen('01b-recovery-code'),
+    );
     await screen('02-library-empty');
 
     // Import the folder with the browser's folder picker.
@@ -194,9 +196,31 @@ describe.skipIf(skip !== null)(title, () => {
       .waitFor();
     await screen('09-incident');
 
+    // A second occasion: with two, the timeline shows a course of conduct and the gap.
+    await page.getByRole('button', { name: 'New incident' }).click();
+    await page.getByLabel('When it happened').fill('2026-04-01T09:15');
+    await page.getByLabel('Platform or place').fill('Instagram');
+    await page.getByLabel('What happened').fill('Comment repeating the threat under my post');
+    await page.getByRole('button', { name: 'Save incident' }).click();
+    await page
+      .getByLabel('Add a person')
+      .selectOption({ label: 'Anonymous account @care_watch (harasser)' });
+    await page.getByRole('button', { name: 'Link person' }).click();
+    await page
+      .getByRole('region', { name: 'People involved' })
+      .getByText('Anonymous account @care_watch')
+      .waitFor();
+
     await nav('Timeline').click();
     await page.getByRole('heading', { name: 'Timeline', level: 1 }).waitFor();
     await page.getByText('Email saying my children should be taken into care').first().waitFor();
+    await page.getByText('Comment repeating the threat under my post').first().waitFor();
+    await page.getByText(/^23 days later/).waitFor();
+    await page.getByText(/^2 incidents/).waitFor();
+    await page
+      .getByLabel('Show incidents involving')
+      .selectOption({ label: 'Anonymous account @care_watch (harasser)' });
+    await page.getByText(/^2 incidents/).waitFor();
     await screen('10-timeline');
 
     await nav('Custody log').click();
@@ -222,6 +246,9 @@ describe.skipIf(skip !== null)(title, () => {
 
     await nav('Settings').click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    // The whole vault checked: every file against its fingerprint, and the custody log.
+    await page.getByRole('button', { name: 'Check the vault' }).click();
+    await page.getByText(/^Everything checks out: \d+ files/).waitFor({ timeout: 60_000 });
     await screen('12-settings');
 
     // Export everything to a folder and see it verified from disk.
@@ -262,6 +289,14 @@ describe.skipIf(skip !== null)(title, () => {
       )
       .toBeGreaterThan(0);
     console.log(`unlock → first thumbnails on screen: ${Date.now() - t0} ms`);
+
+    // A forgotten passphrase: the recovery code written down at the start opens the vault.
+    await page.getByRole('button', { name: 'Lock' }).click();
+    await page.getByRole('button', { name: 'Use the recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(recoveryCode);
+    await screen('16-unlock-recovery-code');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Library' }).waitFor({ timeout: 30_000 });
 
     expect(axeFindings).toEqual([]);
     expect(watch.problems).toEqual([]);

@@ -92,8 +92,15 @@ export function watchPage(page: Page, origin: string): { problems: string[] } {
 
 export const PASSPHRASE = 'correct horse battery staple';
 
-/** First run in the page: create the vault, type back the recovery code, reach the library. */
-export async function createVaultInPage(page: Page, passphrase = PASSPHRASE): Promise<string> {
+/**
+ * First run in the page: create the vault, type back the recovery code, reach the library.
+ * `onRecoveryCode` runs while the code is on screen (to look at that screen).
+ */
+export async function createVaultInPage(
+  page: Page,
+  passphrase = PASSPHRASE,
+  onRecoveryCode?: () => Promise<void>,
+): Promise<string> {
   await page.getByRole('heading', { name: 'Create your Dossier vault' }).waitFor();
   await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
   await page.getByLabel('Type it again').fill(passphrase);
@@ -102,6 +109,7 @@ export async function createVaultInPage(page: Page, passphrase = PASSPHRASE): Pr
     timeout: 30_000,
   });
   const code = (await page.getByLabel('Recovery code', { exact: true }).innerText()).trim();
+  await onRecoveryCode?.();
   const groups = code.split(/\s+/);
   await page.getByLabel(/type the last group/).fill(groups.at(-1)!);
   await page.getByRole('button', { name: /I have saved it/ }).click();

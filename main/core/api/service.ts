@@ -205,14 +205,16 @@ export class DossierService implements ApiHost {
       'items.addData': async ({ tags, note, ...input }) =>
         this.open().addData(input, { tags, note }),
       'vault.check': async (_args, ctx) =>
-        this.open().check((p) =>
-          ctx.onProgress({
-            itemsDone: p.blobsDone,
-            itemsTotal: p.blobsTotal,
-            bytesDone: p.bytesDone,
-            bytesTotal: 0,
-          }),
-        ),
+        this.open().check({
+          signal: ctx.signal,
+          onProgress: (p) =>
+            ctx.onProgress({
+              itemsDone: p.blobsDone,
+              itemsTotal: p.blobsTotal,
+              bytesDone: p.bytesDone,
+              bytesTotal: p.bytesTotal,
+            }),
+        }),
       'custody.page': async (args) => this.open().logPage(args),
       'custody.verify': async () => this.open().verifyLog(),
       'incidents.list': async () => this.open().cases.incidents(),
@@ -238,6 +240,7 @@ export class DossierService implements ApiHost {
         const { verifyBundle } = await import('../export/verify-bundle');
         const report = await verifyBundle(path, {
           passphrase,
+          signal: ctx.signal,
           onProgress: (p) =>
             ctx.onProgress({
               itemsDone: p.filesDone,

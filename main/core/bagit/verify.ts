@@ -90,7 +90,11 @@ interface Resolved {
 
 export async function verifyBag(
   source: BagSource,
-  opts: { onProgress?: (p: VerifyProgress) => void } = {},
+  opts: {
+    onProgress?: (p: VerifyProgress) => void;
+    /** Stops reading between two chunks; the verification then rejects with its reason. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<BagReport> {
   const problems: BagProblem[] = [];
   const said = new Set<string>();
@@ -472,12 +476,14 @@ export async function verifyBag(
   let payloadBytes = 0;
   let unreadable = 0;
   for (const f of toRead) {
+    opts.signal?.throwIfAborted();
     const exps = expectations.get(f) ?? [];
     const hasher = new MultiHasher(exps.map((e) => e.alg));
     let sinceReport = 0;
     let readOk = true;
     try {
       for await (const chunk of source.read(f)) {
+        opts.signal?.throwIfAborted();
         hasher.update(chunk);
         progress.bytesDone += chunk.length;
         sinceReport += chunk.length;
@@ -487,6 +493,7 @@ export async function verifyBag(
         }
       }
     } catch (e) {
+      if (opts.signal?.aborted) throw e;
       readOk = false;
       unreadable++;
       error(f, `${f} could not be read: ${messageOf(e)}`);

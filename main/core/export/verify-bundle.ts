@@ -7,6 +7,7 @@ import {
   type BagSource,
 } from '../bagit/verify';
 import { checkpointStatement, entryHash, type CustodyAction } from '../custody/log';
+import { DossierError } from '../errors';
 
 export interface BundleReport {
   /** True only when the bag is valid and, for a Dossier bundle, the signature and custody chain verify. */
@@ -26,18 +27,19 @@ export interface BundleReport {
  */
 export async function verifyBundle(
   path: string,
-  opts: {
-    passphrase?: string;
-    onProgress?: Parameters<typeof verifyBag>[1] extends infer O
-      ? O extends { onProgress?: infer P }
-        ? P
-        : never
-      : never;
-  } = {},
+  opts: { passphrase?: string } & Parameters<typeof verifyBag>[1] = {},
 ): Promise<BundleReport> {
   const source = await openBagSource(path, { passphrase: opts.passphrase });
   try {
-    const bag = await verifyBag(source, { onProgress: opts.onProgress });
+    const bag = await verifyBag(source, { onProgress: opts.onProgress, signal: opts.signal }).catch(
+      (e: unknown) => {
+        if (!opts.signal?.aborted) throw e;
+        throw new DossierError(
+          'USAGE',
+          'The check of the bundle was cancelled before it finished. Nothing was changed.',
+        );
+      },
+    );
     const problems = [...bag.problems];
     const files = new Set<string>(await source.list());
     const dossierBundle =

@@ -643,7 +643,7 @@ export class Vault {
     })();
   }
 
-  async check(onProgress?: Parameters<typeof checkIntegrity>[1]): Promise<IntegrityReport> {
+  async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
     const report = await checkIntegrity(
       {
@@ -654,7 +654,7 @@ export class Vault {
         vaultId: this.id,
         publicKey: this.keys.signingPublicKey,
       },
-      onProgress,
+      opts,
     );
     this.custody.append('verify', [], {
       scope: 'vault',

@@ -77,7 +77,7 @@ async function readOriginal(id: string, size: number, limit: number) {
     );
   if (!res.ok && res.status !== 206)
     throw new Error(
-      'Dossier could not read this file from the vault. The original was not changed. Close it and open it again; if this keeps happening, run a vault check.',
+      'Dossier could not read this file from the vault. The original was not changed. Close it and open it again; if this keeps happening, run “Check the vault” in Settings.',
     );
   const bytes = new Uint8Array(await res.arrayBuffer());
   const shown = bytes.length > limit ? bytes.subarray(0, limit) : bytes;

@@ -5,13 +5,14 @@ import { codeOf, messageOf } from '../api/errors';
 import { useLibrary } from './library';
 
 /**
- * Long jobs (import, export) with their progress, their cancel and their outcome. One import
- * and one export at a time; the panel shows the latest of each until dismissed.
+ * Long jobs (import, export, the vault check) with their progress, their cancel and their
+ * outcome. One of each at a time; the panel shows the latest of each until dismissed.
  */
 export type AddResult = Result<'items.add'>['results'][number];
 export type ExportArgs = Args<'export.create'>;
 export type ExportResult = Result<'export.create'>;
 export type BundleReport = Result<'export.verify'>;
+export type IntegrityReport = Result<'vault.check'>;
 
 export interface JobProgress {
   itemsDone: number;
@@ -37,11 +38,19 @@ export interface ExportJob extends JobProgress {
   error: string | null;
 }
 
+/** The whole-vault check: every file decrypted and compared with its import SHA-256. */
+export interface CheckJob extends JobProgress {
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  report: IntegrityReport | null;
+  error: string | null;
+}
+
 export type FolderChoice = { path: string | null } | { unsupported: true } | { error: string };
 
 interface JobsStore {
   importJob: ImportJob | null;
   exportJob: ExportJob | null;
+  checkJob: CheckJob | null;
   /** True in the desktop app (native folder dialog, show in file manager); false in a browser. */
   onDesktop: boolean;
   /** Adds paths (desktop: a dialog or a drop) with main's progress events. */
@@ -57,6 +66,8 @@ interface JobsStore {
   startExport(args: ExportArgs): Promise<void>;
   cancelExport(): void;
   dismissExport(): void;
+  startCheck(): Promise<void>;
+  cancelCheck(): void;
   /**
    * The native folder dialog for an export's destination: the chosen path (null when the
    * person closed it), `unsupported` where there is no dialog (a browser: type a path
@@ -69,6 +80,7 @@ interface JobsStore {
 
 let importAbort: AbortController | null = null;
 let exportAbort: AbortController | null = null;
+let checkAbort: AbortController | null = null;
 
 const progressOf = (p: Progress) => ({
   itemsDone: p.itemsDone,
@@ -95,6 +107,7 @@ export function etaSeconds(job: JobProgress, now = Date.now()): number | null {
 export const useJobs = create<JobsStore>((set, get) => ({
   importJob: null,
   exportJob: null,
+  checkJob: null,
   onDesktop: connection.surface === 'desktop',
 
   async importPaths(paths) {
@@ -250,6 +263,38 @@ export const useJobs = create<JobsStore>((set, get) => ({
   },
   cancelExport() {
     exportAbort?.abort();
+  },
+  async startCheck() {
+    if (get().checkJob?.state === 'running') return;
+    checkAbort = new AbortController();
+    set({ checkJob: { ...fresh(), state: 'running', report: null, error: null } });
+    try {
+      const report = await api['vault.check'](
+        {},
+        {
+          signal: checkAbort.signal,
+          onProgress: (p) => {
+            const job = get().checkJob;
+            if (job) set({ checkJob: { ...job, ...progressOf(p) } });
+          },
+        },
+      );
+      set({ checkJob: { ...get().checkJob!, state: 'done', report } });
+    } catch (e) {
+      const cancelled = checkAbort?.signal.aborted ?? false;
+      set({
+        checkJob: {
+          ...get().checkJob!,
+          state: cancelled ? 'cancelled' : 'failed',
+          error: cancelled ? null : messageOf(e),
+        },
+      });
+    } finally {
+      checkAbort = null;
+    }
+  },
+  cancelCheck() {
+    checkAbort?.abort();
   },
   dismissExport() {
     const s = get().exportJob?.state;

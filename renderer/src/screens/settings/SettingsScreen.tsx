@@ -3,7 +3,11 @@ import { CopyValue } from '../../components/CopyValue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { PassphraseField } from '../../components/PassphraseField';
 import { StrengthMeter } from '../../components/StrengthMeter';
+import { shortSize } from '../../../../shared/size-text';
+import { displayName } from '../../../../shared/display-name';
+import { durationText } from '../../format';
 import { MIN_LENGTH } from '../../passphrase-strength';
+import { etaSeconds, useJobs } from '../../stores/jobs';
 import { useSession } from '../../stores/session';
 import {
   AUTO_LOCK_CHOICES,
@@ -13,8 +17,9 @@ import {
 } from '../../stores/settings';
 
 /**
- * Settings: when Dossier locks itself, the passphrase, the vault's public-key fingerprint,
- * and the escape hatch that shows the keys. Revealed keys are forgotten on leaving.
+ * Settings: when Dossier locks itself, the passphrase, the check that nothing was changed,
+ * the vault's public-key fingerprint, and the escape hatch that shows the keys. Revealed
+ * keys are forgotten on leaving.
  */
 export function SettingsScreen() {
   const load = useSettings((s) => s.load);
@@ -29,8 +34,75 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <AutoLock />
       <ChangePassphrase />
+      <CheckVault />
       <Fingerprint />
       <RevealKeys />
+    </section>
+  );
+}
+
+/** Every file decrypted and compared with the SHA-256 taken at import, and the custody log. */
+function CheckVault() {
+  const job = useJobs((s) => s.checkJob);
+  const start = useJobs((s) => s.startCheck);
+  const cancel = useJobs((s) => s.cancelCheck);
+  const running = job?.state === 'running';
+  const eta = job && running ? etaSeconds(job) : null;
+  const report = job?.state === 'done' ? job.report : null;
+
+  return (
+    <section className="settings-panel" aria-labelledby="check-title">
+      <h2 id="check-title">Check the vault</h2>
+      <p>
+        Dossier opens every file, compares it with the fingerprint (SHA-256) taken when it was
+        added, and checks that the custody log has not been altered. Use it if you think someone may
+        have tampered with this computer. Nothing is changed; the check is noted in the log.
+      </p>
+      {running ? (
+        <>
+          <progress
+            max={Math.max(1, job.bytesTotal)}
+            value={job.bytesDone}
+            aria-label="Check progress"
+          />
+          <p role="status">
+            {job.itemsDone} of {job.itemsTotal} files · {shortSize(job.bytesDone)} of{' '}
+            {shortSize(job.bytesTotal)}
+            {eta !== null && ` · about ${durationText(eta)} left`}
+          </p>
+          <button type="button" className="secondary" onClick={cancel}>
+            Cancel the check
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => void start()}>
+          {job ? 'Check again' : 'Check the vault'}
+        </button>
+      )}
+      {job?.state === 'cancelled' && (
+        <p role="status">The check was cancelled before it finished. Nothing was changed.</p>
+      )}
+      {job?.state === 'failed' && <ErrorNote message={job.error} />}
+      {report && report.ok && (
+        <p className="success" role="status">
+          Everything checks out: {report.blobsChecked} files ({shortSize(report.bytesChecked)})
+          match the fingerprints taken when they were added, and the custody log is intact.
+        </p>
+      )}
+      {report && !report.ok && (
+        <div role="alert">
+          <p className="error">
+            {report.problems.length} problem{report.problems.length === 1 ? '' : 's'} found. The
+            originals were not changed by this check. Keep this computer as it is, export what still
+            checks out, and tell your solicitor or the police.
+          </p>
+          <ul className="plain-list">
+            {report.problems.map((p, i) => (
+              <li key={i}>{displayName(p.message)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }
