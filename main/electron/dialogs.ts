@@ -7,7 +7,7 @@ import { DossierError } from '../core/errors';
 /**
  * The contract's shell methods on Electron: native dialogs for choosing evidence and an
  * export folder, and revealing a bundle in the file manager. Paths a dialog returns are
- * still checked by the service like any other (main/core/ingest/import-paths.ts).
+ * still checked by the service like any other (`items.add` in main/core/api/service.ts).
  */
 export interface DialogDeps {
   dialog: Pick<Dialog, 'showOpenDialog'>;
