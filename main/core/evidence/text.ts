@@ -9,6 +9,8 @@ export const MAX_BUFFERED_EMAIL_BYTES = 32 * 1024 * 1024;
 
 export interface EmailFacts {
   from: string;
+  /** The sender's address alone, lower case (links the email to the person who has it). */
+  fromAddress: string | null;
   to: string;
   cc: string;
   subject: string;
@@ -50,6 +52,7 @@ export function readEmail(bytes: Uint8Array, whole: boolean): TextFacts {
     problems: [...problems, ...found.problems],
     email: {
       from: e.from,
+      fromAddress: emailAddress(e.from),
       to: e.to,
       cc: e.cc,
       subject: e.subject,
@@ -59,6 +62,12 @@ export function readEmail(bytes: Uint8Array, whole: boolean): TextFacts {
       attachments: e.attachments,
     },
   };
+}
+
+/** "Name <a@b.c>" or "a@b.c" → "a@b.c"; null when there is no address. */
+export function emailAddress(from: string): string | null {
+  const m = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from) ?? /([^\s<>",;]+@[^\s<>",;]+)/.exec(from);
+  return m ? m[1]!.toLowerCase() : null;
 }
 
 function capped(text: string, whole: boolean): { text: string; problems: string[] } {

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BlobStore, BlobWriter } from '../blobs/store';
+import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
@@ -81,6 +82,7 @@ interface Deps {
   items: ItemRepository;
   blobs: BlobStore;
   custody: CustodyLog;
+  cases: CaseRepository;
 }
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
@@ -481,6 +483,9 @@ async function ingestFile(
         const tags = deps.items.addTags(id, opts.tags ?? []);
         if (opts.note?.trim()) deps.items.addNote(id, newId(), opts.note.trim(), now.toISOString());
         deps.items.refreshSearch(id);
+        // An email from someone already recorded is linked to them as its sender.
+        const from = facts.email?.fromAddress;
+        const sender = from ? deps.cases.personByIdentifier('email', from) : null;
         deps.custody.append('ingest', [id], {
           name,
           sha256,
@@ -493,6 +498,13 @@ async function ingestFile(
           ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
           ...(warnings.length ? { metadataErrors: warnings } : {}),
         });
+        if (sender && deps.cases.linkItemPerson(id, sender, 'sender')) {
+          deps.custody.append('annotate', [id, sender], {
+            what: 'email sender linked to person',
+            relation: 'sender',
+            address: from,
+          });
+        }
       })();
     } catch (e) {
       // Two copies of the same bytes imported at once: the other one won.

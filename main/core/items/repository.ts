@@ -221,6 +221,18 @@ export class ItemRepository {
     return r;
   }
 
+  /** Emails sent from any of these addresses (lower case), by their From header. */
+  emailsFrom(addresses: readonly string[]): string[] {
+    if (addresses.length === 0) return [];
+    return this.stmt(
+      `SELECT id FROM items WHERE kind = 'email'
+         AND json_extract(metadata, '$.email.fromAddress') IN (SELECT value FROM json_each(?))
+       ORDER BY sort_time, id`,
+    )
+      .pluck()
+      .all(JSON.stringify(addresses)) as string[];
+  }
+
   findBySha256(sha256: string): { id: string; name: string } | null {
     return (
       (this.db.prepare('SELECT id, name FROM items WHERE sha256 = ?').get(sha256) as

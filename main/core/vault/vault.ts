@@ -250,7 +250,13 @@ export class Vault {
   add(paths: readonly string[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
     return addPaths(
-      { db: this.db, items: this.items, blobs: this.blobs, custody: this.custody },
+      {
+        db: this.db,
+        items: this.items,
+        blobs: this.blobs,
+        custody: this.custody,
+        cases: this.cases,
+      },
       paths,
       opts,
     );
@@ -277,7 +283,13 @@ export class Vault {
     }
     const name = uploadName(input.name);
     const result = await addData(
-      { db: this.db, items: this.items, blobs: this.blobs, custody: this.custody },
+      {
+        db: this.db,
+        items: this.items,
+        blobs: this.blobs,
+        custody: this.custody,
+        cases: this.cases,
+      },
       { name, data: input.data, mtime },
       opts,
     );
@@ -593,8 +605,27 @@ export class Vault {
           after: Object.fromEntries(keys.map((k) => [k, after[k]])),
         });
       }
+      if (keys.includes('identifiers')) this.linkEmailsSentBy(id);
     })();
     return this.cases.person(id);
+  }
+
+  /** Emails already in the vault from one of the person's addresses become theirs as sender. */
+  private linkEmailsSentBy(personId: string): void {
+    const addresses = this.cases
+      .person(personId)
+      .identifiers.filter((i) => i.kind === 'email')
+      .map((i) => i.value);
+    const linked = this.items
+      .emailsFrom(addresses)
+      .filter((item) => this.cases.linkItemPerson(item, personId, 'sender'));
+    if (linked.length) {
+      this.custody.append('annotate', [personId, ...linked], {
+        what: 'email senders linked to person',
+        relation: 'sender',
+        items: linked,
+      });
+    }
   }
 
   /** Links items to a person ('about'), or removes every link between them; logs what changed. */
@@ -625,6 +656,7 @@ export class Vault {
     this.db.transaction(() => {
       this.cases.insertPerson(id, input, new Date().toISOString());
       this.custody.append('annotate', [id], { what: 'person created', person: { ...input } });
+      this.linkEmailsSentBy(id);
     })();
     return this.cases.person(id);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  emailAddress,
   emailDateIso,
   MAX_SEARCH_TEXT,
   readEmail,
@@ -15,6 +16,13 @@ describe('the text of text files and emails, for search', () => {
     expect(emailDateIso('Mon, 2 Feb 2026 08:05:09 -0530 (EST)')).toBe('2026-02-02T08:05:09-05:30');
     expect(emailDateIso('2 Feb 2026 08:05:09 GMT')).toBe('2026-02-02T08:05:09Z');
     expect(emailDateIso('the day after yesterday')).toBeNull();
+  });
+
+  it("finds the sender's address in a From header, in lower case", () => {
+    expect(emailAddress('"Concerned Parent" <Anon@Example.NET>')).toBe('anon@example.net');
+    expect(emailAddress('anon@example.net')).toBe('anon@example.net');
+    expect(emailAddress('Anon (work) anon@example.net')).toBe('anon@example.net');
+    expect(emailAddress('Undisclosed sender')).toBeNull();
   });
 
   it('reads an email: headers and body words, HTML without its markup, styles or scripts', () => {
