@@ -114,6 +114,21 @@ describe.skipIf(skip !== null)(title, () => {
       )
       .toBeGreaterThanOrEqual(2);
     await screen('04-library');
+    // The list layout: one line per item, each with its small preview.
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('.list-thumb img')
+            .evaluateAll(
+              (imgs) => imgs.filter((i) => (i as { naturalWidth: number }).naturalWidth > 0).length,
+            ),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThanOrEqual(2);
+    await screen('04b-library-list');
+    await page.getByRole('button', { name: 'Grid', exact: true }).click();
 
     // Open a screenshot, write a note, mark a region.
     await page.getByRole('button', { name: /^reply-1\.png/ }).click();

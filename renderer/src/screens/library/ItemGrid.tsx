@@ -201,7 +201,20 @@ function Tile(props: {
             )}
           </span>
         ) : (
-          <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
+          <>
+            <span className="list-thumb" aria-hidden="true">
+              {row.hasThumbnail && (
+                <img
+                  src={connection.evidenceUrl(row.id, 'thumbnail')}
+                  alt=""
+                  loading="lazy"
+                  decoding="async"
+                  draggable={false}
+                />
+              )}
+            </span>
+            <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
+          </>
         )}
         <span className="tile-name" title={name}>
           {name}
