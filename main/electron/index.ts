@@ -38,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', () => win?.focus());
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession);
+    hardenSession(session.defaultSession, dev);
     // The vault runs on a worker thread: this loop only passes messages (the 50 ms rule).
     const vault = new ServiceWorkerHost({
       workerFile: join(import.meta.dirname, 'service-worker.js'),

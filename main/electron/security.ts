@@ -51,15 +51,18 @@ export function createWindow<W>(
   });
 }
 
-/** The only URLs the renderer may load: app://dossier/ (pages and evidence), blob: and data:. */
-export function isAllowedRequest(url: string): boolean {
+/**
+ * The only URLs the renderer may load: app://dossier/ (pages and evidence), blob: and data:;
+ * devtools: only in development, where the developer tools are on.
+ */
+export function isAllowedRequest(url: string, dev = false): boolean {
   try {
     const u = new URL(url);
     return (
       u.protocol === `${APP_SCHEME}:` ||
       u.protocol === 'blob:' ||
       u.protocol === 'data:' ||
-      u.protocol === 'devtools:'
+      (dev && u.protocol === 'devtools:')
     );
   } catch {
     return false;
@@ -70,11 +73,11 @@ type SessionSurface = Pick<Session, 'setPermissionRequestHandler' | 'setPermissi
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'>;
 };
 
-export function hardenSession(session: SessionSurface): void {
+export function hardenSession(session: SessionSurface, dev = false): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onBeforeRequest((details, callback) =>
-    callback({ cancel: !isAllowedRequest(details.url) }),
+    callback({ cancel: !isAllowedRequest(details.url, dev) }),
   );
   session.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),

@@ -48,6 +48,10 @@ describe('Electron hardening, checked without the binary', () => {
     ]) {
       expect(isAllowedRequest(bad)).toBe(false);
     }
+    // The developer tools' own pages only in development.
+    expect(isAllowedRequest('devtools://devtools/bundled/inspector.html')).toBe(false);
+    expect(isAllowedRequest('devtools://devtools/bundled/inspector.html', true)).toBe(true);
+    expect(isAllowedRequest('https://example.com/x.png', true)).toBe(false);
     expect(isAllowedRequest('app://dossier/index.html')).toBe(true);
     expect(isAllowedRequest('app://dossier/evidence/0123456789abcdefghjkmnpqrs/original')).toBe(
       true,
