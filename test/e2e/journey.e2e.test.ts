@@ -137,7 +137,9 @@ describe.skipIf(skip !== null)(title, () => {
       .getByLabel('Add a note')
       .fill('Sent after the council meeting: mentions the children');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await page.getByText('Sent after the council meeting').waitFor();
+    await page.locator('.note-body', { hasText: 'Sent after the council meeting' }).waitFor();
+    // The box empties once the note is saved.
+    await expect.poll(() => page.getByLabel('Add a note').inputValue()).toBe('');
     await page.getByRole('button', { name: 'Add region by numbers' }).click();
     await page.getByLabel('From the left (%)').fill('10');
     await page.getByLabel('From the top (%)').fill('20');

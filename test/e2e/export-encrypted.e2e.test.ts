@@ -1,0 +1,110 @@
+/**
+ * The export wizard's encrypted zip, in Debian's Chromium through the bridge and the real
+ * core: the passphrase typed twice (a mismatch is refused in words), the bundle written as
+ * one `.zip.age` file, verified again from disk, and opened by Debian's `age -d` with that
+ * passphrase into a zip that `unzip -t` accepts. Skipped, with the reason, without Chromium,
+ * age, unzip or python3's pty module.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScreenshotPng } from '../fixtures/evidence';
+import { havePty, onPty } from '../support/pty';
+import { tempDir } from '../support/tmp';
+import {
+  createVaultInPage,
+  launchChromium,
+  seriousAxeViolations,
+  startWebApp,
+  watchPage,
+  webSkipReason,
+  type WebApp,
+} from '../support/web-app';
+
+const AGE = '/usr/bin/age';
+const haveUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
+const skip =
+  webSkipReason() ??
+  (!existsSync(AGE)
+    ? `${AGE} is not installed (apt-get install -y age)`
+    : !haveUnzip
+      ? 'unzip is not installed (apt-get install -y unzip)'
+      : !havePty
+        ? "python3's pty module is missing (it types the passphrase into age)"
+        : null);
+const title = skip
+  ? `export as an encrypted zip — SKIPPED: ${skip}`
+  : 'export as an encrypted zip (Chromium, bridge, Debian age)';
+if (skip) console.warn(title);
+
+const ZIP_PASSPHRASE = 'lantern orchard kettle bridge';
+
+describe.skipIf(skip !== null)(title, () => {
+  let app: WebApp;
+  let browser: Browser;
+  let page: Page;
+  let watch: { problems: string[] };
+
+  beforeAll(async () => {
+    app = await startWebApp();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    watch = watchPage(page, app.origin);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('writes one .zip.age, verified from disk, that age -d opens with the passphrase', async () => {
+    await page.goto(app.url);
+    await createVaultInPage(page);
+    const file = join(await tempDir(), 'reply.png');
+    await writeFile(file, await makeScreenshotPng(390, 844, 4));
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByRole('button', { name: /^reply\.png/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    const out = await tempDir();
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Export', exact: true })
+      .click();
+    await page.getByLabel('Everything').check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Case name').fill('Replies to my post');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Encrypted zip file').check();
+    await page.getByLabel('Passphrase for the zip file').fill(ZIP_PASSPHRASE);
+    await page.getByLabel('Type the zip passphrase again').fill(`${ZIP_PASSPHRASE}!`);
+    await page.getByLabel('Folder on this computer to save the bundle in').fill(out);
+    // A mismatch is said in words, and nothing is written.
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page
+      .getByText(/passphrases for the zip file are different|do not match/i)
+      .first()
+      .waitFor();
+    expect(await readdir(out)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Type the zip passphrase again').fill(ZIP_PASSPHRASE);
+    await page.getByRole('button', { name: 'Start export' }).click();
+    await page.getByText(/Verified: \d+ files, all hashes match/).waitFor({ timeout: 120_000 });
+    const written = await readdir(out);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^Replies-to-my-post-\d{8}\.zip\.age$/);
+    await page.getByText(/They open it with the free tool “age”/).waitFor();
+
+    const zip = join(await tempDir(), 'bundle.zip');
+    const opened = onPty(ZIP_PASSPHRASE, [AGE, '-d', '-o', zip, join(out, written[0]!)]);
+    expect(opened.status, opened.output).toBe(0);
+    const listed = spawnSync('unzip', ['-t', zip], { encoding: 'utf8' });
+    expect(listed.stdout).toMatch(/No errors detected/);
+    expect(listed.stdout).toMatch(/bagit\.txt/);
+    expect(watch.problems).toEqual([]);
+  });
+});
