@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { displayName } from '../../../shared/display-name';
-import { connection } from '../api/transport';
 import { dateText } from '../format';
 import { useCases, type ItemOwner, type Outcome } from '../stores/cases';
 import { useSelection } from '../stores/selection';
 import { ErrorNote } from './ErrorNote';
+import { ThumbnailImage } from './ThumbnailImage';
 
 /**
  * The items linked to an incident or a person, as thumbnails: clicking one opens the item,
@@ -58,13 +58,7 @@ export function LinkedItems(props: {
                 >
                   <span className="thumb small">
                     {row.hasThumbnail ? (
-                      <img
-                        src={connection.evidenceUrl(row.id, 'thumbnail')}
-                        alt=""
-                        loading="lazy"
-                        decoding="async"
-                        draggable={false}
-                      />
+                      <ThumbnailImage itemId={row.id} />
                     ) : (
                       <span className="kind-icon" aria-hidden="true">
                         {row.kind}

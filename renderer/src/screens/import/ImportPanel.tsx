@@ -1,7 +1,6 @@
 import { displayName } from '../../../../shared/display-name';
-import { shortSize } from '../../../../shared/size-text';
-import { durationText } from '../../format';
-import { etaSeconds, useJobs, type AddResult } from '../../stores/jobs';
+import { JobProgress } from '../../components/JobProgress';
+import { useJobs, type AddResult } from '../../stores/jobs';
 
 /** Progress of an import (items, bytes, time left, cancel), then what happened to each file. */
 export function ImportPanel() {
@@ -10,7 +9,6 @@ export function ImportPanel() {
   const dismiss = useJobs((s) => s.dismissImport);
   if (!job) return null;
   const running = job.state === 'running';
-  const eta = running ? etaSeconds(job) : null;
   const added = job.results.filter((r) => r.status === 'added').length;
   const dupes = job.results.filter((r) => r.status === 'duplicate').length;
   const problems = job.results.filter(
@@ -27,21 +25,12 @@ export function ImportPanel() {
             : 'Import finished'}
       </h2>
       {running && (
-        <>
-          <progress
-            max={Math.max(1, job.bytesTotal)}
-            value={job.bytesDone}
-            aria-label="Import progress"
-          />
-          <p role="status">
-            {job.itemsDone} of {job.itemsTotal} files · {shortSize(job.bytesDone)} of{' '}
-            {shortSize(job.bytesTotal)}
-            {eta !== null && ` · about ${durationText(eta)} left`}
-          </p>
-          <button type="button" className="secondary" onClick={cancel}>
-            Cancel import
-          </button>
-        </>
+        <JobProgress
+          job={job}
+          label="Import progress"
+          cancelText="Cancel import"
+          onCancel={cancel}
+        />
       )}
       {!running && (
         <p role="status">

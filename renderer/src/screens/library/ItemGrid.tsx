@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { shortSize } from '../../../../shared/size-text';
-import { connection } from '../../api/transport';
+import { ThumbnailImage } from '../../components/ThumbnailImage';
 import { dateText } from '../../format';
 import { useLibrary, type LibraryRow } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
@@ -187,13 +187,7 @@ function Tile(props: {
         {view === 'grid' ? (
           <span className="thumb">
             {row.hasThumbnail ? (
-              <img
-                src={connection.evidenceUrl(row.id, 'thumbnail')}
-                alt=""
-                loading="lazy"
-                decoding="async"
-                draggable={false}
-              />
+              <ThumbnailImage itemId={row.id} />
             ) : (
               <span className={`kind-icon kind-${row.kind}`} aria-hidden="true">
                 {row.kind}
@@ -203,15 +197,7 @@ function Tile(props: {
         ) : (
           <>
             <span className="list-thumb" aria-hidden="true">
-              {row.hasThumbnail && (
-                <img
-                  src={connection.evidenceUrl(row.id, 'thumbnail')}
-                  alt=""
-                  loading="lazy"
-                  decoding="async"
-                  draggable={false}
-                />
-              )}
+              {row.hasThumbnail && <ThumbnailImage itemId={row.id} />}
             </span>
             <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
           </>

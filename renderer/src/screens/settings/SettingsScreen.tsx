@@ -1,13 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { CopyValue } from '../../components/CopyValue';
 import { ErrorNote } from '../../components/ErrorNote';
+import { JobProgress } from '../../components/JobProgress';
 import { PassphraseField } from '../../components/PassphraseField';
 import { StrengthMeter } from '../../components/StrengthMeter';
 import { shortSize } from '../../../../shared/size-text';
 import { displayName } from '../../../../shared/display-name';
-import { durationText } from '../../format';
 import { MIN_LENGTH } from '../../passphrase-strength';
-import { etaSeconds, useJobs } from '../../stores/jobs';
+import { useJobs } from '../../stores/jobs';
 import { useSession } from '../../stores/session';
 import {
   AUTO_LOCK_CHOICES,
@@ -47,7 +47,6 @@ function CheckVault() {
   const start = useJobs((s) => s.startCheck);
   const cancel = useJobs((s) => s.cancelCheck);
   const running = job?.state === 'running';
-  const eta = job && running ? etaSeconds(job) : null;
   const report = job?.state === 'done' ? job.report : null;
 
   return (
@@ -59,21 +58,12 @@ function CheckVault() {
         have tampered with this computer. Nothing is changed; the check is noted in the log.
       </p>
       {running ? (
-        <>
-          <progress
-            max={Math.max(1, job.bytesTotal)}
-            value={job.bytesDone}
-            aria-label="Check progress"
-          />
-          <p role="status">
-            {job.itemsDone} of {job.itemsTotal} files · {shortSize(job.bytesDone)} of{' '}
-            {shortSize(job.bytesTotal)}
-            {eta !== null && ` · about ${durationText(eta)} left`}
-          </p>
-          <button type="button" className="secondary" onClick={cancel}>
-            Cancel the check
-          </button>
-        </>
+        <JobProgress
+          job={job}
+          label="Check progress"
+          cancelText="Cancel the check"
+          onCancel={cancel}
+        />
       ) : (
         <button type="button" onClick={() => void start()}>
           {job ? 'Check again' : 'Check the vault'}
