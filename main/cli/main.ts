@@ -18,6 +18,7 @@ import {
   type Io,
 } from './commands';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { errorText, OutputClosed, terminalIo } from './output';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
 
@@ -141,7 +142,9 @@ const ALLOWED: Record<string, string[]> = {
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Every word printed passes through here: human text escaped, JSON exact.
+  let io = terminalIo(rawIo, false);
   let parsed;
   try {
     parsed = parseArgs({
@@ -152,10 +155,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       tokens: true,
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\nRun \`dossier --help\` for usage.`);
+    io.err(`${errorText((e as Error).message)}\nRun \`dossier --help\` for usage.`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
+  io = terminalIo(rawIo, values.json);
   const tokens = parsed.tokens ?? [];
   if (values.version) {
     io.out(`dossier ${SOFTWARE.version}`);
@@ -273,16 +277,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return EXIT.USAGE;
   } catch (e) {
+    // The reader stopped reading (`dossier cat ID | head -c 10`): its choice, not a failure.
+    if (e instanceof OutputClosed) return EXIT.OK;
     if (e instanceof UsageError) {
-      io.err(e.message);
+      io.err(errorText(e.message));
       return EXIT.USAGE;
     }
     if (isDossierError(e)) {
-      io.err(`dossier: ${e.message}`);
+      io.err(`dossier: ${errorText(e.message)}`);
       return exitCodeFor(e.code);
     }
     io.err(
-      `dossier: something went wrong that Dossier did not expect: ${(e as Error)?.message ?? String(e)}\nYour vault was not changed by this error. Please report it.`,
+      `dossier: something went wrong that Dossier did not expect: ${errorText((e as Error)?.message ?? String(e))}\nYour vault was not changed by this error. Please report it.`,
     );
     if (process.env.DOSSIER_DEBUG) io.err(String((e as Error)?.stack));
     return EXIT.INTERNAL;
