@@ -8,6 +8,7 @@ import {
   type PersonRole,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
+import { checkExportPassphrase } from './arguments';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
@@ -334,12 +335,7 @@ export async function cmdExport(
         prompt: '',
       })
     : undefined;
-  if (encryptPassphrase !== undefined && encryptPassphrase.length < 8) {
-    throw new DossierError(
-      'USAGE',
-      'The export passphrase is too short: use at least 8 characters, and give it to the recipient by another route.',
-    );
-  }
+  if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
   return withVault(g, async (vault) => {
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let result;
