@@ -116,6 +116,20 @@ export function personLine(p: Person): string {
   return `${p.id}  ${safe(p.role).padEnd(9)} ${safe(p.name)}  ${p.identifiers.map((i) => safe(i.value)).join(', ')}`;
 }
 
+/**
+ * What unlocking had to tell the person (files moved to quarantine, a custody entry that
+ * could not be written), one line each on stderr. The words come from the vault, but they
+ * may quote file names, so each is escaped like everything else.
+ */
+export function printNotices(
+  notices: readonly string[],
+  err: (text: string) => void = (t) => {
+    if (!process.stderr.destroyed) process.stderr.write(`${t}\n`);
+  },
+): void {
+  for (const n of notices) err(safe(n));
+}
+
 /** A one-line progress bar redrawn in place on stderr (only when stderr is a terminal). */
 export class ProgressBar {
   private last = 0;
