@@ -11,6 +11,16 @@ import { ITEM_KINDS } from './item-kind';
 const id = z.string().regex(/^[0-9a-hjkmnp-tv-z]{26}$/, 'not an item id');
 const text = (max: number) => z.string().max(max);
 const isoTime = z.string().max(64);
+/**
+ * A tag given to an item: one line of text. The vault refuses control characters in tags
+ * (they could rewrite a terminal line or hide a line break), so every method that sets
+ * tags says so before anything runs. Filters by tag stay plain text: they only select.
+ */
+const tag = text(200).refine(
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  (t) => !/[\u0000-\u001f\u007f-\u009f]/.test(t),
+  'cannot contain line breaks or other invisible control characters: type each tag on one line',
+);
 
 export const itemSummary = z.object({
   id,
@@ -403,7 +413,7 @@ export const api = {
     changes: true,
   }),
   'items.setTags': method(
-    z.object({ id, tags: z.array(text(200)).max(100, 'has too many tags: 100 at most') }).strict(),
+    z.object({ id, tags: z.array(tag).max(100, 'has too many tags: 100 at most') }).strict(),
     z.array(z.string()),
     { changes: true },
   ),
@@ -413,7 +423,7 @@ export const api = {
     z
       .object({
         paths: z.array(text(4096)).min(1).max(100_000),
-        tags: z.array(text(200)).max(100).optional(),
+        tags: z.array(tag).max(100).optional(),
         note: text(20_000).optional(),
       })
       .strict(),
@@ -431,7 +441,7 @@ export const api = {
           .instanceof(Uint8Array)
           .refine((d) => d.length <= 64 * 1024 * 1024, 'is too large: up to 64 MiB at a time'),
         lastModified: isoTime.optional(),
-        tags: z.array(text(200)).max(100).optional(),
+        tags: z.array(tag).max(100).optional(),
         note: text(20_000).optional(),
       })
       .strict(),

@@ -7,18 +7,23 @@ import {
   type ExportSelection,
   type PersonRole,
 } from '../core';
-import { displayName } from '../../shared/display-name';
 import { shortSize } from '../../shared/size-text';
+import { checkExportPassphrase } from './arguments';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
   addResultLine,
+  bundleProblemLine,
+  checkProblemLine,
   custodyLine,
+  incidentLine,
   itemDetailText,
   itemLine,
+  personLine,
   ProgressBar,
 } from './format';
 import { readSecret } from './secrets';
+import { terminalSafe } from './terminal-text';
 
 export interface GlobalOptions {
   vault?: string;
@@ -27,9 +32,11 @@ export interface GlobalOptions {
   json: boolean;
 }
 
+/** Where a command writes: `out` and `err` take lines of text, `data` raw bytes (cat). */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  data: (chunk: Uint8Array) => Promise<void>;
 }
 
 const ACTOR = 'cli';
@@ -168,7 +175,7 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
   });
 }
 
-export async function cmdCat(g: GlobalOptions, id: string | undefined, _io: Io): Promise<number> {
+export async function cmdCat(g: GlobalOptions, id: string | undefined, io: Io): Promise<number> {
   if (!id) throw new DossierError('USAGE', 'Say which item to write out: `dossier cat ID > file`.');
   return withVault(g, async (vault) => {
     const item = vault.item(id);
@@ -178,9 +185,7 @@ export async function cmdCat(g: GlobalOptions, id: string | undefined, _io: Io):
         `Item ${item.id} is ${item.mime}, not text. Redirect it to a file: \`dossier cat ${item.id} > file\`.`,
       );
     }
-    for await (const chunk of vault.verifiedContent(item.id)) {
-      if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-    }
+    for await (const chunk of vault.verifiedContent(item.id)) await io.data(chunk);
     return EXIT.OK;
   });
 }
@@ -196,7 +201,7 @@ export async function cmdCheck(g: GlobalOptions, io: Io): Promise<number> {
       );
     } else {
       io.out(`${report.problems.length} problem(s) found:`);
-      for (const p of report.problems) io.out(`  - ${p.message}`);
+      for (const p of report.problems) io.out(checkProblemLine(p));
       io.out(
         'Nothing was changed. Keep this vault folder as it is and restore the damaged files from a backup.',
       );
@@ -330,12 +335,7 @@ export async function cmdExport(
         prompt: '',
       })
     : undefined;
-  if (encryptPassphrase !== undefined && encryptPassphrase.length < 8) {
-    throw new DossierError(
-      'USAGE',
-      'The export passphrase is too short: use at least 8 characters, and give it to the recipient by another route.',
-    );
-  }
+  if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
   return withVault(g, async (vault) => {
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let result;
@@ -356,8 +356,9 @@ export async function cmdExport(
     if (g.json) {
       io.out(JSON.stringify(result, null, 2));
     } else {
-      io.out(`Exported ${result.exhibits.length} exhibit(s) to ${result.path}`);
-      for (const e of result.exhibits) io.out(`  ${e.number.padEnd(8)} ${e.sha256}  ${e.bagPath}`);
+      io.out(`Exported ${result.exhibits.length} exhibit(s) to ${terminalSafe(result.path)}`);
+      for (const e of result.exhibits)
+        io.out(`  ${terminalSafe(e.number).padEnd(8)} ${e.sha256}  ${terminalSafe(e.bagPath)}`);
       io.out(`SHA-256 of the tag manifest: ${result.tagManifestSha256}`);
       io.out(`Signing key fingerprint:     ${result.fingerprint}`);
       io.out(
@@ -390,10 +391,7 @@ export async function cmdVerify(
   if (g.json) {
     io.out(JSON.stringify(report, null, 2));
   } else {
-    for (const p of report.problems)
-      io.out(
-        `${p.severity === 'error' ? 'PROBLEM' : 'warning'}  ${p.file ? `${p.file}: ` : ''}${p.message}`,
-      );
+    for (const p of report.problems) io.out(bundleProblemLine(p));
     if (report.ok) {
       io.out(
         `Verified: ${report.bag.payloadFiles} files (${shortSize(report.bag.payloadBytes)}) match their ${report.bag.algorithms.join(' and ')} hashes; the bag is complete${report.dossierBundle ? '; the signature and the custody log verify' : ''}.`,
@@ -447,11 +445,7 @@ export async function cmdIncident(
       else if (incidents.length === 0)
         io.err('No incidents recorded yet. Add one with `dossier incident add`.');
       else {
-        for (const i of incidents) {
-          io.out(
-            `${i.id}  ${i.occurredAt}  ${displayName(i.place || '—')}  ${displayName(i.summary)}  (${i.itemIds.length} item(s))`,
-          );
-        }
+        for (const i of incidents) io.out(incidentLine(i));
       }
       return EXIT.OK;
     }
@@ -506,11 +500,7 @@ export async function cmdPerson(
       else if (people.length === 0)
         io.err('No people recorded yet. Add one with `dossier person add`.');
       else {
-        for (const p of people) {
-          io.out(
-            `${p.id}  ${p.role.padEnd(9)} ${displayName(p.name)}  ${p.identifiers.map((i) => displayName(i.value)).join(', ')}`,
-          );
-        }
+        for (const p of people) io.out(personLine(p));
       }
       return EXIT.OK;
     }
@@ -527,7 +517,7 @@ export async function cmdPerson(
     io.out(
       g.json
         ? JSON.stringify(person, null, 2)
-        : `Recorded ${person.role} ${displayName(person.name)} as ${person.id}.`,
+        : `Recorded ${person.role} ${terminalSafe(person.name)} as ${person.id}.`,
     );
     return EXIT.OK;
   });

@@ -1,21 +1,35 @@
-import { displayName } from '../../shared/display-name';
 import { shortSize } from '../../shared/size-text';
-import type { AddProgress, AddResult, CustodyEntry, ItemDetail, ItemSummary } from '../core';
+import type {
+  AddProgress,
+  AddResult,
+  BundleReport,
+  CustodyEntry,
+  Incident,
+  IntegrityReport,
+  ItemDetail,
+  ItemSummary,
+  Person,
+} from '../core';
+import { terminalSafe as safe } from './terminal-text';
 
-/** Human output for a terminal. JSON output is the objects themselves. */
+/**
+ * Human output for a terminal. JSON output is the objects themselves. Every string that
+ * came from a file, an email, a bundle or a person's typing goes through `safe`, which
+ * also escapes line breaks, so it stays on its own line and cannot forge another.
+ */
 
 export function addResultLine(r: AddResult): string {
   switch (r.status) {
     case 'added': {
-      const warn = r.warnings.length ? `\n         note: ${r.warnings.join(' ')}` : '';
-      return `added      ${r.id}  ${r.sha256.slice(0, 16)}…  ${displayName(r.name)}${warn}`;
+      const warn = r.warnings.length ? `\n         note: ${safe(r.warnings.join(' '))}` : '';
+      return `added      ${r.id}  ${r.sha256.slice(0, 16)}…  ${safe(r.name)}${warn}`;
     }
     case 'duplicate':
-      return `duplicate  ${r.id}  ${r.sha256.slice(0, 16)}…  ${displayName(r.name)} (same bytes as "${displayName(r.existingName)}", already in the vault; not stored twice)`;
+      return `duplicate  ${r.id}  ${r.sha256.slice(0, 16)}…  ${safe(r.name)} (same bytes as "${safe(r.existingName)}", already in the vault; not stored twice)`;
     case 'skipped':
-      return `skipped    ${displayName(r.error)}`;
+      return `skipped    ${safe(r.error)}`;
     case 'failed':
-      return `FAILED     ${displayName(r.path)}: ${displayName(r.error)}`;
+      return `FAILED     ${safe(r.path)}: ${safe(r.error)}`;
   }
 }
 
@@ -33,48 +47,87 @@ export function addResultJson(r: AddResult): Record<string, unknown> {
 }
 
 export function itemLine(i: ItemSummary): string {
-  const tags = i.tags.length ? `  [${i.tags.map(displayName).join(', ')}]` : '';
-  return `${i.id}  ${i.ingestedAt.slice(0, 19).replace('T', ' ')}Z  ${shortSize(i.size).padStart(10)}  ${i.mime.padEnd(24)}  ${displayName(i.name)}${tags}`;
+  const tags = i.tags.length ? `  [${i.tags.map(safe).join(', ')}]` : '';
+  return `${i.id}  ${i.ingestedAt.slice(0, 19).replace('T', ' ')}Z  ${shortSize(i.size).padStart(10)}  ${safe(i.mime).padEnd(24)}  ${safe(i.name)}${tags}`;
 }
 
 export function itemDetailText(i: ItemDetail): string {
   const offset = `${i.ingestedOffsetMinutes >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(i.ingestedOffsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(i.ingestedOffsetMinutes) % 60).padStart(2, '0')}`;
   const lines = [
     `Item        ${i.id}`,
-    `Name        ${displayName(i.name)}`,
+    `Name        ${safe(i.name)}`,
     `SHA-256     ${i.sha256}`,
     `Size        ${shortSize(i.size)} (${i.size} bytes)`,
-    `Type        ${i.mime}`,
+    `Type        ${safe(i.mime)}`,
     `Imported    ${i.ingestedAt} (UTC; local offset then ${offset})`,
     `File time   ${i.sourceTimes.mtime ?? '—'} (UTC, the file's last-modified time)`,
   ];
   if (i.sourceTimes.exif)
     lines.push(
-      `Taken       ${i.sourceTimes.exif} (from the photo's EXIF${/[zZ]|[+-]\d\d:\d\d$/.test(i.sourceTimes.exif) ? '' : '; camera local time, no time zone recorded'})`,
+      `Taken       ${safe(i.sourceTimes.exif)} (from the photo's EXIF${/[zZ]|[+-]\d\d:\d\d$/.test(i.sourceTimes.exif) ? '' : '; camera local time, no time zone recorded'})`,
     );
-  if (i.sourceTimes.email) lines.push(`Email date  ${i.sourceTimes.email}`);
+  if (i.sourceTimes.email) lines.push(`Email date  ${safe(i.sourceTimes.email)}`);
   if (i.width && i.height) lines.push(`Image       ${i.width} × ${i.height} pixels`);
-  if (i.sourcePath) lines.push(`From        ${displayName(i.sourcePath)}`);
+  if (i.sourcePath) lines.push(`From        ${safe(i.sourcePath)}`);
   lines.push(`Stored as   ${i.blob}`);
   if (i.thumbnail) lines.push(`Preview     ${i.thumbnail}`);
-  if (i.tags.length) lines.push(`Tags        ${i.tags.map(displayName).join(', ')}`);
+  if (i.tags.length) lines.push(`Tags        ${i.tags.map(safe).join(', ')}`);
   if (i.sensitive.length)
     lines.push(
-      `Sensitive   ${i.sensitive.join(', ')} (e.g. GPS shows where a photo was taken; think before sharing)`,
+      `Sensitive   ${safe(i.sensitive.join(', '))} (e.g. GPS shows where a photo was taken; think before sharing)`,
     );
-  for (const n of i.notes) lines.push(`Note        ${displayName(n.body)}`);
-  for (const e of i.metadataErrors) lines.push(`Problem     ${e}`);
+  // A note keeps its own line breaks, each line indented under the label.
+  for (const n of i.notes)
+    lines.push(
+      `Note        ${n.body
+        .split('\n')
+        .map(safe)
+        .join(`\n${' '.repeat(12)}`)}`,
+    );
+  for (const e of i.metadataErrors) lines.push(`Problem     ${safe(e)}`);
   if (i.sources.length > 1) {
     lines.push(`Imported ${i.sources.length} times (identical bytes):`);
-    for (const s of i.sources) lines.push(`  ${s.seenAt}  ${displayName(s.sourcePath ?? s.name)}`);
+    for (const s of i.sources) lines.push(`  ${s.seenAt}  ${safe(s.sourcePath ?? s.name)}`);
   }
   return lines.join('\n');
 }
 
 export function custodyLine(e: CustodyEntry): string {
-  const subjects = e.subjects.length ? ` ${e.subjects.join(',')}` : '';
-  const name = typeof e.details.name === 'string' ? ` ${displayName(e.details.name)}` : '';
-  return `${String(e.seq).padStart(5)}  ${e.at}  ${e.actor.padEnd(6)} ${e.action.padEnd(12)}${subjects}${name}`;
+  const subjects = e.subjects.length ? ` ${safe(e.subjects.join(','))}` : '';
+  const name = typeof e.details.name === 'string' ? ` ${safe(e.details.name)}` : '';
+  return `${String(e.seq).padStart(5)}  ${safe(e.at)}  ${safe(e.actor).padEnd(6)} ${safe(e.action).padEnd(12)}${subjects}${name}`;
+}
+
+/** One problem `dossier check` found; its message may quote an item's name. */
+export function checkProblemLine(p: IntegrityReport['problems'][number]): string {
+  return `  - ${safe(p.message)}`;
+}
+
+/** One problem `dossier verify` found; the file name and message come from the bundle. */
+export function bundleProblemLine(p: BundleReport['problems'][number]): string {
+  return `${p.severity === 'error' ? 'PROBLEM' : 'warning'}  ${p.file ? `${safe(p.file)}: ` : ''}${safe(p.message)}`;
+}
+
+export function incidentLine(i: Incident): string {
+  return `${i.id}  ${safe(i.occurredAt)}  ${safe(i.place || '—')}  ${safe(i.summary)}  (${i.itemIds.length} item(s))`;
+}
+
+export function personLine(p: Person): string {
+  return `${p.id}  ${safe(p.role).padEnd(9)} ${safe(p.name)}  ${p.identifiers.map((i) => safe(i.value)).join(', ')}`;
+}
+
+/**
+ * What unlocking had to tell the person (files moved to quarantine, a custody entry that
+ * could not be written), one line each on stderr. The words come from the vault, but they
+ * may quote file names, so each is escaped like everything else.
+ */
+export function printNotices(
+  notices: readonly string[],
+  err: (text: string) => void = (t) => {
+    if (!process.stderr.destroyed) process.stderr.write(`${t}\n`);
+  },
+): void {
+  for (const n of notices) err(safe(n));
 }
 
 /** A one-line progress bar redrawn in place on stderr (only when stderr is a terminal). */

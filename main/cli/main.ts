@@ -17,7 +17,16 @@ import {
   type GlobalOptions,
   type Io,
 } from './commands';
+import {
+  checkAdd,
+  checkBundlePath,
+  checkExport,
+  checkIncident,
+  checkItemRef,
+  checkPerson,
+} from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { errorText, OutputClosed, terminalIo } from './output';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
 
@@ -141,7 +150,9 @@ const ALLOWED: Record<string, string[]> = {
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  // Every word printed passes through here: human text escaped, JSON exact.
+  let io = terminalIo(rawIo, false);
   let parsed;
   try {
     parsed = parseArgs({
@@ -152,10 +163,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       tokens: true,
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\nRun \`dossier --help\` for usage.`);
+    io.err(`${errorText((e as Error).message)}\nRun \`dossier --help\` for usage.`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
+  io = terminalIo(rawIo, values.json);
   const tokens = parsed.tokens ?? [];
   if (values.version) {
     io.out(`dossier ${SOFTWARE.version}`);
@@ -193,15 +205,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'init':
         return await cmdInit(g, single(), io);
-      case 'add':
-        return await cmdAdd(g, rest, { tags: values.tag ?? [], note: values.note }, io);
+      case 'add': {
+        const opts = { tags: values.tag ?? [], note: values.note };
+        checkAdd(opts);
+        return await cmdAdd(g, rest, opts, io);
+      }
       case 'ls':
         single();
         return await cmdLs(g, io);
       case 'show':
-        return await cmdShow(g, single(), io);
-      case 'cat':
-        return await cmdCat(g, single(), io);
+      case 'cat': {
+        const id = single();
+        if (id !== undefined) checkItemRef(id);
+        return await (command === 'show' ? cmdShow : cmdCat)(g, id, io);
+      }
       case 'check':
         single();
         return await cmdCheck(g, io);
@@ -214,75 +231,82 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'keys':
         single();
         return await cmdKeys(g, { reveal: values.reveal }, io);
-      case 'export':
+      case 'export': {
         single();
-        return await cmdExport(
-          g,
-          {
-            out: values.out,
-            format: values.format,
-            encryptPassphraseFile: values['encrypt-passphrase-file'],
-            all: values.all,
-            items: values.item ?? [],
-            tags: values.tag ?? [],
-            incidents: values.incident ?? [],
-            exhibitPrefix: values['exhibit-prefix'],
-            caseName: values.case,
-            exporter: values.exporter,
-          },
-          io,
-        );
-      case 'verify':
-        return await cmdVerify(g, single(), io);
-      case 'incident':
+        const opts = {
+          out: values.out,
+          format: values.format,
+          encryptPassphraseFile: values['encrypt-passphrase-file'],
+          all: values.all,
+          items: values.item ?? [],
+          tags: values.tag ?? [],
+          incidents: values.incident ?? [],
+          exhibitPrefix: values['exhibit-prefix'],
+          caseName: values.case,
+          exporter: values.exporter,
+        };
+        // What is missing or doubled (no --out, two selections) cmdExport explains itself.
+        const selections = [opts.all, opts.items.length, opts.tags.length, opts.incidents.length];
+        if (opts.out !== undefined && selections.filter(Boolean).length === 1)
+          checkExport({
+            ...opts,
+            out: opts.out,
+            format: opts.format ?? (opts.encryptPassphraseFile ? 'zip' : 'dir'),
+          });
+        return await cmdExport(g, opts, io);
+      }
+      case 'verify': {
+        const path = single();
+        if (path !== undefined) checkBundlePath(path);
+        return await cmdVerify(g, path, io);
+      }
+      case 'incident': {
         if (rest.length > 1)
           throw new UsageError('`dossier incident` takes add or ls, then options.');
-        return await cmdIncident(
-          g,
-          rest[0],
-          {
-            when: values.when,
-            until: values.until,
-            where: values.where,
-            what: values.what,
-            impact: values.impact,
-            witnesses: values.witnesses,
-            policeRef: values['police-ref'],
-            platformRef: values['platform-ref'],
-            items: values.item ?? [],
-            people: values.person ?? [],
-          },
-          io,
-        );
-      case 'person':
+        const opts = {
+          when: values.when,
+          until: values.until,
+          where: values.where,
+          what: values.what,
+          impact: values.impact,
+          witnesses: values.witnesses,
+          policeRef: values['police-ref'],
+          platformRef: values['platform-ref'],
+          items: values.item ?? [],
+          people: values.person ?? [],
+        };
+        // Without --when and --what, cmdIncident says what an incident needs.
+        if (rest[0] === 'add' && opts.when && opts.what) checkIncident(opts);
+        return await cmdIncident(g, rest[0], opts, io);
+      }
+      case 'person': {
         if (rest.length > 2)
           throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
-        return await cmdPerson(
-          g,
-          rest[0],
-          rest[1],
-          {
-            role: values.role,
-            emails: values.email ?? [],
-            handles: values.handle ?? [],
-            phones: values.phone ?? [],
-            notes: values.notes,
-          },
-          io,
-        );
+        const opts = {
+          role: values.role,
+          emails: values.email ?? [],
+          handles: values.handle ?? [],
+          phones: values.phone ?? [],
+          notes: values.notes,
+        };
+        if (rest[0] === 'add' && rest[1]) checkPerson(rest[1], opts);
+        return await cmdPerson(g, rest[0], rest[1], opts, io);
+      }
     }
     return EXIT.USAGE;
   } catch (e) {
+    // The reader stopped reading (`dossier cat ID | head -c 10`): its choice, not a failure.
+    if (e instanceof OutputClosed) return EXIT.OK;
     if (e instanceof UsageError) {
-      io.err(e.message);
+      io.err(errorText(e.message));
       return EXIT.USAGE;
     }
     if (isDossierError(e)) {
-      io.err(`dossier: ${e.message}`);
+      io.err(`dossier: ${errorText(e.message)}`);
       return exitCodeFor(e.code);
     }
     io.err(
-      `dossier: something went wrong that Dossier did not expect: ${(e as Error)?.message ?? String(e)}\nYour vault was not changed by this error. Please report it.`,
+      `dossier: something went wrong that Dossier did not expect: ${errorText((e as Error)?.message ?? String(e))}\nYour vault was not changed by this error. Please report it.`,
     );
     if (process.env.DOSSIER_DEBUG) io.err(String((e as Error)?.stack));
     return EXIT.INTERNAL;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DossierError } from '../core';
+import { terminalSafe } from './terminal-text';
 
 /**
  * Where a passphrase comes from, in order: a file named on the command line, an
@@ -51,7 +52,8 @@ export function promptHidden(question: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const stdin = process.stdin;
     const out = process.stderr;
-    out.write(question);
+    // The question may name the vault folder, which can hold any character.
+    out.write(terminalSafe(question));
     stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');

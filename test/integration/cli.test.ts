@@ -154,7 +154,7 @@ describe('dossier CLI', () => {
     const r = await dossier(['add', join(root, name)], env);
     expect(r.code).toBe(0);
     expect(r.out).not.toContain('\u202E');
-    expect(r.out).toContain('\\u{202e}');
+    expect(r.out).toContain('\\u202e');
     const ls = await dossier(['ls'], env);
     expect(ls.out).not.toContain('\u0007');
     expect(ls.out).not.toContain('\u202E');

@@ -1,0 +1,232 @@
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { api } from '../../shared/contract';
+import { DossierError } from '../core';
+
+/**
+ * Command-line arguments that become API arguments are checked with the API's own schemas
+ * (shared/contract.ts), so the command line accepts exactly what the app and the bridge
+ * accept, with the same limits. It happens before the vault is unlocked: a refusal writes
+ * nothing, and is a usage error (exit 2) that names the option in plain words.
+ */
+
+/** Where a value at a schema path came from on the command line. */
+interface Origin {
+  /** `--tag`, or words such as `The name`. */
+  option: string;
+  /** The value typed, quoted in the message (absent for a count). */
+  value?: string;
+  /** For ids: what kind of id, and where to find one. */
+  id?: string;
+}
+
+type Locate = (path: readonly PropertyKey[]) => Origin;
+
+function check(schema: z.ZodType, args: unknown, locate: Locate): void {
+  const result = schema.safeParse(args);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  const origin = locate(issue.path);
+  const quoted = origin.value === undefined ? '' : ` ${quote(origin.value)}`;
+  throw new DossierError('USAGE', `${origin.option}${quoted} ${explain(issue, origin)}`);
+}
+
+function explain(issue: z.core.$ZodIssue, origin: Origin): string {
+  switch (issue.code) {
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `is given too many times: ${thousands(Number(issue.maximum))} at most.`
+        : `is too long: ${thousands(Number(issue.maximum))} characters at most${origin.value === undefined ? '' : ` (this one has ${thousands(origin.value.length)})`}.`;
+    case 'too_small':
+      return issue.origin === 'array' ? 'is needed at least once.' : 'is empty: give some text.';
+    case 'invalid_format':
+      return origin.id ? `is not ${origin.id}.` : 'is not in the expected form.';
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}.`;
+    default:
+      // The contract's own words (a refinement such as a tag's "cannot contain line breaks…").
+      return `${issue.message.replace(/\.$/, '')}.`;
+  }
+}
+
+function quote(value: string): string {
+  return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+}
+
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const ITEM_ID = 'an item id: give the id shown by `dossier ls`, or at least its first 4 characters';
+const PERSON_ID = 'a person id: give the 26-character id shown by `dossier person ls`';
+const INCIDENT_ID = 'an incident id: give the 26-character id shown by `dossier incident ls`';
+
+/**
+ * An item may be named by the first 4+ characters of its id. It is checked as the id it
+ * abbreviates: the same alphabet, at most the same length (filled out to a whole id).
+ * Too short to be told apart is refused here, as the vault would refuse it.
+ */
+function asItemId(ref: string): string {
+  const prefix = ref.trim().toLowerCase();
+  return prefix.length < 4 ? ref : prefix.padEnd(26, '0');
+}
+
+/** `show ID`, `cat ID`. */
+export function checkItemRef(ref: string): void {
+  check(api['items.get'].args, { id: asItemId(ref) }, () => ({
+    option: 'The item',
+    value: ref,
+    id: ITEM_ID,
+  }));
+}
+
+export function checkAdd(opts: { tags: string[]; note?: string }): void {
+  check(api['items.add'].args.pick({ tags: true, note: true }), opts, ([key, i]) =>
+    key === 'tags'
+      ? { option: '--tag', value: typeof i === 'number' ? opts.tags[i] : undefined }
+      : { option: '--note', value: opts.note },
+  );
+}
+
+export function checkPerson(
+  name: string,
+  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
+): void {
+  const identifiers = [
+    ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
+    ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
+    ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
+  ];
+  const args = { name, role: opts.role ?? 'other', notes: opts.notes, identifiers };
+  check(api['people.create'].args, args, ([key, i]) => {
+    if (key === 'name') return { option: 'The name', value: name };
+    if (key === 'role') return { option: '--role', value: opts.role };
+    if (key === 'notes') return { option: '--notes', value: opts.notes };
+    if (typeof i === 'number') {
+      const { kind, value } = identifiers[i]!;
+      return { option: `--${kind}`, value };
+    }
+    return {
+      option: `--${identifiers[0]?.kind ?? 'email'} (with --email, --handle and --phone together)`,
+    };
+  });
+}
+
+export function checkIncident(opts: {
+  when?: string;
+  until?: string;
+  where?: string;
+  what?: string;
+  impact?: string;
+  witnesses?: string;
+  policeRef?: string;
+  platformRef?: string;
+  items: string[];
+  people: string[];
+}): void {
+  const fields = {
+    occurredAt: ['--when', opts.when],
+    occurredUntil: ['--until', opts.until],
+    place: ['--where', opts.where],
+    summary: ['--what', opts.what],
+    impact: ['--impact', opts.impact],
+    witnesses: ['--witnesses', opts.witnesses],
+    policeRef: ['--police-ref', opts.policeRef],
+    platformRef: ['--platform-ref', opts.platformRef],
+  } as const;
+  const args = {
+    ...Object.fromEntries(Object.entries(fields).map(([k, [, v]]) => [k, v])),
+    itemIds: opts.items.map(asItemId),
+    personIds: opts.people,
+  };
+  check(api['incidents.create'].args, args, ([key, i]) => {
+    const at = typeof i === 'number' ? i : undefined;
+    if (key === 'itemIds')
+      return {
+        option: '--item',
+        value: at === undefined ? undefined : opts.items[at],
+        id: ITEM_ID,
+      };
+    if (key === 'personIds')
+      return {
+        option: '--person',
+        value: at === undefined ? undefined : opts.people[at],
+        id: PERSON_ID,
+      };
+    const [option, value] = fields[key as keyof typeof fields];
+    return { option, value };
+  });
+}
+
+export function checkExport(opts: {
+  out: string;
+  format: string;
+  all: boolean;
+  items: string[];
+  tags: string[];
+  incidents: string[];
+  exhibitPrefix?: string;
+  caseName?: string;
+  exporter?: string;
+}): void {
+  const selection = opts.all
+    ? { all: true }
+    : opts.items.length
+      ? { itemIds: opts.items.map(asItemId) }
+      : opts.tags.length
+        ? { tags: opts.tags }
+        : { incidentIds: opts.incidents };
+  const args = {
+    out: resolve(opts.out),
+    format: opts.format,
+    selection,
+    exhibitPrefix: opts.exhibitPrefix,
+    caseName: opts.caseName,
+    exporter: opts.exporter,
+  };
+  check(api['export.create'].args, args, ([key, kind, i]) => {
+    if (key === 'selection') {
+      const at = typeof i === 'number' ? i : undefined;
+      if (kind === 'itemIds')
+        return {
+          option: '--item',
+          value: at === undefined ? undefined : opts.items[at],
+          id: ITEM_ID,
+        };
+      if (kind === 'tags')
+        return { option: '--tag', value: at === undefined ? undefined : opts.tags[at] };
+      return {
+        option: '--incident',
+        value: at === undefined ? undefined : opts.incidents[at],
+        id: INCIDENT_ID,
+      };
+    }
+    if (key === 'exhibitPrefix') return { option: '--exhibit-prefix', value: opts.exhibitPrefix };
+    if (key === 'caseName') return { option: '--case', value: opts.caseName };
+    if (key === 'exporter') return { option: '--exporter', value: opts.exporter };
+    if (key === 'format') return { option: '--format', value: opts.format };
+    return { option: '--out', value: opts.out };
+  });
+}
+
+/** The passphrase that encrypts an exported zip, read from --encrypt-passphrase-file. */
+export function checkExportPassphrase(passphrase: string): void {
+  const schema = api['export.create'].args.shape.encryptPassphrase.unwrap();
+  const result = schema.safeParse(passphrase);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  throw new DossierError(
+    'USAGE',
+    issue.code === 'too_small'
+      ? `The export passphrase is too short: use at least ${thousands(Number(issue.minimum))} characters, and give it to the recipient by another route.`
+      : `The export passphrase is too long: ${thousands(Number((issue as { maximum?: number }).maximum))} characters at most. Check the file given with --encrypt-passphrase-file.`,
+  );
+}
+
+/** `verify PATH`. */
+export function checkBundlePath(path: string): void {
+  check(api['export.verify'].args.pick({ path: true }), { path: resolve(path) }, () => ({
+    option: 'The bundle path',
+    value: path,
+  }));
+}
