@@ -427,15 +427,15 @@ export async function verifyBag(
             e.path,
             `${e.path} is not in the bag yet: fetch.txt says where to download it, which this offline check does not do.`,
           );
+          if (!excused.has(e.path)) absent.push({ path: e.path, why: 'fetch' });
           excused.set(e.path, fetchList.get(e.path) ?? null);
-          absent.push({ path: e.path, why: 'fetch' });
         } else if (!tag && isSystemFile(e.path) && others.length === 0) {
           warn(
             e.path,
             `${e.path} is listed in ${manifest} but missing; it is an operating-system file that copying often drops, not evidence.`,
           );
+          if (!excused.has(e.path)) absent.push({ path: e.path, why: 'system-file' });
           excused.set(e.path, e.checksum === emptyDigestOrNull(alg) ? 0 : null);
-          absent.push({ path: e.path, why: 'system-file' });
         } else if (others.length > 0) {
           error(
             e.path,

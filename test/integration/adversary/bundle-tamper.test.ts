@@ -20,6 +20,7 @@ import { verifyBundle, type BundleReport } from '../../../main/core/export/verif
 import type { ExportResult } from '../../../main/core/export/export';
 import { assertBuilt, dossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
+import { checkWithViewer, type ViewerCheck } from '../../support/viewer-page';
 import { newVault, sha256 } from '../../support/vault';
 
 type Form = 'folder' | 'zip' | 'zip.age';
@@ -267,6 +268,43 @@ describe('tampered bundles fail verification', async () => {
       });
     }
   }
+
+  describe('the offline viewer agrees with verify about renamed files', () => {
+    const pickBundle = async (rename?: (rel: string) => string): Promise<ViewerCheck> => {
+      const top = basename(pristine.path);
+      const rels = await listFiles(pristine.path);
+      const picked = await Promise.all(
+        rels.map(async (rel) => ({
+          rel: `${top}/${rename ? rename(rel) : rel}`,
+          data: await readFile(join(pristine.path, rel)),
+        })),
+      );
+      const html = await readFile(join(pristine.path, 'data/viewer/index.html'), 'utf8');
+      return checkWithViewer(html, picked);
+    };
+
+    it('every file matches in the untouched bundle', async () => {
+      const r = await pickBundle();
+      const listed = pristine.exhibits.map((e) => e.bagPath);
+      for (const p of listed) expect(r.status.get(p), p).toBe('match');
+      expect(r.verdict).toMatch(/All \d+ files match/);
+    });
+
+    it.each([
+      ['decomposed (NFD)', 'café.txt', (p: string) => p.normalize('NFD')],
+      ['letter case', 'note.txt', (p: string) => p.replace('note', 'NOTE')],
+    ])(
+      'an exhibit renamed in %s is missing, and the renamed file extra',
+      async (_how, name, change) => {
+        const victim = pristine.exhibits.find((e) => e.bagPath.endsWith(`_${name}`))!.bagPath;
+        const r = await pickBundle((rel) => (rel === victim ? change(rel) : rel));
+        expect(r.status.get(victim)).toBe('missing');
+        expect(r.detail.get(victim)).toMatch(/renamed/);
+        expect(r.status.get(change(victim))).toBe('extra');
+        expect(r.verdict).toMatch(/Problem found: 1 missing/);
+      },
+    );
+  });
 
   describe('on the command line', () => {
     beforeAll(() => assertBuilt());
