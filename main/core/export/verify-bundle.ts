@@ -53,6 +53,7 @@ export const DOSSIER_TAG_FILES: readonly string[] = [
   SIG,
 ];
 const UNSIGNED_TAG_FILES = new Set([TAG_MANIFEST, SIG]);
+const OS_FILE = /(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini|\._[^/]*)$/i;
 const REQUIRED = [
   'bag-info.txt',
   'manifest-sha256.txt',
@@ -63,8 +64,8 @@ const REQUIRED = [
   ITEMS,
   CUSTODY,
 ];
-/** items.json and custody.jsonl are read whole; refuse absurd sizes from a hostile bag. */
-const MAX_RECORD_FILE = 256 * 1024 * 1024;
+/** Records are read whole (and as one string): refuse absurd sizes from a hostile bag. */
+const MAX_RECORD_FILE = 500 * 1000 * 1000;
 
 /**
  * What marks a bag as made by Dossier: its signature files, its custody log, or its
@@ -74,10 +75,11 @@ export function dossierMarks(files: Iterable<string>, bagInfo: BagReport['bagInf
   const marks: string[] = [];
   for (const { label, value } of bagInfo) {
     const l = label.toLowerCase();
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
     if (l === 'bag-software-agent' && /\bdossier\b/i.test(value))
-      marks.push(`Bag-Software-Agent: ${value}`);
+      marks.push(`Bag-Software-Agent: ${shown}`);
     else if (l === 'source-organization' && /^dossier\b/i.test(value))
-      marks.push(`Source-Organization: ${value}`);
+      marks.push(`Source-Organization: ${shown}`);
     else if (l === 'signing-key-fingerprint') marks.push('Signing-Key-Fingerprint in bag-info.txt');
   }
   const markFiles = new Set([SIG, KEY, CUSTODY].map(foldKey));
@@ -163,7 +165,7 @@ function strictLayout(bag: BagReport, files: Set<string>, problems: BagProblem[]
     } else if (!allowed.has(f)) {
       err(
         f,
-        `${f} is not a file Dossier puts in a bundle (outside data/ it writes only ${DOSSIER_TAG_FILES.join(', ')}). It was added after export.`,
+        `${f} is not a file Dossier puts in a bundle (outside data/ it writes only ${DOSSIER_TAG_FILES.join(', ')}). It was added after export${OS_FILE.test(f) ? '; it looks like a file a computer adds when a folder is opened, but it is still not part of what was signed' : ''}.`,
       );
     } else if (untagged.has(f) && !UNSIGNED_TAG_FILES.has(f) && files.has(TAG_MANIFEST)) {
       err(
@@ -219,9 +221,10 @@ async function checkDossierParts(
   let fingerprint: string | null = null;
   let signed = false;
   let key: ReturnType<typeof createPublicKey> | null = null;
-  if (files.has(KEY)) {
+  const pem = files.has(KEY) ? await readRecord(source, KEY, err) : null;
+  if (pem !== null) {
     try {
-      key = createPublicKey(await source.readAll(KEY));
+      key = createPublicKey(pem);
       if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
     } catch {
       key = null;
@@ -234,9 +237,9 @@ async function checkDossierParts(
   if (key !== null) {
     const raw = key.export({ format: 'der', type: 'spki' }).subarray(-32);
     fingerprint = createHash('sha256').update(raw).digest('hex').match(/.{4}/g)!.join(' ');
-    if (files.has(SIG) && files.has(TAG_MANIFEST)) {
-      const sig = await source.readAll(SIG);
-      const tm = await source.readAll(TAG_MANIFEST);
+    const sig = files.has(SIG) ? await readRecord(source, SIG, err) : null;
+    const tm = files.has(TAG_MANIFEST) ? await readRecord(source, TAG_MANIFEST, err) : null;
+    if (sig !== null && tm !== null) {
       try {
         signed = verify(null, tm, key, sig);
       } catch {
@@ -250,8 +253,10 @@ async function checkDossierParts(
       }
     }
     declaredFingerprint(bag, fingerprint, err);
-    if (files.has('VERIFY.txt')) {
-      const text = (await source.readAll('VERIFY.txt')).toString('utf8');
+    const text = files.has('VERIFY.txt')
+      ? (await readRecord(source, 'VERIFY.txt', err))?.toString('utf8')
+      : undefined;
+    if (text !== undefined) {
       if (!text.includes(fingerprint) && !text.includes(fingerprint.replace(/ /g, ''))) {
         err(
           'VERIFY.txt',
@@ -260,7 +265,9 @@ async function checkDossierParts(
       }
     }
   }
-  if (key !== null && files.has(CUSTODY)) checkCustody(await source.readAll(CUSTODY), key, err);
+  const custody =
+    key !== null && files.has(CUSTODY) ? await readRecord(source, CUSTODY, err) : null;
+  if (key !== null && custody !== null) checkCustody(custody, key, err);
   if (files.has(ITEMS)) await checkExhibits(source, files, err);
   return { fingerprint, signed };
 }
