@@ -417,7 +417,7 @@ function verifyVerdict(report: BundleReport): string {
   }
   if (errors === 0) {
     const fetch = bag.absent.some((a) => a.why === 'fetch');
-    return `INCOMPLETE${plain}: the ${files}, but ${bag.absent.length} listed file(s) are not in the bag${fetch ? '; fetch.txt says where to download them (this check downloads nothing). Fetch them into the bag and check again' : ''}.`;
+    return `INCOMPLETE${plain}: the ${files}, but ${bag.absent.length} listed file(s) are not in the bag (see the warnings above)${fetch ? '; fetch.txt says where to download them (this check downloads nothing). Fetch them into the bag and check again' : ''}.`;
   }
   if (report.dossierBundle && !report.signed) {
     return `NOT VERIFIED, NOT SIGNED: this bag says it is a Dossier bundle but has no valid signature; ${errors} problem(s) above.`;

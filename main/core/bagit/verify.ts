@@ -34,8 +34,9 @@ export interface BagReport {
   /** No errors (warnings allowed). */
   valid: boolean;
   /**
-   * Every payload file a manifest lists is in the bag. A bag can be valid and incomplete:
-   * files fetch.txt says to download, or operating-system files copying dropped (`absent`).
+   * Every payload file a manifest lists is in the bag, byte for byte. A bag can be valid and
+   * incomplete: files fetch.txt says to download, operating-system files copying dropped, or
+   * a second spelling (case, Unicode form) of a listed name the bag has (`absent`).
    */
   complete: boolean;
   /** BagIt-Version from bagit.txt, when it could be read. */
@@ -46,7 +47,7 @@ export interface BagReport {
   /** Algorithms of the payload manifests found, e.g. ["sha256", "sha512"]. */
   algorithms: string[];
   /** Payload files listed but not in the bag, excused with a warning, and why. */
-  absent: { path: string; why: 'fetch' | 'system-file' }[];
+  absent: { path: string; why: 'fetch' | 'system-file' | 'other-spelling' }[];
   /** Files outside data/ that no tag manifest lists (tag manifests themselves excepted). */
   untaggedFiles: string[];
   /** Entries of a zip outside the bag's folder (reported, not checked). */
@@ -419,9 +420,14 @@ export async function verifyBag(
 
       if (!present.has(e.path)) {
         const others = lookalikes(e.path);
-        // Listed twice in two spellings, one of them present: said above, checked there.
-        if (others.some((o) => listedHere.has(o))) continue;
         if (!tag) missingPayload.add(e.path);
+        // Listed twice in two spellings, one of them present: warned above, checked there.
+        // The bag is valid (as the conformance suite has it) but not complete.
+        if (others.some((o) => listedHere.has(o))) {
+          if (!tag && !absent.some((a) => a.path === e.path))
+            absent.push({ path: e.path, why: 'other-spelling' });
+          continue;
+        }
         if (!tag && fetchList.has(e.path)) {
           warn(
             e.path,
