@@ -335,10 +335,12 @@ const bagProblem = z.object({
 export const bundleReport = z.object({
   ok: z.boolean(),
   dossierBundle: z.boolean(),
+  signed: z.boolean(),
   fingerprint: z.string().nullable(),
   problems: z.array(bagProblem),
   bag: z.object({
     valid: z.boolean(),
+    complete: z.boolean(),
     version: z.string().nullable(),
     payloadFiles: z.number(),
     payloadBytes: z.number(),

@@ -22,6 +22,7 @@ import {
   personLine,
   ProgressBar,
 } from './format';
+import type { BundleReport } from '../core/export/verify-bundle';
 import { readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
 
@@ -392,21 +393,34 @@ export async function cmdVerify(
     io.out(JSON.stringify(report, null, 2));
   } else {
     for (const p of report.problems) io.out(bundleProblemLine(p));
-    if (report.ok) {
+    io.out(verifyVerdict(report));
+    if (report.ok && report.fingerprint)
       io.out(
-        `Verified: ${report.bag.payloadFiles} files (${shortSize(report.bag.payloadBytes)}) match their ${report.bag.algorithms.join(' and ')} hashes; the bag is complete${report.dossierBundle ? '; the signature and the custody log verify' : ''}.`,
+        `Signed by the key with fingerprint ${report.fingerprint}: compare it with the one the sender gave you.`,
       );
-      if (report.fingerprint)
-        io.out(
-          `Signed by the key with fingerprint ${report.fingerprint}: compare it with the one the sender gave you.`,
-        );
-    } else {
-      io.out(
-        `NOT VERIFIED: ${report.problems.filter((p) => p.severity === 'error').length} problem(s) above.`,
-      );
-    }
   }
   return report.ok ? EXIT.OK : EXIT.INTEGRITY;
+}
+
+/** The verdict of `dossier verify`: never "complete" with a file absent, never "signed" without a valid signature. */
+function verifyVerdict(report: BundleReport): string {
+  const { bag } = report;
+  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  const plain = report.dossierBundle ? '' : ' (not a Dossier bundle, no signature)';
+  const files = `${bag.payloadFiles} files (${shortSize(bag.payloadBytes)}) match their ${bag.algorithms.join(' and ')} hashes`;
+  if (report.ok) {
+    return report.dossierBundle
+      ? `Verified: ${files}; the bundle is complete; the signature, the custody log and the exhibits' records verify.`
+      : `Verified${plain}: ${files}; the bag is complete. Nothing shows who made it.`;
+  }
+  if (errors === 0) {
+    const fetch = bag.absent.some((a) => a.why === 'fetch');
+    return `INCOMPLETE${plain}: the ${files}, but ${bag.absent.length} listed file(s) are not in the bag (see the warnings above)${fetch ? '; fetch.txt says where to download them (this check downloads nothing). Fetch them into the bag and check again' : ''}.`;
+  }
+  if (report.dossierBundle && !report.signed) {
+    return `NOT VERIFIED, NOT SIGNED: this bag says it is a Dossier bundle but has no valid signature; ${errors} problem(s) above.`;
+  }
+  return `NOT VERIFIED${plain}: ${errors} problem(s) above.`;
 }
 
 export async function cmdIncident(

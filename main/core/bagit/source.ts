@@ -17,6 +17,8 @@ export interface SourceAnomaly {
   severity: 'error' | 'warning';
   path: string;
   message: string;
+  /** A zip entry outside the bag's folder. */
+  outsideBag?: boolean;
 }
 
 export interface BagSource {
@@ -164,6 +166,7 @@ async function zipSource(
         severity: 'warning',
         path: e.fileName,
         message: `${e.fileName} is in the zip but outside the bag's folder, so it was not checked.`,
+        outsideBag: true,
       });
       continue;
     }

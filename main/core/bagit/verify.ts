@@ -33,6 +33,12 @@ export interface BagProblem {
 export interface BagReport {
   /** No errors (warnings allowed). */
   valid: boolean;
+  /**
+   * Every payload file a manifest lists is in the bag, byte for byte. A bag can be valid and
+   * incomplete: files fetch.txt says to download, operating-system files copying dropped, or
+   * a second spelling (case, Unicode form) of a listed name the bag has (`absent`).
+   */
+  complete: boolean;
   /** BagIt-Version from bagit.txt, when it could be read. */
   version: string | null;
   problems: BagProblem[];
@@ -40,6 +46,14 @@ export interface BagReport {
   payloadBytes: number;
   /** Algorithms of the payload manifests found, e.g. ["sha256", "sha512"]. */
   algorithms: string[];
+  /** Payload files listed but not in the bag, excused with a warning, and why. */
+  absent: { path: string; why: 'fetch' | 'system-file' | 'other-spelling' }[];
+  /** Files outside data/ that no tag manifest lists (tag manifests themselves excepted). */
+  untaggedFiles: string[];
+  /** Entries of a zip outside the bag's folder (reported, not checked). */
+  outsideBag: string[];
+  /** bag-info.txt's elements, in order, as read. */
+  bagInfo: { label: string; value: string }[];
 }
 
 export interface VerifyProgress {
@@ -83,11 +97,6 @@ interface Expectation {
   tag: boolean;
 }
 
-interface Resolved {
-  actual: string;
-  how: 'exact' | 'nfc' | 'case';
-}
-
 export async function verifyBag(
   source: BagSource,
   opts: {
@@ -109,19 +118,35 @@ export async function verifyBag(
 
   const files = [...(await source.list())].sort(compareUtf8);
   const present = new Set(files);
-  for (const a of (await source.anomalies?.()) ?? []) add(a.severity, a.path, a.message);
+  const outsideBag: string[] = [];
+  for (const a of (await source.anomalies?.()) ?? []) {
+    add(a.severity, a.path, a.message);
+    if (a.outsideBag === true) outsideBag.push(a.path);
+  }
   const payloadFiles = files.filter((f) => f.startsWith('data/'));
   const payloadManifests = files.filter((f) => PAYLOAD_MANIFEST.test(f));
   const tagManifests = files.filter((f) => TAG_MANIFEST.test(f));
   const algOf = (m: string): string =>
     (PAYLOAD_MANIFEST.exec(m) ?? TAG_MANIFEST.exec(m))?.[1] ?? '';
+  /** Listed payload files not in the bag, excused or not. */
+  const missingPayload = new Set<string>();
+  const absent: BagReport['absent'] = [];
+  const tagCovered = new Set<string>();
+  const bagInfo: BagReport['bagInfo'] = [];
   const report = (version: string | null, payloadBytes: number): BagReport => ({
     valid: !problems.some((p) => p.severity === 'error'),
+    complete: missingPayload.size === 0 && payloadManifests.length > 0,
     version,
     problems,
     payloadFiles: payloadFiles.length,
     payloadBytes,
     algorithms: payloadManifests.map(algOf),
+    absent,
+    untaggedFiles: files.filter(
+      (f) => !f.startsWith('data/') && !TAG_MANIFEST.test(f) && !tagCovered.has(f),
+    ),
+    outsideBag,
+    bagInfo,
   });
 
   const readCapped = async (path: string): Promise<Buffer | null> => {
@@ -185,6 +210,7 @@ export async function verifyBag(
     const text = await readTag(BAG_INFO_TXT);
     if (text !== null) {
       const info = parseBagInfo(text);
+      bagInfo.push(...info.elements.map((e) => ({ label: e.label, value: e.value })));
       for (const m of info.malformed) {
         error(
           BAG_INFO_TXT,
@@ -245,7 +271,8 @@ export async function verifyBag(
     });
   }
 
-  // Matching listed names to files, as macOS (Unicode forms) and Windows (case) would.
+  // A listed name must exist byte for byte. A name that differs only in Unicode form or
+  // letter case is another name: the file was renamed, whatever macOS or Windows would open.
   const byNfc = new Map<string, string[]>();
   const byFold = new Map<string, string[]>();
   for (const f of files) {
@@ -254,14 +281,14 @@ export async function verifyBag(
     const fold = foldKey(f);
     byFold.set(fold, [...(byFold.get(fold) ?? []), f]);
   }
-  const resolve = (path: string): Resolved | null => {
-    if (present.has(path)) return { actual: path, how: 'exact' };
-    const nfc = byNfc.get(path.normalize('NFC'));
-    if (nfc?.length === 1 && nfc[0] !== undefined) return { actual: nfc[0], how: 'nfc' };
-    const fold = byFold.get(foldKey(path));
-    if (fold?.length === 1 && fold[0] !== undefined) return { actual: fold[0], how: 'case' };
-    return null;
-  };
+  /** Files in the bag whose names differ from `path` only in Unicode form or letter case. */
+  const lookalikes = (path: string): string[] =>
+    [
+      ...new Set([
+        ...(byNfc.get(path.normalize('NFC')) ?? []),
+        ...(byFold.get(foldKey(path)) ?? []),
+      ]),
+    ].filter((f) => f !== path);
 
   const expectations = new Map<string, Expectation[]>();
   const expect = (actual: string, e: Expectation): void => {
@@ -290,6 +317,7 @@ export async function verifyBag(
         `${manifest} line ${m.line} is not "<checksum> <path>": ${JSON.stringify(m.text)}.`,
       );
     }
+    const listedHere = new Set(entries.map((e) => e.path));
     const covered = new Set<string>();
     const seen = new Map<string, string>();
     const seenNfc = new Map<string, ManifestLine>();
@@ -390,38 +418,43 @@ export async function verifyBag(
         );
       }
 
-      const r = resolve(e.path);
-      if (r === null) {
+      if (!present.has(e.path)) {
+        const others = lookalikes(e.path);
+        if (!tag) missingPayload.add(e.path);
+        // Listed twice in two spellings, one of them present: warned above, checked there.
+        // The bag is valid (as the conformance suite has it) but not complete.
+        if (others.some((o) => listedHere.has(o))) {
+          if (!tag && !absent.some((a) => a.path === e.path))
+            absent.push({ path: e.path, why: 'other-spelling' });
+          continue;
+        }
         if (!tag && fetchList.has(e.path)) {
           warn(
             e.path,
             `${e.path} is not in the bag yet: fetch.txt says where to download it, which this offline check does not do.`,
           );
+          if (!excused.has(e.path)) absent.push({ path: e.path, why: 'fetch' });
           excused.set(e.path, fetchList.get(e.path) ?? null);
-        } else if (!tag && isSystemFile(e.path)) {
+        } else if (!tag && isSystemFile(e.path) && others.length === 0) {
           warn(
             e.path,
             `${e.path} is listed in ${manifest} but missing; it is an operating-system file that copying often drops, not evidence.`,
           );
+          if (!excused.has(e.path)) absent.push({ path: e.path, why: 'system-file' });
           excused.set(e.path, e.checksum === emptyDigestOrNull(alg) ? 0 : null);
+        } else if (others.length > 0) {
+          error(
+            e.path,
+            `${e.path} is listed in ${manifest} but missing from the bag. The bag holds ${others.join(', ')} instead, a name that differs only in ${others.every((o) => o.normalize('NFC') === e.path.normalize('NFC')) ? 'its Unicode form (how accented letters are encoded)' : 'letter case'}: the file was renamed after the bag was made, so it is not the listed file.`,
+          );
         } else {
           error(e.path, `${e.path} is listed in ${manifest} but missing from the bag.`);
         }
         continue;
       }
-      if (r.how === 'nfc') {
-        warn(
-          e.path,
-          `${manifest} spells ${e.path} in a different Unicode form than the file in the bag; it was checked against that file.`,
-        );
-      } else if (r.how === 'case') {
-        warn(
-          e.path,
-          `${manifest} lists ${e.path}, but the bag holds ${r.actual} (different letter case); it was checked against that file, as Windows or macOS would.`,
-        );
-      }
-      covered.add(r.actual);
-      if (supported) expect(r.actual, { alg, checksum: e.checksum, manifest, tag });
+      covered.add(e.path);
+      if (tag) tagCovered.add(e.path);
+      if (supported) expect(e.path, { alg, checksum: e.checksum, manifest, tag });
     }
     return covered;
   };
@@ -458,7 +491,7 @@ export async function verifyBag(
     }
   }
   for (const p of fetchList.keys()) {
-    if (!coverage.some(([, c]) => c.has(p)) && !excused.has(p) && resolve(p) === null) {
+    if (!coverage.some(([, c]) => c.has(p)) && !excused.has(p) && !present.has(p)) {
       error(
         FETCH_TXT,
         `fetch.txt lists ${p}, but no payload manifest does, so it could never be checked.`,

@@ -98,6 +98,16 @@ describe.skipIf(!present)(title, async () => {
     expect([...kinds].sort()).toEqual(['invalid', 'valid', 'warning']);
   });
 
+  it.each([
+    'v0.97/warning/duplicate-file-with-different-case',
+    'v0.97/warning/same-filename-listed-twice-with-different-normalization',
+  ])('%s is valid but not complete: one of the two spellings is not in the bag', async (id) => {
+    const r = await check(join(SUITE, id));
+    expect(r.valid).toBe(true);
+    expect(r.complete).toBe(false);
+    expect(r.absent).toEqual([expect.objectContaining({ why: 'other-spelling' })]);
+  });
+
   describe.each(bags.map((b) => [`${b.version}/${b.kind}/${b.name}`, b] as const))(
     '%s',
     (id, bag) => {

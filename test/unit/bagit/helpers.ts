@@ -79,8 +79,12 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 }
 
 /** Zips a bag folder as `<top>/...` (or at the root when top is ''), independently of zipSink. */
-export async function zipFolder(dir: string, zipPath: string, top: string): Promise<string> {
-  const zip = new yazl.ZipFile();
+export async function zipFolder(
+  dir: string,
+  zipPath: string,
+  top: string,
+  zip = new yazl.ZipFile(),
+): Promise<string> {
   for (const rel of await listFiles(dir))
     zip.addFile(join(dir, rel), top === '' ? rel : `${top}/${rel}`);
   zip.end();

@@ -7,6 +7,7 @@ import {
   cp,
   readdir,
   readFile,
+  rename,
   rm,
   symlink,
   unlink,
@@ -24,6 +25,7 @@ import {
 import { zipSink } from '../../../main/core/bagit/sink';
 import { BagWriter } from '../../../main/core/bagit/writer';
 import { isDossierError } from '../../../main/core/errors';
+import yazl from 'yazl';
 import { tempDir } from '../../support/tmp';
 import { EVIDENCE, ITEMS, KEY_FILE, sampleFolderBag, sampleZipBag, zipFolder } from './helpers';
 
@@ -136,6 +138,17 @@ const CASES: Case[] = [
     expect: [['fetch.txt', /fetch\.txt line 1: "\.\.\/\.\.\/x" is not allowed/]],
   },
   {
+    name: 'a payload file renamed in letter case',
+    tamper: (bag) => rename(join(bag, EVIDENCE), join(bag, EVIDENCE.replace('a.png', 'A.png'))),
+    expect: [
+      [
+        EVIDENCE,
+        /listed in manifest-sha256\.txt but missing from the bag\. The bag holds data\/evidence\/JD-1_A\.png instead, a name that differs only in letter case/,
+      ],
+      ['data/evidence/JD-1_A.png', /in no manifest/],
+    ],
+  },
+  {
     name: 'a bagit.txt with a BOM',
     tamper: async (bag) => {
       const p = join(bag, 'bagit.txt');
@@ -195,6 +208,34 @@ describe('verifyBag detects tampering', async () => {
         message: expect.stringMatching(/SHA-256 does not match/),
       }),
     );
+  });
+
+  it('reports a bag whose missing file is in fetch.txt as valid but not complete', async () => {
+    const bag = join(dir, 'holey');
+    await cp(pristine, bag, { recursive: true });
+    const size = (await readFile(join(bag, EVIDENCE))).length;
+    await unlink(join(bag, EVIDENCE));
+    await writeFile(join(bag, 'fetch.txt'), `https://example.org/a.png ${size} ${EVIDENCE}\n`);
+    const r = await verifyPath(bag);
+    expect(errors(r)).toEqual([]);
+    expect(r).toMatchObject({
+      valid: true,
+      complete: false,
+      absent: [{ path: EVIDENCE, why: 'fetch' }],
+    });
+    expect((await verifyPath(pristine)).complete).toBe(true);
+  });
+
+  it('lists the files outside data/ no tag manifest covers, and zip entries outside the bag', async () => {
+    const r = await verifyPath(pristine);
+    expect(r.untaggedFiles).toEqual(['VERIFY.txt', 'signature/tagmanifest-sha256.txt.sig']);
+    expect(r.bagInfo).toContainEqual({ label: 'Contact-Name', value: 'A. Person' });
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('x'), 'stray.txt');
+    await zipFolder(pristine, join(dir, 'outside.zip'), 'Case-20240506', zip);
+    const z = await verifyPath(join(dir, 'outside.zip'));
+    expect(z.valid).toBe(true);
+    expect(z.outsideBag).toEqual(['stray.txt']);
   });
 
   it('reports a symbolic link in a folder bag instead of following it', async () => {

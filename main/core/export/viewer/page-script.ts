@@ -232,7 +232,9 @@ function statusNode(status) {
 
 var exhibitByPath = new Map();
 DATA.exhibits.forEach(function (x, i) { exhibitByPath.set(x.bagPath, i); });
-function nfc(s) { return s.normalize ? s.normalize('NFC') : s; }
+// Names match byte for byte, as in dossier verify: a name changed only in letter case or
+// Unicode form (NFC/NFD) is a renamed file, not the listed one. lookalike() finds it to say so.
+function lookalike(s) { return (s.normalize ? s.normalize('NFC') : s).toUpperCase().toLowerCase(); }
 
 var rows = DATA.manifest.map(function (m) {
   var xi = exhibitByPath.get(m.path);
@@ -245,7 +247,7 @@ var rows = DATA.manifest.map(function (m) {
     detail
   ]);
   add(tbody, tr);
-  return { path: m.path, key: nfc(m.path), sha256: m.sha256, exhibit: xi, tr: tr, result: result, detail: detail };
+  return { path: m.path, key: m.path, sha256: m.sha256, exhibit: xi, tr: tr, result: result, detail: detail };
 });
 var manifestKeys = new Map();
 rows.forEach(function (r) { manifestKeys.set(r.key, r); });
@@ -365,9 +367,9 @@ async function verify(picked, label) {
   resetRows();
   clear(verdictBox);
   clear(countsLine);
-  var rels = picked.map(function (p) { return nfc(p.rel.replace(/\\/g, '/').replace(/^\/+/, '')); });
+  var rels = picked.map(function (p) { return p.rel.replace(/\\/g, '/').replace(/^\/+/, ''); });
   var root = chooseRoot(rels);
-  var found = new Map(), outside = 0, doubles = [];
+  var found = new Map(), outside = 0, doubles = [], foundAlike = null;
   picked.forEach(function (p, i) {
     var r = rels[i];
     var inner;
@@ -400,7 +402,17 @@ async function verify(picked, label) {
     if (my !== runId) return;
     if (stopRequested) { setStatus(row, 'stopped'); counts.stopped++; continue; }
     var file = found.get(row.key);
-    if (!file) { setStatus(row, 'missing', ['Not found in the chosen folder. Expected: ', h('span', { class: 'hash' }, row.sha256)]); counts.missing++; continue; }
+    if (!file) {
+      if (!foundAlike) {
+        foundAlike = new Map();
+        found.forEach(function (f, p) { foundAlike.set(lookalike(p), (foundAlike.get(lookalike(p)) || []).concat([p])); });
+      }
+      var renamed = (foundAlike.get(lookalike(row.key)) || []).filter(function (p) { return p !== row.key; });
+      setStatus(row, 'missing', ['Not found in the chosen folder. Expected: ', h('span', { class: 'hash' }, row.sha256),
+        renamed.length ? [h('br'), 'The folder holds ', code(renamed[0]), ' instead, a name that differs only in letter case or in how accented letters are encoded: the file was renamed, so it is not this file.'] : null]);
+      counts.missing++;
+      continue;
+    }
     setStatus(row, 'checking');
     paint(row.path, true);
     var result = null, error = null;
@@ -449,7 +461,7 @@ async function verify(picked, label) {
     }
     else {
       kind = 'extra'; extra++;
-      note = pf[1] === null ? 'A second file with the same name (differing only in Unicode form).'
+      note = pf[1] === null ? 'A second file with the same name.'
         : JUNK.test(p) ? 'Probably made by the computer that opened the folder; not part of the bundle.'
         : 'Not part of the bundle as exported (' + plural(pf[1].size, 'byte') + ').';
       if (JUNK.test(p)) extraJunk++;

@@ -1,0 +1,203 @@
+/**
+ * The exhibits of a Dossier bundle against the bundle's other records: items.json must
+ * agree with manifest-sha256.txt (the files really in the bundle) and with the ingest
+ * entries of custody.jsonl (what the vault recorded when each item was imported). A vault
+ * row rewritten after import (name, hash, size, times) shows up as a difference here.
+ */
+import { parseManifest } from '../bagit/manifest';
+
+export interface ExhibitProblem {
+  file: string;
+  message: string;
+}
+
+const ITEMS = 'data/metadata/items.json';
+const CUSTODY = 'data/metadata/custody.jsonl';
+/** The item row's import time is taken just before its ingest entry is written. */
+const IMPORT_TIME_SLACK_MS = 5 * 60 * 1000;
+
+interface ExhibitRecord {
+  number?: unknown;
+  bagPath?: unknown;
+  itemId?: unknown;
+  originalName?: unknown;
+  sha256?: unknown;
+  size?: unknown;
+  mime?: unknown;
+  ingestedAt?: unknown;
+  sourceTimes?: { mtime?: unknown } | null;
+}
+
+interface IngestEntry {
+  seq: number;
+  at: string;
+  details: Record<string, unknown>;
+}
+
+/** items.json as a list of exhibit records, or a problem saying why it is not one. */
+export function parseExhibits(raw: Buffer): ExhibitRecord[] | ExhibitProblem {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { file: ITEMS, message: 'items.json is not valid JSON (it was damaged or edited).' };
+  }
+  if (!Array.isArray(parsed) || !parsed.every((e) => typeof e === 'object' && e !== null)) {
+    return { file: ITEMS, message: 'items.json is not a list of exhibits.' };
+  }
+  return parsed as ExhibitRecord[];
+}
+
+function label(e: ExhibitRecord, i: number): string {
+  const number = typeof e.number === 'string' ? e.number : `number ${i + 1} in items.json`;
+  return `Exhibit ${number}`;
+}
+
+/** Every exhibit's file is in manifest-sha256.txt with the SHA-256 items.json gives. */
+export function exhibitsAgainstManifest(
+  exhibits: readonly ExhibitRecord[],
+  manifestText: string,
+): ExhibitProblem[] {
+  const listed = new Map<string, string>();
+  for (const e of parseManifest(manifestText, true).entries) listed.set(e.path, e.checksum);
+  const problems: ExhibitProblem[] = [];
+  exhibits.forEach((e, i) => {
+    if (typeof e.bagPath !== 'string' || typeof e.sha256 !== 'string') {
+      problems.push({
+        file: ITEMS,
+        message: `${label(e, i)}: items.json does not give its file and SHA-256.`,
+      });
+      return;
+    }
+    const sha = listed.get(e.bagPath);
+    if (sha === undefined) {
+      problems.push({
+        file: e.bagPath,
+        message: `${label(e, i)}: its file is not in manifest-sha256.txt.`,
+      });
+    } else if (sha !== e.sha256.toLowerCase()) {
+      problems.push({
+        file: e.bagPath,
+        message: `${label(e, i)}: items.json and manifest-sha256.txt disagree about its SHA-256.`,
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * The ingest entries of custody.jsonl by item id. Only full entries count; lines that are
+ * not (left-out entries, the checkpoint, damaged lines) are skipped here: the custody
+ * chain check reports on those.
+ */
+function ingestEntries(custodyText: string): Map<string, IngestEntry[]> {
+  const byItem = new Map<string, IngestEntry[]>();
+  for (const line of custodyText.split('\n')) {
+    if (line.trim() === '') continue;
+    let e: unknown;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isFullEntry(e) || e.action !== 'ingest') continue;
+    const id = e.subjects[0];
+    if (typeof id !== 'string') continue;
+    byItem.set(id, [...(byItem.get(id) ?? []), { seq: e.seq, at: e.at, details: e.details }]);
+  }
+  return byItem;
+}
+
+function isFullEntry(e: unknown): e is {
+  seq: number;
+  at: string;
+  action: string;
+  subjects: unknown[];
+  details: Record<string, unknown>;
+} {
+  if (typeof e !== 'object' || e === null) return false;
+  const r = e as Record<string, unknown>;
+  return (
+    typeof r.seq === 'number' &&
+    typeof r.at === 'string' &&
+    typeof r.action === 'string' &&
+    Array.isArray(r.subjects) &&
+    typeof r.details === 'object' &&
+    r.details !== null &&
+    !Array.isArray(r.details) &&
+    typeof r.hash === 'string' &&
+    r.redacted !== true
+  );
+}
+
+function shown(v: unknown): string {
+  return v === null || v === undefined ? 'none' : typeof v === 'string' ? `"${v}"` : String(v);
+}
+
+/**
+ * Each exhibit against its ingest entry: SHA-256, size, name, MIME type, the file's
+ * modification time, and the import time. Only fields the entry records are compared
+ * (the source path is not in items.json; old and new forms of it are both accepted).
+ */
+export function exhibitsAgainstCustody(
+  exhibits: readonly ExhibitRecord[],
+  custodyText: string,
+): ExhibitProblem[] {
+  const ingests = ingestEntries(custodyText);
+  const problems: ExhibitProblem[] = [];
+  exhibits.forEach((e, i) => {
+    const who = label(e, i);
+    const entries = typeof e.itemId === 'string' ? (ingests.get(e.itemId) ?? []) : [];
+    if (entries.length === 0) {
+      problems.push({
+        file: CUSTODY,
+        message: `${who}: the custody log has no import entry for it, so nothing shows where it came from or that it is what was imported.`,
+      });
+      return;
+    }
+    if (entries.length > 1) {
+      problems.push({
+        file: CUSTODY,
+        message: `${who}: the custody log has ${entries.length} import entries for it (entries ${entries.map((x) => x.seq).join(', ')}); an item is imported once.`,
+      });
+    }
+    const entry = entries[0]!;
+    const d = entry.details;
+    const differ = (field: string, inItems: unknown, inLog: unknown): void => {
+      problems.push({
+        file: ITEMS,
+        message: `${who}: items.json gives its ${field} as ${shown(inItems)}, but the custody log recorded ${shown(inLog)} when it was imported (entry ${entry.seq}). The vault's record of this item was changed after import; do not rely on this exhibit.`,
+      });
+    };
+    const compare = (field: string, key: string, inItems: unknown): void => {
+      if (!(key in d)) return;
+      const logged = d[key];
+      const same =
+        typeof logged === 'string' && typeof inItems === 'string' && key === 'sha256'
+          ? logged.toLowerCase() === inItems.toLowerCase()
+          : (logged ?? null) === (inItems ?? null);
+      if (!same) differ(field, inItems, logged);
+    };
+    compare('SHA-256', 'sha256', e.sha256);
+    compare('size in bytes', 'size', e.size);
+    compare('original name', 'name', e.originalName);
+    compare('MIME type', 'mime', e.mime);
+    compare('file modification time', 'sourceMtime', e.sourceTimes?.mtime ?? null);
+    if (!('sha256' in d) || !('size' in d) || !('name' in d)) {
+      problems.push({
+        file: CUSTODY,
+        message: `${who}: its import entry (entry ${entry.seq}) does not record the name, SHA-256 and size, so it cannot vouch for the exhibit.`,
+      });
+    }
+    const imported = typeof e.ingestedAt === 'string' ? Date.parse(e.ingestedAt) : NaN;
+    const logged = Date.parse(entry.at);
+    if (
+      !Number.isFinite(imported) ||
+      !Number.isFinite(logged) ||
+      Math.abs(logged - imported) > IMPORT_TIME_SLACK_MS
+    ) {
+      differ('import time', e.ingestedAt, entry.at);
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,124 @@
+/**
+ * items.json against the custody log's import entries and against the manifest: every
+ * field both record must agree, lines that are not full entries are skipped, and both
+ * forms of the source path in import entries are accepted.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  exhibitsAgainstCustody,
+  exhibitsAgainstManifest,
+  parseExhibits,
+} from '../../../main/core/export/verify-exhibits';
+
+const SHA = 'ab'.repeat(32);
+
+function exhibit(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    number: 'JD/1',
+    bagPath: 'data/evidence/JD-1_photo.jpg',
+    itemId: 'item-1',
+    originalName: 'photo.jpg',
+    sha256: SHA,
+    size: 1234,
+    mime: 'image/jpeg',
+    ingestedAt: '2026-03-01T10:00:00.000Z',
+    sourceTimes: { mtime: '2026-02-28T09:00:00.000Z', exif: null, email: null },
+    ...over,
+  };
+}
+
+function ingest(details: Record<string, unknown> = {}, over: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    seq: 4,
+    at: '2026-03-01T10:00:00.020Z',
+    actor: 'test',
+    action: 'ingest',
+    subjects: ['item-1'],
+    details: {
+      name: 'photo.jpg',
+      sha256: SHA,
+      size: 1234,
+      mime: 'image/jpeg',
+      sourcePath: '/home/jane/Pictures/photo.jpg',
+      sourceMtime: '2026-02-28T09:00:00.000Z',
+      blob: 'b1',
+      tags: [],
+      ...details,
+    },
+    prev: '0'.repeat(64),
+    hash: 'cd'.repeat(32),
+    ...over,
+  });
+}
+
+const messages = (ps: { file: string; message: string }[]): string[] =>
+  ps.map((p) => `${p.file} ${p.message}`);
+
+describe('exhibitsAgainstCustody', () => {
+  it('accepts an exhibit that matches its import entry, old or new source form', () => {
+    expect(exhibitsAgainstCustody([exhibit()], ingest())).toEqual([]);
+    const newForm = ingest({
+      sourcePath: undefined,
+      source: { name: 'photo.jpg', parent: 'Pictures', pathDigest: 'ef'.repeat(32) },
+    });
+    expect(exhibitsAgainstCustody([exhibit()], newForm)).toEqual([]);
+  });
+
+  it.each([
+    ['SHA-256', { sha256: 'cd'.repeat(32) }],
+    ['size in bytes', { size: 99 }],
+    ['original name', { originalName: 'car.jpg' }],
+    ['MIME type', { mime: 'text/plain' }],
+    ['file modification time', { sourceTimes: { mtime: '2020-01-01T00:00:00.000Z' } }],
+    ['import time', { ingestedAt: '2026-03-02T10:00:00.000Z' }],
+  ])('names the exhibit and the field when the %s differs', (field, over) => {
+    const ps = exhibitsAgainstCustody([exhibit(over)], ingest());
+    expect(ps).toHaveLength(1);
+    expect(ps[0]!.message).toContain(`Exhibit JD/1: items.json gives its ${field} as`);
+    expect(ps[0]!.message).toMatch(/entry 4/);
+  });
+
+  it('fails an exhibit with no import entry, and skips lines that are not full entries', () => {
+    const lines = [
+      JSON.stringify({ seq: 1, at: 'x', action: 'ingest', redacted: true, prev: 'a', hash: 'b' }),
+      JSON.stringify({ omitted: 3, between: [1, 5] }),
+      'not json at all',
+      ingest({}, { subjects: ['someone-else'] }),
+      JSON.stringify({ checkpoint: { seq: 4 } }),
+      ingest({}, { action: 'duplicate' }),
+    ].join('\n');
+    const ps = messages(exhibitsAgainstCustody([exhibit()], lines));
+    expect(ps).toEqual([expect.stringMatching(/custody\.jsonl Exhibit JD\/1: .*no import entry/)]);
+  });
+
+  it('fails an exhibit imported twice, and an entry that records no hash', () => {
+    const twice = `${ingest()}\n${ingest({}, { seq: 9 })}\n`;
+    expect(messages(exhibitsAgainstCustody([exhibit()], twice))).toEqual([
+      expect.stringMatching(/2 import entries for it \(entries 4, 9\)/),
+    ]);
+    const bare = ingest({ sha256: undefined, size: undefined });
+    expect(messages(exhibitsAgainstCustody([exhibit()], bare))).toEqual([
+      expect.stringMatching(/does not record the name, SHA-256 and size/),
+    ]);
+  });
+});
+
+describe('exhibitsAgainstManifest and parseExhibits', () => {
+  it('finds an exhibit whose file or hash the manifest does not have', () => {
+    const manifest = `${SHA}  data/evidence/JD-1_photo.jpg\n`;
+    expect(exhibitsAgainstManifest([exhibit()], manifest)).toEqual([]);
+    expect(
+      messages(exhibitsAgainstManifest([exhibit({ sha256: 'cd'.repeat(32) })], manifest)),
+    ).toEqual([expect.stringMatching(/disagree about its SHA-256/)]);
+    expect(messages(exhibitsAgainstManifest([exhibit({ bagPath: 'data/x' })], manifest))).toEqual([
+      expect.stringMatching(/not in manifest-sha256\.txt/),
+    ]);
+  });
+
+  it('refuses items.json that is not a list of exhibits', () => {
+    expect(parseExhibits(Buffer.from('{'))).toMatchObject({ message: /not valid JSON/ });
+    expect(parseExhibits(Buffer.from('{"a":1}'))).toMatchObject({ message: /not a list/ });
+    expect(parseExhibits(Buffer.from('[1]'))).toMatchObject({ message: /not a list/ });
+    expect(parseExhibits(Buffer.from('[]'))).toEqual([]);
+  });
+});
