@@ -239,6 +239,16 @@ export class CustodyLog {
     return { hash: e?.hash ?? null, signed: c !== undefined };
   }
 
+  /** Entries with one of these actions, in seq order. */
+  entriesWith(actions: readonly CustodyAction[]): CustodyEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM custody_log WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY seq`,
+      )
+      .all(...actions) as Row[];
+    return rows.map(fromRow);
+  }
+
   /** The highest checkpointed seq below `seq`, or 0. */
   signedBefore(seq: number): number {
     const r = this.db

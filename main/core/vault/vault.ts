@@ -278,11 +278,7 @@ export class Vault {
     const state = this.anchorState();
     // Only when there is no anchor: the scan for a mark that says there should be one.
     const marked =
-      state.kind === 'absent'
-        ? anchorMarked(
-            this.custody.entries().filter((e) => e.action === 'create' || e.action === 'unlock'),
-          )
-        : null;
+      state.kind === 'absent' ? anchorMarked(this.custody.entriesWith(['create', 'unlock'])) : null;
     if (state.kind === 'absent' && marked === null) {
       return (await this.recordAnchor()) ? this.anchorSeq() : null;
     }

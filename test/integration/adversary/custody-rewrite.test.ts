@@ -232,6 +232,66 @@ describe('adversary: the custody log rewritten and its checkpoints deleted', () 
     expect(cut.reason).toMatch(/shorter than the last signed checkpoint/);
   });
 
+  it('an export entry is signed as it is written and recorded in dossier.json; its checkpoint deleted, the log fails', async () => {
+    const h = await history();
+    const v = await Vault.unlock(h.dir, PASSPHRASE);
+    await v.export({ out: join(root, `bundle-${n}`), format: 'dir', selection: { all: true } });
+    const exported = v.log().at(-1)!;
+    expect(exported.action).toBe('export');
+    expect(v.custody.checkpoints().map((c) => c.seq)).toContain(exported.seq);
+    const header = JSON.parse(await readFile(join(h.dir, 'dossier.json'), 'utf8')) as {
+      custodyAnchor: { seq: number };
+    };
+    expect(header.custodyAnchor.seq).toBe(exported.seq);
+    await v.lock();
+    tamper(h, (e) => e, `DELETE FROM custody_checkpoints WHERE seq = ${exported.seq}`);
+    const after = await verdict(h);
+    expect(after).toMatchObject({ ok: false, seq: exported.seq });
+    expect(after.reason).toMatch(/export entry has no signed checkpoint/);
+  });
+
+  it('a cut tail is said at the next unlock, and the lock does not record a new checkpoint over it', async () => {
+    const h = await history();
+    tamper(h, (e) => e.filter((x) => x.seq <= 5), 'DELETE FROM custody_checkpoints WHERE seq > 5');
+    const before = await readFile(join(h.dir, 'dossier.json'), 'utf8');
+    const env = { DOSSIER_VAULT: h.dir, DOSSIER_PASSPHRASE: PASSPHRASE };
+    const ls = await dossier(['ls'], env);
+    expect(ls.code).toBe(0);
+    expect(ls.stderr).toMatch(/does not match dossier\.json: the custody log is shorter/);
+    // Still there after that session and the next: the evidence of the cut is kept.
+    expect(await readFile(join(h.dir, 'dossier.json'), 'utf8')).toBe(before);
+    // By now new entries have taken the removed ones' numbers: the entry differs instead.
+    for (let i = 0; i < 2; i++) {
+      const later = await verdict(h);
+      expect(later).toMatchObject({ ok: false, seq: 8 });
+      expect(later.reason).toMatch(
+        /differs from the last signed checkpoint recorded in dossier\.json/,
+      );
+    }
+  });
+
+  it('a lock that cannot write dossier.json still locks, says so, and the vault stays sound', async () => {
+    const h = await history();
+    // dossier.json is replaced through dossier.json.tmp; a folder there makes the write fail.
+    await mkdir(join(h.dir, 'dossier.json.tmp'));
+    const v = await Vault.unlock(h.dir, PASSPHRASE);
+    await v.lock();
+    expect(v.notices.join('\n')).toMatch(/could not be recorded in dossier\.json/);
+    expect(() => v.list()).toThrow(/locked/);
+    expect(await verdict(h)).toMatchObject({ ok: true });
+    const { rm } = await import('node:fs/promises');
+    await rm(join(h.dir, 'dossier.json.tmp'), { recursive: true });
+    const again = await Vault.unlock(h.dir, PASSPHRASE);
+    const last = again.log().at(-1)!.seq;
+    await again.lock();
+    expect(again.notices).toEqual([]);
+    const header = JSON.parse(await readFile(join(h.dir, 'dossier.json'), 'utf8')) as {
+      custodyAnchor: { seq: number };
+    };
+    // The lock entry that followed is now the recorded checkpoint.
+    expect(header.custodyAnchor.seq).toBe(last + 1);
+  });
+
   it('`dossier log --verify` and `dossier check` fail with exit 4 when the checkpoints are deleted', async () => {
     const h = await history();
     tamper(h, (e) => withoutAnchorMarks(editEntry(e)));
