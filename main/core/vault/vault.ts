@@ -428,8 +428,10 @@ export class Vault {
   /**
    * The row's SHA-256, size and blob must be those its ingest entry recorded: with the
    * revealed keys a row can be rewritten to match a forged blob. One indexed lookup.
+   * Throws INTEGRITY otherwise; call before handing out an original.
    */
-  private assertContentAsIngested(itemId: string, what: string): void {
+  assertContentAsIngested(itemId: string, what = `item ${itemId}`): void {
+    this.assertOpen();
     const row = itemRow(this.db, itemId);
     const entry = this.custody.ingestEntry(itemId);
     if (!row || !entry) {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault, type RevealedKeys } from '../../../main/core';
 import { encrypt, X25519Recipient } from '../../../main/core/age';
+import { evidenceResponse } from '../../../main/core/serve/evidence-response';
 import { assertBuilt, dossier } from '../../support/cli';
 import { openRawDb } from '../../support/custody-tamper';
 import { tempDir } from '../../support/tmp';
@@ -137,6 +138,11 @@ describe('adversary: an item swapped inside the vault with the revealed keys', (
         code: 'INTEGRITY',
         message: expect.stringMatching(/custody log/),
       });
+      // Nor does the app's viewer get it.
+      await expect(evidenceResponse(vault, v.id, 'original', null)).rejects.toMatchObject({
+        code: 'INTEGRITY',
+      });
+      expect((await evidenceResponse(vault, v.otherId, 'original', null)).status).toBe(200);
       // The untouched item still reads.
       const other: Buffer[] = [];
       for await (const c of vault.verifiedContent(v.otherId)) other.push(c);
