@@ -68,15 +68,24 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
         }),
         { actor: ACTOR },
       );
+  // Said once each, after unlocking and again for any the lock adds.
+  let told = 0;
+  const tell = (): void => {
+    for (const n of vault.notices.slice(told)) process.stderr.write(`${n}\n`);
+    told = vault.notices.length;
+  };
+  tell();
   let result: T;
   try {
     result = await fn(vault);
   } catch (e) {
     // Report the first failure; a lock that also fails (e.g. disk still full) must not hide it.
     await vault.lock().catch(() => undefined);
+    tell();
     throw e;
   }
   await vault.lock();
+  tell();
   return result;
 }
 

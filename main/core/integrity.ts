@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from './blobs/store';
-import { verifyChain, type ChainReport, type CustodyLog } from './custody/log';
+import { verifyVaultCustody, type AnchorState } from './custody/anchor';
+import { ingestRecordProblems } from './custody/ingest-record';
+import { type ChainReport, type CustodyLog } from './custody/log';
 import type { Db } from './db/database';
 import { DossierError } from './errors';
 import type { ItemRepository } from './items/repository';
@@ -13,7 +15,8 @@ export type IntegrityProblemKind =
   | 'blob-mismatch'
   | 'orphan-blob'
   | 'temp-file'
-  | 'custody';
+  | 'custody'
+  | 'item-record';
 
 export interface IntegrityProblem {
   kind: IntegrityProblemKind;
@@ -34,8 +37,9 @@ export interface IntegrityReport {
 
 /**
  * The whole-vault check: SQLite's integrity_check and foreign keys, every blob
- * decrypted and compared with its recorded SHA-256 and size, the custody chain and
- * its signed checkpoints, and no stray files. Each problem names the item it hurts.
+ * decrypted and compared with its recorded SHA-256 and size, the custody chain, its signed
+ * checkpoints and dossier.json's record of the last one, every item against its ingest
+ * entry, and no stray files. Each problem names the item it hurts.
  */
 export interface IntegrityProgress {
   blobsDone: number;
@@ -53,6 +57,8 @@ export async function checkIntegrity(
     custody: CustodyLog;
     vaultId: string;
     publicKey: KeyObject;
+    /** dossier.json's record of the last signed checkpoint. */
+    anchor: AnchorState;
   },
   opts: {
     onProgress?: (p: IntegrityProgress) => void;
@@ -164,9 +170,11 @@ export async function checkIntegrity(
     });
   }
 
-  const chain = verifyChain(deps.custody.entries(), deps.custody.checkpoints(), {
+  const entries = deps.custody.entries();
+  const chain = verifyVaultCustody(entries, deps.custody.checkpoints(), {
     vaultId: deps.vaultId,
     publicKey: deps.publicKey,
+    anchor: deps.anchor,
   });
   if (!chain.ok && chain.firstBroken) {
     problems.push({
@@ -174,6 +182,10 @@ export async function checkIntegrity(
       message: `Custody log: entry ${chain.firstBroken.seq} does not verify: ${chain.firstBroken.reason}.`,
     });
   }
+  // Each item against what its ingest entry recorded: a row rewritten with the revealed
+  // keys, and a forged file encrypted to match it, pass every check above.
+  for (const p of ingestRecordProblems(deps.db, entries))
+    problems.push({ kind: 'item-record', ...p });
 
   return {
     ok: problems.length === 0,

@@ -15,7 +15,19 @@ describe('vault keys and unlocking', () => {
       string,
       unknown
     >;
-    expect(Object.keys(header).sort()).toEqual(['format', 'slots', 'vaultId', 'version']);
+    expect(Object.keys(header).sort()).toEqual([
+      'custodyAnchor',
+      'format',
+      'slots',
+      'vaultId',
+      'version',
+    ]);
+    // The custody anchor: the last signed checkpoint's seq and hash, and their MAC; no names.
+    expect(header.custodyAnchor).toEqual({
+      seq: 2,
+      head: expect.stringMatching(/^[0-9a-f]{64}$/),
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(header.format).toBe('dossier-vault');
     const slots = header.slots as { type: string; kdf: Record<string, unknown> }[];
     expect(slots.map((s) => s.type)).toEqual(['passphrase', 'recovery']);

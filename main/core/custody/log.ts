@@ -82,10 +82,24 @@ function fromRow(r: Row): CustodyEntry {
   };
 }
 
+/**
+ * Entries that must each be the head of a signed checkpoint. A lock closes every session
+ * that ends cleanly and an export sends a signed head out of the vault, so a log rewritten
+ * and re-hashed by someone without the signing key leaves an unsigned lock or export behind.
+ */
+export const SIGNED_ACTIONS: readonly CustodyAction[] = ['lock', 'export'];
+
+export interface CheckpointSigner {
+  vaultId: string;
+  signingKey: KeyObject;
+}
+
 export class CustodyLog {
   constructor(
     private readonly db: Db,
     private readonly actor: string,
+    /** With a signer, every lock and export entry is signed in the transaction that writes it. */
+    private readonly signer?: CheckpointSigner,
   ) {}
 
   /** Appends one entry. Call inside the transaction that makes the change it records. */
@@ -93,6 +107,22 @@ export class CustodyLog {
     action: CustodyAction,
     subjects: string[],
     details: Record<string, unknown> = {},
+  ): CustodyEntry {
+    const signer = this.signer;
+    if (signer && SIGNED_ACTIONS.includes(action)) {
+      return this.db.transaction(() => {
+        const entry = this.insert(action, subjects, details);
+        this.checkpoint(signer.vaultId, signer.signingKey);
+        return entry;
+      })();
+    }
+    return this.insert(action, subjects, details);
+  }
+
+  private insert(
+    action: CustodyAction,
+    subjects: string[],
+    details: Record<string, unknown>,
   ): CustodyEntry {
     const head = this.db
       .prepare('SELECT seq, hash FROM custody_log ORDER BY seq DESC LIMIT 1')
@@ -190,6 +220,53 @@ export class CustodyLog {
     return { seq: head.seq, head: head.hash, signedAt, signature };
   }
 
+  /** The checkpoint with the highest seq, or null. */
+  latestCheckpoint(): Checkpoint | null {
+    return (
+      (this.db
+        .prepare(
+          'SELECT seq, head, signed_at AS signedAt, signature FROM custody_checkpoints ORDER BY seq DESC LIMIT 1',
+        )
+        .get() as Checkpoint | undefined) ?? null
+    );
+  }
+
+  /** One entry's hash, and whether a checkpoint signs it: two primary-key lookups. */
+  signedEntry(seq: number): { hash: string | null; signed: boolean } {
+    const e = this.db.prepare('SELECT hash FROM custody_log WHERE seq = ?').get(seq) as
+      { hash: string } | undefined;
+    const c = this.db.prepare('SELECT 1 FROM custody_checkpoints WHERE seq = ?').get(seq);
+    return { hash: e?.hash ?? null, signed: c !== undefined };
+  }
+
+  /** Entries with one of these actions, in seq order. */
+  entriesWith(actions: readonly CustodyAction[]): CustodyEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM custody_log WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY seq`,
+      )
+      .all(...actions) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** The highest checkpointed seq below `seq`, or 0. */
+  signedBefore(seq: number): number {
+    const r = this.db
+      .prepare('SELECT max(seq) AS s FROM custody_checkpoints WHERE seq < ?')
+      .get(seq) as { s: number | null };
+    return r.s ?? 0;
+  }
+
+  /** The ingest entry of an item, through the partial index on ingest subjects. */
+  ingestEntry(itemId: string): CustodyEntry | null {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM custody_log WHERE action = 'ingest' AND subjects = ? ORDER BY seq LIMIT 1",
+      )
+      .get(JSON.stringify([itemId])) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
   checkpoints(): Checkpoint[] {
     return this.db
       .prepare(
@@ -225,8 +302,11 @@ export interface ChainReport {
 }
 
 /**
- * Re-derives every hash and link. Signed checkpoints also catch a log cut short
- * after the last checkpoint's entry, and a rewritten chain (the signature would not match).
+ * Re-derives every hash and link, and checks every checkpoint against its entry and its
+ * signature. Every lock and export entry must be the head of a checkpoint, and a non-empty
+ * log must have one: so a chain rewritten and re-hashed, with its checkpoints deleted,
+ * fails. A tail cut back to an earlier checkpoint is caught by dossier.json's record of the
+ * last one (custody/anchor.ts), not here.
  */
 export function verifyChain(
   entries: readonly CustodyEntry[],
@@ -279,6 +359,32 @@ export function verifyChain(
         };
       }
     }
+  }
+  // A lock or export without its own checkpoint: the checkpoints were deleted, or the log
+  // was rewritten and the signature that would have betrayed it was dropped.
+  const signed = new Set(checkpoints.map((c) => c.seq));
+  for (const e of entries) {
+    if (SIGNED_ACTIONS.includes(e.action) && !signed.has(e.seq)) {
+      return {
+        ok: false,
+        entries: entries.length,
+        firstBroken: {
+          seq: e.seq,
+          reason: `this ${e.action} entry has no signed checkpoint, although every lock and export is signed when it is written: checkpoints were deleted, or the log was rewritten`,
+        },
+      };
+    }
+  }
+  if (entries.length > 0 && checkpoints.length === 0) {
+    return {
+      ok: false,
+      entries: entries.length,
+      firstBroken: {
+        seq: entries[0]!.seq,
+        reason:
+          'the log has no signed checkpoint at all, although one is written when the vault is created and at every lock: they were deleted',
+      },
+    };
   }
   return { ok: true, entries: entries.length, firstBroken: null };
 }

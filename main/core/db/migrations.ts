@@ -326,4 +326,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ON CONFLICT (kind, day) DO UPDATE SET n = n + 1;
   END;
   `,
+
+  /* 5: an item's ingest entry found by one index lookup (cat checks its row against it) */ `
+  -- An ingest entry's subjects are exactly '["<item id>"]'.
+  CREATE INDEX custody_ingest_subject ON custody_log(subjects) WHERE action = 'ingest';
+  `,
 ];

@@ -9,6 +9,7 @@ export const INFO = {
   sqlcipher: 'dossier/v1/sqlcipher-key',
   ageIdentity: 'dossier/v1/age-x25519-identity',
   signing: 'dossier/v1/ed25519-signing-key',
+  custodyAnchor: 'dossier/v1/custody-anchor-mac',
 } as const;
 
 function derive(masterKey: Buffer, info: string): Buffer {
@@ -22,6 +23,8 @@ export interface VaultKeys {
   ageSecret: Buffer;
   signingKey: KeyObject;
   signingPublicKey: KeyObject;
+  /** HMAC-SHA256 key for dossier.json's record of the last signed checkpoint, 32 bytes. */
+  anchorKey: Buffer;
 }
 
 // PKCS#8 prefix for a raw Ed25519 seed (RFC 8410), so node:crypto can load it.
@@ -40,6 +43,7 @@ export function deriveVaultKeys(masterKey: Buffer): VaultKeys {
     ageSecret: derive(masterKey, INFO.ageIdentity),
     signingKey,
     signingPublicKey: createPublicKey(signingKey),
+    anchorKey: derive(masterKey, INFO.custodyAnchor),
   };
 }
 

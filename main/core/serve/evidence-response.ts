@@ -237,6 +237,8 @@ export async function evidenceResponse(
         'This kind of file is not shown in the window, so that nothing in it can run. Open it another way, for example by exporting it.',
       );
     }
+    // A row rewritten to match a forged blob no longer matches its ingest entry.
+    vault.assertContentAsIngested(item.id, `the original of item ${item.id}`);
     blobId = item.blobId;
     contentType = type;
   }

@@ -5,8 +5,9 @@ import { asIoError, writeFileAtomic } from '../fs-safety';
 import type { KeySlot } from '../keys/slots';
 
 /**
- * dossier.json: the only plaintext file. Format, version, vault id and key slots;
- * nothing about the evidence (no names, no counts).
+ * dossier.json: the only plaintext file. Format, version, vault id, key slots and the
+ * authenticated seq and hash of the last signed custody checkpoint; nothing about the
+ * evidence (no names, no counts).
  */
 export const VAULT_FORMAT = 'dossier-vault';
 export const VAULT_VERSION = 1;
@@ -43,6 +44,8 @@ const headerSchema = z.object({
   version: z.number().int(),
   vaultId: z.string().min(1),
   slots: z.array(slotSchema).min(1),
+  // Checked by custody/anchor.ts, not here: a damaged anchor must not keep the vault shut.
+  custodyAnchor: z.unknown().optional(),
 });
 
 export interface VaultHeader {
@@ -50,6 +53,11 @@ export interface VaultHeader {
   version: number;
   vaultId: string;
   slots: KeySlot[];
+  /**
+   * The last signed custody checkpoint, authenticated (custody/anchor.ts). Absent in vaults
+   * written before it existed; `unknown` because it is only trusted once its MAC verifies.
+   */
+  custodyAnchor?: unknown;
 }
 
 export async function readHeader(path: string): Promise<VaultHeader> {

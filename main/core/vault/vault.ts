@@ -10,7 +10,17 @@ import {
   type Person,
   type PersonInput,
 } from '../cases/repository';
-import { CustodyLog, verifyChain, type ChainReport, type CustodyEntry } from '../custody/log';
+import {
+  ANCHOR_MARK,
+  anchorMarked,
+  anchorProblem,
+  makeAnchor,
+  readAnchor,
+  verifyVaultCustody,
+  type AnchorState,
+} from '../custody/anchor';
+import { itemRow, recordDifferences } from '../custody/ingest-record';
+import { CustodyLog, type ChainReport, type CustodyEntry } from '../custody/log';
 import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/subjects';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
@@ -83,7 +93,11 @@ export class Vault {
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
   readonly annotations: AnnotationRepository;
+  /** Plain-words messages for the person, produced while opening or locking. */
+  readonly notices: string[] = [];
   private closed = false;
+  /** dossier.json's anchor did not match the log at unlock: it is left as it is. */
+  private anchorHeld = false;
 
   private constructor(
     readonly dir: string,
@@ -98,7 +112,10 @@ export class Vault {
     this.items = new Library(db);
     this.cases = new CaseRepository(db);
     this.annotations = new AnnotationRepository(db);
-    this.custody = new CustodyLog(db, options.actor ?? 'dossier');
+    this.custody = new CustodyLog(db, options.actor ?? 'dossier', {
+      vaultId: header.vaultId,
+      signingKey: keys.signingKey,
+    });
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
   }
 
@@ -147,10 +164,17 @@ export class Vault {
       const keys = deriveVaultKeys(masterKey);
       db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
-      vault.custody.append('create', [], {
+      const created = vault.custody.append('create', [], {
         vaultId,
         format: `${VAULT_FORMAT}/${VAULT_VERSION}`,
         signingKeyFingerprint: vault.fingerprint(),
+        // The anchor below is this entry: from the start dossier.json must always have one.
+        [ANCHOR_MARK]: 1,
+      });
+      vault.custody.checkpoint(vaultId, keys.signingKey);
+      header.custodyAnchor = makeAnchor(keys.anchorKey, vaultId, {
+        seq: created.seq,
+        head: created.hash,
       });
       // The header goes last: a folder without it is not (yet) a vault.
       await writeHeader(join(dir, HEADER_FILE), header);
@@ -213,7 +237,11 @@ export class Vault {
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       await vault.removeLeftovers();
-      vault.custody.append('unlock', [], { method });
+      const anchored = await vault.checkAnchorAtUnlock();
+      vault.custody.append('unlock', [], {
+        method,
+        ...(anchored === null ? {} : { [ANCHOR_MARK]: anchored }),
+      });
       return vault;
     } catch (e) {
       await lock.release();
@@ -235,6 +263,72 @@ export class Vault {
     });
     for (const t of temps) await this.blobs.removeRelative(t);
     for (const id of orphans) await this.blobs.remove(id);
+  }
+
+  private anchorState(): AnchorState {
+    return readAnchor(this.header.custodyAnchor, this.keys.anchorKey, this.id);
+  }
+
+  /**
+   * The cheap part of the anchor check (two primary-key lookups): a log cut short or a
+   * database replaced is said at once, as a notice; `check` and `log --verify` fail on it.
+   * A vault from before the anchor gets one now. Returns the anchored seq, or null.
+   */
+  private async checkAnchorAtUnlock(): Promise<number | null> {
+    const state = this.anchorState();
+    // Only when there is no anchor: the scan for a mark that says there should be one.
+    const marked =
+      state.kind === 'absent' ? anchorMarked(this.custody.entriesWith(['create', 'unlock'])) : null;
+    if (state.kind === 'absent' && marked === null) {
+      return (await this.recordAnchor()) ? this.anchorSeq() : null;
+    }
+    const problem = anchorProblem(state, {
+      entry: (seq) => this.custody.signedEntry(seq),
+      signedBefore: (seq) => this.custody.signedBefore(seq),
+      lastSeq: this.custody.head()?.seq ?? 0,
+      markedAt: () => marked,
+    });
+    if (problem) {
+      // Kept as found: a later lock must not record a new checkpoint over the evidence.
+      this.anchorHeld = true;
+      this.notices.push(
+        `The custody log does not match dossier.json: ${problem.reason}. Run \`dossier check\` for the full report, and keep this vault folder as it is.`,
+      );
+      return null;
+    }
+    return this.anchorSeq();
+  }
+
+  private anchorSeq(): number | null {
+    const state = this.anchorState();
+    return state.kind === 'valid' ? state.seq : null;
+  }
+
+  /**
+   * Records the latest signed checkpoint in dossier.json. Never throws: the checkpoint is in
+   * the database whatever happens here, and a failed write (a full disk) only leaves the
+   * previous record, which the log still holds. Returns whether a record was written.
+   */
+  private async recordAnchor(): Promise<boolean> {
+    const latest = this.custody.latestCheckpoint();
+    if (!latest || this.anchorHeld) return false;
+    const current = this.anchorState();
+    if (current.kind === 'valid' && current.seq === latest.seq && current.head === latest.head)
+      return false;
+    const header: VaultHeader = {
+      ...this.header,
+      custodyAnchor: makeAnchor(this.keys.anchorKey, this.id, latest),
+    };
+    try {
+      await writeHeader(join(this.dir, HEADER_FILE), header);
+      this.header = header;
+      return true;
+    } catch (e) {
+      this.notices.push(
+        `The custody log's latest signed checkpoint could not be recorded in dossier.json (${(e as Error).message}). The log itself is signed; the record is written at the next lock.`,
+      );
+      return false;
+    }
   }
 
   private assertOpen(): void {
@@ -321,12 +415,41 @@ export class Vault {
    */
   async *verifiedContent(idOrPrefix: string): AsyncGenerator<Buffer> {
     const item = this.item(idOrPrefix);
+    this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
     await this.verifyBlob(item.blobId, item.sha256, item.size, `item ${item.id} (${item.name})`);
     const reader = await this.blobs.open(item.blobId);
     try {
       yield* reader.stream();
     } finally {
       await reader.close();
+    }
+  }
+
+  /**
+   * The row's SHA-256, size and blob must be those its ingest entry recorded: with the
+   * revealed keys a row can be rewritten to match a forged blob. One indexed lookup.
+   * Throws INTEGRITY otherwise; call before handing out an original.
+   */
+  assertContentAsIngested(itemId: string, what = `item ${itemId}`): void {
+    this.assertOpen();
+    const row = itemRow(this.db, itemId);
+    const entry = this.custody.ingestEntry(itemId);
+    if (!row || !entry) {
+      throw new DossierError(
+        'INTEGRITY',
+        `The custody log has no ingest entry for ${what}, so nothing vouches for its content and it was not opened. Run \`dossier check\` for a full report.`,
+      );
+    }
+    const diffs = recordDifferences(
+      row,
+      { seq: entry.seq, at: entry.at, details: entry.details, name: entry.details.name },
+      { content: true, metadata: false },
+    );
+    if (diffs.length > 0) {
+      throw new DossierError(
+        'INTEGRITY',
+        `The record of ${what} no longer matches its ingest entry in the custody log (its ${diffs.map((d) => d.field).join(', ')} changed), so it was not opened. Run \`dossier check\` for a full report.`,
+      );
     }
   }
 
@@ -368,7 +491,7 @@ export class Vault {
     this.assertOpen();
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     const { exportBundle } = await import('../export/export');
-    return exportBundle(
+    const result = await exportBundle(
       {
         items: this.items,
         cases: this.cases,
@@ -382,6 +505,11 @@ export class Vault {
       },
       opts,
     );
+    // The export entry was signed as it was written; once it is in the main database file,
+    // dossier.json records it (so a copy of dossier.db without its -wal is not ahead of it).
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    await this.recordAnchor();
+    return result;
   }
 
   /** A note on an item; its words become searchable at once. */
@@ -685,6 +813,7 @@ export class Vault {
         custody: this.custody,
         vaultId: this.id,
         publicKey: this.keys.signingPublicKey,
+        anchor: this.anchorState(),
       },
       opts,
     );
@@ -728,9 +857,10 @@ export class Vault {
 
   verifyLog(): ChainReport {
     this.assertOpen();
-    return verifyChain(this.custody.entries(), this.custody.checkpoints(), {
+    return verifyVaultCustody(this.custody.entries(), this.custody.checkpoints(), {
       vaultId: this.id,
       publicKey: this.keys.signingPublicKey,
+      anchor: this.anchorState(),
     });
   }
 
@@ -851,19 +981,24 @@ export class Vault {
     };
   }
 
-  /** Signs the custody head, closes the database and wipes the keys from memory. */
+  /**
+   * Signs the custody head, records it in dossier.json, closes the database and wipes the
+   * keys from memory.
+   */
   async lock(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.custody.append('lock', []);
-      this.custody.checkpoint(this.id, this.keys.signingKey);
+      this.custody.append('lock', []); // signed in the same transaction
       this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // After the checkpoint is durable: the record never names an entry the database lacks.
+      await this.recordAnchor();
     } finally {
       this.db.close();
       this.masterKey.fill(0);
       this.keys.sqlcipherKey.fill(0);
       this.keys.ageSecret.fill(0);
+      this.keys.anchorKey.fill(0);
       await this.lockFile.release();
     }
   }
