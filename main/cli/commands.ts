@@ -20,6 +20,7 @@ import {
   itemDetailText,
   itemLine,
   personLine,
+  printNotices,
   ProgressBar,
 } from './format';
 import type { BundleReport } from '../core/export/verify-bundle';
@@ -71,7 +72,7 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
   // Said once each, after unlocking and again for any the lock adds.
   let told = 0;
   const tell = (): void => {
-    for (const n of vault.notices.slice(told)) process.stderr.write(`${n}\n`);
+    printNotices(vault.notices.slice(told));
     told = vault.notices.length;
   };
   tell();
