@@ -60,6 +60,8 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
         }),
         { actor: ACTOR },
       );
+  // What happened while opening (leftovers removed, …): on stderr, so --json stays clean.
+  for (const notice of vault.notices) process.stderr.write(`${notice}\n`);
   let result: T;
   try {
     result = await fn(vault);
@@ -287,6 +289,7 @@ export async function cmdExport(
     exhibitPrefix?: string;
     caseName?: string;
     exporter?: string;
+    fullPaths?: boolean;
   },
   io: Io,
 ): Promise<number> {
@@ -348,11 +351,13 @@ export async function cmdExport(
         exhibitPrefix: opts.exhibitPrefix,
         caseName: opts.caseName,
         exporter: opts.exporter,
+        fullPaths: opts.fullPaths === true,
         onProgress: (p) => bar?.update(p),
       });
     } finally {
       bar?.clear();
     }
+    for (const w of result.warnings) io.err(w);
     if (g.json) {
       io.out(JSON.stringify(result, null, 2));
     } else {

@@ -37,8 +37,9 @@ Commands:
   keys --reveal [--json]          print the keys that open the vault without Dossier
   export --out PATH [--format dir|zip] [--encrypt-passphrase-file F]
          [--all | --item ID... | --tag T... | --incident ID...]
-         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--json]
-                                  write a signed, hashed evidence bundle (BagIt)
+         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--full-paths] [--json]
+                                  write a signed, hashed evidence bundle (BagIt); only file
+                                  and folder names of sources unless --full-paths
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record
@@ -81,6 +82,7 @@ const OPTIONS = {
   'exhibit-prefix': { type: 'string' },
   case: { type: 'string' },
   exporter: { type: 'string' },
+  'full-paths': { type: 'boolean', default: false },
   when: { type: 'string' },
   until: { type: 'string' },
   where: { type: 'string' },
@@ -122,6 +124,7 @@ const ALLOWED: Record<string, string[]> = {
     'exhibit-prefix',
     'case',
     'exporter',
+    'full-paths',
   ],
   verify: [],
   incident: [
@@ -229,6 +232,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             exhibitPrefix: values['exhibit-prefix'],
             caseName: values.case,
             exporter: values.exporter,
+            fullPaths: values['full-paths'],
           },
           io,
         );

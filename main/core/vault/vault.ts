@@ -15,6 +15,7 @@ import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type { ExportOptions, ExportResult } from '../export/export';
+import { ExportsInProgress } from '../export/in-progress';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import {
@@ -83,6 +84,9 @@ export class Vault {
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
   readonly annotations: AnnotationRepository;
+  /** Plain-words messages for the person about what happened while the vault opened. */
+  readonly notices: string[] = [];
+  private readonly exports: ExportsInProgress;
   private closed = false;
 
   private constructor(
@@ -100,6 +104,7 @@ export class Vault {
     this.annotations = new AnnotationRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier');
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
+    this.exports = new ExportsInProgress(db, this.custody);
   }
 
   get id(): string {
@@ -213,6 +218,7 @@ export class Vault {
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       await vault.removeLeftovers();
+      await vault.removeInterruptedExports();
       vault.custody.append('unlock', [], { method });
       return vault;
     } catch (e) {
@@ -235,6 +241,18 @@ export class Vault {
     });
     for (const t of temps) await this.blobs.removeRelative(t);
     for (const id of orphans) await this.blobs.remove(id);
+  }
+
+  /** Removes what exports killed part-way left behind (export/in-progress.ts), and says so. */
+  private async removeInterruptedExports(): Promise<void> {
+    try {
+      this.notices.push(...(await this.exports.removeInterrupted()));
+    } catch (e) {
+      // Never a reason not to open: the record stays, and the next unlock tries again.
+      this.notices.push(
+        `The unfinished bundle of an interrupted export could not be cleaned up: ${(e as Error).message}`,
+      );
+    }
   }
 
   private assertOpen(): void {
@@ -379,6 +397,8 @@ export class Vault {
         publicKeyPem: this.signingPublicKeyPem(),
         fingerprint: this.fingerprint(),
         software: SOFTWARE,
+        vaultDir: this.dir,
+        exports: this.exports,
       },
       opts,
     );
