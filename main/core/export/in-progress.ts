@@ -102,7 +102,7 @@ export class ExportsInProgress {
       }
       removed.push(r);
       notices.push(
-        `An interrupted export to ${folder} had left an unfinished bundle, ${basename(r.partial_path)}, which may hold unencrypted copies of evidence. It was removed.`,
+        `An interrupted export to ${folder} had left an unfinished bundle, ${basename(r.partial_path)}${r.final_path.endsWith('.zip.age') ? '' : ', which may hold unencrypted copies of evidence'}. It was removed.`,
       );
     }
     if (forget.length === 0 && removed.length === 0) return notices;
