@@ -106,6 +106,20 @@ export class ExportsInProgress {
       );
     }
     if (forget.length === 0 && removed.length === 0) return notices;
+    try {
+      this.record(removed, [...forget, ...removed.map((r) => r.partial_path)]);
+    } catch (e) {
+      // The files are gone either way; say that the log could not record it (a full disk?).
+      if (removed.length > 0)
+        notices.push(
+          `The custody entry recording that removal could not be written: ${(e as Error).message}`,
+        );
+    }
+    return notices;
+  }
+
+  /** Logs what was removed and drops the records, in one transaction. */
+  private record(removed: Row[], paths: string[]): void {
     const drop = this.db.prepare('DELETE FROM exports_in_progress WHERE partial_path = ?');
     this.db.transaction(() => {
       if (removed.length > 0) {
@@ -118,8 +132,7 @@ export class ExportsInProgress {
           })),
         });
       }
-      for (const p of [...forget, ...removed.map((r) => r.partial_path)]) drop.run(p);
+      for (const p of paths) drop.run(p);
     })();
-    return notices;
   }
 }
