@@ -324,6 +324,8 @@ export const exportResult = z.object({
   payloadBytes: z.number(),
   tagManifestSha256: z.string(),
   fingerprint: z.string(),
+  /** e.g. an interrupted export's unfinished bundle was removed from the same folder. */
+  warnings: z.array(z.string()).default([]),
 });
 
 const bagProblem = z.object({
@@ -556,6 +558,8 @@ export const api = {
         exhibitPrefix: text(20).optional(),
         caseName: text(200).optional(),
         exporter: text(200).optional(),
+        /** Full source paths in the bundle (default: file and folder names only). */
+        fullPaths: z.boolean().optional(),
       })
       .strict(),
     exportResult,

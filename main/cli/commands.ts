@@ -303,6 +303,7 @@ export async function cmdExport(
     exhibitPrefix?: string;
     caseName?: string;
     exporter?: string;
+    fullPaths?: boolean;
   },
   io: Io,
 ): Promise<number> {
@@ -359,11 +360,13 @@ export async function cmdExport(
         exhibitPrefix: opts.exhibitPrefix,
         caseName: opts.caseName,
         exporter: opts.exporter,
+        fullPaths: opts.fullPaths === true,
         onProgress: (p) => bar?.update(p),
       });
     } finally {
       bar?.clear();
     }
+    for (const w of result.warnings) io.err(w);
     if (g.json) {
       io.out(JSON.stringify(result, null, 2));
     } else {

@@ -46,8 +46,9 @@ Commands:
   keys --reveal [--json]          print the keys that open the vault without Dossier
   export --out PATH [--format dir|zip] [--encrypt-passphrase-file F]
          [--all | --item ID... | --tag T... | --incident ID...]
-         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--json]
-                                  write a signed, hashed evidence bundle (BagIt)
+         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--full-paths] [--json]
+                                  write a signed, hashed evidence bundle (BagIt); only file
+                                  and folder names of sources unless --full-paths
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record
@@ -90,6 +91,7 @@ const OPTIONS = {
   'exhibit-prefix': { type: 'string' },
   case: { type: 'string' },
   exporter: { type: 'string' },
+  'full-paths': { type: 'boolean', default: false },
   when: { type: 'string' },
   until: { type: 'string' },
   where: { type: 'string' },
@@ -131,6 +133,7 @@ const ALLOWED: Record<string, string[]> = {
     'exhibit-prefix',
     'case',
     'exporter',
+    'full-paths',
   ],
   verify: [],
   incident: [
@@ -244,6 +247,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           exhibitPrefix: values['exhibit-prefix'],
           caseName: values.case,
           exporter: values.exporter,
+          fullPaths: values['full-paths'],
         };
         // What is missing or doubled (no --out, two selections) cmdExport explains itself.
         const selections = [opts.all, opts.items.length, opts.tags.length, opts.incidents.length];

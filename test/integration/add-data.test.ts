@@ -45,7 +45,7 @@ describe('items.addData (a pasted picture, a file dropped into a browser)', asyn
     expect(vault.log().at(-1)).toMatchObject({
       action: 'ingest',
       subjects: [added.id],
-      details: { sourcePath: null, sourceMtime: '2024-03-09T21:30:00.000Z' },
+      details: { source: null, sourceMtime: '2024-03-09T21:30:00.000Z' },
     });
     const chunks: Buffer[] = [];
     for await (const c of vault.verifiedContent(added.id)) chunks.push(c);

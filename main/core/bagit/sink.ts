@@ -3,7 +3,6 @@
  * Everything goes to a temporary name first and is renamed into place only on commit(),
  * so an interrupted export never leaves something that looks finished.
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { link, lstat, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
@@ -14,6 +13,7 @@ import { AgeEncryptor, ScryptRecipient } from '../age/index';
 import { DossierError } from '../errors';
 import { asIoError, fsyncDir } from '../fs-safety';
 import { SequentialFileWriter } from '../sequential-file';
+import { isPartialOf, partialName } from './partial-name';
 
 const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
 import { checkWritablePath, sameNameKeys } from './paths';
@@ -40,6 +40,8 @@ export interface ZipSinkOptions {
   forceZip64?: boolean;
   /** scrypt work factor for the age encryption; default age's 18. Lower only in tests. */
   scryptLogN?: number;
+  /** The temporary name to write under (from partialName); default a new one. */
+  partialPath?: string;
 }
 
 const FILE_MODE = 0o600;
@@ -61,8 +63,11 @@ async function refuseExisting(finalPath: string): Promise<void> {
   }
 }
 
-function partialName(finalPath: string): string {
-  return `${finalPath}.partial-${randomBytes(6).toString('hex')}`;
+function checkPartial(finalPath: string, partialPath: string | undefined): string {
+  if (partialPath === undefined) return partialName(finalPath);
+  if (!isPartialOf(partialPath, finalPath))
+    throw new TypeError(`bagit: ${partialPath} is not a temporary name for ${finalPath}`);
+  return partialPath;
 }
 
 /**
@@ -136,9 +141,12 @@ async function placeFinal(tmp: string, finalPath: string, isDir: boolean): Promi
 }
 
 /** A bag written into `${finalPath}.partial-<random>/`, renamed to finalPath on commit. */
-export async function folderSink(finalPath: string): Promise<BagSink> {
+export async function folderSink(
+  finalPath: string,
+  opts: { partialPath?: string } = {},
+): Promise<BagSink> {
   await refuseExisting(finalPath);
-  const tmp = partialName(finalPath);
+  const tmp = checkPartial(finalPath, opts.partialPath);
   try {
     await mkdir(tmp, { mode: DIR_MODE });
   } catch (e) {
@@ -262,7 +270,7 @@ export async function zipSink(finalPath: string, opts: ZipSinkOptions = {}): Pro
   await refuseExisting(finalPath);
   const top = zipTopFolder(finalPath);
   checkWritablePath(top);
-  const tmp = partialName(finalPath);
+  const tmp = checkPartial(finalPath, opts.partialPath);
   const mtime = opts.mtime ?? new Date(1980, 0, 1, 0, 0, 0);
   const entryOptions = {
     mtime,

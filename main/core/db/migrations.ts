@@ -331,4 +331,18 @@ export const MIGRATIONS: readonly Migration[] = [
   -- An ingest entry's subjects are exactly '["<item id>"]'.
   CREATE INDEX custody_ingest_subject ON custody_log(subjects) WHERE action = 'ingest';
   `,
+
+  /* 6: source paths as salted digests in the custody log; exports still being written */ `
+  -- The random salt (16 bytes, hex) of the source's pathDigest in its custody entry; null for
+  -- sources recorded before step 6, whose entries hold the full path.
+  ALTER TABLE item_sources ADD COLUMN path_salt TEXT;
+
+  -- An export's unfinished bundle, recorded before it is created and removed once it is renamed
+  -- into place or deleted: what a killed export left behind is found and removed later.
+  CREATE TABLE exports_in_progress (
+    partial_path  TEXT PRIMARY KEY,   -- absolute path of the unfinished bundle
+    final_path    TEXT NOT NULL,      -- where the finished bundle was going
+    started_at    TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

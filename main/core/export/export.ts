@@ -1,6 +1,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { partialName } from '../bagit/partial-name';
 import { folderSink, zipSink, type BagSink } from '../bagit/sink';
 import { BagWriter } from '../bagit/writer';
 import type { BlobStore } from '../blobs/store';
@@ -10,13 +11,15 @@ import { isAgeError } from '../age';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
 import type { ItemDetail, ItemRepository } from '../items/repository';
+import { bundleCustody, custodyJsonl } from './custody-bundle';
+import type { ExportsInProgress } from './in-progress';
 import {
   annotationsJson,
-  custodyJsonl,
   incidentsCsv,
   itemsCsv,
   itemsJson,
   peopleCsv,
+  sourcesJson,
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
 import { renderReportPdf } from './report-pdf';
@@ -37,6 +40,11 @@ export interface ExportOptions {
   exhibitPrefix?: string;
   caseName?: string;
   exporter?: string;
+  /**
+   * Give the full paths the exhibits were imported from (data/metadata/sources.json, and old
+   * custody entries that hold one). Default false: file and folder names only.
+   */
+  fullPaths?: boolean;
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
 }
@@ -55,6 +63,8 @@ export interface ExportResult {
   payloadBytes: number;
   tagManifestSha256: string;
   fingerprint: string;
+  /** Plain-words notes for the person, e.g. an interrupted export's leftovers were removed. */
+  warnings: string[];
 }
 
 export interface ExportDeps {
@@ -67,6 +77,9 @@ export interface ExportDeps {
   publicKeyPem: string;
   fingerprint: string;
   software: { name: string; version: string };
+  /** The vault folder: nothing is ever exported into it. */
+  vaultDir: string;
+  exports: ExportsInProgress;
 }
 
 // Letters, digits, dot, underscore and dash: a bag name that needs no quoting in a shell.
@@ -97,13 +110,24 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       .replace(/^[-. ]+|[-. ]+$/g, '')
       .slice(0, 60) || 'Evidence'
   }-${exportedAt.slice(0, 10).replace(/-/g, '')}`;
-  const { path, format } = await bundlePath(opts, bagName);
+  const { path, format } = await bundlePath(opts, bagName, deps.vaultDir);
+  // What an interrupted export left in this folder goes before a new one starts.
+  const warnings = await deps.exports.removeInterrupted({ folder: dirname(path) });
 
   let writer: BagWriter | null = null;
-  const sink: BagSink =
-    opts.format === 'dir'
-      ? await folderSink(path)
-      : await zipSink(path, { encryptToPassphrase: opts.encryptPassphrase });
+  const partialPath = partialName(path);
+  deps.exports.begin(partialPath, path);
+  let sink: BagSink;
+  try {
+    sink =
+      opts.format === 'dir'
+        ? await folderSink(path, { partialPath })
+        : await zipSink(path, { encryptToPassphrase: opts.encryptPassphrase, partialPath });
+  } catch (e) {
+    deps.exports.end(partialPath);
+    throw e;
+  }
+  let committed = false;
   try {
     const progress: ExportProgress = {
       itemsDone: 0,
@@ -199,7 +223,9 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       e.subjects.some((s) => visible.has(s)) ||
       ['create', 'unlock', 'lock', 'key-change', 'export'].includes(e.action);
     const checkpoint = deps.custody.checkpoint(deps.vaultId, deps.signingKey);
-    const allEntries = deps.custody.entries();
+    const custody = bundleCustody(deps.custody.entries(), keep, {
+      fullPaths: opts.fullPaths === true,
+    });
 
     const items_json = itemsJson(exhibits);
     const model: ExportModel = {
@@ -232,7 +258,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         identifiers: p.identifiers,
         notes: p.notes,
       })),
-      custody: allEntries.filter(keep),
+      custody: custody.shown,
+      custodyLeftOut: custody.leftOut,
       checkpoint,
       software: deps.software,
     };
@@ -255,8 +282,20 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
     await addMeta(
       'data/metadata/custody.jsonl',
-      custodyJsonl(allEntries, keep, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
+      custodyJsonl(custody, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
     );
+    if (opts.fullPaths) {
+      await addMeta(
+        'data/metadata/sources.json',
+        sourcesJson(
+          exhibits.map((e) => ({
+            exhibit: e.number,
+            itemId: e.itemId,
+            sources: deps.items.exportSources(e.itemId),
+          })),
+        ),
+      );
+    }
     // 3. The report and the viewer (last: it carries every other payload file's hash).
     await addMeta('data/report/report.pdf', renderReportPdf(model));
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
@@ -283,6 +322,12 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     if (opts.signal?.aborted)
       throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
     const finalPath = await sink.commit();
+    committed = true;
+    try {
+      deps.exports.end(partialPath);
+    } catch {
+      // The bundle is in place; a record left behind is dropped at the next unlock.
+    }
 
     deps.custody.append(
       'export',
@@ -308,9 +353,17 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       payloadBytes: progress.bytesDone,
       tagManifestSha256,
       fingerprint: deps.fingerprint,
+      warnings,
     };
   } catch (e) {
-    await sink.abort();
+    if (!committed) {
+      // Forgotten only once it is gone; otherwise the next unlock removes it.
+      const gone = await sink.abort().then(
+        () => true,
+        () => false,
+      );
+      if (gone) deps.exports.end(partialPath);
+    }
     throw e;
   } finally {
     await writer?.dispose();
@@ -401,6 +454,44 @@ async function exhibitOf(
 
 /** An existing folder gets the bundle inside it; otherwise `out` is the bundle's own path. */
 async function bundlePath(
+  opts: ExportOptions,
+  bagName: string,
+  vaultDir: string,
+): Promise<{ path: string; format: ExportResult['format'] }> {
+  const path = await chooseBundlePath(opts, bagName);
+  if (await isInside(path.path, vaultDir)) {
+    throw new DossierError(
+      'USAGE',
+      `${path.path} is inside the vault folder (${vaultDir}). A bundle holds unencrypted copies of the evidence and must never be written into the encrypted vault. Choose a folder outside it.`,
+    );
+  }
+  return path;
+}
+
+/**
+ * True when `path` (which need not exist yet) is `dir` or lies anywhere under it, through
+ * symlinks too: its nearest existing ancestor's real path is walked up and each folder is
+ * compared with `dir` by device and inode, which also holds on case-insensitive disks.
+ */
+async function isInside(path: string, dir: string): Promise<boolean> {
+  const target = await stat(dir).catch(() => null);
+  if (!target) return false;
+  let p = resolve(path);
+  for (;;) {
+    const real = await realpath(p).catch(() => null);
+    if (real !== null) {
+      for (let q = real; ; q = dirname(q)) {
+        const s = await stat(q).catch(() => null);
+        if (s && s.dev === target.dev && s.ino === target.ino) return true;
+        if (dirname(q) === q) return false;
+      }
+    }
+    if (dirname(p) === p) return false;
+    p = dirname(p);
+  }
+}
+
+async function chooseBundlePath(
   opts: ExportOptions,
   bagName: string,
 ): Promise<{ path: string; format: ExportResult['format'] }> {

@@ -1,4 +1,6 @@
-import type { CustodyRecord, ExportModel, Exhibit } from './model';
+import type { ExportSource } from '../items/repository';
+import { pathDigest } from '../items/source-path';
+import type { ExportModel, Exhibit } from './model';
 
 /**
  * The machine-readable files under data/metadata/. JSON for programs, CSV for the
@@ -140,23 +142,28 @@ export function annotationsJson(exhibits: readonly Exhibit[]): string {
 }
 
 /**
- * custody.jsonl: the whole chain, one entry per line, so its links can be checked end to end.
- * Entries about items that are not in this export are redacted to seq, time, action and
- * hashes: their links still verify, their content (names of other evidence) stays private.
- * The last line is the Ed25519-signed checkpoint of the head.
+ * sources.json (only with full paths): every import of each exhibit's bytes with the full
+ * path and the salt of the pathDigest its custody entry holds, so a reader can check one
+ * against the other: SHA-256 of the salt's bytes followed by the path in UTF-8.
  */
-export function custodyJsonl(
-  entries: readonly CustodyRecord[],
-  keep: (e: CustodyRecord) => boolean,
-  checkpoint: (NonNullable<ExportModel['checkpoint']> & { vaultId: string }) | null,
+export function sourcesJson(
+  exhibits: readonly { exhibit: string; itemId: string; sources: readonly ExportSource[] }[],
 ): string {
-  const lines = entries.map((e) =>
-    JSON.stringify(
-      keep(e)
-        ? e
-        : { seq: e.seq, at: e.at, action: e.action, redacted: true, prev: e.prev, hash: e.hash },
-    ),
-  );
-  lines.push(JSON.stringify({ checkpoint }));
-  return `${lines.join('\n')}\n`;
+  return `${JSON.stringify(
+    exhibits.map((e) => ({
+      exhibit: e.exhibit,
+      itemId: e.itemId,
+      sources: e.sources.map((s) => ({
+        name: s.name,
+        path: s.sourcePath,
+        salt: s.pathSalt,
+        pathDigest:
+          s.sourcePath !== null && s.pathSalt ? pathDigest(s.pathSalt, s.sourcePath) : null,
+        sourceMtime: s.sourceMtime,
+        seenAt: s.seenAt,
+      })),
+    })),
+    null,
+    2,
+  )}\n`;
 }

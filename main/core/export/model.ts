@@ -21,7 +21,10 @@ export interface ExportModel {
   exhibits: Exhibit[];
   incidents: IncidentRecord[];
   people: PersonRecord[];
+  /** Entries shown (custody-bundle.ts): in full, or without details when they record a full path. */
   custody: CustodyRecord[];
+  /** How many custody entries about evidence not in this bundle were left out (counted, not shown). */
+  custodyLeftOut?: number;
   /** The signed checkpoint of the custody head at export time. */
   checkpoint: { seq: number; head: string; signedAt: string; signature: string } | null;
   software: { name: string; version: string };
@@ -88,4 +91,6 @@ export interface CustodyRecord {
   details: Record<string, unknown>;
   prev: string;
   hash: string;
+  /** Set when the entry's details are withheld from the bundle: why (details is then {}). */
+  withheld?: 'full-source-path';
 }

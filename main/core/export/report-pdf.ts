@@ -609,6 +609,9 @@ class Report {
         label: 'Custody log',
         value:
           `${groupDigits(m.custody.length)} ${m.custody.length === 1 ? 'entry' : 'entries'}` +
+          (m.custodyLeftOut
+            ? ` (and ${groupDigits(m.custodyLeftOut)} about other evidence, counted but not shown)`
+            : '') +
           (m.checkpoint
             ? `, with a signed checkpoint at entry ${m.checkpoint.seq}`
             : ', no signed checkpoint'),
@@ -1002,6 +1005,24 @@ class Report {
         '(subjects are given as exhibit numbers where possible). The complete entries are in ' +
         'data/metadata/custody.jsonl. Times are UTC.',
     );
+    const pathWithheld = m.custody.filter((c) => c.withheld === 'full-source-path').length;
+    if (m.custodyLeftOut || pathWithheld) {
+      this.para(
+        [
+          m.custodyLeftOut
+            ? `${groupDigits(m.custodyLeftOut)} ${m.custodyLeftOut === 1 ? 'entry is' : 'entries are'} about evidence not in this bundle: ` +
+              'they are left out and counted, with no times, and the chain still checks across them.'
+            : '',
+          pathWithheld
+            ? `${groupDigits(pathWithheld)} ${pathWithheld === 1 ? 'entry has its' : 'entries have their'} details withheld because ` +
+              'they record the full path a file was imported from (which can name the person’s home folder); ' +
+              'their place in the chain is kept.'
+            : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
+    }
     this.gap(6);
     const cp = m.checkpoint;
     this.heading('Signed checkpoint', 11, 2);
@@ -1072,6 +1093,12 @@ class Report {
   }
 
   private custodyText(c: CustodyRecord): string {
+    if (c.withheld === 'full-source-path') {
+      return this.t(
+        'Details withheld: this entry records the full path the file was imported from.',
+        { max: 220 },
+      );
+    }
     const subjects = c.subjects.map((s) => this.exhibitByItem.get(s) ?? `${s.slice(0, 10)}…`);
     const subj =
       subjects.length > 8

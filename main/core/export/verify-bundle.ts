@@ -7,7 +7,6 @@ import {
   type BagReport,
   type BagSource,
 } from '../bagit/verify';
-import { checkpointStatement, entryHash, type CustodyAction } from '../custody/log';
 import { DossierError } from '../errors';
 import {
   exhibitsAgainstCustody,
@@ -15,6 +14,7 @@ import {
   parseExhibits,
   type ExhibitProblem,
 } from './verify-exhibits';
+import { checkCustody } from './verify-custody';
 
 export interface BundleReport {
   /**
@@ -316,74 +316,4 @@ async function checkExhibits(
     const custody = await readRecord(source, CUSTODY, err);
     if (custody !== null) report(exhibitsAgainstCustody(exhibits, custody.toString('utf8')));
   }
-}
-
-interface Checkpoint {
-  vaultId: string;
-  seq: number;
-  head: string;
-  signedAt: string;
-  signature: string;
-}
-
-function checkCustody(
-  text: Buffer,
-  key: ReturnType<typeof createPublicKey>,
-  err: (f: string | null, m: string) => void,
-): void {
-  const file = 'data/metadata/custody.jsonl';
-  const lines = text.toString('utf8').split('\n').filter(Boolean);
-  let prev = '0'.repeat(64);
-  let last = null as { seq: number; hash: string } | null;
-  let checkpoint = null as Checkpoint | null;
-  for (const [i, line] of lines.entries()) {
-    let e: Record<string, unknown>;
-    try {
-      e = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return err(
-        file,
-        `Line ${i + 1} of the custody log is not valid JSON (the file was damaged or edited).`,
-      );
-    }
-    if ('checkpoint' in e) {
-      checkpoint = e.checkpoint as Checkpoint;
-      continue;
-    }
-    const seq = e.seq as number;
-    if (seq !== (last?.seq ?? 0) + 1)
-      return err(file, `Custody entry ${(last?.seq ?? 0) + 1} is missing (found ${String(seq)}).`);
-    if (e.prev !== prev)
-      return err(file, `Custody entry ${seq} does not link to the entry before it.`);
-    if (!e.redacted) {
-      const computed = entryHash({
-        seq,
-        at: e.at as string,
-        actor: e.actor as string,
-        action: e.action as CustodyAction,
-        subjects: e.subjects as string[],
-        details: e.details as Record<string, unknown>,
-        prev: e.prev as string,
-      });
-      if (computed !== e.hash)
-        return err(file, `Custody entry ${seq} was changed: its content does not match its hash.`);
-    }
-    prev = e.hash as string;
-    last = { seq, hash: prev };
-  }
-  if (!checkpoint) return err(file, 'The custody log has no signed checkpoint.');
-  if (!last || checkpoint.seq !== last.seq || checkpoint.head !== last.hash) {
-    return err(
-      file,
-      'The signed checkpoint does not match the last custody entry (the log was cut short or extended).',
-    );
-  }
-  const statement = checkpointStatement(checkpoint);
-  let good = false;
-  try {
-    good = verify(null, statement, key, Buffer.from(checkpoint.signature, 'base64'));
-  } catch {
-    good = false;
-  }
-  if (!good) err(file, 'The custody checkpoint signature does not verify under the bundle key.');
 }

@@ -104,6 +104,10 @@ export interface CustodySummary {
   lastText: string | null;
   actions: { action: string; text: string; count: number }[];
   checkpoint: { seq: number; head: string; signedAt: string; signedText: string } | null;
+  /** Entries about evidence not in the bundle: counted in custody.jsonl, not shown. */
+  leftOut: number;
+  /** Entries shown without details because they record a full source path. */
+  pathWithheld: number;
 }
 
 export function renderViewerHtml(
@@ -544,6 +548,8 @@ function custodySummary(model: ExportModel): CustodySummary {
     lastText: last ? instantText(last.at) : null,
     actions: [...counts].map(([action, count]) => ({ action, text: actionText(action), count })),
     checkpoint: cp && { ...cp, signedText: instantText(cp.signedAt) },
+    leftOut: model.custodyLeftOut ?? 0,
+    pathWithheld: entries.filter((c) => c.withheld === 'full-source-path').length,
   };
 }
 

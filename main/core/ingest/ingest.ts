@@ -11,6 +11,7 @@ import type { EvidenceFacts, Sniffed } from '../evidence';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
+import { sourceOrigin } from '../items/source-path';
 import { HashWorker } from '../hash-worker';
 import { SealWorker, type Sealed } from '../seal-worker';
 import { CHUNK_SIZE } from '../age/stream';
@@ -446,6 +447,8 @@ async function ingestFile(
     if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
 
     const id = newId();
+    // The custody entry names the source without its full path (items/source-path.ts).
+    const origin = sourceOrigin(sourcePath);
     const warnings = size === 0 ? ['The file is empty (0 bytes).', ...facts.errors] : facts.errors;
     const now = new Date();
     try {
@@ -467,6 +470,7 @@ async function ingestFile(
           mime: facts.mime,
           name,
           sourcePath,
+          pathSalt: origin.salt,
           ingestedAt: now.toISOString(),
           ingestedOffsetMinutes: -now.getTimezoneOffset(),
           sourceMtime: st.mtime?.toISOString() ?? null,
@@ -491,7 +495,7 @@ async function ingestFile(
           sha256,
           size,
           mime: facts.mime,
-          sourcePath,
+          source: origin.ref,
           sourceMtime: st.mtime?.toISOString() ?? null,
           blob: writer!.id,
           tags,
@@ -556,12 +560,14 @@ function recordDuplicate(
   opts: AddOptions,
 ): AddResult {
   const now = new Date().toISOString();
+  const origin = sourceOrigin(f.sourcePath);
   deps.db.transaction(() => {
     deps.items.addSource(existing.id, {
       name: f.name,
       sourcePath: f.sourcePath,
       sourceMtime: f.mtime?.toISOString() ?? null,
       seenAt: now,
+      pathSalt: origin.salt,
     });
     const tags = deps.items.addTags(existing.id, opts.tags ?? []);
     if (opts.note?.trim()) deps.items.addNote(existing.id, newId(), opts.note.trim(), now);
@@ -569,7 +575,7 @@ function recordDuplicate(
     deps.custody.append('duplicate', [existing.id], {
       name: f.name,
       sha256: f.sha256,
-      sourcePath: f.sourcePath,
+      source: origin.ref,
       sourceMtime: f.mtime?.toISOString() ?? null,
       tags,
       ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),

@@ -22,6 +22,17 @@ export interface ItemSource {
   sourcePath: string | null;
   sourceMtime: string | null;
   seenAt: string;
+  /** Salt of the pathDigest in the source's custody entry (items/source-path.ts); never shown. */
+  pathSalt?: string | null;
+}
+
+/** A source as an export with full paths gives it: the path and the salt of its digest. */
+export interface ExportSource {
+  name: string;
+  sourcePath: string | null;
+  pathSalt: string | null;
+  sourceMtime: string | null;
+  seenAt: string;
 }
 
 export interface ItemNote {
@@ -59,6 +70,8 @@ export interface NewItem {
   mime: string;
   name: string;
   sourcePath: string | null;
+  /** Salt of the source's pathDigest in the ingest entry (items/source-path.ts). */
+  pathSalt?: string | null;
   ingestedAt: string;
   ingestedOffsetMinutes: number;
   sourceMtime: string | null;
@@ -199,13 +212,22 @@ export class ItemRepository {
       sourcePath: item.sourcePath,
       sourceMtime: item.sourceMtime,
       seenAt: item.ingestedAt,
+      pathSalt: item.pathSalt ?? null,
     });
   }
 
   addSource(itemId: string, s: ItemSource): void {
     this.stmt(
-      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
+      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at, path_salt) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt, s.pathSalt ?? null);
+  }
+
+  /** Every import of the item's bytes with full path and salt, in order: for --full-paths. */
+  exportSources(itemId: string): ExportSource[] {
+    return this.stmt(
+      `SELECT name, source_path AS sourcePath, path_salt AS pathSalt, source_mtime AS sourceMtime,
+         seen_at AS seenAt FROM item_sources WHERE item_id = ? ORDER BY id`,
+    ).all(itemId) as ExportSource[];
   }
 
   /** The item's kind and name; NOT_FOUND in plain words when it is not in the vault. */

@@ -25,6 +25,7 @@ import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type { ExportOptions, ExportResult } from '../export/export';
+import { ExportsInProgress } from '../export/in-progress';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import {
@@ -95,6 +96,7 @@ export class Vault {
   readonly annotations: AnnotationRepository;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
+  private readonly exports: ExportsInProgress;
   private closed = false;
   /** dossier.json's anchor did not match the log at unlock: it is left as it is. */
   private anchorHeld = false;
@@ -117,6 +119,7 @@ export class Vault {
       signingKey: keys.signingKey,
     });
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
+    this.exports = new ExportsInProgress(db, this.custody);
   }
 
   get id(): string {
@@ -237,6 +240,7 @@ export class Vault {
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       await vault.removeLeftovers();
+      await vault.removeInterruptedExports();
       const anchored = await vault.checkAnchorAtUnlock();
       vault.custody.append('unlock', [], {
         method,
@@ -328,6 +332,18 @@ export class Vault {
         `The custody log's latest signed checkpoint could not be recorded in dossier.json (${(e as Error).message}). The log itself is signed; the record is written at the next lock.`,
       );
       return false;
+    }
+  }
+
+  /** Removes what exports killed part-way left behind (export/in-progress.ts), and says so. */
+  private async removeInterruptedExports(): Promise<void> {
+    try {
+      this.notices.push(...(await this.exports.removeInterrupted()));
+    } catch (e) {
+      // Never a reason not to open: the record stays, and the next unlock tries again.
+      this.notices.push(
+        `The unfinished bundle of an interrupted export could not be cleaned up: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -502,6 +518,8 @@ export class Vault {
         publicKeyPem: this.signingPublicKeyPem(),
         fingerprint: this.fingerprint(),
         software: SOFTWARE,
+        vaultDir: this.dir,
+        exports: this.exports,
       },
       opts,
     );

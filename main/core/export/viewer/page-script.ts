@@ -752,6 +752,10 @@ add(app, section('custody', 'Custody log', [
   cu.checkpoint ? h('p', null, ['At export, the latest entry (#' + cu.checkpoint.seq + ') had the fingerprint ',
     h('span', { class: 'hash' }, cu.checkpoint.head), '. That was signed on ' + cu.checkpoint.signedText +
     ' with the bundle\u2019s signing key, so a later change to the log would show.']) : null,
+  cu.leftOut ? h('p', null, plural(cu.leftOut, 'entry', 'entries') + ' about evidence that is not in this bundle ' +
+    (cu.leftOut === 1 ? 'is' : 'are') + ' left out: custody.jsonl counts them, without their times, and the chain still checks across them.') : null,
+  cu.pathWithheld ? h('p', null, plural(cu.pathWithheld, 'entry has its', 'entries have their') + ' details withheld because ' +
+    'they record the full path a file was imported from (which can name a home folder). Their place in the chain is kept.') : null,
   h('p', { class: 'muted' }, 'The bundle includes the entries about its exhibits, incidents and people, plus vault-wide events ' +
     '(vault created, unlocked, locked, key changes, exports). Every entry in full is in data/metadata/custody.jsonl, and the report ' +
     '(data/report/report.pdf) lists them. The command \u201cdossier verify\u201d checks the chain and the signature.')
