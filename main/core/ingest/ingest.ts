@@ -172,49 +172,63 @@ export async function addPaths(
 
   let fatal: unknown = null;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const pending: Promise<AddResult>[] = [];
-  let next = 0;
+  // Each started file settles to an outcome and never rejects: a full disk in one file must
+  // not leave another's failure unhandled, and every started file is awaited below.
+  type Outcome = { ok: true; result: AddResult } | { ok: false; error: unknown };
+  const started: Promise<Outcome>[] = [];
   const startNext = (): void => {
-    const file = files[next++];
+    const file = files[started.length];
     if (!file) return;
-    pending.push(
+    started.push(
       ingestOne(deps, file, opts, hasherFor, (n) => {
         progress.bytesDone += n;
         report();
-      }).then((r) => {
-        progress.itemsDone++;
-        report();
-        return r;
-      }),
+      }).then(
+        (result): Outcome => {
+          progress.itemsDone++;
+          report();
+          return { ok: true, result };
+        },
+        (error: unknown): Outcome => ({ ok: false, error }),
+      ),
     );
   };
-  for (let i = 0; i < concurrency; i++) startNext();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let r: AddResult;
-    try {
-      r = await pending[i]!;
-    } catch (e) {
-      // Only a full disk, a cancel or an unexpected failure gets here.
-      fatal ??= e;
-      r = {
-        status: 'failed',
-        path: file.path,
-        name: basename(file.path),
-        error: errorMessage(e),
-        code: errorCode(e),
-      };
+  try {
+    for (let i = 0; i < concurrency; i++) startNext();
+    // Results in the order of the plan; after a full disk or a cancel, nothing new starts,
+    // but files already under way finish (or fail) and are reported as they are.
+    for (let i = 0; i < started.length; i++) {
+      const file = files[i]!;
+      const outcome = await started[i]!;
+      let r: AddResult;
+      if (outcome.ok) r = outcome.result;
+      else {
+        // Only a full disk, a cancel or an unexpected failure gets here.
+        fatal ??= outcome.error;
+        r = {
+          status: 'failed',
+          path: file.path,
+          name: basename(file.path),
+          error: errorMessage(outcome.error),
+          code: errorCode(outcome.error),
+        };
+      }
+      emit(r);
+      if (fatal === null && !opts.signal?.aborted) startNext();
     }
-    emit(r);
-    if (fatal === null && !opts.signal?.aborted) startNext();
+  } catch (e) {
+    // A failure outside any one file (say, in onResult): wait for the files under way, so
+    // none is left running after this returns, then report it.
+    await Promise.all(started);
+    throw e;
+  } finally {
+    await (hashWorker as HashWorker | null)?.close();
+    await (sealWorker as SealWorker | null)?.close();
   }
-  await (hashWorker as HashWorker | null)?.close();
-  await (sealWorker as SealWorker | null)?.close();
   if (fatal === null && opts.signal?.aborted)
     fatal = new DossierError('USAGE', 'The import was cancelled.');
-  const summary = summarise(results);
   if (fatal !== null) {
-    for (const f of files.slice(next)) {
+    for (const f of files.slice(started.length)) {
       emit({
         status: 'failed',
         path: f.path,
@@ -224,7 +238,7 @@ export async function addPaths(
     }
     throw Object.assign(fatal as object, { report: summarise(results) });
   }
-  return summary;
+  return summarise(results);
 }
 
 function summarise(results: AddResult[]): AddReport {
@@ -519,7 +533,7 @@ async function ingestFile(
           opts,
         );
       }
-      throw e;
+      throw diskFullIn(e, deps.db.name);
     }
     return {
       status: 'added',
@@ -556,6 +570,30 @@ function recordDuplicate(
   opts: AddOptions,
 ): AddResult {
   const now = new Date().toISOString();
+  try {
+    recordDuplicateRows(deps, existing, f, opts, now);
+  } catch (e) {
+    throw diskFullIn(e, deps.db.name);
+  }
+  return {
+    status: 'duplicate',
+    duplicate: true,
+    id: existing.id,
+    sha256: f.sha256,
+    name: f.name,
+    path: f.path,
+    size: f.size,
+    existingName: existing.name,
+  };
+}
+
+function recordDuplicateRows(
+  deps: Deps,
+  existing: { id: string; name: string },
+  f: { sourcePath: string | null; name: string; sha256: string; mtime: Date | null },
+  opts: AddOptions,
+  now: string,
+): void {
   deps.db.transaction(() => {
     deps.items.addSource(existing.id, {
       name: f.name,
@@ -575,16 +613,12 @@ function recordDuplicate(
       ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
     });
   })();
-  return {
-    status: 'duplicate',
-    duplicate: true,
-    id: existing.id,
-    sha256: f.sha256,
-    name: f.name,
-    path: f.path,
-    size: f.size,
-    existingName: existing.name,
-  };
+}
+
+/** A full disk met while writing the vault's database names the database, not the source. */
+function diskFullIn(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' ? asIoError(e, path) : e;
 }
 
 function sha256Hex(b: Buffer): string {
