@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BlobStore, BlobWriter } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
@@ -268,11 +268,32 @@ async function ingestOne(
   onBytes: (n: number) => void,
 ): Promise<AddResult> {
   const name = basename(file.path);
+  let counted = 0;
+  const count = (n: number): void => {
+    counted += n;
+    onBytes(n);
+  };
   try {
-    return await ingestFile(deps, file.path, name, opts, hasherFor, onBytes);
+    // A file written to while it was read is read once more: a save that just finished
+    // is then stored whole. If it changes again, it is refused rather than stored torn.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ingestFile(deps, file.path, name, opts, hasherFor, count);
+      } catch (e) {
+        if (!(e instanceof SourceChanged) || attempt === 2) throw e;
+        onBytes(-counted);
+        counted = 0;
+      }
+    }
   } catch (e) {
     if (isDossierError(e, 'NO_SPACE') || opts.signal?.aborted) throw e;
-    const err = asIoError(e, file.path);
+    const err =
+      e instanceof SourceChanged
+        ? new DossierError(
+            'IO',
+            `${file.path} changed while it was being read; it was not added. Close the program writing it and add it again.`,
+          )
+        : asIoError(e, file.path);
     return {
       status: 'failed',
       path: file.path,
@@ -283,9 +304,12 @@ async function ingestOne(
   }
 }
 
+/** The source file was written to while it was read: what was read is not one version of it. */
+class SourceChanged extends Error {}
+
 /** What ingestFile reads: an open file, or bytes held in memory (never written out in plain). */
 interface Source {
-  stat(): Promise<{ size: number; mtime: Date | null; isFile(): boolean }>;
+  stat(): Promise<SourceStat>;
   read(
     buf: Buffer,
     offset: number,
@@ -295,15 +319,47 @@ interface Source {
   close(): Promise<void>;
 }
 
+interface SourceStat {
+  size: number;
+  mtime: Date | null;
+  isFile(): boolean;
+  /** Differs whenever the file was written to or replaced; null for bytes held in memory. */
+  version: string | null;
+}
+
 function memorySource(data: Uint8Array, mtime: Date | null): Source {
   return {
-    stat: async () => ({ size: data.length, mtime, isFile: () => true }),
+    stat: async () => ({ size: data.length, mtime, isFile: () => true, version: null }),
     read: async (buf, offset, length, position) => {
       const part = data.subarray(position, position + length);
       buf.set(part, offset);
       return { bytesRead: part.length };
     },
     close: async () => undefined,
+  };
+}
+
+/**
+ * An open file, never followed through a link. Its version covers size, modification and
+ * change times, and identity, and it also changes when the path now names another file
+ * (replaced by a rename while it was read).
+ */
+async function fileSource(path: string): Promise<Source> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  return {
+    stat: async () => {
+      const st = await handle.stat({ bigint: true });
+      const now = await lstat(path, { bigint: true }).catch(() => null);
+      const named = now && now.ino === st.ino && now.dev === st.dev ? 'same' : 'other';
+      return {
+        size: Number(st.size),
+        mtime: st.mtime,
+        isFile: () => st.isFile(),
+        version: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${named}`,
+      };
+    },
+    read: (buf, offset, length, position) => handle.read(buf, offset, length, position),
+    close: () => handle.close(),
   };
 }
 
@@ -346,8 +402,7 @@ async function ingestFile(
 ): Promise<AddResult> {
   // Results name where a file came from; bytes given directly have only their name.
   const path = sourcePath ?? name;
-  const handle: Source =
-    memory?.source ?? (await open(path, constants.O_RDONLY | constants.O_NOFOLLOW));
+  const handle: Source = memory?.source ?? (await fileSource(path));
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
@@ -366,17 +421,19 @@ async function ingestFile(
       const buf = await hash!.buffer();
       const want = Math.min(READ_CHUNK, buf.length);
       let n = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buf, n, want - n, position + n);
-        n += bytesRead;
-        if (bytesRead === 0 || n === want) return { buf, n };
+      try {
+        for (;;) {
+          const { bytesRead } = await handle.read(buf, n, want - n, position + n);
+          n += bytesRead;
+          if (bytesRead === 0 || n === want) return { buf, n };
+        }
+      } catch (e) {
+        // A pooled buffer must go back even when the read fails, or the pool runs dry.
+        await hash!.update(buf.subarray(0, 0));
+        throw e;
       }
     };
-    const changed = (): DossierError =>
-      new DossierError(
-        'IO',
-        `${path} changed while it was being imported, so it was not stored. Try again once nothing is writing to it.`,
-      );
+    const changed = (): SourceChanged => new SourceChanged();
     // Big files: sealed on the seal worker, written here in order as results come back.
     const lastIndex = Math.max(0, Math.ceil(st.size / CHUNK_SIZE) - 1);
     const sealed: Promise<Sealed>[] = [];
@@ -391,11 +448,19 @@ async function ingestFile(
       }
     };
     // The next read runs while this chunk is encrypted and hashed.
-    let pending = readAt(0);
+    // Reads and seals run ahead of the await that consumes them: each gets a handler at once,
+    // so a failure before that await is never an unhandled rejection (it is thrown there).
+    const ahead = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined);
+      return p;
+    };
+    let pending: Promise<{ buf: Buffer; n: number }> | null = ahead(readAt(0));
     try {
       for (;;) {
         if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
-        const { buf, n } = await pending;
+        const read: Promise<{ buf: Buffer; n: number }> = pending;
+        pending = null;
+        const { buf, n } = await read;
         if (n === 0) {
           await hash.update(buf.subarray(0, 0)); // gives a pooled buffer back
           break;
@@ -406,12 +471,15 @@ async function ingestFile(
           sniffed = await sniffMime(head, name);
           if (shouldBuffer(sniffed.mime, st.size)) keep = [];
         }
-        pending = readAt(size + n);
+        pending = ahead(readAt(size + n));
         // The read buffer is recycled, so the preview keeps its own copy.
         keep?.push(Buffer.from(chunk));
         if (hash.seal) {
-          if (size + n > st.size) throw changed();
-          sealed.push(hash.seal(writer.payloadKey, size / CHUNK_SIZE, lastIndex, chunk));
+          if (size + n > st.size) {
+            await hash.update(buf.subarray(0, 0));
+            throw changed();
+          }
+          sealed.push(ahead(hash.seal(writer.payloadKey, size / CHUNK_SIZE, lastIndex, chunk)));
           await hash.update(chunk);
           await writeSealed(3);
         } else {
@@ -422,16 +490,17 @@ async function ingestFile(
         size += n;
         onBytes(n);
       }
-      if (hash.seal) {
-        await writeSealed(0);
-        if (size !== st.size) throw changed();
-      }
+      if (hash.seal) await writeSealed(0);
     } catch (e) {
-      // Give back the buffers still in flight.
-      pending.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
+      // Give back the buffers still in flight (a read already consumed gave its own back).
+      pending?.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
       for (const s of sealed) s.then((x) => x.release()).catch(() => undefined);
       throw e;
     }
+    // Compared before and after every read: a rewrite in place would otherwise be stored as
+    // a mix of two versions, with a hash that matches neither.
+    if (size !== st.size) throw changed();
+    if (st.version !== null && (await handle.stat()).version !== st.version) throw changed();
     head ??= Buffer.alloc(0);
     sniffed ??= await sniffMime(head, name);
     const sha256 = await hash.digest();
