@@ -9,6 +9,7 @@ import {
 } from '../core';
 import { displayName } from '../../shared/display-name';
 import { shortSize } from '../../shared/size-text';
+import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
@@ -123,7 +124,8 @@ export async function cmdAdd(
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let report: AddReport;
     try {
-      report = await vault.add(paths, {
+      // Names that are not UTF-8 are passed on as their exact bytes (see argv-bytes.ts).
+      report = await vault.add(exactArgs(paths), {
         tags: opts.tags,
         note: opts.note,
         onProgress: (p) => bar?.update(p),

@@ -326,4 +326,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ON CONFLICT (kind, day) DO UPDATE SET n = n + 1;
   END;
   `,
+
+  /* 5: exact bytes of file names that are not UTF-8 */ `
+  -- A name is bytes on Linux; one that is not UTF-8 is shown with U+FFFD in 'name' and
+  -- 'source_path', and its exact bytes are kept here in hex (NULL when the text is exact).
+  ALTER TABLE item_sources ADD COLUMN name_hex TEXT;
+  ALTER TABLE item_sources ADD COLUMN source_path_hex TEXT;
+  `,
 ];

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
@@ -140,7 +141,8 @@ function workerHasher(worker: HashWorker, sealer: SealWorker): Hasher {
  */
 export async function addPaths(
   deps: Deps,
-  paths: readonly string[],
+  /** Paths as text, or as bytes for names that are not UTF-8 (see walk.ts). */
+  paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
   const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
@@ -278,7 +280,9 @@ async function ingestOne(
     // is then stored whole. If it changes again, it is refused rather than stored torn.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await ingestFile(deps, file.path, name, opts, hasherFor, count);
+        return await ingestFile(deps, file.path, name, opts, hasherFor, count, {
+          bytes: file.bytes,
+        });
       } catch (e) {
         if (!(e instanceof SourceChanged) || attempt === 2) throw e;
         onBytes(-counted);
@@ -344,7 +348,7 @@ function memorySource(data: Uint8Array, mtime: Date | null): Source {
  * change times, and identity, and it also changes when the path now names another file
  * (replaced by a rename while it was read).
  */
-async function fileSource(path: string): Promise<Source> {
+async function fileSource(path: string | Buffer): Promise<Source> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   return {
     stat: async () => {
@@ -383,7 +387,7 @@ export async function addData(
   };
   try {
     return await ingestFile(deps, null, input.name, opts, hasherFor, () => undefined, {
-      source: memorySource(input.data, input.mtime),
+      memory: memorySource(input.data, input.mtime),
     });
   } finally {
     await (hashWorker as HashWorker | null)?.close();
@@ -398,11 +402,12 @@ async function ingestFile(
   opts: AddOptions,
   hasherFor: (size: number) => Hasher,
   onBytes: (n: number) => void,
-  memory?: { source: Source },
+  from: { memory?: Source; bytes?: Buffer } = {},
 ): Promise<AddResult> {
   // Results name where a file came from; bytes given directly have only their name.
   const path = sourcePath ?? name;
-  const handle: Source = memory?.source ?? (await fileSource(path));
+  const handle: Source = from.memory ?? (await fileSource(from.bytes ?? path));
+  const raw = exactBytes(from.bytes);
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
@@ -512,7 +517,7 @@ async function ingestFile(
       return recordDuplicate(
         deps,
         existing,
-        { path, sourcePath, name, sha256, size, mtime: st.mtime },
+        { path, sourcePath, name, sha256, size, mtime: st.mtime, ...raw },
         opts,
       );
     }
@@ -529,7 +534,15 @@ async function ingestFile(
     if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
 
     const id = newId();
-    const warnings = size === 0 ? ['The file is empty (0 bytes).', ...facts.errors] : facts.errors;
+    const warnings = [
+      ...(size === 0 ? ['The file is empty (0 bytes).'] : []),
+      ...(raw.nameHex
+        ? [
+            `The file name is not valid UTF-8, so it is shown with \uFFFD where its bytes could not be read as text; its exact bytes are kept with the item's sources (hex ${raw.nameHex}).`,
+          ]
+        : []),
+      ...facts.errors,
+    ];
     const now = new Date();
     try {
       deps.db.transaction(() => {
@@ -550,6 +563,8 @@ async function ingestFile(
           mime: facts.mime,
           name,
           sourcePath,
+          nameHex: raw.nameHex,
+          sourcePathHex: raw.sourcePathHex,
           ingestedAt: now.toISOString(),
           ingestedOffsetMinutes: -now.getTimezoneOffset(),
           sourceMtime: st.mtime?.toISOString() ?? null,
@@ -576,6 +591,7 @@ async function ingestFile(
           mime: facts.mime,
           sourcePath,
           sourceMtime: st.mtime?.toISOString() ?? null,
+          ...(raw.nameHex ? { nameHex: raw.nameHex } : {}),
           blob: writer!.id,
           tags,
           ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
@@ -598,7 +614,7 @@ async function ingestFile(
         return recordDuplicate(
           deps,
           winner,
-          { path, sourcePath, name, sha256, size, mtime: st.mtime },
+          { path, sourcePath, name, sha256, size, mtime: st.mtime, ...raw },
           opts,
         );
       }
@@ -635,6 +651,8 @@ function recordDuplicate(
     sha256: string;
     size: number;
     mtime: Date | null;
+    nameHex: string | null;
+    sourcePathHex: string | null;
   },
   opts: AddOptions,
 ): AddResult {
@@ -659,7 +677,14 @@ function recordDuplicate(
 function recordDuplicateRows(
   deps: Deps,
   existing: { id: string; name: string },
-  f: { sourcePath: string | null; name: string; sha256: string; mtime: Date | null },
+  f: {
+    sourcePath: string | null;
+    name: string;
+    sha256: string;
+    mtime: Date | null;
+    nameHex: string | null;
+    sourcePathHex: string | null;
+  },
   opts: AddOptions,
   now: string,
 ): void {
@@ -669,6 +694,8 @@ function recordDuplicateRows(
       sourcePath: f.sourcePath,
       sourceMtime: f.mtime?.toISOString() ?? null,
       seenAt: now,
+      nameHex: f.nameHex,
+      sourcePathHex: f.sourcePathHex,
     });
     const tags = deps.items.addTags(existing.id, opts.tags ?? []);
     if (opts.note?.trim()) deps.items.addNote(existing.id, newId(), opts.note.trim(), now);
@@ -678,6 +705,7 @@ function recordDuplicateRows(
       sha256: f.sha256,
       sourcePath: f.sourcePath,
       sourceMtime: f.mtime?.toISOString() ?? null,
+      ...(f.nameHex ? { nameHex: f.nameHex } : {}),
       tags,
       ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
     });
@@ -688,6 +716,19 @@ function recordDuplicateRows(
 function diskFullIn(e: unknown, path: string): unknown {
   const code = (e as { code?: unknown } | null)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' ? asIoError(e, path) : e;
+}
+
+/** Hex of a path's exact bytes, and of its last name when that alone is not UTF-8. */
+function exactBytes(bytes: Buffer | undefined): {
+  nameHex: string | null;
+  sourcePathHex: string | null;
+} {
+  if (!bytes) return { nameHex: null, sourcePathHex: null };
+  const name = bytes.subarray(bytes.lastIndexOf(0x2f) + 1);
+  return {
+    nameHex: isUtf8(name) ? null : name.toString('hex'),
+    sourcePathHex: bytes.toString('hex'),
+  };
 }
 
 function sha256Hex(b: Buffer): string {

@@ -22,6 +22,10 @@ export interface ItemSource {
   sourcePath: string | null;
   sourceMtime: string | null;
   seenAt: string;
+  /** The name's exact bytes in hex, when they are not UTF-8 (`name` then shows U+FFFD). */
+  nameHex: string | null;
+  /** The source path's exact bytes in hex, when they are not UTF-8 (a folder's name may not be). */
+  sourcePathHex: string | null;
 }
 
 export interface ItemNote {
@@ -59,6 +63,9 @@ export interface NewItem {
   mime: string;
   name: string;
   sourcePath: string | null;
+  /** See ItemSource: exact bytes of a name or path that is not UTF-8. */
+  nameHex?: string | null;
+  sourcePathHex?: string | null;
   ingestedAt: string;
   ingestedOffsetMinutes: number;
   sourceMtime: string | null;
@@ -199,13 +206,15 @@ export class ItemRepository {
       sourcePath: item.sourcePath,
       sourceMtime: item.sourceMtime,
       seenAt: item.ingestedAt,
+      nameHex: item.nameHex ?? null,
+      sourcePathHex: item.sourcePathHex ?? null,
     });
   }
 
   addSource(itemId: string, s: ItemSource): void {
     this.stmt(
-      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt);
+      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at, name_hex, source_path_hex) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt, s.nameHex, s.sourcePathHex);
   }
 
   /** The item's kind and name; NOT_FOUND in plain words when it is not in the vault. */
@@ -347,7 +356,7 @@ export class ItemRepository {
         .all(id) as ItemNote[],
       sources: this.db
         .prepare(
-          'SELECT name, source_path AS sourcePath, source_mtime AS sourceMtime, seen_at AS seenAt FROM item_sources WHERE item_id = ? ORDER BY id',
+          'SELECT name, source_path AS sourcePath, source_mtime AS sourceMtime, seen_at AS seenAt, name_hex AS nameHex, source_path_hex AS sourcePathHex FROM item_sources WHERE item_id = ? ORDER BY id',
         )
         .all(id) as ItemSource[],
       blobId: r.blob_id,
