@@ -221,7 +221,7 @@ export async function addPaths(
   } catch (e) {
     // A failure outside any one file (say, in onResult): wait for the files under way, so
     // none is left running after this returns, then report it.
-    await Promise.all(started);
+    await Promise.allSettled(started);
     throw e;
   } finally {
     await (hashWorker as HashWorker | null)?.close();
