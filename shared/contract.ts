@@ -58,6 +58,9 @@ export const itemDetail = itemSummary.extend({
       sourcePath: z.string().nullable(),
       sourceMtime: z.string().nullable(),
       seenAt: z.string(),
+      /** Exact bytes (hex) of a name or path that is not UTF-8; null when the text is exact. */
+      nameHex: z.string().nullable().optional(),
+      sourcePathHex: z.string().nullable().optional(),
     }),
   ),
   blobId: z.string(),

@@ -9,6 +9,7 @@ import {
 } from '../core';
 import { shortSize } from '../../shared/size-text';
 import { checkExportPassphrase } from './arguments';
+import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
   addResultJson,
@@ -141,7 +142,8 @@ export async function cmdAdd(
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let report: AddReport;
     try {
-      report = await vault.add(paths, {
+      // Names that are not UTF-8 are passed on as their exact bytes (see argv-bytes.ts).
+      report = await vault.add(exactArgs(paths), {
         tags: opts.tags,
         note: opts.note,
         onProgress: (p) => bar?.update(p),

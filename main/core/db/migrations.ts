@@ -345,4 +345,11 @@ export const MIGRATIONS: readonly Migration[] = [
     started_at    TEXT NOT NULL
   ) STRICT;
   `,
+
+  /* 7: exact bytes of file names that are not UTF-8 */ `
+  -- A name is bytes on Linux; one that is not UTF-8 is shown with U+FFFD in 'name' and
+  -- 'source_path', and its exact bytes are kept here in hex (NULL when the text is exact).
+  ALTER TABLE item_sources ADD COLUMN name_hex TEXT;
+  ALTER TABLE item_sources ADD COLUMN source_path_hex TEXT;
+  `,
 ];

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BlobStore, BlobWriter } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
@@ -141,7 +142,8 @@ function workerHasher(worker: HashWorker, sealer: SealWorker): Hasher {
  */
 export async function addPaths(
   deps: Deps,
-  paths: readonly string[],
+  /** Paths as text, or as bytes for names that are not UTF-8 (see walk.ts). */
+  paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
   const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
@@ -173,49 +175,63 @@ export async function addPaths(
 
   let fatal: unknown = null;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const pending: Promise<AddResult>[] = [];
-  let next = 0;
+  // Each started file settles to an outcome and never rejects: a full disk in one file must
+  // not leave another's failure unhandled, and every started file is awaited below.
+  type Outcome = { ok: true; result: AddResult } | { ok: false; error: unknown };
+  const started: Promise<Outcome>[] = [];
   const startNext = (): void => {
-    const file = files[next++];
+    const file = files[started.length];
     if (!file) return;
-    pending.push(
+    started.push(
       ingestOne(deps, file, opts, hasherFor, (n) => {
         progress.bytesDone += n;
         report();
-      }).then((r) => {
-        progress.itemsDone++;
-        report();
-        return r;
-      }),
+      }).then(
+        (result): Outcome => {
+          progress.itemsDone++;
+          report();
+          return { ok: true, result };
+        },
+        (error: unknown): Outcome => ({ ok: false, error }),
+      ),
     );
   };
-  for (let i = 0; i < concurrency; i++) startNext();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let r: AddResult;
-    try {
-      r = await pending[i]!;
-    } catch (e) {
-      // Only a full disk, a cancel or an unexpected failure gets here.
-      fatal ??= e;
-      r = {
-        status: 'failed',
-        path: file.path,
-        name: basename(file.path),
-        error: errorMessage(e),
-        code: errorCode(e),
-      };
+  try {
+    for (let i = 0; i < concurrency; i++) startNext();
+    // Results in the order of the plan; after a full disk or a cancel, nothing new starts,
+    // but files already under way finish (or fail) and are reported as they are.
+    for (let i = 0; i < started.length; i++) {
+      const file = files[i]!;
+      const outcome = await started[i]!;
+      let r: AddResult;
+      if (outcome.ok) r = outcome.result;
+      else {
+        // Only a full disk, a cancel or an unexpected failure gets here.
+        fatal ??= outcome.error;
+        r = {
+          status: 'failed',
+          path: file.path,
+          name: basename(file.path),
+          error: errorMessage(outcome.error),
+          code: errorCode(outcome.error),
+        };
+      }
+      emit(r);
+      if (fatal === null && !opts.signal?.aborted) startNext();
     }
-    emit(r);
-    if (fatal === null && !opts.signal?.aborted) startNext();
+  } catch (e) {
+    // A failure outside any one file (say, in onResult): wait for the files under way, so
+    // none is left running after this returns, then report it.
+    await Promise.allSettled(started);
+    throw e;
+  } finally {
+    await (hashWorker as HashWorker | null)?.close();
+    await (sealWorker as SealWorker | null)?.close();
   }
-  await (hashWorker as HashWorker | null)?.close();
-  await (sealWorker as SealWorker | null)?.close();
   if (fatal === null && opts.signal?.aborted)
     fatal = new DossierError('USAGE', 'The import was cancelled.');
-  const summary = summarise(results);
   if (fatal !== null) {
-    for (const f of files.slice(next)) {
+    for (const f of files.slice(started.length)) {
       emit({
         status: 'failed',
         path: f.path,
@@ -225,7 +241,7 @@ export async function addPaths(
     }
     throw Object.assign(fatal as object, { report: summarise(results) });
   }
-  return summary;
+  return summarise(results);
 }
 
 function summarise(results: AddResult[]): AddReport {
@@ -255,11 +271,34 @@ async function ingestOne(
   onBytes: (n: number) => void,
 ): Promise<AddResult> {
   const name = basename(file.path);
+  let counted = 0;
+  const count = (n: number): void => {
+    counted += n;
+    onBytes(n);
+  };
   try {
-    return await ingestFile(deps, file.path, name, opts, hasherFor, onBytes);
+    // A file written to while it was read is read once more: a save that just finished
+    // is then stored whole. If it changes again, it is refused rather than stored torn.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ingestFile(deps, file.path, name, opts, hasherFor, count, {
+          bytes: file.bytes,
+        });
+      } catch (e) {
+        if (!(e instanceof SourceChanged) || attempt === 2) throw e;
+        onBytes(-counted);
+        counted = 0;
+      }
+    }
   } catch (e) {
     if (isDossierError(e, 'NO_SPACE') || opts.signal?.aborted) throw e;
-    const err = asIoError(e, file.path);
+    const err =
+      e instanceof SourceChanged
+        ? new DossierError(
+            'IO',
+            `${file.path} changed while it was being read; it was not added. Close the program writing it and add it again.`,
+          )
+        : asIoError(e, file.path);
     return {
       status: 'failed',
       path: file.path,
@@ -270,9 +309,12 @@ async function ingestOne(
   }
 }
 
+/** The source file was written to while it was read: what was read is not one version of it. */
+class SourceChanged extends Error {}
+
 /** What ingestFile reads: an open file, or bytes held in memory (never written out in plain). */
 interface Source {
-  stat(): Promise<{ size: number; mtime: Date | null; isFile(): boolean }>;
+  stat(): Promise<SourceStat>;
   read(
     buf: Buffer,
     offset: number,
@@ -282,15 +324,47 @@ interface Source {
   close(): Promise<void>;
 }
 
+interface SourceStat {
+  size: number;
+  mtime: Date | null;
+  isFile(): boolean;
+  /** Differs whenever the file was written to or replaced; null for bytes held in memory. */
+  version: string | null;
+}
+
 function memorySource(data: Uint8Array, mtime: Date | null): Source {
   return {
-    stat: async () => ({ size: data.length, mtime, isFile: () => true }),
+    stat: async () => ({ size: data.length, mtime, isFile: () => true, version: null }),
     read: async (buf, offset, length, position) => {
       const part = data.subarray(position, position + length);
       buf.set(part, offset);
       return { bytesRead: part.length };
     },
     close: async () => undefined,
+  };
+}
+
+/**
+ * An open file, never followed through a link. Its version covers size, modification and
+ * change times, and identity, and it also changes when the path now names another file
+ * (replaced by a rename while it was read).
+ */
+async function fileSource(path: string | Buffer): Promise<Source> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  return {
+    stat: async () => {
+      const st = await handle.stat({ bigint: true });
+      const now = await lstat(path, { bigint: true }).catch(() => null);
+      const named = now && now.ino === st.ino && now.dev === st.dev ? 'same' : 'other';
+      return {
+        size: Number(st.size),
+        mtime: st.mtime,
+        isFile: () => st.isFile(),
+        version: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${named}`,
+      };
+    },
+    read: (buf, offset, length, position) => handle.read(buf, offset, length, position),
+    close: () => handle.close(),
   };
 }
 
@@ -314,7 +388,7 @@ export async function addData(
   };
   try {
     return await ingestFile(deps, null, input.name, opts, hasherFor, () => undefined, {
-      source: memorySource(input.data, input.mtime),
+      memory: memorySource(input.data, input.mtime),
     });
   } finally {
     await (hashWorker as HashWorker | null)?.close();
@@ -329,12 +403,12 @@ async function ingestFile(
   opts: AddOptions,
   hasherFor: (size: number) => Hasher,
   onBytes: (n: number) => void,
-  memory?: { source: Source },
+  from: { memory?: Source; bytes?: Buffer } = {},
 ): Promise<AddResult> {
   // Results name where a file came from; bytes given directly have only their name.
   const path = sourcePath ?? name;
-  const handle: Source =
-    memory?.source ?? (await open(path, constants.O_RDONLY | constants.O_NOFOLLOW));
+  const handle: Source = from.memory ?? (await fileSource(from.bytes ?? path));
+  const raw = exactBytes(from.bytes);
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
@@ -353,17 +427,19 @@ async function ingestFile(
       const buf = await hash!.buffer();
       const want = Math.min(READ_CHUNK, buf.length);
       let n = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buf, n, want - n, position + n);
-        n += bytesRead;
-        if (bytesRead === 0 || n === want) return { buf, n };
+      try {
+        for (;;) {
+          const { bytesRead } = await handle.read(buf, n, want - n, position + n);
+          n += bytesRead;
+          if (bytesRead === 0 || n === want) return { buf, n };
+        }
+      } catch (e) {
+        // A pooled buffer must go back even when the read fails, or the pool runs dry.
+        await hash!.update(buf.subarray(0, 0));
+        throw e;
       }
     };
-    const changed = (): DossierError =>
-      new DossierError(
-        'IO',
-        `${path} changed while it was being imported, so it was not stored. Try again once nothing is writing to it.`,
-      );
+    const changed = (): SourceChanged => new SourceChanged();
     // Big files: sealed on the seal worker, written here in order as results come back.
     const lastIndex = Math.max(0, Math.ceil(st.size / CHUNK_SIZE) - 1);
     const sealed: Promise<Sealed>[] = [];
@@ -378,11 +454,19 @@ async function ingestFile(
       }
     };
     // The next read runs while this chunk is encrypted and hashed.
-    let pending = readAt(0);
+    // Reads and seals run ahead of the await that consumes them: each gets a handler at once,
+    // so a failure before that await is never an unhandled rejection (it is thrown there).
+    const ahead = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => undefined);
+      return p;
+    };
+    let pending: Promise<{ buf: Buffer; n: number }> | null = ahead(readAt(0));
     try {
       for (;;) {
         if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
-        const { buf, n } = await pending;
+        const read: Promise<{ buf: Buffer; n: number }> = pending;
+        pending = null;
+        const { buf, n } = await read;
         if (n === 0) {
           await hash.update(buf.subarray(0, 0)); // gives a pooled buffer back
           break;
@@ -393,12 +477,15 @@ async function ingestFile(
           sniffed = await sniffMime(head, name);
           if (shouldBuffer(sniffed.mime, st.size)) keep = [];
         }
-        pending = readAt(size + n);
+        pending = ahead(readAt(size + n));
         // The read buffer is recycled, so the preview keeps its own copy.
         keep?.push(Buffer.from(chunk));
         if (hash.seal) {
-          if (size + n > st.size) throw changed();
-          sealed.push(hash.seal(writer.payloadKey, size / CHUNK_SIZE, lastIndex, chunk));
+          if (size + n > st.size) {
+            await hash.update(buf.subarray(0, 0));
+            throw changed();
+          }
+          sealed.push(ahead(hash.seal(writer.payloadKey, size / CHUNK_SIZE, lastIndex, chunk)));
           await hash.update(chunk);
           await writeSealed(3);
         } else {
@@ -409,16 +496,17 @@ async function ingestFile(
         size += n;
         onBytes(n);
       }
-      if (hash.seal) {
-        await writeSealed(0);
-        if (size !== st.size) throw changed();
-      }
+      if (hash.seal) await writeSealed(0);
     } catch (e) {
-      // Give back the buffers still in flight.
-      pending.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
+      // Give back the buffers still in flight (a read already consumed gave its own back).
+      pending?.then(({ buf }) => hash?.update(buf.subarray(0, 0))).catch(() => undefined);
       for (const s of sealed) s.then((x) => x.release()).catch(() => undefined);
       throw e;
     }
+    // Compared before and after every read: a rewrite in place would otherwise be stored as
+    // a mix of two versions, with a hash that matches neither.
+    if (size !== st.size) throw changed();
+    if (st.version !== null && (await handle.stat()).version !== st.version) throw changed();
     head ??= Buffer.alloc(0);
     sniffed ??= await sniffMime(head, name);
     const sha256 = await hash.digest();
@@ -430,7 +518,7 @@ async function ingestFile(
       return recordDuplicate(
         deps,
         existing,
-        { path, sourcePath, name, sha256, size, mtime: st.mtime },
+        { path, sourcePath, name, sha256, size, mtime: st.mtime, ...raw },
         opts,
       );
     }
@@ -449,7 +537,15 @@ async function ingestFile(
     const id = newId();
     // The custody entry names the source without its full path (items/source-path.ts).
     const origin = sourceOrigin(sourcePath);
-    const warnings = size === 0 ? ['The file is empty (0 bytes).', ...facts.errors] : facts.errors;
+    const warnings = [
+      ...(size === 0 ? ['The file is empty (0 bytes).'] : []),
+      ...(raw.nameHex
+        ? [
+            `The file name is not valid UTF-8, so it is shown with \uFFFD where its bytes could not be read as text; its exact bytes are kept with the item's sources (hex ${raw.nameHex}).`,
+          ]
+        : []),
+      ...facts.errors,
+    ];
     const now = new Date();
     try {
       deps.db.transaction(() => {
@@ -471,6 +567,8 @@ async function ingestFile(
           name,
           sourcePath,
           pathSalt: origin.salt,
+          nameHex: raw.nameHex,
+          sourcePathHex: raw.sourcePathHex,
           ingestedAt: now.toISOString(),
           ingestedOffsetMinutes: -now.getTimezoneOffset(),
           sourceMtime: st.mtime?.toISOString() ?? null,
@@ -497,6 +595,7 @@ async function ingestFile(
           mime: facts.mime,
           source: origin.ref,
           sourceMtime: st.mtime?.toISOString() ?? null,
+          ...(raw.nameHex ? { nameHex: raw.nameHex } : {}),
           blob: writer!.id,
           tags,
           ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
@@ -519,11 +618,11 @@ async function ingestFile(
         return recordDuplicate(
           deps,
           winner,
-          { path, sourcePath, name, sha256, size, mtime: st.mtime },
+          { path, sourcePath, name, sha256, size, mtime: st.mtime, ...raw },
           opts,
         );
       }
-      throw e;
+      throw diskFullIn(e, deps.db.name);
     }
     return {
       status: 'added',
@@ -556,31 +655,17 @@ function recordDuplicate(
     sha256: string;
     size: number;
     mtime: Date | null;
+    nameHex: string | null;
+    sourcePathHex: string | null;
   },
   opts: AddOptions,
 ): AddResult {
   const now = new Date().toISOString();
-  const origin = sourceOrigin(f.sourcePath);
-  deps.db.transaction(() => {
-    deps.items.addSource(existing.id, {
-      name: f.name,
-      sourcePath: f.sourcePath,
-      sourceMtime: f.mtime?.toISOString() ?? null,
-      seenAt: now,
-      pathSalt: origin.salt,
-    });
-    const tags = deps.items.addTags(existing.id, opts.tags ?? []);
-    if (opts.note?.trim()) deps.items.addNote(existing.id, newId(), opts.note.trim(), now);
-    deps.items.refreshSearch(existing.id);
-    deps.custody.append('duplicate', [existing.id], {
-      name: f.name,
-      sha256: f.sha256,
-      source: origin.ref,
-      sourceMtime: f.mtime?.toISOString() ?? null,
-      tags,
-      ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
-    });
-  })();
+  try {
+    recordDuplicateRows(deps, existing, f, opts, now);
+  } catch (e) {
+    throw diskFullIn(e, deps.db.name);
+  }
   return {
     status: 'duplicate',
     duplicate: true,
@@ -590,6 +675,66 @@ function recordDuplicate(
     path: f.path,
     size: f.size,
     existingName: existing.name,
+  };
+}
+
+function recordDuplicateRows(
+  deps: Deps,
+  existing: { id: string; name: string },
+  f: {
+    sourcePath: string | null;
+    name: string;
+    sha256: string;
+    mtime: Date | null;
+    nameHex: string | null;
+    sourcePathHex: string | null;
+  },
+  opts: AddOptions,
+  now: string,
+): void {
+  // The custody entry names the source without its full path (items/source-path.ts).
+  const origin = sourceOrigin(f.sourcePath);
+  deps.db.transaction(() => {
+    deps.items.addSource(existing.id, {
+      name: f.name,
+      sourcePath: f.sourcePath,
+      sourceMtime: f.mtime?.toISOString() ?? null,
+      seenAt: now,
+      pathSalt: origin.salt,
+      nameHex: f.nameHex,
+      sourcePathHex: f.sourcePathHex,
+    });
+    const tags = deps.items.addTags(existing.id, opts.tags ?? []);
+    if (opts.note?.trim()) deps.items.addNote(existing.id, newId(), opts.note.trim(), now);
+    deps.items.refreshSearch(existing.id);
+    deps.custody.append('duplicate', [existing.id], {
+      name: f.name,
+      sha256: f.sha256,
+      source: origin.ref,
+      sourceMtime: f.mtime?.toISOString() ?? null,
+      ...(f.nameHex ? { nameHex: f.nameHex } : {}),
+      tags,
+      ...(opts.note?.trim() ? { note: opts.note.trim() } : {}),
+    });
+  })();
+}
+
+/** A full disk met while writing the vault's database names the database, not the source. */
+function diskFullIn(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' ? asIoError(e, path) : e;
+}
+
+/** Hex of a path's exact bytes, and of its last name when that alone is not UTF-8. */
+function exactBytes(bytes: Buffer | undefined): {
+  nameHex: string | null;
+  sourcePathHex: string | null;
+} {
+  if (!bytes) return { nameHex: null, sourcePathHex: null };
+  const name = bytes.subarray(bytes.lastIndexOf(0x2f) + 1);
+  return {
+    nameHex: isUtf8(name) ? null : name.toString('hex'),
+    sourcePathHex: bytes.toString('hex'),
   };
 }
 

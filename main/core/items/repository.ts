@@ -24,6 +24,10 @@ export interface ItemSource {
   seenAt: string;
   /** Salt of the pathDigest in the source's custody entry (items/source-path.ts); never shown. */
   pathSalt?: string | null;
+  /** The name's exact bytes in hex, when they are not UTF-8 (`name` then shows U+FFFD). */
+  nameHex: string | null;
+  /** The source path's exact bytes in hex, when they are not UTF-8 (a folder's name may not be). */
+  sourcePathHex: string | null;
 }
 
 /** A source as an export with full paths gives it: the path and the salt of its digest. */
@@ -72,6 +76,9 @@ export interface NewItem {
   sourcePath: string | null;
   /** Salt of the source's pathDigest in the ingest entry (items/source-path.ts). */
   pathSalt?: string | null;
+  /** See ItemSource: exact bytes of a name or path that is not UTF-8. */
+  nameHex?: string | null;
+  sourcePathHex?: string | null;
   ingestedAt: string;
   ingestedOffsetMinutes: number;
   sourceMtime: string | null;
@@ -213,13 +220,24 @@ export class ItemRepository {
       sourceMtime: item.sourceMtime,
       seenAt: item.ingestedAt,
       pathSalt: item.pathSalt ?? null,
+      nameHex: item.nameHex ?? null,
+      sourcePathHex: item.sourcePathHex ?? null,
     });
   }
 
   addSource(itemId: string, s: ItemSource): void {
     this.stmt(
-      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at, path_salt) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(itemId, s.name, s.sourcePath, s.sourceMtime, s.seenAt, s.pathSalt ?? null);
+      'INSERT INTO item_sources (item_id, name, source_path, source_mtime, seen_at, path_salt, name_hex, source_path_hex) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      itemId,
+      s.name,
+      s.sourcePath,
+      s.sourceMtime,
+      s.seenAt,
+      s.pathSalt ?? null,
+      s.nameHex ?? null,
+      s.sourcePathHex ?? null,
+    );
   }
 
   /** Every import of the item's bytes with full path and salt, in order: for --full-paths. */
@@ -369,7 +387,7 @@ export class ItemRepository {
         .all(id) as ItemNote[],
       sources: this.db
         .prepare(
-          'SELECT name, source_path AS sourcePath, source_mtime AS sourceMtime, seen_at AS seenAt FROM item_sources WHERE item_id = ? ORDER BY id',
+          'SELECT name, source_path AS sourcePath, source_mtime AS sourceMtime, seen_at AS seenAt, name_hex AS nameHex, source_path_hex AS sourcePathHex FROM item_sources WHERE item_id = ? ORDER BY id',
         )
         .all(id) as ItemSource[],
       blobId: r.blob_id,

@@ -357,7 +357,7 @@ export class Vault {
     return this.db.transaction(fn)();
   }
 
-  add(paths: readonly string[], opts?: AddOptions): Promise<AddReport> {
+  add(paths: readonly (string | Buffer)[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
     return addPaths(
       {
