@@ -158,9 +158,10 @@ export class Vault {
     } catch (e) {
       // Leave the folder as empty as we found it, so `init` can simply be run again.
       db?.close();
-      for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`])
-        await rm(join(dir, f), { force: true });
       await lock.release();
+      // No header yet, so no one else can open this folder: its lock file can go too.
+      for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, LOCK_FILE])
+        await rm(join(dir, f), { force: true });
       throw e;
     }
   }
