@@ -25,6 +25,8 @@ export interface GlobalOptions {
   passphraseFile?: string;
   recovery: boolean;
   json: boolean;
+  /** Where the vault's notices go (stderr): e.g. "the custody entry could not be written". */
+  notify?: (text: string) => void;
 }
 
 export interface Io {
@@ -60,6 +62,11 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
         }),
         { actor: ACTOR },
       );
+  const notify = (from: number): void => {
+    for (const notice of vault.notices.slice(from)) g.notify?.(`dossier: ${notice}`);
+  };
+  notify(0);
+  const shown = vault.notices.length;
   let result: T;
   try {
     result = await fn(vault);
@@ -69,6 +76,7 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
     throw e;
   }
   await vault.lock();
+  notify(shown);
   return result;
 }
 

@@ -171,6 +171,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     passphraseFile: values['passphrase-file'],
     recovery: values.recovery,
     json: values.json,
+    notify: io.err,
   };
   try {
     const allowed = ALLOWED[command];

@@ -110,7 +110,9 @@ function takeLock(db: Db): void {
   // No -journal file: a half-written lock file is only a lost message, repaired next time.
   db.pragma('journal_mode = MEMORY');
   db.exec('BEGIN EXCLUSIVE');
-  db.exec('COMMIT'); // in EXCLUSIVE mode the lock stays
+  // Nothing written (a commit would write page 1, impossible on a full disk); in EXCLUSIVE
+  // locking mode the lock stays after the transaction ends.
+  db.exec('ROLLBACK');
 }
 
 function readHolder(db: Db): Holder | undefined {

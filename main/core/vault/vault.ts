@@ -83,7 +83,11 @@ export class Vault {
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
   readonly annotations: AnnotationRepository;
+  /** Plain-words messages for the person, produced while opening and locking (e.g. a full disk). */
+  readonly notices: string[] = [];
   private closed = false;
+  /** Set when the unlock could not be logged: nothing may change in a session the log does not show. */
+  private readOnly = false;
 
   private constructor(
     readonly dir: string,
@@ -213,8 +217,11 @@ export class Vault {
       const keys = deriveVaultKeys(masterKey);
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
-      await vault.removeLeftovers();
-      vault.custody.append('unlock', [], { method });
+      await vault.unlessDiskFull(() => vault.removeLeftovers(), LEFTOVERS_NOT_CLEANED);
+      await vault.unlessDiskFull(
+        () => vault.custody.append('unlock', [], { method }),
+        UNLOCK_NOT_LOGGED,
+      );
       return vault;
     } catch (e) {
       await lock.release();
@@ -238,6 +245,28 @@ export class Vault {
     for (const id of orphans) await this.blobs.remove(id);
   }
 
+  /**
+   * Runs a start-up write; on a full disk, carries on for reading only and says so. Every
+   * change is logged, so refusing the log entry refuses the change (its transaction rolls
+   * back); add, addData, export and changePassphrase are refused before they write a file.
+   */
+  private async unlessDiskFull(write: () => unknown, notice: string): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      this.notices.push(notice);
+      this.readOnly = true;
+      this.custody.append = () => {
+        throw new DossierError('NO_SPACE', READ_ONLY_SESSION);
+      };
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new DossierError('NO_SPACE', READ_ONLY_SESSION);
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new DossierError('LOCKED', 'The vault is locked. Unlock it first.');
   }
@@ -250,6 +279,7 @@ export class Vault {
 
   add(paths: readonly string[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
+    this.assertWritable();
     return addPaths(
       {
         db: this.db,
@@ -272,6 +302,7 @@ export class Vault {
     opts: Pick<AddOptions, 'tags' | 'note'> = {},
   ): Promise<AddResult> {
     this.assertOpen();
+    this.assertWritable();
     let mtime: Date | null = null;
     if (input.lastModified !== undefined) {
       mtime = new Date(input.lastModified);
@@ -367,6 +398,7 @@ export class Vault {
   /** Writes a signed, hashed evidence bundle (BagIt) and records it in the custody log. */
   async export(opts: ExportOptions): Promise<ExportResult> {
     this.assertOpen();
+    this.assertWritable(); // an export must be logged
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     const { exportBundle } = await import('../export/export');
     return exportBundle(
@@ -738,6 +770,7 @@ export class Vault {
   /** Rewrites the passphrase slot only; the data and every derived key stay as they are. */
   async changePassphrase(newPassphrase: string, kdf?: Argon2Params): Promise<void> {
     this.assertOpen();
+    this.assertWritable();
     assertPassphraseAcceptable(newPassphrase);
     const slot = await makePassphraseSlot(
       this.id,
@@ -852,22 +885,64 @@ export class Vault {
     };
   }
 
-  /** Signs the custody head, closes the database and wipes the keys from memory. */
+  /**
+   * Signs the custody head, closes the database and wipes the keys from memory. The keys are
+   * wiped and the vault lock let go whatever fails; a full disk that stops the lock entry is
+   * reported in `notices`, not thrown (the session had nothing more to save).
+   */
   async lock(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.custody.append('lock', []);
-      this.custody.checkpoint(this.id, this.keys.signingKey);
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // A read-only session logged no unlock, so it logs no lock either.
+      if (!this.readOnly) {
+        try {
+          // Together or not at all: a lock entry is always covered by a signed checkpoint.
+          this.db.transaction(() => {
+            this.custody.append('lock', []);
+            this.custody.checkpoint(this.id, this.keys.signingKey);
+          })();
+        } catch (e) {
+          if (!isDiskFull(e)) throw e;
+          this.notices.push(LOCK_NOT_LOGGED);
+        }
+      }
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (e) {
+        // Committed changes stay safe in the WAL; it is folded in at a later lock.
+        if (!isDiskFull(e)) throw e;
+      }
     } finally {
-      this.db.close();
       this.masterKey.fill(0);
       this.keys.sqlcipherKey.fill(0);
       this.keys.ageSecret.fill(0);
-      await this.lockFile.release();
+      try {
+        this.db.close();
+      } finally {
+        await this.lockFile.release();
+      }
     }
   }
+}
+
+const UNLOCK_NOT_LOGGED =
+  'The custody entry for this unlock could not be written: the disk is full. You can read the vault, but nothing can be changed until you free some space and unlock it again.';
+const LEFTOVERS_NOT_CLEANED =
+  'The clean-up of an interrupted import could not run: the disk is full. It runs at the next unlock with free space; nothing was removed.';
+const LOCK_NOT_LOGGED =
+  'The custody entry for this lock could not be written: the disk is full. Nothing already saved was lost; the vault was locked all the same.';
+const READ_ONLY_SESSION =
+  'Nothing can be changed in this session: the disk was full when the vault was unlocked, so the custody log could not record it. Free some space, then run the command again (or lock and unlock the vault).';
+
+/** SQLite's "database or disk is full", or the file system's, however it was wrapped. */
+function isDiskFull(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    const code = (c as { code?: string }).code;
+    if (code === 'NO_SPACE' || code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT')
+      return true;
+  }
+  return false;
 }
 
 function noteText(body: string): string {

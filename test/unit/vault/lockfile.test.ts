@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
@@ -112,4 +113,37 @@ describe('VaultLock: a lock the operating system drops when its holder dies', ()
     await lock.release();
     expect(await readdir(dir)).toEqual(['dossier.lock']);
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'holds on a 100% full disk, even when the lock file is new and nothing can be written to it (needs root for a small tmpfs)',
+    async () => {
+      const run = promisify(execFile);
+      const disk = join(await tempDir(), 'disk');
+      await mkdir(disk);
+      await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
+      try {
+        const filler = await open(join(disk, 'filler'), 'w');
+        for (const size of [65536, 1])
+          for (;;) {
+            try {
+              await filler.write(Buffer.alloc(size));
+            } catch {
+              break;
+            }
+          }
+        await filler.close();
+        const path = join(disk, 'dossier.lock');
+        const lock = await VaultLock.acquire(path);
+        expect((await stat(path)).size).toBe(0); // the holder row could not be written
+        expect(await inWorker(path)).toBe('LOCKED');
+        const other = await holderProcess(path);
+        other.child.kill('SIGKILL');
+        expect(other.said).toBe('LOCKED');
+        await lock.release();
+        expect(await inWorker(path)).toBe('held');
+      } finally {
+        await run('umount', ['-l', disk]).catch(() => undefined);
+      }
+    },
+  );
 });
