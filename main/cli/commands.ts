@@ -33,6 +33,8 @@ export interface GlobalOptions {
   passphraseFile?: string;
   recovery: boolean;
   json: boolean;
+  /** Where the vault's notices go (stderr): e.g. "the custody entry could not be written". */
+  notify?: (text: string) => void;
 }
 
 /** Where a command writes: `out` and `err` take lines of text, `data` raw bytes (cat). */
@@ -73,7 +75,7 @@ async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Pro
   // Said once each, after unlocking and again for any the lock adds.
   let told = 0;
   const tell = (): void => {
-    printNotices(vault.notices.slice(told));
+    printNotices(vault.notices.slice(told), g.notify);
     told = vault.notices.length;
   };
   tell();

@@ -186,6 +186,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     passphraseFile: values['passphrase-file'],
     recovery: values.recovery,
     json: values.json,
+    notify: io.err,
   };
   try {
     const allowed = ALLOWED[command];

@@ -116,28 +116,26 @@ describe('vault keys and unlocking', () => {
   it('lets one process at a time open a vault', async () => {
     const dir = join(await tempDir(), 'v');
     const { vault } = await newVault(dir);
-    // Same process: the lock file names our own pid, which is alive but is us — so
-    // simulate another process by writing a live foreign pid (pid 1 is always alive).
+    // A second opener in the same process conflicts too (another worker thread would).
+    await expect(Vault.unlock(dir, PASSPHRASE)).rejects.toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringMatching(/open in another Dossier window or command/),
+    });
     await vault.lock();
     const { writeFile } = await import('node:fs/promises');
     const { hostname } = await import('node:os');
+    // A lock file from an earlier version (JSON, even naming a live process) is stale.
     await writeFile(join(dir, 'dossier.lock'), JSON.stringify({ pid: 1, host: hostname() }));
-    await expect(Vault.unlock(dir, PASSPHRASE)).rejects.toMatchObject({ code: 'LOCKED' });
-    // A lock left by a dead process is taken over.
-    await writeFile(
-      join(dir, 'dossier.lock'),
-      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }),
-    );
     const v = await Vault.unlock(dir, PASSPHRASE);
     await v.lock();
-    // A lock written on another computer (a synced folder) is never taken over silently.
-    await writeFile(
-      join(dir, 'dossier.lock'),
-      JSON.stringify({ pid: 4242, host: 'her-other-laptop' }),
-    );
+    // Last opened on another computer and never locked there (a synced folder): refused.
+    const Database = (await import('better-sqlite3-multiple-ciphers')).default;
+    const db = new Database(join(dir, 'dossier.lock'));
+    db.prepare("UPDATE holder SET host = 'her-other-laptop', released = NULL").run();
+    db.close();
     await expect(Vault.unlock(dir, PASSPHRASE)).rejects.toMatchObject({
       code: 'LOCKED',
-      message: expect.stringMatching(/another computer \("her-other-laptop"\)/),
+      message: expect.stringMatching(/another computer \("her-other-laptop"/),
     });
   });
 

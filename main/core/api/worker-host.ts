@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Envelope, EventName, Progress } from '../../../shared/contract';
 import type { EvidenceKind, EvidenceResponse } from '../serve/evidence-response';
@@ -11,6 +13,21 @@ export interface WorkerHostOptions extends WorkerData {
 
 const STOPPED =
   'The vault engine stopped unexpectedly, so the vault was locked to keep it safe. Unlock it to continue; nothing already saved was lost.';
+const LOCKED_WHILE_BUSY =
+  'The vault was locked while this was still running, so it was stopped. Nothing already saved was lost; unlock the vault and run it again.';
+
+/** How long a lock waits for the worker to answer before stopping it (lock always wins). */
+export const LOCK_GRACE_MS = 1000;
+
+/** A call the worker will never answer: it stopped, or a lock stopped it. */
+class WorkerStopped extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The vault service on a worker thread, behind the same ApiHost interface as the in-process
@@ -18,6 +35,11 @@ const STOPPED =
  * derives a key or decrypts a chunk, so the window stays responsive whatever the vault does.
  * If the worker dies, every pending call is answered with a plain error, a `locked` event is
  * sent, and the next call starts a fresh worker (locked: the keys died with the old one).
+ *
+ * Lock always wins: a worker that does not answer a lock within LOCK_GRACE_MS (stuck in a
+ * long synchronous parse, say) is terminated. Its keys die with the thread, its database
+ * connection is closed (an open transaction rolls back), and a half-written blob is a temp
+ * file that the next unlock's start-up clean-up removes.
  */
 export class ServiceWorkerHost implements ApiHost {
   private worker: Worker | null = null;
@@ -25,6 +47,8 @@ export class ServiceWorkerHost implements ApiHost {
   private seq = 0;
   private unlocked = false;
   private closing = false;
+  /** Set while lock() stops a busy worker: its pending calls were stopped by the lock. */
+  private stopping: Worker | null = null;
   private readonly calls = new Map<number, (m: FromWorker) => void>();
   private readonly streams = new Map<number, (m: FromWorker) => void>();
   private readonly progress = new Map<string, (p: Progress) => void>();
@@ -47,14 +71,29 @@ export class ServiceWorkerHost implements ApiHost {
     jobId: string | null,
     onProgress: (p: Progress) => void,
   ): Promise<Envelope<unknown>> {
+    if (name === 'session.lock') {
+      // Not queued behind a busy worker: the lock is answered here, within LOCK_GRACE_MS.
+      await this.lock();
+      for (const l of this.listeners) l('locked', { reason: 'user' });
+      // Answered here: a fresh worker would take a moment to start (as session.status does).
+      const exists = await access(join(this.options.vaultDir, 'dossier.json')).then(
+        () => true,
+        () => false,
+      );
+      return { ok: true, value: { state: exists ? 'locked' : 'no-vault', fingerprint: null } };
+    }
     if (jobId) this.progress.set(jobId, onProgress);
     try {
       const reply = await this.request({ type: 'call', seq: 0, name, args, jobId });
       if (reply.type !== 'reply') throw new Error('unexpected answer');
       this.unlocked = reply.unlocked;
       return reply.envelope;
-    } catch {
-      return { ok: false, error: { code: 'INTERNAL', message: STOPPED } };
+    } catch (e) {
+      const error =
+        e instanceof WorkerStopped
+          ? { code: e.code, message: e.message }
+          : { code: 'INTERNAL', message: STOPPED };
+      return { ok: false, error };
     } finally {
       if (jobId) this.progress.delete(jobId);
     }
@@ -64,12 +103,23 @@ export class ServiceWorkerHost implements ApiHost {
     this.worker?.postMessage({ type: 'cancel', jobId } satisfies ToWorker);
   }
 
+  /** Drops the keys: the worker's lock, or, if it does not answer in time, the worker itself. */
   async lock(): Promise<void> {
-    if (!this.worker) return;
-    try {
-      await this.request({ type: 'lock', seq: 0 });
-    } catch {
-      // A worker that died has already dropped its keys.
+    const worker = this.worker;
+    if (!worker) return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      this.request({ type: 'lock', seq: 0 }).then(
+        () => true,
+        () => true, // a worker that died has already dropped its keys
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), LOCK_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!answered && this.worker === worker) {
+      this.stopping = worker;
+      await worker.terminate();
+      this.stopped(worker); // at once, whether or not 'exit' has been delivered yet
     }
     this.unlocked = false;
   }
@@ -135,7 +185,8 @@ export class ServiceWorkerHost implements ApiHost {
       this.calls.set(seq, resolve);
       worker.postMessage({ ...message, seq });
     }).then((answer) => {
-      if (answer.type === 'reply' && answer.seq === -1) throw new Error(STOPPED);
+      if (answer.type === 'reply' && answer.seq === -1 && !answer.envelope.ok)
+        throw new WorkerStopped(answer.envelope.error.code, answer.envelope.error.message);
       return answer;
     });
   }
@@ -196,17 +247,24 @@ export class ServiceWorkerHost implements ApiHost {
     this.ready = null;
     const wasUnlocked = this.unlocked;
     this.unlocked = false;
+    const byLock = this.stopping === worker;
+    this.stopping = null;
     const failed: FromWorker = {
       type: 'reply',
       seq: -1,
-      envelope: { ok: false, error: { code: 'INTERNAL', message: STOPPED } },
+      envelope: {
+        ok: false,
+        error: byLock
+          ? { code: 'LOCKED', message: LOCKED_WHILE_BUSY }
+          : { code: 'INTERNAL', message: STOPPED },
+      },
       unlocked: false,
     };
     for (const resolve of this.calls.values()) resolve(failed);
     this.calls.clear();
     for (const resolve of this.streams.values()) resolve({ type: 'fail', stream: 0 });
     this.streams.clear();
-    if (wasUnlocked && !this.closing) {
+    if (wasUnlocked && !this.closing && !byLock) {
       for (const l of this.listeners) l('locked', { reason: 'error' });
     }
   }

@@ -13,6 +13,9 @@ export type Db = Database.Database;
 export function openDatabase(path: string, rawKey: Buffer): Db {
   const db = new Database(path);
   try {
+    // The WAL index in memory, not in a -shm file: on a full disk a new -shm cannot be made and
+    // even reading failed. Only one connection opens a vault anyway (vault/lockfile.ts).
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma(`cipher='sqlcipher'`);
     db.pragma('legacy=4');
     db.pragma(`key="x'${rawKey.toString('hex')}'"`);

@@ -100,6 +100,8 @@ export class Vault {
   private closed = false;
   /** dossier.json's anchor did not match the log at unlock: it is left as it is. */
   private anchorHeld = false;
+  /** Set when the unlock could not be logged: nothing may change in a session the log does not show. */
+  private readOnly = false;
 
   private constructor(
     readonly dir: string,
@@ -185,9 +187,10 @@ export class Vault {
     } catch (e) {
       // Leave the folder as empty as we found it, so `init` can simply be run again.
       db?.close();
-      for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`])
-        await rm(join(dir, f), { force: true });
       await lock.release();
+      // No header yet, so no one else can open this folder: its lock file can go too.
+      for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, LOCK_FILE])
+        await rm(join(dir, f), { force: true });
       throw e;
     }
   }
@@ -239,13 +242,17 @@ export class Vault {
       const keys = deriveVaultKeys(masterKey);
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
-      await vault.removeLeftovers();
+      await vault.unlessDiskFull(() => vault.removeLeftovers(), LEFTOVERS_NOT_CLEANED);
       await vault.removeInterruptedExports();
       const anchored = await vault.checkAnchorAtUnlock();
-      vault.custody.append('unlock', [], {
-        method,
-        ...(anchored === null ? {} : { [ANCHOR_MARK]: anchored }),
-      });
+      await vault.unlessDiskFull(
+        () =>
+          vault.custody.append('unlock', [], {
+            method,
+            ...(anchored === null ? {} : { [ANCHOR_MARK]: anchored }),
+          }),
+        UNLOCK_NOT_LOGGED,
+      );
       return vault;
     } catch (e) {
       await lock.release();
@@ -347,6 +354,28 @@ export class Vault {
     }
   }
 
+  /**
+   * Runs a start-up write; on a full disk, carries on for reading only and says so. Every
+   * change is logged, so refusing the log entry refuses the change (its transaction rolls
+   * back); add, addData, export and changePassphrase are refused before they write a file.
+   */
+  private async unlessDiskFull(write: () => unknown, notice: string): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      this.notices.push(notice);
+      this.readOnly = true;
+      this.custody.append = () => {
+        throw new DossierError('NO_SPACE', READ_ONLY_SESSION);
+      };
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new DossierError('NO_SPACE', READ_ONLY_SESSION);
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new DossierError('LOCKED', 'The vault is locked. Unlock it first.');
   }
@@ -359,6 +388,7 @@ export class Vault {
 
   add(paths: readonly (string | Buffer)[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
+    this.assertWritable();
     return addPaths(
       {
         db: this.db,
@@ -381,6 +411,7 @@ export class Vault {
     opts: Pick<AddOptions, 'tags' | 'note'> = {},
   ): Promise<AddResult> {
     this.assertOpen();
+    this.assertWritable();
     let mtime: Date | null = null;
     if (input.lastModified !== undefined) {
       mtime = new Date(input.lastModified);
@@ -505,6 +536,7 @@ export class Vault {
   /** Writes a signed, hashed evidence bundle (BagIt) and records it in the custody log. */
   async export(opts: ExportOptions): Promise<ExportResult> {
     this.assertOpen();
+    this.assertWritable(); // an export must be logged
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     const { exportBundle } = await import('../export/export');
     const result = await exportBundle(
@@ -885,6 +917,7 @@ export class Vault {
   /** Rewrites the passphrase slot only; the data and every derived key stay as they are. */
   async changePassphrase(newPassphrase: string, kdf?: Argon2Params): Promise<void> {
     this.assertOpen();
+    this.assertWritable();
     assertPassphraseAcceptable(newPassphrase);
     const slot = await makePassphraseSlot(
       this.id,
@@ -1001,25 +1034,61 @@ export class Vault {
 
   /**
    * Signs the custody head, records it in dossier.json, closes the database and wipes the
-   * keys from memory.
+   * keys from memory. The keys are wiped and the vault lock let go whatever fails; a full
+   * disk that stops the lock entry is reported in `notices`, not thrown.
    */
   async lock(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.custody.append('lock', []); // signed in the same transaction
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      // A read-only session logged no unlock, so it logs no lock either.
+      if (!this.readOnly) {
+        try {
+          this.custody.append('lock', []); // signed in the same transaction
+        } catch (e) {
+          if (!isDiskFull(e)) throw e;
+          this.notices.push(LOCK_NOT_LOGGED);
+        }
+      }
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (e) {
+        // Committed changes stay safe in the WAL; it is folded in at a later lock.
+        if (!isDiskFull(e)) throw e;
+      }
       // After the checkpoint is durable: the record never names an entry the database lacks.
-      await this.recordAnchor();
+      if (!this.readOnly) await this.recordAnchor();
     } finally {
-      this.db.close();
       this.masterKey.fill(0);
       this.keys.sqlcipherKey.fill(0);
       this.keys.ageSecret.fill(0);
       this.keys.anchorKey.fill(0);
-      await this.lockFile.release();
+      try {
+        this.db.close();
+      } finally {
+        await this.lockFile.release();
+      }
     }
   }
+}
+
+const UNLOCK_NOT_LOGGED =
+  'The custody entry for this unlock could not be written: the disk is full. You can read the vault, but nothing can be changed until you free some space and unlock it again.';
+const LEFTOVERS_NOT_CLEANED =
+  'The clean-up of an interrupted import could not run: the disk is full. It runs at the next unlock with free space; nothing was removed.';
+const LOCK_NOT_LOGGED =
+  'The custody entry for this lock could not be written: the disk is full. Nothing already saved was lost; the vault was locked all the same.';
+const READ_ONLY_SESSION =
+  'Nothing can be changed in this session: the disk was full when the vault was unlocked, so the custody log could not record it. Free some space, then run the command again (or lock and unlock the vault).';
+
+/** SQLite's "database or disk is full", or the file system's, however it was wrapped. */
+function isDiskFull(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    const code = (c as { code?: string }).code;
+    if (code === 'NO_SPACE' || code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT')
+      return true;
+  }
+  return false;
 }
 
 function noteText(body: string): string {
