@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isDossierError, SOFTWARE } from '../core';
+import { asDatabaseError, isDossierError, SOFTWARE } from '../core';
 import {
   cmdAdd,
   cmdCat,
@@ -13,6 +13,7 @@ import {
   cmdLog,
   cmdLs,
   cmdPasswd,
+  cmdQuarantine,
   cmdShow,
   type GlobalOptions,
   type Io,
@@ -45,6 +46,10 @@ Commands:
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
          [--phone P]... [--notes TEXT]
   person ls [--json]              the people involved
+  quarantine [--json]             encrypted files that no item referred to, kept at unlock
+  quarantine restore NAME... | --all [--json]
+                                  bring quarantined files back as items (decrypted, hashed,
+                                  logged); one that is not this vault's is left in place
   verify PATH [--passphrase-file F] [--json]
                                   check a bundle (folder, .zip or .zip.age); no vault needed
 
@@ -137,6 +142,7 @@ const ALLOWED: Record<string, string[]> = {
     'person',
   ],
   person: ['role', 'email', 'handle', 'phone', 'notes'],
+  quarantine: ['all'],
 };
 
 class UsageError extends Error {}
@@ -254,6 +260,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
           },
           io,
         );
+      case 'quarantine':
+        return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
       case 'person':
         if (rest.length > 2)
           throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
@@ -272,7 +280,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
     }
     return EXIT.USAGE;
-  } catch (e) {
+  } catch (caught) {
+    // SQLite's own failures (a damaged page, a file that cannot be written) in words.
+    const e = asDatabaseError(caught);
     if (e instanceof UsageError) {
       io.err(e.message);
       return EXIT.USAGE;
