@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../../main/core';
+import { makeScreenshotPng } from '../../fixtures/evidence';
 import { openDatabase } from '../../../main/core/db/database';
 import { assertBuilt, dossier, spawnDossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
@@ -166,5 +167,45 @@ describe('a missing, empty or foreign database never costs an encrypted original
     expect(r.out + r.stderr).toContain(rel);
     expect(r.out + r.stderr).toMatch(/does not decrypt with this vault's key/);
     expect(existsSync(join(dir, rel))).toBe(true);
+  });
+
+  it('a database replaced by an older copy: check says so plainly, and restore brings back items, not previews', async () => {
+    const dir = await vaultWithEvidence(root, 2);
+    await copyFile(join(dir, 'dossier.db'), join(root, 'older-dossier.db'));
+    const png = await makeScreenshotPng(390, 844, 7);
+    const later = join(root, 'later');
+    await mkdir(later);
+    await writeFile(join(later, 'threat.png'), png);
+    await writeFile(join(later, 'note.txt'), 'said on the phone');
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    await v.add([later]);
+    expect(v.item(v.list().find((i) => i.name === 'threat.png')!.id).thumbnailBlobId).toBeTruthy();
+    await v.lock();
+    const before = await ageFiles(dir);
+    expect(before).toHaveLength(5); // 2 + 2 originals + 1 preview
+    await copyFile(join(root, 'older-dossier.db'), join(dir, 'dossier.db'));
+
+    const env = { DOSSIER_VAULT: dir, DOSSIER_PASSPHRASE: PASSPHRASE };
+    const check = await dossier(['check'], env);
+    expect(check.code).toBe(4);
+    expect(check.out).toMatch(
+      /The database lists 2 items \(2 encrypted files with their previews\) but the vault holds 5 encrypted files: 3 belong to no item/,
+    );
+    expect(check.out).toMatch(/Nothing was deleted/);
+    expect((await ageFiles(dir)).map((f) => f.split('/').pop()).sort()).toEqual(
+      before.map((f) => f.split('/').pop()).sort(),
+    );
+
+    const restore = await dossier(['quarantine', 'restore', '--all', '--json'], env);
+    expect(restore.code, restore.stderr).toBe(0);
+    const results = JSON.parse(restore.out) as { status: string }[];
+    expect(results.map((r) => r.status).sort()).toEqual(['preview', 'restored', 'restored']);
+    const after = await Vault.unlock(dir, PASSPHRASE);
+    const shas = after.list().map((i) => after.item(i.id).sha256);
+    expect(shas).toContain(sha256(png));
+    expect(shas).toContain(sha256(Buffer.from('said on the phone')));
+    expect(after.list()).toHaveLength(4);
+    expect((await after.check()).ok).toBe(true);
+    await after.lock();
   });
 });
