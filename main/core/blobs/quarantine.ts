@@ -88,6 +88,23 @@ export class Quarantine {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /**
+   * Moves `rel` back to `toRel` under blobs/ (the database refers to it again), never over
+   * an existing file. Durable when it returns.
+   */
+  async giveBack(rel: string, toRel: string): Promise<void> {
+    const to = join(this.vaultDir, toRel);
+    try {
+      await mkdir(join(to, '..'), { recursive: true, mode: 0o700 });
+      if (await exists(to)) return;
+      await rename(join(this.vaultDir, rel), to);
+      await fsyncDir(join(to, '..'));
+      await fsyncDir(join(this.vaultDir, rel, '..'));
+    } catch (e) {
+      throw asIoError(e, to);
+    }
+  }
+
   /** Removes a file once what it held is safely in the vault; durable when it returns. */
   async release(rel: string): Promise<void> {
     const abs = join(this.vaultDir, rel);

@@ -3,6 +3,7 @@ import type { Quarantine } from '../blobs/quarantine';
 import type { CustodyLog } from '../custody/log';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
+import { ID_PATTERN } from '../ids';
 import type { ItemRepository } from '../items/repository';
 
 /**
@@ -42,13 +43,35 @@ export async function tidyLeftovers(deps: {
   items: ItemRepository;
   custody: CustodyLog;
 }): Promise<string[]> {
-  const scan = await deps.blobs.scan();
+  const notices: string[] = [];
+  let scan = await deps.blobs.scan();
   const known = new Set(deps.items.blobRefs().map((r) => r.blobId));
+  // A quarantined blob the database refers to again (the newer dossier.db was put back)
+  // returns to its place, so the item opens again.
+  const present = new Set(scan.blobs);
+  const wanted = (await deps.quarantine.list()).flatMap((q) => {
+    const m = /^quarantine\/([^/]+)\/([^/]+)\.age$/.exec(q.path);
+    const id = m?.[2];
+    return id && ID_PATTERN.test(id) && m[1] === id.slice(0, 2) && known.has(id) && !present.has(id)
+      ? [{ from: q.path, to: deps.blobs.relativePath(id) }]
+      : [];
+  });
+  if (wanted.length) {
+    deps.custody.append('repair', [], {
+      reason: 'quarantined files the database refers to again were put back under blobs/',
+      returned: wanted.map((w) => w.from),
+    });
+    for (const w of wanted) await deps.quarantine.giveBack(w.from, w.to);
+    notices.push(
+      `${wanted.length} encrypted file(s) in quarantine/ belong to items in the database again, and were put back in blobs/.`,
+    );
+    scan = await deps.blobs.scan();
+  }
   const unreferenced = [
     ...scan.blobs.filter((id) => !known.has(id)).map((id) => deps.blobs.relativePath(id)),
     ...scan.strays,
   ];
-  if (unreferenced.length === 0 && scan.temps.length === 0) return [];
+  if (unreferenced.length === 0 && scan.temps.length === 0) return notices;
   // Logged first: after a crash mid-way the log says what was being done, and the next
   // unlock finishes it (a file already moved is simply not found under blobs/ again).
   deps.custody.append('repair', [], {
@@ -66,9 +89,10 @@ export async function tidyLeftovers(deps: {
   for (const t of scan.temps) await deps.blobs.removeTemp(t);
   const moved: string[] = [];
   for (const rel of unreferenced) moved.push(await deps.quarantine.admit(rel));
-  if (moved.length === 0) return [];
+  if (moved.length === 0) return notices;
   const n = moved.length;
   return [
+    ...notices,
     `${n === 1 ? '1 encrypted file that no item refers to was' : `${n} encrypted files that no item refers to were`} moved to quarantine/ in the vault folder (${moved.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}). An import may have been interrupted, or the database lost its latest changes or was replaced by an older copy. Nothing was deleted. See them with \`dossier quarantine\`, and bring them back as items with \`dossier quarantine restore --all\`.`,
   ];
 }

@@ -208,4 +208,25 @@ describe('a missing, empty or foreign database never costs an encrypted original
     expect((await after.check()).ok).toBe(true);
     await after.lock();
   });
+
+  it('quarantine is undone when the newer database is put back: its blobs return and every item opens', async () => {
+    const dir = await vaultWithEvidence(root, 1);
+    await copyFile(join(dir, 'dossier.db'), join(root, 'old.db'));
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    await writeFile(join(root, 'late.txt'), 'added after the backup');
+    await v.add([join(root, 'late.txt')]);
+    await v.lock();
+    await copyFile(join(dir, 'dossier.db'), join(root, 'new.db'));
+    await copyFile(join(root, 'old.db'), join(dir, 'dossier.db'));
+    const old = await Vault.unlock(dir, PASSPHRASE);
+    expect(await old.quarantined()).toHaveLength(1);
+    await old.lock();
+    await copyFile(join(root, 'new.db'), join(dir, 'dossier.db'));
+    const back = await Vault.unlock(dir, PASSPHRASE);
+    expect(back.notices.join(' ')).toMatch(/put back/);
+    expect(await back.quarantined()).toEqual([]);
+    expect((await back.check()).ok).toBe(true);
+    expect(back.list().map((i) => i.name)).toContain('late.txt');
+    await back.lock();
+  });
 });
