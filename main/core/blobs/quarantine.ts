@@ -71,7 +71,9 @@ export class Quarantine {
     try {
       entries = await readdir(root, { withFileTypes: true, recursive: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      // Absent, or a plain file in its place: nothing is quarantined (admit() will say why not).
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return [];
       throw asIoError(e, root);
     }
     const out: QuarantinedFile[] = [];
