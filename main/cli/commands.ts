@@ -4,6 +4,7 @@ import {
   Vault,
   defaultVaultDir,
   type AddReport,
+  type RestoreResult,
   type ExportSelection,
   type PersonRole,
 } from '../core';
@@ -46,12 +47,18 @@ export interface Io {
 
 const ACTOR = 'cli';
 
+const STDERR: Pick<Io, 'err'> = { err: (t) => process.stderr.write(`${t}\n`) };
+
 export function vaultDir(g: GlobalOptions): string {
   return resolve(g.vault ?? process.env.DOSSIER_VAULT ?? defaultVaultDir());
 }
 
 /** Unlocks with the passphrase (or the recovery code with --recovery), runs `fn`, always locks. */
-async function withVault<T>(g: GlobalOptions, fn: (v: Vault) => Promise<T>): Promise<T> {
+async function withVault<T>(
+  g: GlobalOptions,
+  fn: (v: Vault) => Promise<T>,
+  io: Pick<Io, 'err'> = STDERR,
+): Promise<T> {
   const dir = vaultDir(g);
   const vault = g.recovery
     ? await Vault.unlockWithRecoveryCode(
@@ -217,9 +224,22 @@ export async function cmdCheck(g: GlobalOptions, io: Io): Promise<number> {
     } else {
       io.out(`${report.problems.length} problem(s) found:`);
       for (const p of report.problems) io.out(checkProblemLine(p));
-      io.out(
-        'Nothing was changed. Keep this vault folder as it is and restore the damaged files from a backup.',
+      const unaccounted = report.problems.some((p) =>
+        ['quarantined', 'orphan-blob', 'blob-count'].includes(p.kind),
       );
+      const damaged = report.problems.some(
+        (p) => !['quarantined', 'orphan-blob', 'blob-count', 'temp-file'].includes(p.kind),
+      );
+      if (unaccounted) {
+        io.out(
+          'Nothing was deleted: encrypted files that no item refers to are kept in quarantine/. See them with `dossier quarantine`; `dossier quarantine restore --all` brings them back as items.',
+        );
+      }
+      if (damaged || !unaccounted) {
+        io.out(
+          'Nothing was changed. Keep this vault folder as it is and restore the damaged files from a backup.',
+        );
+      }
     }
     return report.ok ? EXIT.OK : EXIT.INTEGRITY;
   });
@@ -552,4 +572,71 @@ export async function cmdPerson(
     );
     return EXIT.OK;
   });
+}
+
+export async function cmdQuarantine(
+  g: GlobalOptions,
+  sub: string | undefined,
+  names: string[],
+  opts: { all: boolean },
+  io: Io,
+): Promise<number> {
+  if (sub === undefined) {
+    if (opts.all) throw new DossierError('USAGE', '--all goes with `dossier quarantine restore`.');
+    return withVault(
+      g,
+      async (vault) => {
+        const files = await vault.quarantined();
+        if (g.json) io.out(JSON.stringify(files, null, 2));
+        else if (files.length === 0) io.err('The quarantine is empty.');
+        else {
+          for (const f of files)
+            io.out(`${f.path}  ${shortSize(f.size).padStart(8)}  moved there ${f.movedAt}`);
+          io.err(
+            `${files.length} encrypted file(s) that no item referred to. Bring them back as items with \`dossier quarantine restore --all\` (or name them).`,
+          );
+        }
+        return EXIT.OK;
+      },
+      io,
+    );
+  }
+  if (sub !== 'restore') {
+    throw new DossierError(
+      'USAGE',
+      'Use `dossier quarantine` to list, or `dossier quarantine restore NAME... | --all`.',
+    );
+  }
+  if (opts.all === names.length > 0) {
+    throw new DossierError(
+      'USAGE',
+      'Say what to restore: `dossier quarantine restore --all`, or name the files (see `dossier quarantine`).',
+    );
+  }
+  return withVault(
+    g,
+    async (vault) => {
+      const results = await vault.restoreQuarantined(opts.all ? 'all' : names);
+      if (g.json) io.out(JSON.stringify(results, null, 2));
+      else {
+        if (results.length === 0) io.err('The quarantine is empty: nothing to restore.');
+        for (const r of results) io.out(restoreLine(r));
+      }
+      return results.some((r) => r.status === 'left') ? EXIT.INTEGRITY : EXIT.OK;
+    },
+    io,
+  );
+}
+
+function restoreLine(r: RestoreResult): string {
+  switch (r.status) {
+    case 'restored':
+      return `restored   ${r.path} as item ${r.itemId} (${r.name}), SHA-256 ${r.sha256}`;
+    case 'already-in-vault':
+      return `copy       ${r.path} holds the same bytes as item ${r.itemId}; recorded as a copy of it`;
+    case 'preview':
+      return `preview    ${r.path} is the preview of item ${r.itemId}; removed from quarantine`;
+    case 'left':
+      return `LEFT       ${r.reason}`;
+  }
 }

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isDossierError, SOFTWARE } from '../core';
+import { asDatabaseError, isDossierError, SOFTWARE } from '../core';
 import {
   cmdAdd,
   cmdCat,
@@ -13,6 +13,7 @@ import {
   cmdLog,
   cmdLs,
   cmdPasswd,
+  cmdQuarantine,
   cmdShow,
   type GlobalOptions,
   type Io,
@@ -55,6 +56,10 @@ Commands:
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
          [--phone P]... [--notes TEXT]
   person ls [--json]              the people involved
+  quarantine [--json]             encrypted files that no item referred to, kept at unlock
+  quarantine restore NAME... | --all [--json]
+                                  bring quarantined files back as items (decrypted, hashed,
+                                  logged); one that is not this vault's is left in place
   verify PATH [--passphrase-file F] [--json]
                                   check a bundle (folder, .zip or .zip.age); no vault needed
 
@@ -149,6 +154,7 @@ const ALLOWED: Record<string, string[]> = {
     'person',
   ],
   person: ['role', 'email', 'handle', 'phone', 'notes'],
+  quarantine: ['all'],
 };
 
 class UsageError extends Error {}
@@ -284,6 +290,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         if (rest[0] === 'add' && opts.when && opts.what) checkIncident(opts);
         return await cmdIncident(g, rest[0], opts, io);
       }
+      case 'quarantine':
+        return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
       case 'person': {
         if (rest.length > 2)
           throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
@@ -299,9 +307,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       }
     }
     return EXIT.USAGE;
-  } catch (e) {
+  } catch (caught) {
     // The reader stopped reading (`dossier cat ID | head -c 10`): its choice, not a failure.
-    if (e instanceof OutputClosed) return EXIT.OK;
+    if (caught instanceof OutputClosed) return EXIT.OK;
+    // SQLite's own failures (a damaged page, a file that cannot be written) in words.
+    const e = asDatabaseError(caught);
     if (e instanceof UsageError) {
       io.err(errorText(e.message));
       return EXIT.USAGE;

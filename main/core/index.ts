@@ -11,3 +11,6 @@ export type { Incident, IncidentInput, Person, PersonInput, PersonRole } from '.
 export type { ExportOptions, ExportResult, ExportSelection, ExportProgress } from './export/export';
 export type { BundleReport } from './export/verify-bundle';
 export { SOFTWARE } from './version';
+export { asDatabaseError } from './db/database';
+export type { QuarantinedFile } from './blobs/quarantine';
+export type { RestoreResult } from './vault/quarantine-restore';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Quarantine } from './blobs/quarantine';
 import type { BlobStore } from './blobs/store';
 import { verifyVaultCustody, type AnchorState } from './custody/anchor';
 import { ingestRecordProblems } from './custody/ingest-record';
@@ -15,6 +16,9 @@ export type IntegrityProblemKind =
   | 'blob-mismatch'
   | 'orphan-blob'
   | 'temp-file'
+  | 'stray-file'
+  | 'quarantined'
+  | 'blob-count'
   | 'custody'
   | 'item-record';
 
@@ -152,23 +156,7 @@ export async function checkIntegrity(
     onProgress?.({ blobsDone, blobsTotal: refs.length, bytesDone, bytesTotal });
   }
 
-  const known = new Set(refs.map((r) => r.blobId));
-  for (const id of onDisk.blobs) {
-    if (!known.has(id)) {
-      problems.push({
-        kind: 'orphan-blob',
-        blob: deps.blobs.relativePath(id),
-        message: `The file ${deps.blobs.relativePath(id)} belongs to no item (left by an interrupted import).`,
-      });
-    }
-  }
-  for (const t of onDisk.temps) {
-    problems.push({
-      kind: 'temp-file',
-      blob: t,
-      message: `The unfinished file ${t} was left by an interrupted import.`,
-    });
-  }
+  problems.push(...(await unaccountedFiles(deps, refs, onDisk)));
 
   const entries = deps.custody.entries();
   const chain = verifyVaultCustody(entries, deps.custody.checkpoints(), {
@@ -195,4 +183,61 @@ export async function checkIntegrity(
     chain,
     problems,
   };
+}
+
+/**
+ * Encrypted files no item refers to (under blobs/ or in quarantine/), unfinished writes and
+ * strange files, each by the path where it really is; and, first, a plain statement when
+ * the vault holds more encrypted files than the database accounts for.
+ */
+async function unaccountedFiles(
+  deps: { items: ItemRepository; blobs: BlobStore },
+  refs: { blobId: string }[],
+  onDisk: Awaited<ReturnType<BlobStore['scan']>>,
+): Promise<IntegrityProblem[]> {
+  const problems: IntegrityProblem[] = [];
+  const known = new Set(refs.map((r) => r.blobId));
+  const unreferenced = [
+    ...onDisk.blobs.filter((id) => !known.has(id)).map((id) => deps.blobs.relativePath(id)),
+    ...onDisk.strays,
+  ];
+  for (const blob of unreferenced) {
+    problems.push({
+      kind: 'orphan-blob',
+      blob,
+      message: `The encrypted file ${blob} belongs to no item. It will be moved to quarantine/ when the vault next opens; nothing is deleted.`,
+    });
+  }
+  const quarantined = await new Quarantine(deps.blobs.vaultDir).list();
+  for (const q of quarantined) {
+    problems.push({
+      kind: 'quarantined',
+      blob: q.path,
+      message: `The encrypted file ${q.path} belongs to no item and is kept in quarantine (moved there ${q.movedAt}). Restore it with \`dossier quarantine restore ${q.path}\`.`,
+    });
+  }
+  for (const t of onDisk.temps) {
+    problems.push({
+      kind: 'temp-file',
+      blob: t,
+      message: `The unfinished file ${t} was left by an interrupted import; it is removed when the vault next opens.`,
+    });
+  }
+  for (const o of onDisk.others) {
+    problems.push({
+      kind: 'stray-file',
+      blob: o,
+      message: `The file ${o} is not one Dossier writes under blobs/. It was left as it is.`,
+    });
+  }
+  const extra = unreferenced.length + quarantined.length;
+  if (extra > 0) {
+    const items = deps.items.count();
+    const files = onDisk.blobs.length + onDisk.strays.length + quarantined.length;
+    problems.unshift({
+      kind: 'blob-count',
+      message: `The database lists ${items} item${items === 1 ? '' : 's'} (${refs.length} encrypted file${refs.length === 1 ? '' : 's'} with their previews) but the vault holds ${files} encrypted files: ${extra} belong${extra === 1 ? 's' : ''} to no item. An import may have been interrupted, or the database may have lost its latest changes or been replaced by an older copy. Nothing was deleted; see quarantine/ (\`dossier quarantine\`).`,
+    });
+  }
+  return problems;
 }

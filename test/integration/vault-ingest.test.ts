@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -227,7 +228,7 @@ describe('ingest', () => {
     await v.lock();
   });
 
-  it('cleans up after an interrupted import when the vault next opens, and logs it', async () => {
+  it('after an interrupted import, the next unlock removes temp files and quarantines unreferenced blobs, and logs it', async () => {
     const root = await tempDir();
     const dir = join(root, 'vault');
     const { vault } = await newVault(dir);
@@ -237,22 +238,43 @@ describe('ingest', () => {
     const orphan = await vault.blobs.create();
     await orphan.write(Buffer.from('never committed'));
     await orphan.commit();
-    const tempPath = join(
-      dir,
-      vault.blobs.relativePath(orphan.id).replace(orphan.id, 'zz') + '.tmp',
-    );
-    await writeFile(tempPath, 'half written');
+    // ...and a kill while a blob was being written (a temp file named as the design names it):
+    const unfinished = await vault.blobs.create();
+    const tempName = `${vault.blobs.relativePath(unfinished.id)}.tmp`;
+    await writeFile(join(dir, tempName), 'half written');
+    // A .tmp the design never writes is not Dossier's to remove.
+    const foreignTemp = `${vault.blobs.relativePath(orphan.id).replace(orphan.id, 'notes')}.tmp`;
+    await writeFile(join(dir, foreignTemp), 'someone else');
     expect((await vault.check()).problems.map((p) => p.kind).sort()).toEqual([
+      'blob-count',
       'orphan-blob',
+      'stray-file',
       'temp-file',
     ]);
     await vault.lock();
     const v = await Vault.unlock(dir, PASSPHRASE);
     const repair = v.log().find((e) => e.action === 'repair')!;
-    expect(repair.details.removedUnreferencedBlobs).toEqual([v.blobs.relativePath(orphan.id)]);
-    expect(repair.details.removedTempFiles).toHaveLength(1);
-    expect((await v.check()).ok).toBe(true);
-    expect(v.list().map((i) => i.name)).toEqual(['keep.txt']);
+    expect(repair.details.quarantined).toEqual([v.blobs.relativePath(orphan.id)]);
+    expect(repair.details.removedTempFiles).toEqual([tempName]);
+    expect(v.notices.join(' ')).toMatch(/quarantine/);
+    const moved = `quarantine/${orphan.id.slice(0, 2)}/${orphan.id}.age`;
+    expect(existsSync(join(dir, moved))).toBe(true);
+    expect(existsSync(join(dir, tempName))).toBe(false);
+    expect(existsSync(join(dir, foreignTemp))).toBe(true);
+    const report = await v.check();
+    expect(report.problems.map((p) => [p.kind, p.blob]).sort()).toEqual(
+      [
+        ['blob-count', undefined],
+        ['quarantined', moved],
+        ['stray-file', foreignTemp],
+      ].sort(),
+    );
+    const restored = await v.restoreQuarantined('all');
+    expect(restored).toMatchObject([{ path: moved, status: 'restored' }]);
+    const back = v.list().find((i) => i.name !== 'keep.txt')!;
+    expect(back.name).toMatch(new RegExp(`^restored-${orphan.id}(\\.txt)?$`));
+    expect(v.item(back.id).sha256).toBe(sha256(Buffer.from('never committed')));
+    expect(existsSync(join(dir, moved))).toBe(false);
     await v.lock();
   });
 });

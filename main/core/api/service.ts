@@ -10,6 +10,7 @@ import {
   type Result,
   type VaultMethodName,
 } from '../../../shared/contract';
+import { asDatabaseError } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import {
   evidenceResponse,
@@ -86,7 +87,9 @@ export class DossierService implements ApiHost {
       });
       if (api[method].changes) this.emit('vaultChanged', {});
       return { ok: true, value };
-    } catch (e) {
+    } catch (caught) {
+      // SQLite's own failures (a damaged page, a read-only file) are named, not "unexpected".
+      const e = asDatabaseError(caught);
       if (isDossierError(e)) return fail(e.code, e.message);
       return fail(
         'INTERNAL',

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgeEncryptor, AgeFileReader, type Identity, type Recipient } from '../age';
 import { asIoError, fsyncDir } from '../fs-safety';
-import { newId } from '../ids';
+import { ID_PATTERN, newId } from '../ids';
 import { SequentialFileWriter } from '../sequential-file';
 
 /**
@@ -66,36 +66,72 @@ export class BlobStore {
     return AgeFileReader.open(this.path(id), [this.identity]);
   }
 
+  /** Opens any age file (e.g. one in quarantine/) with the vault's identity. */
+  openFile(path: string): Promise<AgeFileReader> {
+    return AgeFileReader.open(path, [this.identity]);
+  }
+
   async remove(id: string): Promise<void> {
     await unlink(this.path(id)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw asIoError(e, this.path(id));
     });
   }
 
-  /** Every blob file and leftover temp file on disk (for the integrity check and clean-up). */
-  async scan(): Promise<{ blobs: string[]; temps: string[] }> {
+  /**
+   * What is on disk under blobs/, each file by its real path relative to the vault folder
+   * (for the integrity check and the start-up clean-up). Nothing is changed.
+   */
+  async scan(): Promise<BlobScan> {
     const root = join(this.vaultDir, BLOB_DIR);
-    const blobs: string[] = [];
-    const temps: string[] = [];
-    let shards: string[];
+    const out: BlobScan = { blobs: [], strays: [], temps: [], others: [] };
+    let shards;
     try {
-      shards = await readdir(root);
+      shards = await readdir(root, { withFileTypes: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { blobs, temps };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return out;
       throw asIoError(e, root);
     }
     for (const shard of shards) {
-      for (const name of await readdir(join(root, shard)).catch(() => [] as string[])) {
-        if (name.endsWith(TMP_SUFFIX)) temps.push(`${BLOB_DIR}/${shard}/${name}`);
-        else if (name.endsWith('.age')) blobs.push(name.slice(0, -'.age'.length));
+      if (!shard.isDirectory()) {
+        out.others.push(`${BLOB_DIR}/${shard.name}`);
+        continue;
+      }
+      let names;
+      try {
+        names = await readdir(join(root, shard.name), { withFileTypes: true });
+      } catch (e) {
+        throw asIoError(e, join(root, shard.name));
+      }
+      for (const f of names) {
+        const rel = `${BLOB_DIR}/${shard.name}/${f.name}`;
+        const id = f.name.replace(/\.age(\.tmp)?$/, '');
+        const ours = f.isFile() && ID_PATTERN.test(id) && shard.name === id.slice(0, 2);
+        if (ours && f.name === `${id}.age`) out.blobs.push(id);
+        else if (ours && f.name === `${id}.age${TMP_SUFFIX}`) out.temps.push(rel);
+        else if (f.isFile() && f.name.endsWith('.age')) out.strays.push(rel);
+        else out.others.push(rel);
       }
     }
-    return { blobs, temps };
+    return out;
   }
 
-  async removeRelative(rel: string): Promise<void> {
-    await unlink(join(this.vaultDir, rel)).catch(() => undefined);
+  /** Removes a temp file the scan found (a write that never finished). */
+  async removeTemp(rel: string): Promise<void> {
+    await unlink(join(this.vaultDir, rel)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw asIoError(e, join(this.vaultDir, rel));
+    });
   }
+}
+
+export interface BlobScan {
+  /** Ids of blobs where they belong: blobs/<first two chars>/<id>.age. */
+  blobs: string[];
+  /** Other .age files under blobs/ (wrong shard, a name that is not an id), by real path. */
+  strays: string[];
+  /** blobs/<xx>/<id>.age.tmp: writes that never finished, the only files Dossier removes. */
+  temps: string[];
+  /** Anything else under blobs/, by real path; never touched. */
+  others: string[];
 }
 
 export class BlobWriter {

@@ -38,6 +38,50 @@ export type KeySlot = PassphraseSlot | RecoverySlot;
 
 const RECOVERY_INFO = 'dossier/v1/recovery-kek';
 
+/** The byte lengths every slot Dossier writes has, after base64 decoding. */
+export const SLOT_BYTES = { salt: 16, nonce: 12, wrappedKey: 48 } as const;
+
+/** Argon2id limits: what Dossier accepts in a header (the library's own floor is m ≥ 8 × p). */
+export const ARGON2_LIMITS = {
+  memoryKiB: { min: 8, max: 4 * 1024 * 1024 },
+  iterations: { min: 1, max: 64 },
+  parallelism: { min: 1, max: 64 },
+} as const;
+
+/** Standard padded base64 that decodes to exactly `bytes` bytes, or null. */
+function decodedLength(text: string): number | null {
+  const buf = Buffer.from(text, 'base64');
+  return buf.toString('base64') === text ? buf.length : null;
+}
+
+/**
+ * What is wrong with a slot that no Dossier could have written (lengths, Argon2 costs), in
+ * words; null when it is well formed. A well-formed slot may still not open (wrong secret).
+ */
+export function slotDamage(slot: KeySlot): string | null {
+  for (const [field, text] of [
+    ['salt', slot.kdf.salt],
+    ['nonce', slot.nonce],
+    ['wrappedKey', slot.wrappedKey],
+  ] as const) {
+    const n = decodedLength(text);
+    if (n === null) return `the ${slot.type} slot's ${field} is not base64`;
+    if (n !== SLOT_BYTES[field])
+      return `the ${slot.type} slot's ${field} is ${n} bytes long instead of ${SLOT_BYTES[field]}`;
+  }
+  if (slot.type === 'passphrase') {
+    for (const k of ['memoryKiB', 'iterations', 'parallelism'] as const) {
+      const v = slot.kdf[k];
+      const { min, max } = ARGON2_LIMITS[k];
+      if (!Number.isInteger(v) || v < min || v > max)
+        return `the passphrase slot's ${k} is ${String(v)}, outside ${min} to ${max}`;
+    }
+    if (slot.kdf.memoryKiB < 8 * slot.kdf.parallelism)
+      return `the passphrase slot's memoryKiB (${slot.kdf.memoryKiB}) is below 8 × parallelism (${slot.kdf.parallelism}), which Argon2 refuses`;
+  }
+  return null;
+}
+
 async function passphraseKek(passphrase: string, kdf: PassphraseSlot['kdf']): Promise<Buffer> {
   return hashRaw(passphrase.normalize('NFC'), {
     algorithm: ARGON2ID,
@@ -70,7 +114,8 @@ function seal(kek: Buffer, aad: Buffer, masterKey: Buffer): { nonce: string; wra
 /** Returns MK, or null when the KEK is wrong (tag mismatch). */
 function open(kek: Buffer, aad: Buffer, slot: KeySlot): Buffer | null {
   const wrapped = Buffer.from(slot.wrappedKey, 'base64');
-  if (wrapped.length !== 48) return null;
+  // readHeader refuses such slots; this guard keeps a hand-built slot from throwing here.
+  if (slotDamage(slot) !== null) return null;
   const decipher = createDecipheriv('chacha20-poly1305', kek, Buffer.from(slot.nonce, 'base64'), {
     authTagLength: 16,
   });
@@ -118,6 +163,7 @@ export async function openPassphraseSlot(
   slot: PassphraseSlot,
   passphrase: string,
 ): Promise<Buffer | null> {
+  if (slotDamage(slot) !== null) return null;
   return open(await passphraseKek(passphrase, slot.kdf), slotAad(vaultId, slot), slot);
 }
 
@@ -126,6 +172,7 @@ export function openRecoverySlot(
   slot: RecoverySlot,
   secret: Buffer,
 ): Buffer | null {
+  if (slotDamage(slot) !== null) return null;
   return open(recoveryKek(secret, slot.kdf), slotAad(vaultId, slot), slot);
 }
 

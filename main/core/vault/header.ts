@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DossierError } from '../errors';
 import { asIoError, writeFileAtomic } from '../fs-safety';
-import type { KeySlot } from '../keys/slots';
+import { ARGON2_LIMITS, slotDamage, type KeySlot } from '../keys/slots';
 
 /**
  * dossier.json: the only plaintext file. Format, version, vault id, key slots and the
@@ -20,13 +20,17 @@ const slotSchema = z.discriminatedUnion('type', [
       name: z.literal('argon2id'),
       version: z.literal(19),
       salt: b64,
-      memoryKiB: z
+      memoryKiB: z.number().int().min(ARGON2_LIMITS.memoryKiB.min).max(ARGON2_LIMITS.memoryKiB.max),
+      iterations: z
         .number()
         .int()
-        .min(8)
-        .max(4 * 1024 * 1024),
-      iterations: z.number().int().min(1).max(64),
-      parallelism: z.number().int().min(1).max(64),
+        .min(ARGON2_LIMITS.iterations.min)
+        .max(ARGON2_LIMITS.iterations.max),
+      parallelism: z
+        .number()
+        .int()
+        .min(ARGON2_LIMITS.parallelism.min)
+        .max(ARGON2_LIMITS.parallelism.max),
     }),
     nonce: b64,
     wrappedKey: b64,
@@ -77,17 +81,19 @@ export async function readHeader(path: string): Promise<VaultHeader> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new DossierError(
-      'CORRUPT',
-      `The vault's header file (${path}) is damaged: it is not valid JSON. Restore it from a backup; without it the vault cannot be opened.`,
-    );
+    throw damaged(path, 'it is not valid JSON');
   }
   const result = headerSchema.safeParse(parsed);
   if (!result.success) {
-    throw new DossierError(
-      'CORRUPT',
-      `The vault's header file (${path}) is damaged or not a Dossier vault header (${result.error.issues[0]?.path.join('.') ?? 'format'}). Restore it from a backup.`,
+    const issue = result.error.issues[0];
+    throw damaged(
+      path,
+      `${issue?.path.join('.') || 'format'}: ${issue?.message ?? 'not a Dossier vault header'}`,
     );
+  }
+  for (const slot of result.data.slots as KeySlot[]) {
+    const problem = slotDamage(slot);
+    if (problem) throw damaged(path, problem);
   }
   if (result.data.version > VAULT_VERSION) {
     throw new DossierError(
@@ -96,6 +102,13 @@ export async function readHeader(path: string): Promise<VaultHeader> {
     );
   }
   return result.data as VaultHeader;
+}
+
+function damaged(path: string, detail: string): DossierError {
+  return new DossierError(
+    'CORRUPT',
+    `The vault header (dossier.json) is damaged: ${detail}. Restore ${path} from a backup; without a sound header the vault cannot be opened. Nothing was changed.`,
+  );
 }
 
 export async function writeHeader(path: string, header: VaultHeader): Promise<void> {

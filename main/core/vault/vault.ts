@@ -3,6 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { X25519Identity } from '../age';
 import { BlobStore } from '../blobs/store';
+import { Quarantine, type QuarantinedFile } from '../blobs/quarantine';
 import {
   CaseRepository,
   type Incident,
@@ -53,7 +54,9 @@ import {
 } from '../keys/slots';
 import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
+import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
+import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
 
 export const HEADER_FILE = 'dossier.json';
 export const DB_FILE = 'dossier.db';
@@ -94,6 +97,7 @@ export class Vault {
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
   readonly annotations: AnnotationRepository;
+  readonly quarantine: Quarantine;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
   private readonly exports: ExportsInProgress;
@@ -122,6 +126,7 @@ export class Vault {
     });
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
     this.exports = new ExportsInProgress(db, this.custody);
+    this.quarantine = new Quarantine(dir);
   }
 
   get id(): string {
@@ -167,7 +172,7 @@ export class Vault {
     let db: Db | undefined;
     try {
       const keys = deriveVaultKeys(masterKey);
-      db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
+      db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey, { create: true });
       const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       const created = vault.custody.append('create', [], {
         vaultId,
@@ -260,20 +265,51 @@ export class Vault {
     }
   }
 
-  /** Deletes temp files and unreferenced blobs left by a killed import, and logs what went. */
+  /**
+   * Refuses a database that is not this vault's own, then removes temp files of unfinished
+   * writes and moves unreferenced encrypted files to quarantine/ (see leftovers.ts).
+   */
   private async removeLeftovers(): Promise<void> {
-    const { blobs, temps } = await this.blobs.scan();
-    const known = new Set(this.items.blobRefs().map((r) => r.blobId));
-    const orphans = blobs.filter((id) => !known.has(id));
-    if (orphans.length === 0 && temps.length === 0) return;
-    // Logged first: a crash during the clean-up leaves a log that says what was being removed.
-    this.custody.append('repair', [], {
-      reason: 'interrupted import cleaned up at unlock',
-      removedTempFiles: temps,
-      removedUnreferencedBlobs: orphans.map((id) => this.blobs.relativePath(id)),
-    });
-    for (const t of temps) await this.blobs.removeRelative(t);
-    for (const id of orphans) await this.blobs.remove(id);
+    try {
+      assertVaultDatabase(this.db, this.id);
+      this.notices.push(
+        ...(await tidyLeftovers({
+          blobs: this.blobs,
+          quarantine: this.quarantine,
+          items: this.items,
+          custody: this.custody,
+        })),
+      );
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  /** Encrypted files that no item referred to, kept in quarantine/ (see leftovers.ts). */
+  async quarantined(): Promise<QuarantinedFile[]> {
+    this.assertOpen();
+    return this.quarantine.list();
+  }
+
+  /**
+   * Restores quarantined files (all, or those named) as items; see quarantine-restore.ts.
+   * A file that does not decrypt with this vault's key stays where it is.
+   */
+  async restoreQuarantined(names: readonly string[] | 'all'): Promise<RestoreResult[]> {
+    this.assertOpen();
+    const files = await this.quarantine.list();
+    return restoreQuarantined(
+      {
+        db: this.db,
+        items: this.items,
+        blobs: this.blobs,
+        custody: this.custody,
+        cases: this.cases,
+        quarantine: this.quarantine,
+      },
+      names === 'all' ? files : selectQuarantined(files, names),
+    );
   }
 
   private anchorState(): AnchorState {
