@@ -82,7 +82,7 @@ async function withVault<T>(
   // Said once each, after unlocking and again for any the lock adds.
   let told = 0;
   const tell = (): void => {
-    printNotices(vault.notices.slice(told), g.notify);
+    printNotices(vault.notices.slice(told), g.notify ?? io.err);
     told = vault.notices.length;
   };
   tell();
