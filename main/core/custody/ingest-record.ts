@@ -1,4 +1,5 @@
 import type { Db } from '../db/database';
+import { pathDigest } from '../items/source-path';
 import type { CustodyEntry } from './log';
 
 /**
@@ -9,8 +10,9 @@ import type { CustodyEntry } from './log';
  * time, and its own time) must still be what the row says, after the changes the log
  * records since (a name cleaned when added: `edit-metadata` with `storedName`).
  *
- * Only fields present in the entry are compared: an entry may carry `sourcePath`, or a
- * privacy-preserving source form instead (then the path is not compared).
+ * Only fields present in the entry are compared. An entry carries `sourcePath` (before
+ * schema version 6) or `source` (items/source-path.ts): then the row's path, with the salt
+ * kept for its first source, must give the entry's `pathDigest`.
  */
 export interface ItemRow {
   id: string;
@@ -20,6 +22,8 @@ export interface ItemRow {
   mime: string;
   blobId: string;
   sourcePath: string | null;
+  /** Salt of the first source's pathDigest (null before schema version 6, or no path). */
+  sourceSalt: string | null;
   sourceMtime: string | null;
   ingestedAt: string;
   /** What the blobs table says of the item's encrypted file (null: no row). */
@@ -96,6 +100,24 @@ export function recordDifferences(
       out.push({ field: 'name', found: quoted(row.name), recorded: quoted(record.name) });
     compare('type', 'mime', row.mime, d.mime, plain);
     compare('source path', 'sourcePath', row.sourcePath, d.sourcePath, quoted);
+    if ('source' in d) {
+      const recorded = sourceDigest(d.source);
+      // A path without its salt can match no digest.
+      const found =
+        row.sourcePath === null
+          ? null
+          : row.sourceSalt === null
+            ? 'no salt'
+            : pathDigest(row.sourceSalt, row.sourcePath);
+      if (found !== recorded) {
+        out.push({
+          field: 'source path',
+          found: quoted(row.sourcePath),
+          recorded:
+            recorded === null ? 'none' : `a different path (its salted digest is ${recorded})`,
+        });
+      }
+    }
     compare('last-modified time', 'sourceMtime', row.sourceMtime, d.sourceMtime, plain);
     const added = Date.parse(row.ingestedAt);
     const logged = Date.parse(record.at);
@@ -110,6 +132,13 @@ export function recordDifferences(
   return out;
 }
 
+/** The pathDigest of an entry's `source`, or null for bytes given directly (or a damaged form). */
+function sourceDigest(source: unknown): string | null {
+  if (typeof source !== 'object' || source === null) return null;
+  const digest = (source as { pathDigest?: unknown }).pathDigest;
+  return typeof digest === 'string' ? digest : null;
+}
+
 export function differenceMessage(row: ItemRow, seq: number, diff: RecordDifference): string {
   return `Item ${row.id} (${row.name}): its ${diff.field} is ${diff.found}, but its ingest entry in the custody log (entry ${seq}) records ${diff.recorded}. The item's record was changed outside Dossier.`;
 }
@@ -120,6 +149,8 @@ export function missingRecordMessage(row: Pick<ItemRow, 'id' | 'name'>): string 
 
 const ROW_SQL = `SELECT i.id, i.name, i.sha256, i.size, i.mime, i.blob_id AS blobId,
     i.source_path AS sourcePath, i.source_mtime AS sourceMtime, i.ingested_at AS ingestedAt,
+    (SELECT s.path_salt FROM item_sources s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1)
+      AS sourceSalt,
     b.sha256 AS blobSha256, b.size AS blobSize
   FROM items i LEFT JOIN blobs b ON b.id = i.blob_id`;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sourceOrigin } from '../../../main/core/items/source-path';
 import type { CustodyEntry } from '../../../main/core';
 import {
   ingestRecords,
@@ -36,6 +37,7 @@ const row: ItemRow = {
   mime: 'text/plain',
   blobId: 'b'.repeat(32),
   sourcePath: '/home/alex/Desktop/message.txt',
+  sourceSalt: null,
   sourceMtime: '2026-03-09T21:00:00.000Z',
   ingestedAt: '2026-03-09T21:30:04.990Z',
   blobSha256: 'a'.repeat(64),
@@ -67,16 +69,32 @@ describe('an item against its ingest entry', () => {
     ]);
   });
 
-  it('compares only the fields the entry has (a privacy-preserving source form, no sourcePath)', () => {
+  it('checks the source form (name, folder, salted digest) against the row path and its salt', () => {
     const rest: Record<string, unknown> = { ...ingestDetails };
     delete rest.sourcePath;
+    const origin = sourceOrigin('/home/alex/Desktop/message.txt');
     const newForm = ingestRecords([
-      entry(2, 'ingest', ['item1'], {
-        ...rest,
-        source: { name: 'message.txt', parent: 'Desktop' },
-      }),
+      entry(2, 'ingest', ['item1'], { ...rest, source: origin.ref }),
     ]).get('item1')!;
-    expect(recordDifferences({ ...row, sourcePath: '/anything/else' }, newForm)).toEqual([]);
+    const salted = { ...row, sourceSalt: origin.salt };
+    expect(recordDifferences(salted, newForm)).toEqual([]);
+    expect(recordDifferences({ ...salted, sourcePath: '/anything/else' }, newForm)).toEqual([
+      {
+        field: 'source path',
+        found: '"/anything/else"',
+        recorded: `a different path (its salted digest is ${origin.ref!.pathDigest})`,
+      },
+    ]);
+    // A salt swapped for another cannot make a different path match either.
+    expect(
+      recordDifferences({ ...salted, sourceSalt: '00'.repeat(16) }, newForm).map((d) => d.field),
+    ).toEqual(['source path']);
+    // Bytes given directly (source: null) must have no path.
+    const pasted = ingestRecords([entry(2, 'ingest', ['item1'], { ...rest, source: null })]).get(
+      'item1',
+    )!;
+    expect(recordDifferences({ ...row, sourcePath: null }, pasted)).toEqual([]);
+    expect(recordDifferences(row, pasted).map((d) => d.field)).toEqual(['source path']);
   });
 
   it('follows a name cleaned when added (edit-metadata with storedName)', () => {
