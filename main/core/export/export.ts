@@ -79,6 +79,8 @@ export interface ExportDeps {
   software: { name: string; version: string };
   /** The vault folder: nothing is ever exported into it. */
   vaultDir: string;
+  /** Throws INTEGRITY when an item's row no longer matches its ingest entry (a forged row). */
+  assertAsIngested: (itemId: string, what: string) => void;
   exports: ExportsInProgress;
 }
 
@@ -171,6 +173,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
           `Exhibit ${number} (${item.name}) could not be read from the vault: ${(e as Error).message}. Run \`dossier check\`; nothing was exported.`,
           { cause: e },
         );
+      // A row rewritten with the revealed keys, and a forged file to match, is never exported.
+      deps.assertAsIngested(item.id, `exhibit ${number} (${item.name})`);
       let reader;
       try {
         reader = await deps.blobs.open(item.blobId);

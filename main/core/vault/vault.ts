@@ -588,6 +588,7 @@ export class Vault {
         software: SOFTWARE,
         vaultDir: this.dir,
         exports: this.exports,
+        assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
       },
       opts,
     );

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,30 @@ describe('adversary: an item swapped inside the vault with the revealed keys', (
     expect(check.code).toBe(4);
     expect(check.out).toMatch(/SHA-256/);
     expect(check.out).not.toMatch(/All good/);
+  });
+
+  it('export refuses the forgery: no bundle vouches for it, nothing is left behind', async () => {
+    const v = await vaultWithItem();
+    await forge(v);
+    const out = join(root, `bundle-${n}`);
+    const vault = await Vault.unlock(v.dir, PASSPHRASE);
+    try {
+      await expect(
+        vault.export({ out, format: 'dir', selection: { all: true } }),
+      ).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/custody log/) });
+      // The untouched item alone still exports.
+      const ok = await vault.export({
+        out: `${out}-other`,
+        format: 'dir',
+        selection: { itemIds: [v.otherId] },
+      });
+      expect(ok.exhibits).toHaveLength(1);
+    } finally {
+      await vault.lock();
+    }
+    expect((await readdir(root)).filter((f) => f.startsWith(`bundle-${n}`))).toEqual([
+      `bundle-${n}-other`,
+    ]);
   });
 
   it('only the name changed in the row: check reports that one field', async () => {
