@@ -268,7 +268,10 @@ async function checkDossierParts(
   const custody =
     key !== null && files.has(CUSTODY) ? await readRecord(source, CUSTODY, err) : null;
   if (key !== null && custody !== null) checkCustody(custody, key, err);
-  if (files.has(ITEMS)) await checkExhibits(source, files, err);
+  if (files.has(ITEMS))
+    await checkExhibits(source, files, err, (file, message) =>
+      problems.push({ severity: 'warning', file, message }),
+    );
   return { fingerprint, signed };
 }
 
@@ -302,11 +305,15 @@ async function checkExhibits(
   source: BagSource,
   files: Set<string>,
   err: (f: string | null, m: string) => void,
+  warn: (f: string | null, m: string) => void,
 ): Promise<void> {
   const raw = await readRecord(source, ITEMS, err);
   if (raw === null) return;
   const exhibits = parseExhibits(raw);
-  const report = (ps: ExhibitProblem[]): void => ps.forEach((p) => err(p.file, p.message));
+  const report = (ps: ExhibitProblem[]): void =>
+    ps.forEach((p) =>
+      p.severity === 'warning' ? warn(p.file, p.message) : err(p.file, p.message),
+    );
   if (!Array.isArray(exhibits)) return report([exhibits]);
   if (files.has('manifest-sha256.txt')) {
     const manifest = await readRecord(source, 'manifest-sha256.txt', err);

@@ -9,6 +9,8 @@ import { parseManifest } from '../bagit/manifest';
 export interface ExhibitProblem {
   file: string;
   message: string;
+  /** A warning leaves the bundle verified (an import entry withheld for its full path). */
+  severity?: 'warning';
 }
 
 const ITEMS = 'data/metadata/items.json';
@@ -31,7 +33,8 @@ interface ExhibitRecord {
 interface IngestEntry {
   seq: number;
   at: string;
-  details: Record<string, unknown>;
+  /** null: the entry is withheld for the full source path it holds (verify-custody.ts). */
+  details: Record<string, unknown> | null;
 }
 
 /** items.json as a list of exhibit records, or a problem saying why it is not one. */
@@ -100,12 +103,35 @@ function ingestEntries(custodyText: string): Map<string, IngestEntry[]> {
     } catch {
       continue;
     }
+    const withheld = withheldIngest(e);
+    if (withheld) {
+      byItem.set(withheld.id, [...(byItem.get(withheld.id) ?? []), withheld.entry]);
+      continue;
+    }
     if (!isFullEntry(e) || e.action !== 'ingest') continue;
     const id = e.subjects[0];
     if (typeof id !== 'string') continue;
     byItem.set(id, [...(byItem.get(id) ?? []), { seq: e.seq, at: e.at, details: e.details }]);
   }
   return byItem;
+}
+
+/**
+ * An old ingest entry withheld because it records the full source path: its place in the
+ * chain (seq, action, subjects, hash) is shown, its details are not.
+ */
+function withheldIngest(e: unknown): { id: string; entry: IngestEntry } | null {
+  if (typeof e !== 'object' || e === null || !('withheld' in e)) return null;
+  const w = (e as { withheld: unknown }).withheld as Record<string, unknown> | null;
+  if (typeof w !== 'object' || w === null || w.reason !== 'full-source-path') return null;
+  const link = w.entry as Record<string, unknown> | null;
+  if (typeof link !== 'object' || link === null || link.action !== 'ingest') return null;
+  const id = Array.isArray(link.subjects) ? link.subjects[0] : undefined;
+  if (typeof id !== 'string' || typeof link.seq !== 'number') return null;
+  return {
+    id,
+    entry: { seq: link.seq, at: typeof link.at === 'string' ? link.at : '', details: null },
+  };
 }
 
 function isFullEntry(e: unknown): e is {
@@ -162,6 +188,14 @@ export function exhibitsAgainstCustody(
       });
     }
     const entry = entries[0]!;
+    if (entry.details === null) {
+      problems.push({
+        file: CUSTODY,
+        severity: 'warning',
+        message: `${who}: its import entry (entry ${entry.seq}) is withheld in this bundle because it records the full path the file came from, so this bundle cannot show that the exhibit is what was imported (the exporting vault checked it before export). A bundle exported with full paths shows the entry.`,
+      });
+      return;
+    }
     const d = entry.details;
     const differ = (field: string, inItems: unknown, inLog: unknown): void => {
       problems.push({

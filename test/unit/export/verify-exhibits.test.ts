@@ -91,6 +91,39 @@ describe('exhibitsAgainstCustody', () => {
     expect(ps).toEqual([expect.stringMatching(/custody\.jsonl Exhibit JD\/1: .*no import entry/)]);
   });
 
+  it('warns, without failing, when the import entry is withheld for its full source path', () => {
+    const withheld = JSON.stringify({
+      withheld: {
+        fromSeq: 4,
+        toSeq: 4,
+        count: 1,
+        lastHash: 'cd'.repeat(32),
+        reason: 'full-source-path',
+        entry: {
+          seq: 4,
+          at: '2026-03-01T10:00:00.020Z',
+          actor: 'test',
+          action: 'ingest',
+          subjects: ['item-1'],
+          prev: '0'.repeat(64),
+          hash: 'cd'.repeat(32),
+        },
+      },
+    });
+    const ps = exhibitsAgainstCustody([exhibit()], withheld);
+    expect(ps).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/entry 4\) is withheld/),
+      }),
+    ]);
+    // A withheld entry about another item, or another action, vouches for nothing.
+    const other = withheld.replace('"subjects":["item-1"]', '"subjects":["item-2"]');
+    expect(exhibitsAgainstCustody([exhibit()], other)[0]).not.toHaveProperty('severity');
+    const dup = withheld.replace('"action":"ingest"', '"action":"duplicate"');
+    expect(exhibitsAgainstCustody([exhibit()], dup)[0]).not.toHaveProperty('severity');
+  });
+
   it('fails an exhibit imported twice, and an entry that records no hash', () => {
     const twice = `${ingest()}\n${ingest({}, { seq: 9 })}\n`;
     expect(messages(exhibitsAgainstCustody([exhibit()], twice))).toEqual([
