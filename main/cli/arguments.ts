@@ -112,7 +112,8 @@ export function checkPerson(
   });
 }
 
-export function checkIncident(opts: {
+/** `dossier incident add`'s options, as parsed. */
+export interface IncidentFlags {
   when?: string;
   until?: string;
   where?: string;
@@ -123,7 +124,9 @@ export function checkIncident(opts: {
   platformRef?: string;
   items: string[];
   people: string[];
-}): void {
+}
+
+export function checkIncident(opts: IncidentFlags): void {
   const fields = {
     occurredAt: ['--when', opts.when],
     occurredUntil: ['--until', opts.until],

@@ -9,7 +9,7 @@ import {
   type PersonRole,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
-import { checkExportPassphrase } from './arguments';
+import { checkExportPassphrase, type IncidentFlags } from './arguments';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -463,18 +463,7 @@ function verifyVerdict(report: BundleReport): string {
 export async function cmdIncident(
   g: GlobalOptions,
   sub: string | undefined,
-  opts: {
-    when?: string;
-    until?: string;
-    where?: string;
-    what?: string;
-    impact?: string;
-    witnesses?: string;
-    policeRef?: string;
-    platformRef?: string;
-    items: string[];
-    people: string[];
-  },
+  opts: IncidentFlags,
   io: Io,
 ): Promise<number> {
   if (sub !== 'add' && sub !== 'ls') {

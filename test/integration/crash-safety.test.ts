@@ -8,6 +8,7 @@ import { isDossierError, Vault, type AddReport } from '../../main/core';
 import { assertBuilt, dossier, spawnDossier } from '../support/cli';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE } from '../support/vault';
+import { canMountTmpfs } from '../support/tmpfs';
 
 const run = promisify(execFile);
 
@@ -96,18 +97,6 @@ describe('crash safety', () => {
     await v.lock();
   });
 });
-
-async function canMountTmpfs(): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
-  const probe = await tempDir('dossier-mount-probe-');
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]);
-    await run('umount', [probe]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('full disk', async () => {
   const mountable = await canMountTmpfs();

@@ -8,6 +8,7 @@ import { Vault } from '../../../main/core';
 import { assertBuilt, spawnDossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
 import { newVault, PASSPHRASE } from '../../support/vault';
+import { canMountTmpfs } from '../../support/tmpfs';
 
 const run = promisify(execFile);
 
@@ -35,18 +36,6 @@ function dossierWithin(
     });
     child.stdin!.end();
   });
-}
-
-async function canMountTmpfs(): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
-  const probe = await tempDir('dossier-mount-probe-');
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]);
-    await run('umount', [probe]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const mountable = await canMountTmpfs();

@@ -8,20 +8,9 @@ import { Vault } from '../../../main/core';
 import { assertBuilt, dossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
 import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
+import { canMountTmpfs } from '../../support/tmpfs';
 
 const run = promisify(execFile);
-
-async function canMountTmpfs(): Promise<boolean> {
-  if (process.getuid?.() !== 0) return false;
-  const probe = await tempDir('dossier-mount-probe-');
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]);
-    await run('umount', [probe]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Writes `path` until the disk refuses a single byte more. */
 async function fillDisk(path: string): Promise<void> {
