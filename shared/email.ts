@@ -52,10 +52,14 @@ const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** One char per byte, so base64 and quoted-printable decode to the exact bytes. */
 export function bytesToBinary(bytes: Uint8Array): string {
-  // Small chunks through apply: spreading large ones is slow, and the argument count is capped.
+  return codesToString(bytes);
+}
+
+/** UTF-16 code units to a string, in small chunks: spreading big ones is slow, and capped. */
+function codesToString(codes: Uint8Array | Uint16Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i += 0x2000) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);
+  for (let i = 0; i < codes.length; i += 0x2000) {
+    out += String.fromCharCode.apply(null, codes.subarray(i, i + 0x2000) as unknown as number[]);
   }
   return out;
 }
@@ -104,11 +108,32 @@ export function decodeBase64(s: string): string {
   return bytesToBinary(out.subarray(0, n));
 }
 
+/** "=XX" escapes decoded in one pass into a code buffer (a callback per escape is slow). */
 export function decodeQuotedPrintable(s: string, header = false): string {
-  const text = header ? s.replace(/_/g, ' ') : s.replace(/=\r?\n/g, '');
-  return text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-    String.fromCharCode(parseInt(hex, 16)),
-  );
+  // Soft line breaks go first, so "=" + break + "41" reads as it always did.
+  const text = header ? s : s.replace(/=\r?\n/g, '');
+  const out = new Uint16Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d) {
+      const hi = hexDigit(text.charCodeAt(i + 1));
+      const lo = hi < 0 ? -1 : hexDigit(text.charCodeAt(i + 2));
+      if (lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[n++] = header && c === 0x5f ? 0x20 : c; // "_" is a space in an encoded word
+  }
+  return codesToString(out.subarray(0, n));
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** RFC 2047 encoded words ("=?utf-8?B?...?=") in a header, decoded to text. */
