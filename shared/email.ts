@@ -250,14 +250,20 @@ function decodeTransfer(part: Part): string {
   return part.body;
 }
 
+/** The parts between boundary lines; past MAX_PARTS the rest is not split (it is not read). */
 function splitMultipart(body: string, boundary: string): string[] | null {
   const delimiter = `--${boundary}`;
-  const lines = body.split(/\r?\n/);
+  const closing = `${delimiter}--`;
   const parts: string[] = [];
   let current: string[] | null = null;
-  for (const line of lines) {
+  // Lines as split(/\r?\n/) gives them, one at a time so that the scan can stop early.
+  for (let start = 0; start <= body.length && parts.length <= MAX_PARTS;) {
+    const newline = body.indexOf('\n', start);
+    const end = newline < 0 ? body.length : newline;
+    const line = body.slice(start, newline > start && body[end - 1] === '\r' ? end - 1 : end);
+    start = end + 1;
     const trimmed = line.trimEnd();
-    if (trimmed === `${delimiter}--`) {
+    if (trimmed === closing) {
       if (current) parts.push(current.join('\r\n'));
       return parts;
     }
