@@ -176,7 +176,9 @@ function capHeader(name: string, value: string, note: Note): string {
     `${headerLabel(name)} of this email is ${Math.ceil(value.length / 1024)} KiB long; ` +
       `only its first ${MAX_HEADER_CHARS / 1024} KiB were read. The email itself is stored whole.`,
   );
-  return value.slice(0, MAX_HEADER_CHARS);
+  // Never half of a surrogate pair: the cut value is stored and shown.
+  const last = value.charCodeAt(MAX_HEADER_CHARS - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_HEADER_CHARS - 1 : MAX_HEADER_CHARS);
 }
 
 function parseHeaders(head: string, note: Note): Map<string, string[]> {

@@ -166,6 +166,9 @@ describe('email parsing', () => {
     expect(many.problems).toEqual([
       'The To header of this email is 103 KiB long; only its first 64 KiB were read. The email itself is stored whole.',
     ]);
+    // The cut never leaves half of a character that needs two UTF-16 units.
+    const emoji = parseEmail(binary(`Subject: a${'\u{1F600}'.repeat(40_000)}\r\n\r\nx`));
+    expect(emoji.subject).toBe(`a${'\u{1F600}'.repeat((MAX_HEADER_CHARS - 2) / 2)}`);
     // A header whose name is not a plain token is not quoted in the note.
     const odd = parseEmail(binary(`X\u0007Evil: ${'a'.repeat(70_000)}\r\n\r\nx`));
     expect(odd.problems[0]).toMatch(/^A header of this email is 69 KiB long/);
