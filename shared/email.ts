@@ -3,6 +3,11 @@
  * and HTML bodies, inline images by Content-ID, and a list of attachments. Pure (no DOM), so
  * it runs in unit tests. It never throws on damaged input: what could not be read is said in
  * `problems`. The message bytes are evidence; nothing here changes them.
+ *
+ * Emails are written by the people the user is defending against, so every step takes time
+ * linear in the message size: no regex here can backtrack over what it already scanned,
+ * strings are built from slices or in bounded chunks, header values are capped and the
+ * nesting of parts is limited (test/unit/evidence/email-linear.test.ts).
  */
 
 export interface EmailAttachment {
@@ -34,16 +39,27 @@ interface Part {
   body: string;
 }
 
-const MAX_DEPTH = 12;
+/** Multiparts nested deeper than this are not read (a real email nests 3 or 4 deep). */
+export const MAX_DEPTH = 12;
 const MAX_PARTS = 500;
+/**
+ * A header value longer than this is cut to it for reading, with a note: RFC 5322 lines are
+ * at most 998 characters, and even a long folded recipient list stays far below this.
+ */
+export const MAX_HEADER_CHARS = 64 * 1024;
 /** Inline images bigger than this are listed as attachments instead of shown. */
 const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** One char per byte, so base64 and quoted-printable decode to the exact bytes. */
 export function bytesToBinary(bytes: Uint8Array): string {
+  return codesToString(bytes);
+}
+
+/** UTF-16 code units to a string, in small chunks: spreading big ones is slow, and capped. */
+function codesToString(codes: Uint8Array | Uint16Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < codes.length; i += 0x2000) {
+    out += String.fromCharCode.apply(null, codes.subarray(i, i + 0x2000) as unknown as number[]);
   }
   return out;
 }
@@ -65,28 +81,59 @@ export function decodeCharset(binary: string, charset: string | undefined): stri
   }
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Char code → 6-bit value, or -1 for characters base64 ignores (line breaks, junk, '='). */
+const BASE64_VALUE = (() => {
+  const table = new Int8Array(256).fill(-1);
+  for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i;
+  return table;
+})();
+
 export function decodeBase64(s: string): string {
-  const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
-  const table = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
+  const out = new Uint8Array(Math.ceil((s.length * 3) / 4));
+  let n = 0;
   let buffer = 0;
   let bits = 0;
-  for (const c of clean) {
-    buffer = (buffer << 6) | table.indexOf(c);
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    const v = code < 256 ? BASE64_VALUE[code]! : -1;
+    if (v < 0) continue;
+    buffer = ((buffer << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += String.fromCharCode((buffer >> bits) & 0xff);
+      out[n++] = (buffer >> bits) & 0xff;
     }
   }
-  return out;
+  return bytesToBinary(out.subarray(0, n));
 }
 
+/** "=XX" escapes decoded in one pass into a code buffer (a callback per escape is slow). */
 export function decodeQuotedPrintable(s: string, header = false): string {
-  const text = header ? s.replace(/_/g, ' ') : s.replace(/=\r?\n/g, '');
-  return text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-    String.fromCharCode(parseInt(hex, 16)),
-  );
+  // Soft line breaks go first, so "=" + break + "41" reads as it always did.
+  const text = header ? s : s.replace(/=\r?\n/g, '');
+  const out = new Uint16Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d) {
+      const hi = hexDigit(text.charCodeAt(i + 1));
+      const lo = hi < 0 ? -1 : hexDigit(text.charCodeAt(i + 2));
+      if (lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[n++] = header && c === 0x5f ? 0x20 : c; // "_" is a space in an encoded word
+  }
+  return codesToString(out.subarray(0, n));
+}
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** RFC 2047 encoded words ("=?utf-8?B?...?=") in a header, decoded to text. */
@@ -109,7 +156,32 @@ function splitHead(raw: string): { head: string; body: string } {
   return { head: raw.slice(0, m.index), body: raw.slice(m.index + m[0].length) };
 }
 
-function parseHeaders(head: string): Map<string, string[]> {
+/** Records a problem; the same problem seen again is counted, not repeated. */
+type Note = (problem: string) => void;
+
+/** "content-type" → "Content-Type", for a note; a name that is not a plain token is not shown. */
+function headerLabel(name: string): string {
+  if (!/^[a-z0-9-]{1,40}$/.test(name)) return 'A header';
+  const title = name.replace(
+    /(^|-)([a-z])/g,
+    (_, dash: string, c: string) => dash + c.toUpperCase(),
+  );
+  return `The ${title} header`;
+}
+
+/** A header value cut to MAX_HEADER_CHARS, with a note when it was longer. */
+function capHeader(name: string, value: string, note: Note): string {
+  if (value.length <= MAX_HEADER_CHARS) return value;
+  note(
+    `${headerLabel(name)} of this email is ${Math.ceil(value.length / 1024)} KiB long; ` +
+      `only its first ${MAX_HEADER_CHARS / 1024} KiB were read. The email itself is stored whole.`,
+  );
+  // Never half of a surrogate pair: the cut value is stored and shown.
+  const last = value.charCodeAt(MAX_HEADER_CHARS - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_HEADER_CHARS - 1 : MAX_HEADER_CHARS);
+}
+
+function parseHeaders(head: string, note: Note): Map<string, string[]> {
   const headers = new Map<string, string[]>();
   // Bytes outside ASCII in raw headers are most often UTF-8 (RFC 6532).
   const text = /[\u0080-\u00ff]/.test(head) ? decodeCharset(head, 'utf-8') : head;
@@ -118,7 +190,7 @@ function parseHeaders(head: string): Map<string, string[]> {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    const value = capHeader(name, line.slice(colon + 1).trim(), note);
     const list = headers.get(name) ?? [];
     list.push(value);
     headers.set(name, list);
@@ -155,25 +227,21 @@ export function parseContentType(value: string): { type: string; params: Map<str
   return { type: first.trim().toLowerCase(), params };
 }
 
-/** Splits on ';' outside quoted strings. */
+/** Splits on ';' outside quoted strings (slices, not one concatenation per character). */
 function splitParams(value: string): string[] {
   const out: string[] = [];
-  let current = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && quoted) {
-      current += c + (value[i + 1] ?? '');
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-      current += c;
-    } else if (c === ';' && !quoted) {
-      out.push(current);
-      current = '';
-    } else current += c;
+    const c = value[i];
+    if (c === '\\' && quoted) i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === ';' && !quoted) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
   }
-  out.push(current);
+  out.push(value.slice(start));
   return out;
 }
 
@@ -184,14 +252,20 @@ function decodeTransfer(part: Part): string {
   return part.body;
 }
 
+/** The parts between boundary lines; past MAX_PARTS the rest is not split (it is not read). */
 function splitMultipart(body: string, boundary: string): string[] | null {
   const delimiter = `--${boundary}`;
-  const lines = body.split(/\r?\n/);
+  const closing = `${delimiter}--`;
   const parts: string[] = [];
   let current: string[] | null = null;
-  for (const line of lines) {
+  // Lines as split(/\r?\n/) gives them, one at a time so that the scan can stop early.
+  for (let start = 0; start <= body.length && parts.length <= MAX_PARTS;) {
+    const newline = body.indexOf('\n', start);
+    const end = newline < 0 ? body.length : newline;
+    const line = body.slice(start, newline > start && body[end - 1] === '\r' ? end - 1 : end);
+    start = end + 1;
     const trimmed = line.trimEnd();
-    if (trimmed === `${delimiter}--`) {
+    if (trimmed === closing) {
       if (current) parts.push(current.join('\r\n'));
       return parts;
     }
@@ -212,12 +286,17 @@ function base64Of(binary: string): string {
 
 /** Reads one message from its bytes as a binary string (see bytesToBinary). */
 export function parseEmail(raw: string): ParsedEmail {
+  // Problems in the order first seen, each with how often (see `counted`).
+  const seen = new Map<string, number>();
+  const note: Note = (problem) => seen.set(problem, (seen.get(problem) ?? 0) + 1);
   const { head, body } = splitHead(raw);
-  const top: Part = { headers: parseHeaders(head), body };
+  const top: Part = { headers: parseHeaders(head, note), body };
+  const recipients = (name: string) =>
+    decodeHeaderValue(capHeader(name, (top.headers.get(name) ?? []).join(', '), note));
   const result: ParsedEmail = {
     from: decodeHeaderValue(header(top, 'from')),
-    to: decodeHeaderValue((top.headers.get('to') ?? []).join(', ')),
-    cc: decodeHeaderValue((top.headers.get('cc') ?? []).join(', ')),
+    to: recipients('to'),
+    cc: recipients('cc'),
     subject: decodeHeaderValue(header(top, 'subject')),
     date: header(top, 'date'),
     messageId: header(top, 'message-id'),
@@ -228,9 +307,7 @@ export function parseEmail(raw: string): ParsedEmail {
     problems: [],
   };
   if (top.headers.size === 0) {
-    result.problems.push(
-      'This file does not start like an email, so its headers could not be read.',
-    );
+    note('This file does not start like an email, so its headers could not be read.');
   }
   let count = 0;
   const walk = (part: Part, depth: number): void => {
@@ -239,15 +316,23 @@ export function parseEmail(raw: string): ParsedEmail {
     const disposition = parseContentType(header(part, 'content-disposition'));
     const filename = disposition.params.get('filename') ?? ct.params.get('name') ?? '';
     if (ct.type.startsWith('multipart/')) {
+      if (depth >= MAX_DEPTH) {
+        note(
+          `Parts of this email are nested more than ${MAX_DEPTH} levels deep; ` +
+            'the parts below that were not read.',
+        );
+        return;
+      }
       const boundary = ct.params.get('boundary');
       const pieces = boundary ? splitMultipart(part.body, boundary) : null;
-      if (!pieces || depth >= MAX_DEPTH) {
-        result.problems.push('Part of this email is damaged and could not be read.');
+      if (!pieces) {
+        note('Part of this email is damaged and could not be read.');
         return;
       }
       for (const piece of pieces) {
+        if (count > MAX_PARTS) break;
         const split = splitHead(piece);
-        walk({ headers: parseHeaders(split.head), body: split.body }, depth + 1);
+        walk({ headers: parseHeaders(split.head, note), body: split.body }, depth + 1);
       }
       return;
     }
@@ -286,7 +371,14 @@ export function parseEmail(raw: string): ParsedEmail {
     });
   };
   walk(top, 0);
-  if (count > MAX_PARTS)
-    result.problems.push('This email has too many parts; only some are shown.');
+  if (count > MAX_PARTS) note('This email has too many parts; only some are shown.');
+  result.problems = [...seen].map(([problem, times]) => counted(problem, times));
   return result;
+}
+
+/** "Part … could not be read." seen 312 times → "Part … could not be read (seen 312 times)." */
+function counted(problem: string, times: number): string {
+  if (times === 1) return problem;
+  const stem = problem.endsWith('.') ? problem.slice(0, -1) : problem;
+  return `${stem} (seen ${times} times).`;
 }

@@ -1,4 +1,6 @@
 // What a text file or an email says, for search, and when an email was sent.
+// Emails are hostile input: every reader here is a hand-written scanner that looks at each
+// character a bounded number of times (test/unit/evidence/email-linear.test.ts).
 import { bytesToBinary, parseEmail } from '../../../shared/email';
 
 /** At most this many characters of an item's text go into the search index. */
@@ -66,8 +68,47 @@ export function readEmail(bytes: Uint8Array, whole: boolean): TextFacts {
 
 /** "Name <a@b.c>" or "a@b.c" → "a@b.c"; null when there is no address. */
 export function emailAddress(from: string): string | null {
-  const m = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from) ?? /([^\s<>",;]+@[^\s<>",;]+)/.exec(from);
-  return m ? m[1]!.toLowerCase() : null;
+  return (angleAddress(from) ?? bareAddress(from))?.toLowerCase() ?? null;
+}
+
+/** Characters that never belong to an address: JavaScript's `\s` and `<>",;`. */
+function isAddressStop(c: number): boolean {
+  return isSpace(c) || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x2c || c === 0x3b;
+}
+
+/** `x@y` inside the last `<…>`, when only white space follows it. */
+function angleAddress(from: string): string | null {
+  const s = from.trimEnd();
+  if (!s.endsWith('>')) return null;
+  const open = s.lastIndexOf('<', s.length - 2);
+  if (open < 0) return null;
+  const inside = s.slice(open + 1, -1);
+  for (let i = 0; i < inside.length; i++) {
+    const c = inside.charCodeAt(i);
+    if (isSpace(c) || c === 0x3c || c === 0x3e) return null;
+  }
+  return hasInnerAt(inside, 0, inside.length) ? inside : null;
+}
+
+/** The first run of address characters with an `@` that is neither its first nor its last. */
+function bareAddress(from: string): string | null {
+  let start = 0;
+  let inner = false;
+  for (let i = 0; i <= from.length; i++) {
+    if (i < from.length && !isAddressStop(from.charCodeAt(i))) {
+      // This character follows an '@' that is not the run's first: that '@' is inside.
+      if (i - 1 > start && from[i - 1] === '@') inner = true;
+      continue;
+    }
+    if (inner) return from.slice(start, i);
+    start = i + 1;
+  }
+  return null;
+}
+
+function hasInnerAt(s: string, start: number, end: number): boolean {
+  const at = s.indexOf('@', start + 1);
+  return at >= 0 && at < end - 1;
 }
 
 function capped(text: string, whole: boolean): { text: string; problems: string[] } {
@@ -81,28 +122,176 @@ function capped(text: string, whole: boolean): { text: string; problems: string[
 }
 
 /** Words of an HTML body for the index: no markup, no style or script text. */
-function htmlWords(html: string): string {
-  return html
-    .replace(/<(style|script|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n) % 0x110000))
+export function htmlWords(html: string): string {
+  return decodeEntities(withoutTags(withoutBlocks(html)))
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** JavaScript's `\s`, one UTF-16 code unit. */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Whether `s` has `word` (lower-case ASCII) at `at`, ignoring ASCII case. */
+function hasWordAt(s: string, at: number, word: string): boolean {
+  if (at + word.length > s.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let c = s.charCodeAt(at + i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f
+  );
+}
+
+const BLOCKS = ['style', 'script', 'head'];
+
+/**
+ * `<style …>…</style>`, `<script>` and `<head>` blocks, each replaced by a space: what
+ * /<(style|script|head)\b[\s\S]*?<\/\1\s*>/gi did, without its quadratic search for a close
+ * that never comes. Where the next close of each kind lies is remembered, so the text is
+ * searched once per kind.
+ */
+function withoutBlocks(html: string): string {
+  const next = new Map<string, { from: number; at: number; end: number } | null>();
+  const closeAfter = (name: string, from: number): { at: number; end: number } | null => {
+    const known = next.get(name);
+    if (known === null) return null; // none after an earlier point, so none after this one
+    if (known && known.from <= from && known.at >= from) return known;
+    for (let j = html.indexOf('</', from); j >= 0; j = html.indexOf('</', j + 1)) {
+      if (!hasWordAt(html, j + 2, name)) continue;
+      let k = j + 2 + name.length;
+      while (k < html.length && isSpace(html.charCodeAt(k))) k++;
+      if (html[k] === '>') {
+        const found = { from, at: j, end: k + 1 };
+        next.set(name, found);
+        return found;
+      }
+    }
+    next.set(name, null);
+    return null;
+  };
+  let out = '';
+  let copied = 0;
+  for (let i = html.indexOf('<'); i >= 0;) {
+    const name = BLOCKS.find(
+      (b) => hasWordAt(html, i + 1, b) && !isWordChar(html.charCodeAt(i + 1 + b.length)),
+    );
+    const close = name ? closeAfter(name, i + 1 + name.length) : null;
+    if (close) {
+      out += html.slice(copied, i) + ' ';
+      copied = close.end;
+      i = html.indexOf('<', copied);
+    } else i = html.indexOf('<', i + 1);
+  }
+  return out + html.slice(copied);
+}
+
+/** Every `<…>` replaced by a space, as /<[^>]*>/g did; a `<` with no `>` after it stays. */
+function withoutTags(html: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', copied)) {
+    const end = html.indexOf('>', i + 1);
+    if (end < 0) break; // no later '<' can close either
+    out += html.slice(copied, i) + ' ';
+    copied = end + 1;
+  }
+  return out + html.slice(copied);
+}
+
+const NAMED_ENTITIES: [string, string][] = [
+  ['nbsp;', ' '],
+  ['amp;', '&'],
+  ['lt;', '<'],
+  ['gt;', '>'],
+  ['quot;', '"'],
+  ['apos;', "'"],
+];
+
+/**
+ * The common named entities and numeric ones (`&#233;`, `&#xE9;`), in one pass. A number that
+ * is no Unicode character (too large, zero, a surrogate) becomes U+FFFD; it never throws.
+ */
+function decodeEntities(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
+    let decoded: string | null = null;
+    let end = i + 1;
+    if (text[i + 1] === '#') {
+      const hex = text[i + 2] === 'x' || text[i + 2] === 'X';
+      const digits = i + (hex ? 3 : 2);
+      let k = digits;
+      let value = 0;
+      for (; k < text.length; k++) {
+        const d = digitValue(text.charCodeAt(k), hex);
+        if (d < 0) break;
+        // Past the largest code point the value only needs to stay "too large".
+        if (value <= 0x10ffff) value = value * (hex ? 16 : 10) + d;
+      }
+      if (k > digits && text[k] === ';') {
+        decoded = codePoint(value);
+        end = k + 1;
+      }
+    } else {
+      const named = NAMED_ENTITIES.find(([name]) => hasWordAt(text, i + 1, name));
+      if (named) {
+        decoded = named[1];
+        end = i + 1 + named[0].length;
+      }
+    }
+    if (decoded === null) continue;
+    out += text.slice(copied, i) + decoded;
+    copied = end;
+    i = end - 1;
+  }
+  return out + text.slice(copied);
+}
+
+function digitValue(c: number, hex: boolean): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (!hex) return -1;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+function codePoint(value: number): string {
+  const valid = value > 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff);
+  return valid ? String.fromCodePoint(value) : '\uFFFD';
+}
+
+/** A Date header longer than this, comments left out, is not a date (a real one is ~31). */
+const MAX_DATE_CHARS = 200;
 
 /**
  * An RFC 5322 date ("Tue, 3 Mar 2026 21:14:00 +0100") as ISO 8601 with the same offset
  * ("2026-03-03T21:14:00+01:00"): the sender's clock is kept, and the instant is exact.
  */
 export function emailDateIso(header: string): string | null {
-  const ms = Date.parse(header.replace(/\([^)]*\)/g, ' ').trim());
+  const bare = withoutComments(header, ' ').trim();
+  if (bare.length > MAX_DATE_CHARS) return null;
+  const ms = Date.parse(bare);
   if (Number.isNaN(ms)) return null;
-  const m = /([+-])(\d{2})(\d{2})\s*$/.exec(header.replace(/\([^)]*\)/g, '').trim());
+  const m = /([+-])(\d{2})(\d{2})$/.exec(withoutComments(header, '').trim());
   const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
   if (Math.abs(offset) > 18 * 60) return null;
   const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
@@ -111,4 +300,20 @@ export function emailDateIso(header: string): string | null {
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');
   const mm = String(abs % 60).padStart(2, '0');
   return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
+/**
+ * "(comments)" replaced, as /\([^)]*\)/g did: from each "(" to the next ")". Once no ")"
+ * follows, nothing after it is a comment, so the scan stops instead of retrying each "(".
+ */
+function withoutComments(header: string, replacement: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = header.indexOf('('); i >= 0; i = header.indexOf('(', copied)) {
+    const end = header.indexOf(')', i + 1);
+    if (end < 0) break;
+    out += header.slice(copied, i) + replacement;
+    copied = end + 1;
+  }
+  return out + header.slice(copied);
 }

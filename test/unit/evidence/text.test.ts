@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { examineEvidence } from '../../../main/core/evidence';
 import {
   emailAddress,
   emailDateIso,
+  htmlWords,
   MAX_SEARCH_TEXT,
   readEmail,
   readText,
@@ -69,5 +71,55 @@ describe('the text of text files and emails, for search', () => {
     const long = readText(bytes('a'.repeat(MAX_SEARCH_TEXT + 10)), true);
     expect(long.text.length).toBe(MAX_SEARCH_TEXT);
     expect(long.problems).toHaveLength(1);
+  });
+
+  it('decodes numeric entities safely: a number that is no character becomes U+FFFD', () => {
+    expect(htmlWords('caf&#233; &#xE9;t&#XE9; &#0; &#55296; &#1114112; &#x110000;')).toBe(
+      'café été \uFFFD \uFFFD \uFFFD \uFFFD',
+    );
+    expect(htmlWords(`a &#${'9'.repeat(400)}; b &#x${'f'.repeat(400)}; c`)).toBe(
+      'a \uFFFD b \uFFFD c',
+    );
+    // Named entities once, not twice: "&amp;lt;" is the text "&lt;".
+    expect(htmlWords('&amp;lt; &LT;b&gt;&NBSP;x &quot;q&quot; &apos;s &copy; &#; &#x; &#12')).toBe(
+      `&lt; <b> x "q" 's &copy; &#; &#x; &#12`,
+    );
+  });
+
+  it('keeps every fact of an email whose HTML has a huge numeric entity', async () => {
+    const raw = bytes(
+      [
+        'From: Anon <anon@example.net>',
+        'Subject: numbers',
+        'Date: Tue, 3 Mar 2026 21:14:00 +0100',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        `<p>before &#${'1'.repeat(400)}; after</p>`,
+      ].join('\r\n'),
+    );
+    const facts = await examineEvidence({
+      head: raw.subarray(0, 64 * 1024),
+      bytes: Buffer.from(raw),
+      name: 'numbers.eml',
+      size: raw.length,
+      sniffed: { mime: 'message/rfc822', ext: 'eml' },
+    });
+    expect(facts.errors).toEqual([]);
+    expect(facts.email).toMatchObject({
+      fromAddress: 'anon@example.net',
+      subject: 'numbers',
+      sentAt: '2026-03-03T21:14:00+01:00',
+    });
+    expect(facts.text).toContain('before \uFFFD after');
+  });
+
+  it('reads no date from a Date header that is too long to be one', () => {
+    expect(emailDateIso(`Tue, 3 Mar 2026 21:14:00 +0100 ${' '.repeat(300)}`)).toBe(
+      '2026-03-03T21:14:00+01:00',
+    );
+    expect(emailDateIso(`Tue, 3 Mar 2026 21:14:00 +0100 (${'x'.repeat(300)})`)).toBe(
+      '2026-03-03T21:14:00+01:00',
+    );
+    expect(emailDateIso(`Tue, 3 Mar 2026 ${'x'.repeat(300)} 21:14:00 +0100`)).toBeNull();
   });
 });

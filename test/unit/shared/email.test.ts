@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bytesToBinary,
   decodeHeaderValue,
+  MAX_DEPTH,
+  MAX_HEADER_CHARS,
   parseContentType,
   parseEmail,
 } from '../../../shared/email';
@@ -112,5 +114,78 @@ describe('email parsing', () => {
   it('decodes raw UTF-8 bytes in headers once, and encoded words', () => {
     expect(parseEmail(binary('From: Zoë <z@x>\r\n\r\n')).from).toBe('Zoë <z@x>');
     expect(decodeHeaderValue('=?iso-8859-1?Q?Zo=EB?= and =?x-unknown?B?WiE=?=')).toBe('Zoë and Z!');
+  });
+
+  it('says a damaged part once, with a count, when a multipart repeats its own boundary', () => {
+    // Each part declares the boundary it is already inside, so none of them can be split.
+    const same = 'Content-Type: multipart/mixed; boundary=b\r\n\r\n';
+    const raw =
+      `From: a@b.c\r\n${same}` +
+      `--b\r\n${same}`.repeat(312) +
+      '--b\r\nContent-Type: text/plain\r\n\r\nstill read\r\n--b--\r\n';
+    const m = parseEmail(binary(raw));
+    expect(m.text).toBe('still read');
+    expect(m.problems).toEqual([
+      'Part of this email is damaged and could not be read (seen 312 times).',
+    ]);
+  });
+
+  it('reads multiparts nested up to the limit, and says plainly when they go deeper', () => {
+    const nested = (depth: number) => {
+      const open: string[] = [];
+      const close: string[] = [];
+      for (let d = 1; d <= depth; d++) {
+        open.push(`Content-Type: multipart/mixed; boundary=b${d}\r\n\r\n--b${d}\r\n`);
+        close.unshift(`\r\n--b${d}--`);
+      }
+      return binary(`${open.join('')}Content-Type: text/plain\r\n\r\nbottom${close.join('')}`);
+    };
+    const deepest = parseEmail(nested(MAX_DEPTH));
+    expect(deepest.text).toBe('bottom');
+    expect(deepest.problems).toEqual([]);
+    const tooDeep = parseEmail(nested(400));
+    expect(tooDeep.text).toBeNull();
+    expect(tooDeep.problems).toEqual([
+      `Parts of this email are nested more than ${MAX_DEPTH} levels deep; the parts below that were not read.`,
+    ]);
+  });
+
+  it('cuts a header longer than the cap for reading, and says so', () => {
+    const m = parseEmail(
+      binary(`From: a@b.c\r\nDate: ${'('.repeat(200 * 1024)}\r\nSubject: hi\r\n\r\nbody`),
+    );
+    expect(m.date).toBe('('.repeat(MAX_HEADER_CHARS));
+    expect(m.subject).toBe('hi');
+    expect(m.text).toBe('body');
+    expect(m.problems).toEqual([
+      'The Date header of this email is 200 KiB long; only its first 64 KiB were read. The email itself is stored whole.',
+    ]);
+    // Many short To headers add up: the list read is capped too, and named once.
+    const many = parseEmail(binary(`${'To: someone@example.org\r\n'.repeat(5000)}\r\nx`));
+    expect(many.to.length).toBe(MAX_HEADER_CHARS);
+    expect(many.problems).toEqual([
+      'The To header of this email is 103 KiB long; only its first 64 KiB were read. The email itself is stored whole.',
+    ]);
+    // The cut never leaves half of a character that needs two UTF-16 units.
+    const emoji = parseEmail(binary(`Subject: a${'\u{1F600}'.repeat(40_000)}\r\n\r\nx`));
+    expect(emoji.subject).toBe(`a${'\u{1F600}'.repeat((MAX_HEADER_CHARS - 2) / 2)}`);
+    // A header whose name is not a plain token is not quoted in the note.
+    const odd = parseEmail(binary(`X\u0007Evil: ${'a'.repeat(70_000)}\r\n\r\nx`));
+    expect(odd.problems[0]).toMatch(/^A header of this email is 69 KiB long/);
+  });
+
+  it('decodes base64 exactly, skipping line breaks and junk', () => {
+    const bytes = new Uint8Array(300).map((_, i) => (i * 37) & 0xff);
+    const b64 = btoa(bytesToBinary(bytes)).replace(/(.{76})/g, '$1\r\n');
+    const m = parseEmail(
+      binary(
+        'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n' +
+          'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+          `${b64}\r\n--b--`,
+      ),
+    );
+    expect(m.attachments).toEqual([
+      { name: '(no name)', mime: 'application/octet-stream', size: 300 },
+    ]);
   });
 });
