@@ -222,6 +222,11 @@ describe('tampered bundles fail verification', async () => {
     blobId,
   );
   await mkdir(join(root, 'forged-out'));
+  // Today's export refuses such an item (swapped-content.test.ts). A bundle made without
+  // that check (an older Dossier, or altered code) must still fail verify on its own.
+  await expect(exportAll(join(root, 'refused-out'))).rejects.toMatchObject({ code: 'INTEGRITY' });
+  const unchecked = vault as unknown as { assertContentAsIngested: () => void };
+  unchecked.assertContentAsIngested = () => undefined;
   const forged = await exportAll(join(root, 'forged-out'));
   await vault.lock();
 
