@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Renderer components under test use the automatic JSX runtime, as tsconfig.web.json does.
+  esbuild: { jsx: 'automatic' },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

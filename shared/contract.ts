@@ -207,6 +207,12 @@ export const addReport = z.object({
 export const sessionStatus = z.object({
   state: z.enum(['no-vault', 'locked', 'unlocked']),
   fingerprint: z.string().nullable(),
+  /**
+   * Plain-words messages from opening the vault, for the person (files moved to quarantine/,
+   * a read-only session, a custody log that does not match its checkpoint). The same list for
+   * the whole session, in the order produced: a notice's position names it. Empty when locked.
+   */
+  notices: z.array(z.string()).default([]),
 });
 
 export const custodyEntry = z.object({

@@ -4,10 +4,11 @@
  * streamed through the bridge) and lock and unlock, with no console error, no CSP violation
  * and no request leaving the machine. Skipped, with the reason, without Chromium or a build.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../main/core/ids';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { tempDir } from '../support/tmp';
 import {
@@ -117,10 +118,28 @@ describe.skipIf(skip !== null)(title, () => {
       'not the passphrase',
     );
 
+    // While locked, an encrypted file no item refers to appears (an interrupted import):
+    // the unlock moves it to quarantine/, and the library says so until dismissed.
+    const blobs = join(app.vaultDir, 'blobs');
+    const shard = (await readdir(blobs)).find((d) => /^[0-9a-z]{2}$/.test(d))!;
+    const existing = (await readdir(join(blobs, shard))).find((f) => f.endsWith('.age'))!;
+    const stray = newId();
+    await mkdir(join(blobs, stray.slice(0, 2)), { recursive: true });
+    await copyFile(join(blobs, shard, existing), join(blobs, stray.slice(0, 2), `${stray}.age`));
+
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByRole('heading', { name: 'Library' }).waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: /reply-from-@troll\.png/ }).waitFor();
+    const notices = page.getByRole('status', { name: 'Notices about your vault' });
+    await notices.getByText(/moved to quarantine/).waitFor();
+    expect(await notices.innerText()).toContain(stray);
+    await notices.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await notices.getByRole('listitem').count()).toBe(0);
+    // A reload while unlocked asks main again; the dismissed notice stays dismissed.
+    await page.reload();
+    await page.getByRole('button', { name: /reply-from-@troll\.png/ }).waitFor({ timeout: 30_000 });
+    expect(await notices.getByRole('listitem').count()).toBe(0);
 
     expect(watch.problems).toEqual([]);
   });

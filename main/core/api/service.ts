@@ -140,12 +140,18 @@ export class DossierService implements ApiHost {
   }
 
   private async status(): Promise<Result<'session.status'>> {
-    if (this.vault) return { state: 'unlocked', fingerprint: this.vault.fingerprint() };
+    if (this.vault) {
+      return {
+        state: 'unlocked',
+        fingerprint: this.vault.fingerprint(),
+        notices: [...this.vault.notices],
+      };
+    }
     const exists = await access(join(this.vaultDir, HEADER_FILE)).then(
       () => true,
       () => false,
     );
-    return { state: exists ? 'locked' : 'no-vault', fingerprint: null };
+    return { state: exists ? 'locked' : 'no-vault', fingerprint: null, notices: [] };
   }
 
   private makeHandlers(): Handlers {

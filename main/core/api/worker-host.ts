@@ -80,7 +80,10 @@ export class ServiceWorkerHost implements ApiHost {
         () => true,
         () => false,
       );
-      return { ok: true, value: { state: exists ? 'locked' : 'no-vault', fingerprint: null } };
+      return {
+        ok: true,
+        value: { state: exists ? 'locked' : 'no-vault', fingerprint: null, notices: [] },
+      };
     }
     if (jobId) this.progress.set(jobId, onProgress);
     try {

@@ -207,7 +207,7 @@ describe('the API', () => {
   it('creates a vault, adds a screenshot and lists it; evidence is 423 while locked', async () => {
     expect(await call('session.status', {})).toEqual({
       ok: true,
-      value: { state: 'no-vault', fingerprint: null },
+      value: { state: 'no-vault', fingerprint: null, notices: [] },
     });
     const created = await call('session.create', { passphrase: PASSPHRASE });
     expect(created.ok).toBe(true);

@@ -15,7 +15,11 @@ describe('the typed client over the bridge', () => {
     const bridge = await startBridge({ vault: service });
     try {
       const client = createClient(bridgeTransport(`http://127.0.0.1:${bridge.port}`, bridge.token));
-      expect(await client['session.status']({})).toEqual({ state: 'no-vault', fingerprint: null });
+      expect(await client['session.status']({})).toEqual({
+        state: 'no-vault',
+        fingerprint: null,
+        notices: [],
+      });
       await client['session.create']({ passphrase: 'a good long passphrase' });
       await writeFile(join(root, 'big.bin'), Buffer.alloc(6 * 1024 * 1024, 7));
       const seen: number[] = [];

@@ -94,7 +94,11 @@ describe('IPC generated from the contract', () => {
 
   it('runs a whole session through the typed client, with progress events', async () => {
     const { client, dir } = await setup();
-    expect(await client['session.status']({})).toEqual({ state: 'no-vault', fingerprint: null });
+    expect(await client['session.status']({})).toEqual({
+      state: 'no-vault',
+      fingerprint: null,
+      notices: [],
+    });
     const { recoveryCode } = await client['session.create']({
       passphrase: 'a good long passphrase',
     });

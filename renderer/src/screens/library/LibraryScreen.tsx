@@ -5,6 +5,7 @@ import { useSelection } from '../../stores/selection';
 import { ImportControls } from '../import/ImportControls';
 import { FilterBar } from './FilterBar';
 import { ItemGrid } from './ItemGrid';
+import { VaultNotices } from './VaultNotices';
 
 /** The library: search and filters on top, the virtualized items below. */
 export function LibraryScreen() {
@@ -27,6 +28,7 @@ export function LibraryScreen() {
         <h1 id="library-title">Library</h1>
         <ImportControls />
       </header>
+      <VaultNotices />
       <FilterBar
         people={people.map((p) => ({ id: p.id, name: p.name }))}
         incidents={incidents.map((i) => ({
