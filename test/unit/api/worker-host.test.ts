@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope, Progress } from '../../../shared/contract';
@@ -134,8 +134,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
       await writeFile(p, await makeScreenshotPng(400, 800, i));
       paths.push(p);
     }
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
+    const before = performance.eventLoopUtilization();
     value(await call(host, 'items.add', { paths }, 'job-2'));
     value(await call(host, 'items.list', {}));
     // Loading the PDF and zip code and drawing the report are synchronous: in-process they
@@ -148,9 +147,11 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
         'job-3',
       ),
     );
-    delay.disable();
-    // Decoding, hashing, sealing, SQLite and the report all ran on the worker: this thread waited.
-    // (The 50 ms rule, with ample room for a noisy 2-core machine; figures in `npm run bench`.)
-    expect(delay.max / 1e6).toBeLessThan(50);
+    const busy = performance.eventLoopUtilization(before);
+    // Decoding, hashing, sealing, SQLite and the report all ran on the worker: this thread
+    // waited. Measured as the share of time it was busy, not as its longest stall, which a
+    // loaded machine lengthens whatever this thread does (here about 0.01 on the worker,
+    // 0.7 with the same calls in-process; the 50 ms rule is timed by `npm run bench`).
+    expect(busy.utilization).toBeLessThan(0.2);
   });
 });
