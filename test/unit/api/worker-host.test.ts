@@ -138,7 +138,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
     value(await call(host, 'items.add', { paths }, 'job-2'));
     value(await call(host, 'items.list', {}));
     // Loading the PDF and zip code and drawing the report are synchronous: in-process they
-    // hold a thread for tens of milliseconds (see `npm run bench -- main-loop`).
+    // hold a thread for tens of milliseconds.
     value(
       await call(
         host,
@@ -150,8 +150,8 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
     const busy = performance.eventLoopUtilization(before);
     // Decoding, hashing, sealing, SQLite and the report all ran on the worker: this thread
     // waited. Measured as the share of time it was busy, not as its longest stall, which a
-    // loaded machine lengthens whatever this thread does (here about 0.01 on the worker,
-    // 0.7 with the same calls in-process; the 50 ms rule is timed by `npm run bench`).
+    // loaded machine lengthens whatever this thread does (measured here: about 0.01 on the
+    // worker, 0.7 with the same calls made in-process).
     expect(busy.utilization).toBeLessThan(0.2);
   });
 });
