@@ -31,7 +31,7 @@ const rendererImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'coverage/', 'test-results/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', 'coverage/', 'test-results/', 'test/vectors/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.js'], languageOptions: { globals: globals.node } },
