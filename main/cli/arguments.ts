@@ -161,9 +161,11 @@ export function checkIncident(opts: IncidentFlags): void {
   });
 }
 
-export function checkExport(opts: {
-  out: string;
-  format: string;
+/** `dossier export`'s options, as parsed. */
+export interface ExportFlags {
+  out?: string;
+  format?: string;
+  encryptPassphraseFile?: string;
   all: boolean;
   items: string[];
   tags: string[];
@@ -171,7 +173,10 @@ export function checkExport(opts: {
   exhibitPrefix?: string;
   caseName?: string;
   exporter?: string;
-}): void {
+  fullPaths?: boolean;
+}
+
+export function checkExport(opts: ExportFlags & { out: string; format: string }): void {
   const selection = opts.all
     ? { all: true }
     : opts.items.length

@@ -9,7 +9,7 @@ import {
   type PersonRole,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
-import { checkExportPassphrase, type IncidentFlags } from './arguments';
+import { checkExportPassphrase, type ExportFlags, type IncidentFlags } from './arguments';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -314,23 +314,7 @@ export async function cmdKeys(
   });
 }
 
-export async function cmdExport(
-  g: GlobalOptions,
-  opts: {
-    out?: string;
-    format?: string;
-    encryptPassphraseFile?: string;
-    all: boolean;
-    items: string[];
-    tags: string[];
-    incidents: string[];
-    exhibitPrefix?: string;
-    caseName?: string;
-    exporter?: string;
-    fullPaths?: boolean;
-  },
-  io: Io,
-): Promise<number> {
+export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Promise<number> {
   if (!opts.out)
     throw new DossierError(
       'USAGE',

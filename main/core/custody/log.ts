@@ -1,6 +1,7 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../shared/canonical-json';
 import type { Db } from '../db/database';
+import { DossierError } from '../errors';
 
 /**
  * The custody log: append-only and hash-chained. Each entry's hash is the SHA-256
@@ -102,12 +103,20 @@ export class CustodyLog {
     private readonly signer?: CheckpointSigner,
   ) {}
 
+  private refusal: DossierError | null = null;
+
+  /** From now on every append throws `reason`: a session whose unlock could not be logged changes nothing. */
+  refuseWrites(reason: DossierError): void {
+    this.refusal = reason;
+  }
+
   /** Appends one entry. Call inside the transaction that makes the change it records. */
   append(
     action: CustodyAction,
     subjects: string[],
     details: Record<string, unknown> = {},
   ): CustodyEntry {
+    if (this.refusal) throw this.refusal;
     const signer = this.signer;
     if (signer && SIGNED_ACTIONS.includes(action)) {
       return this.db.transaction(() => {

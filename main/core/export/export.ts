@@ -343,8 +343,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         tagManifestSha256,
         caseName,
       },
-    );
-    deps.custody.checkpoint(deps.vaultId, deps.signingKey);
+    ); // signed in the same transaction (CustodyLog: every export entry is)
     return {
       path: finalPath,
       format,

@@ -79,7 +79,8 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
 const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
-interface Deps {
+/** What an import needs of the vault (quarantine restore imports through it too). */
+export interface IngestDeps {
   db: Db;
   items: ItemRepository;
   blobs: BlobStore;
@@ -141,7 +142,7 @@ function workerHasher(worker: HashWorker, sealer: SealWorker): Hasher {
  * A file that cannot be read fails alone; a full disk stops the import.
  */
 export async function addPaths(
-  deps: Deps,
+  deps: IngestDeps,
   /** Paths as text, or as bytes for names that are not UTF-8 (see walk.ts). */
   paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
@@ -264,7 +265,7 @@ function errorCode(e: unknown): string | undefined {
 
 /** Per-file failures become a 'failed' result; a full disk or a cancel is thrown to stop the batch. */
 async function ingestOne(
-  deps: Deps,
+  deps: IngestDeps,
   file: PlannedFile,
   opts: AddOptions,
   hasherFor: (size: number) => Hasher,
@@ -374,7 +375,7 @@ async function fileSource(path: string | Buffer): Promise<Source> {
  * The bytes stay in memory: plaintext evidence is never written to disk.
  */
 export async function addData(
-  deps: Deps,
+  deps: IngestDeps,
   input: { name: string; data: Uint8Array; mtime: Date | null },
   opts: AddOptions = {},
 ): Promise<AddResult> {
@@ -397,7 +398,7 @@ export async function addData(
 }
 
 async function ingestFile(
-  deps: Deps,
+  deps: IngestDeps,
   sourcePath: string | null,
   name: string,
   opts: AddOptions,
@@ -646,7 +647,7 @@ async function ingestFile(
 }
 
 function recordDuplicate(
-  deps: Deps,
+  deps: IngestDeps,
   existing: { id: string; name: string },
   f: {
     path: string;
@@ -679,7 +680,7 @@ function recordDuplicate(
 }
 
 function recordDuplicateRows(
-  deps: Deps,
+  deps: IngestDeps,
   existing: { id: string; name: string },
   f: {
     sourcePath: string | null;

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../blobs/store';
 import type { Quarantine, QuarantinedFile } from '../blobs/quarantine';
-import type { CaseRepository } from '../cases/repository';
-import type { CustodyLog } from '../custody/log';
-import type { Db } from '../db/database';
 import { DossierError } from '../errors';
-import { addData } from '../ingest/ingest';
-import type { ItemRepository } from '../items/repository';
+import { addData, type IngestDeps } from '../ingest/ingest';
 
 /**
  * Brings quarantined files back as items: each is decrypted with the vault's key, hashed and
@@ -23,14 +18,7 @@ export type RestoreResult =
   | { path: string; status: 'preview'; itemId: string; sha256: string }
   | { path: string; status: 'left'; reason: string };
 
-interface Deps {
-  db: Db;
-  items: ItemRepository;
-  blobs: BlobStore;
-  custody: CustodyLog;
-  cases: CaseRepository;
-  quarantine: Quarantine;
-}
+type Deps = IngestDeps & { quarantine: Quarantine };
 
 /** Finds quarantined files by path (quarantine/3a/x.age, 3a/x.age), file name or id. */
 export function selectQuarantined(

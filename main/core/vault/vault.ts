@@ -402,9 +402,7 @@ export class Vault {
       if (!isDiskFull(e)) throw e;
       this.notices.push(notice);
       this.readOnly = true;
-      this.custody.append = () => {
-        throw new DossierError('NO_SPACE', READ_ONLY_SESSION);
-      };
+      this.custody.refuseWrites(new DossierError('NO_SPACE', READ_ONLY_SESSION));
     }
   }
 

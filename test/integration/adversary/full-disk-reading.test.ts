@@ -71,6 +71,11 @@ describe('reading a vault on a 100% full disk', async () => {
           expect(sha256(cat.stdout)).toBe(sha256(evidence));
           expect(cat.stderr).toMatch(/could not be written/i);
 
+          // A change in a session the log could not record is refused in words, not half-made.
+          const person = await dossier(['person', 'add', 'Someone', '--role', 'harasser'], env);
+          expect(person.code, person.stderr).toBe(5);
+          expect(person.stderr).toMatch(/Nothing can be changed in this session/);
+
           // Nothing half-written was left in the vault folder.
           const names = await readdir(dir);
           expect(names.filter((n) => n.endsWith('.tmp') || n.endsWith('-journal'))).toEqual([]);
