@@ -116,6 +116,8 @@ export class Vault {
   private anchorHeld = false;
   /** Set when the unlock could not be logged: nothing may change in a session the log does not show. */
   private readOnly = false;
+  /** The last rewrite of dossier.json, so that the next starts from what it left (rewriteHeader). */
+  private headerWrites: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -384,13 +386,11 @@ export class Vault {
     const current = this.anchorState();
     if (current.kind === 'valid' && current.seq === latest.seq && current.head === latest.head)
       return false;
-    const header: VaultHeader = {
-      ...this.header,
-      custodyAnchor: makeAnchor(this.keys.anchorKey, this.id, latest),
-    };
     try {
-      await writeHeader(join(this.dir, HEADER_FILE), header);
-      this.header = header;
+      await this.rewriteHeader((h) => ({
+        ...h,
+        custodyAnchor: makeAnchor(this.keys.anchorKey, this.id, latest),
+      }));
       return true;
     } catch (e) {
       this.notices.push(
@@ -398,6 +398,21 @@ export class Vault {
       );
       return false;
     }
+  }
+
+  /**
+   * Writes dossier.json (temp file, fsync, rename) from the header as the previous write left
+   * it, one change at a time: a key change and a lock at once must not undo each other.
+   */
+  private rewriteHeader(change: (current: VaultHeader) => VaultHeader): Promise<VaultHeader> {
+    const run = this.headerWrites.then(async () => {
+      const header = change(this.header);
+      await writeHeader(join(this.dir, HEADER_FILE), header);
+      this.header = header;
+      return header;
+    });
+    this.headerWrites = run.catch(() => undefined);
+    return run;
   }
 
   /** Removes what exports killed part-way left behind (export/in-progress.ts), and says so. */
@@ -1027,12 +1042,10 @@ export class Vault {
       newPassphrase,
       kdf ?? this.options.kdf,
     );
-    const header: VaultHeader = {
-      ...this.header,
-      slots: [slot, ...this.header.slots.filter((s) => s.type !== 'passphrase')],
-    };
-    await writeHeader(join(this.dir, HEADER_FILE), header);
-    this.header = header;
+    await this.rewriteHeader((h) => ({
+      ...h,
+      slots: [slot, ...h.slots.filter((s) => s.type !== 'passphrase')],
+    }));
     this.custody.append('key-change', [], {
       slot: 'passphrase',
       kdf: {
@@ -1085,6 +1098,7 @@ export class Vault {
   async confirmRecoveryCode(group: number, typed: string): Promise<void> {
     this.assertOpen();
     this.assertWritable();
+    const checked = this.header.pendingRecoveryCode;
     const groups = this.pendingRecoveryCode().split('-');
     const expected = groups[group - 1];
     if (!Number.isInteger(group) || expected === undefined) {
@@ -1104,10 +1118,18 @@ export class Vault {
         `That is not group ${group} of the recovery code on screen. Check what you wrote down against the screen, and type that group again. The code is still kept until you do.`,
       );
     }
-    const header: VaultHeader = { ...this.header };
-    delete header.pendingRecoveryCode;
-    await writeHeader(join(this.dir, HEADER_FILE), header);
-    this.header = header;
+    await this.rewriteHeader((h) => {
+      // A new code made meanwhile is not confirmed by typing back the old one.
+      if (h.pendingRecoveryCode !== checked) {
+        throw new DossierError(
+          'USAGE',
+          'A new recovery code was made meanwhile. Confirm that one: the code you typed from no longer opens the vault.',
+        );
+      }
+      const header: VaultHeader = { ...h };
+      delete header.pendingRecoveryCode;
+      return header;
+    });
     this.custody.append('key-change', [], {
       slot: 'recovery',
       change: 'confirmed written down; the copy kept until then was removed',
@@ -1126,24 +1148,19 @@ export class Vault {
     const recovery = newRecoveryCode();
     try {
       const slot = makeRecoverySlot(this.id, this.masterKey, recovery.secret);
-      const rest: VaultHeader = { ...this.header };
-      delete rest.pendingRecoveryCode;
-      const header: VaultHeader = {
-        ...rest,
-        slots: [...this.header.slots.filter((s) => s.type !== 'recovery'), slot],
-        ...(opts.hold
-          ? {
-              pendingRecoveryCode: sealPendingCode(
-                this.masterKey,
-                this.id,
-                slot.kdf.salt,
-                recovery.secret,
-              ),
-            }
-          : {}),
-      };
-      await writeHeader(join(this.dir, HEADER_FILE), header);
-      this.header = header;
+      const pending = opts.hold
+        ? sealPendingCode(this.masterKey, this.id, slot.kdf.salt, recovery.secret)
+        : undefined;
+      await this.rewriteHeader((h) => {
+        const header: VaultHeader = {
+          ...h,
+          slots: [...h.slots.filter((s) => s.type !== 'recovery'), slot],
+        };
+        // Any code still waiting was for the slot just removed.
+        delete header.pendingRecoveryCode;
+        if (pending) header.pendingRecoveryCode = pending;
+        return header;
+      });
     } finally {
       recovery.secret.fill(0);
     }
