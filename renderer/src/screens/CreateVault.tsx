@@ -56,7 +56,7 @@ export function CreateVault() {
         )}
         {tried && !strength.acceptable && (
           <p className="error" role="alert">
-            Dossier will not accept this passphrase: it is too easy to guess. {strength.advice}
+            Dossier will not accept this passphrase: it is too easy to guess. {strength.reason}
           </p>
         )}
         {tried && strength.acceptable && !ok && !mismatch && (

@@ -176,7 +176,9 @@ function ChangePassphrase() {
     }
     const strength = passphraseStrength(passphrase);
     if (!strength.acceptable) {
-      setProblem(`That new passphrase is too easy to guess. ${strength.advice}`);
+      setProblem(
+        `Dossier will not accept that new passphrase: it is too easy to guess. ${strength.reason ?? ''}`,
+      );
       return;
     }
     if (passphrase !== again) {
