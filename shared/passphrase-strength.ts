@@ -151,7 +151,6 @@ export function passphraseStrength(input: string): Strength {
   // Code-unit offsets of each character, to map indexOf results back to characters.
   const charAt = new Map<number, number>();
   for (let i = 0, off = 0; i < norm.length; off += norm[i]!.length, i++) charAt.set(off, i);
-  const spans: { start: number; end: number }[] = [];
   for (const word of COMMON_BY_LENGTH) {
     for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
       const start = charAt.get(at);
@@ -159,7 +158,6 @@ export function passphraseStrength(input: string): Strength {
       const end = start + word.length;
       if (common.slice(start, end).some(Boolean)) continue;
       common.fill(true, start, end);
-      spans.push({ start, end });
     }
   }
 
