@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ITEM_KINDS } from './item-kind';
+import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -213,6 +214,11 @@ export const sessionStatus = z.object({
    * the whole session, in the order produced: a notice's position names it. Empty when locked.
    */
   notices: z.array(z.string()).default([]),
+  /**
+   * A recovery code is waiting to be confirmed as written down: until it is, the app shows
+   * it (session.recoveryCode) before anything else, and other vault methods are refused.
+   */
+  recoveryCodePending: z.boolean().default(false),
 });
 
 export const custodyEntry = z.object({
@@ -402,19 +408,45 @@ function method<A extends z.ZodType, R extends z.ZodType, const F extends Method
 
 const none = z.object({}).strict();
 const empty = z.object({});
+/** Only the typed-out words accept a weak passphrase (for test fixtures); never a default. */
+const acceptWeakPassphrase = z
+  .literal(WEAK_PASSPHRASE_OVERRIDE, {
+    error: `must be the words "${WEAK_PASSPHRASE_OVERRIDE}", typed out`,
+  })
+  .optional();
 
 export const api = {
   'session.status': method(none, sessionStatus),
+  /** Refuses a passphrase below shared/passphrase-strength's minimum, unless overridden. */
   'session.create': method(
-    z.object({ passphrase: z.string().min(8).max(1024) }).strict(),
+    z.object({ passphrase: z.string().min(8).max(1024), acceptWeakPassphrase }).strict(),
     z.object({ recoveryCode: z.string() }),
   ),
   'session.unlock': method(z.object({ passphrase: z.string().max(1024) }).strict(), sessionStatus),
   'session.unlockWithRecoveryCode': method(z.object({ code: text(200) }).strict(), sessionStatus),
   'session.lock': method(none, sessionStatus),
+  /** `current` is the passphrase or the recovery code, checked against the key slots. */
   'session.changePassphrase': method(
-    z.object({ passphrase: z.string().min(8).max(1024) }).strict(),
+    z
+      .object({
+        current: z.string().max(1024),
+        passphrase: z.string().min(8).max(1024),
+        acceptWeakPassphrase,
+      })
+      .strict(),
     empty,
+  ),
+  /** The recovery code waiting to be confirmed, shown again (after a reload or a restart). */
+  'session.recoveryCode': method(none, z.object({ recoveryCode: z.string() })),
+  /** Type back one group (1–8) of the code on screen; the kept copy is then removed. */
+  'session.confirmRecoveryCode': method(
+    z.object({ group: z.number().int().min(1).max(8), typed: text(40) }).strict(),
+    sessionStatus,
+  ),
+  /** A new recovery code replaces the old one (needs the passphrase); kept until confirmed. */
+  'session.newRecoveryCode': method(
+    z.object({ current: z.string().max(1024) }).strict(),
+    z.object({ recoveryCode: z.string() }),
   ),
   'items.list': method(none, z.array(itemSummary)),
   'items.get': method(z.object({ id }).strict(), itemDetail),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  assertPassphraseStrong,
   DossierError,
   Vault,
   defaultVaultDir,
@@ -26,7 +27,7 @@ import {
   ProgressBar,
 } from './format';
 import type { BundleReport } from '../core/export/verify-bundle';
-import { readSecret } from './secrets';
+import { promptHidden, readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
 
 export interface GlobalOptions {
@@ -53,32 +54,52 @@ export function vaultDir(g: GlobalOptions): string {
   return resolve(g.vault ?? process.env.DOSSIER_VAULT ?? defaultVaultDir());
 }
 
+/** The secret that unlocks: the passphrase, or the recovery code with --recovery. */
+function unlockSecret(g: GlobalOptions): Promise<string> {
+  return g.recovery
+    ? readSecret({
+        file: g.passphraseFile,
+        envVar: 'DOSSIER_RECOVERY_CODE',
+        prompt: 'Recovery code: ',
+      })
+    : readSecret({
+        file: g.passphraseFile,
+        envVar: 'DOSSIER_PASSPHRASE',
+        prompt: `Passphrase for ${vaultDir(g)}: `,
+      });
+}
+
+/**
+ * The current passphrase (or recovery code) for a change of keys (passwd, recovery --new).
+ * One taken from a variable or a file may sit in a shell someone else now uses, so on a
+ * terminal it is asked for again; the vault checks whichever it gets against its key slots.
+ */
+async function currentSecret(g: GlobalOptions): Promise<{ unlock: string; current: string }> {
+  const unlock = await unlockSecret(g);
+  const given =
+    g.passphraseFile !== undefined ||
+    !!process.env[g.recovery ? 'DOSSIER_RECOVERY_CODE' : 'DOSSIER_PASSPHRASE'];
+  if (!given || !process.stdin.isTTY) return { unlock, current: unlock };
+  const current = await promptHidden(
+    g.recovery
+      ? 'Type the current recovery code to confirm it is you: '
+      : 'Type the current passphrase to confirm it is you: ',
+  );
+  return { unlock, current };
+}
+
 /** Unlocks with the passphrase (or the recovery code with --recovery), runs `fn`, always locks. */
 async function withVault<T>(
   g: GlobalOptions,
   fn: (v: Vault) => Promise<T>,
   io: Pick<Io, 'err'> = STDERR,
+  secret?: string,
 ): Promise<T> {
   const dir = vaultDir(g);
+  const unlock = secret ?? (await unlockSecret(g));
   const vault = g.recovery
-    ? await Vault.unlockWithRecoveryCode(
-        dir,
-        await readSecret({
-          file: g.passphraseFile,
-          envVar: 'DOSSIER_RECOVERY_CODE',
-          prompt: 'Recovery code: ',
-        }),
-        { actor: ACTOR },
-      )
-    : await Vault.unlock(
-        dir,
-        await readSecret({
-          file: g.passphraseFile,
-          envVar: 'DOSSIER_PASSPHRASE',
-          prompt: `Passphrase for ${dir}: `,
-        }),
-        { actor: ACTOR },
-      );
+    ? await Vault.unlockWithRecoveryCode(dir, unlock, { actor: ACTOR })
+    : await Vault.unlock(dir, unlock, { actor: ACTOR });
   // Said once each, after unlocking and again for any the lock adds.
   let told = 0;
   const tell = (): void => {
@@ -103,6 +124,7 @@ async function withVault<T>(
 export async function cmdInit(
   g: GlobalOptions,
   dirArg: string | undefined,
+  opts: { acceptWeakPassphrase?: string },
   io: Io,
 ): Promise<number> {
   const dir = resolve(dirArg ?? vaultDir(g));
@@ -112,6 +134,8 @@ export async function cmdInit(
     prompt: 'Choose a passphrase for the new vault: ',
     confirm: true,
   });
+  assertPassphraseStrong(passphrase, opts.acceptWeakPassphrase);
+  // Printed once and not kept: whoever runs init sees it (the app keeps it until confirmed).
   const { vault, recoveryCode } = await Vault.create(dir, passphrase, { actor: ACTOR });
   const fingerprint = vault.fingerprint();
   await vault.lock();
@@ -267,22 +291,66 @@ export async function cmdLog(g: GlobalOptions, opts: { verify: boolean }, io: Io
 
 export async function cmdPasswd(
   g: GlobalOptions,
-  opts: { newPassphraseFile?: string },
+  opts: { newPassphraseFile?: string; acceptWeakPassphrase?: string },
   io: Io,
 ): Promise<number> {
-  return withVault(g, async (vault) => {
-    const next = await readSecret({
-      file: opts.newPassphraseFile,
-      envVar: 'DOSSIER_NEW_PASSPHRASE',
-      prompt: 'New passphrase: ',
-      confirm: true,
-    });
-    await vault.changePassphrase(next);
-    io.err(
-      'Passphrase changed. The recovery code still works. Your evidence was not re-encrypted (it did not need to be).',
-    );
-    return EXIT.OK;
+  const { unlock, current } = await currentSecret(g);
+  const next = await readSecret({
+    file: opts.newPassphraseFile,
+    envVar: 'DOSSIER_NEW_PASSPHRASE',
+    prompt: 'New passphrase: ',
+    confirm: true,
   });
+  assertPassphraseStrong(next, opts.acceptWeakPassphrase);
+  return withVault(
+    g,
+    async (vault) => {
+      await vault.changePassphrase(current, next);
+      io.err(
+        'Passphrase changed. The recovery code still works. Your evidence was not re-encrypted (it did not need to be).',
+      );
+      return EXIT.OK;
+    },
+    io,
+    unlock,
+  );
+}
+
+export async function cmdRecovery(
+  g: GlobalOptions,
+  opts: { new: boolean },
+  io: Io,
+): Promise<number> {
+  if (!opts.new) {
+    throw new DossierError(
+      'USAGE',
+      '`dossier recovery --new` makes a new recovery code; the old one stops working. Add --new if that is what you want.',
+    );
+  }
+  const { unlock, current } = await currentSecret(g);
+  return withVault(
+    g,
+    async (vault) => {
+      const recoveryCode = await vault.newRecoveryCode(current);
+      if (g.json) {
+        io.out(JSON.stringify({ recoveryCode }));
+      } else {
+        io.out(
+          [
+            'Your new recovery code (shown this once only):',
+            '',
+            `    ${recoveryCode}`,
+            '',
+            'The old recovery code no longer opens this vault.',
+            'Write the new one on paper and keep it somewhere safe, away from this computer.',
+          ].join('\n'),
+        );
+      }
+      return EXIT.OK;
+    },
+    io,
+    unlock,
+  );
 }
 
 export async function cmdKeys(

@@ -17,6 +17,7 @@ export function exitCodeFor(code: DossierErrorCode): number {
     case 'NOT_FOUND':
     case 'NOT_A_VAULT':
     case 'VAULT_EXISTS':
+    case 'RECOVERY_CODE_PENDING':
       return EXIT.USAGE;
     case 'WRONG_PASSPHRASE':
       return EXIT.WRONG_PASSPHRASE;

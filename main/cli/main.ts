@@ -13,6 +13,7 @@ import {
   cmdLog,
   cmdLs,
   cmdPasswd,
+  cmdRecovery,
   cmdQuarantine,
   cmdShow,
   type GlobalOptions,
@@ -27,6 +28,7 @@ import {
   checkPerson,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
@@ -34,7 +36,8 @@ const HELP = `dossier — an encrypted evidence vault (command line)
 Usage: dossier [--vault DIR] [--passphrase-file F] [--recovery] COMMAND [options]
 
 Commands:
-  init [DIR]                      create a vault; prints the recovery code once
+  init [DIR] [--accept-weak-passphrase "I understand"]
+                                  create a vault; prints the recovery code once
   add PATH... [--tag T]... [--note TEXT] [--json]
                                   add files or folders (recursively)
   ls [--json]                     list items
@@ -42,8 +45,11 @@ Commands:
   cat ID                          write an item's original bytes to stdout (verified first)
   check [--json]                  full integrity check of the vault
   log [--json] [--verify]         the custody log; --verify checks the hash chain
-  passwd [--new-passphrase-file F]
-                                  change the passphrase (no data is re-encrypted)
+  passwd [--new-passphrase-file F] [--accept-weak-passphrase "I understand"]
+                                  change the passphrase (no data is re-encrypted); on a
+                                  terminal the current one is asked for again
+  recovery --new [--json]         make a new recovery code (printed once); the old one
+                                  stops working; needs the current passphrase
   keys --reveal [--json]          print the keys that open the vault without Dossier
   export --out PATH [--format dir|zip] [--encrypt-passphrase-file F]
          [--all | --item ID... | --tag T... | --incident ID...]
@@ -81,6 +87,8 @@ const OPTIONS = {
   vault: { type: 'string' },
   'passphrase-file': { type: 'string' },
   'new-passphrase-file': { type: 'string' },
+  'accept-weak-passphrase': { type: 'string' },
+  new: { type: 'boolean', default: false },
   recovery: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   tag: { type: 'string', multiple: true },
@@ -118,14 +126,15 @@ const OPTIONS = {
 // Which command-specific options each command accepts (global ones are always allowed).
 const GLOBAL = ['vault', 'passphrase-file', 'recovery', 'json', 'help', 'version'];
 const ALLOWED: Record<string, string[]> = {
-  init: [],
+  init: ['accept-weak-passphrase'],
   add: ['tag', 'note'],
   ls: [],
   show: [],
   cat: [],
   check: [],
   log: ['verify'],
-  passwd: ['new-passphrase-file'],
+  passwd: ['new-passphrase-file', 'accept-weak-passphrase'],
+  recovery: ['new'],
   keys: ['reveal'],
   export: [
     'out',
@@ -158,6 +167,16 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 class UsageError extends Error {}
+
+/** --accept-weak-passphrase takes the words typed out, never a bare flag or anything else. */
+function weakOverride(given: string | undefined): string | undefined {
+  if (given !== undefined && given !== WEAK_PASSPHRASE_OVERRIDE) {
+    throw new UsageError(
+      `--accept-weak-passphrase takes the words "${WEAK_PASSPHRASE_OVERRIDE}", typed out: it is for test vaults only.`,
+    );
+  }
+  return given;
+}
 
 export async function main(argv: string[], rawIo: Io): Promise<number> {
   // Every word printed passes through here: human text escaped, JSON exact.
@@ -214,7 +233,12 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     };
     switch (command) {
       case 'init':
-        return await cmdInit(g, single(), io);
+        return await cmdInit(
+          g,
+          single(),
+          { acceptWeakPassphrase: weakOverride(values['accept-weak-passphrase']) },
+          io,
+        );
       case 'add': {
         const opts = { tags: values.tag ?? [], note: values.note };
         checkAdd(opts);
@@ -237,7 +261,17 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return await cmdLog(g, { verify: values.verify }, io);
       case 'passwd':
         single();
-        return await cmdPasswd(g, { newPassphraseFile: values['new-passphrase-file'] }, io);
+        return await cmdPasswd(
+          g,
+          {
+            newPassphraseFile: values['new-passphrase-file'],
+            acceptWeakPassphrase: weakOverride(values['accept-weak-passphrase']),
+          },
+          io,
+        );
+      case 'recovery':
+        single();
+        return await cmdRecovery(g, { new: values.new }, io);
       case 'keys':
         single();
         return await cmdKeys(g, { reveal: values.reveal }, io);

@@ -12,7 +12,9 @@ export type DossierErrorCode =
   | 'INTEGRITY'
   | 'CORRUPT'
   | 'IO'
-  | 'NO_SPACE';
+  | 'NO_SPACE'
+  /** The vault's new recovery code is not confirmed as written down yet (the app). */
+  | 'RECOVERY_CODE_PENDING';
 
 export class DossierError extends Error {
   override readonly name = 'DossierError';

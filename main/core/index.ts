@@ -7,6 +7,7 @@ export type { ItemDetail, ItemSummary } from './items/repository';
 export type { IntegrityReport, IntegrityProblem } from './integrity';
 export { verifyChain, entryHash, type CustodyEntry, type ChainReport } from './custody/log';
 export { DEFAULT_ARGON2, type Argon2Params } from './keys/slots';
+export { assertPassphraseStrong } from './keys/passphrase-policy';
 export type { Incident, IncidentInput, Person, PersonInput, PersonRole } from './cases/repository';
 export type { ExportOptions, ExportResult, ExportSelection, ExportProgress } from './export/export';
 export type { BundleReport } from './export/verify-bundle';

@@ -73,9 +73,17 @@ type SessionSurface = Pick<Session, 'setPermissionRequestHandler' | 'setPermissi
   webRequest: Pick<Session['webRequest'], 'onBeforeRequest' | 'onHeadersReceived'>;
 };
 
+/**
+ * The one permission the page gets: writing plain text to the clipboard (Copy on the recovery
+ * code, the fingerprint). Never reading it, and nothing else.
+ */
+export const GRANTED_PERMISSION = 'clipboard-sanitized-write';
+
 export function hardenSession(session: SessionSurface, dev = false): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_wc, permission, callback) =>
+    callback(permission === GRANTED_PERMISSION),
+  );
+  session.setPermissionCheckHandler((_wc, permission) => permission === GRANTED_PERMISSION);
   session.webRequest.onBeforeRequest((details, callback) =>
     callback({ cancel: !isAllowedRequest(details.url, dev) }),
   );

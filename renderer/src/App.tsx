@@ -9,6 +9,7 @@ import { Workspace } from './screens/Workspace';
 export function App() {
   const state = useSession((s) => s.state);
   const recoveryCode = useSession((s) => s.recoveryCode);
+  const pending = useSession((s) => s.recoveryCodePending);
   const refresh = useSession((s) => s.refresh);
   useEffect(() => {
     void refresh();
@@ -21,7 +22,9 @@ export function App() {
       </main>
     );
   }
-  if (recoveryCode) return <RecoveryCode code={recoveryCode} />;
+  // Until the recovery code is confirmed, nothing else: main refuses the rest anyway.
+  if (recoveryCode || (pending && state === 'unlocked'))
+    return <RecoveryCode code={recoveryCode} />;
   if (state === 'no-vault') return <CreateVault />;
   if (state === 'locked') return <Unlock />;
   return <Workspace />;

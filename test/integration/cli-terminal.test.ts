@@ -53,7 +53,7 @@ describe.skipIf(!hasScript)('on a terminal (needs util-linux script)', () => {
   it('init asks for the passphrase twice without echoing it', async () => {
     assertBuilt();
     const dir = join(await tempDir(), 'vault');
-    const secret = 'my very secret words';
+    const secret = 'my very quiet orchard words';
     const r = await onTerminal(
       ['init', dir],
       [
@@ -83,6 +83,32 @@ describe.skipIf(!hasScript)('on a terminal (needs util-linux script)', () => {
     expect(r.screen).not.toContain(PASSPHRASE);
     expect(r.screen).toMatch(/\[#+\.*\] 0\/1 files/);
     expect(r.screen).toMatch(/added +[0-9a-z]{26}/);
+  });
+
+  it('passwd asks again for a passphrase that came from the environment, and checks it', async () => {
+    assertBuilt();
+    const dir = join(await tempDir(), 'vault');
+    const { vault } = await newVault(dir);
+    await vault.lock();
+    // Someone at a terminal where DOSSIER_PASSPHRASE is set does not know the passphrase.
+    const env = {
+      DOSSIER_PASSPHRASE: PASSPHRASE,
+      DOSSIER_NEW_PASSPHRASE: 'kettle bridge lantern orchard',
+    };
+    const stranger = await onTerminal(
+      ['--vault', dir, 'passwd'],
+      [[/current passphrase to confirm/, 'i do not know it']],
+      env,
+    );
+    expect(stranger.code).toBe(3);
+    expect(stranger.screen).toMatch(/not this vault's current passphrase/);
+    const owner = await onTerminal(
+      ['--vault', dir, 'passwd'],
+      [[/current passphrase to confirm/, PASSPHRASE]],
+      env,
+    );
+    expect(owner.code).toBe(0);
+    expect(owner.screen).not.toContain(PASSPHRASE);
   });
 
   it('a wrong passphrase at the prompt exits 3', async () => {

@@ -345,7 +345,14 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
 describe('items.query through the service', async () => {
   const dir = join(await tempDir(), 'v');
   const service = new DossierService(dir, { kdf: TEST_KDF });
-  await service.call('session.create', { passphrase: PASSPHRASE }, null, () => undefined);
+  const created = await service.call('session.create', { passphrase: PASSPHRASE }, null, () => 0);
+  const code = (created as { value: { recoveryCode: string } }).value.recoveryCode;
+  await service.call(
+    'session.confirmRecoveryCode',
+    { group: 8, typed: code.slice(-4) },
+    null,
+    () => 0,
+  );
 
   it('validates arguments with a plain message', async () => {
     const bad = async (args: unknown) =>

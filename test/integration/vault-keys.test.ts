@@ -78,7 +78,7 @@ describe('vault keys and unlocking', () => {
     const dir = join(await tempDir(), 'v');
     const { vault, recoveryCode } = await newVault(dir);
     const keysBefore = vault.revealKeys();
-    await vault.changePassphrase('a brand new passphrase', TEST_KDF);
+    await vault.changePassphrase(PASSPHRASE, 'a brand new passphrase', TEST_KDF);
     await vault.lock();
     await expect(Vault.unlock(dir, PASSPHRASE)).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
     const v2 = await Vault.unlock(dir, 'a brand new passphrase');

@@ -18,6 +18,9 @@ export async function newService(): Promise<{
     service.call(method, args, null, () => undefined) as Promise<Reply>;
   const created = await call('session.create', { passphrase: PASSPHRASE });
   if (!created.ok) throw new Error(created.error.message);
+  // The vault is usable once its recovery code is confirmed (type back its last group).
+  const { recoveryCode } = created.value as { recoveryCode: string };
+  await ok(call('session.confirmRecoveryCode', { group: 8, typed: recoveryCode.slice(-4) }));
   return { service, vault: service.unlocked!, call };
 }
 

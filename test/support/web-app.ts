@@ -111,10 +111,18 @@ export async function createVaultInPage(
   const code = (await page.getByLabel('Recovery code', { exact: true }).innerText()).trim();
   await onRecoveryCode?.();
   const groups = code.split(/\s+/);
-  await page.getByLabel(/type the last group/).fill(groups.at(-1)!);
-  await page.getByRole('button', { name: /I have saved it/ }).click();
+  await confirmRecoveryCodeInPage(page, groups);
   await page.getByRole('heading', { name: 'Library' }).waitFor();
   return groups.join('-');
+}
+
+/** The code screen asks for one group, picked at random: types that one back. */
+export async function confirmRecoveryCodeInPage(page: Page, groups: string[]): Promise<void> {
+  const field = page.getByLabel(/type group \d of the code/);
+  const label = await page.locator('label[for="recovery-check"]').innerText();
+  const asked = Number(/group (\d)/.exec(label)![1]);
+  await field.fill(groups[asked - 1]!);
+  await page.getByRole('button', { name: /I have saved it/ }).click();
 }
 
 /**

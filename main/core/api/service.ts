@@ -12,6 +12,7 @@ import {
 } from '../../../shared/contract';
 import { asDatabaseError } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
+import { assertPassphraseStrong } from '../keys/passphrase-policy';
 import {
   evidenceResponse,
   type EvidenceKind,
@@ -133,10 +134,23 @@ export class DossierService implements ApiHost {
     await v?.lock();
   }
 
-  private open(): Vault {
+  /** The open vault, for the session's own methods (passphrase, recovery code). */
+  private session(): Vault {
     if (!this.vault)
       throw new DossierError('LOCKED', 'The vault is locked. Unlock it to continue.');
     return this.vault;
+  }
+
+  /** The open vault, once its recovery code is confirmed: until then it is not usable. */
+  private open(): Vault {
+    const vault = this.session();
+    if (vault.recoveryCodePending) {
+      throw new DossierError(
+        'RECOVERY_CODE_PENDING',
+        'Confirm that you wrote down your recovery code first: it is the only way back in if the passphrase is forgotten.',
+      );
+    }
+    return vault;
   }
 
   private async status(): Promise<Result<'session.status'>> {
@@ -145,22 +159,32 @@ export class DossierService implements ApiHost {
         state: 'unlocked',
         fingerprint: this.vault.fingerprint(),
         notices: [...this.vault.notices],
+        recoveryCodePending: this.vault.recoveryCodePending,
       };
     }
     const exists = await access(join(this.vaultDir, HEADER_FILE)).then(
       () => true,
       () => false,
     );
-    return { state: exists ? 'locked' : 'no-vault', fingerprint: null, notices: [] };
+    return {
+      state: exists ? 'locked' : 'no-vault',
+      fingerprint: null,
+      notices: [],
+      recoveryCodePending: false,
+    };
   }
 
   private makeHandlers(): Handlers {
     const opts = { actor: this.options.actor ?? 'app', kdf: this.options.kdf };
     return {
       'session.status': () => this.status(),
-      'session.create': async ({ passphrase }) => {
+      'session.create': async ({ passphrase, acceptWeakPassphrase }) => {
         if (this.vault) throw new DossierError('USAGE', 'A vault is already open.');
-        const { vault, recoveryCode } = await Vault.create(this.vaultDir, passphrase, opts);
+        assertPassphraseStrong(passphrase, acceptWeakPassphrase);
+        const { vault, recoveryCode } = await Vault.create(this.vaultDir, passphrase, {
+          ...opts,
+          holdRecoveryCode: true,
+        });
         this.vault = vault;
         return { recoveryCode };
       },
@@ -177,10 +201,22 @@ export class DossierService implements ApiHost {
         this.emit('locked', { reason: 'user' });
         return this.status();
       },
-      'session.changePassphrase': async ({ passphrase }) => {
-        await this.open().changePassphrase(passphrase);
+      'session.changePassphrase': async ({ current, passphrase, acceptWeakPassphrase }) => {
+        const vault = this.open();
+        assertPassphraseStrong(passphrase, acceptWeakPassphrase);
+        await vault.changePassphrase(current, passphrase);
         return {};
       },
+      'session.recoveryCode': async () => ({
+        recoveryCode: this.session().pendingRecoveryCode(),
+      }),
+      'session.confirmRecoveryCode': async ({ group, typed }) => {
+        await this.session().confirmRecoveryCode(group, typed);
+        return this.status();
+      },
+      'session.newRecoveryCode': async ({ current }) => ({
+        recoveryCode: await this.session().newRecoveryCode(current, { hold: true }),
+      }),
       'items.list': async () => this.open().list(),
       'items.get': async ({ id }) => this.open().itemDetail(id),
       'items.search': async ({ query }) => this.open().items.search(query),

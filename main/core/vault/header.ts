@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DossierError } from '../errors';
 import { asIoError, writeFileAtomic } from '../fs-safety';
+import type { PendingRecoveryCode } from '../keys/pending-recovery';
 import { ARGON2_LIMITS, slotDamage, type KeySlot } from '../keys/slots';
 
 /**
@@ -50,6 +51,8 @@ const headerSchema = z.object({
   slots: z.array(slotSchema).min(1),
   // Checked by custody/anchor.ts, not here: a damaged anchor must not keep the vault shut.
   custodyAnchor: z.unknown().optional(),
+  // Opened (and its tag checked) only when the code is shown: see keys/pending-recovery.ts.
+  pendingRecoveryCode: z.object({ nonce: b64, sealed: b64 }).strict().optional(),
 });
 
 export interface VaultHeader {
@@ -62,6 +65,8 @@ export interface VaultHeader {
    * written before it existed; `unknown` because it is only trusted once its MAC verifies.
    */
   custodyAnchor?: unknown;
+  /** A recovery code not yet confirmed as written down, sealed under the master key. */
+  pendingRecoveryCode?: PendingRecoveryCode;
 }
 
 export async function readHeader(path: string): Promise<VaultHeader> {

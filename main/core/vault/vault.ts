@@ -41,7 +41,8 @@ import { AnnotationRepository, type Note, type Region } from '../items/annotatio
 import { Library } from '../items/library';
 import type { ItemDetail, ItemSummary } from '../items/repository';
 import { deriveVaultKeys, sqlcipherKeyLiteral, type VaultKeys } from '../keys/derive';
-import { newRecoveryCode, parseRecoveryCode } from '../keys/recovery-code';
+import { openPendingCode, sealPendingCode } from '../keys/pending-recovery';
+import { formatRecoveryCode, newRecoveryCode, parseRecoveryCode } from '../keys/recovery-code';
 import {
   assertPassphraseAcceptable,
   makePassphraseSlot,
@@ -67,6 +68,15 @@ export interface OpenOptions {
   actor?: string;
   /** Argon2id cost for new passphrase slots; defaults to DEFAULT_ARGON2. */
   kdf?: Argon2Params;
+}
+
+export interface CreateOptions extends OpenOptions {
+  /**
+   * Keep the recovery code, sealed under the master key in dossier.json, until the person
+   * confirms they wrote it down (the app: a reload shows the same code). Otherwise it is
+   * returned once and never stored (the CLI prints it).
+   */
+  holdRecoveryCode?: boolean;
 }
 
 export interface VaultSettings {
@@ -106,6 +116,8 @@ export class Vault {
   private anchorHeld = false;
   /** Set when the unlock could not be logged: nothing may change in a session the log does not show. */
   private readOnly = false;
+  /** The last rewrite of dossier.json, so that the next starts from what it left (rewriteHeader). */
+  private headerWrites: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -133,11 +145,14 @@ export class Vault {
     return this.header.vaultId;
   }
 
-  /** Creates a vault in an empty (or new) folder. The recovery code is returned once and never stored. */
+  /**
+   * Creates a vault in an empty (or new) folder. The recovery code is returned; it is stored
+   * (sealed) only with `holdRecoveryCode`, until confirmRecoveryCode.
+   */
   static async create(
     dirPath: string,
     passphrase: string,
-    options: OpenOptions = {},
+    options: CreateOptions = {},
   ): Promise<{ vault: Vault; recoveryCode: string }> {
     assertPassphraseAcceptable(passphrase);
     const dir = resolve(dirPath);
@@ -158,14 +173,22 @@ export class Vault {
     const vaultId = randomUUID();
     const masterKey = randomBytes(32);
     const recovery = newRecoveryCode();
+    const recoverySlot = makeRecoverySlot(vaultId, masterKey, recovery.secret);
     const header: VaultHeader = {
       format: VAULT_FORMAT,
       version: VAULT_VERSION,
       vaultId,
-      slots: [
-        await makePassphraseSlot(vaultId, masterKey, passphrase, options.kdf),
-        makeRecoverySlot(vaultId, masterKey, recovery.secret),
-      ],
+      slots: [await makePassphraseSlot(vaultId, masterKey, passphrase, options.kdf), recoverySlot],
+      ...(options.holdRecoveryCode
+        ? {
+            pendingRecoveryCode: sealPendingCode(
+              masterKey,
+              vaultId,
+              recoverySlot.kdf.salt,
+              recovery.secret,
+            ),
+          }
+        : {}),
     };
     recovery.secret.fill(0);
     const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
@@ -178,6 +201,7 @@ export class Vault {
         vaultId,
         format: `${VAULT_FORMAT}/${VAULT_VERSION}`,
         signingKeyFingerprint: vault.fingerprint(),
+        ...(options.holdRecoveryCode ? { recoveryCode: 'kept sealed until confirmed' } : {}),
         // The anchor below is this entry: from the start dossier.json must always have one.
         [ANCHOR_MARK]: 1,
       });
@@ -362,13 +386,11 @@ export class Vault {
     const current = this.anchorState();
     if (current.kind === 'valid' && current.seq === latest.seq && current.head === latest.head)
       return false;
-    const header: VaultHeader = {
-      ...this.header,
-      custodyAnchor: makeAnchor(this.keys.anchorKey, this.id, latest),
-    };
     try {
-      await writeHeader(join(this.dir, HEADER_FILE), header);
-      this.header = header;
+      await this.rewriteHeader((h) => ({
+        ...h,
+        custodyAnchor: makeAnchor(this.keys.anchorKey, this.id, latest),
+      }));
       return true;
     } catch (e) {
       this.notices.push(
@@ -376,6 +398,21 @@ export class Vault {
       );
       return false;
     }
+  }
+
+  /**
+   * Writes dossier.json (temp file, fsync, rename) from the header as the previous write left
+   * it, one change at a time: a key change and a lock at once must not undo each other.
+   */
+  private rewriteHeader(change: (current: VaultHeader) => VaultHeader): Promise<VaultHeader> {
+    const run = this.headerWrites.then(async () => {
+      const header = change(this.header);
+      await writeHeader(join(this.dir, HEADER_FILE), header);
+      this.header = header;
+      return header;
+    });
+    this.headerWrites = run.catch(() => undefined);
+    return run;
   }
 
   /** Removes what exports killed part-way left behind (export/in-progress.ts), and says so. */
@@ -949,23 +986,66 @@ export class Vault {
     });
   }
 
-  /** Rewrites the passphrase slot only; the data and every derived key stay as they are. */
-  async changePassphrase(newPassphrase: string, kdf?: Argon2Params): Promise<void> {
+  /**
+   * Whether `secret` (a passphrase, or a recovery code) opens one of this vault's key slots.
+   * The check is the slot's own unwrap (AEAD tag), so a wrong secret costs a full KDF run.
+   */
+  private async opensThisVault(secret: string): Promise<boolean> {
+    let code: Buffer | null = null;
+    try {
+      code = parseRecoveryCode(secret);
+    } catch {
+      // Not shaped like a recovery code: only the passphrase slots can take it.
+    }
+    const opened: (Buffer | null)[] = [];
+    try {
+      for (const slot of this.header.slots) {
+        if (slot.type === 'recovery' && code) opened.push(openRecoverySlot(this.id, slot, code));
+        if (slot.type === 'passphrase')
+          opened.push(await openPassphraseSlot(this.id, slot, secret));
+        if (opened.at(-1)?.equals(this.masterKey)) return true;
+      }
+      return false;
+    } finally {
+      code?.fill(0);
+      for (const mk of opened) mk?.fill(0);
+    }
+  }
+
+  /** Refuses, changing nothing, unless `current` is this vault's passphrase or recovery code. */
+  private async assertCurrentSecret(current: string, doing: string): Promise<void> {
+    if (!(await this.opensThisVault(current))) {
+      throw new DossierError(
+        'WRONG_PASSPHRASE',
+        `That is not this vault's current passphrase or recovery code, so ${doing} and nothing was changed. Check Caps Lock and the keyboard layout, and try again.`,
+      );
+    }
+  }
+
+  /**
+   * Rewrites the passphrase slot only; the data and every derived key stay as they are.
+   * `current` (the passphrase, or the recovery code) is checked against the key slots first:
+   * an unlocked screen alone must not be enough to lock the owner out.
+   */
+  async changePassphrase(
+    current: string,
+    newPassphrase: string,
+    kdf?: Argon2Params,
+  ): Promise<void> {
     this.assertOpen();
     this.assertWritable();
     assertPassphraseAcceptable(newPassphrase);
+    await this.assertCurrentSecret(current, 'the passphrase was not changed');
     const slot = await makePassphraseSlot(
       this.id,
       this.masterKey,
       newPassphrase,
       kdf ?? this.options.kdf,
     );
-    const header: VaultHeader = {
-      ...this.header,
-      slots: [slot, ...this.header.slots.filter((s) => s.type !== 'passphrase')],
-    };
-    await writeHeader(join(this.dir, HEADER_FILE), header);
-    this.header = header;
+    await this.rewriteHeader((h) => ({
+      ...h,
+      slots: [slot, ...h.slots.filter((s) => s.type !== 'passphrase')],
+    }));
     this.custody.append('key-change', [], {
       slot: 'passphrase',
       kdf: {
@@ -975,6 +1055,122 @@ export class Vault {
         parallelism: slot.kdf.parallelism,
       },
     });
+  }
+
+  /** A recovery code made with the vault (or by newRecoveryCode) is waiting to be confirmed. */
+  get recoveryCodePending(): boolean {
+    return this.header.pendingRecoveryCode !== undefined;
+  }
+
+  private recoverySlotSalt(): string {
+    const slot = this.header.slots.find((s): s is RecoverySlot => s.type === 'recovery');
+    if (!slot) {
+      throw new DossierError(
+        'CORRUPT',
+        'This vault has no recovery slot in dossier.json. Make a new recovery code (Settings, or `dossier recovery --new`).',
+      );
+    }
+    return slot.kdf.salt;
+  }
+
+  /** The recovery code kept until it is confirmed, to show it again. */
+  pendingRecoveryCode(): string {
+    this.assertOpen();
+    const pending = this.header.pendingRecoveryCode;
+    if (!pending) {
+      throw new DossierError(
+        'NOT_FOUND',
+        'No recovery code is waiting to be confirmed: it was confirmed already, and is never shown again. If it is lost, make a new one.',
+      );
+    }
+    const secret = openPendingCode(this.masterKey, this.id, this.recoverySlotSalt(), pending);
+    try {
+      return formatRecoveryCode(secret);
+    } finally {
+      secret.fill(0);
+    }
+  }
+
+  /**
+   * The person proves they wrote the code down by typing back one of its groups (1–8). Then
+   * the kept copy is removed from dossier.json, and the confirmation is logged.
+   */
+  async confirmRecoveryCode(group: number, typed: string): Promise<void> {
+    this.assertOpen();
+    this.assertWritable();
+    const checked = this.header.pendingRecoveryCode;
+    const groups = this.pendingRecoveryCode().split('-');
+    const expected = groups[group - 1];
+    if (!Number.isInteger(group) || expected === undefined) {
+      throw new DossierError(
+        'USAGE',
+        `The recovery code has ${groups.length} groups; choose one from 1 to ${groups.length}.`,
+      );
+    }
+    const clean = typed
+      .toUpperCase()
+      .replace(/[\s-]/g, '')
+      .replace(/O/g, '0')
+      .replace(/[IL]/g, '1');
+    if (clean !== expected) {
+      throw new DossierError(
+        'USAGE',
+        `That is not group ${group} of the recovery code on screen. Check what you wrote down against the screen, and type that group again. The code is still kept until you do.`,
+      );
+    }
+    await this.rewriteHeader((h) => {
+      // A new code made meanwhile is not confirmed by typing back the old one.
+      if (h.pendingRecoveryCode !== checked) {
+        throw new DossierError(
+          'USAGE',
+          'A new recovery code was made meanwhile. Confirm that one: the code you typed from no longer opens the vault.',
+        );
+      }
+      const header: VaultHeader = { ...h };
+      delete header.pendingRecoveryCode;
+      return header;
+    });
+    this.custody.append('key-change', [], {
+      slot: 'recovery',
+      change: 'confirmed written down; the copy kept until then was removed',
+    });
+  }
+
+  /**
+   * A new recovery code: a new recovery slot replaces the old one in one atomic write of
+   * dossier.json, so the old code stops opening the vault. `current` (the passphrase or the
+   * old code) is checked first. Logged, without any secret.
+   */
+  async newRecoveryCode(current: string, opts: { hold?: boolean } = {}): Promise<string> {
+    this.assertOpen();
+    this.assertWritable();
+    await this.assertCurrentSecret(current, 'no new recovery code was made');
+    const recovery = newRecoveryCode();
+    try {
+      const slot = makeRecoverySlot(this.id, this.masterKey, recovery.secret);
+      const pending = opts.hold
+        ? sealPendingCode(this.masterKey, this.id, slot.kdf.salt, recovery.secret)
+        : undefined;
+      await this.rewriteHeader((h) => {
+        const header: VaultHeader = {
+          ...h,
+          slots: [...h.slots.filter((s) => s.type !== 'recovery'), slot],
+        };
+        // Any code still waiting was for the slot just removed.
+        delete header.pendingRecoveryCode;
+        if (pending) header.pendingRecoveryCode = pending;
+        return header;
+      });
+    } finally {
+      recovery.secret.fill(0);
+    }
+    this.custody.append('key-change', [], {
+      slot: 'recovery',
+      change: opts.hold
+        ? 'new recovery code; the old one no longer opens the vault; kept sealed until confirmed'
+        : 'new recovery code; the old one no longer opens the vault',
+    });
+    return recovery.code;
   }
 
   /** SHA-256 of the raw Ed25519 public key, in groups of four hex digits. */

@@ -1,4 +1,4 @@
-import { passphraseStrength, type Strength } from '../passphrase-strength';
+import { passphraseStrength, type Strength } from '../../../shared/passphrase-strength';
 
 /** The plain-words judgement of a new passphrase, as a meter and a sentence of advice. */
 export function StrengthMeter({

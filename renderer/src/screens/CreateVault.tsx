@@ -2,17 +2,21 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { PassphraseField } from '../components/PassphraseField';
 import { StrengthMeter } from '../components/StrengthMeter';
-import { MIN_LENGTH } from '../passphrase-strength';
+import { passphraseStrength } from '../../../shared/passphrase-strength';
 import { useSession } from '../stores/session';
 
-/** First run: one passphrase, judged in plain words, typed twice. */
+/**
+ * First run: one passphrase, judged in plain words, typed twice. A weak one is refused with
+ * the reason (main refuses it too); the app offers no way round that.
+ */
 export function CreateVault() {
   const { create, busy, error } = useSession();
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [tried, setTried] = useState(false);
   const mismatch = again.length > 0 && again !== passphrase;
-  const ok = passphrase.length >= MIN_LENGTH && passphrase === again;
+  const strength = passphraseStrength(passphrase);
+  const ok = strength.acceptable && passphrase === again;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -50,9 +54,14 @@ export function CreateVault() {
             The two passphrases are different.
           </p>
         )}
-        {tried && !ok && !mismatch && (
+        {tried && !strength.acceptable && (
           <p className="error" role="alert">
-            Choose a passphrase of at least {MIN_LENGTH} characters and type it twice.
+            Dossier will not accept this passphrase: it is too easy to guess. {strength.reason}
+          </p>
+        )}
+        {tried && strength.acceptable && !ok && !mismatch && (
+          <p className="error" role="alert">
+            Type the same passphrase again in the second box.
           </p>
         )}
         <ErrorNote message={error} />

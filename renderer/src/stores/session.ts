@@ -15,8 +15,13 @@ interface SessionStore {
   busy: boolean;
   error: string | null;
   errorCode: string | null;
-  /** Shown once after creating a vault, until the person confirms they saved it. */
+  /**
+   * A recovery code waiting to be confirmed (after Create, or a new one from Settings). Main
+   * keeps it sealed until then, so a reload shows the same code; nothing else is usable.
+   */
   recoveryCode: string | null;
+  /** Main says a code waits for confirmation (shown even if the code itself cannot be read). */
+  recoveryCodePending: boolean;
   lockReason: string | null;
   /** What opening the vault reported (quarantined files, a read-only session…), in order. */
   notices: string[];
@@ -27,7 +32,10 @@ interface SessionStore {
   create(passphrase: string): Promise<void>;
   unlock(passphrase: string): Promise<boolean>;
   unlockWithRecoveryCode(code: string): Promise<boolean>;
-  confirmRecoverySaved(): void;
+  /** Types back group `group` (1–8) of the code on screen; true when it matched. */
+  confirmRecoveryCode(group: number, typed: string): Promise<boolean>;
+  /** A new recovery code (needs the passphrase); it is then shown like the first one. */
+  newRecoveryCode(current: string): Promise<boolean>;
   lock(): Promise<void>;
   clearError(): void;
 }
@@ -81,8 +89,15 @@ export const useSession = create<SessionStore>((set, get) => {
       set({ busy: false });
     }
   };
+  /** The code kept since Create (or since Settings made a new one), when there is one. */
+  const fetchPendingCode = async (s: Result<'session.status'>): Promise<void> => {
+    set({ recoveryCodePending: s.state === 'unlocked' && s.recoveryCodePending });
+    if (s.state !== 'unlocked' || !s.recoveryCodePending) return;
+    const r = await run(() => api['session.recoveryCode']({}));
+    if (r) set({ recoveryCode: r.recoveryCode });
+  };
   /** A fresh unlock: its own notices, none of them dismissed yet. */
-  const startSession = (s: Result<'session.unlock'>): void => {
+  const startSession = async (s: Result<'session.unlock'>): Promise<void> => {
     writeDismissed([]);
     set({
       state: s.state,
@@ -91,6 +106,7 @@ export const useSession = create<SessionStore>((set, get) => {
       notices: s.notices,
       dismissedNotices: [],
     });
+    await fetchPendingCode(s);
   };
   return {
     state: 'starting',
@@ -99,6 +115,7 @@ export const useSession = create<SessionStore>((set, get) => {
     error: null,
     errorCode: null,
     recoveryCode: null,
+    recoveryCodePending: false,
     lockReason: takeLockReason(),
     notices: [],
     dismissedNotices: readDismissed(),
@@ -109,28 +126,45 @@ export const useSession = create<SessionStore>((set, get) => {
     },
     async refresh() {
       const s = await run(() => api['session.status']({}));
-      if (s) set({ state: s.state, fingerprint: s.fingerprint, notices: s.notices });
+      if (!s) return;
+      // The code screen comes before anything else, after a reload too.
+      await fetchPendingCode(s);
+      set({ state: s.state, fingerprint: s.fingerprint, notices: s.notices });
     },
     async create(passphrase) {
       const r = await run(() => api['session.create']({ passphrase }));
       if (r) {
         writeDismissed([]);
-        set({ recoveryCode: r.recoveryCode, dismissedNotices: [] });
+        set({ recoveryCode: r.recoveryCode, recoveryCodePending: true, dismissedNotices: [] });
       }
       await get().refresh();
     },
     async unlock(passphrase) {
       const s = await run(() => api['session.unlock']({ passphrase }));
-      if (s) startSession(s);
+      if (s) await startSession(s);
       return s !== null;
     },
     async unlockWithRecoveryCode(code) {
       const s = await run(() => api['session.unlockWithRecoveryCode']({ code }));
-      if (s) startSession(s);
+      if (s) await startSession(s);
       return s !== null;
     },
-    confirmRecoverySaved() {
-      set({ recoveryCode: null });
+    async confirmRecoveryCode(group, typed) {
+      const s = await run(() => api['session.confirmRecoveryCode']({ group, typed }));
+      if (!s) return false;
+      set({
+        recoveryCode: null,
+        recoveryCodePending: false,
+        state: s.state,
+        fingerprint: s.fingerprint,
+        notices: s.notices,
+      });
+      return true;
+    },
+    async newRecoveryCode(current) {
+      const r = await run(() => api['session.newRecoveryCode']({ current }));
+      if (r) set({ recoveryCode: r.recoveryCode, recoveryCodePending: true });
+      return r !== null;
     },
     async lock() {
       const s = await run(() => api['session.lock']({}));

@@ -31,7 +31,8 @@ interface SettingsStore {
   keys: RevealedKeys | null;
   load(): Promise<void>;
   saveAutoLock(minutes: number): Promise<void>;
-  changePassphrase(passphrase: string): Promise<boolean>;
+  /** `current` is the passphrase now, or the recovery code: main checks it first. */
+  changePassphrase(current: string, passphrase: string): Promise<boolean>;
   revealKeys(passphrase: string): Promise<void>;
   hideKeys(): void;
   /** Forgets messages and revealed keys (leaving the screen). */
@@ -77,10 +78,10 @@ export const useSettings = create<SettingsStore>((set) => ({
     }
   },
 
-  async changePassphrase(passphrase) {
+  async changePassphrase(current, passphrase) {
     set({ passphrase: { status: 'busy' } });
     try {
-      await api['session.changePassphrase']({ passphrase });
+      await api['session.changePassphrase']({ current, passphrase });
       set({
         passphrase: {
           status: 'done',

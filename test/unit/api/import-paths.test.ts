@@ -13,7 +13,14 @@ describe('paths handed to items.add (from a dialog or a drop)', () => {
     const service = new DossierService(join(home, '.config', 'Dossier', 'vault'), {
       kdf: TEST_KDF,
     });
-    await service.call('session.create', { passphrase: PASSPHRASE }, null, none);
+    const created = await service.call('session.create', { passphrase: PASSPHRASE }, null, none);
+    const code = (created as { value: { recoveryCode: string } }).value.recoveryCode;
+    await service.call(
+      'session.confirmRecoveryCode',
+      { group: 8, typed: code.slice(-4) },
+      null,
+      none,
+    );
     await mkdir(join(home, 'Pictures'));
     await writeFile(join(home, 'Pictures', 'note.txt'), 'he said it again');
 

@@ -31,7 +31,10 @@ async function busyImport() {
   hosts.push(host);
   const call = (name: string, args: unknown, jobId: string | null = null) =>
     host.call(name, args, jobId, () => undefined);
-  value(await call('session.create', { passphrase: PASSPHRASE }));
+  const { recoveryCode } = value<{ recoveryCode: string }>(
+    await call('session.create', { passphrase: PASSPHRASE }),
+  );
+  value(await call('session.confirmRecoveryCode', { group: 8, typed: recoveryCode.slice(-4) }));
   const small = join(dir, 'kept.txt');
   await writeFile(small, 'added before the hostile file');
   value(await call('items.add', { paths: [small] }));

@@ -33,7 +33,7 @@ describe('notices from opening the vault reach the app', () => {
     const before = await service.call('session.status', {}, null, none);
     expect(before).toEqual({
       ok: true,
-      value: { state: 'locked', fingerprint: null, notices: [] },
+      value: { state: 'locked', fingerprint: null, notices: [], recoveryCodePending: false },
     });
 
     const unlocked = await service.call('session.unlock', { passphrase: PASSPHRASE }, null, none);
@@ -57,7 +57,10 @@ describe('notices from opening the vault reach the app', () => {
     const service = new DossierService(join(root, 'vault'), { kdf: TEST_KDF });
     await service.call('session.create', { passphrase: PASSPHRASE }, null, none);
     const status = await service.call('session.status', {}, null, none);
-    expect(status).toMatchObject({ ok: true, value: { state: 'unlocked', notices: [] } });
+    expect(status).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked', notices: [], recoveryCodePending: true },
+    });
     await service.lock();
   });
 });

@@ -27,6 +27,16 @@ async function newHost(): Promise<{ host: ServiceWorkerHost; dir: string }> {
 const call = (host: ServiceWorkerHost, name: string, args: unknown, jobId: string | null = null) =>
   host.call(name, args, jobId, () => undefined);
 
+/** A new vault, usable: its recovery code confirmed by typing back the last group. */
+async function createConfirmed(host: ServiceWorkerHost): Promise<{ recoveryCode: string }> {
+  const created = value<{ recoveryCode: string }>(
+    await call(host, 'session.create', { passphrase: PASSPHRASE }),
+  );
+  const typed = created.recoveryCode.slice(-4);
+  value(await call(host, 'session.confirmRecoveryCode', { group: 8, typed }));
+  return created;
+}
+
 function value<T>(e: Envelope<unknown>): T {
   if (!e.ok) throw new Error(`${e.error.code}: ${e.error.message}`);
   return e.value as T;
@@ -46,9 +56,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
   it('creates, imports, streams evidence with Range and locks, all through the worker', async () => {
     const { host, dir } = await newHost();
     expect(value<{ state: string }>(await call(host, 'session.status', {})).state).toBe('no-vault');
-    const created = value<{ recoveryCode: string }>(
-      await call(host, 'session.create', { passphrase: PASSPHRASE }),
-    );
+    const created = await createConfirmed(host);
     expect(created.recoveryCode.length).toBeGreaterThan(20);
     expect(host.isUnlocked).toBe(true);
 
@@ -82,7 +90,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
 
   it('closes the blob when a reader stops early, and can stream again afterwards', async () => {
     const { host, dir } = await newHost();
-    value(await call(host, 'session.create', { passphrase: PASSPHRASE }));
+    await createConfirmed(host);
     const file = join(dir, 'big.bin');
     const bytes = noiseBytes(600_000);
     await writeFile(file, bytes);
@@ -103,7 +111,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
 
   it('answers every pending call plainly and reports a lock when the worker dies', async () => {
     const { host } = await newHost();
-    value(await call(host, 'session.create', { passphrase: PASSPHRASE }));
+    await createConfirmed(host);
     const locks: unknown[] = [];
     host.onEvent((e, p) => e === 'locked' && locks.push(p));
     const pending = call(host, 'vault.check', {}, 'job-check');
@@ -127,7 +135,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
 
   it('keeps the calling thread free while the worker imports', async () => {
     const { host, dir } = await newHost();
-    value(await call(host, 'session.create', { passphrase: PASSPHRASE }));
+    await createConfirmed(host);
     const paths: string[] = [];
     for (let i = 0; i < 40; i++) {
       const p = join(dir, `shot-${i}.png`);

@@ -207,10 +207,12 @@ describe('the API', () => {
   it('creates a vault, adds a screenshot and lists it; evidence is 423 while locked', async () => {
     expect(await call('session.status', {})).toEqual({
       ok: true,
-      value: { state: 'no-vault', fingerprint: null, notices: [] },
+      value: { state: 'no-vault', fingerprint: null, notices: [], recoveryCodePending: false },
     });
     const created = await call('session.create', { passphrase: PASSPHRASE });
     expect(created.ok).toBe(true);
+    const { recoveryCode } = (created as { value: { recoveryCode: string } }).value;
+    await call('session.confirmRecoveryCode', { group: 8, typed: recoveryCode.slice(-4) });
     png = await makeScreenshotPng(400, 800);
     const path = join(dir, 'shot.png');
     await writeFile(path, png);

@@ -19,8 +19,12 @@ describe('the typed client over the bridge', () => {
         state: 'no-vault',
         fingerprint: null,
         notices: [],
+        recoveryCodePending: false,
       });
-      await client['session.create']({ passphrase: 'a good long passphrase' });
+      const { recoveryCode } = await client['session.create']({
+        passphrase: 'a good long passphrase',
+      });
+      await client['session.confirmRecoveryCode']({ group: 8, typed: recoveryCode.slice(-4) });
       await writeFile(join(root, 'big.bin'), Buffer.alloc(6 * 1024 * 1024, 7));
       const seen: number[] = [];
       const report = await client['items.add'](
@@ -50,7 +54,10 @@ describe('the typed client over the bridge', () => {
     try {
       const base = `http://127.0.0.1:${bridge.port}`;
       const client = createClient(bridgeTransport(base, bridge.token));
-      await client['session.create']({ passphrase: 'a good long passphrase' });
+      const { recoveryCode } = await client['session.create']({
+        passphrase: 'a good long passphrase',
+      });
+      await client['session.confirmRecoveryCode']({ group: 8, typed: recoveryCode.slice(-4) });
       // 3 MiB of every byte value: more than the 1 MiB limit of ordinary methods.
       const data = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) & 0xff);
       const added = await client['items.addData']({ name: 'dropped.bin', data });

@@ -36,7 +36,7 @@ describe('npm run web (main/bridge/web.ts, built to out/main/web.js)', () => {
       });
       expect(await res.json()).toEqual({
         ok: true,
-        value: { state: 'no-vault', fingerprint: null, notices: [] },
+        value: { state: 'no-vault', fingerprint: null, notices: [], recoveryCodePending: false },
       });
       // The renderer is served too, with the app's CSP and without the token (it holds none).
       const page = await fetch(`${parsed.origin}/`);

@@ -98,11 +98,13 @@ describe('IPC generated from the contract', () => {
       state: 'no-vault',
       fingerprint: null,
       notices: [],
+      recoveryCodePending: false,
     });
     const { recoveryCode } = await client['session.create']({
       passphrase: 'a good long passphrase',
     });
     expect(recoveryCode).toMatch(/^[0-9A-Z-]+$/);
+    await client['session.confirmRecoveryCode']({ group: 8, typed: recoveryCode.slice(-4) });
     const file = join(dir, '..', 'evidence.txt');
     await writeFile(file, 'x'.repeat(3 * 1024 * 1024));
     const seen: number[] = [];

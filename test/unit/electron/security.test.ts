@@ -58,7 +58,7 @@ describe('Electron hardening, checked without the binary', () => {
     );
   });
 
-  it('denies every permission, refuses blocked requests and sets the CSP header', () => {
+  it('denies every permission but writing to the clipboard, refuses blocked requests and sets the CSP header', () => {
     const calls: Record<string, (...a: never[]) => unknown> = {};
     hardenSession({
       setPermissionRequestHandler: (fn: never) => void (calls.request = fn),
@@ -68,14 +68,24 @@ describe('Electron hardening, checked without the binary', () => {
         onHeadersReceived: ((fn: never) => void (calls.headers = fn)) as never,
       },
     } as never);
-    let granted: boolean | undefined;
-    (calls.request as (wc: unknown, p: string, cb: (g: boolean) => void) => void)(
-      null,
-      'media',
-      (g) => (granted = g),
-    );
-    expect(granted).toBe(false);
-    expect((calls.check as () => boolean)()).toBe(false);
+    const request = (permission: string): boolean | undefined => {
+      let granted: boolean | undefined;
+      (calls.request as (wc: unknown, p: string, cb: (g: boolean) => void) => void)(
+        null,
+        permission,
+        (g) => (granted = g),
+      );
+      return granted;
+    };
+    const check = calls.check as (wc: unknown, p?: string) => boolean;
+    for (const p of ['media', 'clipboard-read', 'notifications', 'openExternal']) {
+      expect(request(p), p).toBe(false);
+      expect(check(null, p), p).toBe(false);
+    }
+    expect(check(null)).toBe(false);
+    // Only writing to the clipboard (Copy on the recovery code), never reading it.
+    expect(request('clipboard-sanitized-write')).toBe(true);
+    expect(check(null, 'clipboard-sanitized-write')).toBe(true);
     let cancelled: boolean | undefined;
     (calls.before as (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void)(
       { url: 'https://tracker.example/p.gif' },

@@ -25,6 +25,18 @@ describe('custody entries in plain words', () => {
     expect(actionText(entry('annotate', { what: 'something new' }))).toBe('Something new.');
   });
 
+  it('tells a passphrase change from a new or confirmed recovery code', () => {
+    expect(actionText(entry('key-change', { slot: 'passphrase' }))).toBe(
+      'The passphrase was changed.',
+    );
+    expect(
+      actionText(entry('key-change', { slot: 'recovery', change: 'new recovery code; …' })),
+    ).toBe('A new recovery code was made; the old one no longer opens the vault.');
+    expect(
+      actionText(entry('key-change', { slot: 'recovery', change: 'confirmed written down; …' })),
+    ).toMatch(/^The recovery code was confirmed as written down/);
+  });
+
   it('shows unknown actions as they are, and untrusted names made safe', () => {
     expect(actionText(entry('teleport'))).toBe('teleport');
     expect(actionText(entry('ingest', { name: 'invoice\u202egnp.exe' }))).toBe(

@@ -99,6 +99,10 @@ export function actionText(entry: EntryLike): string {
     case 'delete':
       return 'An item was deleted. Its fingerprint stays in this log.';
     case 'key-change':
+      if (d.slot === 'recovery' && str(d.change)?.startsWith('confirmed'))
+        return 'The recovery code was confirmed as written down; the copy kept until then was removed.';
+      if (d.slot === 'recovery')
+        return 'A new recovery code was made; the old one no longer opens the vault.';
       return 'The passphrase was changed.';
     case 'repair': {
       const reason = str(d.reason);

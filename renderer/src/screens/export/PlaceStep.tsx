@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PassphraseField } from '../../components/PassphraseField';
 import { StrengthMeter } from '../../components/StrengthMeter';
-import type { Strength } from '../../passphrase-strength';
+import type { Strength } from '../../../../shared/passphrase-strength';
 import { useJobs } from '../../stores/jobs';
 import {
   countText,

@@ -6,7 +6,8 @@ import { PassphraseField } from '../../components/PassphraseField';
 import { StrengthMeter } from '../../components/StrengthMeter';
 import { shortSize } from '../../../../shared/size-text';
 import { displayName } from '../../../../shared/display-name';
-import { MIN_LENGTH } from '../../passphrase-strength';
+import { passphraseStrength } from '../../../../shared/passphrase-strength';
+import { NewRecoveryCodeForm } from '../../components/NewRecoveryCodeForm';
 import { useJobs } from '../../stores/jobs';
 import { useSession } from '../../stores/session';
 import {
@@ -34,6 +35,7 @@ export function SettingsScreen() {
       <h1 id="settings-title">Settings</h1>
       <AutoLock />
       <ChangePassphrase />
+      <NewRecoveryCode />
       <CheckVault />
       <Fingerprint />
       <RevealKeys />
@@ -159,6 +161,7 @@ function AutoLock() {
 function ChangePassphrase() {
   const state = useSettings((s) => s.passphrase);
   const change = useSettings((s) => s.changePassphrase);
+  const [current, setCurrent] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -167,8 +170,15 @@ function ChangePassphrase() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (state.status === 'busy') return;
-    if (passphrase.length < MIN_LENGTH) {
-      setProblem(`Choose a passphrase of at least ${MIN_LENGTH} characters.`);
+    if (current === '') {
+      setProblem('Type your current passphrase (or your recovery code) first.');
+      return;
+    }
+    const strength = passphraseStrength(passphrase);
+    if (!strength.acceptable) {
+      setProblem(
+        `Dossier will not accept that new passphrase: it is too easy to guess. ${strength.reason ?? ''}`,
+      );
       return;
     }
     if (passphrase !== again) {
@@ -176,7 +186,8 @@ function ChangePassphrase() {
       return;
     }
     setProblem(null);
-    if (await change(passphrase)) {
+    if (await change(current, passphrase)) {
+      setCurrent('');
       setPassphrase('');
       setAgain('');
     }
@@ -190,6 +201,12 @@ function ChangePassphrase() {
         passphrase.
       </p>
       <form onSubmit={(e) => void submit(e)} noValidate>
+        <PassphraseField
+          label="Current passphrase or recovery code"
+          value={current}
+          onChange={setCurrent}
+          autoComplete="current-password"
+        />
         <PassphraseField
           label="New passphrase"
           value={passphrase}
@@ -217,6 +234,20 @@ function ChangePassphrase() {
         </button>
       </form>
       <Outcome state={state} />
+    </section>
+  );
+}
+
+/** A new recovery code, when the old one is lost or may have been seen by someone else. */
+function NewRecoveryCode() {
+  return (
+    <section className="settings-panel" aria-labelledby="new-code-title">
+      <h2 id="new-code-title">Make a new recovery code</h2>
+      <p>
+        If your recovery code is lost, or someone else may have seen it, make a new one. It is shown
+        once, like the first; the change is recorded in your vault’s history.
+      </p>
+      <NewRecoveryCodeForm />
     </section>
   );
 }
