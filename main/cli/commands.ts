@@ -9,7 +9,14 @@ import {
   type PersonRole,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
-import { checkExportPassphrase, type ExportFlags, type IncidentFlags } from './arguments';
+import {
+  checkBundlePassphrase,
+  checkExportPassphrase,
+  checkNewPassphrase,
+  checkUnlockSecret,
+  type ExportFlags,
+  type IncidentFlags,
+} from './arguments';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -60,25 +67,15 @@ async function withVault<T>(
   io: Pick<Io, 'err'> = STDERR,
 ): Promise<T> {
   const dir = vaultDir(g);
+  const secret = await readSecret(
+    g.recovery
+      ? { file: g.passphraseFile, envVar: 'DOSSIER_RECOVERY_CODE', prompt: 'Recovery code: ' }
+      : { file: g.passphraseFile, envVar: 'DOSSIER_PASSPHRASE', prompt: `Passphrase for ${dir}: ` },
+  );
+  checkUnlockSecret(secret, g.recovery);
   const vault = g.recovery
-    ? await Vault.unlockWithRecoveryCode(
-        dir,
-        await readSecret({
-          file: g.passphraseFile,
-          envVar: 'DOSSIER_RECOVERY_CODE',
-          prompt: 'Recovery code: ',
-        }),
-        { actor: ACTOR },
-      )
-    : await Vault.unlock(
-        dir,
-        await readSecret({
-          file: g.passphraseFile,
-          envVar: 'DOSSIER_PASSPHRASE',
-          prompt: `Passphrase for ${dir}: `,
-        }),
-        { actor: ACTOR },
-      );
+    ? await Vault.unlockWithRecoveryCode(dir, secret, { actor: ACTOR })
+    : await Vault.unlock(dir, secret, { actor: ACTOR });
   // Said once each, after unlocking and again for any the lock adds.
   let told = 0;
   const tell = (): void => {
@@ -112,6 +109,7 @@ export async function cmdInit(
     prompt: 'Choose a passphrase for the new vault: ',
     confirm: true,
   });
+  checkNewPassphrase(passphrase, 'init');
   const { vault, recoveryCode } = await Vault.create(dir, passphrase, { actor: ACTOR });
   const fingerprint = vault.fingerprint();
   await vault.lock();
@@ -270,13 +268,23 @@ export async function cmdPasswd(
   opts: { newPassphraseFile?: string },
   io: Io,
 ): Promise<number> {
-  return withVault(g, async (vault) => {
+  const readNext = async (): Promise<string> => {
     const next = await readSecret({
       file: opts.newPassphraseFile,
       envVar: 'DOSSIER_NEW_PASSPHRASE',
+      fileOption: '--new-passphrase-file',
       prompt: 'New passphrase: ',
       confirm: true,
     });
+    checkNewPassphrase(next, 'passwd');
+    return next;
+  };
+  // Given in a file or a variable, it is checked before the vault is unlocked; typed, it is
+  // asked for after the current one, in the order a person expects.
+  const given =
+    opts.newPassphraseFile || process.env.DOSSIER_NEW_PASSPHRASE ? await readNext() : undefined;
+  return withVault(g, async (vault) => {
+    const next = given ?? (await readNext());
     await vault.changePassphrase(next);
     io.err(
       'Passphrase changed. The recovery code still works. Your evidence was not re-encrypted (it did not need to be).',
@@ -320,13 +328,15 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       'USAGE',
       'Say where to write the bundle: `dossier export --out FOLDER --all`.',
     );
-  const format = opts.format ?? (opts.encryptPassphraseFile ? 'zip' : 'dir');
+  // --encrypt-passphrase-file alone also asks for encryption (as it always has).
+  const encrypt = opts.encrypt === true || opts.encryptPassphraseFile !== undefined;
+  const format = opts.format ?? (encrypt ? 'zip' : 'dir');
   if (format !== 'dir' && format !== 'zip')
     throw new DossierError('USAGE', '--format is dir or zip.');
-  if (opts.encryptPassphraseFile && format !== 'zip') {
+  if (encrypt && format !== 'zip') {
     throw new DossierError(
       'USAGE',
-      'Only a zip can be encrypted: use --format zip with --encrypt-passphrase-file.',
+      'Only a zip can be encrypted: use --format zip with --encrypt.',
     );
   }
   const chosen = [
@@ -348,11 +358,14 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       : opts.tags.length
         ? { tags: opts.tags }
         : { incidentIds: opts.incidents };
-  const encryptPassphrase = opts.encryptPassphraseFile
+  // As `passwd` reads a new passphrase: the file, else the variable, else asked twice.
+  const encryptPassphrase = encrypt
     ? await readSecret({
         file: opts.encryptPassphraseFile,
         envVar: 'DOSSIER_EXPORT_PASSPHRASE',
-        prompt: '',
+        fileOption: '--encrypt-passphrase-file',
+        prompt: 'Passphrase for the encrypted zip (not your vault passphrase): ',
+        confirm: true,
       })
     : undefined;
   if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
@@ -364,7 +377,11 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
         out: resolve(opts.out!),
         format,
         encryptPassphrase,
-        selection,
+        // Short incident ids as for items (which the vault resolves itself).
+        selection:
+          'incidentIds' in selection
+            ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
+            : selection,
         exhibitPrefix: opts.exhibitPrefix,
         caseName: opts.caseName,
         exporter: opts.exporter,
@@ -386,6 +403,10 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       io.out(
         'Give the fingerprint to the recipient by another route (phone, letter) so they can check the signature.',
       );
+      if (result.format === 'zip.age')
+        io.out(
+          'The recipient needs the free tool age to open it (https://age-encryption.org; apt install age, brew install age, or the Windows zip from https://github.com/FiloSottile/age/releases): age -d -o bundle.zip FILE.zip.age, then unzip bundle.zip. Tell them the passphrase by another route.',
+        );
     }
     return EXIT.OK;
   });
@@ -408,6 +429,7 @@ export async function cmdVerify(
         prompt: 'Passphrase for the encrypted bundle: ',
       })
     : undefined;
+  if (passphrase !== undefined) checkBundlePassphrase(passphrase);
   const { verifyBundle } = await import('../core/export/verify-bundle');
   const report = await verifyBundle(resolve(path), { passphrase });
   if (g.json) {
@@ -484,7 +506,8 @@ export async function cmdIncident(
         policeRef: opts.policeRef,
         platformRef: opts.platformRef,
       },
-      { itemIds: opts.items, personIds: opts.people },
+      // Short ids as for items; the vault's own words for an unknown id are meant for the app.
+      { itemIds: opts.items, personIds: opts.people.map((p) => vault.cases.resolvePersonId(p)) },
     );
     io.out(
       g.json
