@@ -164,7 +164,7 @@ describe('VERIFY.txt on Linux, macOS and Windows', async () => {
     const tag = join(copy, 'tagmanifest-sha256.txt');
     const newManifest = createHash('sha256').update(lines).digest('hex');
     const tags = (await readFile(tag, 'utf8')).replace(
-      /^[0-9a-f]{64}(?=  manifest-sha256\.txt$)/m,
+      /^[0-9a-f]{64}(?= {2}manifest-sha256\.txt$)/m,
       newManifest,
     );
     await writeFile(tag, tags);
