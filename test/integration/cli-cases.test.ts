@@ -117,6 +117,15 @@ describe('dossier incident, person and export: ids and the export passphrase', (
     const head = (await readFile(path)).subarray(0, 60).toString('latin1');
     expect(head).toMatch(/^age-encryption\.org\/v1\n-> scrypt /);
 
+    // Said to the person exporting, in words: the recipient needs age, and where to get it.
+    const human = await dossier(['export', '--out', out, '--all', '--encrypt'], {
+      ...env,
+      DOSSIER_EXPORT_PASSPHRASE: secret,
+    });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.out).toMatch(/needs the free tool age .*https:\/\/age-encryption\.org/);
+    expect(human.out).toMatch(/age -d -o bundle\.zip FILE\.zip\.age/);
+
     const none = await dossier(['export', '--out', out, '--all', '--encrypt'], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/DOSSIER_EXPORT_PASSPHRASE, or use --encrypt-passphrase-file FILE/);
@@ -126,6 +135,6 @@ describe('dossier incident, person and export: ids and the export passphrase', (
     });
     expect(dir.code).toBe(2);
     expect(dir.stderr).toMatch(/Only a zip can be encrypted/);
-    expect((await readdir(out)).filter((n) => n.endsWith('.zip.age'))).toHaveLength(1);
+    expect((await readdir(out)).filter((n) => n.endsWith('.zip.age'))).toHaveLength(2);
   });
 });
