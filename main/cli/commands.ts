@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import {
   DossierError,
   Vault,
@@ -374,7 +374,9 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     let result;
     try {
       result = await vault.export({
-        out: resolve(opts.out!),
+        // A final separator means "a folder that exists"; resolve() would drop it.
+        out:
+          resolve(opts.out!) + (/[\\/]$/.test(opts.out!) && resolve(opts.out!) !== sep ? sep : ''),
         format,
         encryptPassphrase,
         // Short incident ids as for items (which the vault resolves itself).

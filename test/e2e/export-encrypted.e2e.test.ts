@@ -97,14 +97,16 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await prefixError.count()).toBe(0);
     await page.getByRole('button', { name: 'Next' }).click();
 
-    // A plain zip to a folder that does not exist is refused, and nothing is written.
+    // A folder that does not exist is refused, as a zip and as a folder, and nothing is written.
     const missing = join(out, 'does-not-exist');
-    await page.getByLabel('Zip file', { exact: true }).check();
-    await page.getByLabel('Folder on this computer to save the bundle in').fill(missing);
-    await page.getByRole('button', { name: 'Start export' }).click();
-    await page.getByText(/does-not-exist does not exist\. Check the path/).waitFor();
-    expect(await readdir(out)).toEqual([]);
-    await page.getByRole('button', { name: 'Back' }).click();
+    for (const format of ['Zip file', 'Folder']) {
+      await page.getByLabel(format, { exact: true }).check();
+      await page.getByLabel('Folder on this computer to save the bundle in').fill(missing);
+      await page.getByRole('button', { name: 'Start export' }).click();
+      await page.getByText(/does-not-exist does not exist\. Check the path/).waitFor();
+      expect(await readdir(out)).toEqual([]);
+      await page.getByRole('button', { name: 'Back' }).click();
+    }
 
     // The recipient needs age: said as soon as the encrypted zip is chosen, with where to get it.
     expect(await page.locator('#zip-age-tool-note').count()).toBe(0);

@@ -86,6 +86,20 @@ describe('dossier incident, person and export: ids and the export passphrase', (
     expect(tooShort.stderr).toMatch(/first 4 characters/);
   });
 
+  it('export --out FOLDER/ and --format zip --out FOLDER: a folder that does not exist is refused, nothing written', async () => {
+    const missing = join(root, 'Documnets');
+    for (const args of [
+      ['--out', `${missing}/`],
+      ['--out', `${missing}/`, '--format', 'zip'],
+      ['--out', missing, '--format', 'zip'],
+    ]) {
+      const r = await dossier(['export', ...args, '--all'], env);
+      expect(r.code, args.join(' ')).toBe(5);
+      expect(r.stderr).toContain(`${missing} does not exist. Check the path and try again`);
+    }
+    expect((await readdir(root)).filter((n) => n.startsWith('Documnets'))).toEqual([]);
+  });
+
   it('--help documents every passphrase variable, DOSSIER_EXPORT_PASSPHRASE included, and its risk', async () => {
     const help = (await dossier(['--help'])).out;
     for (const v of [

@@ -294,6 +294,14 @@ describe('export bundle', async () => {
         message: `${missing} does not exist. Check the path and try again: the bundle is saved in a folder that exists.`,
       });
     }
+    // A folder named as one (a final separator, as the wizard sends it) must exist, whatever
+    // the format: it never becomes the bundle's own name.
+    for (const format of ['dir', 'zip'] as const) {
+      await expect(exportTo(`${join(root, 'typo-folder')}/`, format)).rejects.toMatchObject({
+        code: 'IO',
+        message: `${join(root, 'typo-folder')} does not exist. Check the path and try again: the bundle is saved in a folder that exists.`,
+      });
+    }
     // A file where a folder was meant is not a zip name either.
     await writeFile(join(root, 'notes.txt'), 'not a folder');
     await expect(exportTo(join(root, 'notes.txt'), 'zip')).rejects.toMatchObject({

@@ -504,6 +504,8 @@ function exhibitPrefix(given: string | undefined): string {
 }
 
 const ZIP_NAME = /\.zip(\.age)?$/i;
+/** `out` ending in a separator names a folder to save in, never the bundle's own name. */
+const FOLDER_MEANT = /[\\/]$/;
 
 /**
  * `out` that is not an existing folder is the bundle's own name, in a folder that must
@@ -511,6 +513,17 @@ const ZIP_NAME = /\.zip(\.age)?$/i;
  * with a slip (`~/Documnets`) is refused rather than quietly becoming `Documnets.zip`.
  */
 async function checkOwnName(out: string, format: ExportOptions['format']): Promise<void> {
+  if (FOLDER_MEANT.test(out)) {
+    const folder = out.replace(/[\\/]+$/, '') || out;
+    const exists = await stat(folder).then(
+      () => true,
+      () => false,
+    );
+    throw new DossierError(
+      exists ? 'USAGE' : 'IO',
+      `${folder} ${exists ? 'is not a folder' : 'does not exist'}. Check the path and try again: the bundle is saved in a folder that exists.`,
+    );
+  }
   const parent = dirname(resolve(out));
   const parentIsFolder = await stat(parent).then(
     (s) => s.isDirectory(),

@@ -119,7 +119,7 @@ describe('export wizard: when a step can be left', () => {
 describe('export wizard: the export.create arguments', () => {
   it('maps each choice to a selection, and the encrypted zip to zip with a passphrase', () => {
     expect(exportArgs(draft({ out: ' /tmp/x ', caseName: '  ' }), [])).toEqual({
-      out: '/tmp/x',
+      out: '/tmp/x/',
       format: 'dir',
       encryptPassphrase: undefined,
       selection: { all: true },
@@ -137,6 +137,9 @@ describe('export wizard: the export.create arguments', () => {
       new Set([A, B]),
     );
     expect(args.selection).toEqual({ itemIds: [A, B] });
+    // Always a folder to save in (a final separator), in the path's own style.
+    expect(exportArgs(draft({ out: 'C:\\Users\\me' }), []).out).toBe('C:\\Users\\me\\');
+    expect(exportArgs(draft({ out: '/home/me/' }), []).out).toBe('/home/me/');
     expect(args.format).toBe('zip');
     expect(args.encryptPassphrase).toBe('secret words');
     expect(args.exporter).toBe('Jo Doe');

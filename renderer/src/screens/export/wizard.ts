@@ -107,6 +107,15 @@ export function prefixProblem(prefix: string): string | null {
   return exhibitPrefixProblem(p);
 }
 
+/**
+ * The wizard always names a folder to save in: a final separator tells the export so, and it
+ * refuses a folder that does not exist rather than making the bundle under that name.
+ */
+function asFolder(path: string): string {
+  if (/[\\/]$/.test(path)) return path;
+  return `${path}${path.includes('\\') && !path.includes('/') ? '\\' : '/'}`;
+}
+
 /** A full path on Windows (C:\…, \\server\…) or elsewhere (/…). */
 export function isFullPath(path: string): boolean {
   const p = path.trim();
@@ -169,7 +178,7 @@ export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
           : { itemIds: [...selectedIds] };
   const optional = (s: string) => (s.trim() === '' ? undefined : s.trim());
   return {
-    out: draft.out.trim(),
+    out: asFolder(draft.out.trim()),
     format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
     encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
     selection,
