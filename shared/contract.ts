@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXHIBIT_PREFIX_MAX, EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE } from './exhibit-prefix';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 
@@ -596,7 +597,9 @@ export const api = {
         format: z.enum(['dir', 'zip']),
         encryptPassphrase: z.string().min(8).max(1024).optional(),
         selection: exportSelection,
-        exhibitPrefix: text(20).optional(),
+        exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
+          .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
+          .optional(),
         caseName: text(200).optional(),
         exporter: text(200).optional(),
         /** Full source paths in the bundle (default: file and folder names only). */

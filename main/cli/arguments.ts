@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { api } from '../../shared/contract';
 import { DossierError } from '../core';
+import { SHORT_ID_MIN } from '../core/short-id';
 
 /**
  * Command-line arguments that become API arguments are checked with the API's own schemas
@@ -40,7 +41,8 @@ function explain(issue: z.core.$ZodIssue, origin: Origin): string {
     case 'too_small':
       return issue.origin === 'array' ? 'is needed at least once.' : 'is empty: give some text.';
     case 'invalid_format':
-      return origin.id ? `is not ${origin.id}.` : 'is not in the expected form.';
+      // The contract's own rule otherwise (the exhibit prefix's "letters and digits only").
+      return origin.id ? `is not ${origin.id}.` : `${issue.message.replace(/\.$/, '')}.`;
     case 'invalid_value':
       return `must be one of: ${issue.values.map(String).join(', ')}.`;
     default:
@@ -57,35 +59,43 @@ function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-const ITEM_ID = 'an item id: give the id shown by `dossier ls`, or at least its first 4 characters';
-const PERSON_ID = 'a person id: give the 26-character id shown by `dossier person ls`';
-const INCIDENT_ID = 'an incident id: give the 26-character id shown by `dossier incident ls`';
+const SHORT = `at least its first ${SHORT_ID_MIN} characters`;
+const ITEM_ID = `an item id: give the id shown by \`dossier ls\`, or ${SHORT}`;
+const PERSON_ID = `a person id: give the id shown by \`dossier person ls\`, or ${SHORT}`;
+const INCIDENT_ID = `an incident id: give the id shown by \`dossier incident ls\`, or ${SHORT}`;
 
 /**
- * An item may be named by the first 4+ characters of its id. It is checked as the id it
- * abbreviates: the same alphabet, at most the same length (filled out to a whole id).
- * Too short to be told apart is refused here, as the vault would refuse it.
+ * Items, incidents and people may be named by the first 4+ characters of their id. A prefix
+ * is checked as the id it abbreviates: the same alphabet, at most the same length (filled out
+ * to a whole id). Too short to be told apart is refused here, as the vault would refuse it.
  */
-function asItemId(ref: string): string {
+function asShortId(ref: string): string {
   const prefix = ref.trim().toLowerCase();
-  return prefix.length < 4 ? ref : prefix.padEnd(26, '0');
+  return prefix.length < SHORT_ID_MIN ? ref : prefix.padEnd(26, '0');
 }
 
 /** `show ID`, `cat ID`. */
 export function checkItemRef(ref: string): void {
-  check(api['items.get'].args, { id: asItemId(ref) }, () => ({
+  check(api['items.get'].args, { id: asShortId(ref) }, () => ({
     option: 'The item',
     value: ref,
     id: ITEM_ID,
   }));
 }
 
-export function checkAdd(opts: { tags: string[]; note?: string }): void {
-  check(api['items.add'].args.pick({ tags: true, note: true }), opts, ([key, i]) =>
-    key === 'tags'
-      ? { option: '--tag', value: typeof i === 'number' ? opts.tags[i] : undefined }
-      : { option: '--note', value: opts.note },
-  );
+export function checkAdd(paths: string[], opts: { tags: string[]; note?: string }): void {
+  // No paths is cmdAdd's to explain (with an example); the count and length are the API's.
+  const args = { paths: paths.length ? paths : undefined, ...opts };
+  check(api['items.add'].args.partial({ paths: true }), args, ([key, i]) => {
+    const at = typeof i === 'number' ? i : undefined;
+    if (key === 'paths')
+      return at === undefined
+        ? { option: 'The files and folders to add' }
+        : { option: 'The path', value: paths[at] };
+    return key === 'tags'
+      ? { option: '--tag', value: at === undefined ? undefined : opts.tags[at] }
+      : { option: '--note', value: opts.note };
+  });
 }
 
 export function checkPerson(
@@ -139,8 +149,8 @@ export function checkIncident(opts: IncidentFlags): void {
   } as const;
   const args = {
     ...Object.fromEntries(Object.entries(fields).map(([k, [, v]]) => [k, v])),
-    itemIds: opts.items.map(asItemId),
-    personIds: opts.people,
+    itemIds: opts.items.map(asShortId),
+    personIds: opts.people.map(asShortId),
   };
   check(api['incidents.create'].args, args, ([key, i]) => {
     const at = typeof i === 'number' ? i : undefined;
@@ -166,6 +176,8 @@ export interface ExportFlags {
   out?: string;
   format?: string;
   encryptPassphraseFile?: string;
+  /** Encrypt the zip; the passphrase comes from the file, DOSSIER_EXPORT_PASSPHRASE or a prompt. */
+  encrypt?: boolean;
   all: boolean;
   items: string[];
   tags: string[];
@@ -180,10 +192,10 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
   const selection = opts.all
     ? { all: true }
     : opts.items.length
-      ? { itemIds: opts.items.map(asItemId) }
+      ? { itemIds: opts.items.map(asShortId) }
       : opts.tags.length
         ? { tags: opts.tags }
-        : { incidentIds: opts.incidents };
+        : { incidentIds: opts.incidents.map(asShortId) };
   const args = {
     out: resolve(opts.out),
     format: opts.format,
@@ -217,17 +229,69 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
   });
 }
 
-/** The passphrase that encrypts an exported zip, read from --encrypt-passphrase-file. */
-export function checkExportPassphrase(passphrase: string): void {
-  const schema = api['export.create'].args.shape.encryptPassphrase.unwrap();
-  const result = schema.safeParse(passphrase);
+/**
+ * A passphrase or recovery code read from a file, a variable or the terminal, held to the
+ * API's limits for the same use: `what` names it, `where` says where to look if it is wrong.
+ */
+function checkSecret(schema: z.ZodType, secret: string, what: string, where: string): void {
+  const result = schema.safeParse(secret);
   if (result.success) return;
   const issue = result.error.issues[0]!;
   throw new DossierError(
     'USAGE',
     issue.code === 'too_small'
-      ? `The export passphrase is too short: use at least ${thousands(Number(issue.minimum))} characters, and give it to the recipient by another route.`
-      : `The export passphrase is too long: ${thousands(Number((issue as { maximum?: number }).maximum))} characters at most. Check the file given with --encrypt-passphrase-file.`,
+      ? `${what} is too short: use at least ${thousands(Number(issue.minimum))} characters.`
+      : `${what} is too long: ${thousands(Number((issue as { maximum?: number }).maximum))} characters at most. ${where}`,
+  );
+}
+
+const FROM_FILE_OR_VARIABLE = 'Check the passphrase file or the environment variable it came from.';
+
+/** The passphrase that encrypts an exported zip (export.create's encryptPassphrase). */
+export function checkExportPassphrase(passphrase: string): void {
+  checkSecret(
+    api['export.create'].args.shape.encryptPassphrase.unwrap(),
+    passphrase,
+    'The export passphrase',
+    'Check the file given with --encrypt-passphrase-file, or DOSSIER_EXPORT_PASSPHRASE.',
+  );
+}
+
+/** A new vault's passphrase (`init`, as session.create) or a changed one (`passwd`). */
+export function checkNewPassphrase(passphrase: string, command: 'init' | 'passwd'): void {
+  checkSecret(
+    api[command === 'init' ? 'session.create' : 'session.changePassphrase'].args.shape.passphrase,
+    passphrase,
+    command === 'init' ? 'The passphrase' : 'The new passphrase',
+    FROM_FILE_OR_VARIABLE,
+  );
+}
+
+/** What unlocks a vault (session.unlock, session.unlockWithRecoveryCode). */
+export function checkUnlockSecret(secret: string, recovery: boolean): void {
+  if (recovery)
+    checkSecret(
+      api['session.unlockWithRecoveryCode'].args.shape.code,
+      secret,
+      'The recovery code',
+      FROM_FILE_OR_VARIABLE,
+    );
+  else
+    checkSecret(
+      api['session.unlock'].args.shape.passphrase,
+      secret,
+      'The passphrase',
+      FROM_FILE_OR_VARIABLE,
+    );
+}
+
+/** The passphrase of an encrypted bundle (export.verify). */
+export function checkBundlePassphrase(passphrase: string): void {
+  checkSecret(
+    api['export.verify'].args.shape.passphrase.unwrap(),
+    passphrase,
+    "The bundle's passphrase",
+    FROM_FILE_OR_VARIABLE,
   );
 }
 

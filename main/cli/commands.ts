@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import {
   assertPassphraseStrong,
   DossierError,
@@ -10,7 +10,14 @@ import {
   type PersonRole,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
-import { checkExportPassphrase, type ExportFlags, type IncidentFlags } from './arguments';
+import {
+  checkBundlePassphrase,
+  checkExportPassphrase,
+  checkNewPassphrase,
+  checkUnlockSecret,
+  type ExportFlags,
+  type IncidentFlags,
+} from './arguments';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -55,8 +62,8 @@ export function vaultDir(g: GlobalOptions): string {
 }
 
 /** The secret that unlocks: the passphrase, or the recovery code with --recovery. */
-function unlockSecret(g: GlobalOptions): Promise<string> {
-  return g.recovery
+async function unlockSecret(g: GlobalOptions): Promise<string> {
+  const secret = await (g.recovery
     ? readSecret({
         file: g.passphraseFile,
         envVar: 'DOSSIER_RECOVERY_CODE',
@@ -66,7 +73,9 @@ function unlockSecret(g: GlobalOptions): Promise<string> {
         file: g.passphraseFile,
         envVar: 'DOSSIER_PASSPHRASE',
         prompt: `Passphrase for ${vaultDir(g)}: `,
-      });
+      }));
+  checkUnlockSecret(secret, g.recovery);
+  return secret;
 }
 
 /**
@@ -134,6 +143,7 @@ export async function cmdInit(
     prompt: 'Choose a passphrase for the new vault: ',
     confirm: true,
   });
+  checkNewPassphrase(passphrase, 'init');
   assertPassphraseStrong(passphrase, opts.acceptWeakPassphrase);
   // Printed once and not kept: whoever runs init sees it (the app keeps it until confirmed).
   const { vault, recoveryCode } = await Vault.create(dir, passphrase, { actor: ACTOR });
@@ -294,14 +304,24 @@ export async function cmdPasswd(
   opts: { newPassphraseFile?: string; acceptWeakPassphrase?: string },
   io: Io,
 ): Promise<number> {
+  const readNext = async (): Promise<string> => {
+    const next = await readSecret({
+      file: opts.newPassphraseFile,
+      envVar: 'DOSSIER_NEW_PASSPHRASE',
+      fileOption: '--new-passphrase-file',
+      prompt: 'New passphrase: ',
+      confirm: true,
+    });
+    checkNewPassphrase(next, 'passwd');
+    assertPassphraseStrong(next, opts.acceptWeakPassphrase);
+    return next;
+  };
+  // Given in a file or a variable, the new one is checked before anything is asked or
+  // unlocked; typed, it is asked for after the current one, in the order a person expects.
+  const given =
+    opts.newPassphraseFile || process.env.DOSSIER_NEW_PASSPHRASE ? await readNext() : undefined;
   const { unlock, current } = await currentSecret(g);
-  const next = await readSecret({
-    file: opts.newPassphraseFile,
-    envVar: 'DOSSIER_NEW_PASSPHRASE',
-    prompt: 'New passphrase: ',
-    confirm: true,
-  });
-  assertPassphraseStrong(next, opts.acceptWeakPassphrase);
+  const next = given ?? (await readNext());
   return withVault(
     g,
     async (vault) => {
@@ -388,13 +408,15 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       'USAGE',
       'Say where to write the bundle: `dossier export --out FOLDER --all`.',
     );
-  const format = opts.format ?? (opts.encryptPassphraseFile ? 'zip' : 'dir');
+  // --encrypt-passphrase-file alone also asks for encryption (as it always has).
+  const encrypt = opts.encrypt === true || opts.encryptPassphraseFile !== undefined;
+  const format = opts.format ?? (encrypt ? 'zip' : 'dir');
   if (format !== 'dir' && format !== 'zip')
     throw new DossierError('USAGE', '--format is dir or zip.');
-  if (opts.encryptPassphraseFile && format !== 'zip') {
+  if (encrypt && format !== 'zip') {
     throw new DossierError(
       'USAGE',
-      'Only a zip can be encrypted: use --format zip with --encrypt-passphrase-file.',
+      'Only a zip can be encrypted: use --format zip with --encrypt.',
     );
   }
   const chosen = [
@@ -416,11 +438,14 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       : opts.tags.length
         ? { tags: opts.tags }
         : { incidentIds: opts.incidents };
-  const encryptPassphrase = opts.encryptPassphraseFile
+  // As `passwd` reads a new passphrase: the file, else the variable, else asked twice.
+  const encryptPassphrase = encrypt
     ? await readSecret({
         file: opts.encryptPassphraseFile,
         envVar: 'DOSSIER_EXPORT_PASSPHRASE',
-        prompt: '',
+        fileOption: '--encrypt-passphrase-file',
+        prompt: 'Passphrase for the encrypted zip (not your vault passphrase): ',
+        confirm: true,
       })
     : undefined;
   if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
@@ -429,10 +454,16 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     let result;
     try {
       result = await vault.export({
-        out: resolve(opts.out!),
+        // A final separator means "a folder that exists"; resolve() would drop it.
+        out:
+          resolve(opts.out!) + (/[\\/]$/.test(opts.out!) && resolve(opts.out!) !== sep ? sep : ''),
         format,
         encryptPassphrase,
-        selection,
+        // Short incident ids as for items (which the vault resolves itself).
+        selection:
+          'incidentIds' in selection
+            ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
+            : selection,
         exhibitPrefix: opts.exhibitPrefix,
         caseName: opts.caseName,
         exporter: opts.exporter,
@@ -454,6 +485,10 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       io.out(
         'Give the fingerprint to the recipient by another route (phone, letter) so they can check the signature.',
       );
+      if (result.format === 'zip.age')
+        io.out(
+          'The recipient needs the free tool age to open it (https://age-encryption.org; apt install age, brew install age, or the Windows zip from https://github.com/FiloSottile/age/releases): age -d -o bundle.zip FILE.zip.age, then unzip bundle.zip. Tell them the passphrase by another route.',
+        );
     }
     return EXIT.OK;
   });
@@ -476,6 +511,7 @@ export async function cmdVerify(
         prompt: 'Passphrase for the encrypted bundle: ',
       })
     : undefined;
+  if (passphrase !== undefined) checkBundlePassphrase(passphrase);
   const { verifyBundle } = await import('../core/export/verify-bundle');
   const report = await verifyBundle(resolve(path), { passphrase });
   if (g.json) {
@@ -552,7 +588,8 @@ export async function cmdIncident(
         policeRef: opts.policeRef,
         platformRef: opts.platformRef,
       },
-      { itemIds: opts.items, personIds: opts.people },
+      // Short ids as for items; the vault's own words for an unknown id are meant for the app.
+      { itemIds: opts.items, personIds: opts.people.map((p) => vault.cases.resolvePersonId(p)) },
     );
     io.out(
       g.json

@@ -51,14 +51,19 @@ Commands:
   recovery --new [--json]         make a new recovery code (printed once); the old one
                                   stops working; needs the current passphrase
   keys --reveal [--json]          print the keys that open the vault without Dossier
-  export --out PATH [--format dir|zip] [--encrypt-passphrase-file F]
+  export --out PATH [--format dir|zip] [--encrypt [--encrypt-passphrase-file F]]
          [--all | --item ID... | --tag T... | --incident ID...]
          [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--full-paths] [--json]
-                                  write a signed, hashed evidence bundle (BagIt); only file
-                                  and folder names of sources unless --full-paths
+                                  write a signed, hashed evidence bundle (BagIt) into the
+                                  folder PATH (which must exist), or as PATH itself (a zip's
+                                  name ends in .zip); only file and folder names of sources
+                                  unless --full-paths. --encrypt makes a .zip.age (the
+                                  recipient opens it with age); its passphrase comes from F,
+                                  else DOSSIER_EXPORT_PASSPHRASE, else it is asked twice
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
-  incident ls [--json]            record what happened, and list the record
+  incident ls [--json]            record what happened, and list the record (every ID may be
+                                  its first 4+ characters, for items, incidents and people)
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
          [--phone P]... [--notes TEXT]
   person ls [--json]              the people involved
@@ -67,7 +72,9 @@ Commands:
                                   bring quarantined files back as items (decrypted, hashed,
                                   logged); one that is not this vault's is left in place
   verify PATH [--passphrase-file F] [--json]
-                                  check a bundle (folder, .zip or .zip.age); no vault needed
+                                  check a bundle (folder, .zip or .zip.age); no vault needed;
+                                  a .zip.age's passphrase from F, DOSSIER_EXPORT_PASSPHRASE
+                                  or asked
 
 Options:
   --vault DIR            the vault folder (or DOSSIER_VAULT; default: your user data folder)
@@ -77,6 +84,17 @@ Options:
   --json                 machine-readable output
   -h, --help             this help
   --version              the version
+
+Environment:
+  DOSSIER_VAULT              the vault folder (as --vault)
+  DOSSIER_PASSPHRASE         the vault passphrase (as --passphrase-file)
+  DOSSIER_RECOVERY_CODE      the recovery code, with --recovery
+  DOSSIER_NEW_PASSPHRASE     passwd's new passphrase (as --new-passphrase-file)
+  DOSSIER_EXPORT_PASSPHRASE  the passphrase of an encrypted zip: export --encrypt makes
+                             one with it, verify opens one with it
+  Risk: other programs running as you (and root) can read a process's environment, and
+  a variable typed before a command stays in your shell history. They are for scripts and
+  tests; a person should let Dossier ask (nothing is echoed).
 
 Exit codes: 0 success, 1 internal error, 2 usage error, 3 wrong passphrase or
 recovery code, 4 integrity failure, 5 I/O error (missing file, disk full),
@@ -98,6 +116,7 @@ const OPTIONS = {
   out: { type: 'string' },
   format: { type: 'string' },
   'encrypt-passphrase-file': { type: 'string' },
+  encrypt: { type: 'boolean', default: false },
   all: { type: 'boolean', default: false },
   item: { type: 'string', multiple: true },
   incident: { type: 'string', multiple: true },
@@ -140,6 +159,7 @@ const ALLOWED: Record<string, string[]> = {
     'out',
     'format',
     'encrypt-passphrase-file',
+    'encrypt',
     'all',
     'item',
     'tag',
@@ -241,7 +261,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         );
       case 'add': {
         const opts = { tags: values.tag ?? [], note: values.note };
-        checkAdd(opts);
+        checkAdd(rest, opts);
         return await cmdAdd(g, rest, opts, io);
       }
       case 'ls':
@@ -281,6 +301,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           out: values.out,
           format: values.format,
           encryptPassphraseFile: values['encrypt-passphrase-file'],
+          encrypt: values.encrypt,
           all: values.all,
           items: values.item ?? [],
           tags: values.tag ?? [],
@@ -296,7 +317,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           checkExport({
             ...opts,
             out: opts.out,
-            format: opts.format ?? (opts.encryptPassphraseFile ? 'zip' : 'dir'),
+            format: opts.format ?? (opts.encrypt || opts.encryptPassphraseFile ? 'zip' : 'dir'),
           });
         return await cmdExport(g, opts, io);
       }

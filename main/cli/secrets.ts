@@ -9,6 +9,8 @@ import { terminalSafe } from './terminal-text';
 export interface SecretSource {
   file?: string;
   envVar: string;
+  /** The option that names the file, for the message when nothing was given. */
+  fileOption?: string;
   prompt: string;
   confirm?: boolean;
 }
@@ -32,7 +34,7 @@ export async function readSecret(src: SecretSource): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new DossierError(
       'USAGE',
-      `No passphrase given. Run this in a terminal to be asked for it, or set ${src.envVar}, or use --passphrase-file FILE.`,
+      `No passphrase given. Run this in a terminal to be asked for it, or set ${src.envVar}, or use ${src.fileOption ?? '--passphrase-file'} FILE.`,
     );
   }
   const first = await promptHidden(src.prompt);

@@ -2,7 +2,9 @@
  * The export wizard's encrypted zip, in Debian's Chromium through the bridge and the real
  * core: the passphrase typed twice (a mismatch is refused in words), the bundle written as
  * one `.zip.age` file, verified again from disk, and opened by Debian's `age -d` with that
- * passphrase into a zip that `unzip -t` accepts. Skipped, with the reason, without Chromium,
+ * passphrase into a zip that `unzip -t` accepts. On the way: an exhibit prefix with a dash is
+ * refused beside the field, choosing the encrypted zip says the recipient needs age and
+ * where to get it, and a zip to a folder that does not exist is refused by the export. Skipped, with the reason, without Chromium,
  * age, unzip or python3's pty module.
  */
 import { existsSync } from 'node:fs';
@@ -77,8 +79,48 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByLabel('Everything').check();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Case name').fill('Replies to my post');
+    // "jd-1" breaks the rule the hint states: said beside the field as it is typed, and Next
+    // does not move on.
+    const prefix = page.getByLabel('Exhibit prefix');
+    await prefix.fill('jd-1');
+    const prefixError = page.locator('#exhibit-prefix-error');
+    await prefixError.waitFor();
+    expect(await prefixError.textContent()).toMatch(/only have letters and digits/);
+    expect(await prefix.getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .locator('#step-problem')
+      .getByText(/only have letters and digits/)
+      .waitFor();
+    await page.getByRole('heading', { name: /Step 2 of 5/ }).waitFor();
+    await prefix.fill('JD1');
+    expect(await prefixError.count()).toBe(0);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // A folder that does not exist is refused, as a zip and as a folder, and nothing is written.
+    const missing = join(out, 'does-not-exist');
+    for (const format of ['Zip file', 'Folder']) {
+      await page.getByLabel(format, { exact: true }).check();
+      await page.getByLabel('Folder on this computer to save the bundle in').fill(missing);
+      await page.getByRole('button', { name: 'Start export' }).click();
+      await page.getByText(/does-not-exist does not exist\. Check the path/).waitFor();
+      expect(await readdir(out)).toEqual([]);
+      await page.getByRole('button', { name: 'Back' }).click();
+    }
+
+    // The recipient needs age: said as soon as the encrypted zip is chosen, with where to get it.
+    expect(await page.locator('#zip-age-tool-note').count()).toBe(0);
     await page.getByLabel('Encrypted zip file').check();
+    const ageNote = page.locator('#zip-age-tool-note');
+    await ageNote.waitFor();
+    const said = (await ageNote.textContent()) ?? '';
+    for (const where of [
+      'age-encryption.org',
+      'brew install age',
+      'apt install age',
+      'github.com/FiloSottile/age/releases',
+    ])
+      expect(said).toContain(where);
     await page.getByLabel('Passphrase for the zip file').fill(ZIP_PASSPHRASE);
     await page.getByLabel('Type the zip passphrase again').fill(`${ZIP_PASSPHRASE}!`);
     await page.getByLabel('Folder on this computer to save the bundle in').fill(out);

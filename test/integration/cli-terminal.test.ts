@@ -111,6 +111,30 @@ describe.skipIf(!hasScript)('on a terminal (needs util-linux script)', () => {
     expect(owner.screen).not.toContain(PASSPHRASE);
   });
 
+  it('export --encrypt asks for the zip passphrase twice, without echo, then the vault passphrase', async () => {
+    assertBuilt();
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    await writeFile(join(root, 'a.txt'), 'evidence');
+    await vault.add([join(root, 'a.txt')]);
+    await vault.lock();
+    const zipSecret = 'told by phone, never emailed';
+    const r = await onTerminal(
+      ['--vault', dir, 'export', '--out', root, '--all', '--encrypt'],
+      [
+        [/Passphrase for the encrypted zip \(not your vault passphrase\)/, zipSecret],
+        [/again to confirm/, zipSecret],
+        [/Passphrase for \//, PASSPHRASE],
+      ],
+      {},
+    );
+    expect(r.code, r.screen).toBe(0);
+    expect(r.screen).not.toContain(zipSecret);
+    expect(r.screen).not.toContain(PASSPHRASE);
+    expect(r.screen).toMatch(/Exported 1 exhibit\(s\) to .*\.zip\.age/);
+  });
+
   it('a wrong passphrase at the prompt exits 3', async () => {
     assertBuilt();
     const dir = join(await tempDir(), 'vault');

@@ -251,14 +251,14 @@ describe('export bundle', async () => {
     });
     expect(byIncident.exhibits).toHaveLength(2);
     const byItem = await vault.export({
-      out: join(root, 'by-item'),
+      out: join(root, 'by-item.zip'),
       format: 'zip',
       selection: { itemIds: [items[0]!.id] },
     });
     expect(byItem.path).toMatch(/by-item\.zip$/);
     expect((await verifyBundle(byItem.path)).ok).toBe(true);
     const enc = await vault.export({
-      out: join(root, 'sealed'),
+      out: join(root, 'sealed.zip'),
       format: 'zip',
       encryptPassphrase: 'shared by phone only',
       selection: { tags: ['emails'] },
@@ -267,6 +267,61 @@ describe('export bundle', async () => {
     expect((await readFile(enc.path)).subarray(0, 21).toString()).toBe('age-encryption.org/v1');
     expect((await verifyBundle(enc.path, { passphrase: 'shared by phone only' })).ok).toBe(true);
     await expect(verifyBundle(enc.path, { passphrase: 'wrong' })).rejects.toThrow();
+  });
+
+  it('refuses a zip to a folder that does not exist, as a folder in a missing folder is refused', async () => {
+    const before = (await readdir(root)).sort();
+    const exportTo = (to: string, format: 'dir' | 'zip', encryptPassphrase?: string) =>
+      vault.export({ out: to, format, encryptPassphrase, selection: { all: true } });
+    // A typed folder that is not there never quietly becomes "does-not-exist.zip".
+    for (const pass of [undefined, 'shared by phone only']) {
+      await expect(exportTo(join(root, 'does-not-exist'), 'zip', pass)).rejects.toMatchObject({
+        code: 'IO',
+        message: expect.stringMatching(
+          /does-not-exist does not exist\. Check the path and try again: a zip is saved in a folder that exists, or give its own name ending in \.zip\./,
+        ) as unknown,
+      });
+    }
+    // Inside a folder that does not exist: the same words for the folder and the zip.
+    const missing = join(root, 'no-such-folder');
+    for (const [to, format] of [
+      [join(missing, 'bundle'), 'dir'],
+      [join(missing, 'bundle.zip'), 'zip'],
+      [join(missing, 'bundle'), 'zip'],
+    ] as const) {
+      await expect(exportTo(to, format)).rejects.toMatchObject({
+        code: 'IO',
+        message: `${missing} does not exist. Check the path and try again: the bundle is saved in a folder that exists.`,
+      });
+    }
+    // A folder named as one (a final separator, as the wizard sends it) must exist, whatever
+    // the format: it never becomes the bundle's own name.
+    for (const format of ['dir', 'zip'] as const) {
+      await expect(exportTo(`${join(root, 'typo-folder')}/`, format)).rejects.toMatchObject({
+        code: 'IO',
+        message: `${join(root, 'typo-folder')} does not exist. Check the path and try again: the bundle is saved in a folder that exists.`,
+      });
+    }
+    // A file where a folder was meant is not a zip name either.
+    await writeFile(join(root, 'notes.txt'), 'not a folder');
+    await expect(exportTo(join(root, 'notes.txt'), 'zip')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/notes\.txt is not a folder/) as unknown,
+    });
+    await rm(join(root, 'notes.txt'));
+    expect((await readdir(root)).sort()).toEqual(before);
+  });
+
+  it('refuses an exhibit prefix with anything but letters and digits, and never alters one', async () => {
+    for (const prefix of ['jd-1', 'J D', 'JD/', 'Zoë', 'JD\x1b[2J', 'x'.repeat(21)]) {
+      await expect(
+        vault.export({ out, format: 'dir', selection: { all: true }, exhibitPrefix: prefix }),
+      ).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringMatching(/exhibit prefix/) as unknown,
+      });
+    }
+    expect((await readdir(out)).filter((n) => n.includes('.partial-'))).toEqual([]);
   });
 
   it('numbers a second export of the same case on the same day, and never overwrites a named one', async () => {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
+import { INCIDENT_IDS, PERSON_IDS, resolveShortId } from '../short-id';
 
 /** Incidents (what happened, when) and people (who), and their links to items. SQL stays here. */
 export type PersonRole = 'harasser' | 'witness' | 'official' | 'other';
@@ -179,6 +180,16 @@ export class CaseRepository {
         )
         .run(itemId, personId, relation).changes > 0
     );
+  }
+
+  /** A full incident id, or a unique prefix of 4+ characters, as typed on the command line. */
+  resolveIncidentId(typed: string): string {
+    return resolveShortId(this.db, INCIDENT_IDS, typed);
+  }
+
+  /** A full person id, or a unique prefix of 4+ characters, as typed on the command line. */
+  resolvePersonId(typed: string): string {
+    return resolveShortId(this.db, PERSON_IDS, typed);
   }
 
   incident(id: string): Incident {

@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
+import { exhibitPrefixProblem } from '../../../shared/exhibit-prefix';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
 import type { ItemDetail, ItemRepository } from '../items/repository';
@@ -105,7 +106,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   const now = new Date();
   const exportedAt = now.toISOString();
   const caseName = (opts.caseName ?? '').trim() || 'Evidence';
-  const prefix = (opts.exhibitPrefix ?? 'EX').trim().replace(/[^A-Za-z0-9]/g, '') || 'EX';
+  const prefix = exhibitPrefix(opts.exhibitPrefix);
   const bagName = `${
     caseName
       .replace(NOT_NAME, '-')
@@ -494,6 +495,57 @@ async function isInside(path: string, dir: string): Promise<boolean> {
   }
 }
 
+/** The prefix as given (trimmed), or EX; one that breaks the rule is refused, never altered. */
+function exhibitPrefix(given: string | undefined): string {
+  const prefix = (given ?? '').trim();
+  const problem = exhibitPrefixProblem(prefix);
+  if (problem) throw new DossierError('USAGE', `${problem} "${prefix}" cannot be used.`);
+  return prefix || 'EX';
+}
+
+const ZIP_NAME = /\.zip(\.age)?$/i;
+/** `out` ending in a separator names a folder to save in, never the bundle's own name. */
+const FOLDER_MEANT = /[\\/]$/;
+
+/**
+ * `out` that is not an existing folder is the bundle's own name, in a folder that must
+ * exist (nothing is created above the bundle). A zip's own name ends in .zip: a folder typed
+ * with a slip (`~/Documnets`) is refused rather than quietly becoming `Documnets.zip`.
+ */
+async function checkOwnName(out: string, format: ExportOptions['format']): Promise<void> {
+  if (FOLDER_MEANT.test(out)) {
+    const folder = out.replace(/[\\/]+$/, '') || out;
+    const exists = await stat(folder).then(
+      () => true,
+      () => false,
+    );
+    throw new DossierError(
+      exists ? 'USAGE' : 'IO',
+      `${folder} ${exists ? 'is not a folder' : 'does not exist'}. Check the path and try again: the bundle is saved in a folder that exists.`,
+    );
+  }
+  const parent = dirname(resolve(out));
+  const parentIsFolder = await stat(parent).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!parentIsFolder)
+    throw new DossierError(
+      'IO',
+      `${parent} does not exist. Check the path and try again: the bundle is saved in a folder that exists.`,
+    );
+  if (format === 'zip' && !ZIP_NAME.test(out)) {
+    const exists = await stat(out).then(
+      () => true,
+      () => false,
+    );
+    throw new DossierError(
+      exists ? 'USAGE' : 'IO',
+      `${out} ${exists ? 'is not a folder' : 'does not exist'}. Check the path and try again: a zip is saved in a folder that exists, or give its own name ending in .zip.`,
+    );
+  }
+}
+
 async function chooseBundlePath(
   opts: ExportOptions,
   bagName: string,
@@ -523,8 +575,9 @@ async function chooseBundlePath(
       if (!(await exists(path))) return { path, format };
     }
   }
+  await checkOwnName(opts.out, opts.format);
   let path = opts.out;
-  if (ext && !path.endsWith(ext)) path = path.replace(/\.zip(\.age)?$/, '') + ext;
+  if (ext && !path.endsWith(ext)) path = path.replace(ZIP_NAME, '') + ext;
   if (await exists(path)) {
     throw new DossierError(
       'USAGE',

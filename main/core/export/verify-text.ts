@@ -1,6 +1,10 @@
 /**
- * VERIFY.txt: how anyone can check the bundle with tools that come with Linux and
- * macOS (and Git for Windows), step by step, without Dossier.
+ * VERIFY.txt: how anyone can check the bundle without Dossier, on Linux, macOS and Windows,
+ * with the tools each system has and, for the signature where a system has none (macOS's
+ * LibreSSL cannot check Ed25519; Windows has nothing built in), which one to install.
+ *
+ * Plain ASCII apart from the case name, lines of at most 80 characters. Commands are the
+ * lines indented by six spaces, so the tests can run the Linux and macOS ones as printed.
  */
 export function verifyText(v: {
   caseName: string;
@@ -9,62 +13,133 @@ export function verifyText(v: {
   exhibits: number;
   exportedAt: string;
 }): string {
+  const groups = v.fingerprint.split(' ');
+  const hex = groups.join('');
   return `HOW TO CHECK THIS EVIDENCE BUNDLE
 =================================
 
-Case:         ${v.caseName}
-Bundle:       ${v.bagName}
-Exported:     ${v.exportedAt} (UTC)
-Exhibits:     ${v.exhibits}
+Case:      ${oneLine(v.caseName)}
+Bundle:    ${v.bagName}
+Exported:  ${v.exportedAt} (UTC)
+Exhibits:  ${v.exhibits}
 Signing key fingerprint (SHA-256 of the raw Ed25519 public key):
-              ${v.fingerprint}
+           ${groups.slice(0, 8).join(' ')}
+           ${groups.slice(8).join(' ')}
 
-This folder is a BagIt bag (RFC 8493). Every file under data/ is listed, with its
-SHA-256 and SHA-512, in manifest-sha256.txt and manifest-sha512.txt. The files that
-describe the bag are listed in tagmanifest-sha256.txt, and that file is signed with the
-key in signature/dossier-public-key.pem. You do not need Dossier to check any of this.
+This folder is a BagIt bag (RFC 8493). You do not need Dossier to check it.
+Every file under data/ is listed with its SHA-256 in manifest-sha256.txt (and
+its SHA-512 in manifest-sha512.txt). The files that describe the bag are
+listed in tagmanifest-sha256.txt, which is signed with the key in
+signature/dossier-public-key.pem.
 
-Open a terminal in this folder (the one that contains this file), then:
+The checks:
+  A. every evidence file, the metadata, the report and the viewer are intact;
+  B. the manifests and bag-info.txt were not changed;
+  C. the signature over tagmanifest-sha256.txt is good;
+  D. the key that signed it is the sender's key;
+  E. nothing was added under data/.
 
-1. Check every evidence file, metadata file, the report and the viewer:
+Open a terminal in this folder (the one that contains this file). On Windows:
+right-click inside the folder in File Explorer, "Open in Terminal" (a
+PowerShell window). Then follow the steps for your system.
 
-       sha256sum -c manifest-sha256.txt
+LINUX
+-----
+A.    sha256sum -c manifest-sha256.txt
+    Every line must end in "OK". A second, independent algorithm:
+      sha512sum -c manifest-sha512.txt
+B.    sha256sum -c tagmanifest-sha256.txt
+C.  Needs OpenSSL 3.0 or newer ("openssl version" says which you have):
+      openssl pkeyutl -verify -pubin -inkey signature/dossier-public-key.pem \\
+        -rawin -in tagmanifest-sha256.txt \\
+        -sigfile signature/tagmanifest-sha256.txt.sig
+    It must print "Signature Verified Successfully".
+D.    openssl pkey -pubin -in signature/dossier-public-key.pem -outform DER \\
+        | tail -c 32 | sha256sum
+    It must print (followed by "  -"):
+    ${hex}
 
-   Every line must end in "OK". (On macOS: shasum -a 256 -c manifest-sha256.txt)
-   For a second, independent algorithm: sha512sum -c manifest-sha512.txt
+MACOS
+-----
+A.    shasum -a 256 -c manifest-sha256.txt
+    Every line must end in "OK". A second, independent algorithm:
+      shasum -a 512 -c manifest-sha512.txt
+B.    shasum -a 256 -c tagmanifest-sha256.txt
+C.  The openssl that comes with macOS (LibreSSL) cannot check this kind of
+    signature (Ed25519). Install OpenSSL 3 with Homebrew (https://brew.sh):
+    "brew install openssl@3", then:
+      "$(brew --prefix openssl@3)/bin/openssl" pkeyutl -verify -pubin \\
+        -inkey signature/dossier-public-key.pem -rawin \\
+        -in tagmanifest-sha256.txt \\
+        -sigfile signature/tagmanifest-sha256.txt.sig
+    It must print "Signature Verified Successfully".
+D.    grep -v -e ----- signature/dossier-public-key.pem | openssl base64 -d \\
+        | tail -c 32 | shasum -a 256
+    It must print (followed by "  -"):
+    ${hex}
 
-2. Check that the manifests and bag-info.txt were not changed:
+WINDOWS (POWERSHELL)
+--------------------
+A.  Paste these lines; each file is shown with OK or FAILED:
+      Get-Content -Encoding UTF8 manifest-sha256.txt | ForEach-Object {
+        $hash, $file = $_ -split '  ', 2
+        $got = (Get-FileHash -Algorithm SHA256 -LiteralPath $file).Hash
+        if ($got -eq $hash) { "OK      $file" } else { "FAILED  $file" } }
+    One file by hand (also in cmd.exe): certutil -hashfile FILE SHA256, and
+    compare with its line in manifest-sha256.txt.
+B.  The same lines as in A, with tagmanifest-sha256.txt in place of
+    manifest-sha256.txt.
+C.  Windows has no tool of its own that checks an Ed25519 signature (neither
+    PowerShell nor certutil can). Install OpenSSL 3 for Windows (the OpenSSL
+    website, openssl.org, lists builds; "openssl version" must say 3.0 or
+    newer), then:
+      openssl pkeyutl -verify -pubin -inkey signature/dossier-public-key.pem \`
+        -rawin -in tagmanifest-sha256.txt \`
+        -sigfile signature/tagmanifest-sha256.txt.sig
+    It must print "Signature Verified Successfully".
+D.  Paste these lines:
+      $pem = Get-Content signature/dossier-public-key.pem
+      $der = [Convert]::FromBase64String(($pem -notmatch '-----') -join '')
+      $sha = [Security.Cryptography.SHA256]::Create()
+      $raw = $sha.ComputeHash($der, 12, 32)
+      -join ($raw | ForEach-Object { $_.ToString('x2') })
+    It must print:
+    ${hex}
 
-       sha256sum -c tagmanifest-sha256.txt
+ON EVERY SYSTEM
+---------------
+D.  The fingerprint printed in step D must be the one at the top of this file,
+    and the one the sender gave you by another route (phone, in person, a
+    letter). A bundle can only be trusted as far as that comparison.
+E.  No extra files: every file under data/ must be listed in
+    manifest-sha256.txt. Open data/viewer/index.html in a web browser and choose
+    this folder: it re-computes every SHA-256 on your computer (nothing is sent
+    anywhere) and names any file that is missing, changed or extra. It does not
+    check the signature (step C). "dossier verify FOLDER" does all of A to E.
 
-3. Check the signature over the tag manifest (OpenSSL 3.0 or newer):
-
-       openssl pkeyutl -verify -pubin -inkey signature/dossier-public-key.pem \\
-         -rawin -in tagmanifest-sha256.txt -sigfile signature/tagmanifest-sha256.txt.sig
-
-   It must print "Signature Verified Successfully".
-
-4. Check that the key is the person's key. Compute its fingerprint:
-
-       openssl pkey -pubin -in signature/dossier-public-key.pem -outform DER | tail -c 32 | sha256sum
-
-   It must print ${v.fingerprint.replace(/ /g, '')}
-   (the fingerprint above, without spaces). Compare it also with one obtained from the person by
-   another route (phone, in person, a letter). A bundle can only be trusted as far as
-   that comparison.
-
-5. No extra files: every file under data/ must appear in manifest-sha256.txt. The
-   viewer (data/viewer/index.html) and "dossier verify" check this for you.
-
-Or open data/viewer/index.html in a web browser, choose this folder when asked, and it
-re-computes every SHA-256 on your computer (nothing is sent anywhere).
+A bundle received as a .zip.age file is encrypted: open it first with the
+free tool age (https://age-encryption.org) and the passphrase the sender gave
+you: age -d -o bundle.zip FILE.zip.age, then unzip bundle.zip.
 
 WHAT THIS PROVES, AND WHAT IT DOES NOT
 --------------------------------------
-If every check passes, each file is bit-for-bit the same as when it was exported, and the
-exported originals have the same SHA-256 as when they were first imported into the
-vault (see data/metadata/custody.jsonl and the report's custody appendix).
-It does not prove that what the files show is true, who created them, or when they were
-really created: times taken from files and photos (EXIF) can be set by anyone.
+If every check passes, each file is bit-for-bit the same as when it was
+exported, and the exported originals have the same SHA-256 as when they were
+first imported into the vault (see data/metadata/custody.jsonl and the
+report's custody appendix). It does not prove that what the files show is
+true, who created them, or when they were really created: times taken from
+files and photos (EXIF) can be set by anyone.
 `;
+}
+
+/**
+ * The case name on one line: a line break or control character in it must not start a
+ * line of its own here, where it could pass for an instruction.
+ */
+const NOT_ON_ONE_LINE =
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+
+function oneLine(text: string): string {
+  return text.replace(NOT_ON_ONE_LINE, ' ').replace(/ {2,}/g, ' ').trim();
 }

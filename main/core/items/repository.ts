@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { kindOfMime } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
+import { ITEM_IDS, resolveShortId } from '../short-id';
 
 /** Typed access to items, their tags, notes and sources. SQL stays in this file. */
 export interface ItemSummary {
@@ -400,27 +401,7 @@ export class ItemRepository {
 
   /** Resolves a full id or a unique prefix of at least 4 characters, as typed on the command line. */
   resolveId(typed: string): string {
-    const prefix = typed.trim().toLowerCase();
-    if (prefix.length < 4 || !/^[0-9a-z]+$/.test(prefix)) {
-      throw new DossierError(
-        'USAGE',
-        `"${typed}" is not an item id. Use the id shown by \`dossier ls\` (at least its first 4 characters).`,
-      );
-    }
-    const rows = this.db
-      .prepare("SELECT id FROM items WHERE id >= ? AND id < ? || '~' LIMIT 2")
-      .all(prefix, prefix) as { id: string }[];
-    if (rows.length === 0)
-      throw new DossierError(
-        'NOT_FOUND',
-        `There is no item with id ${typed}. List items with \`dossier ls\`.`,
-      );
-    if (rows.length > 1)
-      throw new DossierError(
-        'USAGE',
-        `More than one item starts with ${typed}. Type more of the id.`,
-      );
-    return rows[0]!.id;
+    return resolveShortId(this.db, ITEM_IDS, typed);
   }
 
   /** Every blob the database refers to, with what it belongs to (for the integrity check). */

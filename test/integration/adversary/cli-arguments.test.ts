@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../shared/contract';
+import { EXHIBIT_PREFIX_RULE } from '../../../shared/exhibit-prefix';
 import { assertBuilt, dossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
 import { newVault, PASSPHRASE, snapshot } from '../../support/vault';
@@ -29,7 +30,17 @@ describe('CLI arguments are checked with the API schemas', () => {
     file = join(root, 'evidence.txt');
     await writeFile(file, 'he said it again');
     await writeFile(join(root, 'long-pass.txt'), long(1025));
+    await writeFile(join(root, 'short-pass.txt'), 'seven77');
   });
+
+  /** The contract's maximum length for a text field of a method's arguments. */
+  function maxOf(schema: unknown): number {
+    let s = schema as { maxLength?: number | null; unwrap?: () => unknown };
+    while (s.maxLength === undefined && s.unwrap) s = s.unwrap() as typeof s;
+    expect(typeof s.maxLength).toBe('number');
+    return s.maxLength!;
+  }
+  const thousands = (n: number) => n.toLocaleString('en-GB');
 
   /** Refused with exit 2, in words that name `option`, before anything is unlocked or written. */
   async function expectRefused(args: string[], option: RegExp, why?: RegExp): Promise<string> {
@@ -111,6 +122,79 @@ describe('CLI arguments are checked with the API schemas', () => {
       [...out, '--all', '--encrypt-passphrase-file', join(root, 'long-pass.txt')],
       /passphrase/,
       /1,024/,
+    );
+  });
+
+  it("incident add: each field's limit is the contract's, one over refused in the same words, the limit itself accepted", async () => {
+    const shape = api['incidents.create'].args.shape;
+    const base = ['incident', 'add', '--when', '2026-03-02'];
+    const fields = [
+      ['--what', shape.summary],
+      ['--where', shape.place],
+      ['--impact', shape.impact],
+      ['--witnesses', shape.witnesses],
+      ['--police-ref', shape.policeRef],
+      ['--platform-ref', shape.platformRef],
+    ] as const;
+    for (const [option, schema] of fields) {
+      const max = maxOf(schema);
+      const args = option === '--what' ? base : [...base, '--what', 'Email'];
+      const stderr = await expectRefused([...args, option, long(max + 1)], new RegExp(option));
+      expect(stderr).toContain(
+        `${option} "${long(40)}…" is too long: ${thousands(max)} characters at most (this one has ${thousands(max + 1)}).`,
+      );
+    }
+    const atLimit = await dossier(
+      [...base, '--what', long(maxOf(shape.summary)), '--police-ref', long(maxOf(shape.policeRef))],
+      env,
+    );
+    expect(atLimit.code, atLimit.stderr).toBe(0);
+  });
+
+  it("export --exhibit-prefix: letters and digits only, in the contract's words", async () => {
+    const out = ['export', '--out', root, '--all'];
+    for (const prefix of ['jd-1', 'J D', 'Zoë']) {
+      const stderr = await expectRefused([...out, '--exhibit-prefix', prefix], /--exhibit-prefix/);
+      expect(stderr).toContain(`--exhibit-prefix "${prefix}" ${EXHIBIT_PREFIX_RULE}.`);
+    }
+  });
+
+  it('add: a path longer than the API takes is refused before unlocking', async () => {
+    await expectRefused(['add', `/${long(4096)}`], /The path/, /4,096 characters at most/);
+  });
+
+  it("passphrases and recovery codes: the same limits as the app's sessions", async () => {
+    const longFile = join(root, 'long-pass.txt');
+    const max = maxOf(api['session.create'].args.shape.passphrase);
+    expect(max).toBe(1024);
+    await expectRefused(
+      ['--passphrase-file', longFile, 'ls'],
+      /The passphrase is too long/,
+      /1,024/,
+    );
+    await expectRefused(
+      ['--recovery', '--passphrase-file', longFile, 'ls'],
+      /The recovery code is too long/,
+      /200/,
+    );
+    await expectRefused(
+      ['passwd', '--new-passphrase-file', join(root, 'short-pass.txt')],
+      /The new passphrase is too short/,
+      /at least 8/,
+    );
+    await expectRefused(
+      ['passwd', '--new-passphrase-file', longFile],
+      /The new passphrase is too long/,
+    );
+    const fresh = join(root, 'not-yet');
+    for (const file of [longFile, join(root, 'short-pass.txt')]) {
+      const r = await dossier(['--passphrase-file', file, 'init', fresh], {});
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/The passphrase is too (long|short)/);
+    }
+    await expectRefused(
+      ['verify', join(root, 'x.zip.age'), '--passphrase-file', longFile],
+      /The bundle's passphrase is too long/,
     );
   });
 

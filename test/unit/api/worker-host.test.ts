@@ -151,7 +151,7 @@ describe('ServiceWorkerHost: the vault service on a worker thread', () => {
       await call(
         host,
         'export.create',
-        { out: join(dir, 'bundles'), format: 'zip', selection: { all: true } },
+        { out: join(dir, 'bundles.zip'), format: 'zip', selection: { all: true } },
         'job-3',
       ),
     );

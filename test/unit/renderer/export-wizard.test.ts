@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exhibitPrefixProblem } from '../../../shared/exhibit-prefix';
 import {
   EMPTY_DRAFT,
   countText,
@@ -6,6 +7,7 @@ import {
   exportArgs,
   isFullPath,
   itemCount,
+  prefixProblem,
   stepProblem,
   type Catalogue,
   type Draft,
@@ -74,6 +76,12 @@ describe('export wizard: when a step can be left', () => {
       /letters and digits/,
     );
     expect(stepProblem(2, draft({ exhibitPrefix: 'X'.repeat(21) }), catalogue)).toMatch(/20/);
+    // The API's rule, word for word: "jd-1" is not letters and digits.
+    expect(stepProblem(2, draft({ exhibitPrefix: 'jd-1' }), catalogue)).toBe(
+      exhibitPrefixProblem('jd-1'),
+    );
+    expect(prefixProblem('jd-1')).toMatch(/letters and digits/);
+    expect(prefixProblem(' JD1 ')).toBeNull();
     expect(exhibitExample('AB')).toEqual({ numbers: 'AB/1, AB/2…', files: 'AB-1, AB-2…' });
     expect(exhibitExample('').files).toBe('JD-1, JD-2…');
   });
@@ -111,7 +119,7 @@ describe('export wizard: when a step can be left', () => {
 describe('export wizard: the export.create arguments', () => {
   it('maps each choice to a selection, and the encrypted zip to zip with a passphrase', () => {
     expect(exportArgs(draft({ out: ' /tmp/x ', caseName: '  ' }), [])).toEqual({
-      out: '/tmp/x',
+      out: '/tmp/x/',
       format: 'dir',
       encryptPassphrase: undefined,
       selection: { all: true },
@@ -129,6 +137,9 @@ describe('export wizard: the export.create arguments', () => {
       new Set([A, B]),
     );
     expect(args.selection).toEqual({ itemIds: [A, B] });
+    // Always a folder to save in (a final separator), in the path's own style.
+    expect(exportArgs(draft({ out: 'C:\\Users\\me' }), []).out).toBe('C:\\Users\\me\\');
+    expect(exportArgs(draft({ out: '/home/me/' }), []).out).toBe('/home/me/');
     expect(args.format).toBe('zip');
     expect(args.encryptPassphrase).toBe('secret words');
     expect(args.exporter).toBe('Jo Doe');

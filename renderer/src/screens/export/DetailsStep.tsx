@@ -1,4 +1,4 @@
-import { NAME_MAX, PREFIX_MAX, exhibitExample, type Draft } from './wizard';
+import { NAME_MAX, PREFIX_MAX, exhibitExample, prefixProblem, type Draft } from './wizard';
 
 /** Step 2: what is printed on the bundle: exhibit numbers, the case, who exported it. */
 export function DetailsStep({
@@ -9,6 +9,8 @@ export function DetailsStep({
   onChange(patch: Partial<Draft>): void;
 }) {
   const example = exhibitExample(draft.exhibitPrefix);
+  // Said as soon as it is typed, not only when Next is pressed.
+  const prefixError = prefixProblem(draft.exhibitPrefix);
   return (
     <>
       <div className="field">
@@ -20,9 +22,17 @@ export function DetailsStep({
           maxLength={PREFIX_MAX}
           autoComplete="off"
           spellCheck={false}
-          aria-describedby="exhibit-prefix-hint"
+          aria-invalid={prefixError ? true : undefined}
+          aria-describedby={
+            prefixError ? 'exhibit-prefix-error exhibit-prefix-hint' : 'exhibit-prefix-hint'
+          }
           onChange={(e) => onChange({ exhibitPrefix: e.target.value })}
         />
+        {prefixError && (
+          <p className="error" id="exhibit-prefix-error">
+            {prefixError}
+          </p>
+        )}
         <p id="exhibit-prefix-hint" className="hint">
           Exhibits will be numbered {example.files} (shown as {example.numbers} in the report).
           Solicitors usually use the initials of the person the evidence belongs to. Letters and

@@ -32,7 +32,7 @@ const FORMATS: Array<{ format: BundleFormat; label: string; hint: string }> = [
   {
     format: 'zip.age',
     label: 'Encrypted zip file',
-    hint: 'One file that can only be opened with a passphrase you choose now. Best when sending it over the internet.',
+    hint: 'One file that can only be opened with a passphrase you choose now. Best when sending it over the internet. The person you send it to needs the free program age to open it.',
   },
 ];
 
@@ -89,6 +89,29 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
 
       {draft.format === 'zip.age' && (
         <div className="sub-panel">
+          <div className="notice" id="zip-age-tool-note">
+            <p>
+              The person you send it to needs the free program <strong>age</strong> to open it
+              (Dossier is not needed). Tell them before you send it:
+            </p>
+            <ul>
+              <li>
+                Windows: download it from <code>https://github.com/FiloSottile/age/releases</code>{' '}
+                (the windows-amd64 zip)
+              </li>
+              <li>
+                Mac: <code>brew install age</code>
+              </li>
+              <li>
+                Linux: <code>sudo apt install age</code> (or the package of their system)
+              </li>
+            </ul>
+            <p>
+              Then they open it with <code>age -d -o bundle.zip FILE.zip.age</code>, type the
+              passphrase, and unzip <code>bundle.zip</code>. More at{' '}
+              <code>https://age-encryption.org</code>.
+            </p>
+          </div>
           <p className="notice" id="zip-passphrase-note">
             Choose a new passphrase just for this file; do not reuse your vault passphrase. The
             person you send it to needs it to open the file: tell them separately, by phone or in

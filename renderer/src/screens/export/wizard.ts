@@ -1,3 +1,5 @@
+import { EXHIBIT_PREFIX_MAX, exhibitPrefixProblem } from '../../../../shared/exhibit-prefix';
+
 /**
  * The export wizard's choices and the checks that let a person move on, kept free of React
  * and of the API so they can be tested on their own. Every message is a plain sentence that
@@ -37,7 +39,7 @@ export const STEPS = ['What', 'Details', 'Format and place', 'Export', 'Result']
 export type FormStep = 1 | 2 | 3;
 
 export const PASSPHRASE_MIN = 8;
-export const PREFIX_MAX = 20;
+export const PREFIX_MAX = EXHIBIT_PREFIX_MAX;
 export const NAME_MAX = 200;
 
 /** What the library and the case records hold, for counting and checking a choice. */
@@ -94,6 +96,26 @@ function cleanPrefix(prefix: string): string {
   return prefix.trim();
 }
 
+/**
+ * What is wrong with the exhibit prefix as typed, shown beside the field while typing:
+ * the API's own rule (shared/exhibit-prefix.ts), so what the wizard lets through, the
+ * export accepts.
+ */
+export function prefixProblem(prefix: string): string | null {
+  const p = cleanPrefix(prefix);
+  if (p === '') return 'Enter letters for the exhibit numbers, for example your initials.';
+  return exhibitPrefixProblem(p);
+}
+
+/**
+ * The wizard always names a folder to save in: a final separator tells the export so, and it
+ * refuses a folder that does not exist rather than making the bundle under that name.
+ */
+function asFolder(path: string): string {
+  if (/[\\/]$/.test(path)) return path;
+  return `${path}${path.includes('\\') && !path.includes('/') ? '\\' : '/'}`;
+}
+
 /** A full path on Windows (C:\…, \\server\…) or elsewhere (/…). */
 export function isFullPath(path: string): boolean {
   const p = path.trim();
@@ -119,14 +141,8 @@ export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): strin
     return null;
   }
   if (step === 2) {
-    const prefix = cleanPrefix(draft.exhibitPrefix);
-    if (prefix === '') return 'Enter letters for the exhibit numbers, for example your initials.';
-    if (!/^[A-Za-z0-9]+$/.test(prefix)) {
-      return 'The exhibit prefix can only have letters and digits (no spaces or symbols).';
-    }
-    if (prefix.length > PREFIX_MAX) {
-      return `Keep the exhibit prefix to ${PREFIX_MAX} characters or fewer.`;
-    }
+    const prefix = prefixProblem(draft.exhibitPrefix);
+    if (prefix) return prefix;
     if (draft.caseName.length > NAME_MAX) {
       return `Keep the case name to ${NAME_MAX} characters or fewer.`;
     }
@@ -162,7 +178,7 @@ export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
           : { itemIds: [...selectedIds] };
   const optional = (s: string) => (s.trim() === '' ? undefined : s.trim());
   return {
-    out: draft.out.trim(),
+    out: asFolder(draft.out.trim()),
     format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
     encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
     selection,
