@@ -165,30 +165,34 @@ describe.skipIf(skip !== null)(title, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('shows a snippet on one line, finds tags, and keeps list rows one line high', async () => {
+  it('shows a search snippet on one line: line breaks are spaces, not escapes', async () => {
     await search('Waltham');
     await expect.poll(countText).toBe('1 item');
     const snippet = page.locator('.tile-snippet').first();
     await expect.poll(() => snippet.innerText()).toMatch(/surgery in Waltham Forest on/);
     expect(await snippet.innerText()).not.toContain('\\u{');
     expect(await snippet.locator('mark').innerText()).toBe('Waltham');
+    await axe('search in the grid');
+  });
 
-    // A tag is searched like any other word, and the snippet says which tag matched.
+  it('finds items by their tags, and says which tag matched', async () => {
     await search('threat');
     await expect.poll(() => tile('reply-1.png').count()).toBe(1);
     expect(await tile('reply-1.png').locator('.tile-snippet').innerText()).toBe('tag: threat');
-    await axe('search in the grid');
+  });
 
-    // Grid to List during the search: list rows, not tiles, in height.
+  it('keeps list rows one line high after Grid→List during a search', async () => {
+    // One match: one row in either layout, so only the change of layout can resize it.
+    await search('Waltham');
+    await expect.poll(countText).toBe('1 item');
     await page.getByRole('button', { name: 'List', exact: true }).click();
-    await expect
-      .poll(() =>
-        page
-          .locator('.list .tile')
-          .first()
-          .evaluate((el) => el.getBoundingClientRect().height),
-      )
-      .toBeLessThan(70);
+    const height = () =>
+      page
+        .locator('.list .tile')
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().height);
+    await expect.poll(height).toBeGreaterThan(30);
+    expect(await height()).toBeLessThan(70);
     await axe('search in the list');
     await page.getByRole('button', { name: 'Grid', exact: true }).click();
     await search('');
