@@ -6,7 +6,9 @@ import {
   ftsMatch,
   ftsWord,
   ItemRepository,
+  searchTokens,
   searchWords,
+  tokensMatch,
   wordMatches,
   type ItemSummary,
   type SummaryRow,
@@ -427,16 +429,20 @@ export class Library extends ItemRepository {
   private textSearch(typed: string): TextSearch | null {
     const words = [...new Set(searchWords(typed))];
     if (words.length === 0) return null;
-    const tags = this.cached('tag names', () => this.stmt('SELECT id, name FROM tags').all()) as {
-      id: number;
-      name: string;
-    }[];
+    // Each tag's tokens, made once until the next write: a vault may hold thousands of tags.
+    const tags = this.cached('tag tokens', () =>
+      (this.stmt('SELECT id, name FROM tags').all() as { id: number; name: string }[]).map((t) => ({
+        id: t.id,
+        tokens: searchTokens(t.name),
+      })),
+    );
     const inText: string[] = [];
     const parts: string[] = [];
     const params: unknown[] = [];
     const tagWords: string[] = [];
     for (const word of words) {
-      const ids = tags.filter((t) => wordMatches(word, t.name)).map((t) => t.id);
+      const want = searchTokens(word);
+      const ids = tags.filter((t) => tokensMatch(want, t.tokens)).map((t) => t.id);
       if (ids.length === 0) {
         inText.push(ftsWord(word));
         continue;

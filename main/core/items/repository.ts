@@ -170,9 +170,12 @@ export function searchTokens(text: string): string[] {
 
 /** Whether a search word matches this text as FTS5 would match `"word"*` in it. */
 export function wordMatches(word: string, text: string): boolean {
-  const want = searchTokens(word);
+  return tokensMatch(searchTokens(word), searchTokens(text));
+}
+
+/** wordMatches on tokens already made: the word's tokens in a row, the last as a prefix. */
+export function tokensMatch(want: readonly string[], have: readonly string[]): boolean {
   if (want.length === 0) return false;
-  const have = searchTokens(text);
   const last = want.length - 1;
   for (let i = 0; i + last < have.length; i++) {
     if (want.every((w, j) => (j === last ? have[i + j]!.startsWith(w) : have[i + j] === w))) {
