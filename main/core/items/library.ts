@@ -451,7 +451,7 @@ export class Library extends ItemRepository {
       tagWords.push(word);
       parts.push(
         `SELECT r FROM (SELECT rowid AS r FROM item_search WHERE item_search MATCH ?
-         UNION SELECT i.search_rowid FROM item_tags it JOIN items i ON i.id = it.item_id
+         UNION SELECT i.search_rowid FROM item_tags it JOIN items i INDEXED BY items_by_id ON i.id = it.item_id
          WHERE it.tag_id IN (${ids.map(() => '?').join(',')}))`,
       );
       params.push(ftsWord(word), ...ids);
