@@ -133,6 +133,10 @@ export const snippetSegments = z.array(z.object({ text: z.string(), match: z.boo
 export const libraryRow = itemSummary.extend({
   kind: itemKind,
   hasThumbnail: z.boolean(),
+  /** How many problems the import found with the file (damaged, empty, unreadable metadata…). */
+  warnings: z.number().int().min(0),
+  /** The file holds where it was made (GPS). */
+  hasLocation: z.boolean(),
   /** Null when the query had no search text. */
   snippet: snippetSegments.nullable(),
 });
@@ -201,6 +205,8 @@ export const addResult = z.union([
 export const addReport = z.object({
   results: z.array(addResult),
   added: z.number(),
+  /** Of those added, how many came with a warning (a damaged or empty file…). */
+  withWarnings: z.number(),
   duplicates: z.number(),
   failed: z.number(),
   skipped: z.number(),

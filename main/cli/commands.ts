@@ -200,7 +200,7 @@ export async function cmdAdd(
     }
     if (!g.json) {
       io.err(
-        `${report.added} added, ${report.duplicates} already in the vault, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''}.`,
+        `${report.added} added${report.withWarnings ? ` (${report.withWarnings} with warnings)` : ''}, ${report.duplicates} already in the vault, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''}.`,
       );
     }
     return report.failed > 0 ? EXIT.IO : EXIT.OK;

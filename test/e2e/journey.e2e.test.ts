@@ -95,6 +95,8 @@ describe.skipIf(skip !== null)(title, () => {
     const summary = await panel.getByRole('status').innerText();
     expect(summary).toMatch(new RegExp(`${fileCount - 1} added`));
     expect(summary).toMatch(/1 already in the vault/);
+    // The truncated PNG is added, and counted as a problem.
+    expect(summary).toMatch(/1 with a problem \(1 added with a warning\)/);
     // The duplicate and the truncated PNG are explained per file.
     await expect.poll(() => panel.getByText(/already in the vault as/).count()).toBe(1);
     await expect.poll(() => panel.locator('li', { hasText: 'broken.png' }).count()).toBe(1);

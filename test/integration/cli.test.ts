@@ -148,6 +148,14 @@ describe('dossier CLI', () => {
     expect(r.out).toMatch(/added .*ok\.txt/);
   });
 
+  it('counts files added with a warning in the summary', async () => {
+    const png = await makeScreenshotPng(200, 300, 42);
+    await writeFile(join(root, 'cut-off.png'), png.subarray(0, png.length >> 1));
+    const r = await dossier(['add', join(root, 'cut-off.png')], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^1 added \(1 with warnings\), 0 already in the vault, 0 failed\.$/m);
+  });
+
   it('shows hostile file names escaped, and keeps them exact in JSON', async () => {
     const name = 'invoice\u202Etxt.exe\u0007';
     await writeFile(join(root, name), 'hostile');

@@ -158,6 +158,88 @@ describe('items.query on hand-made items', async () => {
   });
 });
 
+describe('items.query: search finds tags; rows say what is wrong with a file', async () => {
+  const { vault } = await newVault(join(await tempDir(), 'v'));
+  const tagged = addTestItem(vault, {
+    name: 'IMG_0001.png',
+    mime: 'image/png',
+    mtime: '2024-03-01T00:00:00.000Z',
+    tags: ['threat', 'new-account'],
+    note: 'Left at the gate',
+  });
+  const written = addTestItem(vault, {
+    name: 'letter.pdf',
+    mime: 'application/pdf',
+    mtime: '2024-03-02T00:00:00.000Z',
+    note: 'A threatening letter',
+  });
+  const other = addTestItem(vault, {
+    name: 'Café.jpg',
+    mime: 'image/jpeg',
+    mtime: '2024-03-03T00:00:00.000Z',
+    tags: ['Été'],
+    warnings: [
+      'This image is truncated or damaged: it was stored as is; no preview could be made.',
+    ],
+    sensitive: ['gps'],
+  });
+
+  const ids = (q: Partial<LibraryQuery>) =>
+    vault.items.query({ ...base, order: 'asc', ...q }).rows.map((r) => r.id);
+
+  it('finds an item by a tag, as a word or the start of one, like any other word', () => {
+    expect(ids({ text: 'threat' })).toEqual([tagged, written]);
+    expect(ids({ text: 'THRE' })).toEqual([tagged, written]);
+    // A word of a tag with several words, and accents folded as the text search folds them.
+    expect(ids({ text: 'account' })).toEqual([tagged]);
+    expect(ids({ text: 'ete' })).toEqual([other]);
+    expect(ids({ text: 'no-such-thing' })).toEqual([]);
+  });
+
+  it('needs every word, each in the text or a tag', () => {
+    expect(ids({ text: 'threat gate' })).toEqual([tagged]);
+    expect(ids({ text: 'threat letter' })).toEqual([written]);
+    expect(ids({ text: 'account letter' })).toEqual([]);
+  });
+
+  it('keeps totals, paging, other filters and items.search consistent with it', () => {
+    expect(vault.items.query({ ...base, text: 'threat', limit: 1 })).toMatchObject({ total: 2 });
+    expect(ids({ text: 'threat', offset: 1, limit: 1 })).toEqual([written]);
+    expect(ids({ text: 'threat', kinds: ['image'] })).toEqual([tagged]);
+    expect(ids({ text: 'threat', tags: ['new-account'] })).toEqual([tagged]);
+    expect(ids({ text: 'threat', sort: 'name', order: 'desc' })).toEqual([written, tagged]);
+    // Found in the text ranks before found by a tag alone.
+    expect(vault.items.search('threat')).toEqual([written, tagged]);
+  });
+
+  it('says in the snippet which tag matched, as a highlight', () => {
+    const rows = vault.items.query({ ...base, order: 'asc', text: 'threat gate' }).rows;
+    const snippet = rows[0]!.snippet!;
+    expect(snippet.filter((x) => x.match).map((x) => x.text)).toEqual(['gate', 'threat']);
+    expect(snippet.map((x) => x.text).join('')).toBe('Left at the gate · tag: threat');
+    const byTagAlone = vault.items.query({ ...base, text: 'account' }).rows[0]!.snippet!;
+    expect(byTagAlone).toEqual([
+      { text: 'tag: ', match: false },
+      { text: 'new-account', match: true },
+    ]);
+  });
+
+  it('stops finding an item by a tag once the tag is taken off', () => {
+    vault.setTags(tagged, ['new-account']);
+    expect(ids({ text: 'threat' })).toEqual([written]);
+    vault.setTags(tagged, ['threat', 'new-account']);
+    expect(ids({ text: 'threat' })).toEqual([tagged, written]);
+  });
+
+  it('flags rows with import warnings and with location data', () => {
+    const rows = vault.items.query(base).rows;
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    expect(row(other)).toMatchObject({ warnings: 1, hasLocation: true });
+    expect(row(tagged)).toMatchObject({ warnings: 0, hasLocation: false });
+    expect(row(written)).toMatchObject({ warnings: 0, hasLocation: false });
+  });
+});
+
 describe('items.query against a brute-force answer on 3,000 seeded items', async () => {
   const { vault } = await newVault(join(await tempDir(), 'v'));
   const seeded = seedItems(vault, 3000, { seed: 7, people: 5, incidents: 20 });
@@ -180,11 +262,36 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
   const isDay = (t: string) => /^\d{4}-\d{2}-\d{2}$/.test(t);
   const dayAfter = (t: string) => new Date(Date.parse(`${t}T00:00:00Z`) + 86_400_000).toISOString();
 
+  // Each word of a search: in the full text (FTS5 alone), or the start of a word of a tag.
+  const db = (vault as unknown as { db: Database.Database }).db;
+  const inText = (word: string) =>
+    new Set(
+      db
+        .prepare(
+          'SELECT i.id FROM item_search s JOIN items i ON i.search_rowid = s.rowid WHERE item_search MATCH ?',
+        )
+        .pluck()
+        .all(`"${word}"*`) as string[],
+    );
+  const inTags = (word: string, tags: string[]) =>
+    tags.some((t) =>
+      t
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .some((w) => w.startsWith(word.toLowerCase())),
+    );
+  const textMatch = (text: string) => {
+    const words = text.split(/\s+/).filter(Boolean);
+    const sets = words.map(inText);
+    return (i: (typeof all)[number]) =>
+      words.every((w, k) => sets[k]!.has(i.id) || inTags(w, i.tags));
+  };
+
   function expected(q: LibraryQuery): { total: number; ids: string[] } {
-    const text = q.text ? new Set(vault.items.search(q.text)) : null;
+    const text = q.text ? textMatch(q.text) : null;
     const hits = all.filter(
       (i) =>
-        (!text || text.has(i.id)) &&
+        (!text || text(i)) &&
         (!q.kinds || q.kinds.includes(kindOfMime(i.mime))) &&
         (q.tags ?? []).every((t) => i.tags.includes(t)) &&
         (!q.personIds || q.personIds.some((p) => people.get(p)!.has(i.id))) &&
@@ -229,7 +336,7 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         ][r(3)]!;
       if (r(4) === 0) q.from = when(2024);
       if (r(4) === 0) q.to = when(2025);
-      if (r(4) === 0) q.text = seeded.words[r(60)]!;
+      if (r(4) === 0) q.text = r(3) ? seeded.words[r(60)]! : seeded.tags[r(30)]!;
       const got = vault.items.query(q);
       const want = expected(q);
       expect({ total: got.total, ids: got.rows.map((x) => x.id) }, JSON.stringify(q)).toEqual(want);
@@ -258,6 +365,12 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
       { text: seeded.words[0]! },
       { text: seeded.words[7]! },
       { text: `${seeded.words[3]!} ${seeded.words[9]!}` },
+      // Words that are tags (alone, with a word of the text, with a tag filter).
+      { text: seeded.tags[0]! },
+      { text: 'photo' },
+      { text: `screen ${seeded.words[1]!}` },
+      { text: 'photo', tags: [seeded.tags[0]!] },
+      { text: 'new', kinds: ['image'] },
     ];
     for (const f of filters) {
       for (const sort of sorts) {

@@ -45,6 +45,25 @@ describe('ingest', () => {
     expect(await anyFileContains(dir, Buffer.from(marker))).toBeNull();
   });
 
+  it('counts files added with a warning (a truncated PNG, an empty file) and flags their rows', async () => {
+    const root = await tempDir();
+    const src = join(root, 'from-phone');
+    await mkdir(src);
+    const png = await makeScreenshotPng(390, 844, 1);
+    await writeFile(join(src, 'good.png'), png);
+    await writeFile(join(src, 'broken.png'), png.subarray(0, Math.floor(png.length / 2)));
+    await writeFile(join(src, 'empty.txt'), '');
+    const { vault } = await newVault(join(root, 'vault'));
+    const report = await vault.add([src]);
+    expect(report).toMatchObject({ added: 3, withWarnings: 2, failed: 0, skipped: 0 });
+    const rows = vault.items.query({ sort: 'name', order: 'asc', offset: 0, limit: 10 }).rows;
+    expect(rows.map((r) => [r.name, r.warnings > 0])).toEqual([
+      ['broken.png', true],
+      ['empty.txt', true],
+      ['good.png', false],
+    ]);
+  });
+
   it('imports a folder recursively, with previews for images, and finds notes by full-text search', async () => {
     const root = await tempDir();
     const src = join(root, 'evidence');

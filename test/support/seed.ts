@@ -260,6 +260,10 @@ export interface TestItem {
   note?: string;
   text?: string;
   thumbnail?: boolean;
+  /** What the import would have warned about (metadata_errors). */
+  warnings?: string[];
+  /** e.g. ['gps']. */
+  sensitive?: string[];
 }
 
 /** One item row with chosen facts (no blob on disk), for exact library tests. */
@@ -290,8 +294,8 @@ export function addTestItem(vault: Vault, t: TestItem): string {
       height: null,
       thumbBlobId: thumb,
       metadata: {},
-      metadataErrors: [],
-      sensitive: [],
+      metadataErrors: t.warnings ?? [],
+      sensitive: t.sensitive ?? [],
       extractedText: t.text ?? null,
     });
     if (t.tags) vault.items.addTags(id, t.tags);

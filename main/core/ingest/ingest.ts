@@ -64,6 +64,8 @@ export type AddResult =
 export interface AddReport {
   results: AddResult[];
   added: number;
+  /** Of those added, how many came with a warning (a damaged or empty file…). */
+  withWarnings: number;
   duplicates: number;
   failed: number;
   skipped: number;
@@ -250,6 +252,7 @@ function summarise(results: AddResult[]): AddReport {
   return {
     results,
     added: count('added'),
+    withWarnings: results.filter((r) => r.status === 'added' && r.warnings.length > 0).length,
     duplicates: count('duplicate'),
     failed: count('failed'),
     skipped: count('skipped'),

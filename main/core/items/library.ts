@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { ItemKind } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
-import { ftsMatch, ItemRepository, type ItemSummary, type SummaryRow } from './repository';
+import {
+  ftsMatch,
+  ftsWord,
+  ItemRepository,
+  searchTokens,
+  searchWords,
+  tokensMatch,
+  wordMatches,
+  type ItemSummary,
+  type SummaryRow,
+} from './repository';
 import { SortRanks } from './sort-ranks';
 
 /** The library page: filter, sort and page through items, with highlighted search matches. */
@@ -34,6 +44,10 @@ export interface SnippetSegment {
 export interface LibraryRow extends ItemSummary {
   kind: ItemKind;
   hasThumbnail: boolean;
+  /** How many problems the import found with the file (damaged, empty, unreadable metadata…). */
+  warnings: number;
+  /** The file holds where it was made (GPS): a person must know before sharing it. */
+  hasLocation: boolean;
   /** Where the search words matched, as plain text segments (never HTML); null without a search. */
   snippet: SnippetSegment[] | null;
 }
@@ -48,6 +62,8 @@ type PageRow = SummaryRow & {
   kind: ItemKind;
   search_rowid: number;
   thumb_blob_id: string | null;
+  warning_count: number;
+  has_location: 0 | 1;
 };
 
 export interface Facets {
@@ -56,9 +72,23 @@ export interface Facets {
   tags: { name: string; count: number }[];
 }
 
+/**
+ * Search words: each must occur in the item's name, notes or text (FTS5), or in one of its
+ * tags. Tags are small and few, so they are matched here and joined, not copied into FTS.
+ */
+interface TextSearch {
+  /** The SELECT of the matching items' search rowids, each once. */
+  set: string;
+  params: unknown[];
+  /** The FTS5 expression snippets are cut with. */
+  snippet: string;
+  /** The words some tag matched: the rows' tags are checked against them for the snippet. */
+  tagWords: string[];
+}
+
 interface Filter {
-  /** The FTS5 expression, when there is a search. */
-  match: string | null;
+  /** Set when there is a search. */
+  text: TextSearch | null;
   onlyText: boolean;
   /**
    * Set when the filters are one or more kinds, with at most a date range: each kind's items
@@ -88,7 +118,8 @@ interface Filter {
 
 /** What a library row needs (not the metadata JSON). */
 const SUMMARY_COLUMNS = `i.id, i.sha256, i.size, i.name, i.mime, i.ingested_at, i.source_exif_time,
-  i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid, i.tag_names`;
+  i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid, i.tag_names,
+  json_array_length(i.metadata_errors) AS warning_count, instr(i.sensitive, '"gps"') > 0 AS has_location`;
 
 /** Each sort's index (migration 2). */
 const SORT_INDEX: Record<LibrarySort, string> = {
@@ -161,9 +192,9 @@ export class Library extends ItemRepository {
     let rows: PageRow[];
     if (filter.onlyText) {
       // A search alone: its matches are put in order by their ranks held in memory.
-      const matches = this.stmt('SELECT rowid FROM item_search WHERE item_search MATCH ?')
+      const matches = this.stmt(filter.text!.set)
         .pluck()
-        .all(filter.match) as number[];
+        .all(...filter.text!.params) as number[];
       total = matches.length;
       const page = this.ranks.page(q.sort, q.order === 'desc', matches, q.offset, q.limit);
       rows = this.rowsBy('rowid', page);
@@ -172,16 +203,26 @@ export class Library extends ItemRepository {
       if (total === 0 || q.offset >= total) return { total, rows: [] };
       rows = this.page(filter, q, total);
     }
-    const snippets = filter.match ? this.snippets(filter.match, rows) : null;
+    const text = filter.text;
+    const snippets = text ? this.snippets(text.snippet, rows) : null;
     return {
       total,
-      rows: rows.map((r): LibraryRow =>
-        Object.assign(this.summary(r), {
+      rows: rows.map((r): LibraryRow => {
+        const summary = this.summary(r);
+        return Object.assign(summary, {
           kind: r.kind,
           hasThumbnail: r.thumb_blob_id !== null,
-          snippet: snippets ? segments(snippets.get(r.search_rowid) ?? '') : null,
-        }),
-      ),
+          warnings: r.warning_count,
+          hasLocation: r.has_location === 1,
+          snippet:
+            text && snippets
+              ? joinSegments(
+                  segments(snippets.get(r.search_rowid) ?? ''),
+                  tagSegments(summary.tags, text.tagWords),
+                )
+              : null,
+        });
+      }),
     };
   }
 
@@ -224,7 +265,7 @@ export class Library extends ItemRepository {
     // Index entries the walk reads, against matches to look up (each ~4 times the cost).
     const walked = ((q.offset + q.limit) * n) / total;
     // The matches' sort keys come from a covering index: from the search rowid or the id.
-    const byKey = filter.match !== null ? 'items_by_search' : 'items_by_id';
+    const byKey = filter.text !== null ? 'items_by_search' : 'items_by_id';
     const rowids = (
       !filter.narrowing || walked < total * 4
         ? this.stmt(
@@ -272,15 +313,12 @@ export class Library extends ItemRepository {
     // A term on links also gives the SELECT of its item ids (`set`), each id once.
     const terms: { col: string; sql: (c: string) => string; params: unknown[]; set?: string }[] =
       [];
-    let match: string | null = null;
+    let text: TextSearch | null = null;
     if (q.text !== undefined && q.text.trim() !== '') {
-      match = ftsMatch(q.text);
-      if (match === null) return null;
-      terms.push({
-        col: 'i.search_rowid',
-        sql: (c) => `${c} IN (SELECT rowid FROM item_search WHERE item_search MATCH ?)`,
-        params: [match],
-      });
+      text = this.textSearch(q.text);
+      if (text === null) return null;
+      const { set } = text;
+      terms.push({ col: 'i.search_rowid', sql: (c) => `${c} IN (${set})`, params: text.params });
     }
     if (q.kinds?.length) {
       const kinds = [...new Set(q.kinds)];
@@ -341,8 +379,8 @@ export class Library extends ItemRepository {
     const wholeDay = (b: { value: string } | null, midnight: boolean): boolean =>
       b === null || (midnight && /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/.test(b.value));
     return {
-      match,
-      onlyText: alone && match !== null,
+      text,
+      onlyText: alone && text !== null,
       kinds: kindsOnly && {
         kinds: kindsOnly,
         dates: {
@@ -369,6 +407,65 @@ export class Library extends ItemRepository {
         const own = walk === 'sourceTime' ? 'i.sort_time' : null;
         return `WHERE ${terms.map((t) => t.sql(walk === null || t.col === own ? t.col : `+${t.col}`)).join(' AND ')}`;
       },
+    };
+  }
+
+  /** Full-text search, tags included, best FTS5 rank first (items found by a tag alone last). */
+  override search(query: string): string[] {
+    const text = this.textSearch(query);
+    if (text === null) return [];
+    return this.stmt(
+      `SELECT i.id FROM items i
+       LEFT JOIN (SELECT rowid AS r, rank FROM item_search WHERE item_search MATCH ?) s
+         ON s.r = i.search_rowid
+       WHERE i.search_rowid IN (${text.set})
+       ORDER BY s.rank IS NULL, s.rank, i.id`,
+    )
+      .pluck()
+      .all(text.snippet, ...text.params) as string[];
+  }
+
+  /** The search's set of items; null when the text has no words (nothing can match). */
+  private textSearch(typed: string): TextSearch | null {
+    const words = [...new Set(searchWords(typed))];
+    if (words.length === 0) return null;
+    // Each tag's tokens, made once until the next write: a vault may hold thousands of tags.
+    const tags = this.cached('tag tokens', () =>
+      (this.stmt('SELECT id, name FROM tags').all() as { id: number; name: string }[]).map((t) => ({
+        id: t.id,
+        tokens: searchTokens(t.name),
+      })),
+    );
+    const inText: string[] = [];
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    const tagWords: string[] = [];
+    for (const word of words) {
+      const want = searchTokens(word);
+      const ids = tags.filter((t) => tokensMatch(want, t.tokens)).map((t) => t.id);
+      if (ids.length === 0) {
+        inText.push(ftsWord(word));
+        continue;
+      }
+      // In the text, or on an item with one of the tags it matches.
+      tagWords.push(word);
+      parts.push(
+        `SELECT r FROM (SELECT rowid AS r FROM item_search WHERE item_search MATCH ?
+         UNION SELECT i.search_rowid FROM item_tags it JOIN items i INDEXED BY items_by_id ON i.id = it.item_id
+         WHERE it.tag_id IN (${ids.map(() => '?').join(',')}))`,
+      );
+      params.push(ftsWord(word), ...ids);
+    }
+    // The words no tag matches are one FTS5 query, as before: every one must occur.
+    if (inText.length > 0) {
+      parts.unshift('SELECT rowid FROM item_search WHERE item_search MATCH ?');
+      params.unshift(inText.join(' '));
+    }
+    return {
+      set: parts.join(' INTERSECT '),
+      params,
+      snippet: tagWords.length === 0 ? ftsMatch(typed)! : words.map(ftsWord).join(' OR '),
+      tagWords,
     };
   }
 
@@ -454,6 +551,23 @@ export function segments(s: string): SnippetSegment[] {
     push(part.slice(end + CLOSE.length), false);
   }
   return out;
+}
+
+/** The row's tags a search word matched, as a snippet part: "tag: threat". */
+function tagSegments(tags: readonly string[], words: readonly string[]): SnippetSegment[] {
+  const hit = tags.filter((t) => words.some((w) => wordMatches(w, t)));
+  if (hit.length === 0) return [];
+  return [
+    { text: hit.length === 1 ? 'tag: ' : 'tags: ', match: false },
+    ...hit.flatMap((t, i) => [
+      ...(i > 0 ? [{ text: ', ', match: false }] : []),
+      { text: t, match: true },
+    ]),
+  ];
+}
+
+function joinSegments(a: SnippetSegment[], b: SnippetSegment[]): SnippetSegment[] {
+  return a.length && b.length ? [...a, { text: ' · ', match: false }, ...b] : [...a, ...b];
 }
 
 /** A date or time a person typed, as the UTC form sort_time is stored in. */

@@ -1,4 +1,4 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent, type MouseEvent } from 'react';
 import { connection } from '../api/transport';
 import { useJobs } from '../stores/jobs';
 import { entriesOf, filesOf } from './import/dropped-files';
@@ -6,6 +6,7 @@ import { useSelection } from '../stores/selection';
 import { useSession } from '../stores/session';
 import { ImportPanel } from './import/ImportPanel';
 import { LibraryScreen } from './library/LibraryScreen';
+import { RESULTS_ID } from './library/ItemGrid';
 import { CustodyScreen } from './custody/CustodyScreen';
 import { IncidentsScreen } from './incidents/IncidentsScreen';
 import { PeopleScreen } from './people/PeopleScreen';
@@ -25,6 +26,20 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'export', label: 'Export' },
   { id: 'settings', label: 'Settings' },
 ];
+
+/**
+ * Past the search and filters to the items: the tile last used (the grid is one Tab stop),
+ * else the list itself; with nothing listed, the library.
+ */
+function skipToResults(e: MouseEvent): void {
+  e.preventDefault();
+  const results = document.getElementById(RESULTS_ID);
+  const target =
+    results?.querySelector<HTMLElement>('.tile-open[tabindex="0"]') ??
+    results ??
+    document.getElementById('content');
+  target?.focus();
+}
 
 /**
  * The unlocked app: navigation, the Lock button, and import from anywhere (drop files or
@@ -95,6 +110,11 @@ export function Workspace() {
       <a className="skip-link" href="#content" inert={itemOpen}>
         Skip to content
       </a>
+      {screen === 'library' && (
+        <a className="skip-link" href={`#${RESULTS_ID}`} inert={itemOpen} onClick={skipToResults}>
+          Skip to results
+        </a>
+      )}
       <header className="app-bar" inert={itemOpen}>
         <span className="app-name">Dossier</span>
         <nav aria-label="Sections">

@@ -25,6 +25,14 @@ export interface Filters {
 
 export const PAGE_SIZE = 200;
 
+/** The order a sort starts in when it is chosen: names A to Z, the rest biggest or newest first. */
+export const DEFAULT_ORDER: Record<Sort, 'asc' | 'desc'> = {
+  sourceTime: 'desc',
+  ingestedAt: 'desc',
+  name: 'asc',
+  size: 'desc',
+};
+
 interface LibraryStore {
   sort: Sort;
   order: 'asc' | 'desc';
@@ -37,6 +45,7 @@ interface LibraryStore {
   generation: number;
   error: string | null;
   facets: Result<'items.facets'> | null;
+  /** Without an order: a new sort starts in its DEFAULT_ORDER, the same sort keeps its order. */
   setSort(sort: Sort, order?: 'asc' | 'desc'): void;
   setFilters(patch: Partial<Filters>): void;
   clearFilters(): void;
@@ -112,7 +121,8 @@ export const useLibrary = create<LibraryStore>((set, get) => {
     error: null,
     facets: null,
     setSort(sort, order) {
-      set({ sort, order: order ?? get().order });
+      const s = get();
+      set({ sort, order: order ?? (sort === s.sort ? s.order : DEFAULT_ORDER[sort]) });
       restart();
     },
     setFilters(patch) {

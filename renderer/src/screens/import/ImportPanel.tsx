@@ -1,6 +1,7 @@
 import { displayName } from '../../../../shared/display-name';
 import { JobProgress } from '../../components/JobProgress';
 import { useJobs, type AddResult } from '../../stores/jobs';
+import { importCounts, importSummaryText } from './summary';
 
 /** Progress of an import (items, bytes, time left, cancel), then what happened to each file. */
 export function ImportPanel() {
@@ -9,11 +10,7 @@ export function ImportPanel() {
   const dismiss = useJobs((s) => s.dismissImport);
   if (!job) return null;
   const running = job.state === 'running';
-  const added = job.results.filter((r) => r.status === 'added').length;
-  const dupes = job.results.filter((r) => r.status === 'duplicate').length;
-  const problems = job.results.filter(
-    (r) => r.status === 'failed' || r.status === 'skipped',
-  ).length;
+  const counts = importCounts(job.results);
 
   return (
     <aside className="job-panel" aria-labelledby="import-title">
@@ -34,7 +31,7 @@ export function ImportPanel() {
       )}
       {!running && (
         <p role="status">
-          {added} added · {dupes} already in the vault · {problems} with problems
+          {importSummaryText(counts)}
           {job.state === 'cancelled' && ' · files not reached were not added'}
         </p>
       )}
@@ -65,6 +62,8 @@ function ResultLine({ result }: { result: AddResult }) {
     return (
       <li className={result.warnings.length ? 'warn' : 'ok'}>
         <strong>{name}</strong> — added
+        {result.warnings.length === 1 && ', with a warning:'}
+        {result.warnings.length > 1 && `, with ${result.warnings.length} warnings:`}
         {result.warnings.map((w, i) => (
           <span key={i} className="detail">
             {w}

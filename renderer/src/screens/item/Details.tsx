@@ -135,18 +135,7 @@ export function Details(props: {
         </div>
       )}
 
-      {d.metadataErrors.length > 0 && (
-        <div className="problems">
-          <h3>Problems reading this file’s details</h3>
-          <p className="hint">The file itself was stored as it is.</p>
-          <ul>
-            {d.metadataErrors.map((m, i) => (
-              <li key={i}>{displayName(m)}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-
+      {/* Problems the import found are in the banner at the top of the item (ItemView). */}
       {d.derivedFrom && (
         <>
           <h3>Made from another item</h3>

@@ -5,6 +5,7 @@ import { useCases } from '../../stores/cases';
 import { useItem } from '../../stores/item';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
+import { FocusLoop } from '../../components/FocusLoop';
 import { Details } from './Details';
 import type { FractionRect } from './geometry';
 import { ImageViewer } from './ImageViewer';
@@ -88,6 +89,7 @@ export function ItemView() {
   const kind = d ? kindOfMime(d.mime) : null;
   const title = d ? displayName(d.name) : item.loadError ? 'Could not open this item' : 'Opening…';
   const regions = d?.regions ?? [];
+  const problems = d?.metadataErrors ?? [];
 
   const copyHash = async () => {
     if (!d) return false;
@@ -105,117 +107,145 @@ export function ItemView() {
       role="dialog"
       aria-modal="true"
       aria-labelledby="item-title"
+      aria-describedby={problems.length > 0 ? 'item-problem-title' : undefined}
       onKeyDown={onKeyDown}
     >
-      <div className="item-bar">
-        <button type="button" className="secondary" onClick={close}>
-          ← Back to library
-        </button>
-        <h1 id="item-title" ref={heading} tabIndex={-1} className="wrap">
-          {title}
-        </h1>
-        {kind && <span className={`kind-badge kind-${kind}`}>{kind}</span>}
-      </div>
-      <p className="visually-hidden" role="status">
-        {item.status}
-      </p>
-      {item.loadError && (
-        <div className="item-error">
-          <p className="error" role="alert">
-            {item.loadError}
-          </p>
-          <div className="button-row">
-            <button type="button" onClick={() => openItemId && void load(openItemId)}>
-              Try again
-            </button>
-            <button type="button" className="secondary" onClick={close}>
-              Back to library
-            </button>
+      <FocusLoop>
+        <div className="item-bar">
+          <button type="button" className="secondary" onClick={close}>
+            ← Back to library
+          </button>
+          <h1 id="item-title" ref={heading} tabIndex={-1} className="wrap">
+            {title}
+          </h1>
+          {kind && <span className={`kind-badge kind-${kind}`}>{kind}</span>}
+        </div>
+        <p className="visually-hidden" role="status">
+          {item.status}
+        </p>
+        {item.loadError && (
+          <div className="item-error">
+            <p className="error" role="alert">
+              {item.loadError}
+            </p>
+            <div className="button-row">
+              <button type="button" onClick={() => openItemId && void load(openItemId)}>
+                Try again
+              </button>
+              <button type="button" className="secondary" onClick={close}>
+                Back to library
+              </button>
+            </div>
           </div>
-        </div>
-      )}
-      {item.loading && <p aria-busy="true">Opening the item…</p>}
-      {d && kind && (
-        <div className="item-body">
-          <section className="item-preview" aria-label="Preview">
-            {kind === 'image' ? (
-              <>
-                <ImageViewer
-                  detail={d}
-                  regions={regions}
-                  marking={marking}
-                  pending={pending}
-                  onMarkingChange={(on) => {
-                    setMarking(on);
-                    if (!on) setPending(null);
-                  }}
-                  onDrawn={(rect) => setPending(rect)}
-                />
-                {pending && (
-                  <PendingRegion
-                    saving={item.saving}
-                    onCancel={() => setPending(null)}
-                    onSave={async (comment) => {
-                      if (await item.addRegion(pending, comment)) {
-                        setPending(null);
-                        setMarking(false);
-                      }
+        )}
+        {item.loading && <p aria-busy="true">Opening the item…</p>}
+        {d && problems.length > 0 && <ProblemBanner problems={problems} />}
+        {d && kind && (
+          <div className="item-body">
+            <section className="item-preview" aria-label="Preview">
+              {kind === 'image' ? (
+                <>
+                  <ImageViewer
+                    detail={d}
+                    regions={regions}
+                    marking={marking}
+                    pending={pending}
+                    onMarkingChange={(on) => {
+                      setMarking(on);
+                      if (!on) setPending(null);
                     }}
+                    onDrawn={(rect) => setPending(rect)}
                   />
-                )}
-              </>
-            ) : kind === 'audio' || kind === 'video' ? (
-              <MediaViewer detail={d} kind={kind} />
-            ) : kind === 'text' ? (
-              <TextViewer detail={d} />
-            ) : kind === 'email' ? (
-              <EmailViewer detail={d} />
-            ) : (
-              <NoPreview detail={d} />
-            )}
-          </section>
-          <aside className="item-side" aria-label="About this item">
-            {item.actionError && (
-              <div className="action-error" role="alert">
-                <p className="error">{item.actionError}</p>
-                <p>Your change was not saved. Check it and try again.</p>
-                <button type="button" className="link" onClick={item.clearActionError}>
-                  Dismiss
-                </button>
-              </div>
-            )}
-            <Notes
-              notes={d.notes}
-              saving={item.saving}
-              onAdd={item.addNote}
-              onEdit={item.editNote}
-            />
-            <Tags
-              tags={d.tags}
-              suggestions={facets?.tags.map((t) => t.name) ?? []}
-              saving={item.saving}
-              onAdd={item.addTag}
-              onRemove={item.removeTag}
-            />
-            {kind === 'image' && (
-              <Regions
-                regions={regions}
+                  {pending && (
+                    <PendingRegion
+                      saving={item.saving}
+                      onCancel={() => setPending(null)}
+                      onSave={async (comment) => {
+                        if (await item.addRegion(pending, comment)) {
+                          setPending(null);
+                          setMarking(false);
+                        }
+                      }}
+                    />
+                  )}
+                </>
+              ) : kind === 'audio' || kind === 'video' ? (
+                <MediaViewer detail={d} kind={kind} />
+              ) : kind === 'text' ? (
+                <TextViewer detail={d} />
+              ) : kind === 'email' ? (
+                <EmailViewer detail={d} />
+              ) : (
+                <NoPreview detail={d} />
+              )}
+            </section>
+            <aside className="item-side" aria-label="About this item">
+              {item.actionError && (
+                <div className="action-error" role="alert">
+                  <p className="error">{item.actionError}</p>
+                  <p>Your change was not saved. Check it and try again.</p>
+                  <button type="button" className="link" onClick={item.clearActionError}>
+                    Dismiss
+                  </button>
+                </div>
+              )}
+              <Notes
+                notes={d.notes}
                 saving={item.saving}
-                onAdd={item.addRegion}
-                onRemove={item.removeRegion}
+                onAdd={item.addNote}
+                onEdit={item.editNote}
               />
-            )}
-            <Links
-              incidentIds={d.incidentIds ?? []}
-              personIds={d.personIds ?? []}
-              incidents={incidents}
-              people={people}
-            />
-            <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
-          </aside>
-        </div>
-      )}
+              <Tags
+                tags={d.tags}
+                suggestions={facets?.tags.map((t) => t.name) ?? []}
+                saving={item.saving}
+                onAdd={item.addTag}
+                onRemove={item.removeTag}
+              />
+              {kind === 'image' && (
+                <Regions
+                  regions={regions}
+                  saving={item.saving}
+                  onAdd={item.addRegion}
+                  onRemove={item.removeRegion}
+                />
+              )}
+              <Links
+                incidentIds={d.incidentIds ?? []}
+                personIds={d.personIds ?? []}
+                incidents={incidents}
+                people={people}
+              />
+              <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
+            </aside>
+          </div>
+        )}
+      </FocusLoop>
     </div>
+  );
+}
+
+/**
+ * What the import found wrong with the file (damaged, empty, unreadable metadata), above the
+ * preview: a damaged image may show as a strip or not at all, and the reason must not be
+ * below the fold.
+ */
+function ProblemBanner({ problems }: { problems: readonly string[] }) {
+  return (
+    <section className="item-problem" aria-labelledby="item-problem-title">
+      <h2 id="item-problem-title">
+        <span aria-hidden="true">⚠ </span>
+        {problems.length === 1
+          ? 'Dossier found a problem with this file'
+          : `Dossier found ${problems.length} problems with this file`}
+      </h2>
+      <ul>
+        {problems.map((m, i) => (
+          <li key={i}>{displayName(m)}</li>
+        ))}
+      </ul>
+      <p>The file is kept exactly as it was received; its preview and details may be incomplete.</p>
+    </section>
   );
 }
 

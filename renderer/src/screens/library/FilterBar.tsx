@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ITEM_KINDS } from '../../../../shared/item-kind';
 import { useLibrary, type Sort } from '../../stores/library';
+import { orderSwitchLabel, orderText } from './sort-text';
 
 const SORTS: Array<{ value: Sort; label: string }> = [
   { value: 'sourceTime', label: 'When it happened' },
@@ -142,13 +143,9 @@ export function FilterBar(props: {
         type="button"
         className="secondary"
         onClick={() => setSort(sort, order === 'asc' ? 'desc' : 'asc')}
-        aria-label={
-          order === 'asc'
-            ? 'Oldest first; switch to newest first'
-            : 'Newest first; switch to oldest first'
-        }
+        aria-label={orderSwitchLabel(sort, order)}
       >
-        {order === 'asc' ? 'Oldest first' : 'Newest first'}
+        {orderText(sort, order)}
       </button>
       <div className="segmented" role="group" aria-label="Layout">
         <button type="button" aria-pressed={view === 'grid'} onClick={() => setView('grid')}>

@@ -1,4 +1,4 @@
-import { displayName } from '../../../../shared/display-name';
+import { snippetText } from './snippet-text';
 
 /** A search snippet: matched words marked, everything else plain text (never HTML). */
 export function Highlighted({ segments }: { segments: Array<{ text: string; match: boolean }> }) {
@@ -6,9 +6,9 @@ export function Highlighted({ segments }: { segments: Array<{ text: string; matc
     <>
       {segments.map((s, i) =>
         s.match ? (
-          <mark key={i}>{displayName(s.text)}</mark>
+          <mark key={i}>{snippetText(s.text)}</mark>
         ) : (
-          <span key={i}>{displayName(s.text)}</span>
+          <span key={i}>{snippetText(s.text)}</span>
         ),
       )}
     </>

@@ -1,16 +1,30 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { shortSize } from '../../../../shared/size-text';
 import { ThumbnailImage } from '../../components/ThumbnailImage';
-import { dateText } from '../../format';
-import { useLibrary, type LibraryRow } from '../../stores/library';
+import { dateText, timeText } from '../../format';
+import { DEFAULT_ORDER, useLibrary, type LibraryRow, type Sort } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
+import { gridColumns } from './grid-layout';
 import { Highlighted } from './Highlighted';
+import { orderText } from './sort-text';
 
-const TILE = 184; // px, tile width including its gap
+/** Row heights (px, gaps included); a search adds a line or two for the snippet. */
 const TILE_HEIGHT = 220;
-const LIST_ROW = 44;
+const TILE_HEIGHT_SNIPPET = 264;
+const LIST_ROW = 48;
+const LIST_ROW_SNIPPET = 64;
+
+/** The results' id: the "Skip to results" link goes here. */
+export const RESULTS_ID = 'library-results';
 
 /**
  * The library, virtualized: only the rows on screen (plus a few) are in the DOM, whether
@@ -23,32 +37,49 @@ export function ItemGrid() {
   const pages = useLibrary((s) => s.pages);
   const ensureRange = useLibrary((s) => s.ensureRange);
   const rowAt = useLibrary((s) => s.rowAt);
+  const searching = useLibrary((s) => s.filters.text.trim() !== '');
   const selected = useSelection((s) => s.selected);
   const toggle = useSelection((s) => s.toggle);
   const open = useSelection((s) => s.open);
 
-  const scroller = useRef<HTMLDivElement>(null);
+  // The scroller comes and goes with the results (none when the library is empty): its width
+  // is watched from whenever it appears.
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const [scrollerEl, setScrollerEl] = useState<HTMLDivElement | null>(null);
+  const scrollerRef = useCallback((el: HTMLDivElement | null) => {
+    scroller.current = el;
+    setScrollerEl(el);
+  }, []);
   const [width, setWidth] = useState(800);
   const [active, setActive] = useState(0);
   const focusWanted = useRef(false);
 
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
-    observer.observe(el);
-    setWidth(el.clientWidth);
+    if (!scrollerEl) return;
+    const observer = new ResizeObserver(() => setWidth(scrollerEl.clientWidth));
+    observer.observe(scrollerEl);
+    setWidth(scrollerEl.clientWidth);
     return () => observer.disconnect();
-  }, []);
+  }, [scrollerEl]);
 
-  const columns = view === 'grid' ? Math.max(1, Math.floor(width / TILE)) : 1;
+  const columns = view === 'grid' ? gridColumns(width) : 1;
+  const rowHeight =
+    view === 'grid'
+      ? searching
+        ? TILE_HEIGHT_SNIPPET
+        : TILE_HEIGHT
+      : searching
+        ? LIST_ROW_SNIPPET
+        : LIST_ROW;
   const rows = Math.ceil(total / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
-    estimateSize: () => (view === 'grid' ? TILE_HEIGHT : LIST_ROW),
+    estimateSize: () => rowHeight,
     overscan: 3,
   });
+  // Sizes already laid out were for the other layout: lay every row out again.
+  useLayoutEffect(() => virtualizer.measure(), [virtualizer, rowHeight]);
   const visible = virtualizer.getVirtualItems();
   const first = visible[0]?.index ?? 0;
   const last = visible.at(-1)?.index ?? 0;
@@ -81,12 +112,7 @@ export function ItemGrid() {
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const pageRows = Math.max(
-      1,
-      Math.floor(
-        (scroller.current?.clientHeight ?? 600) / (view === 'grid' ? TILE_HEIGHT : LIST_ROW),
-      ),
-    );
+    const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / rowHeight));
     const keys: Record<string, () => void> = {
       ArrowRight: () => move(active + 1),
       ArrowLeft: () => move(active - 1),
@@ -107,42 +133,100 @@ export function ItemGrid() {
   if (total === 0) return null;
 
   return (
-    <div
-      ref={scroller}
-      className={`item-scroller ${view}`}
-      role="list"
-      aria-label="Items"
-      onKeyDown={onKeyDown}
-    >
-      <div className="item-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {visible.map((vrow) => (
-          <div
-            key={vrow.key}
-            className="item-row"
-            style={{ transform: `translateY(${vrow.start}px)`, height: vrow.size }}
-          >
-            {Array.from({ length: columns }, (_, c) => {
-              const index = vrow.index * columns + c;
-              if (index >= total) return null;
-              const row = rowAt(index);
-              return (
-                <Tile
-                  key={row?.id ?? `pending-${index}`}
-                  index={index}
-                  row={row}
-                  view={view}
-                  active={index === active}
-                  selected={row ? selected.has(row.id) : false}
-                  onOpen={() => row && open(row.id)}
-                  onToggle={() => row && toggle(row.id)}
-                  onFocus={() => setActive(index)}
-                />
-              );
-            })}
-          </div>
-        ))}
+    <>
+      {view === 'list' && <ListHeader />}
+      <div
+        ref={scrollerRef}
+        id={RESULTS_ID}
+        tabIndex={-1}
+        className={`item-scroller ${view}`}
+        role="list"
+        aria-label="Items"
+        onKeyDown={onKeyDown}
+      >
+        <div className="item-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {visible.map((vrow) => (
+            <div
+              key={vrow.key}
+              className="item-row"
+              style={{
+                transform: `translateY(${vrow.start}px)`,
+                height: vrow.size,
+                gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
+              }}
+            >
+              {Array.from({ length: columns }, (_, c) => {
+                const index = vrow.index * columns + c;
+                if (index >= total) return null;
+                const row = rowAt(index);
+                return (
+                  <Tile
+                    key={row?.id ?? `pending-${index}`}
+                    index={index}
+                    row={row}
+                    view={view}
+                    active={index === active}
+                    selected={row ? selected.has(row.id) : false}
+                    onOpen={() => row && open(row.id)}
+                    onToggle={() => row && toggle(row.id)}
+                    onFocus={() => setActive(index)}
+                  />
+                );
+              })}
+            </div>
+          ))}
+        </div>
       </div>
+    </>
+  );
+}
+
+/** The list's column headings; Name, When and Size sort by their column when pressed. */
+function ListHeader() {
+  const sort = useLibrary((s) => s.sort);
+  const order = useLibrary((s) => s.order);
+  const setSort = useLibrary((s) => s.setSort);
+  const column = (key: Sort, label: string, className: string) => {
+    const current = sort === key;
+    return (
+      <span className={className}>
+        <button
+          type="button"
+          className={`column-sort${current ? ' current' : ''}`}
+          onClick={() =>
+            setSort(key, current ? (order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[key])
+          }
+        >
+          {label}
+          {current && (
+            <>
+              <span aria-hidden="true">{order === 'asc' ? ' ▲' : ' ▼'}</span>
+              <span className="visually-hidden">, sorted {orderText(key, order)}</span>
+            </>
+          )}
+        </button>
+      </span>
+    );
+  };
+  return (
+    <div className="list-header" role="group" aria-label="List columns">
+      <span className="col-thumb" />
+      <span className="col-kind">Type</span>
+      {column('name', 'Name', 'col-name')}
+      {column('sourceTime', 'When it happened', 'col-when')}
+      {column('size', 'Size', 'col-size')}
+      <span className="col-tags">Tags</span>
     </div>
+  );
+}
+
+function Badges({ row }: { row: LibraryRow }) {
+  if (row.warnings === 0 && !row.hasLocation) return null;
+  return (
+    <span className="tile-badges" aria-hidden="true">
+      {row.warnings > 0 && <span className="badge badge-problem">⚠ Problem</span>}
+      {row.hasLocation && <span className="badge badge-location">Location</span>}
+    </span>
   );
 }
 
@@ -166,6 +250,16 @@ function Tile(props: {
   }
   const name = displayName(row.name);
   const time = row.sourceTime ?? row.ingestedAt;
+  const label = [
+    name,
+    row.kind,
+    timeText(time),
+    row.warnings > 0 && 'a problem was found when it was added',
+    row.hasLocation && 'records where it was taken',
+    props.selected && 'selected',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <div role="listitem" className={`tile${props.selected ? ' selected' : ''}`}>
       <button
@@ -174,7 +268,7 @@ function Tile(props: {
         data-index={props.index}
         data-item-id={row.id}
         tabIndex={props.active ? 0 : -1}
-        aria-label={`${name}, ${row.kind}, ${dateText(time)}${props.selected ? ', selected' : ''}`}
+        aria-label={label}
         onClick={props.onOpen}
         onFocus={props.onFocus}
         onKeyDown={(e) => {
@@ -185,35 +279,50 @@ function Tile(props: {
         }}
       >
         {view === 'grid' ? (
-          <span className="thumb">
-            {row.hasThumbnail ? (
-              <ThumbnailImage itemId={row.id} />
-            ) : (
-              <span className={`kind-icon kind-${row.kind}`} aria-hidden="true">
-                {row.kind}
+          <>
+            <span className="thumb">
+              {row.hasThumbnail ? (
+                <ThumbnailImage itemId={row.id} />
+              ) : (
+                <span className={`kind-icon kind-${row.kind}`} aria-hidden="true">
+                  {row.kind}
+                </span>
+              )}
+              <Badges row={row} />
+            </span>
+            <span className="tile-name" title={name}>
+              {name}
+            </span>
+            <span className="tile-meta">{dateText(time)}</span>
+            {row.snippet && (
+              <span className="tile-snippet">
+                <Highlighted segments={row.snippet} />
               </span>
             )}
-          </span>
+          </>
         ) : (
           <>
             <span className="list-thumb" aria-hidden="true">
               {row.hasThumbnail && <ThumbnailImage itemId={row.id} />}
             </span>
             <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
+            <span className="list-name">
+              <span className="list-name-line">
+                <span className="tile-name" title={name}>
+                  {name}
+                </span>
+                <Badges row={row} />
+              </span>
+              {row.snippet && (
+                <span className="tile-snippet">
+                  <Highlighted segments={row.snippet} />
+                </span>
+              )}
+            </span>
+            <span className="tile-meta list-when">{timeText(time)}</span>
+            <span className="tile-meta list-size">{shortSize(row.size)}</span>
+            <span className="tile-meta list-tags">{row.tags.map(displayName).join(', ')}</span>
           </>
-        )}
-        <span className="tile-name" title={name}>
-          {name}
-        </span>
-        <span className="tile-meta">
-          {dateText(time)}
-          {view === 'list' && ` · ${shortSize(row.size)}`}
-          {view === 'list' && row.tags.length > 0 && ` · ${row.tags.map(displayName).join(', ')}`}
-        </span>
-        {row.snippet && (
-          <span className="tile-snippet">
-            <Highlighted segments={row.snippet} />
-          </span>
         )}
       </button>
       <input

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useCases } from '../../stores/cases';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
@@ -22,8 +22,17 @@ export function LibraryScreen() {
     void loadCases();
   }, [reload, loadCases]);
 
+  // Just unlocked (the unlock form is gone, focus with it): start on the library's first
+  // control rather than the page. Coming here from the navigation, focus stays where it is.
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const now = document.activeElement;
+    if (now !== null && now !== document.body) return;
+    section.current?.querySelector<HTMLElement>('button:not(:disabled), input, select')?.focus();
+  }, []);
+
   return (
-    <section className="library" aria-labelledby="library-title">
+    <section ref={section} className="library" aria-labelledby="library-title">
       <header className="screen-header">
         <h1 id="library-title">Library</h1>
         <ImportControls />
