@@ -57,6 +57,18 @@ import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader 
 import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
 import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
+import {
+  alreadyRemoved,
+  removedBlobIds,
+  removedItemByPrefix,
+  removeIncident,
+  removeItem,
+  removePerson,
+  renameItem,
+  tombstone,
+  type RemovalDeps,
+  type RemovalResult,
+} from './removal';
 
 export const HEADER_FILE = 'dossier.json';
 export const DB_FILE = 'dossier.db';
@@ -278,6 +290,7 @@ export class Vault {
           quarantine: this.quarantine,
           items: this.items,
           custody: this.custody,
+          removed: removedBlobIds(this.db),
         })),
       );
     } catch (e) {
@@ -487,7 +500,73 @@ export class Vault {
 
   item(idOrPrefix: string): ItemDetail {
     this.assertOpen();
-    return this.items.get(this.items.resolveId(idOrPrefix));
+    return this.items.get(this.resolveItem(idOrPrefix));
+  }
+
+  /** An item id from a full id or a prefix; one that names a removed item says so. */
+  private resolveItem(idOrPrefix: string): string {
+    try {
+      return this.items.resolveId(idOrPrefix);
+    } catch (e) {
+      const removed =
+        (e as DossierError).code === 'NOT_FOUND' ? removedItemByPrefix(this.db, idOrPrefix) : null;
+      throw removed ? alreadyRemoved(removed) : e;
+    }
+  }
+
+  /** Runs `find`; when it finds nothing, says so in words if the id names something removed. */
+  private orRemoved<T>(id: string, find: () => T): T {
+    try {
+      return find();
+    } catch (e) {
+      const removed = (e as DossierError).code === 'NOT_FOUND' ? tombstone(this.db, id) : null;
+      throw removed ? alreadyRemoved(removed) : e;
+    }
+  }
+
+  private removalDeps(): RemovalDeps {
+    return {
+      db: this.db,
+      items: this.items,
+      cases: this.cases,
+      custody: this.custody,
+      blobs: this.blobs,
+    };
+  }
+
+  /**
+   * Removes an item added by mistake, with the person's reason: logged and tombstoned in one
+   * transaction, then its encrypted files are deleted (vault/removal.ts).
+   */
+  async removeItem(idOrPrefix: string, reason: string): Promise<RemovalResult> {
+    this.assertOpen();
+    this.assertWritable();
+    return removeItem(this.removalDeps(), this.resolveItem(idOrPrefix), reason);
+  }
+
+  /** Removes an incident and its links (the items and people stay), with a reason. */
+  removeIncident(id: string, reason: string): RemovalResult {
+    this.assertOpen();
+    this.assertWritable();
+    const incident = this.orRemoved(id, () => this.cases.incident(id));
+    return removeIncident(this.removalDeps(), incident.id, reason);
+  }
+
+  /** Removes a person and their links (the items and incidents stay), with a reason. */
+  removePerson(id: string, reason: string): RemovalResult {
+    this.assertOpen();
+    this.assertWritable();
+    const person = this.orRemoved(id, () => this.cases.person(id));
+    return removePerson(this.removalDeps(), person.id, reason);
+  }
+
+  /** Gives an item a new name; the name it was imported with is kept and the change logged. */
+  renameItem(idOrPrefix: string, name: string): ItemDetail {
+    this.assertOpen();
+    this.assertWritable();
+    const id = this.resolveItem(idOrPrefix);
+    renameItem(this.removalDeps(), id, name);
+    return this.items.get(id);
   }
 
   /**
@@ -698,7 +777,7 @@ export class Vault {
     personIds: string[];
   } {
     this.assertOpen();
-    const item = this.items.get(id);
+    const item = this.orRemoved(id, () => this.items.get(id));
     return {
       ...item,
       regions: this.annotations.regionsOf(item.id),
