@@ -14,6 +14,10 @@ import {
   cmdLs,
   cmdPasswd,
   cmdQuarantine,
+  cmdRename,
+  cmdRm,
+  cmdIncidentRm,
+  cmdPersonRm,
   cmdShow,
   type GlobalOptions,
   type Io,
@@ -25,6 +29,8 @@ import {
   checkIncident,
   checkItemRef,
   checkPerson,
+  checkRemoval,
+  checkRename,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { errorText, OutputClosed, terminalIo } from './output';
@@ -40,6 +46,9 @@ Commands:
   ls [--json]                     list items
   show ID [--json]                an item's details (ID may be its first 4+ characters)
   cat ID                          write an item's original bytes to stdout (verified first)
+  rm ID --reason TEXT [--yes]     remove an item added by mistake: asks first (unless --yes),
+                                  deletes its encrypted file; the custody log keeps a record
+  rename ID NAME                  give an item a new name (the original name is kept)
   check [--json]                  full integrity check of the vault
   log [--json] [--verify]         the custody log; --verify checks the hash chain
   passwd [--new-passphrase-file F]
@@ -53,9 +62,13 @@ Commands:
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record
+  incident rm ID --reason TEXT [--yes]
+                                  remove an incident and its links (the items stay)
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
          [--phone P]... [--notes TEXT]
   person ls [--json]              the people involved
+  person rm ID --reason TEXT [--yes]
+                                  remove a person and their links (the items stay)
   quarantine [--json]             encrypted files that no item referred to, kept at unlock
   quarantine restore NAME... | --all [--json]
                                   bring quarantined files back as items (decrypted, hashed,
@@ -111,6 +124,8 @@ const OPTIONS = {
   handle: { type: 'string', multiple: true },
   phone: { type: 'string', multiple: true },
   notes: { type: 'string' },
+  reason: { type: 'string' },
+  yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -123,6 +138,8 @@ const ALLOWED: Record<string, string[]> = {
   ls: [],
   show: [],
   cat: [],
+  rm: ['reason', 'yes'],
+  rename: [],
   check: [],
   log: ['verify'],
   passwd: ['new-passphrase-file'],
@@ -152,12 +169,32 @@ const ALLOWED: Record<string, string[]> = {
     'platform-ref',
     'item',
     'person',
+    'reason',
+    'yes',
   ],
-  person: ['role', 'email', 'handle', 'phone', 'notes'],
+  person: ['role', 'email', 'handle', 'phone', 'notes', 'reason', 'yes'],
   quarantine: ['all'],
 };
 
 class UsageError extends Error {}
+
+type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;
+
+/** `incident rm` and `person rm` take only --reason and --yes of the command's options. */
+function onlyWithRm(tokens: Tokens, rmOptions: string[], command: string): void {
+  for (const t of tokens) {
+    if (t.kind === 'option' && !GLOBAL.includes(t.name) && !rmOptions.includes(t.name))
+      throw new UsageError(`\`dossier ${command} rm\` does not take --${t.name}.`);
+  }
+}
+
+/** --reason and --yes belong to `rm` only. */
+function noneOf(tokens: Tokens, rmOptions: string[], command: string): void {
+  for (const t of tokens) {
+    if (t.kind === 'option' && rmOptions.includes(t.name))
+      throw new UsageError(`--${t.name} goes with \`dossier ${command} rm\`.`);
+  }
+}
 
 export async function main(argv: string[], rawIo: Io): Promise<number> {
   // Every word printed passes through here: human text escaped, JSON exact.
@@ -229,6 +266,19 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         if (id !== undefined) checkItemRef(id);
         return await (command === 'show' ? cmdShow : cmdCat)(g, id, io);
       }
+      case 'rm': {
+        const id = single();
+        const opts = { reason: values.reason, yes: values.yes };
+        if (id !== undefined) checkRemoval('items.remove', id, opts.reason);
+        return await cmdRm(g, id, opts, io);
+      }
+      case 'rename': {
+        if (rest.length > 2)
+          throw new UsageError('Quote a name with spaces: `dossier rename ID "New name.jpg"`.');
+        const [id, name] = rest;
+        if (id !== undefined && name !== undefined) checkRename(id, name);
+        return await cmdRename(g, id, name, io);
+      }
       case 'check':
         single();
         return await cmdCheck(g, io);
@@ -272,6 +322,14 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return await cmdVerify(g, path, io);
       }
       case 'incident': {
+        if (rest[0] === 'rm') {
+          onlyWithRm(tokens, ['reason', 'yes'], 'incident');
+          if (rest.length > 2) throw new UsageError('`dossier incident rm` takes one id.');
+          const opts = { reason: values.reason, yes: values.yes };
+          if (rest[1] !== undefined) checkRemoval('incidents.remove', rest[1], opts.reason);
+          return await cmdIncidentRm(g, rest[1], opts, io);
+        }
+        noneOf(tokens, ['reason', 'yes'], 'incident');
         if (rest.length > 1)
           throw new UsageError('`dossier incident` takes add or ls, then options.');
         const opts = {
@@ -293,6 +351,14 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'quarantine':
         return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
       case 'person': {
+        if (rest[0] === 'rm') {
+          onlyWithRm(tokens, ['reason', 'yes'], 'person');
+          if (rest.length > 2) throw new UsageError('`dossier person rm` takes one id.');
+          const opts = { reason: values.reason, yes: values.yes };
+          if (rest[1] !== undefined) checkRemoval('people.remove', rest[1], opts.reason);
+          return await cmdPersonRm(g, rest[1], opts, io);
+        }
+        noneOf(tokens, ['reason', 'yes'], 'person');
         if (rest.length > 2)
           throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
         const opts = {

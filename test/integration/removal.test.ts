@@ -326,3 +326,22 @@ describe('renaming an item', async () => {
     await vault.lock();
   });
 });
+
+describe('removal during an export', async () => {
+  const root = await tempDir();
+
+  it('is refused until the export has finished', async () => {
+    const { vault, junk } = await vaultWith(root);
+    const out = join(root, 'out-busy');
+    await mkdir(out);
+    const exporting = vault.export({ out, format: 'dir', selection: { all: true } });
+    await expect(vault.removeItem(junk, 'mistake')).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/An export is being written/),
+    });
+    await exporting;
+    await vault.removeItem(junk, 'mistake');
+    expect(vault.list().map((i) => i.id)).not.toContain(junk);
+    await vault.lock();
+  });
+});

@@ -118,6 +118,8 @@ export class Vault {
   private anchorHeld = false;
   /** Set when the unlock could not be logged: nothing may change in a session the log does not show. */
   private readOnly = false;
+  /** Exports being written: an item is not removed from under one. */
+  private exporting = 0;
 
   private constructor(
     readonly dir: string,
@@ -541,6 +543,12 @@ export class Vault {
   async removeItem(idOrPrefix: string, reason: string): Promise<RemovalResult> {
     this.assertOpen();
     this.assertWritable();
+    if (this.exporting > 0) {
+      throw new DossierError(
+        'USAGE',
+        'An export is being written; nothing can be removed until it has finished. Try again then.',
+      );
+    }
     return removeItem(this.removalDeps(), this.resolveItem(idOrPrefix), reason);
   }
 
@@ -651,24 +659,30 @@ export class Vault {
     this.assertOpen();
     this.assertWritable(); // an export must be logged
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
-    const { exportBundle } = await import('../export/export');
-    const result = await exportBundle(
-      {
-        items: this.items,
-        cases: this.cases,
-        blobs: this.blobs,
-        custody: this.custody,
-        vaultId: this.id,
-        signingKey: this.keys.signingKey,
-        publicKeyPem: this.signingPublicKeyPem(),
-        fingerprint: this.fingerprint(),
-        software: SOFTWARE,
-        vaultDir: this.dir,
-        exports: this.exports,
-        assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
-      },
-      opts,
-    );
+    let result: ExportResult;
+    this.exporting++;
+    try {
+      const { exportBundle } = await import('../export/export');
+      result = await exportBundle(
+        {
+          items: this.items,
+          cases: this.cases,
+          blobs: this.blobs,
+          custody: this.custody,
+          vaultId: this.id,
+          signingKey: this.keys.signingKey,
+          publicKeyPem: this.signingPublicKeyPem(),
+          fingerprint: this.fingerprint(),
+          software: SOFTWARE,
+          vaultDir: this.dir,
+          exports: this.exports,
+          assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
+        },
+        opts,
+      );
+    } finally {
+      this.exporting--;
+    }
     // The export entry was signed as it was written; once it is in the main database file,
     // dossier.json records it (so a copy of dossier.db without its -wal is not ahead of it).
     this.db.pragma('wal_checkpoint(TRUNCATE)');
