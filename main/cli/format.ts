@@ -57,7 +57,7 @@ export function itemDetailText(i: ItemDetail): string {
   const lines = [
     `Item        ${i.id}`,
     `Name        ${safe(i.name)}`,
-    ...(i.originalName === null
+    ...(i.originalName == null
       ? []
       : [`Original    ${safe(i.originalName)} (the name it was imported with)`]),
     `SHA-256     ${i.sha256}`,

@@ -176,9 +176,30 @@ describe('removing an item', async () => {
     await vault.lock();
   });
 
+  it('the same bytes imported again after a removal become a new item, and check stays clean', async () => {
+    const { dir, vault, junk } = await vaultWith(root);
+    const { sha256 } = vault.item(junk);
+    await vault.removeItem(junk, 'wrong folder');
+    const again = join(root, `again-${n}`);
+    await mkdir(again);
+    await writeFile(join(again, 'junk.bin'), `52 MB of junk, in miniature ${n}\n`);
+    const report = await vault.add([join(again, 'junk.bin')]);
+    expect(report.added).toBe(1);
+    const back = vault.list().find((i) => i.sha256 === sha256)!;
+    expect(back.id).not.toBe(junk);
+    expect((await vault.check()).problems).toEqual([]);
+    expect(await blobFiles(dir)).toContain(back.blob.slice('blobs/'.length));
+    await vault.lock();
+  });
+
   it('check finds an item deleted outside Dossier, and a removed item put back', async () => {
     const { dir, vault, junk, keep } = await vaultWith(root);
     await vault.removeItem(junk, 'junk');
+    const other = await vaultWith(root);
+    const otherJunk = other.junk;
+    await other.vault.removeItem(otherJunk, 'junk');
+    const otherKeys = other.vault.revealKeys();
+    await other.vault.lock();
     const keys = vault.revealKeys();
     await vault.lock();
     const db = openRawDb(dir, keys.sqlcipherKey);
@@ -200,6 +221,22 @@ describe('removing an item', async () => {
     );
     expect(report.ok).toBe(false);
     await v.lock();
+
+    // In another vault, a removed item's id given back to a row: it is in the vault again.
+    const raw = openRawDb(other.dir, otherKeys.sqlcipherKey);
+    raw.pragma('foreign_keys = OFF');
+    raw.prepare('UPDATE items SET id = ? WHERE id = ?').run(otherJunk, other.photo);
+    raw.close();
+    const w = await Vault.unlock(other.dir, PASSPHRASE);
+    const messages = (await w.check()).problems.map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`Item ${otherJunk} .*recorded as removed, but it is in the vault again`),
+        ),
+      ]),
+    );
+    await w.lock();
   });
 });
 
