@@ -5,8 +5,10 @@
  * of UTF-8 (what file systems allow). Returns what is wrong in plain words, or null.
  */
 /* eslint-disable no-control-regex -- refusing control characters is the point */
+// The zero-width joiner and non-joiner (U+200C, U+200D) stay: emoji sequences and Persian or
+// Indic words need them.
 const UNSHOWABLE =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029\ufeff]/u;
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029\ufeff]/u;
 /* eslint-enable no-control-regex */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
