@@ -156,6 +156,31 @@ describe('removing an item', async () => {
     await v.lock();
   });
 
+  it('a tombstone written outside Dossier cannot get an encrypted file deleted: it is quarantined', async () => {
+    const { dir, vault } = await vaultWith(root);
+    const stray = await vault.blobs.create();
+    await stray.write(Buffer.from('evidence whose row was lost'));
+    await stray.commit();
+    const keys = vault.revealKeys();
+    await vault.lock();
+    const db = openRawDb(dir, keys.sqlcipherKey);
+    db.prepare(
+      `INSERT INTO tombstones (id, kind, name, blob_id, reason, removed_at, custody_seq)
+       VALUES ('0000000000000000000000000a', 'item', 'x', ?, 'forged', '2026-01-01', 1)`,
+    ).run(stray.id);
+    db.close();
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    expect(existsSync(join(dir, v.blobs.relativePath(stray.id)))).toBe(false);
+    expect((await v.quarantined()).map((q) => q.path)).toEqual([
+      `quarantine/${stray.id.slice(0, 2)}/${stray.id}.age`,
+    ]);
+    const report = await v.check();
+    expect(report.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/does not record that removal/)]),
+    );
+    await v.lock();
+  });
+
   it('an export after a removal leaves it out, withholds its removal entry, and verifies', async () => {
     const { vault, junk, keep, photo } = await vaultWith(root);
     await vault.removeItem(junk, 'private: my bank statement');

@@ -78,9 +78,14 @@ export async function tidyLeftovers(deps: {
       reason: 'encrypted files of removed items were deleted at unlock (a removal was interrupted)',
       deletedFiles: leftOfRemoved.map((id) => deps.blobs.relativePath(id)),
     });
-    for (const id of leftOfRemoved) await deps.blobs.remove(id);
+    const failed: string[] = [];
+    for (const id of leftOfRemoved) {
+      // Never a reason not to open: what cannot be deleted now is tried again next time.
+      await deps.blobs.remove(id).catch(() => failed.push(deps.blobs.relativePath(id)));
+    }
+    const done = leftOfRemoved.length - failed.length;
     notices.push(
-      `A removal was interrupted before its encrypted file(s) were deleted; ${leftOfRemoved.length} file(s) of removed items were deleted now. The removals themselves were already recorded.`,
+      `A removal was interrupted before its encrypted file(s) were deleted; ${done} file(s) of removed items were deleted now. The removals themselves were already recorded.${failed.length ? ` ${failed.join(', ')} could not be deleted; it is tried again at the next unlock.` : ''}`,
     );
   }
   const unreferenced = [

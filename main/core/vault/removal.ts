@@ -82,12 +82,21 @@ export function tombstone(db: Db, id: string): Tombstone | null {
   return (db.prepare(`${TOMBSTONE_SQL} WHERE id = ?`).get(id) as Tombstone | undefined) ?? null;
 }
 
-/** Blob ids of removed items: their files are deleted at unlock if still there. */
+/**
+ * Blob ids of removed items, whose files are deleted at unlock if still there. Only those
+ * the removal's own custody entry names: a tombstone written by hand (with the revealed
+ * database key) cannot get an encrypted file deleted instead of quarantined.
+ */
 export function removedBlobIds(db: Db): Set<string> {
   const rows = db
     .prepare(
-      `SELECT blob_id AS id FROM tombstones WHERE blob_id IS NOT NULL
-       UNION SELECT thumb_blob_id FROM tombstones WHERE thumb_blob_id IS NOT NULL`,
+      `SELECT t.blob_id FROM tombstones t JOIN custody_log c ON c.seq = t.custody_seq
+         WHERE t.blob_id IS NOT NULL AND c.action = 'delete'
+           AND json_extract(c.details, '$.blob') = t.blob_id
+       UNION
+       SELECT t.thumb_blob_id FROM tombstones t JOIN custody_log c ON c.seq = t.custody_seq
+         WHERE t.thumb_blob_id IS NOT NULL AND c.action = 'delete'
+           AND json_extract(c.details, '$.thumbnail') = t.thumb_blob_id`,
     )
     .pluck()
     .all() as string[];
