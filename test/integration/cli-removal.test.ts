@@ -89,6 +89,31 @@ describe('dossier rm, rename, incident rm, person rm', () => {
     // Refused before the vault was opened: nothing logged but the counting sessions' own
     // lock and unlock.
     expect(await logLength()).toBe(before + 2);
+    // In another vault, two items whose ids share a prefix (rows only: enough to resolve ids).
+    const twinDir = join(root, 'twins');
+    const { vault } = await newVault(twinDir);
+    vault.batch(() => {
+      for (const [id, blob] of [
+        ['abcd000000000000000000000a', 'abcd000000000000000000000b'],
+        ['abcd000000000000000000000c', 'abcd000000000000000000000d'],
+      ] as const) {
+        vault.items.insertBlob(blob, 'original', 1, 'e'.repeat(64));
+        vault.items.insert({
+          ...{ id, blobId: blob, sha256: `${id}${blob}`.slice(0, 52), size: 1 },
+          ...{ mime: 'text/plain', name: 'twin.txt', sourcePath: null },
+          ...{ ingestedAt: new Date().toISOString(), ingestedOffsetMinutes: 0 },
+          ...{ sourceMtime: null, sourceExifTime: null, width: null, height: null },
+          ...{ thumbBlobId: null, metadata: {}, metadataErrors: [], sensitive: [] },
+        });
+      }
+    });
+    await vault.lock();
+    const twins = await dossier(['rm', 'abcd', '--reason', 'x', '--yes'], {
+      ...env,
+      DOSSIER_VAULT: twinDir,
+    });
+    expect(twins.code).toBe(2);
+    expect(twins.stderr).toMatch(/More than one item starts with abcd\. Type more of the id/);
     const unknown = await dossier(['rm', 'zzzzzz', '--reason', 'x', '--yes'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/There is no item with id zzzzzz/);
