@@ -160,11 +160,7 @@ export async function removeItem(
       `Item ${item.id} cannot be removed while ${derived.length} item(s) made from it (redactions or copies) are in the vault: ${derived.join(', ')}. Remove those first.`,
     );
   }
-  const original = (
-    db.prepare('SELECT original_name FROM items WHERE id = ?').get(item.id) as {
-      original_name: string | null;
-    }
-  ).original_name;
+  const original = item.originalName;
   const removedAt = new Date().toISOString();
   const incidents = deps.cases.incidentsOfItem(item.id).sort();
   const people = deps.cases.peopleOfItem(item.id).sort();
