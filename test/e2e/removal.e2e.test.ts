@@ -11,6 +11,7 @@ import { tempDir } from '../support/tmp';
 import {
   createVaultInPage,
   launchChromium,
+  seriousAxeViolations,
   startWebApp,
   watchPage,
   webSkipReason,
@@ -73,6 +74,7 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await remove.isDisabled()).toBe(true);
     await confirm.getByLabel('Why are you removing it? (required)').fill('   ');
     expect(await remove.isDisabled()).toBe(true);
+    expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
     await confirm.getByLabel('Why are you removing it? (required)').fill('imported by mistake');
     await remove.click();
 

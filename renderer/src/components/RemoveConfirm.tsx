@@ -30,53 +30,52 @@ export function RemoveConfirm(props: {
     setReason('');
   };
   return (
-    <form
-      className="remove-confirm"
-      role="group"
-      aria-labelledby={`${id}-title`}
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (problem || busy) return;
-        setBusy(true);
-        try {
-          if (await props.onRemove(reason.trim())) cancel();
-        } finally {
-          setBusy(false);
-        }
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !reason) {
+    <div className="remove-confirm" role="group" aria-labelledby={`${id}-title`}>
+      <form
+        onSubmit={async (e) => {
           e.preventDefault();
-          cancel();
-        }
-      }}
-    >
-      <h3 id={`${id}-title`}>Remove this {props.what}?</h3>
-      <p>{props.consequences} This cannot be undone.</p>
-      <p>The custody log keeps a record that it was removed, when, and your reason.</p>
-      <label htmlFor={`${id}-reason`}>Why are you removing it? (required)</label>
-      <textarea
-        id={`${id}-reason`}
-        autoFocus
-        required
-        value={reason}
-        maxLength={2000}
-        aria-describedby={`${id}-hint`}
-        onChange={(e) => setReason(e.target.value)}
-        placeholder="e.g. imported by mistake"
-      />
-      <p id={`${id}-hint`} className="hint">
-        {problem ?? 'Ready to remove.'}
-      </p>
-      <div className="button-row">
-        <button type="submit" className="danger" disabled={problem !== null || busy}>
-          Remove permanently
-        </button>
-        <button type="button" className="secondary" onClick={cancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+          if (problem || busy) return;
+          setBusy(true);
+          try {
+            if (await props.onRemove(reason.trim())) cancel();
+          } finally {
+            setBusy(false);
+          }
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && !reason) {
+            e.preventDefault();
+            cancel();
+          }
+        }}
+      >
+        <h3 id={`${id}-title`}>Remove this {props.what}?</h3>
+        <p>{props.consequences} This cannot be undone.</p>
+        <p>The custody log keeps a record that it was removed, when, and your reason.</p>
+        <label htmlFor={`${id}-reason`}>Why are you removing it? (required)</label>
+        <textarea
+          id={`${id}-reason`}
+          autoFocus
+          required
+          value={reason}
+          maxLength={2000}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. imported by mistake"
+        />
+        <p id={`${id}-hint`} className="hint">
+          {problem ?? 'Ready to remove.'}
+        </p>
+        <div className="button-row">
+          <button type="submit" className="danger" disabled={problem !== null || busy}>
+            Remove permanently
+          </button>
+          <button type="button" className="secondary" onClick={cancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }
 
