@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EXHIBIT_PREFIX_MAX, EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE } from './exhibit-prefix';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
+import { itemNameProblem, itemNameText } from './item-name';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -67,6 +68,8 @@ export const itemDetail = itemSummary.extend({
   ),
   blobId: z.string(),
   thumbnailBlobId: z.string().nullable(),
+  /** The name it was imported with, once renamed (`name` is then the name given); else null. */
+  originalName: z.string().nullable(),
   derivedFrom: z
     .object({ parentId: z.string(), operation: z.string(), reason: z.string() })
     .nullable(),
@@ -321,6 +324,34 @@ const personItems = z.object({ id, itemIds: z.array(id).min(1).max(100_000) }).s
 
 export const settings = z.object({ autoLockMinutes: z.number() });
 
+/** Why something is removed: required, kept in the custody log and the tombstone. */
+const removalReason = z
+  .string()
+  .max(2000, 'is too long: 2,000 characters at most')
+  .refine(
+    (s) => s.trim() !== '',
+    'is empty: say why it is being removed (the reason is kept in the custody log)',
+  );
+const removalArgs = z.object({ id, reason: removalReason }).strict();
+export const removal = z.object({
+  id,
+  kind: z.enum(['item', 'incident', 'person']),
+  name: z.string(),
+  reason: z.string(),
+  removedAt: z.string(),
+  /** e.g. an encrypted file that could not be deleted yet (deleted at the next unlock). */
+  warnings: z.array(z.string()),
+});
+
+/** A new name for an item (shared/item-name.ts says what is refused). */
+const itemName = z
+  .string()
+  .max(1000, 'is too long: at most 255 bytes')
+  .superRefine((n, ctx) => {
+    const problem = itemNameProblem(itemNameText(n));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** The escape hatch: with these, the standard sqlcipher and age tools open the vault. */
 export const revealedKeys = z.object({
   sqlcipherKey: z.string(),
@@ -470,6 +501,10 @@ export const api = {
     { changes: true },
   ),
   'items.addRegion': method(regionArgs, region, { changes: true }),
+  /** Removes an item (its encrypted files are deleted; a tombstone and the log remain). */
+  'items.remove': method(removalArgs, removal, { changes: true }),
+  /** Gives an item a new name; the name it was imported with stays as `originalName`. */
+  'items.rename': method(z.object({ id, name: itemName }).strict(), itemDetail, { changes: true }),
   'items.removeRegion': method(z.object({ regionId: id }).strict(), empty, { changes: true }),
   'items.add': method(
     z
@@ -551,6 +586,7 @@ export const api = {
   ),
   'incidents.link': method(incidentLinks, incident, { changes: true }),
   'incidents.unlink': method(incidentLinks, incident, { changes: true }),
+  'incidents.remove': method(removalArgs, removal, { changes: true }),
   'people.list': method(none, z.array(person)),
   'people.create': method(
     z
@@ -579,6 +615,7 @@ export const api = {
   ),
   'people.linkItems': method(personItems, person, { changes: true }),
   'people.unlinkItems': method(personItems, person, { changes: true }),
+  'people.remove': method(removalArgs, removal, { changes: true }),
   'settings.get': method(none, settings),
   'settings.update': method(
     z

@@ -83,6 +83,34 @@ export function checkItemRef(ref: string): void {
   }));
 }
 
+/** `rm ID --reason TEXT`, `incident rm ID …`, `person rm ID …`: the id and the reason. */
+export function checkRemoval(
+  method: 'items.remove' | 'incidents.remove' | 'people.remove',
+  ref: string,
+  reason: string | undefined,
+): void {
+  const item = method === 'items.remove';
+  const args = { id: asShortId(ref), reason: reason ?? 'absent: said later' };
+  check(api[method].args, args, ([key]) =>
+    key === 'id'
+      ? {
+          option: item ? 'The item' : method === 'incidents.remove' ? 'The incident' : 'The person',
+          value: ref,
+          id: item ? ITEM_ID : method === 'incidents.remove' ? INCIDENT_ID : PERSON_ID,
+        }
+      : { option: '--reason', value: reason },
+  );
+}
+
+/** `rename ID NAME`. */
+export function checkRename(ref: string, name: string): void {
+  check(api['items.rename'].args, { id: asShortId(ref), name }, ([key]) =>
+    key === 'id'
+      ? { option: 'The item', value: ref, id: ITEM_ID }
+      : { option: 'The new name', value: name },
+  );
+}
+
 export function checkAdd(paths: string[], opts: { tags: string[]; note?: string }): void {
   // No paths is cmdAdd's to explain (with an example); the count and length are the API's.
   const args = { paths: paths.length ? paths : undefined, ...opts };

@@ -8,6 +8,7 @@ import {
   type RestoreResult,
   type ExportSelection,
   type PersonRole,
+  type RemovalResult,
 } from '../core';
 import { shortSize } from '../../shared/size-text';
 import {
@@ -18,6 +19,7 @@ import {
   type ExportFlags,
   type IncidentFlags,
 } from './arguments';
+import { assertCanConfirm, confirm } from './confirm';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -31,6 +33,7 @@ import {
   itemLine,
   personLine,
   printNotices,
+  removalLine,
   ProgressBar,
 } from './format';
 import type { BundleReport } from '../core/export/verify-bundle';
@@ -548,6 +551,103 @@ function verifyVerdict(report: BundleReport): string {
   return `NOT VERIFIED${plain}: ${errors} problem(s) above.`;
 }
 
+/** `dossier rm ID --reason TEXT [--yes]`, `incident rm`, `person rm`: what and why. */
+export interface RemoveFlags {
+  reason?: string;
+  yes: boolean;
+}
+
+function assertReason(opts: RemoveFlags, usage: string): string {
+  if (opts.reason === undefined || opts.reason.trim() === '') {
+    throw new DossierError(
+      'USAGE',
+      `Say why with --reason (for example --reason "imported by mistake"): the reason is kept in the custody log. Usage: ${usage}`,
+    );
+  }
+  return opts.reason;
+}
+
+/**
+ * Asks first (unless --yes), then removes and reports. `describe` runs with the vault open
+ * and throws for an unknown id, so nothing is asked about something that is not there.
+ */
+async function removeConfirmed(
+  g: GlobalOptions,
+  opts: RemoveFlags,
+  io: Io,
+  what: string,
+  describe: (v: Vault) => string[],
+  remove: (v: Vault, reason: string) => Promise<RemovalResult> | RemovalResult,
+): Promise<number> {
+  const reason = opts.reason!;
+  return withVault(g, async (vault) => {
+    const lines = describe(vault);
+    if (!opts.yes) {
+      for (const l of lines) io.err(l);
+      if (!(await confirm(`Type yes to remove this ${what}:`))) {
+        io.err(`Nothing was removed.`);
+        return EXIT.OK;
+      }
+    }
+    const result = await remove(vault, reason);
+    io.out(g.json ? JSON.stringify(result, null, 2) : removalLine(result));
+    for (const w of result.warnings) io.err(w);
+    return EXIT.OK;
+  });
+}
+
+export async function cmdRm(
+  g: GlobalOptions,
+  id: string | undefined,
+  opts: RemoveFlags,
+  io: Io,
+): Promise<number> {
+  const usage = '`dossier rm ID --reason TEXT [--yes]`.';
+  if (!id) throw new DossierError('USAGE', `Say which item to remove: ${usage}`);
+  assertReason(opts, usage);
+  assertCanConfirm(opts.yes, 'the removal');
+  return removeConfirmed(
+    g,
+    opts,
+    io,
+    'item',
+    (v) => {
+      const item = v.item(id);
+      return [
+        `Remove item ${item.id}: ${terminalSafe(item.name)} (${shortSize(item.size)}, ${terminalSafe(item.mime)}, added ${item.ingestedAt.slice(0, 10)})?`,
+        'Its encrypted file is deleted, and it leaves the library, its incidents, people and every future export. This cannot be undone.',
+        `The custody log keeps a record of it and your reason: ${terminalSafe(opts.reason!.trim())}`,
+      ];
+    },
+    (v, reason) => v.removeItem(id, reason),
+  );
+}
+
+export async function cmdRename(
+  g: GlobalOptions,
+  id: string | undefined,
+  name: string | undefined,
+  io: Io,
+): Promise<number> {
+  if (!id || name === undefined)
+    throw new DossierError(
+      'USAGE',
+      'Say which item and its new name: `dossier rename ID "New name.jpg"`.',
+    );
+  return withVault(g, async (vault) => {
+    const before = vault.item(id);
+    const item = vault.renameItem(before.id, name);
+    if (g.json) io.out(JSON.stringify(item, null, 2));
+    else if (item.name === before.name)
+      io.err(`Item ${item.id} is already called ${terminalSafe(item.name)}.`);
+    else
+      io.out(
+        `Renamed item ${item.id} to ${terminalSafe(item.name)} (original name: ${terminalSafe(item.originalName ?? before.name)}). The change is in the custody log.`,
+      );
+    return EXIT.OK;
+  });
+}
+
 export async function cmdIncident(
   g: GlobalOptions,
   sub: string | undefined,
@@ -557,7 +657,7 @@ export async function cmdIncident(
   if (sub !== 'add' && sub !== 'ls') {
     throw new DossierError(
       'USAGE',
-      'Use `dossier incident add --when DATE --what TEXT ...` or `dossier incident ls`.',
+      'Use `dossier incident add --when DATE --what TEXT ...`, `dossier incident ls` or `dossier incident rm ID --reason TEXT`.',
     );
   }
   if (sub === 'add' && (!opts.when || !opts.what)) {
@@ -610,7 +710,7 @@ export async function cmdPerson(
   if (sub !== 'add' && sub !== 'ls') {
     throw new DossierError(
       'USAGE',
-      'Use `dossier person add NAME --role harasser --email E ...` or `dossier person ls`.',
+      'Use `dossier person add NAME --role harasser --email E ...`, `dossier person ls` or `dossier person rm ID --reason TEXT`.',
     );
   }
   const roles = ['harasser', 'witness', 'official', 'other'];
@@ -703,6 +803,62 @@ export async function cmdQuarantine(
       return results.some((r) => r.status === 'left') ? EXIT.INTEGRITY : EXIT.OK;
     },
     io,
+  );
+}
+
+/** `dossier incident rm ID --reason TEXT [--yes]`: the items and people stay. */
+export async function cmdIncidentRm(
+  g: GlobalOptions,
+  id: string | undefined,
+  opts: RemoveFlags,
+  io: Io,
+): Promise<number> {
+  const usage = '`dossier incident rm ID --reason TEXT [--yes]`.';
+  if (!id) throw new DossierError('USAGE', `Say which incident to remove: ${usage}`);
+  assertReason(opts, usage);
+  assertCanConfirm(opts.yes, 'the removal');
+  return removeConfirmed(
+    g,
+    opts,
+    io,
+    'incident',
+    (v) => {
+      const inc = v.cases.incident(v.cases.resolveIncidentId(id));
+      return [
+        `Remove incident ${inc.id}: ${terminalSafe(inc.occurredAt)} ${terminalSafe(inc.place)} — ${terminalSafe(inc.summary.slice(0, 200))}?`,
+        `Its links to ${inc.itemIds.length} item(s) and ${inc.personIds.length} person(s) go with it; the items and people stay. This cannot be undone.`,
+        `The custody log keeps a record of it and your reason: ${terminalSafe(opts.reason!.trim())}`,
+      ];
+    },
+    (v, reason) => v.removeIncident(v.cases.resolveIncidentId(id), reason),
+  );
+}
+
+/** `dossier person rm ID --reason TEXT [--yes]`: the items and incidents stay. */
+export async function cmdPersonRm(
+  g: GlobalOptions,
+  id: string | undefined,
+  opts: RemoveFlags,
+  io: Io,
+): Promise<number> {
+  const usage = '`dossier person rm ID --reason TEXT [--yes]`.';
+  if (!id) throw new DossierError('USAGE', `Say which person to remove: ${usage}`);
+  assertReason(opts, usage);
+  assertCanConfirm(opts.yes, 'the removal');
+  return removeConfirmed(
+    g,
+    opts,
+    io,
+    'person',
+    (v) => {
+      const p = v.cases.person(v.cases.resolvePersonId(id));
+      return [
+        `Remove ${p.role} ${terminalSafe(p.name)} (${p.id})?`,
+        `Their links to ${p.itemIds.length} item(s) and ${p.incidentIds.length} incident(s) go with them; the items and incidents stay. This cannot be undone.`,
+        `The custody log keeps a record of them and your reason: ${terminalSafe(opts.reason!.trim())}`,
+      ];
+    },
+    (v, reason) => v.removePerson(v.cases.resolvePersonId(id), reason),
   );
 }
 

@@ -9,6 +9,7 @@ import type {
   ItemDetail,
   ItemSummary,
   Person,
+  RemovalResult,
 } from '../core';
 import { terminalSafe as safe } from './terminal-text';
 
@@ -56,6 +57,9 @@ export function itemDetailText(i: ItemDetail): string {
   const lines = [
     `Item        ${i.id}`,
     `Name        ${safe(i.name)}`,
+    ...(i.originalName == null
+      ? []
+      : [`Original    ${safe(i.originalName)} (the name it was imported with)`]),
     `SHA-256     ${i.sha256}`,
     `Size        ${shortSize(i.size)} (${i.size} bytes)`,
     `Type        ${safe(i.mime)}`,
@@ -110,6 +114,10 @@ export function bundleProblemLine(p: BundleReport['problems'][number]): string {
 
 export function incidentLine(i: Incident): string {
   return `${i.id}  ${safe(i.occurredAt)}  ${safe(i.place || '—')}  ${safe(i.summary)}  (${i.itemIds.length} item(s))`;
+}
+
+export function removalLine(r: RemovalResult): string {
+  return `Removed ${r.kind} ${r.id} (${safe(r.name)}). The custody log records the removal and the reason: ${safe(r.reason)}`;
 }
 
 export function personLine(p: Person): string {

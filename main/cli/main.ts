@@ -15,6 +15,10 @@ import {
   cmdPasswd,
   cmdRecovery,
   cmdQuarantine,
+  cmdRename,
+  cmdRm,
+  cmdIncidentRm,
+  cmdPersonRm,
   cmdShow,
   type GlobalOptions,
   type Io,
@@ -26,6 +30,8 @@ import {
   checkIncident,
   checkItemRef,
   checkPerson,
+  checkRemoval,
+  checkRename,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
@@ -43,6 +49,9 @@ Commands:
   ls [--json]                     list items
   show ID [--json]                an item's details (ID may be its first 4+ characters)
   cat ID                          write an item's original bytes to stdout (verified first)
+  rm ID --reason TEXT [--yes]     remove an item added by mistake: asks first (unless --yes),
+                                  deletes its encrypted file; the custody log keeps a record
+  rename ID NAME                  give an item a new name (the original name is kept)
   check [--json]                  full integrity check of the vault
   log [--json] [--verify]         the custody log; --verify checks the hash chain
   passwd [--new-passphrase-file F] [--accept-weak-passphrase "I understand"]
@@ -64,9 +73,13 @@ Commands:
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record (every ID may be
                                   its first 4+ characters, for items, incidents and people)
+  incident rm ID --reason TEXT [--yes]
+                                  remove an incident and its links (the items stay)
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
          [--phone P]... [--notes TEXT]
   person ls [--json]              the people involved
+  person rm ID --reason TEXT [--yes]
+                                  remove a person and their links (the items stay)
   quarantine [--json]             encrypted files that no item referred to, kept at unlock
   quarantine restore NAME... | --all [--json]
                                   bring quarantined files back as items (decrypted, hashed,
@@ -138,6 +151,8 @@ const OPTIONS = {
   handle: { type: 'string', multiple: true },
   phone: { type: 'string', multiple: true },
   notes: { type: 'string' },
+  reason: { type: 'string' },
+  yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -150,6 +165,8 @@ const ALLOWED: Record<string, string[]> = {
   ls: [],
   show: [],
   cat: [],
+  rm: ['reason', 'yes'],
+  rename: [],
   check: [],
   log: ['verify'],
   passwd: ['new-passphrase-file', 'accept-weak-passphrase'],
@@ -181,8 +198,10 @@ const ALLOWED: Record<string, string[]> = {
     'platform-ref',
     'item',
     'person',
+    'reason',
+    'yes',
   ],
-  person: ['role', 'email', 'handle', 'phone', 'notes'],
+  person: ['role', 'email', 'handle', 'phone', 'notes', 'reason', 'yes'],
   quarantine: ['all'],
 };
 
@@ -196,6 +215,24 @@ function weakOverride(given: string | undefined): string | undefined {
     );
   }
   return given;
+}
+
+type Tokens = NonNullable<ReturnType<typeof parseArgs>['tokens']>;
+
+/** `incident rm` and `person rm` take only --reason and --yes of the command's options. */
+function onlyWithRm(tokens: Tokens, rmOptions: string[], command: string): void {
+  for (const t of tokens) {
+    if (t.kind === 'option' && !GLOBAL.includes(t.name) && !rmOptions.includes(t.name))
+      throw new UsageError(`\`dossier ${command} rm\` does not take --${t.name}.`);
+  }
+}
+
+/** --reason and --yes belong to `rm` only. */
+function noneOf(tokens: Tokens, rmOptions: string[], command: string): void {
+  for (const t of tokens) {
+    if (t.kind === 'option' && rmOptions.includes(t.name))
+      throw new UsageError(`--${t.name} goes with \`dossier ${command} rm\`.`);
+  }
 }
 
 export async function main(argv: string[], rawIo: Io): Promise<number> {
@@ -273,6 +310,19 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         if (id !== undefined) checkItemRef(id);
         return await (command === 'show' ? cmdShow : cmdCat)(g, id, io);
       }
+      case 'rm': {
+        const id = single();
+        const opts = { reason: values.reason, yes: values.yes };
+        if (id !== undefined) checkRemoval('items.remove', id, opts.reason);
+        return await cmdRm(g, id, opts, io);
+      }
+      case 'rename': {
+        if (rest.length > 2)
+          throw new UsageError('Quote a name with spaces: `dossier rename ID "New name.jpg"`.');
+        const [id, name] = rest;
+        if (id !== undefined && name !== undefined) checkRename(id, name);
+        return await cmdRename(g, id, name, io);
+      }
       case 'check':
         single();
         return await cmdCheck(g, io);
@@ -327,6 +377,14 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return await cmdVerify(g, path, io);
       }
       case 'incident': {
+        if (rest[0] === 'rm') {
+          onlyWithRm(tokens, ['reason', 'yes'], 'incident');
+          if (rest.length > 2) throw new UsageError('`dossier incident rm` takes one id.');
+          const opts = { reason: values.reason, yes: values.yes };
+          if (rest[1] !== undefined) checkRemoval('incidents.remove', rest[1], opts.reason);
+          return await cmdIncidentRm(g, rest[1], opts, io);
+        }
+        noneOf(tokens, ['reason', 'yes'], 'incident');
         if (rest.length > 1)
           throw new UsageError('`dossier incident` takes add or ls, then options.');
         const opts = {
@@ -348,6 +406,14 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'quarantine':
         return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
       case 'person': {
+        if (rest[0] === 'rm') {
+          onlyWithRm(tokens, ['reason', 'yes'], 'person');
+          if (rest.length > 2) throw new UsageError('`dossier person rm` takes one id.');
+          const opts = { reason: values.reason, yes: values.yes };
+          if (rest[1] !== undefined) checkRemoval('people.remove', rest[1], opts.reason);
+          return await cmdPersonRm(g, rest[1], opts, io);
+        }
+        noneOf(tokens, ['reason', 'yes'], 'person');
         if (rest.length > 2)
           throw new UsageError('Quote a name with spaces: `dossier person add "Jo Bloggs"`.');
         const opts = {

@@ -15,3 +15,4 @@ export { SOFTWARE } from './version';
 export { asDatabaseError } from './db/database';
 export type { QuarantinedFile } from './blobs/quarantine';
 export type { RestoreResult } from './vault/quarantine-restore';
+export type { RemovalResult, RemovedKind } from './vault/removal';

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { Quarantine } from './blobs/quarantine';
 import type { BlobStore } from './blobs/store';
 import { verifyVaultCustody, type AnchorState } from './custody/anchor';
-import { ingestRecordProblems } from './custody/ingest-record';
+import { ingestRecordProblems, ingestRecords } from './custody/ingest-record';
+import { removalProblems } from './custody/removal-record';
 import { type ChainReport, type CustodyLog } from './custody/log';
 import type { Db } from './db/database';
 import { DossierError } from './errors';
 import type { ItemRepository } from './items/repository';
+import { removedBlobIds } from './vault/removal';
 import type { KeyObject } from 'node:crypto';
 
 export type IntegrityProblemKind =
@@ -20,7 +22,8 @@ export type IntegrityProblemKind =
   | 'quarantined'
   | 'blob-count'
   | 'custody'
-  | 'item-record';
+  | 'item-record'
+  | 'removal';
 
 export interface IntegrityProblem {
   kind: IntegrityProblemKind;
@@ -156,7 +159,7 @@ export async function checkIntegrity(
     onProgress?.({ blobsDone, blobsTotal: refs.length, bytesDone, bytesTotal });
   }
 
-  problems.push(...(await unaccountedFiles(deps, refs, onDisk)));
+  problems.push(...(await unaccountedFiles(deps, refs, onDisk, removedBlobIds(deps.db))));
 
   const entries = deps.custody.entries();
   const chain = verifyVaultCustody(entries, deps.custody.checkpoints(), {
@@ -174,6 +177,9 @@ export async function checkIntegrity(
   // keys, and a forged file encrypted to match it, pass every check above.
   for (const p of ingestRecordProblems(deps.db, entries))
     problems.push({ kind: 'item-record', ...p });
+  // Removed items, incidents and people against their removal entries and tombstones.
+  for (const p of removalProblems(deps.db, entries, ingestRecords(entries)))
+    problems.push({ kind: 'removal', ...p });
 
   return {
     ok: problems.length === 0,
@@ -194,9 +200,11 @@ async function unaccountedFiles(
   deps: { items: ItemRepository; blobs: BlobStore },
   refs: { blobId: string }[],
   onDisk: Awaited<ReturnType<BlobStore['scan']>>,
+  /** Files of removed items still there (a removal interrupted): deleted at unlock, not a problem. */
+  removed: ReadonlySet<string>,
 ): Promise<IntegrityProblem[]> {
   const problems: IntegrityProblem[] = [];
-  const known = new Set(refs.map((r) => r.blobId));
+  const known = new Set([...refs.map((r) => r.blobId), ...removed]);
   const unreferenced = [
     ...onDisk.blobs.filter((id) => !known.has(id)).map((id) => deps.blobs.relativePath(id)),
     ...onDisk.strays,

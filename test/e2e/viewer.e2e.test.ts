@@ -145,6 +145,7 @@ async function makeBag(dir: string): Promise<Bag> {
     personIds: ['p1'],
     derivedFrom: null,
     ...over,
+    name: over.originalName ?? path,
   }));
   const model: ExportModel = {
     caseName: 'Jane Doe — messages from a former colleague',

@@ -231,6 +231,11 @@ export class DossierService implements ApiHost {
         this.open().removeRegion(regionId);
         return {};
       },
+      'items.remove': async ({ id, reason }) => this.open().removeItem(id, reason),
+      'items.rename': async ({ id, name }) => {
+        this.open().renameItem(id, name);
+        return this.open().itemDetail(id);
+      },
       'items.add': async (args, ctx) => {
         // Paths come from a dialog or a drop: only whole paths, never relative to the worker's folder.
         const relative = args.paths.find((p) => !isAbsolute(p));
@@ -269,12 +274,14 @@ export class DossierService implements ApiHost {
       'incidents.link': async ({ id, ...links }) => this.open().setIncidentLinks(id, links, 'link'),
       'incidents.unlink': async ({ id, ...links }) =>
         this.open().setIncidentLinks(id, links, 'unlink'),
+      'incidents.remove': async ({ id, reason }) => this.open().removeIncident(id, reason),
       'people.list': async () => this.open().cases.people(),
       'people.update': async ({ id, ...patch }) => this.open().updatePerson(id, patch),
       'people.linkItems': async ({ id, itemIds }) =>
         this.open().setPersonItems(id, itemIds, 'link'),
       'people.unlinkItems': async ({ id, itemIds }) =>
         this.open().setPersonItems(id, itemIds, 'unlink'),
+      'people.remove': async ({ id, reason }) => this.open().removePerson(id, reason),
       'people.create': async (input) => this.open().createPerson(input),
       'settings.get': async () => this.open().settings(),
       'settings.update': async (patch) => this.open().updateSettings(patch),

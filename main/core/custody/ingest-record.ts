@@ -8,7 +8,9 @@ import type { CustodyEntry } from './log';
  * it; the ingest entry is held by the hash chain and the signed checkpoints. So what the
  * entry recorded (name, SHA-256, size, type, encrypted file, source path and last-modified
  * time, and its own time) must still be what the row says, after the changes the log
- * records since (a name cleaned when added: `edit-metadata` with `storedName`).
+ * records since (a name cleaned when added: `edit-metadata` with `storedName`; a rename:
+ * `edit-metadata` with `what: "item renamed"` and `after`, which also keeps the name it was
+ * imported with in `original_name`).
  *
  * Only fields present in the entry are compared. An entry carries `sourcePath` (before
  * schema version 6) or `source` (items/source-path.ts): then the row's path, with the salt
@@ -26,6 +28,8 @@ export interface ItemRow {
   sourceSalt: string | null;
   sourceMtime: string | null;
   ingestedAt: string;
+  /** The name it was imported with, once renamed (items.original_name); else null. */
+  originalName?: string | null;
   /** What the blobs table says of the item's encrypted file (null: no row). */
   blobSha256: string | null;
   blobSize: number | null;
@@ -37,6 +41,9 @@ export interface IngestRecord {
   details: Record<string, unknown>;
   /** The name after the logged changes. */
   name: unknown;
+  /** The name before the first logged rename (after a clean-up at import), when renamed. */
+  importedName?: unknown;
+  renamed?: boolean;
 }
 
 export interface RecordDifference {
@@ -65,6 +72,13 @@ export function ingestRecords(entries: readonly CustodyEntry[]): Map<string, Ing
       for (const id of e.subjects) {
         const r = records.get(id);
         if (r) r.name = e.details.storedName;
+      }
+    } else if (e.action === 'edit-metadata' && e.details.what === 'item renamed') {
+      const r = e.subjects.length === 1 ? records.get(e.subjects[0]!) : undefined;
+      if (r) {
+        if (!r.renamed) r.importedName = r.name;
+        r.renamed = true;
+        r.name = e.details.after;
       }
     }
   }
@@ -98,6 +112,15 @@ export function recordDifferences(
   if (opts.metadata) {
     if ('name' in d && row.name !== record.name)
       out.push({ field: 'name', found: quoted(row.name), recorded: quoted(record.name) });
+    if (row.originalName !== undefined) {
+      const expected = record.renamed ? record.importedName : null;
+      if ((row.originalName ?? null) !== expected)
+        out.push({
+          field: 'original name',
+          found: quoted(row.originalName),
+          recorded: expected === null ? 'none (it was never renamed)' : quoted(expected),
+        });
+    }
     compare('type', 'mime', row.mime, d.mime, plain);
     compare('source path', 'sourcePath', row.sourcePath, d.sourcePath, quoted);
     if ('source' in d) {
@@ -149,6 +172,7 @@ export function missingRecordMessage(row: Pick<ItemRow, 'id' | 'name'>): string 
 
 const ROW_SQL = `SELECT i.id, i.name, i.sha256, i.size, i.mime, i.blob_id AS blobId,
     i.source_path AS sourcePath, i.source_mtime AS sourceMtime, i.ingested_at AS ingestedAt,
+    i.original_name AS originalName,
     (SELECT s.path_salt FROM item_sources s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1)
       AS sourceSalt,
     b.sha256 AS blobSha256, b.size AS blobSize

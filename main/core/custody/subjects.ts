@@ -5,7 +5,7 @@ import type { Db } from '../db/database';
  * What a custody entry is about, in words. Entries name their subjects by id (items,
  * incidents, people, notes, regions); the log screen shows names instead. Labels are read
  * fresh, so a renamed person shows their current name; an id that names nothing (a note,
- * a region, something deleted) is shown as it is.
+ * a region) is shown as it is; something removed is named from its tombstone.
  */
 export type SubjectKind = 'item' | 'incident' | 'person' | 'other';
 
@@ -50,6 +50,14 @@ export function subjectLabels(db: Db, ids: Iterable<string>): Map<string, Subjec
     name: string;
   }[]) {
     out.set(r.id, { id: r.id, kind: 'person', label: r.name });
+  }
+  // Something removed keeps its name in its tombstone (vault/removal.ts).
+  for (const r of db.prepare(`SELECT id, kind, name FROM tombstones WHERE id ${IN}`).all(list) as {
+    id: string;
+    kind: SubjectKind;
+    name: string;
+  }[]) {
+    if (!out.has(r.id)) out.set(r.id, { id: r.id, kind: r.kind, label: `${r.name} (removed)` });
   }
   for (const id of unique) if (!out.has(id)) out.set(id, { id, kind: 'other', label: id });
   return out;

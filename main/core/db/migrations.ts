@@ -352,4 +352,28 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE item_sources ADD COLUMN name_hex TEXT;
   ALTER TABLE item_sources ADD COLUMN source_path_hex TEXT;
   `,
+
+  /* 8: removing items, incidents and people (tombstones); renaming items */ `
+  -- What was removed, kept after its row is gone: the removal's custody entry (same
+  -- transaction) says why. An item's encrypted files are deleted after the transaction
+  -- commits; a file found later under a tombstone's blob id is deleted at unlock, never
+  -- quarantined (an interrupted removal is finished).
+  CREATE TABLE tombstones (
+    id             TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('item', 'incident', 'person')),
+    name           TEXT NOT NULL,     -- item: its name then; incident: its label; person: name
+    original_name  TEXT,              -- item: the name it was imported with
+    sha256         TEXT,              -- item only, as its ingest entry recorded
+    size           INTEGER,
+    blob_id        TEXT,              -- item: its original's and preview's blob ids
+    thumb_blob_id  TEXT,
+    reason         TEXT NOT NULL,
+    removed_at     TEXT NOT NULL,
+    custody_seq    INTEGER NOT NULL REFERENCES custody_log(seq)
+  ) STRICT;
+
+  -- The name an item was imported with, set the first time it is renamed (items.name is
+  -- then the name given); NULL while it keeps its own name.
+  ALTER TABLE items ADD COLUMN original_name TEXT;
+  `,
 ];

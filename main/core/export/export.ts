@@ -167,7 +167,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       const number = numberOf.get(item.id)!;
       // Originals under data/evidence/, redactions and other derivatives under data/derived/.
       const folder = item.derivedFrom ? 'derived' : 'evidence';
-      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number)}_`, item.name)}`;
+      // Named from the original name, for fidelity; a later name given in the vault is in items.json.
+      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number)}_`, item.originalName ?? item.name)}`;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
           'INTEGRITY',
@@ -427,7 +428,8 @@ async function exhibitOf(
     number,
     bagPath,
     itemId: item.id,
-    originalName: item.name,
+    originalName: item.originalName ?? item.name,
+    name: item.name,
     sha256: item.sha256,
     sha512,
     size: item.size,

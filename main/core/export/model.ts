@@ -36,7 +36,10 @@ export interface Exhibit {
   /** Path inside the bag, e.g. "data/evidence/JD-1_screenshot.png" */
   bagPath: string;
   itemId: string;
+  /** The name it was imported with (its ingest entry's); the bag's file name is made from it. */
   originalName: string;
+  /** The name it has in the vault: the original name, or the one given when it was renamed. */
+  name: string;
   sha256: string;
   sha512: string;
   size: number;

@@ -824,6 +824,9 @@ class Report {
         value: this.t(e.originalName, { max: 500 }) || '(no name)',
         bold: true,
       },
+      ...(e.name !== e.originalName
+        ? [{ label: 'Renamed in the vault to', value: this.t(e.name, { max: 500 }) }]
+        : []),
       { label: 'SHA-256', value: this.t(e.sha256, { max: 80 }), mono: true },
     ];
     if (e.derivedFrom)

@@ -23,6 +23,8 @@ interface ExhibitRecord {
   bagPath?: unknown;
   itemId?: unknown;
   originalName?: unknown;
+  /** The name in the vault (absent in bundles from before renaming existed). */
+  name?: unknown;
   sha256?: unknown;
   size?: unknown;
   mime?: unknown;
@@ -134,6 +136,26 @@ function withheldIngest(e: unknown): { id: string; entry: IngestEntry } | null {
   };
 }
 
+/** Each item's last rename in custody.jsonl (full entries only): the name given, and where. */
+function lastRenames(custodyText: string): Map<string, { seq: number; after: unknown }> {
+  const out = new Map<string, { seq: number; after: unknown }>();
+  for (const line of custodyText.split('\n')) {
+    if (line.trim() === '') continue;
+    let e: unknown;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isFullEntry(e) || e.action !== 'edit-metadata' || e.details.what !== 'item renamed')
+      continue;
+    const id = e.subjects[0];
+    if (typeof id === 'string' && e.subjects.length === 1)
+      out.set(id, { seq: e.seq, after: e.details.after });
+  }
+  return out;
+}
+
 function isFullEntry(e: unknown): e is {
   seq: number;
   at: string;
@@ -170,6 +192,7 @@ export function exhibitsAgainstCustody(
   custodyText: string,
 ): ExhibitProblem[] {
   const ingests = ingestEntries(custodyText);
+  const renames = lastRenames(custodyText);
   const problems: ExhibitProblem[] = [];
   exhibits.forEach((e, i) => {
     const who = label(e, i);
@@ -215,6 +238,17 @@ export function exhibitsAgainstCustody(
     compare('SHA-256', 'sha256', e.sha256);
     compare('size in bytes', 'size', e.size);
     compare('original name', 'name', e.originalName);
+    // The name in the vault: the original one, or the last rename the log records.
+    if ('name' in e) {
+      const renamed = typeof e.itemId === 'string' ? renames.get(e.itemId) : undefined;
+      const expected = renamed ? renamed.after : e.originalName;
+      if (e.name !== expected) {
+        problems.push({
+          file: ITEMS,
+          message: `${who}: items.json gives its name in the vault as ${shown(e.name)}, but the custody log ${renamed ? `records that it was last renamed to ${shown(renamed.after)} (entry ${renamed.seq})` : `records no rename from ${shown(e.originalName)}`}. Do not rely on this exhibit's name.`,
+        });
+      }
+    }
     compare('MIME type', 'mime', e.mime);
     compare('file modification time', 'sourceMtime', e.sourceTimes?.mtime ?? null);
     if (!('sha256' in d) || !('size' in d) || !('name' in d)) {

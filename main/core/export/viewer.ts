@@ -512,6 +512,7 @@ const ACTIONS: Record<string, string> = {
   export: 'Exported in a bundle',
   verify: 'Checked against its hash',
   'delete-request': 'Deleted (logged with its hash)',
+  delete: 'Removed from the vault (logged with its hash)',
   'key-change': 'Passphrase or keys changed',
   unlock: 'Vault unlocked',
   lock: 'Vault locked',

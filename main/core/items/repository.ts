@@ -63,6 +63,8 @@ export interface ItemDetail extends ItemSummary {
   sources: ItemSource[];
   blobId: string;
   thumbnailBlobId: string | null;
+  /** The name it was imported with, once it has been renamed (`name` is then the new one). */
+  originalName: string | null;
   /** Set for a derivative (a redaction, crop or conversion): what it was made from, how and why. */
   derivedFrom: { parentId: string; operation: string; reason: string } | null;
 }
@@ -121,6 +123,8 @@ export interface ItemRow {
   sensitive: string;
   /** JSON array of the item's tag names in name order (kept by triggers, migration 4). */
   tag_names: string;
+  /** The name it was imported with, once renamed (migration 8). */
+  original_name: string | null;
 }
 
 /** The columns an ItemSummary is made from. */
@@ -346,8 +350,10 @@ export class ItemRepository {
 
   /** Rebuilds the item's full-text row from its name, notes and extracted text. */
   refreshSearch(itemId: string): void {
+    // A renamed item is found by its new name and by the one it was imported with.
     const row = this.stmt(
-      'SELECT name, extracted_text AS text, search_rowid AS rowid FROM items WHERE id = ?',
+      `SELECT name || coalesce(char(10) || original_name, '') AS name, extracted_text AS text,
+         search_rowid AS rowid FROM items WHERE id = ?`,
     ).get(itemId) as { name: string; text: string | null; rowid: number } | undefined;
     if (!row) return;
     const notes = (
@@ -431,6 +437,7 @@ export class ItemRepository {
         .all(id) as ItemSource[],
       blobId: r.blob_id,
       thumbnailBlobId: r.thumb_blob_id,
+      originalName: r.original_name ?? null,
       derivedFrom: r.parent_id
         ? { parentId: r.parent_id, operation: r.derive_op ?? '', reason: r.derive_reason ?? '' }
         : null,

@@ -9,7 +9,9 @@ import type { ItemRepository } from '../items/repository';
 /**
  * What unlock checks and tidies before anything else. Two rules: a database that is not
  * this vault's own (no `create` entry) is refused, and nothing under blobs/ is deleted
- * except the temp files of an unfinished write; files no item refers to go to quarantine/.
+ * except the temp files of an unfinished write and the files of a removed item (its removal
+ * is logged and its tombstone committed before its files go: a crash in between leaves them
+ * for here); files no item refers to go to quarantine/.
  */
 
 /** Refuses a database whose custody log does not begin with this vault's `create` entry. */
@@ -42,6 +44,8 @@ export async function tidyLeftovers(deps: {
   quarantine: Quarantine;
   items: ItemRepository;
   custody: CustodyLog;
+  /** Blob ids of removed items (vault/removal.ts): their files are deleted, never quarantined. */
+  removed: ReadonlySet<string>;
 }): Promise<string[]> {
   const notices: string[] = [];
   let scan = await deps.blobs.scan();
@@ -67,8 +71,27 @@ export async function tidyLeftovers(deps: {
     );
     scan = await deps.blobs.scan();
   }
+  // An interrupted removal is finished: logged, then the files go.
+  const leftOfRemoved = scan.blobs.filter((id) => !known.has(id) && deps.removed.has(id));
+  if (leftOfRemoved.length) {
+    deps.custody.append('repair', [], {
+      reason: 'encrypted files of removed items were deleted at unlock (a removal was interrupted)',
+      deletedFiles: leftOfRemoved.map((id) => deps.blobs.relativePath(id)),
+    });
+    const failed: string[] = [];
+    for (const id of leftOfRemoved) {
+      // Never a reason not to open: what cannot be deleted now is tried again next time.
+      await deps.blobs.remove(id).catch(() => failed.push(deps.blobs.relativePath(id)));
+    }
+    const done = leftOfRemoved.length - failed.length;
+    notices.push(
+      `A removal was interrupted before its encrypted file(s) were deleted; ${done} file(s) of removed items were deleted now. The removals themselves were already recorded.${failed.length ? ` ${failed.join(', ')} could not be deleted; it is tried again at the next unlock.` : ''}`,
+    );
+  }
   const unreferenced = [
-    ...scan.blobs.filter((id) => !known.has(id)).map((id) => deps.blobs.relativePath(id)),
+    ...scan.blobs
+      .filter((id) => !known.has(id) && !deps.removed.has(id))
+      .map((id) => deps.blobs.relativePath(id)),
     ...scan.strays,
   ];
   if (unreferenced.length === 0 && scan.temps.length === 0) return notices;

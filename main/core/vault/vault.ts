@@ -58,6 +58,18 @@ import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader 
 import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
 import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
+import {
+  alreadyRemoved,
+  removedBlobIds,
+  removedItemByPrefix,
+  removeIncident,
+  removeItem,
+  removePerson,
+  renameItem,
+  tombstone,
+  type RemovalDeps,
+  type RemovalResult,
+} from './removal';
 
 export const HEADER_FILE = 'dossier.json';
 export const DB_FILE = 'dossier.db';
@@ -118,6 +130,8 @@ export class Vault {
   private readOnly = false;
   /** The last rewrite of dossier.json, so that the next starts from what it left (rewriteHeader). */
   private headerWrites: Promise<unknown> = Promise.resolve();
+  /** Exports being written: an item is not removed from under one. */
+  private exporting = 0;
 
   private constructor(
     readonly dir: string,
@@ -302,6 +316,7 @@ export class Vault {
           quarantine: this.quarantine,
           items: this.items,
           custody: this.custody,
+          removed: removedBlobIds(this.db),
         })),
       );
     } catch (e) {
@@ -524,7 +539,79 @@ export class Vault {
 
   item(idOrPrefix: string): ItemDetail {
     this.assertOpen();
-    return this.items.get(this.items.resolveId(idOrPrefix));
+    return this.items.get(this.resolveItem(idOrPrefix));
+  }
+
+  /** An item id from a full id or a prefix; one that names a removed item says so. */
+  private resolveItem(idOrPrefix: string): string {
+    try {
+      return this.items.resolveId(idOrPrefix);
+    } catch (e) {
+      const removed =
+        (e as DossierError).code === 'NOT_FOUND' ? removedItemByPrefix(this.db, idOrPrefix) : null;
+      throw removed ? alreadyRemoved(removed) : e;
+    }
+  }
+
+  /** Runs `find`; when it finds nothing, says so in words if the id names something removed. */
+  private orRemoved<T>(id: string, find: () => T): T {
+    try {
+      return find();
+    } catch (e) {
+      const removed = (e as DossierError).code === 'NOT_FOUND' ? tombstone(this.db, id) : null;
+      throw removed ? alreadyRemoved(removed) : e;
+    }
+  }
+
+  private removalDeps(): RemovalDeps {
+    return {
+      db: this.db,
+      items: this.items,
+      cases: this.cases,
+      custody: this.custody,
+      blobs: this.blobs,
+    };
+  }
+
+  /**
+   * Removes an item added by mistake, with the person's reason: logged and tombstoned in one
+   * transaction, then its encrypted files are deleted (vault/removal.ts).
+   */
+  async removeItem(idOrPrefix: string, reason: string): Promise<RemovalResult> {
+    this.assertOpen();
+    this.assertWritable();
+    if (this.exporting > 0) {
+      throw new DossierError(
+        'USAGE',
+        'An export is being written; nothing can be removed until it has finished. Try again then.',
+      );
+    }
+    return removeItem(this.removalDeps(), this.resolveItem(idOrPrefix), reason);
+  }
+
+  /** Removes an incident and its links (the items and people stay), with a reason. */
+  removeIncident(id: string, reason: string): RemovalResult {
+    this.assertOpen();
+    this.assertWritable();
+    const incident = this.orRemoved(id, () => this.cases.incident(id));
+    return removeIncident(this.removalDeps(), incident.id, reason);
+  }
+
+  /** Removes a person and their links (the items and incidents stay), with a reason. */
+  removePerson(id: string, reason: string): RemovalResult {
+    this.assertOpen();
+    this.assertWritable();
+    const person = this.orRemoved(id, () => this.cases.person(id));
+    return removePerson(this.removalDeps(), person.id, reason);
+  }
+
+  /** Gives an item a new name; the name it was imported with is kept and the change logged. */
+  renameItem(idOrPrefix: string, name: string): ItemDetail {
+    this.assertOpen();
+    this.assertWritable();
+    const id = this.resolveItem(idOrPrefix);
+    renameItem(this.removalDeps(), id, name);
+    return this.items.get(id);
   }
 
   /**
@@ -609,24 +696,30 @@ export class Vault {
     this.assertOpen();
     this.assertWritable(); // an export must be logged
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
-    const { exportBundle } = await import('../export/export');
-    const result = await exportBundle(
-      {
-        items: this.items,
-        cases: this.cases,
-        blobs: this.blobs,
-        custody: this.custody,
-        vaultId: this.id,
-        signingKey: this.keys.signingKey,
-        publicKeyPem: this.signingPublicKeyPem(),
-        fingerprint: this.fingerprint(),
-        software: SOFTWARE,
-        vaultDir: this.dir,
-        exports: this.exports,
-        assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
-      },
-      opts,
-    );
+    let result: ExportResult;
+    this.exporting++;
+    try {
+      const { exportBundle } = await import('../export/export');
+      result = await exportBundle(
+        {
+          items: this.items,
+          cases: this.cases,
+          blobs: this.blobs,
+          custody: this.custody,
+          vaultId: this.id,
+          signingKey: this.keys.signingKey,
+          publicKeyPem: this.signingPublicKeyPem(),
+          fingerprint: this.fingerprint(),
+          software: SOFTWARE,
+          vaultDir: this.dir,
+          exports: this.exports,
+          assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
+        },
+        opts,
+      );
+    } finally {
+      this.exporting--;
+    }
     // The export entry was signed as it was written; once it is in the main database file,
     // dossier.json records it (so a copy of dossier.db without its -wal is not ahead of it).
     this.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -735,7 +828,7 @@ export class Vault {
     personIds: string[];
   } {
     this.assertOpen();
-    const item = this.items.get(id);
+    const item = this.orRemoved(id, () => this.items.get(id));
     return {
       ...item,
       regions: this.annotations.regionsOf(item.id),

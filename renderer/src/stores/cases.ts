@@ -52,6 +52,9 @@ interface CasesStore {
   updatePerson(id: string, patch: Partial<PersonInput>): Promise<Outcome<Person>>;
   linkPersonItems(id: string, itemIds: string[]): Promise<Outcome<null>>;
   unlinkPersonItems(id: string, itemIds: string[]): Promise<Outcome<null>>;
+  /** Removes an incident or a person and their links (the items stay), with a reason. */
+  removeIncident(id: string, reason: string): Promise<Outcome<null>>;
+  removePerson(id: string, reason: string): Promise<Outcome<null>>;
   itemsOf(owner: ItemOwner): ItemList | undefined;
   /** Fetches the first page of an owner's items again, or the next page with `more`. */
   loadItems(owner: ItemOwner, more?: boolean): Promise<void>;
@@ -129,6 +132,14 @@ export const useCases = create<CasesStore>((set, get) => {
     },
     async linkPersonItems(id, itemIds) {
       const r = await change(() => api['people.linkItems']({ id, itemIds }), true);
+      return r.ok ? { ok: true, value: null } : r;
+    },
+    async removeIncident(id, reason) {
+      const r = await change(() => api['incidents.remove']({ id, reason }), true);
+      return r.ok ? { ok: true, value: null } : r;
+    },
+    async removePerson(id, reason) {
+      const r = await change(() => api['people.remove']({ id, reason }), true);
       return r.ok ? { ok: true, value: null } : r;
     },
     async unlinkPersonItems(id, itemIds) {

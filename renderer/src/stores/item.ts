@@ -3,6 +3,7 @@ import type { Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
 import { bytesToBinary, decodeCharset, parseEmail, type ParsedEmail } from '../../../shared/email';
+import { useCases } from './cases';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
 import { useSession } from './session';
@@ -61,6 +62,10 @@ interface ItemStore {
     comment: string,
   ): Promise<boolean>;
   removeRegion(regionId: string): Promise<boolean>;
+  /** Gives the item a new name (the original name is kept by the vault). */
+  rename(name: string): Promise<boolean>;
+  /** Removes the item (its encrypted file is deleted) and closes it. */
+  remove(reason: string): Promise<boolean>;
 }
 
 const noContent = { text: null, email: null, error: null };
@@ -228,6 +233,27 @@ export const useItem = create<ItemStore>((set, get) => {
     },
     removeRegion(regionId) {
       return change(() => api['items.removeRegion']({ regionId }), 'Region mark removed.');
+    },
+    rename(name) {
+      const id = get().id!;
+      return change(() => api['items.rename']({ id, name }), 'Renamed. The original name is kept.');
+    },
+    async remove(reason) {
+      const id = get().id;
+      if (!id) return false;
+      set({ saving: true, actionError: null, status: '' });
+      try {
+        await api['items.remove']({ id, reason });
+      } catch (e) {
+        set({ actionError: messageOf(e), saving: false });
+        return false;
+      }
+      set({ saving: false });
+      // It is gone: close it, and let the library (and its counts) and links catch up.
+      useSelection.getState().open(null);
+      useLibrary.getState().reload();
+      void useCases.getState().load();
+      return true;
     },
   };
 });

@@ -38,6 +38,7 @@ function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
     bagPath: `data/evidence/ZK-${n}_file`,
     itemId: `01HQITEM${n}`,
     originalName: `file-${n}`,
+    name: over.originalName ?? `file-${n}`,
     sha256: sha(`file ${n}`),
     sha512: sha(`file ${n}`, 'sha512'),
     size: 1000 * n + 7,

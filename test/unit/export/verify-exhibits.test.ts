@@ -155,3 +155,37 @@ describe('exhibitsAgainstManifest and parseExhibits', () => {
     expect(parseExhibits(Buffer.from('[]'))).toEqual([]);
   });
 });
+
+describe('the name in the vault (issue 10, B5: renaming)', () => {
+  const rename = (after: string, seq = 9): string =>
+    JSON.stringify({
+      seq,
+      at: '2026-03-02T10:00:00.000Z',
+      actor: 'test',
+      action: 'edit-metadata',
+      subjects: ['item-1'],
+      details: { what: 'item renamed', before: 'photo.jpg', after },
+      prev: '0'.repeat(64),
+      hash: 'ef'.repeat(32),
+    });
+
+  it('accepts the original name when never renamed, and the last logged rename', () => {
+    expect(exhibitsAgainstCustody([exhibit({ name: 'photo.jpg' })], ingest())).toEqual([]);
+    const log = [ingest(), rename('first.jpg', 8), rename('Threat from Jo.jpg')].join('\n');
+    expect(exhibitsAgainstCustody([exhibit({ name: 'Threat from Jo.jpg' })], log)).toEqual([]);
+    // Bundles from before renaming have no name: nothing to compare.
+    expect(exhibitsAgainstCustody([exhibit()], ingest())).toEqual([]);
+  });
+
+  it('refuses a name the log does not record', () => {
+    expect(messages(exhibitsAgainstCustody([exhibit({ name: 'harmless.jpg' })], ingest()))).toEqual(
+      [
+        'data/metadata/items.json Exhibit JD/1: items.json gives its name in the vault as "harmless.jpg", but the custody log records no rename from "photo.jpg". Do not rely on this exhibit\'s name.',
+      ],
+    );
+    const log = [ingest(), rename('Threat from Jo.jpg')].join('\n');
+    expect(messages(exhibitsAgainstCustody([exhibit({ name: 'first.jpg' })], log))).toEqual([
+      'data/metadata/items.json Exhibit JD/1: items.json gives its name in the vault as "first.jpg", but the custody log records that it was last renamed to "Threat from Jo.jpg" (entry 9). Do not rely on this exhibit\'s name.',
+    ]);
+  });
+});

@@ -34,6 +34,7 @@ function exhibit(n: number, over: Partial<Exhibit> = {}): Exhibit {
     bagPath: `data/evidence/JD-${n}_shot-${n}.png`,
     itemId: `item${n}`,
     originalName: name,
+    name,
     sha256: sha(`file ${n}`),
     sha512: 'ab'.repeat(64),
     size: 1234 + n,

@@ -63,3 +63,32 @@ describe('what an entry is about', () => {
     );
   });
 });
+
+describe('removals and renames in plain words (issue 10, B5)', () => {
+  it('says what was removed and why, and what a rename changed', () => {
+    expect(
+      actionText(
+        entry('delete', { what: 'item removed', name: 'junk.bin', reason: 'imported by mistake' }),
+      ),
+    ).toBe(
+      '“junk.bin” was removed from the vault and its encrypted file deleted. Its fingerprint stays in this log. Reason given: imported by mistake.',
+    );
+    expect(actionText(entry('delete', { what: 'incident removed', reason: 'twice' }))).toBe(
+      'An incident was removed, with its links to items and people. Reason given: twice.',
+    );
+    expect(
+      actionText(
+        entry('delete', { what: 'person removed', person: { name: 'Jo\u202Eevil' }, reason: 'x' }),
+      ),
+    ).toBe(
+      'Jo\\u{202e}evil was removed, with their links to items and incidents. Reason given: x.',
+    );
+    expect(
+      actionText(
+        entry('edit-metadata', { what: 'item renamed', before: 'IMG_1.png', after: 'Threat.png' }),
+      ),
+    ).toBe(
+      'An item was renamed from “IMG_1.png” to “Threat.png”. The file itself is never changed.',
+    );
+  });
+});

@@ -82,6 +82,8 @@ export function actionText(entry: EntryLike): string {
     case 'note':
       return 'A note was added.';
     case 'edit-metadata':
+      if (d.what === 'item renamed')
+        return `An item was renamed from ${quoted(str(d.before), 'its old name')} to ${quoted(str(d.after), 'a new name')}. The file itself is never changed.`;
       return 'Details of an item were edited. The file itself is never changed.';
     case 'derive':
       return 'A copy was made from an item (for example, a redaction). The original is kept unchanged.';
@@ -97,7 +99,7 @@ export function actionText(entry: EntryLike): string {
     case 'delete-request':
       return 'Deleting an item was asked for.';
     case 'delete':
-      return 'An item was deleted. Its fingerprint stays in this log.';
+      return removalText(d);
     case 'key-change':
       if (d.slot === 'recovery' && str(d.change)?.startsWith('confirmed'))
         return 'The recovery code was confirmed as written down; the copy kept until then was removed.';
@@ -112,6 +114,25 @@ export function actionText(entry: EntryLike): string {
       return 'The vault’s keys were shown, so it can be opened with standard tools.';
     default:
       return displayName(entry.action);
+  }
+}
+
+/** A removal ('delete' entry): what was removed, and the reason given. */
+function removalText(d: Record<string, unknown>): string {
+  const reason = str(d.reason);
+  const why = reason ? ` Reason given: ${reason}.` : '';
+  switch (d.what) {
+    case 'item removed':
+      return `${quoted(str(d.name), 'An item')} was removed from the vault and its encrypted file deleted. Its fingerprint stays in this log.${why}`;
+    case 'incident removed':
+      return `An incident was removed, with its links to items and people.${why}`;
+    case 'person removed': {
+      const person = d.person as { name?: unknown } | null | undefined;
+      const name = str(person?.name);
+      return `${name ?? 'A person'} was removed, with their links to items and incidents.${why}`;
+    }
+    default:
+      return `An item was deleted. Its fingerprint stays in this log.${why}`;
   }
 }
 

@@ -3,6 +3,7 @@ import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
 import { ItemPicker } from '../../components/ItemPicker';
 import { LinkedItems } from '../../components/LinkedItems';
+import { RemoveConfirm } from '../../components/RemoveConfirm';
 import { dateText, timeText } from '../../format';
 import { useCases, type Incident } from '../../stores/cases';
 import { inDateOrder } from '../timeline/timeline';
@@ -85,6 +86,11 @@ export function IncidentsScreen() {
             <>
               <IncidentForm key={incident.id} incident={incident} onSaved={() => undefined} />
               <IncidentLinks incident={incident} />
+              <RemoveIncident
+                key={incident.id}
+                id={incident.id}
+                onRemoved={() => setChosen(null)}
+              />
             </>
           )}
           {chosen === null && incidents.length > 0 && (
@@ -92,6 +98,26 @@ export function IncidentsScreen() {
           )}
         </div>
       </div>
+    </section>
+  );
+}
+
+function RemoveIncident(props: { id: string; onRemoved(): void }) {
+  const removeIncident = useCases((s) => s.removeIncident);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="case-section" aria-label="Remove">
+      <ErrorNote message={error} />
+      <RemoveConfirm
+        what="incident"
+        consequences="Its record and its links to items and people are removed; the items and people stay."
+        onRemove={async (reason) => {
+          const r = await removeIncident(props.id, reason);
+          setError(r.ok ? null : r.message);
+          if (r.ok) props.onRemoved();
+          return r.ok;
+        }}
+      />
     </section>
   );
 }

@@ -8,7 +8,9 @@ import { useSelection } from '../../stores/selection';
 import { FocusLoop } from '../../components/FocusLoop';
 import { Details } from './Details';
 import type { FractionRect } from './geometry';
+import { RemoveConfirm } from '../../components/RemoveConfirm';
 import { ImageViewer } from './ImageViewer';
+import { ItemName } from './ItemName';
 import { Links } from './Links';
 import { Notes } from './Notes';
 import { Regions } from './Regions';
@@ -189,6 +191,13 @@ export function ItemView() {
                   </button>
                 </div>
               )}
+              <ItemName
+                key={d.id}
+                name={d.name}
+                originalName={d.originalName ?? null}
+                saving={item.saving}
+                onRename={item.rename}
+              />
               <Notes
                 notes={d.notes}
                 saving={item.saving}
@@ -217,6 +226,14 @@ export function ItemView() {
                 people={people}
               />
               <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
+              <section className="item-section" aria-label="Remove">
+                <RemoveConfirm
+                  key={d.id}
+                  what="item"
+                  consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
+                  onRemove={item.remove}
+                />
+              </section>
             </aside>
           </div>
         )}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
 import { ItemPicker } from '../../components/ItemPicker';
+import { RemoveConfirm } from '../../components/RemoveConfirm';
 import { LinkedItems } from '../../components/LinkedItems';
 import { dateText } from '../../format';
 import { useCases, type Person } from '../../stores/cases';
@@ -81,6 +82,7 @@ export function PeopleScreen() {
             <>
               <PersonForm key={person.id} person={person} onSaved={() => undefined} />
               <PersonLinks person={person} />
+              <RemovePerson key={person.id} id={person.id} onRemoved={() => setChosen(null)} />
             </>
           )}
           {chosen === null && people.length > 0 && (
@@ -88,6 +90,26 @@ export function PeopleScreen() {
           )}
         </div>
       </div>
+    </section>
+  );
+}
+
+function RemovePerson(props: { id: string; onRemoved(): void }) {
+  const removePerson = useCases((s) => s.removePerson);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="case-section" aria-label="Remove">
+      <ErrorNote message={error} />
+      <RemoveConfirm
+        what="person"
+        consequences="Their details and identifiers are removed, and so are their links to items and incidents; the items and incidents stay."
+        onRemove={async (reason) => {
+          const r = await removePerson(props.id, reason);
+          setError(r.ok ? null : r.message);
+          if (r.ok) props.onRemoved();
+          return r.ok;
+        }}
+      />
     </section>
   );
 }
