@@ -113,7 +113,9 @@ describe('dossier rm, rename, incident rm, person rm', () => {
       DOSSIER_VAULT: twinDir,
     });
     expect(twins.code).toBe(2);
-    expect(twins.stderr).toMatch(/More than one item starts with abcd\. Type more of the id/);
+    expect(twins.stderr).toMatch(
+      /More than one item starts with abcd: abcd0+a \(twin\.txt\), abcd0+c \(twin\.txt\)\. Type more of the id/,
+    );
     const unknown = await dossier(['rm', 'zzzzzz', '--reason', 'x', '--yes'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/There is no item with id zzzzzz/);
