@@ -3,9 +3,10 @@
  * Skipped, with a message, when the binaries are not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { havePty, onPty } from '../../support/pty';
+import { noPty, onPty } from '../../support/pty';
+import { missingTools, skipTitle } from '../../support/tools';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import {
 
 const AGE = '/usr/bin/age';
 const AGE_KEYGEN = '/usr/bin/age-keygen';
-const haveCli = existsSync(AGE) && existsSync(AGE_KEYGEN);
+const noCli = missingTools(['age', 'age-keygen']);
 function withPassphrase(passphrase: string, args: string[]): void {
   const r = onPty(passphrase, [AGE, ...args]);
   if (r.status !== 0) throw new Error(`age ${args.join(' ')} failed: ${r.output}`);
@@ -30,12 +31,10 @@ function withPassphrase(passphrase: string, args: string[]): void {
 
 const SIZES = [0, 1, 65535, 65536, 65537, 2 * 65536, 2 * 65536 + 1];
 
-const title = haveCli
-  ? 'Debian age CLI interop'
-  : `Debian age CLI interop — SKIPPED: ${AGE} or ${AGE_KEYGEN} is not installed`;
-if (!haveCli) console.warn(`${title}`);
+const title = skipTitle('Debian age CLI interop', noCli);
+if (noCli) console.warn(title);
 
-describe.skipIf(!haveCli)(title, () => {
+describe.skipIf(noCli !== null)(title, () => {
   const dir = mkdtempSync(join(tmpdir(), 'age-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const id = X25519Identity.generate();
@@ -115,8 +114,8 @@ describe.skipIf(!haveCli)(title, () => {
     expect(() => decrypt(cut, [id])).toThrow(AgeError);
   });
 
-  describe.skipIf(!havePty)(
-    havePty ? 'scrypt via a pseudo-terminal' : 'scrypt via a pseudo-terminal — SKIPPED: no python3',
+  describe.skipIf(noPty !== null)(
+    skipTitle('scrypt via a pseudo-terminal', noPty),
     () => {
       it('ours (scrypt) -> age -d', () => {
         const plain = randomBytes(70_000);
