@@ -114,28 +114,25 @@ describe.skipIf(noCli !== null)(title, () => {
     expect(() => decrypt(cut, [id])).toThrow(AgeError);
   });
 
-  describe.skipIf(noPty !== null)(
-    skipTitle('scrypt via a pseudo-terminal', noPty),
-    () => {
-      it('ours (scrypt) -> age -d', () => {
-        const plain = randomBytes(70_000);
-        const inPath = join(dir, 'pw.age');
-        const outPath = join(dir, 'pw.out');
-        writeFileSync(inPath, encrypt(plain, [new ScryptRecipient('correct horse', 12)]));
-        withPassphrase('correct horse', ['-d', '-o', outPath, inPath]);
-        expect(readFileSync(outPath).equals(plain)).toBe(true);
-      });
+  describe.skipIf(noPty !== null)(skipTitle('scrypt via a pseudo-terminal', noPty), () => {
+    it('ours (scrypt) -> age -d', () => {
+      const plain = randomBytes(70_000);
+      const inPath = join(dir, 'pw.age');
+      const outPath = join(dir, 'pw.out');
+      writeFileSync(inPath, encrypt(plain, [new ScryptRecipient('correct horse', 12)]));
+      withPassphrase('correct horse', ['-d', '-o', outPath, inPath]);
+      expect(readFileSync(outPath).equals(plain)).toBe(true);
+    });
 
-      it('age -e -p -> ours (scrypt)', () => {
-        const plain = randomBytes(70_000);
-        const inPath = join(dir, 'plain.bin');
-        const outPath = join(dir, 'p.age');
-        writeFileSync(inPath, plain);
-        withPassphrase('correct horse', ['-e', '-p', '-o', outPath, inPath]);
-        const file = readFileSync(outPath);
-        expect(file.toString('latin1')).toMatch(/\n-> scrypt /);
-        expect(decrypt(file, [new ScryptIdentity('correct horse')]).equals(plain)).toBe(true);
-      });
-    },
-  );
+    it('age -e -p -> ours (scrypt)', () => {
+      const plain = randomBytes(70_000);
+      const inPath = join(dir, 'plain.bin');
+      const outPath = join(dir, 'p.age');
+      writeFileSync(inPath, plain);
+      withPassphrase('correct horse', ['-e', '-p', '-o', outPath, inPath]);
+      const file = readFileSync(outPath);
+      expect(file.toString('latin1')).toMatch(/\n-> scrypt /);
+      expect(decrypt(file, [new ScryptIdentity('correct horse')]).equals(plain)).toBe(true);
+    });
+  });
 });
