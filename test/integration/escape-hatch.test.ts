@@ -12,7 +12,8 @@ import { newVault, sha256 } from '../support/vault';
 const run = promisify(execFile);
 
 /**
- * DESIGN.md: with the revealed keys, standard tools open everything without Dossier.
+ * With the revealed keys, standard tools open everything without Dossier (docs/architecture.md,
+ * "Rules everything builds on"; docs/vault-format.md §9).
  * The age CLI decrypts every blob; the database is SQLCipher 4, read here by an
  * independent page decoder and then by the stock sqlite3 shell.
  */

@@ -11,7 +11,7 @@ import type { Db } from './database';
 export type Migration = string | ((db: Db) => void);
 
 export const MIGRATIONS: readonly Migration[] = [
-  /* 1: the evidence model (DESIGN.md) */ `
+  /* 1: the evidence model (docs/vault-format.md §5) */ `
   CREATE TABLE blobs (
     id          TEXT PRIMARY KEY,
     kind        TEXT NOT NULL CHECK (kind IN ('original', 'thumbnail')),
