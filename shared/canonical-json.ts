@@ -22,9 +22,26 @@ export function canonicalJsonAsWritten(value: unknown): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Text with every unpaired surrogate replaced by U+FFFD, as its UTF-8 encoding stores it. */
+/** Text with every unpaired surrogate replaced by U+FFFD, as UTF-8 encoders (TextEncoder) do. */
 export function wellFormedText(s: string): string {
   return LONE_SURROGATE.test(s) ? s.replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD') : s;
+}
+
+/**
+ * Every string in plain objects and arrays (keys too) made well-formed; anything else, bytes
+ * included, is kept as it is. Text reaches the database and the custody log the same way.
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return wellFormedText(value) as T;
+  if (Array.isArray(value)) return value.map(wellFormed) as T;
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [wellFormedText(k), wellFormed(v)]),
+    ) as T;
+  }
+  return value;
 }
 
 function text(s: string, strict: boolean): string {

@@ -1,9 +1,5 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import {
-  canonicalJson,
-  canonicalJsonAsWritten,
-  wellFormedText,
-} from '../../../shared/canonical-json';
+import { canonicalJson, canonicalJsonAsWritten, wellFormed } from '../../../shared/canonical-json';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 
@@ -78,18 +74,6 @@ function newEntryHash(e: Omit<CustodyEntry, 'hash'>): string {
   return createHash('sha256')
     .update(canonicalJson(hashedBody(e)))
     .digest('hex');
-}
-
-/** Every string in a JSON value made well-formed, as SQLite's UTF-8 stores the same text. */
-function wellFormed(v: unknown): unknown {
-  if (typeof v === 'string') return wellFormedText(v);
-  if (Array.isArray(v)) return v.map(wellFormed);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [wellFormedText(k), wellFormed(x)]),
-    );
-  }
-  return v;
 }
 
 interface Row {
@@ -176,7 +160,7 @@ export class CustodyLog {
       action,
       subjects,
       // Round-trip so the hash covers exactly what is stored (no undefined, no class instances).
-      details: wellFormed(JSON.parse(JSON.stringify(details))) as Record<string, unknown>,
+      details: wellFormed(JSON.parse(JSON.stringify(details)) as Record<string, unknown>),
       prev: head?.hash ?? GENESIS_PREV,
     };
     const entry = { ...partial, hash: newEntryHash(partial) };

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
   canonicalJsonAsWritten,
+  wellFormed,
   wellFormedText,
 } from '../../../shared/canonical-json';
 import { missingTools, skipTitle } from '../../support/tools';
@@ -53,6 +54,11 @@ describe('canonicalJson', () => {
     }
     expect(canonicalJson('\ud83d\ude97')).toBe('"🚗"');
     expect(wellFormedText('a\ud800b\udfff🚗')).toBe('a\uFFFDb\uFFFD🚗');
+    const bytes = Buffer.from([0xed, 0xa0, 0x80]);
+    const deep = wellFormed({ ['k\ud800']: ['\udc00', { n: 1, bytes }], ok: 'é' });
+    expect(deep).toEqual({ 'k\uFFFD': ['\uFFFD', { n: 1, bytes }], ok: 'é' });
+    const kept = (deep as unknown as Record<string, [string, { bytes: Buffer }]>)['k\uFFFD']!;
+    expect(kept[1].bytes).toBe(bytes); // the same Buffer, untouched
   });
 
   it('refuses what JSON has no form for', () => {
