@@ -215,9 +215,28 @@ describe.skipIf(noPython !== null)('custody hashes re-derived in Python', () => 
       entry.prev,
       oldHash,
     );
+    // And text with a broken UTF-16 pair, which JSON.stringify wrote as \ud800.
+    const note = {
+      ...entry,
+      seq: entry.seq + 1,
+      subjects: [photo],
+      details: { what: 'note added', note: 'a\ud800b' },
+      prev: oldHash,
+    };
+    db.prepare('INSERT INTO custody_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      note.seq,
+      note.at,
+      note.actor,
+      note.action,
+      JSON.stringify(note.subjects),
+      JSON.stringify(note.details),
+      note.prev,
+      createHash('sha256').update(canonicalJsonAsWritten(note)).digest('hex'),
+    );
     db.pragma(`user_version = ${step}`);
     db.close();
     expect(JSON.stringify(entry.details)).toContain('1e-7');
+    expect(JSON.stringify(note.details)).toContain('\\ud800');
 
     const reopened = await Vault.unlock(dir, PASSPHRASE, { actor: 'test' });
     expect(reopened.itemDetail(photo).regions).toEqual([
