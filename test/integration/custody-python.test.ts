@@ -223,16 +223,30 @@ describe.skipIf(noPython !== null)('custody hashes re-derived in Python', () => 
       details: { what: 'note added', note: 'a\ud800b' },
       prev: oldHash,
     };
-    db.prepare('INSERT INTO custody_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      note.seq,
-      note.at,
-      note.actor,
-      note.action,
-      JSON.stringify(note.subjects),
-      JSON.stringify(note.details),
-      note.prev,
-      createHash('sha256').update(canonicalJsonAsWritten(note)).digest('hex'),
-    );
+    const noteHash = createHash('sha256').update(canonicalJsonAsWritten(note)).digest('hex');
+    // And a region entry that is not a box (damaged): it must not stop the vault opening.
+    const odd = {
+      ...note,
+      seq: note.seq + 1,
+      details: { what: 'region marked', region: null },
+      prev: noteHash,
+    };
+    const oddHash = createHash('sha256').update(canonicalJsonAsWritten(odd)).digest('hex');
+    for (const [e, h] of [
+      [note, noteHash],
+      [odd, oddHash],
+    ] as const) {
+      db.prepare('INSERT INTO custody_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        e.seq,
+        e.at,
+        e.actor,
+        e.action,
+        JSON.stringify(e.subjects),
+        JSON.stringify(e.details),
+        e.prev,
+        h,
+      );
+    }
     db.pragma(`user_version = ${step}`);
     db.close();
     expect(JSON.stringify(entry.details)).toContain('1e-7');

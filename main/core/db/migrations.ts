@@ -403,10 +403,14 @@ export function restateRegionsInMillionths(db: Db): void {
   const restated: Record<string, unknown>[] = [];
   const subjects = new Set<string>();
   for (const e of log.entriesWith(['annotate'])) {
-    const region = e.details.region as (Box & { scale?: number }) | undefined;
-    if (region === undefined || region.scale !== undefined) continue;
+    const region = e.details.region as Partial<Box & { scale: number }> | null | undefined;
+    // Only a box of four numbers in fractions: an entry already in millionths, or one that
+    // is not a box at all (damaged), is left as it is, and must not stop the vault opening.
+    if (typeof region !== 'object' || region === null || region.scale !== undefined) continue;
+    const { x, y, w, h } = region;
+    if (![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v))) continue;
     for (const s of e.subjects) subjects.add(s);
-    restated.push({ seq: e.seq, hash: e.hash, ...boxInMillionths(region) });
+    restated.push({ seq: e.seq, hash: e.hash, ...boxInMillionths(region as Box) });
   }
   if (restated.length === 0) return;
   log.append('annotate', [...subjects], {
