@@ -3,7 +3,7 @@ import globals from 'globals';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-// The layers from DESIGN.md, enforced on resolved paths (VS Code style):
+// The layers (docs/architecture.md, "Layers"), enforced on resolved paths (VS Code style):
 // shared <- main/core <- main/{electron,cli,bridge,preload}; renderer -> shared only.
 const shells = ['electron', 'cli', 'bridge', 'preload'];
 const layerZones = [

@@ -1,6 +1,6 @@
 /**
  * Electron fuses for the packaged app: the one list of them, and the electron-builder
- * afterPack step that flips them (DESIGN.md, "Security rules for the Electron app" → Fuses).
+ * afterPack step that flips them (docs/electron-hardening.md, "Fuses").
  * Fuses are bits in the Electron binary; they are flipped after packing and before signing,
  * so the OS signature check (Gatekeeper, AppLocker) keeps them from being flipped back.
  *
@@ -60,8 +60,8 @@ export const FUSES = {
   // so turning this on would only stop the main process from starting.
   [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
   // Off, as the Electron security checklist says for apps that do not serve pages from file:.
-  // Dossier serves the renderer through its own scheme and blocks file: (DESIGN.md →
-  // Protocols). With it on, a page loaded from file: could fetch any local file.
+  // Dossier serves the renderer through its own scheme and blocks file:
+  // (main/electron/security.ts; docs/threat-model.md, "In the desktop window"). With it on, a page loaded from file: could fetch any local file.
   [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 } as const satisfies Record<FuseV1Options, boolean>;
 

@@ -73,7 +73,7 @@ export const itemDetail = itemSummary.extend({
   derivedFrom: z
     .object({ parentId: z.string(), operation: z.string(), reason: z.string() })
     .nullable(),
-  /** Marked areas (fractions of the picture's width and height) with comments. */
+  /** Marked areas (fractions of the picture's width and height, kept to whole millionths) with comments. */
   regions: z.array(
     z.object({
       id,

@@ -7,14 +7,14 @@
  * where to get it, and a zip to a folder that does not exist is refused by the export. Skipped, with the reason, without Chromium,
  * age, unzip or python3's pty module.
  */
-import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScreenshotPng } from '../fixtures/evidence';
-import { havePty, onPty } from '../support/pty';
+import { noPty, onPty } from '../support/pty';
+import { missingTools } from '../support/tools';
 import { tempDir } from '../support/tmp';
 import {
   createVaultInPage,
@@ -27,16 +27,7 @@ import {
 } from '../support/web-app';
 
 const AGE = '/usr/bin/age';
-const haveUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
-const skip =
-  webSkipReason() ??
-  (!existsSync(AGE)
-    ? `${AGE} is not installed (apt-get install -y age)`
-    : !haveUnzip
-      ? 'unzip is not installed (apt-get install -y unzip)'
-      : !havePty
-        ? "python3's pty module is missing (it types the passphrase into age)"
-        : null);
+const skip = webSkipReason() ?? missingTools(['age', 'unzip']) ?? noPty;
 const title = skip
   ? `export as an encrypted zip — SKIPPED: ${skip}`
   : 'export as an encrypted zip (Chromium, bridge, Debian age)';

@@ -13,8 +13,9 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasExiftool, makeExifJpeg, makeScreenshotPng } from '../fixtures/evidence';
+import { makeExifJpeg, makeScreenshotPng } from '../fixtures/evidence';
 import { tempDir } from '../support/tmp';
+import { missingTools } from '../support/tools';
 import {
   createVaultInPage,
   launchChromium,
@@ -30,11 +31,7 @@ import {
 const ARTIFACTS = join(ROOT, 'test-results', 'journey');
 
 // The journey imports a photo with EXIF: without exiftool to make it, the whole test skips.
-const skip =
-  webSkipReason() ??
-  ((await hasExiftool())
-    ? null
-    : 'exiftool is not installed (apt-get install -y libimage-exiftool-perl)');
+const skip = webSkipReason() ?? missingTools(['exiftool']);
 const title = skip ? `the journey — SKIPPED: ${skip}` : 'the journey (Chromium, bridge, real core)';
 if (skip) console.warn(title);
 

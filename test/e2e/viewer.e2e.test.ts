@@ -5,7 +5,6 @@
  * violation. Skipped, with a message, when /usr/bin/chromium is not installed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,12 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exhibit, ExportModel } from '../../main/core/export/model';
 import { renderViewerHtml } from '../../main/core/export/viewer';
 import { tempDir } from '../support/tmp';
+import { CHROMIUM, missingTools, skipTitle } from '../support/tools';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const title = haveChromium
-  ? 'offline viewer in Chromium'
-  : `offline viewer in Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+const noChromium = missingTools(['chromium']);
+const haveChromium = noChromium === null;
+const title = skipTitle('offline viewer in Chromium', noChromium);
 if (!haveChromium) console.warn(title);
 
 // Page-side snippets as strings: this project's type-check has no DOM library.

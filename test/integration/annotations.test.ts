@@ -113,6 +113,36 @@ describe('notes, tags and region marks', async () => {
     });
   });
 
+  it('stores and logs a region in whole millionths, rounded, inside the picture', async () => {
+    const region = await ok<{ id: string; x: number; y: number; w: number; h: number }>(
+      call('items.addRegion', { id: photo, x: 0.1234567, y: 1e-7, w: 0.8765433, h: 1e-7 }),
+    );
+    // 1e-7 of the height rounds to 0, but a mark keeps at least one millionth.
+    expect(region).toMatchObject({ x: 0.123457, y: 0, w: 0.876543, h: 0.000001 });
+    expect(lastEntry().details).toEqual({
+      what: 'region marked',
+      region: { x: 123457, y: 0, w: 876543, h: 1, scale: 1_000_000, comment: '' },
+    });
+    // At the API's edge slack (x + w = 1 + 1e-9), the box still ends at the picture's edge.
+    const edge = await ok<{ id: string; x: number; w: number }>(
+      call('items.addRegion', { id: photo, x: 0.9999995, y: 0, w: 0.0000005 + 1e-9, h: 1 }),
+    );
+    expect(edge.x + edge.w).toBeLessThanOrEqual(1);
+    expect(edge.w).toBeGreaterThan(0);
+    for (const r of [region, edge]) await ok(call('items.removeRegion', { regionId: r.id }));
+  });
+
+  it('stores and logs text with a broken UTF-16 pair alike, with U+FFFD', async () => {
+    const note = await ok<{ id: string; body: string }>(
+      call('items.addNote', { id: photo, body: 'a\ud800b\udfffc' }),
+    );
+    expect(note.body).toBe('a\ufffdb\ufffdc');
+    expect(vault.items.get(photo).notes.find((n) => n.id === note.id)?.body).toBe(
+      'a\ufffdb\ufffdc',
+    );
+    expect(lastEntry().details).toEqual({ what: 'note added', note: 'a\ufffdb\ufffdc' });
+  });
+
   it('refuses a region outside the picture, of no size, or on something not a picture', async () => {
     const msg = async (args: Record<string, unknown>) =>
       (await failure(call('items.addRegion', { id: photo, x: 0, y: 0, w: 0.5, h: 0.5, ...args })))

@@ -5,13 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, CLI } from '../support/cli';
 import { tempDir } from '../support/tmp';
+import { missingTools, skipTitle } from '../support/tools';
 import { newVault, PASSPHRASE } from '../support/vault';
 
-const hasScript = await new Promise<boolean>((resolve) => {
-  const p = spawn('script', ['--version']);
-  p.on('error', () => resolve(false));
-  p.on('close', (code) => resolve(code === 0));
-});
+const noScript = missingTools(['script']);
 
 /**
  * Runs the CLI on a pseudo-terminal (util-linux `script`) and answers each prompt
@@ -49,7 +46,7 @@ function onTerminal(
   });
 }
 
-describe.skipIf(!hasScript)('on a terminal (needs util-linux script)', () => {
+describe.skipIf(noScript !== null)(skipTitle('on a terminal (util-linux script)', noScript), () => {
   it('init asks for the passphrase twice without echoing it', async () => {
     assertBuilt();
     const dir = join(await tempDir(), 'vault');

@@ -121,7 +121,10 @@ describe('custody.page on a log of 100,000 entries', async () => {
       vault.custody.append('annotate', [ids[i % ids.length]!], { what: 'tags changed' });
   });
 
-  it('reads any page with the seq index, labels and all, quickly', async () => {
+  // No time limit: on a busy two-core machine one flakes, and with the pages in memory even a
+  // scan of all 100,000 rows by OFFSET takes about 3 ms, so a limit could not tell a scan from
+  // a range anyway. The query plan below is what says a page is a primary-key range.
+  it('reads any page with the seq index, labels and all', async () => {
     const plan = (vault as unknown as { db: Db }).db
       .prepare(
         'EXPLAIN QUERY PLAN SELECT * FROM custody_log WHERE seq <= ? ORDER BY seq DESC LIMIT ?',
@@ -129,7 +132,6 @@ describe('custody.page on a log of 100,000 entries', async () => {
       .all(1, 1) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INTEGER PRIMARY KEY/);
 
-    const started = performance.now();
     for (const [offset, order] of [
       [0, 'desc'],
       [N - 200, 'desc'],
@@ -143,8 +145,5 @@ describe('custody.page on a log of 100,000 entries', async () => {
       expect(r.entries[0]!.seq).toBe(firstSeq);
       expect(r.entries[0]!.subjectLabels[0]!.kind).toBe('item');
     }
-    const perPage = (performance.now() - started) / 4;
-    // A page is a primary-key range and a count: a few ms, not a scan of 100,000 rows.
-    expect(perPage).toBeLessThan(100);
   }, 120_000);
 });

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { decryptSqlcipher4 } from '../support/sqlcipher4';
 import { tempDir } from '../support/tmp';
-import { hasCommand } from '../support/tools';
+import { missingTools, skipTitle } from '../support/tools';
 import { newVault, sha256 } from '../support/vault';
 
 const run = promisify(execFile);
 
 /**
- * DESIGN.md: with the revealed keys, standard tools open everything without Dossier.
+ * With the revealed keys, standard tools open everything without Dossier (docs/architecture.md,
+ * "Rules everything builds on"; docs/vault-format.md §9).
  * The age CLI decrypts every blob; the database is SQLCipher 4, read here by an
  * independent page decoder and then by the stock sqlite3 shell.
  */
@@ -31,9 +32,9 @@ describe('escape hatch: the vault opens without Dossier', async () => {
   const items = vault.list().map((i) => vault.item(i.id));
   await vault.lock();
 
-  const ageCli = await hasCommand('age');
-  it.skipIf(!ageCli)(
-    'age -d -i decrypts every original and preview (needs Debian age)',
+  const noAge = missingTools(['age']);
+  it.skipIf(noAge !== null)(
+    skipTitle('age -d -i decrypts every original and preview', noAge),
     async () => {
       const idFile = join(root, 'identity.txt');
       await writeFile(idFile, `${keys.ageIdentity}\n`, { mode: 0o600 });
@@ -54,8 +55,11 @@ describe('escape hatch: the vault opens without Dossier', async () => {
     },
   );
 
-  it.skipIf(!ageCli)(
-    'big blobs sealed on the seal worker decrypt with age -d too, at and off slot boundaries (needs Debian age)',
+  it.skipIf(noAge !== null)(
+    skipTitle(
+      'big blobs sealed on the seal worker decrypt with age -d too, at and off slot boundaries',
+      noAge,
+    ),
     async () => {
       const { randomBytes } = await import('node:crypto');
       const bigRoot = join(root, 'big');
@@ -94,9 +98,9 @@ describe('escape hatch: the vault opens without Dossier', async () => {
     await writeFile(join(root, 'plain.db'), plain);
   });
 
-  const sqlite3 = await hasCommand('sqlite3');
-  it.skipIf(!sqlite3)(
-    'the stock sqlite3 shell reads the decrypted database (needs Debian sqlite3)',
+  const noSqlite3 = missingTools(['sqlite3']);
+  it.skipIf(noSqlite3 !== null)(
+    skipTitle('the stock sqlite3 shell reads the decrypted database', noSqlite3),
     async () => {
       const { stdout } = await run('sqlite3', [
         join(root, 'plain.db'),

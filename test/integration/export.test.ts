@@ -9,7 +9,7 @@ import { verifyBundle } from '../../main/core/export/verify-bundle';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { assertBuilt, dossier } from '../support/cli';
 import { tempDir } from '../support/tmp';
-import { hasCommand } from '../support/tools';
+import { missingTools, skipTitle } from '../support/tools';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
 
 const run = promisify(execFile);
@@ -125,8 +125,9 @@ describe('export bundle', async () => {
     expect(itemsJson.map((i) => i.originalName)).toContain('invoice\u202Etxt.exe');
   });
 
-  it.skipIf(!(await hasCommand('sha256sum')))(
-    'checks with sha256sum -c, sha512sum -c and openssl, as VERIFY.txt says',
+  const noCheckers = missingTools(['sha256sum', 'sha512sum', 'openssl']);
+  it.skipIf(noCheckers !== null)(
+    skipTitle('checks with sha256sum -c, sha512sum -c and openssl, as VERIFY.txt says', noCheckers),
     async () => {
       await run('sha256sum', ['--strict', '-c', 'manifest-sha256.txt'], { cwd: bag });
       await run('sha512sum', ['--strict', '-c', 'manifest-sha512.txt'], { cwd: bag });
@@ -163,8 +164,9 @@ describe('export bundle', async () => {
     },
   );
 
-  it.skipIf(!(await hasCommand('pdftotext')))(
-    'the report is real text with every exhibit hash (needs poppler-utils)',
+  const noPdftotext = missingTools(['pdftotext']);
+  it.skipIf(noPdftotext !== null)(
+    skipTitle('the report is real text with every exhibit hash', noPdftotext),
     async () => {
       const { stdout } = await run('pdftotext', [
         '-layout',

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { missingTools } from './tools';
 
-/** True when python3 with its pty module can drive a program on a pseudo-terminal. */
-export const havePty = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+/** Why no program can be driven on a pseudo-terminal here (python3's pty module types for it), or null. */
+export const noPty = missingTools(['python3']);
+export const havePty = noPty === null;
 
 /**
  * Runs argv on a pseudo-terminal and types `answer` each time it asks for a passphrase:

@@ -7,15 +7,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, missingTools } from './tools';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const ROOT = join(import.meta.dirname, '..', '..');
 const WEB = join(ROOT, 'out', 'main', 'web.js');
 
-/** Why these tests cannot run here (no browser), or null when they can. A missing build fails. */
+/**
+ * Why these tests cannot run here (no browser), or null when they can; throws under
+ * DOSSIER_REQUIRE_TOOLS=1 (test/support/tools.ts). A missing build fails.
+ */
 export function webSkipReason(): string | null {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  return null;
+  return missingTools(['chromium']);
 }
 
 export interface WebApp {

@@ -10,6 +10,7 @@ import {
   type Result,
   type VaultMethodName,
 } from '../../../shared/contract';
+import { wellFormed } from '../../../shared/canonical-json';
 import { asDatabaseError } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import { assertPassphraseStrong } from '../keys/passphrase-policy';
@@ -82,7 +83,8 @@ export class DossierService implements ApiHost {
         a: unknown,
         c: CallContext,
       ) => Promise<unknown>;
-      const value = await handler(parsed.data, {
+      // Text with a broken UTF-16 pair is stored as UTF-8 encoders store it (U+FFFD).
+      const value = await handler(wellFormed(parsed.data), {
         onProgress: (p) => jobId && onProgress({ jobId, ...p }),
         signal: controller.signal,
       });

@@ -1,5 +1,5 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson } from '../../../shared/canonical-json';
+import { canonicalJson, canonicalJsonAsWritten, wellFormed } from '../../../shared/canonical-json';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 
@@ -46,8 +46,8 @@ export interface CustodyPage {
 
 export const GENESIS_PREV = '0'.repeat(64);
 
-export function entryHash(e: Omit<CustodyEntry, 'hash'>): string {
-  const body = {
+function hashedBody(e: Omit<CustodyEntry, 'hash'>): Record<string, unknown> {
+  return {
     seq: e.seq,
     at: e.at,
     actor: e.actor,
@@ -56,7 +56,24 @@ export function entryHash(e: Omit<CustodyEntry, 'hash'>): string {
     details: e.details,
     prev: e.prev,
   };
-  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * Re-derives the hash of any entry ever written. Entries before schema version 9 may hold
+ * fractions (region marks), hashed in JavaScript's number form; new entries cannot
+ * (newEntryHash), so for them this is the canonical JSON a Python verifier also gets.
+ */
+export function entryHash(e: Omit<CustodyEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonicalJsonAsWritten(hashedBody(e)))
+    .digest('hex');
+}
+
+/** The hash of an entry being written: its details must be canonical JSON (whole numbers). */
+function newEntryHash(e: Omit<CustodyEntry, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonicalJson(hashedBody(e)))
+    .digest('hex');
 }
 
 interface Row {
@@ -143,10 +160,10 @@ export class CustodyLog {
       action,
       subjects,
       // Round-trip so the hash covers exactly what is stored (no undefined, no class instances).
-      details: JSON.parse(JSON.stringify(details)) as Record<string, unknown>,
+      details: wellFormed(JSON.parse(JSON.stringify(details)) as Record<string, unknown>),
       prev: head?.hash ?? GENESIS_PREV,
     };
-    const entry = { ...partial, hash: entryHash(partial) };
+    const entry = { ...partial, hash: newEntryHash(partial) };
     this.db
       .prepare(
         'INSERT INTO custody_log (seq, at, actor, action, subjects, details, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -1,4 +1,6 @@
 import { kindOfMime } from '../../../shared/item-kind';
+import { CustodyLog } from '../custody/log';
+import { boxInMillionths, REGION_SCALE, type Box } from '../items/annotations';
 import type { Db } from './database';
 
 /**
@@ -9,7 +11,7 @@ import type { Db } from './database';
 export type Migration = string | ((db: Db) => void);
 
 export const MIGRATIONS: readonly Migration[] = [
-  /* 1: the evidence model (DESIGN.md) */ `
+  /* 1: the evidence model (docs/vault-format.md §5) */ `
   CREATE TABLE blobs (
     id          TEXT PRIMARY KEY,
     kind        TEXT NOT NULL CHECK (kind IN ('original', 'thumbnail')),
@@ -376,4 +378,69 @@ export const MIGRATIONS: readonly Migration[] = [
   -- then the name given); NULL while it keeps its own name.
   ALTER TABLE items ADD COLUMN original_name TEXT;
   `,
+  /* 9: region marks in whole millionths; old region entries re-stated in a new entry */
+  restateRegionsInMillionths,
 ];
+
+/**
+ * Schema 9. Region boxes were fractions, which canonical JSON cannot hold in one form that
+ * every language writes alike, so the custody hash of an entry with one could not be
+ * re-derived outside JavaScript. The table now holds whole millionths. The old entries are
+ * never rewritten (their hashes cover them as written): one new `annotate` entry re-states
+ * each of them, by seq and hash, in millionths.
+ */
+export function restateRegionsInMillionths(db: Db): void {
+  const rows = db.prepare('SELECT * FROM regions').all() as (Box & {
+    id: string;
+    item_id: string;
+    comment: string;
+    created_at: string;
+  })[];
+  db.exec(`
+    CREATE TABLE regions_new (
+      id          TEXT PRIMARY KEY,
+      item_id     TEXT NOT NULL REFERENCES items(id),
+      -- Millionths of the picture's width and height.
+      x INTEGER NOT NULL CHECK (x BETWEEN 0 AND 999999),
+      y INTEGER NOT NULL CHECK (y BETWEEN 0 AND 999999),
+      w INTEGER NOT NULL CHECK (w >= 1 AND x + w <= 1000000),
+      h INTEGER NOT NULL CHECK (h >= 1 AND y + h <= 1000000),
+      comment     TEXT NOT NULL DEFAULT '',
+      created_at  TEXT NOT NULL
+    ) STRICT;
+  `);
+  const insert = db.prepare(
+    'INSERT INTO regions_new (id, item_id, x, y, w, h, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) {
+    const m = boxInMillionths(r);
+    insert.run(r.id, r.item_id, m.x, m.y, m.w, m.h, r.comment, r.created_at);
+  }
+  db.exec(`
+    DROP TABLE regions;
+    ALTER TABLE regions_new RENAME TO regions;
+    CREATE INDEX regions_item ON regions(item_id);
+  `);
+
+  const log = new CustodyLog(db, 'dossier');
+  const restated: Record<string, unknown>[] = [];
+  const subjects = new Set<string>();
+  for (const e of log.entriesWith(['annotate'])) {
+    const region = e.details.region as Partial<Box & { scale: number }> | null | undefined;
+    // Only a box of four numbers in fractions: an entry already in millionths, or one that
+    // is not a box at all (damaged), is left as it is, and must not stop the vault opening.
+    if (typeof region !== 'object' || region === null || region.scale !== undefined) continue;
+    const { x, y, w, h } = region;
+    if (![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v))) continue;
+    for (const s of e.subjects) subjects.add(s);
+    restated.push({ seq: e.seq, hash: e.hash, ...boxInMillionths(region as Box) });
+  }
+  if (restated.length === 0) return;
+  log.append('annotate', [...subjects], {
+    what: 'regions restated',
+    reason:
+      'region boxes are now whole millionths of the picture; these earlier entries wrote fractions',
+    scale: REGION_SCALE,
+    restated,
+  });
+}

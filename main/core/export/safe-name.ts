@@ -1,7 +1,8 @@
 /**
  * File names inside an export bundle. The original name (kept in items.json) may be
  * anything a sender chose; the name in the bag must be safe on every system the bundle
- * is opened on and must not mislead the reader (DESIGN.md, "Safe file names").
+ * is opened on and must not mislead the reader (docs/bundle-format.md, "Exhibit numbers and
+ * file names").
  */
 import { sameNameKeys } from '../bagit/paths';
 

@@ -10,16 +10,50 @@ export interface Note {
   updatedAt: string;
 }
 
-export interface Region {
-  id: string;
-  itemId: string;
-  /** Left, top, width and height as fractions (0..1) of the image's displayed size. */
+/**
+ * Region geometry is stored and logged in whole millionths of the picture's width and height:
+ * the custody log's canonical JSON holds no fractions (docs/vault-format.md §8).
+ */
+export const REGION_SCALE = 1_000_000;
+
+/** Left, top, width and height. */
+export interface Box {
   x: number;
   y: number;
   w: number;
   h: number;
+}
+
+/** A region mark as stored: its box in millionths (0..REGION_SCALE) of the image. */
+export interface Region extends Box {
+  id: string;
+  itemId: string;
   comment: string;
   createdAt: string;
+}
+
+/** A region mark as the API shows it: its box in fractions (0..1) of the image. */
+export type RegionView = Region;
+
+/**
+ * A box in fractions to the nearest millionths, kept inside the picture and at least one
+ * millionth wide and tall (the API allows 1e-9 of slack at the edges).
+ */
+export function boxInMillionths(b: Box): Box {
+  const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+  const x = clamp(Math.round(b.x * REGION_SCALE), 0, REGION_SCALE - 1);
+  const y = clamp(Math.round(b.y * REGION_SCALE), 0, REGION_SCALE - 1);
+  return {
+    x,
+    y,
+    w: clamp(Math.round(b.w * REGION_SCALE), 1, REGION_SCALE - x),
+    h: clamp(Math.round(b.h * REGION_SCALE), 1, REGION_SCALE - y),
+  };
+}
+
+export function regionView(r: Region): RegionView {
+  const f = (v: number): number => v / REGION_SCALE;
+  return { ...r, x: f(r.x), y: f(r.y), w: f(r.w), h: f(r.h) };
 }
 
 export class AnnotationRepository {

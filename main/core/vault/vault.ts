@@ -37,7 +37,14 @@ import {
   type AddResult,
 } from '../ingest/ingest';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
-import { AnnotationRepository, type Note, type Region } from '../items/annotations';
+import {
+  AnnotationRepository,
+  boxInMillionths,
+  REGION_SCALE,
+  regionView,
+  type Note,
+  type RegionView,
+} from '../items/annotations';
 import { Library } from '../items/library';
 import type { ItemDetail, ItemSummary } from '../items/repository';
 import { deriveVaultKeys, sqlcipherKeyLiteral, type VaultKeys } from '../keys/derive';
@@ -778,12 +785,15 @@ export class Vault {
     return this.items.get(item.id).tags;
   }
 
-  /** Marks a rectangle on an image (fractions of its width and height) with a comment. */
+  /**
+   * Marks a rectangle on an image (fractions of its width and height) with a comment. It is
+   * stored and logged in whole millionths (REGION_SCALE), so the result is rounded to those.
+   */
   addRegion(
     itemId: string,
     box: { x: number; y: number; w: number; h: number },
     comment: string,
-  ): Region {
+  ): RegionView {
     this.assertOpen();
     const item = this.items.require(itemId);
     if (item.kind !== 'image') {
@@ -792,10 +802,11 @@ export class Vault {
         `Areas can only be marked on pictures, and this item is ${item.kind === 'other' ? 'not a picture' : `a${/^[aeiou]/.test(item.kind) ? 'n' : ''} ${item.kind}`}. Add a note instead.`,
       );
     }
-    const region: Region = {
+    const m = boxInMillionths(box);
+    const region = {
       id: newId(),
       itemId: item.id,
-      ...box,
+      ...m,
       comment: comment.trim(),
       createdAt: new Date().toISOString(),
     };
@@ -803,10 +814,10 @@ export class Vault {
       this.annotations.insertRegion(region);
       this.custody.append('annotate', [item.id, region.id], {
         what: 'region marked',
-        region: { x: box.x, y: box.y, w: box.w, h: box.h, comment: region.comment },
+        region: { ...m, scale: REGION_SCALE, comment: region.comment },
       });
     })();
-    return region;
+    return regionView(region);
   }
 
   removeRegion(regionId: string): void {
@@ -816,14 +827,21 @@ export class Vault {
       this.annotations.deleteRegion(region.id);
       this.custody.append('annotate', [region.itemId, region.id], {
         what: 'region removed',
-        region: { x: region.x, y: region.y, w: region.w, h: region.h, comment: region.comment },
+        region: {
+          x: region.x,
+          y: region.y,
+          w: region.w,
+          h: region.h,
+          scale: REGION_SCALE,
+          comment: region.comment,
+        },
       });
     })();
   }
 
   /** An item with its annotations and links, for the item view. */
   itemDetail(id: string): ItemDetail & {
-    regions: Region[];
+    regions: RegionView[];
     incidentIds: string[];
     personIds: string[];
   } {
@@ -831,7 +849,7 @@ export class Vault {
     const item = this.orRemoved(id, () => this.items.get(id));
     return {
       ...item,
-      regions: this.annotations.regionsOf(item.id),
+      regions: this.annotations.regionsOf(item.id).map(regionView),
       incidentIds: this.cases.incidentsOfItem(item.id).sort(),
       personIds: this.cases.peopleOfItem(item.id).sort(),
     };

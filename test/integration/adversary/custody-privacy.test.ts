@@ -9,7 +9,7 @@ import { checkCustody } from '../../../main/core/export/verify-custody';
 import { verifyBundle } from '../../../main/core/export/verify-bundle';
 import { assertBuilt, dossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
-import { hasCommand } from '../../support/tools';
+import { haveTool } from '../../support/tools';
 import { newVault, PASSPHRASE } from '../../support/vault';
 
 const run = promisify(execFile);
@@ -28,7 +28,7 @@ async function bundleTexts(bag: string): Promise<[string, Buffer][]> {
     if (e.isFile())
       out.push([join(e.parentPath, e.name), await readFile(join(e.parentPath, e.name))]);
   }
-  if (await hasCommand('pdftotext')) {
+  if (haveTool('pdftotext', 'the report text searched for paths')) {
     const { stdout } = await run('pdftotext', [join(bag, 'data/report/report.pdf'), '-'], {
       maxBuffer: 64 * 1024 * 1024,
     });

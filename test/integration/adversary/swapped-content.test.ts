@@ -9,7 +9,7 @@ import { evidenceResponse } from '../../../main/core/serve/evidence-response';
 import { assertBuilt, dossier } from '../../support/cli';
 import { openRawDb } from '../../support/custody-tamper';
 import { tempDir } from '../../support/tmp';
-import { hasCommand } from '../../support/tools';
+import { haveTool } from '../../support/tools';
 import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
 
 const run = promisify(execFile);
@@ -60,7 +60,7 @@ async function forge(v: {
   keys: RevealedKeys;
 }): Promise<void> {
   const target = join(v.dir, v.blob);
-  if (await hasCommand('age')) {
+  if (haveTool('age', 'the forgery made with Debian age (made with our encoder instead)')) {
     const plain = join(root, `forged-${n}.txt`);
     await writeFile(plain, FORGED);
     await run('age', ['-r', v.keys.ageRecipient, '-o', target, plain]);

@@ -3,9 +3,10 @@
  * Skipped, with a message, when the binaries are not installed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { havePty, onPty } from '../../support/pty';
+import { noPty, onPty } from '../../support/pty';
+import { missingTools, skipTitle } from '../../support/tools';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ import {
 
 const AGE = '/usr/bin/age';
 const AGE_KEYGEN = '/usr/bin/age-keygen';
-const haveCli = existsSync(AGE) && existsSync(AGE_KEYGEN);
+const noCli = missingTools(['age', 'age-keygen']);
 function withPassphrase(passphrase: string, args: string[]): void {
   const r = onPty(passphrase, [AGE, ...args]);
   if (r.status !== 0) throw new Error(`age ${args.join(' ')} failed: ${r.output}`);
@@ -30,12 +31,10 @@ function withPassphrase(passphrase: string, args: string[]): void {
 
 const SIZES = [0, 1, 65535, 65536, 65537, 2 * 65536, 2 * 65536 + 1];
 
-const title = haveCli
-  ? 'Debian age CLI interop'
-  : `Debian age CLI interop — SKIPPED: ${AGE} or ${AGE_KEYGEN} is not installed`;
-if (!haveCli) console.warn(`${title}`);
+const title = skipTitle('Debian age CLI interop', noCli);
+if (noCli) console.warn(title);
 
-describe.skipIf(!haveCli)(title, () => {
+describe.skipIf(noCli !== null)(title, () => {
   const dir = mkdtempSync(join(tmpdir(), 'age-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const id = X25519Identity.generate();
@@ -115,28 +114,25 @@ describe.skipIf(!haveCli)(title, () => {
     expect(() => decrypt(cut, [id])).toThrow(AgeError);
   });
 
-  describe.skipIf(!havePty)(
-    havePty ? 'scrypt via a pseudo-terminal' : 'scrypt via a pseudo-terminal — SKIPPED: no python3',
-    () => {
-      it('ours (scrypt) -> age -d', () => {
-        const plain = randomBytes(70_000);
-        const inPath = join(dir, 'pw.age');
-        const outPath = join(dir, 'pw.out');
-        writeFileSync(inPath, encrypt(plain, [new ScryptRecipient('correct horse', 12)]));
-        withPassphrase('correct horse', ['-d', '-o', outPath, inPath]);
-        expect(readFileSync(outPath).equals(plain)).toBe(true);
-      });
+  describe.skipIf(noPty !== null)(skipTitle('scrypt via a pseudo-terminal', noPty), () => {
+    it('ours (scrypt) -> age -d', () => {
+      const plain = randomBytes(70_000);
+      const inPath = join(dir, 'pw.age');
+      const outPath = join(dir, 'pw.out');
+      writeFileSync(inPath, encrypt(plain, [new ScryptRecipient('correct horse', 12)]));
+      withPassphrase('correct horse', ['-d', '-o', outPath, inPath]);
+      expect(readFileSync(outPath).equals(plain)).toBe(true);
+    });
 
-      it('age -e -p -> ours (scrypt)', () => {
-        const plain = randomBytes(70_000);
-        const inPath = join(dir, 'plain.bin');
-        const outPath = join(dir, 'p.age');
-        writeFileSync(inPath, plain);
-        withPassphrase('correct horse', ['-e', '-p', '-o', outPath, inPath]);
-        const file = readFileSync(outPath);
-        expect(file.toString('latin1')).toMatch(/\n-> scrypt /);
-        expect(decrypt(file, [new ScryptIdentity('correct horse')]).equals(plain)).toBe(true);
-      });
-    },
-  );
+    it('age -e -p -> ours (scrypt)', () => {
+      const plain = randomBytes(70_000);
+      const inPath = join(dir, 'plain.bin');
+      const outPath = join(dir, 'p.age');
+      writeFileSync(inPath, plain);
+      withPassphrase('correct horse', ['-e', '-p', '-o', outPath, inPath]);
+      const file = readFileSync(outPath);
+      expect(file.toString('latin1')).toMatch(/\n-> scrypt /);
+      expect(decrypt(file, [new ScryptIdentity('correct horse')]).equals(plain)).toBe(true);
+    });
+  });
 });

@@ -1,7 +1,6 @@
 /** Shared by the BagIt tests: a sample bag, zipping a folder, and running age on a pty. */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +12,7 @@ import {
   type ZipSinkOptions,
 } from '../../../main/core/bagit/sink';
 import { BagWriter } from '../../../main/core/bagit/writer';
+import { missingTools } from '../../support/tools';
 
 export const EVIDENCE = 'data/evidence/JD-1_a.png';
 export const ITEMS = 'data/metadata/items.json';
@@ -93,8 +93,8 @@ export async function zipFolder(
 }
 
 export const AGE = '/usr/bin/age';
-export const haveAge = existsSync(AGE);
-export { havePty, onPty } from '../../support/pty';
-export const haveUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
-export const haveSha256sum =
-  spawnSync('sha256sum', ['--version'], { stdio: 'ignore' }).status === 0;
+export { noPty, onPty } from '../../support/pty';
+/** Why each reference tool cannot check the bags here, or null (see test/support/tools.ts). */
+export const noAge = missingTools(['age']);
+export const noUnzip = missingTools(['unzip']);
+export const noShaSums = missingTools(['sha256sum', 'sha512sum']);

@@ -295,6 +295,8 @@ describe('the API', () => {
     const reader = events.body!.getReader();
     const seen: Progress[] = [];
     let text = '';
+    let progressed: () => void = () => undefined;
+    const mineArrived = new Promise<void>((resolve) => (progressed = resolve));
     const reading = (async () => {
       const decoder = new TextDecoder();
       for (;;) {
@@ -307,13 +309,18 @@ describe('the API', () => {
           text = text.slice(cut + 2);
           const event = /^event: (.+)$/m.exec(frame)?.[1];
           const data = /^data: (.+)$/m.exec(frame)?.[1];
-          if (event === 'progress' && data) seen.push(JSON.parse(data) as Progress);
+          if (event === 'progress' && data) {
+            const p = JSON.parse(data) as Progress;
+            seen.push(p);
+            if (p.jobId === 'job-progress' && p.bytesDone > 0) progressed();
+          }
         }
       }
     })();
     const added = await call('items.add', { paths: [path] }, 'job-progress');
     expect(added).toMatchObject({ ok: true, value: { added: 1 } });
-    await new Promise((r) => setTimeout(r, 50));
+    // The events travel on their own connection: wait for one, not for a guessed time.
+    await mineArrived;
     controller.abort();
     await reading;
     const mine = seen.filter((p) => p.jobId === 'job-progress');

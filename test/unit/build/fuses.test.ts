@@ -61,7 +61,7 @@ function fakeTools(wire: Record<string, unknown>) {
   return { tools, calls, logs };
 }
 
-describe('fuse list (DESIGN.md → Fuses)', () => {
+describe('fuse list (docs/electron-hardening.md, "Fuses")', () => {
   it('sets every fuse @electron/fuses knows, exactly as decided', () => {
     const byName = Object.fromEntries(
       Object.entries(FUSES).map(([k, v]) => [FuseV1Options[Number(k)], v]),

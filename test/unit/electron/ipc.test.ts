@@ -108,12 +108,20 @@ describe('IPC generated from the contract', () => {
     const file = join(dir, '..', 'evidence.txt');
     await writeFile(file, 'x'.repeat(3 * 1024 * 1024));
     const seen: number[] = [];
+    let progressed: () => void = () => undefined;
+    const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
     const report = await client['items.add'](
       { paths: [file], tags: ['t'] },
-      { onProgress: (p) => seen.push(p.bytesDone) },
+      {
+        onProgress: (p) => {
+          seen.push(p.bytesDone);
+          progressed();
+        },
+      },
     );
     expect(report.added).toBe(1);
-    await new Promise((r) => setTimeout(r, 10));
+    // Progress comes as events of its own: wait for the first, not for a guessed time.
+    await firstProgress;
     expect(seen.length).toBeGreaterThan(0);
     const items = await client['items.list']({});
     expect(items.map((i) => i.name)).toEqual(['evidence.txt']);

@@ -13,14 +13,15 @@ import { renderReportPdf, renderReportPdfWith } from '../../../main/core/export/
 import { findReportFonts } from '../../../main/core/export/report/fonts';
 import { cleanText, winAnsi } from '../../../main/core/export/report/text';
 import { tempDir } from '../../support/tmp';
+import { missingTools, skipTitle } from '../../support/tools';
 
 const dir = await tempDir('dossier-report-');
-const poppler = spawnSync('pdftotext', ['-v']).status === 0;
+const noPoppler = missingTools(['pdftotext', 'pdftoppm']);
+const poppler = noPoppler === null;
 // DejaVu (or Arial) where the machine has it; otherwise PDF's built-in fonts and [U+XXXX].
 const fonts = findReportFonts();
 if (!fonts.embedded) console.warn('No Unicode TrueType font found: the report uses built-in fonts');
-const popplerTitle = (t: string): string =>
-  poppler ? t : `${t} — SKIPPED: pdftotext/pdftoppm (poppler-utils) is not installed`;
+const popplerTitle = (t: string): string => skipTitle(t, noPoppler);
 
 const sha = (s: string, alg = 'sha256'): string => createHash(alg).update(s).digest('hex');
 const HOSTILE = 'invoice\u202Egpj.exe\u0000\r\n\t\u200B\u2066 <b>&amp;</b>';

@@ -6,7 +6,7 @@ import { exhibitFileStem, MAX_NAME_BYTES, SafeNamer } from '../../../main/core/e
 const FORBIDDEN_CHARS = /[/\\<>:"|?*%\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/u;
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 
-/** Everything DESIGN.md asks of one name. */
+/** Everything docs/bundle-format.md ("Exhibit numbers and file names") asks of one name. */
 function assertSafe(name: string): void {
   expect(name.length).toBeGreaterThan(0);
   expect(name).not.toMatch(FORBIDDEN_CHARS);

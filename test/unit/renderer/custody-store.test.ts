@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** A log held in memory, paged the way custody.page pages it (by position in seq order). */
-const log = vi.hoisted(() => ({ seqs: [] as number[], calls: 0 }));
+const log = vi.hoisted(() => ({ seqs: [] as number[], calls: 0, latencyMs: 1 }));
 
 vi.mock('../../../renderer/src/api/transport', () => {
   const entry = (seq: number) => ({
@@ -19,7 +19,7 @@ vi.mock('../../../renderer/src/api/transport', () => {
     api: {
       'custody.page': async (a: { offset: number; limit: number; order: 'asc' | 'desc' }) => {
         log.calls++;
-        await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setTimeout(r, log.latencyMs));
         const ordered = a.order === 'asc' ? [...log.seqs] : [...log.seqs].reverse();
         return {
           total: log.seqs.length,
@@ -36,12 +36,24 @@ const { useCustody, PAGE_SIZE } = await import('../../../renderer/src/stores/cus
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const store = () => useCustody.getState();
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Resolves when the store says every page it asked for has arrived (none is loading). */
+const settle = () =>
+  new Promise<void>((resolve) => {
+    const arrived = () =>
+      store().total !== null && [...store().pages.values()].every((rows) => rows !== null);
+    if (arrived()) return resolve();
+    const stop = useCustody.subscribe(() => {
+      if (!arrived()) return;
+      stop();
+      resolve();
+    });
+  });
 
 describe('custody store: the log a page at a time', () => {
   beforeEach(async () => {
     log.seqs = range(1, 1000);
     log.calls = 0;
+    log.latencyMs = 1;
     useCustody.setState({ order: 'desc' });
     await store().load();
   });
@@ -62,6 +74,16 @@ describe('custody store: the log a page at a time', () => {
     expect([...store().pages.keys()].sort()).toEqual([0, 3]);
     expect(log.calls).toBe(2);
     expect(store().entryAt(610)?.seq).toBe(390);
+  });
+
+  it('waits for the pages themselves on a slow machine, not for a guessed time', async () => {
+    log.latencyMs = 150;
+    store().ensureRange(610, 630);
+    await settle();
+    expect(store().entryAt(610)?.seq).toBe(390);
+    store().setOrder('asc');
+    await settle();
+    expect(store().entryAt(0)?.seq).toBe(1);
   });
 
   it('pages oldest first after the order changes', async () => {

@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-/** The layer rules from DESIGN.md are enforced by lint; prove each one fires (and stays quiet when it should). */
+/** The layer rules (docs/architecture.md, "Layers") are enforced by lint; prove each one fires (and stays quiet when it should). */
 const eslint = new ESLint({ cwd: process.cwd() });
 
 async function layerErrors(filePath: string, code: string): Promise<string[]> {
