@@ -40,4 +40,33 @@ describe('HashWorker', () => {
     expect(await after.digest()).toBe(sha('sha256', Buffer.alloc(60, 1)));
     await worker.close();
   });
+
+  it('rejects a digest it cannot give instead of leaving the caller waiting', async () => {
+    const worker = new HashWorker();
+    const job = worker.start('sha512');
+    await job.update(Buffer.from('abc'));
+    job.abandon();
+    await expect(job.digest()).rejects.toThrow(/could not finish/);
+    // The worker is still usable.
+    const next = worker.start('sha256');
+    await next.update(Buffer.from('abc'));
+    expect(await next.digest()).toBe(sha('sha256', Buffer.from('abc')));
+    await worker.close();
+  });
+
+  it('on close, rejects what is pending, refuses new work and zeroes its pool', async () => {
+    const worker = new HashWorker();
+    const job = worker.start('sha256');
+    const slot = await job.slot();
+    slot.fill(0xab);
+    await job.update(slot.subarray(0, 100));
+    const digest = job.digest().then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    await worker.close();
+    expect(await digest).toMatch(/closed/);
+    await expect(job.slot()).rejects.toThrow(/closed/);
+    expect(new Uint8Array(worker.pool).every((b) => b === 0)).toBe(true);
+  });
 });

@@ -108,9 +108,8 @@ export class PayloadOpener {
 /**
  * Seals `plain` as consecutive STREAM chunks numbered from `firstIndex` (64 KiB each, the
  * last one possibly shorter) into `out` at `offset`; the chunk numbered `lastIndex` carries
- * the last-chunk flag. Returns the offset after the last tag. Self-contained on purpose
- * (its only outside reference is the cipher factory it is given): the seal worker runs
- * this same function from its source text, so there is one implementation of the format.
+ * the last-chunk flag. Returns the offset after the last tag. The seal thread
+ * (threads/seal.ts) imports this same function, so there is one implementation of the format.
  */
 export function sealChunks(
   cipher: typeof createCipheriv,
