@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { AgeError } from './errors';
-import { hkdf, TAG_SIZE } from './primitives';
+import { hkdf, TAG_SIZE, wipe } from './primitives';
 
 export const NONCE_SIZE = 16;
 export const CHUNK_SIZE = 64 * 1024;
@@ -72,6 +72,11 @@ export class PayloadOpener {
     private readonly key: Buffer,
     readonly layout: PayloadLayout,
   ) {}
+
+  /** Zeroes the payload key: no chunk opens afterwards. */
+  wipe(): void {
+    wipe(this.key);
+  }
 
   /** Returns the chunk's plaintext only after its tag (and last flag) verified. */
   open(index: number, sealed: Buffer): Buffer {
