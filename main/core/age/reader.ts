@@ -189,6 +189,32 @@ export class AgeFileReader {
     }
   }
 
+  /**
+   * The whole plaintext, decrypted straight into buffers the caller hands out (`next`), each
+   * filled to its length except the last. For a caller that owns the memory (export: the
+   * hash worker's shared slots), so no buffer is allocated or copied per piece here.
+   */
+  async *streamInto(next: () => Promise<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+    let target: Buffer | null = null;
+    let fill = 0;
+    for await (const { plains } of this.batches(0, this.size, READ_BATCH)) {
+      for (const plain of plains) {
+        for (let at = 0; at < plain.length;) {
+          target ??= await next();
+          const n = plain.copy(target, fill, at);
+          fill += n;
+          at += n;
+          if (fill === target.length) {
+            yield target;
+            target = null;
+            fill = 0;
+          }
+        }
+      }
+    }
+    if (target !== null) yield target.subarray(0, fill);
+  }
+
   /** Authenticated plaintext of the chunks covering [start, end), `batch` chunks at a time. */
   private async *batches(
     start: number,

@@ -94,15 +94,19 @@ export class BagWriter {
         throw new TypeError(`bagit: payload paths start with data/, not ${relPath}`);
       }
       // Big files: SHA-512 on the hash worker while this thread decrypts and does SHA-256.
-      const offload = (sizeHint ?? 0) >= OFFLOAD_MIN_BYTES;
-      const hasher = new MultiHasher(offload ? ['sha256'] : ['sha256', 'sha512']);
-      const job = offload ? (this.hashWorker ??= new HashWorker()).start('sha512') : null;
+      const worker = this.offload(sizeHint);
+      const hasher = new MultiHasher(worker ? ['sha256'] : ['sha256', 'sha512']);
+      const job = worker?.start('sha512') ?? null;
       async function* tap(): AsyncGenerator<Buffer> {
         const chunks = Buffer.isBuffer(data) ? [data] : data;
         for await (const chunk of chunks) {
           hasher.update(chunk);
+          // A slot from payloadBuffers() is hashed where it is; it stays ours until written.
+          const slot = worker !== null && chunk.buffer === worker.pool;
+          if (slot) worker.retain(chunk);
           if (job) await job.update(chunk);
           yield chunk;
+          if (slot) worker.releaseSlot(chunk);
         }
       }
       let written: number;
@@ -126,6 +130,21 @@ export class BagWriter {
       this.payload.set(relPath, digest);
       return digest;
     });
+  }
+
+  /** The hash worker, for a payload file big enough to be worth it. */
+  private offload(sizeHint: number | undefined): HashWorker | null {
+    return (sizeHint ?? 0) >= OFFLOAD_MIN_BYTES ? (this.hashWorker ??= new HashWorker()) : null;
+  }
+
+  /**
+   * For a payload file of `sizeHint` bytes: where to put its bytes so the SHA-512 worker hashes
+   * them in place (slots of its shared pool, 1 MiB each), or null when it is hashed inline.
+   * Pass the filled buffers to addPayload in order, each one once.
+   */
+  payloadBuffers(sizeHint: number): (() => Promise<Buffer>) | null {
+    const worker = this.offload(sizeHint);
+    return worker && (() => worker.slot());
   }
 
   /** Adds a tag file (outside data/) that will be listed in tagmanifest-sha256.txt. */
