@@ -27,7 +27,9 @@ export type FromHashThread =
 
 export class HashWorker {
   private readonly worker: Worker;
-  readonly pool = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  readonly pool: SharedArrayBuffer;
+  /** Whose slots these are: this worker's, or those of the worker it shares a pool with. */
+  private readonly owner: HashWorker;
   /** Who still needs each slot: the hash worker, plus anyone who retain()ed it. */
   private readonly holds = new Uint8Array(SLOTS);
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
@@ -39,12 +41,18 @@ export class HashWorker {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor() {
+  /**
+   * `sharing`: hash the slots of that worker's pool too (a second hash on another core, e.g.
+   * SHA-256 beside SHA-512). A slot handed to both must be retain()ed once more first.
+   */
+  constructor(sharing?: HashWorker) {
+    this.owner = sharing?.owner ?? this;
+    this.pool = sharing ? sharing.pool : new SharedArrayBuffer(SLOTS * SLOT_BYTES);
     this.worker = startThread('hash');
     this.worker.unref();
     this.send({ op: 'pool', pool: this.pool });
     this.worker.on('message', (m: FromHashThread) => {
-      if (m.op === 'free') return this.release(m.slot);
+      if (m.op === 'free') return this.owner.release(m.slot);
       const waiter = this.digests.get(m.id);
       this.digests.delete(m.id);
       if (m.op === 'digest') waiter?.resolve(m.hex);
@@ -75,6 +83,7 @@ export class HashWorker {
   /** A free slot (waits while all are being hashed). */
   async slot(): Promise<Buffer> {
     if (this.failure) throw this.failure;
+    if (this.owner !== this) return this.owner.slot();
     const index =
       this.free.pop() ?? (await new Promise<number>((resolve) => this.waiting.push(resolve)));
     if (index < 0) throw this.failure ?? new Error('hash worker stopped');
@@ -84,11 +93,11 @@ export class HashWorker {
 
   /** Keeps a slot from being reused until releaseSlot() (another reader, e.g. the seal worker). */
   retain(view: Uint8Array): void {
-    this.holds[Math.floor(view.byteOffset / SLOT_BYTES)]!++;
+    this.owner.holds[Math.floor(view.byteOffset / SLOT_BYTES)]!++;
   }
 
   releaseSlot(view: Uint8Array): void {
-    this.release(Math.floor(view.byteOffset / SLOT_BYTES));
+    this.owner.release(Math.floor(view.byteOffset / SLOT_BYTES));
   }
 
   private release(index: number): void {
@@ -132,7 +141,7 @@ export class HashWorker {
   async close(): Promise<void> {
     this.fail(new Error('The hash worker was closed.'));
     await this.worker.terminate();
-    new Uint8Array(this.pool).fill(0);
+    if (this.owner === this) new Uint8Array(this.pool).fill(0);
   }
 }
 

@@ -69,4 +69,26 @@ describe('HashWorker', () => {
     await expect(job.slot()).rejects.toThrow(/closed/);
     expect(new Uint8Array(worker.pool).every((b) => b === 0)).toBe(true);
   });
+
+  it('shares its pool with a second worker: both hash each slot, and the slot comes back', async () => {
+    const owner = new HashWorker();
+    const second = new HashWorker(owner);
+    expect(second.pool).toBe(owner.pool);
+    const data = randomBytes(20 * SLOT_BYTES + 9); // far more slots than the pool holds
+    const a = owner.start('sha512');
+    const b = second.start('sha256');
+    for (let at = 0; at < data.length; at += SLOT_BYTES) {
+      const slot = await second.slot(); // the owner's slots, whichever worker is asked
+      const piece = slot.subarray(0, data.copy(slot, 0, at));
+      owner.retain(piece);
+      await a.update(piece);
+      await b.update(piece);
+    }
+    expect(await a.digest()).toBe(sha('sha512', data));
+    expect(await b.digest()).toBe(sha('sha256', data));
+    await second.close();
+    expect(new Uint8Array(owner.pool).some((x) => x !== 0)).toBe(true); // not the sharer's to wipe
+    await owner.close();
+    expect(new Uint8Array(owner.pool).every((x) => x === 0)).toBe(true);
+  });
 });

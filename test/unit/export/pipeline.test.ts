@@ -81,6 +81,21 @@ describe('the export pipeline', () => {
     }
   });
 
+  it('hashes a big buffer that is not in the pool, bigger than the whole pool, on both workers', async () => {
+    const dir = await tempDir();
+    const writer = new BagWriter(await folderSink(join(dir, 'bag')), { bagInfo: [] });
+    try {
+      const plain = randomBytes(9 * MiB + 3); // the pool is 8 slots of 1 MiB
+      expect(await writer.addPayload('data/whole.bin', plain, plain.length)).toEqual({
+        sha256: hash('sha256', plain),
+        sha512: hash('sha512', plain),
+        size: plain.length,
+      });
+    } finally {
+      await writer.dispose();
+    }
+  });
+
   it('exports a big item without allocating a buffer per MiB of it', async () => {
     const dir = await tempDir();
     const { vault } = await newVault(join(dir, 'vault'));
