@@ -14,6 +14,9 @@ export default defineConfig({
           cli: resolve('main/cli/index.ts'),
           // The vault service on a worker thread, for the app and `npm run web`.
           'service-worker': resolve('main/core/api/service-worker.ts'),
+          // The vault's worker threads (main/core/threads/start.ts finds them next to these).
+          'hash-thread': resolve('main/core/threads/hash.ts'),
+          'seal-thread': resolve('main/core/threads/seal.ts'),
           // `npm run web`: the loopback bridge and the built renderer, for a plain browser.
           web: resolve('main/bridge/web.ts'),
         },

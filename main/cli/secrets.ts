@@ -19,7 +19,10 @@ export async function readSecret(src: SecretSource): Promise<string> {
   if (src.file) {
     let text: string;
     try {
-      text = await readFile(src.file, 'utf8');
+      // Read as bytes so that copy can be zeroed; the string cannot be (threat-model.md).
+      const bytes = await readFile(src.file);
+      text = bytes.toString('utf8');
+      bytes.fill(0);
     } catch {
       throw new DossierError(
         'USAGE',

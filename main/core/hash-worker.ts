@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from './threads/start';
 
 /**
  * SHA-256 or SHA-512 on a second core: ingest encrypts (and export decrypts) on its own
@@ -11,66 +12,78 @@ import { Worker } from 'node:worker_threads';
 export const SLOT_BYTES = 1024 * 1024;
 const SLOTS = 8;
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const hashes = new Map();
-let pool = null;
-parentPort.on('message', (m) => {
-  if (m.op === 'pool') pool = m.pool;
-  else if (m.op === 'start') hashes.set(m.id, createHash(m.algorithm));
-  else if (m.op === 'update') {
-    const h = hashes.get(m.id);
-    if (h) h.update(new Uint8Array(pool, m.slot * ${SLOT_BYTES}, m.length));
-    parentPort.postMessage({ op: 'free', slot: m.slot });
-  } else if (m.op === 'digest') {
-    const h = hashes.get(m.id);
-    hashes.delete(m.id);
-    parentPort.postMessage({ op: 'digest', id: m.id, hex: h.digest('hex') });
-  } else if (m.op === 'drop') hashes.delete(m.id);
-});
-`;
+/** What the host sends the hash thread (threads/hash.ts). */
+export type ToHashThread =
+  | { op: 'pool'; pool: SharedArrayBuffer }
+  | { op: 'start'; id: number; algorithm: 'sha256' | 'sha512' }
+  | { op: 'update'; id: number; slot: number; length: number }
+  | { op: 'digest'; id: number }
+  | { op: 'drop'; id: number };
+
+export type FromHashThread =
+  | { op: 'free'; slot: number }
+  | { op: 'digest'; id: number; hex: string }
+  | { op: 'failed'; id: number; message: string };
 
 export class HashWorker {
   private readonly worker: Worker;
-  readonly pool = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+  readonly pool: SharedArrayBuffer;
+  /** Whose slots these are: this worker's, or those of the worker it shares a pool with. */
+  private readonly owner: HashWorker;
   /** Who still needs each slot: the hash worker, plus anyone who retain()ed it. */
   private readonly holds = new Uint8Array(SLOTS);
   private readonly free: number[] = Array.from({ length: SLOTS }, (_, i) => i);
   private readonly waiting: ((slot: number) => void)[] = [];
-  private readonly digests = new Map<number, (hex: string) => void>();
+  private readonly digests = new Map<
+    number,
+    { resolve: (hex: string) => void; reject: (e: Error) => void }
+  >();
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+  /**
+   * `sharing`: hash the slots of that worker's pool too (a second hash on another core, e.g.
+   * SHA-256 beside SHA-512). A slot handed to both must be retain()ed once more first.
+   */
+  constructor(sharing?: HashWorker) {
+    this.owner = sharing?.owner ?? this;
+    this.pool = sharing ? sharing.pool : new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+    this.worker = startThread('hash');
     this.worker.unref();
-    this.worker.postMessage({ op: 'pool', pool: this.pool });
-    this.worker.on(
-      'message',
-      (m: { op: 'free' | 'digest'; slot?: number; id?: number; hex?: string }) => {
-        if (m.op === 'free') this.release(m.slot!);
-        else {
-          this.digests.get(m.id!)?.(m.hex!);
-          this.digests.delete(m.id!);
-        }
-      },
-    );
-    this.worker.on('error', (e) => {
-      this.failure = e;
-      for (const wake of this.waiting.splice(0)) wake(-1);
+    this.send({ op: 'pool', pool: this.pool });
+    this.worker.on('message', (m: FromHashThread) => {
+      if (m.op === 'free') return this.owner.release(m.slot);
+      const waiter = this.digests.get(m.id);
+      this.digests.delete(m.id);
+      if (m.op === 'digest') waiter?.resolve(m.hex);
+      else waiter?.reject(new Error(`The hash worker could not finish: ${m.message}.`));
     });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', () => this.fail(new Error('The hash worker stopped.')));
+  }
+
+  private send(m: ToHashThread): void {
+    this.worker.postMessage(m);
+  }
+
+  /** Every waiting caller hears of the failure; nothing is left hanging. */
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const wake of this.waiting.splice(0)) wake(-1);
+    for (const { reject } of this.digests.values()) reject(this.failure);
+    this.digests.clear();
   }
 
   start(algorithm: 'sha256' | 'sha512' = 'sha256'): HashJob {
     const id = this.nextId++;
-    this.worker.postMessage({ op: 'start', id, algorithm });
+    this.send({ op: 'start', id, algorithm });
     return new HashJob(this, id);
   }
 
   /** A free slot (waits while all are being hashed). */
   async slot(): Promise<Buffer> {
     if (this.failure) throw this.failure;
+    if (this.owner !== this) return this.owner.slot();
     const index =
       this.free.pop() ?? (await new Promise<number>((resolve) => this.waiting.push(resolve)));
     if (index < 0) throw this.failure ?? new Error('hash worker stopped');
@@ -80,11 +93,11 @@ export class HashWorker {
 
   /** Keeps a slot from being reused until releaseSlot() (another reader, e.g. the seal worker). */
   retain(view: Uint8Array): void {
-    this.holds[Math.floor(view.byteOffset / SLOT_BYTES)]!++;
+    this.owner.holds[Math.floor(view.byteOffset / SLOT_BYTES)]!++;
   }
 
   releaseSlot(view: Uint8Array): void {
-    this.release(Math.floor(view.byteOffset / SLOT_BYTES));
+    this.owner.release(Math.floor(view.byteOffset / SLOT_BYTES));
   }
 
   private release(index: number): void {
@@ -99,7 +112,7 @@ export class HashWorker {
     if (this.failure) throw this.failure;
     if (chunk.buffer === this.pool) {
       const slot = Math.floor(chunk.byteOffset / SLOT_BYTES);
-      this.worker.postMessage({ op: 'update', id, slot, length: chunk.length });
+      this.send({ op: 'update', id, slot, length: chunk.length });
       return;
     }
     for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
@@ -113,19 +126,22 @@ export class HashWorker {
   /** @internal */
   digest(id: number): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve) => {
-      this.digests.set(id, resolve);
-      this.worker.postMessage({ op: 'digest', id });
+    return new Promise((resolve, reject) => {
+      this.digests.set(id, { resolve, reject });
+      this.send({ op: 'digest', id });
     });
   }
 
   /** @internal */
   drop(id: number): void {
-    this.worker.postMessage({ op: 'drop', id });
+    if (!this.failure) this.send({ op: 'drop', id });
   }
 
-  close(): Promise<number> {
-    return this.worker.terminate();
+  /** Stops the thread; pending digests are rejected and the pool (plaintext) is zeroed. */
+  async close(): Promise<void> {
+    this.fail(new Error('The hash worker was closed.'));
+    await this.worker.terminate();
+    if (this.owner === this) new Uint8Array(this.pool).fill(0);
   }
 }
 

@@ -40,4 +40,55 @@ describe('HashWorker', () => {
     expect(await after.digest()).toBe(sha('sha256', Buffer.alloc(60, 1)));
     await worker.close();
   });
+
+  it('rejects a digest it cannot give instead of leaving the caller waiting', async () => {
+    const worker = new HashWorker();
+    const job = worker.start('sha512');
+    await job.update(Buffer.from('abc'));
+    job.abandon();
+    await expect(job.digest()).rejects.toThrow(/could not finish/);
+    // The worker is still usable.
+    const next = worker.start('sha256');
+    await next.update(Buffer.from('abc'));
+    expect(await next.digest()).toBe(sha('sha256', Buffer.from('abc')));
+    await worker.close();
+  });
+
+  it('on close, rejects what is pending, refuses new work and zeroes its pool', async () => {
+    const worker = new HashWorker();
+    const job = worker.start('sha256');
+    const slot = await job.slot();
+    slot.fill(0xab);
+    await job.update(slot.subarray(0, 100));
+    const digest = job.digest().then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    await worker.close();
+    expect(await digest).toMatch(/closed/);
+    await expect(job.slot()).rejects.toThrow(/closed/);
+    expect(new Uint8Array(worker.pool).every((b) => b === 0)).toBe(true);
+  });
+
+  it('shares its pool with a second worker: both hash each slot, and the slot comes back', async () => {
+    const owner = new HashWorker();
+    const second = new HashWorker(owner);
+    expect(second.pool).toBe(owner.pool);
+    const data = randomBytes(20 * SLOT_BYTES + 9); // far more slots than the pool holds
+    const a = owner.start('sha512');
+    const b = second.start('sha256');
+    for (let at = 0; at < data.length; at += SLOT_BYTES) {
+      const slot = await second.slot(); // the owner's slots, whichever worker is asked
+      const piece = slot.subarray(0, data.copy(slot, 0, at));
+      owner.retain(piece);
+      await a.update(piece);
+      await b.update(piece);
+    }
+    expect(await a.digest()).toBe(sha('sha512', data));
+    expect(await b.digest()).toBe(sha('sha256', data));
+    await second.close();
+    expect(new Uint8Array(owner.pool).some((x) => x !== 0)).toBe(true); // not the sharer's to wipe
+    await owner.close();
+    expect(new Uint8Array(owner.pool).every((x) => x === 0)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { armorDecode, looksArmored } from './armor';
 import { AgeError } from './errors';
 import { encodeHeader, headerMac, parseHeader } from './format';
 import type { ParsedHeader } from './format';
-import { FILE_KEY_SIZE, TAG_SIZE } from './primitives';
+import { FILE_KEY_SIZE, TAG_SIZE, wipe } from './primitives';
 import {
   CHUNK_SIZE,
   NONCE_SIZE,
@@ -42,6 +42,7 @@ export function unlockHeader(header: ParsedHeader, identities: readonly Identity
     throw new AgeError('HEADER', 'The file key in the header has the wrong size.');
   }
   if (!timingSafeEqual(headerMac(fileKey, header.macInput), header.mac)) {
+    wipe(fileKey);
     throw new AgeError('HEADER_MAC', 'The file header was altered: its MAC does not match.');
   }
   return fileKey;
@@ -69,7 +70,13 @@ export class AgeEncryptor {
     const nonce = randomBytes(NONCE_SIZE);
     this.header = Buffer.concat([encodeHeader(stanzas, fileKey), nonce]);
     this.payloadKey = payloadKey(fileKey, nonce);
+    wipe(fileKey);
     this.sealer = new PayloadSealer(this.payloadKey);
+  }
+
+  /** Zeroes the STREAM key (done, or abandoned): nothing more can be sealed. */
+  wipe(): void {
+    wipe(this.payloadKey);
   }
 
   /** Ciphertext of every chunk completed so far (often empty). */
@@ -108,15 +115,22 @@ export function decrypt(
   const fileKey = unlockHeader(header, identities);
   const rest = bin.subarray(header.length);
   if (rest.length < NONCE_SIZE) {
+    wipe(fileKey);
     throw new AgeError('TRUNCATED', 'The file is truncated: it ends inside the payload nonce.');
   }
-  const sealed = rest.subarray(NONCE_SIZE);
-  const layout = payloadLayout(sealed.length);
-  const opener = new PayloadOpener(payloadKey(fileKey, rest.subarray(0, NONCE_SIZE)), layout);
-  const out = Buffer.allocUnsafe(layout.plainSize);
-  for (let i = 0; i < layout.chunkCount; i++) {
-    const from = i * SEALED_CHUNK_SIZE;
-    opener.open(i, sealed.subarray(from, from + SEALED_CHUNK_SIZE)).copy(out, i * CHUNK_SIZE);
+  const key = payloadKey(fileKey, rest.subarray(0, NONCE_SIZE));
+  wipe(fileKey);
+  try {
+    const sealed = rest.subarray(NONCE_SIZE);
+    const layout = payloadLayout(sealed.length);
+    const opener = new PayloadOpener(key, layout);
+    const out = Buffer.allocUnsafe(layout.plainSize);
+    for (let i = 0; i < layout.chunkCount; i++) {
+      const from = i * SEALED_CHUNK_SIZE;
+      opener.open(i, sealed.subarray(from, from + SEALED_CHUNK_SIZE)).copy(out, i * CHUNK_SIZE);
+    }
+    return out;
+  } finally {
+    wipe(key);
   }
-  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { AgeError } from './errors';
-import { hkdf } from './primitives';
+import { hkdf, wipe } from './primitives';
 import type { Stanza } from './types';
 
 export const VERSION_LINE = 'age-encryption.org/v1';
@@ -131,7 +131,11 @@ export function parseHeader(buf: Buffer): ParsedHeader | null {
 
 export function headerMac(fileKey: Buffer, macInput: Buffer): Buffer {
   const key = hkdf(fileKey, Buffer.alloc(0), 'header');
-  return createHmac('sha256', key).update(macInput).digest();
+  try {
+    return createHmac('sha256', key).update(macInput).digest();
+  } finally {
+    wipe(key);
+  }
 }
 
 const VCHARS = /^[\x21-\x7e]+$/;

@@ -5,6 +5,11 @@ export const FILE_KEY_SIZE = 16;
 export const TAG_SIZE = 16;
 const ZERO_NONCE = Buffer.alloc(12);
 
+/** Overwrites key material that is no longer needed (see docs/threat-model.md, "Keys in memory"). */
+export function wipe(...buffers: (Uint8Array | null | undefined)[]): void {
+  for (const b of buffers) b?.fill(0);
+}
+
 export function hkdf(ikm: Buffer, salt: Buffer, info: string, length = 32): Buffer {
   return Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
 }
@@ -26,6 +31,7 @@ export function openOnce(key: Buffer, sealed: Buffer): Buffer | null {
   try {
     d.final();
   } catch {
+    wipe(pt);
     return null;
   }
   return pt;

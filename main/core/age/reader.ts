@@ -7,6 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { unlockHeader } from './age';
 import { AgeError } from './errors';
 import { parseHeader } from './format';
+import { wipe } from './primitives';
 import type { ParsedHeader } from './format';
 import {
   CHUNK_SIZE,
@@ -86,13 +87,28 @@ export class AgeFileReader {
       const fileKey = unlockHeader(h, identities);
       const nonce = Buffer.alloc(NONCE_SIZE);
       const inBuf = buf.copy(nonce, 0, h.length, h.length + NONCE_SIZE);
-      const got = inBuf + (await readFully(fh, nonce.subarray(inBuf), h.length + inBuf));
+      let got: number;
+      try {
+        got = inBuf + (await readFully(fh, nonce.subarray(inBuf), h.length + inBuf));
+      } catch (e) {
+        wipe(fileKey);
+        throw e;
+      }
+      const key = payloadKey(fileKey, nonce);
+      wipe(fileKey);
       if (got < NONCE_SIZE) {
+        wipe(key);
         throw new AgeError('TRUNCATED', 'The file is truncated: it ends inside the payload nonce.');
       }
       const payloadOffset = h.length + NONCE_SIZE;
-      const layout = payloadLayout(fileSize - payloadOffset);
-      const opener = new PayloadOpener(payloadKey(fileKey, nonce), layout);
+      let layout;
+      try {
+        layout = payloadLayout(fileSize - payloadOffset);
+      } catch (e) {
+        wipe(key);
+        throw e;
+      }
+      const opener = new PayloadOpener(key, layout);
       const reader = new AgeFileReader(
         fh,
         opener,
@@ -100,7 +116,12 @@ export class AgeFileReader {
         fileSize - payloadOffset,
         layout.plainSize,
       );
-      await reader.openChunks(layout.chunkCount - 1, 1);
+      try {
+        await reader.openChunks(layout.chunkCount - 1, 1);
+      } catch (e) {
+        opener.wipe();
+        throw e;
+      }
       return reader;
     } catch (e) {
       await fh.close();
@@ -168,6 +189,32 @@ export class AgeFileReader {
     }
   }
 
+  /**
+   * The whole plaintext, decrypted straight into buffers the caller hands out (`next`), each
+   * filled to its length except the last. For a caller that owns the memory (export: the
+   * hash worker's shared slots), so no buffer is allocated or copied per piece here.
+   */
+  async *streamInto(next: () => Promise<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+    let target: Buffer | null = null;
+    let fill = 0;
+    for await (const { plains } of this.batches(0, this.size, READ_BATCH)) {
+      for (const plain of plains) {
+        for (let at = 0; at < plain.length;) {
+          target ??= await next();
+          const n = plain.copy(target, fill, at);
+          fill += n;
+          at += n;
+          if (fill === target.length) {
+            yield target;
+            target = null;
+            fill = 0;
+          }
+        }
+      }
+    }
+    if (target !== null) yield target.subarray(0, fill);
+  }
+
   /** Authenticated plaintext of the chunks covering [start, end), `batch` chunks at a time. */
   private async *batches(
     start: number,
@@ -195,9 +242,11 @@ export class AgeFileReader {
     }
   }
 
+  /** Closes the file and zeroes the payload key. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.opener.wipe();
     await this.fh.close();
   }
 }

@@ -6,7 +6,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { AgeError } from './errors';
 import { b64Decode, b64Encode } from './format';
-import { FILE_KEY_SIZE, openOnce, sealOnce, TAG_SIZE } from './primitives';
+import { FILE_KEY_SIZE, openOnce, sealOnce, TAG_SIZE, wipe } from './primitives';
 import type { Identity, Recipient, Stanza } from './types';
 
 const LABEL = Buffer.from('age-encryption.org/v1/scrypt', 'latin1');
@@ -51,9 +51,22 @@ export class ScryptRecipient implements Recipient {
     if (fileKey.length !== FILE_KEY_SIZE) throw new TypeError('age: file key must be 16 bytes');
     const salt = randomBytes(SALT_SIZE);
     const key = deriveKey(this.passphrase, salt, this.logN);
-    return [
-      { type: 'scrypt', args: [b64Encode(salt), String(this.logN)], body: sealOnce(key, fileKey) },
-    ];
+    try {
+      return [
+        {
+          type: 'scrypt',
+          args: [b64Encode(salt), String(this.logN)],
+          body: sealOnce(key, fileKey),
+        },
+      ];
+    } finally {
+      wipe(key);
+    }
+  }
+
+  /** Zeroes this object's copy of the passphrase (the caller's string cannot be). */
+  wipe(): void {
+    wipe(this.passphrase);
   }
 }
 
@@ -94,6 +107,16 @@ export class ScryptIdentity implements Identity {
         `This file's passphrase work factor (2^${logN}) is above the allowed limit (2^${this.maxLogN}).`,
       );
     }
-    return openOnce(deriveKey(this.passphrase, salt, logN), s.body);
+    const key = deriveKey(this.passphrase, salt, logN);
+    try {
+      return openOnce(key, s.body);
+    } finally {
+      wipe(key);
+    }
+  }
+
+  /** Zeroes this object's copy of the passphrase (the caller's string cannot be). */
+  wipe(): void {
+    wipe(this.passphrase);
   }
 }

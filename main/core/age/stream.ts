@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { AgeError } from './errors';
-import { hkdf, TAG_SIZE } from './primitives';
+import { hkdf, TAG_SIZE, wipe } from './primitives';
 
 export const NONCE_SIZE = 16;
 export const CHUNK_SIZE = 64 * 1024;
@@ -73,6 +73,11 @@ export class PayloadOpener {
     readonly layout: PayloadLayout,
   ) {}
 
+  /** Zeroes the payload key: no chunk opens afterwards. */
+  wipe(): void {
+    wipe(this.key);
+  }
+
   /** Returns the chunk's plaintext only after its tag (and last flag) verified. */
   open(index: number, sealed: Buffer): Buffer {
     if (!Number.isInteger(index) || index < 0 || index >= this.layout.chunkCount) {
@@ -108,9 +113,8 @@ export class PayloadOpener {
 /**
  * Seals `plain` as consecutive STREAM chunks numbered from `firstIndex` (64 KiB each, the
  * last one possibly shorter) into `out` at `offset`; the chunk numbered `lastIndex` carries
- * the last-chunk flag. Returns the offset after the last tag. Self-contained on purpose
- * (its only outside reference is the cipher factory it is given): the seal worker runs
- * this same function from its source text, so there is one implementation of the format.
+ * the last-chunk flag. Returns the offset after the last tag. The seal thread
+ * (threads/seal.ts) imports this same function, so there is one implementation of the format.
  */
 export function sealChunks(
   cipher: typeof createCipheriv,

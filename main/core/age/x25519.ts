@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { bech32Decode, bech32Encode } from './bech32';
 import { AgeError } from './errors';
 import { b64Decode, b64Encode } from './format';
-import { FILE_KEY_SIZE, hkdf, openOnce, sealOnce, TAG_SIZE } from './primitives';
+import { FILE_KEY_SIZE, hkdf, openOnce, sealOnce, TAG_SIZE, wipe } from './primitives';
 import type { Identity, Recipient, Stanza } from './types';
 
 const LABEL = 'age-encryption.org/v1/X25519';
@@ -20,11 +20,12 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 function privateKeyFromRaw(secret: Buffer): KeyObject {
-  return createPrivateKey({
-    key: Buffer.concat([PKCS8_PREFIX, secret]),
-    format: 'der',
-    type: 'pkcs8',
-  });
+  const der = Buffer.concat([PKCS8_PREFIX, secret]);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    wipe(der);
+  }
 }
 
 function publicKeyFromRaw(point: Buffer): KeyObject {
@@ -81,7 +82,9 @@ export class X25519Recipient implements Recipient {
   wrap(fileKey: Buffer): Stanza[] {
     checkFileKey(fileKey);
     this.keyObject ??= publicKeyFromRaw(this.publicKey);
-    const ephemeral = privateKeyFromRaw(randomBytes(KEY_SIZE));
+    const secret = randomBytes(KEY_SIZE);
+    const ephemeral = privateKeyFromRaw(secret);
+    wipe(secret);
     const share = rawPublicKey(createPublicKey(ephemeral));
     let shared: Buffer;
     try {
@@ -93,18 +96,38 @@ export class X25519Recipient implements Recipient {
       throw new AgeError('KEY', 'This age recipient is not a usable public key.');
     }
     const wrapKey = hkdf(shared, Buffer.concat([share, this.publicKey]), LABEL);
-    return [{ type: 'X25519', args: [b64Encode(share)], body: sealOnce(wrapKey, fileKey) }];
+    wipe(shared);
+    try {
+      return [{ type: 'X25519', args: [b64Encode(share)], body: sealOnce(wrapKey, fileKey) }];
+    } finally {
+      wipe(wrapKey);
+    }
   }
 }
 
+/**
+ * An age X25519 key pair. It owns its copy of the secret: wipe() zeroes it and drops the
+ * KeyObject made from it (which Node cannot zero; see docs/threat-model.md).
+ */
 export class X25519Identity implements Identity {
-  private readonly privateKey: KeyObject;
+  private privateKey: KeyObject | null;
   /** The raw 32-byte public point. */
   readonly publicKey: Buffer;
 
   private constructor(private readonly secret: Buffer) {
     this.privateKey = privateKeyFromRaw(secret);
     this.publicKey = rawPublicKey(createPublicKey(this.privateKey));
+  }
+
+  /** Zeroes the secret and forgets the private key; the identity is unusable afterwards. */
+  wipe(): void {
+    wipe(this.secret);
+    this.privateKey = null;
+  }
+
+  private key(): KeyObject {
+    if (this.privateKey === null) throw new Error('age: this identity was wiped');
+    return this.privateKey;
   }
 
   static generate(): X25519Identity {
@@ -133,6 +156,7 @@ export class X25519Identity implements Identity {
   }
 
   toString(): string {
+    this.key();
     return bech32Encode(IDENTITY_HRP, this.secret).toUpperCase();
   }
 
@@ -154,7 +178,7 @@ export class X25519Identity implements Identity {
           'An X25519 stanza in the header has a body of the wrong size.',
         );
       }
-      const shared = sharedSecret(this.privateKey, share);
+      const shared = sharedSecret(this.key(), share);
       if (shared === null) {
         throw new AgeError(
           'HEADER',
@@ -162,7 +186,9 @@ export class X25519Identity implements Identity {
         );
       }
       const wrapKey = hkdf(shared, Buffer.concat([share, this.publicKey]), LABEL);
+      wipe(shared);
       const fileKey = openOnce(wrapKey, s.body);
+      wipe(wrapKey);
       if (fileKey !== null) return fileKey;
     }
     return null;

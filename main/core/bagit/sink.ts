@@ -307,16 +307,22 @@ export async function zipSink(finalPath: string, opts: ZipSinkOptions = {}): Pro
   if (passphrase === undefined) {
     written = pipeline(output, out);
   } else {
-    const enc = new AgeEncryptor([new ScryptRecipient(passphrase, opts.scryptLogN)]);
+    const recipient = new ScryptRecipient(passphrase, opts.scryptLogN);
+    const enc = new AgeEncryptor([recipient]);
+    recipient.wipe();
     written = pipeline(
       output,
       async function* (source: AsyncIterable<Buffer>) {
-        yield enc.header;
-        for await (const chunk of source) {
-          const sealed = enc.push(chunk);
-          if (sealed.length > 0) yield sealed;
+        try {
+          yield enc.header;
+          for await (const chunk of source) {
+            const sealed = enc.push(chunk);
+            if (sealed.length > 0) yield sealed;
+          }
+          yield enc.final();
+        } finally {
+          enc.wipe();
         }
-        yield enc.final();
       },
       out,
     );

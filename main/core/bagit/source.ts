@@ -280,10 +280,13 @@ class AgeRangeReader extends yauzl.RandomAccessReader {
 async function ageZipSource(path: string, passphrase: string): Promise<BagSource> {
   const label = basename(path);
   let age: AgeFileReader;
+  const identity = new ScryptIdentity(passphrase);
   try {
-    age = await AgeFileReader.open(path, [new ScryptIdentity(passphrase)]);
+    age = await AgeFileReader.open(path, [identity]);
   } catch (e) {
     throw isAgeError(e) ? ageProblem(e, label) : asIoError(e, path);
+  } finally {
+    identity.wipe();
   }
   try {
     const magic = await age.read(0, 4);

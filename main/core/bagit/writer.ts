@@ -4,7 +4,7 @@
  * SHA-256 tag manifest. Manifests use two spaces, so `sha256sum -c` checks them as is.
  */
 import { createHash } from 'node:crypto';
-import { HashWorker } from '../hash-worker';
+import { HashWorker, SLOT_BYTES } from '../hash-worker';
 import { MultiHasher } from './hash';
 
 /** Payload files at least this big have their SHA-512 computed on a worker thread. */
@@ -50,6 +50,7 @@ export class BagWriter {
   private readonly baggingDate: string;
   private finished = false;
   private hashWorker: HashWorker | null = null;
+  private sha256Worker: HashWorker | null = null;
   /** Calls run one after another: a sink writes one file at a time. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -93,15 +94,40 @@ export class BagWriter {
       if (!relPath.startsWith('data/') || relPath.length <= 'data/'.length) {
         throw new TypeError(`bagit: payload paths start with data/, not ${relPath}`);
       }
-      // Big files: SHA-512 on the hash worker while this thread decrypts and does SHA-256.
-      const offload = (sizeHint ?? 0) >= OFFLOAD_MIN_BYTES;
-      const hasher = new MultiHasher(offload ? ['sha256'] : ['sha256', 'sha512']);
-      const job = offload ? (this.hashWorker ??= new HashWorker()).start('sha512') : null;
+      // Big files: SHA-512 and SHA-256 each on a worker of its own, on slots of one shared
+      // pool, while this thread decrypts and writes. Three threads keep two cores busy even
+      // when one of them stalls or other programs compete for the cores.
+      const workers = this.offload(sizeHint);
+      const hasher = new MultiHasher(workers ? [] : ['sha256', 'sha512']);
+      const jobs = workers && ([workers[0].start('sha512'), workers[1].start('sha256')] as const);
+      let hashed = 0;
       async function* tap(): AsyncGenerator<Buffer> {
         const chunks = Buffer.isBuffer(data) ? [data] : data;
         for await (const chunk of chunks) {
-          hasher.update(chunk);
-          if (job) await job.update(chunk);
+          hashed += chunk.length;
+          if (!workers || !jobs) {
+            hasher.update(chunk);
+            yield chunk;
+            continue;
+          }
+          const owner = workers[0];
+          const hashBoth = async (piece: Buffer): Promise<void> => {
+            owner.retain(piece); // the first hash holds it from slot(); this is the second's
+            await jobs[0].update(piece);
+            await jobs[1].update(piece);
+          };
+          if (chunk.buffer === owner.pool) {
+            // A slot from payloadBuffers(): hashed where it is, and ours until the sink wrote it.
+            owner.retain(chunk);
+            await hashBoth(chunk);
+            yield chunk;
+            owner.releaseSlot(chunk);
+            continue;
+          }
+          for (let at = 0; at < chunk.length; at += SLOT_BYTES) {
+            const slot = await owner.slot();
+            await hashBoth(slot.subarray(0, chunk.copy(slot, 0, at, at + SLOT_BYTES)));
+          }
           yield chunk;
         }
       }
@@ -109,23 +135,44 @@ export class BagWriter {
       try {
         written = await this.sink.writeFile(relPath, tap(), sizeHint);
       } catch (e) {
-        job?.abandon();
+        for (const job of jobs ?? []) job.abandon();
         throw e;
       }
-      if (written !== hasher.size) {
-        job?.abandon();
-        throw new Error(`bagit: ${relPath}: wrote ${written} bytes but hashed ${hasher.size}`);
+      if (written !== hashed) {
+        for (const job of jobs ?? []) job.abandon();
+        throw new Error(`bagit: ${relPath}: wrote ${written} bytes but hashed ${hashed}`);
       }
-      const sha512 = job ? await job.digest() : undefined;
-      const d = hasher.digest();
+      const d = jobs
+        ? new Map([
+            ['sha512', await jobs[0].digest()],
+            ['sha256', await jobs[1].digest()],
+          ])
+        : hasher.digest();
       const digest = {
         sha256: d.get('sha256') ?? '',
-        sha512: sha512 ?? d.get('sha512') ?? '',
+        sha512: d.get('sha512') ?? '',
         size: written,
       };
       this.payload.set(relPath, digest);
       return digest;
     });
+  }
+
+  /** The SHA-512 and SHA-256 workers (one pool), for a payload file big enough to be worth it. */
+  private offload(sizeHint: number | undefined): [HashWorker, HashWorker] | null {
+    if ((sizeHint ?? 0) < OFFLOAD_MIN_BYTES) return null;
+    const owner = (this.hashWorker ??= new HashWorker());
+    return [owner, (this.sha256Worker ??= new HashWorker(owner))];
+  }
+
+  /**
+   * For a payload file of `sizeHint` bytes: where to put its bytes so the SHA-512 worker hashes
+   * them in place (slots of its shared pool, 1 MiB each), or null when it is hashed inline.
+   * Pass the filled buffers to addPayload in order, each one once.
+   */
+  payloadBuffers(sizeHint: number): (() => Promise<Buffer>) | null {
+    const workers = this.offload(sizeHint);
+    return workers && (() => workers[0].slot());
   }
 
   /** Adds a tag file (outside data/) that will be listed in tagmanifest-sha256.txt. */
@@ -161,9 +208,9 @@ export class BagWriter {
    */
   /** Stops the hash worker, if one was started. Call when the bag is finished or abandoned. */
   async dispose(): Promise<void> {
-    const w = this.hashWorker;
-    this.hashWorker = null;
-    await w?.close();
+    const workers = [this.sha256Worker, this.hashWorker];
+    this.hashWorker = this.sha256Worker = null;
+    for (const w of workers) await w?.close();
   }
 
   finish(): Promise<{ tagManifest: Buffer; tagManifestSha256: string; payloadOxum: string }> {

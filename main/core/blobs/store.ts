@@ -186,6 +186,7 @@ export class BlobWriter {
       if (!this.presealed) await this.put(this.encryptor.final());
       await this.file.finish();
       this.done = true;
+      this.encryptor.wipe();
       await rename(this.tmpPath, this.finalPath);
       await fsyncDir(join(this.finalPath, '..'));
     } catch (e) {
@@ -196,6 +197,7 @@ export class BlobWriter {
 
   /** Removes whatever was written. Safe to call more than once. */
   async abort(): Promise<void> {
+    this.encryptor.wipe();
     if (!this.done) {
       this.done = true;
       await this.file.abort();

@@ -185,9 +185,11 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       }
       let hashes;
       try {
+        // Big files are decrypted straight into the hash worker's shared slots: no copies.
+        const slots = writer.payloadBuffers(item.size);
         hashes = await writer.addPayload(
           bagPath,
-          countBytes(reader.stream(), (n) => {
+          countBytes(slots ? reader.streamInto(slots) : reader.stream(), (n) => {
             progress.bytesDone += n;
             opts.onProgress?.({ ...progress });
           }),

@@ -103,28 +103,41 @@ function slotAad(vaultId: string, slot: Pick<KeySlot, 'type' | 'kdf'>): Buffer {
   return Buffer.from(canonicalJson({ vaultId, type: slot.type, kdf: slot.kdf }));
 }
 
+/** Wraps MK under `kek`, then zeroes `kek` (each KEK wraps or opens one slot, once). */
 function seal(kek: Buffer, aad: Buffer, masterKey: Buffer): { nonce: string; wrappedKey: string } {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('chacha20-poly1305', kek, nonce, { authTagLength: 16 });
-  cipher.setAAD(aad, { plaintextLength: masterKey.length });
-  const wrapped = Buffer.concat([cipher.update(masterKey), cipher.final(), cipher.getAuthTag()]);
-  return { nonce: nonce.toString('base64'), wrappedKey: wrapped.toString('base64') };
+  try {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('chacha20-poly1305', kek, nonce, { authTagLength: 16 });
+    cipher.setAAD(aad, { plaintextLength: masterKey.length });
+    const wrapped = Buffer.concat([cipher.update(masterKey), cipher.final(), cipher.getAuthTag()]);
+    return { nonce: nonce.toString('base64'), wrappedKey: wrapped.toString('base64') };
+  } finally {
+    kek.fill(0);
+  }
 }
 
-/** Returns MK, or null when the KEK is wrong (tag mismatch). */
+/** Returns MK, or null when the KEK is wrong (tag mismatch); zeroes `kek` either way. */
 function open(kek: Buffer, aad: Buffer, slot: KeySlot): Buffer | null {
-  const wrapped = Buffer.from(slot.wrappedKey, 'base64');
-  // readHeader refuses such slots; this guard keeps a hand-built slot from throwing here.
-  if (slotDamage(slot) !== null) return null;
-  const decipher = createDecipheriv('chacha20-poly1305', kek, Buffer.from(slot.nonce, 'base64'), {
-    authTagLength: 16,
-  });
-  decipher.setAAD(aad, { plaintextLength: 32 });
-  decipher.setAuthTag(wrapped.subarray(32));
   try {
-    return Buffer.concat([decipher.update(wrapped.subarray(0, 32)), decipher.final()]);
-  } catch {
-    return null;
+    const wrapped = Buffer.from(slot.wrappedKey, 'base64');
+    // readHeader refuses such slots; this guard keeps a hand-built slot from throwing here.
+    if (slotDamage(slot) !== null) return null;
+    const decipher = createDecipheriv('chacha20-poly1305', kek, Buffer.from(slot.nonce, 'base64'), {
+      authTagLength: 16,
+    });
+    decipher.setAAD(aad, { plaintextLength: 32 });
+    decipher.setAuthTag(wrapped.subarray(32));
+    // The one copy of MK: no concatenation that would leave another behind.
+    const masterKey = decipher.update(wrapped.subarray(0, 32));
+    try {
+      decipher.final();
+    } catch {
+      masterKey.fill(0);
+      return null;
+    }
+    return masterKey;
+  } finally {
+    kek.fill(0);
   }
 }
 

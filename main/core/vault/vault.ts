@@ -139,6 +139,8 @@ export class Vault {
   private headerWrites: Promise<unknown> = Promise.resolve();
   /** Exports being written: an item is not removed from under one. */
   private exporting = 0;
+  /** The vault's age key pair (its own copy of the secret); wiped with the keys on lock. */
+  private readonly identity: X25519Identity;
 
   private constructor(
     readonly dir: string,
@@ -150,12 +152,16 @@ export class Vault {
     private readonly options: OpenOptions,
   ) {
     const identity = X25519Identity.fromSecret(keys.ageSecret);
+    this.identity = identity;
     this.items = new Library(db);
     this.cases = new CaseRepository(db);
     this.annotations = new AnnotationRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier', {
       vaultId: header.vaultId,
-      signingKey: keys.signingKey,
+      // Read at each signature, so the log keeps no reference to the key after lock.
+      get signingKey() {
+        return keys.signingKey;
+      },
     });
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
     this.exports = new ExportsInProgress(db, this.custody);
@@ -212,12 +218,20 @@ export class Vault {
         : {}),
     };
     recovery.secret.fill(0);
-    const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
-    let db: Db | undefined;
+    let lock: VaultLock;
     try {
-      const keys = deriveVaultKeys(masterKey);
+      lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    } catch (e) {
+      masterKey.fill(0);
+      throw e;
+    }
+    let db: Db | undefined;
+    let vault: Vault | undefined;
+    let keys: VaultKeys | undefined;
+    try {
+      keys = deriveVaultKeys(masterKey);
       db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey, { create: true });
-      const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
+      vault = new Vault(dir, header, masterKey, keys, db, lock, options);
       const created = vault.custody.append('create', [], {
         vaultId,
         format: `${VAULT_FORMAT}/${VAULT_VERSION}`,
@@ -235,6 +249,9 @@ export class Vault {
       await writeHeader(join(dir, HEADER_FILE), header);
       return { vault, recoveryCode: recovery.code };
     } catch (e) {
+      vault?.wipeKeys();
+      keys?.wipe();
+      masterKey.fill(0);
       // Leave the folder as empty as we found it, so `init` can simply be run again.
       db?.close();
       await lock.release();
@@ -270,10 +287,12 @@ export class Vault {
     const dir = resolve(dirPath);
     const header = await readHeader(join(dir, HEADER_FILE));
     const secret = parseRecoveryCode(code);
+    let mk: Buffer | null = null;
     for (const slot of header.slots.filter((s): s is RecoverySlot => s.type === 'recovery')) {
-      const mk = openRecoverySlot(header.vaultId, slot, secret);
-      if (mk) return Vault.open(dir, header, mk, options, 'recovery code');
+      mk ??= openRecoverySlot(header.vaultId, slot, secret);
     }
+    secret.fill(0);
+    if (mk) return Vault.open(dir, header, mk, options, 'recovery code');
     throw new DossierError(
       'WRONG_PASSPHRASE',
       'That recovery code does not open this vault, so it stayed locked and nothing was changed. Check each group of letters and digits against the code you saved.',
@@ -287,24 +306,36 @@ export class Vault {
     options: OpenOptions,
     method: string,
   ): Promise<Vault> {
-    const lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    let lock: VaultLock;
     try {
-      const keys = deriveVaultKeys(masterKey);
+      lock = await VaultLock.acquire(join(dir, LOCK_FILE));
+    } catch (e) {
+      masterKey.fill(0);
+      throw e;
+    }
+    let keys: VaultKeys | undefined;
+    let vault: Vault | undefined;
+    try {
+      keys = deriveVaultKeys(masterKey);
       const db = openDatabase(join(dir, DB_FILE), keys.sqlcipherKey);
-      const vault = new Vault(dir, header, masterKey, keys, db, lock, options);
-      await vault.unlessDiskFull(() => vault.removeLeftovers(), LEFTOVERS_NOT_CLEANED);
-      await vault.removeInterruptedExports();
-      const anchored = await vault.checkAnchorAtUnlock();
-      await vault.unlessDiskFull(
+      const opened = new Vault(dir, header, masterKey, keys, db, lock, options);
+      vault = opened;
+      await opened.unlessDiskFull(() => opened.removeLeftovers(), LEFTOVERS_NOT_CLEANED);
+      await opened.removeInterruptedExports();
+      const anchored = await opened.checkAnchorAtUnlock();
+      await opened.unlessDiskFull(
         () =>
-          vault.custody.append('unlock', [], {
+          opened.custody.append('unlock', [], {
             method,
             ...(anchored === null ? {} : { [ANCHOR_MARK]: anchored }),
           }),
         UNLOCK_NOT_LOGGED,
       );
-      return vault;
+      return opened;
     } catch (e) {
+      vault?.wipeKeys();
+      keys?.wipe();
+      masterKey.fill(0);
       await lock.release();
       throw e;
     }
@@ -1363,15 +1394,21 @@ export class Vault {
   /** The escape hatch: keys that open the vault with the standard sqlcipher and age tools. Logged. */
   revealKeys(): RevealedKeys {
     this.assertOpen();
-    const identity = X25519Identity.fromSecret(this.keys.ageSecret);
     this.custody.append('reveal-keys', [], { reason: 'escape hatch: keys shown to the person' });
     return {
       sqlcipherKey: sqlcipherKeyLiteral(this.keys.sqlcipherKey),
-      ageIdentity: identity.toString(),
-      ageRecipient: identity.recipient().toString(),
+      ageIdentity: this.identity.toString(),
+      ageRecipient: this.identity.recipient().toString(),
       signingPublicKey: this.signingPublicKeyPem(),
       fingerprint: this.fingerprint(),
     };
+  }
+
+  /** Every secret this session holds, overwritten; KeyObjects are let go (see VaultKeys). */
+  private wipeKeys(): void {
+    this.masterKey.fill(0);
+    this.keys.wipe();
+    this.identity.wipe();
   }
 
   /**
@@ -1401,10 +1438,7 @@ export class Vault {
       // After the checkpoint is durable: the record never names an entry the database lacks.
       if (!this.readOnly) await this.recordAnchor();
     } finally {
-      this.masterKey.fill(0);
-      this.keys.sqlcipherKey.fill(0);
-      this.keys.ageSecret.fill(0);
-      this.keys.anchorKey.fill(0);
+      this.wipeKeys();
       try {
         this.db.close();
       } finally {
