@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportResult } from '../../main/core/export/export';
 import { tempDir } from '../support/tmp';
-import { missingTools, skipTitle } from '../support/tools';
+import { missingTools, skipTitle, toolPath } from '../support/tools';
 import { newVault } from '../support/vault';
 
 const run = promisify(execFile);
@@ -133,7 +133,7 @@ describe('VERIFY.txt on Linux, macOS and Windows', () => {
       // `brew --prefix openssl@3` answers with where this system's OpenSSL 3 lives.
       const bin = join(root, 'fake-brew');
       await mkdir(bin, { recursive: true });
-      const openssl = (await run('sh', ['-c', 'command -v openssl'])).stdout.trim();
+      const openssl = toolPath('openssl')!;
       await writeFile(
         join(bin, 'brew'),
         `#!/bin/sh\n[ "$1 $2" = "--prefix openssl@3" ] && echo ${JSON.stringify(join(openssl, '..', '..'))}\n`,

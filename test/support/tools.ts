@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /**
  * The reference tools that check our formats from outside (and the Debian package of each).
@@ -35,6 +36,15 @@ export function isInstalled(tool: ReferenceTool): boolean {
   if (tool === 'chromium') return existsSync(CHROMIUM);
   // The name is one of ours (a literal key), never a caller's string, so the shell sees no input.
   return spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Where `tool` is on PATH, for a test that must name its file (null when it is not there). */
+export function toolPath(tool: ReferenceTool): string | null {
+  if (tool === 'chromium') return existsSync(CHROMIUM) ? CHROMIUM : null;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, tool))) return join(dir, tool);
+  }
+  return null;
 }
 
 export interface ToolCheck {
