@@ -14,6 +14,7 @@ export const REFERENCE_TOOLS = {
   openssl: 'openssl',
   pdftotext: 'poppler-utils',
   pdftoppm: 'poppler-utils',
+  pdffonts: 'poppler-utils',
   python3: 'python3',
   script: 'bsdutils',
   sha256sum: 'coreutils',

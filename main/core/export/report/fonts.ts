@@ -1,8 +1,9 @@
 // Which typeface the report uses. PDF's 14 built-in fonts only cover Windows-1252, so names
-// like "Łódź" or "زيد" need an embedded Unicode TrueType font. None ships with pdfkit; we
-// look for DejaVu (an npm package if one is ever added, then Linux system paths) and then
-// Arial/Courier New on Windows and macOS. Without any, the built-in fonts are used and
-// every other character is printed as [U+XXXX] (see text.ts), never dropped or garbled.
+// like "Łódź" or "زيد" need an embedded Unicode TrueType font. Dossier ships DejaVu (the npm
+// package "dejavu-fonts-ttf", a dependency, under its own licence), so the same bundle gives
+// the same PDF on every system. Should it be missing (a broken install), the system's DejaVu
+// or Arial/Courier New are tried; without any, the built-in fonts are used and every other
+// character is printed as [U+XXXX] (see text.ts), never dropped or garbled.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,13 +30,12 @@ interface Candidate {
 
 function candidates(): Candidate[] {
   const list: Candidate[] = [];
-  // The npm package "dejavu-fonts-ttf" is not a dependency yet; if it is added, it wins, so
-  // every platform prints the same typeface.
+  // The shipped fonts win, so every platform prints the same typeface.
   try {
     const pkg = dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'));
-    list.push(dejavu('DejaVu (npm)', [join(pkg, 'ttf')]));
+    list.push(dejavu(SHIPPED_FONTS_NAME, [join(pkg, 'ttf')]));
   } catch {
-    // not installed
+    // a broken install: fall back to the system's fonts
   }
   list.push(
     dejavu('DejaVu (system)', [
@@ -97,6 +97,9 @@ export const BUILT_IN_FONTS: ReportFonts = {
 };
 
 let cached: ReportFonts | undefined;
+
+/** The shipped DejaVu's name in `findReportFonts().name`. */
+export const SHIPPED_FONTS_NAME = 'DejaVu (npm)';
 
 /** The first complete candidate set (regular and bold; mono falls back to Courier). */
 export function findReportFonts(): ReportFonts {
