@@ -89,7 +89,7 @@ describe('export bundle', async () => {
       'tagmanifest-sha256.txt.sig',
     ]);
     for (const e of result.exhibits) {
-      expect(e.bagPath).toMatch(/^data\/evidence\/JD-\d_/);
+      expect(e.bagPath).toMatch(/^data\/evidence\/JD-00\d_/);
       expect(sha256(await readFile(join(bag, e.bagPath)))).toBe(e.sha256);
     }
     const names = result.exhibits.map((e) => e.bagPath);

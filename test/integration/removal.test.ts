@@ -346,7 +346,7 @@ describe('renaming an item', async () => {
     const out = join(root, `out-rename-${n}`);
     await mkdir(out);
     const result = await vault.export({ out, format: 'dir', selection: { itemIds: [keep] } });
-    expect(result.exhibits[0]!.bagPath).toBe('data/evidence/EX-1_threat.txt');
+    expect(result.exhibits[0]!.bagPath).toBe('data/evidence/EX-001_threat.txt');
     const [exhibit] = JSON.parse(
       await readFile(join(result.path, 'data/metadata/items.json'), 'utf8'),
     ) as { originalName: string; name: string }[];

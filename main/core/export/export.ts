@@ -24,7 +24,7 @@ import {
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
 import { renderReportPdf } from './report-pdf';
-import { exhibitFileStem, SafeNamer } from './safe-name';
+import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
 import { renderViewerHtml } from './viewer';
 
@@ -161,6 +161,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     const exhibits: Exhibit[] = [];
     const numberOf = new Map<string, string>();
     items.forEach((item, i) => numberOf.set(item.id, `${prefix}/${i + 1}`));
+    const width = exhibitNumberWidth(items.length);
     for (const item of items) {
       if (opts.signal?.aborted)
         throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
@@ -168,7 +169,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       // Originals under data/evidence/, redactions and other derivatives under data/derived/.
       const folder = item.derivedFrom ? 'derived' : 'evidence';
       // Named from the original name, for fidelity; a later name given in the vault is in items.json.
-      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number)}_`, item.originalName ?? item.name)}`;
+      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number, width)}_`, item.originalName ?? item.name)}`;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
           'INTEGRITY',

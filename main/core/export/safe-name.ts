@@ -113,12 +113,21 @@ export class SafeNamer {
   }
 }
 
-/** "JD/1" → "JD-1": an exhibit number as part of a file name. */
-export function exhibitFileStem(exhibitNumber: string): string {
-  const stem = clean(exhibitNumber)
+/**
+ * "JD/1" → "JD-001": an exhibit number as part of a file name. The number is zero-padded to
+ * `width` digits so that a file listing sorts as the numbers do (JD-002 before JD-010).
+ */
+export function exhibitFileStem(exhibitNumber: string, width = 1): string {
+  const padded = exhibitNumber.replace(/\d+$/, (n) => n.padStart(width, '0'));
+  const stem = clean(padded)
     .replace(/[_\s]+/g, '-')
     .replace(/[^\p{L}\p{N}.-]+/gu, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
   return stem === '' ? 'EX' : stem;
+}
+
+/** How many digits the exhibit numbers of a bundle of `count` exhibits are padded to (3 or more). */
+export function exhibitNumberWidth(count: number): number {
+  return Math.max(3, String(count).length);
 }

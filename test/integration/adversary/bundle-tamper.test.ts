@@ -61,7 +61,7 @@ const CASES: TamperCase[] = [
       await rm(join(bag, victim));
       await writeFile(join(bag, 'fetch.txt'), `https://example.org/x.jpg ${size} ${victim}\n`);
     },
-    expect: [/^fetch\.txt .*fetch\.txt/, /data\/evidence\/JD-2_photo\.jpg .*(missing|not in)/],
+    expect: [/^fetch\.txt .*fetch\.txt/, /data\/evidence\/JD-002_photo\.jpg .*(missing|not in)/],
     check: (r) => expect(r.bag.complete).toBe(false),
   },
   {
@@ -149,7 +149,7 @@ const CASES: TamperCase[] = [
       expect(p).toBe(p.normalize('NFC'));
       await rename(join(bag, p), join(bag, p.normalize('NFD')));
     },
-    expect: [/data\/evidence\/JD-3_café\.txt .*missing/],
+    expect: [/data\/evidence\/JD-003_café\.txt .*missing/],
   },
   {
     item: 22,
@@ -158,7 +158,7 @@ const CASES: TamperCase[] = [
       const p = ctx.path('note.txt');
       await rename(join(bag, p), join(bag, p.replace('note', 'NOTE')));
     },
-    expect: [/data\/evidence\/JD-1_note\.txt .*missing/, /JD-1_NOTE\.txt .*no manifest/],
+    expect: [/data\/evidence\/JD-001_note\.txt .*missing/, /JD-001_NOTE\.txt .*no manifest/],
   },
   {
     item: 6,

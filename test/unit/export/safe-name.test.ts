@@ -1,7 +1,12 @@
 /** Safe, unique file names in the export bundle, for any name a sender could choose. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exhibitFileStem, MAX_NAME_BYTES, SafeNamer } from '../../../main/core/export/safe-name';
+import {
+  exhibitFileStem,
+  exhibitNumberWidth,
+  MAX_NAME_BYTES,
+  SafeNamer,
+} from '../../../main/core/export/safe-name';
 
 const FORBIDDEN_CHARS = /[/\\<>:"|?*%\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/u;
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
@@ -177,5 +182,26 @@ describe('exhibitFileStem', () => {
     ['//', 'EX'],
   ])('%j -> %j', (number, stem) => {
     expect(exhibitFileStem(number)).toBe(stem);
+  });
+
+  it.each([
+    ['JD/1', 3, 'JD-001'],
+    ['JD/10', 3, 'JD-010'],
+    ['JD/1234', 3, 'JD-1234'],
+    ['JD2/7', 4, 'JD2-0007'],
+  ])('%j padded to %d digits -> %j', (number, width, stem) => {
+    expect(exhibitFileStem(number, width)).toBe(stem);
+  });
+
+  it('pads so that file names sort as the numbers do, whatever the count', () => {
+    for (const count of [1, 9, 10, 999, 1000, 12345]) {
+      const width = exhibitNumberWidth(count);
+      const names = Array.from({ length: Math.min(count, 2000) }, (_, i) =>
+        exhibitFileStem(`JD/${count - i}`, width),
+      );
+      const byText = [...names].sort();
+      const byNumber = [...names].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+      expect(byText).toEqual(byNumber);
+    }
   });
 });
