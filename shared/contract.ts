@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { EXHIBIT_PREFIX_MAX, EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE } from './exhibit-prefix';
+import {
+  EXHIBIT_PREFIX_MAX,
+  EXHIBIT_PREFIX_PATTERN,
+  EXHIBIT_PREFIX_RULE,
+  EXHIBIT_STYLES,
+} from './exhibit-prefix';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { itemNameProblem, itemNameText } from './item-name';
@@ -643,6 +648,8 @@ export const api = {
         exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
           .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
           .optional(),
+        /** Labels "JD1" (the default, as courts expect) or "JD/1". */
+        exhibitStyle: z.enum(EXHIBIT_STYLES).optional(),
         caseName: text(200).optional(),
         exporter: text(200).optional(),
         /** Full source paths in the bundle (default: file and folder names only). */

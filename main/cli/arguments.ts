@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { api } from '../../shared/contract';
+import {
+  DEFAULT_EXHIBIT_STYLE,
+  exhibitStyleProblem,
+  type ExhibitStyle,
+} from '../../shared/exhibit-prefix';
 import { DossierError } from '../core';
 import { SHORT_ID_MIN } from '../core/short-id';
 
@@ -211,6 +216,7 @@ export interface ExportFlags {
   tags: string[];
   incidents: string[];
   exhibitPrefix?: string;
+  exhibitStyle?: string;
   caseName?: string;
   exporter?: string;
   fullPaths?: boolean;
@@ -229,6 +235,7 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
     format: opts.format,
     selection,
     exhibitPrefix: opts.exhibitPrefix,
+    exhibitStyle: opts.exhibitStyle,
     caseName: opts.caseName,
     exporter: opts.exporter,
   };
@@ -250,11 +257,16 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
       };
     }
     if (key === 'exhibitPrefix') return { option: '--exhibit-prefix', value: opts.exhibitPrefix };
+    if (key === 'exhibitStyle') return { option: '--exhibit-style', value: opts.exhibitStyle };
     if (key === 'caseName') return { option: '--case', value: opts.caseName };
     if (key === 'exporter') return { option: '--exporter', value: opts.exporter };
     if (key === 'format') return { option: '--format', value: opts.format };
     return { option: '--out', value: opts.out };
   });
+  // A prefix ending in a digit runs into its numbers in the JD1 style: said before unlocking.
+  const style = (opts.exhibitStyle ?? DEFAULT_EXHIBIT_STYLE) as ExhibitStyle;
+  const clash = exhibitStyleProblem((opts.exhibitPrefix ?? '').trim() || 'EX', style);
+  if (clash) throw new DossierError('USAGE', clash);
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   ProgressBar,
 } from './format';
 import type { BundleReport } from '../core/export/verify-bundle';
+import type { ExhibitStyle } from '../../shared/exhibit-prefix';
 import { promptHidden, readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
 
@@ -468,6 +469,7 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
             ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
             : selection,
         exhibitPrefix: opts.exhibitPrefix,
+        exhibitStyle: opts.exhibitStyle as ExhibitStyle | undefined,
         caseName: opts.caseName,
         exporter: opts.exporter,
         fullPaths: opts.fullPaths === true,

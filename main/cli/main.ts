@@ -62,7 +62,8 @@ Commands:
   keys --reveal [--json]          print the keys that open the vault without Dossier
   export --out PATH [--format dir|zip] [--encrypt [--encrypt-passphrase-file F]]
          [--all | --item ID... | --tag T... | --incident ID...]
-         [--exhibit-prefix JD] [--case "Case name"] [--exporter NAME] [--full-paths] [--json]
+         [--exhibit-prefix JD] [--exhibit-style JD1|JD/1] [--case "Case name"]
+         [--exporter NAME] [--full-paths] [--json]
                                   write a signed, hashed evidence bundle (BagIt) into the
                                   folder PATH (which must exist), or as PATH itself (a zip's
                                   name ends in .zip); only file and folder names of sources
@@ -134,6 +135,7 @@ const OPTIONS = {
   item: { type: 'string', multiple: true },
   incident: { type: 'string', multiple: true },
   'exhibit-prefix': { type: 'string' },
+  'exhibit-style': { type: 'string' },
   case: { type: 'string' },
   exporter: { type: 'string' },
   'full-paths': { type: 'boolean', default: false },
@@ -182,6 +184,7 @@ const ALLOWED: Record<string, string[]> = {
     'tag',
     'incident',
     'exhibit-prefix',
+    'exhibit-style',
     'case',
     'exporter',
     'full-paths',
@@ -357,6 +360,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           tags: values.tag ?? [],
           incidents: values.incident ?? [],
           exhibitPrefix: values['exhibit-prefix'],
+          exhibitStyle: values['exhibit-style'],
           caseName: values.case,
           exporter: values.exporter,
           fullPaths: values['full-paths'],

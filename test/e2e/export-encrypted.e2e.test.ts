@@ -84,7 +84,10 @@ describe.skipIf(skip !== null)(title, () => {
       .getByText(/only have letters and digits/)
       .waitFor();
     await page.getByRole('heading', { name: /Step 2 of 5/ }).waitFor();
+    // JD1 as a prefix would give JD11, JD12…: refused in the court style, fine as JD1/1.
     await prefix.fill('JD1');
+    await prefixError.getByText(/ends in a digit/).waitFor();
+    await page.getByRole('radio', { name: /^JD1\/1$/ }).check();
     expect(await prefixError.count()).toBe(0);
     await page.getByRole('button', { name: 'Next' }).click();
 

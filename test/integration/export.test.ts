@@ -72,7 +72,7 @@ describe('export bundle', async () => {
   const bag = result.path;
 
   it('writes a complete BagIt bag with byte-identical originals named by exhibit', async () => {
-    expect(result.exhibits.map((e) => e.number)).toEqual(['JD/1', 'JD/2', 'JD/3', 'JD/4']);
+    expect(result.exhibits.map((e) => e.number)).toEqual(['JD1', 'JD2', 'JD3', 'JD4']);
     const top = (await readdir(bag)).sort();
     expect(top).toEqual([
       'VERIFY.txt',
@@ -324,6 +324,30 @@ describe('export bundle', async () => {
       });
     }
     expect((await readdir(out)).filter((n) => n.includes('.partial-'))).toEqual([]);
+  });
+
+  it('labels exhibits JD1 by default or JD/1 if chosen, and refuses a prefix that would run into its numbers', async () => {
+    const slash = await vault.export({
+      out,
+      format: 'dir',
+      selection: { all: true },
+      exhibitPrefix: 'JD2',
+      exhibitStyle: 'JD/1',
+    });
+    expect(slash.exhibits.map((e) => e.number)).toEqual(['JD2/1', 'JD2/2', 'JD2/3', 'JD2/4']);
+    expect(slash.exhibits.map((e) => e.bagPath.split('_')[0])).toEqual(
+      ['001', '002', '003', '004'].map((n) => `data/evidence/JD2-${n}`),
+    );
+    await rm(slash.path, { recursive: true });
+    const before = (await readdir(out)).sort();
+    // "JD21" could be exhibit 1 of JD2 or exhibit 21 of JD: refused, nothing written.
+    await expect(
+      vault.export({ out, format: 'dir', selection: { all: true }, exhibitPrefix: 'JD2' }),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/ends in a digit.*JD2\/1/) as unknown,
+    });
+    expect((await readdir(out)).sort()).toEqual(before);
   });
 
   it('numbers a second export of the same case on the same day, and never overwrites a named one', async () => {

@@ -8,7 +8,13 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
-import { exhibitPrefixProblem } from '../../../shared/exhibit-prefix';
+import {
+  DEFAULT_EXHIBIT_STYLE,
+  exhibitLabel,
+  exhibitPrefixProblem,
+  exhibitStyleProblem,
+  type ExhibitStyle,
+} from '../../../shared/exhibit-prefix';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
 import type { ItemDetail, ItemRepository } from '../items/repository';
@@ -39,6 +45,8 @@ export interface ExportOptions {
   encryptPassphrase?: string;
   selection: ExportSelection;
   exhibitPrefix?: string;
+  /** "JD1" (the default, as courts expect) or "JD/1". */
+  exhibitStyle?: ExhibitStyle;
   caseName?: string;
   exporter?: string;
   /**
@@ -107,6 +115,9 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   const exportedAt = now.toISOString();
   const caseName = (opts.caseName ?? '').trim() || 'Evidence';
   const prefix = exhibitPrefix(opts.exhibitPrefix);
+  const style = opts.exhibitStyle ?? DEFAULT_EXHIBIT_STYLE;
+  const styleProblem = exhibitStyleProblem(prefix, style);
+  if (styleProblem) throw new DossierError('USAGE', styleProblem);
   const bagName = `${
     caseName
       .replace(NOT_NAME, '-')
@@ -160,16 +171,16 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     const namer = new SafeNamer();
     const exhibits: Exhibit[] = [];
     const numberOf = new Map<string, string>();
-    items.forEach((item, i) => numberOf.set(item.id, `${prefix}/${i + 1}`));
+    items.forEach((item, i) => numberOf.set(item.id, exhibitLabel(prefix, i + 1, style)));
     const width = exhibitNumberWidth(items.length);
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       if (opts.signal?.aborted)
         throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
       const number = numberOf.get(item.id)!;
       // Originals under data/evidence/, redactions and other derivatives under data/derived/.
       const folder = item.derivedFrom ? 'derived' : 'evidence';
       // Named from the original name, for fidelity; a later name given in the vault is in items.json.
-      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(number, width)}_`, item.originalName ?? item.name)}`;
+      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(`${prefix}/${index + 1}`, width)}_`, item.originalName ?? item.name)}`;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
           'INTEGRITY',

@@ -164,7 +164,7 @@ const CASES: TamperCase[] = [
     item: 6,
     name: 'an item whose vault row and blob were forged before export',
     base: 'forged',
-    expect: [/items\.json.*JD\/2.*(SHA-256|sha256)/],
+    expect: [/items\.json.*JD2.*(SHA-256|sha256)/],
   },
 ];
 
@@ -172,7 +172,7 @@ describe('tampered bundles fail verification', async () => {
   const root = await tempDir('dossier-tamper-');
   const src = join(root, 'src');
   await mkdir(src);
-  // Numbered by modification time: note.txt JD/1, photo.jpg JD/2, café.txt JD/3.
+  // Numbered by modification time: note.txt JD1, photo.jpg JD2, café.txt JD3.
   const files: [string, string][] = [
     ['note.txt', 'You will regret this.\n'],
     ['photo.jpg', 'pretend this is a photo of the car\n'],

@@ -112,6 +112,12 @@ describe('CLI arguments are checked with the API schemas', () => {
   it('export: the selection, the names on the bundle and the passphrase', async () => {
     const out = ['export', '--out', join(root, 'out')];
     await expectRefused([...out, '--all', '--exhibit-prefix', long(21)], /--exhibit-prefix/, /20/);
+    await expectRefused(
+      [...out, '--all', '--exhibit-style', 'JD-1'],
+      /--exhibit-style/,
+      /one of: JD1, JD\/1/,
+    );
+    await expectRefused([...out, '--all', '--exhibit-prefix', 'JD2'], /JD2/, /ends in a digit/);
     await expectRefused([...out, '--all', '--case', long(201)], /--case/, /200/);
     await expectRefused([...out, '--all', '--exporter', long(201)], /--exporter/, /200/);
     await expectRefused([...out, '--tag', long(201)], /--tag/, /200/);

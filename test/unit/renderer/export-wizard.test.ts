@@ -81,9 +81,15 @@ describe('export wizard: when a step can be left', () => {
       exhibitPrefixProblem('jd-1'),
     );
     expect(prefixProblem('jd-1')).toMatch(/letters and digits/);
-    expect(prefixProblem(' JD1 ')).toBeNull();
-    expect(exhibitExample('AB')).toEqual({ numbers: 'AB/1, AB/2…', files: 'AB-1, AB-2…' });
-    expect(exhibitExample('').files).toBe('JD-1, JD-2…');
+    // A prefix ending in a digit runs into its numbers as JD11…, so only JD1/1 is allowed.
+    expect(prefixProblem(' JD1 ')).toMatch(/ends in a digit/);
+    expect(prefixProblem(' JD1 ', 'JD/1')).toBeNull();
+    expect(
+      stepProblem(2, draft({ exhibitPrefix: 'JD1', exhibitStyle: 'JD/1' }), catalogue),
+    ).toBeNull();
+    expect(exhibitExample('AB')).toEqual({ numbers: 'AB1, AB2…', files: 'AB-001, AB-002…' });
+    expect(exhibitExample('AB', 'JD/1').numbers).toBe('AB/1, AB/2…');
+    expect(exhibitExample('').files).toBe('JD-001, JD-002…');
   });
 
   it('step 3 needs a full folder path, and an encrypted zip a passphrase typed twice', () => {
@@ -124,6 +130,7 @@ describe('export wizard: the export.create arguments', () => {
       encryptPassphrase: undefined,
       selection: { all: true },
       exhibitPrefix: 'JD',
+      exhibitStyle: 'JD1',
       caseName: undefined,
       exporter: undefined,
     });

@@ -1,3 +1,4 @@
+import { EXHIBIT_STYLES, exhibitLabel } from '../../../../shared/exhibit-prefix';
 import { NAME_MAX, PREFIX_MAX, exhibitExample, prefixProblem, type Draft } from './wizard';
 
 /** Step 2: what is printed on the bundle: exhibit numbers, the case, who exported it. */
@@ -8,9 +9,9 @@ export function DetailsStep({
   draft: Draft;
   onChange(patch: Partial<Draft>): void;
 }) {
-  const example = exhibitExample(draft.exhibitPrefix);
+  const example = exhibitExample(draft.exhibitPrefix, draft.exhibitStyle);
   // Said as soon as it is typed, not only when Next is pressed.
-  const prefixError = prefixProblem(draft.exhibitPrefix);
+  const prefixError = prefixProblem(draft.exhibitPrefix, draft.exhibitStyle);
   return (
     <>
       <div className="field">
@@ -34,11 +35,33 @@ export function DetailsStep({
           </p>
         )}
         <p id="exhibit-prefix-hint" className="hint">
-          Exhibits will be numbered {example.files} (shown as {example.numbers} in the report).
-          Solicitors usually use the initials of the person the evidence belongs to. Letters and
-          digits only.
+          Exhibits will be labelled {example.numbers} in the report, and their files named{' '}
+          {example.files} Solicitors usually use the initials of the person the evidence belongs to.
+          Letters and digits only.
         </p>
       </div>
+      <fieldset className="choices">
+        <legend>Exhibit labels</legend>
+        {EXHIBIT_STYLES.map((style) => {
+          const id = `exhibit-style-${style === 'JD1' ? 'joined' : 'slash'}`;
+          return (
+            <div className="choice" key={style}>
+              <input
+                type="radio"
+                name="exhibit-style"
+                id={id}
+                value={style}
+                checked={draft.exhibitStyle === style}
+                onChange={() => onChange({ exhibitStyle: style })}
+              />
+              <label htmlFor={id}>
+                {exhibitLabel(draft.exhibitPrefix.trim() || 'JD', 1, style)}
+                {style === 'JD1' ? ' (as courts in England and Wales expect)' : ''}
+              </label>
+            </div>
+          );
+        })}
+      </fieldset>
       <div className="field">
         <label htmlFor="case-name">Case name</label>
         <input

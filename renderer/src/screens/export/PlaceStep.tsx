@@ -203,7 +203,9 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
         <h3>About to export</h3>
         <ul>
           <li>Items: {countText(itemCount(draft, catalogue))}</li>
-          <li>Exhibits numbered {exhibitExample(draft.exhibitPrefix).files}</li>
+          <li>
+            Exhibits labelled {exhibitExample(draft.exhibitPrefix, draft.exhibitStyle).numbers}
+          </li>
           <li>Format: {FORMATS.find((f) => f.format === draft.format)!.label}</li>
         </ul>
       </div>

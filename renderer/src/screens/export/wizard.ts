@@ -1,4 +1,11 @@
-import { EXHIBIT_PREFIX_MAX, exhibitPrefixProblem } from '../../../../shared/exhibit-prefix';
+import {
+  DEFAULT_EXHIBIT_STYLE,
+  EXHIBIT_PREFIX_MAX,
+  exhibitLabel,
+  exhibitPrefixProblem,
+  exhibitStyleProblem,
+  type ExhibitStyle,
+} from '../../../../shared/exhibit-prefix';
 
 /**
  * The export wizard's choices and the checks that let a person move on, kept free of React
@@ -13,6 +20,7 @@ export interface Draft {
   tags: string[];
   incidentIds: string[];
   exhibitPrefix: string;
+  exhibitStyle: ExhibitStyle;
   caseName: string;
   exporter: string;
   format: BundleFormat;
@@ -26,6 +34,7 @@ export const EMPTY_DRAFT: Draft = {
   tags: [],
   incidentIds: [],
   exhibitPrefix: 'JD',
+  exhibitStyle: DEFAULT_EXHIBIT_STYLE,
   caseName: '',
   exporter: '',
   format: 'dir',
@@ -87,9 +96,15 @@ export function countText(c: ItemCount | null): string {
  * How exhibits come out: numbered JD/1, JD/2… in the report (the usual way to cite an
  * exhibit), their files named JD-1_…, JD-2_… (a slash cannot be in a file name).
  */
-export function exhibitExample(prefix: string): { numbers: string; files: string } {
+export function exhibitExample(
+  prefix: string,
+  style: ExhibitStyle = DEFAULT_EXHIBIT_STYLE,
+): { numbers: string; files: string } {
   const p = cleanPrefix(prefix) || 'JD';
-  return { numbers: `${p}/1, ${p}/2…`, files: `${p}-1, ${p}-2…` };
+  return {
+    numbers: `${exhibitLabel(p, 1, style)}, ${exhibitLabel(p, 2, style)}…`,
+    files: `${p}-001, ${p}-002…`,
+  };
 }
 
 function cleanPrefix(prefix: string): string {
@@ -101,10 +116,13 @@ function cleanPrefix(prefix: string): string {
  * the API's own rule (shared/exhibit-prefix.ts), so what the wizard lets through, the
  * export accepts.
  */
-export function prefixProblem(prefix: string): string | null {
+export function prefixProblem(
+  prefix: string,
+  style: ExhibitStyle = DEFAULT_EXHIBIT_STYLE,
+): string | null {
   const p = cleanPrefix(prefix);
   if (p === '') return 'Enter letters for the exhibit numbers, for example your initials.';
-  return exhibitPrefixProblem(p);
+  return exhibitPrefixProblem(p) ?? exhibitStyleProblem(p, style);
 }
 
 /**
@@ -141,7 +159,7 @@ export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): strin
     return null;
   }
   if (step === 2) {
-    const prefix = prefixProblem(draft.exhibitPrefix);
+    const prefix = prefixProblem(draft.exhibitPrefix, draft.exhibitStyle);
     if (prefix) return prefix;
     if (draft.caseName.length > NAME_MAX) {
       return `Keep the case name to ${NAME_MAX} characters or fewer.`;
@@ -183,6 +201,7 @@ export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
     encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
     selection,
     exhibitPrefix: cleanPrefix(draft.exhibitPrefix),
+    exhibitStyle: draft.exhibitStyle,
     caseName: optional(draft.caseName),
     exporter: optional(draft.exporter),
   };
