@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
+import { machineTimeZone } from '../../../shared/course-of-conduct';
 import { exhibitPrefixProblem } from '../../../shared/exhibit-prefix';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
@@ -240,6 +241,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       caseName,
       exportedAt,
       exportedOffsetMinutes: -now.getTimezoneOffset(),
+      exportedTimeZone: machineTimeZone(),
       exporter: opts.exporter?.trim() ?? '',
       exhibitPrefix: prefix,
       signingKeyFingerprint: deps.fingerprint,
