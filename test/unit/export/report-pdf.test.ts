@@ -290,6 +290,10 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
 
       // Custody log with full entry hashes and the signed checkpoint.
       for (const c of model.custody) expect(hasToken(t, c.hash), `entry ${c.seq}`).toBe(true);
+      // Entries in words (shared/custody-wording.ts), not raw keys.
+      expect(f).toContain('ZK/1 — “file-1” was added to the vault.');
+      expect(f).toContain('The vault was created.');
+      expect(f).not.toMatch(/\b(sha256|name|sourcePath|blob): /);
       expect(f).toContain('Signed checkpoint');
       expect(f).toContain(model.checkpoint!.signature.slice(0, 64));
 
