@@ -6,7 +6,12 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
-import { courseOfConduct, type CourseOfConduct, type Gap } from '../../../shared/course-of-conduct';
+import {
+  courseOfConduct,
+  zoneOffsetMinutes,
+  type CourseOfConduct,
+  type Gap,
+} from '../../../shared/course-of-conduct';
 import { custodyEntryText } from '../../../shared/custody-wording';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord, PersonRecord } from './model';
 import { BUILT_IN_FONTS, findReportFonts, type ReportFonts } from './report/fonts';
@@ -20,6 +25,7 @@ import {
   plural,
   recordedText,
   sizeText,
+  zoneText,
   type CleanOptions,
   type ParsedTime,
   type Supports,
@@ -790,11 +796,14 @@ class Report {
     if (!short) return recordedText(raw, 'plain', this.supports);
     const t = parseTime(raw);
     if (!t) return this.t(raw, { max: 30 });
-    const iso = new Date(t.ms).toISOString();
+    // A zoned time on the clock of the zone its day is counted in, so the two agree.
+    const zoned = t.kind === 'utc' || t.kind === 'offset';
+    const off = zoned ? zoneOffsetMinutes(this.conduct.timeZone, t.ms) : 0;
+    const iso = new Date(t.ms + off * 60_000).toISOString();
     const day = iso.slice(0, 10);
     const clock = iso.slice(11, 16);
     if (t.kind === 'date') return `${day} (date only)`;
-    return t.kind === 'floating' ? `${day} ${clock} (no zone)` : `${day} ${clock} UTC`;
+    return t.kind === 'floating' ? `${day} ${clock} (no zone)` : `${day} ${clock} ${zoneText(off)}`;
   }
 
   /** The gap before an incident, in the words the app and the viewer use too. */

@@ -242,3 +242,14 @@ describe('every surface states the same course of conduct', () => {
     });
   }
 });
+
+describe(skipTitle('report.pdf shows each time on the day it is counted', noPoppler), () => {
+  it.skipIf(noPoppler !== null)('in the exporter’s zone, with its offset', async () => {
+    const pages = await pdfText('when.pdf', renderReportPdfWith(MODEL, { fonts: 'built-in' }));
+    const all = pages.join('\n').replace(/\s+/g, ' ');
+    // C: 23:30 UTC on 1 June is 00:30 on 2 June in London, the day it is counted on.
+    expect(all).toContain('2024-06-02 00:30 UTC+01:00');
+    expect(all).toContain('2024-03-01 09:14 UTC');
+    expect(all).toContain('2024-03-09 23:10 (no zone)');
+  });
+});
