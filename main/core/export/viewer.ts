@@ -1,4 +1,8 @@
-import { courseOfConduct, type CourseOfConduct } from '../../../shared/course-of-conduct';
+import {
+  courseOfConduct,
+  zoneOffsetMinutes,
+  type CourseOfConduct,
+} from '../../../shared/course-of-conduct';
 import { parseTime } from '../../../shared/recorded-time';
 import { shortSize } from '../../../shared/size-text';
 import { createHash } from 'node:crypto';
@@ -252,7 +256,7 @@ export function viewerData(
 
   const timeline = conduct.occasions.map(({ incident: inc, gap }): ViewerIncident => ({
     ...inc,
-    whenText: timeText(inc.occurredAt),
+    whenText: countedText(inc.occurredAt, conduct.timeZone),
     untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
     gapText: gap ? `${gap.text}.` : null,
     people: inc.personIds.map(personRef),
@@ -382,6 +386,12 @@ export function timeText(raw: string): string {
     case 'offset':
       return `${wallText(t.ms + t.offsetMinutes * 60_000, t.hasSeconds)} ${zoneText(t.offsetMinutes)} (${wallText(t.ms, t.hasSeconds)} UTC)`;
   }
+}
+
+/** A time in UTC recorded with no offset, with the exporter's clock too: the day counted. */
+function countedText(raw: string, timeZone: string): string {
+  const t = parseTime(raw);
+  return t?.kind === 'utc' ? instantText(raw, zoneOffsetMinutes(timeZone, t.ms)) : timeText(raw);
 }
 
 function exhibitTimes(e: Exhibit): ViewerExhibit['times'] {

@@ -182,6 +182,10 @@ function readViewer(html: string): Figures {
     data.conduct.days,
   ]);
   const gaps = data.incidents.filter((i) => i.gapText).map((i) => gapDays(i.gapText!));
+  // C is shown with the clock of the day it is counted on.
+  expect(data.incidents.find((i) => i.id === 'C')?.whenText).toContain(
+    'Sunday 2 June 2024, 00:30:00 local time, UTC+01:00',
+  );
   expect(gaps).toEqual(data.conduct.gaps);
   expect(data.conduct.text.join(' ')).toContain(`in the ${data.conduct.timeZone} time zone`);
   return {
