@@ -40,7 +40,9 @@ describe('custody.page: the log a page at a time, subjects in words', async () =
   );
   const bare = await ok<{ id: string }>(call('incidents.create', { occurredAt: '2024-03-10' }));
   const missing = '0123456789abcdefghjkmnpqrs';
-  vault.batch(() => vault.custody.append('annotate', [missing, photo], { what: 'test' }));
+  vault.batch(() =>
+    vault.custody.append('annotate', [missing, photo], { what: 'note added', note: 'test' }),
+  );
   const all = vault.log();
 
   it('gives the total and pages in either order, by seq', async () => {
@@ -118,7 +120,11 @@ describe('custody.page on a log of 100,000 entries', async () => {
   const N = 100_000;
   vault.batch(() => {
     for (let i = vault.log().length; i < N; i++)
-      vault.custody.append('annotate', [ids[i % ids.length]!], { what: 'tags changed' });
+      vault.custody.append('annotate', [ids[i % ids.length]!], {
+        what: 'tags changed',
+        added: [],
+        removed: [],
+      });
   });
 
   // No time limit: on a busy two-core machine one flakes, and with the pages in memory even a

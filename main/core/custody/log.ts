@@ -1,6 +1,7 @@
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson, canonicalJsonAsWritten, wellFormed } from '../../../shared/canonical-json';
 import type { Db } from '../db/database';
+import type { CustodyAction, CustodyDetails } from '../../../shared/custody-wording';
 import { DossierError } from '../errors';
 
 /**
@@ -9,23 +10,16 @@ import { DossierError } from '../errors';
  * is the previous entry's hash (64 zeros for the first). Any edit, deletion or
  * reordering breaks the chain at a point verifyChain() names.
  */
-export type CustodyAction =
-  | 'create'
-  | 'unlock'
-  | 'lock'
-  | 'ingest'
-  | 'duplicate'
-  | 'annotate'
-  | 'edit-metadata'
-  | 'derive'
-  | 'export'
-  | 'verify'
-  | 'delete-request'
-  | 'delete'
-  | 'key-change'
-  | 'repair'
-  | 'reveal-keys'
-  | 'settings-change';
+export type { CustodyAction, CustodyDetails };
+
+/**
+ * The details argument of `append`: required, of the action's type, except for an action
+ * whose details may be empty (lock).
+ */
+type DetailsArg<A extends CustodyAction> =
+  Record<string, never> extends CustodyDetails[A]
+    ? [details?: CustodyDetails[A]]
+    : [details: CustodyDetails[A]];
 
 export interface CustodyEntry {
   seq: number;
@@ -127,12 +121,16 @@ export class CustodyLog {
     this.refusal = reason;
   }
 
-  /** Appends one entry. Call inside the transaction that makes the change it records. */
-  append(
-    action: CustodyAction,
+  /**
+   * Appends one entry. Call inside the transaction that makes the change it records. The
+   * details are typed by the action (shared/custody-wording.ts), which has words for each.
+   */
+  append<A extends CustodyAction>(
+    action: A,
     subjects: string[],
-    details: Record<string, unknown> = {},
+    ...[given]: DetailsArg<A>
   ): CustodyEntry {
+    const details: object = given ?? {};
     if (this.refusal) throw this.refusal;
     const signer = this.signer;
     if (signer && SIGNED_ACTIONS.includes(action)) {
@@ -145,11 +143,7 @@ export class CustodyLog {
     return this.insert(action, subjects, details);
   }
 
-  private insert(
-    action: CustodyAction,
-    subjects: string[],
-    details: Record<string, unknown>,
-  ): CustodyEntry {
+  private insert(action: CustodyAction, subjects: string[], details: object): CustodyEntry {
     const head = this.db
       .prepare('SELECT seq, hash FROM custody_log ORDER BY seq DESC LIMIT 1')
       .get() as { seq: number; hash: string } | undefined;

@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
+import { machineTimeZone } from '../../../shared/course-of-conduct';
 import {
   DEFAULT_EXHIBIT_STYLE,
   exhibitLabel,
@@ -252,6 +253,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       caseName,
       exportedAt,
       exportedOffsetMinutes: -now.getTimezoneOffset(),
+      exportedTimeZone: machineTimeZone(),
       exporter: opts.exporter?.trim() ?? '',
       exhibitPrefix: prefix,
       signingKeyFingerprint: deps.fingerprint,

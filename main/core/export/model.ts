@@ -9,6 +9,11 @@ export interface ExportModel {
   exportedAt: string;
   /** Local UTC offset in minutes at export time, so local times can be shown honestly. */
   exportedOffsetMinutes: number;
+  /**
+   * The exporter's IANA time zone at export (e.g. "Europe/London"): the report and the viewer
+   * count the days of the course of conduct in it, and say so (shared/course-of-conduct.ts).
+   */
+  exportedTimeZone: string;
   /** Who made it, as the person typed it (may be empty). */
   exporter: string;
   exhibitPrefix: string;

@@ -6,6 +6,13 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
+import {
+  courseOfConduct,
+  zoneOffsetMinutes,
+  type CourseOfConduct,
+  type Gap,
+} from '../../../shared/course-of-conduct';
+import { custodyEntryText } from '../../../shared/custody-wording';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord, PersonRecord } from './model';
 import { BUILT_IN_FONTS, findReportFonts, type ReportFonts } from './report/fonts';
 import {
@@ -14,11 +21,11 @@ import {
   dateText,
   groupDigits,
   instantText,
-  localDay,
   parseTime,
   plural,
   recordedText,
   sizeText,
+  zoneText,
   type CleanOptions,
   type ParsedTime,
   type Supports,
@@ -123,6 +130,8 @@ interface DatedIncident {
   incident: IncidentRecord;
   n: number;
   time: ParsedTime | null;
+  /** From the previous incident (shared/course-of-conduct.ts); null for the first. */
+  gap: Gap | null;
 }
 
 const ROLE: Record<PersonRecord['role'], string> = {
@@ -149,6 +158,7 @@ class Report {
   };
   private readonly sectionPages = new Map<SectionId, number>();
   private readonly incidents: DatedIncident[];
+  private readonly conduct: CourseOfConduct<IncidentRecord>;
   private readonly incidentNo = new Map<string, DatedIncident>();
   private readonly people = new Map<string, PersonRecord>();
   private readonly exhibitByItem = new Map<string, string>();
@@ -190,7 +200,13 @@ class Report {
     this.supports = fonts.embedded ? this.glyphCoverage() : fonts.supports;
     this.doc.on('pageAdded', () => this.onPage());
 
-    this.incidents = sortIncidents(model.incidents);
+    this.conduct = courseOfConduct(model.incidents, model.exportedTimeZone);
+    this.incidents = this.conduct.occasions.map((o, i) => ({
+      incident: o.incident,
+      n: i + 1,
+      time: o.time,
+      gap: o.gap,
+    }));
     for (const d of this.incidents) this.incidentNo.set(d.incident.id, d);
     for (const p of model.people) this.people.set(p.id, p);
     for (const e of model.exhibits) this.exhibitByItem.set(e.itemId, e.number);
@@ -557,7 +573,7 @@ class Report {
       .map((t) => t.ms)
       .sort((a, b) => a - b);
     const timed = this.incidents.filter((d) => d.time !== null);
-    const days = new Set(timed.map((d) => localDay(d.time!))).size;
+    const days = this.conduct.days;
     const roles = new Map<string, number>();
     for (const p of m.people)
       roles.set(ROLE[p.role] ?? 'Other', (roles.get(ROLE[p.role]) ?? 0) + 1);
@@ -589,7 +605,7 @@ class Report {
         value:
           m.incidents.length === 0
             ? 'none described'
-            : `${plural(m.incidents.length, 'incident')} on ${plural(days, 'separate day')}`,
+            : `${plural(m.incidents.length, 'incident')} on ${plural(days, 'separate day')} (calendar days in the ${this.t(this.conduct.timeZone, { max: 60 })} time zone)`,
       },
       {
         label: 'Incident dates',
@@ -668,27 +684,29 @@ class Report {
 
   private timelineIntro(): void {
     this.section('timeline');
-    const timed = this.incidents.filter((d) => d.time !== null);
-    const days = new Set(timed.map((d) => localDay(d.time!))).size;
+    const c = this.conduct;
     const n = this.incidents.length;
-    const first = timed[0];
-    const last = timed[timed.length - 1];
+    const zone = this.t(c.timeZone, { max: 60 });
     let text: string;
     if (n === 0) text = 'No incidents are described in this bundle.';
     else if (n === 1)
       text = `One incident is recorded, on ${this.when(this.incidents[0]!.incident.occurredAt)}.`;
     else {
-      text = `${groupDigits(n)} incidents are recorded, on ${plural(days, 'separate day')}`;
-      if (first && last && first !== last) {
-        const span = Math.round((last.time!.ms - first.time!.ms) / DAY_MS);
-        text += `, from ${dateText(first.time!.ms + first.time!.offsetMinutes * 60_000)} to ${dateText(last.time!.ms + last.time!.offsetMinutes * 60_000)} (about ${plural(span, 'day')}).`;
+      text = `${groupDigits(n)} incidents are recorded, on ${plural(c.days, 'separate day')}`;
+      if (c.firstDay && c.lastDay && c.spanDays > 0) {
+        text += `, from ${dayWords(c.firstDay)} to ${dayWords(c.lastDay)} (${plural(c.spanDays, 'day')} from the first day to the last).`;
       } else text += '.';
-      const gaps = timed.slice(1).map((d, i) => d.time!.ms - timed[i]!.time!.ms);
-      if (gaps.length > 0) {
-        const longest = Math.round(Math.max(...gaps) / DAY_MS);
-        const shortest = Math.round(Math.min(...gaps) / DAY_MS);
-        text += ` The gaps between one incident and the next range from about ${plural(shortest, 'day')} to about ${plural(longest, 'day')}.`;
+      if (c.gaps.length > 0) {
+        const longest = Math.max(...c.gaps);
+        const shortest = Math.min(...c.gaps);
+        text +=
+          longest === shortest
+            ? ` Each incident is ${plural(longest, 'day')} after the one before.`
+            : ` The gaps between one incident and the next range from ${plural(shortest, 'day')} to ${plural(longest, 'day')}.`;
       }
+      if (c.dated < n)
+        text += ` ${plural(n - c.dated, 'incident')} ${n - c.dated === 1 ? 'has' : 'have'} a time the report cannot read, and ${n - c.dated === 1 ? 'is' : 'are'} not counted in these figures.`;
+      text += ` Days are calendar days in the ${zone} time zone (the exporter’s); a time recorded without a zone keeps the date it was written with.`;
     }
     this.para(text);
     this.gap(4);
@@ -724,7 +742,7 @@ class Report {
         [
           String(d.n),
           this.when(d.incident.occurredAt, true),
-          prev ? this.gapText(prev, d) : '—',
+          prev ? this.gapText(d) : '—',
           this.t(d.incident.place, { max: 80 }).replace(/\n/g, ' ') || '—',
         ],
         false,
@@ -746,7 +764,7 @@ class Report {
           (i.occurredUntil ? `\nuntil ${this.when(i.occurredUntil)}` : ''),
       },
     ];
-    if (prev) rows.push({ label: 'Since previous', value: this.gapText(prev, d) });
+    if (prev) rows.push({ label: 'Since previous', value: this.gapText(d) });
     const add = (label: string, v: string, max = 3000): void => {
       if (v.trim()) rows.push({ label, value: this.t(v, { multiline: true, max }) });
     };
@@ -778,25 +796,19 @@ class Report {
     if (!short) return recordedText(raw, 'plain', this.supports);
     const t = parseTime(raw);
     if (!t) return this.t(raw, { max: 30 });
-    const iso = new Date(t.ms).toISOString();
+    // A zoned time on the clock of the zone its day is counted in, so the two agree.
+    const zoned = t.kind === 'utc' || t.kind === 'offset';
+    const off = zoned ? zoneOffsetMinutes(this.conduct.timeZone, t.ms) : 0;
+    const iso = new Date(t.ms + off * 60_000).toISOString();
     const day = iso.slice(0, 10);
     const clock = iso.slice(11, 16);
     if (t.kind === 'date') return `${day} (date only)`;
-    return t.kind === 'floating' ? `${day} ${clock} (no zone)` : `${day} ${clock} UTC`;
+    return t.kind === 'floating' ? `${day} ${clock} (no zone)` : `${day} ${clock} ${zoneText(off)}`;
   }
 
-  private gapText(a: DatedIncident, b: DatedIncident): string {
-    if (!a.time || !b.time) return 'unknown';
-    const about =
-      a.time.kind !== b.time.kind || a.time.kind === 'floating' || a.time.kind === 'date'
-        ? 'about '
-        : '';
-    const ms = b.time.ms - a.time.ms;
-    if (ms < DAY_MS) {
-      const hours = Math.round(ms / 3_600_000);
-      return hours < 1 ? 'less than an hour' : `${about}${plural(hours, 'hour')}`;
-    }
-    return `${about}${plural(Math.round(ms / DAY_MS), 'day')}`;
+  /** The gap before an incident, in the words the app and the viewer use too. */
+  private gapText(d: DatedIncident): string {
+    return d.gap ? d.gap.text : 'unknown';
   }
 
   private personName(id: string): string {
@@ -1107,18 +1119,9 @@ class Report {
       subjects.length > 8
         ? `${subjects.slice(0, 8).join(', ')} … and ${subjects.length - 8} more`
         : subjects.join(', ');
-    let details = '';
-    try {
-      details = Object.entries(c.details)
-        .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-        // Long hashes are shortened here; they are in full in custody.jsonl.
-        .map((d) => d.replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/gi, '$1…'))
-        .join('; ');
-    } catch {
-      details = '(details not printable)';
-    }
-    const text = [subj, details].filter((s) => s !== '').join(' — ');
-    return this.t(text, { max: 220 }) || '—';
+    // The shared wording (also the app's and the viewer's); every hash is in custody.jsonl.
+    const text = [subj, custodyEntryText(c)].filter((s) => s !== '').join(' — ');
+    return this.t(text, { max: 600 }) || '—';
   }
 
   // ---- Honest claims and certificate ----
@@ -1242,8 +1245,6 @@ class Report {
   }
 }
 
-const DAY_MS = 86_400_000;
-
 /** The stored preview (up to 512 px) reduced, so thousands of them keep the PDF small. */
 async function reducePreview(jpeg: Buffer): Promise<Preview | null> {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
@@ -1258,19 +1259,9 @@ async function reducePreview(jpeg: Buffer): Promise<Preview | null> {
   }
 }
 
-function sortIncidents(list: readonly IncidentRecord[]): DatedIncident[] {
-  const withTime = list.map((incident) => ({ incident, time: parseTime(incident.occurredAt) }));
-  withTime.sort(
-    (a, b) =>
-      (a.time?.ms ?? Number.POSITIVE_INFINITY) - (b.time?.ms ?? Number.POSITIVE_INFINITY) ||
-      cmp(a.incident.occurredAt, b.incident.occurredAt) ||
-      cmp(a.incident.id, b.incident.id),
-  );
-  return withTime.map((d, i) => ({ ...d, n: i + 1 }));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** "Tue 5 Mar 2024" for a calendar day "YYYY-MM-DD". */
+function dayWords(day: string): string {
+  return dateText(Date.parse(`${day}T00:00:00Z`));
 }
 
 /** A kind of file, singular (plural() adds the "s"). */

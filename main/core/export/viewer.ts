@@ -1,6 +1,12 @@
-import { parseTime, type ParsedTime } from '../../../shared/recorded-time';
+import {
+  courseOfConduct,
+  zoneOffsetMinutes,
+  type CourseOfConduct,
+} from '../../../shared/course-of-conduct';
+import { parseTime } from '../../../shared/recorded-time';
 import { shortSize } from '../../../shared/size-text';
 import { createHash } from 'node:crypto';
+import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wording';
 import { displayName } from '../../../shared/display-name';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
 import { PAGE_SCRIPT } from './viewer/page-script';
@@ -45,7 +51,17 @@ export interface ViewerData {
   thumbnailBytes: number;
   exhibits: ViewerExhibit[];
   incidents: ViewerIncident[];
-  conduct: { occasions: number; days: number; text: string[] };
+  /** The course of conduct's figures (shared/course-of-conduct.ts), and its sentences. */
+  conduct: {
+    occasions: number;
+    days: number;
+    timeZone: string;
+    firstDay: string | null;
+    lastDay: string | null;
+    spanDays: number;
+    gaps: number[];
+    text: string[];
+  };
   people: ViewerPerson[];
   custody: CustodySummary;
   manifest: { path: string; sha256: string }[];
@@ -194,7 +210,8 @@ export function viewerData(
     const p = people.get(id);
     return { id, name: p?.name ?? 'Unnamed person', role: p ? roleText(p.role) : '' };
   };
-  const incidents = sortIncidents(model.incidents);
+  const conduct = courseOfConduct(model.incidents, model.exportedTimeZone);
+  const incidents = conduct.occasions.map((o) => o.incident);
   const incidentById = new Map(incidents.map((i) => [i.id, i]));
   const byItem = custodyByItem(model.custody);
 
@@ -228,23 +245,22 @@ export function viewerData(
       history: history.slice(0, MAX_EXHIBIT_HISTORY).map((c) => ({
         seq: c.seq,
         when: instantText(c.at),
-        what: actionText(c.action),
+        what: c.withheld
+          ? 'Details withheld: this entry records the full path the file was imported from.'
+          : custodyEntryText(c),
         actor: c.actor,
       })),
       historyMore: Math.max(0, history.length - MAX_EXHIBIT_HISTORY),
     };
   });
 
-  const timeline = incidents.map((inc, i): ViewerIncident => {
-    const prev = i > 0 ? incidents[i - 1] : undefined;
-    return {
-      ...inc,
-      whenText: timeText(inc.occurredAt),
-      untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
-      gapText: prev ? gapText(prev.occurredAt, inc.occurredAt) : null,
-      people: inc.personIds.map(personRef),
-    };
-  });
+  const timeline = conduct.occasions.map(({ incident: inc, gap }): ViewerIncident => ({
+    ...inc,
+    whenText: countedText(inc.occurredAt, conduct.timeZone),
+    untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
+    gapText: gap ? `${gap.text}.` : null,
+    people: inc.personIds.map(personRef),
+  }));
 
   return {
     format: 'dossier-viewer-1',
@@ -261,7 +277,7 @@ export function viewerData(
     thumbnailBytes,
     exhibits,
     incidents: timeline,
-    conduct: courseOfConduct(incidents),
+    conduct: conductData(conduct),
     people: model.people.map((p) => ({
       id: p.id,
       name: p.name,
@@ -372,6 +388,12 @@ export function timeText(raw: string): string {
   }
 }
 
+/** A time in UTC recorded with no offset, with the exporter's clock too: the day counted. */
+function countedText(raw: string, timeZone: string): string {
+  const t = parseTime(raw);
+  return t?.kind === 'utc' ? instantText(raw, zoneOffsetMinutes(timeZone, t.ms)) : timeText(raw);
+}
+
 function exhibitTimes(e: Exhibit): ViewerExhibit['times'] {
   const out: ViewerExhibit['times'] = [];
   const add = (label: string, raw: string | null, text: (r: string) => string): void => {
@@ -388,68 +410,61 @@ function exhibitTimes(e: Exhibit): ViewerExhibit['times'] {
   return out;
 }
 
-function sortIncidents(incidents: readonly IncidentRecord[]): IncidentRecord[] {
-  const key = (i: IncidentRecord): number =>
-    parseTime(i.occurredAt)?.ms ?? Number.POSITIVE_INFINITY;
-  return [...incidents].sort(
-    (a, b) =>
-      key(a) - key(b) ||
-      (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}
-
-const DAY_MS = 86_400_000;
-
-function gapText(fromRaw: string, toRaw: string): string | null {
-  const a = parseTime(fromRaw);
-  const b = parseTime(toRaw);
-  if (!a || !b) return null;
-  const ms = b.ms - a.ms;
-  const zoneless = (t: ParsedTime): boolean => t.kind === 'floating' || t.kind === 'date';
-  if (a.kind === 'date' || b.kind === 'date') {
-    if (ms < DAY_MS) return 'The same day as the previous incident.';
-  } else if (ms < 3_600_000) {
-    return 'Less than an hour after the previous incident.';
-  }
-  // Without a zone on either time, the gap can be off by the zone difference.
-  const about = zoneless(a) || zoneless(b) ? 'About ' : '';
-  const [n, unit] =
-    ms < DAY_MS ? [Math.round(ms / 3_600_000), 'hour'] : [Math.round(ms / DAY_MS), 'day'];
-  return `${about}${n} ${unit}${n === 1 ? '' : 's'} after the previous incident.`;
-}
-
-function courseOfConduct(sorted: readonly IncidentRecord[]): ViewerData['conduct'] {
-  const times = sorted.map((i) => parseTime(i.occurredAt)).filter((t) => t !== null);
-  const days = new Set(times.map((t) => new Date(t.ms).toISOString().slice(0, 10))).size;
-  const n = sorted.length;
+/** The figures as computed once, and the sentences the page shows. */
+function conductData(c: CourseOfConduct<IncidentRecord>): ViewerData['conduct'] {
+  const n = c.occasions.length;
   const text: string[] = [];
   if (n === 0) {
     text.push('No incidents are described in this bundle.');
   } else if (n === 1) {
-    text.push(`One incident is recorded, on ${timeText(sorted[0]!.occurredAt)}.`);
+    text.push(`One incident is recorded, on ${timeText(c.occasions[0]!.incident.occurredAt)}.`);
   } else {
-    const first = times[0];
-    const last = times[times.length - 1];
+    const from = c.firstDay && c.lastDay && c.spanDays > 0;
     text.push(
-      `${n} incidents are recorded, on ${days} different day${days === 1 ? '' : 's'}` +
-        (first && last
-          ? `, from ${dateText(first.ms)} to ${dateText(last.ms)} (a span of about ${Math.round((last.ms - first.ms) / DAY_MS)} days).`
+      `${n} incidents are recorded, on ${c.days} different day${c.days === 1 ? '' : 's'}` +
+        (from
+          ? `, from ${dayWords(c.firstDay!)} to ${dayWords(c.lastDay!)} (${plural(c.spanDays, 'day')} from the first day to the last).`
           : '.'),
     );
-    const gaps = times.slice(1).map((t, i) => t.ms - times[i]!.ms);
-    if (gaps.length > 0) {
-      const longest = Math.round(Math.max(...gaps) / DAY_MS);
-      const mean = Math.round(gaps.reduce((s, g) => s + g, 0) / gaps.length / DAY_MS);
+    if (c.gaps.length > 0) {
+      const longest = Math.max(...c.gaps);
+      const shortest = Math.min(...c.gaps);
       text.push(
-        `The longest gap between two incidents is about ${longest} day${longest === 1 ? '' : 's'}; on average there are about ${mean} day${mean === 1 ? '' : 's'} between incidents.`,
+        longest === shortest
+          ? `Each incident is ${plural(longest, 'day')} after the one before.`
+          : `The gaps between one incident and the next range from ${plural(shortest, 'day')} to ${plural(longest, 'day')}.`,
       );
     }
+    if (c.dated < n)
+      text.push(
+        `${plural(n - c.dated, 'incident')} ${n - c.dated === 1 ? 'has' : 'have'} a time this page cannot read, and ${n - c.dated === 1 ? 'is' : 'are'} not counted in these figures.`,
+      );
+    text.push(
+      `Days are calendar days in the ${displayName(c.timeZone)} time zone (the exporter’s); a time recorded without a zone keeps the date it was written with.`,
+    );
   }
   text.push(
     'In England and Wales, harassment under the Protection from Harassment Act 1997 needs a “course of conduct”: conduct on at least two occasions. These numbers count what was recorded; whether it amounts to harassment is for a court to decide.',
   );
-  return { occasions: n, days, text };
+  return {
+    occasions: n,
+    days: c.days,
+    timeZone: c.timeZone,
+    firstDay: c.firstDay,
+    lastDay: c.lastDay,
+    spanDays: c.spanDays,
+    gaps: c.gaps,
+    text,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "Tuesday 5 March 2024" for a calendar day "YYYY-MM-DD". */
+function dayWords(day: string): string {
+  return dateText(Date.parse(`${day}T00:00:00Z`));
 }
 
 // ---- Plain words for codes. ----
@@ -502,26 +517,6 @@ function sensitiveText(flag: string): string {
   return `Marked sensitive: ${displayName(flag)}`;
 }
 
-const ACTIONS: Record<string, string> = {
-  create: 'Vault created',
-  ingest: 'Imported into the vault',
-  duplicate: 'The same file was imported again (linked, not stored twice)',
-  annotate: 'Note or tag added',
-  'edit-metadata': 'Details edited (the file itself is never changed)',
-  derive: 'A copy was made from it (for example a redaction)',
-  export: 'Exported in a bundle',
-  verify: 'Checked against its hash',
-  'delete-request': 'Deleted (logged with its hash)',
-  delete: 'Removed from the vault (logged with its hash)',
-  'key-change': 'Passphrase or keys changed',
-  unlock: 'Vault unlocked',
-  lock: 'Vault locked',
-};
-
-function actionText(action: string): string {
-  return ACTIONS[action] ?? displayName(action);
-}
-
 function custodyByItem(custody: readonly CustodyRecord[]): Map<string, CustodyRecord[]> {
   const map = new Map<string, CustodyRecord[]>();
   for (const c of custody) {
@@ -547,7 +542,11 @@ function custodySummary(model: ExportModel): CustodySummary {
     lastSeq: last?.seq ?? null,
     firstText: first ? instantText(first.at) : null,
     lastText: last ? instantText(last.at) : null,
-    actions: [...counts].map(([action, count]) => ({ action, text: actionText(action), count })),
+    actions: [...counts].map(([action, count]) => ({
+      action,
+      text: custodyActionLabel(action),
+      count,
+    })),
     checkpoint: cp && { ...cp, signedText: instantText(cp.signedAt) },
     leftOut: model.custodyLeftOut ?? 0,
     pathWithheld: entries.filter((c) => c.withheld === 'full-source-path').length,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../../main/core';
+import type { CustodyDetails } from '../../../shared/custody-wording';
 import { checkCustody } from '../../../main/core/export/verify-custody';
 import { verifyBundle } from '../../../main/core/export/verify-bundle';
 import { assertBuilt, dossier } from '../../support/cli';
@@ -196,13 +197,15 @@ describe('custody.jsonl keeps source paths and left-out entries private (issue 9
     // A vault made before this change wrote the full path into ingest and duplicate entries.
     const v = await Vault.unlock(dir, PASSPHRASE);
     const legacyPath = join(home, 'Old Folder', 'threat.txt');
-    v.custody.append('duplicate', [threat.id], {
+    // The older shape on purpose: append is typed by today's shapes.
+    const legacy = {
       name: 'threat.txt',
       sha256: threat.sha256,
       sourcePath: legacyPath,
       sourceMtime: null,
       tags: [],
-    });
+    };
+    v.custody.append('duplicate', [threat.id], legacy as unknown as CustodyDetails['duplicate']);
     const legacySeq = v.log().at(-1)!.seq;
     const legacyOut = join(root, 'legacy');
     await mkdir(legacyOut);

@@ -134,6 +134,7 @@ async function realisticModel(): Promise<ExportModel> {
     caseName: 'Zoë Kowalczyk MP — emails about the children',
     exportedAt: '2024-04-02T09:30:00.000Z',
     exportedOffsetMinutes: 60,
+    exportedTimeZone: 'Europe/London',
     exporter: 'Zoë Kowalczyk',
     exhibitPrefix: 'ZK',
     signingKeyFingerprint: sha('public key').match(/.{4}/g)!.join(' '),
@@ -268,7 +269,9 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
       expect(second).toBeGreaterThan(first);
       expect(third).toBeGreaterThan(second);
       expect(f).toContain('3 incidents are recorded, on 3 separate days');
-      expect(f).toContain('Since previous about 9 days');
+      // Gaps in calendar days of the exporter's zone, in the app's words (course-of-conduct.ts).
+      expect(f).toContain('Since previous 8 days later');
+      expect(f).toContain('Days are calendar days in the Europe/London time zone');
       expect(f).toContain('CAD 1234/22MAR24');
       expect(f).toContain('at least two occasions');
 
@@ -287,6 +290,10 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
 
       // Custody log with full entry hashes and the signed checkpoint.
       for (const c of model.custody) expect(hasToken(t, c.hash), `entry ${c.seq}`).toBe(true);
+      // Entries in words (shared/custody-wording.ts), not raw keys.
+      expect(f).toContain('ZK/1 — “file-1” was added to the vault.');
+      expect(f).toContain('The vault was created.');
+      expect(f).not.toMatch(/\b(sha256|name|sourcePath|blob): /);
       expect(f).toContain('Signed checkpoint');
       expect(f).toContain(model.checkpoint!.signature.slice(0, 64));
 

@@ -62,6 +62,7 @@ function model(exhibits: Exhibit[] = [exhibit(1), exhibit(2)]): ExportModel {
     caseName: 'Jane Doe v. Harasser',
     exportedAt: '2024-05-01T12:00:00.000Z',
     exportedOffsetMinutes: 60,
+    exportedTimeZone: 'Europe/London',
     exporter: 'Jane Doe',
     exhibitPrefix: 'JD',
     signingKeyFingerprint: 'abcd 1234',
@@ -278,7 +279,9 @@ describe('viewer HTML: data', () => {
 
   it('puts incidents in chronological order with the course of conduct', () => {
     expect(data.incidents.map((i) => i.id)).toEqual(['inc1', 'inc2']);
-    expect(data.incidents[1]!.gapText).toBe('About 16 days after the previous incident.');
+    expect(data.incidents[1]!.gapText).toBe('16 days later (about 2 weeks).');
+    expect(data.conduct).toMatchObject({ days: 2, spanDays: 16, gaps: [16] });
+    expect(data.conduct.timeZone).toBe('Europe/London');
     expect(data.conduct.occasions).toBe(2);
     expect(data.conduct.text[0]).toContain('2 incidents are recorded, on 2 different days');
     expect(data.conduct.text.join(' ')).toContain('at least two occasions');
@@ -339,7 +342,7 @@ describe('viewer time wording', () => {
     expect(timeText('2024-02-30')).toContain('not a date');
   });
 
-  it('words the gap between incidents, exactly only when both have a zone', () => {
+  it('words the gap between incidents as the app does: hours are "about" without a zone', () => {
     const gaps = (times: string[]): (string | null)[] => {
       const m = model();
       m.incidents = times.map((occurredAt, i) => ({ ...m.incidents[0]!, id: `i${i}`, occurredAt }));
@@ -347,15 +350,16 @@ describe('viewer time wording', () => {
     };
     expect(gaps(['2024-03-04T09:00:00Z', '2024-03-04T12:10:00+01:00'])).toEqual([
       null,
-      '2 hours after the previous incident.',
+      'Same day, 2 hours later.',
     ]);
     expect(gaps(['2024-03-04T09:00:00Z', '2024-03-04T09:20:00Z'])[1]).toBe(
-      'Less than an hour after the previous incident.',
+      'Same day, 20 minutes later.',
     );
-    expect(gaps(['2024-03-04', '2024-03-04'])[1]).toBe('The same day as the previous incident.');
-    expect(gaps(['2024-03-04', '2024-03-05T10:00'])[1]).toBe(
-      'About 1 day after the previous incident.',
+    expect(gaps(['2024-03-04T09:00', '2024-03-04T12:00'])[1]).toBe(
+      'Same day, about 3 hours later.',
     );
+    expect(gaps(['2024-03-04', '2024-03-04'])[1]).toBe('Same day.');
+    expect(gaps(['2024-03-04', '2024-03-05T10:00'])[1]).toBe('The next day.');
   });
 
   it('shows an instant in UTC and in the local zone of the time', () => {

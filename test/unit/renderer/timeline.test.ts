@@ -22,13 +22,19 @@ const inc = (id: string, occurredAt: string, personIds: string[] = []) => ({
 });
 
 describe('timeline date maths', () => {
-  it('counts calendar days as recorded, in the zone the time was typed in', () => {
+  it('counts calendar days in the stated zone', () => {
     // 23:30 in London summer time is 22:30 UTC; 00:10 the next morning is the next day.
-    expect(gapBetween('2026-06-01T23:30+01:00', '2026-06-02T00:10+01:00')?.text).toBe(
+    const london = 'Europe/London';
+    expect(gapBetween('2026-06-01T23:30+01:00', '2026-06-02T00:10+01:00', london)?.text).toBe(
       'The next day',
     );
-    expect(calendarDay('2026-06-01T23:30+01:00')).toBe(calendarDay('2026-06-01'));
-    expect(calendarDay('2026-06-02T00:10+01:00')).toBe(calendarDay('2026-06-02'));
+    expect(calendarDay('2026-06-01T23:30+01:00', london)).toBe(calendarDay('2026-06-01', london));
+    expect(calendarDay('2026-06-02T00:10+01:00', london)).toBe(calendarDay('2026-06-02', london));
+    // In UTC the same two times fall on one day: the zone is part of the answer, and stated.
+    expect(gapBetween('2026-06-01T23:30+01:00', '2026-06-02T00:10+01:00', 'UTC')?.text).toBe(
+      'Same day, 40 minutes later',
+    );
+    expect(buildTimeline([], null, london).timeZone).toBe(london);
   });
 
   it('says gaps in words', () => {

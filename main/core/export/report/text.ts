@@ -161,8 +161,3 @@ export function compactUtc(raw: string, supports: Supports): string {
   const base = `${d.slice(0, 10)} ${d.slice(11, 19)}`;
   return t.kind === 'utc' || t.kind === 'offset' ? `${base}Z` : `${base} (no zone)`;
 }
-
-/** The calendar day an event happened on, in its own zone (for counting separate days). */
-export function localDay(t: ParsedTime): string {
-  return new Date(t.ms + t.offsetMinutes * 60_000).toISOString().slice(0, 10);
-}

@@ -57,6 +57,9 @@ export function TimelineScreen() {
             — from {dateText(first.occurredAt)} to {dateText(last.occurredAt)}
           </span>
         )}
+        {timeline.entries.length > 1 && (
+          <span className="muted"> (days counted in the {timeline.timeZone} time zone)</span>
+        )}
       </p>
       {loaded && incidents.length === 0 && (
         <p className="muted">

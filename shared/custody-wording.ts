@@ -1,0 +1,564 @@
+import { z } from 'zod';
+import { displayName } from './display-name';
+
+/**
+ * The custody log in words, for every place that shows it (the app's custody screen, the
+ * viewer, the PDF report), and the type of every entry the core writes.
+ *
+ * `CustodyDetails` maps each action to the details the core writes for it (docs/vault-format.md
+ * §8); `CustodyLog.append` is typed by it, and `custodyEntryText` has a wording for each action
+ * and each `what`, so a new action or `what` without wording fails the type check.
+ *
+ * Reading is defensive: entries in existing vaults may have older shapes (`sourcePath` for
+ * `source`, region fractions without `scale`), and a log can be tampered with. Each field is
+ * read with zod and dropped if it has the wrong type; an entry of a shape not known here gets
+ * a plain sentence, never raw keys, and never an exception. Text from an entry is untrusted
+ * and goes through displayName.
+ */
+
+/** Where an import came from, without the full path (schema version 6). */
+export interface SourceRef {
+  name: string;
+  folder: string;
+  pathDigest: string;
+}
+
+/** A marked area: whole millionths of the picture (scale 1 000 000). */
+export interface RegionBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  scale: number;
+  comment: string;
+}
+
+type Fields = Record<string, unknown>;
+
+export type AnnotateDetails =
+  | { what: 'note added'; note: string }
+  | { what: 'note edited'; before: string; after: string }
+  | { what: 'tags changed'; added: string[]; removed: string[] }
+  | { what: 'region marked'; region: RegionBox }
+  | { what: 'region removed'; region: RegionBox }
+  | { what: 'regions restated'; reason: string; scale: number; restated: unknown[] }
+  | { what: 'incident created'; incident: Fields }
+  | { what: 'incident updated'; before: Fields; after: Fields }
+  | { what: 'incident linked'; items: string[]; people: string[] }
+  | { what: 'incident unlinked'; items: string[]; people: string[] }
+  | { what: 'person created'; person: Fields }
+  | { what: 'person updated'; before: Fields; after: Fields }
+  | { what: 'person linked to item'; relation: string }
+  | { what: 'person linked to items'; items: string[] }
+  | { what: 'person unlinked from items'; items: string[] }
+  | { what: 'email sender linked to person'; relation: 'sender'; address?: string | null }
+  | { what: 'email senders linked to person'; relation: 'sender'; items: string[] };
+
+export type EditMetadataDetails =
+  | { what: 'name cleaned when added'; givenName: string; storedName: string }
+  | { what: 'item renamed'; before: string; after: string };
+
+export type DeleteDetails =
+  | {
+      what: 'item removed';
+      reason: string;
+      name: string;
+      originalName?: string;
+      sha256: string;
+      size: number;
+      blob: string;
+      thumbnail: string | null;
+      unlinked: { incidents: string[]; people: string[] };
+    }
+  | {
+      what: 'incident removed';
+      reason: string;
+      incident: Fields;
+      unlinked: { items: string[]; people: string[] };
+    }
+  | {
+      what: 'person removed';
+      reason: string;
+      person: Fields;
+      unlinked: { items: string[]; incidents: string[] };
+    };
+
+export type RepairDetails =
+  | { reason: string; quarantined: string[]; removedTempFiles: string[] }
+  | { reason: string; returned: string[] }
+  | { reason: string; deletedFiles: string[] }
+  | {
+      reason: string;
+      removedPartialExports: { name: string; folder: string; startedAt: string }[];
+    }
+  | { reason: string; file: string; sha256: string };
+
+interface Imported {
+  name: string;
+  sha256: string;
+  source: SourceRef | null;
+  sourceMtime: string | null;
+  nameHex?: string;
+  tags: string[];
+  note?: string;
+}
+
+/** The details of each action, as the core writes them today. */
+export interface CustodyDetails {
+  create: {
+    vaultId: string;
+    format: string;
+    signingKeyFingerprint: string;
+    /** "kept sealed until confirmed" when made by the app. */
+    recoveryCode?: string;
+    custodyAnchor?: number;
+  };
+  /** `method`: "passphrase" or "recovery code". */
+  unlock: { method: string; custodyAnchor?: number };
+  lock: Record<string, never>;
+  repair: RepairDetails;
+  ingest: Imported & {
+    size: number;
+    mime: string;
+    blob: string;
+    metadataErrors?: string[];
+  };
+  duplicate: Imported;
+  annotate: AnnotateDetails;
+  'edit-metadata': EditMetadataDetails;
+  /** Written by early versions only; kept so old logs read. */
+  derive: Fields;
+  export: {
+    bundle: string;
+    format: string;
+    exhibits: { number: string; item: string; sha256: string }[];
+    tagManifestSha256: string;
+    caseName: string;
+  };
+  verify: { scope: 'vault'; ok: boolean; items: number; blobsChecked: number; problems: string[] };
+  /** Written by early versions only; kept so old logs read. */
+  'delete-request': Fields;
+  delete: DeleteDetails;
+  'key-change':
+    | {
+        slot: 'passphrase';
+        kdf: { name: 'argon2id'; memoryKiB: number; iterations: number; parallelism: number };
+      }
+    | { slot: 'recovery'; change: string };
+  'reveal-keys': { reason: string };
+  'settings-change': { before: Fields; after: Fields };
+}
+
+export type CustodyAction = keyof CustodyDetails;
+
+export const CUSTODY_ACTIONS = [
+  'create',
+  'unlock',
+  'lock',
+  'ingest',
+  'duplicate',
+  'annotate',
+  'edit-metadata',
+  'derive',
+  'export',
+  'verify',
+  'delete-request',
+  'delete',
+  'key-change',
+  'repair',
+  'reveal-keys',
+  'settings-change',
+] as const satisfies readonly CustodyAction[];
+
+// Every action is listed: a new one in CustodyDetails and not here fails the type check.
+type Missing = Exclude<CustodyAction, (typeof CUSTODY_ACTIONS)[number]>;
+const allListed: Missing extends never ? true : Missing = true;
+void allListed;
+
+/** An entry as any side holds it. */
+export interface CustodyEntryLike {
+  action: string;
+  subjects: readonly string[];
+  details: unknown;
+}
+
+// ---- Reading fields defensively ----
+
+const text = z.string().optional().catch(undefined);
+const list = z.array(z.unknown()).optional().catch(undefined);
+const num = z.number().optional().catch(undefined);
+const obj = z.record(z.string(), z.unknown()).optional().catch(undefined);
+
+/** Reads `d` with the given fields; anything missing or of the wrong type is undefined. */
+function read<S extends z.ZodRawShape>(shape: S, d: unknown): z.infer<z.ZodObject<S>> {
+  // Every field is optional and catches its own errors: only a non-object fails here.
+  const r = z.looseObject(shape).safeParse(d);
+  return (r.success ? r.data : {}) as z.infer<z.ZodObject<S>>;
+}
+
+const safe = (v: string | undefined | null): string | null =>
+  typeof v === 'string' && v.trim() ? displayName(v.trim()) : null;
+const plural = (n: number, word: string, many = `${word}s`): string =>
+  `${n.toLocaleString('en-GB')} ${n === 1 ? word : many}`;
+const quoted = (name: string | null, fallback: string): string => (name ? `“${name}”` : fallback);
+const upper = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const count = (v: unknown[] | undefined): number => v?.length ?? 0;
+const strings = (v: unknown[] | undefined): string[] =>
+  (v ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+
+/** The map's own entry for `key` (never one inherited, such as "constructor"). */
+function own<V>(map: Readonly<Record<string, V>>, key: string | undefined): V | undefined {
+  return key !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+/** "a, b and c". */
+function andList(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** Names of the fields that changed, in words; a key not known here is "other details". */
+function fieldWords(keys: string[], words: Record<string, string>): string {
+  const named = [...new Set(keys.map((k) => words[k] ?? 'other details'))];
+  return named.length ? ` (${andList(named)})` : '';
+}
+
+const INCIDENT_FIELDS: Record<string, string> = {
+  occurredAt: 'when it happened',
+  occurredUntil: 'when it ended',
+  place: 'where',
+  summary: 'what happened',
+  impact: 'its impact',
+  witnesses: 'witnesses',
+  policeRef: 'police reference',
+  platformRef: 'platform reference',
+};
+const PERSON_FIELDS: Record<string, string> = {
+  name: 'name',
+  role: 'role',
+  notes: 'notes',
+  identifiers: 'email addresses, handles or phone numbers',
+};
+const SETTINGS: Record<string, string> = {
+  autoLockMinutes: 'how many minutes before the vault locks itself',
+};
+
+// ---- Each action ----
+
+function sourceText(d: unknown): string {
+  const r = read({ source: z.unknown().optional(), sourcePath: z.unknown().optional() }, d);
+  const hasSource = d !== null && typeof d === 'object' && ('source' in d || 'sourcePath' in d);
+  if (!hasSource) return '';
+  if (r.source === null || r.sourcePath === null)
+    return ' It was added from memory (pasted or dropped in), not from a file on disk.';
+  const src = read({ name: text, folder: text }, r.source);
+  const name = safe(src.name);
+  if (name) {
+    const folder = safe(src.folder);
+    return ` It was imported from a file named “${name}”${folder ? ` in a folder named “${folder}”` : ''}.`;
+  }
+  // Before schema version 6: the full path (which the bundle may withhold).
+  const path = typeof r.sourcePath === 'string' ? safe(r.sourcePath) : null;
+  return path ? ` It was imported from “${path}”.` : '';
+}
+
+function importedExtras(d: unknown): string {
+  const r = read({ tags: list, note: text }, d);
+  const tags = strings(r.tags).map((t) => `“${displayName(t)}”`);
+  return (
+    (tags.length ? ` ${tags.length === 1 ? 'Tag' : 'Tags'} added: ${andList(tags)}.` : '') +
+    (safe(r.note) ? ' A note was written with it.' : '')
+  );
+}
+
+function annotateText(d: unknown): string {
+  const r = read({ what: text }, d);
+  const what = r.what;
+  if (what === undefined) return legacyAnnotate(null);
+  const say = own(ANNOTATE, what);
+  return say ? say(d) : legacyAnnotate(displayName(what));
+}
+
+/** Wordings of `what` values that only older versions wrote, and of unknown ones. */
+function legacyAnnotate(what: string | null): string {
+  switch (what) {
+    case null:
+      return 'A note, tag or link was added.';
+    case 'note':
+      return 'A note was added.';
+    case 'tag':
+    case 'tags added':
+      return 'A tag was added.';
+    case 'person unlinked from item':
+      return 'A person was unlinked from evidence.';
+    default:
+      return `${upper(what)}.`;
+  }
+}
+
+function linkCounts(d: unknown): string[] {
+  const r = read({ items: list, people: list }, d);
+  return [
+    count(r.items) ? plural(count(r.items), 'item') : '',
+    count(r.people) ? plural(count(r.people), 'person', 'people') : '',
+  ].filter(Boolean);
+}
+
+function regionText(d: unknown, done: 'marked' | 'removed'): string {
+  const region = read({ comment: text }, read({ region: obj }, d).region);
+  const comment = safe(region.comment);
+  const said = comment ? `, with the comment “${comment}”` : '';
+  return done === 'marked'
+    ? `An area of a picture was marked${said}. The picture itself is not changed.`
+    : `A marked area of a picture was removed${said}. The picture itself is not changed.`;
+}
+
+const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
+  'note added': () => 'A note was added.',
+  'note edited': () => 'A note was changed. This log keeps the text it had before.',
+  'tags changed': (d) => {
+    const r = read({ added: list, removed: list }, d);
+    const q = (v: unknown[] | undefined): string =>
+      andList(strings(v).map((t) => `“${displayName(t)}”`));
+    const parts = [
+      strings(r.added).length ? `added ${q(r.added)}` : '',
+      strings(r.removed).length ? `removed ${q(r.removed)}` : '',
+    ].filter(Boolean);
+    return parts.length ? `Tags changed: ${parts.join('; ')}.` : 'Tags were changed.';
+  },
+  'region marked': (d) => regionText(d, 'marked'),
+  'region removed': (d) => regionText(d, 'removed'),
+  'regions restated': (d) => {
+    const n = count(read({ restated: list }, d).restated);
+    return `${n ? `${plural(n, 'marked area')} recorded` : 'Marked areas recorded'} earlier in fractions ${n === 1 ? 'was' : 'were'} restated in whole millionths of the picture, after a change of format. The earlier entries are kept unchanged.`;
+  },
+  'incident created': () => 'An incident was recorded.',
+  'incident updated': (d) => {
+    const r = read({ after: obj }, d);
+    return `An incident’s details were changed${fieldWords(Object.keys(r.after ?? {}), INCIDENT_FIELDS)}. This log keeps what they were before.`;
+  },
+  'incident linked': (d) => {
+    const parts = linkCounts(d);
+    return parts.length
+      ? `${upper(andList(parts))} linked to an incident.`
+      : 'Items or people were linked to an incident.';
+  },
+  'incident unlinked': (d) => {
+    const parts = linkCounts(d);
+    return parts.length
+      ? `${upper(andList(parts))} unlinked from an incident.`
+      : 'Items or people were unlinked from an incident.';
+  },
+  'person created': (d) => {
+    const name = safe(read({ name: text }, read({ person: obj }, d).person).name);
+    return name ? `A person was added: ${name}.` : 'A person was added.';
+  },
+  'person updated': (d) => {
+    const r = read({ after: obj }, d);
+    return `A person’s details were changed${fieldWords(Object.keys(r.after ?? {}), PERSON_FIELDS)}. This log keeps what they were before.`;
+  },
+  'person linked to item': (d) => {
+    const relation = safe(read({ relation: text }, d).relation);
+    return relation === 'sender'
+      ? 'A person was linked to an item as its sender.'
+      : 'A person was linked to an item.';
+  },
+  'person linked to items': (d) => {
+    const n = count(read({ items: list }, d).items);
+    return n ? `A person was linked to ${plural(n, 'item')}.` : 'A person was linked to evidence.';
+  },
+  'person unlinked from items': (d) => {
+    const n = count(read({ items: list }, d).items);
+    return n
+      ? `A person was unlinked from ${plural(n, 'item')}.`
+      : 'A person was unlinked from evidence.';
+  },
+  'email sender linked to person': (d) => {
+    const address = safe(read({ address: text }, d).address);
+    return `An imported email was linked to a person recorded in the vault, as its sender${address ? ` (${address})` : ''}: the sender’s address is one of theirs.`;
+  },
+  'email senders linked to person': (d) => {
+    const n = count(read({ items: list }, d).items);
+    return `${n ? upper(plural(n, 'email')) : 'Emails'} already in the vault ${n === 1 ? 'was' : 'were'} linked to a person as sent by them: the sender’s address is one of theirs.`;
+  },
+};
+
+const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => string } = {
+  'name cleaned when added': (d) => {
+    const stored = safe(read({ storedName: text }, d).storedName);
+    return `A file’s name had characters that cannot be shown safely, so it was stored as ${quoted(stored, 'a cleaned name')}. This log keeps the name as given. The file itself is never changed.`;
+  },
+  'item renamed': (d) => {
+    const r = read({ before: text, after: text }, d);
+    return `An item was renamed from ${quoted(safe(r.before), 'its old name')} to ${quoted(safe(r.after), 'a new name')}. The file itself is never changed.`;
+  },
+};
+
+const DELETE: { [W in DeleteDetails['what']]: (d: unknown, why: string) => string } = {
+  'item removed': (d, why) =>
+    `${quoted(safe(read({ name: text }, d).name), 'An item')} was removed from the vault and its encrypted file deleted. Its fingerprint stays in this log.${why}`,
+  'incident removed': (_d, why) =>
+    `An incident was removed, with its links to items and people.${why}`,
+  'person removed': (d, why) => {
+    const name = safe(read({ name: text }, read({ person: obj }, d).person).name);
+    return `${name ?? 'A person'} was removed, with their links to items and incidents.${why}`;
+  },
+};
+
+function repairText(d: unknown): string {
+  const r = read(
+    {
+      reason: text,
+      quarantined: list,
+      removedTempFiles: list,
+      removedUnreferencedBlobs: list,
+      returned: list,
+      deletedFiles: list,
+      removedPartialExports: list,
+      file: text,
+    },
+    d,
+  );
+  const reason = r.reason ?? '';
+  if (r.removedPartialExports) {
+    const n = count(r.removedPartialExports);
+    return `The unfinished bundle${n === 1 ? '' : 's'} of ${n === 1 ? 'an export' : `${plural(n, 'export')}`} that ${n === 1 ? 'was' : 'were'} interrupted ${n === 1 ? 'was' : 'were'} removed.`;
+  }
+  if (r.deletedFiles)
+    return `A removal that was interrupted was finished: the encrypted ${count(r.deletedFiles) === 1 ? 'file' : 'files'} of ${plural(count(r.deletedFiles), 'removed item')} ${count(r.deletedFiles) === 1 ? 'was' : 'were'} deleted.`;
+  if (r.returned)
+    return `${upper(plural(count(r.returned), 'encrypted file'))} held in quarantine ${count(r.returned) === 1 ? 'was' : 'were'} put back, because items in the vault refer to ${count(r.returned) === 1 ? 'it' : 'them'} again.`;
+  if (r.quarantined || r.removedTempFiles || r.removedUnreferencedBlobs) {
+    const parts: string[] = [];
+    if (count(r.quarantined))
+      parts.push(
+        `${plural(count(r.quarantined), 'encrypted file')} that no item refers to ${count(r.quarantined) === 1 ? 'was' : 'were'} moved to quarantine (nothing was deleted)`,
+      );
+    if (count(r.removedUnreferencedBlobs))
+      parts.push(
+        `${plural(count(r.removedUnreferencedBlobs), 'encrypted file')} that no item referred to ${count(r.removedUnreferencedBlobs) === 1 ? 'was' : 'were'} deleted`,
+      );
+    if (count(r.removedTempFiles))
+      parts.push(
+        `${plural(count(r.removedTempFiles), 'unfinished write')} of an interrupted import ${count(r.removedTempFiles) === 1 ? 'was' : 'were'} removed`,
+      );
+    return parts.length
+      ? `When the vault was opened, Dossier tidied up after an interruption: ${andList(parts)}.`
+      : 'When the vault was opened, Dossier tidied up after an interruption.';
+  }
+  if (r.file !== undefined) {
+    const file = safe(r.file);
+    const named = file ? ` (${file})` : '';
+    if (reason.startsWith('restored from quarantine'))
+      return `A file held in quarantine${named} was restored as an item.`;
+    if (reason.startsWith('a quarantined file holds the same bytes'))
+      return `A file held in quarantine${named} holds the same bytes as an item already in the vault, so it was recorded as a copy of that item.`;
+    if (reason.startsWith('a quarantined file is the preview'))
+      return `A file held in quarantine${named} was the preview of an item already in the vault, and was removed from quarantine.`;
+  }
+  const said = safe(reason);
+  return `Dossier tidied up after a problem${said ? `: ${said}` : ''}.`;
+}
+
+const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[]) => string } = {
+  create: (d) =>
+    read({ recoveryCode: text }, d).recoveryCode
+      ? 'The vault was created. Its recovery code was kept sealed until it was confirmed as written down.'
+      : 'The vault was created.',
+  unlock: (d) => {
+    const method = safe(read({ method: text }, d).method);
+    return method ? `The vault was unlocked with the ${method}.` : 'The vault was unlocked.';
+  },
+  lock: () => 'The vault was locked.',
+  ingest: (d) =>
+    `${quoted(safe(read({ name: text }, d).name), 'A file')} was added to the vault.${sourceText(d)}${importedExtras(d)}`,
+  duplicate: (d) =>
+    `${quoted(safe(read({ name: text }, d).name), 'A file')} was added again. It is the same file as one already in the vault, so it was linked, not stored twice.${sourceText(d)}${importedExtras(d)}`,
+  annotate: annotateText,
+  'edit-metadata': (d) => {
+    const what = read({ what: text }, d).what;
+    const say = own(EDIT_METADATA, what);
+    return say ? say(d) : 'Details of an item were edited. The file itself is never changed.';
+  },
+  derive: () =>
+    'A copy was made from an item (for example, a redaction). The original is kept unchanged.',
+  export: (d, subjects) => {
+    const r = read({ exhibits: list, bundle: text }, d);
+    const n = count(r.exhibits) || subjects.length;
+    const bundle = safe(r.bundle);
+    return `${plural(n, 'item')} exported in a bundle${bundle ? ` (${bundle})` : ''}.`;
+  },
+  verify: (d) => {
+    const r = read({ ok: z.boolean().optional().catch(undefined), items: num }, d);
+    const items = r.items === undefined ? '' : ` (${plural(r.items, 'item')})`;
+    if (r.ok === true) return `The vault was checked: every file matched its fingerprint${items}.`;
+    if (r.ok === false) return `The vault was checked and problems were found${items}.`;
+    return 'The vault was checked.';
+  },
+  'delete-request': () => 'Deleting an item was asked for.',
+  delete: (d) => {
+    const r = read({ what: text, reason: text }, d);
+    const reason = safe(r.reason);
+    const why = reason ? ` Reason given: ${reason}.` : '';
+    const say = own(DELETE, r.what);
+    return say ? say(d, why) : `An item was deleted. Its fingerprint stays in this log.${why}`;
+  },
+  'key-change': (d) => {
+    const r = read({ slot: text, change: text }, d);
+    if (r.slot === 'recovery' && r.change?.trim().startsWith('confirmed'))
+      return 'The recovery code was confirmed as written down; the copy kept until then was removed.';
+    if (r.slot === 'recovery')
+      return 'A new recovery code was made; the old one no longer opens the vault.';
+    return 'The passphrase was changed.';
+  },
+  repair: repairText,
+  'reveal-keys': () => 'The vault’s keys were shown, so it can be opened with standard tools.',
+  'settings-change': (d) => {
+    const after = read({ after: obj }, d).after ?? {};
+    const said = Object.entries(after).map(([k, v]) =>
+      k === 'autoLockMinutes' && typeof v === 'number'
+        ? v > 0
+          ? `the vault now locks itself after ${plural(v, 'minute')} unused`
+          : 'the vault no longer locks itself when unused'
+        : (SETTINGS[k] ?? 'another setting'),
+    );
+    return said.length
+      ? `${said.length === 1 ? 'A setting was' : 'Settings were'} changed: ${andList([...new Set(said)])}.`
+      : 'A setting was changed.';
+  },
+};
+
+/** One sentence (or a few) saying what an entry records, for a solicitor to read. */
+export function custodyEntryText(entry: CustodyEntryLike): string {
+  const say = own(ACTIONS, entry.action);
+  if (!say) return displayName(entry.action);
+  try {
+    return say(entry.details, Array.isArray(entry.subjects) ? entry.subjects : []);
+  } catch {
+    return 'An entry whose details this version of Dossier cannot describe.';
+  }
+}
+
+const LABELS: { [A in CustodyAction]: string } = {
+  create: 'Vault created',
+  unlock: 'Vault unlocked',
+  lock: 'Vault locked',
+  ingest: 'Imported into the vault',
+  duplicate: 'The same file imported again (linked, not stored twice)',
+  annotate: 'Notes, tags, marked areas, incidents and people recorded or changed',
+  'edit-metadata': 'Details of an item edited (the file itself is never changed)',
+  derive: 'A copy made from an item (for example a redaction)',
+  export: 'Exported in a bundle',
+  verify: 'Vault checked against the recorded fingerprints',
+  'delete-request': 'Deleting an item asked for',
+  delete: 'Removed from the vault (logged with its fingerprint)',
+  'key-change': 'Passphrase or recovery code changed',
+  repair: 'Dossier tidied up after an interruption',
+  'reveal-keys': 'Keys shown so the vault can be opened with standard tools',
+  'settings-change': 'Settings changed',
+};
+
+/** A short label for a kind of entry (for counts), e.g. "Imported into the vault". */
+export function custodyActionLabel(action: string): string {
+  return own(LABELS, action) ?? displayName(action);
+}
