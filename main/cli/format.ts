@@ -1,3 +1,4 @@
+import { custodyEntryText } from '../../shared/custody-wording';
 import { shortSize } from '../../shared/size-text';
 import type {
   AddProgress,
@@ -96,10 +97,9 @@ export function itemDetailText(i: ItemDetail): string {
   return lines.join('\n');
 }
 
+/** One custody entry: its place, time, actor and action, then what it records in words. */
 export function custodyLine(e: CustodyEntry): string {
-  const subjects = e.subjects.length ? ` ${safe(e.subjects.join(','))}` : '';
-  const name = typeof e.details.name === 'string' ? ` ${safe(e.details.name)}` : '';
-  return `${String(e.seq).padStart(5)}  ${safe(e.at)}  ${safe(e.actor).padEnd(6)} ${safe(e.action).padEnd(12)}${subjects}${name}`;
+  return `${String(e.seq).padStart(5)}  ${safe(e.at)}  ${safe(e.actor).padEnd(6)} ${safe(e.action).padEnd(15)} ${safe(custodyEntryText(e))}`;
 }
 
 /** One problem `dossier check` found; its message may quote an item's name. */

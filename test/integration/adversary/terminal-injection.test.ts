@@ -104,11 +104,13 @@ describe('terminal escape injection', () => {
     expect(json.metadataErrors.join(' ')).toContain(`${ESC}[2K${ESC}[31mMon, 99 Foo 2026`);
   });
 
-  it('log shows the names in ingest entries escaped', async () => {
+  it('log says each entry in words, with the names in ingest entries escaped', async () => {
     const r = await dossier(['log'], env);
     expect(r.code).toBe(0);
     expectClean(r);
-    expect(r.out).toContain('\\x1b[32mVerified: all files match');
+    expect(r.out).toMatch(
+      /ingest +“.*\\u\{001b\}\[32mVerified: all files match.*” was added to the vault/,
+    );
   });
 
   it('people and incidents: names and fields are escaped', async () => {
