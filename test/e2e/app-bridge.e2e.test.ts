@@ -6,19 +6,19 @@
  */
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../main/core/ids';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { tempDir } from '../support/tmp';
 import {
+  type AppInChromium,
+  closeAppInChromium,
   createVaultInPage,
-  launchChromium,
+  openAppInChromium,
   PASSPHRASE,
-  startWebApp,
-  watchPage,
-  webSkipReason,
   type WebApp,
+  webSkipReason,
 } from '../support/web-app';
 
 const skip = webSkipReason();
@@ -28,21 +28,16 @@ const title = skip
 if (skip) console.warn(title);
 
 describe.skipIf(skip !== null)(title, () => {
+  let started: AppInChromium | undefined;
   let app: WebApp;
-  let browser: Browser;
   let page: Page;
   let watch: { problems: string[] };
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    watch = watchPage(page, app.origin);
+    started = await openAppInChromium();
+    ({ app, page, watch } = started);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => closeAppInChromium(started));
 
   it('creates a vault, adds files (picker, drop, paste) and shows a thumbnail, then locks and unlocks', async () => {
     await page.goto(app.url);

@@ -10,20 +10,20 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { noPty, onPty } from '../support/pty';
 import { missingTools } from '../support/tools';
 import { tempDir } from '../support/tmp';
 import {
+  type AppInChromium,
+  closeAppInChromium,
   createVaultInPage,
-  launchChromium,
+  openAppInChromium,
   seriousAxeViolations,
-  startWebApp,
-  watchPage,
-  webSkipReason,
   type WebApp,
+  webSkipReason,
 } from '../support/web-app';
 
 const AGE = '/usr/bin/age';
@@ -36,22 +36,16 @@ if (skip) console.warn(title);
 const ZIP_PASSPHRASE = 'lantern orchard kettle bridge';
 
 describe.skipIf(skip !== null)(title, () => {
+  let started: AppInChromium | undefined;
   let app: WebApp;
-  let browser: Browser;
   let page: Page;
   let watch: { problems: string[] };
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    watch = watchPage(page, app.origin);
+    started = await openAppInChromium({ viewport: { width: 1280, height: 900 } });
+    ({ app, page, watch } = started);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => closeAppInChromium(started));
 
   it('writes one .zip.age, verified from disk, that age -d opens with the passphrase', async () => {
     await page.goto(app.url);

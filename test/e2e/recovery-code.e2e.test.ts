@@ -4,17 +4,17 @@
  * Print, confirming by a group, changing the passphrase only with the current one, and a new
  * code that replaces the old one. Skipped, with the reason, without Chromium.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AppInChromium,
+  closeAppInChromium,
   confirmRecoveryCodeInPage,
-  launchChromium,
+  openAppInChromium,
   PASSPHRASE,
   seriousAxeViolations,
-  startWebApp,
-  watchPage,
-  webSkipReason,
   type WebApp,
+  webSkipReason,
 } from '../support/web-app';
 
 const skip = webSkipReason();
@@ -26,24 +26,19 @@ if (skip) console.warn(title);
 const NEW_PASSPHRASE = 'kettle bridge lantern orchard';
 
 describe.skipIf(skip !== null)(title, () => {
+  let started: AppInChromium | undefined;
   let app: WebApp;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let watch: { problems: string[] };
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
-    page = await context.newPage();
-    watch = watchPage(page, app.origin);
+    started = await openAppInChromium({
+      prepare: (context, origin) =>
+        context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }),
+    });
+    ({ app, page, watch } = started);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => closeAppInChromium(started));
 
   const codeOnScreen = async (): Promise<string[]> =>
     (await page.getByLabel('Recovery code', { exact: true }).locator('span').allInnerTexts()).map(

@@ -5,17 +5,17 @@
  */
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp';
 import {
+  type AppInChromium,
+  closeAppInChromium,
   createVaultInPage,
-  launchChromium,
+  openAppInChromium,
   seriousAxeViolations,
-  startWebApp,
-  watchPage,
-  webSkipReason,
   type WebApp,
+  webSkipReason,
 } from '../support/web-app';
 
 const skip = webSkipReason();
@@ -26,21 +26,16 @@ const ageFiles = async (dir: string): Promise<string[]> =>
   (await readdir(join(dir, 'blobs'), { recursive: true })).filter((f) => f.endsWith('.age'));
 
 describe.skipIf(skip !== null)(title, () => {
+  let started: AppInChromium | undefined;
   let app: WebApp;
-  let browser: Browser;
   let page: Page;
   let watch: { problems: string[] };
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    watch = watchPage(page, app.origin);
+    started = await openAppInChromium();
+    ({ app, page, watch } = started);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  afterAll(() => closeAppInChromium(started));
 
   it('renames an item, then removes it only once a reason is given', async () => {
     await page.goto(app.url);

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJsonAsWritten } from '../../shared/canonical-json';
 import { Vault } from '../../main/core';
-import { GENESIS_PREV } from '../../main/core/custody/log';
+import { GENESIS_PREV, type CustodyRow } from '../../main/core/custody/log';
 import { MIGRATIONS, restateRegionsInMillionths } from '../../main/core/db/migrations';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { openRawDb } from '../support/custody-tamper';
@@ -27,29 +27,18 @@ const SCRIPT = join(import.meta.dirname, '..', 'support', 'rederive-custody.py')
 const noPython = missingTools(['python3']);
 if (noPython) console.warn(`custody hashes re-derived in Python — SKIPPED: ${noPython}`);
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subjects: string;
-  details: string;
-  prev: string;
-  hash: string;
-}
-
 /** The custody rows exactly as stored, read with the revealed key from the locked vault. */
-function storedRows(dir: string, sqlcipherKey: string): Row[] {
+function storedRows(dir: string, sqlcipherKey: string): CustodyRow[] {
   const db = openRawDb(dir, sqlcipherKey);
   try {
-    return db.prepare('SELECT * FROM custody_log ORDER BY seq').all() as Row[];
+    return db.prepare('SELECT * FROM custody_log ORDER BY seq').all() as CustodyRow[];
   } finally {
     db.close();
   }
 }
 
 /** Python's verdict on each row: "<seq> ok" lines, or the reason it is broken. */
-async function python(rows: Row[]): Promise<{ code: number; lines: string[] }> {
+async function python(rows: CustodyRow[]): Promise<{ code: number; lines: string[] }> {
   const file = join(await tempDir('custody-rows-'), 'rows.jsonl');
   await writeFile(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const r = await run('python3', [SCRIPT, file]).then(

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, missingTools } from './tools';
 
 export { CHROMIUM };
@@ -75,6 +75,48 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** The app behind its bridge, Chromium, and one watched page: where an e2e test starts. */
+export interface AppInChromium {
+  app: WebApp;
+  browser: Browser;
+  page: Page;
+  watch: { problems: string[] };
+}
+
+/**
+ * Starts the app and opens it in a new Chromium page of the given size. `prepare` runs on the
+ * browser context before the page opens (permissions, request routes). Close with
+ * closeAppInChromium, which also takes what a failed start left.
+ */
+export async function openAppInChromium(
+  opts: {
+    viewport?: { width: number; height: number };
+    env?: Record<string, string>;
+    prepare?: (context: BrowserContext, origin: string) => Promise<void>;
+  } = {},
+): Promise<AppInChromium> {
+  const app = await startWebApp(opts.env);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1280, height: 800 },
+    });
+    await opts.prepare?.(context, app.origin);
+    const page = await context.newPage();
+    return { app, browser, page, watch: watchPage(page, app.origin) };
+  } catch (e) {
+    await browser?.close();
+    await app.stop();
+    throw e;
+  }
+}
+
+export async function closeAppInChromium(s: Partial<AppInChromium> | undefined): Promise<void> {
+  await s?.browser?.close();
+  await s?.app?.stop();
 }
 
 /** Console errors, page errors and requests that left the machine, for asserting none happened. */

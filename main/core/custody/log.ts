@@ -70,7 +70,8 @@ function newEntryHash(e: Omit<CustodyEntry, 'hash'>): string {
     .digest('hex');
 }
 
-interface Row {
+/** A custody_log row as stored (subjects and details as JSON text). */
+export interface CustodyRow {
   seq: number;
   at: string;
   actor: string;
@@ -81,7 +82,7 @@ interface Row {
   hash: string;
 }
 
-function fromRow(r: Row): CustodyEntry {
+function fromRow(r: CustodyRow): CustodyEntry {
   return {
     seq: r.seq,
     at: r.at,
@@ -176,7 +177,7 @@ export class CustodyLog {
   }
 
   entries(filter?: { subject?: string }): CustodyEntry[] {
-    const rows = this.db.prepare('SELECT * FROM custody_log ORDER BY seq').all() as Row[];
+    const rows = this.db.prepare('SELECT * FROM custody_log ORDER BY seq').all() as CustodyRow[];
     const all = rows.map(fromRow);
     return filter?.subject ? all.filter((e) => e.subjects.includes(filter.subject!)) : all;
   }
@@ -200,19 +201,19 @@ export class CustodyLog {
         .s;
       const hi = (this.db.prepare('SELECT max(seq) AS s FROM custody_log').get() as { s: number })
         .s;
-      let rows: Row[];
+      let rows: CustodyRow[];
       if (hi - lo + 1 === total) {
         rows = (
           order === 'asc'
             ? this.db.prepare('SELECT * FROM custody_log WHERE seq >= ? ORDER BY seq LIMIT ?')
             : this.db.prepare('SELECT * FROM custody_log WHERE seq <= ? ORDER BY seq DESC LIMIT ?')
-        ).all(order === 'asc' ? lo + offset : hi - offset, limit) as Row[];
+        ).all(order === 'asc' ? lo + offset : hi - offset, limit) as CustodyRow[];
       } else {
         rows = this.db
           .prepare(
             `SELECT * FROM custody_log ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
           )
-          .all(limit, offset) as Row[];
+          .all(limit, offset) as CustodyRow[];
       }
       return { total, entries: rows.map(fromRow) };
     })();
@@ -265,7 +266,7 @@ export class CustodyLog {
       .prepare(
         `SELECT * FROM custody_log WHERE action IN (${actions.map(() => '?').join(', ')}) ORDER BY seq`,
       )
-      .all(...actions) as Row[];
+      .all(...actions) as CustodyRow[];
     return rows.map(fromRow);
   }
 
@@ -283,7 +284,7 @@ export class CustodyLog {
       .prepare(
         "SELECT * FROM custody_log WHERE action = 'ingest' AND subjects = ? ORDER BY seq LIMIT 1",
       )
-      .get(JSON.stringify([itemId])) as Row | undefined;
+      .get(JSON.stringify([itemId])) as CustodyRow | undefined;
     return row ? fromRow(row) : null;
   }
 

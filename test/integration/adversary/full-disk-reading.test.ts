@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -8,29 +8,9 @@ import { Vault } from '../../../main/core';
 import { assertBuilt, dossier } from '../../support/cli';
 import { tempDir } from '../../support/tmp';
 import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
-import { canMountTmpfs } from '../../support/tmpfs';
+import { canMountTmpfs, fillDisk } from '../../support/tmpfs';
 
 const run = promisify(execFile);
-
-/** Writes `path` until the disk refuses a single byte more. */
-async function fillDisk(path: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for (const size of [1 << 20, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x5a);
-      for (;;) {
-        try {
-          await handle.write(chunk);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break;
-          throw e;
-        }
-      }
-    }
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
 
 describe('reading a vault on a 100% full disk', async () => {
   const mountable = await canMountTmpfs();

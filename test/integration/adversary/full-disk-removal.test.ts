@@ -1,35 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../../main/core';
 import { tempDir } from '../../support/tmp';
-import { canMountTmpfs } from '../../support/tmpfs';
+import { canMountTmpfs, fillDisk } from '../../support/tmpfs';
 import { newVault, PASSPHRASE } from '../../support/vault';
 
 const run = promisify(execFile);
-
-async function fillDisk(path: string): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for (const size of [1 << 20, 4096, 1]) {
-      const chunk = Buffer.alloc(size, 0x5a);
-      for (;;) {
-        try {
-          await handle.write(chunk);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break;
-          throw e;
-        }
-      }
-    }
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
 
 /**
  * Issue 10, B5: a removal on a 100% full disk is all or nothing. Either it is logged,
