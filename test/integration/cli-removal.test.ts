@@ -1,39 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../main/core';
 import { assertBuilt, CLI, dossier } from '../support/cli';
-import { havePty } from '../support/pty';
+import { noPty, onPty } from '../support/pty';
+import { skipTitle } from '../support/tools';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE } from '../support/vault';
 
 /** Issue 10, point B5 on the command line: `dossier rm`, `rename`, `incident rm`, `person rm`. */
-
-/** Runs the CLI on a pseudo-terminal and types `answer` when it asks to confirm. */
-const PTY_CONFIRM = `
-import os, pty, select, sys
-answer = sys.argv[1].encode() + b"\\n"
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-out, typed = b"", False
-while True:
-    try:
-        r, _, _ = select.select([fd], [], [], 60)
-        chunk = os.read(fd, 4096) if r else b""
-    except OSError:
-        chunk = b""
-    if not chunk:
-        break
-    out += chunk
-    if not typed and b"Type yes" in out:
-        typed = True
-        os.write(fd, answer)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 describe('dossier rm, rename, incident rm, person rm', () => {
   let root: string;
@@ -150,22 +125,24 @@ describe('dossier rm, rename, incident rm, person rm', () => {
     expect(show.stderr).toMatch(/was removed on/);
   });
 
-  it.skipIf(!havePty)('asks first on a terminal: "no" keeps the item, "yes" removes it', () => {
-    const id = ids['asked.txt']!;
-    const ask = (answer: string) =>
-      spawnSync(
-        'python3',
-        ['-c', PTY_CONFIRM, answer, process.execPath, CLI, 'rm', id, '--reason', 'duplicate'],
-        { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 },
-      );
-    const no = ask('no');
-    expect(no.stdout).toMatch(/Remove item .*asked\.txt/);
-    expect(no.stdout).toMatch(/Nothing was removed/);
-    expect(no.status).toBe(0);
-    const yes = ask('yes');
-    expect(yes.stdout).toMatch(/Removed item .*asked\.txt/);
-    expect(yes.status).toBe(0);
-  });
+  it.skipIf(noPty !== null)(
+    skipTitle('asks first on a terminal: "no" keeps the item, "yes" removes it', noPty),
+    () => {
+      const id = ids['asked.txt']!;
+      const ask = (answer: string) =>
+        onPty(answer, [process.execPath, CLI, 'rm', id, '--reason', 'duplicate'], {
+          prompt: 'Type yes',
+          env: { ...process.env, ...env },
+        });
+      const no = ask('no');
+      expect(no.output).toMatch(/Remove item .*asked\.txt/);
+      expect(no.output).toMatch(/Nothing was removed/);
+      expect(no.status).toBe(0);
+      const yes = ask('yes');
+      expect(yes.output).toMatch(/Removed item .*asked\.txt/);
+      expect(yes.status).toBe(0);
+    },
+  );
 
   it('rename keeps the original name, shows it, and refuses hostile names before unlocking', async () => {
     const id = ids['other.txt']!;

@@ -12,9 +12,10 @@ export const havePty = noPty === null;
 const PTY_TYPIST = `
 import os, pty, select, sys
 answer = sys.argv[1].encode() + b"\\n"
+prompt = sys.argv[2].encode().lower()
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
+    os.execv(sys.argv[3], sys.argv[3:])
 out, typed = b"", 0
 while True:
     try:
@@ -25,7 +26,7 @@ while True:
     if not chunk:
         break
     out += chunk
-    if out.lower().count(b"passphrase") > typed:
+    if out.lower().count(prompt) > typed:
         typed += 1
         os.write(fd, answer)
 _, status = os.waitpid(pid, 0)
@@ -33,9 +34,15 @@ sys.stdout.write(out.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 `;
 
-export function onPty(answer: string, argv: string[]): { status: number | null; output: string } {
-  const r = spawnSync('python3', ['-c', PTY_TYPIST, answer, ...argv], {
+export function onPty(
+  answer: string,
+  argv: string[],
+  opts: { prompt?: string; env?: NodeJS.ProcessEnv } = {},
+): { status: number | null; output: string } {
+  const prompt = opts.prompt ?? 'passphrase';
+  const r = spawnSync('python3', ['-c', PTY_TYPIST, answer, prompt, ...argv], {
     encoding: 'utf8',
+    env: opts.env ?? process.env,
     timeout: 120_000,
   });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
