@@ -42,6 +42,8 @@ export class VaultLock {
   private constructor(private db: Db | null) {}
 
   static async acquire(path: string): Promise<VaultLock> {
+    let repaired = false;
+    let busyRetries = 0;
     for (let attempt = 0; ; attempt++) {
       let db: Db;
       try {
@@ -54,10 +56,18 @@ export class VaultLock {
       } catch (e) {
         db.close();
         const code = (e as { code?: string }).code;
+        // After an emptying journal was written, a busy lock may be another opener applying
+        // it for a moment (both found the same stale file): look again shortly, a few times.
+        if ((code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') && repaired && busyRetries < 5) {
+          busyRetries++;
+          await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 60)));
+          continue;
+        }
         if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
           throw new DossierError('LOCKED', BUSY);
         if ((code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') && attempt < 2) {
           await writeEmptyingJournal(path);
+          repaired = true;
           continue;
         }
         if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
