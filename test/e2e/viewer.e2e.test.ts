@@ -135,6 +135,7 @@ async function makeBag(dir: string): Promise<Bag> {
     height: 844,
     tags: [],
     notes: [],
+    regions: [],
     metadataProblems: [],
     sensitive: [],
     exif: null,

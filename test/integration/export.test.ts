@@ -59,6 +59,9 @@ describe('export bundle', async () => {
     { occurredAt: '2026-03-16T08:02:00Z', place: 'Email', summary: 'Email naming the school' },
     { itemIds: [byName('email.txt')[1]!.id], personIds: [person.id] },
   );
+  const reply = byName('reply.png')[0]!;
+  vault.addRegion(reply.id, { x: 0.1, y: 0.25, w: 0.5, h: 0.125 }, 'This line is the threat');
+  vault.addRegion(reply.id, { x: 0, y: 0.75, w: 1, h: 0.25 }, 'His account name');
   const out = join(root, 'out');
   await mkdir(out);
   const result = await vault.export({
@@ -70,6 +73,20 @@ describe('export bundle', async () => {
     exporter: 'Jane Doe MP',
   });
   const bag = result.path;
+
+  it('lists the region marks of each exhibit in annotations.json, numbered, in millionths', async () => {
+    const annotations = JSON.parse(
+      await readFile(join(bag, 'data', 'metadata', 'annotations.json'), 'utf8'),
+    ) as { itemId: string; regions: { number: number; x: number; h: number; comment: string }[] }[];
+    const marks = annotations.find((a) => a.itemId === reply.id)!.regions;
+    expect(marks.map((r) => [r.number, r.x, r.h, r.comment])).toEqual([
+      [1, 100_000, 125_000, 'This line is the threat'],
+      [2, 0, 250_000, 'His account name'],
+    ]);
+    expect(
+      annotations.filter((a) => a.itemId !== reply.id).every((a) => a.regions.length === 0),
+    ).toBe(true);
+  });
 
   it('writes a complete BagIt bag with byte-identical originals named by exhibit', async () => {
     expect(result.exhibits.map((e) => e.number)).toEqual(['JD1', 'JD2', 'JD3', 'JD4']);

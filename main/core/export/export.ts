@@ -18,6 +18,7 @@ import {
 } from '../../../shared/exhibit-prefix';
 import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
+import type { Region } from '../items/annotations';
 import type { ItemDetail, ItemRepository } from '../items/repository';
 import { bundleCustody, custodyJsonl } from './custody-bundle';
 import type { ExportsInProgress } from './in-progress';
@@ -79,6 +80,8 @@ export interface ExportResult {
 
 export interface ExportDeps {
   items: ItemRepository;
+  /** Region marks of an item, boxes in millionths, in the order they were made. */
+  regionsOf: (itemId: string) => readonly Region[];
   cases: CaseRepository;
   blobs: BlobStore;
   custody: CustodyLog;
@@ -457,6 +460,15 @@ async function exhibitOf(
     height: item.height,
     tags: item.tags,
     notes: item.notes.map((n) => ({ body: n.body, createdAt: n.createdAt })),
+    regions: deps.regionsOf(item.id).map((r, i) => ({
+      number: i + 1,
+      x: r.x,
+      y: r.y,
+      w: r.w,
+      h: r.h,
+      comment: r.comment,
+      createdAt: r.createdAt,
+    })),
     metadataProblems: item.metadataErrors,
     sensitive: item.sensitive,
     exif: exif?.tags ?? null,

@@ -133,6 +133,7 @@ export function annotationsJson(exhibits: readonly Exhibit[]): string {
       sha256: e.sha256,
       tags: e.tags,
       notes: e.notes,
+      regions: e.regions,
       incidents: e.incidentIds,
       people: e.personIds,
     })),

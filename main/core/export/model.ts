@@ -56,6 +56,11 @@ export interface Exhibit {
   height: number | null;
   tags: string[];
   notes: { body: string; createdAt: string }[];
+  /**
+   * Region marks on an image, in the order they were made: `number` is what the bundle calls
+   * the mark ("1", "2"…), the box is in millionths (0..1,000,000) of the picture's width and height.
+   */
+  regions: ExhibitRegion[];
   /** Plain-words problems recorded at import (e.g. damaged EXIF). */
   metadataProblems: string[];
   sensitive: string[];
@@ -101,4 +106,14 @@ export interface CustodyRecord {
   hash: string;
   /** Set when the entry's details are withheld from the bundle: why (details is then {}). */
   withheld?: 'full-source-path';
+}
+
+export interface ExhibitRegion {
+  number: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  comment: string;
+  createdAt: string;
 }

@@ -741,6 +741,7 @@ export class Vault {
       result = await exportBundle(
         {
           items: this.items,
+          regionsOf: (id) => this.annotations.regionsOf(id),
           cases: this.cases,
           blobs: this.blobs,
           custody: this.custody,

@@ -38,6 +38,7 @@ function exhibit(n: number): Exhibit {
     height: null,
     tags: [],
     notes: [],
+    regions: [],
     metadataProblems: [],
     sensitive: [],
     exif: null,

@@ -51,6 +51,7 @@ function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
     height: null,
     tags: [],
     notes: [],
+    regions: [],
     metadataProblems: [],
     sensitive: [],
     exif: null,

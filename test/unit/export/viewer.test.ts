@@ -46,6 +46,7 @@ function exhibit(n: number, over: Partial<Exhibit> = {}): Exhibit {
     height: 2532,
     tags: ['work account'],
     notes: [{ body: 'Sent at night.\nSecond line.', createdAt: '2024-03-05T14:05:00.000Z' }],
+    regions: [],
     metadataProblems: [],
     sensitive: [],
     exif: { ifd0: { Make: 'Apple', Model: 'iPhone' }, exif: { ISO: 100 } },
