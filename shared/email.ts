@@ -15,6 +15,16 @@ export interface EmailAttachment {
   mime: string;
   /** Decoded size in bytes. */
   size: number;
+  /** The digest of the decoded bytes, when parseEmail was given `digest` (e.g. SHA-256 hex). */
+  digest?: string;
+}
+
+export interface ParseEmailOptions {
+  /**
+   * Called with each attachment's decoded bytes as a binary string (one char per byte); what
+   * it returns is kept as the attachment's `digest`. The app leaves it out: no hashing cost.
+   */
+  digest?: (binary: string) => string;
 }
 
 export interface ParsedEmail {
@@ -285,7 +295,7 @@ function base64Of(binary: string): string {
 }
 
 /** Reads one message from its bytes as a binary string (see bytesToBinary). */
-export function parseEmail(raw: string): ParsedEmail {
+export function parseEmail(raw: string, opts: ParseEmailOptions = {}): ParsedEmail {
   // Problems in the order first seen, each with how often (see `counted`).
   const seen = new Map<string, number>();
   const note: Note = (problem) => seen.set(problem, (seen.get(problem) ?? 0) + 1);
@@ -338,10 +348,12 @@ export function parseEmail(raw: string): ParsedEmail {
     }
     if (ct.type === 'message/rfc822' && depth < MAX_DEPTH && !filename) {
       // A forwarded message: list it; its own body is not merged into this one.
+      const forwarded = decodeTransfer(part);
       result.attachments.push({
         name: 'Forwarded message',
         mime: ct.type,
-        size: decodeTransfer(part).length,
+        size: forwarded.length,
+        ...(opts.digest && { digest: opts.digest(forwarded) }),
       });
       return;
     }
@@ -368,6 +380,7 @@ export function parseEmail(raw: string): ParsedEmail {
       name: decodeHeaderValue(filename) || '(no name)',
       mime: ct.type || 'application/octet-stream',
       size: decoded.length,
+      ...(opts.digest && { digest: opts.digest(decoded) }),
     });
   };
   walk(top, 0);
