@@ -87,3 +87,19 @@ describe('textContent', () => {
     });
   });
 });
+
+describe('textContent of a saved web page', () => {
+  it('shows the text a browser would, not the markup, and says so', () => {
+    const c = textContent(
+      utf8(
+        '<!DOCTYPE html><html><head><script>x()</script></head><body><p>Saved post</p><p>by @anon</p></body></html>',
+      ),
+      true,
+      'html',
+    );
+    expect(c.text).toBe('Saved post\n\nby @anon');
+    expect(c.encoding).toBe(
+      'UTF-8; the web page is shown as text (its markup and scripts left out)',
+    );
+  });
+});

@@ -1,6 +1,7 @@
 // A text file exhibit as text for the court bundle: decoded as its byte order mark says (else
 // UTF-8), line breaks made uniform, and every invisible or controlling character shown as a
 // visible [U+XXXX] so nothing can hide or reorder what the file says.
+import { htmlToText } from '../../../../shared/email-text';
 import type { TextContent } from './exhibit-content';
 
 /** At most this many characters are shown (about 600 pages); the whole file is in the bundle. */
@@ -35,9 +36,14 @@ export function codeLabel(c: number): string {
 /**
  * The text of a text file. `complete` is false when `bytes` is only the file's start (a file
  * bigger than the loader reads): the result is then marked truncated, and a character cut in
- * half at the end is not reported as damage.
+ * half at the end is not reported as damage. A saved web page (`html`) is shown as the text a
+ * browser would show, as an HTML email is (shared/email-text.ts), not as its markup.
  */
-export function textContent(bytes: Uint8Array, complete = true): TextContent {
+export function textContent(
+  bytes: Uint8Array,
+  complete = true,
+  format: 'plain' | 'html' = 'plain',
+): TextContent {
   const { label, offset } = byteOrderMark(bytes);
   const body = bytes.subarray(offset);
   let text: string;
@@ -55,6 +61,10 @@ export function textContent(bytes: Uint8Array, complete = true): TextContent {
   } else {
     text = new TextDecoder(label, { ignoreBOM: true }).decode(body, { stream: !complete });
     encoding = `${label === 'utf-16le' ? 'UTF-16LE' : label === 'utf-16be' ? 'UTF-16BE' : 'UTF-8'} (byte order mark)`;
+  }
+  if (format === 'html') {
+    text = htmlToText(text);
+    encoding += '; the web page is shown as text (its markup and scripts left out)';
   }
   const shown = visibleText(text, MAX_TEXT_CHARS);
   return { kind: 'text', text: shown.text, encoding, truncated: shown.cut || !complete };
