@@ -2,6 +2,7 @@
 // tall captures cut into overlapping pages, region marks on the right slice, hostile files
 // refused in plain words (issue 11, part 1).
 import fc from 'fast-check';
+import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
@@ -172,7 +173,33 @@ describe('embedsAsIs', () => {
   });
 });
 
+/** The PDF pdfkit writes for one picture: its image objects show how it embedded it. */
+async function pdfWith(image: Buffer): Promise<string> {
+  const doc = new PDFDocument({ autoFirstPage: false, compress: false });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => doc.on('end', resolve));
+  doc.addPage();
+  doc.image(image, 0, 0, { width: 100 });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks).toString('latin1');
+}
+
 describe('imageContent', () => {
+  it('gives pdfkit pictures it copies without decoding (no alpha channel to split)', async () => {
+    // pdfkit decodes a PNG with alpha in JavaScript to split out an /SMask: about 20 times
+    // slower than sharp re-encoding it. Every slice must avoid that path.
+    const rgba = await makeScreenshotPng(400, 800);
+    expect(await pdfWith(rgba)).toContain('/SMask');
+    for (const png of [rgba, await rgbPng(400, 800)]) {
+      const c = asImage(await imageContent(png, imageExhibit(400, 800), BOX, { pixels: true }));
+      const pdf = await pdfWith(c.slices[0]!.image!);
+      expect(pdf).not.toContain('/SMask');
+      expect(pdf).toContain('/Predictor 15');
+    }
+  });
+
   it('passes a phone screenshot through untouched: one page, no decode', async () => {
     const png = await rgbPng(1170, 2532);
     const c = asImage(await imageContent(png, imageExhibit(1170, 2532), BOX, { pixels: true }));
