@@ -263,6 +263,35 @@ describe('imageContent', () => {
     expect(meta.exif).toBeUndefined(); // no GPS or camera data carried into the PDF
   });
 
+  it('slices a rotated photo after turning it upright', async () => {
+    // Upright 400×6000: a red strip down the left, black to white from top to bottom. It is
+    // stored turned on its side (6000×400) with EXIF orientation 6, as a phone would.
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="6000"><defs>' +
+      '<linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000"/>' +
+      '<stop offset="1" stop-color="#fff"/></linearGradient></defs>' +
+      '<rect width="400" height="6000" fill="url(#g)"/><rect width="100" height="6000" fill="#f00"/></svg>';
+    const stored = await sharp(Buffer.from(svg))
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const ex = imageExhibit(400, 6000, { mime: 'image/jpeg' });
+    const c = asImage(await imageContent(stored, ex, BOX, { pixels: true }));
+    expect(c.slices.length).toBeGreaterThan(3);
+    for (const s of c.slices) {
+      const { data, info } = await sharp(s.image!).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([400, s.rows]);
+      const mid = Math.floor(s.rows / 2);
+      const at = (x: number) => [...data.subarray((mid * 400 + x) * 3, (mid * 400 + x) * 3 + 3)];
+      const [r, g, b] = at(50);
+      expect(r).toBeGreaterThan(200); // the red strip is on the left: turned the right way
+      expect(g! + b!).toBeLessThan(60);
+      const grey = at(300)[0]!;
+      expect(Math.abs(grey - (255 * (s.top + mid)) / 6000)).toBeLessThan(20);
+    }
+  });
+
   it('downsamples a huge photo to 300 dpi across the page, never upscaling', async () => {
     const jpeg = await makePlainJpeg(4000, 3000);
     const ex = imageExhibit(4000, 3000, { mime: 'image/jpeg' });
