@@ -65,6 +65,11 @@ describe('exhibit content from a vault', () => {
     fixtures = await makeEvidenceFixtures(join(root, 'files'));
     tall = join(root, 'files', 'long-chat.png');
     await writeFile(tall, await makeScreenshotPng(1170, 6000, 3));
+    // Windows Notepad's "Unicode" (UTF-16LE): the type sniffer calls it MP3 (FF FE).
+    await writeFile(
+      join(root, 'files', 'notepad.txt'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('He said: “tonight”\r\n', 'utf16le')]),
+    );
     ({ vault } = await newVault(join(root, 'vault')));
     const paths = [
       fixtures.screenshotPng,
@@ -78,6 +83,7 @@ describe('exhibit content from a vault', () => {
       fixtures.corruptIdatPng,
       fixtures.randomBytes,
       fixtures.empty,
+      join(root, 'files', 'notepad.txt'),
       ...(fixtures.exifJpeg ? [fixtures.exifJpeg] : []),
     ];
     await vault.add(paths);
@@ -140,6 +146,12 @@ describe('exhibit content from a vault', () => {
       truncated: false,
     });
     expect((await both('page.html'))[1]).toMatchObject({ kind: 'text', text: 'Saved post' });
+    expect(exhibits.get('notepad.txt')!.mime).toBe('audio/mpeg');
+    expect((await both('notepad.txt'))[1]).toMatchObject({
+      kind: 'text',
+      text: 'He said: “tonight”\n',
+      encoding: 'UTF-16LE (byte order mark)',
+    });
   });
 
   it('names what it cannot show, hostile pictures included, in plain words', async () => {

@@ -40,7 +40,7 @@ function read(ex: Exhibit, original: ReturnType<typeof fakeOriginal>, pixels = t
 
 describe('readExhibitContent', () => {
   it('never opens a recording, a document or an unknown file', async () => {
-    for (const mime of ['video/mp4', 'audio/mpeg', 'application/pdf', 'application/octet-stream']) {
+    for (const mime of ['video/mp4', 'audio/ogg', 'application/pdf', 'application/zip']) {
       const original = fakeOriginal(2 * 1024 ** 3);
       const c = await read(testExhibit({ mime, size: 2 * 1024 ** 3 }), original);
       expect(c.kind).toBe('other');
@@ -75,6 +75,38 @@ describe('readExhibitContent', () => {
     const bomb = testExhibit({ mime: 'image/png', width: 100_000, height: 100_000 });
     expect((await read(bomb, original, true)).kind).toBe('other');
     expect(original.log.opened).toBe(0);
+  });
+
+  it('shows UTF-16 text that the type sniffer called binary, and reads no more of a binary', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('Notepad\r\nnote', 'utf16le'),
+    ]);
+    const opener = (bytes: Buffer) => async (): Promise<OriginalReader> => ({
+      size: bytes.length,
+      read: async (start, end) => bytes.subarray(start, end),
+      close: async () => {},
+    });
+    const ex = (b: Buffer) => testExhibit({ mime: 'application/octet-stream', size: b.length });
+    expect(await readExhibitContent(ex(utf16), opener(utf16), BOX, { pixels: true })).toEqual({
+      kind: 'text',
+      text: 'Notepad\nnote',
+      encoding: 'UTF-16LE (byte order mark)',
+      truncated: false,
+    });
+    // A binary that happens to start like UTF-16 but is full of controls is not text.
+    const binary = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.alloc(200, 0)]);
+    expect((await readExhibitContent(ex(binary), opener(binary), BOX, { pixels: true })).kind).toBe(
+      'other',
+    );
+    const big = fakeOriginal(2 * 1024 ** 3);
+    const c = await read(
+      testExhibit({ mime: 'application/octet-stream', size: 2 * 1024 ** 3 }),
+      big,
+    );
+    expect(c.kind).toBe('other');
+    expect(big.log.reads).toEqual([[0, 2]]);
+    expect(big.log.closed).toBe(1);
   });
 
   it('closes the original even when reading it fails, and lets the failure through', async () => {

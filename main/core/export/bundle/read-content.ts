@@ -50,7 +50,52 @@ export async function readExhibitContent(
       textContent(bytes, size <= bytes.length, mime === 'text/html' ? 'html' : 'plain'),
     );
   }
+  if ((mime === 'application/octet-stream' || mime === 'audio/mpeg') && exhibit.size >= 2) {
+    // The type sniffer calls UTF-16 text (Windows Notepad's "Unicode") binary, as it has NUL
+    // bytes, or MP3 when its byte order mark FF FE looks like an MPEG frame start. One that
+    // starts with a byte order mark and reads as text is shown as text.
+    const reader = await open();
+    try {
+      const mark = await reader.read(0, 2);
+      if (!isUtf16Text(mark)) return otherContent(mime);
+      const bytes = await reader.read(0, Math.min(reader.size, MAX_BUFFERED_TEXT_BYTES));
+      return isUtf16Text(bytes)
+        ? textContent(bytes, reader.size <= bytes.length)
+        : otherContent(mime);
+    } finally {
+      await reader.close();
+    }
+  }
   return otherContent(mime);
+}
+
+/** How much of a file is looked at to decide that it is UTF-16 text. */
+const UTF16_SNIFF_BYTES = 64 * 1024;
+
+/**
+ * True when the bytes start with a UTF-16 byte order mark and their start decodes as UTF-16
+ * (no unpaired surrogates) with almost no control characters: text, not a binary format.
+ */
+export function isUtf16Text(bytes: Uint8Array): boolean {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (!le && !be) return false;
+  // A head cut mid-character or mid-pair is not damage: stream the decode.
+  const head = bytes.subarray(2, Math.min(bytes.length, UTF16_SNIFF_BYTES) & ~1);
+  let text: string;
+  try {
+    text = new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(head, {
+      stream: head.length < bytes.length - 2,
+    });
+  } catch {
+    return false;
+  }
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) controls++;
+  }
+  return controls <= text.length / 100;
 }
 
 /** Opens the original, reads at most `cap` bytes from its start, and always closes it. */
