@@ -201,6 +201,10 @@ class TextWriter {
   quoteDepth = 0;
   /** Set while inside a link, to compare its text with its address. */
   linkText: string | null = null;
+  /** How many parts there are up to the end of the last text written. */
+  private textEnd = 0;
+  /** How deeply quoted the last text written was. */
+  private lastQuoteDepth = 0;
 
   /** At least `n` line feeds before the next text (1: a new line, 2: a blank line). */
   block(n: number): void {
@@ -257,7 +261,8 @@ class TextWriter {
   private word(text: string, partOfLink = true): void {
     this.flushBreaks();
     if (this.newlines > 0) {
-      this.parts.push('> '.repeat(Math.min(this.quoteDepth, MAX_SHOWN_DEPTH)) + this.pendingBullet);
+      const depth = Math.min(this.quoteDepth, MAX_SHOWN_DEPTH);
+      this.parts.push((depth > 0 ? `${'>'.repeat(depth)} ` : '') + this.pendingBullet);
       this.pendingBullet = '';
     } else if (this.pendingSpace) {
       this.parts.push(' ');
@@ -267,6 +272,8 @@ class TextWriter {
     }
     this.pendingSpace = false;
     this.parts.push(text.replace(/\u00a0/g, ' '));
+    this.textEnd = this.parts.length;
+    this.lastQuoteDepth = this.quoteDepth;
     this.newlines = 0;
     if (partOfLink && this.linkText !== null && this.linkText.length < MAX_LINK_TEXT) {
       this.linkText += text.slice(0, MAX_LINK_TEXT);
@@ -280,13 +287,16 @@ class TextWriter {
 
   private feed(): void {
     if (this.newlines >= 2 || this.parts.length === 0) return;
+    // A blank line inside a quoted reply keeps its quote mark, so the quote reads as one.
+    const depth = Math.min(this.quoteDepth, this.lastQuoteDepth, MAX_SHOWN_DEPTH);
+    if (this.newlines === 1 && depth > 0) this.parts.push('>'.repeat(depth));
     this.parts.push('\n');
     this.newlines++;
   }
 
   toString(): string {
-    while (this.parts.at(-1) === '\n') this.parts.pop();
-    return this.parts.join('');
+    // Breaks and quote marks after the last text are left out.
+    return this.parts.slice(0, this.textEnd).join('');
   }
 }
 

@@ -58,7 +58,10 @@ describe('htmlToText', () => {
         '<p>No.</p><blockquote><p>On Monday you wrote:</p>hi</blockquote>' +
           '<pre>  keep\n   this</pre><table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>',
       ),
-    ).toBe('No.\n\n> On Monday you wrote:\n\n> hi\n\n  keep\n   this\n\na b\nc');
+    ).toBe('No.\n\n> On Monday you wrote:\n>\n> hi\n\n  keep\n   this\n\na b\nc');
+    expect(htmlToText('<blockquote>a<blockquote>b<br><br>c</blockquote></blockquote>x >')).toBe(
+      '> a\n>\n>> b\n>>\n>> c\n\nx >',
+    );
   });
 
   it('reads broken HTML without losing text or throwing', () => {
