@@ -259,6 +259,8 @@ class TextWriter {
   }
 
   private word(text: string, partOfLink = true): void {
+    // A line of nothing but no-break spaces (Outlook's empty paragraph) is not text.
+    if ((this.newlines > 0 || this.pendingBreaks > 0) && /^\u00a0+$/.test(text)) return;
     this.flushBreaks();
     if (this.newlines > 0) {
       const depth = Math.min(this.quoteDepth, MAX_SHOWN_DEPTH);

@@ -50,6 +50,10 @@ describe('htmlToText', () => {
       decodeHtmlEntities('&amp; &lt;b&gt; &#8212; &#x1F600; &#150; &#0; &bogus; &toString; &AMP;'),
     ).toBe('& <b> — 😀 – \uFFFD &bogus; &toString; &');
     expect(htmlToText('a&nbsp;&nbsp;b &lt;script&gt;')).toBe('a  b <script>');
+    // Outlook's empty paragraphs hold a no-break space: no line of spaces.
+    expect(htmlToText('<p>Dear Ms Doe,<o:p></o:p></p><p><o:p>&nbsp;</o:p></p><p>Regards</p>')).toBe(
+      'Dear Ms Doe,\n\nRegards',
+    );
   });
 
   it('marks quoted replies, keeps preformatted text, and separates table cells', () => {
