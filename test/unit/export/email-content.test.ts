@@ -2,6 +2,7 @@
 // nothing loaded), attachments with the SHA-256 of their decoded bytes, the full headers for
 // the appendix, and hostile messages read in linear time (issue 11, part 1).
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emailContent, MAX_RAW_HEADER_CHARS } from '../../../main/core/export/bundle/email-content';
 import { expectLinear } from '../../support/linear';
@@ -132,6 +133,24 @@ describe('emailContent', () => {
     expect(c.kind).toBe('email');
     expect(c.problems.join(' ')).toMatch(/does not start like an email/);
     expect(emailContent(Buffer.alloc(0)).bodyFrom).toBe('none');
+  });
+
+  it('never throws on any bytes, and always gives the six headers', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        const c = emailContent(Buffer.concat([THREAT.subarray(0, 120), bytes]));
+        expect(c.headers.map((h) => h.name)).toEqual([
+          'From',
+          'To',
+          'Cc',
+          'Date',
+          'Subject',
+          'Message-ID',
+        ]);
+        expect(c.attachments.every((a) => /^[0-9a-f]{64}$/.test(a.sha256))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('takes linear time on hostile messages', () => {

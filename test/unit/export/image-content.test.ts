@@ -186,6 +186,27 @@ async function pdfWith(image: Buffer): Promise<string> {
   return Buffer.concat(chunks).toString('latin1');
 }
 
+describe('embedsAsIs on damaged PNGs', () => {
+  it('never throws, and refuses any PNG whose bytes were changed', async () => {
+    const png = await rgbPng(40, 30);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: png.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        fc.integer({ min: 0, max: png.length }),
+        (at, xor, cut) => {
+          const changed = Buffer.from(png);
+          changed[at]! ^= xor;
+          // A changed byte is caught by the signature, a length, a CRC or the trailing IEND.
+          expect(embedsAsIs(changed, 40, 30)).toBe(false);
+          expect(embedsAsIs(png.subarray(0, cut), 40, 30)).toBe(cut === png.length);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('imageContent', () => {
   it('gives pdfkit pictures it copies without decoding (no alpha channel to split)', async () => {
     // pdfkit decodes a PNG with alpha in JavaScript to split out an /SMask: about 20 times

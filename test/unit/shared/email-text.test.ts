@@ -1,6 +1,7 @@
 // HTML email bodies as readable text for the court bundle: structure kept as line breaks,
 // bullets and quote marks, links with their address, nothing hidden run or fetched, and
 // linear time on hostile HTML (issue 11, part 1).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHtmlEntities, htmlToText } from '../../../shared/email-text';
 import { expectLinear } from '../../support/linear';
@@ -75,6 +76,56 @@ describe('htmlToText', () => {
     expect(htmlToText('before<script>never closed')).toBe('before');
     expect(htmlToText('<!-- never closed')).toBe('');
     expect(htmlToText('')).toBe('');
+  });
+
+  it('never throws, and never shows script or style text, on any mix of markup', () => {
+    const piece = fc.constantFrom(
+      '<p>',
+      '</p>',
+      '<br>',
+      '<a href="u">',
+      '</a>',
+      '<ul>',
+      '<li>',
+      '</ul>',
+      '<ol>',
+      '</ol>',
+      '<blockquote>',
+      '</blockquote>',
+      '<pre>',
+      '</pre>',
+      '<script>SCRIPTTEXT',
+      '</script>',
+      '<style>STYLETEXT',
+      '</style>',
+      '<!--',
+      '-->',
+      '<',
+      '>',
+      '&',
+      '&#',
+      '&amp;',
+      '"',
+      "'",
+      ' ',
+      '\n',
+      'word',
+      '<img alt="x">',
+      '<td>',
+      '<tr>',
+      '<head>',
+      '</head>',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        const text = htmlToText(pieces.join(''));
+        expect(typeof text).toBe('string');
+        expect(text).not.toMatch(/SCRIPTTEXT|STYLETEXT/);
+        expect(text).not.toMatch(/\n{3}/);
+        expect(text).toBe(text.replace(/^\n+|\n+$/g, ''));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('takes linear time on hostile HTML', () => {
