@@ -389,8 +389,13 @@ interface OpenList {
   count: number;
 }
 
+export interface HtmlToTextOptions {
+  /** Content-ID (without < >) → the name of that picture, to say which one a cid: image is. */
+  pictureNames?: ReadonlyMap<string, string>;
+}
+
 /** An HTML body as plain text (see the top of this file). Never throws; nothing is fetched. */
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, opts: HtmlToTextOptions = {}): string {
   // ASCII-only lower-casing keeps every offset the same as in `html`.
   const lower = html.replace(/[A-Z]+/g, (s) => s.toLowerCase());
   const out = new TextWriter();
@@ -461,14 +466,18 @@ export function htmlToText(html: string): string {
       }
     } else if (name === 'img' && !tag.closing) {
       const alt = (tag.attrs.get('alt') ?? '').trim(); // decoded once, by flow()
-      const src = (tag.attrs.get('src') ?? '').trim().toLowerCase();
+      const src = decodeHtmlEntities(tag.attrs.get('src') ?? '').trim();
+      const scheme = src.slice(0, 5).toLowerCase();
+      const named = scheme.startsWith('cid:') ? opts.pictureNames?.get(src.slice(4)) : undefined;
       const shown = alt
         ? `[picture: ${alt}]`
-        : src.startsWith('cid:') || src.startsWith('data:')
-          ? '[picture in the email]'
-          : src
-            ? '[picture on the internet, not loaded]'
-            : '';
+        : named
+          ? `[picture in the email: ${named}]`
+          : scheme.startsWith('cid:') || scheme === 'data:'
+            ? '[picture in the email]'
+            : src
+              ? '[picture on the internet, not loaded]'
+              : '';
       if (shown) {
         out.space();
         out.flow(shown);

@@ -17,6 +17,8 @@ export interface EmailAttachment {
   size: number;
   /** The digest of the decoded bytes, when parseEmail was given `digest` (e.g. SHA-256 hex). */
   digest?: string;
+  /** Set for a picture shown inside the HTML body, listed only with `listInlineImages`. */
+  contentId?: string;
 }
 
 export interface ParseEmailOptions {
@@ -25,6 +27,12 @@ export interface ParseEmailOptions {
    * it returns is kept as the attachment's `digest`. The app leaves it out: no hashing cost.
    */
   digest?: (binary: string) => string;
+  /**
+   * Also list the pictures shown inside the HTML body (by Content-ID) among the attachments,
+   * with their `contentId`: they are part of what the email says, so the court bundle hashes
+   * them too. The app shows them in the body instead.
+   */
+  listInlineImages?: boolean;
 }
 
 export interface ParsedEmail {
@@ -368,19 +376,22 @@ export function parseEmail(raw: string, opts: ParseEmailOptions = {}): ParsedEma
       return;
     }
     const cid = header(part, 'content-id').trim().replace(/^<|>$/g, '');
+    let shownInBody = false;
     if (
       cid &&
       /^image\/(png|jpeg|gif|webp|bmp|avif)$/.test(ct.type) &&
       decoded.length <= MAX_INLINE_IMAGE_BYTES
     ) {
       result.inlineImages.set(cid, `data:${ct.type};base64,${base64Of(decoded)}`);
-      if (!attachment) return;
+      if (!attachment && !opts.listInlineImages) return;
+      shownInBody = !attachment;
     }
     result.attachments.push({
       name: decodeHeaderValue(filename) || '(no name)',
       mime: ct.type || 'application/octet-stream',
       size: decoded.length,
       ...(opts.digest && { digest: opts.digest(decoded) }),
+      ...(shownInBody && { contentId: cid }),
     });
   };
   walk(top, 0);

@@ -102,6 +102,42 @@ describe('emailContent', () => {
     ]);
   });
 
+  it('lists and hashes the pictures shown inside the body, and says which one is where', () => {
+    const knife = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const house = Buffer.from([0xff, 0xd8, 0xff, 9, 8, 7]);
+    const c = emailContent(
+      crlf([
+        'From: x@example.net',
+        'Content-Type: multipart/related; boundary="r"',
+        '',
+        '--r',
+        'Content-Type: text/html',
+        '',
+        '<p>Look:</p><img src="cid:k1"><img src="cid:h2">',
+        '--r',
+        'Content-Type: image/png; name="knife.png"',
+        'Content-ID: <k1>',
+        'Content-Transfer-Encoding: base64',
+        '',
+        knife.toString('base64'),
+        '--r',
+        'Content-Type: image/jpeg',
+        'Content-ID: <h2>',
+        'Content-Transfer-Encoding: base64',
+        '',
+        house.toString('base64'),
+        '--r--',
+      ]),
+    );
+    expect(c.body).toBe(
+      'Look:\n\n[picture in the email: knife.png] [picture in the email: picture 1]',
+    );
+    expect(c.attachments).toEqual([
+      { name: 'knife.png (shown in the email)', mime: 'image/png', size: 7, sha256: sha(knife) },
+      { name: 'picture 1 (shown in the email)', mime: 'image/jpeg', size: 6, sha256: sha(house) },
+    ]);
+  });
+
   it('decodes non-ASCII header bytes as UTF-8, else Latin-1, and shows hidden characters', () => {
     const utf8 = emailContent(crlf(['Subject: café', 'X-Mailer: naïve', '', 'x']));
     expect(utf8.rawHeaders).toBe('Subject: café\nX-Mailer: naïve');

@@ -46,6 +46,13 @@ describe('htmlToText', () => {
     );
   });
 
+  it('names a picture from the email by its Content-ID when told its name', () => {
+    const names = new Map([['k1@x', 'knife.png']]);
+    expect(htmlToText('<img src="cid:k1@x"><img src="CID:other">', { pictureNames: names })).toBe(
+      '[picture in the email: knife.png] [picture in the email]',
+    );
+  });
+
   it('decodes entities, numeric ones included, and leaves unknown ones as written', () => {
     expect(
       decodeHtmlEntities('&amp; &lt;b&gt; &#8212; &#x1F600; &#150; &#0; &bogus; &toString; &AMP;'),

@@ -221,4 +221,32 @@ describe('email parsing', () => {
     expect(seen).toHaveLength(2);
     expect(parseEmail(raw).attachments.every((a) => !('digest' in a))).toBe(true);
   });
+
+  it('lists pictures shown in the body among the attachments only when asked', () => {
+    const raw = binary(
+      [
+        'Content-Type: multipart/related; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        '<img src="cid:p1">',
+        '--b',
+        'Content-Type: image/png',
+        'Content-ID: <p1>',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'iVBORw==',
+        '--b--',
+      ].join('\r\n'),
+    );
+    const plain = parseEmail(raw);
+    expect(plain.attachments).toEqual([]);
+    expect(plain.inlineImages.get('p1')).toBe('data:image/png;base64,iVBORw==');
+    const listed = parseEmail(raw, { listInlineImages: true });
+    expect(listed.attachments).toEqual([
+      { name: '(no name)', mime: 'image/png', size: 4, contentId: 'p1' },
+    ]);
+    expect(listed.inlineImages.get('p1')).toBe('data:image/png;base64,iVBORw==');
+  });
 });

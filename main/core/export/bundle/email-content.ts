@@ -25,7 +25,7 @@ function sha256(binary: string): string {
  */
 export function emailContent(bytes: Uint8Array, size = bytes.length): EmailContent {
   const binary = bytesToBinary(bytes);
-  const parsed = parseEmail(binary, { digest: sha256 });
+  const parsed = parseEmail(binary, { digest: sha256, listInlineImages: true });
   const problems = [...parsed.problems];
   if (size > bytes.length) {
     problems.push(
@@ -33,7 +33,16 @@ export function emailContent(bytes: Uint8Array, size = bytes.length): EmailConte
     );
   }
 
-  const html = parsed.html === null ? '' : htmlToText(parsed.html);
+  // Pictures shown inside the body are listed and hashed too; unnamed ones are numbered, so
+  // the body's "[picture in the email: picture 2]" says which line of the list it is.
+  let unnamed = 0;
+  const names = parsed.attachments.map((a) =>
+    a.contentId && a.name === '(no name)' ? `picture ${++unnamed}` : a.name,
+  );
+  const pictureNames = new Map(
+    parsed.attachments.flatMap((a, i) => (a.contentId ? [[a.contentId, names[i]!]] : [])),
+  );
+  const html = parsed.html === null ? '' : htmlToText(parsed.html, { pictureNames });
   // A mail program shows the HTML version when there is one, so the bundle does too.
   const [rawBody, bodyFrom]: [string, EmailContent['bodyFrom']] = html.trim()
     ? [html, 'html']
@@ -69,8 +78,8 @@ export function emailContent(bytes: Uint8Array, size = bytes.length): EmailConte
     ],
     body: body.text,
     bodyFrom,
-    attachments: parsed.attachments.map((a) => ({
-      name: oneLine(a.name),
+    attachments: parsed.attachments.map((a, i) => ({
+      name: oneLine(a.contentId ? `${names[i]!} (shown in the email)` : a.name),
       mime: oneLine(a.mime),
       size: a.size,
       sha256: a.digest!,
