@@ -66,6 +66,13 @@ describe('textContent', () => {
     expect(exact.text.length).toBe(MAX_TEXT_CHARS);
   });
 
+  it('caps what is shown, labels included, so a file of controls cannot grow eightfold', () => {
+    const c = textContent(utf8('\u0007'.repeat(MAX_TEXT_CHARS)));
+    expect(c.truncated).toBe(true);
+    expect(c.text.length).toBe(MAX_TEXT_CHARS);
+    expect(c.text.endsWith('[U+0007]')).toBe(true); // never half a label
+  });
+
   it('reads the start of a file that was not read whole without calling the cut damage', () => {
     const start = utf8('début é').subarray(0, 8); // ends inside "é"
     const c = textContent(start, false);

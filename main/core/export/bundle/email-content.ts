@@ -61,7 +61,7 @@ export function emailContent(bytes: Uint8Array, size = bytes.length): EmailConte
   const shownHeaders = visibleText(raw, MAX_RAW_HEADER_CHARS);
   let rawHeaders = shownHeaders.text;
   if (shownHeaders.cut) {
-    const more = (raw.length - MAX_RAW_HEADER_CHARS).toLocaleString('en');
+    const more = (raw.length - shownHeaders.read).toLocaleString('en');
     rawHeaders += `\n[… ${more} more characters of headers are not shown here. ${KEPT}]`;
     problems.push(`The headers of this email are very long; only their start is shown. ${KEPT}`);
   }

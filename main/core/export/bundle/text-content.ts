@@ -81,43 +81,39 @@ function byteOrderMark(b: Uint8Array): {
 }
 
 /**
- * CRLF and lone CR (and U+2028/U+2029) as LF, hidden characters as [U+XXXX], at most `max`
- * characters of the source kept. One pass, built from slices: linear on any input.
+ * CRLF and lone CR (and U+2028/U+2029) as LF, hidden characters as [U+XXXX], and at most `max`
+ * characters of result (labels included, so a file of controls cannot grow eightfold), never
+ * ending in half a character. One pass, built from slices: linear on any input.
  */
-export function visibleText(text: string, max: number): { text: string; cut: boolean } {
-  const end = Math.min(text.length, max);
+export function visibleText(
+  text: string,
+  max: number,
+): { text: string; cut: boolean; /** Source characters shown. */ read: number } {
   const parts: string[] = [];
+  /** Characters of result in `parts`. */
+  let written = 0;
   let copied = 0;
-  for (let i = 0; i < end; i++) {
+  let i = 0;
+  while (i < text.length) {
     const c = text.charCodeAt(i);
     let replacement: string | null = null;
+    let width = 1; // source characters replaced
     if (c === 0x0d) {
       replacement = '\n';
-      if (text.charCodeAt(i + 1) === 0x0a) {
-        parts.push(text.slice(copied, i), '\n');
-        copied = i + 2;
-        i++;
-        continue;
-      }
+      if (text.charCodeAt(i + 1) === 0x0a) width = 2;
     } else if (c === 0x2028 || c === 0x2029) replacement = '\n';
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      // A pair is a character; a lone half cannot come from TextDecoder, but never split one.
-      if (c <= 0xdbff && i + 1 === end && end < text.length) break;
-      continue;
-    } else if (shownAsCode(c)) replacement = codeLabel(c);
+    else if (shownAsCode(c)) replacement = codeLabel(c);
+    // A surrogate pair is one character: both halves or neither.
+    const step = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : width;
+    const grows = replacement === null ? step : replacement.length;
+    if (written + (i - copied) + grows > max) break;
     if (replacement !== null) {
       parts.push(text.slice(copied, i), replacement);
-      copied = i + 1;
+      written += i - copied + replacement.length;
+      copied = i + width;
     }
+    i += step;
   }
-  // Stop where the scan stopped (before half a surrogate pair, or at the cap).
-  const stop = Math.max(copied, Math.min(end, lastWhole(text, end)));
-  parts.push(text.slice(copied, stop));
-  return { text: parts.join(''), cut: stop < text.length };
-}
-
-/** `end`, or one less when that would cut a surrogate pair in half. */
-function lastWhole(text: string, end: number): number {
-  const c = text.charCodeAt(end - 1);
-  return end < text.length && c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
+  parts.push(text.slice(copied, i));
+  return { text: parts.join(''), cut: i < text.length, read: i };
 }
