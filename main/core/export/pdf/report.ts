@@ -7,6 +7,7 @@ import { cleanText, instantText, parseTime, plural } from '../report/text';
 import { CaseFacts } from './facts';
 import { drawFooter } from './furniture';
 import { certificate } from './sections/certificate';
+import { coverHash } from './sections/cover-hash';
 import { conductIntro, incidentBlock } from './sections/conduct';
 import { custodyLog } from './sections/custody';
 import {
@@ -251,16 +252,4 @@ class Report implements Pass<Layout> {
       { size: SMALL + 0.5, color: SOFT },
     );
   }
-}
-
-/** A hash on a cover page: title, the value in monospace, a note on what it is. */
-export function coverHash(w: PdfWriter, title: string, note: string, value: string): void {
-  w.use('B', 9.5);
-  w.doc.text(title, MARGIN.left, w.y, { width: CONTENT_W });
-  w.gap(2);
-  w.use('M', 10);
-  w.doc.text(value || '(none)', MARGIN.left, w.y, { width: CONTENT_W });
-  w.gap(1);
-  w.para(note, { size: SMALL, color: SOFT });
-  w.gap(8);
 }

@@ -48,6 +48,8 @@ export class PdfWriter {
   readonly doc: PDFKit.PDFDocument;
   readonly draw: boolean;
   readonly supports: Supports;
+  /** What the monospace face can draw (text files, headers); the rest prints as [U+XXXX]. */
+  readonly supportsMono: Supports;
   /** The page being written, from 1 (0 before the first). */
   page = 0;
   private blockCount = 0;
@@ -76,6 +78,7 @@ export class PdfWriter {
     this.doc.registerFont('B', opts.fonts.bold);
     this.doc.registerFont('M', opts.fonts.mono);
     this.supports = opts.fonts.embedded ? this.glyphCoverage() : opts.fonts.supports;
+    this.supportsMono = opts.fonts.embedded ? this.monoCoverage() : opts.fonts.supports;
     this.doc.on('pageAdded', () => this.onPage());
   }
 
@@ -123,6 +126,25 @@ export class PdfWriter {
         ok =
           regular && bold
             ? regular.hasGlyphForCodePoint(cp) && bold.hasGlyphForCodePoint(cp)
+            : BUILT_IN_FONTS.supports(cp);
+        memo.set(cp, ok);
+      }
+      return ok;
+    };
+  }
+
+  private monoCoverage(): Supports {
+    type Fontkit = { hasGlyphForCodePoint(cp: number): boolean };
+    this.doc.font('M');
+    const mono = (this.doc as unknown as { _font?: { font?: Fontkit } })._font?.font;
+    this.doc.font(this.font.name);
+    const memo = new Map<number, boolean>();
+    return (cp) => {
+      let ok = memo.get(cp);
+      if (ok === undefined) {
+        ok =
+          mono && typeof mono.hasGlyphForCodePoint === 'function'
+            ? mono.hasGlyphForCodePoint(cp)
             : BUILT_IN_FONTS.supports(cp);
         memo.set(cp, ok);
       }
@@ -178,6 +200,11 @@ export class PdfWriter {
     return cleanText(s, this.supports, opts);
   }
 
+  /** Untrusted text made printable in the monospace face. */
+  tm(s: string, opts?: CleanOptions): string {
+    return cleanText(s, this.supportsMono, opts);
+  }
+
   // ---- Text primitives ----
 
   height(name: FontName, size: number, text: string, width: number): number {
@@ -212,6 +239,45 @@ export class PdfWriter {
       .strokeColor(RULE)
       .stroke();
     this.doc.y = y + 1;
+  }
+
+  /**
+   * Long text (an email body, a text file) flowing over as many pages as it needs, a few
+   * dozen lines per call so the document streams out as it goes. Already cleaned text.
+   * `mono`: each line is cut to the width first, so nothing is left to pdfkit's word
+   * splitting, which is quadratic in the length of an unbroken word.
+   */
+  *flow(
+    text: string,
+    opts: { mono?: boolean; size?: number; x?: number } = {},
+  ): Generator<undefined> {
+    const size = opts.size ?? BODY;
+    const x = opts.x ?? MARGIN.left;
+    const width = PAGE.width - MARGIN.right - x;
+    this.use(opts.mono ? 'M' : 'R', size, INK);
+    const per = opts.mono
+      ? Math.max(8, Math.floor(width / this.doc.widthOfString('0')) - 1)
+      : WORD_PIECE;
+    const lines: string[] = [];
+    for (const line of text.split('\n')) {
+      if (!opts.mono) lines.push(line.replace(LONG_RUN, (run) => run.match(PIECES)!.join('\n')));
+      else if (line.length <= per) lines.push(line);
+      else {
+        for (let i = 0; i < line.length;) {
+          let end = Math.min(i + per, line.length);
+          // Never between the two halves of a surrogate pair.
+          if (end < line.length && /[\ud800-\udbff]/.test(line[end - 1]!)) end--;
+          lines.push(line.slice(i, end));
+          i = end;
+        }
+      }
+    }
+    for (let i = 0; i < lines.length; i += FLOW_LINES) {
+      const chunk = lines.slice(i, i + FLOW_LINES).join('\n');
+      this.use(opts.mono ? 'M' : 'R', size, INK);
+      this.doc.text(chunk === '' ? ' ' : chunk, x, this.doc.y, { width, lineGap: 1.5 });
+      yield this.tick();
+    }
   }
 
   /** "•" bullets with hanging text. */
@@ -299,6 +365,13 @@ export class PdfWriter {
     root.data.OpenAction = [this.doc.page.dictionary, 'XYZ', null, null, 1];
   }
 }
+
+/** Lines of flowing text per pdfkit call (flow()). */
+const FLOW_LINES = 60;
+/** Unbroken runs longer than this are cut into pieces this long (flow()). */
+const WORD_PIECE = 200;
+const LONG_RUN = /\S{201,}/gu;
+const PIECES = /\S{1,200}/gu;
 
 /** The outline entry handed out when counting pages: entries added under it go nowhere. */
 const NO_OUTLINE = {

@@ -18,8 +18,6 @@ export interface CertificateWords {
   block: string;
   /** 'short': the report's one line; 'civil': CPR wording with contempt and the s.9 note. */
   statement: 'short' | 'civil';
-  /** Pages in the whole document, for the statement's page count (0 when not known). */
-  pages?: number;
 }
 
 export function certificate(w: PdfWriter, f: CaseFacts, words: CertificateWords): void {
@@ -73,9 +71,7 @@ export function certificate(w: PdfWriter, f: CaseFacts, words: CertificateWords)
         'Practice Direction 22). In criminal proceedings a witness statement under section 9 of the ' +
         'Criminal Justice Act 1967 says instead that it is true to the best of the maker’s knowledge ' +
         'and belief, made knowing that they are liable to prosecution if they wilfully state in it ' +
-        'anything they know to be false or do not believe to be true, and gives its number of pages' +
-        (words.pages ? ` (this bundle has ${plural(words.pages, 'page')})` : '') +
-        '.',
+        'anything they know to be false or do not believe to be true, and gives its number of pages.',
       { size: SMALL + 0.5, color: SOFT },
     );
   }
