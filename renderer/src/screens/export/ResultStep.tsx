@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { shortSize } from '../../../../shared/size-text';
 import { CopyValue } from '../../components/CopyValue';
+import { ExportNotes } from './ExportNotes';
 import { useJobs, type BundleReport, type ExportJob, type ExportResult } from '../../stores/jobs';
 
 /**
@@ -55,26 +56,6 @@ export function ResultStep({ job, onNewExport }: { job: ExportJob; onNewExport()
           New export
         </button>
       </div>
-    </div>
-  );
-}
-
-/**
- * What the export itself said (e.g. the court bundle is longer than family courts accept,
- * or an interrupted export's leftovers were removed): the same lines the CLI prints.
- */
-export function ExportNotes({ warnings }: { warnings: readonly string[] }) {
-  if (warnings.length === 0) return null;
-  return (
-    <div className="notice export-notes" role="status">
-      <p>
-        <strong>About this export:</strong>
-      </p>
-      <ul>
-        {warnings.map((w, i) => (
-          <li key={i}>{w}</li>
-        ))}
-      </ul>
     </div>
   );
 }
