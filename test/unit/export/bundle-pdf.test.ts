@@ -3,8 +3,11 @@
 // pdftotext and pdftoppm.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ExhibitContent } from '../../../main/core/export/bundle/exhibit-content';
@@ -508,4 +511,56 @@ describe('the court bundle refuses to be wrong', () => {
       for await (const chunk of r.chunks) void chunk;
     }).rejects.toThrow('the disk went away');
   });
+});
+
+describe(title('the court bundle at scale'), () => {
+  it.skipIf(noTools !== null)(
+    'draws 1,000 picture exhibits with bounded memory, every one indexed and bookmarked',
+    async () => {
+      const c = await realisticCase();
+      const phone = await screenshot(390, 844);
+      const N = 1000;
+      const model: ExportModel = {
+        ...c.model,
+        exhibits: Array.from({ length: N }, (_, i) =>
+          exhibit(i + 1, {
+            originalName: `Screenshot ${i + 1}.png`,
+            sha256: sha(`bulk ${i}`),
+            regions: i % 5 === 0 ? [region(1, 100_000, 50_000, `Mark on ${i + 1}`)] : [],
+          }),
+        ),
+        custody: [],
+      };
+      const content: BundleContent = (e, { pixels }) => pictureContent(phone, e.regions, pixels);
+      const file = join(dir, 'bulk.pdf');
+      const out = createWriteStream(file);
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      let peak = before;
+      let chunks = 0;
+      const started = Date.now();
+      const r = renderBundlePdf(model, { content });
+      for await (const chunk of r.chunks) {
+        if (!out.write(chunk)) await new Promise<void>((done) => out.once('drain', () => done()));
+        if (++chunks % 16 === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().heapUsed);
+        }
+      }
+      await new Promise<void>((resolve, reject) =>
+        out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+      );
+      const growthMb = (peak - before) / 1e6;
+      console.log(
+        `1,000 picture exhibits: ${r.pages} pages, ${((Date.now() - started) / 1000).toFixed(1)} s, live heap growth ${growthMb.toFixed(0)} MB`,
+      );
+      expect(growthMb).toBeLessThan(60);
+      expect(pdfPages(file)).toBe(r.pages);
+      const outline = run('mutool', ['show', file, 'outline']);
+      for (let i = 1; i <= N; i++) expect(outline).toContain(`JD${i} — Screenshot ${i}.png`);
+    },
+    300_000,
+  );
 });

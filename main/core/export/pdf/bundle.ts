@@ -219,6 +219,7 @@ class Bundle implements Pass<BundleLayout> {
     for (const [id, title] of CLOSING) {
       w.section(title, title);
       this.mark(id);
+      this.checkPage(id);
       if (id === 'conduct') {
         conductIntro(w, f);
         yield w.tick();
@@ -249,6 +250,10 @@ class Bundle implements Pass<BundleLayout> {
       }
       yield w.tick();
     }
+    if (planned && w.page !== planned.totalPages)
+      throw new Error(
+        `The court bundle came out differently in its two passes (${w.page} pages, counted ${planned.totalPages}).`,
+      );
   }
 
   /**
