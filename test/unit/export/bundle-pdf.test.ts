@@ -18,6 +18,7 @@ import {
   type BundleContent,
 } from '../../../main/core/export/pdf/bundle';
 import { CONTENT_H, CONTENT_W } from '../../../main/core/export/pdf/writer';
+import { corruptIdat } from '../../fixtures/evidence';
 import { pictureContent } from '../../support/bundle-content';
 import { tempDir } from '../../support/tmp';
 import { missingTools, skipTitle } from '../../support/tools';
@@ -40,7 +41,7 @@ async function screenshot(width: number, height: number): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${lines}</svg>`;
   return sharp({ create: { width, height, channels: 3, background: '#1f4fa0' } })
     .composite([{ input: Buffer.from(svg) }])
-    .removeAlpha() // pdfkit splits an alpha channel asynchronously: object order would vary
+    .removeAlpha() // no alpha channel: pdfkit copies it as it is
     .png()
     .toBuffer();
 }
@@ -562,5 +563,66 @@ describe(title('the court bundle at scale'), () => {
       for (let i = 1; i <= N; i++) expect(outline).toContain(`JD${i} — Screenshot ${i}.png`);
     },
     300_000,
+  );
+});
+
+describe(title('the court bundle and hostile content'), () => {
+  it.skipIf(noTools !== null)(
+    'draws what it can and says what it cannot, never crashing on a bad picture',
+    async () => {
+      const c = await realisticCase();
+      // With an alpha channel pdfkit must decode the pixels itself; a damaged one used to
+      // throw from inside zlib's callback, which nothing can catch.
+      const rgba = await sharp({
+        create: { width: 300, height: 500, channels: 4, background: '#1f4fa0cc' },
+      })
+        .png()
+        .toBuffer();
+      const slice = (image: Buffer | null, over: object = {}) => ({
+        top: 0,
+        rows: 500,
+        drawWidth: 300,
+        drawHeight: 500,
+        image,
+        regions: [{ number: 1, x: -5, y: 0.5, w: 99, h: Number.NaN, clipped: false }],
+        ...over,
+      });
+      const pictures: ExhibitContent[] = [
+        { kind: 'image', width: 300, height: 500, slices: [slice(corruptIdat(rgba))] },
+        { kind: 'image', width: 300, height: 500, slices: [slice(rgba)] },
+        { kind: 'image', width: 300, height: 500, slices: [slice(Buffer.from('not a picture'))] },
+        {
+          kind: 'image',
+          width: 300,
+          height: 500,
+          slices: [slice(rgba, { drawWidth: Number.NaN, drawHeight: 1e9 })],
+        },
+      ];
+      const text: ExhibitContent = {
+        kind: 'text',
+        text: `bell\u0007 and \u202Ereversed\n${'y'.repeat(50_000)}\nend of file`,
+        encoding: 'UTF-8 (3 damaged bytes shown as U+FFFD)',
+        truncated: true,
+      };
+      const content: BundleContent = async (e, o) => {
+        const i = Number(e.number.slice(2)) - 1;
+        if (i < pictures.length) {
+          const p = pictures[i] as Extract<ExhibitContent, { kind: 'image' }>;
+          return o.pixels ? p : { ...p, slices: p.slices.map((s) => ({ ...s, image: null })) };
+        }
+        return i === 4 ? text : c.content(e, o);
+      };
+      const file = join(dir, 'hostile.pdf');
+      const a = await render({ ...c, content }, file);
+      run('qpdf', ['--check', file]);
+      const t = pageTexts(file).join('\n');
+      expect(t.match(/this part of the picture could not be drawn/g)).toHaveLength(2);
+      expect(t).toContain('bell[U+0007] and [U+202E]reversed');
+      expect(t).toContain('end of file');
+      expect(t).toContain('Only the start of the file is shown');
+      // Decoded by us before pdfkit sees it: the same bytes every time.
+      const b = await render({ ...c, content }, join(dir, 'hostile-2.pdf'));
+      expect(a.pdf.equals(b.pdf)).toBe(true);
+    },
   );
 });

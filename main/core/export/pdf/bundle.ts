@@ -18,7 +18,7 @@ import { coverSheet } from './sections/cover-sheet';
 import { custodyLog } from './sections/custody';
 import { emailPages } from './sections/email';
 import { hashesSection } from './sections/hashes';
-import { picturePages } from './sections/picture';
+import { picturePages, readyForPdf } from './sections/picture';
 export { BUNDLE_IMAGE_BOX } from './sections/picture';
 import { people } from './sections/summary';
 import { textPages } from './sections/text-file';
@@ -180,7 +180,7 @@ class Bundle implements Pass<BundleLayout> {
     const start = (i: number): void => {
       const e = model.exhibits[i];
       if (!e || ahead.has(i)) return;
-      const p = this.content(e, { pixels: w.draw });
+      const p = this.content(e, { pixels: w.draw }).then((c) => (w.draw ? readyForPdf(c) : c));
       p.catch(() => undefined); // awaited below; this only keeps an early failure handled
       ahead.set(i, p);
     };

@@ -1,7 +1,8 @@
 // A picture exhibit after its cover sheet: one slice a page, as large as the page allows
 // (the readers cut it: at most 300 dpi, never enlarged), region marks drawn as numbered
 // outlines, and their comments listed under the slice, or on the next page if no room.
-import type { ImageContent, ImageSlice } from '../../bundle/exhibit-content';
+import sharp from 'sharp';
+import type { ExhibitContent, ImageContent, ImageSlice } from '../../bundle/exhibit-content';
 import type { Exhibit } from '../../model';
 import { groupDigits } from '../../report/text';
 import {
@@ -156,6 +157,54 @@ function comments(
     w.doc.text(t, MARGIN.left + 12, w.y, { width: CONTENT_W - 12, lineGap: 1.5 });
     w.gap(3);
   }
+}
+
+/**
+ * Slices made safe for pdfkit. A JPEG, or a PNG pdfkit can copy as it is, passes unchanged.
+ * A PNG that pdfkit would have to decode itself (an alpha channel, a transparent palette,
+ * interlacing) is decoded by sharp instead and flattened onto white: pdfkit's own decoding
+ * throws from inside a zlib callback on damaged data, which would bring the process down,
+ * and finishes at a time that varies, so the same export would not give the same bytes.
+ * Anything else, or a picture sharp cannot read, becomes null (drawn as "could not be drawn").
+ */
+export async function readyForPdf(c: ExhibitContent): Promise<ExhibitContent> {
+  if (c.kind !== 'image') return c;
+  const slices: ImageSlice[] = [];
+  for (const s of c.slices) slices.push({ ...s, image: s.image && (await safeImage(s.image)) });
+  return { ...c, slices };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+async function safeImage(image: Buffer): Promise<Buffer | null> {
+  if (image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff) return image; // pdfkit reads a JPEG's header itself and copies the rest
+  if (!image.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
+  if (!pngNeedsDecoding(image)) return image;
+  try {
+    return await sharp(image, { limitInputPixels: 100_000_000, failOn: 'error' })
+      .flatten({ background: '#ffffff' })
+      .png({ compressionLevel: 6 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether pdfkit would decode this PNG's pixels in JavaScript (see readyForPdf). */
+function pngNeedsDecoding(png: Buffer): boolean {
+  if (png.length < 33 || png.toString('latin1', 12, 16) !== 'IHDR') return true;
+  const colorType = png[25]!;
+  const interlaced = png[28] !== 0;
+  if (interlaced || colorType === 4 || colorType === 6) return true;
+  // A palette with a tRNS chunk gets an alpha channel decoded from the pixels, too.
+  for (let p = 8; p + 8 <= png.length;) {
+    const length = png.readUInt32BE(p);
+    const type = png.toString('latin1', p + 4, p + 8);
+    if (type === 'tRNS') return colorType === 3;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    p += 12 + length;
+  }
+  return false;
 }
 
 function fit(v: number, max: number): number {
