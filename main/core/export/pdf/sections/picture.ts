@@ -36,12 +36,7 @@ export function* picturePages(
 ): Generator<undefined> {
   const n = c.slices.length;
   for (const [i, given] of c.slices.entries()) {
-    // A size outside the box (a reader's mistake) is brought back into it.
-    const s = {
-      ...given,
-      drawWidth: fit(given.drawWidth, BUNDLE_IMAGE_BOX.width),
-      drawHeight: fit(given.drawHeight, BUNDLE_IMAGE_BOX.height),
-    };
+    const s = { ...given, ...drawSize(given, c.width) };
     w.newPage();
     const page = w.page;
     const part = n > 1 ? `, part ${i + 1} of ${n}` : '';
@@ -207,8 +202,23 @@ function pngNeedsDecoding(png: Buffer): boolean {
   return false;
 }
 
-function fit(v: number, max: number): number {
-  return Number.isFinite(v) && v > 1 ? Math.min(v, max) : max / 4;
+/**
+ * The slice's size on the page as the reader gave it, kept within the box. A size that is
+ * not a number, or not positive (a reader's mistake), is worked out from the picture's
+ * shape instead, so the page still shows it whole.
+ */
+function drawSize(s: ImageSlice, width: number): { drawWidth: number; drawHeight: number } {
+  const box = BUNDLE_IMAGE_BOX;
+  const ok = (v: number): boolean => Number.isFinite(v) && v > 0;
+  if (ok(s.drawWidth) && ok(s.drawHeight)) {
+    // Shrunk as a whole if it overflows the box, so its shape is kept.
+    const k = Math.min(1, box.width / s.drawWidth, box.height / s.drawHeight);
+    return { drawWidth: s.drawWidth * k, drawHeight: s.drawHeight * k };
+  }
+  const w = ok(width) ? width : 1;
+  const h = ok(s.rows) ? s.rows : w;
+  const scale = Math.min(box.width / w, box.height / h);
+  return { drawWidth: w * scale, drawHeight: h * scale };
 }
 
 function clamp(v: number): number {
