@@ -600,7 +600,7 @@ describe(title('the court bundle and hostile content'), () => {
       ];
       const text: ExhibitContent = {
         kind: 'text',
-        text: `bell\u0007 and \u202Ereversed\n${'y'.repeat(50_000)}\nend of file`,
+        text: `bell\u0007 and \u202Ereversed\n${'@'.repeat(50_000)}\nend of file`,
         encoding: 'UTF-8 (3 damaged bytes shown as U+FFFD)',
         truncated: true,
       };
@@ -615,7 +615,11 @@ describe(title('the court bundle and hostile content'), () => {
       const file = join(dir, 'hostile.pdf');
       const a = await render({ ...c, content }, file);
       run('qpdf', ['--check', file]);
-      const t = pageTexts(file).join('\n');
+      const texts = pageTexts(file);
+      const t = texts.join('\n');
+      // The long line is cut to the page's width, and not one character is lost.
+      const jd5 = texts.filter((p) => /JD5 · Page/.test(p)).join('');
+      expect(jd5.match(/@/g)).toHaveLength(50_000);
       expect(t.match(/this part of the picture could not be drawn/g)).toHaveLength(2);
       expect(t).toContain('bell[U+0007] and [U+202E]reversed');
       expect(t).toContain('end of file');
