@@ -17,7 +17,7 @@ export function ResultStep({ job, onNewExport }: { job: ExportJob; onNewExport()
   return (
     <div className="export-result">
       <Verification result={result} report={job.verification} error={job.error} />
-      <ExportNotes warnings={result.warnings} />
+      <ExportNotes warnings={result.warnings} bundlePages={result.bundlePages} />
 
       <p>
         {result.exhibits.length} exhibit{result.exhibits.length === 1 ? '' : 's'},{' '}
