@@ -384,6 +384,8 @@ export const exportResult = z.object({
   fingerprint: z.string(),
   /** e.g. an interrupted export's unfinished bundle was removed from the same folder. */
   warnings: z.array(z.string()).default([]),
+  /** How many pages the court bundle (data/report/bundle.pdf) has. */
+  bundlePages: z.number().int().min(0).default(0),
 });
 
 const bagProblem = z.object({

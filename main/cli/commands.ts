@@ -488,6 +488,9 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       io.out(`SHA-256 of the tag manifest: ${result.tagManifestSha256}`);
       io.out(`Signing key fingerprint:     ${result.fingerprint}`);
       io.out(
+        `Court bundle:                data/report/bundle.pdf (${result.bundlePages} page${result.bundlePages === 1 ? '' : 's'})`,
+      );
+      io.out(
         'Give the fingerprint to the recipient by another route (phone, letter) so they can check the signature.',
       );
       if (result.format === 'zip.age')

@@ -130,6 +130,7 @@ describe.skipIf(noScript !== null)(skipTitle('on a terminal (util-linux script)'
     expect(r.screen).not.toContain(zipSecret);
     expect(r.screen).not.toContain(PASSPHRASE);
     expect(r.screen).toMatch(/Exported 1 exhibit\(s\) to .*\.zip\.age/);
+    expect(r.screen).toMatch(/Court bundle: +data\/report\/bundle\.pdf \(\d+ pages\)/);
   });
 
   it('a wrong passphrase at the prompt exits 3', async () => {

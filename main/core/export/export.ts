@@ -31,6 +31,8 @@ import {
   sourcesJson,
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
+import { groupDigits } from './report/text';
+import { FAMILY_BUNDLE_PAGE_CAP, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
 import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
@@ -58,6 +60,11 @@ export interface ExportOptions {
   fullPaths?: boolean;
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
+  /**
+   * What the court bundle (data/report/bundle.pdf) shows of each exhibit after its cover
+   * sheet, read from the original (main/core/export/bundle/). Default: exhibitContentOf.
+   */
+  bundleContent?: BundleContent;
 }
 
 export interface ExportProgress {
@@ -76,6 +83,8 @@ export interface ExportResult {
   fingerprint: string;
   /** Plain-words notes for the person, e.g. an interrupted export's leftovers were removed. */
   warnings: string[];
+  /** How many pages the court bundle (data/report/bundle.pdf) has. */
+  bundlePages: number;
 }
 
 export interface ExportDeps {
@@ -323,6 +332,17 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     }
     // 3. The report and the viewer (last: it carries every other payload file's hash).
     await addMeta('data/report/report.pdf', renderReportPdf(model));
+    const bundle = renderBundlePdf(model, {
+      content: opts.bundleContent ?? exhibitContentOf(deps),
+    });
+    await addMeta('data/report/bundle.pdf', bundle.chunks);
+    const bundlePages = bundle.pages ?? 0;
+    if (bundlePages > FAMILY_BUNDLE_PAGE_CAP)
+      warnings.push(
+        `The court bundle (data/report/bundle.pdf) has ${groupDigits(bundlePages)} pages. ` +
+          `Family courts cap bundles at ${FAMILY_BUNDLE_PAGE_CAP} pages (Practice Direction 27A), so a family court may ask for a shorter one: ` +
+          'export fewer items, by tag or by incident, for it. The bundle was still written in full.',
+      );
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
 
     // 4. Tag files, manifests, signature.
@@ -378,6 +398,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       tagManifestSha256,
       fingerprint: deps.fingerprint,
       warnings,
+      bundlePages,
     };
   } catch (e) {
     if (!committed) {
@@ -392,6 +413,18 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   } finally {
     await writer?.dispose();
   }
+}
+
+/**
+ * The court bundle's reader of exhibit content when none is given: every exhibit is named on
+ * its cover sheet with its path and hash. The readers in ./bundle/ (pictures, emails, text)
+ * plug in here.
+ */
+function exhibitContentOf(_deps: ExportDeps): BundleContent {
+  return async () => ({
+    kind: 'other',
+    reason: 'this version of Dossier does not draw its content; open the original file',
+  });
 }
 
 async function* countBytes(

@@ -33,7 +33,8 @@ listed in tagmanifest-sha256.txt, which is signed with the key in
 signature/dossier-public-key.pem.
 
 The checks:
-  A. every evidence file, the metadata, the report and the viewer are intact;
+  A. every evidence file, the metadata, the report, the court bundle and the
+     viewer are intact;
   B. the manifests and bag-info.txt were not changed;
   C. the signature over tagmanifest-sha256.txt is good;
   D. the key that signed it is the sender's key;

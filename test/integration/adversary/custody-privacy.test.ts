@@ -22,18 +22,20 @@ const lines = async (bag: string): Promise<Line[]> =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Line);
 
-/** Every file of the bundle, plus the report's text: where a path could hide. */
+/** Every file of the bundle, plus the text of both PDFs: where a path could hide. */
 async function bundleTexts(bag: string): Promise<[string, Buffer][]> {
   const out: [string, Buffer][] = [];
   for (const e of await readdir(bag, { recursive: true, withFileTypes: true })) {
     if (e.isFile())
       out.push([join(e.parentPath, e.name), await readFile(join(e.parentPath, e.name))]);
   }
-  if (haveTool('pdftotext', 'the report text searched for paths')) {
-    const { stdout } = await run('pdftotext', [join(bag, 'data/report/report.pdf'), '-'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    out.push(['report.pdf (text)', Buffer.from(stdout)]);
+  if (haveTool('pdftotext', 'the report and court bundle text searched for paths')) {
+    for (const pdf of ['report.pdf', 'bundle.pdf']) {
+      const { stdout } = await run('pdftotext', [join(bag, 'data/report', pdf), '-'], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      out.push([`${pdf} (text)`, Buffer.from(stdout)]);
+    }
   }
   return out;
 }

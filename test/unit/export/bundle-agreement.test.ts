@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/export/model';
+import { renderBundlePdf } from '../../../main/core/export/pdf/bundle';
 import { renderReportPdfWith } from '../../../main/core/export/report-pdf';
 import { renderViewerHtml, type ViewerData } from '../../../main/core/export/viewer';
 import { buildTimeline, calendarDay } from '../../../renderer/src/screens/timeline/timeline';
@@ -174,6 +175,37 @@ function readPdf(pages: string[]): Figures {
   };
 }
 
+/** The court bundle's figures, and a check that its index's page numbers are right. */
+function readBundlePdf(pages: string[]): Figures {
+  const all = pages.join('\n').replace(/\s+/g, ' ');
+  const stated = /(\d+) incidents are recorded, on (\d+) separate days?/.exec(all);
+  const span = /\((\d+) days? from the first day to the last\)/.exec(all);
+  const exhibits = /Exhibits (\d+) exhibits?/.exec(pages[0]!.replace(/\s+/g, ' '));
+  const sheets = pages.filter((p) => /^\s*EXHIBIT\s*\n\s*AB\/\d+\s*$/m.test(p));
+  expect(Number(exhibits?.[1])).toBe(sheets.length);
+  // Index: "AB/2  name (file)  7" → page 7 is AB/2's cover sheet; sections likewise.
+  const index = [...pages[1]!.matchAll(/^\s*(AB\/\d+)\s+.*?\s(\d+)\s*$/gm)];
+  expect(index.length).toBe(sheets.length);
+  for (const [, label, page] of index)
+    expect(pages[Number(page) - 1], `index: ${label} on page ${page}`).toMatch(
+      new RegExp(`^\\s*EXHIBIT\\s*\\n\\s*${label!.replace('/', '\\/')}\\s*$`, 'm'),
+    );
+  const conduct = /^\s*Course of conduct: incidents in time order\s+(\d+)\s*$/m.exec(pages[1]!);
+  expect(pages[Number(conduct?.[1]) - 1]).toContain('incidents are recorded');
+  pages
+    .filter((p) => p.trim())
+    .forEach((p, i, real) => expect(p).toMatch(new RegExp(`Page ${i + 1} of ${real.length}\\b`)));
+  return {
+    exhibits: Number(exhibits?.[1]),
+    occasions: Number(stated?.[1]),
+    days: Number(stated?.[2]),
+    spanDays: Number(span?.[1]),
+    gaps: [...all.matchAll(/Since previous (Same day|The next day|\d+ days later)/g)].map((m) =>
+      gapDays(m[1]!),
+    ),
+  };
+}
+
 function readViewer(html: string): Figures {
   const m = /<script type="application\/json" id="dossier-data">([^<]*)<\/script>/.exec(html);
   const data = JSON.parse(m![1]!) as ViewerData;
@@ -236,7 +268,20 @@ const SURFACES: [
     async (m) =>
       readPdf(await pdfText('report.pdf', renderReportPdfWith(m, { fonts: 'built-in' }))),
   ],
-  // ['bundle.pdf', noPoppler, async (m) => readPdf(await pdfText('bundle.pdf', renderBundlePdf(m)))],
+  [
+    'bundle.pdf',
+    noPoppler,
+    async (m) =>
+      readBundlePdf(
+        await pdfText(
+          'bundle.pdf',
+          renderBundlePdf(m, {
+            fonts: 'built-in',
+            content: async () => ({ kind: 'other', reason: 'not drawn in this test' }),
+          }).chunks,
+        ),
+      ),
+  ],
 ];
 
 describe('every surface states the same course of conduct', () => {

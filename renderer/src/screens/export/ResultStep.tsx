@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { shortSize } from '../../../../shared/size-text';
 import { CopyValue } from '../../components/CopyValue';
+import { ExportNotes } from './ExportNotes';
 import { useJobs, type BundleReport, type ExportJob, type ExportResult } from '../../stores/jobs';
 
 /**
@@ -16,6 +17,7 @@ export function ResultStep({ job, onNewExport }: { job: ExportJob; onNewExport()
   return (
     <div className="export-result">
       <Verification result={result} report={job.verification} error={job.error} />
+      <ExportNotes warnings={result.warnings} bundlePages={result.bundlePages} />
 
       <p>
         {result.exhibits.length} exhibit{result.exhibits.length === 1 ? '' : 's'},{' '}

@@ -1,0 +1,226 @@
+// A picture exhibit after its cover sheet: one slice a page, as large as the page allows
+// (the readers cut it: at most 300 dpi, never enlarged), region marks drawn as numbered
+// outlines, and their comments listed under the slice, or on the next page if no room.
+import sharp from 'sharp';
+import type { ExhibitContent, ImageContent, ImageSlice } from '../../bundle/exhibit-content';
+import type { Exhibit } from '../../model';
+import { groupDigits } from '../../report/text';
+import {
+  BODY,
+  CONTENT_H,
+  CONTENT_W,
+  INK,
+  MARGIN,
+  RULE,
+  SMALL,
+  SOFT,
+  type PdfWriter,
+} from '../writer';
+
+/** The mark colour: a red that prints dark on grey-scale printers too. */
+const MARK = '#c00000';
+/** Height of the line above each slice that says which part it is. */
+const HEADER = 22;
+
+/**
+ * The area a picture slice may fill on its page, in points: the page between its margins,
+ * less the line above the slice. The content readers cut pictures to fit it.
+ */
+export const BUNDLE_IMAGE_BOX = { width: CONTENT_W, height: CONTENT_H - HEADER };
+
+export function* picturePages(
+  w: PdfWriter,
+  e: Exhibit,
+  c: ImageContent,
+  label: string,
+): Generator<undefined> {
+  const n = c.slices.length;
+  for (const [i, given] of c.slices.entries()) {
+    const s = { ...given, ...drawSize(given, c.width) };
+    w.newPage();
+    const page = w.page;
+    const part = n > 1 ? `, part ${i + 1} of ${n}` : '';
+    w.use('B', SMALL, SOFT);
+    w.doc.text(
+      `${label} · picture${part} · rows ${groupDigits(s.top + 1)}–${groupDigits(s.top + s.rows)} of ${groupDigits(c.height)} (${groupDigits(c.width)} × ${groupDigits(c.height)} pixels)`,
+      MARGIN.left,
+      MARGIN.top,
+      { width: CONTENT_W, height: SMALL + 4, ellipsis: true, lineBreak: false },
+    );
+    const x = MARGIN.left + Math.max(0, (CONTENT_W - s.drawWidth) / 2);
+    const y = MARGIN.top + HEADER;
+    drawSlice(w, s, x, y);
+    drawMarks(w, s, x, y);
+    w.y = y + s.drawHeight + 8;
+    if (s.regions.length > 0) comments(w, e, s, label, part, page, i, n);
+    yield w.tick();
+  }
+}
+
+function drawSlice(w: PdfWriter, s: ImageSlice, x: number, y: number): void {
+  const { doc } = w;
+  let drawn = false;
+  if (s.image && w.draw) {
+    try {
+      doc.image(s.image, x, y, { width: s.drawWidth, height: s.drawHeight });
+      drawn = true;
+    } catch {
+      drawn = false; // a slice pdfkit cannot read: said so in its place, same size
+    }
+  }
+  doc.rect(x, y, s.drawWidth, s.drawHeight).lineWidth(0.5).strokeColor(RULE).stroke();
+  if (!drawn && w.draw) {
+    w.use('R', BODY, SOFT);
+    doc.text(
+      '(this part of the picture could not be drawn; the original is in the bundle)',
+      x + 8,
+      y + 8,
+      {
+        width: Math.max(40, s.drawWidth - 16),
+      },
+    );
+  }
+}
+
+function drawMarks(w: PdfWriter, s: ImageSlice, x: number, y: number): void {
+  if (!w.draw) return;
+  const { doc } = w;
+  for (const r of s.regions) {
+    const rx = x + clamp(r.x) * s.drawWidth;
+    const ry = y + clamp(r.y) * s.drawHeight;
+    const rw = Math.max(1, clamp(r.w) * s.drawWidth);
+    const rh = Math.max(1, clamp(r.h) * s.drawHeight);
+    doc.rect(rx, ry, rw, rh).lineWidth(1.5).strokeColor(MARK).stroke();
+    // The number in a tag at the mark's top left corner, kept inside the picture.
+    w.use('B', 8, '#ffffff');
+    const text = String(r.number);
+    const tw = doc.widthOfString(text) + 6;
+    const th = 11;
+    const tx = Math.min(rx, x + s.drawWidth - tw);
+    const ty = Math.max(y, ry - th);
+    doc.rect(tx, ty, tw, th).fillColor(MARK).fill();
+    w.use('B', 8, '#ffffff');
+    doc.text(text, tx + 3, ty + 1.5, { lineBreak: false });
+  }
+  w.use('R', BODY, INK);
+}
+
+/** The comments of the marks on this slice: under it, or on a page of their own. */
+function comments(
+  w: PdfWriter,
+  e: Exhibit,
+  s: ImageSlice,
+  label: string,
+  part: string,
+  page: number,
+  i: number,
+  n: number,
+): void {
+  const byNumber = new Map(e.regions.map((r) => [r.number, r]));
+  const items = [...s.regions]
+    .sort((a, b) => a.number - b.number)
+    .map((r) => {
+      const comment = byNumber.get(r.number)?.comment ?? '';
+      const before = r.clipped && i > 0 && r.y <= 0.001;
+      const after = r.clipped && i < n - 1 && r.y + r.h >= 0.999;
+      const more =
+        before && after
+          ? ' (the mark continues on the parts before and after)'
+          : before
+            ? ' (the mark continues from the part before)'
+            : after
+              ? ' (the mark continues on the next part)'
+              : '';
+      return `${r.number}.  ${w.t(comment, { multiline: true, max: 1500 }) || '(no comment)'}${more}`;
+    });
+  const title = `Region marks on ${label}${part}`;
+  const h =
+    w.height('B', 10, title, CONTENT_W) +
+    6 +
+    items.reduce((sum, t) => sum + w.height('R', BODY, t, CONTENT_W - 12) + 3, 0);
+  if (w.y + h > w.maxY) {
+    w.newPage();
+    w.use('B', 10);
+    w.doc.text(`${title} (continued from page ${page})`, MARGIN.left, w.y, { width: CONTENT_W });
+  } else {
+    w.use('B', 10);
+    w.doc.text(title, MARGIN.left, w.y, { width: CONTENT_W });
+  }
+  w.gap(4);
+  for (const t of items) {
+    w.use('R', BODY, INK);
+    w.doc.text(t, MARGIN.left + 12, w.y, { width: CONTENT_W - 12, lineGap: 1.5 });
+    w.gap(3);
+  }
+}
+
+/**
+ * Slices made safe for pdfkit. A JPEG, or a PNG pdfkit can copy as it is, passes unchanged.
+ * A PNG that pdfkit would have to decode itself (an alpha channel, a transparent palette,
+ * interlacing) is decoded by sharp instead and flattened onto white: pdfkit's own decoding
+ * throws from inside a zlib callback on damaged data, which would bring the process down,
+ * and finishes at a time that varies, so the same export would not give the same bytes.
+ * Anything else, or a picture sharp cannot read, becomes null (drawn as "could not be drawn").
+ */
+export async function readyForPdf(c: ExhibitContent): Promise<ExhibitContent> {
+  if (c.kind !== 'image') return c;
+  const slices: ImageSlice[] = [];
+  for (const s of c.slices) slices.push({ ...s, image: s.image && (await safeImage(s.image)) });
+  return { ...c, slices };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+async function safeImage(image: Buffer): Promise<Buffer | null> {
+  if (image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff) return image; // pdfkit reads a JPEG's header itself and copies the rest
+  if (!image.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
+  if (!pngNeedsDecoding(image)) return image;
+  try {
+    return await sharp(image, { limitInputPixels: 100_000_000, failOn: 'error' })
+      .flatten({ background: '#ffffff' })
+      .png({ compressionLevel: 6 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether pdfkit would decode this PNG's pixels in JavaScript (see readyForPdf). */
+function pngNeedsDecoding(png: Buffer): boolean {
+  if (png.length < 33 || png.toString('latin1', 12, 16) !== 'IHDR') return true;
+  const colorType = png[25]!;
+  const interlaced = png[28] !== 0;
+  if (interlaced || colorType === 4 || colorType === 6) return true;
+  // A palette with a tRNS chunk gets an alpha channel decoded from the pixels, too.
+  for (let p = 8; p + 8 <= png.length;) {
+    const length = png.readUInt32BE(p);
+    const type = png.toString('latin1', p + 4, p + 8);
+    if (type === 'tRNS') return colorType === 3;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    p += 12 + length;
+  }
+  return false;
+}
+
+/**
+ * The slice's size on the page as the reader gave it, kept within the box. A size that is
+ * not a number, or not positive (a reader's mistake), is worked out from the picture's
+ * shape instead, so the page still shows it whole.
+ */
+function drawSize(s: ImageSlice, width: number): { drawWidth: number; drawHeight: number } {
+  const box = BUNDLE_IMAGE_BOX;
+  const ok = (v: number): boolean => Number.isFinite(v) && v > 0;
+  if (ok(s.drawWidth) && ok(s.drawHeight)) {
+    // Shrunk as a whole if it overflows the box, so its shape is kept.
+    const k = Math.min(1, box.width / s.drawWidth, box.height / s.drawHeight);
+    return { drawWidth: s.drawWidth * k, drawHeight: s.drawHeight * k };
+  }
+  const w = ok(width) ? width : 1;
+  const h = ok(s.rows) ? s.rows : w;
+  const scale = Math.min(box.width / w, box.height / h);
+  return { drawWidth: w * scale, drawHeight: h * scale };
+}
+
+function clamp(v: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
+}
