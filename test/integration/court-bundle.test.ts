@@ -1,9 +1,11 @@
 // Issue 11, part 1: a real export writes data/report/bundle.pdf beside report.pdf, listed
 // and signed like every payload file, and warns (still writing it) when it passes the 350
-// pages family courts accept. The exhibits' content comes through ExportOptions.bundleContent,
-// here hand-made from the files the test imported (the readers are tested on their own).
+// pages family courts accept. The first export reads the exhibits' content with the real
+// readers (main/core/export/bundle/); the long one is hand-made through
+// ExportOptions.bundleContent, to reach 350 pages quickly.
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { copyFileSync } from 'node:fs';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExhibitContent } from '../../main/core/export/bundle/exhibit-content';
@@ -92,7 +94,6 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
         exhibitPrefix: 'JD',
         caseName: 'Jane Doe',
         exporter: 'Jane Doe',
-        bundleContent: content(3),
       });
       const pdf = join(result.path, 'data/report/bundle.pdf');
       const manifest = await readFile(join(result.path, 'manifest-sha256.txt'), 'utf8');
@@ -112,7 +113,8 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect(text).toContain('I will be waiting by the blue door.');
       expect(text).toContain('The line that threatens me');
       expect(text).toContain('Sent at 3am on the Tuesday');
-      expect(text).toContain('diary line 3');
+      expect(text).toContain('Tuesday: the car was outside again.');
+      expect(text).toContain('Message-ID <x1@example.net>');
       // The custody log in words, about the exhibit, on its cover sheet.
       expect(text).toMatch(
         /Custody log Entry \d+, [\d-]+ [\d:]+Z: “screenshot\.png” was added to the vault/,
@@ -145,4 +147,39 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
     },
     120_000,
   );
+
+  it('refuses to draw an exhibit whose blob changed after it was hashed for the bundle', async () => {
+    const out = join(root, 'swapped');
+    await mkdir(out);
+    const items = vault.list();
+    const victim = items.find((i) => i.name === 'diary.txt')!;
+    const other = items.find((i) => i.name === 'message.eml')!;
+    const blobs = (vault as unknown as { blobs: { path(id: string): string } }).blobs;
+    const detail = (id: string): { blobId: string } =>
+      (vault as unknown as { items: { get(id: string): { blobId: string } } }).items.get(id);
+    const victimPath = blobs.path(detail(victim.id).blobId);
+    const saved = await readFile(victimPath);
+    let swapped = false;
+    try {
+      // Once every original is copied and hashed, the diary's blob becomes the email's: a
+      // valid blob of this vault, so only the hash check can tell.
+      await expect(
+        vault.export({
+          out,
+          format: 'dir',
+          selection: { all: true },
+          onProgress: (p) => {
+            if (p.itemsDone === p.itemsTotal && !swapped) {
+              swapped = true;
+              copyFileSync(blobs.path(detail(other.id).blobId), victimPath);
+            }
+          },
+        }),
+      ).rejects.toThrow(/changed in the vault while it was being exported/);
+      expect(swapped).toBe(true);
+      expect(await readdir(out)).toEqual([]);
+    } finally {
+      await writeFile(victimPath, saved);
+    }
+  });
 });

@@ -32,7 +32,13 @@ import {
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
 import { groupDigits } from './report/text';
-import { FAMILY_BUNDLE_PAGE_CAP, renderBundlePdf, type BundleContent } from './pdf/bundle';
+import { readExhibitContent, type OriginalReader } from './bundle/read-content';
+import {
+  BUNDLE_IMAGE_BOX,
+  FAMILY_BUNDLE_PAGE_CAP,
+  renderBundlePdf,
+  type BundleContent,
+} from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
 import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
@@ -333,7 +339,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     // 3. The report and the viewer (last: it carries every other payload file's hash).
     await addMeta('data/report/report.pdf', renderReportPdf(model));
     const bundle = renderBundlePdf(model, {
-      content: opts.bundleContent ?? exhibitContentOf(deps),
+      content: opts.bundleContent ?? exhibitContentOf(deps, items),
     });
     await addMeta('data/report/bundle.pdf', bundle.chunks);
     const bundlePages = bundle.pages ?? 0;
@@ -416,15 +422,44 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
 }
 
 /**
- * The court bundle's reader of exhibit content when none is given: every exhibit is named on
- * its cover sheet with its path and hash. The readers in ./bundle/ (pictures, emails, text)
- * plug in here.
+ * The court bundle's reader of exhibit content: each exhibit read again from its blob
+ * (./bundle/). What is drawn must be what was hashed: a file read whole is checked against
+ * the SHA-256 recorded at import, and a blob that cannot be read is an integrity problem.
  */
-function exhibitContentOf(_deps: ExportDeps): BundleContent {
-  return async () => ({
-    kind: 'other',
-    reason: 'this version of Dossier does not draw its content; open the original file',
-  });
+function exhibitContentOf(deps: ExportDeps, items: readonly ItemDetail[]): BundleContent {
+  const blobOf = new Map(items.map((i) => [i.id, i.blobId]));
+  return (exhibit, opts) => {
+    const blobId = blobOf.get(exhibit.itemId)!;
+    const damaged = (e: unknown): DossierError =>
+      new DossierError(
+        'INTEGRITY',
+        `Exhibit ${exhibit.number} (${exhibit.name}) could not be read again from the vault for the court bundle: ${(e as Error).message}. Run \`dossier check\`; nothing was exported.`,
+        { cause: e },
+      );
+    const open = async (): Promise<OriginalReader> => {
+      const reader = await deps.blobs.open(blobId).catch((e: unknown) => {
+        throw isAgeError(e) ? damaged(e) : asIoError(e, deps.blobs.path(blobId));
+      });
+      return {
+        size: reader.size,
+        close: () => reader.close(),
+        read: async (start, end) => {
+          const bytes = await reader.read(start, end).catch((e: unknown) => {
+            throw isAgeError(e) ? damaged(e) : asIoError(e, deps.blobs.path(blobId));
+          });
+          const whole = start === 0 && end >= reader.size && bytes.length === reader.size;
+          if (whole && createHash('sha256').update(bytes).digest('hex') !== exhibit.sha256) {
+            throw new DossierError(
+              'INTEGRITY',
+              `Exhibit ${exhibit.number} (${exhibit.name}) changed in the vault while it was being exported: it no longer matches the SHA-256 recorded at import. Nothing was exported; run \`dossier check\`.`,
+            );
+          }
+          return bytes;
+        },
+      };
+    };
+    return readExhibitContent(exhibit, open, BUNDLE_IMAGE_BOX, opts);
+  };
 }
 
 async function* countBytes(
