@@ -1,0 +1,50 @@
+import { aboutSection } from './about';
+import { checkSection } from './check';
+import { custodySection } from './custody';
+import { readData } from './data';
+import { add, h, visible, type Kid } from './dom';
+import { exhibitsSection } from './exhibits';
+import { overview } from './overview';
+import { peopleSection } from './people';
+import { timelineSection } from './timeline';
+
+/**
+ * The viewer page's script: the entry point that build/viewer-page.ts bundles into the one
+ * inline script of data/viewer/index.html (allowed by its hash in the page's CSP).
+ */
+
+const data = readData(document);
+const app = document.getElementById('app')!;
+
+const exhibitIndex = new Map<string, number>();
+data.exhibits.forEach((x, i) => exhibitIndex.set(x.number, i));
+function exhibitLink(number: string): Kid {
+  const i = exhibitIndex.get(number);
+  if (i === undefined) return visible(number);
+  return h('a', { href: '#exhibit-' + i }, visible(number));
+}
+
+add(app, overview(data, document.getElementById('lede')));
+const exhibits = exhibitsSection(data, exhibitLink);
+const check = checkSection(data, {
+  exhibitLink,
+  onExhibitStatus: (i, s) => exhibits.setStatus(i, s),
+  onExhibitFile: (i, x, file, s) => exhibits.showFile(i, x, file, s),
+});
+add(app, check.element);
+add(app, exhibits.element);
+add(app, timelineSection(data, exhibitLink));
+add(app, peopleSection(data, exhibitLink));
+add(app, custodySection(data));
+add(app, aboutSection(data));
+add(
+  document.body,
+  h(
+    'footer',
+    null,
+    'Made with ' +
+      visible(data.software.name + ' ' + data.software.version) +
+      '. This page works offline and sends nothing anywhere.',
+  ),
+);
+check.reset();
