@@ -38,8 +38,10 @@ export async function buildPageScript(): Promise<string> {
   });
   const file = out.outputFiles[0];
   if (!file) throw new Error('viewer page: esbuild produced no output');
-  const script = file.text;
-  // The script is inlined in a <script> element: nothing in it may end that element.
+  // The script is inlined in a <script> element: nothing in it may end that element or
+  // switch the HTML parser's script states. These sequences can only be inside strings,
+  // regular expressions or comments, where \x3C means the same '<'.
+  const script = file.text.replace(/<(!--|\/?script)/gi, '\\x3C$1');
   if (/<\/script|<!--|<script/i.test(script)) {
     throw new Error('viewer page: the built script contains </script, <script or <!--');
   }

@@ -4,6 +4,7 @@
  * went missing or was added, without a single network request, console error or CSP
  * violation. Skipped, with a message, when /usr/bin/chromium is not installed.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -70,15 +71,51 @@ function wav(seconds: number): Buffer {
   return b;
 }
 
+/** A phone screenshot at its real size (1170 × 2532), so fitting and 100% differ. */
+async function phoneScreenshot(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1170" height="2532">
+    <rect width="100%" height="100%" fill="#e9eef5"/>
+    <rect x="60" y="500" width="900" height="210" rx="50" fill="#ffffff"/>
+    <rect x="210" y="900" width="870" height="270" rx="50" fill="#0b84ff"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** An HTML email with a tracking pixel, a remote stylesheet and a script: none may run or load. */
+const HTML_EMAIL = [
+  'From: "A. Colleague" <a@example.com>',
+  'To: jane@example.com',
+  'Cc: hr@example.com',
+  'Date: Wed, 20 Mar 2024 21:30:00 +0000',
+  'Subject: Answer your phone',
+  'Message-ID: <threat-1@example.com>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<html><head><link rel="stylesheet" href="http://tracker.example/s.css"><style>p{color:red}</style>',
+  '<script>alert("script from the email ran")</script></head><body>',
+  '<p>Answer your phone.</p><p>I know where you <b>live</b>.</p>',
+  '<img src="http://tracker.example/pixel.gif?id=jane" width="1" height="1">',
+  '<a href="http://tracker.example/click">see this</a></body></html>',
+  '--b1',
+  'Content-Type: application/pdf; name="letter.pdf"',
+  'Content-Disposition: attachment; filename="letter.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'JVBERi0xLjQKJSVFT0YK',
+  '--b1--',
+  '',
+].join('\r\n');
+
 async function makeBag(dir: string): Promise<Bag> {
   const root = join(dir, 'Jane-Doe-20240501');
-  const shot1 = await imagePng(1);
+  const shot1 = await phoneScreenshot();
   const shot2 = await imagePng(2);
   const thumb = (b: Buffer): Promise<Buffer> =>
     sharp(b).resize(180).jpeg({ quality: 70 }).toBuffer();
-  const email = Buffer.from(
-    'From: a@example.com\r\nTo: jane@example.com\r\nDate: Wed, 20 Mar 2024 21:30:00 +0000\r\nSubject: you\r\n\r\nAnswer your phone.\r\n',
-  );
+  const email = Buffer.from(HTML_EMAIL);
   const evidence: [string, Buffer, Partial<Exhibit>][] = [
     [
       'data/evidence/JD-1_screenshot.png',
@@ -94,8 +131,33 @@ async function makeBag(dir: string): Promise<Bag> {
           },
         ],
         sensitive: ['gps'],
-        exif: { ifd0: { Make: 'Apple', Model: 'iPhone 13' } },
+        exif: {
+          ifd0: { Make: 'Apple', Model: 'iPhone 13' },
+          gps: { latitude: 51.501364, longitude: -0.14189 },
+        },
+        regions: [
+          {
+            number: 1,
+            x: 51_282,
+            y: 197_472,
+            w: 769_231,
+            h: 82_938,
+            comment: 'The threat.',
+            createdAt: '2024-03-05T14:10:00.000Z',
+          },
+          {
+            number: 2,
+            x: 179_487,
+            y: 355_450,
+            w: 743_590,
+            h: 106_635,
+            comment: '',
+            createdAt: '2024-03-05T14:11:00.000Z',
+          },
+        ],
         incidentIds: ['inc1'],
+        width: 1170,
+        height: 2532,
       },
     ],
     [
@@ -366,6 +428,80 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate(ACTIVE_ID)).toBe('pick');
   });
 
+  it('before the folder is chosen, says what is needed and shows the preview with its regions', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    expect(await text(first.locator('.original'))).toContain(
+      'To see the original picture at full size, choose the bundle folder above.',
+    );
+    expect(await first.locator('.original img').count()).toBe(0);
+    // The reduced preview carries the numbered marks, and the comments are listed.
+    expect(await first.locator('.preview .mark').count()).toBe(2);
+    expect(await text(first.locator('.regions'))).toContain('Region 1: The threat.');
+    expect(await text(first.locator('.regions'))).toContain('Region 2: No comment was written.');
+    expect(await text(page.locator('article.exhibit').nth(2).locator('.original'))).toContain(
+      'To read this email, choose the bundle folder above.',
+    );
+    // "Choose the bundle folder" takes the reader to the picker.
+    await first.getByRole('button', { name: 'Choose the bundle folder' }).click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('pick');
+    // Each exhibit links to its own file in the bundle, relative to this page.
+    expect(
+      await first.getByRole('link', { name: 'Open the file itself' }).getAttribute('href'),
+    ).toBe('../evidence/JD-1_screenshot.png');
+  });
+
+  it('hides GPS and location details until "Show location" is pressed', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    const rows = first.locator('#location-0');
+    expect(await rows.isHidden()).toBe(true);
+    expect(await first.innerText()).not.toContain('51.501364');
+    // Not in the EXIF table either, and not printed.
+    const exif = first.locator('details').filter({ hasText: 'Camera and file details' });
+    expect(await text(exif)).toContain('iPhone 13');
+    expect(await text(exif)).not.toContain('51.501364');
+    await page.emulateMedia({ media: 'print' });
+    expect(await first.innerText()).not.toContain('51.501364');
+    await page.emulateMedia({ media: 'screen' });
+    const button = first.getByRole('button', { name: 'Show location' });
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+    await button.click();
+    expect(await rows.isVisible()).toBe(true);
+    expect(await text(rows)).toContain('51.501364');
+    expect(
+      await first.getByRole('button', { name: 'Hide location' }).getAttribute('aria-expanded'),
+    ).toBe('true');
+    await first.getByRole('button', { name: 'Hide location' }).click();
+    expect(await rows.isHidden()).toBe(true);
+  });
+
+  it('moves to the previous and next exhibit with the buttons and the keys', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    expect(await first.getByRole('button', { name: /Previous exhibit/ }).isDisabled()).toBe(true);
+    await first.getByRole('button', { name: 'Next exhibit → (JD/2)' }).click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-1-h');
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
+    await page.keyboard.press(']');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    await page.keyboard.press('n'); // the last one: stays
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    expect(
+      await page
+        .locator('article.exhibit')
+        .nth(3)
+        .getByRole('button', { name: /Next exhibit/ })
+        .isDisabled(),
+    ).toBe(true);
+    await page.keyboard.press('p');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
+    await page
+      .locator('article.exhibit')
+      .nth(2)
+      .getByRole('button', { name: /Previous exhibit/ })
+      .click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-1-h');
+  });
+
   it('re-hashes the picked folder: every listed file matches', async () => {
     await pickFolder();
     const manifest = manifestPaths();
@@ -386,6 +522,104 @@ describe.skipIf(!haveChromium)(title, () => {
     await mkdir('test-results', { recursive: true });
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: 'test-results/viewer.png', fullPage: true });
+  });
+
+  it('shows an image exhibit at full size from the bundle, zoomable, with its regions drawn', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    const img = first.locator('.original img.original-img');
+    await img.scrollIntoViewIfNeeded();
+    expect(await img.getAttribute('src')).toMatch(/^blob:/);
+    await expect
+      .poll(() => img.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBe(1170);
+    const width = (): Promise<number> =>
+      img.evaluate((e) => Math.round(e.getBoundingClientRect().width));
+    // Fitted to the page at first, then 100% is the original's own pixels.
+    expect(await width()).toBeLessThan(1170);
+    await first.getByRole('button', { name: 'Show the picture at 100% (actual size)' }).click();
+    expect(await width()).toBe(1170);
+    // Keys on the focused picture: + zooms in, 0 fits again.
+    await first.locator('.scroller').focus();
+    await page.keyboard.press('+');
+    expect(await width()).toBe(Math.round(1170 * 1.25));
+    await page.keyboard.press('0');
+    expect(await width()).toBeLessThan(1170);
+    // The marks sit on the picture where the regions are (boxes in millionths of its size).
+    const marks = first.locator('.original .mark');
+    expect(await marks.count()).toBe(2);
+    const box = await img.boundingBox();
+    const mark = await marks.nth(0).boundingBox();
+    expect(Math.abs(mark!.x - (box!.x + 0.051282 * box!.width))).toBeLessThan(2);
+    expect(Math.abs(mark!.y - (box!.y + 0.197472 * box!.height))).toBeLessThan(2);
+    expect(Math.abs(mark!.width - 0.769231 * box!.width)).toBeLessThan(2);
+    expect(await text(marks.nth(0))).toBe('1');
+  });
+
+  it('shows an HTML email as text with its headers, loading and running nothing from it', async () => {
+    const mail = page.locator('article.exhibit').nth(2).locator('.original');
+    await mail.locator('.email').waitFor();
+    const shown = await text(mail);
+    expect(shown).toContain('"A. Colleague" <a@example.com>');
+    expect(shown).toContain('hr@example.com');
+    expect(shown).toContain('Answer your phone');
+    expect(shown).toContain('<threat-1@example.com>');
+    expect(shown).toContain('Wed, 20 Mar 2024 21:30:00 +0000');
+    expect(await text(mail.locator('pre.email-body'))).toBe(
+      'Answer your phone.\n\nI know where you live.\n[image] see this <http://tracker.example/click>',
+    );
+    expect(shown).not.toContain('alert(');
+    expect(shown).toContain('letter.pdf');
+    // Nothing of the email became an element: no image, link or frame inside it.
+    expect(await mail.locator('img, a, iframe, link, script, style').count()).toBe(0);
+    expect(requests.filter((u) => u.includes('tracker.example'))).toEqual([]);
+  });
+
+  it('prints each exhibit on its own page, readable', async () => {
+    await page.emulateMedia({ media: 'print' });
+    const breaks = await page.locator('article.exhibit').evaluateAll((els) =>
+      els.map(
+        (e) =>
+          (
+            globalThis as unknown as {
+              getComputedStyle(e: unknown): { breakBefore: string };
+            }
+          ).getComputedStyle(e).breakBefore,
+      ),
+    );
+    expect(breaks).toEqual(['page', 'page', 'page', 'page']);
+    await page.emulateMedia({ media: 'screen' });
+    const dir = await tempDir('dossier-viewer-print-');
+    const pdf = join(dir, 'viewer.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).split(
+      '\f',
+    );
+    const onPage = (label: string): number[] =>
+      pages.flatMap((p, i) => (p.includes(`Exhibit ${label}:`) ? [i] : []));
+    const starts = ['JD/1', 'JD/2', 'JD/3', 'JD/4'].map((l) => onPage(l));
+    // Each exhibit's heading is on exactly one page, and no page has two exhibits.
+    for (const s of starts) expect(s).toHaveLength(1);
+    expect(new Set(starts.map((s) => s[0])).size).toBe(4);
+    // The email's text and the region comments are printed.
+    expect(pages.join('')).toContain('I know where you live.');
+    expect(pages.join('')).toContain('Region 1: The threat.');
+    // The picture is printed at a readable size: the full page width, not a thumbnail.
+    const shot = await page
+      .locator('article.exhibit')
+      .nth(0)
+      .locator('.original img')
+      .evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth);
+    expect(shot).toBe(1170);
+  });
+
+  it('has no accessibility violations (axe), with the originals shown', async () => {
+    const { AxeBuilder } = await import('@axe-core/playwright');
+    const result = await new AxeBuilder({ page }).analyze();
+    expect(
+      result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`),
+    ).toEqual([]);
   });
 
   it('plays a recording from the picked folder', async () => {
@@ -430,7 +664,7 @@ describe.skipIf(!haveChromium)(title, () => {
     await pickFolder(p3);
     const img = first.locator('.preview img');
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
-    expect(await previewWidths(p3)).toEqual([390, 390]);
+    expect(await previewWidths(p3)).toEqual([1170, 390]);
     await p3.close();
   });
 

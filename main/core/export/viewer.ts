@@ -8,10 +8,13 @@ import { shortSize } from '../../../shared/size-text';
 import { createHash } from 'node:crypto';
 import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wording';
 import { displayName } from '../../../shared/display-name';
+import { compareExhibitLabels } from '../../../shared/label-order';
+import { isLocationKey } from '../../../shared/location-fields';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
 import { PAGE_SCRIPT } from './viewer/page-script.generated';
 import type {
   CustodySummary,
+  ExhibitKind,
   ViewerData,
   ViewerExhibit,
   ViewerIncident,
@@ -43,6 +46,7 @@ export interface ViewerOptions {
 
 export type {
   CustodySummary,
+  ExhibitKind,
   ViewerData,
   ViewerExhibit,
   ViewerIncident,
@@ -138,11 +142,18 @@ export function viewerData(
   const incidentById = new Map(incidents.map((i) => [i.id, i]));
   const byItem = custodyByItem(model.custody);
 
-  const exhibits = model.exhibits.map((e, i): ViewerExhibit => {
+  // Labels in number order (JD2 before JD10), whatever order the model lists them in.
+  const ordered = model.exhibits
+    .map((e, i) => ({ e, thumb: thumbs[i] ?? null }))
+    .sort((a, b) => compareExhibitLabels(a.e.number, b.e.number));
+  const exhibits = ordered.map(({ e, thumb }): ViewerExhibit => {
     const history = byItem.get(e.itemId) ?? [];
+    const exif = flattenExif(e.exif);
     return {
       number: e.number,
       bagPath: e.bagPath,
+      href: viewerHref(e.bagPath),
+      kind: exhibitKind(e.mime),
       itemId: e.itemId,
       originalName: e.originalName,
       sha256: e.sha256,
@@ -157,8 +168,17 @@ export function viewerData(
       notes: e.notes.map((n) => ({ ...n, createdText: instantText(n.createdAt) })),
       metadataProblems: e.metadataProblems,
       sensitive: e.sensitive.map((flag) => ({ flag, text: sensitiveText(flag) })),
-      exif: flattenExif(e.exif),
-      thumbnail: embed ? (thumbs[i]?.toString('base64') ?? null) : null,
+      exif: exif.filter(([k]) => !isLocationKey(k)),
+      location: exif.filter(([k]) => isLocationKey(k)),
+      regions: e.regions.map((r) => ({
+        number: r.number,
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
+        comment: r.comment,
+      })),
+      thumbnail: embed ? (thumb?.toString('base64') ?? null) : null,
       incidents: e.incidentIds.map((id) => {
         const inc = incidentById.get(id);
         return { id, when: inc ? timeText(inc.occurredAt) : '', summary: inc?.summary ?? '' };
@@ -179,6 +199,7 @@ export function viewerData(
 
   const timeline = conduct.occasions.map(({ incident: inc, gap }): ViewerIncident => ({
     ...inc,
+    exhibitNumbers: [...inc.exhibitNumbers].sort(compareExhibitLabels),
     whenText: countedText(inc.occurredAt, conduct.timeZone),
     untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
     gapText: gap ? `${gap.text}.` : null,
@@ -208,7 +229,9 @@ export function viewerData(
       roleText: roleText(p.role),
       identifiers: p.identifiers,
       notes: p.notes,
-      exhibitNumbers: model.exhibits.filter((e) => e.personIds.includes(p.id)).map((e) => e.number),
+      exhibitNumbers: exhibits
+        .filter((e) => e.people.some((x) => x.id === p.id))
+        .map((e) => e.number),
       incidentCount: model.incidents.filter((i) => i.personIds.includes(p.id)).length,
     })),
     custody: custodySummary(model),
@@ -239,6 +262,24 @@ function checkManifest(model: ExportModel, manifest: { path: string; sha256: str
       );
     }
   }
+}
+
+/** data/evidence/JD-001_a b#c.png → ../evidence/JD-001_a%20b%23c.png (from data/viewer/). */
+export function viewerHref(bagPath: string): string {
+  const inData = bagPath.replace(/^data\//, '');
+  return '../' + inData.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Which reader the page uses for a file of this type. */
+export function exhibitKind(mime: string): ExhibitKind {
+  // What every current browser decodes; HEIC and TIFF are not among them.
+  if (/^image\/(jpeg|png|gif|webp|bmp|avif)$/.test(mime)) return 'image';
+  if (mime === 'message/rfc822') return 'email';
+  if (mime === 'text/html' || mime === 'application/xhtml+xml') return 'html';
+  if (mime.startsWith('text/') || mime === 'application/json') return 'text';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'other';
 }
 
 function isJpeg(b: Buffer | null): b is Buffer {

@@ -1,12 +1,17 @@
 import { statusNode, type Status } from './check';
 import { add, clear, code, facts, h, joinNodes, section, visible, type Kid } from './dom';
+import { locationGroup } from './location';
+import { navigation } from './navigation';
 import { objectUrl } from './object-urls';
+import { originalView, type OriginalView } from './original';
+import { markedPicture } from './picture';
 import type { ViewerData, ViewerExhibit } from './viewer-data';
 import { plural } from './words';
 
-/** The exhibits: one card each, with what was recorded about the file and its check status. */
-
-const PREVIEWABLE = /^image\/(jpeg|png|gif|webp|bmp|avif)$/;
+/**
+ * The exhibits: one card each, with what was recorded about the file, its check status, and
+ * the original itself once the bundle folder is chosen (original.ts).
+ */
 
 export interface ExhibitsSection {
   element: HTMLElement;
@@ -17,23 +22,28 @@ export interface ExhibitsSection {
 export function exhibitsSection(
   data: ViewerData,
   exhibitLink: (number: string) => Kid,
+  onChooseFolder: () => void,
 ): ExhibitsSection {
   const previews: HTMLElement[] = [];
-  const mediaBoxes: HTMLElement[] = [];
+  const originals: OriginalView[] = [];
   const statusBoxes: HTMLElement[] = [];
+  const nav = navigation(data.exhibits);
 
   function previewBox(x: ViewerExhibit, i: number): HTMLElement {
     const fig = h('figure', { class: 'preview' });
     if (x.thumbnail && /^[A-Za-z0-9+/]+={0,2}$/.test(x.thumbnail)) {
       // Not lazy: a printed page must show every preview, and the size budget keeps them small.
       add(fig, [
-        h('img', {
-          src: 'data:image/jpeg;base64,' + x.thumbnail,
-          alt: 'Reduced preview of exhibit ' + visible(x.number),
-        }),
+        markedPicture(
+          h('img', {
+            src: 'data:image/jpeg;base64,' + x.thumbnail,
+            alt: 'Reduced preview of exhibit ' + visible(x.number),
+          }),
+          x.regions,
+        ),
         h('figcaption', null, 'Reduced preview (not the original)'),
       ]);
-    } else if (PREVIEWABLE.test(x.mime) && data.thumbnails === 'omitted') {
+    } else if (x.kind === 'image' && data.thumbnails === 'omitted') {
       add(fig, h('div', { class: 'none' }, 'Preview appears after you choose the bundle folder'));
     } else {
       add(
@@ -41,9 +51,7 @@ export function exhibitsSection(
         h(
           'div',
           { class: 'none' },
-          PREVIEWABLE.test(x.mime) || /^image\//.test(x.mime)
-            ? 'No preview available'
-            : 'No preview for this type of file',
+          /^image\//.test(x.mime) ? 'No preview available' : 'No preview for this type of file',
         ),
       );
     }
@@ -51,9 +59,9 @@ export function exhibitsSection(
     return fig;
   }
 
-  function showFile(i: number, x: ViewerExhibit, file: File): void {
+  function showFile(i: number, x: ViewerExhibit, file: File, status: Status): void {
     const fig = previews[i];
-    if (data.thumbnails === 'omitted' && PREVIEWABLE.test(x.mime) && fig) {
+    if (data.thumbnails === 'omitted' && x.kind === 'image' && fig && status === 'match') {
       clear(fig);
       const img = h('img', {
         src: objectUrl(file),
@@ -64,30 +72,12 @@ export function exhibitsSection(
         clear(fig);
         add(fig, h('div', { class: 'none' }, 'This browser cannot show this image'));
       });
-      add(fig, [img, h('figcaption', null, 'Shown from the file you chose')]);
+      add(fig, [
+        markedPicture(img, x.regions),
+        h('figcaption', null, 'Shown from the file you chose'),
+      ]);
     }
-    const box = mediaBoxes[i];
-    if (box && /^(audio|video)\//.test(x.mime)) {
-      clear(box);
-      const isVideo = /^video\//.test(x.mime);
-      const play = h(
-        'button',
-        { type: 'button' },
-        isVideo ? 'Play this video' : 'Play this recording',
-      );
-      play.addEventListener('click', () => {
-        const m = h(isVideo ? 'video' : 'audio', {
-          controls: '',
-          preload: 'metadata',
-          src: objectUrl(file),
-          'aria-label': 'Exhibit ' + visible(x.number),
-        });
-        clear(box);
-        add(box, m);
-        m.focus();
-      });
-      add(box, play);
-    }
+    originals[i]?.show(file, status);
   }
 
   function exhibitCard(x: ViewerExhibit, i: number): HTMLElement {
@@ -102,13 +92,30 @@ export function exhibitsSection(
     for (const p of x.metadataProblems) {
       flags.push(h('p', { class: 'flag' }, ['\u26a0 Problem found when importing: ', p]));
     }
+    const original = originalView(x, onChooseFolder);
+    originals[i] = original;
+    const risky = x.kind === 'email' || x.kind === 'html';
     const body = h('div', { class: 'body' }, [
       h(
         'h3',
-        { id: 'exhibit-' + i + '-h' },
+        { id: 'exhibit-' + i + '-h', tabindex: '-1' },
         'Exhibit ' + visible(x.number) + ': ' + visible(x.originalName),
       ),
+      nav.buttons(i),
       status,
+      h('p', { class: 'file-link' }, [
+        h(
+          'a',
+          { href: x.href, target: '_blank', rel: 'noopener noreferrer' },
+          'Open the file itself',
+        ),
+        ' (in the bundle folder, at ',
+        code(x.bagPath),
+        ')',
+        risky
+          ? '. Opened in a mail program or a browser it may load pictures from the internet, which tells the sender it was read; the text shown below loads nothing.'
+          : '',
+      ]),
       facts([
         ['Original file name', code(x.originalName)],
         ['File in this bundle', code(x.bagPath)],
@@ -153,6 +160,7 @@ export function exhibitsSection(
         ],
       ]),
       flags,
+      locationGroup(x, i),
       x.notes.length
         ? [
             h('h4', null, 'Notes written about it'),
@@ -224,12 +232,6 @@ export function exhibitsSection(
           ])
         : null,
     ]);
-    if (/^(audio|video)\//.test(x.mime)) {
-      const media = h('div', { class: 'media no-print' });
-      add(media, h('p', { class: 'muted' }, 'To play it, first choose the bundle folder above.'));
-      mediaBoxes[i] = media;
-      add(body, media);
-    }
     return h(
       'article',
       {
@@ -238,7 +240,7 @@ export function exhibitsSection(
         'aria-labelledby': 'exhibit-' + i + '-h',
         'data-number': x.number,
       },
-      [previewBox(x, i), body],
+      [previewBox(x, i), body, original.element],
     );
   }
 
@@ -248,11 +250,19 @@ export function exhibitsSection(
       null,
       data.exhibits.length
         ? 'Each exhibit is an original file exactly as it was received. Its fingerprint (SHA-256) was recorded when it was first imported. ' +
+            'Once you choose the bundle folder above, each one is shown here from its own file: pictures at full size, emails and text files as text. ' +
             (data.thumbnails === 'omitted'
               ? 'Previews were left out to keep this page small; they appear once you choose the bundle folder.'
               : '')
         : 'This bundle has no exhibits.',
     ),
+    data.exhibits.length
+      ? h(
+          'p',
+          { class: 'muted no-print' },
+          'Keys: N or ] goes to the next exhibit, P or [ to the previous one. On a picture: + and \u2212 zoom, 0 fits it to the width, 1 shows it at 100%.',
+        )
+      : null,
     data.exhibits.map(exhibitCard),
   ]);
 
@@ -264,7 +274,9 @@ export function exhibitsSection(
       box.setAttribute('data-status', s);
       clear(box);
       add(box, ['File check: ', statusNode(s)]);
+      if (s === 'pending') originals[i]?.reset();
+      else if (s === 'missing') originals[i]?.missing();
     },
-    showFile: (i, x, file) => showFile(i, x, file),
+    showFile,
   };
 }

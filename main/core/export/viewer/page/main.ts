@@ -25,7 +25,12 @@ function exhibitLink(number: string): Kid {
 }
 
 add(app, overview(data, document.getElementById('lede')));
-const exhibits = exhibitsSection(data, exhibitLink);
+// "Choose the bundle folder" on an exhibit: to the picker of the file check.
+function chooseFolder(): void {
+  document.getElementById('check')?.scrollIntoView({ block: 'start' });
+  document.getElementById('pick')?.focus();
+}
+const exhibits = exhibitsSection(data, exhibitLink, chooseFolder);
 const check = checkSection(data, {
   exhibitLink,
   onExhibitStatus: (i, s) => exhibits.setStatus(i, s),

@@ -34,9 +34,28 @@ export interface ViewerData {
   manifest: { path: string; sha256: string }[];
 }
 
+/** How the page shows an exhibit's original: which reader, or only a link to the file. */
+export type ExhibitKind = 'image' | 'email' | 'html' | 'text' | 'audio' | 'video' | 'other';
+
+/** A region mark: numbered from 1, the box in millionths of the picture's width and height. */
+export interface ViewerRegion {
+  number: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  comment: string;
+}
+
 export interface ViewerExhibit {
   number: string;
   bagPath: string;
+  /**
+   * The file, relative to data/viewer/index.html ("../evidence/JD-001_x.png"), each path
+   * segment percent-encoded so that a name with # ? or % still links to itself.
+   */
+  href: string;
+  kind: ExhibitKind;
   itemId: string;
   originalName: string;
   sha256: string;
@@ -51,7 +70,11 @@ export interface ViewerExhibit {
   notes: { body: string; createdAt: string; createdText: string }[];
   metadataProblems: string[];
   sensitive: { flag: string; text: string }[];
+  /** EXIF rows other than location ones. */
   exif: [string, string][];
+  /** GPS and other location rows: shown only when the reader asks ("Show location"). */
+  location: [string, string][];
+  regions: ViewerRegion[];
   /** Base64 JPEG, or null (no preview, or previews left out for size). */
   thumbnail: string | null;
   incidents: { id: string; when: string; summary: string }[];
