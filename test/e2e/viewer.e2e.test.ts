@@ -109,6 +109,12 @@ const HTML_EMAIL = [
   '',
 ].join('\r\n');
 
+/** A text file in UTF-16 with its byte order mark, holding a direction override. */
+const NOTES_TXT = Buffer.concat([
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('Called at 02:14.\nSaid he would wait outside.\u202Egnp.exe\n', 'utf16le'),
+]);
+
 async function makeBag(dir: string): Promise<Bag> {
   const root = join(dir, 'Jane-Doe-20240501');
   const shot1 = await phoneScreenshot();
@@ -179,6 +185,11 @@ async function makeBag(dir: string): Promise<Bag> {
       'data/evidence/JD-4_voicemail.wav',
       wav(120),
       { originalName: 'voicemail.wav', mime: 'audio/wav', width: null, height: null },
+    ],
+    [
+      'data/evidence/JD-5_notes.txt',
+      NOTES_TXT,
+      { originalName: 'notes.txt', mime: 'text/plain', width: null, height: null },
     ],
   ];
   const exhibits: Exhibit[] = evidence.map(([path, bytes, over], i) => ({
@@ -394,7 +405,7 @@ describe.skipIf(!haveChromium)(title, () => {
   it('renders exhibits with previews, the timeline in order, people and custody', async () => {
     expect(await text(page.locator('h1'))).toBe('Jane Doe — messages from a former colleague');
     const exhibits = page.locator('article.exhibit');
-    expect(await exhibits.count()).toBe(4);
+    expect(await exhibits.count()).toBe(5);
     expect(await text(exhibits.nth(0).locator('h3'))).toBe(
       'Exhibit JD/1: Screenshot 2024-03-04 at 09.58.png',
     );
@@ -483,16 +494,20 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
     await page.keyboard.press(']');
     expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-4-h');
     await page.keyboard.press('n'); // the last one: stays
-    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-4-h');
     expect(
       await page
         .locator('article.exhibit')
-        .nth(3)
+        .nth(4)
         .getByRole('button', { name: /Next exhibit/ })
         .isDisabled(),
     ).toBe(true);
     await page.keyboard.press('p');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    await page.keyboard.press('[');
     expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
     await page
       .locator('article.exhibit')
@@ -576,6 +591,15 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(requests.filter((u) => u.includes('tracker.example'))).toEqual([]);
   });
 
+  it('shows a text file as text, read as its byte order mark says, with hidden characters shown', async () => {
+    const notes = page.locator('article.exhibit').nth(4).locator('.original');
+    await notes.locator('pre.text-body').waitFor();
+    expect(await text(notes)).toContain('UTF-16LE (byte order mark)');
+    expect(await text(notes.locator('pre.text-body'))).toBe(
+      'Called at 02:14.\nSaid he would wait outside.\\u{202e}gnp.exe',
+    );
+  });
+
   it('prints each exhibit on its own page, readable', async () => {
     await page.emulateMedia({ media: 'print' });
     const breaks = await page.locator('article.exhibit').evaluateAll((els) =>
@@ -588,7 +612,7 @@ describe.skipIf(!haveChromium)(title, () => {
           ).getComputedStyle(e).breakBefore,
       ),
     );
-    expect(breaks).toEqual(['page', 'page', 'page', 'page']);
+    expect(breaks).toEqual(['page', 'page', 'page', 'page', 'page']);
     await page.emulateMedia({ media: 'screen' });
     const dir = await tempDir('dossier-viewer-print-');
     const pdf = join(dir, 'viewer.pdf');
@@ -598,10 +622,10 @@ describe.skipIf(!haveChromium)(title, () => {
     );
     const onPage = (label: string): number[] =>
       pages.flatMap((p, i) => (p.includes(`Exhibit ${label}:`) ? [i] : []));
-    const starts = ['JD/1', 'JD/2', 'JD/3', 'JD/4'].map((l) => onPage(l));
+    const starts = ['JD/1', 'JD/2', 'JD/3', 'JD/4', 'JD/5'].map((l) => onPage(l));
     // Each exhibit's heading is on exactly one page, and no page has two exhibits.
     for (const s of starts) expect(s).toHaveLength(1);
-    expect(new Set(starts.map((s) => s[0])).size).toBe(4);
+    expect(new Set(starts.map((s) => s[0])).size).toBe(5);
     // The email's text and the region comments are printed.
     expect(pages.join('')).toContain('I know where you live.');
     expect(pages.join('')).toContain('Region 1: The threat.');
@@ -649,7 +673,7 @@ describe.skipIf(!haveChromium)(title, () => {
         'match',
       );
     }
-    expect(await text(p2.locator('#verdict h3'))).toBe('✓ All 6 files match');
+    expect(await text(p2.locator('#verdict h3'))).toBe('✓ All 7 files match');
     await p2.close();
   });
 
@@ -679,21 +703,30 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await statusOf('data/evidence/JD-2_gnp.exe')).toBe('match');
     expect(await statusOf('data/evidence/JD-3_message.eml')).toBe('match');
     expect(await text(page.locator('#verdict h3'))).toBe(
-      '✗ Problem found: 1 DIFFERENT (of 6 files)',
+      '✗ Problem found: 1 DIFFERENT (of 7 files)',
     );
     expect(await text(page.locator('article.exhibit').nth(0).locator('.exhibit-status'))).toBe(
       'File check: ✗ DIFFERENT',
     );
+    // The changed file is not shown as the exhibit.
+    const original = page.locator('article.exhibit').nth(0).locator('.original');
+    expect(await text(original)).toContain(
+      'Not shown: the file in the folder you chose is not the one',
+    );
+    expect(await original.locator('img').count()).toBe(0);
   });
 
   it('names a deleted file as missing', async () => {
     await rm(join(bag.root, 'data/evidence/JD-3_message.eml'));
     await pickFolder();
     expect(await statusOf('data/evidence/JD-3_message.eml')).toBe('missing');
+    expect(await text(page.locator('article.exhibit').nth(2).locator('.original'))).toContain(
+      'Not shown: the file was not found in the folder you chose.',
+    );
     expect(await statusOf('data/evidence/JD-1_screenshot.png')).toBe('different');
     expect(await statusOf('data/evidence/JD-2_gnp.exe')).toBe('match');
     expect(await text(page.locator('#verdict h3'))).toBe(
-      '✗ Problem found: 1 DIFFERENT, 1 missing (of 6 files)',
+      '✗ Problem found: 1 DIFFERENT, 1 missing (of 7 files)',
     );
   });
 

@@ -94,7 +94,8 @@ export function exhibitsSection(
     }
     const original = originalView(x, onChooseFolder);
     originals[i] = original;
-    const risky = x.kind === 'email' || x.kind === 'html';
+    // Opened outside this page, these may fetch remote pictures (a read receipt for the sender).
+    const risky = x.kind === 'email' || x.kind === 'html' || /svg|xml/.test(x.mime);
     const body = h('div', { class: 'body' }, [
       h(
         'h3',
