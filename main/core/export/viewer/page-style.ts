@@ -105,6 +105,9 @@ pre.email-body, pre.text-body { white-space: pre-wrap; overflow-wrap: anywhere; 
   /* One exhibit per page, readable: the original fills the width, long text runs on. */
   .exhibit { display: block; break-before: page; break-inside: auto; border: none; padding: 0; }
   .exhibit .preview { float: right; margin: 0 0 0.5rem 1rem; }
+  .exhibit:has(.original-img) .preview { display: none; }
+  .original h4, .regions h5, .email h5 { break-after: avoid; }
+  :focus, :focus-visible { outline: none !important; }
   .exhibit .original { clear: both; }
   .scroller { max-height: none; overflow: visible; border: none; }
   .scroller .original-img { width: auto !important; max-width: 100% !important; max-height: 24cm; }
