@@ -515,6 +515,12 @@ describe.skipIf(!haveChromium)(title, () => {
       .getByRole('button', { name: /Previous exhibit/ })
       .click();
     expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-1-h');
+    // With nothing focused, the keys start from the exhibit the reader scrolled to.
+    await page.evaluate(
+      "document.activeElement.blur(); document.getElementById('exhibit-2').scrollIntoView({ block: 'start' })",
+    );
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
   });
 
   it('re-hashes the picked folder: every listed file matches', async () => {

@@ -10,6 +10,12 @@ export interface Navigation {
   goTo(i: number): void;
 }
 
+function cardIndex(el: Element | null): number | null {
+  const at = el?.closest?.('article.exhibit');
+  const n = at ? Number(at.id.replace('exhibit-', '')) : NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
 export function navigation(exhibits: ViewerExhibit[]): Navigation {
   let current = -1;
   const card = (i: number): HTMLElement | null => document.getElementById('exhibit-' + i);
@@ -23,16 +29,26 @@ export function navigation(exhibits: ViewerExhibit[]): Navigation {
   }
 
   document.addEventListener('focusin', (e) => {
-    const at = (e.target as Element | null)?.closest?.('article.exhibit');
-    const n = at ? Number(at.id.replace('exhibit-', '')) : NaN;
-    if (Number.isInteger(n)) current = n;
+    const n = cardIndex(e.target as Element | null);
+    if (n !== null) current = n;
   });
+  // Where the reader is: the exhibit holding the focus, else the first one on screen (they
+  // may have scrolled there), else the last one moved to.
+  function here(): number {
+    const focused = cardIndex(document.activeElement);
+    if (focused !== null) return focused;
+    for (let i = 0; i < exhibits.length; i++) {
+      const r = card(i)?.getBoundingClientRect();
+      if (r && r.bottom > 0 && r.top < window.innerHeight) return i;
+    }
+    return current;
+  }
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const t = e.target as HTMLElement | null;
     if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) return;
-    if (e.key === 'n' || e.key === ']') goTo(Math.min(current + 1, exhibits.length - 1));
-    else if (e.key === 'p' || e.key === '[') goTo(Math.max(current - 1, 0));
+    if (e.key === 'n' || e.key === ']') goTo(Math.min(here() + 1, exhibits.length - 1));
+    else if (e.key === 'p' || e.key === '[') goTo(Math.max(here() - 1, 0));
     else return;
     e.preventDefault();
   });

@@ -27,7 +27,11 @@ export function decodeText(bytes: Uint8Array, cut: boolean): DecodedText {
     name = 'UTF-16BE (byte order mark)';
   }
   let text = new TextDecoder(label).decode(bytes.subarray(skip));
-  if (text.indexOf('\ufffd') >= 0) name += ', with bytes that are not valid text shown as \ufffd';
+  // A file cut short may end inside a character: that is not damage in the file.
+  const checked = cut ? text.slice(0, -2) : text;
+  if (checked.indexOf('\ufffd') >= 0) {
+    name += ', with bytes that are not valid text shown as \ufffd';
+  }
   let truncated = cut;
   if (text.length > MAX_SHOWN_CHARS) {
     text = text.slice(0, MAX_SHOWN_CHARS);
