@@ -23,7 +23,8 @@ import { renderViewerHtml } from '../../main/core/export/viewer';
 import { tempDir } from '../support/tmp';
 import { CHROMIUM, missingTools, skipTitle } from '../support/tools';
 
-const noChromium = missingTools(['chromium']);
+// pdftotext and pdfimages read the printed page.
+const noChromium = missingTools(['chromium', 'pdftotext', 'pdfimages']);
 const haveChromium = noChromium === null;
 const title = skipTitle('offline viewer in Chromium', noChromium);
 if (!haveChromium) console.warn(title);

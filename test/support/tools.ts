@@ -15,6 +15,7 @@ export const REFERENCE_TOOLS = {
   pdftotext: 'poppler-utils',
   pdftoppm: 'poppler-utils',
   pdffonts: 'poppler-utils',
+  pdfimages: 'poppler-utils',
   python3: 'python3',
   script: 'bsdutils',
   sha256sum: 'coreutils',
