@@ -712,6 +712,22 @@ describe.skipIf(!haveChromium)(title, () => {
     await p3.close();
   });
 
+  it('says so, and where else to look, when its data island is damaged', async () => {
+    const html = (await readFile(bag.viewer, 'utf8')).replace(
+      /(<script type="application\/json" id="dossier-data">)[^<]*/,
+      '$1{"format":"something-else"}',
+    );
+    const damaged = join(dirname(bag.omitted), 'damaged.html');
+    await writeFile(damaged, html);
+    const p4 = await context.newPage();
+    await p4.goto(pathToFileURL(damaged).href);
+    expect(await text(p4.locator('#app'))).toContain(
+      'This page could not show the bundle (This page does not carry the data of a Dossier bundle',
+    );
+    expect(await text(p4.locator('#app'))).toContain('Read data/report/report.pdf instead');
+    await p4.close();
+  });
+
   it('names the file with one changed byte as DIFFERENT', async () => {
     const p = 'data/evidence/JD-1_screenshot.png';
     const bytes = Buffer.from(await readFile(join(bag.root, p)));

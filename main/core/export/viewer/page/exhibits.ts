@@ -87,8 +87,11 @@ export function exhibitsSection(
     ]);
     statusBoxes[i] = status;
     const flags: Kid[] = [];
-    for (const s of x.sensitive)
+    for (const s of x.sensitive) {
+      // With location rows, the GPS warning is said in the location group, once.
+      if (s.flag === 'gps' && x.location.length) continue;
       flags.push(h('p', { class: 'flag' }, ['\u26a0 Sensitive: ', s.text]));
+    }
     for (const p of x.metadataProblems) {
       flags.push(h('p', { class: 'flag' }, ['\u26a0 Problem found when importing: ', p]));
     }

@@ -23,14 +23,15 @@ export function locationGroup(x: ViewerExhibit, i: number): HTMLElement | null {
     button.textContent = show ? 'Hide location' : 'Show location';
   });
   return h('div', { class: 'sensitive', role: 'group', 'aria-labelledby': id + '-h' }, [
-    h('h4', { id: id + '-h' }, 'Sensitive: location'),
+    h('h4', { id: id + '-h' }, '\u26a0 Sensitive: location'),
+    x.sensitive.filter((s) => s.flag === 'gps').map((s) => h('p', null, s.text)),
     h(
       'p',
       null,
       'This file records where it was taken (' +
         x.location.length +
         (x.location.length === 1 ? ' detail' : ' details') +
-        '). It is hidden so it is not read or printed by accident.',
+        '). They are hidden here so they are not read over a shoulder or printed by accident; anyone with the original file can read them.',
     ),
     button,
     rows,
