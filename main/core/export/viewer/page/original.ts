@@ -45,7 +45,12 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
     regionList(x.regions, 'Marked regions (numbered on the picture)'),
   ]);
 
+  // Each change of state gets a number, so a slow read from an earlier check that finishes
+  // late cannot put its result over the current one.
+  let generation = 0;
+
   function say(text: string, cls = 'muted', extra?: Kid): void {
+    generation++;
     clear(content);
     add(content, [h('p', { class: cls }, text), extra]);
   }
@@ -65,7 +70,9 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
       case 'image': {
         const view = zoomView(x, objectUrl(file));
         const img = view.querySelector('img');
+        const at = generation;
         img?.addEventListener('error', () => {
+          if (at !== generation) return;
           say('This browser cannot show this picture. Open the file itself with the link above.');
         });
         return view;
@@ -152,12 +159,15 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
       return;
     }
     say('Opening the original\u2026');
+    const mine = generation;
     render(file).then(
       (kid) => {
+        if (mine !== generation) return;
         clear(content);
         add(content, kid);
       },
       (e: unknown) =>
+        mine === generation &&
         say(
           'This file could not be shown (' +
             visible((e as Error | null)?.message || 'error') +
