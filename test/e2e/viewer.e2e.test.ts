@@ -81,7 +81,10 @@ async function phoneScreenshot(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-/** An HTML email with a tracking pixel, a remote stylesheet and a script: none may run or load. */
+/**
+ * An HTML email with a tracking pixel, a remote stylesheet and a script (none may run or
+ * load), an empty plain-text part beside it, and an attachment.
+ */
 const HTML_EMAIL = [
   'From: "A. Colleague" <a@example.com>',
   'To: jane@example.com',
@@ -93,6 +96,14 @@ const HTML_EMAIL = [
   'Content-Type: multipart/mixed; boundary="b1"',
   '',
   '--b1',
+  // An empty plain-text part beside the HTML, as many mail programs send.
+  'Content-Type: multipart/alternative; boundary="b2"',
+  '',
+  '--b2',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  '',
+  '--b2',
   'Content-Type: text/html; charset=utf-8',
   '',
   '<html><head><link rel="stylesheet" href="http://tracker.example/s.css"><style>p{color:red}</style>',
@@ -100,6 +111,7 @@ const HTML_EMAIL = [
   '<p>Answer your phone.</p><p>I know where you <b>live</b>.</p>',
   '<img src="http://tracker.example/pixel.gif?id=jane" width="1" height="1">',
   '<a href="http://tracker.example/click">see this</a></body></html>',
+  '--b2--',
   '--b1',
   'Content-Type: application/pdf; name="letter.pdf"',
   'Content-Disposition: attachment; filename="letter.pdf"',

@@ -10,9 +10,10 @@ import { bytesText, plural } from './words';
  */
 export function emailView(bytes: Uint8Array): HTMLElement {
   const mail = parseEmail(bytesToBinary(bytes));
-  const fromHtml = mail.text === null && mail.html !== null;
+  // The plain text part when it says something; many senders leave it empty beside the HTML.
+  const fromHtml = !mail.text?.trim() && mail.html !== null;
   const converted = fromHtml ? htmlToText(mail.html!) : null;
-  const body = mail.text ?? converted?.text ?? '';
+  const body = converted ? converted.text : (mail.text ?? '');
   const box = h('div', { class: 'email' });
   add(box, [
     facts([
