@@ -15,6 +15,24 @@ export interface EmailAttachment {
   mime: string;
   /** Decoded size in bytes. */
   size: number;
+  /** The digest of the decoded bytes, when parseEmail was given `digest` (e.g. SHA-256 hex). */
+  digest?: string;
+  /** Set for a picture shown inside the HTML body, listed only with `listInlineImages`. */
+  contentId?: string;
+}
+
+export interface ParseEmailOptions {
+  /**
+   * Called with each attachment's decoded bytes as a binary string (one char per byte); what
+   * it returns is kept as the attachment's `digest`. The app leaves it out: no hashing cost.
+   */
+  digest?: (binary: string) => string;
+  /**
+   * Also list the pictures shown inside the HTML body (by Content-ID) among the attachments,
+   * with their `contentId`: they are part of what the email says, so the court bundle hashes
+   * them too. The app shows them in the body instead.
+   */
+  listInlineImages?: boolean;
 }
 
 export interface ParsedEmail {
@@ -285,7 +303,7 @@ function base64Of(binary: string): string {
 }
 
 /** Reads one message from its bytes as a binary string (see bytesToBinary). */
-export function parseEmail(raw: string): ParsedEmail {
+export function parseEmail(raw: string, opts: ParseEmailOptions = {}): ParsedEmail {
   // Problems in the order first seen, each with how often (see `counted`).
   const seen = new Map<string, number>();
   const note: Note = (problem) => seen.set(problem, (seen.get(problem) ?? 0) + 1);
@@ -338,10 +356,12 @@ export function parseEmail(raw: string): ParsedEmail {
     }
     if (ct.type === 'message/rfc822' && depth < MAX_DEPTH && !filename) {
       // A forwarded message: list it; its own body is not merged into this one.
+      const forwarded = decodeTransfer(part);
       result.attachments.push({
         name: 'Forwarded message',
         mime: ct.type,
-        size: decodeTransfer(part).length,
+        size: forwarded.length,
+        ...(opts.digest && { digest: opts.digest(forwarded) }),
       });
       return;
     }
@@ -356,18 +376,22 @@ export function parseEmail(raw: string): ParsedEmail {
       return;
     }
     const cid = header(part, 'content-id').trim().replace(/^<|>$/g, '');
+    let shownInBody = false;
     if (
       cid &&
       /^image\/(png|jpeg|gif|webp|bmp|avif)$/.test(ct.type) &&
       decoded.length <= MAX_INLINE_IMAGE_BYTES
     ) {
       result.inlineImages.set(cid, `data:${ct.type};base64,${base64Of(decoded)}`);
-      if (!attachment) return;
+      if (!attachment && !opts.listInlineImages) return;
+      shownInBody = !attachment;
     }
     result.attachments.push({
       name: decodeHeaderValue(filename) || '(no name)',
       mime: ct.type || 'application/octet-stream',
       size: decoded.length,
+      ...(opts.digest && { digest: opts.digest(decoded) }),
+      ...(shownInBody && { contentId: cid }),
     });
   };
   walk(top, 0);

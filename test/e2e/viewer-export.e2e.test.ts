@@ -121,7 +121,7 @@ describe.skipIf(missing !== null)(title, () => {
     const mail = card('c-message.eml').locator('.original');
     await mail.locator('pre.email-body').waitFor();
     expect(await mail.locator('pre.email-body').textContent()).toBe(
-      'Your children should be taken into care.\n[image]',
+      'Your children should be taken into care.\n\n[picture on the internet, not loaded]',
     );
     expect(await mail.textContent()).toContain('Your children');
     expect(await mail.locator('img').count()).toBe(0);

@@ -601,10 +601,12 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(shown).toContain('<threat-1@example.com>');
     expect(shown).toContain('Wed, 20 Mar 2024 21:30:00 +0000');
     expect(await text(mail.locator('pre.email-body'))).toBe(
-      'Answer your phone.\n\nI know where you live.\n[image] see this <http://tracker.example/click>',
+      'Answer your phone.\n\nI know where you live.\n\n[picture on the internet, not loaded] see this [http://tracker.example/click]',
     );
     expect(shown).not.toContain('alert(');
     expect(shown).toContain('letter.pdf');
+    // The attachment with the SHA-256 of its decoded bytes, as in the court bundle.
+    expect(shown).toContain(sha256(Buffer.from('JVBERi0xLjQKJSVFT0YK', 'base64')));
     // Nothing of the email became an element: no image, link or frame inside it.
     expect(await mail.locator('img, a, iframe, link, script, style').count()).toBe(0);
     expect(requests.filter((u) => u.includes('tracker.example'))).toEqual([]);

@@ -65,7 +65,10 @@ export interface Exhibit {
   metadataProblems: string[];
   sensitive: string[];
   exif: Record<string, unknown> | null;
-  /** JPEG preview bytes for images (already stripped of metadata), else null. */
+  /**
+   * JPEG preview bytes for images (already stripped of metadata), else null. Its presence also
+   * tells the court bundle that the import could decode the picture (bundle/image-content.ts).
+   */
   thumbnailJpeg: Buffer | null;
   incidentIds: string[];
   personIds: string[];

@@ -188,4 +188,65 @@ describe('email parsing', () => {
       { name: '(no name)', mime: 'application/octet-stream', size: 300 },
     ]);
   });
+
+  it('gives each attachment the digest of its decoded bytes only when asked', () => {
+    const raw = binary(
+      [
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'see attached',
+        '--b',
+        'Content-Type: application/octet-stream; name="a.bin"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'AAEC/w==',
+        '--b',
+        'Content-Type: message/rfc822',
+        '',
+        'Subject: fwd',
+        '--b--',
+      ].join('\r\n'),
+    );
+    const seen: string[] = [];
+    const hex = (b: string) =>
+      [...b].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+    const m = parseEmail(raw, { digest: (b) => (seen.push(b), hex(b)) });
+    expect(m.attachments.map((a) => [a.name, a.digest])).toEqual([
+      ['a.bin', '000102ff'],
+      ['Forwarded message', hex('Subject: fwd')],
+    ]);
+    expect(seen).toHaveLength(2);
+    expect(parseEmail(raw).attachments.every((a) => !('digest' in a))).toBe(true);
+  });
+
+  it('lists pictures shown in the body among the attachments only when asked', () => {
+    const raw = binary(
+      [
+        'Content-Type: multipart/related; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        '<img src="cid:p1">',
+        '--b',
+        'Content-Type: image/png',
+        'Content-ID: <p1>',
+        'Content-Transfer-Encoding: base64',
+        '',
+        'iVBORw==',
+        '--b--',
+      ].join('\r\n'),
+    );
+    const plain = parseEmail(raw);
+    expect(plain.attachments).toEqual([]);
+    expect(plain.inlineImages.get('p1')).toBe('data:image/png;base64,iVBORw==');
+    const listed = parseEmail(raw, { listInlineImages: true });
+    expect(listed.attachments).toEqual([
+      { name: '(no name)', mime: 'image/png', size: 4, contentId: 'p1' },
+    ]);
+    expect(listed.inlineImages.get('p1')).toBe('data:image/png;base64,iVBORw==');
+  });
 });

@@ -30,7 +30,9 @@ export interface ImageSlice {
   drawHeight: number;
   /**
    * The slice as PNG or JPEG bytes, at most 300 dpi at its drawn size and never more pixels
-   * than the original has (never upscaled). Null when only counting pages.
+   * than the original has (never upscaled). Null when only counting pages, and also in the
+   * rare case that a picture the import could decode fails to decode now: the page is kept
+   * (so the page count made first still holds) and should say the picture could not be drawn.
    */
   image: Buffer | null;
   /**

@@ -1,11 +1,11 @@
-import { htmlToText } from '../../../../../shared/html-to-text';
+import { htmlToText } from '../../../../../shared/email-text';
 import type { Status } from './check';
 import { add, clear, h, visible, type Kid } from './dom';
 import { emailView } from './email-view';
 import { readBuffer } from './hashing';
 import { objectUrl } from './object-urls';
 import { regionList } from './picture';
-import { decodeText } from './text-decoding';
+import { decodeText, MAX_SHOWN_CHARS } from './text-decoding';
 import type { ViewerExhibit } from './viewer-data';
 import { zoomView } from './zoom';
 
@@ -92,8 +92,9 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
         const bytes = new Uint8Array(await readBuffer(cut ? file.slice(0, MAX_TEXT_BYTES) : file));
         const decoded = decodeText(bytes, cut);
         const asText = x.kind === 'html' ? htmlToText(decoded.text) : null;
+        const shown = asText === null ? decoded.text : asText.slice(0, MAX_SHOWN_CHARS);
         return [
-          asText
+          asText !== null
             ? h(
                 'p',
                 { class: 'muted' },
@@ -107,9 +108,9 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
               tabindex: '0',
               'aria-label': 'Text of exhibit ' + visible(x.number),
             },
-            asText ? asText.text : decoded.text,
+            shown,
           ),
-          decoded.truncated || asText?.truncated
+          decoded.truncated || (asText !== null && asText.length > shown.length)
             ? h(
                 'p',
                 { class: 'muted' },

@@ -1,0 +1,32 @@
+import type { Exhibit } from '../../main/core/export/model';
+
+/** An export-model exhibit with plain defaults, for tests of what reads or draws one. */
+export function testExhibit(over: Partial<Exhibit> = {}): Exhibit {
+  return {
+    number: 'JD1',
+    bagPath: 'data/evidence/JD-1_file',
+    itemId: '01HQTESTITEM',
+    originalName: 'file',
+    name: 'file',
+    sha256: '0'.repeat(64),
+    sha512: '0'.repeat(128),
+    size: 1000,
+    mime: 'application/octet-stream',
+    ingestedAt: '2024-03-09T23:15:00.000Z',
+    ingestedOffsetMinutes: 0,
+    sourceTimes: { mtime: null, exif: null, email: null },
+    width: null,
+    height: null,
+    tags: [],
+    notes: [],
+    regions: [],
+    metadataProblems: [],
+    sensitive: [],
+    exif: null,
+    thumbnailJpeg: null,
+    incidentIds: [],
+    personIds: [],
+    derivedFrom: null,
+    ...over,
+  };
+}

@@ -1,0 +1,42 @@
+// Whether a function of hostile input stays linear: its CPU time for 8N characters is compared
+// with its time for N (linear is about 8x, quadratic about 64x), the best of a few runs, with N
+// grown until the small run is above noise. See test/unit/evidence/email-linear.test.ts.
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function bestOf(runs: number, run: () => unknown): number {
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = cpuMs();
+    run();
+    best = Math.min(best, cpuMs() - t0);
+  }
+  return best;
+}
+
+/** Throws, with the timings, when `make(8N)` takes more than 30 times `make(N)`. */
+export function expectLinear(label: string, make: (size: number) => () => unknown): void {
+  const noise = 2;
+  let n = 16 * 1024;
+  let small = make(n);
+  small();
+  let ts = bestOf(3, small);
+  while (ts < noise && n < 256 * 1024) {
+    n *= 2;
+    small = make(n);
+    small();
+    ts = bestOf(3, small);
+  }
+  const big = make(n * 8);
+  let seen = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tb = bestOf(2, big);
+    ts = bestOf(3, small);
+    if (tb <= 30 * Math.max(ts, noise)) return;
+    seen += ` ${n}: ${ts.toFixed(2)} ms, ${n * 8}: ${tb.toFixed(2)} ms;`;
+  }
+  throw new Error(`${label}: not linear:${seen}`);
+}
