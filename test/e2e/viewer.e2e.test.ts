@@ -433,7 +433,12 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await text(exhibits.nth(0))).toContain('Contains a GPS location');
     expect(await text(exhibits.nth(1))).toContain('Problem found when importing');
     expect(await text(exhibits.nth(0))).toContain('Tuesday 5 March 2024, 14:02:11 UTC');
-    expect(await text(exhibits.nth(2))).toContain('No preview for this type of file');
+    expect(await text(exhibits.nth(2).locator('.preview'))).toBe(
+      'No picture: its text is shown below, from the original',
+    );
+    expect(await text(exhibits.nth(3).locator('.preview'))).toBe(
+      'No preview for this type of file',
+    );
 
     const incidents = page.locator('ol.timeline > li');
     expect(await incidents.count()).toBe(2);

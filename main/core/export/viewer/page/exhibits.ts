@@ -51,7 +51,11 @@ export function exhibitsSection(
         h(
           'div',
           { class: 'none' },
-          /^image\//.test(x.mime) ? 'No preview available' : 'No preview for this type of file',
+          /^image\//.test(x.mime)
+            ? 'No preview available'
+            : x.kind === 'email' || x.kind === 'text' || x.kind === 'html'
+              ? 'No picture: its text is shown below, from the original'
+              : 'No preview for this type of file',
         ),
       );
     }
