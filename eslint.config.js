@@ -23,6 +23,13 @@ const layerZones = [
     message: `main/${s} imports main/core and shared/ only.`,
   })),
   { target: './renderer', from: ['./main'], message: 'renderer/ imports shared/ only.' },
+  {
+    // The offline viewer's page script runs in the reader's browser, inlined in index.html.
+    target: './main/core/export/viewer/page',
+    from: './main',
+    except: ['./core/export/viewer/page'],
+    message: 'The viewer page imports its own modules and shared/ only.',
+  },
 ];
 
 const rendererImports = {
@@ -53,10 +60,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**', 'renderer/**'],
+    files: ['shared/**', 'renderer/**', 'main/core/export/viewer/page/**'],
     rules: {
       'no-restricted-imports': ['error', rendererImports],
     },
+  },
+  {
+    files: ['main/core/export/viewer/page/**'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Components reach the vault only through the Zustand stores (renderer/src/stores).

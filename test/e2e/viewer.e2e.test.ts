@@ -4,6 +4,7 @@
  * went missing or was added, without a single network request, console error or CSP
  * violation. Skipped, with a message, when /usr/bin/chromium is not installed.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -22,7 +23,8 @@ import { renderViewerHtml } from '../../main/core/export/viewer';
 import { tempDir } from '../support/tmp';
 import { CHROMIUM, missingTools, skipTitle } from '../support/tools';
 
-const noChromium = missingTools(['chromium']);
+// pdftotext and pdfimages read the printed page.
+const noChromium = missingTools(['chromium', 'pdftotext', 'pdfimages']);
 const haveChromium = noChromium === null;
 const title = skipTitle('offline viewer in Chromium', noChromium);
 if (!haveChromium) console.warn(title);
@@ -70,15 +72,69 @@ function wav(seconds: number): Buffer {
   return b;
 }
 
+/** A phone screenshot at its real size (1170 × 2532), so fitting and 100% differ. */
+async function phoneScreenshot(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1170" height="2532">
+    <rect width="100%" height="100%" fill="#e9eef5"/>
+    <rect x="60" y="500" width="900" height="210" rx="50" fill="#ffffff"/>
+    <rect x="210" y="900" width="870" height="270" rx="50" fill="#0b84ff"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/**
+ * An HTML email with a tracking pixel, a remote stylesheet and a script (none may run or
+ * load), an empty plain-text part beside it, and an attachment.
+ */
+const HTML_EMAIL = [
+  'From: "A. Colleague" <a@example.com>',
+  'To: jane@example.com',
+  'Cc: hr@example.com',
+  'Date: Wed, 20 Mar 2024 21:30:00 +0000',
+  'Subject: Answer your phone',
+  'Message-ID: <threat-1@example.com>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  // An empty plain-text part beside the HTML, as many mail programs send.
+  'Content-Type: multipart/alternative; boundary="b2"',
+  '',
+  '--b2',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  '',
+  '--b2',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<html><head><link rel="stylesheet" href="http://tracker.example/s.css"><style>p{color:red}</style>',
+  '<script>alert("script from the email ran")</script></head><body>',
+  '<p>Answer your phone.</p><p>I know where you <b>live</b>.</p>',
+  '<img src="http://tracker.example/pixel.gif?id=jane" width="1" height="1">',
+  '<a href="http://tracker.example/click">see this</a></body></html>',
+  '--b2--',
+  '--b1',
+  'Content-Type: application/pdf; name="letter.pdf"',
+  'Content-Disposition: attachment; filename="letter.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'JVBERi0xLjQKJSVFT0YK',
+  '--b1--',
+  '',
+].join('\r\n');
+
+/** A text file in UTF-16 with its byte order mark, holding a direction override. */
+const NOTES_TXT = Buffer.concat([
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('Called at 02:14.\nSaid he would wait outside.\u202Egnp.exe\n', 'utf16le'),
+]);
+
 async function makeBag(dir: string): Promise<Bag> {
   const root = join(dir, 'Jane-Doe-20240501');
-  const shot1 = await imagePng(1);
+  const shot1 = await phoneScreenshot();
   const shot2 = await imagePng(2);
   const thumb = (b: Buffer): Promise<Buffer> =>
     sharp(b).resize(180).jpeg({ quality: 70 }).toBuffer();
-  const email = Buffer.from(
-    'From: a@example.com\r\nTo: jane@example.com\r\nDate: Wed, 20 Mar 2024 21:30:00 +0000\r\nSubject: you\r\n\r\nAnswer your phone.\r\n',
-  );
+  const email = Buffer.from(HTML_EMAIL);
   const evidence: [string, Buffer, Partial<Exhibit>][] = [
     [
       'data/evidence/JD-1_screenshot.png',
@@ -94,8 +150,33 @@ async function makeBag(dir: string): Promise<Bag> {
           },
         ],
         sensitive: ['gps'],
-        exif: { ifd0: { Make: 'Apple', Model: 'iPhone 13' } },
+        exif: {
+          ifd0: { Make: 'Apple', Model: 'iPhone 13' },
+          gps: { latitude: 51.501364, longitude: -0.14189 },
+        },
+        regions: [
+          {
+            number: 1,
+            x: 51_282,
+            y: 197_472,
+            w: 769_231,
+            h: 82_938,
+            comment: 'The threat.',
+            createdAt: '2024-03-05T14:10:00.000Z',
+          },
+          {
+            number: 2,
+            x: 179_487,
+            y: 355_450,
+            w: 743_590,
+            h: 106_635,
+            comment: '',
+            createdAt: '2024-03-05T14:11:00.000Z',
+          },
+        ],
         incidentIds: ['inc1'],
+        width: 1170,
+        height: 2532,
       },
     ],
     [
@@ -117,6 +198,11 @@ async function makeBag(dir: string): Promise<Bag> {
       'data/evidence/JD-4_voicemail.wav',
       wav(120),
       { originalName: 'voicemail.wav', mime: 'audio/wav', width: null, height: null },
+    ],
+    [
+      'data/evidence/JD-5_notes.txt',
+      NOTES_TXT,
+      { originalName: 'notes.txt', mime: 'text/plain', width: null, height: null },
     ],
   ];
   const exhibits: Exhibit[] = evidence.map(([path, bytes, over], i) => ({
@@ -332,7 +418,7 @@ describe.skipIf(!haveChromium)(title, () => {
   it('renders exhibits with previews, the timeline in order, people and custody', async () => {
     expect(await text(page.locator('h1'))).toBe('Jane Doe — messages from a former colleague');
     const exhibits = page.locator('article.exhibit');
-    expect(await exhibits.count()).toBe(4);
+    expect(await exhibits.count()).toBe(5);
     expect(await text(exhibits.nth(0).locator('h3'))).toBe(
       'Exhibit JD/1: Screenshot 2024-03-04 at 09.58.png',
     );
@@ -347,7 +433,12 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await text(exhibits.nth(0))).toContain('Contains a GPS location');
     expect(await text(exhibits.nth(1))).toContain('Problem found when importing');
     expect(await text(exhibits.nth(0))).toContain('Tuesday 5 March 2024, 14:02:11 UTC');
-    expect(await text(exhibits.nth(2))).toContain('No preview for this type of file');
+    expect(await text(exhibits.nth(2).locator('.preview'))).toBe(
+      'No picture: its text is shown below, from the original',
+    );
+    expect(await text(exhibits.nth(3).locator('.preview'))).toBe(
+      'No preview for this type of file',
+    );
 
     const incidents = page.locator('ol.timeline > li');
     expect(await incidents.count()).toBe(2);
@@ -364,6 +455,90 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await text(page.locator('label[for="pick"]'))).toBe('Bundle folder:');
     await page.locator('#pick').focus();
     expect(await page.evaluate(ACTIVE_ID)).toBe('pick');
+  });
+
+  it('before the folder is chosen, says what is needed and shows the preview with its regions', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    expect(await text(first.locator('.original'))).toContain(
+      'To see the original picture at full size, choose the bundle folder above.',
+    );
+    expect(await first.locator('.original img').count()).toBe(0);
+    // The reduced preview carries the numbered marks, and the comments are listed.
+    expect(await first.locator('.preview .mark').count()).toBe(2);
+    expect(await text(first.locator('.regions'))).toContain('Region 1: The threat.');
+    expect(await text(first.locator('.regions'))).toContain('Region 2: No comment was written.');
+    expect(await text(page.locator('article.exhibit').nth(2).locator('.original'))).toContain(
+      'To read this email, choose the bundle folder above.',
+    );
+    // "Choose the bundle folder" takes the reader to the picker.
+    await first.getByRole('button', { name: 'Choose the bundle folder' }).click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('pick');
+    // Each exhibit links to its own file in the bundle, relative to this page.
+    expect(
+      await first.getByRole('link', { name: 'Open the file itself' }).getAttribute('href'),
+    ).toBe('../evidence/JD-1_screenshot.png');
+  });
+
+  it('hides GPS and location details until "Show location" is pressed', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    const rows = first.locator('#location-0');
+    expect(await rows.isHidden()).toBe(true);
+    expect(await first.innerText()).not.toContain('51.501364');
+    // Not in the EXIF table either, and not printed.
+    const exif = first.locator('details').filter({ hasText: 'Camera and file details' });
+    expect(await text(exif)).toContain('iPhone 13');
+    expect(await text(exif)).not.toContain('51.501364');
+    await page.emulateMedia({ media: 'print' });
+    expect(await first.innerText()).not.toContain('51.501364');
+    await page.emulateMedia({ media: 'screen' });
+    const button = first.getByRole('button', { name: 'Show location' });
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+    await button.click();
+    expect(await rows.isVisible()).toBe(true);
+    expect(await text(rows)).toContain('51.501364');
+    expect(
+      await first.getByRole('button', { name: 'Hide location' }).getAttribute('aria-expanded'),
+    ).toBe('true');
+    await first.getByRole('button', { name: 'Hide location' }).click();
+    expect(await rows.isHidden()).toBe(true);
+  });
+
+  it('moves to the previous and next exhibit with the buttons and the keys', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    expect(await first.getByRole('button', { name: /Previous exhibit/ }).isDisabled()).toBe(true);
+    await first.getByRole('button', { name: 'Next exhibit → (JD/2)' }).click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-1-h');
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
+    await page.keyboard.press(']');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-4-h');
+    await page.keyboard.press('n'); // the last one: stays
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-4-h');
+    expect(
+      await page
+        .locator('article.exhibit')
+        .nth(4)
+        .getByRole('button', { name: /Next exhibit/ })
+        .isDisabled(),
+    ).toBe(true);
+    await page.keyboard.press('p');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
+    await page.keyboard.press('[');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-2-h');
+    await page
+      .locator('article.exhibit')
+      .nth(2)
+      .getByRole('button', { name: /Previous exhibit/ })
+      .click();
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-1-h');
+    // With nothing focused, the keys start from the exhibit the reader scrolled to.
+    await page.evaluate(
+      "document.activeElement.blur(); document.getElementById('exhibit-2').scrollIntoView({ block: 'start' })",
+    );
+    await page.keyboard.press('n');
+    expect(await page.evaluate(ACTIVE_ID)).toBe('exhibit-3-h');
   });
 
   it('re-hashes the picked folder: every listed file matches', async () => {
@@ -386,6 +561,128 @@ describe.skipIf(!haveChromium)(title, () => {
     await mkdir('test-results', { recursive: true });
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: 'test-results/viewer.png', fullPage: true });
+  });
+
+  it('shows an image exhibit at full size from the bundle, zoomable, with its regions drawn', async () => {
+    const first = page.locator('article.exhibit').nth(0);
+    const img = first.locator('.original img.original-img');
+    await img.scrollIntoViewIfNeeded();
+    expect(await img.getAttribute('src')).toMatch(/^blob:/);
+    await expect
+      .poll(() => img.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBe(1170);
+    const width = (): Promise<number> =>
+      img.evaluate((e) => Math.round(e.getBoundingClientRect().width));
+    // Fitted to the page at first, then 100% is the original's own pixels.
+    expect(await width()).toBeLessThan(1170);
+    await first.getByRole('button', { name: 'Show the picture at 100% (actual size)' }).click();
+    expect(await width()).toBe(1170);
+    // Keys on the focused picture: + zooms in, 0 fits again.
+    await first.locator('.scroller').focus();
+    await page.keyboard.press('+');
+    expect(await width()).toBe(Math.round(1170 * 1.25));
+    await page.keyboard.press('0');
+    expect(await width()).toBeLessThan(1170);
+    // The marks sit on the picture where the regions are (boxes in millionths of its size).
+    const marks = first.locator('.original .mark');
+    expect(await marks.count()).toBe(2);
+    const box = await img.boundingBox();
+    const mark = await marks.nth(0).boundingBox();
+    expect(Math.abs(mark!.x - (box!.x + 0.051282 * box!.width))).toBeLessThan(2);
+    expect(Math.abs(mark!.y - (box!.y + 0.197472 * box!.height))).toBeLessThan(2);
+    expect(Math.abs(mark!.width - 0.769231 * box!.width)).toBeLessThan(2);
+    expect(await text(marks.nth(0))).toBe('1');
+  });
+
+  it('shows an HTML email as text with its headers, loading and running nothing from it', async () => {
+    const mail = page.locator('article.exhibit').nth(2).locator('.original');
+    await mail.locator('.email').waitFor();
+    const shown = await text(mail);
+    expect(shown).toContain('"A. Colleague" <a@example.com>');
+    expect(shown).toContain('hr@example.com');
+    expect(shown).toContain('Answer your phone');
+    expect(shown).toContain('<threat-1@example.com>');
+    expect(shown).toContain('Wed, 20 Mar 2024 21:30:00 +0000');
+    expect(await text(mail.locator('pre.email-body'))).toBe(
+      'Answer your phone.\n\nI know where you live.\n\n[picture on the internet, not loaded] see this [http://tracker.example/click]',
+    );
+    expect(shown).not.toContain('alert(');
+    expect(shown).toContain('letter.pdf');
+    // The attachment with the SHA-256 of its decoded bytes, as in the court bundle.
+    expect(shown).toContain(sha256(Buffer.from('JVBERi0xLjQKJSVFT0YK', 'base64')));
+    // Nothing of the email became an element: no image, link or frame inside it.
+    expect(await mail.locator('img, a, iframe, link, script, style').count()).toBe(0);
+    expect(requests.filter((u) => u.includes('tracker.example'))).toEqual([]);
+  });
+
+  it('shows a text file as text, read as its byte order mark says, with hidden characters shown', async () => {
+    const notes = page.locator('article.exhibit').nth(4).locator('.original');
+    await notes.locator('pre.text-body').waitFor();
+    expect(await text(notes)).toContain('UTF-16LE (byte order mark)');
+    expect(await text(notes.locator('pre.text-body'))).toBe(
+      'Called at 02:14.\nSaid he would wait outside.\\u{202e}gnp.exe',
+    );
+  });
+
+  it('prints each exhibit on its own page, the picture at a readable size', async () => {
+    await page.emulateMedia({ media: 'print' });
+    const breaks = await page.locator('article.exhibit').evaluateAll((els) =>
+      els.map(
+        (e) =>
+          (
+            globalThis as unknown as {
+              getComputedStyle(e: unknown): { breakBefore: string };
+            }
+          ).getComputedStyle(e).breakBefore,
+      ),
+    );
+    expect(breaks).toEqual(['page', 'page', 'page', 'page', 'page']);
+    // Kept with the screenshot in test-results/, to look at.
+    const pdf = 'test-results/viewer-print.pdf';
+    const margin = '1cm';
+    await page.pdf({
+      path: pdf,
+      format: 'A4',
+      printBackground: true,
+      margin: { top: margin, bottom: margin, left: margin, right: margin },
+    });
+    await page.emulateMedia({ media: null });
+    const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).split(
+      '\f',
+    );
+    for (const label of ['JD/1', 'JD/2', 'JD/3', 'JD/4', 'JD/5']) {
+      const on = pages.flatMap((p, i) => (p.includes(`Exhibit ${label}:`) ? [i] : []));
+      expect(on, label).toHaveLength(1);
+      // The exhibit starts its page: its heading is at the top, nothing of another before it.
+      const lines = pages[on[0]!]!.split('\n').filter((l) => l.trim() !== '');
+      expect(lines[0], label).toContain(`Exhibit ${label}:`);
+    }
+    // The email's text and the region comments are printed.
+    expect(pages.join('')).toContain('I know where you live.');
+    expect(pages.join('')).toContain('Region 1: The threat.');
+    // The screenshot is printed from the original at a readable size: at least 80% of the
+    // page's usable height (A4, 1 cm margins), and its reduced preview is left out.
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f.length > 12)
+      .map((f) => ({ width: Number(f[3]), height: Number(f[4]), yppi: Number(f[13]) }));
+    const shot = images.filter((m) => m.width === 1170 && m.height === 2532);
+    expect(shot).toHaveLength(1);
+    const printedMm = (2532 / shot[0]!.yppi) * 25.4;
+    expect(printedMm).toBeGreaterThanOrEqual(0.8 * (297 - 20));
+    expect(images.filter((m) => m.width === 180)).toHaveLength(0);
+  });
+
+  it('has no accessibility violations (axe), with the originals shown', async () => {
+    const { AxeBuilder } = await import('@axe-core/playwright');
+    const result = await new AxeBuilder({ page }).analyze();
+    expect(
+      result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`),
+    ).toEqual([]);
   });
 
   it('plays a recording from the picked folder', async () => {
@@ -415,7 +712,7 @@ describe.skipIf(!haveChromium)(title, () => {
         'match',
       );
     }
-    expect(await text(p2.locator('#verdict h3'))).toBe('✓ All 6 files match');
+    expect(await text(p2.locator('#verdict h3'))).toBe('✓ All 7 files match');
     await p2.close();
   });
 
@@ -430,8 +727,24 @@ describe.skipIf(!haveChromium)(title, () => {
     await pickFolder(p3);
     const img = first.locator('.preview img');
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
-    expect(await previewWidths(p3)).toEqual([390, 390]);
+    expect(await previewWidths(p3)).toEqual([1170, 390]);
     await p3.close();
+  });
+
+  it('says so, and where else to look, when its data island is damaged', async () => {
+    const html = (await readFile(bag.viewer, 'utf8')).replace(
+      /(<script type="application\/json" id="dossier-data">)[^<]*/,
+      '$1{"format":"something-else"}',
+    );
+    const damaged = join(dirname(bag.omitted), 'damaged.html');
+    await writeFile(damaged, html);
+    const p4 = await context.newPage();
+    await p4.goto(pathToFileURL(damaged).href);
+    expect(await text(p4.locator('#app'))).toContain(
+      'This page could not show the bundle (This page does not carry the data of a Dossier bundle',
+    );
+    expect(await text(p4.locator('#app'))).toContain('Read data/report/report.pdf instead');
+    await p4.close();
   });
 
   it('names the file with one changed byte as DIFFERENT', async () => {
@@ -445,21 +758,30 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(await statusOf('data/evidence/JD-2_gnp.exe')).toBe('match');
     expect(await statusOf('data/evidence/JD-3_message.eml')).toBe('match');
     expect(await text(page.locator('#verdict h3'))).toBe(
-      '✗ Problem found: 1 DIFFERENT (of 6 files)',
+      '✗ Problem found: 1 DIFFERENT (of 7 files)',
     );
     expect(await text(page.locator('article.exhibit').nth(0).locator('.exhibit-status'))).toBe(
       'File check: ✗ DIFFERENT',
     );
+    // The changed file is not shown as the exhibit.
+    const original = page.locator('article.exhibit').nth(0).locator('.original');
+    expect(await text(original)).toContain(
+      'Not shown: the file in the folder you chose is not the one',
+    );
+    expect(await original.locator('img').count()).toBe(0);
   });
 
   it('names a deleted file as missing', async () => {
     await rm(join(bag.root, 'data/evidence/JD-3_message.eml'));
     await pickFolder();
     expect(await statusOf('data/evidence/JD-3_message.eml')).toBe('missing');
+    expect(await text(page.locator('article.exhibit').nth(2).locator('.original'))).toContain(
+      'Not shown: the file was not found in the folder you chose.',
+    );
     expect(await statusOf('data/evidence/JD-1_screenshot.png')).toBe('different');
     expect(await statusOf('data/evidence/JD-2_gnp.exe')).toBe('match');
     expect(await text(page.locator('#verdict h3'))).toBe(
-      '✗ Problem found: 1 DIFFERENT, 1 missing (of 6 files)',
+      '✗ Problem found: 1 DIFFERENT, 1 missing (of 7 files)',
     );
   });
 

@@ -16,6 +16,7 @@ export const REFERENCE_TOOLS = {
   pdftoppm: 'poppler-utils',
   pdffonts: 'poppler-utils',
   pdfinfo: 'poppler-utils',
+  pdfimages: 'poppler-utils',
   qpdf: 'qpdf',
   mutool: 'mupdf-tools',
   python3: 'python3',

@@ -15,7 +15,13 @@ class FakeNode {
   value: unknown = 0;
   max: unknown = 0;
   files: unknown[] = [];
-  readonly classList = { add: (): void => {}, remove: (): void => {} };
+  readonly classList = {
+    add: (): void => {},
+    remove: (): void => {},
+    toggle: (): boolean => false,
+  };
+  /** Region marks are placed through the CSSOM. */
+  readonly style: Record<string, string> = {};
   private readonly attrs = new Map<string, string>();
   private readonly listeners = new Map<string, ((e: unknown) => void)[]>();
   private text: string | null;
@@ -64,6 +70,9 @@ class FakeNode {
   descendants(): FakeNode[] {
     return this.childNodes.flatMap((c) => [c, ...c.descendants()]);
   }
+  querySelector(selector: string): FakeNode | null {
+    return this.querySelectorAll(selector)[0] ?? null;
+  }
   querySelectorAll(selector: string): FakeNode[] {
     const [tag, cls] = selector.split('.');
     return this.descendants().filter(
@@ -108,7 +117,7 @@ export async function checkWithViewer(html: string, picked: PickedFile[]): Promi
   };
   const window = { crypto: { subtle: webcrypto.subtle } };
   const URL = { createObjectURL: () => 'blob:fake', revokeObjectURL: (): void => {} };
-  runInNewContext(script, { document, window, URL, setTimeout, console });
+  runInNewContext(script, { document, window, URL, setTimeout, console, TextDecoder });
   const app = byId.get('app')!;
   const pick = app.descendants().find((n) => n.getAttribute('id') === 'pick')!;
   pick.files = picked.map((p) =>

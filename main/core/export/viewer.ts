@@ -8,8 +8,17 @@ import { shortSize } from '../../../shared/size-text';
 import { createHash } from 'node:crypto';
 import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wording';
 import { displayName } from '../../../shared/display-name';
+import { compareExhibitLabels } from '../../../shared/label-order';
+import { isLocationKey } from '../../../shared/location-fields';
 import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
-import { PAGE_SCRIPT } from './viewer/page-script';
+import { PAGE_SCRIPT } from './viewer/page-script.generated';
+import type {
+  CustodySummary,
+  ExhibitKind,
+  ViewerData,
+  ViewerExhibit,
+  ViewerIncident,
+} from './viewer/page/viewer-data';
 import { PAGE_STYLE } from './viewer/page-style';
 
 /**
@@ -35,96 +44,14 @@ export interface ViewerOptions {
   maxThumbnailBytes?: number;
 }
 
-/** What the page's script reads from the JSON island. Raw values, plus display text made here. */
-export interface ViewerData {
-  format: 'dossier-viewer-1';
-  caseName: string;
-  exportedAt: string;
-  exportedText: string;
-  exportedOffsetMinutes: number;
-  exporter: string;
-  exhibitPrefix: string;
-  signingKeyFingerprint: string;
-  evidenceIndexSha256: string;
-  software: { name: string; version: string };
-  thumbnails: 'embedded' | 'omitted';
-  thumbnailBytes: number;
-  exhibits: ViewerExhibit[];
-  incidents: ViewerIncident[];
-  /** The course of conduct's figures (shared/course-of-conduct.ts), and its sentences. */
-  conduct: {
-    occasions: number;
-    days: number;
-    timeZone: string;
-    firstDay: string | null;
-    lastDay: string | null;
-    spanDays: number;
-    gaps: number[];
-    text: string[];
-  };
-  people: ViewerPerson[];
-  custody: CustodySummary;
-  manifest: { path: string; sha256: string }[];
-}
-
-export interface ViewerExhibit {
-  number: string;
-  bagPath: string;
-  itemId: string;
-  originalName: string;
-  sha256: string;
-  size: number;
-  sizeText: string;
-  mime: string;
-  typeText: string;
-  width: number | null;
-  height: number | null;
-  times: { label: string; raw: string; text: string }[];
-  tags: string[];
-  notes: { body: string; createdAt: string; createdText: string }[];
-  metadataProblems: string[];
-  sensitive: { flag: string; text: string }[];
-  exif: [string, string][];
-  /** Base64 JPEG, or null (no preview, or previews left out for size). */
-  thumbnail: string | null;
-  incidents: { id: string; when: string; summary: string }[];
-  people: { id: string; name: string; role: string }[];
-  derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
-  history: { seq: number; when: string; what: string; actor: string }[];
-  historyMore: number;
-}
-
-export interface ViewerIncident extends IncidentRecord {
-  whenText: string;
-  untilText: string | null;
-  gapText: string | null;
-  people: { id: string; name: string; role: string }[];
-}
-
-export interface ViewerPerson {
-  id: string;
-  name: string;
-  role: string;
-  roleText: string;
-  identifiers: { kind: string; value: string }[];
-  notes: string;
-  exhibitNumbers: string[];
-  incidentCount: number;
-}
-
-export interface CustodySummary {
-  entries: number;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  firstText: string | null;
-  lastText: string | null;
-  actions: { action: string; text: string; count: number }[];
-  checkpoint: { seq: number; head: string; signedAt: string; signedText: string } | null;
-  /** Entries about evidence not in the bundle: counted in custody.jsonl, not shown. */
-  leftOut: number;
-  /** Entries shown without details because they record a full source path. */
-  pathWithheld: number;
-}
+export type {
+  CustodySummary,
+  ExhibitKind,
+  ViewerData,
+  ViewerExhibit,
+  ViewerIncident,
+  ViewerPerson,
+} from './viewer/page/viewer-data';
 
 export function renderViewerHtml(
   model: ExportModel,
@@ -215,11 +142,18 @@ export function viewerData(
   const incidentById = new Map(incidents.map((i) => [i.id, i]));
   const byItem = custodyByItem(model.custody);
 
-  const exhibits = model.exhibits.map((e, i): ViewerExhibit => {
+  // Labels in number order (JD2 before JD10), whatever order the model lists them in.
+  const ordered = model.exhibits
+    .map((e, i) => ({ e, thumb: thumbs[i] ?? null }))
+    .sort((a, b) => compareExhibitLabels(a.e.number, b.e.number));
+  const exhibits = ordered.map(({ e, thumb }): ViewerExhibit => {
     const history = byItem.get(e.itemId) ?? [];
+    const exif = flattenExif(e.exif);
     return {
       number: e.number,
       bagPath: e.bagPath,
+      href: viewerHref(e.bagPath),
+      kind: exhibitKind(e.mime),
       itemId: e.itemId,
       originalName: e.originalName,
       sha256: e.sha256,
@@ -234,8 +168,17 @@ export function viewerData(
       notes: e.notes.map((n) => ({ ...n, createdText: instantText(n.createdAt) })),
       metadataProblems: e.metadataProblems,
       sensitive: e.sensitive.map((flag) => ({ flag, text: sensitiveText(flag) })),
-      exif: flattenExif(e.exif),
-      thumbnail: embed ? (thumbs[i]?.toString('base64') ?? null) : null,
+      exif: exif.filter(([k]) => !isLocationKey(k)),
+      location: exif.filter(([k]) => isLocationKey(k)),
+      regions: e.regions.map((r) => ({
+        number: r.number,
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
+        comment: r.comment,
+      })),
+      thumbnail: embed ? (thumb?.toString('base64') ?? null) : null,
       incidents: e.incidentIds.map((id) => {
         const inc = incidentById.get(id);
         return { id, when: inc ? timeText(inc.occurredAt) : '', summary: inc?.summary ?? '' };
@@ -256,6 +199,7 @@ export function viewerData(
 
   const timeline = conduct.occasions.map(({ incident: inc, gap }): ViewerIncident => ({
     ...inc,
+    exhibitNumbers: [...inc.exhibitNumbers].sort(compareExhibitLabels),
     whenText: countedText(inc.occurredAt, conduct.timeZone),
     untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
     gapText: gap ? `${gap.text}.` : null,
@@ -285,7 +229,9 @@ export function viewerData(
       roleText: roleText(p.role),
       identifiers: p.identifiers,
       notes: p.notes,
-      exhibitNumbers: model.exhibits.filter((e) => e.personIds.includes(p.id)).map((e) => e.number),
+      exhibitNumbers: exhibits
+        .filter((e) => e.people.some((x) => x.id === p.id))
+        .map((e) => e.number),
       incidentCount: model.incidents.filter((i) => i.personIds.includes(p.id)).length,
     })),
     custody: custodySummary(model),
@@ -316,6 +262,24 @@ function checkManifest(model: ExportModel, manifest: { path: string; sha256: str
       );
     }
   }
+}
+
+/** data/evidence/JD-001_a b#c.png → ../evidence/JD-001_a%20b%23c.png (from data/viewer/). */
+export function viewerHref(bagPath: string): string {
+  const inData = bagPath.replace(/^data\//, '');
+  return '../' + inData.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Which reader the page uses for a file of this type. */
+export function exhibitKind(mime: string): ExhibitKind {
+  // What every current browser decodes; HEIC and TIFF are not among them.
+  if (/^image\/(jpeg|png|gif|webp|bmp|avif)$/.test(mime)) return 'image';
+  if (mime === 'message/rfc822') return 'email';
+  if (mime === 'text/html' || mime === 'application/xhtml+xml') return 'html';
+  if (mime.startsWith('text/') || mime === 'application/json') return 'text';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'other';
 }
 
 function isJpeg(b: Buffer | null): b is Buffer {

@@ -9,15 +9,18 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { Exhibit, ExportModel } from '../../../main/core/export/model';
 import {
+  exhibitKind,
   flattenExif,
   instantText,
   jsonForScript,
   renderViewerHtml,
   timeText,
   viewerData,
+  viewerHref,
   type ViewerData,
 } from '../../../main/core/export/viewer';
-import { PAGE_SCRIPT, SHA256_SCRIPT } from '../../../main/core/export/viewer/page-script';
+import { PAGE_SCRIPT } from '../../../main/core/export/viewer/page-script.generated';
+import { Sha256 } from '../../../main/core/export/viewer/page/sha256';
 import { PAGE_STYLE } from '../../../main/core/export/viewer/page-style';
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
@@ -324,6 +327,81 @@ describe('viewer HTML: data', () => {
   });
 });
 
+describe('viewer HTML: the evidence itself', () => {
+  it('lists exhibits with labels in number order: JD2 before JD10', () => {
+    const m = model([exhibit(10), exhibit(2), exhibit(1)]);
+    m.incidents[0]!.exhibitNumbers = ['JD/10', 'JD/2'];
+    for (const e of m.exhibits) e.personIds = ['p1'];
+    const data = viewerData(m, manifestOf(m));
+    expect(data.exhibits.map((e) => e.number)).toEqual(['JD/1', 'JD/2', 'JD/10']);
+    expect(data.incidents.find((i) => i.id === 'inc2')!.exhibitNumbers).toEqual(['JD/2', 'JD/10']);
+    expect(data.people[0]!.exhibitNumbers).toEqual(['JD/1', 'JD/2', 'JD/10']);
+    // Each exhibit keeps its own thumbnail and file when reordered.
+    expect(data.exhibits[2]!.bagPath).toBe('data/evidence/JD-10_shot-10.png');
+    expect(data.exhibits[2]!.sha256).toBe(sha('file 10'));
+  });
+
+  it('links each exhibit to its own file, relative to the viewer, whatever its name', () => {
+    expect(viewerHref('data/evidence/JD-001_shot.png')).toBe('../evidence/JD-001_shot.png');
+    expect(viewerHref('data/evidence/JD-002_a b#c?d%e.png')).toBe(
+      '../evidence/JD-002_a%20b%23c%3Fd%25e.png',
+    );
+    expect(viewerHref('data/evidence/JD-003_\u202egnp.exe')).toBe(
+      '../evidence/JD-003_%E2%80%AEgnp.exe',
+    );
+    const m = model();
+    expect(viewerData(m, manifestOf(m)).exhibits[0]!.href).toBe('../evidence/JD-1_shot-1.png');
+  });
+
+  it('says which reader shows each type of file', () => {
+    expect(exhibitKind('image/png')).toBe('image');
+    expect(exhibitKind('image/heic')).toBe('other');
+    expect(exhibitKind('message/rfc822')).toBe('email');
+    expect(exhibitKind('text/plain')).toBe('text');
+    expect(exhibitKind('text/html')).toBe('html');
+    expect(exhibitKind('audio/mpeg')).toBe('audio');
+    expect(exhibitKind('application/pdf')).toBe('other');
+  });
+
+  it('carries the region marks, numbered, with their comments', () => {
+    const m = model([
+      exhibit(1, {
+        regions: [
+          { number: 1, x: 1000, y: 2000, w: 300_000, h: 40_000, comment: HOSTILE, createdAt: 'x' },
+          { number: 2, x: 0, y: 0, w: 1_000_000, h: 1_000_000, comment: '', createdAt: 'y' },
+        ],
+      }),
+    ]);
+    const html = renderViewerHtml(m, manifestOf(m));
+    expect(island(html).exhibits[0]!.regions).toEqual([
+      { number: 1, x: 1000, y: 2000, w: 300_000, h: 40_000, comment: HOSTILE },
+      { number: 2, x: 0, y: 0, w: 1_000_000, h: 1_000_000, comment: '' },
+    ]);
+    expect(html).not.toContain('<img');
+  });
+
+  it('keeps GPS and location rows apart from the EXIF table, to be shown only on request', () => {
+    const m = model([
+      exhibit(1, {
+        exif: {
+          ifd0: { Make: 'Apple' },
+          gps: { latitude: 51.5, longitude: -0.14, GPSAltitude: 12 },
+          exif: { SubjectLocation: [1, 2] },
+        },
+        sensitive: ['gps'],
+      }),
+    ]);
+    const x = viewerData(m, manifestOf(m)).exhibits[0]!;
+    expect(x.exif).toEqual([['ifd0 · Make', 'Apple']]);
+    expect(x.location).toEqual([
+      ['gps · latitude', '51.5'],
+      ['gps · longitude', '-0.14'],
+      ['gps · GPSAltitude', '12'],
+      ['exif · SubjectLocation', '1, 2'],
+    ]);
+  });
+});
+
 describe('viewer time wording', () => {
   it('always names the zone, or says none was recorded', () => {
     expect(timeText('2024-03-05T14:02:11.000Z')).toBe('Tuesday 5 March 2024, 14:02:11 UTC');
@@ -373,9 +451,6 @@ describe('viewer time wording', () => {
 });
 
 describe('viewer SHA-256 fallback (page code) matches node:crypto', () => {
-  type Hasher = { update(b: Uint8Array): Hasher; hex(): string };
-  const Sha256 = new Function(`${SHA256_SCRIPT}; return Sha256;`)() as new () => Hasher;
-
   it('known answers, including the padding edges', () => {
     for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000]) {
       const data = Buffer.alloc(n, 0x61);

@@ -55,6 +55,16 @@ describe('layer import rules', () => {
       "import { readFile } from 'node:fs';\nexport default readFile;",
       /no Node built-ins/,
     ],
+    [
+      'main/core/export/viewer/page/x.ts',
+      "import { renderViewerHtml } from '../../viewer';\nexport default renderViewerHtml;",
+      /viewer page imports its own modules and shared\/ only/,
+    ],
+    [
+      'main/core/export/viewer/page/x.ts',
+      "import { readFile } from 'node:fs';\nexport default readFile;",
+      /no Node built-ins/,
+    ],
   ])('%s: %s is refused', async (file, code, message) => {
     expect((await layerErrors(file, code)).join('\n')).toMatch(message);
   });
@@ -70,6 +80,10 @@ describe('layer import rules', () => {
       "import { displayName } from '../../shared/display-name';\nexport default displayName;",
     ],
     ['renderer/src/stores/x.ts', "import { api } from '../api/transport';\nexport default api;"],
+    [
+      'main/core/export/viewer/page/x.ts',
+      "import { h } from './dom';\nimport { parseEmail } from '../../../../../shared/email';\nexport default [h, parseEmail];",
+    ],
     [
       'renderer/src/screens/x/Y.tsx',
       "import { connection } from '../../api/transport';\nexport default connection;",

@@ -75,5 +75,43 @@ ol.timeline > li { position: relative; padding-left: 1.25rem; border-left: 3px s
 [hidden] { display: none !important; }
 footer { max-width: 62rem; margin: 3rem auto 2rem; padding: 0 1.25rem; color: var(--muted); font-size: 0.88rem; }
 @media (max-width: 40rem) { .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: 0.4rem; } }
-@media print { .no-print, .skip, .picker, .drop { display: none !important; } body { background: #fff; } .card { break-inside: avoid; } }
+.exhibit .original { flex: 1 1 100%; min-width: 0; border-top: 1px solid var(--line); padding-top: 0.5rem; }
+.exhibit .original h4 { margin-top: 0.25rem; }
+.exhibit-nav { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 0.5rem; }
+button[disabled] { cursor: default; color: var(--muted); border-color: var(--line); }
+.stage { position: relative; display: inline-block; max-width: 100%; line-height: 0; vertical-align: top; }
+.stage img { display: block; }
+.mark { position: absolute; box-sizing: border-box; border: 3px solid #c2185b; box-shadow: 0 0 0 1px #fff, inset 0 0 0 1px #fff; }
+.mark-n { position: absolute; left: -3px; top: -3px; background: #c2185b; color: #fff; font: 700 0.85rem/1.3 system-ui, sans-serif; padding: 0 0.35rem; border-radius: 0 0 4px 0; }
+.preview .mark { border-width: 2px; }
+.preview .mark-n { font-size: 0.65rem; padding: 0 0.2rem; }
+.regions h5, .email h5 { margin: 0.75rem 0 0.25rem; font-size: 0.95rem; }
+.regions ol { margin: 0; padding-left: 1.5rem; }
+.region-n { font-weight: 600; }
+.note-inline { white-space: pre-wrap; overflow-wrap: anywhere; }
+.zoom-tools { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; margin: 0 0 0.5rem; }
+.zoom-level { color: var(--muted); font-size: 0.88rem; margin-left: 0.25rem; }
+.scroller { overflow: auto; max-height: 85vh; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
+.scroller .original-img { height: auto; max-width: none; }
+.scroller.fit .original-img { max-width: 100%; }
+pre.email-body, pre.text-body { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 70vh; overflow: auto; margin: 0.5rem 0; padding: 0.75rem; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; font: 0.9rem/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; }
+.attachments { padding-left: 1.25rem; }
+.sensitive { border-left: 4px solid #b08000; background: var(--warn-bg); padding: 0.5rem 0.75rem; margin: 0.5rem 0; border-radius: 4px; }
+.sensitive h4 { margin-top: 0; }
+@media print {
+  .no-print, .skip, .picker, .drop, .zoom-tools, .choose, .show-location { display: none !important; }
+  body { background: #fff; }
+  .card { break-inside: avoid; }
+  /* One exhibit per page, readable: the original fills the width, long text runs on. */
+  .exhibit { display: block; break-before: page; break-inside: auto; border: none; padding: 0; }
+  .exhibit .preview { float: right; margin: 0 0 0.5rem 1rem; }
+  .exhibit:has(.original-img) .preview { display: none; }
+  .original h4, .regions h5, .email h5 { break-after: avoid; }
+  :focus, :focus-visible { outline: none !important; }
+  .exhibit .original { clear: both; }
+  .scroller { max-height: none; overflow: visible; border: none; }
+  .scroller .original-img { width: auto !important; max-width: 100% !important; max-height: 24cm; }
+  pre.email-body, pre.text-body { max-height: none; overflow: visible; }
+  a[href^="../"]::after { content: " (" attr(href) ")"; }
+}
 `;

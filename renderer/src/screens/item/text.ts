@@ -53,7 +53,5 @@ export function flattenMetadata(
   return out;
 }
 
-/** Whether a metadata key holds where a photo was taken. */
-export function isLocationKey(key: string): boolean {
-  return /gps|latitude|longitude|altitude|location/i.test(key);
-}
+/** Whether a metadata key holds where a photo was taken (the viewer uses the same rule). */
+export { isLocationKey } from '../../../../shared/location-fields';

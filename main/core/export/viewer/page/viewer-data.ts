@@ -1,0 +1,128 @@
+/**
+ * What the viewer page reads from its JSON island: raw values, plus display text made by
+ * main/core/export/viewer.ts. Types only, shared by the exporter that writes the island and
+ * the page modules that read it.
+ */
+export interface ViewerData {
+  format: 'dossier-viewer-1';
+  caseName: string;
+  exportedAt: string;
+  exportedText: string;
+  exportedOffsetMinutes: number;
+  exporter: string;
+  exhibitPrefix: string;
+  signingKeyFingerprint: string;
+  evidenceIndexSha256: string;
+  software: { name: string; version: string };
+  thumbnails: 'embedded' | 'omitted';
+  thumbnailBytes: number;
+  exhibits: ViewerExhibit[];
+  incidents: ViewerIncident[];
+  /** The course of conduct's figures (shared/course-of-conduct.ts), and its sentences. */
+  conduct: {
+    occasions: number;
+    days: number;
+    timeZone: string;
+    firstDay: string | null;
+    lastDay: string | null;
+    spanDays: number;
+    gaps: number[];
+    text: string[];
+  };
+  people: ViewerPerson[];
+  custody: CustodySummary;
+  manifest: { path: string; sha256: string }[];
+}
+
+/** How the page shows an exhibit's original: which reader, or only a link to the file. */
+export type ExhibitKind = 'image' | 'email' | 'html' | 'text' | 'audio' | 'video' | 'other';
+
+/** A region mark: numbered from 1, the box in millionths of the picture's width and height. */
+export interface ViewerRegion {
+  number: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  comment: string;
+}
+
+export interface ViewerExhibit {
+  number: string;
+  bagPath: string;
+  /**
+   * The file, relative to data/viewer/index.html ("../evidence/JD-001_x.png"), each path
+   * segment percent-encoded so that a name with # ? or % still links to itself.
+   */
+  href: string;
+  kind: ExhibitKind;
+  itemId: string;
+  originalName: string;
+  sha256: string;
+  size: number;
+  sizeText: string;
+  mime: string;
+  typeText: string;
+  width: number | null;
+  height: number | null;
+  times: { label: string; raw: string; text: string }[];
+  tags: string[];
+  notes: { body: string; createdAt: string; createdText: string }[];
+  metadataProblems: string[];
+  sensitive: { flag: string; text: string }[];
+  /** EXIF rows other than location ones. */
+  exif: [string, string][];
+  /** GPS and other location rows: shown only when the reader asks ("Show location"). */
+  location: [string, string][];
+  regions: ViewerRegion[];
+  /** Base64 JPEG, or null (no preview, or previews left out for size). */
+  thumbnail: string | null;
+  incidents: { id: string; when: string; summary: string }[];
+  people: { id: string; name: string; role: string }[];
+  derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
+  history: { seq: number; when: string; what: string; actor: string }[];
+  historyMore: number;
+}
+
+export interface ViewerIncident {
+  id: string;
+  occurredAt: string;
+  occurredUntil: string | null;
+  place: string;
+  summary: string;
+  impact: string;
+  witnesses: string;
+  policeRef: string;
+  platformRef: string;
+  exhibitNumbers: string[];
+  personIds: string[];
+  whenText: string;
+  untilText: string | null;
+  gapText: string | null;
+  people: { id: string; name: string; role: string }[];
+}
+
+export interface ViewerPerson {
+  id: string;
+  name: string;
+  role: string;
+  roleText: string;
+  identifiers: { kind: string; value: string }[];
+  notes: string;
+  exhibitNumbers: string[];
+  incidentCount: number;
+}
+
+export interface CustodySummary {
+  entries: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  firstText: string | null;
+  lastText: string | null;
+  actions: { action: string; text: string; count: number }[];
+  checkpoint: { seq: number; head: string; signedAt: string; signedText: string } | null;
+  /** Entries about evidence not in the bundle: counted in custody.jsonl, not shown. */
+  leftOut: number;
+  /** Entries shown without details because they record a full source path. */
+  pathWithheld: number;
+}
