@@ -52,7 +52,7 @@ async function img2pdfVersion(): Promise<string | null> {
 }
 
 /** A PDF's page count (pdfinfo) and size; pages is null when pdfinfo is missing or fails. */
-async function pdfFacts(path: string): Promise<{ pages: number | null; bytes: number }> {
+export async function pdfFacts(path: string): Promise<{ pages: number | null; bytes: number }> {
   const bytes = (await stat(path)).size;
   try {
     const res = await run('pdfinfo', [path], { check: false });
@@ -150,7 +150,9 @@ async function exportAll(vault: string, out: string, pollRssMs?: number): Promis
 }
 
 /** bundle.pdf's page count and size, or null when this build's export does not make it. */
-async function bundlePdf(bundle: string): Promise<{ pages: number | null; bytes: number } | null> {
+export async function bundlePdf(
+  bundle: string,
+): Promise<{ pages: number | null; bytes: number } | null> {
   const path = join(bundle, BUNDLE_PDF);
   const there = await stat(path).then(
     () => true,
