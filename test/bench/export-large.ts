@@ -7,9 +7,9 @@ import {
   CONFIG,
   MiB,
   dossier,
+  initCheapVault,
   initVault,
   list,
-  loadCore,
   log,
   median,
   mib,
@@ -19,14 +19,12 @@ import {
   syncDisks,
   verdict,
   warm,
-  PASSPHRASE,
   type Bench,
   type Context,
 } from './lib';
 
 const TARGET_RATIO = 0.8;
 const TARGET_RSS = 64 * MiB;
-const CHEAP_KDF = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
 
 /** A vault holding one file of `bytes` random bytes; returns it and the blob's path. */
 async function vaultWith(
@@ -36,13 +34,7 @@ async function vaultWith(
   cheap: boolean,
 ): Promise<{ vault: string; blob: string; identity: string }> {
   const vault = ctx.vaultPath(label);
-  if (cheap) {
-    const { Vault } = await loadCore();
-    const { vault: v } = await Vault.create(vault, PASSPHRASE, { kdf: CHEAP_KDF, actor: 'bench' });
-    await v.lock();
-  } else {
-    await initVault(vault);
-  }
+  await (cheap ? initCheapVault(vault) : initVault(vault));
   await dossier(vault, ['add', file, '--json'], { discardStdout: true });
   const items = JSON.parse((await dossier(vault, ['ls', '--json'])).stdout) as { blob: string }[];
   const keys = JSON.parse((await dossier(vault, ['keys', '--reveal', '--json'])).stdout) as {

@@ -31,17 +31,17 @@ import {
 } from './lib';
 
 const TARGET = 1.5;
-const WIDTH = 1170;
-const HEIGHT = 2532;
+export const WIDTH = 1170;
+export const HEIGHT = 2532;
 /**
  * makeScreenshotPng's pixels depend on the seed only through seed % 6 and seed % 60, so seeds
  * 0..59 give every picture it can draw; each file then gets its own tEXt chunk, so all the
  * files are distinct (distinct SHA-256, no duplicate detection) at the cost of 60 renders.
  */
-const DISTINCT_PICTURES = 60;
+export const DISTINCT_PICTURES = 60;
 
 /** Adds a tEXt chunk right after IHDR (a valid PNG; the pixels are untouched). */
-function withTextChunk(png: Buffer, text: string): Buffer {
+export function withTextChunk(png: Buffer, text: string): Buffer {
   const ihdrEnd = 8 + 8 + 13 + 4; // signature, IHDR length+type, IHDR data, CRC
   if (png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('not a PNG');
   const body = Buffer.concat([Buffer.from('tEXt', 'latin1'), Buffer.from(text, 'latin1')]);
@@ -52,7 +52,11 @@ function withTextChunk(png: Buffer, text: string): Buffer {
   return Buffer.concat([png.subarray(0, ihdrEnd), len, body, crc, png.subarray(ihdrEnd)]);
 }
 
-async function makeScreenshots(ctx: Context, count: number): Promise<string[]> {
+/**
+ * `count` distinct phone screenshots in <root>/screenshots, made once per run and shared by the
+ * benchmarks that use them. They are what phones save: 8-bit RGBA PNGs whose alpha is opaque.
+ */
+export async function makeScreenshots(ctx: Context, count: number): Promise<string[]> {
   return ctx.once(`screenshots:${count}`, async () => {
     const t0 = performance.now();
     const dir = await ctx.mkdir('screenshots');
