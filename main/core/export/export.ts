@@ -33,12 +33,7 @@ import {
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
 import { groupDigits } from './report/text';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
-import {
-  BUNDLE_IMAGE_BOX,
-  FAMILY_BUNDLE_PAGE_CAP,
-  renderBundlePdf,
-  type BundleContent,
-} from './pdf/bundle';
+import { FAMILY_BUNDLE_PAGE_CAP, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
 import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
@@ -458,7 +453,7 @@ function exhibitContentOf(deps: ExportDeps, items: readonly ItemDetail[]): Bundl
         },
       };
     };
-    return readExhibitContent(exhibit, open, BUNDLE_IMAGE_BOX, opts);
+    return readExhibitContent(exhibit, open, opts.box, { pixels: opts.pixels });
   };
 }
 

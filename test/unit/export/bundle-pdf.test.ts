@@ -12,11 +12,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ExhibitContent } from '../../../main/core/export/bundle/exhibit-content';
 import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/export/model';
-import {
-  BUNDLE_IMAGE_BOX,
-  renderBundlePdf,
-  type BundleContent,
-} from '../../../main/core/export/pdf/bundle';
+import { renderBundlePdf, type BundleContent } from '../../../main/core/export/pdf/bundle';
 import { CONTENT_H, CONTENT_W } from '../../../main/core/export/pdf/writer';
 import { corruptIdat } from '../../fixtures/evidence';
 import { pictureContent } from '../../support/bundle-content';
@@ -232,9 +228,9 @@ async function realisticCase(): Promise<Case> {
     },
     software: { name: 'Dossier', version: '0.1.0' },
   };
-  const content: BundleContent = async (e, { pixels }) => {
-    if (e.number === 'JD1') return pictureContent(phone, e.regions, pixels);
-    if (e.number === 'JD2') return pictureContent(tall, e.regions, pixels);
+  const content: BundleContent = async (e, { pixels, box }) => {
+    if (e.number === 'JD1') return pictureContent(phone, e.regions, pixels, box);
+    if (e.number === 'JD2') return pictureContent(tall, e.regions, pixels, box);
     if (e.number === 'JD3') return EMAIL;
     if (e.number === 'JD4') return TEXT;
     if (e.number === 'JD5') return { kind: 'other', reason: 'a sound recording' };
@@ -401,7 +397,7 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
   );
 
   it.skipIf(noTools !== null)(
-    'draws a 1170×2532 screenshot on its own page at more than 80% of the usable height',
+    'draws a 1170×2532 screenshot on its own page at more than 80% of the usable height, its region comments under it',
     async () => {
       const c = await realisticCase();
       const file = join(dir, 'picture.pdf');
@@ -446,13 +442,37 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
       const widthShare = (right - left + 1) / px(CONTENT_W);
       expect(Math.max(heightShare, widthShare)).toBeGreaterThanOrEqual(0.8);
       expect(heightShare).toBeLessThanOrEqual(1);
-      // 2,532 rows on the page's height is about 264 dpi: readable, under 300, not enlarged.
-      expect(2532 / ((BUNDLE_IMAGE_BOX.height * heightShare) / 72)).toBeLessThanOrEqual(300);
+      // Drawn smaller to leave room for its marks' comments, but never finer than 300 dpi.
+      expect(2532 / ((bottom - top + 1) / 150)).toBeLessThanOrEqual(301);
 
-      // The picture fills the page, so its marks' comments are on the next one.
-      expect(texts[page - 1]).not.toContain('This line is the threat');
+      // The comments are listed under the picture, on the same page.
+      expect(texts[page - 1]).toContain('Region marks on JD1');
+      expect(texts[page - 1]).toContain('1. This line is the threat about the school gates');
+      expect(texts[page - 1]).toContain('2. He names my street here');
+      expect(texts[page] ?? '').not.toContain('Region marks on JD1');
+      expect(texts.join('\n')).not.toContain('Region marks on JD1 (continued');
+    },
+  );
+
+  it.skipIf(noTools !== null)(
+    'keeps the comments on the next page when room for them would draw the picture finer than 300 dpi',
+    async () => {
+      const c = await realisticCase();
+      // Twenty long comments: a list too tall to fit beside the picture at 300 dpi or coarser.
+      const many = Array.from({ length: 20 }, (_, i) =>
+        region(i + 1, 20_000 + i * 45_000, 20_000, `Comment ${i + 1}: ${'words '.repeat(40)}`),
+      );
+      const model = {
+        ...c.model,
+        exhibits: c.model.exhibits.map((e) => (e.number === 'JD1' ? { ...e, regions: many } : e)),
+      };
+      const file = join(dir, 'many-comments.pdf');
+      const { pages } = await render({ model, content: c.content }, file);
+      expect(pdfPages(file)).toBe(pages);
+      const texts = pageTexts(file);
+      const page = texts.findIndex((t) => /JD1 · picture · rows 1–2,532 of 2,532/.test(t)) + 1;
+      expect(texts[page - 1]).not.toContain('Comment 1:');
       expect(texts[page]).toContain(`Region marks on JD1 (continued from page ${page})`);
-      expect(texts[page]).toContain('This line is the threat about the school gates');
     },
   );
 

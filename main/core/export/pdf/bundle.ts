@@ -5,7 +5,8 @@
 // Pages are numbered from 1 in every footer, with the exhibit's label on its pages; every
 // section and exhibit is a bookmark. Laid out twice (two-pass.ts): the first pass asks for
 // each exhibit's content without pixels and counts pages, the second draws and streams.
-import type { ExhibitContent } from '../bundle/exhibit-content';
+import type { ExhibitContent, ImageBox } from '../bundle/exhibit-content';
+import { regionsOnSlice } from '../bundle/image-content';
 import type { CustodyRecord, Exhibit, ExportModel } from '../model';
 import { BUILT_IN_FONTS, findReportFonts, type ReportFonts } from '../report/fonts';
 import { cleanText, parseTime } from '../report/text';
@@ -18,7 +19,7 @@ import { coverSheet } from './sections/cover-sheet';
 import { custodyLog } from './sections/custody';
 import { emailPages } from './sections/email';
 import { hashesSection } from './sections/hashes';
-import { picturePages, readyForPdf } from './sections/picture';
+import { BUNDLE_IMAGE_BOX, boxWithComments, picturePages, readyForPdf } from './sections/picture';
 export { BUNDLE_IMAGE_BOX } from './sections/picture';
 import { people } from './sections/summary';
 import { textPages } from './sections/text-file';
@@ -28,7 +29,8 @@ import { PdfWriter } from './writer';
 /** Reads what the bundle shows of an exhibit; `pixels: false` when only counting pages. */
 export type BundleContent = (
   exhibit: Exhibit,
-  opts: { pixels: boolean },
+  /** `box`: where a picture may be drawn (BUNDLE_IMAGE_BOX, or less to leave room for its marks' comments). */
+  opts: { pixels: boolean; box: ImageBox },
 ) => Promise<ExhibitContent>;
 
 /** Family courts' limit on a bundle's length (Practice Direction 27A, para 5.1). */
@@ -180,7 +182,9 @@ class Bundle implements Pass<BundleLayout> {
     const start = (i: number): void => {
       const e = model.exhibits[i];
       if (!e || ahead.has(i)) return;
-      const p = this.content(e, { pixels: w.draw }).then((c) => (w.draw ? readyForPdf(c) : c));
+      const p = this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
+        w.draw ? readyForPdf(c) : c,
+      );
       p.catch(() => undefined); // awaited below; this only keeps an early failure handled
       ahead.set(i, p);
     };
@@ -254,6 +258,17 @@ class Bundle implements Pass<BundleLayout> {
       throw new Error(
         `The court bundle came out differently in its two passes (${w.page} pages, counted ${planned.totalPages}).`,
       );
+  }
+
+  /**
+   * Where this exhibit's picture may be drawn: a picture with region marks that fits one page
+   * is drawn smaller, down to 300 dpi, so that its comments are listed under it on the same
+   * page. Worked out from the model alone, so both passes ask for the same box.
+   */
+  private pictureBox(e: Exhibit): ImageBox {
+    if (e.regions.length === 0 || !e.height || e.height < 1) return BUNDLE_IMAGE_BOX;
+    const regions = regionsOnSlice(e.regions, e.height, 0, e.height);
+    return boxWithComments(this.w, e, regions, this.w.t(e.number, { max: 20 })) ?? BUNDLE_IMAGE_BOX;
   }
 
   /**
