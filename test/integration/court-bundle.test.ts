@@ -103,6 +103,27 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect(Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdf]))![1])).toBe(result.bundlePages);
       expect(result.warnings.join(' ')).not.toContain('350');
 
+      // No wasted paper: the short email (with its header appendix) and the one-line text
+      // file each take one page, and the screenshot's mark is listed under the picture.
+      const pages = run('pdftotext', ['-layout', pdf, '-']).split('\f').slice(0, -1);
+      const pageOf = (re: RegExp): number => pages.findIndex((t) => re.test(t)) + 1;
+      const label = (name: string): string =>
+        result.exhibits.find((e) => e.bagPath.endsWith(name))!.number;
+      const [mail, diary, shot] = [
+        label('message.eml'),
+        label('diary.txt'),
+        label('screenshot.png'),
+      ];
+      const cover = (l: string): number =>
+        pageOf(new RegExp(`^\\s*EXHIBIT\\s*\\n\\s*${l}\\s*$`, 'm'));
+      expect(pageOf(/I will be waiting by the blue door/)).toBe(cover(mail));
+      expect(pageOf(new RegExp(`Appendix to ${mail}: full headers`))).toBe(cover(mail));
+      expect(pageOf(/the car was outside again/)).toBe(cover(diary));
+      const picture = pageOf(new RegExp(`${shot} · picture · rows`));
+      expect(picture).toBe(cover(shot) + 1);
+      expect(pageOf(/The line that threatens me\n/)).toBe(picture);
+      expect(pages[picture - 1]).toContain(`Region marks on ${shot}`);
+
       const outline = run('mutool', ['show', pdf, 'outline']);
       const text = run('pdftotext', [pdf, '-']).replace(/\s+/g, ' ');
       for (const e of result.exhibits) {

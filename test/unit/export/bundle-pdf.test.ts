@@ -293,6 +293,24 @@ function namedDests(objects: Map<string, Json>, pages: string[]): Map<string, nu
   return out;
 }
 
+/** A named destination's array ([page, /XYZ, left, top, zoom]). */
+function destinationOf(objects: Map<string, Json>, name: string): unknown[] {
+  const deref = (v: unknown): Json => (typeof v === 'string' ? objects.get(v)! : (v as Json));
+  const root = deref((objects.get('trailer') as Json)['/Root']);
+  let found: unknown[] | null = null;
+  const walk = (node: Json): void => {
+    const names = node['/Names'] as unknown[] | undefined;
+    for (let i = 0; names && i < names.length; i += 2) {
+      if (String(names[i]).replace(/^u:/, '') === name)
+        found = deref(names[i + 1]) as unknown as unknown[];
+    }
+    for (const kid of (node['/Kids'] as unknown[] | undefined) ?? []) walk(deref(kid));
+  };
+  walk(deref(deref(root['/Names'])['/Dests']));
+  if (!found) throw new Error(`no destination ${name}`);
+  return found;
+}
+
 describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppler'), () => {
   it.skipIf(noTools !== null)(
     'is a valid PDF with every exhibit bookmarked, every hash, the email, notes, region comments and the statement of truth',
@@ -502,6 +520,101 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
     const b = await render(c, join(dir, 'b.pdf'));
     expect(a.pdf.equals(b.pdf)).toBe(true);
   });
+});
+
+describe(title('the court bundle wastes no paper'), () => {
+  const SHORT_EMAIL: ExhibitContent = {
+    ...(EMAIL as Extract<ExhibitContent, { kind: 'email' }>),
+    body: 'You should know that the social workers will hear from me.',
+    attachments: [],
+    problems: [],
+  };
+  const ONE_LINE: ExhibitContent = {
+    kind: 'text',
+    text: 'Tuesday: the car was outside again.',
+    encoding: 'UTF-8',
+    truncated: false,
+  };
+  const coverOf = (texts: string[], label: string): number =>
+    texts.findIndex((t) => new RegExp(`^\\s*EXHIBIT\\s*\\n\\s*${label}\\s*$`, 'm').test(t)) + 1;
+
+  it.skipIf(noTools !== null)(
+    'puts a short email (headers, body, appendix) and a one-line text file on their cover sheets’ pages',
+    async () => {
+      const c = await realisticCase();
+      const content: BundleContent = async (e, o) =>
+        e.number === 'JD3' ? SHORT_EMAIL : e.number === 'JD4' ? ONE_LINE : c.content(e, o);
+      const file = join(dir, 'short.pdf');
+      const { pages } = await render({ model: c.model, content }, file);
+      expect(pdfPages(file)).toBe(pages);
+      const texts = pageTexts(file);
+      const jd3 = coverOf(texts, 'JD3');
+      const jd4 = coverOf(texts, 'JD4');
+      // One page each: the next exhibit's cover sheet follows at once.
+      expect(jd4).toBe(jd3 + 1);
+      expect(coverOf(texts, 'JD5')).toBe(jd4 + 1);
+      const email = texts[jd3 - 1]!.replace(/\s+/g, ' ');
+      expect(email).toContain('JD3 · the email as text');
+      expect(email).toContain('Subject Re: your children');
+      expect(email).toContain('the social workers will hear from me');
+      expect(email).toContain('Appendix to JD3: full headers');
+      expect(email).toContain('X-Tracking-Header: quite-unusual-header-value');
+      expect(email).toContain(`JD3 · Page ${jd3} of ${pages}`);
+      const text = texts[jd4 - 1]!.replace(/\s+/g, ' ');
+      expect(text).toContain('JD4 · the text of the file');
+      expect(text).toContain('Tuesday: the car was outside again.');
+
+      // The appendix keeps its own bookmark and link target, on the page it is on, where it starts.
+      expect(run('mutool', ['show', file, 'outline'])).toContain('Appendix to JD3: full headers');
+      const { objects, pages: refs } = pdfObjects(file);
+      expect(namedDests(objects, refs).get('exhibit-3-headers')).toBe(jd3);
+      const dest = destinationOf(objects, 'exhibit-3-headers');
+      expect(dest[1]).toBe('/XYZ');
+      expect(Number(dest[3])).toBeLessThan(600); // part-way down the page, not its top (≈ 806)
+      // Every page still carries its own number, out of the right total.
+      texts.forEach((t, i) => expect(t).toMatch(new RegExp(`Page ${i + 1} of ${pages}\\b`)));
+    },
+  );
+
+  it.skipIf(noTools !== null)(
+    'starts the email on a new page when its headers and first lines do not fit under the cover sheet',
+    async () => {
+      const c = await realisticCase();
+      const jd3 = { ...c.model.exhibits[2]!, number: 'JD1' };
+      const content: BundleContent = async () => SHORT_EMAIL;
+      // More and more custody entries about the exhibit push the end of its cover sheet down
+      // the page, until the email no longer fits under it.
+      let movedOn = 0;
+      for (let n = 8; n <= 35; n += 3) {
+        const custody: CustodyRecord[] = Array.from({ length: n }, (_, i) => ({
+          seq: 100 + i,
+          at: '2024-03-25T09:00:00.000Z',
+          actor: 'cli',
+          action: 'annotate',
+          subjects: [jd3.itemId],
+          details: { what: 'note added', note: `Note ${i + 1} about the email.` },
+          prev: sha(`n ${i}`),
+          hash: sha(`n ${i + 1}`),
+        }));
+        const model = { ...c.model, exhibits: [jd3], incidents: [], custody };
+        const file = join(dir, `full-cover-${n}.pdf`);
+        const { pages } = await render({ model, content }, file);
+        expect(pdfPages(file)).toBe(pages);
+        const texts = pageTexts(file);
+        const end = texts.findIndex((t) => t.includes('What follows'));
+        const start = texts.findIndex((t) => t.includes('JD1 · the email as text'));
+        expect(start, `${n} entries`).toBeGreaterThanOrEqual(end);
+        // Wherever it starts, its six headers and its first line are on that page with it.
+        expect(texts[start], `${n} entries`).toContain('Message-ID');
+        expect(texts[start], `${n} entries`).toContain('the social workers will hear from me');
+        if (start > end) {
+          movedOn++;
+          expect(texts[start]!.trimStart().startsWith('JD1 · the email as text')).toBe(true);
+        }
+      }
+      expect(movedOn).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('the court bundle refuses to be wrong', () => {

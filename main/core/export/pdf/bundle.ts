@@ -141,10 +141,13 @@ class Bundle implements Pass<BundleLayout> {
     return { totalPages: this.w.page, pageOf: new Map(this.pageOf) };
   }
 
-  /** Marks the current page as `name`'s: a link target, and a page number for the index. */
-  private mark(name: string): void {
+  /**
+   * Marks the current page (at its top, or at `y`) as `name`'s: a link target, and a page
+   * number for the index.
+   */
+  private mark(name: string, y?: number): void {
     this.pageOf.set(name, this.w.page);
-    this.w.destination(name);
+    this.w.destination(name, y);
   }
 
   *blocks(): Generator<Promise<void> | undefined> {
@@ -209,10 +212,10 @@ class Bundle implements Pass<BundleLayout> {
       yield w.tick();
       if (c.kind === 'image') yield* picturePages(w, e, c, this.current);
       else if (c.kind === 'email')
-        yield* emailPages(w, e, c, this.current, () => {
+        yield* emailPages(w, e, c, this.current, (y) => {
           const d = `${dest}-headers`;
-          this.mark(d);
-          w.outline(`Appendix to ${this.current}: full headers`, item);
+          this.mark(d, y);
+          w.outline(`Appendix to ${this.current}: full headers`, item, y);
           this.checkPage(d);
         });
       else if (c.kind === 'text') yield* textPages(w, e, c, this.current);
