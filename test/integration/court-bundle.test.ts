@@ -87,6 +87,16 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
     async () => {
       const out = join(root, 'out');
       await mkdir(out);
+      // Counted first, writing nothing (the wizard and the CLI warn with this before exporting).
+      const logBefore = vault.log().length;
+      const counted = await vault.bundlePages({
+        selection: { all: true },
+        exhibitPrefix: 'JD',
+        caseName: 'Jane Doe',
+        exporter: 'Jane Doe',
+      });
+      expect(vault.log()).toHaveLength(logBefore);
+      expect(await readdir(out)).toEqual([]);
       const result = await vault.export({
         out,
         format: 'dir',
@@ -101,6 +111,7 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect((await verifyBundle(result.path)).ok).toBe(true);
       run('qpdf', ['--check', pdf]);
       expect(Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdf]))![1])).toBe(result.bundlePages);
+      expect(counted).toBe(result.bundlePages);
       expect(result.warnings.join(' ')).not.toContain('350');
 
       // No wasted paper: the short email (with its header appendix) and the one-line text
@@ -151,6 +162,12 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
     async () => {
       const out = join(root, 'long');
       await mkdir(out);
+      const counted = await vault.bundlePages({
+        selection: { all: true },
+        exhibitPrefix: 'JD',
+        bundleContent: content(40_000),
+      });
+      expect(counted).toBeGreaterThan(350);
       const result = await vault.export({
         out,
         format: 'dir',
@@ -161,6 +178,7 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect(result.bundlePages).toBeGreaterThan(350);
       const pdf = join(result.path, 'data/report/bundle.pdf');
       expect(Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdf]))![1])).toBe(result.bundlePages);
+      expect(counted).toBe(result.bundlePages);
       const warning = result.warnings.find((w) => w.includes('350'));
       expect(warning).toContain(`has ${result.bundlePages.toLocaleString('en-GB')} pages`);
       expect(warning).toContain('Practice Direction 27A');

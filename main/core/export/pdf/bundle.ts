@@ -5,6 +5,7 @@
 // Pages are numbered from 1 in every footer, with the exhibit's label on its pages; every
 // section and exhibit is a bookmark. Laid out twice (two-pass.ts): the first pass asks for
 // each exhibit's content without pixels and counts pages, the second draws and streams.
+import { setImmediate as tick } from 'node:timers/promises';
 import type { ExhibitContent, ImageBox } from '../bundle/exhibit-content';
 import { regionsOnSlice } from '../bundle/image-content';
 import type { CustodyRecord, Exhibit, ExportModel } from '../model';
@@ -67,6 +68,26 @@ export function renderBundlePdf(model: ExportModel, opts: BundleOptions): Bundle
       return pages;
     },
   };
+}
+
+/**
+ * The court bundle's page count, from its first (counting) pass alone: nothing is drawn or
+ * written, and content is asked for with `pixels: false`. The export's own first pass is the
+ * same code over the same model, so its bundle has exactly this many pages.
+ */
+export async function countBundlePdfPages(
+  model: ExportModel,
+  opts: BundleOptions,
+): Promise<number> {
+  const fonts = opts.fonts === 'built-in' ? BUILT_IN_FONTS : findReportFonts();
+  const plan = new Bundle(model, fonts, opts.content, null);
+  for (const pending of plan.blocks()) {
+    if (pending) await pending;
+    // Let other work in (the wizard's requests): the pass is mostly CPU.
+    if (plan.w.blocks % 64 === 0) await tick();
+  }
+  plan.w.doc.end();
+  return plan.layout().totalPages;
 }
 
 interface BundleLayout {
