@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
+import { bundlePagesWarning } from '../../../shared/bundle-pages';
 import { machineTimeZone } from '../../../shared/course-of-conduct';
 import {
   DEFAULT_EXHIBIT_STYLE,
@@ -31,14 +32,8 @@ import {
   sourcesJson,
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
-import { groupDigits } from './report/text';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
-import {
-  countBundlePdfPages,
-  FAMILY_BUNDLE_PAGE_CAP,
-  renderBundlePdf,
-  type BundleContent,
-} from './pdf/bundle';
+import { countBundlePdfPages, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
 import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
@@ -285,12 +280,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     });
     await addMeta('data/report/bundle.pdf', bundle.chunks);
     const bundlePages = bundle.pages ?? 0;
-    if (bundlePages > FAMILY_BUNDLE_PAGE_CAP)
-      warnings.push(
-        `The court bundle (data/report/bundle.pdf) has ${groupDigits(bundlePages)} pages. ` +
-          `Family courts cap bundles at ${FAMILY_BUNDLE_PAGE_CAP} pages (Practice Direction 27A), so a family court may ask for a shorter one: ` +
-          'export fewer items, by tag or by incident, for it. The bundle was still written in full.',
-      );
+    const long = bundlePagesWarning(bundlePages, 'after');
+    if (long) warnings.push(long);
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
 
     // 4. Tag files, manifests, signature.

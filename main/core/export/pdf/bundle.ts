@@ -34,8 +34,7 @@ export type BundleContent = (
   opts: { pixels: boolean; box: ImageBox },
 ) => Promise<ExhibitContent>;
 
-/** Family courts' limit on a bundle's length (Practice Direction 27A, para 5.1). */
-export const FAMILY_BUNDLE_PAGE_CAP = 350;
+export { FAMILY_BUNDLE_PAGE_CAP } from '../../../../shared/bundle-pages';
 
 export interface BundleOptions {
   content: BundleContent;
