@@ -617,6 +617,49 @@ describe(title('the court bundle wastes no paper'), () => {
   );
 });
 
+describe(title('the court bundle reads ahead'), () => {
+  const slow =
+    (c: Case, delay: (n: number) => number, seen?: { inFlight: number; most: number }) =>
+    (e: Exhibit, o: { pixels: boolean; box: { width: number; height: number } }) =>
+      new Promise<ExhibitContent>((resolve, reject) => {
+        if (seen && o.pixels) seen.most = Math.max(seen.most, ++seen.inFlight);
+        setTimeout(
+          () => {
+            if (seen && o.pixels) seen.inFlight--;
+            c.content(e, o).then(resolve, reject);
+          },
+          delay(Number(e.number.slice(2))),
+        );
+      });
+
+  it.skipIf(noTools !== null)(
+    'reads the next two exhibits while one is drawn, never more, and writes the same bytes',
+    async () => {
+      const c = await realisticCase();
+      const model = {
+        ...c.model,
+        exhibits: [...c.model.exhibits, ...c.model.exhibits].map((e, i) => ({
+          ...e,
+          number: `JD${i + 1}`,
+          itemId: `item-${i + 1}`,
+        })),
+      };
+      const content: BundleContent = async (e, o) =>
+        c.content({ ...e, number: `JD${((Number(e.number.slice(2)) - 1) % 6) + 1}` }, o);
+      const base = await render({ model, content }, join(dir, 'ahead-0.pdf'));
+      const seen = { inFlight: 0, most: 0 };
+      // Later exhibits come back first: reading ahead must not change what is drawn where.
+      const ahead = await render(
+        { model, content: slow({ model, content }, (n) => 60 - n * 4, seen) },
+        join(dir, 'ahead-1.pdf'),
+      );
+      expect(seen.most).toBe(3); // the one being drawn and the next two
+      expect(ahead.pages).toBe(base.pages);
+      expect(ahead.pdf.equals(base.pdf)).toBe(true);
+    },
+  );
+});
+
 describe('the court bundle refuses to be wrong', () => {
   it('stops when content reads differently in the second pass, rather than misnumber pages', async () => {
     const c = await realisticCase();
