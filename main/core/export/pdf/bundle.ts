@@ -1,10 +1,12 @@
 // The court bundle (data/report/bundle.pdf): one PDF a solicitor can file or print as it is.
 // Cover (page 1) and a linked index, then one section per exhibit (a cover sheet, then its
-// content: the picture, the email or the text, read from the original), then the course of
-// conduct, people, the custody log in words, what the hashes prove, and the certificate.
-// Pages are numbered from 1 in every footer, with the exhibit's label on its pages; every
-// section and exhibit is a bookmark. Laid out twice (two-pass.ts): the first pass asks for
-// each exhibit's content without pixels and counts pages, the second draws and streams.
+// content: the picture from the next page, the email or the text on the same page when it
+// fits, read from the original), then the course of conduct, people, the custody log in
+// words, what the hashes prove, and the certificate. Pages are numbered from 1 in every
+// footer, with the exhibit's label on its pages; every section and exhibit is a bookmark.
+// Laid out twice (two-pass.ts): the first pass asks for each exhibit's content without
+// pixels and counts pages (countBundlePdfPages runs it alone, to warn before an export), the
+// second draws and streams.
 import { setImmediate as tick } from 'node:timers/promises';
 import type { ExhibitContent, ImageBox } from '../bundle/exhibit-content';
 import { regionsOnSlice } from '../bundle/image-content';
