@@ -661,6 +661,26 @@ export const api = {
     exportResult,
     { progress: true, changes: true },
   ),
+  /** The court bundle's page count for these choices, counted without writing anything. */
+  'export.bundlePages': method(
+    z
+      .object({
+        selection: exportSelection,
+        exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
+          .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
+          .optional(),
+        exhibitStyle: z.enum(EXHIBIT_STYLES).optional(),
+        caseName: text(200).optional(),
+        exporter: text(200).optional(),
+        fullPaths: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({
+      pages: z.number().int().min(0),
+      /** Family courts' cap (PD 27A); a bundle over it is still written, with a warning. */
+      cap: z.number().int().min(1),
+    }),
+  ),
   'export.verify': method(
     z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
     bundleReport,

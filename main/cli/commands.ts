@@ -10,6 +10,7 @@ import {
   type PersonRole,
   type RemovalResult,
 } from '../core';
+import { bundlePagesWarning } from '../../shared/bundle-pages';
 import { shortSize } from '../../shared/size-text';
 import {
   checkBundlePassphrase,
@@ -454,6 +455,21 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     : undefined;
   if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
   return withVault(g, async (vault) => {
+    const choices = {
+      // Short incident ids as for items (which the vault resolves itself).
+      selection:
+        'incidentIds' in selection
+          ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
+          : selection,
+      exhibitPrefix: opts.exhibitPrefix,
+      exhibitStyle: opts.exhibitStyle as ExhibitStyle | undefined,
+      caseName: opts.caseName,
+      exporter: opts.exporter,
+      fullPaths: opts.fullPaths === true,
+    };
+    // A bundle over the family courts' cap is said before the long write starts, not after.
+    const long = bundlePagesWarning(await vault.bundlePages(choices), 'before');
+    if (long) io.err(long);
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let result;
     try {
@@ -463,22 +479,15 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
           resolve(opts.out!) + (/[\\/]$/.test(opts.out!) && resolve(opts.out!) !== sep ? sep : ''),
         format,
         encryptPassphrase,
-        // Short incident ids as for items (which the vault resolves itself).
-        selection:
-          'incidentIds' in selection
-            ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
-            : selection,
-        exhibitPrefix: opts.exhibitPrefix,
-        exhibitStyle: opts.exhibitStyle as ExhibitStyle | undefined,
-        caseName: opts.caseName,
-        exporter: opts.exporter,
-        fullPaths: opts.fullPaths === true,
+        ...choices,
         onProgress: (p) => bar?.update(p),
       });
     } finally {
       bar?.clear();
     }
-    for (const w of result.warnings) io.err(w);
+    const said = bundlePagesWarning(result.bundlePages, 'after');
+    // The page count was said before the write, unless it came out otherwise.
+    for (const w of result.warnings) if (!(long && w === said)) io.err(w);
     if (g.json) {
       io.out(JSON.stringify(result, null, 2));
     } else {

@@ -87,6 +87,16 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
     async () => {
       const out = join(root, 'out');
       await mkdir(out);
+      // Counted first, writing nothing (the wizard and the CLI warn with this before exporting).
+      const logBefore = vault.log().length;
+      const counted = await vault.bundlePages({
+        selection: { all: true },
+        exhibitPrefix: 'JD',
+        caseName: 'Jane Doe',
+        exporter: 'Jane Doe',
+      });
+      expect(vault.log()).toHaveLength(logBefore);
+      expect(await readdir(out)).toEqual([]);
       const result = await vault.export({
         out,
         format: 'dir',
@@ -101,7 +111,29 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect((await verifyBundle(result.path)).ok).toBe(true);
       run('qpdf', ['--check', pdf]);
       expect(Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdf]))![1])).toBe(result.bundlePages);
+      expect(counted).toBe(result.bundlePages);
       expect(result.warnings.join(' ')).not.toContain('350');
+
+      // No wasted paper: the short email (with its header appendix) and the one-line text
+      // file each take one page, and the screenshot's mark is listed under the picture.
+      const pages = run('pdftotext', ['-layout', pdf, '-']).split('\f').slice(0, -1);
+      const pageOf = (re: RegExp): number => pages.findIndex((t) => re.test(t)) + 1;
+      const label = (name: string): string =>
+        result.exhibits.find((e) => e.bagPath.endsWith(name))!.number;
+      const [mail, diary, shot] = [
+        label('message.eml'),
+        label('diary.txt'),
+        label('screenshot.png'),
+      ];
+      const cover = (l: string): number =>
+        pageOf(new RegExp(`^\\s*EXHIBIT\\s*\\n\\s*${l}\\s*$`, 'm'));
+      expect(pageOf(/I will be waiting by the blue door/)).toBe(cover(mail));
+      expect(pageOf(new RegExp(`Appendix to ${mail}: full headers`))).toBe(cover(mail));
+      expect(pageOf(/the car was outside again/)).toBe(cover(diary));
+      const picture = pageOf(new RegExp(`${shot} · picture · rows`));
+      expect(picture).toBe(cover(shot) + 1);
+      expect(pageOf(/The line that threatens me\n/)).toBe(picture);
+      expect(pages[picture - 1]).toContain(`Region marks on ${shot}`);
 
       const outline = run('mutool', ['show', pdf, 'outline']);
       const text = run('pdftotext', [pdf, '-']).replace(/\s+/g, ' ');
@@ -130,6 +162,12 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
     async () => {
       const out = join(root, 'long');
       await mkdir(out);
+      const counted = await vault.bundlePages({
+        selection: { all: true },
+        exhibitPrefix: 'JD',
+        bundleContent: content(40_000),
+      });
+      expect(counted).toBeGreaterThan(350);
       const result = await vault.export({
         out,
         format: 'dir',
@@ -140,6 +178,7 @@ describe(skipTitle('the court bundle in a real export', noTools), async () => {
       expect(result.bundlePages).toBeGreaterThan(350);
       const pdf = join(result.path, 'data/report/bundle.pdf');
       expect(Number(/^Pages:\s+(\d+)$/m.exec(run('pdfinfo', [pdf]))![1])).toBe(result.bundlePages);
+      expect(counted).toBe(result.bundlePages);
       const warning = result.warnings.find((w) => w.includes('350'));
       expect(warning).toContain(`has ${result.bundlePages.toLocaleString('en-GB')} pages`);
       expect(warning).toContain('Practice Direction 27A');

@@ -2,7 +2,11 @@
 // way the readers' contract says (fit the box at up to 300 dpi, never enlarged; a picture
 // too tall for that is split with overlap), with its region marks mapped onto each slice.
 import sharp from 'sharp';
-import type { ImageContent, ImageSlice } from '../../main/core/export/bundle/exhibit-content';
+import type {
+  ImageBox,
+  ImageContent,
+  ImageSlice,
+} from '../../main/core/export/bundle/exhibit-content';
 import type { ExhibitRegion } from '../../main/core/export/model';
 import { BUNDLE_IMAGE_BOX } from '../../main/core/export/pdf/bundle';
 
@@ -12,9 +16,10 @@ export async function pictureContent(
   png: Buffer,
   regions: readonly ExhibitRegion[],
   pixels: boolean,
+  /** The box the bundle asks for (smaller for a picture with marks); default the whole one. */
+  box: ImageBox = BUNDLE_IMAGE_BOX,
 ): Promise<ImageContent> {
   const { width = 0, height = 0 } = await sharp(png).metadata();
-  const box = BUNDLE_IMAGE_BOX;
   const fit = Math.min(box.width / width, box.height / height);
   const scale = fit >= MIN_SCALE ? Math.min(fit, 0.75) : Math.min(box.width / width, 0.75);
   const rowsPerSlice = fit >= MIN_SCALE ? height : Math.floor(box.height / scale);

@@ -10,6 +10,7 @@ import {
   type Result,
   type VaultMethodName,
 } from '../../../shared/contract';
+import { FAMILY_BUNDLE_PAGE_CAP } from '../../../shared/bundle-pages';
 import { wellFormed } from '../../../shared/canonical-json';
 import { asDatabaseError } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
@@ -290,6 +291,10 @@ export class DossierService implements ApiHost {
       'keys.reveal': async ({ passphrase }) => this.open().revealKeysWithPassphrase(passphrase),
       'export.create': async (args, ctx) =>
         this.open().export({ ...args, signal: ctx.signal, onProgress: (p) => ctx.onProgress(p) }),
+      'export.bundlePages': async (args) => ({
+        pages: await this.open().bundlePages(args),
+        cap: FAMILY_BUNDLE_PAGE_CAP,
+      }),
       'export.verify': async ({ path, passphrase }, ctx) => {
         const { verifyBundle } = await import('../export/verify-bundle');
         const report = await verifyBundle(path, {

@@ -8,6 +8,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
+import { bundlePagesWarning } from '../../../shared/bundle-pages';
 import { machineTimeZone } from '../../../shared/course-of-conduct';
 import {
   DEFAULT_EXHIBIT_STYLE,
@@ -31,14 +32,8 @@ import {
   sourcesJson,
 } from './metadata-files';
 import type { CustodyRecord, Exhibit, ExportModel } from './model';
-import { groupDigits } from './report/text';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
-import {
-  BUNDLE_IMAGE_BOX,
-  FAMILY_BUNDLE_PAGE_CAP,
-  renderBundlePdf,
-  type BundleContent,
-} from './pdf/bundle';
+import { countBundlePdfPages, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
 import { exhibitFileStem, exhibitNumberWidth, SafeNamer } from './safe-name';
 import { verifyText } from './verify-text';
@@ -132,11 +127,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   }
   const now = new Date();
   const exportedAt = now.toISOString();
-  const caseName = (opts.caseName ?? '').trim() || 'Evidence';
-  const prefix = exhibitPrefix(opts.exhibitPrefix);
-  const style = opts.exhibitStyle ?? DEFAULT_EXHIBIT_STYLE;
-  const styleProblem = exhibitStyleProblem(prefix, style);
-  if (styleProblem) throw new DossierError('USAGE', styleProblem);
+  const { caseName, prefix, style } = labelling(opts);
   const bagName = `${
     caseName
       .replace(NOT_NAME, '-')
@@ -187,19 +178,13 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     });
 
     // 1. Originals, byte-identical, each re-checked against its import hash as it streams.
-    const namer = new SafeNamer();
     const exhibits: Exhibit[] = [];
-    const numberOf = new Map<string, string>();
-    items.forEach((item, i) => numberOf.set(item.id, exhibitLabel(prefix, i + 1, style)));
-    const width = exhibitNumberWidth(items.length);
+    const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
     for (const [index, item] of items.entries()) {
       if (opts.signal?.aborted)
         throw new DossierError('USAGE', 'The export was cancelled; nothing was left behind.');
       const number = numberOf.get(item.id)!;
-      // Originals under data/evidence/, redactions and other derivatives under data/derived/.
-      const folder = item.derivedFrom ? 'derived' : 'evidence';
-      // Named from the original name, for fidelity; a later name given in the vault is in items.json.
-      const bagPath = `data/${folder}/${namer.name(`${exhibitFileStem(`${prefix}/${index + 1}`, width)}_`, item.originalName ?? item.name)}`;
+      const bagPath = bagPaths[index]!;
       const damaged = (e: unknown): DossierError =>
         new DossierError(
           'INTEGRITY',
@@ -244,65 +229,17 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     }
 
     // 2. Metadata.
-    const exportedIds = new Set(items.map((i) => i.id));
-    const incidents = deps.cases
-      .incidents()
-      .filter(
-        (inc) =>
-          inc.itemIds.some((id) => exportedIds.has(id)) ||
-          ('incidentIds' in opts.selection && opts.selection.incidentIds.includes(inc.id)),
-      );
-    const personIds = new Set([
-      ...incidents.flatMap((i) => i.personIds),
-      ...exhibits.flatMap((e) => e.personIds),
-    ]);
-    const people = deps.cases.people().filter((p) => personIds.has(p.id));
-    const visible = new Set<string>([...exportedIds, ...incidents.map((i) => i.id), ...personIds]);
-    const keep = (e: CustodyRecord): boolean =>
-      e.subjects.some((s) => visible.has(s)) ||
-      ['create', 'unlock', 'lock', 'key-change', 'export'].includes(e.action);
     const checkpoint = deps.custody.checkpoint(deps.vaultId, deps.signingKey);
-    const custody = bundleCustody(deps.custody.entries(), keep, {
-      fullPaths: opts.fullPaths === true,
-    });
-
     const items_json = itemsJson(exhibits);
-    const model: ExportModel = {
+    const { model, custody } = exportModel(deps, opts, {
+      now,
       caseName,
-      exportedAt,
-      exportedOffsetMinutes: -now.getTimezoneOffset(),
-      exportedTimeZone: machineTimeZone(),
-      exporter: opts.exporter?.trim() ?? '',
-      exhibitPrefix: prefix,
-      signingKeyFingerprint: deps.fingerprint,
-      signingPublicKeyPem: deps.publicKeyPem,
-      evidenceIndexSha256: createHash('sha256').update(items_json).digest('hex'),
+      prefix,
       exhibits,
-      incidents: incidents.map((i) => ({
-        id: i.id,
-        occurredAt: i.occurredAt,
-        occurredUntil: i.occurredUntil,
-        place: i.place,
-        summary: i.summary,
-        impact: i.impact,
-        witnesses: i.witnesses,
-        policeRef: i.policeRef,
-        platformRef: i.platformRef,
-        exhibitNumbers: i.itemIds.filter((id) => numberOf.has(id)).map((id) => numberOf.get(id)!),
-        personIds: i.personIds,
-      })),
-      people: people.map((p) => ({
-        id: p.id,
-        name: p.name,
-        role: p.role,
-        identifiers: p.identifiers,
-        notes: p.notes,
-      })),
-      custody: custody.shown,
-      custodyLeftOut: custody.leftOut,
+      numberOf,
       checkpoint,
-      software: deps.software,
-    };
+      evidenceIndexSha256: createHash('sha256').update(items_json).digest('hex'),
+    });
     const manifest: { path: string; sha256: string }[] = exhibits.map((e) => ({
       path: e.bagPath,
       sha256: e.sha256,
@@ -343,12 +280,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     });
     await addMeta('data/report/bundle.pdf', bundle.chunks);
     const bundlePages = bundle.pages ?? 0;
-    if (bundlePages > FAMILY_BUNDLE_PAGE_CAP)
-      warnings.push(
-        `The court bundle (data/report/bundle.pdf) has ${groupDigits(bundlePages)} pages. ` +
-          `Family courts cap bundles at ${FAMILY_BUNDLE_PAGE_CAP} pages (Practice Direction 27A), so a family court may ask for a shorter one: ` +
-          'export fewer items, by tag or by incident, for it. The bundle was still written in full.',
-      );
+    const long = bundlePagesWarning(bundlePages, 'after');
+    if (long) warnings.push(long);
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
 
     // 4. Tag files, manifests, signature.
@@ -421,6 +354,176 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   }
 }
 
+/** What decides how many pages the court bundle has: the items chosen and how they are labelled. */
+export type BundlePagesOptions = Pick<
+  ExportOptions,
+  | 'selection'
+  | 'exhibitPrefix'
+  | 'exhibitStyle'
+  | 'caseName'
+  | 'exporter'
+  | 'fullPaths'
+  | 'bundleContent'
+>;
+
+/**
+ * How many pages the court bundle of an export with these options would have, without writing
+ * anything: the bundle's first (counting) pass, over the same model the export builds. Emails
+ * and text files are read from their blobs (their length decides their pages); pictures are
+ * not decoded, as their size is known. Hashes an export computes as it copies (SHA-512, the
+ * evidence index's) are stood in for by strings of the same length, which lay out the same.
+ */
+export async function countBundlePages(
+  deps: ExportDeps,
+  opts: BundlePagesOptions,
+): Promise<number> {
+  const items = selectItems(deps, opts.selection);
+  if (items.length === 0) {
+    throw new DossierError(
+      'USAGE',
+      'Nothing to export: the selection matched no items. Check the ids, tags or incidents.',
+    );
+  }
+  const now = new Date();
+  const { caseName, prefix, style } = labelling(opts);
+  const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
+  const exhibits: Exhibit[] = [];
+  for (const [index, item] of items.entries()) {
+    const number = numberOf.get(item.id)!;
+    exhibits.push(await exhibitOf(deps, item, number, bagPaths[index]!, '0'.repeat(128), numberOf));
+  }
+  // The export signs a checkpoint of the head; counting must write nothing, so it stands in
+  // one of the same shape (an Ed25519 signature is always 64 bytes).
+  const head = deps.custody.head();
+  const checkpoint = head && {
+    seq: head.seq,
+    head: head.hash,
+    signedAt: now.toISOString(),
+    signature: Buffer.alloc(64).toString('base64'),
+  };
+  const { model } = exportModel(deps, opts, {
+    now,
+    caseName,
+    prefix,
+    exhibits,
+    numberOf,
+    checkpoint,
+    evidenceIndexSha256: '0'.repeat(64),
+  });
+  return countBundlePdfPages(model, {
+    content: opts.bundleContent ?? exhibitContentOf(deps, items),
+  });
+}
+
+/** The case name, exhibit prefix and label style an export uses; a bad prefix is refused. */
+function labelling(opts: Pick<ExportOptions, 'caseName' | 'exhibitPrefix' | 'exhibitStyle'>): {
+  caseName: string;
+  prefix: string;
+  style: ExhibitStyle;
+} {
+  const caseName = (opts.caseName ?? '').trim() || 'Evidence';
+  const prefix = exhibitPrefix(opts.exhibitPrefix);
+  const style = opts.exhibitStyle ?? DEFAULT_EXHIBIT_STYLE;
+  const styleProblem = exhibitStyleProblem(prefix, style);
+  if (styleProblem) throw new DossierError('USAGE', styleProblem);
+  return { caseName, prefix, style };
+}
+
+/** Each item's exhibit label, and its file's path in the bag, in export order. */
+function exhibitPlaces(
+  items: readonly ItemDetail[],
+  prefix: string,
+  style: ExhibitStyle,
+): { numberOf: Map<string, string>; bagPaths: string[] } {
+  const namer = new SafeNamer();
+  const numberOf = new Map<string, string>();
+  items.forEach((item, i) => numberOf.set(item.id, exhibitLabel(prefix, i + 1, style)));
+  const width = exhibitNumberWidth(items.length);
+  const bagPaths = items.map((item, index) => {
+    // Originals under data/evidence/, redactions and other derivatives under data/derived/.
+    const folder = item.derivedFrom ? 'derived' : 'evidence';
+    // Named from the original name, for fidelity; a later name given in the vault is in items.json.
+    return `data/${folder}/${namer.name(`${exhibitFileStem(`${prefix}/${index + 1}`, width)}_`, item.originalName ?? item.name)}`;
+  });
+  return { numberOf, bagPaths };
+}
+
+/** The export model (what the report, the court bundle and the viewer show) of these exhibits. */
+function exportModel(
+  deps: ExportDeps,
+  opts: Pick<ExportOptions, 'selection' | 'exporter' | 'fullPaths'>,
+  made: {
+    now: Date;
+    caseName: string;
+    prefix: string;
+    exhibits: Exhibit[];
+    numberOf: Map<string, string>;
+    checkpoint: ExportModel['checkpoint'];
+    evidenceIndexSha256: string;
+  },
+): { model: ExportModel; custody: ReturnType<typeof bundleCustody> } {
+  const { now, caseName, prefix, exhibits, numberOf, checkpoint } = made;
+  const exportedAt = now.toISOString();
+  const exportedIds = new Set(exhibits.map((e) => e.itemId));
+  const incidents = deps.cases
+    .incidents()
+    .filter(
+      (inc) =>
+        inc.itemIds.some((id) => exportedIds.has(id)) ||
+        ('incidentIds' in opts.selection && opts.selection.incidentIds.includes(inc.id)),
+    );
+  const personIds = new Set([
+    ...incidents.flatMap((i) => i.personIds),
+    ...exhibits.flatMap((e) => e.personIds),
+  ]);
+  const people = deps.cases.people().filter((p) => personIds.has(p.id));
+  const visible = new Set<string>([...exportedIds, ...incidents.map((i) => i.id), ...personIds]);
+  const keep = (e: CustodyRecord): boolean =>
+    e.subjects.some((s) => visible.has(s)) ||
+    ['create', 'unlock', 'lock', 'key-change', 'export'].includes(e.action);
+  const custody = bundleCustody(deps.custody.entries(), keep, {
+    fullPaths: opts.fullPaths === true,
+  });
+
+  const model: ExportModel = {
+    caseName,
+    exportedAt,
+    exportedOffsetMinutes: -now.getTimezoneOffset(),
+    exportedTimeZone: machineTimeZone(),
+    exporter: opts.exporter?.trim() ?? '',
+    exhibitPrefix: prefix,
+    signingKeyFingerprint: deps.fingerprint,
+    signingPublicKeyPem: deps.publicKeyPem,
+    evidenceIndexSha256: made.evidenceIndexSha256,
+    exhibits,
+    incidents: incidents.map((i) => ({
+      id: i.id,
+      occurredAt: i.occurredAt,
+      occurredUntil: i.occurredUntil,
+      place: i.place,
+      summary: i.summary,
+      impact: i.impact,
+      witnesses: i.witnesses,
+      policeRef: i.policeRef,
+      platformRef: i.platformRef,
+      exhibitNumbers: i.itemIds.filter((id) => numberOf.has(id)).map((id) => numberOf.get(id)!),
+      personIds: i.personIds,
+    })),
+    people: people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      identifiers: p.identifiers,
+      notes: p.notes,
+    })),
+    custody: custody.shown,
+    custodyLeftOut: custody.leftOut,
+    checkpoint,
+    software: deps.software,
+  };
+  return { model, custody };
+}
+
 /**
  * The court bundle's reader of exhibit content: each exhibit read again from its blob
  * (./bundle/). What is drawn must be what was hashed: a file read whole is checked against
@@ -458,7 +561,7 @@ function exhibitContentOf(deps: ExportDeps, items: readonly ItemDetail[]): Bundl
         },
       };
     };
-    return readExhibitContent(exhibit, open, BUNDLE_IMAGE_BOX, opts);
+    return readExhibitContent(exhibit, open, opts.box, { pixels: opts.pixels });
   };
 }
 

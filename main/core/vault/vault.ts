@@ -25,7 +25,7 @@ import { CustodyLog, type ChainReport, type CustodyEntry } from '../custody/log'
 import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/subjects';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
-import type { ExportOptions, ExportResult } from '../export/export';
+import type { BundlePagesOptions, ExportDeps, ExportOptions, ExportResult } from '../export/export';
 import { ExportsInProgress } from '../export/in-progress';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
@@ -738,24 +738,7 @@ export class Vault {
     this.exporting++;
     try {
       const { exportBundle } = await import('../export/export');
-      result = await exportBundle(
-        {
-          items: this.items,
-          regionsOf: (id) => this.annotations.regionsOf(id),
-          cases: this.cases,
-          blobs: this.blobs,
-          custody: this.custody,
-          vaultId: this.id,
-          signingKey: this.keys.signingKey,
-          publicKeyPem: this.signingPublicKeyPem(),
-          fingerprint: this.fingerprint(),
-          software: SOFTWARE,
-          vaultDir: this.dir,
-          exports: this.exports,
-          assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
-        },
-        opts,
-      );
+      result = await exportBundle(this.exportDeps(), opts);
     } finally {
       this.exporting--;
     }
@@ -764,6 +747,34 @@ export class Vault {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     await this.recordAnchor();
     return result;
+  }
+
+  /**
+   * How many pages the court bundle of an export with these options would have, counted
+   * without writing anything (so a person can be warned before a long export starts).
+   */
+  async bundlePages(opts: BundlePagesOptions): Promise<number> {
+    this.assertOpen();
+    const { countBundlePages } = await import('../export/export');
+    return countBundlePages(this.exportDeps(), opts);
+  }
+
+  private exportDeps(): ExportDeps {
+    return {
+      items: this.items,
+      regionsOf: (id) => this.annotations.regionsOf(id),
+      cases: this.cases,
+      blobs: this.blobs,
+      custody: this.custody,
+      vaultId: this.id,
+      signingKey: this.keys.signingKey,
+      publicKeyPem: this.signingPublicKeyPem(),
+      fingerprint: this.fingerprint(),
+      software: SOFTWARE,
+      vaultDir: this.dir,
+      exports: this.exports,
+      assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
+    };
   }
 
   /** A note on an item; its words become searchable at once. */

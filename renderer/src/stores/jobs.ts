@@ -76,7 +76,15 @@ interface JobsStore {
   chooseExportFolder(): Promise<FolderChoice>;
   /** Shows the finished bundle in the file manager (desktop); a plain message if it fails. */
   showExportInFolder(): Promise<string | null>;
+  /**
+   * How many pages the court bundle of these choices will have, counted before exporting
+   * (nothing is written), with the family courts' cap; a plain message if it failed.
+   */
+  countBundlePages(args: BundlePagesArgs): Promise<BundlePages | { error: string }>;
 }
+
+export type BundlePagesArgs = Args<'export.bundlePages'>;
+export type BundlePages = Result<'export.bundlePages'>;
 
 let importAbort: AbortController | null = null;
 let exportAbort: AbortController | null = null;
@@ -300,6 +308,14 @@ export const useJobs = create<JobsStore>((set, get) => ({
     const s = get().exportJob?.state;
     if (s !== 'running' && s !== 'verifying') set({ exportJob: null });
   },
+  async countBundlePages(args) {
+    try {
+      return await api['export.bundlePages'](args);
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+
   async chooseExportFolder() {
     if (connection.surface !== 'desktop') return { unsupported: true };
     try {

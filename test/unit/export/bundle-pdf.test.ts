@@ -12,11 +12,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ExhibitContent } from '../../../main/core/export/bundle/exhibit-content';
 import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/export/model';
-import {
-  BUNDLE_IMAGE_BOX,
-  renderBundlePdf,
-  type BundleContent,
-} from '../../../main/core/export/pdf/bundle';
+import { renderBundlePdf, type BundleContent } from '../../../main/core/export/pdf/bundle';
 import { CONTENT_H, CONTENT_W } from '../../../main/core/export/pdf/writer';
 import { corruptIdat } from '../../fixtures/evidence';
 import { pictureContent } from '../../support/bundle-content';
@@ -232,9 +228,9 @@ async function realisticCase(): Promise<Case> {
     },
     software: { name: 'Dossier', version: '0.1.0' },
   };
-  const content: BundleContent = async (e, { pixels }) => {
-    if (e.number === 'JD1') return pictureContent(phone, e.regions, pixels);
-    if (e.number === 'JD2') return pictureContent(tall, e.regions, pixels);
+  const content: BundleContent = async (e, { pixels, box }) => {
+    if (e.number === 'JD1') return pictureContent(phone, e.regions, pixels, box);
+    if (e.number === 'JD2') return pictureContent(tall, e.regions, pixels, box);
     if (e.number === 'JD3') return EMAIL;
     if (e.number === 'JD4') return TEXT;
     if (e.number === 'JD5') return { kind: 'other', reason: 'a sound recording' };
@@ -295,6 +291,24 @@ function namedDests(objects: Map<string, Json>, pages: string[]): Map<string, nu
   };
   walk(deref(deref(root['/Names'])['/Dests']));
   return out;
+}
+
+/** A named destination's array ([page, /XYZ, left, top, zoom]). */
+function destinationOf(objects: Map<string, Json>, name: string): unknown[] {
+  const deref = (v: unknown): Json => (typeof v === 'string' ? objects.get(v)! : (v as Json));
+  const root = deref((objects.get('trailer') as Json)['/Root']);
+  let found: unknown[] | null = null;
+  const walk = (node: Json): void => {
+    const names = node['/Names'] as unknown[] | undefined;
+    for (let i = 0; names && i < names.length; i += 2) {
+      if (String(names[i]).replace(/^u:/, '') === name)
+        found = deref(names[i + 1]) as unknown as unknown[];
+    }
+    for (const kid of (node['/Kids'] as unknown[] | undefined) ?? []) walk(deref(kid));
+  };
+  walk(deref(deref(root['/Names'])['/Dests']));
+  if (!found) throw new Error(`no destination ${name}`);
+  return found;
 }
 
 describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppler'), () => {
@@ -401,7 +415,7 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
   );
 
   it.skipIf(noTools !== null)(
-    'draws a 1170×2532 screenshot on its own page at more than 80% of the usable height',
+    'draws a 1170×2532 screenshot on its own page at more than 80% of the usable height, its region comments under it',
     async () => {
       const c = await realisticCase();
       const file = join(dir, 'picture.pdf');
@@ -446,13 +460,37 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
       const widthShare = (right - left + 1) / px(CONTENT_W);
       expect(Math.max(heightShare, widthShare)).toBeGreaterThanOrEqual(0.8);
       expect(heightShare).toBeLessThanOrEqual(1);
-      // 2,532 rows on the page's height is about 264 dpi: readable, under 300, not enlarged.
-      expect(2532 / ((BUNDLE_IMAGE_BOX.height * heightShare) / 72)).toBeLessThanOrEqual(300);
+      // Drawn smaller to leave room for its marks' comments, but never finer than 300 dpi.
+      expect(2532 / ((bottom - top + 1) / 150)).toBeLessThanOrEqual(301);
 
-      // The picture fills the page, so its marks' comments are on the next one.
-      expect(texts[page - 1]).not.toContain('This line is the threat');
+      // The comments are listed under the picture, on the same page.
+      expect(texts[page - 1]).toContain('Region marks on JD1');
+      expect(texts[page - 1]).toContain('1. This line is the threat about the school gates');
+      expect(texts[page - 1]).toContain('2. He names my street here');
+      expect(texts[page] ?? '').not.toContain('Region marks on JD1');
+      expect(texts.join('\n')).not.toContain('Region marks on JD1 (continued');
+    },
+  );
+
+  it.skipIf(noTools !== null)(
+    'keeps the comments on the next page when room for them would draw the picture finer than 300 dpi',
+    async () => {
+      const c = await realisticCase();
+      // Twenty long comments: a list too tall to fit beside the picture at 300 dpi or coarser.
+      const many = Array.from({ length: 20 }, (_, i) =>
+        region(i + 1, 20_000 + i * 45_000, 20_000, `Comment ${i + 1}: ${'words '.repeat(40)}`),
+      );
+      const model = {
+        ...c.model,
+        exhibits: c.model.exhibits.map((e) => (e.number === 'JD1' ? { ...e, regions: many } : e)),
+      };
+      const file = join(dir, 'many-comments.pdf');
+      const { pages } = await render({ model, content: c.content }, file);
+      expect(pdfPages(file)).toBe(pages);
+      const texts = pageTexts(file);
+      const page = texts.findIndex((t) => /JD1 · picture · rows 1–2,532 of 2,532/.test(t)) + 1;
+      expect(texts[page - 1]).not.toContain('Comment 1:');
       expect(texts[page]).toContain(`Region marks on JD1 (continued from page ${page})`);
-      expect(texts[page]).toContain('This line is the threat about the school gates');
     },
   );
 
@@ -482,6 +520,144 @@ describe(title('the court bundle, read back with pdfinfo, qpdf, mutool and poppl
     const b = await render(c, join(dir, 'b.pdf'));
     expect(a.pdf.equals(b.pdf)).toBe(true);
   });
+});
+
+describe(title('the court bundle wastes no paper'), () => {
+  const SHORT_EMAIL: ExhibitContent = {
+    ...(EMAIL as Extract<ExhibitContent, { kind: 'email' }>),
+    body: 'You should know that the social workers will hear from me.',
+    attachments: [],
+    problems: [],
+  };
+  const ONE_LINE: ExhibitContent = {
+    kind: 'text',
+    text: 'Tuesday: the car was outside again.',
+    encoding: 'UTF-8',
+    truncated: false,
+  };
+  const coverOf = (texts: string[], label: string): number =>
+    texts.findIndex((t) => new RegExp(`^\\s*EXHIBIT\\s*\\n\\s*${label}\\s*$`, 'm').test(t)) + 1;
+
+  it.skipIf(noTools !== null)(
+    'puts a short email (headers, body, appendix) and a one-line text file on their cover sheets’ pages',
+    async () => {
+      const c = await realisticCase();
+      const content: BundleContent = async (e, o) =>
+        e.number === 'JD3' ? SHORT_EMAIL : e.number === 'JD4' ? ONE_LINE : c.content(e, o);
+      const file = join(dir, 'short.pdf');
+      const { pages } = await render({ model: c.model, content }, file);
+      expect(pdfPages(file)).toBe(pages);
+      const texts = pageTexts(file);
+      const jd3 = coverOf(texts, 'JD3');
+      const jd4 = coverOf(texts, 'JD4');
+      // One page each: the next exhibit's cover sheet follows at once.
+      expect(jd4).toBe(jd3 + 1);
+      expect(coverOf(texts, 'JD5')).toBe(jd4 + 1);
+      const email = texts[jd3 - 1]!.replace(/\s+/g, ' ');
+      expect(email).toContain('JD3 · the email as text');
+      expect(email).toContain('Subject Re: your children');
+      expect(email).toContain('the social workers will hear from me');
+      expect(email).toContain('Appendix to JD3: full headers');
+      expect(email).toContain('X-Tracking-Header: quite-unusual-header-value');
+      expect(email).toContain(`JD3 · Page ${jd3} of ${pages}`);
+      const text = texts[jd4 - 1]!.replace(/\s+/g, ' ');
+      expect(text).toContain('JD4 · the text of the file');
+      expect(text).toContain('Tuesday: the car was outside again.');
+
+      // The appendix keeps its own bookmark and link target, on the page it is on, where it starts.
+      expect(run('mutool', ['show', file, 'outline'])).toContain('Appendix to JD3: full headers');
+      const { objects, pages: refs } = pdfObjects(file);
+      expect(namedDests(objects, refs).get('exhibit-3-headers')).toBe(jd3);
+      const dest = destinationOf(objects, 'exhibit-3-headers');
+      expect(dest[1]).toBe('/XYZ');
+      expect(Number(dest[3])).toBeLessThan(600); // part-way down the page, not its top (≈ 806)
+      // Every page still carries its own number, out of the right total.
+      texts.forEach((t, i) => expect(t).toMatch(new RegExp(`Page ${i + 1} of ${pages}\\b`)));
+    },
+  );
+
+  it.skipIf(noTools !== null)(
+    'starts the email on a new page when its headers and first lines do not fit under the cover sheet',
+    async () => {
+      const c = await realisticCase();
+      const jd3 = { ...c.model.exhibits[2]!, number: 'JD1' };
+      const content: BundleContent = async () => SHORT_EMAIL;
+      // More and more custody entries about the exhibit push the end of its cover sheet down
+      // the page, until the email no longer fits under it.
+      let movedOn = 0;
+      for (let n = 8; n <= 35; n += 3) {
+        const custody: CustodyRecord[] = Array.from({ length: n }, (_, i) => ({
+          seq: 100 + i,
+          at: '2024-03-25T09:00:00.000Z',
+          actor: 'cli',
+          action: 'annotate',
+          subjects: [jd3.itemId],
+          details: { what: 'note added', note: `Note ${i + 1} about the email.` },
+          prev: sha(`n ${i}`),
+          hash: sha(`n ${i + 1}`),
+        }));
+        const model = { ...c.model, exhibits: [jd3], incidents: [], custody };
+        const file = join(dir, `full-cover-${n}.pdf`);
+        const { pages } = await render({ model, content }, file);
+        expect(pdfPages(file)).toBe(pages);
+        const texts = pageTexts(file);
+        const end = texts.findIndex((t) => t.includes('What follows'));
+        const start = texts.findIndex((t) => t.includes('JD1 · the email as text'));
+        expect(start, `${n} entries`).toBeGreaterThanOrEqual(end);
+        // Wherever it starts, its six headers and its first line are on that page with it.
+        expect(texts[start], `${n} entries`).toContain('Message-ID');
+        expect(texts[start], `${n} entries`).toContain('the social workers will hear from me');
+        if (start > end) {
+          movedOn++;
+          expect(texts[start]!.trimStart().startsWith('JD1 · the email as text')).toBe(true);
+        }
+      }
+      expect(movedOn).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe(title('the court bundle reads ahead'), () => {
+  const slow =
+    (c: Case, delay: (n: number) => number, seen?: { inFlight: number; most: number }) =>
+    (e: Exhibit, o: { pixels: boolean; box: { width: number; height: number } }) =>
+      new Promise<ExhibitContent>((resolve, reject) => {
+        if (seen && o.pixels) seen.most = Math.max(seen.most, ++seen.inFlight);
+        setTimeout(
+          () => {
+            if (seen && o.pixels) seen.inFlight--;
+            c.content(e, o).then(resolve, reject);
+          },
+          delay(Number(e.number.slice(2))),
+        );
+      });
+
+  it.skipIf(noTools !== null)(
+    'reads the next two exhibits while one is drawn, never more, and writes the same bytes',
+    async () => {
+      const c = await realisticCase();
+      const model = {
+        ...c.model,
+        exhibits: [...c.model.exhibits, ...c.model.exhibits].map((e, i) => ({
+          ...e,
+          number: `JD${i + 1}`,
+          itemId: `item-${i + 1}`,
+        })),
+      };
+      const content: BundleContent = async (e, o) =>
+        c.content({ ...e, number: `JD${((Number(e.number.slice(2)) - 1) % 6) + 1}` }, o);
+      const base = await render({ model, content }, join(dir, 'ahead-0.pdf'));
+      const seen = { inFlight: 0, most: 0 };
+      // Later exhibits come back first: reading ahead must not change what is drawn where.
+      const ahead = await render(
+        { model, content: slow({ model, content }, (n) => 60 - n * 4, seen) },
+        join(dir, 'ahead-1.pdf'),
+      );
+      expect(seen.most).toBe(3); // the one being drawn and the next two
+      expect(ahead.pages).toBe(base.pages);
+      expect(ahead.pdf.equals(base.pdf)).toBe(true);
+    },
+  );
 });
 
 describe('the court bundle refuses to be wrong', () => {

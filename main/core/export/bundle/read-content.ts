@@ -19,7 +19,8 @@ export interface OriginalReader {
 /** Makes ExhibitContent for the bundle; `pixels: false` only counts pages (no image decoded). */
 export type ExhibitContentFn = (
   exhibit: Exhibit,
-  opts: { pixels: boolean },
+  /** `box`, when given, replaces the reader's box for this exhibit (room for comments). */
+  opts: { pixels: boolean; box?: ImageBox },
 ) => Promise<ExhibitContent>;
 
 /**
@@ -163,5 +164,7 @@ export function exhibitContentReader(
   box: ImageBox,
 ): ExhibitContentFn {
   return (exhibit, opts) =>
-    readExhibitContent(exhibit, () => blobs.open(blobIdOf(exhibit.itemId)), box, opts);
+    readExhibitContent(exhibit, () => blobs.open(blobIdOf(exhibit.itemId)), opts.box ?? box, {
+      pixels: opts.pixels,
+    });
 }

@@ -1,11 +1,15 @@
 // The court bundle (data/report/bundle.pdf): one PDF a solicitor can file or print as it is.
 // Cover (page 1) and a linked index, then one section per exhibit (a cover sheet, then its
-// content: the picture, the email or the text, read from the original), then the course of
-// conduct, people, the custody log in words, what the hashes prove, and the certificate.
-// Pages are numbered from 1 in every footer, with the exhibit's label on its pages; every
-// section and exhibit is a bookmark. Laid out twice (two-pass.ts): the first pass asks for
-// each exhibit's content without pixels and counts pages, the second draws and streams.
-import type { ExhibitContent } from '../bundle/exhibit-content';
+// content: the picture from the next page, the email or the text on the same page when it
+// fits, read from the original), then the course of conduct, people, the custody log in
+// words, what the hashes prove, and the certificate. Pages are numbered from 1 in every
+// footer, with the exhibit's label on its pages; every section and exhibit is a bookmark.
+// Laid out twice (two-pass.ts): the first pass asks for each exhibit's content without
+// pixels and counts pages (countBundlePdfPages runs it alone, to warn before an export), the
+// second draws and streams.
+import { setImmediate as tick } from 'node:timers/promises';
+import type { ExhibitContent, ImageBox } from '../bundle/exhibit-content';
+import { regionsOnSlice } from '../bundle/image-content';
 import type { CustodyRecord, Exhibit, ExportModel } from '../model';
 import { BUILT_IN_FONTS, findReportFonts, type ReportFonts } from '../report/fonts';
 import { cleanText, parseTime } from '../report/text';
@@ -18,7 +22,7 @@ import { coverSheet } from './sections/cover-sheet';
 import { custodyLog } from './sections/custody';
 import { emailPages } from './sections/email';
 import { hashesSection } from './sections/hashes';
-import { picturePages, readyForPdf } from './sections/picture';
+import { BUNDLE_IMAGE_BOX, boxWithComments, picturePages, readyForPdf } from './sections/picture';
 export { BUNDLE_IMAGE_BOX } from './sections/picture';
 import { people } from './sections/summary';
 import { textPages } from './sections/text-file';
@@ -28,11 +32,11 @@ import { PdfWriter } from './writer';
 /** Reads what the bundle shows of an exhibit; `pixels: false` when only counting pages. */
 export type BundleContent = (
   exhibit: Exhibit,
-  opts: { pixels: boolean },
+  /** `box`: where a picture may be drawn (BUNDLE_IMAGE_BOX, or less to leave room for its marks' comments). */
+  opts: { pixels: boolean; box: ImageBox },
 ) => Promise<ExhibitContent>;
 
-/** Family courts' limit on a bundle's length (Practice Direction 27A, para 5.1). */
-export const FAMILY_BUNDLE_PAGE_CAP = 350;
+export { FAMILY_BUNDLE_PAGE_CAP } from '../../../../shared/bundle-pages';
 
 export interface BundleOptions {
   content: BundleContent;
@@ -65,6 +69,26 @@ export function renderBundlePdf(model: ExportModel, opts: BundleOptions): Bundle
       return pages;
     },
   };
+}
+
+/**
+ * The court bundle's page count, from its first (counting) pass alone: nothing is drawn or
+ * written, and content is asked for with `pixels: false`. The export's own first pass is the
+ * same code over the same model, so its bundle has exactly this many pages.
+ */
+export async function countBundlePdfPages(
+  model: ExportModel,
+  opts: BundleOptions,
+): Promise<number> {
+  const fonts = opts.fonts === 'built-in' ? BUILT_IN_FONTS : findReportFonts();
+  const plan = new Bundle(model, fonts, opts.content, null);
+  for (const pending of plan.blocks()) {
+    if (pending) await pending;
+    // Let other work in (the wizard's requests): the pass is mostly CPU.
+    if (plan.w.blocks % 64 === 0) await tick();
+  }
+  plan.w.doc.end();
+  return plan.layout().totalPages;
 }
 
 interface BundleLayout {
@@ -139,10 +163,13 @@ class Bundle implements Pass<BundleLayout> {
     return { totalPages: this.w.page, pageOf: new Map(this.pageOf) };
   }
 
-  /** Marks the current page as `name`'s: a link target, and a page number for the index. */
-  private mark(name: string): void {
+  /**
+   * Marks the current page (at its top, or at `y`) as `name`'s: a link target, and a page
+   * number for the index.
+   */
+  private mark(name: string, y?: number): void {
     this.pageOf.set(name, this.w.page);
-    this.w.destination(name);
+    this.w.destination(name, y);
   }
 
   *blocks(): Generator<Promise<void> | undefined> {
@@ -180,7 +207,9 @@ class Bundle implements Pass<BundleLayout> {
     const start = (i: number): void => {
       const e = model.exhibits[i];
       if (!e || ahead.has(i)) return;
-      const p = this.content(e, { pixels: w.draw }).then((c) => (w.draw ? readyForPdf(c) : c));
+      const p = this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
+        w.draw ? readyForPdf(c) : c,
+      );
       p.catch(() => undefined); // awaited below; this only keeps an early failure handled
       ahead.set(i, p);
     };
@@ -205,10 +234,10 @@ class Bundle implements Pass<BundleLayout> {
       yield w.tick();
       if (c.kind === 'image') yield* picturePages(w, e, c, this.current);
       else if (c.kind === 'email')
-        yield* emailPages(w, e, c, this.current, () => {
+        yield* emailPages(w, e, c, this.current, (y) => {
           const d = `${dest}-headers`;
-          this.mark(d);
-          w.outline(`Appendix to ${this.current}: full headers`, item);
+          this.mark(d, y);
+          w.outline(`Appendix to ${this.current}: full headers`, item, y);
           this.checkPage(d);
         });
       else if (c.kind === 'text') yield* textPages(w, e, c, this.current);
@@ -254,6 +283,17 @@ class Bundle implements Pass<BundleLayout> {
       throw new Error(
         `The court bundle came out differently in its two passes (${w.page} pages, counted ${planned.totalPages}).`,
       );
+  }
+
+  /**
+   * Where this exhibit's picture may be drawn: a picture with region marks that fits one page
+   * is drawn smaller, down to 300 dpi, so that its comments are listed under it on the same
+   * page. Worked out from the model alone, so both passes ask for the same box.
+   */
+  private pictureBox(e: Exhibit): ImageBox {
+    if (e.regions.length === 0 || !e.height || e.height < 1) return BUNDLE_IMAGE_BOX;
+    const regions = regionsOnSlice(e.regions, e.height, 0, e.height);
+    return boxWithComments(this.w, e, regions, this.w.t(e.number, { max: 20 })) ?? BUNDLE_IMAGE_BOX;
   }
 
   /**

@@ -230,6 +230,11 @@ export class PdfWriter {
     this.gap(size * 0.35);
   }
 
+  /** The height heading(text, size, before) takes. */
+  headingHeight(text: string, size: number, before: number): number {
+    return before + this.height('B', size, text, CONTENT_W) + size * 0.35;
+  }
+
   rule(): void {
     const y = this.doc.y;
     this.doc
@@ -336,18 +341,26 @@ export class PdfWriter {
     return item ?? NO_OUTLINE;
   }
 
-  /** An outline entry (bookmark) for the current page, at its top; nothing when counting. */
-  outline(title: string, parent?: PDFKit.PDFOutline): PDFKit.PDFOutline {
+  /**
+   * An outline entry (bookmark) for the current page, at its top or at `y` (points from the
+   * top, for something that starts part-way down); nothing when counting.
+   */
+  outline(title: string, parent?: PDFKit.PDFOutline, y?: number): PDFKit.PDFOutline {
     if (!this.draw) return NO_OUTLINE;
-    return (parent ?? this.doc.outline).addItem(title);
+    const into = parent ?? this.doc.outline;
+    if (y === undefined) return into.addItem(title);
+    // pdfkit reads `top` (points from the top of the page), though its types do not say so.
+    return into.addItem(title, { top: Math.max(0, y - 20) } as { expanded?: boolean });
   }
 
   /**
-   * Names the current page as a link target. Named, so a link can point at a page that
-   * is not written yet (pdfkit's page links need the page to exist already).
+   * Names the current page as a link target, at its top or at `y` (points from the top).
+   * Named, so a link can point at a page that is not written yet (pdfkit's page links need
+   * the page to exist already).
    */
-  destination(name: string): void {
-    if (this.draw) this.doc.addNamedDestination(name, 'XYZ', 0, MARGIN.top - 20, null);
+  destination(name: string, y?: number): void {
+    const top = y === undefined ? MARGIN.top - 20 : Math.max(0, y - 20);
+    if (this.draw) this.doc.addNamedDestination(name, 'XYZ', 0, top, null);
   }
 
   /** A link over a box on the current page to a destination named with destination(). */

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PassphraseField } from '../../components/PassphraseField';
 import { StrengthMeter } from '../../components/StrengthMeter';
 import type { Strength } from '../../../../shared/passphrase-strength';
-import { useJobs } from '../../stores/jobs';
+import { useJobs, type BundlePagesArgs } from '../../stores/jobs';
+import { BundlePagesLine, BundlePagesWarning, type PageCount } from './BundlePages';
 import {
+  bundlePagesArgs,
   countText,
   exhibitExample,
   itemCount,
@@ -52,6 +54,7 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
   const [typing, setTyping] = useState(!onDesktop);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const mismatch = draft.passphraseAgain.length > 0 && draft.passphraseAgain !== draft.passphrase;
+  const pages = useBundlePages(bundlePagesArgs(draft, catalogue.selected));
 
   const choose = async () => {
     setDialogError(null);
@@ -207,8 +210,34 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
             Exhibits labelled {exhibitExample(draft.exhibitPrefix, draft.exhibitStyle).numbers}
           </li>
           <li>Format: {FORMATS.find((f) => f.format === draft.format)!.label}</li>
+          <BundlePagesLine count={pages} />
         </ul>
+        <BundlePagesWarning count={pages} />
       </div>
     </>
   );
+}
+
+/** Counts the bundle's pages for these choices, and again whenever they change. */
+export function useBundlePages(args: BundlePagesArgs): PageCount {
+  const count = useJobs((s) => s.countBundlePages);
+  const key = JSON.stringify(args);
+  const [result, setResult] = useState<{ key: string; count: PageCount } | null>(null);
+  useEffect(() => {
+    let current = true; // a slower count for earlier choices must not overwrite a newer one
+    void count(JSON.parse(key) as BundlePagesArgs).then((r) => {
+      if (!current) return;
+      setResult({
+        key,
+        count:
+          'error' in r
+            ? { state: 'failed', error: r.error }
+            : { state: 'counted', pages: r.pages, cap: r.cap },
+      });
+    });
+    return () => {
+      current = false;
+    };
+  }, [count, key]);
+  return result?.key === key ? result.count : { state: 'counting' };
 }

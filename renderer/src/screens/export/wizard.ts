@@ -186,6 +186,16 @@ export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): strin
 
 /** The arguments for export.create, once every step is complete. */
 export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
+  return {
+    out: asFolder(draft.out.trim()),
+    format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
+    encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
+    ...bundlePagesArgs(draft, selectedIds),
+  };
+}
+
+/** The choices that decide the court bundle's pages (export.bundlePages), as the export makes them. */
+export function bundlePagesArgs(draft: Draft, selectedIds: Iterable<string>) {
   const selection =
     draft.scope === 'all'
       ? { all: true as const }
@@ -196,9 +206,6 @@ export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
           : { itemIds: [...selectedIds] };
   const optional = (s: string) => (s.trim() === '' ? undefined : s.trim());
   return {
-    out: asFolder(draft.out.trim()),
-    format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
-    encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
     selection,
     exhibitPrefix: cleanPrefix(draft.exhibitPrefix),
     exhibitStyle: draft.exhibitStyle,

@@ -70,7 +70,7 @@ export function coverSheet(
   w.gap(8);
   w.keep(60);
   w.use('B', 10.5);
-  w.doc.text('What the following pages show', MARGIN.left, w.y, { width: CONTENT_W });
+  w.doc.text('What follows', MARGIN.left, w.y, { width: CONTENT_W });
   w.gap(3);
   w.para(shows(w, e, content));
 }

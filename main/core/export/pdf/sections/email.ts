@@ -1,45 +1,64 @@
-// An email exhibit after its cover sheet, as text: the six headers a reader looks for, the
-// body (an HTML body already converted to text by the reader, nothing remote loaded), the
-// attachments with their SHA-256, what could not be read, then an appendix with the full
-// header block.
+// An email exhibit after its cover sheet (on the same page when there is room), as text: the
+// six headers a reader looks for, the body (an HTML body already converted to text by the
+// reader, nothing remote loaded), the attachments with their SHA-256, what could not be read,
+// then an appendix with the full header block.
 import type { EmailContent } from '../../bundle/exhibit-content';
 import type { Exhibit } from '../../model';
 import { plural, sizeText } from '../../report/text';
-import { CONTENT_W, MARGIN, SMALL, SOFT, type PdfWriter, type Row } from '../writer';
+import { BODY, CONTENT_W, MARGIN, SMALL, SOFT, type PdfWriter, type Row } from '../writer';
 
 /** Longest body and header block printed, in characters; the whole message is in the bundle. */
 const BODY_MAX = 2_000_000;
 const HEADERS_MAX = 400_000;
 
+/** Space between the cover sheet (or the body) and what follows it on the same page. */
+const SPACE_BEFORE = 16;
+/** Body lines that must fit under the six headers for the email to start on the cover sheet's page. */
+const FIRST_BODY_LINES = 3;
+
+/**
+ * The email under its cover sheet when its six headers and the first lines of its body fit
+ * there, else from a new page; the appendix follows on from the body, under its own heading.
+ */
 export function* emailPages(
   w: PdfWriter,
   e: Exhibit,
   c: EmailContent,
   label: string,
-  /** Called on the appendix's first page (its bookmark and link target). */
-  appendix: () => void,
+  /** Called where the appendix starts (its bookmark and link target), with its y on the page. */
+  appendix: (y: number) => void,
 ): Generator<undefined> {
-  w.newPage();
-  w.heading(`${label} · the email as text`, 13, 0);
-  w.rule();
-  w.gap(6);
+  const title = `${label} · the email as text`;
   const rows: Row[] = c.headers.map((h) => ({
     label: h.name,
     value: w.t(h.value, { max: 2000 }) || '(none)',
     bold: h.name === 'Subject',
   }));
-  w.rows(rows, MARGIN.left, CONTENT_W);
-  w.gap(6);
-  w.keep(40);
-  w.heading('Body', 11, 2);
-  w.para(
+  const note =
     c.bodyFrom === 'html'
       ? 'Converted from the message’s HTML to text; nothing remote was loaded and no script was run.'
       : c.bodyFrom === 'text'
         ? 'The message’s plain-text part.'
-        : 'The message has no body text.',
-    { size: SMALL, color: SOFT },
+        : 'The message has no body text.';
+  w.gap(SPACE_BEFORE);
+  w.keep(
+    w.headingHeight(title, 13, 0) +
+      7 +
+      w.rowsHeight(rows, CONTENT_W) +
+      6 +
+      w.headingHeight('Body', 11, 2) +
+      w.height('R', SMALL, note, CONTENT_W) +
+      4 +
+      w.height('R', BODY, Array(FIRST_BODY_LINES).fill('X').join('\n'), CONTENT_W),
   );
+  w.heading(title, 13, 0);
+  w.rule();
+  w.gap(6);
+  w.rows(rows, MARGIN.left, CONTENT_W);
+  w.gap(6);
+  w.keep(40);
+  w.heading('Body', 11, 2);
+  w.para(note, { size: SMALL, color: SOFT });
   w.gap(4);
   if (c.body !== '') yield* w.flow(w.t(c.body, { multiline: true, max: BODY_MAX }));
   w.gap(8);
@@ -69,15 +88,22 @@ export function* emailPages(
   }
   yield w.tick();
 
-  w.newPage();
-  appendix();
-  w.heading(`Appendix to ${label}: full headers`, 13, 0);
+  const heading = `Appendix to ${label}: full headers`;
+  const about = `The header block of the message as received (${w.t(e.bagPath, { max: 300 })}), lines unfolded.`;
+  w.gap(SPACE_BEFORE);
+  // Its heading, the line under it and a few header lines together, never a heading alone.
+  w.keep(
+    w.headingHeight(heading, 13, 0) +
+      5 +
+      w.height('R', SMALL, about, CONTENT_W) +
+      4 +
+      w.height('M', 7.5, 'X\nX\nX', CONTENT_W),
+  );
+  appendix(w.y);
+  w.heading(heading, 13, 0);
   w.rule();
   w.gap(4);
-  w.para(
-    `The header block of the message as received (${w.t(e.bagPath, { max: 300 })}), lines unfolded.`,
-    { size: SMALL, color: SOFT },
-  );
+  w.para(about, { size: SMALL, color: SOFT });
   w.gap(4);
   yield* w.flow(w.tm(c.rawHeaders, { multiline: true, max: HEADERS_MAX }) || '(none)', {
     mono: true,

@@ -1,8 +1,15 @@
 // A picture exhibit after its cover sheet: one slice a page, as large as the page allows
 // (the readers cut it: at most 300 dpi, never enlarged), region marks drawn as numbered
-// outlines, and their comments listed under the slice, or on the next page if no room.
+// outlines, and their comments listed under the slice (a picture shown whole is drawn smaller
+// to make room, down to 300 dpi), or on the next page if there is still no room.
 import sharp from 'sharp';
-import type { ExhibitContent, ImageContent, ImageSlice } from '../../bundle/exhibit-content';
+import type {
+  ExhibitContent,
+  ImageBox,
+  ImageContent,
+  ImageSlice,
+} from '../../bundle/exhibit-content';
+import { SCALE_300_DPI } from '../../bundle/image-content';
 import type { Exhibit } from '../../model';
 import { groupDigits } from '../../report/text';
 import {
@@ -21,6 +28,8 @@ import {
 const MARK = '#c00000';
 /** Height of the line above each slice that says which part it is. */
 const HEADER = 22;
+/** Space between a slice and the list of its marks' comments. */
+const GAP_BELOW = 8;
 
 /**
  * The area a picture slice may fill on its page, in points: the page between its margins,
@@ -51,7 +60,7 @@ export function* picturePages(
     const y = MARGIN.top + HEADER;
     drawSlice(w, s, x, y);
     drawMarks(w, s, x, y);
-    w.y = y + s.drawHeight + 8;
+    w.y = y + s.drawHeight + GAP_BELOW;
     if (s.regions.length > 0) comments(w, e, s, label, part, page, i, n);
     yield w.tick();
   }
@@ -116,8 +125,35 @@ function comments(
   i: number,
   n: number,
 ): void {
+  const { title, items } = commentList(w, e, s.regions, label, part, i, n);
+  if (w.y + listHeight(w, title, items) > w.maxY) {
+    w.newPage();
+    w.use('B', 10);
+    w.doc.text(`${title} (continued from page ${page})`, MARGIN.left, w.y, { width: CONTENT_W });
+  } else {
+    w.use('B', 10);
+    w.doc.text(title, MARGIN.left, w.y, { width: CONTENT_W });
+  }
+  w.gap(4);
+  for (const t of items) {
+    w.use('R', BODY, INK);
+    w.doc.text(t, MARGIN.left + 12, w.y, { width: CONTENT_W - 12, lineGap: 1.5 });
+    w.gap(3);
+  }
+}
+
+/** The list's title and one line per mark on the slice, in number order. */
+function commentList(
+  w: PdfWriter,
+  e: Exhibit,
+  regions: ImageSlice['regions'],
+  label: string,
+  part: string,
+  i: number,
+  n: number,
+): { title: string; items: string[] } {
   const byNumber = new Map(e.regions.map((r) => [r.number, r]));
-  const items = [...s.regions]
+  const items = [...regions]
     .sort((a, b) => a.number - b.number)
     .map((r) => {
       const comment = byNumber.get(r.number)?.comment ?? '';
@@ -133,25 +169,36 @@ function comments(
               : '';
       return `${r.number}.  ${w.t(comment, { multiline: true, max: 1500 }) || '(no comment)'}${more}`;
     });
-  const title = `Region marks on ${label}${part}`;
-  const h =
+  return { title: `Region marks on ${label}${part}`, items };
+}
+
+function listHeight(w: PdfWriter, title: string, items: string[]): number {
+  return (
     w.height('B', 10, title, CONTENT_W) +
     6 +
-    items.reduce((sum, t) => sum + w.height('R', BODY, t, CONTENT_W - 12) + 3, 0);
-  if (w.y + h > w.maxY) {
-    w.newPage();
-    w.use('B', 10);
-    w.doc.text(`${title} (continued from page ${page})`, MARGIN.left, w.y, { width: CONTENT_W });
-  } else {
-    w.use('B', 10);
-    w.doc.text(title, MARGIN.left, w.y, { width: CONTENT_W });
-  }
-  w.gap(4);
-  for (const t of items) {
-    w.use('R', BODY, INK);
-    w.doc.text(t, MARGIN.left + 12, w.y, { width: CONTENT_W - 12, lineGap: 1.5 });
-    w.gap(3);
-  }
+    items.reduce((sum, t) => sum + w.height('R', BODY, t, CONTENT_W - 12) + 3, 0)
+  );
+}
+
+/**
+ * The box a picture shown whole on one page may fill when its region comments are listed
+ * under it: BUNDLE_IMAGE_BOX less the list's height (and the gap above it), or null when
+ * that would draw it finer than 300 dpi (then the list goes on the next page). Measured with
+ * the same text as the list itself, so both passes and the drawing agree.
+ */
+export function boxWithComments(
+  w: PdfWriter,
+  e: Exhibit,
+  regions: ImageSlice['regions'],
+  label: string,
+): ImageBox | null {
+  if (regions.length === 0 || !e.width || !e.height) return null;
+  const { title, items } = commentList(w, e, regions, label, '', 0, 1);
+  // One point spare, so rounding in pdfkit's line heights never pushes the list over.
+  const height = BUNDLE_IMAGE_BOX.height - GAP_BELOW - listHeight(w, title, items) - 1;
+  const box = { width: BUNDLE_IMAGE_BOX.width, height };
+  if (height <= 0 || Math.min(box.width / e.width, height / e.height) < SCALE_300_DPI) return null;
+  return box;
 }
 
 /**
