@@ -20,13 +20,7 @@ export async function* twoPasses<L>(
   make: (planned: L | null) => Pass<L>,
   done?: (layout: L) => void,
 ): AsyncGenerator<Buffer> {
-  const plan = make(null);
-  for (const pending of plan.blocks()) {
-    if (pending) await pending;
-    // Yield the event loop now and then: the first pass is pure CPU.
-    if (plan.w.blocks % 64 === 0) await tick();
-  }
-  const layout = plan.layout();
+  const layout = await countingPass(make(null));
   done?.(layout);
   const pass = make(layout);
   const doc = pass.w.doc;
@@ -54,4 +48,17 @@ export async function* twoPasses<L>(
   doc.end();
   await ended;
   if (size > 0) yield take();
+}
+
+/**
+ * The first pass, in a function of its own so that its document (every page it counted) can
+ * be collected before the second pass starts, rather than live on in the generator's scope.
+ */
+async function countingPass<L>(plan: Pass<L>): Promise<L> {
+  for (const pending of plan.blocks()) {
+    if (pending) await pending;
+    // Yield the event loop now and then: the first pass is pure CPU.
+    if (plan.w.blocks % 64 === 0) await tick();
+  }
+  return plan.layout();
 }

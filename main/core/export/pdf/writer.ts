@@ -160,6 +160,7 @@ export class PdfWriter {
   private onPage(): void {
     this.page++;
     const { doc } = this;
+    this.forgetFinishedPage();
     const x = doc.x;
     const y = doc.y;
     const saved = this.font;
@@ -172,6 +173,26 @@ export class PdfWriter {
     this.use(saved.name, saved.size, saved.color);
     doc.x = x;
     doc.y = y;
+  }
+
+  /** The page before the current one: written out, but pdfkit still holds its objects. */
+  private finished: PDFKit.PDFPage | null = null;
+
+  /**
+   * A page is written out in full when the next one starts, yet pdfkit keeps its dictionary,
+   * resources and content objects with all their data for the life of the document (the page
+   * list, outline entries and links refer to them). Only their object numbers are needed from
+   * then on, so their data is dropped: otherwise a bundle of thousands of pages holds a few
+   * KiB for every page until it ends.
+   */
+  private forgetFinishedPage(): void {
+    const done = this.finished as unknown as PageObjects | null;
+    if (done) {
+      for (const ref of [done.dictionary, done.resources, done.content]) {
+        if (ref && typeof ref === 'object' && 'data' in ref) ref.data = {};
+      }
+    }
+    this.finished = this.doc.page;
   }
 
   newPage(): void {
@@ -364,6 +385,13 @@ export class PdfWriter {
     const root = (this.doc as unknown as { _root: { data: Record<string, unknown> } })._root;
     root.data.OpenAction = [this.doc.page.dictionary, 'XYZ', null, null, 1];
   }
+}
+
+/** What forgetFinishedPage() reaches into: a pdfkit page's own objects. */
+interface PageObjects {
+  dictionary?: { data: unknown };
+  resources?: { data: unknown };
+  content?: { data: unknown };
 }
 
 /** Lines of flowing text per pdfkit call (flow()). */
