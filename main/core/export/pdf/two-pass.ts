@@ -4,6 +4,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import type { PdfWriter } from './writer';
 
+/** About how much is written at a time. */
+const CHUNK = 64 * 1024;
+
 /** One pass over a document: its writer, and its blocks (a yielded promise is work to await). */
 export interface Pass<L> {
   readonly w: PdfWriter;
@@ -34,8 +37,20 @@ export async function* twoPasses<L>(
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  const take = (): Buffer => {
-    const out = Buffer.concat(chunks);
+  // pdfkit writes many small pieces (gathered into one) and a few big ones (a picture's data,
+  // passed on as they are: a copy of every picture would only be more garbage to collect).
+  const take = (): Buffer[] => {
+    const out: Buffer[] = [];
+    let small: Buffer[] = [];
+    for (const c of chunks) {
+      if (c.length < CHUNK) small.push(c);
+      else {
+        if (small.length) out.push(Buffer.concat(small));
+        small = [];
+        out.push(c);
+      }
+    }
+    if (small.length) out.push(Buffer.concat(small));
     chunks.length = 0;
     size = 0;
     return out;
@@ -43,11 +58,11 @@ export async function* twoPasses<L>(
   for (const pending of pass.blocks()) {
     if (pending) await pending;
     await tick(); // pdfkit emits 'data' asynchronously
-    if (size >= 64 * 1024) yield take();
+    if (size >= CHUNK) yield* take();
   }
   doc.end();
   await ended;
-  if (size > 0) yield take();
+  if (size > 0) yield* take();
 }
 
 /**
