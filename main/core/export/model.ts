@@ -1,7 +1,7 @@
 /**
  * What an export bundle says, as plain data: built once from the vault, then rendered
  * into the metadata files, the PDF report and the offline viewer. Renderers never touch
- * the vault; they only see this.
+ * the vault; they only see this, and read previews through Exhibit.preview, one at a time.
  */
 export interface ExportModel {
   caseName: string;
