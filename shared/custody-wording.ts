@@ -191,9 +191,18 @@ const obj = z.record(z.string(), z.unknown()).optional().catch(undefined);
 
 /** Reads `d` with the given fields; anything missing or of the wrong type is undefined. */
 function read<S extends z.ZodRawShape>(shape: S, d: unknown): z.infer<z.ZodObject<S>> {
-  // Every field is optional and catches its own errors: only a non-object fails here.
-  const r = z.looseObject(shape).safeParse(d);
-  return (r.success ? r.data : {}) as z.infer<z.ZodObject<S>>;
+  // Every field is optional and catches its own errors: only a non-object gives nothing.
+  // Field by field, not as one z.object: zod compiles every new object schema to code on its
+  // first use, and a bundle words thousands of entries (hundreds of MiB of garbage).
+  const out: Record<string, unknown> = {};
+  if (d === null || typeof d !== 'object' || Array.isArray(d))
+    return out as z.infer<z.ZodObject<S>>;
+  for (const [key, field] of Object.entries(shape)) {
+    const r = z.safeParse(field, (d as Record<string, unknown>)[key]);
+    if (!r.success) return {} as z.infer<z.ZodObject<S>>;
+    if (r.data !== undefined) out[key] = r.data;
+  }
+  return out as z.infer<z.ZodObject<S>>;
 }
 
 const safe = (v: string | undefined | null): string | null =>

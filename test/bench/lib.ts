@@ -61,7 +61,7 @@ export interface Check {
   measured: string;
   target: string;
   pass: boolean;
-  /** Not measured (a tool is missing): never a pass. */
+  /** Not measured (a tool is missing, or DOSSIER_BENCH_ONLY left it out): never a pass. */
   skipped?: boolean;
 }
 

@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   const notMeasured = checks.filter((c) => c.skipped).length;
   log(
     failed
-      ? `\n${failed} target(s) missed${notMeasured ? ` (${notMeasured} not measured: a tool is missing)` : ''}${errors ? `, ${errors} benchmark(s) failed to run` : ''}.`
+      ? `\n${failed} target(s) missed${notMeasured ? ` (${notMeasured} not measured: a tool is missing, or DOSSIER_BENCH_ONLY left it out)` : ''}${errors ? `, ${errors} benchmark(s) failed to run` : ''}.`
       : '\nAll targets met.',
   );
   return failed ? 1 : 0;

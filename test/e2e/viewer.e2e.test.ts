@@ -19,9 +19,10 @@ import {
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exhibit, ExportModel } from '../../main/core/export/model';
-import { renderViewerHtml } from '../../main/core/export/viewer';
+import { previewOf } from '../support/exhibit';
 import { tempDir } from '../support/tmp';
 import { CHROMIUM, missingTools, skipTitle } from '../support/tools';
+import { viewerHtml } from '../support/viewer-html';
 
 // pdftotext and pdfimages read the printed page.
 const noChromium = missingTools(['chromium', 'pdftotext', 'pdfimages']);
@@ -141,7 +142,7 @@ async function makeBag(dir: string): Promise<Bag> {
       shot1,
       {
         originalName: 'Screenshot 2024-03-04 at 09.58.png',
-        thumbnailJpeg: await thumb(shot1),
+        preview: previewOf(await thumb(shot1)),
         tags: ['instagram', 'threat'],
         notes: [
           {
@@ -184,7 +185,7 @@ async function makeBag(dir: string): Promise<Bag> {
       shot2,
       {
         originalName: HOSTILE,
-        thumbnailJpeg: await thumb(shot2),
+        preview: previewOf(await thumb(shot2)),
         metadataProblems: ['The date section of the EXIF data is damaged and could not be read.'],
         incidentIds: ['inc2'],
       },
@@ -225,7 +226,7 @@ async function makeBag(dir: string): Promise<Bag> {
     metadataProblems: [],
     sensitive: [],
     exif: null,
-    thumbnailJpeg: null,
+    preview: null,
     incidentIds: [],
     personIds: ['p1'],
     derivedFrom: null,
@@ -320,7 +321,7 @@ async function makeBag(dir: string): Promise<Bag> {
   files.set('data/report/report.pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
   const manifest = [...files].map(([path, b]) => ({ path, sha256: sha256(b) }));
   const viewer = 'data/viewer/index.html';
-  files.set(viewer, Buffer.from(renderViewerHtml(model, manifest)));
+  files.set(viewer, Buffer.from(await viewerHtml(model, manifest)));
   const lines = [...files].map(([p, b]) => `${sha256(b)}  ${p}`).join('\n');
   files.set('manifest-sha256.txt', Buffer.from(`${lines}\n`));
   files.set('bagit.txt', Buffer.from('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n'));
@@ -331,7 +332,7 @@ async function makeBag(dir: string): Promise<Bag> {
   }
   // The same page with previews left out, as for a bundle whose thumbnails are too big.
   const omitted = join(dir, 'viewer-without-previews.html');
-  await writeFile(omitted, renderViewerHtml(model, manifest, { maxThumbnailBytes: 0 }));
+  await writeFile(omitted, await viewerHtml(model, manifest, { maxThumbnailBytes: 0 }));
   return { root, viewer: join(root, viewer), omitted, files };
 }
 

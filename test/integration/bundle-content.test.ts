@@ -17,7 +17,7 @@ import {
   makeScreenshotPng,
   type EvidenceFixtures,
 } from '../fixtures/evidence';
-import { testExhibit } from '../support/exhibit';
+import { previewOf, testExhibit } from '../support/exhibit';
 import { tempDir } from '../support/tmp';
 import { newVault } from '../support/vault';
 
@@ -33,10 +33,10 @@ describe('exhibit content from a vault', () => {
   /** The exhibit the export model would make of an item (the fields the readers use). */
   async function exhibitOf(itemId: string): Promise<Exhibit> {
     const item = vault.itemDetail(itemId);
-    let thumbnailJpeg: Buffer | null = null;
+    let preview: Exhibit['preview'] = null;
     if (item.thumbnailBlobId) {
       const reader = await vault.blobs.open(item.thumbnailBlobId);
-      thumbnailJpeg = await reader.read(0, reader.size);
+      preview = previewOf(await reader.read(0, reader.size));
       await reader.close();
     }
     return testExhibit({
@@ -47,7 +47,7 @@ describe('exhibit content from a vault', () => {
       mime: item.mime,
       width: item.width,
       height: item.height,
-      thumbnailJpeg,
+      preview,
       regions: item.regions.map((r, i) => ({
         number: i + 1,
         x: Math.round(r.x * 1e6),

@@ -1,4 +1,4 @@
-import type { Exhibit } from '../../main/core/export/model';
+import type { Exhibit, ExhibitPreview } from '../../main/core/export/model';
 
 /** An export-model exhibit with plain defaults, for tests of what reads or draws one. */
 export function testExhibit(over: Partial<Exhibit> = {}): Exhibit {
@@ -23,10 +23,15 @@ export function testExhibit(over: Partial<Exhibit> = {}): Exhibit {
     metadataProblems: [],
     sensitive: [],
     exif: null,
-    thumbnailJpeg: null,
+    preview: null,
     incidentIds: [],
     personIds: [],
     derivedFrom: null,
     ...over,
   };
+}
+
+/** An exhibit's preview that is these bytes, as the export model reads one from the vault. */
+export function previewOf(jpeg: Buffer): ExhibitPreview {
+  return { bytes: jpeg.length, read: () => Promise.resolve(jpeg) };
 }

@@ -31,7 +31,7 @@ import {
   peopleCsv,
   sourcesJson,
 } from './metadata-files';
-import type { CustodyRecord, Exhibit, ExportModel } from './model';
+import type { CustodyRecord, Exhibit, ExhibitPreview, ExportModel } from './model';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
 import { countBundlePdfPages, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
@@ -602,17 +602,7 @@ async function exhibitOf(
   sha512: string,
   numberOf: Map<string, string>,
 ): Promise<Exhibit> {
-  let thumbnailJpeg: Buffer | null = null;
-  if (item.thumbnailBlobId) {
-    const reader = await deps.blobs.open(item.thumbnailBlobId);
-    try {
-      thumbnailJpeg = await reader.read(0, reader.size);
-    } catch {
-      thumbnailJpeg = null; // a damaged preview must not stop the export of the original
-    } finally {
-      await reader.close();
-    }
-  }
+  const preview = item.thumbnailBlobId ? await previewOf(deps, item.thumbnailBlobId) : null;
   const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
   return {
     number,
@@ -643,7 +633,7 @@ async function exhibitOf(
     metadataProblems: item.metadataErrors,
     sensitive: item.sensitive,
     exif: exif?.tags ?? null,
-    thumbnailJpeg,
+    preview,
     incidentIds: deps.cases.incidentsOfItem(item.id),
     personIds: deps.cases.peopleOfItem(item.id),
     derivedFrom: item.derivedFrom
@@ -655,6 +645,32 @@ async function exhibitOf(
         }
       : null,
   };
+}
+
+/**
+ * An item's stored preview, checked whole now (a damaged one must not stop the export of the
+ * original: it is left out) but not kept: the report and the viewer read it again when they
+ * draw it, so the export holds one preview at a time, not thousands.
+ */
+async function previewOf(deps: ExportDeps, blobId: string): Promise<ExhibitPreview | null> {
+  const read = async (): Promise<Buffer> => {
+    const reader = await deps.blobs.open(blobId);
+    try {
+      return await reader.read(0, reader.size);
+    } finally {
+      await reader.close();
+    }
+  };
+  let bytes: Buffer;
+  try {
+    bytes = await read();
+  } catch {
+    return null;
+  }
+  // The import writes JPEG previews only; anything else is not one.
+  if (!(bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff))
+    return null;
+  return { bytes: bytes.length, read };
 }
 
 /** An existing folder gets the bundle inside it; otherwise `out` is the bundle's own path. */

@@ -21,7 +21,7 @@ function csvCell(v: string | number | null): string {
 /** items.json: everything known about each exhibit, except the preview bytes. */
 export function itemsJson(exhibits: readonly Exhibit[]): string {
   return `${JSON.stringify(
-    exhibits.map(({ thumbnailJpeg: _thumb, ...e }) => e),
+    exhibits.map(({ preview: _preview, ...e }) => e),
     null,
     2,
   )}\n`;

@@ -1,7 +1,7 @@
 /**
  * What an export bundle says, as plain data: built once from the vault, then rendered
  * into the metadata files, the PDF report and the offline viewer. Renderers never touch
- * the vault; they only see this.
+ * the vault; they only see this, and read previews through Exhibit.preview, one at a time.
  */
 export interface ExportModel {
   caseName: string;
@@ -66,10 +66,10 @@ export interface Exhibit {
   sensitive: string[];
   exif: Record<string, unknown> | null;
   /**
-   * JPEG preview bytes for images (already stripped of metadata), else null. Its presence also
+   * The import's JPEG preview of an image (metadata stripped), else null. Its presence also
    * tells the court bundle that the import could decode the picture (bundle/image-content.ts).
    */
-  thumbnailJpeg: Buffer | null;
+  preview: ExhibitPreview | null;
   incidentIds: string[];
   personIds: string[];
   /** For derivatives: the parent's exhibit number and SHA-256, the operation and the reason. */
@@ -119,4 +119,15 @@ export interface ExhibitRegion {
   h: number;
   comment: string;
   createdAt: string;
+}
+
+/**
+ * A preview read from the vault only when it is drawn: the report and the viewer take them one
+ * at a time, so an export of thousands of pictures never holds them all (about 40 KiB each).
+ */
+export interface ExhibitPreview {
+  /** Its size in bytes, known when the model is built (the viewer decides up front whether to embed). */
+  bytes: number;
+  /** The JPEG bytes; may throw when the stored preview has since become unreadable. */
+  read(): Promise<Buffer>;
 }

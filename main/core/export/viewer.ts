@@ -10,7 +10,7 @@ import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wo
 import { displayName } from '../../../shared/display-name';
 import { compareExhibitLabels } from '../../../shared/label-order';
 import { isLocationKey } from '../../../shared/location-fields';
-import type { CustodyRecord, Exhibit, ExportModel, IncidentRecord } from './model';
+import type { CustodyRecord, Exhibit, ExhibitPreview, ExportModel, IncidentRecord } from './model';
 import { PAGE_SCRIPT } from './viewer/page-script.generated';
 import type {
   CustodySummary,
@@ -53,13 +53,18 @@ export type {
   ViewerPerson,
 } from './viewer/page/viewer-data';
 
+/**
+ * The page, written as a stream: everything but the exhibits' previews is worked out first (a
+ * bad manifest throws here, before anything is written), and each preview is read from the
+ * vault, encoded and written out in its turn, so a bundle of thousands of pictures never holds
+ * them all. The bytes are those of the whole page built as one string.
+ */
 export function renderViewerHtml(
   model: ExportModel,
   manifest: { path: string; sha256: string }[],
   options: ViewerOptions = {},
-): string {
-  const data = viewerData(model, manifest, options);
-  const json = jsonForScript(data);
+): AsyncIterable<Buffer> {
+  const { data, previews } = viewerParts(model, manifest, options);
   const csp = [
     "default-src 'none'",
     `script-src '${cspHash(PAGE_SCRIPT)}'`,
@@ -73,7 +78,7 @@ export function renderViewerHtml(
     "trusted-types 'none'",
   ].join('; ');
   const title = `Evidence bundle: ${displayName(model.caseName)}`;
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -93,11 +98,72 @@ export function renderViewerHtml(
 <noscript><p class="callout">This page needs JavaScript to list the exhibits and to check the files. Without it, read <strong>data/report/report.pdf</strong>, and check the files with the steps in <strong>VERIFY.txt</strong> in the bundle folder.</p></noscript>
 </header>
 <main id="app"></main>
-<script type="application/json" id="dossier-data">${json}</script>
+<script type="application/json" id="dossier-data">`;
+  const tail = `</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
+  return inChunks([head], islandPieces(data, previews), [tail]);
+}
+
+/** Text pieces gathered into buffers of about 64 KiB. */
+async function* inChunks(
+  ...parts: (Iterable<string> | AsyncIterable<string>)[]
+): AsyncGenerator<Buffer> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    for await (const piece of part) {
+      pending.push(piece);
+      size += piece.length;
+      if (size >= CHUNK_CHARS) {
+        yield Buffer.from(pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+  }
+  if (size > 0) yield Buffer.from(pending.join(''));
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * jsonForScript(data) in pieces, each exhibit's thumbnail filled in from its preview as that
+ * exhibit is written. An object's JSON is its defined members' `"key":value` joined by commas,
+ * so writing it member by member gives the same text as JSON.stringify of the whole; the
+ * escaping works character by character, so escaping each piece gives the same text too.
+ */
+async function* islandPieces(
+  data: ViewerData,
+  previews: readonly (ExhibitPreview | null)[],
+): AsyncGenerator<string> {
+  let sep = '{';
+  for (const [key, value] of Object.entries(data)) {
+    if (key !== 'exhibits') {
+      const json = JSON.stringify(value) as string | undefined;
+      if (json === undefined) continue;
+      yield `${sep}${jsonForScript(key)}:${escapeJson(json)}`;
+      sep = ',';
+      continue;
+    }
+    yield `${sep}${jsonForScript(key)}:[`;
+    sep = ',';
+    for (const [i, x] of data.exhibits.entries()) {
+      const thumbnail = await thumbnailOf(previews[i] ?? null);
+      yield `${i === 0 ? '' : ','}${jsonForScript({ ...x, thumbnail })}`;
+    }
+    yield ']';
+  }
+  yield sep === '{' ? '{}' : '}';
+}
+
+/** A preview as base64 JPEG, or null when it cannot be read now (nothing else stops). */
+async function thumbnailOf(preview: ExhibitPreview | null): Promise<string | null> {
+  if (!preview) return null;
+  const jpeg = await preview.read().catch(() => null);
+  return isJpeg(jpeg) ? jpeg.toString('base64') : null;
 }
 
 /** CSP source for an inline element's exact text. */
@@ -111,25 +177,38 @@ const JSON_UNSAFE = /[<>&\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u20
 
 /** JSON that is safe as the text of a <script type="application/json"> element. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeJson(JSON.stringify(value));
+}
+
+function escapeJson(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * What the page's data island holds, with every exhibit's `thumbnail` null: renderViewerHtml
+ * fills each one in from its preview as it writes the page.
+ */
 export function viewerData(
   model: ExportModel,
   manifest: { path: string; sha256: string }[],
   options: ViewerOptions = {},
 ): ViewerData {
+  return viewerParts(model, manifest, options).data;
+}
+
+/** The island's data, and the preview of each of its exhibits (null where none is embedded). */
+function viewerParts(
+  model: ExportModel,
+  manifest: { path: string; sha256: string }[],
+  options: ViewerOptions,
+): { data: ViewerData; previews: (ExhibitPreview | null)[] } {
   checkManifest(model, manifest);
   const maxThumbs = options.maxThumbnailBytes ?? MAX_EMBEDDED_THUMBNAIL_BYTES;
-  const thumbs = model.exhibits.map((e) => (isJpeg(e.thumbnailJpeg) ? e.thumbnailJpeg : null));
-  const thumbnailBytes = thumbs.reduce((n, t) => n + (t?.length ?? 0), 0);
+  const thumbnailBytes = model.exhibits.reduce((n, e) => n + (e.preview?.bytes ?? 0), 0);
   const embed = thumbnailBytes <= maxThumbs;
 
   const people = new Map(model.people.map((p) => [p.id, p]));
@@ -143,10 +222,8 @@ export function viewerData(
   const byItem = custodyByItem(model.custody);
 
   // Labels in number order (JD2 before JD10), whatever order the model lists them in.
-  const ordered = model.exhibits
-    .map((e, i) => ({ e, thumb: thumbs[i] ?? null }))
-    .sort((a, b) => compareExhibitLabels(a.e.number, b.e.number));
-  const exhibits = ordered.map(({ e, thumb }): ViewerExhibit => {
+  const ordered = [...model.exhibits].sort((a, b) => compareExhibitLabels(a.number, b.number));
+  const exhibits = ordered.map((e): ViewerExhibit => {
     const history = byItem.get(e.itemId) ?? [];
     const exif = flattenExif(e.exif);
     return {
@@ -178,7 +255,7 @@ export function viewerData(
         h: r.h,
         comment: r.comment,
       })),
-      thumbnail: embed ? (thumb?.toString('base64') ?? null) : null,
+      thumbnail: null,
       incidents: e.incidentIds.map((id) => {
         const inc = incidentById.get(id);
         return { id, when: inc ? timeText(inc.occurredAt) : '', summary: inc?.summary ?? '' };
@@ -206,7 +283,7 @@ export function viewerData(
     people: inc.personIds.map(personRef),
   }));
 
-  return {
+  const data: ViewerData = {
     format: 'dossier-viewer-1',
     caseName: model.caseName,
     exportedAt: model.exportedAt,
@@ -237,6 +314,7 @@ export function viewerData(
     custody: custodySummary(model),
     manifest: manifest.map((m) => ({ path: m.path, sha256: m.sha256 })),
   };
+  return { data, previews: ordered.map((e) => (embed ? e.preview : null)) };
 }
 
 /**

@@ -12,10 +12,11 @@ import { describe, expect, it } from 'vitest';
 import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/export/model';
 import { renderBundlePdf } from '../../../main/core/export/pdf/bundle';
 import { renderReportPdfWith } from '../../../main/core/export/report-pdf';
-import { renderViewerHtml, type ViewerData } from '../../../main/core/export/viewer';
+import type { ViewerData } from '../../../main/core/export/viewer';
 import { buildTimeline, calendarDay } from '../../../renderer/src/screens/timeline/timeline';
 import { tempDir } from '../../support/tmp';
 import { missingTools, skipTitle } from '../../support/tools';
+import { viewerHtml } from '../../support/viewer-html';
 
 const dir = await tempDir('dossier-agreement-');
 const noPoppler = missingTools(['pdftotext']);
@@ -43,7 +44,7 @@ function exhibit(n: number): Exhibit {
     metadataProblems: [],
     sensitive: [],
     exif: null,
-    thumbnailJpeg: null,
+    preview: null,
     incidentIds: [],
     personIds: [],
     derivedFrom: null,
@@ -252,13 +253,11 @@ const SURFACES: [
   [
     'viewer',
     null,
-    (m) =>
-      Promise.resolve(
-        readViewer(
-          renderViewerHtml(
-            m,
-            m.exhibits.map((e) => ({ path: e.bagPath, sha256: e.sha256 })),
-          ),
+    async (m) =>
+      readViewer(
+        await viewerHtml(
+          m,
+          m.exhibits.map((e) => ({ path: e.bagPath, sha256: e.sha256 })),
         ),
       ),
   ],

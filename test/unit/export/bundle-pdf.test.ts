@@ -64,7 +64,7 @@ function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
     metadataProblems: [],
     sensitive: [],
     exif: null,
-    thumbnailJpeg: null,
+    preview: null,
     incidentIds: [],
     personIds: [],
     derivedFrom: null,

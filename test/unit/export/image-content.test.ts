@@ -23,7 +23,7 @@ import {
   makePlainJpeg,
   makeScreenshotPng,
 } from '../../fixtures/evidence';
-import { testExhibit } from '../../support/exhibit';
+import { previewOf, testExhibit } from '../../support/exhibit';
 
 /** A4 less 2 cm margins and room for the footer and a caption: what the bundle gives a slice. */
 const BOX = { width: 483, height: 690 };
@@ -43,7 +43,7 @@ function region(number: number, y: number, h: number, over: Partial<ExhibitRegio
 }
 
 function imageExhibit(width: number, height: number, over: Partial<Exhibit> = {}): Exhibit {
-  return testExhibit({ mime: 'image/png', width, height, thumbnailJpeg: THUMB, ...over });
+  return testExhibit({ mime: 'image/png', width, height, preview: previewOf(THUMB), ...over });
 }
 
 async function rgbPng(width: number, height: number): Promise<Buffer> {
@@ -333,7 +333,7 @@ describe('imageContent', () => {
       [Buffer.alloc(0), imageExhibit(10, 10, { size: MAX_IMAGE_BYTES + 1 }), /too big to show/],
       [
         corruptIdat(await rgbPng(300, 600)),
-        imageExhibit(300, 600, { thumbnailJpeg: null }),
+        imageExhibit(300, 600, { preview: null }),
         /could not open when it was stored/,
       ],
     ];

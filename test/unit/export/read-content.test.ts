@@ -11,7 +11,7 @@ import {
   MAX_BUFFERED_TEXT_BYTES,
 } from '../../../main/core/evidence/text';
 import type { Exhibit } from '../../../main/core/export/model';
-import { testExhibit } from '../../support/exhibit';
+import { previewOf, testExhibit } from '../../support/exhibit';
 
 const BOX = { width: 483, height: 690 };
 
@@ -67,7 +67,7 @@ describe('readExhibitContent', () => {
       mime: 'image/png',
       width: 1170,
       height: 9000,
-      thumbnailJpeg: Buffer.from('x'),
+      preview: previewOf(Buffer.from('x')),
     });
     const original = fakeOriginal(100);
     const c = await read(ex, original, false);

@@ -12,6 +12,7 @@ import type { CustodyRecord, Exhibit, ExportModel } from '../../../main/core/exp
 import { renderReportPdf, renderReportPdfWith } from '../../../main/core/export/report-pdf';
 import { findReportFonts } from '../../../main/core/export/report/fonts';
 import { cleanText, winAnsi } from '../../../main/core/export/report/text';
+import { previewOf } from '../../support/exhibit';
 import { tempDir } from '../../support/tmp';
 import { missingTools, skipTitle } from '../../support/tools';
 
@@ -55,7 +56,7 @@ function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
     metadataProblems: [],
     sensitive: [],
     exif: null,
-    thumbnailJpeg: null,
+    preview: null,
     incidentIds: [],
     personIds: [],
     derivedFrom: null,
@@ -84,7 +85,7 @@ async function realisticModel(): Promise<ExportModel> {
       bagPath: 'data/evidence/ZK-1_Screenshot 2024-03-01 at 09.14.22.png',
       width: 1170,
       height: 2532,
-      thumbnailJpeg: await jpeg('#335577', 236, 512),
+      preview: previewOf(await jpeg('#335577', 236, 512)),
       sourceTimes: { mtime: '2024-03-01T09:14:22.000Z', exif: null, email: null },
       tags: ['email', 'threat'],
       incidentIds: ['inc-first'],
@@ -96,7 +97,7 @@ async function realisticModel(): Promise<ExportModel> {
       mime: 'image/jpeg',
       width: 4032,
       height: 3024,
-      thumbnailJpeg: await jpeg('#775533', 512, 384),
+      preview: previewOf(await jpeg('#775533', 512, 384)),
       sourceTimes: { mtime: '2024-03-09T23:11:00.000Z', exif: '2024-03-09T23:10:42', email: null },
       sensitive: ['gps'],
       incidentIds: ['inc-car'],
@@ -110,7 +111,7 @@ async function realisticModel(): Promise<ExportModel> {
     }),
     exhibit(4, {
       originalName: 'IMG_2041 (redacted).png',
-      thumbnailJpeg: await jpeg('#553377', 512, 384),
+      preview: previewOf(await jpeg('#553377', 512, 384)),
       derivedFrom: {
         number: 'ZK/2',
         sha256: sha('file 2'),
@@ -127,7 +128,7 @@ async function realisticModel(): Promise<ExportModel> {
     exhibit(6, {
       originalName: NON_LATIN,
       tags: ['Łódź', 'عربي', '😀'],
-      thumbnailJpeg: Buffer.from('definitely not a jpeg'),
+      preview: previewOf(Buffer.from('definitely not a jpeg')),
       ingestedOffsetMinutes: 60,
     }),
   ];
@@ -451,7 +452,7 @@ describe(popplerTitle('renderReportPdf (read back with poppler)'), () => {
           number: `ZK/${i + 1}`,
           itemId: `item-${i}`,
           sha256: sha(`bulk ${i}`),
-          thumbnailJpeg: i % 2 === 0 ? previews[i % 3]! : null,
+          preview: i % 2 === 0 ? previewOf(previews[i % 3]!) : null,
           notes:
             i % 7 === 0
               ? [{ body: 'A longer note. '.repeat(60), createdAt: '2024-03-02T10:00Z' }]

@@ -22,6 +22,8 @@ import {
 import { PAGE_SCRIPT } from '../../../main/core/export/viewer/page-script.generated';
 import { Sha256 } from '../../../main/core/export/viewer/page/sha256';
 import { PAGE_STYLE } from '../../../main/core/export/viewer/page-style';
+import { previewOf } from '../../support/exhibit';
+import { viewerHtml } from '../../support/viewer-html';
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 const SEPARATORS = 'line\u2028para\u2029rtl\u202Egnp.exe';
@@ -53,7 +55,7 @@ function exhibit(n: number, over: Partial<Exhibit> = {}): Exhibit {
     metadataProblems: [],
     sensitive: [],
     exif: { ifd0: { Make: 'Apple', Model: 'iPhone' }, exif: { ISO: 100 } },
-    thumbnailJpeg: JPEG,
+    preview: previewOf(JPEG),
     incidentIds: ['inc1'],
     personIds: ['p1'],
     derivedFrom: null,
@@ -153,7 +155,7 @@ function csp(html: string): string {
 
 const b64 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64');
 
-describe('viewer HTML: hostile strings', () => {
+describe('viewer HTML: hostile strings', async () => {
   const hostile = model([
     exhibit(1, {
       originalName: HOSTILE + SEPARATORS,
@@ -167,7 +169,7 @@ describe('viewer HTML: hostile strings', () => {
   hostile.exporter = HOSTILE;
   hostile.incidents[0]!.summary = HOSTILE + SEPARATORS;
   hostile.people[0]!.name = HOSTILE;
-  const html = renderViewerHtml(hostile, manifestOf(hostile));
+  const html = await viewerHtml(hostile, manifestOf(hostile));
 
   it('never lets a string close the script element or open a tag', () => {
     // Exactly the page's own two script elements close.
@@ -213,9 +215,9 @@ describe('viewer HTML: hostile strings', () => {
   });
 });
 
-describe('viewer HTML: CSP', () => {
+describe('viewer HTML: CSP', async () => {
   const m = model();
-  const html = renderViewerHtml(m, manifestOf(m));
+  const html = await viewerHtml(m, manifestOf(m));
   const policy = csp(html);
 
   it('allows exactly the inline script and style, by hash', () => {
@@ -254,10 +256,10 @@ describe('viewer HTML: CSP', () => {
   });
 });
 
-describe('viewer HTML: data', () => {
+describe('viewer HTML: data', async () => {
   const m = model();
   const manifest = manifestOf(m);
-  const html = renderViewerHtml(m, manifest);
+  const html = await viewerHtml(m, manifest);
   const data = island(html);
 
   it('carries the model values and the manifest', () => {
@@ -291,18 +293,18 @@ describe('viewer HTML: data', () => {
     expect(data.conduct.text.join(' ')).toContain('at least two occasions');
   });
 
-  it('embeds thumbnails as base64 JPEG within the budget, and none above it', () => {
+  it('embeds thumbnails as base64 JPEG within the budget, and none above it', async () => {
     expect(data.thumbnails).toBe('embedded');
     expect(data.exhibits[0]!.thumbnail).toBe(JPEG.toString('base64'));
-    const over = island(renderViewerHtml(m, manifest, { maxThumbnailBytes: JPEG.length }));
+    const over = island(await viewerHtml(m, manifest, { maxThumbnailBytes: JPEG.length }));
     expect(over.thumbnails).toBe('omitted');
     expect(over.exhibits.every((e) => e.thumbnail === null)).toBe(true);
     expect(over.thumbnailBytes).toBe(2 * JPEG.length);
   });
 
-  it('never embeds a preview that is not a JPEG', () => {
-    const png = model([exhibit(1, { thumbnailJpeg: Buffer.from('\x89PNG\r\n\x1a\n0000') })]);
-    expect(island(renderViewerHtml(png, manifestOf(png))).exhibits[0]!.thumbnail).toBeNull();
+  it('never embeds a preview that is not a JPEG', async () => {
+    const png = model([exhibit(1, { preview: previewOf(Buffer.from('\x89PNG\r\n\x1a\n0000')) })]);
+    expect(island(await viewerHtml(png, manifestOf(png))).exhibits[0]!.thumbnail).toBeNull();
   });
 
   it('refuses a manifest that disagrees with the exhibits or escapes the payload', () => {
@@ -363,7 +365,7 @@ describe('viewer HTML: the evidence itself', () => {
     expect(exhibitKind('application/pdf')).toBe('other');
   });
 
-  it('carries the region marks, numbered, with their comments', () => {
+  it('carries the region marks, numbered, with their comments', async () => {
     const m = model([
       exhibit(1, {
         regions: [
@@ -372,7 +374,7 @@ describe('viewer HTML: the evidence itself', () => {
         ],
       }),
     ]);
-    const html = renderViewerHtml(m, manifestOf(m));
+    const html = await viewerHtml(m, manifestOf(m));
     expect(island(html).exhibits[0]!.regions).toEqual([
       { number: 1, x: 1000, y: 2000, w: 300_000, h: 40_000, comment: HOSTILE },
       { number: 2, x: 0, y: 0, w: 1_000_000, h: 1_000_000, comment: '' },
@@ -485,9 +487,9 @@ describe('viewer SHA-256 fallback (page code) matches node:crypto', () => {
 });
 
 describe('viewer size', () => {
-  it('stays small per exhibit without previews', () => {
+  it('stays small per exhibit without previews', async () => {
     const many = model(Array.from({ length: 100 }, (_, i) => exhibit(i + 1)));
-    const html = renderViewerHtml(many, manifestOf(many));
+    const html = await viewerHtml(many, manifestOf(many));
     const perExhibit = (html.length - PAGE_SCRIPT.length - PAGE_STYLE.length) / 100;
     expect(perExhibit).toBeLessThan(3000);
   });

@@ -122,7 +122,7 @@ export function imageProblem(exhibit: Exhibit, box: ImageBox): OtherContent | nu
         'screenshot, so it was not opened: the file itself is in the bundle',
     );
   }
-  if (exhibit.thumbnailJpeg === null) {
+  if (exhibit.preview === null) {
     return other(
       'a picture that Dossier could not open when it was stored (it may be damaged, or in a ' +
         'variant Dossier cannot read): open the original',

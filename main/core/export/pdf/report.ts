@@ -131,8 +131,13 @@ class Report implements Pass<Layout> {
     const ex = this.model.exhibits;
     const ahead = new Map<number, Promise<Preview | null>>();
     const start = (i: number): void => {
-      const jpeg = ex[i]?.thumbnailJpeg;
-      if (w.draw && jpeg && !ahead.has(i)) ahead.set(i, reducePreview(jpeg));
+      const preview = ex[i]?.preview;
+      // Read from the vault only now, and dropped once reduced: never all held at once.
+      if (w.draw && preview && !ahead.has(i))
+        ahead.set(
+          i,
+          preview.read().then(reducePreview, () => null),
+        );
     };
     for (let i = 0; i < ex.length; i++) {
       for (let j = i; j < i + PREVIEWS_AHEAD; j++) start(j);

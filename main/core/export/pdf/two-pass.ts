@@ -4,6 +4,9 @@
 import { setImmediate as tick } from 'node:timers/promises';
 import type { PdfWriter } from './writer';
 
+/** About how much is written at a time. */
+const CHUNK = 64 * 1024;
+
 /** One pass over a document: its writer, and its blocks (a yielded promise is work to await). */
 export interface Pass<L> {
   readonly w: PdfWriter;
@@ -20,13 +23,7 @@ export async function* twoPasses<L>(
   make: (planned: L | null) => Pass<L>,
   done?: (layout: L) => void,
 ): AsyncGenerator<Buffer> {
-  const plan = make(null);
-  for (const pending of plan.blocks()) {
-    if (pending) await pending;
-    // Yield the event loop now and then: the first pass is pure CPU.
-    if (plan.w.blocks % 64 === 0) await tick();
-  }
-  const layout = plan.layout();
+  const layout = await countingPass(make(null));
   done?.(layout);
   const pass = make(layout);
   const doc = pass.w.doc;
@@ -40,8 +37,20 @@ export async function* twoPasses<L>(
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  const take = (): Buffer => {
-    const out = Buffer.concat(chunks);
+  // pdfkit writes many small pieces (gathered into one) and a few big ones (a picture's data,
+  // passed on as they are: a copy of every picture would only be more garbage to collect).
+  const take = (): Buffer[] => {
+    const out: Buffer[] = [];
+    let small: Buffer[] = [];
+    for (const c of chunks) {
+      if (c.length < CHUNK) small.push(c);
+      else {
+        if (small.length) out.push(Buffer.concat(small));
+        small = [];
+        out.push(c);
+      }
+    }
+    if (small.length) out.push(Buffer.concat(small));
     chunks.length = 0;
     size = 0;
     return out;
@@ -49,9 +58,22 @@ export async function* twoPasses<L>(
   for (const pending of pass.blocks()) {
     if (pending) await pending;
     await tick(); // pdfkit emits 'data' asynchronously
-    if (size >= 64 * 1024) yield take();
+    if (size >= CHUNK) yield* take();
   }
   doc.end();
   await ended;
-  if (size > 0) yield take();
+  if (size > 0) yield* take();
+}
+
+/**
+ * The first pass, in a function of its own so that its document (every page it counted) can
+ * be collected before the second pass starts, rather than live on in the generator's scope.
+ */
+async function countingPass<L>(plan: Pass<L>): Promise<L> {
+  for (const pending of plan.blocks()) {
+    if (pending) await pending;
+    // Yield the event loop now and then: the first pass is pure CPU.
+    if (plan.w.blocks % 64 === 0) await tick();
+  }
+  return plan.layout();
 }

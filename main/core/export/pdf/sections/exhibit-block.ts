@@ -55,7 +55,7 @@ export function exhibitBlock(
 ): void {
   const number = w.t(e.number, { max: 40 });
   const top = exhibitTopRows(w, e);
-  const side = e.thumbnailJpeg !== null;
+  const side = e.preview !== null;
   const innerW = side ? CONTENT_W - THUMB_BOX - THUMB_GAP : CONTENT_W;
   const rows = exhibitRows(w, f, e);
   const notes = noteRows(w, e);
