@@ -157,6 +157,25 @@ describe('notes, tags and region marks', async () => {
     ).toMatch(/only be marked on pictures, and this item is a document/);
   });
 
+  it('numbers region marks made in the same millisecond in the order they were made', () => {
+    const item = addTestItem(vault, { name: 'two-marks.png', mime: 'image/png' });
+    const at = '2026-01-01T00:00:00.000Z';
+    const mark = (id: string, comment: string) =>
+      vault.annotations.insertRegion({
+        id,
+        itemId: item,
+        x: 0,
+        y: 0,
+        w: 1,
+        h: 1,
+        comment,
+        createdAt: at,
+      });
+    mark('zzzzzzzzzzzzzzzzzzzzzzzzzz', 'first');
+    mark('00000000000000000000000000', 'second');
+    expect(vault.annotations.regionsOf(item).map((r) => r.comment)).toEqual(['first', 'second']);
+  });
+
   it('items.get gives linked incidents and people', async () => {
     const person = vault.createPerson({ name: 'J', role: 'harasser' });
     vault.linkItemPerson(photo, person.id);

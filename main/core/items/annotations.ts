@@ -125,7 +125,7 @@ export class AnnotationRepository {
   regionsOf(itemId: string): Region[] {
     return this.db
       .prepare(
-        'SELECT id, item_id AS itemId, x, y, w, h, comment, created_at AS createdAt FROM regions WHERE item_id = ? ORDER BY created_at, id',
+        'SELECT id, item_id AS itemId, x, y, w, h, comment, created_at AS createdAt FROM regions WHERE item_id = ? ORDER BY created_at, rowid',
       )
       .all(itemId) as Region[];
   }
