@@ -3,11 +3,11 @@
 // ready to sign. Laid out twice (two-pass.ts), streamed in the second pass.
 import type { Exhibit, ExportModel } from '../model';
 import { BUILT_IN_FONTS, findReportFonts, type ReportFonts } from '../report/fonts';
-import { cleanText, instantText, parseTime, plural } from '../report/text';
+import { cleanText, parseTime } from '../report/text';
 import { CaseFacts } from './facts';
 import { drawFooter } from './furniture';
 import { certificate } from './sections/certificate';
-import { coverHash } from './sections/cover-hash';
+import { coverTop } from './sections/cover';
 import { conductIntro, incidentBlock } from './sections/conduct';
 import { custodyLog } from './sections/custody';
 import {
@@ -19,7 +19,7 @@ import {
 import { hashesSection } from './sections/hashes';
 import { people, summary } from './sections/summary';
 import { twoPasses, type Pass } from './two-pass';
-import { BODY, CONTENT_W, MARGIN, PAGE, PdfWriter, SMALL, SOFT } from './writer';
+import { BODY, MARGIN, PAGE, PdfWriter, SMALL, SOFT } from './writer';
 
 export interface ReportOptions {
   /** 'built-in' forces PDF's own fonts (tests; machines without a Unicode font). */
@@ -175,58 +175,7 @@ class Report implements Pass<Layout> {
 
   private cover(): void {
     const { w, model: m } = this;
-    w.newPage();
-    w.use('B', 10, SOFT);
-    w.doc.text('EVIDENCE REPORT', MARGIN.left, MARGIN.top + 20);
-    w.gap(6);
-    w.use('B', 22);
-    w.doc.text(w.t(m.caseName, { max: 200 }) || '(no case name)', MARGIN.left, w.y, {
-      width: CONTENT_W,
-      height: 90,
-      ellipsis: true,
-    });
-    w.gap(14);
-    const n = m.exhibits.length;
-    const first = m.exhibits[0]?.number;
-    const last = m.exhibits[n - 1]?.number;
-    w.rows(
-      [
-        {
-          label: 'Exported',
-          value: instantText(m.exportedAt, m.exportedOffsetMinutes, w.supports),
-        },
-        {
-          label: 'Exported by',
-          value: m.exporter.trim() ? w.t(m.exporter, { max: 200 }) : '(no name was given)',
-        },
-        {
-          label: 'Exhibits',
-          value:
-            n === 0
-              ? 'none'
-              : `${plural(n, 'exhibit')}${first && last ? `, ${w.t(first, { max: 40 })} to ${w.t(last, { max: 40 })}` : ''}`,
-        },
-        {
-          label: 'Made with',
-          value: w.t(`${m.software.name} ${m.software.version}`, { max: 80 }),
-        },
-      ],
-      MARGIN.left,
-      CONTENT_W,
-    );
-    w.gap(12);
-    coverHash(
-      w,
-      'Signing-key fingerprint',
-      'SHA-256 of the Ed25519 public key in signature/dossier-public-key.pem',
-      w.t(m.signingKeyFingerprint, { max: 100 }),
-    );
-    coverHash(
-      w,
-      'SHA-256 of the evidence index (data/metadata/items.json)',
-      'The index lists every exhibit with its SHA-256. If that file gives this hash, it is the exact list this report was made from.',
-      w.t(m.evidenceIndexSha256, { max: 100 }),
-    );
+    coverTop(w, m, { kind: 'EVIDENCE REPORT', document: 'report', rows: [] });
     w.gap(6);
     w.heading('How to check this bundle', 11, 4);
     w.para(

@@ -1,70 +1,24 @@
 // The court bundle's front matter: the cover (page 1: case, exporter, date, signing-key
 // fingerprint) and the index, where every line links to its page and gives its number.
-import { groupDigits, instantText, plural } from '../../report/text';
+import { groupDigits, plural } from '../../report/text';
 import type { CaseFacts } from '../facts';
 import { kindOfMime, type ItemKind } from '../../../../../shared/item-kind';
-import { coverHash } from './cover-hash';
+import { coverTop } from './cover';
 import { BODY, CONTENT_W, MARGIN, PAGE, SMALL, SOFT, type PdfWriter } from '../writer';
 
 export function bundleCover(w: PdfWriter, f: CaseFacts, totalPages: number | null): void {
   const m = f.model;
-  w.newPage();
-  w.use('B', 10, SOFT);
-  w.doc.text('COURT BUNDLE', MARGIN.left, MARGIN.top + 20);
-  w.gap(6);
-  w.use('B', 22);
-  w.doc.text(w.t(m.caseName, { max: 200 }) || '(no case name)', MARGIN.left, w.y, {
-    width: CONTENT_W,
-    height: 90,
-    ellipsis: true,
-  });
-  w.gap(14);
-  const n = m.exhibits.length;
-  const first = m.exhibits[0]?.number;
-  const last = m.exhibits[n - 1]?.number;
-  w.rows(
-    [
-      {
-        label: 'Exported',
-        value: instantText(m.exportedAt, m.exportedOffsetMinutes, w.supports),
-      },
-      {
-        label: 'Exported by',
-        value: m.exporter.trim() ? w.t(m.exporter, { max: 200 }) : '(no name was given)',
-      },
-      {
-        label: 'Exhibits',
-        value:
-          n === 0
-            ? 'none'
-            : `${plural(n, 'exhibit')}${first && last ? `, ${w.t(first, { max: 40 })} to ${w.t(last, { max: 40 })}` : ''}`,
-      },
+  coverTop(w, m, {
+    kind: 'COURT BUNDLE',
+    document: 'bundle',
+    rows: [
       {
         label: 'Pages',
         // The first pass does not know the total yet: a number of the same kind keeps the layout.
         value: `${plural(totalPages ?? 0, 'page')}, numbered from 1 (this cover is page 1)`,
       },
-      {
-        label: 'Made with',
-        value: w.t(`${m.software.name} ${m.software.version}`, { max: 80 }),
-      },
     ],
-    MARGIN.left,
-    CONTENT_W,
-  );
-  w.gap(12);
-  coverHash(
-    w,
-    'Signing-key fingerprint',
-    'SHA-256 of the Ed25519 public key in signature/dossier-public-key.pem',
-    w.t(m.signingKeyFingerprint, { max: 100 }),
-  );
-  coverHash(
-    w,
-    'SHA-256 of the evidence index (data/metadata/items.json)',
-    'The index lists every exhibit with its SHA-256. If that file gives this hash, it is the exact list this bundle was made from.',
-    w.t(m.evidenceIndexSha256, { max: 100 }),
-  );
+  });
   w.gap(6);
   w.heading('How to read this bundle', 11, 4);
   w.para(
