@@ -14,6 +14,7 @@ import { renderBundlePdf } from '../../../main/core/export/pdf/bundle';
 import { renderReportPdfWith } from '../../../main/core/export/report-pdf';
 import type { ViewerData } from '../../../main/core/export/viewer';
 import { buildTimeline, calendarDay } from '../../../renderer/src/screens/timeline/timeline';
+import { testExhibit } from '../../support/exhibit';
 import { tempDir } from '../../support/tmp';
 import { missingTools, skipTitle } from '../../support/tools';
 import { viewerHtml } from '../../support/viewer-html';
@@ -23,7 +24,7 @@ const noPoppler = missingTools(['pdftotext']);
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 function exhibit(n: number): Exhibit {
-  return {
+  return testExhibit({
     number: `AB/${n}`,
     bagPath: `data/evidence/AB-${n}_file.txt`,
     itemId: `item${n}`,
@@ -35,20 +36,7 @@ function exhibit(n: number): Exhibit {
     mime: 'text/plain',
     ingestedAt: `2024-06-1${n}T10:00:00.000Z`,
     ingestedOffsetMinutes: 60,
-    sourceTimes: { mtime: null, exif: null, email: null },
-    width: null,
-    height: null,
-    tags: [],
-    notes: [],
-    regions: [],
-    metadataProblems: [],
-    sensitive: [],
-    exif: null,
-    preview: null,
-    incidentIds: [],
-    personIds: [],
-    derivedFrom: null,
-  };
+  });
 }
 
 const incident = (id: string, occurredAt: string): ExportModel['incidents'][number] => ({

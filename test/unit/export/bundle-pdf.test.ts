@@ -16,6 +16,7 @@ import { renderBundlePdf, type BundleContent } from '../../../main/core/export/p
 import { CONTENT_H, CONTENT_W } from '../../../main/core/export/pdf/writer';
 import { corruptIdat } from '../../fixtures/evidence';
 import { pictureContent } from '../../support/bundle-content';
+import { testExhibit } from '../../support/exhibit';
 import { tempDir } from '../../support/tmp';
 import { missingTools, skipTitle } from '../../support/tools';
 
@@ -43,7 +44,7 @@ async function screenshot(width: number, height: number): Promise<Buffer> {
 }
 
 function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
-  return {
+  return testExhibit({
     number: `JD${n}`,
     bagPath: `data/evidence/JD-${String(n).padStart(3, '0')}_file`,
     itemId: `item-${n}`,
@@ -54,22 +55,8 @@ function exhibit(n: number, over: Partial<Exhibit>): Exhibit {
     size: 1000 * n + 7,
     mime: 'image/png',
     ingestedAt: `2024-03-${String(n).padStart(2, '0')}T14:02:11.000Z`,
-    ingestedOffsetMinutes: 0,
-    sourceTimes: { mtime: null, exif: null, email: null },
-    width: null,
-    height: null,
-    tags: [],
-    notes: [],
-    regions: [],
-    metadataProblems: [],
-    sensitive: [],
-    exif: null,
-    preview: null,
-    incidentIds: [],
-    personIds: [],
-    derivedFrom: null,
     ...over,
-  };
+  });
 }
 
 const region = (number: number, y: number, h: number, comment: string) => ({
