@@ -406,3 +406,14 @@ function counted(problem: string, times: number): string {
   const stem = problem.endsWith('.') ? problem.slice(0, -1) : problem;
   return `${stem} (seen ${times} times).`;
 }
+
+/**
+ * The one entry point for reading an email's bytes (the mailbox reader, ingest, the bundle,
+ * the viewer and the app). Asynchronous because the reader behind it is (docs/conversations.md).
+ */
+export async function readEmailMessage(
+  bytes: Uint8Array,
+  opts: ParseEmailOptions = {},
+): Promise<ParsedEmail> {
+  return parseEmail(bytesToBinary(bytes), opts);
+}

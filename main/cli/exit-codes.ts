@@ -18,6 +18,7 @@ export function exitCodeFor(code: DossierErrorCode): number {
     case 'NOT_A_VAULT':
     case 'VAULT_EXISTS':
     case 'RECOVERY_CODE_PENDING':
+    case 'NEEDS_CHOICE':
       return EXIT.USAGE;
     case 'WRONG_PASSPHRASE':
       return EXIT.WRONG_PASSPHRASE;

@@ -14,7 +14,12 @@ export type DossierErrorCode =
   | 'IO'
   | 'NO_SPACE'
   /** The vault's new recovery code is not confirmed as written down yet (the app). */
-  | 'RECOVERY_CODE_PENDING';
+  | 'RECOVERY_CODE_PENDING'
+  /**
+   * An import needs a choice only the person can make (a chat export's day/month order):
+   * nothing was stored; the message says which option to give.
+   */
+  | 'NEEDS_CHOICE';
 
 export class DossierError extends Error {
   override readonly name = 'DossierError';

@@ -380,6 +380,99 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   /* 9: region marks in whole millionths; old region entries re-stated in a new entry */
   restateRegionsInMillionths,
+
+  /* 10: conversations read from exports, message by message (docs/conversations.md) */ `
+  -- One row per item that was read as a conversation (an mbox, a WhatsApp/Telegram/Meta
+  -- export). The item stays the original export file, never changed; all below is derived.
+  CREATE TABLE conversations (
+    item_id        TEXT PRIMARY KEY REFERENCES items(id),
+    format         TEXT NOT NULL CHECK (format IN ('mbox', 'whatsapp', 'telegram', 'instagram', 'facebook')),
+    reader         TEXT NOT NULL,          -- reader name and version
+    chat_file      TEXT,                   -- inside an archive or folder: the file offsets count into
+    title          TEXT NOT NULL DEFAULT '',
+    message_count  INTEGER NOT NULL CHECK (message_count >= 0),
+    participants   TEXT NOT NULL DEFAULT '[]',  -- JSON [{sender, senderId, messages}]
+    first_time     TEXT,                   -- UTC ISO 8601 of the earliest and latest message
+    last_time      TEXT,
+    date_order     TEXT CHECK (date_order IN ('dmy', 'mdy')),
+    time_zone      TEXT,                   -- IANA zone wall-clock times were placed in
+    problems       TEXT NOT NULL DEFAULT '[]',  -- JSON [{line, offset, message}]
+    read_at        TEXT NOT NULL
+  ) STRICT;
+
+  -- Each message points back to its exact bytes in the original: offset and length into the
+  -- chat file (sha256 of those bytes), and lines where the format has them.
+  CREATE TABLE messages (
+    n              INTEGER PRIMARY KEY,    -- stable integer key; also its row in message_search
+    id             TEXT NOT NULL UNIQUE,
+    item_id        TEXT NOT NULL REFERENCES conversations(item_id),
+    idx            INTEGER NOT NULL CHECK (idx >= 0),
+    kind           TEXT NOT NULL CHECK (kind IN ('message', 'system', 'deleted', 'call')),
+    sender         TEXT NOT NULL DEFAULT '',
+    sender_id      TEXT,
+    -- '<platform>:<normalised sender id>', equal to '<kind>:<value>' of a person identifier.
+    sender_key     TEXT,
+    time           TEXT,                   -- ISO 8601 with the offset used
+    time_utc       TEXT,                   -- the same instant in UTC, for order and ranges
+    time_source    TEXT NOT NULL,
+    text           TEXT NOT NULL DEFAULT '',
+    edited         INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1)),
+    byte_offset    INTEGER NOT NULL CHECK (byte_offset >= 0),
+    byte_length    INTEGER NOT NULL CHECK (byte_length >= 0),
+    sha256         TEXT NOT NULL,          -- of those bytes
+    line           INTEGER,
+    line_end       INTEGER,
+    external_id    TEXT,
+    reply_to       TEXT,
+    details        TEXT NOT NULL DEFAULT '{}',  -- JSON: subject, to, forwardedFrom, labels …
+    attachments    TEXT NOT NULL DEFAULT '[]',  -- JSON [{name, omitted, itemId}]
+    UNIQUE (item_id, idx)
+  ) STRICT;
+  CREATE INDEX messages_time ON messages(item_id, time_utc, idx);
+  CREATE INDEX messages_sender ON messages(sender_key);
+
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    sender, text, tokenize = 'unicode61 remove_diacritics 2'
+  );
+
+  CREATE TABLE incident_messages (
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    message_id  TEXT NOT NULL REFERENCES messages(id),
+    PRIMARY KEY (incident_id, message_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX incident_messages_message ON incident_messages(message_id, incident_id);
+  CREATE TABLE message_tags (
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    tag_id     INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (message_id, tag_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX message_tags_tag ON message_tags(tag_id, message_id);
+  CREATE TABLE message_notes (
+    id          TEXT PRIMARY KEY,
+    message_id  TEXT NOT NULL REFERENCES messages(id),
+    body        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX message_notes_message ON message_notes(message_id);
+
+  CREATE INDEX items_parent ON items(parent_id) WHERE parent_id IS NOT NULL;
+
+  -- Chat senders become identifiers of a person: a CHECK cannot be altered, so the table is
+  -- rebuilt with the same rows and ids.
+  CREATE TABLE person_identifiers_new (
+    id          INTEGER PRIMARY KEY,
+    person_id   TEXT NOT NULL REFERENCES people(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('email', 'handle', 'phone', 'whatsapp', 'telegram', 'instagram', 'facebook')),
+    value       TEXT NOT NULL,
+    UNIQUE (kind, value)
+  ) STRICT;
+  INSERT INTO person_identifiers_new (id, person_id, kind, value)
+    SELECT id, person_id, kind, value FROM person_identifiers;
+  DROP TABLE person_identifiers;
+  ALTER TABLE person_identifiers_new RENAME TO person_identifiers;
+  CREATE INDEX person_identifiers_person ON person_identifiers(person_id);
+  `,
 ];
 
 /**
