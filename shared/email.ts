@@ -19,6 +19,8 @@ export interface EmailAttachment {
   digest?: string;
   /** Set for a picture shown inside the HTML body, listed only with `listInlineImages`. */
   contentId?: string;
+  /** The decoded bytes, only with `withAttachmentBytes` (ingest stores them as items). */
+  bytes?: Uint8Array;
 }
 
 export interface ParseEmailOptions {
@@ -33,6 +35,8 @@ export interface ParseEmailOptions {
    * them too. The app shows them in the body instead.
    */
   listInlineImages?: boolean;
+  /** Keep each attachment's decoded bytes (`EmailAttachment.bytes`). */
+  withAttachmentBytes?: boolean;
 }
 
 export interface ParsedEmail {
@@ -362,6 +366,7 @@ export function parseEmail(raw: string, opts: ParseEmailOptions = {}): ParsedEma
         mime: ct.type,
         size: forwarded.length,
         ...(opts.digest && { digest: opts.digest(forwarded) }),
+        ...(opts.withAttachmentBytes && { bytes: binaryToBytes(forwarded) }),
       });
       return;
     }
@@ -392,6 +397,7 @@ export function parseEmail(raw: string, opts: ParseEmailOptions = {}): ParsedEma
       size: decoded.length,
       ...(opts.digest && { digest: opts.digest(decoded) }),
       ...(shownInBody && { contentId: cid }),
+      ...(opts.withAttachmentBytes && { bytes: binaryToBytes(decoded) }),
     });
   };
   walk(top, 0);

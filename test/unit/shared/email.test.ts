@@ -6,6 +6,7 @@ import {
   MAX_HEADER_CHARS,
   parseContentType,
   parseEmail,
+  readEmailMessage,
 } from '../../../shared/email';
 
 const binary = (s: string) => bytesToBinary(new TextEncoder().encode(s));
@@ -220,6 +221,29 @@ describe('email parsing', () => {
     ]);
     expect(seen).toHaveLength(2);
     expect(parseEmail(raw).attachments.every((a) => !('digest' in a))).toBe(true);
+  });
+
+  it("keeps each attachment's decoded bytes only when asked, for ingest to store", async () => {
+    const raw = [
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'see attached',
+      '--b',
+      'Content-Type: application/octet-stream; name="a.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'AAEC/w==',
+      '--b--',
+    ].join('\r\n');
+    const bytes = new TextEncoder().encode(raw);
+    const m = await readEmailMessage(bytes, { withAttachmentBytes: true });
+    expect(m.attachments.map((a) => [a.name, [...(a.bytes ?? [])]])).toEqual([
+      ['a.bin', [0, 1, 2, 255]],
+    ]);
+    expect((await readEmailMessage(bytes)).attachments.every((a) => !('bytes' in a))).toBe(true);
   });
 
   it('lists pictures shown in the body among the attachments only when asked', () => {
