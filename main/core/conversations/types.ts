@@ -124,3 +124,53 @@ export const CONVERSATION_LIMITS = {
   /** Messages per conversation. */
   maxMessages: 5_000_000,
 } as const;
+
+/** What ingest hands a reader: the original as stored (docs/conversations.md, "Readers"). */
+export interface ExportFile {
+  /** The original file name: a hint for titles, never trusted for anything else. */
+  name: string;
+  size: number;
+  /** The first ≤ 64 KiB, for detection. */
+  head: Uint8Array;
+  /** The whole file in memory (refused past CONVERSATION_LIMITS.maxChatFileBytes). */
+  bytes(): Promise<Uint8Array>;
+  /** The file from its start, in chunks (the mailbox reader streams). */
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/** A file that came inside the export (a zip entry), stored as an item derived from it. */
+export interface MediaFile {
+  /** Its path inside the export, as written (data, never used as a path on disk). */
+  name: string;
+  size: number;
+  read(): Promise<Uint8Array>;
+}
+
+/** A file carried inside a message itself (an email attachment), with its bytes. */
+export interface AttachedFile {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+/** A message as a reader yields it: what is stored, plus the files it carries. */
+export interface ReadMessage extends ConversationMessage {
+  files?: AttachedFile[];
+}
+
+export interface OpenedConversation {
+  messages: AsyncIterable<ReadMessage> | Iterable<ReadMessage>;
+  /** Complete once `messages` has been read to the end. */
+  summary(): ConversationSummary;
+  /** Files inside the export that messages name; empty for a single-file export. */
+  media: MediaFile[];
+}
+
+/** One format: recognising it and opening it. Registered in conversations/readers.ts. */
+export interface ConversationReader {
+  format: ConversationFormat;
+  /** Cheap: from the head, the name and the sniffed type. */
+  detect(head: Uint8Array, name: string, mime: string): boolean;
+  /** Throws DossierError NEEDS_CHOICE when the person must choose (nothing is stored then). */
+  open(file: ExportFile, opts: ReadOptions): Promise<OpenedConversation>;
+}
