@@ -222,12 +222,12 @@ export function unquoteMboxrd(raw: Uint8Array): Uint8Array {
 }
 
 /** The From_ line's text: without "From " and its line break, decoded as UTF-8, cut. */
-function fromLineText(line: Uint8Array): string {
+function fromLineText(line: Uint8Array, maxChars: number): string {
   let end = line.length;
   if (end > 0 && line[end - 1] === NL) end--;
   if (end > 0 && line[end - 1] === CR) end--;
   const start = Math.min(5, end);
-  const cut = Math.min(end, start + MBOX_LIMITS.maxFromLineChars);
+  const cut = Math.min(end, start + maxChars);
   const text = Buffer.from(line.buffer, line.byteOffset + start, cut - start).toString('utf8');
   return cut < end ? `${text}…` : text;
 }
@@ -389,11 +389,19 @@ export async function* splitMbox(
     }
   };
 
-  /** Ends the current message at file offset `end` (exclusive); the queue then starts there. */
+  // A From_ line is recorded up to this many characters: fewer than a message over the limit
+  // has buffered, so it reads the same whether or not the message overflowed.
+  const fromLineChars = Math.min(MBOX_LIMITS.maxFromLineChars, limit - 8);
+
+  /**
+   * Ends the current message at file offset `end` (exclusive); the queue then starts there.
+   * Everything recorded depends only on the file's bytes, never on how they were chunked.
+   */
   const finish = (c: Current, end: number): void => {
     const from = q.start;
     const to = q.idx(end);
     const length = end - c.offset;
+    const over = c.overflow !== null || length > limit;
     let sha256: string;
     let newlines: number;
     let endsWithNl: boolean;
@@ -412,7 +420,7 @@ export async function* splitMbox(
     q.drop(to - from);
     nextLine = c.line + newlines;
     nextIndex = c.index + 1;
-    if (c.leading && span && isBlank(span)) {
+    if (c.leading && span && !over && isBlank(span)) {
       nextIndex = c.index;
       if (length > 0) {
         leading = { offset: c.offset, length };
@@ -424,6 +432,9 @@ export async function* splitMbox(
       }
       return;
     }
+    // A message over the limit is not read: what its headers said (Content-Length) is moot,
+    // and how much of them was looked at depends on the chunks.
+    if (over) c.problems = [];
     if (c.leading) {
       problemAt(
         c,
@@ -431,6 +442,12 @@ export async function* splitMbox(
       );
     } else if (c.fromLineEnding) {
       endings[c.fromLineEnding]++;
+    }
+    if (over) {
+      problemAt(
+        c,
+        `This message is larger than ${size(limit)}, so it was not read; its place in the mailbox and its SHA-256 are recorded.`,
+      );
     }
     const m: MboxMessage = {
       index: c.index,
@@ -441,22 +458,31 @@ export async function* splitMbox(
       fromLine: c.leading
         ? null
         : span
-          ? fromLineText(span.subarray(0, c.fromLineLength))
+          ? fromLineText(span.subarray(0, c.fromLineLength), fromLineChars)
           : (c.overflow?.fromLine ?? null),
       raw: null,
       sha256,
       problems: c.problems,
     };
+    const keep = span !== null && !over ? span : null;
     if (decided) {
-      if (span) m.raw = rawOf(span, c.fromLineLength);
+      if (keep) m.raw = rawOf(keep, c.fromLineLength);
       out.push(m);
-    } else {
-      if (span) gather(span, c);
-      held.push({ m, fromLineLength: c.fromLineLength, span });
+      return;
+    }
+    if (keep) gather(keep, c);
+    held.push({ m, fromLineLength: c.fromLineLength, span: keep });
+    // The variant is decided after the first message that ends past the detection window.
+    if (end >= detectBytes) {
+      decided = decideVariant(evidence);
+      flushHeld();
     }
   };
 
-  /** Past the limit: the bytes before `upTo` are hashed and dropped; the search goes on from it. */
+  /**
+   * Called once the message is known to be over the limit: the bytes before `upTo` (all its
+   * own) are hashed and dropped, and the search for its end goes on from `upTo`.
+   */
   const spill = (c: Current, upTo: number) => {
     if (!c.overflow) {
       const head = q.data.subarray(q.start, q.end);
@@ -465,12 +491,10 @@ export async function* splitMbox(
         hash: createHash('sha256'),
         newlines: 0,
         lastByte: -1,
-        fromLine: c.leading ? null : fromLineText(head.subarray(0, nl < 0 ? head.length : nl + 1)),
+        fromLine: c.leading
+          ? null
+          : fromLineText(head.subarray(0, nl < 0 ? head.length : nl + 1), fromLineChars),
       };
-      problemAt(
-        c,
-        `This message is larger than ${size(limit)}, so it was not read; its place in the mailbox and its SHA-256 are recorded.`,
-      );
       c.phase = 'body';
       c.clEnd = null;
     }
@@ -520,24 +544,22 @@ export async function* splitMbox(
         let lineStart = c.pos;
         let next: 'more' | 'body' | 'split' | 'eof' = 'more';
         for (;;) {
-          const nl = view.indexOf(NL, q.idx(Math.max(lineStart, c.searchFrom)));
           const s = q.idx(lineStart);
+          // A line that starts "From " ends the message, however long it turns out to be.
+          if (lineStart > c.offset && end - lineStart >= 5 && isFrom(q.data, s)) {
+            next = 'split';
+            break;
+          }
+          const nl = view.indexOf(NL, q.idx(Math.max(lineStart, c.searchFrom)));
           if (nl < 0) {
             c.searchFrom = end;
-            // A last line without a line break may still be a From_ line.
-            if (eof)
-              next =
-                end - lineStart >= 5 && lineStart > c.offset && isFrom(q.data, s) ? 'split' : 'eof';
+            if (eof) next = 'eof';
             break;
           }
           const at = q.base + (nl - q.start);
           if (nl === s || (nl === s + 1 && q.data[s] === CR)) {
             c.bodyStart = at + 1;
             next = 'body';
-            break;
-          }
-          if (at - lineStart >= 5 && lineStart > c.offset && isFrom(q.data, s)) {
-            next = 'split';
             break;
           }
           const cl = contentLength(q.data, s, nl);
@@ -563,8 +585,10 @@ export async function* splitMbox(
           return;
         }
         if (next === 'more') {
-          // The line being read may be a From_ line: the search keeps its line break.
-          if (end - c.offset > limit) spill(c, Math.max(c.offset, lineStart - 1));
+          // The message reaches at least to the end of what is here, unless the line being
+          // read is too short yet to say it is not a From_ line.
+          const known = end - lineStart >= 5 ? end : lineStart;
+          if (known - c.offset > limit) spill(c, Math.max(c.offset, lineStart - 1));
           return;
         }
         c.phase = 'body';
@@ -631,8 +655,9 @@ export async function* splitMbox(
         cur = null;
         return;
       }
+      // A separator can still start at c.pos, so the message reaches at least to c.pos + 1.
       c.pos = Math.max(c.pos, end - (SEP.length - 1));
-      if (c.overflow || end - c.offset > limit) spill(c, c.pos);
+      if (c.overflow || c.pos + 1 - c.offset > limit) spill(c, c.pos);
       return;
     }
   };
@@ -648,10 +673,6 @@ export async function* splitMbox(
     if (chunk.length === 0) continue;
     q.append(chunk);
     pump();
-    if (!decided && q.base >= detectBytes) {
-      decided = decideVariant(evidence);
-      flushHeld();
-    }
     if (out.length) yield* out.splice(0);
   }
   eof = true;
