@@ -13,7 +13,7 @@ import {
   type MboxMessage,
   type SplitOptions,
 } from '../../../main/core/conversations/mbox';
-import { chunksOf, drain, generatedMbox } from '../../support/conversations/mbox';
+import { chunksOf, drain } from '../../support/conversations/mbox';
 
 const TOKENS = [
   'From ',
@@ -211,10 +211,11 @@ describe('reading a hostile mailbox takes time linear in its size', () => {
     for (const [unit, opts] of SPLIT_FAMILIES) {
       await expectLinear(
         `split ${JSON.stringify(unit)} ${JSON.stringify(opts)}`,
-        128 * 1024,
+        64 * 1024,
         (size) => {
           const file = fill(unit, size);
-          return () => drain(splitMbox(chunksOf(file, 65536), opts));
+          // Small chunks: a search that starts over at each chunk would show as quadratic.
+          return () => drain(splitMbox(chunksOf(file, 1024), opts));
         },
       );
     }
@@ -226,7 +227,7 @@ describe('reading a hostile mailbox takes time linear in its size', () => {
       fc.asyncProperty(
         fc.string({ unit: fc.constantFrom(...alphabet), minLength: 1, maxLength: 10 }),
         async (unit) => {
-          await expectLinear(`split ${JSON.stringify(unit)}`, 128 * 1024, (size) => {
+          await expectLinear(`split ${JSON.stringify(unit)}`, 64 * 1024, (size) => {
             const file = fill(unit, size);
             return () => drain(splitMbox(chunksOf(file, 65536)));
           });
@@ -271,23 +272,6 @@ describe('reading a hostile mailbox takes time linear in its size', () => {
         const file = wrap(fill(unit, size));
         return () => drain(readMailbox([file]));
       });
-    }
-  }, 120_000);
-
-  it('an ordinary mailbox is not much faster than a hostile one of the same size', async () => {
-    // A generated mailbox of ~2 MiB, against "From \n" (the most messages per byte there can
-    // be) and an endless line: per byte, hostile input costs at most a bounded factor more.
-    const plain = generatedMbox(1200, { bodyBytes: 1500 }).bytes;
-    const size = plain.length;
-    const time = async (file: Uint8Array) =>
-      bestOf(2, () => drain(splitMbox(chunksOf(file, 65536))));
-    const tPlain = Math.max(await time(plain), NOISE_MS);
-    for (const unit of ['From a\n\n', 'x', '>From x\n']) {
-      const t = await time(fill(unit, size));
-      expect(
-        t / tPlain,
-        `${JSON.stringify(unit)}: ${t.toFixed(1)} ms vs ${tPlain.toFixed(1)} ms`,
-      ).toBeLessThan(200);
     }
   }, 120_000);
 });
