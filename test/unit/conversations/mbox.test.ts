@@ -315,6 +315,28 @@ describe('streaming', () => {
     }
   });
 
+  it('memory stays bounded: 200 MiB of ordinary messages, read and let go', async () => {
+    // One MiB of whole messages, handed over 200 times: the file grows, the memory must not.
+    const block = Buffer.from(generatedMbox(300, { bodyBytes: 3000 }).bytes);
+    const baseline = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    async function* chunks() {
+      for (let i = 0; i < 200; i++) {
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - baseline);
+        yield block;
+      }
+    }
+    let count = 0;
+    let last: MboxMessage | null = null;
+    for await (const m of splitMbox(chunks())) {
+      count++;
+      last = m;
+    }
+    expect(count).toBe(300 * 200);
+    expect(last!.offset + last!.length).toBe(200 * block.length);
+    expect(peak).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
+
   it('memory stays bounded: a 256 MiB message read with a 1 MiB limit', async () => {
     const chunk = Buffer.alloc(26 * 40_330, 'line of text that goes on\n');
     const head = enc('From a\nSubject: huge\n\n');
