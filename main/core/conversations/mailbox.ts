@@ -231,11 +231,13 @@ export async function* readMailbox(
     problems.push({
       line: null,
       offset: null,
-      message: `${unlisted} more problem${unlisted === 1 ? '' : 's'} were found and not listed.`,
+      message:
+        unlisted === 1
+          ? '1 more problem was found and not listed.'
+          : `${unlisted} more problems were found and not listed.`,
     });
   }
-  const { problems: splitProblems, messageCount: _count, ...mbox } = done;
-  void _count;
+  const { variant, variantSource, variantReason, lineEnding, bytes, leading } = done;
   return {
     format: 'mbox',
     reader: MAILBOX_READER,
@@ -246,8 +248,8 @@ export async function* readMailbox(
     dateOrderSource: null,
     timeZone: null,
     timeZoneSource: null,
-    problems: [...splitProblems, ...problems],
-    mbox,
+    problems: [...done.problems, ...problems],
+    mbox: { variant, variantSource, variantReason, lineEnding, bytes, leading },
   };
 }
 
