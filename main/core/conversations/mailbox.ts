@@ -237,7 +237,7 @@ export async function* readMailbox(
           : `${unlisted} more problems were found and not listed.`,
     });
   }
-  const { variant, variantSource, variantReason, lineEnding, bytes, leading } = done;
+  const { variant, variantSource, variantReason, lineEnding, bytes, leading, rest } = done;
   return {
     format: 'mbox',
     reader: MAILBOX_READER,
@@ -249,7 +249,7 @@ export async function* readMailbox(
     timeZone: null,
     timeZoneSource: null,
     problems: [...done.problems, ...problems],
-    mbox: { variant, variantSource, variantReason, lineEnding, bytes, leading },
+    mbox: { variant, variantSource, variantReason, lineEnding, bytes, leading, rest },
   };
 }
 

@@ -4,7 +4,7 @@
 // Content-Length that did not land), and holds at most one message (up to maxMessageBytes)
 // plus the detection window in memory, whatever the mailbox's size.
 import { createHash, type Hash } from 'node:crypto';
-import type { ConversationProblem } from './types';
+import { CONVERSATION_LIMITS, type ConversationProblem } from './types';
 
 /**
  * mboxo: "From " lines in bodies were quoted as ">From " (not reversible: kept as written).
@@ -29,6 +29,8 @@ export interface SplitOptions {
   variant?: MboxVariant;
   maxMessageBytes?: number;
   detectBytes?: number;
+  /** Messages read at most; the bytes after them are `rest` (CONVERSATION_LIMITS.maxMessages). */
+  maxMessages?: number;
 }
 
 /** One message of the mailbox and its exact place in the file. */
@@ -71,6 +73,8 @@ export interface MboxSplitSummary {
   messageCount: number;
   /** Blank bytes before the first From_ line, which are not a message (see docs). */
   leading: { offset: number; length: number } | null;
+  /** The bytes after the last message read, when there were more than maxMessages. */
+  rest: { offset: number; length: number } | null;
   problems: ConversationProblem[];
 }
 
@@ -338,6 +342,9 @@ export async function* splitMbox(
     decided ? decided.variant === 'mboxcl' || decided.variant === 'mboxcl2' : true;
   const endings = { lf: 0, crlf: 0 };
   let leading: MboxSplitSummary['leading'] = null;
+  const maxMessages = Math.max(1, opts.maxMessages ?? CONVERSATION_LIMITS.maxMessages);
+  /** Where reading stopped after maxMessages messages (the rest is only counted). */
+  let stoppedAt: number | null = null;
   let eof = false;
   let started = false;
   let nextIndex = 0;
@@ -347,7 +354,15 @@ export async function* splitMbox(
   const held: Array<{ m: MboxMessage; fromLineLength: number; span: Buffer | null }> = [];
   const out: MboxMessage[] = [];
 
-  const open = (offset: number, isLeading: boolean): Current => ({
+  const open = (offset: number, isLeading: boolean): Current | null => {
+    if (nextIndex >= maxMessages) {
+      stoppedAt = offset;
+      return null;
+    }
+    return start(offset, isLeading);
+  };
+
+  const start = (offset: number, isLeading: boolean): Current => ({
     index: nextIndex,
     offset,
     line: nextLine,
@@ -517,7 +532,10 @@ export async function* splitMbox(
     }
     for (;;) {
       const c = cur;
-      if (!c) return;
+      if (!c) {
+        if (stoppedAt !== null) q.drop(q.length);
+        return;
+      }
       const end = q.fileEnd;
       const view = q.view();
       if (c.phase === 'fromline') {
@@ -682,6 +700,15 @@ export async function* splitMbox(
   if (out.length) yield* out.splice(0);
   const total = q.fileEnd;
   if (total === 0) problems.push({ line: null, offset: null, message: 'The mailbox is empty.' });
+  const stop = stoppedAt as number | null;
+  const rest = stop !== null && total > stop ? { offset: stop, length: total - stop } : null;
+  if (rest) {
+    problems.push({
+      line: nextLine,
+      offset: rest.offset,
+      message: `The mailbox has more than ${maxMessages.toLocaleString('en')} messages; only the first ${maxMessages.toLocaleString('en')} were read. The ${rest.length.toLocaleString('en')} bytes after them are kept in the stored mailbox.`,
+    });
+  }
   return {
     ...decided,
     lineEnding:
@@ -689,6 +716,7 @@ export async function* splitMbox(
     bytes: total,
     messageCount: nextIndex,
     leading,
+    rest,
     problems,
   };
 }

@@ -59,6 +59,7 @@ const anyOptions: fc.Arbitrary<SplitOptions> = fc.record(
     variant: fc.constantFrom(...MBOX_VARIANTS),
     maxMessageBytes: fc.integer({ min: 64, max: 400 }),
     detectBytes: fc.integer({ min: 0, max: 300 }),
+    maxMessages: fc.integer({ min: 1, max: 6 }),
   },
   { requiredKeys: [] },
 );
@@ -102,6 +103,13 @@ describe('the splitter on any input', () => {
           } else {
             expect(m.problems.length).toBeGreaterThan(0);
           }
+          // Each message but the first starts right after a line break.
+          if (m.offset > 0) expect(file[m.offset - 1]).toBe(0x0a);
+        }
+        if (result.rest) {
+          expect(result.rest.offset).toBe(at);
+          expect(items).toHaveLength(opts.maxMessages!);
+          at += result.rest.length;
         }
         expect(at).toBe(file.length);
         expect(result.bytes).toBe(file.length);

@@ -315,6 +315,24 @@ describe('streaming', () => {
     }
   });
 
+  it('past maxMessages the rest of the file is recorded, not read, and said', async () => {
+    const { bytes, spans } = generatedMbox(5);
+    const { items, result } = await split(bytes, { maxMessages: 3 }, 50);
+    expect(items).toHaveLength(3);
+    expect(result.rest).toEqual({
+      offset: spans[3]!.offset,
+      length: bytes.length - spans[3]!.offset,
+    });
+    expect(result.problems.at(-1)!.message).toMatch(
+      /more than 3 messages; only the first 3 were read/,
+    );
+    // Exactly as many messages as allowed: nothing is left over.
+    const exact = await split(bytes, { maxMessages: 5 });
+    expect(exact.items).toHaveLength(5);
+    expect(exact.result.rest).toBeNull();
+    expect(exact.result.problems).toEqual([]);
+  });
+
   it('memory stays bounded: 200 MiB of ordinary messages, read and let go', async () => {
     // One MiB of whole messages, handed over 200 times: the file grows, the memory must not.
     const block = Buffer.from(generatedMbox(300, { bodyBytes: 3000 }).bytes);
