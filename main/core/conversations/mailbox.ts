@@ -8,6 +8,7 @@
 // so no message is parsed twice and no more than one message's files are held at a time.
 import { addressParser, decodeWords } from 'postal-mime';
 import { readEmailMessage, type ParsedEmail } from '../../../shared/email';
+import { displayName } from '../../../shared/display-name';
 import { htmlToText } from '../../../shared/email-text';
 import { emailDateIso } from '../evidence/text';
 import { splitMbox, type MboxSplitSummary, type SplitOptions } from './mbox';
@@ -271,7 +272,7 @@ function fill(
     const time = emailDateIso(email.date);
     if (time === null) {
       note(
-        `This message's Date header ("${cut(email.date.trim(), 80)}") could not be read, so it has no time; it keeps its place in the mailbox.`,
+        `This message's Date header ("${displayName(cut(email.date.trim(), 80))}") could not be read, so it has no time; it keeps its place in the mailbox.`,
       );
     } else {
       message.time = time;
