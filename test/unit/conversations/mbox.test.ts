@@ -14,6 +14,7 @@ import {
   drain,
   emailBytes,
   generatedMbox,
+  generatedMboxChunks,
   mboxoQuote,
 } from '../../support/conversations/mbox';
 
@@ -375,4 +376,17 @@ describe('streaming', () => {
     expect(items[0]!.lineEnd).toBe(3 + 256 * 40_330);
     expect(peak).toBeLessThan(64 * 1024 * 1024);
   }, 60_000);
+});
+
+describe('the fixture builders (test/support/conversations/mbox.ts)', () => {
+  it('a streamed generated mailbox is the same bytes as one built in memory', async () => {
+    const opts = { bodyBytes: 400, attachmentBytes: 300, attachEvery: 4, labels: true };
+    const built = generatedMbox(30, opts);
+    const parts: Uint8Array[] = [];
+    for await (const c of generatedMboxChunks(30, { ...opts, chunkBytes: 1000 })) parts.push(c);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(Buffer.concat(parts).equals(Buffer.from(built.bytes))).toBe(true);
+    const { items } = await split(built.bytes);
+    expect(items.map((m) => ({ offset: m.offset, length: m.length }))).toEqual(built.spans);
+  });
 });
