@@ -334,7 +334,7 @@ export async function* splitMbox(
     ? {
         variant: opts.variant,
         variantSource: 'given',
-        variantReason: 'Given when the mailbox was added.',
+        variantReason: 'Given by the person or program that added the mailbox, not detected.',
       }
     : null;
   // Content-Length headers are honoured in the mboxcl variants, and tentatively while detecting.
@@ -397,9 +397,9 @@ export async function* splitMbox(
     if (c.clHonoured) {
       evidence.clHonoured++;
       const body = span.subarray(c.bodyStart - 1 - c.offset);
+      // The span stops before the next From_ line, so every one found is inside the body.
       for (let i = body.indexOf(SEP); i >= 0; i = body.indexOf(SEP, i + 1)) {
-        // The last one is the separator after the message, when the span ends with one.
-        if (i + SEP.length <= body.length) evidence.bareInClBody++;
+        evidence.bareInClBody++;
       }
     }
   };
