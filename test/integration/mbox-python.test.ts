@@ -70,6 +70,8 @@ describe.skipIf(noPython !== null)("mbox read against Python's mailbox module", 
 
       const { items, result } = await ours(file);
       expect(result.variant).toBe('mboxo');
+      expect(result.problems).toEqual([]);
+      expect(items.flatMap((m) => m.problems)).toEqual([]);
       expect(items.map((m) => m.fromLine)).toEqual(expected.map((p) => p.from));
       expect(items.map((m) => hex(m.raw))).toEqual(expected.map((p) => hex(b64(p.bytes))));
       // Spans tile the file, and each holds its message's bytes after its From_ line.

@@ -141,6 +141,17 @@ describe('mbox variants', () => {
     expectSpansExact(file, items);
   });
 
+  it('a Content-Length that ends at the end of the file is used', async () => {
+    for (const tail of ['', '\n', '\r\n']) {
+      const file = enc(`From a\nContent-Length: 11\n\nFrom inside${tail}`);
+      const { items, result } = await split(file, {}, 3);
+      expect(items).toHaveLength(1);
+      expect(items[0]!.problems).toEqual([]);
+      expect(result.variant).toBe('mboxcl2');
+      expect(str(items[0]!.raw)).toBe(`Content-Length: 11\n\nFrom inside${tail}`);
+    }
+  });
+
   it('a Content-Length past the end of the file, too big, or not a number is not used', async () => {
     const tail = '\n\nFrom x\nSubject: b\n\nok\n';
     const past = await split(enc(`From a\nContent-Length: 900\n\nshort${tail}`));
