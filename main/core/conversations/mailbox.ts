@@ -205,6 +205,7 @@ export async function* readMailbox(
       replyTo: null,
       details: {},
       sha256: m.sha256,
+      ...(opts.withFiles === true && { files: [] }),
     };
     for (const p of m.problems) note(p);
     if (m.raw !== null) {

@@ -222,6 +222,12 @@ describe('readMailbox', () => {
       ['Sender', '2024-03-05T21:14:00Z', 'small\n\nHello.\n'],
     ]);
     expect(items[0]!.length).toBeGreaterThan(4000);
+    // Asked for files, a message that was not read has none (an empty list, not a gap).
+    const withFiles = await read([{ subject: 'big', text: 'z'.repeat(4000) }], {
+      maxMessageBytes: 1024,
+      withFiles: true,
+    });
+    expect((withFiles.items[0] as ReadMessage).files).toEqual([]);
     expect(result.problems).toEqual([
       {
         line: 1,
