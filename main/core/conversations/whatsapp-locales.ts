@@ -1,6 +1,6 @@
 // The words WhatsApp writes into an export, per language (docs/conversations.md, "WhatsApp").
 // Everything here is compared after `normalisePhrase`: lower case, bidi marks removed, spaces
-// collapsed, quotes unified to ", apostrophes to ', and a final full stop dropped. A line that
+// collapsed, quotes and apostrophes unified to ", and a final full stop dropped. A line that
 // matches nothing here is never guessed at: the reader keeps it and reports it.
 
 export interface WhatsAppLocale {
@@ -315,14 +315,16 @@ export function withoutBidiMarks(s: string): string {
 
 /** The form every phrase is compared in (see the top of this file). */
 export function normalisePhrase(s: string): string {
-  return withoutBidiMarks(s)
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .replace(/«\s?|\s?»|[“”„‟″]/g, '"')
-    .replace(/[‘’‚‛′`]/g, "'")
-    .trim()
-    .replace(/\.$/, '');
+  return (
+    withoutBidiMarks(s)
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[\s\u00a0\u202f]+/g, ' ')
+      // Every quote and apostrophe is one character: languages and platforms differ.
+      .replace(/«\s?|\s?»|[“”„‟″‘’‚‛′`'"]/g, '"')
+      .trim()
+      .replace(/\.$/, '')
+  );
 }
 
 /**
@@ -378,7 +380,7 @@ export interface CompiledLocales {
 
 function compile(): CompiledLocales {
   const all = <K extends keyof WhatsAppLocale>(k: K): string[] =>
-    WHATSAPP_LOCALES.flatMap((l) => l[k] as string[]).map((s) => s.normalize('NFC'));
+    WHATSAPP_LOCALES.flatMap((l) => l[k] as string[]).map(normalisePhrase);
   return {
     attachedLabels: all('attachedLabel'),
     fileAttached: all('fileAttached'),
