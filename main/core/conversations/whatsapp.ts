@@ -84,10 +84,14 @@ interface RawMessage {
   bodyStart: number;
   /** The first line after the header, decoded. */
   firstLine: string;
+  /** End of the first line's content, in bytes. */
+  firstEnd: number;
   date: RawDate | null;
 }
 
 const LF = 0x0a;
+/** A sender's name longer than this is not a name: the line is read as a system line. */
+const MAX_SENDER_BYTES = 1024;
 const CR = 0x0d;
 
 function firstByteCanStartHeader(b: number | undefined): boolean {
@@ -117,7 +121,9 @@ function scan(bytes: Uint8Array): RawMessage[] {
   while (pos < len) {
     const nl = bytes.indexOf(LF, pos);
     const lineEnd = nl === -1 ? len : nl;
-    const contentEnd = lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    // A CR is part of the line break only before a LF; a last line's CR is content.
+    const contentEnd =
+      nl !== -1 && lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
     let header: RegExpExecArray | null = null;
     if (firstByteCanStartHeader(bytes[pos])) {
       const probe = buf.toString('utf8', pos, Math.min(contentEnd, pos + HEADER_PROBE_BYTES));
@@ -138,6 +144,7 @@ function scan(bytes: Uint8Array): RawMessage[] {
         end: contentEnd,
         bodyStart,
         firstLine: buf.toString('utf8', bodyStart, contentEnd),
+        firstEnd: contentEnd,
         date: rawDate(header),
       };
       out.push(current);
@@ -149,6 +156,7 @@ function scan(bytes: Uint8Array): RawMessage[] {
         end: contentEnd,
         bodyStart: pos,
         firstLine: buf.toString('utf8', pos, contentEnd),
+        firstEnd: contentEnd,
         date: null,
       };
       out.push(current);
@@ -551,13 +559,16 @@ export function readWhatsAppChat(
     } else if (oneLine && isSystemPhrase(firstNorm)) {
       kind = 'system';
     } else {
-      const colon = senderColon(r.firstLine);
+      const colon = senderColon(bytes, r.bodyStart, r.firstEnd);
       if (colon > 0) {
-        sender = cleanSender(r.firstLine.slice(0, colon));
-        const skip = r.firstLine.startsWith(': ', colon) ? 2 : 1;
-        const bodyByte = r.bodyStart + Buffer.byteLength(r.firstLine.slice(0, colon + skip));
-        text = buf.toString('utf8', bodyByte, r.end).slice(0, CONVERSATION_LIMITS.maxMessageChars);
-        const bodyFirst = r.firstLine.slice(colon + skip);
+        // Found in the bytes (':' and ' ' never occur inside a UTF-8 sequence), so the
+        // text's byte position is exact even when the line holds undecodable bytes.
+        sender = cleanSender(buf.toString('utf8', r.bodyStart, colon));
+        const skip = bytes[colon + 1] === 0x20 ? 2 : 1;
+        text = buf
+          .toString('utf8', colon + skip, r.end)
+          .slice(0, CONVERSATION_LIMITS.maxMessageChars);
+        const bodyFirst = buf.toString('utf8', colon + skip, r.firstEnd);
         const ledByMark = /^[\u200e\u200f]/.test(bodyFirst);
         const c = classifyBody(bodyFirst, text, ledByMark);
         kind = c.kind;
@@ -607,6 +618,7 @@ export function readWhatsAppChat(
   if (raw.length === 0) {
     problems.push({ line: null, offset: null, message: 'The chat text holds no messages.' });
   }
+  capProblems(problems);
   return {
     summary: summary(
       name,
@@ -622,12 +634,26 @@ export function readWhatsAppChat(
   };
 }
 
-/** Where "Name: " ends on a message's first line, or -1. Names are short and never empty. */
-function senderColon(firstLine: string): number {
-  const i = firstLine.indexOf(': ');
-  if (i > 0 && i <= 256) return i;
-  if (firstLine.endsWith(':') && firstLine.length > 1 && firstLine.length <= 257) {
-    return firstLine.length - 1;
+const MAX_PROBLEMS = 1000;
+
+/** A hostile file can have a problem on every line: the first ones are listed, then a count. */
+function capProblems(problems: ConversationProblem[]): void {
+  if (problems.length <= MAX_PROBLEMS) return;
+  const more = problems.length - (MAX_PROBLEMS - 1);
+  problems.splice(MAX_PROBLEMS - 1, problems.length, {
+    line: null,
+    offset: null,
+    message: `${more.toLocaleString('en-GB')} more problems were found and are not listed; each is like those above.`,
+  });
+}
+
+/** The byte of the ':' after "Name" on a message's first line, or -1. Names are short. */
+function senderColon(bytes: Uint8Array, start: number, end: number): number {
+  const limit = Math.min(end, start + MAX_SENDER_BYTES + 2);
+  for (let i = start + 1; i < limit; i++) {
+    if (bytes[i] !== 0x3a) continue;
+    if (bytes[i + 1] === 0x20 && i + 1 < end) return i;
+    if (i === end - 1) return i;
   }
   return -1;
 }
@@ -761,6 +787,7 @@ export async function readWhatsAppExport(
       });
     }
   }
+  capProblems(chat.summary.problems);
   return { ...chat, media: mediaFiles(archive, found), chatBytes };
 }
 
