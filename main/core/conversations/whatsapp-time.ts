@@ -49,22 +49,24 @@ export function checkTimeZone(zone: string, what: string): string {
 }
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
-/** Offsets of one zone, cached by UTC hour (one lookup per hour the chat spans). */
+/** Offsets of one zone, cached by UTC day (a chat spanning two years asks Intl ~1,500 times). */
 export class ZoneOffsets {
-  private readonly byHour = new Map<number, number | null>();
+  /** The day's offset when it is the same all day; null on a day the clocks change. */
+  private readonly byDay = new Map<number, number | null>();
   constructor(readonly zone: string) {}
 
   /** The zone's offset from UTC in ms at an instant. */
   offsetAt(epochMs: number): number {
-    const hour = Math.floor(epochMs / HOUR);
-    let cached = this.byHour.get(hour);
+    const day = Math.floor(epochMs / DAY);
+    let cached = this.byDay.get(day);
     if (cached === undefined) {
-      const a = this.exactOffset(hour * HOUR);
-      const b = this.exactOffset((hour + 1) * HOUR - 1000);
-      // Null: a change inside this hour, so ask for the instant itself.
+      const a = this.exactOffset(day * DAY);
+      const b = this.exactOffset((day + 1) * DAY - 1000);
+      // Zones change their offset at most once a day.
       cached = a === b ? a : null;
-      this.byHour.set(hour, cached);
+      this.byDay.set(day, cached);
     }
     return cached ?? this.exactOffset(epochMs);
   }
@@ -111,8 +113,20 @@ export interface Placement {
  * gives the earlier instant, with the later as `alternative` for the caller to choose by order.
  */
 export function placeWallClock(zone: ZoneOffsets, wallAsUtcMs: number): Placement {
-  const before = zone.offsetAt(wallAsUtcMs - 24 * HOUR);
-  const after = zone.offsetAt(wallAsUtcMs + 24 * HOUR);
+  const before = zone.offsetAt(wallAsUtcMs - DAY);
+  const after = zone.offsetAt(wallAsUtcMs + DAY);
+  if (before === after) {
+    // No change within a day either side (offsets are within ±14 h): the common case.
+    const mid = zone.offsetAt(wallAsUtcMs - before);
+    if (mid === before) {
+      return {
+        epochMs: wallAsUtcMs - before,
+        offsetMs: before,
+        transition: null,
+        alternative: null,
+      };
+    }
+  }
   const valid: { epochMs: number; offsetMs: number }[] = [];
   for (const off of before === after ? [before] : [before, after]) {
     const t = wallAsUtcMs - off;

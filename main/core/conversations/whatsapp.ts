@@ -60,8 +60,8 @@ const HEADER_ANDROID = new RegExp(`${BIDI_LEAD}${DATE_TIME}(?: [-–] |: )`);
 const HEADER_PROBE_BYTES = 80;
 
 interface RawDate {
-  /** As written, for problems and the date-order dialog. */
-  written: string;
+  /** The header as matched; `written(d)` gives the date and time as shown. */
+  header: string;
   a: number;
   b: number;
   c: number;
@@ -82,8 +82,6 @@ interface RawMessage {
   end: number;
   /** Byte where the text after the header starts. */
   bodyStart: number;
-  /** The first line after the header, decoded. */
-  firstLine: string;
   /** End of the first line's content, in bytes. */
   firstEnd: number;
   date: RawDate | null;
@@ -143,7 +141,6 @@ function scan(bytes: Uint8Array): RawMessage[] {
         start: pos,
         end: contentEnd,
         bodyStart,
-        firstLine: buf.toString('utf8', bodyStart, contentEnd),
         firstEnd: contentEnd,
         date: rawDate(header),
       };
@@ -155,7 +152,6 @@ function scan(bytes: Uint8Array): RawMessage[] {
         start: pos,
         end: contentEnd,
         bodyStart: pos,
-        firstLine: buf.toString('utf8', pos, contentEnd),
         firstEnd: contentEnd,
         date: null,
       };
@@ -171,13 +167,18 @@ function scan(bytes: Uint8Array): RawMessage[] {
   return out;
 }
 
+/** The date and time as the export shows them, for problems and the date-order dialog. */
+function written(d: RawDate): string {
+  return withoutBidiMarks(d.header)
+    .replace(/[\s\u00a0\u202f]*(?:\]|[-–]|:)?\s*$/, '')
+    .replace(/^\[/, '');
+}
+
 function rawDate(m: RegExpExecArray): RawDate {
   const g = (i: number): string => m[i] ?? '';
   const ampm = g(8).toLowerCase();
   return {
-    written: withoutBidiMarks(m[0])
-      .replace(/[\s\u00a0\u202f]*(?:\]|[-–]|:)?\s*$/, '')
-      .replace(/^\[/, ''),
+    header: m[0],
     a: Number(g(1)),
     b: Number(g(3)),
     c: Number(g(4)),
@@ -243,7 +244,7 @@ function checkRaw(raw: RawMessage[]): DateOrderCheck {
         const y = fullYear(d.c, d.cDigits);
         examples.push({
           line: r.line,
-          written: d.written,
+          written: written(d),
           dmy: isoDate(y, d.b, d.a),
           mdy: isoDate(y, d.a, d.b),
         });
@@ -315,31 +316,46 @@ interface Classified {
 
 /** What a message's text says about itself: deleted, a call, media, edited. */
 function classifyBody(firstLine: string, wholeText: string, ledByMark: boolean): Classified {
-  const first = withoutBidiMarks(firstLine).trim();
-  const norm = normalisePhrase(first);
-  const whole = normalisePhrase(wholeText);
   const attachments: MessageAttachment[] = [];
   let kind: MessageKind = 'message';
-  const editMarker = LOCALES.edited.find((e) => whole.endsWith(e));
-  const edited = editMarker !== undefined;
-  const core = edited ? normalisePhrase(whole.slice(0, whole.length - editMarker.length)) : whole;
-  if (LOCALES.deleted.has(core)) kind = 'deleted';
+  let edited = false;
+  // Every marker holds '<' or '(' or is a short phrase: most messages need no more than this.
+  const hasAngle = wholeText.includes('<');
+  const short = wholeText.length <= 120;
+  if (!hasAngle && !short && !firstLine.includes('(')) return { kind, attachments, edited };
+  const first = withoutBidiMarks(firstLine).trim();
+  const norm = first.length <= 120 ? normalisePhrase(first) : '';
+  let core = short ? normalisePhrase(wholeText) : '';
+  if (hasAngle) {
+    const tail = normalisePhrase(wholeText.length > 300 ? wholeText.slice(-300) : wholeText);
+    const marker = LOCALES.edited.find((e) => tail.endsWith(e));
+    if (marker !== undefined) {
+      edited = true;
+      if (short) core = normalisePhrase(tail.slice(0, tail.length - marker.length));
+    }
+  }
+  if (short && LOCALES.deleted.has(core)) kind = 'deleted';
   else if (ledByMark && isCallPhrase(norm)) kind = 'call';
   if (LOCALES.mediaOmitted.has(norm) || LOCALES.iosOmitted.has(norm)) {
     attachments.push({ name: '', omitted: true });
-  } else {
+    return { kind, attachments, edited };
+  }
+  if (first.includes('<')) {
     const ios = ATTACHED_IOS.exec(first);
-    const iosLabel = ios ? normalisePhrase(ios[1] ?? '') : '';
-    if (ios && LOCALES.attachedLabels.includes(iosLabel)) {
+    if (ios && LOCALES.attachedLabels.includes(normalisePhrase(ios[1] ?? ''))) {
       attachments.push({ name: (ios[2] ?? '').trim(), omitted: false });
-    } else {
-      const old = ATTACHED_IOS_OLD.exec(first);
-      const fa = old ? null : FILE_ATTACHED.exec(first);
-      if (old && LOCALES.attachedLabels.includes(normalisePhrase(old[2] ?? ''))) {
-        attachments.push({ name: (old[1] ?? '').trim(), omitted: false });
-      } else if (fa && LOCALES.fileAttached.includes(normalisePhrase(fa[2] ?? ''))) {
-        attachments.push({ name: (fa[1] ?? '').trim(), omitted: false });
-      }
+      return { kind, attachments, edited };
+    }
+    const old = ATTACHED_IOS_OLD.exec(first);
+    if (old && LOCALES.attachedLabels.includes(normalisePhrase(old[2] ?? ''))) {
+      attachments.push({ name: (old[1] ?? '').trim(), omitted: false });
+      return { kind, attachments, edited };
+    }
+  }
+  if (first.endsWith(')')) {
+    const fa = FILE_ATTACHED.exec(first);
+    if (fa && LOCALES.fileAttached.includes(normalisePhrase(fa[2] ?? ''))) {
+      attachments.push({ name: (fa[1] ?? '').trim(), omitted: false });
     }
   }
   return { kind, attachments, edited };
@@ -494,8 +510,12 @@ export function readWhatsAppChat(
   const senders = new Map<string, true>();
   let previousEpoch = -Infinity;
   for (const r of raw) {
-    let text = buf.toString('utf8', r.bodyStart, r.end);
     const details: Record<string, unknown> = {};
+    // The sender's colon, found in the bytes (':' and ' ' never occur inside a UTF-8
+    // sequence), so the text's byte position is exact even around undecodable bytes.
+    const colon = r.date === null ? -1 : senderColon(bytes, r.bodyStart, r.firstEnd);
+    const textStart = colon < 0 ? r.bodyStart : colon + (bytes[colon + 1] === 0x20 ? 2 : 1);
+    let text = buf.toString('utf8', textStart, r.end);
     if (text.length > CONVERSATION_LIMITS.maxMessageChars) {
       text = text.slice(0, CONVERSATION_LIMITS.maxMessageChars);
       details.truncated = true;
@@ -515,7 +535,7 @@ export function readWhatsAppChat(
         problems.push({
           line: r.line,
           offset: r.start,
-          message: `The date "${r.date.written}" on line ${r.line} cannot be read: ${res}. The message keeps its place but has no time.`,
+          message: `The date "${written(r.date)}" on line ${r.line} cannot be read: ${res}. The message keeps its place but has no time.`,
         });
       } else {
         const wall = utcMs(res.y, res.mo, res.d, res.h, res.mi, res.s);
@@ -527,13 +547,13 @@ export function readWhatsAppChat(
           problems.push({
             line: r.line,
             offset: r.start,
-            message: `The time "${r.date.written}" on line ${r.line} happened twice in ${zoneName} (the clocks went back). The ${second ? `second (${offsetText(p.alternative.offsetMs)}) was used, because the message before it is later than the first` : `first (${offsetText(p.offsetMs)}) was used`}.`,
+            message: `The time "${written(r.date)}" on line ${r.line} happened twice in ${zoneName} (the clocks went back). The ${second ? `second (${offsetText(p.alternative.offsetMs)}) was used, because the message before it is later than the first` : `first (${offsetText(p.offsetMs)}) was used`}.`,
           });
         } else if (p.transition === 'gap') {
           problems.push({
             line: r.line,
             offset: r.start,
-            message: `The time "${r.date.written}" on line ${r.line} did not exist in ${zoneName} (the clocks went forward). It was read with the offset before the change, as calendars do: ${isoWithOffset(p.epochMs, p.offsetMs)}.`,
+            message: `The time "${written(r.date)}" on line ${r.line} did not exist in ${zoneName} (the clocks went forward). It was read with the offset before the change, as calendars do: ${isoWithOffset(p.epochMs, p.offsetMs)}.`,
           });
         }
         previousEpoch = chosen.epochMs;
@@ -548,51 +568,53 @@ export function readWhatsAppChat(
     let senderId: string | null = null;
     let edited = false;
     let attachments: MessageAttachment[] = [];
-    const firstNorm = normalisePhrase(r.firstLine);
-    const oneLine = r.line === r.lineEnd;
     if (r.date === null) {
       problems.push({
         line: r.line,
         offset: r.start,
         message: `Lines ${r.line}–${r.lineEnd} come before the first message and have no date; kept as a system message.`,
       });
-    } else if (oneLine && isSystemPhrase(firstNorm)) {
+    } else if (
+      colon > 0 &&
+      r.line === r.lineEnd &&
+      /["'“”„«»‘’]/.test(buf.toString('utf8', r.bodyStart, colon)) &&
+      isSystemPhrase(normalisePhrase(buf.toString('utf8', r.bodyStart, r.firstEnd)))
+    ) {
+      // A system line whose quoted subject holds ": " (Bob changed the subject to "a: b").
       kind = 'system';
-    } else {
-      const colon = senderColon(bytes, r.bodyStart, r.firstEnd);
-      if (colon > 0) {
-        // Found in the bytes (':' and ' ' never occur inside a UTF-8 sequence), so the
-        // text's byte position is exact even when the line holds undecodable bytes.
-        sender = cleanSender(buf.toString('utf8', r.bodyStart, colon));
-        const skip = bytes[colon + 1] === 0x20 ? 2 : 1;
-        text = buf
-          .toString('utf8', colon + skip, r.end)
-          .slice(0, CONVERSATION_LIMITS.maxMessageChars);
-        const bodyFirst = buf.toString('utf8', colon + skip, r.firstEnd);
-        const ledByMark = /^[\u200e\u200f]/.test(bodyFirst);
-        const c = classifyBody(bodyFirst, text, ledByMark);
-        kind = c.kind;
-        edited = c.edited;
-        attachments = c.attachments;
-        if (kind === 'message' && ledByMark && isSystemPhrase(normalisePhrase(bodyFirst))) {
-          // iOS writes group events under the group's name, after U+200E.
-          kind = 'system';
-          details.shownAs = sender;
-          sender = '';
-        }
-        if (sender !== '') {
-          senderId = sender;
-          senders.set(sender, true);
-        }
-      } else if (isSystemPhrase(firstNorm)) {
+      text = buf.toString('utf8', r.bodyStart, r.firstEnd);
+    } else if (colon > 0) {
+      sender = cleanSender(buf.toString('utf8', r.bodyStart, colon));
+      const bodyFirst = buf.toString('utf8', textStart, r.firstEnd);
+      const ledByMark = /^[\u200e\u200f]/.test(bodyFirst);
+      const c = classifyBody(bodyFirst, text, ledByMark);
+      kind = c.kind;
+      edited = c.edited;
+      attachments = c.attachments;
+      if (
+        kind === 'message' &&
+        ledByMark &&
+        bodyFirst.length <= 1200 &&
+        isSystemPhrase(normalisePhrase(bodyFirst))
+      ) {
+        // iOS writes group events under the group's name, after U+200E.
         kind = 'system';
-      } else if (isCallPhrase(firstNorm)) {
-        kind = 'call';
-      } else {
+        details.shownAs = sender;
+        sender = '';
+      }
+      if (sender !== '') {
+        senderId = sender;
+        senders.set(sender, true);
+      }
+    } else {
+      const norm = normalisePhrase(buf.toString('utf8', r.bodyStart, r.firstEnd));
+      if (isSystemPhrase(norm)) kind = 'system';
+      else if (isCallPhrase(norm)) kind = 'call';
+      else {
         problems.push({
           line: r.line,
           offset: r.start,
-          message: `Line ${r.line} has no sender and is not a system message Dossier knows (${snippet(r.firstLine)}); kept as a system message.`,
+          message: `Line ${r.line} has no sender and is not a system message Dossier knows (${snippet(buf.toString('utf8', r.bodyStart, r.firstEnd))}); kept as a system message.`,
         });
       }
     }
@@ -840,21 +862,35 @@ export async function whatsAppDateOrderCheck(bytes: Uint8Array): Promise<DateOrd
 
 const HEAD_LINE = /^(?:\ufeff)?[\u200e\u200f]{0,3}\[?\d{1,4}[./-] ?\d{1,4}[./-] ?\d{1,4}/;
 
-function localHeaderName(head: Uint8Array): string {
-  if (head.length < 30) return '';
-  const n = (head[26] ?? 0) | ((head[27] ?? 0) << 8);
-  return Buffer.from(head.subarray(30, Math.min(head.length, 30 + n))).toString('utf8');
+/** Names of the zip entries whose local headers lie within the head (data, never paths). */
+function localHeaderNames(head: Uint8Array): string[] {
+  const buf = asBuffer(head);
+  const names: string[] = [];
+  let at = 0;
+  while (at + 30 <= buf.length && names.length < 64) {
+    if (buf.readUInt32LE(at) !== 0x04034b50) break;
+    const nameLength = buf.readUInt16LE(at + 26);
+    const extraLength = buf.readUInt16LE(at + 28);
+    const compressed = buf.readUInt32LE(at + 18);
+    const flags = buf.readUInt16LE(at + 6);
+    names.push(buf.toString('utf8', at + 30, Math.min(buf.length, at + 30 + nameLength)));
+    // With a data descriptor (flag 8) the size is not in the header: stop there.
+    if ((flags & 8) !== 0) break;
+    at += 30 + nameLength + extraLength + compressed;
+  }
+  return names;
 }
 
 export const whatsappReader: ConversationReader = {
   format: 'whatsapp',
   detect(head: Uint8Array, name: string): boolean {
     const lower = normalisePhrase(name.split(/[\\/]/).pop() ?? name);
-    const namedLikeChat =
-      lower.startsWith('whatsapp') || LOCALES.chatFilePrefixes.some((p) => lower.startsWith(p));
     if (isZip(head)) {
-      const first = localHeaderName(head);
-      return namedLikeChat || first === '_chat.txt' || titleFromName(first) !== null;
+      // The export's own name, or a chat text among the entries whose headers are in the head.
+      return (
+        titleFromName(name) !== null ||
+        localHeaderNames(head).some((n) => n === '_chat.txt' || titleFromName(n) !== null)
+      );
     }
     if (!/\.txt$/i.test(lower)) return false;
     const text = Buffer.from(head.subarray(0, 256)).toString('utf8');

@@ -127,6 +127,19 @@ describe('readWhatsAppExport: zips', () => {
     expect(given.messages[0]!.time).toBe('2024-01-02T10:00:00+00:00');
   });
 
+  it('is detected by the chat text among its entries, or by its name; not any zip', async () => {
+    const android = await zipOf([
+      { name: 'IMG-20240101-WA0001.jpg', data: JPEG },
+      { name: 'WhatsApp Chat with Bob.txt', data: '01/13/24, 10:00 - Bob: hi\n' },
+    ]);
+    expect(whatsappReader.detect(android, 'renamed.zip', 'application/zip')).toBe(true);
+    const photos = await zipOf([{ name: 'IMG-20240101-WA0001.jpg', data: JPEG }]);
+    expect(whatsappReader.detect(photos, 'WhatsApp Images.zip', 'application/zip')).toBe(false);
+    expect(whatsappReader.detect(photos, 'WhatsApp Chat with Bob.zip', 'application/zip')).toBe(
+      true,
+    );
+  });
+
   it('is opened by whatsappReader with its media', async () => {
     const zip = await zipOf([
       { name: '_chat.txt', data: iosChat.bytes },

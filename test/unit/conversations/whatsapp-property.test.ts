@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConversationMessage, ReadOptions } from '../../../main/core/conversations/types';
 import { readWhatsAppChat } from '../../../main/core/conversations/whatsapp';
+import { normalisePhrase } from '../../../main/core/conversations/whatsapp-locales';
 import { isDossierError } from '../../../main/core/errors';
 import {
   buildChat,
@@ -179,6 +180,18 @@ describe('WhatsApp reader properties', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('normalisePhrase', () => {
+  it('gives the same on its ASCII fast path as on the full path', () => {
+    // A U+200E (removed by the full path) forces the full path on the same text.
+    fc.assert(
+      fc.property(fc.stringMatching(/^[ A-Za-z0-9,.!?;:()<>"'-]{0,30}$/), (s) => {
+        expect(normalisePhrase(s)).toBe(normalisePhrase(`\u200e${s}`));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
