@@ -402,7 +402,7 @@ function isLeap(y: number): boolean {
 }
 
 /** The date's parts in the order, or why they do not make a date. */
-function resolve(d: RawDate, order: DateOrder | null): Resolved | string {
+function resolve(d: RawDate, order: DateOrder): Resolved | string {
   let y: number;
   let mo: number;
   let day: number;
@@ -411,7 +411,6 @@ function resolve(d: RawDate, order: DateOrder | null): Resolved | string {
     mo = d.b;
     day = d.c;
   } else {
-    if (order === null) return 'the day/month order is not known';
     y = fullYear(d.c, d.cDigits);
     mo = order === 'dmy' ? d.b : d.a;
     day = order === 'dmy' ? d.a : d.b;
@@ -485,10 +484,12 @@ export function readWhatsAppChat(
   } else if (check.needed) {
     throw needsChoiceError(check);
   } else {
-    // No date reads two ways (none at all, or all year first, or all with day = month).
-    order = raw.some((r) => r.date !== null && !isYearFirst(r.date)) ? 'dmy' : null;
-    orderSource = order === null ? null : 'proven';
+    // No date reads two ways (none at all, or all year first, or all with day = month):
+    // either order gives the same dates, and the summary says no order was needed.
+    order = null;
+    orderSource = null;
   }
+  const readOrder: DateOrder = order ?? 'dmy';
 
   if (!isUtf8(bytes)) {
     let reported = 0;
@@ -530,7 +531,7 @@ export function readWhatsAppChat(
     let time: string | null = null;
     let source: ConversationMessage['timeSource'] = 'none';
     if (r.date !== null) {
-      const res = resolve(r.date, order);
+      const res = resolve(r.date, readOrder);
       if (typeof res === 'string') {
         problems.push({
           line: r.line,
