@@ -6,6 +6,7 @@
 // duplicate names. What is refused is reported; everything else stays readable.
 
 import { Buffer, isUtf8 } from 'node:buffer';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { DossierError } from '../errors';
 import type { ConversationProblem } from './types';
@@ -50,8 +51,16 @@ export interface Archive {
   problems: ConversationProblem[];
   /** The readable entry with exactly this name. */
   find(name: string): ArchiveEntry | undefined;
-  /** An entry's bytes, refusing more than `maxBytes` or more than it declares. */
+  /**
+   * An entry's bytes, refusing (CORRUPT) more than it declares, fewer, or a CRC-32 that does
+   * not match; USAGE past `maxBytes` or for a refused entry.
+   */
   read(entry: ArchiveEntry, maxBytes?: number): Promise<Uint8Array>;
+  /** The same, but a CRC-32 mismatch is returned rather than thrown (the caller reports it). */
+  readChecked(
+    entry: ArchiveEntry,
+    maxBytes?: number,
+  ): Promise<{ bytes: Uint8Array; checksumMatches: boolean }>;
   close(): void;
 }
 
@@ -255,7 +264,10 @@ export async function openArchive(
   const readable = new Map<string, ArchiveEntry>();
   for (const entry of entries) if (entry.refused === null) readable.set(entry.name, entry);
 
-  async function read(entry: ArchiveEntry, maxBytes = limits.maxEntryBytes): Promise<Uint8Array> {
+  async function readChecked(
+    entry: ArchiveEntry,
+    maxBytes = limits.maxEntryBytes,
+  ): Promise<{ bytes: Uint8Array; checksumMatches: boolean }> {
     const e = byEntry.get(entry);
     if (e === undefined)
       throw new DossierError('NOT_FOUND', `${shownName(entry.name)} is not in ${label}.`);
@@ -297,7 +309,20 @@ export async function openArchive(
         `${shownName(entry.name)} in ${label} holds ${got} bytes but declares ${entry.size}.`,
       );
     }
-    return Buffer.concat(parts, got);
+    const bytes = Buffer.concat(parts, got);
+    // yauzl does not check CRC-32; a mismatch means the bytes changed after the zip was made.
+    return { bytes, checksumMatches: crc32(bytes) === e.crc32 };
+  }
+
+  async function read(entry: ArchiveEntry, maxBytes?: number): Promise<Uint8Array> {
+    const { bytes, checksumMatches } = await readChecked(entry, maxBytes);
+    if (!checksumMatches) {
+      throw new DossierError(
+        'CORRUPT',
+        `${shownName(entry.name)} in ${label} is damaged or was changed: its bytes do not match the checksum the zip records.`,
+      );
+    }
+    return bytes;
   }
 
   return {
@@ -305,6 +330,7 @@ export async function openArchive(
     problems,
     find: (name) => readable.get(name),
     read,
+    readChecked,
     close: () => zip.close(),
   };
 }

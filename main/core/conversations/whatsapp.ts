@@ -783,8 +783,12 @@ export async function readWhatsAppExport(
     return out;
   }
   let chatBytes: Uint8Array;
+  let checksumMatches: boolean;
   try {
-    chatBytes = await archive.read(found, CONVERSATION_LIMITS.maxChatFileBytes);
+    ({ bytes: chatBytes, checksumMatches } = await archive.readChecked(
+      found,
+      CONVERSATION_LIMITS.maxChatFileBytes,
+    ));
   } catch (e) {
     if (e instanceof DossierError && (e.code === 'CORRUPT' || e.code === 'USAGE')) {
       const out = emptyExport(name, opts, e.message);
@@ -797,6 +801,14 @@ export async function readWhatsAppExport(
   const chat = readWhatsAppChat(chatBytes, opts, name);
   chat.summary.chatFile = found.name;
   chat.summary.problems.unshift(...archive.problems);
+  if (!checksumMatches) {
+    // Read anyway: the zip is the evidence and is stored as it is; the person must know.
+    chat.summary.problems.unshift({
+      line: null,
+      offset: null,
+      message: `The chat text ${shownName(found.name)} does not match the checksum the zip records: it was damaged or changed after the export was made. Its messages are read as they are.`,
+    });
+  }
   const refusedNames = new Set(
     archive.entries.filter((e) => e.refused !== null).map((e) => e.name),
   );
@@ -850,7 +862,8 @@ export async function whatsAppDateOrderCheck(bytes: Uint8Array): Promise<DateOrd
   try {
     const found = findChatEntry(archive);
     if (found === null || 'ambiguous' in found) return null;
-    return checkWhatsAppDateOrder(await archive.read(found, CONVERSATION_LIMITS.maxChatFileBytes));
+    const { bytes: chat } = await archive.readChecked(found, CONVERSATION_LIMITS.maxChatFileBytes);
+    return checkWhatsAppDateOrder(chat);
   } catch {
     return null;
   } finally {

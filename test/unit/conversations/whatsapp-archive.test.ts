@@ -3,6 +3,7 @@
 // matched to messages, and hostile zips refused entry by entry with a reason.
 
 import { writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openArchive } from '../../../main/core/conversations/archive';
@@ -11,7 +12,7 @@ import {
   whatsAppDateOrderCheck,
   whatsappReader,
 } from '../../../main/core/conversations/whatsapp';
-import { isDossierError } from '../../../main/core/errors';
+import { DossierError, isDossierError } from '../../../main/core/errors';
 import {
   ANDROID_US,
   buildChat,
@@ -207,6 +208,26 @@ describe('openArchive: hostile zips', () => {
     );
   });
 
+  it('checks CRC-32: a changed chat text is read and reported, a changed photo refused', async () => {
+    const zip = await zipOf([
+      { name: '_chat.txt', data: iosChat.bytes, store: true },
+      { name: PHOTO, data: JPEG, store: true },
+    ]);
+    // "Look" becomes "Book" in the stored chat text; a byte of the photo changes too.
+    const at = zip.indexOf('Alice: Look');
+    zip[at + 7] = 0x42;
+    zip[zip.indexOf(Buffer.from(JPEG)) + 5] = 0x99;
+    const read = await readWhatsAppExport(zip, 'x.zip', UTC);
+    expect(read.messages[0]!.text).toBe('Book');
+    expect(read.summary.problems[0]!.message).toMatch(
+      /^The chat text "_chat.txt" does not match the checksum the zip records/,
+    );
+    await expect(read.media[0]!.read()).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: expect.stringMatching(/do not match the checksum/),
+    });
+  });
+
   it('refuses to read past the size asked for', async () => {
     const zip = await zipOf([{ name: 'big.txt', data: 'y'.repeat(2000) }]);
     const archive = await openArchive(zip, 'The zip');
@@ -333,5 +354,49 @@ describe('openArchive: hostile zips', () => {
       code: 'CORRUPT',
       message: expect.stringMatching(/^notes.zip is not a readable zip file/),
     });
+  });
+});
+
+describe('readWhatsAppExport on damaged zips', () => {
+  it('never throws but clear DossierErrors, whatever bytes of a real export are changed', async () => {
+    const zip = await zipOf([
+      { name: '_chat.txt', data: iosChat.bytes },
+      { name: PHOTO, data: JPEG },
+    ]);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: zip.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.nat({ max: zip.length }),
+        async (changes, cut) => {
+          const damaged = Buffer.from(zip.subarray(0, Math.max(4, cut)));
+          for (const [at, value] of changes)
+            if (at >= 4 && at < damaged.length) damaged[at] = value;
+          try {
+            const read = await readWhatsAppExport(damaged, 'x.zip', { ...UTC, dateOrder: 'dmy' });
+            for (const m of read.media) {
+              try {
+                await m.read();
+              } catch (e) {
+                expect(e).toBeInstanceOf(DossierError);
+              }
+            }
+            if (read.chatBytes !== null) {
+              for (const m of read.messages) {
+                expect(m.offset + m.length).toBeLessThanOrEqual(read.chatBytes.length);
+              }
+            } else {
+              expect(read.messages).toEqual([]);
+              expect(read.summary.problems.length).toBeGreaterThan(0);
+            }
+          } catch (e) {
+            expect(e).toBeInstanceOf(DossierError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
