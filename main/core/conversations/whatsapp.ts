@@ -451,6 +451,12 @@ export function readWhatsAppChat(
       : checkTimeZone(opts.defaultTimeZone, "This computer's time zone");
   const timeSource =
     opts.timeZone !== undefined ? 'export-local-confirmed' : 'export-local-assumed';
+  if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
+    throw new DossierError(
+      'USAGE',
+      `The date order must be dmy (day first) or mdy (month first), not ${JSON.stringify(String(opts.dateOrder)).slice(0, 40)}.`,
+    );
+  }
   const problems: ConversationProblem[] = [];
   const buf = asBuffer(bytes);
 

@@ -546,6 +546,13 @@ describe('WhatsApp day/month order', () => {
     expect(mdy.messages[0]!.time).toBe('2024-01-02T10:00:00+00:00');
   });
 
+  it('refuses an order other than dmy or mdy', () => {
+    const opts = { ...UTC, dateOrder: 'ymd' } as unknown as ReadOptions;
+    expect(() => readWhatsAppChat(bytesOf(ambiguous), opts)).toThrow(
+      /must be dmy \(day first\) or mdy \(month first\), not "ymd"/,
+    );
+  });
+
   it('does not need a choice when no date reads two ways (day = month)', () => {
     const { summary } = readWhatsAppChat(bytesOf('05/05/2024, 10:00 - A: x\n'), UTC);
     expect(summary.problems).toEqual([]);
