@@ -51,7 +51,7 @@ export const WHATSAPP_READER = 'dossier-whatsapp 1';
 const BIDI_LEAD = '^[\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]{0,3}';
 const DATE_TIME =
   '(\\d{1,4})([./-]) ?(\\d{1,4})\\2 ?(\\d{1,4})\\.?' +
-  ',?[ \\u00a0](?:[^\\d\\s,\\]\\[]{1,5}[ \\u00a0])?' +
+  ',?[ \\u00a0](?:([^\\d\\s,\\]\\[]{1,5})[ \\u00a0])?' +
   '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?' +
   '(?:[ \\u00a0\\u202f]?([aApP])\\.?[ \\u00a0\\u202f]?[mM]\\.?)?';
 const HEADER_IOS = new RegExp(`${BIDI_LEAD}\\[${DATE_TIME}\\] ?`);
@@ -72,6 +72,8 @@ interface RawDate {
   minute: number;
   second: number;
   ampm: 'a' | 'p' | null;
+  /** A word before the time that is neither "at" nor a half of the day, as written. */
+  unknownWord: string | null;
 }
 
 interface RawMessage {
@@ -174,9 +176,15 @@ function written(d: RawDate): string {
     .replace(/^\[/, '');
 }
 
+// Words some locales write between the date and the time: "at", or the half of the day.
+const AT_WORDS = new Set(['klo', 'kl', 'kl.', 'um', 'à', 'om', 'alle', 'às', 'o', 'at']);
+const AM_WORDS = new Set(['오전', '上午', '午前']);
+const PM_WORDS = new Set(['오후', '下午', '午後']);
+
 function rawDate(m: RegExpExecArray): RawDate {
   const g = (i: number): string => m[i] ?? '';
-  const ampm = g(8).toLowerCase();
+  const word = g(5).toLowerCase();
+  const ampm = g(9).toLowerCase() || (AM_WORDS.has(word) ? 'a' : PM_WORDS.has(word) ? 'p' : '');
   return {
     header: m[0],
     a: Number(g(1)),
@@ -184,10 +192,14 @@ function rawDate(m: RegExpExecArray): RawDate {
     c: Number(g(4)),
     aDigits: g(1).length,
     cDigits: g(4).length,
-    hour: Number(g(5)),
-    minute: Number(g(6)),
-    second: m[7] === undefined ? 0 : Number(m[7]),
+    hour: Number(g(6)),
+    minute: Number(g(7)),
+    second: m[8] === undefined ? 0 : Number(m[8]),
     ampm: ampm === 'a' || ampm === 'p' ? ampm : null,
+    unknownWord:
+      word !== '' && !AM_WORDS.has(word) && !PM_WORDS.has(word) && !AT_WORDS.has(word)
+        ? g(5)
+        : null,
   };
 }
 
@@ -510,6 +522,18 @@ export function readWhatsAppChat(
         }
       }
     }
+  }
+
+  const unknownWords = new Set<string>();
+  for (const r of raw) {
+    const w = r.date?.unknownWord;
+    if (w === undefined || w === null || unknownWords.has(w)) continue;
+    unknownWords.add(w);
+    problems.push({
+      line: r.line,
+      offset: r.start,
+      message: `The word ${snippet(w)} before the time on line ${r.line} is not one Dossier knows; such times are read as a 24-hour clock and may be 12 hours out.`,
+    });
   }
 
   const zone = new ZoneOffsets(zoneName);

@@ -292,6 +292,9 @@ describe('WhatsApp line shapes', () => {
     ['[13/06/2018, 12:30:00\u00a0pm] a: m', '2018-06-13T12:30:00'],
     ['2018-06-13, 07:05 - a: m', '2018-06-13T07:05:00'],
     ['[13. 6. 2018. 21:25:15] a: m', '2018-06-13T21:25:15'],
+    // Korean writes the half of the day before the time.
+    ['2018. 6. 13. 오후 9:25 - a: m', '2018-06-13T21:25:00'],
+    ['[2018. 6. 13. 오전 9:25:15] a: m', '2018-06-13T09:25:15'],
   ];
   for (const [line, wall] of shapes) {
     it(`reads ${JSON.stringify(line)}`, () => {
@@ -308,6 +311,17 @@ describe('WhatsApp line shapes', () => {
       });
     });
   }
+
+  it('reports a word before the time it does not know, once, instead of guessing', () => {
+    const text = '13/06/2018 zz 9:25 - a: m\n13/06/2018 zz 9:26 - a: n\n';
+    const { messages, summary } = readWhatsAppChat(bytesOf(text), UTC);
+    expect(messages.map((m) => m.time)).toEqual([
+      '2018-06-13T09:25:00+00:00',
+      '2018-06-13T09:26:00+00:00',
+    ]);
+    expect(summary.problems).toHaveLength(1);
+    expect(summary.problems[0]!.message).toContain('"zz" before the time on line 1');
+  });
 
   it('keeps a continuation line that starts with a date in its message', () => {
     const text =
