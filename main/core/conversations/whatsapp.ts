@@ -377,7 +377,8 @@ function titleFromName(name: string | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? name;
   const stem = base.replace(/(\.txt|\.zip)+$/i, '');
-  const norm = normalisePhrase(stem);
+  // Some phones and mail apps write the name with underscores for spaces.
+  const norm = normalisePhrase(stem.replace(/_/g, ' '));
   if (LOCALES.chatFilePrefixes.some((p) => norm.startsWith(p) && norm.length > p.length)) {
     return cleanTitle(stem);
   }
@@ -749,7 +750,7 @@ export function findChatEntry(archive: Archive): ArchiveEntry | { ambiguous: str
   const txt = readable.filter((e) => /\.txt$/i.test(e.name));
   const ios = txt.filter((e) => e.name === '_chat.txt');
   const android = txt.filter((e) => {
-    const norm = normalisePhrase(e.name);
+    const norm = normalisePhrase(e.name.replace(/_/g, ' '));
     return LOCALES.chatFilePrefixes.some((p) => norm.startsWith(p));
   });
   const pick = ios.length > 0 ? ios : android.length > 0 ? android : txt;

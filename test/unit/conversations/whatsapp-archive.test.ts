@@ -74,6 +74,7 @@ describe('readWhatsAppExport: zips', () => {
       'Chat de WhatsApp con Bob.txt',
       'Conversa do WhatsApp com Bob.txt',
       'WhatsApp-chat met Bob.txt',
+      'WhatsApp_Chat_with_Bob.txt',
     ]) {
       const zip = await zipOf([
         { name: 'notes.txt', data: 'not the chat' },

@@ -332,6 +332,16 @@ describe('WhatsApp line shapes', () => {
     expect(messages[0]!.lineEnd).toBe(4);
   });
 
+  it('reads French iOS, which puts a space before the colon', () => {
+    const text =
+      '[12/03/2024, 14:23:11] Claire : <Médias omis>\n[13/03/2024, 14:24:00] Claire : Salut\n';
+    const { messages } = readWhatsAppChat(bytesOf(text), UTC);
+    expect(messages.map((m) => [m.sender, m.text, m.attachments])).toEqual([
+      ['Claire', '<Médias omis>', [{ name: '', omitted: true }]],
+      ['Claire', 'Salut', []],
+    ]);
+  });
+
   it('reads an empty message and a sender with bidi marks around a number', () => {
     const text = '03/02/17, 18:42 - Luke: \n13/02/17, 18:43 - \u202a+44 7700 900123\u202c: hi\n';
     const { messages } = readWhatsAppChat(bytesOf(text), UTC);
