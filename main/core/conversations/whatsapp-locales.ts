@@ -434,8 +434,13 @@ export function isCallPhrase(norm: string): boolean {
   return LOCALES.calls.some((c) => norm === c || norm.startsWith(`${c},`));
 }
 
+/** Longer than any event line can be (names ≤ 200, subjects ≤ 1000 characters). */
+export const MAX_SYSTEM_CHARS = 2600;
+
 /** Whether a normalised line (without sender) is a system phrase WhatsApp writes. */
 export function isSystemPhrase(norm: string): boolean {
   if (LOCALES.encryptionNotices.some((n) => norm.startsWith(n))) return true;
+  // Two names and two subjects at most: a longer line is no event, and is not searched.
+  if (norm.length > MAX_SYSTEM_CHARS) return false;
   return LOCALES.system.some((t) => t.matches(norm));
 }

@@ -23,6 +23,7 @@ import {
   isCallPhrase,
   isSystemPhrase,
   LOCALES,
+  MAX_SYSTEM_CHARS,
   normalisePhrase,
   withoutBidiMarks,
 } from './whatsapp-locales';
@@ -639,7 +640,10 @@ export function readWhatsAppChat(
         senders.set(sender, true);
       }
     } else {
-      const norm = normalisePhrase(buf.toString('utf8', r.bodyStart, r.firstEnd));
+      // Enough of the line to classify it: events are short (MAX_SYSTEM_CHARS).
+      const norm = normalisePhrase(
+        buf.toString('utf8', r.bodyStart, Math.min(r.firstEnd, r.bodyStart + 4 * MAX_SYSTEM_CHARS)),
+      );
       if (isSystemPhrase(norm)) kind = 'system';
       else if (isCallPhrase(norm)) kind = 'call';
       else {
