@@ -199,8 +199,13 @@ describe('normalisePhrase', () => {
 describe('WhatsApp reader stays linear on hostile input', () => {
   const opts: ReadOptions = { defaultTimeZone: 'Europe/London', dateOrder: 'dmy' };
   const enc = new TextEncoder();
+  // A unit starting with '^' is one line: a header, then the rest of the unit repeated.
   const repeat = (unit: string, size: number): Uint8Array =>
-    enc.encode(unit.repeat(Math.max(1, Math.floor(size / unit.length))));
+    unit.startsWith('^')
+      ? enc.encode(
+          `13/01/2024, 10:00 - ${unit.slice(1).repeat(Math.max(1, Math.floor(size / unit.length)))}`,
+        )
+      : enc.encode(unit.repeat(Math.max(1, Math.floor(size / unit.length))));
   const cases: [string, string][] = [
     ['many short messages', '13/01/2024, 10:00 - Alice: hi\n'],
     ['one long message of continuation lines', 'and another line of text\n'],
@@ -210,6 +215,9 @@ describe('WhatsApp reader stays linear on hostile input', () => {
     ['unclassified lines', '13/01/2024, 10:00 - something odd\n'],
     ['attachment markers', '13/01/2024, 10:00 - A: <attached: <attached: <x'],
     ['times in a DST fold', '27/10/2024, 01:30 - A: x\n'],
+    ['one long line with no sender', '^a added b '],
+    ['one long line with a quoted subject', '^Bob changed the subject to "a: b'],
+    ['one long message line', '^Alice: <attached: x (file attached) '],
   ];
   for (const [label, unit] of cases) {
     it(label, () => {
