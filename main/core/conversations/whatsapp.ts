@@ -750,17 +750,35 @@ function summary(
 /** The chat text's entry in a zip: `_chat.txt` (iOS) or "WhatsApp Chat with X.txt" and its
  *  translations (Android); else the only `.txt` at the top. Null when there is none. */
 export function findChatEntry(archive: Archive): ArchiveEntry | { ambiguous: string[] } | null {
-  const readable = archive.entries.filter((e) => e.refused === null && !/[/\\]/.test(e.name));
-  const txt = readable.filter((e) => /\.txt$/i.test(e.name));
-  const ios = txt.filter((e) => e.name === '_chat.txt');
-  const android = txt.filter((e) => {
-    const norm = normalisePhrase(e.name.replace(/_/g, ' '));
-    return LOCALES.chatFilePrefixes.some((p) => norm.startsWith(p));
-  });
-  const pick = ios.length > 0 ? ios : android.length > 0 ? android : txt;
-  if (pick.length === 1) return pick[0] ?? null;
-  if (pick.length > 1) return { ambiguous: pick.map((e) => e.name) };
+  const readable = archive.entries.filter((e) => e.refused === null);
+  // At the top of the zip; else inside one top folder (a person who unzipped and re-zipped).
+  const top = readable.filter((e) => !/[/\\]/.test(e.name));
+  const folders = new Set(readable.map((e) => /^([^/\\]+)[/\\][^/\\]+$/.exec(e.name)?.[1] ?? ''));
+  folders.delete('');
+  const folder = [...folders][0];
+  for (const level of [
+    top,
+    folders.size === 1 && folder !== undefined ? inFolder(readable, folder) : [],
+  ]) {
+    const txt = level.filter((e) => /\.txt$/i.test(e.name));
+    const ios = txt.filter((e) => baseName(e.name) === '_chat.txt');
+    const android = txt.filter((e) => {
+      const norm = normalisePhrase(baseName(e.name).replace(/_/g, ' '));
+      return LOCALES.chatFilePrefixes.some((p) => norm.startsWith(p));
+    });
+    const pick = ios.length > 0 ? ios : android.length > 0 ? android : txt;
+    if (pick.length === 1) return pick[0] ?? null;
+    if (pick.length > 1) return { ambiguous: pick.map((e) => e.name) };
+  }
   return null;
+}
+
+function baseName(name: string): string {
+  return name.split(/[/\\]/).pop() ?? name;
+}
+
+function inFolder(entries: ArchiveEntry[], folder: string): ArchiveEntry[] {
+  return entries.filter((e) => e.name.startsWith(`${folder}/`) || e.name.startsWith(`${folder}\\`));
 }
 
 export interface WhatsAppExport extends WhatsAppChat {
@@ -847,9 +865,13 @@ export async function readWhatsAppExport(
   const refusedNames = new Set(
     archive.entries.filter((e) => e.refused !== null).map((e) => e.name),
   );
+  // Messages name files beside the chat text: in its folder when the zip has one.
+  const dir = found.name.slice(0, found.name.length - baseName(found.name).length);
   for (const m of chat.messages) {
     for (const a of m.attachments) {
-      if (a.omitted || archive.find(a.name) !== undefined || refusedNames.has(a.name)) continue;
+      if (a.omitted) continue;
+      if (dir !== '' && archive.find(dir + a.name) !== undefined) a.name = dir + a.name;
+      if (archive.find(a.name) !== undefined || refusedNames.has(a.name)) continue;
       chat.summary.problems.push({
         line: m.line,
         offset: m.offset,

@@ -87,6 +87,20 @@ describe('readWhatsAppExport: zips', () => {
     }
   });
 
+  it('finds the chat text inside a single top folder, and its media beside it', async () => {
+    const zip = await zipOf([
+      { name: 'WhatsApp Chat - Alice/_chat.txt', data: iosChat.bytes },
+      { name: `WhatsApp Chat - Alice/${PHOTO}`, data: JPEG },
+    ]);
+    const read = await readWhatsAppExport(zip, 'Alice.zip', UTC);
+    expect(read.summary.chatFile).toBe('WhatsApp Chat - Alice/_chat.txt');
+    expect(read.messages).toHaveLength(3);
+    expect(read.messages[1]!.attachments).toEqual([
+      { name: `WhatsApp Chat - Alice/${PHOTO}`, omitted: false },
+    ]);
+    expect(read.media.map((m) => m.name)).toEqual([`WhatsApp Chat - Alice/${PHOTO}`]);
+  });
+
   it('keeps a zip with no chat text: no messages, a problem, every file still offered', async () => {
     const zip = await zipOf([
       { name: 'IMG-20240101-WA0001.jpg', data: JPEG },
