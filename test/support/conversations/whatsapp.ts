@@ -52,6 +52,8 @@ export interface FixtureMessage {
 }
 
 export interface ExpectedMessage {
+  /** The message exactly as written in the file: header, sender, text (no final line break). */
+  raw: string;
   sender: string;
   text: string;
   offset: number;
@@ -112,13 +114,14 @@ export function buildChat(
   let bytes = style.bom ? 3 : 0;
   let line = 1;
   const expected: ExpectedMessage[] = [];
-  messages.forEach((m, i) => {
+  messages.forEach((m) => {
     const body = m.text.split('\n').join(style.lineBreak);
     const whole = `${header(style, m.at)}${m.sender === undefined ? '' : `${m.sender}: `}${body}`;
     const length = enc.encode(whole).length;
     const lines = m.text.split('\n').length;
     const [y, mo, d, h, mi, s] = m.at;
     expected.push({
+      raw: whole,
       sender: m.sender ?? '',
       text: body,
       offset: bytes,
@@ -127,9 +130,8 @@ export function buildChat(
       lineEnd: line + lines - 1,
       wall: `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}`,
     });
-    const sep = i === messages.length - 1 ? style.lineBreak : style.lineBreak;
-    out += whole + sep;
-    bytes += length + enc.encode(sep).length;
+    out += whole + style.lineBreak;
+    bytes += length + enc.encode(style.lineBreak).length;
     line += lines;
   });
   return { bytes: enc.encode(out), text: out, expected };

@@ -165,6 +165,11 @@ describe('WhatsApp reader properties', () => {
           dateOrder: s.order,
         });
         expectNothingLost(chat.bytes, messages);
+        for (const [i, m] of messages.entries()) {
+          expect(dec.decode(chat.bytes.subarray(m.offset, m.offset + m.length))).toBe(
+            chat.expected[i]!.raw,
+          );
+        }
         expect(
           messages.map((m) => [m.sender, m.text, m.time, m.offset, m.length, m.line, m.lineEnd]),
         ).toEqual(

@@ -27,7 +27,7 @@ import {
 
 const UTC: ReadOptions = { defaultTimeZone: 'UTC' };
 const enc = new TextEncoder();
-const dec = new TextDecoder();
+const dec = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function bytesOf(s: string): Uint8Array {
   return enc.encode(s);
@@ -49,6 +49,7 @@ function expectSpans(
       lineEnd: e.lineEnd,
     });
     const cut = dec.decode(bytes.subarray(m.offset, m.offset + m.length));
+    expect(cut).toBe(e.raw);
     expect(cut.endsWith(m.text)).toBe(true);
     expect(m.text).toBe(e.text);
     expect(m.index).toBe(i);
