@@ -560,3 +560,38 @@ class Parser {
     }
   }
 }
+
+/**
+ * Text from a JSON value made safe to store and show: a lone surrogate (kept by the reader, as
+ * JSON.parse keeps it) becomes U+FFFD, so it stays visible instead of vanishing when the text
+ * is written as UTF-8. Says whether anything was replaced, so the reader can list a problem.
+ */
+export function wellFormedText(s: string): { text: string; replaced: boolean } {
+  let replaced = false;
+  const text = s.replace(LONE_SURROGATE, () => {
+    replaced = true;
+    return '\ufffd';
+  });
+  return { text, replaced };
+}
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** 1-based line numbers of byte offsets asked in (mostly) increasing order, in one pass. */
+export class LineCounter {
+  private at = 0;
+  private line = 1;
+  constructor(private readonly bytes: Uint8Array) {}
+  lineAt(offset: number): number {
+    const end = Math.max(0, Math.min(offset, this.bytes.length));
+    if (end < this.at) {
+      this.at = 0;
+      this.line = 1;
+    }
+    const bytes = this.bytes;
+    let line = this.line;
+    for (let i = this.at; i < end; i++) if (bytes[i] === 0x0a) line++;
+    this.at = end;
+    this.line = line;
+    return line;
+  }
+}
