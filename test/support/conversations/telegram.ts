@@ -1,6 +1,6 @@
 // Telegram Desktop result.json fixtures, written the way Telegram Desktop writes them (one-space
 // indentation, UTF-8 text unescaped), with what each message must read as.
-import type { MessageKind, TimeSource } from '../../../main/core/conversations/types';
+import type { ExportFile, MessageKind, TimeSource } from '../../../main/core/conversations/types';
 
 export interface TelegramExpected {
   kind: MessageKind;
@@ -298,4 +298,17 @@ export function telegramFullExport(
   };
   const text = JSON.stringify(root, null, 1);
   return { text, bytes: new TextEncoder().encode(text) };
+}
+
+/** An export file as ingest hands it to a reader, from bytes in memory. */
+export function exportFile(name: string, bytes: Uint8Array): ExportFile {
+  return {
+    name,
+    size: bytes.length,
+    head: bytes.subarray(0, 64 * 1024),
+    bytes: async () => bytes,
+    async *chunks() {
+      yield bytes;
+    },
+  };
 }

@@ -8,26 +8,19 @@ import {
   telegramReader,
   TELEGRAM_READER,
 } from '../../../main/core/conversations/telegram';
-import type { ExportFile, ReadOptions } from '../../../main/core/conversations/types';
+import type { ReadOptions } from '../../../main/core/conversations/types';
 import { isDossierError } from '../../../main/core/errors';
-import { ALEX, telegramFullExport, telegramSingleChat } from '../../support/conversations/telegram';
+import {
+  ALEX,
+  exportFile,
+  telegramFullExport,
+  telegramSingleChat,
+} from '../../support/conversations/telegram';
 
 const opts: ReadOptions = { defaultTimeZone: 'Europe/London' };
 const enc = (s: string) => new TextEncoder().encode(s);
 const slice = (bytes: Uint8Array, m: { offset: number; length: number }) =>
   new TextDecoder().decode(bytes.subarray(m.offset, m.offset + m.length));
-
-export function exportFile(name: string, bytes: Uint8Array): ExportFile {
-  return {
-    name,
-    size: bytes.length,
-    head: bytes.subarray(0, 64 * 1024),
-    bytes: async () => bytes,
-    async *chunks() {
-      yield bytes;
-    },
-  };
-}
 
 describe('a single chat export', () => {
   const fx = telegramSingleChat();
