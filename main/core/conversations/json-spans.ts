@@ -87,6 +87,8 @@ const BACKSLASH = 0x5c;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const EMPTY: JsonValue[] = [];
+
 /** At most this many notes are kept (a hostile file could have millions); the count goes on. */
 const MAX_NOTES = 1000;
 
@@ -97,7 +99,8 @@ interface Frame {
   /** The key the next member value goes under (objects). */
   key: string;
   keyOffset: number;
-  items: JsonSpan[] | null;
+  /** Element spans as flat [offset, length, …] pairs (one allocation per array, not per element). */
+  items: number[] | null;
   spanned: boolean;
 }
 
@@ -171,10 +174,21 @@ export function readJson(bytes: Uint8Array, opts: JsonReadOptions = {}): JsonRea
     error = e;
   }
   const { spans, itemSpans } = parser;
+  const made = new Map<object, JsonSpan[]>();
   return {
     value: parser.root,
     spanOf: (container) => spans.get(container),
-    itemSpans: (array) => itemSpans.get(array),
+    itemSpans: (array) => {
+      let list = made.get(array);
+      if (list) return list;
+      const flat = itemSpans.get(array);
+      if (!flat) return undefined;
+      list = [];
+      for (let i = 0; i + 1 < flat.length; i += 2)
+        list.push({ offset: flat[i]!, length: flat[i + 1]! });
+      made.set(array, list);
+      return list;
+    },
     notes: parser.notes,
     error,
   };
@@ -183,12 +197,14 @@ export function readJson(bytes: Uint8Array, opts: JsonReadOptions = {}): JsonRea
 // A class, not closures: methods are made once, and the hot loops stay monomorphic.
 class Parser {
   readonly spans = new Map<object, JsonSpan>();
-  readonly itemSpans = new Map<object, JsonSpan[]>();
+  readonly itemSpans = new Map<object, number[]>();
   readonly notes: JsonNote[] = [];
   root: JsonValue | undefined = undefined;
   private pos = 0;
   private readonly len: number;
-  private readonly stack: Frame[] = [];
+  /** Open containers: frames[0 … depth - 1], reused from one container to the next. */
+  private readonly frames: Frame[] = [];
+  private depth = 0;
   private invalidNoted = -1;
 
   constructor(
@@ -449,7 +465,7 @@ class Parser {
 
   run(): void {
     const bytes = this.bytes;
-    const stack = this.stack;
+    const frames = this.frames;
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.pos = 3;
     this.skipWs();
     if (this.pos >= this.len) this.fail('syntax', this.pos, 'the file holds no JSON value.');
@@ -459,7 +475,7 @@ class Parser {
       const b = bytes[start];
       let closed = false;
       if (b === 0x7b || b === 0x5b) {
-        const depth = stack.length;
+        const depth = this.depth;
         if (depth + 1 > this.maxDepth) {
           this.fail(
             'depth',
@@ -470,22 +486,24 @@ class Parser {
         const isArray = b === 0x5b;
         const container: JsonValue[] | JsonObject = isArray ? [] : {};
         // Attached before its contents are read, so a partial read keeps what came before a fault.
-        const top = stack[depth - 1];
+        const top = depth > 0 ? frames[depth - 1]! : null;
         if (!top) this.root = container;
         else if (top.isArray) (top.container as JsonValue[]).push(container);
         else this.member(top, container);
         const items = isArray && depth < this.spanDepth ? [] : null;
         if (items) this.itemSpans.set(container, items);
-        const frame: Frame = {
-          container,
-          isArray,
-          start,
-          key: '',
-          keyOffset: 0,
-          items,
-          spanned: depth <= this.spanDepth,
-        };
-        stack.push(frame);
+        let frame = frames[depth];
+        if (!frame) {
+          frame = { container, isArray, start, key: '', keyOffset: 0, items, spanned: false };
+          frames.push(frame);
+        }
+        frame.container = container;
+        frame.isArray = isArray;
+        frame.start = start;
+        frame.key = '';
+        frame.items = items;
+        frame.spanned = depth <= this.spanDepth;
+        this.depth = depth + 1;
         this.pos++;
         this.skipWs();
         if (bytes[this.pos] === (isArray ? 0x5d : 0x7d)) {
@@ -509,10 +527,10 @@ class Parser {
             start,
             `expected a value, found ${describeByte(bytes, start)}.`,
           );
-        const top = stack[stack.length - 1];
+        const top = this.depth > 0 ? frames[this.depth - 1]! : null;
         if (!top) this.root = value;
         else {
-          if (top.items) top.items.push({ offset: start, length: this.pos - start });
+          if (top.items) top.items.push(start, this.pos - start);
           if (top.isArray) (top.container as JsonValue[]).push(value);
           else this.member(top, value);
         }
@@ -520,15 +538,17 @@ class Parser {
       // After a value: close containers, or move on to the next element or member.
       for (;;) {
         if (closed) {
-          const done = stack.pop()!;
-          const span = { offset: done.start, length: this.pos - done.start };
-          if (done.spanned) this.spans.set(done.container, span);
-          const parent = stack[stack.length - 1];
-          if (parent?.items) parent.items.push(span);
+          const done = frames[--this.depth]!;
+          const length = this.pos - done.start;
+          if (done.spanned) this.spans.set(done.container, { offset: done.start, length });
+          if (this.depth > 0) frames[this.depth - 1]!.items?.push(done.start, length);
+          // Let go of the container: the frame is reused, and must not keep it alive.
+          done.container = EMPTY;
+          done.items = null;
           closed = false;
         }
         this.skipWs();
-        const top = stack[stack.length - 1];
+        const top = this.depth > 0 ? frames[this.depth - 1]! : null;
         if (!top) {
           if (this.pos < this.len) {
             this.fail(

@@ -23,6 +23,7 @@ import {
   ZOE,
 } from '../../support/conversations/meta';
 import { exportFile, telegramSingleChat } from '../../support/conversations/telegram';
+import { expectLinear } from '../../support/linear';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const slice = (bytes: Uint8Array, m: { offset: number; length: number }) =>
@@ -339,5 +340,18 @@ describe('the reader objects ingest calls', () => {
       title: 'Alex Müller',
     });
     expect(opened.media).toEqual([]);
+  });
+});
+
+describe('reading a large hostile file takes time linear in its size', () => {
+  it('many undated, mangled messages with bad media', () => {
+    const one = `{"sender_name":"${mojibake('Zoë')}","content":"${mojibake('où 😡')}","photos":[{},{"uri":"a"}],"reactions":[{"reaction":"x"}]},`;
+    expectLinear('meta: undated messages', (size) => {
+      const bytes = enc(
+        JSON.stringify({ participants: [] }).slice(0, -1) +
+          `,"messages":[${one.repeat(Math.ceil(size / one.length))}{}]}`,
+      );
+      return () => readMetaFile(bytes, 'message_1.json', 'instagram');
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../../main/core/conversations/telegram';
 import type { ReadOptions } from '../../../main/core/conversations/types';
 import { isDossierError } from '../../../main/core/errors';
+import { expectLinear } from '../../support/linear';
 import {
   ALEX,
   exportFile,
@@ -384,5 +385,18 @@ describe('the reader object ingest calls', () => {
       (e) =>
         isDossierError(e, 'USAGE') && /reads result\.json files up to/.test((e as Error).message),
     );
+  });
+});
+
+describe('reading a large hostile export takes time linear in its size', () => {
+  it('many messages, each with problems', () => {
+    const one =
+      '{"id":"x","type":"odd","date":"2024-01-01T10:00:30","date_unixtime":"1704103200","from":5,"text":[1,{"type":"link"}],"action":"summon"},';
+    expectLinear('telegram: problems on every message', (size) => {
+      const bytes = enc(
+        `{"name":"X","type":"personal_chat","messages":[${one.repeat(Math.ceil(size / one.length))}{}]}`,
+      );
+      return () => readTelegram(bytes, opts);
+    });
   });
 });
