@@ -355,3 +355,31 @@ describe('reading a large hostile file takes time linear in its size', () => {
     });
   });
 });
+
+describe('any bytes at all', () => {
+  it('no reader throws, and detection never throws, on random bytes', async () => {
+    const readers = [instagramReader, facebookReader, telegramReader];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc
+            .string({ unit: fc.constantFrom(...'{}[],:"\\ u0123456789abcdeftrnl'.split('')) })
+            .map(enc),
+        ),
+        async (bytes) => {
+          for (const reader of readers) {
+            reader.detect(bytes, 'message_1.json', 'application/json');
+            const opened = await reader.open(exportFile('x.json', bytes), {
+              defaultTimeZone: 'UTC',
+            });
+            const messages = [...(opened.messages as Iterable<ReadMessage>)];
+            for (const m of messages) expect(m.offset + m.length).toBeLessThanOrEqual(bytes.length);
+            expect(opened.summary().messageCount).toBe(messages.length);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
