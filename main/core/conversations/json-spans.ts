@@ -14,7 +14,7 @@
 // The reader looks at each byte a bounded number of times: strings are decoded segment by
 // segment and joined once, never built by repeated concatenation.
 import { DossierError } from '../errors';
-import { CONVERSATION_LIMITS } from './types';
+import { CONVERSATION_LIMITS, type ConversationProblem } from './types';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -613,5 +613,37 @@ export class LineCounter {
     this.at = end;
     this.line = line;
     return line;
+  }
+}
+
+/** At most this many problems are listed on one conversation; then how many more there were. */
+export const MAX_PROBLEMS = 10_000;
+
+/** A reader's problems, each with its byte offset and line in the file. */
+export class ProblemList {
+  readonly list: ConversationProblem[] = [];
+  private readonly lines: LineCounter;
+  private more = 0;
+  constructor(bytes: Uint8Array) {
+    this.lines = new LineCounter(bytes);
+  }
+  add(offset: number | null, message: string): void {
+    if (this.list.length >= MAX_PROBLEMS) {
+      this.more++;
+      return;
+    }
+    this.list.push({ line: offset === null ? null : this.lines.lineAt(offset), offset, message });
+  }
+  /** In file order (problems about the whole file first), with the count of those left out. */
+  finish(): void {
+    this.list.sort((a, b) => (a.offset ?? -1) - (b.offset ?? -1));
+    if (this.more > 0) {
+      this.list.push({
+        line: null,
+        offset: null,
+        message: `${this.more} more problems are not listed.`,
+      });
+      this.more = 0;
+    }
   }
 }

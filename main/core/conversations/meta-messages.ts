@@ -6,7 +6,7 @@
 // readMetaThread puts the files of one thread together for reading, oldest first.
 import { DossierError } from '../errors';
 import {
-  LineCounter,
+  ProblemList,
   quoteText,
   readJson,
   wellFormedText,
@@ -197,13 +197,9 @@ export function readMetaFile(
   name: string,
   platform: MetaPlatform,
 ): MetaFileRead {
-  const problems: ConversationProblem[] = [];
-  const lines = new LineCounter(bytes);
-  const problem = (offset: number | null, message: string) => {
-    if (problems.length < 10_000) {
-      problems.push({ line: offset === null ? null : lines.lineAt(offset), offset, message });
-    }
-  };
+  const found = new ProblemList(bytes);
+  const problems = found.list;
+  const problem = (offset: number | null, message: string) => found.add(offset, message);
   const read: JsonRead = readJson(bytes, { partial: true, spanDepth: 2 });
   const root = read.value;
   if (read.error) {
@@ -238,7 +234,7 @@ export function readMetaFile(
   };
   if (!isObject(root)) {
     problem(null, 'This is not an Instagram or Facebook message file: it is not a JSON object.');
-    return finish(result, read, problem);
+    return finish(result, read, found);
   }
   if (proven === null) {
     problem(
@@ -259,7 +255,7 @@ export function readMetaFile(
   const list = own(root, 'messages');
   if (!Array.isArray(list)) {
     problem(null, 'The file has no list of messages.');
-    return finish(result, read, problem);
+    return finish(result, read, found);
   }
   const spans = read.itemSpans(list) ?? [];
   const read1: { m: ReadMessage; ms: number | null; pos: number }[] = [];
@@ -280,16 +276,12 @@ export function readMetaFile(
     result.messages.push(r.m);
     result.positions.push(r.pos);
   });
-  return finish(result, read, problem);
+  return finish(result, read, found);
 }
 
-function finish(
-  result: MetaFileRead,
-  read: JsonRead,
-  problem: (offset: number | null, message: string) => void,
-): MetaFileRead {
-  for (const n of read.notes) problem(n.offset, n.message);
-  result.summary.problems.sort((a, b) => (a.offset ?? -1) - (b.offset ?? -1));
+function finish(result: MetaFileRead, read: JsonRead, found: ProblemList): MetaFileRead {
+  for (const n of read.notes) found.add(n.offset, n.message);
+  found.finish();
   result.summary.title = result.title || 'Messages';
   result.summary.messageCount = result.messages.length;
   return result;

@@ -4,7 +4,7 @@
 // bytes in result.json. Hostile or unknown shapes become problems on the message, never a throw.
 import { DossierError } from '../errors';
 import {
-  LineCounter,
+  ProblemList,
   quoteText,
   readJson,
   wellFormedText,
@@ -15,7 +15,6 @@ import {
 } from './json-spans';
 import {
   CONVERSATION_LIMITS,
-  type ConversationProblem,
   type ConversationReader,
   type ConversationSummary,
   type MessageAttachment,
@@ -457,13 +456,9 @@ interface ChatSource {
 
 /** Reads result.json (single chat or full export). Never throws on its content. */
 export function readTelegram(bytes: Uint8Array, opts: ReadOptions): TelegramRead {
-  const problems: ConversationProblem[] = [];
-  const lines = new LineCounter(bytes);
-  const problem = (offset: number | null, message: string) => {
-    if (problems.length < 10_000) {
-      problems.push({ line: offset === null ? null : lines.lineAt(offset), offset, message });
-    }
-  };
+  const found = new ProblemList(bytes);
+  const problems = found.list;
+  const problem = (offset: number | null, message: string) => found.add(offset, message);
   let read: JsonRead = readJson(bytes, { partial: true, spanDepth: 2 });
   let root = read.value;
   // The full export nests messages deeper: chats.list[i].messages[j] (depth 5).
@@ -570,7 +565,7 @@ export function readTelegram(bytes: Uint8Array, opts: ReadOptions): TelegramRead
   for (const n of read.notes) {
     problem(n.offset, n.message);
   }
-  problems.sort((a, b) => (a.offset ?? -1) - (b.offset ?? -1));
+  found.finish();
 
   if (zoneUsed.zone !== null) {
     summary.timeZone = zoneUsed.zone;

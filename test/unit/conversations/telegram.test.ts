@@ -221,6 +221,16 @@ describe('older exports and odd input', () => {
     ]);
   });
 
+  it('past 10,000 problems, the rest are counted, not listed', () => {
+    const r = readTelegram(chat(Array.from({ length: 10_005 }, () => 0)), opts);
+    expect(r.summary.problems).toHaveLength(10_001);
+    expect(r.summary.problems.at(-1)).toEqual({
+      line: null,
+      offset: null,
+      message: '5 more problems are not listed.',
+    });
+  });
+
   it('a lone surrogate in text is shown as U+FFFD, with a problem', () => {
     const bytes = enc(
       '{"name":"X","type":"personal_chat","messages":[{"id":1,"type":"message","date_unixtime":"1","from":"A","text":"a\\ud800b"}]}',
