@@ -647,3 +647,20 @@ export class ProblemList {
     }
   }
 }
+
+/**
+ * A media path an export names ("photos/photo_1.jpg"), as a path relative to the export's
+ * folder with '/' separators; null when it could reach outside it (absolute, a drive, '..'),
+ * or holds control characters. The file is hostile input: ingest opens only paths this allows.
+ */
+export function exportRelativePath(name: string): string | null {
+  if (name === '' || name.length > 4096) return null;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return null;
+  }
+  if (/^([/\\]|[A-Za-z]:)/.test(name)) return null;
+  const parts = name.split(/[/\\]/);
+  if (parts.some((p) => p === '..' || p === '.' || p === '')) return null;
+  return parts.join('/');
+}

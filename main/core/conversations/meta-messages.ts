@@ -7,6 +7,7 @@
 import { DossierError } from '../errors';
 import {
   ProblemList,
+  exportRelativePath,
   quoteText,
   readJson,
   wellFormedText,
@@ -350,13 +351,25 @@ function readMetaMessage(
     }
     for (const x of list) {
       const uri = isObject(x) ? own(x, 'uri') : undefined;
-      if (typeof uri === 'string') attachments.push({ name: uri, omitted: false });
-      else say(`one of its ${key} has no uri.`);
+      if (typeof uri === 'string') {
+        attachments.push({ name: uri, omitted: false });
+        if (exportRelativePath(uri) === null) {
+          say(
+            `its file path ${quoteText(uri)} points outside the export folder; it is not opened.`,
+          );
+        }
+      } else say(`one of its ${key} has no uri.`);
     }
   }
   const sticker = own(v, 'sticker');
-  if (isObject(sticker) && typeof own(sticker, 'uri') === 'string') {
-    attachments.push({ name: own(sticker, 'uri') as string, omitted: false });
+  const stickerUri = isObject(sticker) ? own(sticker, 'uri') : undefined;
+  if (typeof stickerUri === 'string') {
+    attachments.push({ name: stickerUri, omitted: false });
+    if (exportRelativePath(stickerUri) === null) {
+      say(
+        `its file path ${quoteText(stickerUri)} points outside the export folder; it is not opened.`,
+      );
+    }
   }
   for (const [key, name] of [
     ['share', 'share'],

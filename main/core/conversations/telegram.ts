@@ -5,6 +5,7 @@
 import { DossierError } from '../errors';
 import {
   ProblemList,
+  exportRelativePath,
   quoteText,
   readJson,
   wellFormedText,
@@ -396,7 +397,11 @@ function serviceText(
 const isOmittedMarker = (s: string) =>
   /^\(File [^)]*\)$/.test(s) || s.startsWith('(File not included');
 
-function mediaOf(msg: JsonObject, details: Record<string, unknown>): MessageAttachment[] {
+function mediaOf(
+  msg: JsonObject,
+  details: Record<string, unknown>,
+  unsafe: string[],
+): MessageAttachment[] {
   const out: MessageAttachment[] = [];
   const fileName = str(own(msg, 'file_name'));
   const mediaType = str(own(msg, 'media_type'));
@@ -410,6 +415,7 @@ function mediaOf(msg: JsonObject, details: Record<string, unknown>): MessageAtta
     } else {
       out.push({ name: v, omitted: false });
       if (key === 'thumbnail') details.thumbnail = v;
+      if (exportRelativePath(v) === null) unsafe.push(v);
     }
   }
   return out;
@@ -647,6 +653,11 @@ function readMessage(
     text = text.slice(0, CONVERSATION_LIMITS.maxMessageChars);
   }
   const replyTo = idText(own(v, 'reply_to_message_id'));
+  const unsafe: string[] = [];
+  const attachments = mediaOf(v, details, unsafe);
+  for (const name of unsafe) {
+    say(`its file path ${quoteText(name)} points outside the export folder; it is not opened.`);
+  }
   return {
     index,
     kind,
@@ -660,7 +671,7 @@ function readMessage(
     length: span.length,
     line: null,
     lineEnd: null,
-    attachments: mediaOf(v, details),
+    attachments,
     externalId,
     replyTo,
     details,

@@ -2,7 +2,12 @@
 // JSON.parse, spans that slice to the value's own text, clear faults, linear time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonError, readJson, type JsonValue } from '../../../main/core/conversations/json-spans';
+import {
+  exportRelativePath,
+  JsonError,
+  readJson,
+  type JsonValue,
+} from '../../../main/core/conversations/json-spans';
 import { isDossierError } from '../../../main/core/errors';
 import { expectLinear } from '../../support/linear';
 
@@ -271,3 +276,33 @@ describe('reading hostile JSON takes time linear in its size', () => {
 function latin1(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
+
+describe('media paths an export names', () => {
+  it('relative paths inside the export are kept, with / separators', () => {
+    expect(exportRelativePath('photos/photo_1@02-04-2024_09-00-00.jpg')).toBe(
+      'photos/photo_1@02-04-2024_09-00-00.jpg',
+    );
+    expect(exportRelativePath('files\\report.pdf')).toBe('files/report.pdf');
+    expect(exportRelativePath('your_instagram_activity/messages/inbox/z_1/photos/1.jpg')).toBe(
+      'your_instagram_activity/messages/inbox/z_1/photos/1.jpg',
+    );
+  });
+
+  it('a path that could reach outside the export folder is refused', () => {
+    for (const p of [
+      '../../.ssh/id_rsa',
+      'photos/../../x',
+      '/etc/passwd',
+      '\\\\server\\share\\x',
+      'C:\\Windows\\x',
+      'c:x',
+      'photos//x',
+      './x',
+      'a\u0000b',
+      'a\nb',
+      '',
+    ]) {
+      expect(exportRelativePath(p)).toBeNull();
+    }
+  });
+});

@@ -216,7 +216,7 @@ describe('odd input becomes problems, never a throw', () => {
         {
           sender_name: 'A',
           timestamp_ms: 2000,
-          photos: [{}, { uri: 'p.jpg' }],
+          photos: [{}, { uri: 'p.jpg' }, { uri: '/etc/x' }],
           content: 'bad \ud800',
         },
       ],
@@ -224,7 +224,7 @@ describe('odd input becomes problems, never a throw', () => {
     const read = readMetaFile(enc(text), 'message_1.json', 'facebook');
     expect(read.messages.map((m) => [m.sender, m.text, m.attachments.map((a) => a.name)])).toEqual([
       // Oldest first: the undated message was written above (after, in time) A's.
-      ['A', 'bad \ufffd', ['p.jpg']],
+      ['A', 'bad \ufffd', ['p.jpg', '/etc/x']],
       ['', '', []],
     ]);
     expect(read.summary.problems.map((p) => p.message)).toEqual([
@@ -235,6 +235,7 @@ describe('odd input becomes problems, never a throw', () => {
       'A message: its content is not text.',
       'A message: its photos is not a list.',
       'A message from "A": one of its photos has no uri.',
+      'A message from "A": its file path "/etc/x" points outside the export folder; it is not opened.',
       'A message from "A": its text has half a character (a lone surrogate), shown as U+FFFD.',
       'A \\u escape here is half of a character (a lone surrogate); kept as is.',
     ]);

@@ -221,6 +221,26 @@ describe('older exports and odd input', () => {
     ]);
   });
 
+  it('a media path that points outside the export folder is a problem', () => {
+    const r = readTelegram(
+      chat([
+        {
+          id: 9,
+          type: 'message',
+          date_unixtime: '1',
+          ...ALEX,
+          photo: '../../secret.jpg',
+          text: '',
+        },
+      ]),
+      opts,
+    );
+    expect(r.messages[0]!.attachments).toEqual([{ name: '../../secret.jpg', omitted: false }]);
+    expect(r.summary.problems.map((p) => p.message)).toEqual([
+      'Message "9": its file path "../../secret.jpg" points outside the export folder; it is not opened.',
+    ]);
+  });
+
   it('past 10,000 problems, the rest are counted, not listed', () => {
     const r = readTelegram(chat(Array.from({ length: 10_005 }, () => 0)), opts);
     expect(r.summary.problems).toHaveLength(10_001);
