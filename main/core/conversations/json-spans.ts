@@ -60,9 +60,17 @@ export interface JsonReadOptions {
   maxDepth?: number;
   /**
    * Containers at this depth or shallower get a span, and arrays shallower than it get the
-   * spans of their elements (the root is depth 0). Default: every container.
+   * spans of their elements (the root is depth 0). Default: every container, unless `itemsAt`
+   * is given, then none.
    */
   spanDepth?: number;
+  /**
+   * Only the arrays along this path get the spans of their elements: object keys, '*' for any
+   * key or element. ['messages'] is the root's messages list; ['*', 'list', '*', 'messages']
+   * each chat's messages in chats.list (and the list itself). A reader asks for just what it
+   * needs, so a hostile file of many small arrays costs no span bookkeeping.
+   */
+  itemsAt?: readonly string[];
   /**
    * On a syntax or depth fault, return what was read before it (in `value`, with the fault in
    * `error`) instead of throwing. Containers left open by the fault have no span.
@@ -102,6 +110,8 @@ interface Frame {
   /** Element spans as flat [offset, length, …] pairs (one allocation per array, not per element). */
   items: number[] | null;
   spanned: boolean;
+  /** With itemsAt: how many of its segments lead here; -1 when off the path. */
+  path: number;
 }
 
 /** The 1-based line and column (in characters) of a byte offset. */
@@ -164,7 +174,8 @@ export function readJson(bytes: Uint8Array, opts: JsonReadOptions = {}): JsonRea
   const parser = new Parser(
     bytes,
     opts.maxDepth ?? CONVERSATION_LIMITS.maxJsonDepth,
-    opts.spanDepth ?? Infinity,
+    opts.spanDepth ?? (opts.itemsAt ? -1 : Infinity),
+    opts.itemsAt ?? null,
   );
   let error: JsonError | null = null;
   try {
@@ -211,6 +222,7 @@ class Parser {
     private readonly bytes: Uint8Array,
     private readonly maxDepth: number,
     private readonly spanDepth: number,
+    private readonly itemsAt: readonly string[] | null,
   ) {
     this.len = bytes.length;
   }
@@ -490,11 +502,31 @@ class Parser {
         if (!top) this.root = container;
         else if (top.isArray) (top.container as JsonValue[]).push(container);
         else this.member(top, container);
-        const items = isArray && depth < this.spanDepth ? [] : null;
+        let path = -1;
+        let wantItems = depth < this.spanDepth;
+        const itemsAt = this.itemsAt;
+        if (itemsAt) {
+          if (!top) path = 0;
+          else if (top.path >= 0 && top.path < itemsAt.length) {
+            const segment = itemsAt[top.path];
+            if (segment === '*' || (!top.isArray && top.key === segment)) path = top.path + 1;
+          }
+          wantItems ||= path >= 0;
+        }
+        const items = isArray && wantItems ? [] : null;
         if (items) this.itemSpans.set(container, items);
         let frame = frames[depth];
         if (!frame) {
-          frame = { container, isArray, start, key: '', keyOffset: 0, items, spanned: false };
+          frame = {
+            container,
+            isArray,
+            start,
+            key: '',
+            keyOffset: 0,
+            items,
+            spanned: false,
+            path,
+          };
           frames.push(frame);
         }
         frame.container = container;
@@ -503,6 +535,7 @@ class Parser {
         frame.key = '';
         frame.items = items;
         frame.spanned = depth <= this.spanDepth;
+        frame.path = path;
         this.depth = depth + 1;
         this.pos++;
         this.skipWs();

@@ -154,7 +154,7 @@ export function looksLikeMeta(head: Uint8Array): boolean {
 /** Which platform the first bytes show; null when they cannot tell. */
 export function metaPlatformOfHead(head: Uint8Array): MetaPlatform | null {
   try {
-    return metaPlatformOf(readJson(head, { partial: true, spanDepth: 0 }).value);
+    return metaPlatformOf(readJson(head, { partial: true, spanDepth: -1 }).value);
   } catch {
     return null;
   }
@@ -201,7 +201,7 @@ export function readMetaFile(
   const found = new ProblemList(bytes);
   const problems = found.list;
   const problem = (offset: number | null, message: string) => found.add(offset, message);
-  const read: JsonRead = readJson(bytes, { partial: true, spanDepth: 2 });
+  const read: JsonRead = readJson(bytes, { partial: true, itemsAt: ['messages'] });
   const root = read.value;
   if (read.error) {
     const e = read.error;

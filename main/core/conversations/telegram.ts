@@ -465,12 +465,16 @@ export function readTelegram(bytes: Uint8Array, opts: ReadOptions): TelegramRead
   const found = new ProblemList(bytes);
   const problems = found.list;
   const problem = (offset: number | null, message: string) => found.add(offset, message);
-  let read: JsonRead = readJson(bytes, { partial: true, spanDepth: 2 });
+  // The full export nests messages deeper: chats.list[i].messages[j]. Its opening says so;
+  // if the guess from it is wrong, the file is read again the other way.
+  const single = ['messages'];
+  const nested = ['*', 'list', '*', 'messages'];
+  const guess = /"personal_information"\s*:/.test(latin1.decode(bytes.subarray(0, 64 * 1024)));
+  let read: JsonRead = readJson(bytes, { partial: true, itemsAt: guess ? nested : single });
   let root = read.value;
-  // The full export nests messages deeper: chats.list[i].messages[j] (depth 5).
   const full = isObject(root) && isObject(own(root, 'chats'));
-  if (full) {
-    read = readJson(bytes, { partial: true, spanDepth: 5 });
+  if (full !== guess) {
+    read = readJson(bytes, { partial: true, itemsAt: full ? nested : single });
     root = read.value;
   }
   const summary: ConversationSummary = {

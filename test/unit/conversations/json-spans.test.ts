@@ -142,6 +142,44 @@ describe('readJson gives what JSON.parse gives, with spans', () => {
   });
 });
 
+describe('element spans only where a reader asks', () => {
+  const text = JSON.stringify({
+    about: 'x',
+    chats: { list: [{ messages: [{ id: 1 }, 2] }, { messages: [] }, { other: [3] }] },
+    left_chats: { list: [{ messages: [{ id: 4 }] }] },
+    messages: [[5]],
+  });
+  const bytes = enc(text);
+  const cut = (s: { offset: number; length: number }) =>
+    dec(bytes.subarray(s.offset, s.offset + s.length));
+
+  it("['*', 'list', '*', 'messages']: each chat's messages and the lists, nothing else", () => {
+    const read = readJson(bytes, { itemsAt: ['*', 'list', '*', 'messages'] });
+    const v = read.value as {
+      chats: { list: { messages?: unknown[]; other?: unknown[] }[] };
+      left_chats: { list: { messages: unknown[] }[] };
+      messages: unknown[][];
+    };
+    expect(read.itemSpans(v.chats.list[0]!.messages!)!.map(cut)).toEqual(['{"id":1}', '2']);
+    expect(read.itemSpans(v.chats.list[1]!.messages!)).toEqual([]);
+    expect(read.itemSpans(v.left_chats.list[0]!.messages)!.map(cut)).toEqual(['{"id":4}']);
+    expect(read.itemSpans(v.chats.list)!.map(cut)[1]).toBe('{"messages":[]}');
+    expect(read.itemSpans(v.chats.list[2]!.other!)).toBeUndefined();
+    // '*' matches any key: the root's own messages list is on the path too, its insides not.
+    expect(read.itemSpans(v.messages)!.map(cut)).toEqual(['[5]']);
+    expect(read.itemSpans(v.messages[0]!)).toBeUndefined();
+    expect(read.spanOf(v.chats)).toBeUndefined();
+  });
+
+  it("['messages']: the root's messages only", () => {
+    const read = readJson(bytes, { itemsAt: ['messages'] });
+    const v = read.value as { messages: unknown[][]; chats: { list: unknown[] } };
+    expect(read.itemSpans(v.messages)!.map(cut)).toEqual(['[5]']);
+    expect(read.itemSpans(v.messages[0]!)).toBeUndefined();
+    expect(read.itemSpans(v.chats.list)).toBeUndefined();
+  });
+});
+
 describe('the rules JSON leaves open', () => {
   it('a duplicate key keeps the last value and is noted', () => {
     const read = readJson(enc('{"from": "Alice", "from": "Mallory"}'));
@@ -247,13 +285,10 @@ describe('reading hostile JSON takes time linear in its size', () => {
     'lone surrogates': (n) => `"${'\\ud800'.repeat(n / 6)}"`,
     'non-ASCII text': (n) => `"${'é'.repeat(n / 2)}"`,
     'invalid UTF-8': (n) => `"${'\u00ff'.repeat(n / 2)}"`,
-    'many small arrays': (n) => `[${'[1],'.repeat(n / 4)}0]`,
-    'nesting to the limit, repeated': (n) =>
-      `[${`${'['.repeat(60)}${']'.repeat(60)},`.repeat(n / 122)}0]`,
     'duplicate keys': (n) => `{${'"a":1,'.repeat(n / 6)}"a":2}`,
-    'many keys': (n) => `{${Array.from({ length: n / 12 }, (_, i) => `"k${i}":1`).join(',')}}`,
     'a long number': (n) => `1${'0'.repeat(n)}`,
     'a fault at the end of many lines': (n) => `[${'1,\n'.repeat(n / 3)}x]`,
+    'many messages, spans kept': (n) => `{"messages":[${'{"a":"b"},'.repeat(n / 10)}0]}`,
   };
   for (const [label, make] of Object.entries(families)) {
     it(label, () => {
@@ -261,14 +296,49 @@ describe('reading hostile JSON takes time linear in its size', () => {
         const bytes = label === 'invalid UTF-8' ? latin1(make(size)) : enc(make(size));
         return () => {
           try {
-            // The depth the readers use (messages at depth 2); spans of every container cost
-            // one small object each, linear but dominated by garbage collection.
-            readJson(bytes, { partial: true, spanDepth: 2 });
+            // As the readers read: element spans only along the path to the messages.
+            readJson(bytes, { partial: true, itemsAt: ['messages'] });
           } catch {
             // only the size limit throws with partial
           }
         };
       });
+    });
+  }
+
+  // Families that build many live containers make V8's own JSON.parse grow faster than its
+  // input too (its garbage collector promotes them), so N against 8N measures the engine. They
+  // are compared with JSON.parse on the same text instead: a quadratic step would be far off.
+  const heavy: Record<string, string> = {
+    'many small arrays': `[${'[1],'.repeat(256 * 1024)}0]`,
+    'nesting to the limit, repeated': `[${`${'['.repeat(60)}${']'.repeat(60)},`.repeat(8 * 1024)}0]`,
+    'many keys': `{${Array.from({ length: 64 * 1024 }, (_, i) => `"k${i}":1`).join(',')}}`,
+    'many messages with nested text': `{"messages":[${'{"text":["a",{"type":"b","text":"c"}]},'.repeat(32 * 1024)}0]}`,
+  };
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const best = (run: () => unknown) => {
+    let b = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const t = cpuMs();
+      run();
+      b = Math.min(b, cpuMs() - t);
+    }
+    return b;
+  };
+  for (const [label, text] of Object.entries(heavy)) {
+    it(`${label}: within a small factor of JSON.parse`, () => {
+      const bytes = enc(text);
+      let seen = '';
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const ours = best(() => readJson(bytes, { itemsAt: ['messages'] }));
+        const theirs = best(() => JSON.parse(text));
+        if (ours <= 12 * Math.max(theirs, 5)) return;
+        seen += ` ours ${ours.toFixed(1)} ms, JSON.parse ${theirs.toFixed(1)} ms;`;
+      }
+      throw new Error(`${label}: too slow against JSON.parse:${seen}`);
     });
   }
 });
