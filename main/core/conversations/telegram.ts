@@ -511,10 +511,7 @@ export function readTelegram(bytes: Uint8Array, opts: ReadOptions): TelegramRead
       const list = isObject(group) ? own(group, 'list') : undefined;
       if (group === undefined) continue;
       if (!Array.isArray(list)) {
-        problem(
-          read.spanOf(group as object)?.offset ?? null,
-          `The export's ${key} has no list of chats.`,
-        );
+        problem(null, `The export's ${key} has no list of chats.`);
         continue;
       }
       const spans = read.itemSpans(list) ?? [];
