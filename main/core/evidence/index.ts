@@ -80,8 +80,9 @@ export async function examineEvidence(input: EvidenceInput): Promise<EvidenceFac
     if (facts.mime === 'message/rfc822' || facts.mime === 'text/plain') {
       // Read from the start alone when too big to hold: the search then has the first part.
       const bytes = input.bytes?.length === input.size ? input.bytes : input.head;
-      const read = facts.mime === 'message/rfc822' ? readEmail : readText;
-      const found = read(bytes, bytes.length === input.size);
+      const whole = bytes.length === input.size;
+      const found =
+        facts.mime === 'message/rfc822' ? await readEmail(bytes, whole) : readText(bytes, whole);
       facts.text = found.text;
       facts.email = found.email;
       facts.errors.push(...found.problems);
