@@ -1,6 +1,6 @@
 import { readEmailMessage } from '../../../../../shared/email';
 import { htmlToText } from '../../../../../shared/email-text';
-import { add, facts, h } from './dom';
+import { add, code, facts, h } from './dom';
 import { Sha256 } from './sha256';
 import { MAX_SHOWN_CHARS } from './text-decoding';
 import { bytesText, plural } from './words';
@@ -80,6 +80,37 @@ export async function emailView(bytes: Uint8Array): Promise<HTMLElement> {
             'Attachments are inside the email file; this page lists them but does not open them.',
           ),
         ]
+      : null,
+    mail.headers.length
+      ? h('details', { class: 'email-headers' }, [
+          h('summary', null, 'Headers (' + mail.headers.length + ')'),
+          h(
+            'p',
+            { class: 'muted' },
+            'Every header line as the email has it, in order. The Received lines are the servers it passed through, newest first; DKIM-Signature, ARC and Authentication-Results are how a mail server checked who sent it.',
+          ),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h('table', null, [
+              h(
+                'thead',
+                null,
+                h('tr', null, [
+                  h('th', { scope: 'col' }, 'Header'),
+                  h('th', { scope: 'col' }, 'Value'),
+                ]),
+              ),
+              h(
+                'tbody',
+                null,
+                mail.headers.map((x) =>
+                  h('tr', null, [h('td', null, code(x.key)), h('td', null, code(x.value))]),
+                ),
+              ),
+            ]),
+          ),
+        ])
       : null,
     mail.problems.length
       ? [
