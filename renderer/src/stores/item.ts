@@ -3,6 +3,7 @@ import type { Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
 import { decodeCharset, readEmailMessage, type ParsedEmail } from '../../../shared/email';
+import { readOutlookMessage } from '../../../shared/outlook-msg';
 import { useCases } from './cases';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
@@ -191,7 +192,13 @@ export const useItem = create<ItemStore>((set, get) => {
       const mine = generation;
       try {
         const { bytes, truncated } = await readOriginal(detail.id, detail.size, EMAIL_LIMIT);
-        const email = await readEmailMessage(bytes);
+        const outlook = detail.mime === 'application/vnd.ms-outlook';
+        if (outlook && truncated) {
+          throw new Error(
+            'This Outlook message is too large to show here. The original is kept unchanged; you can export it to look at it elsewhere.',
+          );
+        }
+        const email = outlook ? await readOutlookMessage(bytes) : await readEmailMessage(bytes);
         if (mine === generation) set({ content: { ...noContent, email: { email, truncated } } });
       } catch (e) {
         if (mine === generation) set({ content: { ...noContent, error: errorText(e) } });

@@ -4,6 +4,7 @@
 // appendix. Nothing remote is loaded and no script from the email runs: it is text only.
 import { createHash } from 'node:crypto';
 import { readEmailMessage } from '../../../../shared/email';
+import { readOutlookMessage } from '../../../../shared/outlook-msg';
 import { htmlToText } from '../../../../shared/email-text';
 import type { EmailContent } from './exhibit-content';
 import { MAX_TEXT_CHARS, visibleText } from './text-content';
@@ -23,8 +24,14 @@ function sha256(bytes: Uint8Array): string {
  * Reads an email for the bundle. `size` is the whole file's size: when `bytes` is only its
  * start (a very large email), the bundle says so. Never throws: damage is in `problems`.
  */
-export async function emailContent(bytes: Uint8Array, size = bytes.length): Promise<EmailContent> {
-  const parsed = await readEmailMessage(bytes, { digest: sha256, listInlineImages: true });
+export async function emailContent(
+  bytes: Uint8Array,
+  size = bytes.length,
+  format: 'eml' | 'msg' = 'eml',
+): Promise<EmailContent> {
+  const opts = { digest: sha256, listInlineImages: true };
+  const parsed =
+    format === 'msg' ? await readOutlookMessage(bytes, opts) : await readEmailMessage(bytes, opts);
   const problems = [...parsed.problems];
   if (size > bytes.length) {
     problems.push(
@@ -56,7 +63,11 @@ export async function emailContent(bytes: Uint8Array, size = bytes.length): Prom
     );
   }
 
-  const raw = headerBlock(bytes);
+  // An Outlook message keeps the transport headers apart from its own bytes.
+  const raw =
+    format === 'msg'
+      ? parsed.headers.map((x) => `${x.key}: ${x.value}`).join('\n')
+      : headerBlock(bytes);
   const shownHeaders = visibleText(raw, MAX_RAW_HEADER_CHARS);
   let rawHeaders = shownHeaders.text;
   if (shownHeaders.cut) {
