@@ -3,7 +3,6 @@ import type { Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
 import { decodeCharset, readEmailMessage, type ParsedEmail } from '../../../shared/email';
-import { readOutlookMessage } from '../../../shared/outlook-msg';
 import { useCases } from './cases';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
@@ -198,7 +197,10 @@ export const useItem = create<ItemStore>((set, get) => {
             'This Outlook message is too large to show here. The original is kept unchanged; you can export it to look at it elsewhere.',
           );
         }
-        const email = outlook ? await readOutlookMessage(bytes) : await readEmailMessage(bytes);
+        // The Outlook reader (and its code-page tables) loads only when one is opened.
+        const email = outlook
+          ? await (await import('../../../shared/outlook-msg')).readOutlookMessage(bytes)
+          : await readEmailMessage(bytes);
         if (mine === generation) set({ content: { ...noContent, email: { email, truncated } } });
       } catch (e) {
         if (mine === generation) set({ content: { ...noContent, error: errorText(e) } });
