@@ -92,6 +92,44 @@ describe('Outlook .msg', async () => {
     });
   });
 
+  it('refuses, quickly and in plain words, a file whose chains loop or whose sizes are huge', async () => {
+    const buf = Buffer.from(bytes);
+    const size = 1 << buf.readUInt16LE(0x1e);
+    const fat = (buf.readUInt32LE(0x4c) + 1) * size;
+    const dir = (buf.readUInt32LE(0x30) + 1) * size;
+    const damaged: Record<string, (x: Buffer) => void> = {
+      // Every sector chain points back at itself: msgreader alone never returns.
+      'a looping sector chain': (x) => {
+        for (let i = 0; i < size / 4; i++) x.writeUInt32LE(i, fat + i * 4);
+      },
+      'a looping directory chain': (x) => {
+        const d = x.readUInt32LE(0x30);
+        x.writeUInt32LE(d, fat + d * 4);
+      },
+      // The root's first child is its own left sibling: the directory tree loops.
+      'a directory tree that loops': (x) => {
+        const child = x.readUInt32LE(dir + 0x4c);
+        x.writeUInt32LE(child, dir + child * 128 + 0x44);
+      },
+      // A stream that says it is 2 GiB long.
+      'a huge stream': (x) => {
+        let e = dir + 128;
+        while (x[e + 0x42] !== 2) e += 128; // the first stream
+        x.writeUInt32LE(0x7fffffff, e + 0x78);
+      },
+    };
+    for (const [label, damage] of Object.entries(damaged)) {
+      const x = Buffer.from(buf);
+      damage(x);
+      const t0 = performance.now();
+      const m = await readOutlookMessage(new Uint8Array(x));
+      expect(performance.now() - t0, label).toBeLessThan(1000);
+      expect(m.problems, label).toEqual([
+        'This Outlook message is damaged: its inner structure loops or points outside the file, so nothing in it could be read. The file itself is stored whole.',
+      ]);
+    }
+  });
+
   it('never throws on damaged or hostile bytes, and says so in plain words', async () => {
     const notMsg = await readOutlookMessage(new TextEncoder().encode('From: a@b.c\r\n\r\nx'));
     expect(notMsg.problems).toHaveLength(1);
