@@ -106,8 +106,11 @@ export function emailAddress(from: string): string | null {
   return null;
 }
 
-/** A From header longer than this is not one sender (a real one is under 200 characters). */
-const MAX_FROM_CHARS = 4096;
+/**
+ * A From header longer than this is not read for an address. Header values are already cut
+ * at 64 KiB (shared/email.ts); this bounds direct callers. The parser is linear (tested).
+ */
+const MAX_FROM_CHARS = 1024 * 1024;
 
 function capped(text: string, whole: boolean): { text: string; problems: string[] } {
   if (text.length <= MAX_SEARCH_TEXT && whole) return { text, problems: [] };

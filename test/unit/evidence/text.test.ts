@@ -63,6 +63,8 @@ describe('the text of text files and emails, for search', () => {
     expect(emailAddress('"security@bank.example" x@evil.example')).toBe('x@evil.example');
     expect(emailAddress('"a\\"<b@c.example>" <d@e.example>')).toBe('d@e.example');
     expect(emailAddress('<@a>')).toBeNull();
+    // A long name cannot hide the address from the link to a person.
+    expect(emailAddress(`"${'A'.repeat(20_000)}" <x@evil.example>`)).toBe('x@evil.example');
     expect(emailAddress('undisclosed-recipients:;')).toBeNull();
     // The address is read from the raw header: an encoded word that decodes to something
     // that looks like an address is only a name.
