@@ -6,7 +6,7 @@
  * shown, and the page says remote content was blocked. Sorted by its Date header. Skipped,
  * with the reason, without Chromium.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +176,36 @@ describe.skipIf(skip !== null)(title, () => {
     );
     expect(values[4]).toBe('a\\u{202e}override');
     await page.screenshot({ path: join(ROOT, 'test-results', 'email-view.png'), fullPage: true });
+    expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
+  });
+
+  it('shows an Outlook .msg as an email: sender, text, attachments and its transport headers', async () => {
+    const file = join(await tempDir(), 'from-outlook.msg');
+    await copyFile(join(ROOT, 'test/vectors/msgreader/attachmentFiles.msg'), file);
+    // The first test left its email open and a search in place.
+    await page.getByText('← Back to library').click();
+    await page.getByLabel('Search names, notes and text').fill('');
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByRole('button', { name: /^from-outlook\.msg/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: /from-outlook\.msg/ }).click();
+    await page.getByRole('heading', { name: 'from-outlook.msg', level: 1 }).waitFor();
+    const view = page.locator('.email-viewer');
+    await view.locator('.email-headers').getByText('hmailuser@hmailserver.test').first().waitFor();
+    expect(await view.locator('pre.email-text').textContent()).toContain('attachmentFiles');
+    expect(await view.locator('#email-attachments-title + p + ul li').allTextContents()).toEqual([
+      'jpg.jpg (image/jpeg, 726 bytes)',
+      'png.png (image/png, 134 bytes)',
+      'tif.tif (image/tiff, 664 bytes)',
+    ]);
+    const headers = view.locator('details.email-all-headers');
+    await headers.locator('summary').click();
+    expect((await headers.locator('dt').allTextContents()).slice(0, 3)).toEqual([
+      'Return-Path',
+      'Received',
+      'From',
+    ]);
+    expect(stopped).toEqual([]);
     expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
   });
 });
