@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { emailFacts } from '../../../main/core/evidence/text';
 import { sniffMime } from '../../../main/core/evidence/sniff';
 import { emailContent } from '../../../main/core/export/bundle/email-content';
+import { kindOf } from '../../../main/core/export/pdf/facts';
 import { readOutlookMessage } from '../../../shared/outlook-msg';
 
 const VECTOR = join(__dirname, '../../vectors/msgreader/attachmentFiles.msg');
@@ -77,6 +78,7 @@ describe('Outlook .msg', async () => {
   });
 
   it('is an email exhibit in the court bundle: its headers, body and hashed attachments', async () => {
+    expect(kindOf('application/vnd.ms-outlook')).toBe('email');
     const c = await emailContent(bytes, bytes.length, 'msg');
     expect(c.headers.find((x) => x.name === 'From')?.value).toBe(
       '"hmailuser" <hmailuser@hmailserver.test>',
