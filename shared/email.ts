@@ -230,7 +230,10 @@ class WatchingParser extends PostalMime {
     for (let i = 0; i < line.length; i++) {
       const kind = BASE64_BYTE[line[i]!]!;
       if (kind === 1) {
-        if (w.padded) w.damaged = true; // letters after the padding that ends the data
+        // After padding, data goes on only where a new group of four starts (some mailers
+        // pad every line); a letter inside a padded group is out of place.
+        if (w.padded && w.letters % 4 !== 0) w.damaged = true;
+        w.padded = false;
         w.letters++;
       } else if (kind === 2) {
         w.padded = true;

@@ -329,10 +329,14 @@ describe('email parsing', () => {
       `From: a@b.c\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n${parts.join('')}--b--\r\n`;
     expect((await parse(mixed(part('AAEC/w==')))).problems).toEqual([]);
     expect((await parse(mixed(part('QUJD\r\nREVG')))).problems).toEqual([]);
+    // Some mailers pad every line: each group of four is whole, so nothing is wrong.
+    const perLine = await parse(mixed(part('QQ==\r\nQkM=\r\nREVG')));
+    expect(perLine.problems).toEqual([]);
+    expect(perLine.attachments[0]!.size).toBe(6);
     const damaged =
       /^Part of this email is damaged: its base64 encoding has characters missing or out of place/;
     // A character base64 never has, letters after the padding, a length not a multiple of 4.
-    for (const bad of ['AAEC/w*=', 'AAEC/w==QUJD', 'AAEC/w']) {
+    for (const bad of ['AAEC/w*=', 'AAEC/w=QUJD', 'QQ=A', 'AAEC/w']) {
       const m = await parse(mixed(part(bad)));
       expect(m.problems).toHaveLength(1);
       expect(m.problems[0]).toMatch(damaged);
