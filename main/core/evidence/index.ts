@@ -1,11 +1,13 @@
 // The one call ingest makes per file: type, image size, preview, EXIF, and what went wrong.
 import { readExif } from './exif';
 import type { ExifSummary } from './exif';
-import { sniffMime } from './sniff';
+import { OUTLOOK_MSG, sniffMime } from './sniff';
+import { readOutlookMessage } from '../../../shared/outlook-msg';
 import type { Sniffed } from './sniff';
 import {
   MAX_BUFFERED_EMAIL_BYTES,
   MAX_BUFFERED_TEXT_BYTES,
+  emailFacts,
   readEmail,
   readText,
   type EmailFacts,
@@ -55,7 +57,7 @@ export const MAX_BUFFERED_IMAGE_BYTES = 256 * 1024 * 1024;
 export function shouldBuffer(mime: string, size: number): boolean {
   const limit = mime.startsWith('image/')
     ? MAX_BUFFERED_IMAGE_BYTES
-    : mime === 'message/rfc822'
+    : mime === 'message/rfc822' || mime === OUTLOOK_MSG
       ? MAX_BUFFERED_EMAIL_BYTES
       : mime === 'text/plain'
         ? MAX_BUFFERED_TEXT_BYTES
@@ -80,11 +82,27 @@ export async function examineEvidence(input: EvidenceInput): Promise<EvidenceFac
     if (facts.mime === 'message/rfc822' || facts.mime === 'text/plain') {
       // Read from the start alone when too big to hold: the search then has the first part.
       const bytes = input.bytes?.length === input.size ? input.bytes : input.head;
-      const read = facts.mime === 'message/rfc822' ? readEmail : readText;
-      const found = read(bytes, bytes.length === input.size);
+      const whole = bytes.length === input.size;
+      const found =
+        facts.mime === 'message/rfc822' ? await readEmail(bytes, whole) : readText(bytes, whole);
       facts.text = found.text;
       facts.email = found.email;
       facts.errors.push(...found.problems);
+      return facts;
+    }
+    if (facts.mime === OUTLOOK_MSG) {
+      // A Compound File cannot be read from its start alone: only a whole one is read.
+      if (input.bytes?.length === input.size) {
+        const read = await readOutlookMessage(input.bytes, { withAttachmentBytes: true });
+        const found = emailFacts(read, true);
+        facts.text = found.text;
+        facts.email = found.email;
+        facts.errors.push(...found.problems);
+      } else {
+        facts.errors.push(
+          `This Outlook message is larger than ${MAX_BUFFERED_EMAIL_BYTES / 1024 / 1024} MiB, so Dossier stored it as is without reading it.`,
+        );
+      }
       return facts;
     }
     if (!facts.mime.startsWith('image/')) return facts;

@@ -51,11 +51,45 @@ export async function sniffMime(head: Uint8Array, _originalName: string): Promis
 async function detectMagic(bytes: Uint8Array): Promise<Sniffed | null> {
   try {
     const ft = await fileTypeFromBuffer(bytes);
+    if (ft?.mime === 'application/x-cfb' && isOutlookMessage(bytes)) {
+      return { mime: OUTLOOK_MSG, ext: 'msg' };
+    }
     return ft ? { mime: ft.mime, ext: ft.ext } : null;
   } catch {
     // A detector choking on a malformed container is not fatal: fall back to the text checks.
     return null;
   }
+}
+
+export const OUTLOOK_MSG = 'application/vnd.ms-outlook';
+
+/** Stream names every Outlook message has, as its Compound File directory spells them. */
+const MSG_STREAMS = ['__properties_version1.0', '__substg1.0_'].map((name) => {
+  const out = new Uint8Array(name.length * 2);
+  for (let i = 0; i < name.length; i++) out[i * 2] = name.charCodeAt(i); // UTF-16LE
+  return out;
+});
+
+/**
+ * A Compound File (the container of old Office files too) is an Outlook message when its
+ * directory names the MAPI property streams. The directory of a message of any size starts
+ * in the first sectors, so the head holds it.
+ */
+function isOutlookMessage(bytes: Uint8Array): boolean {
+  return MSG_STREAMS.every((name) => indexOfBytes(bytes, name) >= 0);
+}
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  for (
+    let i = hay.indexOf(needle[0]!);
+    i >= 0 && i + needle.length <= hay.length;
+    i = hay.indexOf(needle[0]!, i + 1)
+  ) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
 }
 
 /**

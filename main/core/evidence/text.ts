@@ -1,13 +1,17 @@
 // What a text file or an email says, for search, and when an email was sent.
-// Emails are hostile input: every reader here is a hand-written scanner that looks at each
-// character a bounded number of times (test/unit/evidence/email-linear.test.ts).
-import { bytesToBinary, parseEmail } from '../../../shared/email';
+// Emails are hostile input: the MIME reading is postal-mime's (shared/email.ts), and every
+// scanner here looks at each character a bounded number of times
+// (test/unit/evidence/email-linear.test.ts).
+import { addressParser } from 'postal-mime';
+import { readEmailMessage, type ParsedEmail } from '../../../shared/email';
 
 /** At most this many characters of an item's text go into the search index. */
 export const MAX_SEARCH_TEXT = 1_000_000;
 /** Text files and emails up to these sizes are read whole; bigger ones from their start. */
 export const MAX_BUFFERED_TEXT_BYTES = 16 * 1024 * 1024;
 export const MAX_BUFFERED_EMAIL_BYTES = 32 * 1024 * 1024;
+/** A text attachment gives at most this many characters to the email's search text. */
+export const MAX_ATTACHMENT_SEARCH_TEXT = 200_000;
 
 export interface EmailFacts {
   from: string;
@@ -37,9 +41,16 @@ export function readText(bytes: Uint8Array, whole: boolean): TextFacts {
   return { ...capped(text, whole), email: null };
 }
 
-/** An email's headers and body text (HTML bodies reduced to their words). */
-export function readEmail(bytes: Uint8Array, whole: boolean): TextFacts {
-  const e = parseEmail(bytesToBinary(bytes));
+/**
+ * An email's headers, body text (HTML bodies reduced to their words) and attachments: their
+ * names, and the text of text/* ones, so that a search finds the email they came in.
+ */
+export async function readEmail(bytes: Uint8Array, whole: boolean): Promise<TextFacts> {
+  return emailFacts(await readEmailMessage(bytes, { withAttachmentBytes: true }), whole);
+}
+
+/** The search text and facts of an email already read (a single .eml or an Outlook .msg). */
+export function emailFacts(e: ParsedEmail, whole: boolean): TextFacts {
   const problems = [...e.problems];
   const sentAt = e.date ? emailDateIso(e.date) : null;
   if (e.date && sentAt === null) {
@@ -48,68 +59,58 @@ export function readEmail(bytes: Uint8Array, whole: boolean): TextFacts {
     );
   }
   const body = e.text ?? (e.html ? htmlWords(e.html) : '');
-  const found = capped([e.subject, e.from, e.to, e.cc, body].filter(Boolean).join('\n'), whole);
+  const attached = e.attachments.flatMap((a) => [a.name, attachmentText(a.mime, a.bytes)]);
+  const found = capped(
+    [e.subject, e.from, e.to, e.cc, body, ...attached].filter(Boolean).join('\n'),
+    whole,
+  );
+  const rawFrom = e.headers.find((h) => h.key.toLowerCase() === 'from')?.value ?? '';
   return {
     text: found.text,
     problems: [...problems, ...found.problems],
     email: {
       from: e.from,
-      fromAddress: emailAddress(e.from),
+      fromAddress: emailAddress(rawFrom),
       to: e.to,
       cc: e.cc,
       subject: e.subject,
       date: e.date,
       sentAt,
       messageId: e.messageId,
-      attachments: e.attachments,
+      attachments: e.attachments.map(({ name, mime, size }) => ({ name, mime, size })),
     },
   };
 }
 
-/** "Name <a@b.c>" or "a@b.c" → "a@b.c"; null when there is no address. */
+/** The words of a text/* attachment (HTML reduced to words), capped; '' for other types. */
+function attachmentText(mime: string, bytes: Uint8Array | undefined): string {
+  if (!bytes || !/^text\//i.test(mime)) return '';
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_ATTACHMENT_SEARCH_TEXT * 4));
+  const words = /^text\/html/i.test(mime) ? htmlWords(text) : text;
+  return words.slice(0, MAX_ATTACHMENT_SEARCH_TEXT);
+}
+
+/**
+ * The sender's address from a raw From header (encoded words not decoded: a name can decode
+ * to something that looks like an address, and only the raw header says which mailbox
+ * sent it). Read by postal-mime's RFC 5322 address parser, so a quoted name holding "<" or
+ * "@" is a name. Lower case; null when there is no address with a local part and a domain.
+ */
 export function emailAddress(from: string): string | null {
-  return (angleAddress(from) ?? bareAddress(from))?.toLowerCase() ?? null;
-}
-
-/** Characters that never belong to an address: JavaScript's `\s` and `<>",;`. */
-function isAddressStop(c: number): boolean {
-  return isSpace(c) || c === 0x3c || c === 0x3e || c === 0x22 || c === 0x2c || c === 0x3b;
-}
-
-/** `x@y` inside the last `<…>`, when only white space follows it. */
-function angleAddress(from: string): string | null {
-  const s = from.trimEnd();
-  if (!s.endsWith('>')) return null;
-  const open = s.lastIndexOf('<', s.length - 2);
-  if (open < 0) return null;
-  const inside = s.slice(open + 1, -1);
-  for (let i = 0; i < inside.length; i++) {
-    const c = inside.charCodeAt(i);
-    if (isSpace(c) || c === 0x3c || c === 0x3e) return null;
-  }
-  return hasInnerAt(inside, 0, inside.length) ? inside : null;
-}
-
-/** The first run of address characters with an `@` that is neither its first nor its last. */
-function bareAddress(from: string): string | null {
-  let start = 0;
-  let inner = false;
-  for (let i = 0; i <= from.length; i++) {
-    if (i < from.length && !isAddressStop(from.charCodeAt(i))) {
-      // This character follows an '@' that is not the run's first: that '@' is inside.
-      if (i - 1 > start && from[i - 1] === '@') inner = true;
-      continue;
-    }
-    if (inner) return from.slice(start, i);
-    start = i + 1;
+  if (from.length > MAX_FROM_CHARS) return null;
+  for (const a of addressParser(from, { flatten: true })) {
+    const address = (a.address ?? '').trim();
+    const at = address.lastIndexOf('@');
+    if (at > 0 && at < address.length - 1 && !/[\s<>]/.test(address)) return address.toLowerCase();
   }
   return null;
 }
 
-function hasInnerAt(s: string, start: number, end: number): boolean {
-  const at = s.indexOf('@', start + 1);
-  return at >= 0 && at < end - 1;
-}
+/**
+ * A From header longer than this is not read for an address. Header values are already cut
+ * at 64 KiB (shared/email.ts); this bounds direct callers. The parser is linear (tested).
+ */
+const MAX_FROM_CHARS = 1024 * 1024;
 
 function capped(text: string, whole: boolean): { text: string; problems: string[] } {
   if (text.length <= MAX_SEARCH_TEXT && whole) return { text, problems: [] };
@@ -282,24 +283,63 @@ function codePoint(value: number): string {
 /** A Date header longer than this, comments left out, is not a date (a real one is ~31). */
 const MAX_DATE_CHARS = 200;
 
+/** RFC 5322 §4.3 obsolete zone names and their offsets in minutes. */
+const NAMED_ZONES: Record<string, number> = {
+  UT: 0,
+  GMT: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
+
 /**
- * An RFC 5322 date ("Tue, 3 Mar 2026 21:14:00 +0100") as ISO 8601 with the same offset
- * ("2026-03-03T21:14:00+01:00"): the sender's clock is kept, and the instant is exact.
+ * The zone at the end of a date: "+0100" or "EST" as minutes east of UTC, and what comes
+ * before it. RFC 5322 §4.3: the military letters were defined with the wrong sign in RFC
+ * 822, so they, and "-0000", mean "in UTC, the sender's own zone unknown" (0 here).
+ */
+function trailingZone(date: string): { rest: string; minutes: number } | null {
+  const numeric = /(?<![0-9])([+-])(\d{2})(\d{2})$/.exec(date);
+  if (numeric) {
+    const minutes = (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]));
+    return { rest: date.slice(0, numeric.index), minutes };
+  }
+  // At most five letters, after a space or a digit ("21:14:00 EST", "21:14:00EST").
+  const named = /(?<=[\s0-9])([A-Za-z]{1,5})$/.exec(date);
+  if (!named) return null;
+  const name = named[1]!.toUpperCase();
+  const rest = date.slice(0, named.index);
+  if (name in NAMED_ZONES) return { rest, minutes: NAMED_ZONES[name]! };
+  // A single letter other than J is a military zone; any other name is no RFC 5322 zone.
+  return /^[A-IK-Z]$/.test(name) ? { rest, minutes: 0 } : null;
+}
+
+/**
+ * An RFC 5322 date ("Tue, 3 Mar 2026 21:14:00 +0100", or with an obsolete zone name such
+ * as "EST") as ISO 8601 with the same offset ("2026-03-03T21:14:00+01:00"): the sender's
+ * clock is kept, and the instant is exact. A zone that says nothing about the sender's
+ * clock (a military letter, "-0000") gives the instant in UTC ("Z"). Without a zone the
+ * instant is unknown, so null.
  */
 export function emailDateIso(header: string): string | null {
   const bare = withoutComments(header, ' ').trim();
   if (bare.length > MAX_DATE_CHARS) return null;
-  const ms = Date.parse(bare);
-  if (Number.isNaN(ms)) return null;
-  const m = /([+-])(\d{2})(\d{2})$/.exec(withoutComments(header, '').trim());
-  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-  if (Math.abs(offset) > 18 * 60) return null;
-  const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
-  if (offset === 0) return `${local}Z`;
-  const abs = Math.abs(offset);
+  const zone = trailingZone(bare);
+  if (!zone || Math.abs(zone.minutes) > 18 * 60) return null;
+  // The sender's wall clock, read as if in UTC, is what the ISO string shows.
+  const wall = Date.parse(`${zone.rest.trim()} +0000`);
+  if (Number.isNaN(wall)) return null;
+  const local = new Date(wall).toISOString();
+  if (local.length !== 24) return null; // years outside 0000–9999
+  if (zone.minutes === 0) return `${local.slice(0, 19)}Z`;
+  const abs = Math.abs(zone.minutes);
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');
   const mm = String(abs % 60).padStart(2, '0');
-  return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+  return `${local.slice(0, 19)}${zone.minutes < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
 /**

@@ -525,6 +525,7 @@ const TYPES: Record<string, string> = {
   'image/tiff': 'TIFF image',
   'application/pdf': 'PDF document',
   'message/rfc822': 'Email message',
+  'application/vnd.ms-outlook': 'Outlook email message (.msg)',
   'text/plain': 'Plain text',
   'text/html': 'Web page (HTML)',
   'application/zip': 'Zip archive',

@@ -75,6 +75,8 @@ const INLINE_TYPES: ReadonlyMap<string, string> = new Map([
   ['text/plain', 'text/plain; charset=utf-8'],
   // Read by the renderer as text (its email view parses and sanitises it): never rendered.
   ['message/rfc822', 'text/plain; charset=utf-8'],
+  // An Outlook message is read as bytes by the same view (shared/outlook-msg.ts): never rendered.
+  ['application/vnd.ms-outlook', 'application/octet-stream'],
   ['text/csv', 'text/plain; charset=utf-8'],
   ['text/markdown', 'text/plain; charset=utf-8'],
   ['text/calendar', 'text/plain; charset=utf-8'],

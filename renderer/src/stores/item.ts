@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
-import { bytesToBinary, decodeCharset, parseEmail, type ParsedEmail } from '../../../shared/email';
+import { decodeCharset, readEmailMessage, type ParsedEmail } from '../../../shared/email';
 import { useCases } from './cases';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
@@ -178,7 +178,7 @@ export const useItem = create<ItemStore>((set, get) => {
       try {
         const { bytes, truncated } = await readOriginal(detail.id, detail.size, TEXT_LIMIT);
         const charset = /charset=([^;]+)/i.exec(detail.mime)?.[1];
-        const text = decodeCharset(bytesToBinary(bytes), charset);
+        const text = decodeCharset(bytes, charset);
         if (mine === generation) set({ content: { ...noContent, text: { text, truncated } } });
       } catch (e) {
         if (mine === generation) set({ content: { ...noContent, error: errorText(e) } });
@@ -191,7 +191,16 @@ export const useItem = create<ItemStore>((set, get) => {
       const mine = generation;
       try {
         const { bytes, truncated } = await readOriginal(detail.id, detail.size, EMAIL_LIMIT);
-        const email = parseEmail(bytesToBinary(bytes));
+        const outlook = detail.mime === 'application/vnd.ms-outlook';
+        if (outlook && truncated) {
+          throw new Error(
+            'This Outlook message is too large to show here. The original is kept unchanged; you can export it to look at it elsewhere.',
+          );
+        }
+        // The Outlook reader (and its code-page tables) loads only when one is opened.
+        const email = outlook
+          ? await (await import('../../../shared/outlook-msg')).readOutlookMessage(bytes)
+          : await readEmailMessage(bytes);
         if (mine === generation) set({ content: { ...noContent, email: { email, truncated } } });
       } catch (e) {
         if (mine === generation) set({ content: { ...noContent, error: errorText(e) } });

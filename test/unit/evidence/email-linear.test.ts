@@ -13,14 +13,7 @@ import {
   readEmail,
   readText,
 } from '../../../main/core/evidence/text';
-import {
-  bytesToBinary,
-  decodeBase64,
-  decodeHeaderValue,
-  decodeQuotedPrintable,
-  parseContentType,
-  parseEmail,
-} from '../../../shared/email';
+import { readEmailMessage } from '../../../shared/email';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
@@ -40,42 +33,42 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-function bestOf(runs: number, run: () => unknown): number {
+async function bestOf(runs: number, run: () => unknown): Promise<number> {
   let best = Infinity;
   for (let r = 0; r < runs; r++) {
     const t0 = cpuMs();
-    run();
+    await run();
     best = Math.min(best, cpuMs() - t0);
   }
   return best;
 }
 
 /** Throws, with the timings, when `make(8N)` takes more than MAX_RATIO times `make(N)`. */
-function expectLinear(label: string, make: (size: number) => () => unknown): void {
+async function expectLinear(label: string, make: (size: number) => () => unknown): Promise<void> {
   let n = START_N;
   let small = make(n);
-  small(); // warm-up
-  let ts = bestOf(3, small);
+  await small(); // warm-up
+  let ts = await bestOf(3, small);
   if (ts > SMALL_BUDGET_MS) {
     throw new Error(`${label}: ${n} chars took ${ts.toFixed(1)} ms (budget ${SMALL_BUDGET_MS})`);
   }
   while (ts < NOISE_MS && n < MAX_N) {
     n *= 2;
     small = make(n);
-    small();
-    ts = bestOf(3, small);
+    await small();
+    ts = await bestOf(3, small);
   }
   const big = make(n * FACTOR);
   let seen = '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const tb = bestOf(2, big);
+    const tb = await bestOf(2, big);
     // Far beyond any linear reading of 1 MiB: no need to measure again.
     if (tb > SMALL_BUDGET_MS * FACTOR) {
       throw new Error(
         `${label}: not linear: ${n}: ${ts.toFixed(2)} ms, ${n * FACTOR}: ${tb.toFixed(2)} ms`,
       );
     }
-    ts = bestOf(3, small);
+    ts = await bestOf(3, small);
     if (tb <= MAX_RATIO * Math.max(ts, NOISE_MS)) return;
     seen += ` ${n}: ${ts.toFixed(2)} ms, ${n * FACTOR}: ${tb.toFixed(2)} ms;`;
   }
@@ -116,7 +109,10 @@ const entryPoints: Record<string, (unit: string) => (size: number) => () => unkn
     (f) => `Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n${f}`,
   ),
   'email reader: headers that never end': asEmail((f) => f),
-  'email parser (as the viewer uses it)': direct((s) => parseEmail(bytesToBinary(encode(s)))),
+  'email reader (as the bundle and the viewer use it)': (unit) => (size) => {
+    const bytes = encode(fill(unit, size));
+    return () => readEmailMessage(bytes, { digest: () => '', listInlineImages: true });
+  },
   'date header': direct(emailDateIso),
   'address parsing': direct(emailAddress),
   'HTML to words': direct(htmlWords),
@@ -124,8 +120,6 @@ const entryPoints: Record<string, (unit: string) => (size: number) => () => unkn
     const bytes = encode(fill(unit, size));
     return () => readText(bytes, true);
   },
-  'header decoding': direct(decodeHeaderValue),
-  'content type parsing': direct(parseContentType),
 };
 
 /** The families the issue and the brief name, always tried. */
@@ -179,17 +173,17 @@ const pattern = fc.string({ unit: fc.constantFrom(...ALPHABET), minLength: 1, ma
 
 describe('parsing a hostile email takes time linear in its size', () => {
   for (const [label, entry] of Object.entries(entryPoints)) {
-    it(label, () => {
-      fc.assert(
-        fc.property(pattern, (unit) => {
-          expectLinear(`${label}, ${JSON.stringify(unit)}`, entry(unit));
+    it(label, async () => {
+      await fc.assert(
+        fc.asyncProperty(pattern, async (unit) => {
+          await expectLinear(`${label}, ${JSON.stringify(unit)}`, entry(unit));
         }),
         { numRuns: 8, examples: FAMILIES.map((f) => [f]), endOnFailure: true },
       );
     });
   }
 
-  it('deep nesting of multiparts, each with its own boundary', () => {
+  it('deep nesting of multiparts, each with its own boundary', async () => {
     const nested = (depth: number, padding: number) => {
       const open: string[] = [];
       const close: string[] = [];
@@ -201,7 +195,7 @@ describe('parsing a hostile email takes time linear in its size', () => {
       return encode(open.join('') + inner + close.join(''));
     };
     // The depth grows with the size: N bytes of nesting against 8N.
-    expectLinear('nested multiparts', (size) => {
+    await expectLinear('nested multiparts', (size) => {
       const bytes = nested(Math.ceil(size / 64), 16);
       return () => readEmail(bytes, true);
     });
@@ -211,10 +205,7 @@ describe('parsing a hostile email takes time linear in its size', () => {
 // The scanners replace regexes; on ordinary (small) input they must answer exactly as the
 // regexes did. These are the old expressions, kept here as the reference.
 const old = {
-  emailAddress(from: string): string | null {
-    const m = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from) ?? /([^\s<>",;]+@[^\s<>",;]+)/.exec(from);
-    return m ? m[1]!.toLowerCase() : null;
-  },
+  /** The old Date reading, right for numeric offsets (named zones lost the offset: issue 12). */
   emailDateIso(header: string): string | null {
     const ms = Date.parse(header.replace(/\([^)]*\)/g, ' ').trim());
     if (Number.isNaN(ms)) return null;
@@ -227,28 +218,6 @@ const old = {
     const hh = String(Math.floor(abs / 60)).padStart(2, '0');
     const mm = String(abs % 60).padStart(2, '0');
     return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
-  },
-  decodeQuotedPrintable(s: string, header = false): string {
-    const text = header ? s.replace(/_/g, ' ') : s.replace(/=\r?\n/g, '');
-    return text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(parseInt(hex, 16)),
-    );
-  },
-  decodeBase64(s: string): string {
-    const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
-    const table = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    let out = '';
-    let buffer = 0;
-    let bits = 0;
-    for (const c of clean) {
-      buffer = (buffer << 6) | table.indexOf(c);
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        out += String.fromCharCode((buffer >> bits) & 0xff);
-      }
-    }
-    return out;
   },
   /** Without entities: their decoding changed on purpose (one pass, never throws). */
   htmlWords(html: string): string {
@@ -263,53 +232,54 @@ const old = {
 const from = (chars: string, maxLength = 40) =>
   fc.string({ unit: fc.constantFrom(...chars), maxLength });
 
-describe('the scanners read ordinary input exactly as the old expressions did', () => {
-  it('sender addresses', () => {
-    const arb = fc.oneof(
-      from('a@b.<> ",;\t\nA'),
-      fc.constantFrom(
-        '"Concerned Parent" <Anon@Example.NET>',
-        'anon@example.net',
-        'Anon (work) anon@example.net',
-        'a <b@c> ',
-        '<@a>',
-        '<a@>',
-        'x@y, <p@q>',
-        'a@b <c@d',
-        '<a b@c>',
-        '\u00a0<a@b>\u3000',
-      ),
-    );
+describe('the scanners read ordinary input as the old expressions did, or better', () => {
+  it('sender addresses: any display name, quoted, gives back the address', () => {
+    // The old regex took the first "x@y" it saw, so a quoted name holding an address won.
+    const quote = (name: string) => `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+    const local = fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,15}$/);
+    const domain = fc.stringMatching(/^[a-z0-9]{1,10}(\.[a-z]{2,6}){1,2}$/);
+    const name = fc.string({
+      unit: fc.constantFrom(...'ab <>@,;:"\\()[].\u00e9'),
+      maxLength: 30,
+    });
     fc.assert(
-      fc.property(arb, (s) => {
-        expect(emailAddress(s)).toBe(old.emailAddress(s));
+      fc.property(name, local, domain, fc.boolean(), (n, l, d, upper) => {
+        const address = `${l}@${d}`;
+        const written = upper ? address.toUpperCase() : address;
+        expect(emailAddress(`${quote(n)} <${written}>`)).toBe(address);
+        expect(emailAddress(`${written} (${n.replace(/[()\\]/g, '')})`)).toBe(address);
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
-  it('Date headers', () => {
-    const arb = fc.oneof(
-      from('0123456789 +-:()ESTGMTMonTueMarFeb,', 50),
-      fc
-        .tuple(
-          fc.date({
-            min: new Date('1970-01-01'),
-            max: new Date('2100-01-01'),
-            noInvalidDate: true,
-          }),
-          fc.integer({ min: -1200, max: 1400 }),
-          fc.constantFrom('', ' (EST)', ' (a(b)', '(x)', ' (unclosed'),
-        )
-        .map(([d, off, comment]) => {
-          const sign = off < 0 ? '-' : '+';
-          const hhmm = String(Math.abs(off)).padStart(4, '0');
-          return `${d.toUTCString().replace('GMT', '')}${sign}${hhmm}${comment}`;
+  it('Date headers with numeric offsets', () => {
+    const arb = fc
+      .tuple(
+        fc.date({
+          min: new Date('1970-01-01'),
+          max: new Date('2100-01-01'),
+          noInvalidDate: true,
         }),
-    );
+        fc.integer({ min: -1200, max: 1400 }),
+        fc.constantFrom('', ' (EST)', '(x)'),
+      )
+      .map(([d, off, comment]) => {
+        const sign = off < 0 ? '-' : '+';
+        const hhmm = String(Math.abs(off)).padStart(4, '0');
+        return `${d.toUTCString().replace('GMT', '')}${sign}${hhmm}${comment}`;
+      });
     fc.assert(
       fc.property(arb, (s) => {
         expect(emailDateIso(s)).toBe(old.emailDateIso(s));
+      }),
+      { numRuns: 3000 },
+    );
+    // Any other text: never throws, and gives an ISO time with an offset or nothing.
+    fc.assert(
+      fc.property(from('0123456789 +-:()ESTGMTMonTueMarFebAZJ,', 50), (s) => {
+        const iso = emailDateIso(s);
+        if (iso !== null) expect(iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/);
       }),
       { numRuns: 3000 },
     );
@@ -343,34 +313,6 @@ describe('the scanners read ordinary input exactly as the old expressions did', 
     fc.assert(
       fc.property(arb, (s) => {
         expect(htmlWords(s)).toBe(old.htmlWords(s));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('quoted-printable, in bodies and in encoded words', () => {
-    const arb = fc.oneof(
-      from('=\r\n_0123456789AaFfGgz \u00e9\u0100', 60),
-      fc
-        .array(fc.constantFrom('=', '=\r\n', '=\n', '=3D', '=c3=a9', '=G1', '_', 'x', '=4'))
-        .map((a) => a.join('')),
-    );
-    fc.assert(
-      fc.property(arb, fc.boolean(), (s, header) => {
-        expect(decodeQuotedPrintable(s, header)).toBe(old.decodeQuotedPrintable(s, header));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('base64, with line breaks, padding and junk', () => {
-    const arb = fc.oneof(
-      from('ABCxyz019+/=\r\n -_*\u00e9', 80),
-      fc.uint8Array({ maxLength: 200 }).map((b) => btoa(bytesToBinary(b))),
-    );
-    fc.assert(
-      fc.property(arb, (s) => {
-        expect(decodeBase64(s)).toBe(old.decodeBase64(s));
       }),
       { numRuns: 3000 },
     );

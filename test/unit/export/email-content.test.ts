@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emailContent, MAX_RAW_HEADER_CHARS } from '../../../main/core/export/bundle/email-content';
-import { expectLinear } from '../../support/linear';
+import { expectLinearAsync } from '../../support/linear';
 
 const crlf = (lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -27,8 +27,8 @@ const THREAT = crlf([
 ]);
 
 describe('emailContent', () => {
-  it('gives the six headers in order, the text body and the unfolded header block', () => {
-    const c = emailContent(THREAT);
+  it('gives the six headers in order, the text body and the unfolded header block', async () => {
+    const c = await emailContent(THREAT);
     expect(c.headers).toEqual([
       { name: 'From', value: 'Anon <anon@example.net>' },
       { name: 'To', value: 'me@example.org' },
@@ -54,10 +54,10 @@ describe('emailContent', () => {
     ]);
   });
 
-  it('shows the HTML version as a mail program does, as text, and hashes each attachment', () => {
+  it('shows the HTML version as a mail program does, as text, and hashes each attachment', async () => {
     const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 3, 250, 251, 252]);
     const note = Buffer.from('a note\n');
-    const c = emailContent(
+    const c = await emailContent(
       crlf([
         'From: =?utf-8?B?WsO2ZQ==?= <z@example.net>',
         'To: me@example.org',
@@ -102,10 +102,10 @@ describe('emailContent', () => {
     ]);
   });
 
-  it('lists and hashes the pictures shown inside the body, and says which one is where', () => {
+  it('lists and hashes the pictures shown inside the body, and says which one is where', async () => {
     const knife = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
     const house = Buffer.from([0xff, 0xd8, 0xff, 9, 8, 7]);
-    const c = emailContent(
+    const c = await emailContent(
       crlf([
         'From: x@example.net',
         'Content-Type: multipart/related; boundary="r"',
@@ -138,43 +138,43 @@ describe('emailContent', () => {
     ]);
   });
 
-  it('decodes non-ASCII header bytes as UTF-8, else Latin-1, and shows hidden characters', () => {
-    const utf8 = emailContent(crlf(['Subject: café', 'X-Mailer: naïve', '', 'x']));
+  it('decodes non-ASCII header bytes as UTF-8, else Latin-1, and shows hidden characters', async () => {
+    const utf8 = await emailContent(crlf(['Subject: café', 'X-Mailer: naïve', '', 'x']));
     expect(utf8.rawHeaders).toBe('Subject: café\nX-Mailer: naïve');
-    const latin1 = emailContent(Buffer.from('Subject: caf\xe9\r\n\r\nx', 'latin1'));
+    const latin1 = await emailContent(Buffer.from('Subject: caf\xe9\r\n\r\nx', 'latin1'));
     expect(latin1.rawHeaders).toBe('Subject: café');
-    const hostile = emailContent(
+    const hostile = await emailContent(
       crlf(['Subject: =?utf-8?Q?invoice=E2=80=AEgpj.exe=07?=', 'X-Bell: \u0007', '', 'x']),
     );
     expect(hostile.headers[4]!.value).toBe('invoice[U+202E]gpj.exe[U+0007]');
     expect(hostile.rawHeaders).toContain('X-Bell: [U+0007]');
   });
 
-  it('caps enormous headers with a note, and says when only the start was read', () => {
+  it('caps enormous headers with a note, and says when only the start was read', async () => {
     const huge = crlf([`X-Junk: ${'j'.repeat(MAX_RAW_HEADER_CHARS)}`, 'Subject: hi', '', 'body']);
-    const c = emailContent(huge);
+    const c = await emailContent(huge);
     expect(c.rawHeaders.length).toBeLessThan(MAX_RAW_HEADER_CHARS + 200);
     expect(c.rawHeaders).toMatch(/more characters of headers are not shown here/);
     expect(c.problems.join(' ')).toMatch(/headers of this email are very long/);
     expect(c.headers[4]!.value).toBe('hi');
 
-    const start = emailContent(THREAT, 40 * 1024 * 1024);
+    const start = await emailContent(THREAT, 40 * 1024 * 1024);
     expect(start.problems).toEqual([
       expect.stringMatching(/^This email is 40 MiB; only its first 0\.0 MiB were read/),
     ]);
   });
 
-  it('reads what it can of something that is not an email, never throwing', () => {
-    const c = emailContent(Buffer.from([0, 1, 2, 0xff, 0xfe]));
+  it('reads what it can of something that is not an email, never throwing', async () => {
+    const c = await emailContent(Buffer.from([0, 1, 2, 0xff, 0xfe]));
     expect(c.kind).toBe('email');
     expect(c.problems.join(' ')).toMatch(/does not start like an email/);
-    expect(emailContent(Buffer.alloc(0)).bodyFrom).toBe('none');
+    expect((await emailContent(Buffer.alloc(0))).bodyFrom).toBe('none');
   });
 
-  it('never throws on any bytes, and always gives the six headers', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
-        const c = emailContent(Buffer.concat([THREAT.subarray(0, 120), bytes]));
+  it('never throws on any bytes, and always gives the six headers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), async (bytes) => {
+        const c = await emailContent(Buffer.concat([THREAT.subarray(0, 120), bytes]));
         expect(c.headers.map((h) => h.name)).toEqual([
           'From',
           'To',
@@ -189,7 +189,7 @@ describe('emailContent', () => {
     );
   });
 
-  it('takes linear time on hostile messages', () => {
+  it('takes linear time on hostile messages', async () => {
     const families: [string, (n: number) => string][] = [
       ['folded header', (n) => 'Subject: a' + '\r\n b'.repeat(n / 4) + '\r\n\r\nx'],
       ['many headers', (n) => 'X: y\r\n'.repeat(n / 6) + '\r\nx'],
@@ -198,7 +198,7 @@ describe('emailContent', () => {
       ['html body', (n) => 'Content-Type: text/html\r\n\r\n' + '<head><a href="x'.repeat(n / 16)],
     ];
     for (const [label, make] of families) {
-      expectLinear(label, (n) => {
+      await expectLinearAsync(label, (n) => {
         const bytes = Buffer.from(make(n), 'latin1');
         return () => emailContent(bytes);
       });

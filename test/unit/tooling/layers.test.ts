@@ -82,7 +82,7 @@ describe('layer import rules', () => {
     ['renderer/src/stores/x.ts', "import { api } from '../api/transport';\nexport default api;"],
     [
       'main/core/export/viewer/page/x.ts',
-      "import { h } from './dom';\nimport { parseEmail } from '../../../../../shared/email';\nexport default [h, parseEmail];",
+      "import { h } from './dom';\nimport { readEmailMessage } from '../../../../../shared/email';\nexport default [h, readEmailMessage];",
     ],
     [
       'renderer/src/screens/x/Y.tsx',

@@ -3,7 +3,8 @@
 // attachments with the SHA-256 of their decoded bytes, and the full header block for the
 // appendix. Nothing remote is loaded and no script from the email runs: it is text only.
 import { createHash } from 'node:crypto';
-import { bytesToBinary, parseEmail } from '../../../../shared/email';
+import { readEmailMessage } from '../../../../shared/email';
+import { readOutlookMessage } from '../../../../shared/outlook-msg';
 import { htmlToText } from '../../../../shared/email-text';
 import type { EmailContent } from './exhibit-content';
 import { MAX_TEXT_CHARS, visibleText } from './text-content';
@@ -15,17 +16,22 @@ export const MAX_BODY_CHARS = MAX_TEXT_CHARS;
 
 const KEPT = 'The email itself is in the bundle whole.';
 
-function sha256(binary: string): string {
-  return createHash('sha256').update(binary, 'latin1').digest('hex');
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
  * Reads an email for the bundle. `size` is the whole file's size: when `bytes` is only its
  * start (a very large email), the bundle says so. Never throws: damage is in `problems`.
  */
-export function emailContent(bytes: Uint8Array, size = bytes.length): EmailContent {
-  const binary = bytesToBinary(bytes);
-  const parsed = parseEmail(binary, { digest: sha256, listInlineImages: true });
+export async function emailContent(
+  bytes: Uint8Array,
+  size = bytes.length,
+  format: 'eml' | 'msg' = 'eml',
+): Promise<EmailContent> {
+  const opts = { digest: sha256, listInlineImages: true };
+  const parsed =
+    format === 'msg' ? await readOutlookMessage(bytes, opts) : await readEmailMessage(bytes, opts);
   const problems = [...parsed.problems];
   if (size > bytes.length) {
     problems.push(
@@ -57,7 +63,11 @@ export function emailContent(bytes: Uint8Array, size = bytes.length): EmailConte
     );
   }
 
-  const raw = headerBlock(binary);
+  // An Outlook message keeps the transport headers apart from its own bytes.
+  const raw =
+    format === 'msg'
+      ? parsed.headers.map((x) => `${x.key}: ${x.value}`).join('\n')
+      : headerBlock(bytes);
   const shownHeaders = visibleText(raw, MAX_RAW_HEADER_CHARS);
   let rawHeaders = shownHeaders.text;
   if (shownHeaders.cut) {
@@ -89,7 +99,7 @@ export function emailContent(bytes: Uint8Array, size = bytes.length): EmailConte
   };
 }
 
-/** A header value on one line, with nothing hidden in it (values are capped by parseEmail). */
+/** A header value on one line, with nothing hidden in it (values are capped by readEmailMessage). */
 function oneLine(value: string): string {
   return visibleText(value, Number.MAX_SAFE_INTEGER).text.replace(/[\n\t]/g, ' ');
 }
@@ -98,16 +108,25 @@ function oneLine(value: string): string {
  * The message's own header block as received: up to the first empty line, folded lines
  * joined, read as UTF-8 (RFC 6532) or, when that fails, as Latin-1 (older mailers).
  */
-export function headerBlock(binary: string): string {
-  const blank = /\r?\n\r?\n/.exec(binary);
-  const head = (blank ? binary.slice(0, blank.index) : binary).replace(/\r?\n[ \t]+/g, ' ');
+export function headerBlock(bytes: Uint8Array): string {
+  const binary = Buffer.from(bytes.buffer, bytes.byteOffset, headEnd(bytes)).toString('latin1');
+  const head = binary.replace(/\r?\n[ \t]+/g, ' ');
   if (!/[\u0080-\u00ff]/.test(head)) return head;
-  const bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
+  const unfolded = Uint8Array.from(head, (c) => c.charCodeAt(0));
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true }).decode(unfolded);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return new TextDecoder('windows-1252').decode(unfolded);
   }
+}
+
+/** Where the first empty line starts (the header block's end), or the end of the bytes. */
+function headEnd(bytes: Uint8Array): number {
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) {
+    const blank = bytes[i + 1] === 0x0a || (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a);
+    if (blank) return i > 0 && bytes[i - 1] === 0x0d ? i - 1 : i;
+  }
+  return bytes.length;
 }
 
 function mib(bytes: number): string {

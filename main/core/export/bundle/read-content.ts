@@ -46,6 +46,12 @@ export async function readExhibitContent(
   if (mime === 'message/rfc822') {
     return withStart(open, MAX_BUFFERED_EMAIL_BYTES, (bytes, size) => emailContent(bytes, size));
   }
+  if (mime === 'application/vnd.ms-outlook' && exhibit.size <= MAX_BUFFERED_EMAIL_BYTES) {
+    // A Compound File is read whole or not at all.
+    return withStart(open, MAX_BUFFERED_EMAIL_BYTES, (bytes, size) =>
+      emailContent(bytes, size, 'msg'),
+    );
+  }
   if (kind === 'text') {
     return withStart(open, MAX_BUFFERED_TEXT_BYTES, (bytes, size) =>
       textContent(bytes, size <= bytes.length, mime === 'text/html' ? 'html' : 'plain'),

@@ -107,7 +107,7 @@ export function dayWords(day: string): string {
 /** A kind of file, singular (plural() adds the "s"). */
 export function kindOf(mime: string): string {
   if (mime.startsWith('image/')) return 'image';
-  if (mime === 'message/rfc822') return 'email';
+  if (mime === 'message/rfc822' || mime === 'application/vnd.ms-outlook') return 'email';
   if (mime === 'application/pdf') return 'PDF document';
   if (mime.startsWith('audio/')) return 'audio recording';
   if (mime.startsWith('video/')) return 'video';

@@ -163,6 +163,25 @@ export function EmailViewer({ detail }: { detail: ItemDetail }) {
           </ul>
         </section>
       )}
+      {email.headers.length > 0 && (
+        <details className="email-all-headers">
+          <summary>Headers ({email.headers.length})</summary>
+          <p className="hint">
+            Every header line as the email has it, in order. The Received lines are the servers it
+            passed through, newest first; DKIM-Signature, ARC and Authentication-Results are how a
+            mail server checked who sent it. Anyone who writes an email can write its headers,
+            except those added by the servers after it was sent.
+          </p>
+          <dl className="email-header-lines">
+            {email.headers.map((h, i) => (
+              <div key={i}>
+                <dt className="wrap">{displayName(h.key)}</dt>
+                <dd className="wrap">{displayName(h.value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
     </div>
   );
 }

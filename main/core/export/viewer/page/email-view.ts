@@ -1,6 +1,6 @@
-import { bytesToBinary, parseEmail } from '../../../../../shared/email';
+import { readEmailMessage } from '../../../../../shared/email';
 import { htmlToText } from '../../../../../shared/email-text';
-import { add, facts, h } from './dom';
+import { add, code, facts, h } from './dom';
 import { Sha256 } from './sha256';
 import { MAX_SHOWN_CHARS } from './text-decoding';
 import { bytesText, plural } from './words';
@@ -14,17 +14,12 @@ import { bytesText, plural } from './words';
  * the SHA-256 of their decoded bytes, as in the court bundle.
  */
 
-function sha256OfBinary(binary: string): string {
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i) & 0xff;
+function sha256Of(bytes: Uint8Array): string {
   return new Sha256().update(bytes).hex();
 }
 
-export function emailView(bytes: Uint8Array): HTMLElement {
-  const mail = parseEmail(bytesToBinary(bytes), {
-    digest: sha256OfBinary,
-    listInlineImages: true,
-  });
+export async function emailView(bytes: Uint8Array): Promise<HTMLElement> {
+  const mail = await readEmailMessage(bytes, { digest: sha256Of, listInlineImages: true });
   // Unnamed pictures in the body are numbered, so "[picture in the email: picture 2]" says
   // which line of the list below it is (the court bundle names them the same way).
   let unnamed = 0;
@@ -85,6 +80,37 @@ export function emailView(bytes: Uint8Array): HTMLElement {
             'Attachments are inside the email file; this page lists them but does not open them.',
           ),
         ]
+      : null,
+    mail.headers.length
+      ? h('details', { class: 'email-headers' }, [
+          h('summary', null, 'Headers (' + mail.headers.length + ')'),
+          h(
+            'p',
+            { class: 'muted' },
+            'Every header line as the email has it, in order. The Received lines are the servers it passed through, newest first; DKIM-Signature, ARC and Authentication-Results are how a mail server checked who sent it.',
+          ),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h('table', null, [
+              h(
+                'thead',
+                null,
+                h('tr', null, [
+                  h('th', { scope: 'col' }, 'Header'),
+                  h('th', { scope: 'col' }, 'Value'),
+                ]),
+              ),
+              h(
+                'tbody',
+                null,
+                mail.headers.map((x) =>
+                  h('tr', null, [h('td', null, code(x.key)), h('td', null, code(x.value))]),
+                ),
+              ),
+            ]),
+          ),
+        ])
       : null,
     mail.problems.length
       ? [
