@@ -17,6 +17,7 @@ import { GENESIS_PREV, type CustodyRow } from '../../main/core/custody/log';
 import { MIGRATIONS, restateRegionsInMillionths } from '../../main/core/db/migrations';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { openRawDb } from '../support/custody-tamper';
+import { rewindSchema } from '../support/schema-rewind';
 import { newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
 import { missingTools } from '../support/tools';
@@ -236,7 +237,7 @@ describe.skipIf(noPython !== null)('custody hashes re-derived in Python', () => 
         h,
       );
     }
-    db.pragma(`user_version = ${step}`);
+    rewindSchema(db, step);
     db.close();
     expect(JSON.stringify(entry.details)).toContain('1e-7');
     expect(JSON.stringify(note.details)).toContain('\\ud800');
