@@ -8,6 +8,7 @@ import {
 } from '../../shared/exhibit-prefix';
 import { DossierError } from '../core';
 import { SHORT_ID_MIN } from '../core/short-id';
+import { parseTime } from '../../shared/recorded-time';
 
 /**
  * Command-line arguments that become API arguments are checked with the API's own schemas
@@ -116,9 +117,15 @@ export function checkRename(ref: string, name: string): void {
   );
 }
 
-export function checkAdd(paths: string[], opts: { tags: string[]; note?: string }): void {
+export function checkAdd(
+  paths: string[],
+  opts: { tags: string[]; note?: string; dateOrder?: string; timeZone?: string },
+): void {
   // No paths is cmdAdd's to explain (with an example); the count and length are the API's.
-  const args = { paths: paths.length ? paths : undefined, ...opts };
+  const { dateOrder, timeZone, ...rest } = opts;
+  checkDateOrder(dateOrder);
+  checkTimeZone(timeZone);
+  const args = { paths: paths.length ? paths : undefined, ...rest };
   check(api['items.add'].args.partial({ paths: true }), args, ([key, i]) => {
     const at = typeof i === 'number' ? i : undefined;
     if (key === 'paths')
@@ -341,4 +348,57 @@ export function checkBundlePath(path: string): void {
     option: 'The bundle path',
     value: path,
   }));
+}
+
+/** `--date-order`: how a chat export without a stated order writes its dates. */
+export function checkDateOrder(given: string | undefined): void {
+  if (given === undefined || given === 'dmy' || given === 'mdy') return;
+  throw new DossierError(
+    'USAGE',
+    `--date-order ${quote(given)} is not an order Dossier knows: give dmy (day first, 31/01/2024) or mdy (month first, 01/31/2024).`,
+  );
+}
+
+/**
+ * `--time-zone`: an IANA zone name this computer knows (Europe/London, America/New_York,
+ * UTC). An offset or an abbreviation (BST, EST) is refused: it does not follow summer time.
+ */
+export function checkTimeZone(given: string | undefined): void {
+  if (given === undefined) return;
+  const shaped = /^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){1,2})$/.test(given);
+  let known = false;
+  if (shaped) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: given });
+      known = true;
+    } catch {
+      known = false;
+    }
+  }
+  if (!known) {
+    throw new DossierError(
+      'USAGE',
+      `--time-zone ${quote(given)} is not a time zone this computer knows. Give its IANA name, such as Europe/London, America/New_York or UTC (not an offset or an abbreviation such as BST: those do not follow summer time).`,
+    );
+  }
+}
+
+/** `messages ID [--from DATE] [--to DATE]`: the id, and dates the vault will read. */
+export function checkMessages(ref: string, from: string | undefined, to: string | undefined): void {
+  check(api['conversation.get'].args, { id: asShortId(ref) }, () => ({
+    option: 'The conversation',
+    value: ref,
+    id: ITEM_ID,
+  }));
+  for (const [option, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (value !== undefined && parseTime(value) === null) {
+      throw new DossierError(
+        'USAGE',
+        `${option} ${quote(value)} is not a date. Use a form like 2024-03-09, 2024-03-09T21:30 (in the conversation's time zone) or 2024-03-09T21:30:00Z.`,
+      );
+    }
+  }
 }
