@@ -9,6 +9,7 @@ import { IDENTIFIER_KINDS } from './identifiers';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { itemNameProblem, itemNameText } from './item-name';
+import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -633,6 +634,10 @@ export const api = {
         paths: z.array(text(4096)).min(1).max(100_000),
         tags: z.array(tag).max(100).optional(),
         note: text(20_000).optional(),
+        /** For a chat export whose dates do not prove their day/month order (NEEDS_CHOICE). */
+        dateOrder: z.enum(['dmy', 'mdy']).optional(),
+        /** The IANA zone a chat export's wall-clock times are in; else this computer's. */
+        timeZone: text(64).refine(isKnownTimeZone, TIME_ZONE_RULE).optional(),
       })
       .strict(),
     addReport,

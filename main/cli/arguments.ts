@@ -9,6 +9,7 @@ import {
 import { DossierError } from '../core';
 import { SHORT_ID_MIN } from '../core/short-id';
 import { parseTime } from '../../shared/recorded-time';
+import { isKnownTimeZone, TIME_ZONE_RULE } from '../../shared/time-zone-name';
 
 /**
  * Command-line arguments that become API arguments are checked with the API's own schemas
@@ -359,28 +360,10 @@ export function checkDateOrder(given: string | undefined): void {
   );
 }
 
-/**
- * `--time-zone`: an IANA zone name this computer knows (Europe/London, America/New_York,
- * UTC). An offset or an abbreviation (BST, EST) is refused: it does not follow summer time.
- */
+/** `--time-zone`: an IANA zone name this computer knows (shared/time-zone-name.ts). */
 export function checkTimeZone(given: string | undefined): void {
-  if (given === undefined) return;
-  const shaped = /^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){1,2})$/.test(given);
-  let known = false;
-  if (shaped) {
-    try {
-      new Intl.DateTimeFormat('en-GB', { timeZone: given });
-      known = true;
-    } catch {
-      known = false;
-    }
-  }
-  if (!known) {
-    throw new DossierError(
-      'USAGE',
-      `--time-zone ${quote(given)} is not a time zone this computer knows. Give its IANA name, such as Europe/London, America/New_York or UTC (not an offset or an abbreviation such as BST: those do not follow summer time).`,
-    );
-  }
+  if (given === undefined || isKnownTimeZone(given)) return;
+  throw new DossierError('USAGE', `--time-zone ${quote(given)} ${TIME_ZONE_RULE}.`);
 }
 
 /** `messages ID [--from DATE] [--to DATE]`: the id, and dates the vault will read. */

@@ -378,6 +378,11 @@ describe('conversations through the API', async () => {
     expect((await failure(call('messages.tag', { messageIds: [], tags: ['x'] }))).message).toMatch(
       /choose at least one message/,
     );
+    // An import's choices are held to what the reader can use.
+    const zone = await failure(call('items.add', { paths: ['/tmp/chat.txt'], timeZone: 'BST' }));
+    expect(zone.message).toMatch(/timeZone is not a time zone this computer knows/);
+    const order = await failure(call('items.add', { paths: ['/tmp/chat.txt'], dateOrder: 'ymd' }));
+    expect(order.code).toBe('USAGE');
     const missing = '0123456789abcdefghjkmnpqrs';
     expect((await failure(call('messages.get', { id: missing }))).code).toBe('NOT_FOUND');
     expect(

@@ -251,6 +251,8 @@ export class DossierService implements ApiHost {
         return this.open().add(args.paths, {
           tags: args.tags,
           note: args.note,
+          dateOrder: args.dateOrder,
+          timeZone: args.timeZone,
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress(p),
         });

@@ -44,8 +44,8 @@ export interface ConversationView {
   /** The zone wall-clock times were placed in, and how it was chosen. */
   timeZone: string | null;
   /**
-   * How the times were arrived at: the first message's source that says it (a zone confirmed
-   * or assumed), else the first message's; null for a conversation without messages.
+   * How the times were arrived at: the first message's with a time, else 'none'; null for a
+   * conversation without messages.
    */
   timeSource: TimeSource | null;
   problems: ConversationProblem[];
@@ -211,16 +211,14 @@ export class ConversationRepository {
         'That item was not read as a conversation (it is not a chat export or mailbox Dossier reads), so it has no messages.',
       );
     }
+    // The first message with a time says how times were read (a WhatsApp export's are all
+    // placed alike); stops there instead of reading the whole conversation.
     const source = (this.stmt(
-      `SELECT time_source FROM messages WHERE item_id = ?
-         AND time_source IN ('export-local-confirmed', 'export-local-assumed') LIMIT 1`,
+      `SELECT time_source FROM messages WHERE item_id = ? AND time_source <> 'none'
+       ORDER BY idx LIMIT 1`,
     )
       .pluck()
-      .get(r.item_id) ??
-      this.stmt('SELECT time_source FROM messages WHERE item_id = ? ORDER BY idx LIMIT 1')
-        .pluck()
-        .get(r.item_id) ??
-      null) as TimeSource | null;
+      .get(r.item_id) ?? (r.message_count > 0 ? 'none' : null)) as TimeSource | null;
     const participants = parseJson<{ sender: string; senderId: string | null; messages: number }[]>(
       r.participants,
       [],
