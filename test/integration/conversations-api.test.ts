@@ -238,6 +238,13 @@ describe('conversations through the API', async () => {
         { id: msg(3), item: id, index: 3, sha256: chatSha(3) },
       ],
     });
+    // The custody screen names each message by its place in its conversation.
+    const logged = await ok<{ entries: { subjectLabels: { id: string; label: string }[] }[] }>(
+      call('custody.page', { offset: 0, limit: 1, order: 'desc' }),
+    );
+    expect(logged.entries[0]!.subjectLabels.find((l) => l.id === msg(3))!.label).toMatch(
+      /^message #3 in chat-.*\.txt$/,
+    );
     // The timeline reads incidents.list.
     const all = await ok<Incident[]>(call('incidents.list'));
     expect(all.find((i) => i.id === incident.id)!.messages.map((m) => m.index)).toEqual([1, 3]);
