@@ -493,7 +493,10 @@ export const message = z.object({
   personId: id.nullable(),
   time: z.string().nullable(),
   timeSource,
+  /** In a page (conversation.messages), cut after 20,000 characters: see textLength. */
   text: z.string(),
+  /** The whole text's length; more than text's when a page cut it (messages.get has it all). */
+  textLength: z.number().int().min(0),
   edited: z.boolean(),
   /** Bytes into the chat file (the conversation's chatFile inside an archive, else the item). */
   offset: z.number().int().min(0),

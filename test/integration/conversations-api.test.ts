@@ -171,6 +171,22 @@ describe('conversations through the API', async () => {
     );
   });
 
+  it('cuts a huge text in a page (whole in messages.get), never inside a surrogate pair', async () => {
+    const long = `${'a'.repeat(19_999)}😀${'b'.repeat(50_000)}`;
+    const big = await addTestConversation(vault, {
+      textSearchable: false,
+      messages: [{ sender: 'X', time: '2024-01-01T00:00:00Z', text: long }],
+    });
+    const [m] = await ok<(Message & { textLength: number })[]>(
+      call('conversation.messages', { id: big.itemId, from: 0, limit: 1 }),
+    );
+    expect(m!.textLength).toBe(long.length);
+    expect(m!.text).toBe('a'.repeat(19_999));
+    const whole = await ok<Detail>(call('messages.get', { id: big.messages[0]!.id }));
+    expect(whole.text).toBe(long);
+    await ok(call('items.remove', { id: big.itemId, reason: 'test data' }));
+  });
+
   it('finds the first message at or after a date, a bare date in the chat’s own zone', async () => {
     expect(await ok(call('conversation.indexAt', { id, date: '2024-03-02' }))).toEqual({
       index: 3,

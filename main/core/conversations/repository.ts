@@ -70,7 +70,10 @@ export interface MessageView {
   personId: string | null;
   time: string | null;
   timeSource: TimeSource;
+  /** The text, cut after PAGE_TEXT_CHARS in a page (textLength says how long it is). */
   text: string;
+  /** The whole text's length in UTF-16 code units (characters for most scripts). */
+  textLength: number;
   edited: boolean;
   offset: number;
   length: number;
@@ -119,6 +122,12 @@ export interface MessageRef {
 
 /** Pages are at most this many messages (the contract holds callers to it too). */
 export const MAX_PAGE = 1000;
+
+/**
+ * A page's messages carry at most this much of their text (a hostile export can hold a
+ * thousand messages of a million characters each); `messages.get` gives the whole text.
+ */
+export const PAGE_TEXT_CHARS = 20_000;
 
 interface MessageRow {
   n: number;
@@ -263,7 +272,7 @@ export class ConversationRepository {
       `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.item_id = ? AND m.idx >= ?
        ORDER BY m.idx LIMIT ?`,
     ).all(itemId, Math.max(from, 0), n) as MessageRow[];
-    return rows.map(messageView);
+    return rows.map((r) => messageView(r, true));
   }
 
   /**
@@ -300,7 +309,7 @@ export class ConversationRepository {
       `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE ${where.join(' AND ')}
        ORDER BY m.idx LIMIT ?`,
     ).all(...params, Math.min(limit, MAX_PAGE)) as MessageRow[];
-    return rows.map(messageView);
+    return rows.map((r) => messageView(r));
   }
 
   /**
@@ -516,6 +525,15 @@ export class ConversationRepository {
   }
 }
 
+/** At most PAGE_TEXT_CHARS of a text, never splitting a surrogate pair. */
+function cut(text: string): string {
+  if (text.length <= PAGE_TEXT_CHARS) return text;
+  const end = /[\ud800-\udbff]/.test(text[PAGE_TEXT_CHARS - 1]!)
+    ? PAGE_TEXT_CHARS - 1
+    : PAGE_TEXT_CHARS;
+  return text.slice(0, end);
+}
+
 function notFound(): DossierError {
   return new DossierError(
     'NOT_FOUND',
@@ -531,7 +549,7 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-function messageView(r: MessageRow): MessageView {
+function messageView(r: MessageRow, cutText = false): MessageView {
   return {
     id: r.id,
     conversationId: r.item_id,
@@ -542,7 +560,8 @@ function messageView(r: MessageRow): MessageView {
     personId: r.person_id,
     time: r.time,
     timeSource: r.time_source,
-    text: r.text,
+    text: cutText ? cut(r.text) : r.text,
+    textLength: r.text.length,
     edited: r.edited === 1,
     offset: r.byte_offset,
     length: r.byte_length,
