@@ -9,6 +9,7 @@ import {
 import { DossierError } from '../core';
 import { SHORT_ID_MIN } from '../core/short-id';
 import { parseTime } from '../../shared/recorded-time';
+import type { IdentifierKind } from '../../shared/identifiers';
 import { isKnownTimeZone, TIME_ZONE_RULE } from '../../shared/time-zone-name';
 
 /**
@@ -139,15 +140,8 @@ export function checkAdd(
   });
 }
 
-export function checkPerson(
-  name: string,
-  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
-): void {
-  const identifiers = [
-    ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
-    ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
-    ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
-  ];
+export function checkPerson(name: string, opts: PersonFlags): void {
+  const identifiers = personIdentifiers(opts);
   const args = { name, role: opts.role ?? 'other', notes: opts.notes, identifiers };
   check(api['people.create'].args, args, ([key, i]) => {
     if (key === 'name') return { option: 'The name', value: name };
@@ -161,6 +155,27 @@ export function checkPerson(
       option: `--${identifiers[0]?.kind ?? 'email'} (with --email, --handle and --phone together)`,
     };
   });
+}
+
+/** `dossier person add`'s options, as parsed. */
+export interface PersonFlags {
+  role?: string;
+  emails: string[];
+  handles: string[];
+  phones: string[];
+  /** --whatsapp, --telegram, --instagram, --facebook: chat senders (shared/identifiers.ts). */
+  chatIds: { kind: 'whatsapp' | 'telegram' | 'instagram' | 'facebook'; value: string }[];
+  notes?: string;
+}
+
+/** The identifiers the flags give, in the order of the kinds. */
+export function personIdentifiers(opts: PersonFlags): { kind: IdentifierKind; value: string }[] {
+  return [
+    ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
+    ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
+    ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
+    ...opts.chatIds,
+  ];
 }
 
 /** `dossier incident add`'s options, as parsed. */

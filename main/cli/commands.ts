@@ -17,8 +17,10 @@ import {
   checkExportPassphrase,
   checkNewPassphrase,
   checkUnlockSecret,
+  personIdentifiers,
   type ExportFlags,
   type IncidentFlags,
+  type PersonFlags,
 } from './arguments';
 import { assertCanConfirm, confirm } from './confirm';
 import type { DateOrder } from '../core/conversations/types';
@@ -781,7 +783,7 @@ export async function cmdPerson(
   g: GlobalOptions,
   sub: string | undefined,
   name: string | undefined,
-  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
+  opts: PersonFlags,
   io: Io,
 ): Promise<number> {
   if (sub !== 'add' && sub !== 'ls') {
@@ -814,11 +816,7 @@ export async function cmdPerson(
       name: name!,
       role: role as PersonRole,
       notes: opts.notes,
-      identifiers: [
-        ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
-        ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
-        ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
-      ],
+      identifiers: personIdentifiers(opts),
     });
     io.out(
       g.json

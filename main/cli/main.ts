@@ -88,7 +88,10 @@ Commands:
   incident rm ID --reason TEXT [--yes]
                                   remove an incident and its links (the items stay)
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
-         [--phone P]... [--notes TEXT]
+         [--phone P]... [--whatsapp NAME_OR_NUMBER]... [--telegram USER_ID]...
+         [--instagram NAME]... [--facebook NAME]... [--notes TEXT]
+                                  a chat sender given here makes their messages this
+                                  person's (as marking the sender in the app)
   person ls [--json]              the people involved
   person rm ID --reason TEXT [--yes]
                                   remove a person and their links (the items stay)
@@ -167,6 +170,10 @@ const OPTIONS = {
   email: { type: 'string', multiple: true },
   handle: { type: 'string', multiple: true },
   phone: { type: 'string', multiple: true },
+  whatsapp: { type: 'string', multiple: true },
+  telegram: { type: 'string', multiple: true },
+  instagram: { type: 'string', multiple: true },
+  facebook: { type: 'string', multiple: true },
   notes: { type: 'string' },
   reason: { type: 'string' },
   yes: { type: 'boolean', default: false },
@@ -220,7 +227,19 @@ const ALLOWED: Record<string, string[]> = {
     'reason',
     'yes',
   ],
-  person: ['role', 'email', 'handle', 'phone', 'notes', 'reason', 'yes'],
+  person: [
+    'role',
+    'email',
+    'handle',
+    'phone',
+    'whatsapp',
+    'telegram',
+    'instagram',
+    'facebook',
+    'notes',
+    'reason',
+    'yes',
+  ],
   quarantine: ['all'],
 };
 
@@ -456,6 +475,9 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           emails: values.email ?? [],
           handles: values.handle ?? [],
           phones: values.phone ?? [],
+          chatIds: (['whatsapp', 'telegram', 'instagram', 'facebook'] as const).flatMap((kind) =>
+            (values[kind] ?? []).map((value) => ({ kind, value })),
+          ),
           notes: values.notes,
         };
         if (rest[0] === 'add' && rest[1]) checkPerson(rest[1], opts);

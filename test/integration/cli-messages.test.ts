@@ -206,6 +206,25 @@ describe('dossier messages, show and add for conversations', () => {
     });
   });
 
+  it('person add --whatsapp makes the sender’s messages the person’s', async () => {
+    const r = await dossier(
+      ['person', 'add', 'Alex', '--role', 'harasser', '--whatsapp', '+44 7700 900123', '--json'],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const person = JSON.parse(r.out) as { id: string; identifiers: unknown[] };
+    expect(person.identifiers).toEqual([{ kind: 'whatsapp', value: '+447700900123' }]);
+    const show = JSON.parse((await dossier(['show', chatId, '--json'], env)).out) as {
+      conversation: { participants: { sender: string; personId: string | null }[] };
+    };
+    expect(show.conversation.participants.find((p) => p.sender === 'Alex')!.personId).toBe(
+      person.id,
+    );
+    const long = await dossier(['person', 'add', 'Sam', '--telegram', 'x'.repeat(400)], env);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/--telegram .* is too long/);
+  });
+
   it('messages is in --help', async () => {
     const r = await dossier(['--help'], env);
     expect(r.out).toMatch(/messages ID \[--from DATE\] \[--to DATE\] \[--json\]/);
