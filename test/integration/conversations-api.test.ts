@@ -264,6 +264,8 @@ describe('conversations through the API', async () => {
     // The timeline reads incidents.list.
     const all = await ok<Incident[]>(call('incidents.list'));
     expect(all.find((i) => i.id === incident.id)!.messages.map((m) => m.index)).toEqual([1, 3]);
+    // Exporting the incident exports the conversation its messages are in: the exhibit.
+    expect(vault.cases.itemsOfIncidents([incident.id])).toEqual([id]);
     // Linking again changes nothing and logs nothing.
     const seq = last().seq;
     await ok(call('messages.linkIncident', { incidentId: incident.id, messageIds: [msg(1)] }));

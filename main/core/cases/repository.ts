@@ -345,9 +345,14 @@ export class CaseRepository {
     ).map((r) => this.person(r.id));
   }
 
+  /** The items of these incidents, and the conversations their messages are in (the exhibit). */
   itemsOfIncidents(incidentIds: readonly string[]): string[] {
     const out = new Set<string>();
-    for (const id of incidentIds) for (const item of this.incident(id).itemIds) out.add(item);
+    for (const id of incidentIds) {
+      const incident = this.incident(id);
+      for (const item of incident.itemIds) out.add(item);
+      for (const m of incident.messages) out.add(m.conversationId);
+    }
     return [...out];
   }
 
