@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addTestConversation, type TestMessage } from '../support/conversations/rows';
+import type { Db } from '../../main/core/db/database';
 import { failure, newService, ok } from '../support/service';
 
 interface Summary {
@@ -143,6 +144,30 @@ describe('conversations through the API', async () => {
       messages: 1,
       personId: null,
     });
+  });
+
+  it('reads a summary whose stored JSON was damaged without failing', async () => {
+    const damaged = await addTestConversation(vault, {
+      textSearchable: false,
+      messages: [{ sender: 'X', time: null, text: 'x' }],
+    });
+    const db = (vault as unknown as { db: Db }).db;
+    db.prepare('UPDATE conversations SET participants = ?, problems = ? WHERE item_id = ?').run(
+      '[{"sender":5,"senderId":7,"messages":"many"},null]',
+      '[{"line":"one"},3]',
+      damaged.itemId,
+    );
+    const s = await ok<Summary>(call('conversation.get', { id: damaged.itemId }));
+    expect(s.participants).toEqual([
+      { sender: '', senderId: null, messages: 0, personId: null },
+      { sender: '', senderId: null, messages: 0, personId: null },
+    ]);
+    expect(s.problems).toEqual([
+      { line: null, offset: null, message: 'a problem this version cannot describe' },
+      { line: null, offset: null, message: 'a problem this version cannot describe' },
+    ]);
+    expect(s.timeSource).toBe('none');
+    await ok(call('items.remove', { id: damaged.itemId, reason: 'test data' }));
   });
 
   it('refuses an item that is not a conversation, in words', async () => {

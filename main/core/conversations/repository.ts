@@ -248,18 +248,21 @@ export class ConversationRepository {
       chatFile: r.chat_file,
       title: r.title,
       messageCount: r.message_count,
-      participants: participants.map((p) => ({
-        sender: String(p.sender ?? ''),
-        senderId: p.senderId ?? null,
-        messages: Number(p.messages) || 0,
-        personId: personOf(p.senderId ?? null),
-      })),
+      participants: (Array.isArray(participants) ? participants : []).map((p) => {
+        const senderId = typeof p?.senderId === 'string' ? p.senderId : null;
+        return {
+          sender: typeof p?.sender === 'string' ? p.sender : '',
+          senderId,
+          messages: Number(p?.messages) || 0,
+          personId: personOf(senderId),
+        };
+      }),
       firstTime: r.first_time,
       lastTime: r.last_time,
       dateOrder: r.date_order,
       timeZone: r.time_zone,
       timeSource: source,
-      problems: parseJson<ConversationProblem[]>(r.problems, []),
+      problems: problemsOf(r.problems),
       readAt: r.read_at,
     };
   }
@@ -539,6 +542,19 @@ function notFound(): DossierError {
     'NOT_FOUND',
     'That message is not in this vault (its conversation may have been removed). Reload and try again.',
   );
+}
+
+/** The stored problems, each as {line, offset, message} whatever the JSON holds. */
+function problemsOf(text: string): ConversationProblem[] {
+  const list = parseJson<unknown>(text, []);
+  if (!Array.isArray(list)) return [];
+  const num = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isFinite(v) ? v : null;
+  return list.map((p: Partial<Record<keyof ConversationProblem, unknown>> | null) => ({
+    line: num(p?.line),
+    offset: num(p?.offset),
+    message: typeof p?.message === 'string' ? p.message : 'a problem this version cannot describe',
+  }));
 }
 
 function parseJson<T>(text: string, fallback: T): T {
