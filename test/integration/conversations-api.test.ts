@@ -167,6 +167,20 @@ describe('conversations through the API', async () => {
       { line: null, offset: null, message: 'a problem this version cannot describe' },
     ]);
     expect(s.timeSource).toBe('none');
+    db.prepare('UPDATE messages SET attachments = ?, details = ? WHERE item_id = ?').run(
+      '[{"name":1},"x",null]',
+      '[1]',
+      damaged.itemId,
+    );
+    const [m] = await ok<(Message & { attachments: unknown[]; details: unknown })[]>(
+      call('conversation.messages', { id: damaged.itemId, from: 0, limit: 1 }),
+    );
+    expect(m!.attachments).toEqual([
+      { name: '', omitted: false, itemId: null },
+      { name: '', omitted: false, itemId: null },
+      { name: '', omitted: false, itemId: null },
+    ]);
+    expect(m!.details).toEqual({});
     await ok(call('items.remove', { id: damaged.itemId, reason: 'test data' }));
   });
 

@@ -557,6 +557,16 @@ function problemsOf(text: string): ConversationProblem[] {
   }));
 }
 
+function arrayOf(v: unknown): unknown[] {
+  return Array.isArray(v) ? (v as unknown[]) : [];
+}
+
+function objectOf(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : {};
+}
+
 function parseJson<T>(text: string, fallback: T): T {
   try {
     return JSON.parse(text) as T;
@@ -584,14 +594,17 @@ function messageView(r: MessageRow, cutText = false): MessageView {
     sha256: r.sha256,
     line: r.line,
     lineEnd: r.line_end,
-    attachments: parseJson<MessageAttachmentView[]>(r.attachments, []).map((a) => ({
-      name: String(a.name ?? ''),
-      omitted: a.omitted === true,
-      itemId: typeof a.itemId === 'string' ? a.itemId : null,
-    })),
+    attachments: arrayOf(parseJson<unknown>(r.attachments, [])).map((x) => {
+      const a = objectOf(x);
+      return {
+        name: typeof a.name === 'string' ? a.name : '',
+        omitted: a.omitted === true,
+        itemId: typeof a.itemId === 'string' ? a.itemId : null,
+      };
+    }),
     externalId: r.external_id,
     replyTo: r.reply_to,
-    details: parseJson<Record<string, unknown>>(r.details, {}),
+    details: objectOf(parseJson<unknown>(r.details, {})),
     tags: parseJson<string[]>(r.tag_names, []),
     noteCount: r.note_count,
     incidentIds: parseJson<string[]>(r.incident_ids, []),
