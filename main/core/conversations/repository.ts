@@ -413,6 +413,18 @@ export class ConversationRepository {
     return out;
   }
 
+  /** These messages as a page gives them (text cut), in the order given. */
+  views(ids: readonly string[]): MessageView[] {
+    const rows = this.stmt(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as MessageRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [messageView(r, true)] : [];
+    });
+  }
+
   /** One message with its notes; NOT_FOUND in words when it is not in the vault. */
   message(id: string): MessageDetail {
     const r = this.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`).get(id) as

@@ -1209,7 +1209,7 @@ export class Vault {
         );
       }
     })();
-    return refs.map((m) => this.conversations.message(m.id)).map(({ notes: _n, ...v }) => v);
+    return this.conversations.views(refs.map((m) => m.id));
   }
 
   /** A new note on a message, or a note's new text (the log keeps the old). */
