@@ -273,12 +273,14 @@ export async function cmdMessages(
   return withVault(g, async (vault) => {
     const conversation = vault.conversation(id);
     const bounds = { from: opts.from, to: opts.to };
-    // A page at a time: a conversation can hold millions of messages.
+    // A page at a time: a conversation can hold millions of messages, and one message up to
+    // a million characters, so pages are small enough to bound memory either way.
+    const PAGE = 200;
     let after = -1;
     let count = 0;
     if (g.json) io.out('[');
     for (;;) {
-      const page = vault.conversationRange(conversation.itemId, bounds, after, 1000);
+      const page = vault.conversationRange(conversation.itemId, bounds, after, PAGE);
       for (const m of page) {
         if (g.json) {
           io.out(`${count > 0 ? ',' : ''}${JSON.stringify(messageJson(m, conversation.chatFile))}`);
@@ -287,7 +289,7 @@ export async function cmdMessages(
         }
         count++;
       }
-      if (page.length < 1000) break;
+      if (page.length < PAGE) break;
       after = page[page.length - 1]!.index;
     }
     if (g.json) io.out(']');
