@@ -46,6 +46,7 @@ describe('dossier messages, show and add for conversations', () => {
   let chatId: string;
   let zipId: string;
   let plainId: string;
+  let longId: string;
   let bytes: Buffer;
 
   beforeAll(async () => {
@@ -65,6 +66,15 @@ describe('dossier messages, show and add for conversations', () => {
       messages: [{ sender: 'Sam', time: '2024-05-01T10:00:00+01:00', text: 'in a zip' }],
     });
     zipId = zip.itemId;
+    // More messages than one page of the listing (200).
+    const long = await addTestConversation(vault, {
+      messages: Array.from({ length: 450 }, (_, i) => ({
+        sender: i % 2 ? 'Alex' : 'Me',
+        time: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+        text: `message ${i}`,
+      })),
+    });
+    longId = long.itemId;
     const plain = await vault.addData({ name: 'plain.txt', data: Buffer.from('just text') });
     plainId = plain.status === 'added' ? plain.id : '';
     await vault.lock();
@@ -104,6 +114,24 @@ describe('dossier messages, show and add for conversations', () => {
       const span = cat.stdout.subarray(m.offset, m.offset + m.length).toString('utf8');
       expect(span.endsWith(m.text)).toBe(true);
     }
+  });
+
+  it('lists every message of a long conversation, in order, across pages', async () => {
+    const r = await dossier(['messages', longId, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.out) as JsonMessage[];
+    expect(list.map((m) => m.index)).toEqual(Array.from({ length: 450 }, (_, i) => i));
+    expect(list[449]!.text).toBe('message 449');
+    // 2024-01-09 (UTC) holds messages 192 to 215: across the first page's end.
+    const day = await dossier(
+      ['messages', longId, '--from', '2024-01-09', '--to', '2024-01-09', '--json'],
+      {
+        ...env,
+      },
+    );
+    expect((JSON.parse(day.out) as JsonMessage[]).map((m) => m.index)).toEqual(
+      Array.from({ length: 24 }, (_, i) => 192 + i),
+    );
   });
 
   it('names the chat file inside an archive that the offsets count into', async () => {
@@ -184,6 +212,8 @@ describe('dossier messages, show and add for conversations', () => {
   it('add checks --date-order and --time-zone before unlocking (exit 2, nothing stored)', async () => {
     const file = join(root, 'chat.txt');
     await writeFile(file, 'hello');
+    const count = async () => (JSON.parse((await dossier(['ls', '--json'], env)).out) as []).length;
+    const before = await count();
     const order = await dossier(['add', file, '--date-order', 'ymd'], env);
     expect(order.code).toBe(2);
     expect(order.stderr).toMatch(/--date-order "ymd" is not an order.*dmy.*mdy/);
@@ -192,8 +222,7 @@ describe('dossier messages, show and add for conversations', () => {
       expect(r.code, zone).toBe(2);
       expect(r.stderr).toMatch(/is not a time zone this computer knows.*Europe\/London/);
     }
-    const ls = JSON.parse((await dossier(['ls', '--json'], env)).out) as unknown[];
-    expect(ls).toHaveLength(3);
+    expect(await count()).toBe(before);
     const ok = await dossier(
       ['add', file, '--date-order', 'dmy', '--time-zone', 'Europe/London', '--json'],
       env,
