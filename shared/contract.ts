@@ -319,6 +319,8 @@ export const incident = z.object({
       index: z.number().int(),
       sender: z.string(),
       senderId: z.string().nullable(),
+      /** The person the sender is an identifier of (marked in the app or given by hand). */
+      personId: id.nullable(),
       time: z.string().nullable(),
       excerpt: z.string(),
     }),

@@ -49,6 +49,7 @@ interface Incident {
     index: number;
     sender: string;
     senderId: string | null;
+    personId: string | null;
     time: string | null;
     excerpt: string;
   }[];
@@ -273,6 +274,7 @@ describe('conversations through the API', async () => {
         index: 1,
         sender: 'Alex',
         senderId: '\u202a+44 7700 900123\u202c',
+        personId: null,
         time: '2024-03-01T21:14:00+00:00',
         excerpt: 'I know where you live',
       },
@@ -412,6 +414,12 @@ describe('conversations through the API', async () => {
     const s = await ok<Summary>(call('conversation.get', { id }));
     expect(s.participants.find((p) => p.sender === 'Alex')!.personId).toBe(person.id);
 
+    // The timeline shows the incident under the person who sent its message.
+    const incident = await ok<Incident>(call('incidents.create', { occurredAt: '2024-03-05' }));
+    const linked = await ok<Incident>(
+      call('messages.linkIncident', { incidentId: incident.id, messageIds: [msg(4), msg(2)] }),
+    );
+    expect(linked.messages.map((m) => m.personId)).toEqual([null, person.id]);
     // The same sender cannot be someone else too; a platform message has no sender to mark.
     const sam = await ok<Person>(call('people.create', { name: 'Sam', role: 'witness' }));
     const taken = await failure(

@@ -27,6 +27,8 @@ export interface IncidentMessage {
   index: number;
   sender: string;
   senderId: string | null;
+  /** The person the sender is an identifier of, when one is recorded. */
+  personId: string | null;
   time: string | null;
   /** The start of its text (at most EXCERPT_CHARS characters; the whole is in the conversation). */
   excerpt: string;
@@ -253,6 +255,9 @@ export class CaseRepository {
     return this.db
       .prepare(
         `SELECT m.id, m.item_id AS conversationId, m.idx AS "index", m.sender, m.sender_id AS senderId,
+           (SELECT pi.person_id FROM person_identifiers pi
+             WHERE pi.kind = substr(m.sender_key, 1, instr(m.sender_key, ':') - 1)
+               AND pi.value = substr(m.sender_key, instr(m.sender_key, ':') + 1)) AS personId,
            m.time, substr(m.text, 1, ${EXCERPT_CHARS}) AS excerpt
          FROM incident_messages im JOIN messages m ON m.id = im.message_id
          WHERE im.incident_id = ? ORDER BY m.item_id, m.idx`,
