@@ -465,8 +465,10 @@ const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => strin
 const DELETE: { [W in DeleteDetails['what']]: (d: unknown, why: string) => string } = {
   'item removed': (d, why) =>
     `${quoted(safe(read({ name: text }, d).name), 'An item')} was removed from the vault and its encrypted file deleted. Its fingerprint stays in this log.${why}`,
-  'incident removed': (_d, why) =>
-    `An incident was removed, with its links to items and people.${why}`,
+  'incident removed': (d, why) => {
+    const n = count(read({ messages: list }, read({ unlinked: obj }, d).unlinked).messages);
+    return `An incident was removed, with its links to items and people${n ? ` and to ${plural(n, 'message')}` : ''}.${why}`;
+  },
   'person removed': (d, why) => {
     const name = safe(read({ name: text }, read({ person: obj }, d).person).name);
     return `${name ?? 'A person'} was removed, with their links to items and incidents.${why}`;

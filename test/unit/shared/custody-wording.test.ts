@@ -230,6 +230,20 @@ describe('custody wording: every entry the core writes', () => {
     expect(by('email senders linked to person')).toMatch(
       /^1 email already in the vault was linked/,
     );
+    expect(
+      custodyEntryText({
+        action: 'delete',
+        subjects: [],
+        details: {
+          what: 'incident removed',
+          reason: 'twice',
+          incident: {},
+          unlinked: { items: [], people: [], messages: ['m1', 'm2'] },
+        },
+      }),
+    ).toBe(
+      'An incident was removed, with its links to items and people and to 2 messages. Reason given: twice.',
+    );
     expect(by('messages linked to incident')).toBe(
       '2 messages of a conversation were linked to an incident. The conversation itself is not changed.',
     );
