@@ -139,12 +139,19 @@ export function conversationText(c: ConversationView): string {
       `Times       ${TIME_SOURCE_WORDS[c.timeSource] ?? safe(c.timeSource)}${c.timeZone ? ` (${safe(c.timeZone)})` : ''}`,
     );
   if (c.dateOrder) lines.push(`Dates       ${c.dateOrder === 'dmy' ? 'day first' : 'month first'}`);
-  for (const p of c.participants)
+  // A mailbox can have thousands of senders: the busiest are shown (`--json` has them all).
+  const SHOWN = 20;
+  const busiest = [...c.participants].sort((a, b) => b.messages - a.messages).slice(0, SHOWN);
+  for (const p of busiest)
     lines.push(
       `Sender      ${safe(p.sender || '(the platform)')}${p.senderId && p.senderId !== p.sender ? ` [${safe(p.senderId)}]` : ''}: ${p.messages} message(s)${p.personId ? `, person ${p.personId}` : ''}`,
     );
-  for (const p of c.problems)
+  if (c.participants.length > SHOWN)
+    lines.push(`            and ${c.participants.length - SHOWN} more senders (see --json)`);
+  for (const p of c.problems.slice(0, SHOWN))
     lines.push(`Problem     ${p.line === null ? '' : `line ${p.line}: `}${safe(p.message)}`);
+  if (c.problems.length > SHOWN)
+    lines.push(`            and ${c.problems.length - SHOWN} more problems (see --json)`);
   return lines.join('\n');
 }
 
