@@ -5,9 +5,11 @@ import {
   EXHIBIT_PREFIX_RULE,
   EXHIBIT_STYLES,
 } from './exhibit-prefix';
+import { IDENTIFIER_KINDS } from './identifiers';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { itemNameProblem, itemNameText } from './item-name';
+import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -147,6 +149,14 @@ export const libraryRow = itemSummary.extend({
   hasLocation: z.boolean(),
   /** Null when the query had no search text. */
   snippet: snippetSegments.nullable(),
+  /**
+   * For a conversation found by one of its messages: the first such message (its index opens
+   * the conversation there) and where it matched. Absent or null otherwise.
+   */
+  message: z
+    .object({ id, index: z.number().int().min(0), snippet: snippetSegments })
+    .nullable()
+    .optional(),
 });
 
 export const libraryQuery = z
@@ -301,12 +311,26 @@ export const incident = z.object({
   platformRef: z.string(),
   itemIds: z.array(z.string()),
   personIds: z.array(z.string()),
+  /** Messages it points at (in conversation and message order), with an excerpt of each. */
+  messages: z.array(
+    z.object({
+      id,
+      conversationId: id,
+      index: z.number().int(),
+      sender: z.string(),
+      senderId: z.string().nullable(),
+      /** The person the sender is an identifier of (marked in the app or given by hand). */
+      personId: id.nullable(),
+      time: z.string().nullable(),
+      excerpt: z.string(),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
 const personRole = z.enum(['harasser', 'witness', 'official', 'other']);
-const identifier = z.object({ kind: z.enum(['email', 'handle', 'phone']), value: text(320) });
+const identifier = z.object({ kind: z.enum(IDENTIFIER_KINDS), value: text(320) });
 
 export const person = z.object({
   id,
@@ -408,6 +432,102 @@ export const bundleReport = z.object({
     payloadBytes: z.number(),
     algorithms: z.array(z.string()),
   }),
+});
+
+// ---- Conversations (docs/conversations.md) ----
+
+const conversationFormat = z.enum(['mbox', 'whatsapp', 'telegram', 'instagram', 'facebook']);
+const timeSource = z.enum([
+  'export-instant',
+  'email-date',
+  'export-local-confirmed',
+  'export-local-assumed',
+  'none',
+]);
+/** An index in a conversation (0 …); CONVERSATION_LIMITS.maxMessages is 5,000,000. */
+const messageIndex = z.number().int().min(0).max(10_000_000);
+/** A page of messages: the virtualised list asks for a screenful or a few. */
+const pageSize = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000, 'is too large: 1,000 messages at a time at most');
+/** Messages chosen at once (a person selecting a run of a long chat). */
+const messageIds = z
+  .array(id)
+  .min(1, 'is empty: choose at least one message')
+  .max(10_000, 'has too many messages: 10,000 at a time at most');
+
+export const conversationSummary = z.object({
+  itemId: id,
+  format: conversationFormat,
+  reader: z.string(),
+  chatFile: z.string().nullable(),
+  title: z.string(),
+  messageCount: z.number().int().min(0),
+  participants: z.array(
+    z.object({
+      sender: z.string(),
+      senderId: z.string().nullable(),
+      messages: z.number().int().min(0),
+      personId: id.nullable(),
+    }),
+  ),
+  firstTime: z.string().nullable(),
+  lastTime: z.string().nullable(),
+  dateOrder: z.enum(['dmy', 'mdy']).nullable(),
+  timeZone: z.string().nullable(),
+  timeSource: timeSource.nullable(),
+  problems: z.array(
+    z.object({ line: z.number().nullable(), offset: z.number().nullable(), message: z.string() }),
+  ),
+  readAt: z.string(),
+});
+
+export const message = z.object({
+  id,
+  conversationId: id,
+  index: z.number().int().min(0),
+  kind: z.enum(['message', 'system', 'deleted', 'call']),
+  sender: z.string(),
+  senderId: z.string().nullable(),
+  /** The person this sender is an identifier of. */
+  personId: id.nullable(),
+  time: z.string().nullable(),
+  timeSource,
+  /** In a page (conversation.messages), cut after 20,000 characters: see textLength. */
+  text: z.string(),
+  /** The whole text's length; more than text's when a page cut it (messages.get has it all). */
+  textLength: z.number().int().min(0),
+  edited: z.boolean(),
+  /** Bytes into the chat file (the conversation's chatFile inside an archive, else the item). */
+  offset: z.number().int().min(0),
+  length: z.number().int().min(0),
+  sha256: z.string(),
+  line: z.number().int().nullable(),
+  lineEnd: z.number().int().nullable(),
+  attachments: z.array(z.object({ name: z.string(), omitted: z.boolean(), itemId: id.nullable() })),
+  externalId: z.string().nullable(),
+  replyTo: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  noteCount: z.number().int().min(0),
+  incidentIds: z.array(id),
+});
+
+export const messageNote = z.object({
+  id,
+  messageId: id,
+  body: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const messageDetail = message.extend({ notes: z.array(messageNote) });
+
+export const messageSearch = z.object({
+  total: z.number().int().min(0),
+  hits: z.array(z.object({ id, index: z.number().int().min(0), snippet: snippetSegments })),
 });
 
 /**
@@ -519,6 +639,10 @@ export const api = {
         paths: z.array(text(4096)).min(1).max(100_000),
         tags: z.array(tag).max(100).optional(),
         note: text(20_000).optional(),
+        /** For a chat export whose dates do not prove their day/month order (NEEDS_CHOICE). */
+        dateOrder: z.enum(['dmy', 'mdy']).optional(),
+        /** The IANA zone a chat export's wall-clock times are in; else this computer's. */
+        timeZone: text(64).refine(isKnownTimeZone, TIME_ZONE_RULE).optional(),
       })
       .strict(),
     addReport,
@@ -541,6 +665,67 @@ export const api = {
       .strict(),
     addResult,
     { changes: true, upload: true },
+  ),
+  /** A conversation's summary (an item read from a chat export or mailbox). */
+  'conversation.get': method(z.object({ id }).strict(), conversationSummary),
+  /** Messages in order from an index: a page of the conversation view. */
+  'conversation.messages': method(
+    z.object({ id, from: messageIndex, limit: pageSize }).strict(),
+    z.array(message),
+  ),
+  /** Messages of one conversation where every word occurs, in order. */
+  'conversation.search': method(
+    z
+      .object({
+        id,
+        text: text(500),
+        offset: z.number().int().min(0).max(10_000_000).optional(),
+        limit: pageSize.optional(),
+      })
+      .strict(),
+    messageSearch,
+  ),
+  /** The index of the earliest message at or after a date (a bare date: in the chat's zone). */
+  'conversation.indexAt': method(
+    z.object({ id, date: isoTime }).strict(),
+    z.object({ index: z.number().int().min(0).nullable() }),
+  ),
+  /** One message with its notes, tags, incidents and person. */
+  'messages.get': method(z.object({ id }).strict(), messageDetail),
+  'messages.linkIncident': method(z.object({ incidentId: id, messageIds }).strict(), incident, {
+    changes: true,
+  }),
+  'messages.unlinkIncident': method(z.object({ incidentId: id, messageIds }).strict(), incident, {
+    changes: true,
+  }),
+  /** Adds tags to every message given. */
+  'messages.tag': method(
+    z
+      .object({ messageIds, tags: z.array(tag).min(1).max(100, 'has too many tags: 100 at most') })
+      .strict(),
+    z.array(message),
+    { changes: true },
+  ),
+  /** Removes tags from every message given. */
+  'messages.untag': method(
+    z.object({ messageIds, tags: z.array(text(200)).min(1).max(100) }).strict(),
+    z.array(message),
+    { changes: true },
+  ),
+  /** A new note on a message, or (with noteId) a note's new text; the log keeps the old. */
+  'messages.note': method(
+    z.object({ messageId: id, noteId: id.optional(), body: noteBody }).strict(),
+    messageNote,
+    { changes: true },
+  ),
+  /**
+   * The message's sender becomes an identifier of the person (a WhatsApp name or number, a
+   * Telegram user id, an email address …): every message from that sender is then theirs.
+   */
+  'messages.markSender': method(
+    z.object({ messageId: id, personId: id }).strict(),
+    z.object({ person, messages: z.number().int().min(0) }),
+    { changes: true },
   ),
   'vault.check': method(none, integrityReport, { progress: true }),
   /** The log a page at a time, by position in seq order: a big vault's log has 100,000+ entries. */

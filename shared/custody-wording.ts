@@ -52,7 +52,27 @@ export type AnnotateDetails =
   | { what: 'person linked to items'; items: string[] }
   | { what: 'person unlinked from items'; items: string[] }
   | { what: 'email sender linked to person'; relation: 'sender'; address?: string | null }
-  | { what: 'email senders linked to person'; relation: 'sender'; items: string[] };
+  | { what: 'email senders linked to person'; relation: 'sender'; items: string[] }
+  | { what: 'messages linked to incident'; messages: MessageRef[] }
+  | { what: 'messages unlinked from incident'; messages: MessageRef[] }
+  | { what: 'message tags changed'; added: string[]; removed: string[]; messages: MessageRef[] }
+  | { what: 'message note added'; message: MessageRef; note: string }
+  | { what: 'message note edited'; message: MessageRef; before: string; after: string }
+  | {
+      what: 'sender marked as person';
+      identifier: { kind: string; value: string };
+      sender: string;
+      conversation: string;
+      messages: number;
+    };
+
+/** A message as a custody entry names it: its id, its conversation, its place and its bytes' SHA-256. */
+export interface MessageRef {
+  id: string;
+  item: string;
+  index: number;
+  sha256: string;
+}
 
 export type EditMetadataDetails =
   | { what: 'name cleaned when added'; givenName: string; storedName: string }
@@ -68,13 +88,23 @@ export type DeleteDetails =
       size: number;
       blob: string;
       thumbnail: string | null;
-      unlinked: { incidents: string[]; people: string[] };
+      /**
+       * `messages`: how many messages read from it (a conversation) went with it, and
+       * `messageIncidents` the incidents that pointed at some of them (schema 10).
+       */
+      unlinked: {
+        incidents: string[];
+        people: string[];
+        messages?: number;
+        messageIncidents?: string[];
+      };
     }
   | {
       what: 'incident removed';
       reason: string;
       incident: Fields;
-      unlinked: { items: string[]; people: string[] };
+      /** `messages`: ids of the messages it pointed at (schema 10), when it had any. */
+      unlinked: { items: string[]; people: string[]; messages?: string[] };
     }
   | {
       what: 'person removed';
@@ -322,6 +352,11 @@ function regionText(d: unknown, done: 'marked' | 'removed'): string {
     : `A marked area of a picture was removed${said}. The picture itself is not changed.`;
 }
 
+function messageCount(d: unknown): string {
+  const n = count(read({ messages: list }, d).messages);
+  return n ? plural(n, 'message') : 'Messages';
+}
+
 const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
   'note added': () => 'A note was added.',
   'note edited': () => 'A note was changed. This log keeps the text it had before.',
@@ -390,6 +425,30 @@ const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
     const n = count(read({ items: list }, d).items);
     return `${n ? upper(plural(n, 'email')) : 'Emails'} already in the vault ${n === 1 ? 'was' : 'were'} linked to a person as sent by them: the sender’s address is one of theirs.`;
   },
+  'messages linked to incident': (d) =>
+    `${messageCount(d)} of a conversation ${count(read({ messages: list }, d).messages) === 1 ? 'was' : 'were'} linked to an incident. The conversation itself is not changed.`,
+  'messages unlinked from incident': (d) =>
+    `${messageCount(d)} of a conversation ${count(read({ messages: list }, d).messages) === 1 ? 'was' : 'were'} unlinked from an incident.`,
+  'message tags changed': (d) => {
+    const r = read({ added: list, removed: list }, d);
+    const q = (v: unknown[] | undefined): string =>
+      andList(strings(v).map((t) => `“${displayName(t)}”`));
+    const parts = [
+      strings(r.added).length ? `added ${q(r.added)}` : '',
+      strings(r.removed).length ? `removed ${q(r.removed)}` : '',
+    ].filter(Boolean);
+    return `Tags of ${messageCount(d).toLowerCase()} changed${parts.length ? `: ${parts.join('; ')}` : ''}. The conversation itself is not changed.`;
+  },
+  'message note added': () =>
+    'A note was added to a message. The conversation itself is not changed.',
+  'message note edited': () =>
+    'A note on a message was changed. This log keeps the text it had before.',
+  'sender marked as person': (d) => {
+    const r = read({ sender: text, messages: num }, d);
+    const sender = safe(r.sender);
+    const n = r.messages;
+    return `A sender in a conversation${sender ? ` (${sender})` : ''} was recorded as a person’s identifier: ${n === undefined ? 'the messages' : n === 1 ? 'the 1 message' : `the ${n.toLocaleString('en-GB')} messages`} from that sender are now theirs.`;
+  },
 };
 
 const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => string } = {
@@ -406,8 +465,10 @@ const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => strin
 const DELETE: { [W in DeleteDetails['what']]: (d: unknown, why: string) => string } = {
   'item removed': (d, why) =>
     `${quoted(safe(read({ name: text }, d).name), 'An item')} was removed from the vault and its encrypted file deleted. Its fingerprint stays in this log.${why}`,
-  'incident removed': (_d, why) =>
-    `An incident was removed, with its links to items and people.${why}`,
+  'incident removed': (d, why) => {
+    const n = count(read({ messages: list }, read({ unlinked: obj }, d).unlinked).messages);
+    return `An incident was removed, with its links to items and people${n ? ` and to ${plural(n, 'message')}` : ''}.${why}`;
+  },
   'person removed': (d, why) => {
     const name = safe(read({ name: text }, read({ person: obj }, d).person).name);
     return `${name ?? 'A person'} was removed, with their links to items and incidents.${why}`;

@@ -8,6 +8,9 @@ import {
 } from '../../shared/exhibit-prefix';
 import { DossierError } from '../core';
 import { SHORT_ID_MIN } from '../core/short-id';
+import { parseTime } from '../../shared/recorded-time';
+import type { IdentifierKind } from '../../shared/identifiers';
+import { isKnownTimeZone, TIME_ZONE_RULE } from '../../shared/time-zone-name';
 
 /**
  * Command-line arguments that become API arguments are checked with the API's own schemas
@@ -116,9 +119,15 @@ export function checkRename(ref: string, name: string): void {
   );
 }
 
-export function checkAdd(paths: string[], opts: { tags: string[]; note?: string }): void {
+export function checkAdd(
+  paths: string[],
+  opts: { tags: string[]; note?: string; dateOrder?: string; timeZone?: string },
+): void {
   // No paths is cmdAdd's to explain (with an example); the count and length are the API's.
-  const args = { paths: paths.length ? paths : undefined, ...opts };
+  const { dateOrder, timeZone, ...rest } = opts;
+  checkDateOrder(dateOrder);
+  checkTimeZone(timeZone);
+  const args = { paths: paths.length ? paths : undefined, ...rest };
   check(api['items.add'].args.partial({ paths: true }), args, ([key, i]) => {
     const at = typeof i === 'number' ? i : undefined;
     if (key === 'paths')
@@ -131,15 +140,8 @@ export function checkAdd(paths: string[], opts: { tags: string[]; note?: string 
   });
 }
 
-export function checkPerson(
-  name: string,
-  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
-): void {
-  const identifiers = [
-    ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
-    ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
-    ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
-  ];
+export function checkPerson(name: string, opts: PersonFlags): void {
+  const identifiers = personIdentifiers(opts);
   const args = { name, role: opts.role ?? 'other', notes: opts.notes, identifiers };
   check(api['people.create'].args, args, ([key, i]) => {
     if (key === 'name') return { option: 'The name', value: name };
@@ -153,6 +155,27 @@ export function checkPerson(
       option: `--${identifiers[0]?.kind ?? 'email'} (with --email, --handle and --phone together)`,
     };
   });
+}
+
+/** `dossier person add`'s options, as parsed. */
+export interface PersonFlags {
+  role?: string;
+  emails: string[];
+  handles: string[];
+  phones: string[];
+  /** --whatsapp, --telegram, --instagram, --facebook: chat senders (shared/identifiers.ts). */
+  chatIds: { kind: 'whatsapp' | 'telegram' | 'instagram' | 'facebook'; value: string }[];
+  notes?: string;
+}
+
+/** The identifiers the flags give, in the order of the kinds. */
+export function personIdentifiers(opts: PersonFlags): { kind: IdentifierKind; value: string }[] {
+  return [
+    ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
+    ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
+    ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
+    ...opts.chatIds,
+  ];
 }
 
 /** `dossier incident add`'s options, as parsed. */
@@ -341,4 +364,39 @@ export function checkBundlePath(path: string): void {
     option: 'The bundle path',
     value: path,
   }));
+}
+
+/** `--date-order`: how a chat export without a stated order writes its dates. */
+export function checkDateOrder(given: string | undefined): void {
+  if (given === undefined || given === 'dmy' || given === 'mdy') return;
+  throw new DossierError(
+    'USAGE',
+    `--date-order ${quote(given)} is not an order Dossier knows: give dmy (day first, 31/01/2024) or mdy (month first, 01/31/2024).`,
+  );
+}
+
+/** `--time-zone`: an IANA zone name this computer knows (shared/time-zone-name.ts). */
+export function checkTimeZone(given: string | undefined): void {
+  if (given === undefined || isKnownTimeZone(given)) return;
+  throw new DossierError('USAGE', `--time-zone ${quote(given)} ${TIME_ZONE_RULE}.`);
+}
+
+/** `messages ID [--from DATE] [--to DATE]`: the id, and dates the vault will read. */
+export function checkMessages(ref: string, from: string | undefined, to: string | undefined): void {
+  check(api['conversation.get'].args, { id: asShortId(ref) }, () => ({
+    option: 'The conversation',
+    value: ref,
+    id: ITEM_ID,
+  }));
+  for (const [option, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (value !== undefined && parseTime(value) === null) {
+      throw new DossierError(
+        'USAGE',
+        `${option} ${quote(value)} is not a date. Use a form like 2024-03-09, 2024-03-09T21:30 (in the conversation's time zone) or 2024-03-09T21:30:00Z.`,
+      );
+    }
+  }
 }

@@ -17,10 +17,13 @@ import {
   checkExportPassphrase,
   checkNewPassphrase,
   checkUnlockSecret,
+  personIdentifiers,
   type ExportFlags,
   type IncidentFlags,
+  type PersonFlags,
 } from './arguments';
 import { assertCanConfirm, confirm } from './confirm';
+import type { DateOrder } from '../core/conversations/types';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -28,10 +31,13 @@ import {
   addResultLine,
   bundleProblemLine,
   checkProblemLine,
+  conversationText,
   custodyLine,
   incidentLine,
   itemDetailText,
   itemLine,
+  messageJson,
+  messageLine,
   personLine,
   printNotices,
   removalLine,
@@ -178,7 +184,7 @@ export async function cmdInit(
 export async function cmdAdd(
   g: GlobalOptions,
   paths: string[],
-  opts: { tags: string[]; note?: string },
+  opts: { tags: string[]; note?: string; dateOrder?: DateOrder; timeZone?: string },
   io: Io,
 ): Promise<number> {
   if (paths.length === 0)
@@ -194,6 +200,8 @@ export async function cmdAdd(
       report = await vault.add(exactArgs(paths), {
         tags: opts.tags,
         note: opts.note,
+        dateOrder: opts.dateOrder,
+        timeZone: opts.timeZone,
         onProgress: (p) => bar?.update(p),
         onResult: (r) => {
           bar?.clear();
@@ -207,6 +215,13 @@ export async function cmdAdd(
       io.err(
         `${report.added} added${report.withWarnings ? ` (${report.withWarnings} with warnings)` : ''}, ${report.duplicates} already in the vault, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''}.`,
       );
+    }
+    // A chat export that needs a choice (--date-order, --time-zone) was not stored: a usage
+    // matter, said on its line, and the exit status says so.
+    const choice = report.results.find((r) => r.status === 'failed' && r.code === 'NEEDS_CHOICE');
+    if (choice && choice.status === 'failed') {
+      io.err(`dossier: ${choice.error}`);
+      return EXIT.USAGE;
     }
     return report.failed > 0 ? EXIT.IO : EXIT.OK;
   });
@@ -231,7 +246,59 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
     );
   return withVault(g, async (vault) => {
     const item = vault.item(id);
-    io.out(g.json ? JSON.stringify(item, null, 2) : itemDetailText(item));
+    // An item read as a conversation (a chat export, a mailbox) carries its summary.
+    const conversation = vault.conversations.has(item.id) ? vault.conversation(item.id) : null;
+    if (g.json) {
+      io.out(JSON.stringify(conversation ? { ...item, conversation } : item, null, 2));
+    } else {
+      io.out(itemDetailText(item));
+      if (conversation) io.out(conversationText(conversation));
+    }
+    return EXIT.OK;
+  });
+}
+
+/** `dossier messages ID [--from DATE] [--to DATE]`: a conversation's messages, in order. */
+export async function cmdMessages(
+  g: GlobalOptions,
+  id: string | undefined,
+  opts: { from?: string; to?: string },
+  io: Io,
+): Promise<number> {
+  if (!id)
+    throw new DossierError(
+      'USAGE',
+      'Say which conversation to list: `dossier messages ID` (see `dossier ls`).',
+    );
+  return withVault(g, async (vault) => {
+    const conversation = vault.conversation(id);
+    const bounds = { from: opts.from, to: opts.to };
+    // A page at a time: a conversation can hold millions of messages, and one message up to
+    // a million characters, so pages are small enough to bound memory either way.
+    const PAGE = 200;
+    let after = -1;
+    let count = 0;
+    if (g.json) io.out('[');
+    for (;;) {
+      const page = vault.conversationRange(conversation.itemId, bounds, after, PAGE);
+      for (const m of page) {
+        if (g.json) {
+          io.out(`${count > 0 ? ',' : ''}${JSON.stringify(messageJson(m, conversation.chatFile))}`);
+        } else {
+          io.out(messageLine(m));
+        }
+        count++;
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.index;
+    }
+    if (g.json) io.out(']');
+    else if (count === 0)
+      io.err(
+        conversation.messageCount === 0
+          ? 'This conversation has no messages.'
+          : 'No messages in that date range.',
+      );
     return EXIT.OK;
   });
 }
@@ -718,7 +785,7 @@ export async function cmdPerson(
   g: GlobalOptions,
   sub: string | undefined,
   name: string | undefined,
-  opts: { role?: string; emails: string[]; handles: string[]; phones: string[]; notes?: string },
+  opts: PersonFlags,
   io: Io,
 ): Promise<number> {
   if (sub !== 'add' && sub !== 'ls') {
@@ -751,11 +818,7 @@ export async function cmdPerson(
       name: name!,
       role: role as PersonRole,
       notes: opts.notes,
-      identifiers: [
-        ...opts.emails.map((value) => ({ kind: 'email' as const, value })),
-        ...opts.handles.map((value) => ({ kind: 'handle' as const, value })),
-        ...opts.phones.map((value) => ({ kind: 'phone' as const, value })),
-      ],
+      identifiers: personIdentifiers(opts),
     });
     io.out(
       g.json

@@ -12,6 +12,7 @@ import type {
   Person,
   RemovalResult,
 } from '../core';
+import type { ConversationView, MessageView } from '../core/conversations/repository';
 import { terminalSafe as safe } from './terminal-text';
 
 /**
@@ -113,7 +114,79 @@ export function bundleProblemLine(p: BundleReport['problems'][number]): string {
 }
 
 export function incidentLine(i: Incident): string {
-  return `${i.id}  ${safe(i.occurredAt)}  ${safe(i.place || '—')}  ${safe(i.summary)}  (${i.itemIds.length} item(s))`;
+  const messages = i.messages.length ? `, ${i.messages.length} message(s)` : '';
+  return `${i.id}  ${safe(i.occurredAt)}  ${safe(i.place || '—')}  ${safe(i.summary)}  (${i.itemIds.length} item(s)${messages})`;
+}
+
+const TIME_SOURCE_WORDS: Record<string, string> = {
+  'export-instant': 'as the export gives it',
+  'email-date': "from each email's Date header, in the sender's offset",
+  'export-local-confirmed': 'as shown in the export, in the time zone given',
+  'export-local-assumed': "as shown in the export, in this computer's time zone (not confirmed)",
+  none: 'not given by the export',
+};
+
+/** `show` of an item read as a conversation: what it holds, and how its times were read. */
+export function conversationText(c: ConversationView): string {
+  const lines = [
+    `Conversation ${safe(c.title)} (${safe(c.format)}, read by ${safe(c.reader)})`,
+    `Messages    ${c.messageCount}`,
+    `From        ${c.firstTime ?? '—'} to ${c.lastTime ?? '—'} (UTC)`,
+  ];
+  if (c.chatFile) lines.push(`Chat file   ${safe(c.chatFile)} (inside the export)`);
+  if (c.timeSource)
+    lines.push(
+      `Times       ${TIME_SOURCE_WORDS[c.timeSource] ?? safe(c.timeSource)}${c.timeZone ? ` (${safe(c.timeZone)})` : ''}`,
+    );
+  if (c.dateOrder) lines.push(`Dates       ${c.dateOrder === 'dmy' ? 'day first' : 'month first'}`);
+  // A mailbox can have thousands of senders: the busiest are shown (`--json` has them all).
+  const SHOWN = 20;
+  const busiest = [...c.participants].sort((a, b) => b.messages - a.messages).slice(0, SHOWN);
+  for (const p of busiest)
+    lines.push(
+      `Sender      ${safe(p.sender || '(the platform)')}${p.senderId && p.senderId !== p.sender ? ` [${safe(p.senderId)}]` : ''}: ${p.messages} message(s)${p.personId ? `, person ${p.personId}` : ''}`,
+    );
+  if (c.participants.length > SHOWN)
+    lines.push(`            and ${c.participants.length - SHOWN} more senders (see --json)`);
+  for (const p of c.problems.slice(0, SHOWN))
+    lines.push(`Problem     ${p.line === null ? '' : `line ${p.line}: `}${safe(p.message)}`);
+  if (c.problems.length > SHOWN)
+    lines.push(`            and ${c.problems.length - SHOWN} more problems (see --json)`);
+  return lines.join('\n');
+}
+
+/** One message for a terminal: its index, time and sender, then its text, lines indented. */
+export function messageLine(m: MessageView): string {
+  const head = `#${m.index}  ${safe(m.time ?? '(no time)')}  ${safe(m.sender || '(the platform)')}${m.kind === 'message' ? '' : ` [${m.kind}]`}${m.edited ? ' (edited)' : ''}:`;
+  const text = m.text
+    .split('\n')
+    .map(safe)
+    .join(`\n${' '.repeat(4)}`);
+  const files = m.attachments.map(
+    (a) =>
+      `\n    attached: ${safe(a.name)}${a.omitted ? ' (not in the export)' : a.itemId ? ` (item ${a.itemId})` : ''}`,
+  );
+  return `${head}\n    ${text}${files.join('')}`;
+}
+
+/**
+ * `messages --json`: exactly these fields. offset and length are bytes into the stored
+ * original, or into the chat file inside it named by `file` (an archive's).
+ */
+export function messageJson(m: MessageView, chatFile: string | null): Record<string, unknown> {
+  return {
+    index: m.index,
+    sender: m.sender,
+    senderId: m.senderId,
+    time: m.time,
+    timeSource: m.timeSource,
+    text: m.text,
+    offset: m.offset,
+    length: m.length,
+    line: m.line,
+    attachments: m.attachments.map((a) => ({ name: a.name, omitted: a.omitted, itemId: a.itemId })),
+    ...(chatFile === null ? {} : { file: chatFile }),
+  };
 }
 
 export function removalLine(r: RemovalResult): string {

@@ -12,6 +12,7 @@ import {
   cmdKeys,
   cmdLog,
   cmdLs,
+  cmdMessages,
   cmdPasswd,
   cmdRecovery,
   cmdQuarantine,
@@ -29,6 +30,7 @@ import {
   checkExport,
   checkIncident,
   checkItemRef,
+  checkMessages,
   checkPerson,
   checkRemoval,
   checkRename,
@@ -44,10 +46,19 @@ Usage: dossier [--vault DIR] [--passphrase-file F] [--recovery] COMMAND [options
 Commands:
   init [DIR] [--accept-weak-passphrase "I understand"]
                                   create a vault; prints the recovery code once
-  add PATH... [--tag T]... [--note TEXT] [--json]
-                                  add files or folders (recursively)
+  add PATH... [--tag T]... [--note TEXT] [--date-order dmy|mdy] [--time-zone ZONE] [--json]
+                                  add files or folders (recursively); chat exports and
+                                  mailboxes are read message by message. A WhatsApp export
+                                  whose day/month order the data cannot prove needs
+                                  --date-order (else exit 2, nothing stored); --time-zone is
+                                  the IANA zone its times are in (default: this computer's)
   ls [--json]                     list items
-  show ID [--json]                an item's details (ID may be its first 4+ characters)
+  show ID [--json]                an item's details (ID may be its first 4+ characters);
+                                  a conversation's summary with it
+  messages ID [--from DATE] [--to DATE] [--json]
+                                  a conversation's messages in order (a date without a zone
+                                  is in the conversation's zone); --json gives each with its
+                                  byte offset and length in the stored original
   cat ID                          write an item's original bytes to stdout (verified first)
   rm ID --reason TEXT [--yes]     remove an item added by mistake: asks first (unless --yes),
                                   deletes its encrypted file; the custody log keeps a record
@@ -77,7 +88,10 @@ Commands:
   incident rm ID --reason TEXT [--yes]
                                   remove an incident and its links (the items stay)
   person add NAME [--role harasser|witness|official|other] [--email E]... [--handle H]...
-         [--phone P]... [--notes TEXT]
+         [--phone P]... [--whatsapp NAME_OR_NUMBER]... [--telegram USER_ID]...
+         [--instagram NAME]... [--facebook NAME]... [--notes TEXT]
+                                  a chat sender given here makes their messages this
+                                  person's (as marking the sender in the app)
   person ls [--json]              the people involved
   person rm ID --reason TEXT [--yes]
                                   remove a person and their links (the items stay)
@@ -125,6 +139,10 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   tag: { type: 'string', multiple: true },
   note: { type: 'string' },
+  'date-order': { type: 'string' },
+  'time-zone': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   verify: { type: 'boolean', default: false },
   reveal: { type: 'boolean', default: false },
   out: { type: 'string' },
@@ -152,6 +170,10 @@ const OPTIONS = {
   email: { type: 'string', multiple: true },
   handle: { type: 'string', multiple: true },
   phone: { type: 'string', multiple: true },
+  whatsapp: { type: 'string', multiple: true },
+  telegram: { type: 'string', multiple: true },
+  instagram: { type: 'string', multiple: true },
+  facebook: { type: 'string', multiple: true },
   notes: { type: 'string' },
   reason: { type: 'string' },
   yes: { type: 'boolean', default: false },
@@ -163,9 +185,10 @@ const OPTIONS = {
 const GLOBAL = ['vault', 'passphrase-file', 'recovery', 'json', 'help', 'version'];
 const ALLOWED: Record<string, string[]> = {
   init: ['accept-weak-passphrase'],
-  add: ['tag', 'note'],
+  add: ['tag', 'note', 'date-order', 'time-zone'],
   ls: [],
   show: [],
+  messages: ['from', 'to'],
   cat: [],
   rm: ['reason', 'yes'],
   rename: [],
@@ -204,7 +227,19 @@ const ALLOWED: Record<string, string[]> = {
     'reason',
     'yes',
   ],
-  person: ['role', 'email', 'handle', 'phone', 'notes', 'reason', 'yes'],
+  person: [
+    'role',
+    'email',
+    'handle',
+    'phone',
+    'whatsapp',
+    'telegram',
+    'instagram',
+    'facebook',
+    'notes',
+    'reason',
+    'yes',
+  ],
   quarantine: ['all'],
 };
 
@@ -300,9 +335,24 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           io,
         );
       case 'add': {
-        const opts = { tags: values.tag ?? [], note: values.note };
+        const opts = {
+          tags: values.tag ?? [],
+          note: values.note,
+          dateOrder: values['date-order'],
+          timeZone: values['time-zone'],
+        };
         checkAdd(rest, opts);
-        return await cmdAdd(g, rest, opts, io);
+        return await cmdAdd(
+          g,
+          rest,
+          { ...opts, dateOrder: opts.dateOrder as 'dmy' | 'mdy' | undefined },
+          io,
+        );
+      }
+      case 'messages': {
+        const id = single();
+        if (id !== undefined) checkMessages(id, values.from, values.to);
+        return await cmdMessages(g, id, { from: values.from, to: values.to }, io);
       }
       case 'ls':
         single();
@@ -425,6 +475,9 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           emails: values.email ?? [],
           handles: values.handle ?? [],
           phones: values.phone ?? [],
+          chatIds: (['whatsapp', 'telegram', 'instagram', 'facebook'] as const).flatMap((kind) =>
+            (values[kind] ?? []).map((value) => ({ kind, value })),
+          ),
           notes: values.notes,
         };
         if (rest[0] === 'add' && rest[1]) checkPerson(rest[1], opts);

@@ -251,12 +251,35 @@ export class DossierService implements ApiHost {
         return this.open().add(args.paths, {
           tags: args.tags,
           note: args.note,
+          dateOrder: args.dateOrder,
+          timeZone: args.timeZone,
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress(p),
         });
       },
       'items.addData': async ({ tags, note, ...input }) =>
         this.open().addData(input, { tags, note }),
+      'conversation.get': async ({ id }) => this.open().conversation(id),
+      'conversation.messages': async ({ id, from, limit }) =>
+        this.open().conversationMessages(id, from, limit),
+      'conversation.search': async ({ id, text, offset, limit }) =>
+        this.open().searchConversation(id, text, offset, limit),
+      'conversation.indexAt': async ({ id, date }) => ({
+        index: this.open().conversationIndexAt(id, date),
+      }),
+      'messages.get': async ({ id }) => this.open().message(id),
+      'messages.linkIncident': async ({ incidentId, messageIds }) =>
+        this.open().setMessageIncident(incidentId, messageIds, 'link'),
+      'messages.unlinkIncident': async ({ incidentId, messageIds }) =>
+        this.open().setMessageIncident(incidentId, messageIds, 'unlink'),
+      'messages.tag': async ({ messageIds, tags }) =>
+        this.open().tagMessages(messageIds, tags, 'tag'),
+      'messages.untag': async ({ messageIds, tags }) =>
+        this.open().tagMessages(messageIds, tags, 'untag'),
+      'messages.note': async ({ messageId, noteId, body }) =>
+        this.open().noteMessage(messageId, body, noteId),
+      'messages.markSender': async ({ messageId, personId }) =>
+        this.open().markSender(messageId, personId),
       'vault.check': async (_args, ctx) =>
         this.open().check({
           signal: ctx.signal,

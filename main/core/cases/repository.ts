@@ -1,10 +1,12 @@
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { INCIDENT_IDS, PERSON_IDS, resolveShortId } from '../short-id';
+import { normaliseIdentifier, type IdentifierKind } from '../../../shared/identifiers';
+
+export { normaliseIdentifier, type IdentifierKind };
 
 /** Incidents (what happened, when) and people (who), and their links to items. SQL stays here. */
 export type PersonRole = 'harasser' | 'witness' | 'official' | 'other';
-export type IdentifierKind = 'email' | 'handle' | 'phone';
 
 export interface IncidentInput {
   occurredAt: string;
@@ -17,11 +19,31 @@ export interface IncidentInput {
   platformRef?: string;
 }
 
+/** A message an incident points at, as the incident and the timeline show it. */
+export interface IncidentMessage {
+  id: string;
+  /** The conversation (the export item) it is in, and its place there. */
+  conversationId: string;
+  index: number;
+  sender: string;
+  senderId: string | null;
+  /** The person the sender is an identifier of, when one is recorded. */
+  personId: string | null;
+  time: string | null;
+  /** The start of its text (at most EXCERPT_CHARS characters; the whole is in the conversation). */
+  excerpt: string;
+}
+
+/** How much of a linked message's text an incident carries. */
+export const EXCERPT_CHARS = 280;
+
 export interface Incident extends Required<Omit<IncidentInput, 'occurredUntil'>> {
   id: string;
   occurredUntil: string | null;
   itemIds: string[];
   personIds: string[];
+  /** Messages linked to it, in conversation and message order. */
+  messages: IncidentMessage[];
   createdAt: string;
   updatedAt: string;
 }
@@ -55,14 +77,6 @@ interface IncidentRow {
   platform_ref: string;
   created_at: string;
   updated_at: string;
-}
-
-/** Identifiers are compared in a normal form: emails and handles case-insensitively, phones by digits. */
-export function normaliseIdentifier(kind: IdentifierKind, value: string): string {
-  const v = value.trim();
-  if (kind === 'phone') return v.replace(/[^\d+]/g, '');
-  if (kind === 'handle') return v.replace(/^@/, '').toLowerCase();
-  return v.toLowerCase();
 }
 
 export class CaseRepository {
@@ -232,7 +246,39 @@ export class CaseRepository {
       personIds: ids(
         'SELECT person_id AS id FROM incident_people WHERE incident_id = ? ORDER BY person_id',
       ),
+      messages: this.messagesOfIncident(r.id),
     };
+  }
+
+  /** The messages linked to an incident, with an excerpt of each. */
+  messagesOfIncident(incidentId: string): IncidentMessage[] {
+    return this.db
+      .prepare(
+        `SELECT m.id, m.item_id AS conversationId, m.idx AS "index", m.sender, m.sender_id AS senderId,
+           (SELECT pi.person_id FROM person_identifiers pi
+             WHERE pi.kind = substr(m.sender_key, 1, instr(m.sender_key, ':') - 1)
+               AND pi.value = substr(m.sender_key, instr(m.sender_key, ':') + 1)) AS personId,
+           m.time, substr(m.text, 1, ${EXCERPT_CHARS}) AS excerpt
+         FROM incident_messages im JOIN messages m ON m.id = im.message_id
+         WHERE im.incident_id = ? ORDER BY m.item_id, m.idx`,
+      )
+      .all(incidentId) as IncidentMessage[];
+  }
+
+  linkIncidentMessage(incidentId: string, messageId: string): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO incident_messages (incident_id, message_id) VALUES (?, ?)')
+        .run(incidentId, messageId).changes > 0
+    );
+  }
+
+  unlinkIncidentMessage(incidentId: string, messageId: string): boolean {
+    return (
+      this.db
+        .prepare('DELETE FROM incident_messages WHERE incident_id = ? AND message_id = ?')
+        .run(incidentId, messageId).changes > 0
+    );
   }
 
   insertPerson(id: string, input: PersonInput, at: string): void {
@@ -304,9 +350,14 @@ export class CaseRepository {
     ).map((r) => this.person(r.id));
   }
 
+  /** The items of these incidents, and the conversations their messages are in (the exhibit). */
   itemsOfIncidents(incidentIds: readonly string[]): string[] {
     const out = new Set<string>();
-    for (const id of incidentIds) for (const item of this.incident(id).itemIds) out.add(item);
+    for (const id of incidentIds) {
+      const incident = this.incident(id);
+      for (const item of incident.itemIds) out.add(item);
+      for (const m of incident.messages) out.add(m.conversationId);
+    }
     return [...out];
   }
 

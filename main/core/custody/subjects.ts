@@ -3,7 +3,7 @@ import type { Db } from '../db/database';
 
 /**
  * What a custody entry is about, in words. Entries name their subjects by id (items,
- * incidents, people, notes, regions); the log screen shows names instead. Labels are read
+ * incidents, people, messages, notes, regions); the log screen shows names instead. Labels are read
  * fresh, so a renamed person shows their current name; an id that names nothing (a note,
  * a region) is shown as it is; something removed is named from its tombstone.
  */
@@ -50,6 +50,14 @@ export function subjectLabels(db: Db, ids: Iterable<string>): Map<string, Subjec
     name: string;
   }[]) {
     out.set(r.id, { id: r.id, kind: 'person', label: r.name });
+  }
+  // A message of a conversation (schema 10): its place in the item it was read from.
+  for (const r of db
+    .prepare(
+      `SELECT m.id, m.idx, i.name FROM messages m JOIN items i ON i.id = m.item_id WHERE m.id ${IN}`,
+    )
+    .all(list) as { id: string; idx: number; name: string }[]) {
+    out.set(r.id, { id: r.id, kind: 'other', label: `message #${r.idx} in ${r.name}` });
   }
   // Something removed keeps its name in its tombstone (vault/removal.ts).
   for (const r of db.prepare(`SELECT id, kind, name FROM tombstones WHERE id ${IN}`).all(list) as {

@@ -1,6 +1,7 @@
+import { IDENTIFIER_KINDS, type IdentifierKind } from '../../../shared/identifiers';
 import type { ExportSource } from '../items/repository';
 import { pathDigest } from '../items/source-path';
-import type { ExportModel, Exhibit } from './model';
+import type { ExportModel, Exhibit, PersonRecord } from './model';
 
 /**
  * The machine-readable files under data/metadata/. JSON for programs, CSV for the
@@ -101,28 +102,36 @@ export function incidentsCsv(model: Pick<ExportModel, 'incidents' | 'people'>): 
 }
 
 export function peopleCsv(model: Pick<ExportModel, 'people'>): string {
+  const of = (p: PersonRecord, kind: IdentifierKind): string =>
+    p.identifiers
+      .filter((i) => i.kind === kind)
+      .map((i) => i.value)
+      .join('; ');
+  // Chat senders (WhatsApp, Telegram, Instagram, Facebook) in one column, each as kind:value
+  // (docs/bundle-format.md), so the first columns stay as they were.
+  const chat = (p: PersonRecord): string =>
+    p.identifiers
+      .filter((i) => CHAT_KINDS.includes(i.kind))
+      .map((i) => `${i.kind}:${i.value}`)
+      .join('; ');
   return csv([
-    ['name', 'role', 'emails', 'handles', 'phones', 'notes', 'person_id'],
+    ['name', 'role', 'emails', 'handles', 'phones', 'notes', 'person_id', 'chat_ids'],
     ...model.people.map((p) => [
       p.name,
       p.role,
-      p.identifiers
-        .filter((i) => i.kind === 'email')
-        .map((i) => i.value)
-        .join('; '),
-      p.identifiers
-        .filter((i) => i.kind === 'handle')
-        .map((i) => i.value)
-        .join('; '),
-      p.identifiers
-        .filter((i) => i.kind === 'phone')
-        .map((i) => i.value)
-        .join('; '),
+      of(p, 'email'),
+      of(p, 'handle'),
+      of(p, 'phone'),
       p.notes,
       p.id,
+      chat(p),
     ]),
   ]);
 }
+
+const CHAT_KINDS: readonly IdentifierKind[] = IDENTIFIER_KINDS.filter(
+  (k) => k !== 'email' && k !== 'handle' && k !== 'phone',
+);
 
 /** annotations.json: notes, tags and links per exhibit; annotations never change an original. */
 export function annotationsJson(exhibits: readonly Exhibit[]): string {

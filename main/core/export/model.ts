@@ -1,3 +1,5 @@
+import type { IdentifierKind } from '../../../shared/identifiers';
+
 /**
  * What an export bundle says, as plain data: built once from the vault, then rendered
  * into the metadata files, the PDF report and the offline viewer. Renderers never touch
@@ -94,7 +96,7 @@ export interface PersonRecord {
   id: string;
   name: string;
   role: 'harasser' | 'witness' | 'official' | 'other';
-  identifiers: { kind: 'email' | 'handle' | 'phone'; value: string }[];
+  identifiers: { kind: IdentifierKind; value: string }[];
   notes: string;
 }
 

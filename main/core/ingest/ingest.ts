@@ -17,10 +17,15 @@ import { HashWorker } from '../hash-worker';
 import { SealWorker, type Sealed } from '../seal-worker';
 import { CHUNK_SIZE } from '../age/stream';
 import { planImport, type PlannedFile } from './walk';
+import type { DateOrder } from '../conversations/types';
 
 export interface AddOptions {
   tags?: readonly string[];
   note?: string;
+  /** Day/month order for chat exports that do not say (WhatsApp); else proven from the data. */
+  dateOrder?: DateOrder;
+  /** IANA zone for chat exports that write wall-clock times; else this computer's. */
+  timeZone?: string;
   /** Called often while bytes move; cheap to ignore. */
   onProgress?: (p: AddProgress) => void;
   /** Called once per path, in the order of the plan. */

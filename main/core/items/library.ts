@@ -14,6 +14,7 @@ import {
   type SummaryRow,
 } from './repository';
 import { SortRanks } from './sort-ranks';
+import { ConversationRepository, type MessageHit } from '../conversations/repository';
 
 /** The library page: filter, sort and page through items, with highlighted search matches. */
 export type LibrarySort = 'sourceTime' | 'ingestedAt' | 'name' | 'size';
@@ -50,6 +51,8 @@ export interface LibraryRow extends ItemSummary {
   hasLocation: boolean;
   /** Where the search words matched, as plain text segments (never HTML); null without a search. */
   snippet: SnippetSegment[] | null;
+  /** A conversation found by one of its messages: the first such message and its snippet. */
+  message?: MessageHit | null;
 }
 
 export interface LibraryPage {
@@ -179,10 +182,12 @@ export class Library extends ItemRepository {
   private readonly counts = new Map<string, unknown>();
   private countsAt = -1;
   private readonly ranks: SortRanks;
+  private readonly conversations: ConversationRepository;
 
   constructor(db: Db) {
     super(db);
     this.ranks = new SortRanks(db);
+    this.conversations = new ConversationRepository(db);
   }
 
   query(q: LibraryQuery): LibraryPage {
@@ -205,6 +210,14 @@ export class Library extends ItemRepository {
     }
     const text = filter.text;
     const snippets = text ? this.snippets(text.snippet, rows) : null;
+    // Conversations on the page that a message matched: the app opens them at that message.
+    const hits =
+      text && q.text !== undefined
+        ? this.conversations.firstHits(
+            rows.map((r) => r.id),
+            q.text,
+          )
+        : null;
     return {
       total,
       rows: rows.map((r): LibraryRow => {
@@ -221,6 +234,7 @@ export class Library extends ItemRepository {
                   tagSegments(summary.tags, text.tagWords),
                 )
               : null,
+          ...(hits ? { message: hits.get(r.id) ?? null } : {}),
         });
       }),
     };
@@ -461,9 +475,14 @@ export class Library extends ItemRepository {
       parts.unshift('SELECT rowid FROM item_search WHERE item_search MATCH ?');
       params.unshift(inText.join(' '));
     }
+    // Or a conversation one of whose messages has every word (compound selects run left to
+    // right: the item matches above, then these).
+    const inMessage = `SELECT i.search_rowid FROM message_search s
+      JOIN messages m ON m.n = s.rowid JOIN items i INDEXED BY items_by_id ON i.id = m.item_id
+      WHERE message_search MATCH ?`;
     return {
-      set: parts.join(' INTERSECT '),
-      params,
+      set: `${parts.join(' INTERSECT ')} UNION ${inMessage}`,
+      params: [...params, ftsMatch(typed)!],
       snippet: tagWords.length === 0 ? ftsMatch(typed)! : words.map(ftsWord).join(' OR '),
       tagWords,
     };

@@ -3,6 +3,7 @@ import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
 import { incidentLabel } from '../custody/subjects';
 import type { CustodyLog } from '../custody/log';
+import { ConversationRepository } from '../conversations/repository';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { fsyncDir } from '../fs-safety';
@@ -164,7 +165,10 @@ export async function removeItem(
   const removedAt = new Date().toISOString();
   const incidents = deps.cases.incidentsOfItem(item.id).sort();
   const people = deps.cases.peopleOfItem(item.id).sort();
+  const conversation = new ConversationRepository(db);
   db.transaction(() => {
+    // A conversation's messages are derived from the item: they go with it (counted in the log).
+    const derivedRows = conversation.removeDerived(item.id);
     const entry = deps.custody.append('delete', [item.id], {
       what: 'item removed',
       reason,
@@ -174,7 +178,13 @@ export async function removeItem(
       size: item.size,
       blob: item.blobId,
       thumbnail: item.thumbnailBlobId,
-      unlinked: { incidents, people },
+      unlinked: {
+        incidents,
+        people,
+        ...(derivedRows.messages
+          ? { messages: derivedRows.messages, messageIncidents: derivedRows.incidents }
+          : {}),
+      },
     });
     insertTombstone(db, {
       id: item.id,
@@ -261,7 +271,11 @@ export function removeIncident(
         policeRef: inc.policeRef,
         platformRef: inc.platformRef,
       },
-      unlinked: { items: inc.itemIds, people: inc.personIds },
+      unlinked: {
+        items: inc.itemIds,
+        people: inc.personIds,
+        ...(inc.messages.length ? { messages: inc.messages.map((m) => m.id) } : {}),
+      },
     });
     insertTombstone(deps.db, {
       ...EMPTY_ITEM_FIELDS,
@@ -274,6 +288,7 @@ export function removeIncident(
     });
     deps.db.prepare('DELETE FROM incident_items WHERE incident_id = ?').run(inc.id);
     deps.db.prepare('DELETE FROM incident_people WHERE incident_id = ?').run(inc.id);
+    deps.db.prepare('DELETE FROM incident_messages WHERE incident_id = ?').run(inc.id);
     deps.db.prepare('DELETE FROM incidents WHERE id = ?').run(inc.id);
   })();
   return { id: inc.id, kind: 'incident', name, reason, removedAt, warnings: [] };

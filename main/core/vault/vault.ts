@@ -6,6 +6,7 @@ import { BlobStore } from '../blobs/store';
 import { Quarantine, type QuarantinedFile } from '../blobs/quarantine';
 import {
   CaseRepository,
+  type IdentifierKind,
   type Incident,
   type IncidentInput,
   type Person,
@@ -23,6 +24,14 @@ import {
 import { itemRow, recordDifferences } from '../custody/ingest-record';
 import { CustodyLog, type ChainReport, type CustodyEntry } from '../custody/log';
 import { LABELLED_SUBJECTS, subjectLabels, type SubjectLabel } from '../custody/subjects';
+import {
+  ConversationRepository,
+  type ConversationView,
+  type MessageDetail,
+  type MessageHit,
+  type MessageNote,
+  type MessageView,
+} from '../conversations/repository';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type { BundlePagesOptions, ExportDeps, ExportOptions, ExportResult } from '../export/export';
@@ -126,6 +135,7 @@ export class Vault {
   readonly blobs: BlobStore;
   readonly cases: CaseRepository;
   readonly annotations: AnnotationRepository;
+  readonly conversations: ConversationRepository;
   readonly quarantine: Quarantine;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
@@ -156,6 +166,7 @@ export class Vault {
     this.items = new Library(db);
     this.cases = new CaseRepository(db);
     this.annotations = new AnnotationRepository(db);
+    this.conversations = new ConversationRepository(db);
     this.custody = new CustodyLog(db, options.actor ?? 'dossier', {
       vaultId: header.vaultId,
       // Read at each signature, so the log keeps no reference to the key after lock.
@@ -1079,6 +1090,210 @@ export class Vault {
     })();
   }
 
+  // ---- Conversations: reading and annotating messages (docs/conversations.md) ----
+
+  /** A conversation's summary, by its item's id or a prefix of it. */
+  conversation(idOrPrefix: string): ConversationView {
+    this.assertOpen();
+    return this.conversations.get(this.resolveItem(idOrPrefix));
+  }
+
+  conversationMessages(id: string, from: number, limit: number): MessageView[] {
+    this.assertOpen();
+    return this.conversations.page(this.resolveItem(id), from, limit);
+  }
+
+  /** Messages whose time is in [from, to] (either may be left out), after index `after`. */
+  conversationRange(
+    id: string,
+    bounds: { from?: string; to?: string },
+    after: number,
+    limit: number,
+  ): MessageView[] {
+    this.assertOpen();
+    return this.conversations.range(this.resolveItem(id), bounds, after, limit);
+  }
+
+  searchConversation(
+    id: string,
+    text: string,
+    offset = 0,
+    limit = 200,
+  ): { total: number; hits: MessageHit[] } {
+    this.assertOpen();
+    return this.conversations.search(this.resolveItem(id), text, offset, limit);
+  }
+
+  conversationIndexAt(id: string, date: string): number | null {
+    this.assertOpen();
+    return this.conversations.indexAt(this.resolveItem(id), date);
+  }
+
+  message(id: string): MessageDetail {
+    this.assertOpen();
+    return this.conversations.message(id);
+  }
+
+  /** Links messages to an incident, or unlinks them; logs which, with each message's SHA-256. */
+  setMessageIncident(
+    incidentId: string,
+    messageIds: readonly string[],
+    op: 'link' | 'unlink',
+  ): Incident {
+    this.assertOpen();
+    this.assertWritable();
+    const incident = this.cases.incident(incidentId);
+    const refs = this.conversations.refs(messageIds);
+    this.db.transaction(() => {
+      const changed = refs.filter((m) =>
+        op === 'link'
+          ? this.cases.linkIncidentMessage(incident.id, m.id)
+          : this.cases.unlinkIncidentMessage(incident.id, m.id),
+      );
+      if (changed.length) {
+        this.custody.append(
+          'annotate',
+          [incident.id, ...new Set(changed.map((m) => m.item)), ...changed.map((m) => m.id)],
+          {
+            what: op === 'link' ? 'messages linked to incident' : 'messages unlinked from incident',
+            messages: changed.map(messageRef),
+          },
+        );
+      }
+    })();
+    return this.cases.incident(incident.id);
+  }
+
+  /** Adds (or removes) tags on messages; one logged change for them all. */
+  tagMessages(
+    messageIds: readonly string[],
+    tags: readonly string[],
+    op: 'tag' | 'untag',
+  ): MessageView[] {
+    this.assertOpen();
+    this.assertWritable();
+    const refs = this.conversations.refs(messageIds);
+    const byKey = new Map<string, string>();
+    for (const t of tags.map(tagText))
+      if (t && !byKey.has(t.toLowerCase())) byKey.set(t.toLowerCase(), t);
+    const clean = [...byKey.values()];
+    if (clean.length === 0)
+      throw new DossierError('USAGE', 'Give at least one tag (some text, on one line).');
+    this.db.transaction(() => {
+      const changedTags = new Set<string>();
+      const changed = refs.filter((m) => {
+        let any = false;
+        for (const t of clean) {
+          const did =
+            op === 'tag'
+              ? this.conversations.addTag(m.id, t)
+              : this.conversations.removeTag(m.id, t);
+          if (did) {
+            any = true;
+            changedTags.add(t);
+          }
+        }
+        return any;
+      });
+      if (changed.length) {
+        const list = [...changedTags];
+        this.custody.append(
+          'annotate',
+          [...new Set(changed.map((m) => m.item)), ...changed.map((m) => m.id)],
+          {
+            what: 'message tags changed',
+            added: op === 'tag' ? list : [],
+            removed: op === 'untag' ? list : [],
+            messages: changed.map(messageRef),
+          },
+        );
+      }
+    })();
+    return this.conversations.views(refs.map((m) => m.id));
+  }
+
+  /** A new note on a message, or a note's new text (the log keeps the old). */
+  noteMessage(messageId: string, body: string, noteId?: string): MessageNote {
+    this.assertOpen();
+    this.assertWritable();
+    const text = noteText(body);
+    if (noteId !== undefined) {
+      const note = this.conversations.note(noteId);
+      if (note.messageId !== messageId) {
+        throw new DossierError(
+          'USAGE',
+          'That note belongs to another message. Reload the conversation and try again.',
+        );
+      }
+      if (note.body === text) return note;
+      const [ref] = this.conversations.refs([note.messageId]);
+      this.db.transaction(() => {
+        this.conversations.updateNote(note.id, text, new Date().toISOString());
+        this.custody.append('annotate', [ref!.item, ref!.id, note.id], {
+          what: 'message note edited',
+          message: messageRef(ref!),
+          before: note.body,
+          after: text,
+        });
+      })();
+      return this.conversations.note(note.id);
+    }
+    const [ref] = this.conversations.refs([messageId]);
+    const id = newId();
+    this.db.transaction(() => {
+      this.conversations.addNote(ref!.id, id, text, new Date().toISOString());
+      this.custody.append('annotate', [ref!.item, ref!.id, id], {
+        what: 'message note added',
+        message: messageRef(ref!),
+        note: text,
+      });
+    })();
+    return this.conversations.note(id);
+  }
+
+  /**
+   * The message's sender becomes an identifier of the person: every message with that sender
+   * key (in every conversation of that platform) is then theirs. Logged with the identifier.
+   */
+  markSender(messageId: string, personId: string): { person: Person; messages: number } {
+    this.assertOpen();
+    this.assertWritable();
+    const [ref] = this.conversations.refs([messageId]);
+    const person = this.cases.person(personId);
+    const key = ref!.senderKey;
+    if (key === null) {
+      throw new DossierError(
+        'USAGE',
+        'This message has no sender to mark (the platform wrote it, or the export gives no sender id).',
+      );
+    }
+    const at = key.indexOf(':');
+    const kind = key.slice(0, at) as IdentifierKind;
+    const value = key.slice(at + 1);
+    const messages = this.conversations.countBySender(key);
+    const owner = this.cases.personByIdentifier(kind, value);
+    if (owner === person.id) return { person, messages };
+    if (owner !== null) {
+      const other = this.cases.person(owner);
+      throw new DossierError(
+        'USAGE',
+        `That sender is already recorded as ${other.name}. Remove the identifier from ${other.name} first if it is someone else.`,
+      );
+    }
+    this.db.transaction(() => {
+      this.cases.addIdentifier(person.id, kind, value);
+      this.custody.append('annotate', [person.id, ref!.item], {
+        what: 'sender marked as person',
+        identifier: { kind, value },
+        sender: ref!.sender,
+        conversation: ref!.item,
+        messages,
+      });
+      if (kind === 'email') this.linkEmailsSentBy(person.id);
+    })();
+    return { person: this.cases.person(person.id), messages };
+  }
+
   async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
     const report = await checkIntegrity(
@@ -1483,6 +1698,16 @@ function noteText(body: string): string {
   const text = body.trim();
   if (!text) throw new DossierError('USAGE', 'A note needs some text. Type what you want to note.');
   return text;
+}
+
+/** A message as custody entries name it. */
+function messageRef(m: { id: string; item: string; index: number; sha256: string }): {
+  id: string;
+  item: string;
+  index: number;
+  sha256: string;
+} {
+  return { id: m.id, item: m.item, index: m.index, sha256: m.sha256 };
 }
 
 function tagText(tag: string): string {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bundleProblemLine, itemDetailText, printNotices } from '../../../main/cli/format';
+import {
+  bundleProblemLine,
+  conversationText,
+  itemDetailText,
+  printNotices,
+} from '../../../main/cli/format';
 import type { ItemDetail } from '../../../main/core';
 
 describe('human output', () => {
@@ -45,5 +50,45 @@ describe('human output', () => {
     const text = itemDetailText(item);
     expect(text).toContain('Note        one\n            two\\x1b[8m');
     expect(text).toContain('Problem     Date header ("\\x1b[31m") could not be read');
+  });
+});
+
+describe('conversationText', () => {
+  const base = {
+    itemId: '0123456789abcdefghjkmnpqrs',
+    format: 'mbox' as const,
+    reader: 'dossier-mbox 1',
+    chatFile: null,
+    title: 'Inbox\u001b[2J',
+    messageCount: 3000,
+    firstTime: '2024-01-01T00:00:00.000Z',
+    lastTime: '2024-06-01T00:00:00.000Z',
+    dateOrder: null,
+    timeZone: null,
+    timeSource: 'email-date' as const,
+    readAt: '2024-06-02T00:00:00.000Z',
+  };
+
+  it('shows the busiest 20 senders and counts the rest; escapes what the export wrote', () => {
+    const participants = Array.from({ length: 30 }, (_, i) => ({
+      sender: `sender${i}@example.com`,
+      senderId: `sender${i}@example.com`,
+      messages: i,
+      personId: null,
+    }));
+    const problems = Array.from({ length: 25 }, (_, i) => ({
+      line: i,
+      offset: null,
+      message: `bad \u202eline ${i}`,
+    }));
+    const text = conversationText({ ...base, participants, problems });
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u202e');
+    expect(text).toContain('Conversation Inbox\\x1b[2J (mbox, read by dossier-mbox 1)');
+    expect(text).toContain('Sender      sender29@example.com: 29 message(s)');
+    expect(text).not.toContain('sender9@example.com');
+    expect(text).toContain('and 10 more senders (see --json)');
+    expect(text).toContain('and 5 more problems (see --json)');
+    expect(text).toContain("Times       from each email's Date header, in the sender's offset");
   });
 });

@@ -4,6 +4,7 @@ import {
   calendarDay,
   gapBetween,
   inDateOrder,
+  messageLines,
   spanText,
   summaryText,
 } from '../../../renderer/src/screens/timeline/timeline';
@@ -147,5 +148,45 @@ describe('incident times', () => {
     expect(offsetLabel(0)).toBe('UTC');
     expect(offsetLabel(60)).toBe('UTC+01:00');
     expect(offsetLabel(-300)).toBe('UTC−05:00');
+  });
+});
+
+describe('timeline: messages under an incident', () => {
+  const withMessages = {
+    id: 'i1',
+    occurredAt: '2024-03-01',
+    personIds: [],
+    messages: [
+      {
+        id: 'm1',
+        sender: 'Alex',
+        personId: 'p1',
+        time: '2024-03-01T21:14:00+00:00',
+        excerpt: 'I know',
+      },
+      { id: 'm2', sender: '+44 7700 900123', personId: null, time: null, excerpt: 'again' },
+      { id: 'm3', sender: '', personId: null, time: null, excerpt: 'Alex left' },
+    ],
+  };
+
+  it('names each message’s sender by the person they were marked as, else as the export shows', () => {
+    expect(messageLines(withMessages, new Map([['p1', 'Alex Jones']]))).toEqual([
+      { id: 'm1', who: 'Alex Jones', time: '2024-03-01T21:14:00+00:00', excerpt: 'I know' },
+      { id: 'm2', who: '+44 7700 900123', time: null, excerpt: 'again' },
+      { id: 'm3', who: 'the platform', time: null, excerpt: 'Alex left' },
+    ]);
+    expect(messageLines({ id: 'i2', occurredAt: '2024-03-02', personIds: [] }, new Map())).toEqual(
+      [],
+    );
+  });
+
+  it('shows an incident for a person who sent one of its messages', () => {
+    const other = { id: 'i2', occurredAt: '2024-03-02', personIds: ['p2'] };
+    expect(buildTimeline([withMessages, other], 'p1').entries.map((e) => e.incident.id)).toEqual([
+      'i1',
+    ]);
+    expect(buildTimeline([withMessages, other], 'p2').entries.map((e) => e.incident.id)).toEqual([
+      'i2',
+    ]);
   });
 });

@@ -87,6 +87,41 @@ const SAMPLES = [
     address: 'x@example.com',
   }),
   written('annotate', { what: 'email senders linked to person', relation: 'sender', items: ['a'] }),
+  written('annotate', {
+    what: 'messages linked to incident',
+    messages: [
+      { id: 'm1', item: 'c', index: 1, sha256: 'ab' },
+      { id: 'm2', item: 'c', index: 3, sha256: 'cd' },
+    ],
+  }),
+  written('annotate', {
+    what: 'messages unlinked from incident',
+    messages: [{ id: 'm1', item: 'c', index: 1, sha256: 'ab' }],
+  }),
+  written('annotate', {
+    what: 'message tags changed',
+    added: ['threat'],
+    removed: [],
+    messages: [{ id: 'm1', item: 'c', index: 1, sha256: 'ab' }],
+  }),
+  written('annotate', {
+    what: 'message note added',
+    message: { id: 'm1', item: 'c', index: 1, sha256: 'ab' },
+    note: 'n',
+  }),
+  written('annotate', {
+    what: 'message note edited',
+    message: { id: 'm1', item: 'c', index: 1, sha256: 'ab' },
+    before: 'a',
+    after: 'b',
+  }),
+  written('annotate', {
+    what: 'sender marked as person',
+    identifier: { kind: 'whatsapp', value: '+447700900123' },
+    sender: 'Alex',
+    conversation: 'c',
+    messages: 4,
+  }),
   written('edit-metadata', {
     what: 'name cleaned when added',
     givenName: 'a/b',
@@ -195,6 +230,40 @@ describe('custody wording: every entry the core writes', () => {
     expect(by('email senders linked to person')).toMatch(
       /^1 email already in the vault was linked/,
     );
+    expect(
+      custodyEntryText({
+        action: 'delete',
+        subjects: [],
+        details: {
+          what: 'incident removed',
+          reason: 'twice',
+          incident: {},
+          unlinked: { items: [], people: [], messages: ['m1', 'm2'] },
+        },
+      }),
+    ).toBe(
+      'An incident was removed, with its links to items and people and to 2 messages. Reason given: twice.',
+    );
+    expect(by('messages linked to incident')).toBe(
+      '2 messages of a conversation were linked to an incident. The conversation itself is not changed.',
+    );
+    expect(by('messages unlinked from incident')).toBe(
+      '1 message of a conversation was unlinked from an incident.',
+    );
+    expect(by('message tags changed')).toBe(
+      'Tags of 1 message changed: added “threat”. The conversation itself is not changed.',
+    );
+    expect(by('sender marked as person')).toBe(
+      'A sender in a conversation (Alex) was recorded as a person’s identifier: the 4 messages from that sender are now theirs.',
+    );
+    // A sender's name comes from the export: shown through displayName, never raw.
+    expect(
+      custodyEntryText({
+        action: 'annotate',
+        subjects: [],
+        details: { what: 'sender marked as person', sender: 'Alex\u202egpj.exe', messages: 1 },
+      }),
+    ).not.toContain('\u202e');
     expect(say(8)).toBe(
       '“threat.eml” was added to the vault. It was imported from a file named “threat.eml” in a folder named “Downloads”. Tag added: “email”. A note was written with it.',
     );

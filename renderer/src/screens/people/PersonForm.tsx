@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { IDENTIFIER_KINDS, IDENTIFIER_LABELS } from '../../../../shared/identifiers';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useCases, type Identifier, type Person, type PersonRole } from '../../stores/cases';
 
@@ -9,11 +10,9 @@ export const ROLES: Array<{ value: PersonRole; label: string; plural: string }> 
   { value: 'other', label: 'Other', plural: 'Other' },
 ];
 
-const KINDS: Array<{ value: Identifier['kind']; label: string }> = [
-  { value: 'email', label: 'Email address' },
-  { value: 'handle', label: 'Handle or username' },
-  { value: 'phone', label: 'Phone number' },
-];
+const KINDS: Array<{ value: Identifier['kind']; label: string }> = IDENTIFIER_KINDS.map(
+  (value) => ({ value, label: IDENTIFIER_LABELS[value] }),
+);
 
 interface Row extends Identifier {
   key: number;

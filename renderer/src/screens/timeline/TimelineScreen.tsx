@@ -3,7 +3,7 @@ import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
 import { dateText, timeText } from '../../format';
 import { useCases } from '../../stores/cases';
-import { buildTimeline } from './timeline';
+import { buildTimeline, messageLines } from './timeline';
 
 /**
  * Every incident on one line, oldest at the top, with the gap before each said in words:
@@ -69,6 +69,7 @@ export function TimelineScreen() {
       <ol className="timeline">
         {timeline.entries.map(({ incident: i, gap }) => {
           const who = i.personIds.map((id) => names.get(id)).filter(Boolean);
+          const messages = messageLines(i, names);
           return (
             <li key={i.id} className="timeline-entry">
               {gap && <p className="timeline-gap">{gap.text}</p>}
@@ -81,7 +82,22 @@ export function TimelineScreen() {
                 </h2>
                 {i.place && <p className="timeline-place">{displayName(i.place)}</p>}
                 {i.summary && <p className="timeline-summary-text">{displayName(i.summary)}</p>}
+                {messages.length > 0 && (
+                  <ul className="timeline-messages" aria-label="Messages linked to this incident">
+                    {messages.map((m) => (
+                      <li key={m.id}>
+                        <span className="timeline-message-from">
+                          <bdi>{displayName(m.who)}</bdi>
+                          {m.time ? `, ${timeText(m.time)}` : ''}:
+                        </span>{' '}
+                        <bdi className="timeline-message-text">{m.excerpt}</bdi>
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 <p className="tile-meta">
+                  {messages.length > 0 &&
+                    `${messages.length} message${messages.length === 1 ? '' : 's'} · `}
                   {i.itemIds.length} item{i.itemIds.length === 1 ? '' : 's'} · {i.personIds.length}{' '}
                   {i.personIds.length === 1 ? 'person' : 'people'}
                   {who.length > 0 && `: ${who.join(', ')}`}

@@ -17,6 +17,16 @@ export interface TimelineIncident {
   id: string;
   occurredAt: string;
   personIds: readonly string[];
+  /** Messages it points at; a message's sender may be a person (marked as theirs). */
+  messages?: readonly TimelineMessage[];
+}
+
+export interface TimelineMessage {
+  id: string;
+  sender: string;
+  personId: string | null;
+  time: string | null;
+  excerpt: string;
 }
 
 export interface TimelineEntry<T extends TimelineIncident> {
@@ -74,13 +84,34 @@ export function buildTimeline<T extends TimelineIncident>(
   personId: string | null = null,
   timeZone = machineTimeZone(),
 ): Timeline<T> {
-  const chosen = personId ? incidents.filter((i) => i.personIds.includes(personId)) : incidents;
+  const chosen = personId ? incidents.filter((i) => involves(i, personId)) : incidents;
   const conduct = courseOfConduct(chosen, timeZone);
   return {
     entries: conduct.occasions.map((o) => ({ incident: o.incident, gap: o.gap })),
     summary: conduct.summary,
     timeZone: conduct.timeZone,
   };
+}
+
+/** The person is linked to the incident, or sent one of the messages it points at. */
+export function involves(incident: TimelineIncident, personId: string): boolean {
+  return (
+    incident.personIds.includes(personId) ||
+    (incident.messages ?? []).some((m) => m.personId === personId)
+  );
+}
+
+/** Under an incident: each linked message's sender (the person's name when marked) and text. */
+export function messageLines(
+  incident: TimelineIncident,
+  names: ReadonlyMap<string, string>,
+): { id: string; who: string; time: string | null; excerpt: string }[] {
+  return (incident.messages ?? []).map((m) => ({
+    id: m.id,
+    who: (m.personId && names.get(m.personId)) || m.sender || 'the platform',
+    time: m.time,
+    excerpt: m.excerpt,
+  }));
 }
 
 /** "No incidents", "1 incident", "7 incidents over 4 months". */
