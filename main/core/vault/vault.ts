@@ -36,6 +36,7 @@ import {
   type AddReport,
   type AddResult,
 } from '../ingest/ingest';
+import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import {
   AnnotationRepository,
@@ -355,6 +356,8 @@ export class Vault {
           items: this.items,
           custody: this.custody,
           removed: removedBlobIds(this.db),
+          pending: pendingBlobIds(this.db),
+          clearPending: () => clearPendingBlobs(this.db),
         })),
       );
     } catch (e) {
