@@ -17,6 +17,22 @@ import { HashWorker } from '../hash-worker';
 import { SealWorker, type Sealed } from '../seal-worker';
 import { CHUNK_SIZE } from '../age/stream';
 import { planImport, type PlannedFile } from './walk';
+import { findReader } from '../conversations/readers';
+import {
+  DerivedFiles,
+  insertConversation,
+  readConversation,
+  ReaderFailed,
+  type ReadConversation,
+} from '../conversations/store';
+import type { ReadOptions } from '../conversations/types';
+import {
+  EMAIL_MIMES,
+  MAX_EMAIL_ATTACHMENT_SOURCE_BYTES,
+  readStoredBlob,
+  storeEmailAttachments,
+} from './email-attachments';
+import { PendingBlobs } from './pending-blobs';
 
 export interface AddOptions {
   tags?: readonly string[];
@@ -28,6 +44,10 @@ export interface AddOptions {
   signal?: AbortSignal;
   /** Files processed at once (overlaps disk, hashing and thumbnails). */
   concurrency?: number;
+  /** Day/month order for chat exports that do not say (WhatsApp); see conversations/types.ts. */
+  dateOrder?: ReadOptions['dateOrder'];
+  /** IANA zone for chat exports that write wall-clock times; default: this computer's. */
+  timeZone?: string;
 }
 
 export interface AddProgress {
@@ -416,6 +436,10 @@ async function ingestFile(
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
+  // Files written before the transaction that saves them (a chat export's, an email's).
+  let pendingBlobs: PendingBlobs | null = null;
+  let conversation: ReadConversation | null = null;
+  let attachments: DerivedFiles | null = null;
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
@@ -526,8 +550,15 @@ async function ingestFile(
         opts,
       );
     }
+    // A chat export's original is recorded as pending before it is moved into place: killed
+    // while its messages are read, the import was never saved and unlock deletes it.
+    const reader = findReader(head, name, sniffed.mime);
+    const isEmail = EMAIL_MIMES.has(sniffed.mime);
+    if (reader || isEmail) pendingBlobs = new PendingBlobs(deps.db);
+    if (reader) pendingBlobs!.include(writer.id);
     await writer.commit();
 
+    const emailBytes = isEmail && keep ? Buffer.concat(keep, size) : null;
     const facts: EvidenceFacts = await examineEvidence({
       head,
       bytes: keep ? Buffer.concat(keep, size) : null,
@@ -537,6 +568,45 @@ async function ingestFile(
     });
     keep = null;
     if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
+
+    const readProblems: string[] = [];
+    if (reader) {
+      try {
+        conversation = await readConversation(deps, {
+          blobId: writer.id,
+          name,
+          head,
+          reader,
+          opts: {
+            ...(opts.dateOrder ? { dateOrder: opts.dateOrder } : {}),
+            ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+            defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          },
+          pending: pendingBlobs!,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof ReaderFailed)) throw e;
+        readProblems.push(
+          `This file looks like a ${reader.format} export, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
+        );
+      }
+    } else if (isEmail) {
+      attachments = new DerivedFiles(deps, pendingBlobs!);
+      const bytes =
+        emailBytes ??
+        (size <= MAX_EMAIL_ATTACHMENT_SOURCE_BYTES
+          ? await readStoredBlob(deps.blobs, writer.id)
+          : null);
+      readProblems.push(
+        ...(bytes
+          ? await storeEmailAttachments(bytes, attachments)
+          : [
+              `This email is larger than ${MAX_EMAIL_ATTACHMENT_SOURCE_BYTES / 1024 / 1024} MiB, so its attachments were not stored as items of their own. The email itself is stored whole.`,
+            ]),
+      );
+    }
+    if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
 
     const id = newId();
     // The custody entry names the source without its full path (items/source-path.ts).
@@ -549,6 +619,7 @@ async function ingestFile(
           ]
         : []),
       ...facts.errors,
+      ...readProblems,
     ];
     const now = new Date();
     try {
@@ -578,7 +649,8 @@ async function ingestFile(
           sourceMtime: st.mtime?.toISOString() ?? null,
           sourceExifTime: facts.exif?.capturedAt ?? null,
           sourceEmailTime: facts.email?.sentAt ?? null,
-          extractedText: facts.text,
+          // A conversation's words are searched message by message (message_search).
+          extractedText: conversation ? null : facts.text,
           width: facts.image?.width ?? null,
           height: facts.image?.height ?? null,
           thumbBlobId: thumbId,
@@ -612,12 +684,30 @@ async function ingestFile(
             address: from,
           });
         }
+        if (conversation) insertConversation(deps, id, conversation, now);
+        if (attachments) {
+          attachments.insert(id, now);
+          if (attachments.created.length || attachments.linked.length || readProblems.length) {
+            deps.custody.append('derive', [id], {
+              what: 'email attachments stored',
+              by: 'import',
+              derivedItems: attachments.created.map((d) => d.itemId),
+              linkedItems: [...new Set(attachments.linked)],
+              problems: readProblems,
+            });
+          }
+        }
+        pendingBlobs?.clear();
       })();
     } catch (e) {
+      await conversation?.discard();
+      await attachments?.discard();
+      conversation = attachments = null;
       // Two copies of the same bytes imported at once: the other one won.
       const winner = deps.items.findBySha256(sha256);
       if (winner) {
         await writer.discard();
+        pendingBlobs?.clear();
         if (thumbId) await deps.blobs.remove(thumbId);
         return recordDuplicate(
           deps,
@@ -628,6 +718,12 @@ async function ingestFile(
       }
       throw diskFullIn(e, deps.db.name);
     }
+    // Saved: the staged rows go, and files another import stored first.
+    await conversation?.messages.discard();
+    await conversation?.files.discardUnused();
+    await attachments?.discardUnused();
+    conversation = attachments = null;
+    pendingBlobs = null;
     return {
       status: 'added',
       duplicate: false,
@@ -641,8 +737,16 @@ async function ingestFile(
     };
   } catch (e) {
     hash?.abandon();
+    await conversation?.discard();
+    await attachments?.discard();
     await writer?.discard();
     if (thumbId) await deps.blobs.remove(thumbId);
+    // Everything it recorded is gone; a failure to say so is harmless (unlock finds nothing).
+    try {
+      pendingBlobs?.clear();
+    } catch {
+      // The record stays; unlock clears it.
+    }
     throw e;
   } finally {
     await handle.close().catch(() => undefined);

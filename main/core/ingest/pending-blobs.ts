@@ -32,6 +32,12 @@ export class PendingBlobs {
     return this.free.shift()!;
   }
 
+  /** Records a blob already being written (its temp name) before it is moved into place. */
+  include(id: string): void {
+    this.write([...this.recorded, id]);
+    this.recorded.push(id);
+  }
+
   private write(ids: string[]): void {
     this.db
       .prepare(
