@@ -110,6 +110,11 @@ function setJobState(deps: StoreDeps, state: JobState): void {
     .run(EMAIL_ATTACHMENTS_JOB, JSON.stringify(state));
 }
 
+/** A new vault has no email from before attachments became items: nothing to do, ever. */
+export function markEmailAttachmentsJobDone(deps: Pick<StoreDeps, 'db'>): void {
+  setJobState(deps as StoreDeps, { state: 'done', emails: 0, attachments: 0 });
+}
+
 /**
  * Stores the attachments of emails imported before attachments became items, once per vault.
  * Each email is saved in its own transaction together with the job's progress (the last email

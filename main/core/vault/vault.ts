@@ -36,6 +36,7 @@ import {
   type AddReport,
   type AddResult,
 } from '../ingest/ingest';
+import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import {
@@ -241,6 +242,7 @@ export class Vault {
         // The anchor below is this entry: from the start dossier.json must always have one.
         [ANCHOR_MARK]: 1,
       });
+      markEmailAttachmentsJobDone({ db });
       vault.custody.checkpoint(vaultId, keys.signingKey);
       header.custodyAnchor = makeAnchor(keys.anchorKey, vaultId, {
         seq: created.seq,
@@ -332,6 +334,7 @@ export class Vault {
           }),
         UNLOCK_NOT_LOGGED,
       );
+      await opened.runOneTimeJobs();
       return opened;
     } catch (e) {
       vault?.wipeKeys();
@@ -363,6 +366,29 @@ export class Vault {
     } catch (e) {
       this.db.close();
       throw e;
+    }
+  }
+
+  /**
+   * Work a newer version does once for what older versions stored (needs the keys): the
+   * attachments of emails imported before they became items (ingest/email-attachments.ts).
+   * Never a reason not to open: what fails is said, and tried again at the next unlock.
+   */
+  private async runOneTimeJobs(): Promise<void> {
+    if (this.readOnly) return;
+    try {
+      this.notices.push(
+        ...(await runEmailAttachmentsJob({
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+        })),
+      );
+    } catch (e) {
+      this.notices.push(
+        `The attachments of emails imported earlier could not all be stored as items yet (${(e as Error).message}). This is tried again at the next unlock; the emails themselves are unchanged.`,
+      );
     }
   }
 

@@ -1,0 +1,130 @@
+// A made-up chat format for ingest's tests (the real readers are tested on their own).
+//
+//   FAKECHAT 1
+//   #media NAME BASE64            a file inside the export (becomes a derived item)
+//   TIME|SENDER|TEXT              one message; TEXT may end with " [att:NAME]" or " [file:NAME:BASE64]"
+//   !choice                       the export needs a day/month order (NEEDS_CHOICE without one)
+//   !crash                        the reader throws here (a reader's bug)
+//
+// Offsets count bytes of the file itself; line numbers from 1.
+import { DossierError } from '../../main/core/errors';
+import type {
+  ConversationReader,
+  ConversationSummary,
+  MediaFile,
+  ReadMessage,
+} from '../../main/core/conversations/types';
+
+export const FAKE_MAGIC = 'FAKECHAT 1\n';
+
+export interface FakeHooks {
+  /** Awaited before each message is yielded (to cancel or kill mid-read). */
+  beforeMessage?: (index: number) => void | Promise<void>;
+}
+
+/** Builds a fake chat file from lines (the magic line is added). */
+export function fakeChat(lines: string[]): Buffer {
+  return Buffer.from(FAKE_MAGIC + lines.join('\n') + '\n', 'utf8');
+}
+
+export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
+  return {
+    format: 'whatsapp',
+    detect: (head) => Buffer.from(head.subarray(0, FAKE_MAGIC.length)).toString() === FAKE_MAGIC,
+    async open(file, opts) {
+      const bytes = Buffer.from(await file.bytes());
+      const lines: { text: string; offset: number; length: number; line: number }[] = [];
+      let at = 0;
+      for (let n = 1; at < bytes.length; n++) {
+        const end = bytes.indexOf(0x0a, at);
+        const stop = end < 0 ? bytes.length : end;
+        lines.push({
+          text: bytes.subarray(at, stop).toString('utf8'),
+          offset: at,
+          length: stop - at,
+          line: n,
+        });
+        at = stop + 1;
+      }
+      if (lines.some((l) => l.text === '!choice') && !opts.dateOrder) {
+        throw new DossierError(
+          'NEEDS_CHOICE',
+          'The dates in this export could be day/month or month/day. Give --date-order dmy or mdy.',
+        );
+      }
+      const media: MediaFile[] = [];
+      for (const l of lines) {
+        const m = /^#media (\S+) (\S*)$/.exec(l.text);
+        if (m) {
+          const data = Buffer.from(m[2]!, 'base64');
+          media.push({ name: m[1]!, size: data.length, read: async () => data });
+        }
+      }
+      let count = 0;
+      const problems: ConversationSummary['problems'] = [];
+      async function* messages(): AsyncGenerator<ReadMessage> {
+        for (const l of lines.slice(1)) {
+          if (l.text === '!crash') throw new Error('fake reader: a bug at line ' + l.line);
+          if (l.text.startsWith('#') || l.text.startsWith('!') || l.text === '') continue;
+          const parts = l.text.split('|');
+          if (parts.length < 3) {
+            problems.push({ line: l.line, offset: l.offset, message: 'not a message line' });
+            continue;
+          }
+          const [time, sender, ...rest] = parts;
+          let text = rest.join('|');
+          const attachments: ReadMessage['attachments'] = [];
+          const files: NonNullable<ReadMessage['files']> = [];
+          text = text.replace(/ \[att:([^\]]+)\]/g, (_, name: string) => {
+            attachments.push({ name, omitted: false });
+            return '';
+          });
+          text = text.replace(/ \[file:([^:\]]+):([^\]]*)\]/g, (_, name: string, b64: string) => {
+            files.push({
+              name,
+              mime: 'application/octet-stream',
+              bytes: Buffer.from(b64, 'base64'),
+            });
+            return '';
+          });
+          await hooks.beforeMessage?.(count);
+          yield {
+            index: count++,
+            kind: 'message',
+            sender: sender!,
+            senderId: sender!,
+            time: time!,
+            timeSource: 'export-local-confirmed',
+            text,
+            edited: false,
+            offset: l.offset,
+            length: l.length,
+            line: l.line,
+            lineEnd: l.line,
+            attachments,
+            externalId: null,
+            replyTo: null,
+            details: {},
+            ...(files.length ? { files } : {}),
+          };
+        }
+      }
+      return {
+        messages: messages(),
+        media,
+        summary: () => ({
+          format: 'whatsapp',
+          reader: 'fake-chat 1',
+          chatFile: null,
+          title: file.name,
+          messageCount: count,
+          dateOrder: opts.dateOrder ?? null,
+          dateOrderSource: opts.dateOrder ? 'given' : null,
+          timeZone: opts.timeZone ?? opts.defaultTimeZone,
+          timeZoneSource: opts.timeZone ? 'given' : 'computer',
+          problems,
+        }),
+      };
+    },
+  };
+}
