@@ -148,7 +148,10 @@ describe('importing a conversation export', async () => {
       derivedAs: 'media',
       sha256: sha(PHOTO),
     });
-    expect(ingestOf(attachment!.id!).details).toMatchObject({ parent: id, derivedAs: 'attachment' });
+    expect(ingestOf(attachment!.id!).details).toMatchObject({
+      parent: id,
+      derivedAs: 'attachment',
+    });
     const derive = log.find((e) => e.action === 'derive' && e.subjects[0] === id)!;
     expect(derive.details).toMatchObject({
       what: 'conversation read',
