@@ -458,7 +458,7 @@ const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
     const zone = safe(r.timeZone);
     if (zone)
       parts.push(
-        `Times were placed in the time zone ${zone}, ${r.timeZoneSource === 'given' ? 'as the person confirmed' : "this computer's (assumed, not confirmed)"}.`,
+        `Times were placed in the time zone ${zone}, ${r.timeZoneSource === 'given' ? 'as the person confirmed' : 'this computer’s (assumed, not confirmed)'}.`,
       );
     if (count(r.derivedItems))
       parts.push(
