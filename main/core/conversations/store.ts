@@ -91,9 +91,13 @@ export class DerivedFiles {
     const blobId = await this.put(data);
     let thumbId: string | null = null;
     let thumbSha256: string | null = null;
+    let thumbSize = 0;
     if (facts.thumbnail) {
       thumbId = await this.put(facts.thumbnail.jpeg);
       thumbSha256 = createHash('sha256').update(facts.thumbnail.jpeg).digest('hex');
+      thumbSize = facts.thumbnail.jpeg.length;
+      // Written: thousands of photos in an export must not hold their previews in memory.
+      facts.thumbnail = null;
     }
     const itemId = newId();
     this.created.push({
@@ -107,7 +111,7 @@ export class DerivedFiles {
       facts,
       thumbId,
       thumbSha256,
-      thumbSize: facts.thumbnail?.jpeg.length ?? 0,
+      thumbSize,
     });
     this.bySha.set(sha256, itemId);
     return itemId;

@@ -561,7 +561,7 @@ async function ingestFile(
     const emailBytes = isEmail && keep ? Buffer.concat(keep, size) : null;
     const facts: EvidenceFacts = await examineEvidence({
       head,
-      bytes: keep ? Buffer.concat(keep, size) : null,
+      bytes: emailBytes ?? (keep ? Buffer.concat(keep, size) : null),
       name,
       size,
       sniffed,
