@@ -295,4 +295,40 @@ describe('importing a conversation export', async () => {
       db(vault).prepare('SELECT text FROM messages WHERE item_id = ?').pluck().all(r.id),
     ).toEqual(['dropped in']);
   });
+
+  it('removing a conversation removes what was read from it, and names the incidents its messages were in', async () => {
+    const data = fakeChat(['2024-06-02T10:00:00Z|B|to be removed', '2024-06-02T10:01:00Z|B|also']);
+    const r = await vault.addData({ name: 'removed.txt', data });
+    if (r.status !== 'added') throw new Error('not added');
+    const incident = vault.createIncident({ occurredAt: '2024-06-02T10:00', summary: 'messages' });
+    const message = db(vault)
+      .prepare('SELECT id FROM messages WHERE item_id = ? AND idx = 0')
+      .pluck()
+      .get(r.id);
+    db(vault)
+      .prepare('INSERT INTO incident_messages (incident_id, message_id) VALUES (?, ?)')
+      .run(incident.id, message);
+    const removed = await vault.removeItem(r.id, 'imported by mistake');
+    expect(removed.id).toBe(r.id);
+    for (const table of ['conversations', 'messages']) {
+      expect(
+        db(vault).prepare(`SELECT count(*) FROM ${table} WHERE item_id = ?`).pluck().get(r.id),
+      ).toBe(0);
+    }
+    expect(
+      db(vault)
+        .prepare('SELECT count(*) FROM incident_messages WHERE message_id = ?')
+        .pluck()
+        .get(message),
+    ).toBe(0);
+    expect(
+      db(vault)
+        .prepare("SELECT count(*) FROM message_search WHERE message_search MATCH 'removed'")
+        .pluck()
+        .get(),
+    ).toBe(0);
+    const entry = vault.log().find((e) => e.action === 'delete' && e.subjects[0] === r.id)!;
+    expect(entry.details).toMatchObject({ unlinked: { incidents: [incident.id] } });
+    expect((await vault.check()).problems).toEqual([]);
+  });
 });

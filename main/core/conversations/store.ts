@@ -632,3 +632,30 @@ export function insertConversation(
     linkedItems: [...new Set(c.files.linked)],
   });
 }
+
+/** Incidents the messages of a conversation are linked to (named when the item is removed). */
+export function conversationIncidents(db: Db, itemId: string): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT l.incident_id FROM incident_messages l
+         JOIN messages m ON m.id = l.message_id WHERE m.item_id = ?`,
+    )
+    .pluck()
+    .all(itemId) as string[];
+}
+
+/**
+ * Removes what was read from a conversation, with its item (vault/removal.ts): the messages,
+ * their search rows, tags, notes and incident links, and the conversation row. They are
+ * derived from the original, which the removal's `delete` entry records.
+ */
+export function deleteConversationRows(db: Db, itemId: string): void {
+  const each = '(SELECT id FROM messages WHERE item_id = ?)';
+  db.prepare(
+    'DELETE FROM message_search WHERE rowid IN (SELECT n FROM messages WHERE item_id = ?)',
+  ).run(itemId);
+  for (const table of ['incident_messages', 'message_tags', 'message_notes'])
+    db.prepare(`DELETE FROM ${table} WHERE message_id IN ${each}`).run(itemId);
+  db.prepare('DELETE FROM messages WHERE item_id = ?').run(itemId);
+  db.prepare('DELETE FROM conversations WHERE item_id = ?').run(itemId);
+}
