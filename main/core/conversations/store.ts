@@ -61,6 +61,8 @@ export class DerivedFiles {
   private readonly bySha = new Map<string, string>();
   /** Ids given out for files another import stored first, and the item that stands for each. */
   readonly replaced = new Map<string, string>();
+  /** The items insert() added, in order. */
+  readonly inserted: string[] = [];
 
   constructor(
     private readonly deps: StoreDeps,
@@ -176,6 +178,7 @@ export class DerivedFiles {
         .prepare('UPDATE items SET parent_id = ?, derive_op = ?, derive_reason = ? WHERE id = ?')
         .run(parentId, d.op, d.reason, d.itemId);
       this.deps.items.refreshSearch(d.itemId);
+      this.inserted.push(d.itemId);
       this.deps.custody.append('ingest', [d.itemId], {
         name: d.name,
         sha256: d.sha256,
@@ -628,7 +631,7 @@ export function insertConversation(
     timeZoneSource: s.timeZoneSource,
     media: c.mediaCount,
     attachments: c.attachmentCount,
-    derivedItems: c.files.created.map((d) => d.itemId),
+    derivedItems: [...c.files.inserted],
     linkedItems: [...new Set(c.files.linked)],
   });
 }

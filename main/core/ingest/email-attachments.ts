@@ -164,11 +164,11 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
       const now = new Date();
       deps.db.transaction(() => {
         files.insert(email.id, now);
-        if (files.created.length || files.linked.length || problems.length) {
+        if (files.inserted.length || files.linked.length || problems.length) {
           deps.custody.append('derive', [email.id], {
             what: 'email attachments stored',
             by: 'email-attachments job',
-            derivedItems: files.created.map((d) => d.itemId),
+            derivedItems: [...files.inserted],
             linkedItems: [...new Set(files.linked)],
             problems,
           });
@@ -177,7 +177,7 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
         pending.clear();
       })();
       await files.discardUnused();
-      const n = files.created.length - files.replaced.size;
+      const n = files.inserted.length;
       stored += n;
       if (n) emailsWith++;
     } catch (e) {

@@ -687,11 +687,11 @@ async function ingestFile(
         if (conversation) insertConversation(deps, id, conversation, now);
         if (attachments) {
           attachments.insert(id, now);
-          if (attachments.created.length || attachments.linked.length || readProblems.length) {
+          if (attachments.inserted.length || attachments.linked.length || readProblems.length) {
             deps.custody.append('derive', [id], {
               what: 'email attachments stored',
               by: 'import',
-              derivedItems: attachments.created.map((d) => d.itemId),
+              derivedItems: [...attachments.inserted],
               linkedItems: [...new Set(attachments.linked)],
               problems: readProblems,
             });
