@@ -159,6 +159,8 @@ export interface CustodyDetails {
     derivedAs?: 'media' | 'attachment';
     /** Where in the parent it came from, e.g. "attached to message 12 (line 40)". */
     reason?: string;
+    /** The name as the parent gave it, when it had to be cleaned to be stored. */
+    givenName?: string;
   };
   duplicate: Imported;
   annotate: AnnotateDetails;

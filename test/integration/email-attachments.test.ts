@@ -107,6 +107,26 @@ describe("an email's attachments become items at import", async () => {
     expect((await vault.check()).problems).toEqual([]);
   });
 
+  it('a hostile attachment name is stored cleaned (no control or direction characters, no folders)', async () => {
+    const path = join(root, 'hostile.eml');
+    // RFC 2047, as a mail program would write a name that is not ASCII.
+    const given = '../../x\u001b[31m\u202egpj.exe';
+    const encoded = `=?UTF-8?B?${Buffer.from(given).toString('base64')}?=`;
+    const hostile = email('hostile', { photo: Buffer.from('photo with a hostile name') })
+      .toString('latin1')
+      .replaceAll('"car.jpg"', `"${encoded}"`);
+    await writeFile(path, Buffer.from(hostile, 'latin1'));
+    const r = (await vault.add([path])).results[0]!;
+    if (r.status !== 'added') throw new Error('not added');
+    const kid = children(vault, r.id).find(
+      (k) => k.sha256 === sha(Buffer.from('photo with a hostile name')),
+    )!;
+    expect(kid.name).toBe('x[31mgpj.exe');
+    expect([...kid.derive_reason!].some((c) => c < ' ' || c === '\u202e')).toBe(false);
+    const entry = vault.log().find((e) => e.action === 'ingest' && e.subjects[0] === kid.id)!;
+    expect((entry.details as { givenName: string }).givenName).toContain('\u202e');
+  });
+
   it('a damaged part is reported on the email; the email and the readable attachments are kept', async () => {
     const path = join(root, 'damaged.eml');
     const bytes = email('damaged', { damaged: true, photo: Buffer.from('another photo') });

@@ -35,12 +35,30 @@ export class ReaderFailed extends Error {}
 
 // ---- Files that came inside an export or an email, stored as items derived from it ----
 
+/* eslint-disable no-control-regex */
+const UNSHOWABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/gu;
+/* eslint-enable no-control-regex */
+
+/**
+ * The name a derived item is stored under: the last part of the name the export or email
+ * gives, without control or direction characters (written by the other side, and shown on
+ * terminals and in bundles), at most 255 characters. The name as given stays in the log.
+ */
+export function derivedName(given: string, fallback: string): string {
+  const last = given.split(/[/\\]/).pop() ?? '';
+  const cleaned = last.normalize('NFC').replace(UNSHOWABLE, '').trim().slice(0, 255);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? fallback : cleaned;
+}
+
 interface NewDerived {
   itemId: string;
   blobId: string;
   sha256: string;
   size: number;
   name: string;
+  /** The name as the export or email gives it, when it had to be cleaned. */
+  givenName: string;
   op: 'media' | 'attachment';
   reason: string;
   facts: import('../evidence').EvidenceFacts;
@@ -107,7 +125,8 @@ export class DerivedFiles {
       blobId,
       sha256,
       size: data.length,
-      name,
+      name: derivedName(name, op === 'media' ? 'file from the export' : 'attachment'),
+      givenName: name,
       op,
       reason,
       facts,
@@ -191,6 +210,7 @@ export class DerivedFiles {
         parent: parentId,
         derivedAs: d.op,
         reason: d.reason,
+        ...(d.givenName !== d.name ? { givenName: d.givenName } : {}),
         ...(warnings.length ? { metadataErrors: warnings } : {}),
       });
     }
@@ -393,7 +413,7 @@ export async function readConversation(
       const known = mediaIds.get(m.name);
       if (known) return known;
       const data = await m.read();
-      const id = await files.store(data, basename(m.name) || m.name, 'media', why);
+      const id = await files.store(data, m.name, 'media', why);
       mediaIds.set(m.name, id);
       mediaCount++;
       return id;

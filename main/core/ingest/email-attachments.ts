@@ -2,7 +2,7 @@
 // and once for the emails a vault held before that (the one-time job at unlock).
 import { readEmailMessage } from '../../../shared/email';
 import type { BlobStore } from '../blobs/store';
-import { DerivedFiles, type StoreDeps } from '../conversations/store';
+import { DerivedFiles, derivedName, type StoreDeps } from '../conversations/store';
 import { isDossierError } from '../errors';
 import { PendingBlobs } from './pending-blobs';
 
@@ -34,7 +34,8 @@ export async function storeEmailAttachments(
     ];
   }
   for (const [i, a] of parsed.attachments.entries()) {
-    const label = `attachment ${i + 1}${a.name && a.name !== '(no name)' ? ` (“${a.name.slice(0, 120)}”)` : ''}`;
+    const shown = a.name && a.name !== '(no name)' ? derivedName(a.name, '').slice(0, 120) : '';
+    const label = `attachment ${i + 1}${shown ? ` (“${shown}”)` : ''}`;
     if (!a.bytes) {
       problems.push(
         `The email's ${label} could not be decoded, so it is not stored as an item of its own. The email itself is stored whole.`,
