@@ -248,7 +248,7 @@ describe('importing a conversation export', async () => {
     if (r.status !== 'added') throw new Error(`not added: ${JSON.stringify(r)}`);
     expect(r.sha256).toBe(sha(bytes));
     expect(r.warnings.join(' ')).toMatch(
-      /whatsapp export, but its messages could not be read \(fake reader: a bug at line 4\)/,
+      /WhatsApp export, but its messages could not be read \(fake reader: a bug at line 4\)/,
     );
     const item = vault.item(r.id);
     expect(item.metadataErrors.join(' ')).toMatch(/stored as a plain file/);
@@ -264,6 +264,20 @@ describe('importing a conversation export', async () => {
     // The media written before the crash is gone with the rest of the reading.
     expect(await blobFiles(dir)).toEqual(referencedBlobs(vault));
     expect((await vault.check()).problems).toEqual([]);
+  });
+
+  it('a reader that points a message outside the file is at fault: the original is kept as a plain item', async () => {
+    const chat = join(root, 'badspan.txt');
+    await writeFile(
+      chat,
+      fakeChat(['2024-05-01T10:00:00Z|A|fine', '!badspan', '2024-05-01T10:01:00Z|A|lies']),
+    );
+    const r = (await vault.add([chat])).results[0]!;
+    if (r.status !== 'added') throw new Error('not added');
+    expect(r.warnings.join(' ')).toMatch(/message 2 points outside the chat file/);
+    expect(
+      db(vault).prepare('SELECT count(*) FROM messages WHERE item_id = ?').pluck().get(r.id),
+    ).toBe(0);
   });
 
   it('a cancel while messages are read leaves nothing of the import', async () => {

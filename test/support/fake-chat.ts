@@ -5,6 +5,7 @@
 //   TIME|SENDER|TEXT              one message; TEXT may end with " [att:NAME]" or " [file:NAME:BASE64]"
 //   !choice                       the export needs a day/month order (NEEDS_CHOICE without one)
 //   !crash                        the reader throws here (a reader's bug)
+//   !badspan                      the next message claims bytes past the end of the file
 //
 // Offsets count bytes of the file itself; line numbers from 1.
 import { DossierError } from '../../main/core/errors';
@@ -61,10 +62,12 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
         }
       }
       let count = 0;
+      let badSpan = false;
       const problems: ConversationSummary['problems'] = [];
       async function* messages(): AsyncGenerator<ReadMessage> {
         for (const l of lines.slice(1)) {
           if (l.text === '!crash') throw new Error('fake reader: a bug at line ' + l.line);
+          if (l.text === '!badspan') badSpan = true;
           if (l.text.startsWith('#') || l.text.startsWith('!') || l.text === '') continue;
           const parts = l.text.split('|');
           if (parts.length < 3) {
@@ -97,7 +100,7 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
             timeSource: 'export-local-confirmed',
             text,
             edited: false,
-            offset: l.offset,
+            offset: badSpan ? bytes.length - 2 : l.offset,
             length: l.length,
             line: l.line,
             lineEnd: l.line,

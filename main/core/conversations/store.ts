@@ -400,8 +400,7 @@ export async function readConversation(
       chunks: () => age.stream({ highWaterMark: 1024 * 1024 }),
     };
     const opened = await input.reader.open(file, input.opts).catch((e: unknown) => {
-      if (isDossierError(e, 'NEEDS_CHOICE') || isDossierError(e, 'NO_SPACE')) throw e;
-      throw new ReaderFailed(reason(e));
+      throw readerFault(e, input.signal);
     });
 
     const media = new Map<string, MediaFile>();
@@ -507,20 +506,13 @@ export async function readConversation(
     };
     try {
       for await (const m of opened.messages) await iterate(m);
+      // Files in the export that no message names are part of it too.
+      for (const m of media.values()) {
+        if (!mediaIds.has(m.name))
+          await storeMedia(m, 'a file in the export that no message names');
+      }
     } catch (e) {
-      if (
-        e instanceof ReaderFailed ||
-        isDossierError(e, 'USAGE') ||
-        isDossierError(e, 'NO_SPACE') ||
-        isDiskFull(e)
-      )
-        throw e;
-      if (isDossierError(e, 'NEEDS_CHOICE')) throw e;
-      throw new ReaderFailed(reason(e));
-    }
-    // Files in the export that no message names are part of it too.
-    for (const m of media.values()) {
-      if (!mediaIds.has(m.name)) await storeMedia(m, 'a file in the export that no message names');
+      throw readerFault(e, input.signal);
     }
     await staging.finish();
     let summary: ConversationSummary;
@@ -549,6 +541,26 @@ export async function readConversation(
   } finally {
     await age.close().catch(() => undefined);
   }
+}
+
+/**
+ * What a failure while reading means: the person's choice is needed (NEEDS_CHOICE), the
+ * import was cancelled, or the vault could not be written or read (a full disk, IO) — all
+ * stop the import — or else the reader is at fault (its bug, a limit it hit), and the
+ * original is kept as a plain item.
+ */
+function readerFault(e: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return new DossierError('USAGE', 'The import was cancelled.');
+  if (e instanceof ReaderFailed) return e;
+  if (
+    isDossierError(e, 'NEEDS_CHOICE') ||
+    isDossierError(e, 'NO_SPACE') ||
+    isDossierError(e, 'IO') ||
+    isDossierError(e, 'CORRUPT') ||
+    isDiskFull(e)
+  )
+    return e;
+  return new ReaderFailed(reason(e));
 }
 
 function isDiskFull(e: unknown): boolean {

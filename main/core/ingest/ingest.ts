@@ -101,6 +101,15 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
 const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
+/** A conversation format in words, for a problem said on the item. */
+const FORMAT_WORDS: Record<ReadConversation['reader']['format'], string> = {
+  mbox: 'a mailbox (mbox)',
+  whatsapp: 'a WhatsApp export',
+  telegram: 'a Telegram export',
+  instagram: 'an Instagram export',
+  facebook: 'a Facebook export',
+};
+
 /** What an import needs of the vault (quarantine restore imports through it too). */
 export interface IngestDeps {
   db: Db;
@@ -588,7 +597,7 @@ async function ingestFile(
       } catch (e) {
         if (!(e instanceof ReaderFailed)) throw e;
         readProblems.push(
-          `This file looks like a ${reader.format} export, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
+          `This file looks like ${FORMAT_WORDS[reader.format]}, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
         );
       }
     } else if (isEmail) {
