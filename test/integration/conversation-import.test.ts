@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isDossierError, type Vault } from '../../main/core';
 import { registerReaderForTests } from '../../main/core/conversations/readers';
-import { fakeChat, fakeChatReader, type FakeHooks } from '../support/fake-chat';
+import { fakeChat, fakeChatReader, fakeZip, type FakeHooks } from '../support/fake-chat';
 import { tempDir } from '../support/tmp';
 import { newVault } from '../support/vault';
 
@@ -166,6 +166,46 @@ describe('importing a conversation export', async () => {
     expect(ingestOf(id).seq).toBeLessThan(derive.seq);
     expect((await vault.check()).problems).toEqual([]);
     expect(await blobFiles(dir)).toEqual(referencedBlobs(vault));
+  });
+
+  it('in a zip, offsets count into the chat file inside it, and its other files become items', async () => {
+    const chatLines = [
+      '2024-07-01T09:00:00Z|Sam|in a zip [att:IMG-0001.jpg]',
+      '2024-07-01T09:01:00Z|Alex|ok',
+    ];
+    const chat = fakeChat(chatLines);
+    const photo = Buffer.from('a photo inside the zip');
+    const zipPath = join(root, 'export.fakezip');
+    await writeFile(
+      zipPath,
+      await fakeZip(chat, {
+        'IMG-0001.jpg': photo,
+        'STK-unnamed.webp': Buffer.from('a sticker no message names'),
+      }),
+    );
+    const r = (await vault.add([zipPath])).results[0]!;
+    if (r.status !== 'added') throw new Error('not added');
+    expect(
+      db(vault).prepare('SELECT chat_file FROM conversations WHERE item_id = ?').pluck().get(r.id),
+    ).toBe('chat.txt');
+    const rows = db(vault)
+      .prepare(
+        'SELECT byte_offset, byte_length, sha256 FROM messages WHERE item_id = ? ORDER BY idx',
+      )
+      .all(r.id) as { byte_offset: number; byte_length: number; sha256: string }[];
+    for (const [i, m] of rows.entries()) {
+      const span = chat.subarray(m.byte_offset, m.byte_offset + m.byte_length);
+      expect(span.toString()).toBe(chatLines[i]);
+      expect(m.sha256).toBe(sha(span));
+    }
+    const derived = db(vault)
+      .prepare('SELECT name, sha256, derive_reason FROM items WHERE parent_id = ? ORDER BY name')
+      .all(r.id) as Record<string, string>[];
+    expect(derived.map((d) => [d.name, d.derive_reason])).toEqual([
+      ['IMG-0001.jpg', 'attached to message 1 (line 2)'],
+      ['STK-unnamed.webp', 'a file in the export that no message names'],
+    ]);
+    expect(derived[0]!.sha256).toBe(sha(photo));
   });
 
   it('the same export again is a duplicate: nothing read or stored twice', async () => {

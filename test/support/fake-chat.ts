@@ -7,7 +7,10 @@
 //   !crash                        the reader throws here (a reader's bug)
 //   !badspan                      the next message claims bytes past the end of the file
 //
-// Offsets count bytes of the file itself; line numbers from 1.
+// Offsets count bytes of the file itself; line numbers from 1. A zip whose name ends in
+// .fakezip holds the chat as chat.txt (offsets count into it) and media as other entries.
+import yauzl from 'yauzl';
+import yazl from 'yazl';
 import { DossierError } from '../../main/core/errors';
 import type {
   ConversationReader,
@@ -28,12 +31,58 @@ export function fakeChat(lines: string[]): Buffer {
   return Buffer.from(FAKE_MAGIC + lines.join('\n') + '\n', 'utf8');
 }
 
+/** A .fakezip: chat.txt and the given media entries. */
+export function fakeZip(chat: Buffer, media: Record<string, Buffer>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(chat, 'chat.txt');
+  for (const [name, data] of Object.entries(media)) zip.addBuffer(data, name);
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    zip.outputStream.on('data', (c: Buffer) => parts.push(c));
+    zip.outputStream.on('error', reject);
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+  });
+}
+
+function unzipAll(data: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(data, { lazyEntries: true }, (err, z) => {
+      if (err || !z) return reject(err ?? new Error('no zip'));
+      const out = new Map<string, Buffer>();
+      z.on('entry', (entry: yauzl.Entry) =>
+        z.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error('no entry'));
+          const parts: Buffer[] = [];
+          stream.on('data', (c: Buffer) => parts.push(c));
+          stream.on('end', () => {
+            out.set(entry.fileName, Buffer.concat(parts));
+            z.readEntry();
+          });
+        }),
+      );
+      z.on('end', () => resolve(out));
+      z.readEntry();
+    });
+  });
+}
+
 export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
   return {
     format: 'whatsapp',
-    detect: (head) => Buffer.from(head.subarray(0, FAKE_MAGIC.length)).toString() === FAKE_MAGIC,
+    detect: (head, name) =>
+      Buffer.from(head.subarray(0, FAKE_MAGIC.length)).toString() === FAKE_MAGIC ||
+      (name.endsWith('.fakezip') && head[0] === 0x50 && head[1] === 0x4b),
     async open(file, opts) {
-      const bytes = Buffer.from(await file.bytes());
+      let bytes: Buffer = Buffer.from(await file.bytes());
+      let chatFile: string | null = null;
+      const zipped = new Map<string, Buffer>();
+      if (file.name.endsWith('.fakezip')) {
+        for (const [k, v] of await unzipAll(bytes)) zipped.set(k, v);
+        bytes = zipped.get('chat.txt')!;
+        chatFile = 'chat.txt';
+        zipped.delete('chat.txt');
+      }
       const lines: { text: string; offset: number; length: number; line: number }[] = [];
       let at = 0;
       for (let n = 1; at < bytes.length; n++) {
@@ -53,7 +102,11 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
           'The dates in this export could be day/month or month/day. Give --date-order dmy or mdy.',
         );
       }
-      const media: MediaFile[] = [];
+      const media: MediaFile[] = [...zipped].map(([name, data]) => ({
+        name,
+        size: data.length,
+        read: async () => data,
+      }));
       for (const l of lines) {
         const m = /^#media (\S+) (\S*)$/.exec(l.text);
         if (m) {
@@ -118,7 +171,7 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
         summary: () => ({
           format: 'whatsapp',
           reader: 'fake-chat 1',
-          chatFile: null,
+          chatFile,
           title: file.name,
           messageCount: count,
           dateOrder: opts.dateOrder ?? null,
