@@ -74,7 +74,13 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
       Buffer.from(head.subarray(0, FAKE_MAGIC.length)).toString() === FAKE_MAGIC ||
       (name.endsWith('.fakezip') && head[0] === 0x50 && head[1] === 0x4b),
     async open(file, opts) {
-      let bytes: Buffer = Buffer.from(await file.bytes());
+      // A name ending in .fakestream is read through chunks(), as a mailbox reader does.
+      let bytes: Buffer;
+      if (file.name.endsWith('.fakestream')) {
+        const parts: Buffer[] = [];
+        for await (const c of file.chunks()) parts.push(Buffer.from(c));
+        bytes = Buffer.concat(parts);
+      } else bytes = Buffer.from(await file.bytes());
       let chatFile: string | null = null;
       const zipped = new Map<string, Buffer>();
       if (file.name.endsWith('.fakezip')) {
