@@ -166,6 +166,16 @@ describe('importing a conversation export', async () => {
     expect(ingestOf(id).seq).toBeLessThan(derive.seq);
     expect((await vault.check()).problems).toEqual([]);
     expect(await blobFiles(dir)).toEqual(referencedBlobs(vault));
+    // The library counts it, and filters on it, as a conversation.
+    expect(vault.items.facets().kinds).toContainEqual({ kind: 'conversation', count: 1 });
+    const page = vault.items.query({
+      sort: 'sourceTime',
+      order: 'asc',
+      kinds: ['conversation'],
+      offset: 0,
+      limit: 10,
+    });
+    expect(page.rows.map((row) => row.id)).toEqual([id]);
   });
 
   it('in a zip, offsets count into the chat file inside it, and its other files become items', async () => {
