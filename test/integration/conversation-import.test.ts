@@ -382,6 +382,20 @@ describe('importing a conversation export', async () => {
     await nothingHalfImported(vault, dir, itemsBefore);
   });
 
+  it('a time zone or date order that cannot be used is refused before anything is read', async () => {
+    const before = rowCounts(vault);
+    for (const opts of [
+      { timeZone: 'Mars/Olympus_Mons' },
+      { timeZone: '\u001b[2J' },
+      { dateOrder: 'ymd' },
+    ]) {
+      const err = await vault.add([path], opts as never).catch((e: unknown) => e);
+      expect(isDossierError(err, 'USAGE'), String(err)).toBe(true);
+      expect((err as Error).message).not.toContain('\u001b');
+    }
+    expect(rowCounts(vault)).toEqual(before);
+  });
+
   it('bytes given directly (addData) are read as a conversation too', async () => {
     const data = fakeChat(['2024-06-01T10:00:00Z|B|dropped in']);
     const r = await vault.addData({ name: 'dropped.txt', data });

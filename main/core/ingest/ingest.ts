@@ -101,6 +101,29 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
 const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
+/** A time zone or date order that cannot be used is refused before anything is read. */
+function assertReadOptions(opts: AddOptions): void {
+  if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
+    throw new DossierError('USAGE', 'The date order must be dmy (day first) or mdy (month first).');
+  }
+  if (opts.timeZone === undefined) return;
+  let known = true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: opts.timeZone });
+  } catch {
+    known = false;
+  }
+  if (!known || opts.timeZone.trim() === '') {
+    const shown = [...opts.timeZone.slice(0, 64)]
+      .filter((c) => c >= ' ' && c !== '\u007f')
+      .join('');
+    throw new DossierError(
+      'USAGE',
+      `"${shown}" is not a time zone Dossier knows. Give a name such as Europe/London or America/New_York.`,
+    );
+  }
+}
+
 /** A conversation format in words, for a problem said on the item. */
 const FORMAT_WORDS: Record<ReadConversation['reader']['format'], string> = {
   mbox: 'a mailbox (mbox)',
@@ -178,6 +201,7 @@ export async function addPaths(
   paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
+  assertReadOptions(opts);
   const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
   const results: AddResult[] = [];
   const emit = (r: AddResult): void => {
@@ -411,6 +435,7 @@ export async function addData(
   input: { name: string; data: Uint8Array; mtime: Date | null },
   opts: AddOptions = {},
 ): Promise<AddResult> {
+  assertReadOptions(opts);
   let hashWorker: HashWorker | null = null;
   let sealWorker: SealWorker | null = null;
   const hasherFor = (size: number): Hasher => {
