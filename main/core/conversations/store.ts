@@ -15,6 +15,8 @@ import type { PendingBlobs } from '../ingest/pending-blobs';
 import { StagedRows } from './staging';
 import {
   CONVERSATION_LIMITS,
+  MESSAGE_KINDS,
+  TIME_SOURCES,
   type ConversationReader,
   type ConversationSummary,
   type ExportFile,
@@ -350,6 +352,31 @@ function utc(time: string | null): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+const isText = (v: unknown): v is string => typeof v === 'string';
+const textOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+const countOrNull = (v: unknown): boolean => v === null || isCount(v);
+
+/** What is wrong with a message a reader gave, in words; null when it can be stored. */
+function malformed(m: ReadMessage): string | null {
+  if (!(MESSAGE_KINDS as readonly unknown[]).includes(m.kind)) return 'an unknown kind';
+  if (!(TIME_SOURCES as readonly unknown[]).includes(m.timeSource)) return 'an unknown time source';
+  if (!isText(m.sender) || !textOrNull(m.senderId)) return 'no readable sender';
+  if (!isText(m.text)) return 'no text';
+  if (!textOrNull(m.time) || !textOrNull(m.externalId) || !textOrNull(m.replyTo))
+    return 'a field of the wrong type';
+  if (!countOrNull(m.line) || !countOrNull(m.lineEnd)) return 'a line number of the wrong type';
+  if (typeof m.edited !== 'boolean') return 'a field of the wrong type';
+  if (!Array.isArray(m.attachments) || !m.attachments.every((a) => a && isText(a.name)))
+    return 'an attachment list that cannot be read';
+  if (
+    m.files !== undefined &&
+    (!Array.isArray(m.files) || !m.files.every((f) => f && f.bytes instanceof Uint8Array))
+  )
+    return 'attached files that cannot be read';
+  if (typeof m.details !== 'object' || m.details === null) return 'details that cannot be read';
+  return null;
+}
+
 const isCount = (n: unknown): n is number =>
   typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
@@ -373,9 +400,15 @@ export async function readConversation(
 ): Promise<ReadConversation> {
   const age = await deps.blobs.open(input.blobId);
   const files = new DerivedFiles(deps, input.pending);
-  const stagingPath = `${deps.blobs.path(newId())}.tmp`;
-  await mkdir(dirname(stagingPath), { recursive: true, mode: 0o700 });
-  const staging = await StagedRows.create<StagedMessage>(stagingPath);
+  let staging: StagedRows<StagedMessage>;
+  try {
+    const stagingPath = `${deps.blobs.path(newId())}.tmp`;
+    await mkdir(dirname(stagingPath), { recursive: true, mode: 0o700 });
+    staging = await StagedRows.create<StagedMessage>(stagingPath);
+  } catch (e) {
+    await age.close().catch(() => undefined);
+    throw e;
+  }
   const fail = async (e: unknown): Promise<never> => {
     await staging.discard();
     await files.discard();
@@ -428,7 +461,7 @@ export async function readConversation(
         spans = memorySpans(await zipEntry(await bytes(), chatFile));
       } else {
         throw new ReaderFailed(
-          `the reader names a chat file (${chatFile}) that is not in the export`,
+          `the reader names a chat file (${JSON.stringify(String(chatFile).slice(0, 100))}) that is not in the export`,
         );
       }
       return spans;
@@ -450,9 +483,11 @@ export async function readConversation(
       const src = await spanSource();
       if (!isCount(m.offset) || !isCount(m.length) || m.offset + m.length > src.size)
         throw new ReaderFailed(`message ${m.index + 1} points outside the chat file`);
+      const bad = malformed(m);
+      if (bad) throw new ReaderFailed(`message ${m.index + 1} has ${bad}`);
       const span = await src.read(m.offset, m.length);
       const sha256 = createHash('sha256').update(span).digest('hex');
-      const where = `message ${m.index + 1}${m.line !== null ? ` (line ${m.line})` : ''}`;
+      const where = `message ${m.index + 1}${isCount(m.line) ? ` (line ${m.line})` : ''}`;
       const attachments: StagedMessage['attachments'] = [];
       for (const a of m.attachments) {
         const inExport = a.omitted ? undefined : media.get(a.name);
