@@ -361,6 +361,15 @@ describe('importing a conversation export', async () => {
     ).toBe(0);
   });
 
+  it('a message of a kind no reader may give is the reader’s fault too, never a failed save', async () => {
+    const chat = join(root, 'badkind.txt');
+    await writeFile(chat, fakeChat(['!badkind', '2024-05-01T10:01:00Z|A|odd']));
+    const r = (await vault.add([chat])).results[0]!;
+    if (r.status !== 'added') throw new Error(`not added: ${JSON.stringify(r)}`);
+    expect(r.warnings.join(' ')).toMatch(/message 1 has an unknown kind/);
+    expect(await blobFiles(dir)).toEqual(referencedBlobs(vault));
+  });
+
   it('a cancel while messages are read leaves nothing of the import', async () => {
     const chat = join(root, 'cancelled.txt');
     await writeFile(

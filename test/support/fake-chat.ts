@@ -6,6 +6,7 @@
 //   !choice                       the export needs a day/month order (NEEDS_CHOICE without one)
 //   !crash                        the reader throws here (a reader's bug)
 //   !badspan                      the next message claims bytes past the end of the file
+//   !badkind                      the next message has a kind no reader may give
 //
 // Offsets count bytes of the file itself; line numbers from 1. A zip whose name ends in
 // .fakezip holds the chat as chat.txt (offsets count into it) and media as other entries.
@@ -122,11 +123,13 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
       }
       let count = 0;
       let badSpan = false;
+      let badKind = false;
       const problems: ConversationSummary['problems'] = [];
       async function* messages(): AsyncGenerator<ReadMessage> {
         for (const l of lines.slice(1)) {
           if (l.text === '!crash') throw new Error('fake reader: a bug at line ' + l.line);
           if (l.text === '!badspan') badSpan = true;
+          if (l.text === '!badkind') badKind = true;
           if (l.text.startsWith('#') || l.text.startsWith('!') || l.text === '') continue;
           const parts = l.text.split('|');
           if (parts.length < 3) {
@@ -152,7 +155,7 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
           await hooks.beforeMessage?.(count);
           yield {
             index: count++,
-            kind: 'message',
+            kind: badKind ? ('bogus' as 'message') : 'message',
             sender: sender!,
             senderId: sender!,
             time: time!,
