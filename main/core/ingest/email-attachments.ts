@@ -128,8 +128,13 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
   const state = jobState(deps);
   if (state?.state === 'done') return [];
   const after = state?.after ?? '';
+  // Emails as imported, not ones that came inside another (never split at import either); the
+  // list is taken once, so what the job itself stores is never read by it.
   const emails = deps.db
-    .prepare(`SELECT id, blob_id AS blobId FROM items WHERE kind = 'email' AND id > ? ORDER BY id`)
+    .prepare(
+      `SELECT id, blob_id AS blobId FROM items
+         WHERE kind = 'email' AND parent_id IS NULL AND id > ? ORDER BY id`,
+    )
     .all(after) as { id: string; blobId: string }[];
   const hasAttachmentItems = deps.db
     .prepare("SELECT 1 FROM items WHERE parent_id = ? AND derive_op = 'attachment' LIMIT 1")
