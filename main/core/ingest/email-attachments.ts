@@ -79,6 +79,9 @@ export { blobBytes as readStoredBlob };
 
 // ---- The one-time job ----
 
+/** Emails with nothing to store read between two saves of the job's progress. */
+const PROGRESS_EVERY = 200;
+
 /** settings key: {"state":"running","after":"<last email id done>"} or {"state":"done",…}. */
 export const EMAIL_ATTACHMENTS_JOB = 'job:email-attachments';
 
@@ -154,6 +157,7 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
   }
   let stored = 0;
   let emailsWith = 0;
+  let quiet = 0;
   const skipped: string[] = [];
   for (const email of emails) {
     if (hasAttachmentItems.get(email.id)) continue;
@@ -168,6 +172,11 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
             ]
           : await storeEmailAttachments(bytes, files);
       const now = new Date();
+      // An email with nothing to store changes nothing: its progress is saved with the next
+      // one that does, or every PROGRESS_EVERY emails (reading it again after a kill is harmless).
+      const nothing = files.created.length === 0 && files.linked.length === 0 && !problems.length;
+      if (nothing && ++quiet < PROGRESS_EVERY) continue;
+      quiet = 0;
       deps.db.transaction(() => {
         files.insert(email.id, now);
         if (files.inserted.length || files.linked.length || problems.length) {
