@@ -640,7 +640,9 @@ async function ingestFile(
             ]),
       );
     }
-    if (opts.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
+    // A cancel while a conversation was read leaves nothing of it (other files are read by now).
+    if (conversation && opts.signal?.aborted)
+      throw new DossierError('USAGE', 'The import was cancelled.');
 
     const id = newId();
     // The custody entry names the source without its full path (items/source-path.ts).
