@@ -69,6 +69,9 @@ interface NewDerived {
   thumbSize: number;
 }
 
+/** At most this many characters of derived files' text wait in memory for one transaction. */
+const DERIVED_TEXT_BUDGET = 32 * 1024 * 1024;
+
 /**
  * Files derived from one parent, written (encrypted, ids recorded as pending) before the
  * transaction that saves them. Bytes identical to an item already in the vault, or to one
@@ -81,6 +84,8 @@ export class DerivedFiles {
   private readonly bySha = new Map<string, string>();
   /** Ids given out for files another import stored first, and the item that stands for each. */
   readonly replaced = new Map<string, string>();
+  /** Characters of derived files' text held for the search index until the transaction. */
+  private textBudget = DERIVED_TEXT_BUDGET;
   /** The items insert() added, in order. */
   readonly inserted: string[] = [];
 
@@ -110,6 +115,16 @@ export class DerivedFiles {
     const head = data.subarray(0, 64 * 1024);
     const sniffed = await sniffMime(head, name);
     const facts = await examineEvidence({ head, bytes: data, name, size: data.length, sniffed });
+    // Held until the transaction: past a budget, a file's text is left out of search (said).
+    if (facts.text !== null) {
+      this.textBudget -= facts.text.length;
+      if (this.textBudget < 0) {
+        facts.text = null;
+        facts.errors.push(
+          'So many files with text came in this export that the text of this one was not added to search. The file itself is stored whole.',
+        );
+      }
+    }
     const blobId = await this.put(data);
     let thumbId: string | null = null;
     let thumbSha256: string | null = null;
