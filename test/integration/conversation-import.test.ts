@@ -314,6 +314,10 @@ describe('importing a conversation export', async () => {
     expect(
       db(vault).prepare('SELECT date_order FROM conversations WHERE item_id = ?').pluck().get(id),
     ).toBe('dmy');
+    // No zone given: this computer's, and the entry says it was assumed.
+    expect(
+      db(vault).prepare('SELECT time_zone FROM conversations WHERE item_id = ?').pluck().get(id),
+    ).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it('a reader that crashes leaves the original stored as a plain item, with the problem said', async () => {
