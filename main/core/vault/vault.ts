@@ -561,7 +561,7 @@ export class Vault {
    */
   async addData(
     input: { name: string; data: Uint8Array; lastModified?: string },
-    opts: Pick<AddOptions, 'tags' | 'note'> = {},
+    opts: Pick<AddOptions, 'tags' | 'note' | 'dateOrder' | 'timeZone'> = {},
   ): Promise<AddResult> {
     this.assertOpen();
     this.assertWritable();
