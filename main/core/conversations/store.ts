@@ -11,7 +11,7 @@ import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
-import type { PendingBlobs } from '../ingest/pending-blobs';
+import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
 import { StagedRows } from './staging';
 import {
   CONVERSATION_LIMITS,
@@ -30,6 +30,7 @@ export interface StoreDeps {
   items: ItemRepository;
   blobs: BlobStore;
   custody: CustodyLog;
+  pendingMac?: PendingMac;
 }
 
 /** A reader failed in a way that is its own bug or limit: the original is kept as a plain file. */

@@ -161,7 +161,7 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
   const skipped: string[] = [];
   for (const email of emails) {
     if (hasAttachmentItems.get(email.id)) continue;
-    const pending = new PendingBlobs(deps.db);
+    const pending = new PendingBlobs(deps.db, deps.pendingMac);
     const files = new DerivedFiles(deps, pending);
     try {
       const bytes = await blobBytes(deps.blobs, email.blobId);

@@ -32,7 +32,7 @@ import {
   readStoredBlob,
   storeEmailAttachments,
 } from './email-attachments';
-import { PendingBlobs } from './pending-blobs';
+import { PendingBlobs, type PendingMac } from './pending-blobs';
 
 export interface AddOptions {
   tags?: readonly string[];
@@ -140,6 +140,8 @@ export interface IngestDeps {
   blobs: BlobStore;
   custody: CustodyLog;
   cases: CaseRepository;
+  /** Authenticates pending-blob records (ingest/pending-blobs.ts); without it they protect nothing. */
+  pendingMac?: PendingMac;
 }
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
@@ -588,7 +590,7 @@ async function ingestFile(
     // while its messages are read, the import was never saved and unlock deletes it.
     const reader = findReader(head, name, sniffed.mime);
     const isEmail = EMAIL_MIMES.has(sniffed.mime);
-    if (reader || isEmail) pendingBlobs = new PendingBlobs(deps.db);
+    if (reader || isEmail) pendingBlobs = new PendingBlobs(deps.db, deps.pendingMac);
     if (reader) pendingBlobs!.include(writer.id);
     await writer.commit();
 

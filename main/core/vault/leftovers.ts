@@ -113,7 +113,7 @@ export async function tidyLeftovers(deps: {
       `An import was interrupted before it was saved; the ${unsaved.length - failed.length} encrypted file(s) it had written were deleted. Nothing from it was in the vault: add the file again.${failed.length ? ` ${failed.join(', ')} could not be deleted; it is tried again at the next unlock.` : ''}`,
     );
     if (failed.length === 0) deps.clearPending?.();
-  } else if (pending.size) deps.clearPending?.();
+  } else deps.clearPending?.();
   const unreferenced = [
     ...scan.blobs
       .filter((id) => !known.has(id) && !deps.removed.has(id) && !pending.has(id))

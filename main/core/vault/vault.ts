@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { X25519Identity } from '../age';
@@ -359,7 +359,7 @@ export class Vault {
           items: this.items,
           custody: this.custody,
           removed: removedBlobIds(this.db),
-          pending: pendingBlobIds(this.db),
+          pending: pendingBlobIds(this.db, this.pendingMac),
           clearPending: () => clearPendingBlobs(this.db),
         })),
       );
@@ -383,6 +383,7 @@ export class Vault {
           items: this.items,
           blobs: this.blobs,
           custody: this.custody,
+          pendingMac: this.pendingMac,
         })),
       );
     } catch (e) {
@@ -391,6 +392,16 @@ export class Vault {
       );
     }
   }
+
+  /**
+   * MACs pending-blob records (ingest/pending-blobs.ts) under the anchor key, which
+   * `keys --reveal` never shows; read at each call, so nothing outlives the keys at lock.
+   */
+  private readonly pendingMac = (data: string): string =>
+    createHmac('sha256', this.keys.anchorKey)
+      .update('dossier/v1/pending-blobs\0')
+      .update(data)
+      .digest('hex');
 
   /** Encrypted files that no item referred to, kept in quarantine/ (see leftovers.ts). */
   async quarantined(): Promise<QuarantinedFile[]> {
@@ -413,6 +424,7 @@ export class Vault {
         custody: this.custody,
         cases: this.cases,
         quarantine: this.quarantine,
+        pendingMac: this.pendingMac,
       },
       names === 'all' ? files : selectQuarantined(files, names),
     );
@@ -549,6 +561,7 @@ export class Vault {
         blobs: this.blobs,
         custody: this.custody,
         cases: this.cases,
+        pendingMac: this.pendingMac,
       },
       paths,
       opts,
@@ -583,6 +596,7 @@ export class Vault {
         blobs: this.blobs,
         custody: this.custody,
         cases: this.cases,
+        pendingMac: this.pendingMac,
       },
       { name, data: input.data, mtime },
       opts,

@@ -103,6 +103,34 @@ describe('a conversation import killed part-way (kill -9)', () => {
   }, 60_000);
 });
 
+describe('a forged pending record (written with the database key alone)', () => {
+  it('protects nothing: the file it names is quarantined, never deleted', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    // Evidence whose row was dropped, and a record claiming it was an unsaved import's.
+    const blob = await vault.blobs.putBuffer(Buffer.from('evidence whose row was dropped'));
+    for (const [key, mac] of [
+      ['pending-blobs:forged-1', '00'.repeat(32)],
+      ['pending-blobs:forged-2', null],
+    ] as const) {
+      db(vault)
+        .prepare('INSERT INTO settings (key, value) VALUES (?, ?)')
+        .run(key, JSON.stringify({ ids: [blob], mac }));
+    }
+    await vault.lock();
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    try {
+      expect((await v.quarantined()).map((q) => q.path)).toEqual([
+        `quarantine/${blob.slice(0, 2)}/${blob}.age`,
+      ]);
+      expect(v.log().some((e) => 'removedUnsavedImport' in (e.details as object))).toBe(false);
+    } finally {
+      await v.lock();
+    }
+  });
+});
+
 const mountable = await canMountTmpfs();
 describe.skipIf(!mountable)(
   'a full disk while a conversation is read (needs root for tmpfs)',
