@@ -117,11 +117,43 @@ export type RepairDetails =
   | { reason: string; quarantined: string[]; removedTempFiles: string[] }
   | { reason: string; returned: string[] }
   | { reason: string; deletedFiles: string[] }
+  | { reason: string; removedUnsavedImport: string[] }
   | {
       reason: string;
       removedPartialExports: { name: string; folder: string; startedAt: string }[];
     }
   | { reason: string; file: string; sha256: string };
+
+export type DeriveDetails =
+  | {
+      what: 'conversation read';
+      format: string;
+      /** Reader name and version. */
+      reader: string;
+      chatFile: string | null;
+      messages: number;
+      problems: number;
+      dateOrder: string | null;
+      /** 'proven' from the data, or 'given' by the person. */
+      dateOrderSource: string | null;
+      timeZone: string | null;
+      /** 'given' by the person, or 'computer' (this computer's zone, assumed). */
+      timeZoneSource: string | null;
+      media: number;
+      attachments: number;
+      derivedItems: string[];
+      linkedItems: string[];
+    }
+  | {
+      what: 'email attachments stored';
+      /** 'import', or the one-time job for emails imported before attachments became items. */
+      by: 'import' | 'email-attachments job';
+      derivedItems: string[];
+      linkedItems: string[];
+      problems: string[];
+    }
+  | { what: 'email attachments job started'; emails: number }
+  | { what: 'email attachments job finished'; emails: number; attachments: number };
 
 interface Imported {
   name: string;
@@ -152,12 +184,19 @@ export interface CustodyDetails {
     mime: string;
     blob: string;
     metadataErrors?: string[];
+    /** A file that came inside another item (a chat export's photo, an email's attachment). */
+    parent?: string;
+    derivedAs?: 'media' | 'attachment';
+    /** Where in the parent it came from, e.g. "attached to message 12 (line 40)". */
+    reason?: string;
+    /** The name as the parent gave it, when it had to be cleaned to be stored. */
+    givenName?: string;
   };
   duplicate: Imported;
   annotate: AnnotateDetails;
   'edit-metadata': EditMetadataDetails;
-  /** Written by early versions only; kept so old logs read. */
-  derive: Fields;
+  /** Records read from an item (a conversation's messages, an email's attachments). */
+  derive: DeriveDetails;
   export: {
     bundle: string;
     format: string;
@@ -451,6 +490,76 @@ const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
   },
 };
 
+const ORDER_WORDS: Record<string, string> = { dmy: 'day before month', mdy: 'month before day' };
+
+const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
+  'conversation read': (d) => {
+    const r = read(
+      {
+        reader: text,
+        messages: num,
+        problems: num,
+        dateOrder: text,
+        dateOrderSource: text,
+        timeZone: text,
+        timeZoneSource: text,
+        derivedItems: list,
+      },
+      d,
+    );
+    const reader = safe(r.reader);
+    const parts = [
+      `${r.messages === undefined ? 'Its messages were' : `${upper(plural(r.messages, 'message'))} ${r.messages === 1 ? 'was' : 'were'}`} read from an exported conversation${reader ? ` by ${reader}` : ''}; each points back to its exact bytes in the file, which is kept unchanged.`,
+    ];
+    const order = r.dateOrder ? own(ORDER_WORDS, r.dateOrder) : undefined;
+    if (order)
+      parts.push(
+        `Dates were read ${order}, ${r.dateOrderSource === 'given' ? 'as the person confirmed' : 'as the dates themselves prove'}.`,
+      );
+    const zone = safe(r.timeZone);
+    if (zone)
+      parts.push(
+        `Times were placed in the time zone ${zone}, ${r.timeZoneSource === 'given' ? 'as the person confirmed' : 'this computer’s (assumed, not confirmed)'}.`,
+      );
+    if (count(r.derivedItems))
+      parts.push(
+        `${upper(plural(count(r.derivedItems), 'file'))} that came with it ${count(r.derivedItems) === 1 ? 'was' : 'were'} stored as items of their own.`,
+      );
+    if (r.problems)
+      parts.push(`${upper(plural(r.problems, 'part'))} could not be read; each is listed with it.`);
+    return parts.join(' ');
+  },
+  'email attachments stored': (d) => {
+    const r = read({ by: text, derivedItems: list, linkedItems: list, problems: list }, d);
+    const n = count(r.derivedItems);
+    const linked = count(r.linkedItems);
+    const parts = [
+      n
+        ? `${upper(plural(n, 'attachment'))} of an email ${n === 1 ? 'was' : 'were'} stored as items of their own, derived from it.`
+        : 'The attachments of an email were looked at.',
+    ];
+    if (linked)
+      parts.push(
+        `${upper(plural(linked, 'attachment'))} ${linked === 1 ? 'is' : 'are'} the same file as an item already in the vault, so ${linked === 1 ? 'it was' : 'they were'} linked, not stored twice.`,
+      );
+    if (count(r.problems))
+      parts.push(
+        `${upper(plural(count(r.problems), 'attachment'))} could not be read; the email itself is kept unchanged.`,
+      );
+    if (r.by === 'email-attachments job')
+      parts.push('This was done once, for an email imported before attachments became items.');
+    return parts.join(' ');
+  },
+  'email attachments job started': (d) => {
+    const n = read({ emails: num }, d).emails;
+    return `Dossier began storing the attachments of ${n === undefined ? 'the emails' : plural(n, 'email')} imported before attachments became items of their own. The emails themselves are not changed.`;
+  },
+  'email attachments job finished': (d) => {
+    const r = read({ emails: num, attachments: num }, d);
+    return `Dossier finished storing the attachments of emails imported before attachments became items${r.attachments === undefined ? '' : `: ${plural(r.attachments, 'attachment')} stored`}${r.emails === undefined ? '' : ` from ${plural(r.emails, 'email')}`}. It does not run again.`;
+  },
+};
+
 const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => string } = {
   'name cleaned when added': (d) => {
     const stored = safe(read({ storedName: text }, d).storedName);
@@ -485,11 +594,16 @@ function repairText(d: unknown): string {
       returned: list,
       deletedFiles: list,
       removedPartialExports: list,
+      removedUnsavedImport: list,
       file: text,
     },
     d,
   );
   const reason = r.reason ?? '';
+  if (r.removedUnsavedImport) {
+    const n = count(r.removedUnsavedImport);
+    return `An import was interrupted before it was saved, so nothing from it was in the vault; the ${plural(n, 'encrypted file')} it had already written ${n === 1 ? 'was' : 'were'} deleted.`;
+  }
   if (r.removedPartialExports) {
     const n = count(r.removedPartialExports);
     return `The unfinished bundle${n === 1 ? '' : 's'} of ${n === 1 ? 'an export' : `${plural(n, 'export')}`} that ${n === 1 ? 'was' : 'were'} interrupted ${n === 1 ? 'was' : 'were'} removed.`;
@@ -540,8 +654,16 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
     return method ? `The vault was unlocked with the ${method}.` : 'The vault was unlocked.';
   },
   lock: () => 'The vault was locked.',
-  ingest: (d) =>
-    `${quoted(safe(read({ name: text }, d).name), 'A file')} was added to the vault.${sourceText(d)}${importedExtras(d)}`,
+  ingest: (d) => {
+    const r = read({ parent: text, derivedAs: text, reason: text }, d);
+    const name = quoted(safe(read({ name: text }, d).name), 'A file');
+    if (r.parent) {
+      const why = safe(r.reason);
+      const what = r.derivedAs === 'attachment' ? 'an attachment' : 'a file';
+      return `${name} was added to the vault: ${what} that came inside another item (${displayName(r.parent)})${why ? `, ${why}` : ''}. It is stored as its own item, with its own fingerprint.${importedExtras(d)}`;
+    }
+    return `${name} was added to the vault.${sourceText(d)}${importedExtras(d)}`;
+  },
   duplicate: (d) =>
     `${quoted(safe(read({ name: text }, d).name), 'A file')} was added again. It is the same file as one already in the vault, so it was linked, not stored twice.${sourceText(d)}${importedExtras(d)}`,
   annotate: annotateText,
@@ -550,8 +672,13 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
     const say = own(EDIT_METADATA, what);
     return say ? say(d) : 'Details of an item were edited. The file itself is never changed.';
   },
-  derive: () =>
-    'A copy was made from an item (for example, a redaction). The original is kept unchanged.',
+  derive: (d) => {
+    const what = read({ what: text }, d).what;
+    const say = own(DERIVE, what);
+    return say
+      ? say(d)
+      : 'A copy was made from an item (for example, a redaction). The original is kept unchanged.';
+  },
   export: (d, subjects) => {
     const r = read({ exhibits: list, bundle: text }, d);
     const n = count(r.exhibits) || subjects.length;
@@ -617,7 +744,7 @@ const LABELS: { [A in CustodyAction]: string } = {
   duplicate: 'The same file imported again (linked, not stored twice)',
   annotate: 'Notes, tags, marked areas, incidents and people recorded or changed',
   'edit-metadata': 'Details of an item edited (the file itself is never changed)',
-  derive: 'A copy made from an item (for example a redaction)',
+  derive: 'Records read from an item (messages, attachments) or a copy made from it',
   export: 'Exported in a bundle',
   verify: 'Vault checked against the recorded fingerprints',
   'delete-request': 'Deleting an item asked for',

@@ -10,9 +10,23 @@ export const ITEM_KINDS = [
   'document',
   'email',
   'text',
+  /** A chat export or mailbox read message by message (set at import, never from the type). */
+  'conversation',
   'other',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
+
+/** What the library's type filter calls each kind. */
+export const ITEM_KIND_LABELS: Record<ItemKind, string> = {
+  image: 'Pictures',
+  video: 'Videos',
+  audio: 'Sound recordings',
+  document: 'Documents',
+  email: 'Emails',
+  text: 'Text files',
+  conversation: 'Conversations',
+  other: 'Other files',
+};
 
 const EMAIL = new Set(['message/rfc822', 'application/vnd.ms-outlook', 'application/mbox']);
 const DOCUMENT = new Set([

@@ -32,9 +32,11 @@ export class BlobStore {
     return join(this.vaultDir, this.relativePath(id));
   }
 
-  /** Starts a new blob; `expectedSize` (plaintext bytes, if known) picks the write path. */
-  async create(expectedSize = 0): Promise<BlobWriter> {
-    const id = newId();
+  /**
+   * Starts a new blob; `expectedSize` (plaintext bytes, if known) picks the write path. `id`
+   * is given when the id was recorded beforehand (ingest/pending-blobs.ts).
+   */
+  async create(expectedSize = 0, id = newId()): Promise<BlobWriter> {
     const dir = join(this.vaultDir, BLOB_DIR, id.slice(0, 2));
     const final = this.path(id);
     const tmp = final + TMP_SUFFIX;

@@ -17,15 +17,26 @@ import { HashWorker } from '../hash-worker';
 import { SealWorker, type Sealed } from '../seal-worker';
 import { CHUNK_SIZE } from '../age/stream';
 import { planImport, type PlannedFile } from './walk';
-import type { DateOrder } from '../conversations/types';
+import { findReader } from '../conversations/readers';
+import {
+  DerivedFiles,
+  insertConversation,
+  readConversation,
+  ReaderFailed,
+  type ReadConversation,
+} from '../conversations/store';
+import type { ReadOptions } from '../conversations/types';
+import {
+  EMAIL_MIMES,
+  MAX_EMAIL_ATTACHMENT_SOURCE_BYTES,
+  readStoredBlob,
+  storeEmailAttachments,
+} from './email-attachments';
+import { PendingBlobs, type PendingMac } from './pending-blobs';
 
 export interface AddOptions {
   tags?: readonly string[];
   note?: string;
-  /** Day/month order for chat exports that do not say (WhatsApp); else proven from the data. */
-  dateOrder?: DateOrder;
-  /** IANA zone for chat exports that write wall-clock times; else this computer's. */
-  timeZone?: string;
   /** Called often while bytes move; cheap to ignore. */
   onProgress?: (p: AddProgress) => void;
   /** Called once per path, in the order of the plan. */
@@ -33,6 +44,10 @@ export interface AddOptions {
   signal?: AbortSignal;
   /** Files processed at once (overlaps disk, hashing and thumbnails). */
   concurrency?: number;
+  /** Day/month order for chat exports that do not say (WhatsApp); see conversations/types.ts. */
+  dateOrder?: ReadOptions['dateOrder'];
+  /** IANA zone for chat exports that write wall-clock times; default: this computer's. */
+  timeZone?: string;
 }
 
 export interface AddProgress {
@@ -86,6 +101,38 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
 const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
+/** A time zone or date order that cannot be used is refused before anything is read. */
+function assertReadOptions(opts: AddOptions): void {
+  if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
+    throw new DossierError('USAGE', 'The date order must be dmy (day first) or mdy (month first).');
+  }
+  if (opts.timeZone === undefined) return;
+  let known = true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: opts.timeZone });
+  } catch {
+    known = false;
+  }
+  if (!known || opts.timeZone.trim() === '') {
+    const shown = [...opts.timeZone.slice(0, 64)]
+      .filter((c) => c >= ' ' && c !== '\u007f')
+      .join('');
+    throw new DossierError(
+      'USAGE',
+      `"${shown}" is not a time zone Dossier knows. Give a name such as Europe/London or America/New_York.`,
+    );
+  }
+}
+
+/** A conversation format in words, for a problem said on the item. */
+const FORMAT_WORDS: Record<ReadConversation['reader']['format'], string> = {
+  mbox: 'a mailbox (mbox)',
+  whatsapp: 'a WhatsApp export',
+  telegram: 'a Telegram export',
+  instagram: 'an Instagram export',
+  facebook: 'a Facebook export',
+};
+
 /** What an import needs of the vault (quarantine restore imports through it too). */
 export interface IngestDeps {
   db: Db;
@@ -93,6 +140,8 @@ export interface IngestDeps {
   blobs: BlobStore;
   custody: CustodyLog;
   cases: CaseRepository;
+  /** Authenticates pending-blob records (ingest/pending-blobs.ts); without it they protect nothing. */
+  pendingMac?: PendingMac;
 }
 
 /** Hashes inline, or on the hash worker for big files; same interface either way. */
@@ -154,6 +203,7 @@ export async function addPaths(
   paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
+  assertReadOptions(opts);
   const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
   const results: AddResult[] = [];
   const emit = (r: AddResult): void => {
@@ -387,6 +437,7 @@ export async function addData(
   input: { name: string; data: Uint8Array; mtime: Date | null },
   opts: AddOptions = {},
 ): Promise<AddResult> {
+  assertReadOptions(opts);
   let hashWorker: HashWorker | null = null;
   let sealWorker: SealWorker | null = null;
   const hasherFor = (size: number): Hasher => {
@@ -421,6 +472,10 @@ async function ingestFile(
   let writer: BlobWriter | null = null;
   let thumbId: string | null = null;
   let hash: Hasher | null = null;
+  // Files written before the transaction that saves them (a chat export's, an email's).
+  let pendingBlobs: PendingBlobs | null = null;
+  let conversation: ReadConversation | null = null;
+  let attachments: DerivedFiles | null = null;
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new DossierError('IO', `${path} is not a regular file.`);
@@ -531,17 +586,65 @@ async function ingestFile(
         opts,
       );
     }
+    // A chat export's original is recorded as pending before it is moved into place: killed
+    // while its messages are read, the import was never saved and unlock deletes it.
+    const reader = findReader(head, name, sniffed.mime);
+    const isEmail = EMAIL_MIMES.has(sniffed.mime);
+    if (reader || isEmail) pendingBlobs = new PendingBlobs(deps.db, deps.pendingMac);
+    if (reader) pendingBlobs!.include(writer.id);
     await writer.commit();
 
+    const emailBytes = isEmail && keep ? Buffer.concat(keep, size) : null;
     const facts: EvidenceFacts = await examineEvidence({
       head,
-      bytes: keep ? Buffer.concat(keep, size) : null,
+      bytes: emailBytes ?? (keep ? Buffer.concat(keep, size) : null),
       name,
       size,
       sniffed,
     });
     keep = null;
     if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
+
+    const readProblems: string[] = [];
+    if (reader) {
+      try {
+        conversation = await readConversation(deps, {
+          blobId: writer.id,
+          name,
+          head,
+          reader,
+          opts: {
+            ...(opts.dateOrder ? { dateOrder: opts.dateOrder } : {}),
+            ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+            defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          },
+          pending: pendingBlobs!,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof ReaderFailed)) throw e;
+        readProblems.push(
+          `This file looks like ${FORMAT_WORDS[reader.format]}, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
+        );
+      }
+    } else if (isEmail) {
+      attachments = new DerivedFiles(deps, pendingBlobs!);
+      const bytes =
+        emailBytes ??
+        (size <= MAX_EMAIL_ATTACHMENT_SOURCE_BYTES
+          ? await readStoredBlob(deps.blobs, writer.id)
+          : null);
+      readProblems.push(
+        ...(bytes
+          ? await storeEmailAttachments(bytes, attachments)
+          : [
+              `This email is larger than ${MAX_EMAIL_ATTACHMENT_SOURCE_BYTES / 1024 / 1024} MiB, so its attachments were not stored as items of their own. The email itself is stored whole.`,
+            ]),
+      );
+    }
+    // A cancel while a conversation was read leaves nothing of it (other files are read by now).
+    if (conversation && opts.signal?.aborted)
+      throw new DossierError('USAGE', 'The import was cancelled.');
 
     const id = newId();
     // The custody entry names the source without its full path (items/source-path.ts).
@@ -554,6 +657,7 @@ async function ingestFile(
           ]
         : []),
       ...facts.errors,
+      ...readProblems,
     ];
     const now = new Date();
     try {
@@ -583,7 +687,8 @@ async function ingestFile(
           sourceMtime: st.mtime?.toISOString() ?? null,
           sourceExifTime: facts.exif?.capturedAt ?? null,
           sourceEmailTime: facts.email?.sentAt ?? null,
-          extractedText: facts.text,
+          // A conversation's words are searched message by message (message_search).
+          extractedText: conversation ? null : facts.text,
           width: facts.image?.width ?? null,
           height: facts.image?.height ?? null,
           thumbBlobId: thumbId,
@@ -617,12 +722,30 @@ async function ingestFile(
             address: from,
           });
         }
+        if (conversation) insertConversation(deps, id, conversation, now);
+        if (attachments) {
+          attachments.insert(id, now);
+          if (attachments.inserted.length || attachments.linked.length || readProblems.length) {
+            deps.custody.append('derive', [id], {
+              what: 'email attachments stored',
+              by: 'import',
+              derivedItems: [...attachments.inserted],
+              linkedItems: [...new Set(attachments.linked)],
+              problems: readProblems,
+            });
+          }
+        }
+        pendingBlobs?.clear();
       })();
     } catch (e) {
+      await conversation?.discard();
+      await attachments?.discard();
+      conversation = attachments = null;
       // Two copies of the same bytes imported at once: the other one won.
       const winner = deps.items.findBySha256(sha256);
       if (winner) {
         await writer.discard();
+        pendingBlobs?.clear();
         if (thumbId) await deps.blobs.remove(thumbId);
         return recordDuplicate(
           deps,
@@ -633,6 +756,12 @@ async function ingestFile(
       }
       throw diskFullIn(e, deps.db.name);
     }
+    // Saved: the staged rows go, and files another import stored first.
+    await conversation?.messages.discard();
+    await conversation?.files.discardUnused();
+    await attachments?.discardUnused();
+    conversation = attachments = null;
+    pendingBlobs = null;
     return {
       status: 'added',
       duplicate: false,
@@ -646,8 +775,16 @@ async function ingestFile(
     };
   } catch (e) {
     hash?.abandon();
+    await conversation?.discard();
+    await attachments?.discard();
     await writer?.discard();
     if (thumbId) await deps.blobs.remove(thumbId);
+    // Everything it recorded is gone; a failure to say so is harmless (unlock finds nothing).
+    try {
+      pendingBlobs?.clear();
+    } catch {
+      // The record stays; unlock clears it.
+    }
     throw e;
   } finally {
     await handle.close().catch(() => undefined);

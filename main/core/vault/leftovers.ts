@@ -46,6 +46,13 @@ export async function tidyLeftovers(deps: {
   custody: CustodyLog;
   /** Blob ids of removed items (vault/removal.ts): their files are deleted, never quarantined. */
   removed: ReadonlySet<string>;
+  /**
+   * Blob ids an import recorded before writing them (ingest/pending-blobs.ts): one that no
+   * item refers to belongs to an import that was never saved, and is deleted.
+   */
+  pending?: ReadonlySet<string>;
+  /** Drops the pending records once their files are dealt with. */
+  clearPending?: () => void;
 }): Promise<string[]> {
   const notices: string[] = [];
   let scan = await deps.blobs.scan();
@@ -88,9 +95,28 @@ export async function tidyLeftovers(deps: {
       `A removal was interrupted before its encrypted file(s) were deleted; ${done} file(s) of removed items were deleted now. The removals themselves were already recorded.${failed.length ? ` ${failed.join(', ')} could not be deleted; it is tried again at the next unlock.` : ''}`,
     );
   }
+  // An import killed before it was saved: its files were never evidence in the vault.
+  const pending = deps.pending ?? new Set<string>();
+  const unsaved = scan.blobs.filter(
+    (id) => !known.has(id) && !deps.removed.has(id) && pending.has(id),
+  );
+  if (unsaved.length) {
+    deps.custody.append('repair', [], {
+      reason:
+        'encrypted files written by an import that was interrupted before it was saved were deleted at unlock',
+      removedUnsavedImport: unsaved.map((id) => deps.blobs.relativePath(id)),
+    });
+    const failed: string[] = [];
+    for (const id of unsaved)
+      await deps.blobs.remove(id).catch(() => failed.push(deps.blobs.relativePath(id)));
+    notices.push(
+      `An import was interrupted before it was saved; the ${unsaved.length - failed.length} encrypted file(s) it had written were deleted. Nothing from it was in the vault: add the file again.${failed.length ? ` ${failed.join(', ')} could not be deleted; it is tried again at the next unlock.` : ''}`,
+    );
+    if (failed.length === 0) deps.clearPending?.();
+  } else deps.clearPending?.();
   const unreferenced = [
     ...scan.blobs
-      .filter((id) => !known.has(id) && !deps.removed.has(id))
+      .filter((id) => !known.has(id) && !deps.removed.has(id) && !pending.has(id))
       .map((id) => deps.blobs.relativePath(id)),
     ...scan.strays,
   ];

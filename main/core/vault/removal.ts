@@ -1,3 +1,4 @@
+import { conversationIncidents, deleteConversationRows } from '../conversations/store';
 import { itemNameProblem, itemNameText } from '../../../shared/item-name';
 import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
@@ -163,7 +164,10 @@ export async function removeItem(
   }
   const original = item.originalName;
   const removedAt = new Date().toISOString();
-  const incidents = deps.cases.incidentsOfItem(item.id).sort();
+  // A conversation's messages may be linked to incidents too: those links go with it.
+  const incidents = [
+    ...new Set([...deps.cases.incidentsOfItem(item.id), ...conversationIncidents(db, item.id)]),
+  ].sort();
   const people = deps.cases.peopleOfItem(item.id).sort();
   const conversation = new ConversationRepository(db);
   db.transaction(() => {
@@ -215,6 +219,7 @@ export async function removeItem(
     ]) {
       db.prepare(`DELETE FROM ${table} WHERE item_id = ?`).run(item.id);
     }
+    deleteConversationRows(db, item.id);
     db.prepare('DELETE FROM items WHERE id = ?').run(item.id);
     db.prepare('DELETE FROM blobs WHERE id IN (?, ?)').run(item.blobId, item.thumbnailBlobId);
   })();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { X25519Identity } from '../age';
@@ -45,6 +45,8 @@ import {
   type AddReport,
   type AddResult,
 } from '../ingest/ingest';
+import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
+import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import {
   AnnotationRepository,
@@ -251,6 +253,7 @@ export class Vault {
         // The anchor below is this entry: from the start dossier.json must always have one.
         [ANCHOR_MARK]: 1,
       });
+      markEmailAttachmentsJobDone({ db });
       vault.custody.checkpoint(vaultId, keys.signingKey);
       header.custodyAnchor = makeAnchor(keys.anchorKey, vaultId, {
         seq: created.seq,
@@ -342,6 +345,7 @@ export class Vault {
           }),
         UNLOCK_NOT_LOGGED,
       );
+      await opened.runOneTimeJobs();
       return opened;
     } catch (e) {
       vault?.wipeKeys();
@@ -366,6 +370,8 @@ export class Vault {
           items: this.items,
           custody: this.custody,
           removed: removedBlobIds(this.db),
+          pending: pendingBlobIds(this.db, this.pendingMac),
+          clearPending: () => clearPendingBlobs(this.db),
         })),
       );
     } catch (e) {
@@ -373,6 +379,40 @@ export class Vault {
       throw e;
     }
   }
+
+  /**
+   * Work a newer version does once for what older versions stored (needs the keys): the
+   * attachments of emails imported before they became items (ingest/email-attachments.ts).
+   * Never a reason not to open: what fails is said, and tried again at the next unlock.
+   */
+  private async runOneTimeJobs(): Promise<void> {
+    if (this.readOnly) return;
+    try {
+      this.notices.push(
+        ...(await runEmailAttachmentsJob({
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+          pendingMac: this.pendingMac,
+        })),
+      );
+    } catch (e) {
+      this.notices.push(
+        `The attachments of emails imported earlier could not all be stored as items yet (${(e as Error).message}). This is tried again at the next unlock; the emails themselves are unchanged.`,
+      );
+    }
+  }
+
+  /**
+   * MACs pending-blob records (ingest/pending-blobs.ts) under the anchor key, which
+   * `keys --reveal` never shows; read at each call, so nothing outlives the keys at lock.
+   */
+  private readonly pendingMac = (data: string): string =>
+    createHmac('sha256', this.keys.anchorKey)
+      .update('dossier/v1/pending-blobs\0')
+      .update(data)
+      .digest('hex');
 
   /** Encrypted files that no item referred to, kept in quarantine/ (see leftovers.ts). */
   async quarantined(): Promise<QuarantinedFile[]> {
@@ -395,6 +435,7 @@ export class Vault {
         custody: this.custody,
         cases: this.cases,
         quarantine: this.quarantine,
+        pendingMac: this.pendingMac,
       },
       names === 'all' ? files : selectQuarantined(files, names),
     );
@@ -531,6 +572,7 @@ export class Vault {
         blobs: this.blobs,
         custody: this.custody,
         cases: this.cases,
+        pendingMac: this.pendingMac,
       },
       paths,
       opts,
@@ -543,7 +585,7 @@ export class Vault {
    */
   async addData(
     input: { name: string; data: Uint8Array; lastModified?: string },
-    opts: Pick<AddOptions, 'tags' | 'note'> = {},
+    opts: Pick<AddOptions, 'tags' | 'note' | 'dateOrder' | 'timeZone'> = {},
   ): Promise<AddResult> {
     this.assertOpen();
     this.assertWritable();
@@ -565,6 +607,7 @@ export class Vault {
         blobs: this.blobs,
         custody: this.custody,
         cases: this.cases,
+        pendingMac: this.pendingMac,
       },
       { name, data: input.data, mtime },
       opts,

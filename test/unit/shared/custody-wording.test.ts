@@ -164,6 +164,45 @@ const SAMPLES = [
   }),
   written('key-change', { slot: 'recovery', change: 'new recovery code; …' }),
   written('reveal-keys', { reason: 'escape hatch: keys shown to the person' }),
+  written('repair', { reason: 'x', removedUnsavedImport: ['blobs/a.age', 'blobs/b.age'] }),
+  written('ingest', {
+    name: 'IMG-0001.jpg',
+    sha256: HEX,
+    size: 10,
+    mime: 'image/jpeg',
+    source: null,
+    sourceMtime: null,
+    blob: 'b',
+    tags: [],
+    parent: '01HQEXPORT',
+    derivedAs: 'media',
+    reason: 'attached to message 12 (line 40)',
+  }),
+  written('derive', {
+    what: 'conversation read',
+    format: 'whatsapp',
+    reader: 'dossier-whatsapp 1',
+    chatFile: '_chat.txt',
+    messages: 1200,
+    problems: 2,
+    dateOrder: 'dmy',
+    dateOrderSource: 'given',
+    timeZone: 'Europe/London',
+    timeZoneSource: 'computer',
+    media: 3,
+    attachments: 0,
+    derivedItems: ['a', 'b', 'c'],
+    linkedItems: [],
+  }),
+  written('derive', {
+    what: 'email attachments stored',
+    by: 'email-attachments job',
+    derivedItems: ['a'],
+    linkedItems: ['b'],
+    problems: ['attachment 2 could not be decoded'],
+  }),
+  written('derive', { what: 'email attachments job started', emails: 12 }),
+  written('derive', { what: 'email attachments job finished', emails: 3, attachments: 7 }),
   written('settings-change', { before: { autoLockMinutes: 5 }, after: { autoLockMinutes: 10 } }),
 ];
 
@@ -192,7 +231,7 @@ describe('custody wording: every entry the core writes', () => {
       // Not the fallback for an unknown `what` ("Teleported.").
       if (what) expect(s, what).not.toBe(`${what.charAt(0).toUpperCase()}${what.slice(1)}.`);
     }
-    const writtenToday = CUSTODY_ACTIONS.filter((a) => a !== 'derive' && a !== 'delete-request');
+    const writtenToday = CUSTODY_ACTIONS.filter((a) => a !== 'delete-request');
     expect([...seen].sort()).toEqual([...writtenToday].sort());
   });
 
@@ -272,6 +311,12 @@ describe('custody wording: every entry the core writes', () => {
     );
     expect(say(5)).toBe(
       'A removal that was interrupted was finished: the encrypted files of 2 removed items were deleted.',
+    );
+    expect(by('conversation read')).toBe(
+      '1,200 messages were read from an exported conversation by dossier-whatsapp 1; each points back to its exact bytes in the file, which is kept unchanged. Dates were read day before month, as the person confirmed. Times were placed in the time zone Europe/London, this computer’s (assumed, not confirmed). 3 files that came with it were stored as items of their own. 2 parts could not be read; each is listed with it.',
+    );
+    expect(custodyEntryText(SAMPLES.find((e) => (e.details as { parent?: string }).parent)!)).toBe(
+      '“IMG-0001.jpg” was added to the vault: a file that came inside another item (01HQEXPORT), attached to message 12 (line 40). It is stored as its own item, with its own fingerprint.',
     );
     expect(custodyEntryText(SAMPLES.at(-1)!)).toBe(
       'A setting was changed: the vault now locks itself after 10 minutes unused.',

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ITEM_KINDS } from '../../../../shared/item-kind';
+import { ITEM_KIND_LABELS, ITEM_KINDS } from '../../../../shared/item-kind';
 import { useLibrary, type Sort } from '../../stores/library';
 import { orderSwitchLabel, orderText } from './sort-text';
 
@@ -62,7 +62,7 @@ export function FilterBar(props: {
                 })
               }
             />
-            {k} <span className="count">{kindCount(k)}</span>
+            {ITEM_KIND_LABELS[k]} <span className="count">{kindCount(k)}</span>
           </label>
         ))}
       </fieldset>

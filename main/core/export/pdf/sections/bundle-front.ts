@@ -138,6 +138,7 @@ const KIND_WORDS: Record<ItemKind, string> = {
   document: 'document',
   email: 'email',
   text: 'text file',
+  conversation: 'exported conversation',
   other: 'file',
 };
 

@@ -1,0 +1,747 @@
+// Storing what a conversation reader reads: the messages, and the files that came with them
+// as items of their own (docs/conversations.md, "Import"). Ingest calls this; readers are pure.
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import yauzl from 'yauzl';
+import type { AgeFileReader } from '../age';
+import type { BlobStore } from '../blobs/store';
+import type { CustodyLog } from '../custody/log';
+import type { Db } from '../db/database';
+import { DossierError, isDossierError } from '../errors';
+import { newId } from '../ids';
+import type { ItemRepository } from '../items/repository';
+import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
+import { StagedRows } from './staging';
+import {
+  CONVERSATION_LIMITS,
+  MESSAGE_KINDS,
+  TIME_SOURCES,
+  type ConversationReader,
+  type ConversationSummary,
+  type ExportFile,
+  type MediaFile,
+  type ReadMessage,
+  type ReadOptions,
+} from './types';
+
+export interface StoreDeps {
+  db: Db;
+  items: ItemRepository;
+  blobs: BlobStore;
+  custody: CustodyLog;
+  pendingMac?: PendingMac;
+}
+
+/** A reader failed in a way that is its own bug or limit: the original is kept as a plain file. */
+export class ReaderFailed extends Error {}
+
+// ---- Files that came inside an export or an email, stored as items derived from it ----
+
+/* eslint-disable no-control-regex */
+const UNSHOWABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]/gu;
+/* eslint-enable no-control-regex */
+
+/**
+ * The name a derived item is stored under: the last part of the name the export or email
+ * gives, without control or direction characters (written by the other side, and shown on
+ * terminals and in bundles), at most 255 characters. The name as given stays in the log.
+ */
+export function derivedName(given: string, fallback: string): string {
+  const last = given.split(/[/\\]/).pop() ?? '';
+  const cleaned = last.normalize('NFC').replace(UNSHOWABLE, '').trim().slice(0, 255);
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? fallback : cleaned;
+}
+
+interface NewDerived {
+  itemId: string;
+  blobId: string;
+  sha256: string;
+  size: number;
+  name: string;
+  /** The name as the export or email gives it, when it had to be cleaned. */
+  givenName: string;
+  op: 'media' | 'attachment';
+  reason: string;
+  facts: import('../evidence').EvidenceFacts;
+  thumbId: string | null;
+  thumbSha256: string | null;
+  thumbSize: number;
+}
+
+/** At most this many characters of derived files' text wait in memory for one transaction. */
+const DERIVED_TEXT_BUDGET = 32 * 1024 * 1024;
+
+/**
+ * Files derived from one parent, written (encrypted, ids recorded as pending) before the
+ * transaction that saves them. Bytes identical to an item already in the vault, or to one
+ * stored just before from the same parent, are linked to that item: never stored twice.
+ */
+export class DerivedFiles {
+  readonly created: NewDerived[] = [];
+  /** Links to items already in the vault (by the import or before it). */
+  readonly linked: string[] = [];
+  private readonly bySha = new Map<string, string>();
+  /** Ids given out for files another import stored first, and the item that stands for each. */
+  readonly replaced = new Map<string, string>();
+  /** Characters of derived files' text held for the search index until the transaction. */
+  private textBudget = DERIVED_TEXT_BUDGET;
+  /** The items insert() added, in order. */
+  readonly inserted: string[] = [];
+
+  constructor(
+    private readonly deps: StoreDeps,
+    private readonly pending: PendingBlobs,
+  ) {}
+
+  /** Stores `bytes` as an item derived from the parent; returns the item id it is now. */
+  async store(
+    bytes: Uint8Array,
+    name: string,
+    op: 'media' | 'attachment',
+    reason: string,
+  ): Promise<string> {
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const mine = this.bySha.get(sha256);
+    if (mine) return mine;
+    const existing = this.deps.items.findBySha256(sha256);
+    if (existing) {
+      this.bySha.set(sha256, existing.id);
+      this.linked.push(existing.id);
+      return existing.id;
+    }
+    const { sniffMime, examineEvidence } = await import('../evidence');
+    const head = data.subarray(0, 64 * 1024);
+    const sniffed = await sniffMime(head, name);
+    const facts = await examineEvidence({ head, bytes: data, name, size: data.length, sniffed });
+    // Held until the transaction: past a budget, a file's text is left out of search (said).
+    if (facts.text !== null) {
+      this.textBudget -= facts.text.length;
+      if (this.textBudget < 0) {
+        facts.text = null;
+        facts.errors.push(
+          'So many files with text came in this export that the text of this one was not added to search. The file itself is stored whole.',
+        );
+      }
+    }
+    const blobId = await this.put(data);
+    let thumbId: string | null = null;
+    let thumbSha256: string | null = null;
+    let thumbSize = 0;
+    if (facts.thumbnail) {
+      thumbId = await this.put(facts.thumbnail.jpeg);
+      thumbSha256 = createHash('sha256').update(facts.thumbnail.jpeg).digest('hex');
+      thumbSize = facts.thumbnail.jpeg.length;
+      // Written: thousands of photos in an export must not hold their previews in memory.
+      facts.thumbnail = null;
+    }
+    const itemId = newId();
+    this.created.push({
+      itemId,
+      blobId,
+      sha256,
+      size: data.length,
+      name: derivedName(name, op === 'media' ? 'file from the export' : 'attachment'),
+      givenName: name,
+      op,
+      reason,
+      facts,
+      thumbId,
+      thumbSha256,
+      thumbSize,
+    });
+    this.bySha.set(sha256, itemId);
+    return itemId;
+  }
+
+  private async put(data: Buffer): Promise<string> {
+    const w = await this.deps.blobs.create(data.length, this.pending.next());
+    try {
+      await w.write(data);
+      await w.commit();
+      return w.id;
+    } catch (e) {
+      await w.abort();
+      throw e;
+    }
+  }
+
+  /**
+   * Inserts the items, each with its `ingest` entry naming the parent. Inside the caller's
+   * transaction. A file another import stored meanwhile is linked, and its blob left for
+   * discardUnused() and its id in `replaced`.
+   */
+  insert(parentId: string, at: Date): void {
+    for (const d of this.created) {
+      const winner = this.deps.items.findBySha256(d.sha256);
+      if (winner) {
+        this.replaced.set(d.itemId, winner.id);
+        d.itemId = winner.id;
+        this.linked.push(winner.id);
+        this.unused.push(d.blobId, ...(d.thumbId ? [d.thumbId] : []));
+        continue;
+      }
+      this.deps.items.insertBlob(d.blobId, 'original', d.size, d.sha256);
+      if (d.thumbId)
+        this.deps.items.insertBlob(d.thumbId, 'thumbnail', d.thumbSize, d.thumbSha256!);
+      const warnings = [
+        ...(d.size === 0 ? ['The file is empty (0 bytes).'] : []),
+        ...d.facts.errors,
+      ];
+      this.deps.items.insert({
+        id: d.itemId,
+        blobId: d.blobId,
+        sha256: d.sha256,
+        size: d.size,
+        mime: d.facts.mime,
+        name: d.name,
+        sourcePath: null,
+        ingestedAt: at.toISOString(),
+        ingestedOffsetMinutes: -at.getTimezoneOffset(),
+        sourceMtime: null,
+        sourceExifTime: d.facts.exif?.capturedAt ?? null,
+        sourceEmailTime: d.facts.email?.sentAt ?? null,
+        extractedText: d.facts.text,
+        width: d.facts.image?.width ?? null,
+        height: d.facts.image?.height ?? null,
+        thumbBlobId: d.thumbId,
+        metadata: { image: d.facts.image, exif: d.facts.exif, email: d.facts.email },
+        metadataErrors: warnings,
+        sensitive: d.facts.sensitive,
+      });
+      this.deps.db
+        .prepare('UPDATE items SET parent_id = ?, derive_op = ?, derive_reason = ? WHERE id = ?')
+        .run(parentId, d.op, d.reason, d.itemId);
+      this.deps.items.refreshSearch(d.itemId);
+      this.inserted.push(d.itemId);
+      this.deps.custody.append('ingest', [d.itemId], {
+        name: d.name,
+        sha256: d.sha256,
+        size: d.size,
+        mime: d.facts.mime,
+        source: null,
+        sourceMtime: null,
+        blob: d.blobId,
+        tags: [],
+        parent: parentId,
+        derivedAs: d.op,
+        reason: d.reason,
+        ...(d.givenName !== d.name ? { givenName: d.givenName } : {}),
+        ...(warnings.length ? { metadataErrors: warnings } : {}),
+      });
+    }
+  }
+
+  /** Blobs written for files another import stored first (see insert()). */
+  private readonly unused: string[] = [];
+
+  /** After the commit: removes the blobs that turned out not to be needed. */
+  async discardUnused(): Promise<void> {
+    for (const id of this.unused.splice(0)) await this.deps.blobs.remove(id).catch(() => undefined);
+  }
+
+  /** After a failure: removes every blob written. */
+  async discard(): Promise<void> {
+    for (const d of this.created) {
+      await this.deps.blobs.remove(d.blobId).catch(() => undefined);
+      if (d.thumbId) await this.deps.blobs.remove(d.thumbId).catch(() => undefined);
+    }
+    this.created.length = 0;
+    await this.discardUnused();
+  }
+}
+
+// ---- Reading an export from its stored blob ----
+
+/** A message as it waits for the transaction (one row of `messages`). */
+interface StagedMessage {
+  id: string;
+  idx: number;
+  kind: string;
+  sender: string;
+  senderId: string | null;
+  senderKey: string | null;
+  time: string | null;
+  timeUtc: string | null;
+  timeSource: string;
+  text: string;
+  edited: boolean;
+  offset: number;
+  length: number;
+  sha256: string;
+  line: number | null;
+  lineEnd: number | null;
+  externalId: string | null;
+  replyTo: string | null;
+  details: Record<string, unknown>;
+  attachments: { name: string; omitted: boolean; itemId: string | null }[];
+}
+
+/** A conversation read and its files written, waiting for the transaction that saves it. */
+export interface ReadConversation {
+  reader: ConversationReader;
+  summary: ConversationSummary;
+  messages: StagedRows<StagedMessage>;
+  files: DerivedFiles;
+  participants: { sender: string; senderId: string | null; messages: number }[];
+  firstTime: string | null;
+  lastTime: string | null;
+  mediaCount: number;
+  attachmentCount: number;
+  /** Removes the staged rows and every file written (after a failure). */
+  discard(): Promise<void>;
+}
+
+/** Bytes of the chat file decrypted at once when messages ask for their spans. */
+const SPAN_WINDOW = 4 * 1024 * 1024;
+
+/** Bytes of the chat file the offsets count into, read in windows as messages ask for them. */
+interface SpanSource {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+function blobSpans(age: AgeFileReader): SpanSource {
+  let start = 0;
+  let window: Buffer = Buffer.alloc(0);
+  return {
+    size: age.size,
+    async read(offset, length) {
+      if (offset < start || offset + length > start + window.length) {
+        start = offset;
+        window = await age.read(offset, Math.min(age.size, offset + Math.max(length, SPAN_WINDOW)));
+      }
+      return window.subarray(offset - start, offset - start + length);
+    },
+  };
+}
+
+function memorySpans(bytes: Uint8Array): SpanSource {
+  return { size: bytes.length, read: async (o, l) => bytes.subarray(o, o + l) };
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** One entry of a zip held in memory (the chat file a reader's offsets count into). */
+function zipEntry(zip: Buffer, wanted: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (err, z) => {
+      if (err || !z) return reject(err ?? new Error('not a zip'));
+      let found = false;
+      z.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== wanted) return z.readEntry();
+        found = true;
+        if (entry.uncompressedSize > CONVERSATION_LIMITS.maxChatFileBytes)
+          return reject(new Error(`the chat file ${wanted} is too large`));
+        z.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error('unreadable entry'));
+          const parts: Buffer[] = [];
+          stream.on('data', (c: Buffer) => parts.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            z.close();
+            resolve(Buffer.concat(parts));
+          });
+        });
+      });
+      z.on('end', () => {
+        if (!found) reject(new Error(`the export has no file named ${wanted}`));
+      });
+      z.on('error', reject);
+      z.readEntry();
+    });
+  });
+}
+
+/** '<kind>:<value>' as a person identifier of that kind would be stored (cases/repository.ts). */
+function senderKey(format: ConversationSummary['format'], senderId: string | null): string | null {
+  const v = senderId?.trim().toLowerCase();
+  if (!v) return null;
+  return `${format === 'mbox' ? 'email' : format}:${v}`;
+}
+
+function utc(time: string | null): string | null {
+  if (time === null) return null;
+  const ms = Date.parse(time);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const textOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+const countOrNull = (v: unknown): boolean => v === null || isCount(v);
+
+/** What is wrong with a message a reader gave, in words; null when it can be stored. */
+function malformed(m: ReadMessage): string | null {
+  if (!(MESSAGE_KINDS as readonly unknown[]).includes(m.kind)) return 'an unknown kind';
+  if (!(TIME_SOURCES as readonly unknown[]).includes(m.timeSource)) return 'an unknown time source';
+  if (!isText(m.sender) || !textOrNull(m.senderId)) return 'no readable sender';
+  if (!isText(m.text)) return 'no text';
+  if (!textOrNull(m.time) || !textOrNull(m.externalId) || !textOrNull(m.replyTo))
+    return 'a field of the wrong type';
+  if (!countOrNull(m.line) || !countOrNull(m.lineEnd)) return 'a line number of the wrong type';
+  if (typeof m.edited !== 'boolean') return 'a field of the wrong type';
+  if (!Array.isArray(m.attachments) || !m.attachments.every((a) => a && isText(a.name)))
+    return 'an attachment list that cannot be read';
+  if (
+    m.files !== undefined &&
+    (!Array.isArray(m.files) || !m.files.every((f) => f && f.bytes instanceof Uint8Array))
+  )
+    return 'attached files that cannot be read';
+  if (typeof m.details !== 'object' || m.details === null) return 'details that cannot be read';
+  return null;
+}
+
+const isCount = (n: unknown): n is number =>
+  typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/**
+ * Reads an export from its stored blob (decrypted, so what is read is exactly what is stored)
+ * and writes its media and attached files as blobs. Nothing is in the database yet: the
+ * caller saves it all in one transaction (insertConversation). NEEDS_CHOICE, a cancel and a
+ * full disk are thrown as they are; anything else the reader does wrong is a ReaderFailed.
+ */
+export async function readConversation(
+  deps: StoreDeps,
+  input: {
+    blobId: string;
+    name: string;
+    head: Uint8Array;
+    reader: ConversationReader;
+    opts: ReadOptions;
+    pending: PendingBlobs;
+    signal?: AbortSignal;
+  },
+): Promise<ReadConversation> {
+  const age = await deps.blobs.open(input.blobId);
+  const files = new DerivedFiles(deps, input.pending);
+  let staging: StagedRows<StagedMessage>;
+  try {
+    const stagingPath = `${deps.blobs.path(newId())}.tmp`;
+    await mkdir(dirname(stagingPath), { recursive: true, mode: 0o700 });
+    staging = await StagedRows.create<StagedMessage>(stagingPath);
+  } catch (e) {
+    await age.close().catch(() => undefined);
+    throw e;
+  }
+  const fail = async (e: unknown): Promise<never> => {
+    await staging.discard();
+    await files.discard();
+    throw e;
+  };
+  try {
+    let whole: Buffer | null = null;
+    const bytes = async (): Promise<Buffer> => {
+      if (age.size > CONVERSATION_LIMITS.maxChatFileBytes) {
+        throw new DossierError(
+          'USAGE',
+          `This export is larger than ${CONVERSATION_LIMITS.maxChatFileBytes / 1024 / 1024} MiB, the most Dossier reads as one chat file.`,
+        );
+      }
+      return (whole ??= await age.read(0, age.size));
+    };
+    const file: ExportFile = {
+      name: input.name,
+      size: age.size,
+      head: input.head,
+      bytes,
+      chunks: () => age.stream({ highWaterMark: 1024 * 1024 }),
+    };
+    const opened = await input.reader.open(file, input.opts).catch((e: unknown) => {
+      throw readerFault(e, input.signal);
+    });
+
+    const media = new Map<string, MediaFile>();
+    for (const m of opened.media) if (!media.has(m.name)) media.set(m.name, m);
+    const mediaIds = new Map<string, string>();
+    let mediaCount = 0;
+    let attachmentCount = 0;
+    const storeMedia = async (m: MediaFile, why: string): Promise<string> => {
+      const known = mediaIds.get(m.name);
+      if (known) return known;
+      const data = await m.read();
+      const id = await files.store(data, m.name, 'media', why);
+      mediaIds.set(m.name, id);
+      mediaCount++;
+      return id;
+    };
+
+    let spans: SpanSource | null = null;
+    const spanSource = async (): Promise<SpanSource> => {
+      if (spans) return spans;
+      const chatFile = opened.summary().chatFile;
+      if (chatFile === null || chatFile === input.name || chatFile === basename(input.name)) {
+        spans = whole ? memorySpans(whole) : blobSpans(age);
+      } else if (ZIP_MAGIC.every((b, i) => input.head[i] === b)) {
+        spans = memorySpans(await zipEntry(await bytes(), chatFile));
+      } else {
+        throw new ReaderFailed(
+          `the reader names a chat file (${JSON.stringify(String(chatFile).slice(0, 100))}) that is not in the export`,
+        );
+      }
+      return spans;
+    };
+
+    const participants = new Map<
+      string,
+      { sender: string; senderId: string | null; messages: number }
+    >();
+    let firstTime: string | null = null;
+    let lastTime: string | null = null;
+    let expected = 0;
+    const format = input.reader.format;
+    const iterate = async (m: ReadMessage): Promise<void> => {
+      if (input.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
+      if (m.index !== expected)
+        throw new ReaderFailed(`message ${expected + 1} came with the index ${String(m.index)}`);
+      expected++;
+      const src = await spanSource();
+      if (!isCount(m.offset) || !isCount(m.length) || m.offset + m.length > src.size)
+        throw new ReaderFailed(`message ${m.index + 1} points outside the chat file`);
+      const bad = malformed(m);
+      if (bad) throw new ReaderFailed(`message ${m.index + 1} has ${bad}`);
+      const span = await src.read(m.offset, m.length);
+      const sha256 = createHash('sha256').update(span).digest('hex');
+      const where = `message ${m.index + 1}${isCount(m.line) ? ` (line ${m.line})` : ''}`;
+      const attachments: StagedMessage['attachments'] = [];
+      for (const a of m.attachments) {
+        const inExport = a.omitted ? undefined : media.get(a.name);
+        attachments.push({
+          name: a.name,
+          omitted: a.omitted,
+          itemId: inExport ? await storeMedia(inExport, `attached to ${where}`) : null,
+        });
+      }
+      for (const f of m.files ?? []) {
+        const itemId = await files.store(
+          f.bytes,
+          f.name || 'attachment',
+          'attachment',
+          `attachment of ${where}`,
+        );
+        attachmentCount++;
+        attachments.push({ name: f.name, omitted: false, itemId });
+      }
+      const timeUtc = utc(m.time);
+      if (timeUtc !== null) {
+        if (firstTime === null || timeUtc < firstTime) firstTime = timeUtc;
+        if (lastTime === null || timeUtc > lastTime) lastTime = timeUtc;
+      }
+      const who = `${m.sender}\u0000${m.senderId ?? ''}`;
+      const p = participants.get(who) ?? { sender: m.sender, senderId: m.senderId, messages: 0 };
+      p.messages++;
+      participants.set(who, p);
+      await staging.push({
+        id: newId(),
+        idx: m.index,
+        kind: m.kind,
+        sender: m.sender,
+        senderId: m.senderId,
+        senderKey: senderKey(format, m.senderId),
+        time: m.time,
+        timeUtc,
+        timeSource: m.timeSource,
+        text: m.text,
+        edited: m.edited,
+        offset: m.offset,
+        length: m.length,
+        sha256,
+        line: m.line,
+        lineEnd: m.lineEnd,
+        externalId: m.externalId,
+        replyTo: m.replyTo,
+        details: m.details,
+        attachments,
+      });
+    };
+    try {
+      for await (const m of opened.messages) await iterate(m);
+      // Files in the export that no message names are part of it too.
+      for (const m of media.values()) {
+        if (!mediaIds.has(m.name))
+          await storeMedia(m, 'a file in the export that no message names');
+      }
+    } catch (e) {
+      throw readerFault(e, input.signal);
+    }
+    await staging.finish();
+    let summary: ConversationSummary;
+    try {
+      summary = opened.summary();
+    } catch (e) {
+      throw new ReaderFailed(reason(e));
+    }
+    return {
+      reader: input.reader,
+      summary,
+      messages: staging,
+      files,
+      participants: [...participants.values()].sort((a, b) => b.messages - a.messages),
+      firstTime,
+      lastTime,
+      mediaCount,
+      attachmentCount,
+      discard: async () => {
+        await staging.discard();
+        await files.discard();
+      },
+    };
+  } catch (e) {
+    return fail(e);
+  } finally {
+    await age.close().catch(() => undefined);
+  }
+}
+
+/**
+ * What a failure while reading means: the person's choice is needed (NEEDS_CHOICE), the
+ * import was cancelled, or the vault could not be written or read (a full disk, IO) — all
+ * stop the import — or else the reader is at fault (its bug, a limit it hit), and the
+ * original is kept as a plain item.
+ */
+function readerFault(e: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return new DossierError('USAGE', 'The import was cancelled.');
+  if (e instanceof ReaderFailed) return e;
+  if (
+    isDossierError(e, 'NEEDS_CHOICE') ||
+    isDossierError(e, 'NO_SPACE') ||
+    isDossierError(e, 'IO') ||
+    isDossierError(e, 'CORRUPT') ||
+    isDiskFull(e)
+  )
+    return e;
+  return new ReaderFailed(reason(e));
+}
+
+function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function reason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * Saves a conversation read by readConversation: its row, every message with its full-text
+ * row, the derived items with their `ingest` entries, and the `derive` entry. Synchronous:
+ * runs inside the transaction that inserts the export's own item.
+ */
+export function insertConversation(
+  deps: StoreDeps,
+  itemId: string,
+  c: ReadConversation,
+  at: Date,
+): void {
+  const s = c.summary;
+  deps.db.prepare("UPDATE items SET kind = 'conversation' WHERE id = ?").run(itemId);
+  c.files.insert(itemId, at);
+  deps.db
+    .prepare(
+      `INSERT INTO conversations (item_id, format, reader, chat_file, title, message_count,
+         participants, first_time, last_time, date_order, time_zone, problems, read_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      itemId,
+      c.reader.format,
+      s.reader,
+      s.chatFile,
+      s.title,
+      c.messages.count,
+      JSON.stringify(c.participants),
+      c.firstTime,
+      c.lastTime,
+      s.dateOrder,
+      s.timeZone,
+      JSON.stringify(s.problems),
+      at.toISOString(),
+    );
+  const insert = deps.db.prepare(
+    `INSERT INTO messages (id, item_id, idx, kind, sender, sender_id, sender_key, time, time_utc,
+       time_source, text, edited, byte_offset, byte_length, sha256, line, line_end, external_id,
+       reply_to, details, attachments)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const search = deps.db.prepare(
+    'INSERT INTO message_search (rowid, sender, text) VALUES (?, ?, ?)',
+  );
+  // An attachment linked to a file another import stored meanwhile names that item instead.
+  const standIn = c.files.replaced;
+  for (const m of c.messages.read()) {
+    const r = insert.run(
+      m.id,
+      itemId,
+      m.idx,
+      m.kind,
+      m.sender,
+      m.senderId,
+      m.senderKey,
+      m.time,
+      m.timeUtc,
+      m.timeSource,
+      m.text,
+      m.edited ? 1 : 0,
+      m.offset,
+      m.length,
+      m.sha256,
+      m.line,
+      m.lineEnd,
+      m.externalId,
+      m.replyTo,
+      JSON.stringify(m.details ?? {}),
+      JSON.stringify(
+        m.attachments.map((a) => ({
+          ...a,
+          itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
+        })),
+      ),
+    );
+    search.run(r.lastInsertRowid, m.sender, m.text);
+  }
+  deps.custody.append('derive', [itemId], {
+    what: 'conversation read',
+    format: c.reader.format,
+    reader: s.reader,
+    chatFile: s.chatFile,
+    messages: c.messages.count,
+    problems: s.problems.length,
+    dateOrder: s.dateOrder,
+    dateOrderSource: s.dateOrderSource,
+    timeZone: s.timeZone,
+    timeZoneSource: s.timeZoneSource,
+    media: c.mediaCount,
+    attachments: c.attachmentCount,
+    derivedItems: [...c.files.inserted],
+    linkedItems: [...new Set(c.files.linked)],
+  });
+}
+
+/** Incidents the messages of a conversation are linked to (named when the item is removed). */
+export function conversationIncidents(db: Db, itemId: string): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT l.incident_id FROM incident_messages l
+         JOIN messages m ON m.id = l.message_id WHERE m.item_id = ?`,
+    )
+    .pluck()
+    .all(itemId) as string[];
+}
+
+/**
+ * Removes what was read from a conversation, with its item (vault/removal.ts): the messages,
+ * their search rows, tags, notes and incident links, and the conversation row. They are
+ * derived from the original, which the removal's `delete` entry records.
+ */
+export function deleteConversationRows(db: Db, itemId: string): void {
+  const each = '(SELECT id FROM messages WHERE item_id = ?)';
+  db.prepare(
+    'DELETE FROM message_search WHERE rowid IN (SELECT n FROM messages WHERE item_id = ?)',
+  ).run(itemId);
+  for (const table of ['incident_messages', 'message_tags', 'message_notes'])
+    db.prepare(`DELETE FROM ${table} WHERE message_id IN ${each}`).run(itemId);
+  db.prepare('DELETE FROM messages WHERE item_id = ?').run(itemId);
+  db.prepare('DELETE FROM conversations WHERE item_id = ?').run(itemId);
+}
