@@ -175,6 +175,7 @@ export function fakeChatReader(hooks: FakeHooks = {}): ConversationReader {
         }
       }
       return {
+        chatFile,
         messages: messages(),
         media,
         summary: () => ({

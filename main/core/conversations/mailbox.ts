@@ -356,6 +356,7 @@ export const mailboxReader: ConversationReader = {
       }
     }
     return Promise.resolve({
+      chatFile: null,
       messages: messages(),
       media: [],
       summary() {

@@ -511,7 +511,7 @@ function metaReader(platform: MetaPlatform): ConversationReader {
         );
       }
       const read = readMetaFile(await file.bytes(), file.name, platform);
-      return { messages: read.messages, summary: () => read.summary, media: [] };
+      return { chatFile: null, messages: read.messages, summary: () => read.summary, media: [] };
     },
   };
 }

@@ -692,6 +692,6 @@ export const telegramReader: ConversationReader = {
       );
     }
     const { messages, summary } = readTelegram(await file.bytes(), opts);
-    return { messages, summary: () => summary, media: [] };
+    return { chatFile: null, messages, summary: () => summary, media: [] };
   },
 };

@@ -159,6 +159,11 @@ export interface ReadMessage extends ConversationMessage {
 }
 
 export interface OpenedConversation {
+  /**
+   * Known when opened (before any message): the file inside an archive that offsets count
+   * into, or null when they count into the export file itself.
+   */
+  chatFile: string | null;
   messages: AsyncIterable<ReadMessage> | Iterable<ReadMessage>;
   /** Complete once `messages` has been read to the end. */
   summary(): ConversationSummary;

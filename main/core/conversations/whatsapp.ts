@@ -972,6 +972,11 @@ export const whatsappReader: ConversationReader = {
     const bytes = await file.bytes();
     const read = await readWhatsAppExport(bytes, file.name, opts);
     read.summary.messageCount = read.messages.length;
-    return { messages: read.messages, summary: () => read.summary, media: read.media };
+    return {
+      chatFile: read.summary.chatFile,
+      messages: read.messages,
+      summary: () => read.summary,
+      media: read.media,
+    };
   },
 };
