@@ -162,9 +162,10 @@ export function messageLine(m: MessageView): string {
     .split('\n')
     .map(safe)
     .join(`\n${' '.repeat(4)}`);
-  const files = m.attachments.map(
-    (a) =>
-      `\n    attached: ${safe(a.name)}${a.omitted ? ' (not in the export)' : a.itemId ? ` (item ${a.itemId})` : ''}`,
+  const files = m.attachments.map((a) =>
+    a.omitted
+      ? `\n    attached: ${a.name ? `${safe(a.name)} ` : 'a file '}(left out of the export by the app)`
+      : `\n    attached: ${safe(a.name)}${a.itemId ? ` (item ${a.itemId})` : ' (not in the export)'}`,
   );
   return `${head}\n    ${text}${files.join('')}`;
 }

@@ -3,8 +3,10 @@ import {
   bundleProblemLine,
   conversationText,
   itemDetailText,
+  messageLine,
   printNotices,
 } from '../../../main/cli/format';
+import type { MessageView } from '../../../main/core/conversations/repository';
 import type { ItemDetail } from '../../../main/core';
 
 describe('human output', () => {
@@ -90,5 +92,46 @@ describe('conversationText', () => {
     expect(text).toContain('and 10 more senders (see --json)');
     expect(text).toContain('and 5 more problems (see --json)');
     expect(text).toContain("Times       from each email's Date header, in the sender's offset");
+  });
+
+  it('a message names each file: stored as an item, left out by the app, or missing', () => {
+    const m: MessageView = {
+      id: 'm',
+      conversationId: 'c',
+      index: 3,
+      kind: 'message',
+      sender: 'Mark\u202e',
+      senderId: 'Mark',
+      personId: null,
+      time: '2024-02-03T22:01:00+00:00',
+      timeSource: 'export-local-confirmed',
+      text: 'look\nhere\x1b[2J',
+      textLength: 15,
+      edited: true,
+      offset: 0,
+      length: 10,
+      sha256: '0'.repeat(64),
+      line: 4,
+      lineEnd: 5,
+      attachments: [
+        { name: 'IMG-1.jpg', omitted: false, itemId: 'item1' },
+        { name: '', omitted: true, itemId: null },
+        { name: 'gone.jpg', omitted: false, itemId: null },
+      ],
+      externalId: null,
+      replyTo: null,
+      details: {},
+      tags: [],
+      noteCount: 0,
+      incidentIds: [],
+    };
+    expect(messageLine(m).split('\n')).toEqual([
+      '#3  2024-02-03T22:01:00+00:00  Mark\\u202e (edited):',
+      '    look',
+      '    here\\x1b[2J',
+      '    attached: IMG-1.jpg (item item1)',
+      '    attached: a file (left out of the export by the app)',
+      '    attached: gone.jpg (not in the export)',
+    ]);
   });
 });
