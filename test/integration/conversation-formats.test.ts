@@ -1,7 +1,7 @@
 // Each shipped reader, through the real import: the export is stored unchanged, read as a
 // conversation, and every stored message's span hashes to the bytes it names in the original.
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
@@ -152,6 +152,101 @@ describe('the shipped readers through the import', () => {
     const i = await importOne(v, dir, ig.name.split('/').pop()!, ig.bytes);
     expect(i.conv).toMatchObject({ format: 'instagram', message_count: ig.rows.length });
     expectSpans(i.rows, ig.bytes);
+    await v.lock();
+  });
+
+  it('a Telegram result.json imported alone takes the photos beside it, and nothing outside its folder', async () => {
+    const dir = await tempDir('conv-formats-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    const exportDir = join(dir, 'ChatExport_2024-04-02');
+    await mkdir(join(exportDir, 'photos'), { recursive: true });
+    const photo = Buffer.from('the photo of her car');
+    await writeFile(join(exportDir, 'photos', 'photo_1.jpg'), photo);
+    await writeFile(join(dir, 'secret.txt'), 'not part of the export');
+    await symlink(join(dir, 'secret.txt'), join(exportDir, 'photos', 'link.jpg'));
+    const msg = (id: number, photoPath: string) => ({
+      id,
+      type: 'message',
+      date: '2024-04-02T09:00:00',
+      date_unixtime: String(1712044800 + id),
+      from: 'Alex',
+      from_id: 'user111',
+      photo: photoPath,
+      text: `photo ${id}`,
+    });
+    const json = JSON.stringify({
+      name: 'Alex',
+      type: 'personal_chat',
+      id: 111,
+      messages: [
+        msg(1, 'photos/photo_1.jpg'),
+        msg(2, '../secret.txt'),
+        msg(3, 'photos/link.jpg'),
+        msg(4, 'photos/missing.jpg'),
+      ],
+    });
+    const path = join(exportDir, 'result.json');
+    await writeFile(path, json);
+    const r = (await v.add([path])).results[0] as { status: string; id: string };
+    expect(r.status).toBe('added');
+    const media = db(v)
+      .prepare("SELECT sha256 FROM items WHERE parent_id = ? AND derive_op = 'media'")
+      .pluck()
+      .all(r.id);
+    expect(media).toEqual([sha(photo)]);
+    expect(v.list()).toHaveLength(2);
+    const problems = JSON.parse(
+      db(v)
+        .prepare('SELECT problems FROM conversations WHERE item_id = ?')
+        .pluck()
+        .get(r.id) as string,
+    ) as { message: string }[];
+    const words = problems.map((p) => p.message).join('\n');
+    expect(words).toContain('point outside the export folder ("../secret.txt")');
+    expect(words).toContain(
+      'links or folders, not plain files inside the export folder ("photos/link.jpg")',
+    );
+    expect(words).toContain('not found in the folder beside the export ("photos/missing.jpg")');
+    await v.lock();
+  });
+
+  it('a damaged photo inside a WhatsApp zip is a problem on the conversation; the zip and the rest are kept', async () => {
+    const dir = await tempDir('conv-formats-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    const chat = buildChat(IOS_UK, [
+      {
+        at: [2024, 2, 13, 9, 15, 0],
+        sender: 'Mark',
+        text: '\u200e<attached: 00000001-PHOTO-a.jpg>',
+      },
+      {
+        at: [2024, 2, 13, 9, 16, 0],
+        sender: 'Mark',
+        text: '\u200e<attached: 00000002-PHOTO-b.jpg>',
+      },
+    ]);
+    const damaged = Buffer.from('DAMAGED-PHOTO-BYTES-0123456789');
+    const good = Buffer.from('a good photo');
+    const zip = await zipOf([
+      { name: '_chat.txt', data: chat.bytes },
+      { name: '00000001-PHOTO-a.jpg', data: damaged, store: true },
+      { name: '00000002-PHOTO-b.jpg', data: good },
+    ]);
+    const at = zip.indexOf(damaged);
+    expect(at).toBeGreaterThan(0);
+    zip[at + 3] = zip[at + 3]! ^ 0xff; // its CRC-32 no longer matches
+    const { id, conv, rows } = await importOne(v, dir, 'WhatsApp Chat - Mark.zip', zip);
+    expect(conv).toMatchObject({ format: 'whatsapp', message_count: 2 });
+    expect(conv!.problems).toContain('could not be read');
+    expect(conv!.problems).toContain('00000001-PHOTO-a.jpg');
+    const attached = rows.map(
+      (r) => (JSON.parse(r.attachments) as { itemId: string | null }[])[0]!.itemId,
+    );
+    expect(attached[0]).toBeNull();
+    expect(db(v).prepare('SELECT sha256 FROM items WHERE id = ?').pluck().get(attached[1])).toBe(
+      sha(good),
+    );
+    expect(db(v).prepare('SELECT count(*) FROM items WHERE parent_id = ?').pluck().get(id)).toBe(1);
     await v.lock();
   });
 });

@@ -12,11 +12,13 @@ import { DossierError, isDossierError } from '../errors';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
+import { folderLookup } from './export-folder';
 import { StagedRows } from './staging';
 import {
   CONVERSATION_LIMITS,
   MESSAGE_KINDS,
   TIME_SOURCES,
+  type ConversationProblem,
   type ConversationReader,
   type ConversationSummary,
   type ExportFile,
@@ -412,6 +414,8 @@ export async function readConversation(
     opts: ReadOptions;
     pending: PendingBlobs;
     signal?: AbortSignal;
+    /** Where the export was imported from, for the files beside it its messages name. */
+    exportPath?: string | null;
   },
 ): Promise<ReadConversation> {
   const age = await deps.blobs.open(input.blobId);
@@ -454,17 +458,46 @@ export async function readConversation(
 
     const media = new Map<string, MediaFile>();
     for (const m of opened.media) if (!media.has(m.name)) media.set(m.name, m);
-    const mediaIds = new Map<string, string>();
+    const mediaIds = new Map<string, string | null>();
     let mediaCount = 0;
     let attachmentCount = 0;
-    const storeMedia = async (m: MediaFile, why: string): Promise<string> => {
-      const known = mediaIds.get(m.name);
-      if (known) return known;
-      const data = await m.read();
+    const problems: ConversationProblem[] = [];
+    const storeMedia = async (m: MediaFile, why: string): Promise<string | null> => {
+      if (mediaIds.has(m.name)) return mediaIds.get(m.name)!;
+      let data: Uint8Array;
+      try {
+        data = await m.read();
+      } catch (e) {
+        // One damaged file inside the export never costs the export or its other files.
+        if (isDiskFull(e)) throw e;
+        problems.push({
+          line: null,
+          offset: null,
+          message: `The file ${JSON.stringify(m.name.slice(0, 200))} in the export could not be read (${reason(e)}), so it is not stored as an item of its own; the export itself is stored whole.`,
+        });
+        mediaIds.set(m.name, null);
+        return null;
+      }
       const id = await files.store(data, m.name, 'media', why);
       mediaIds.set(m.name, id);
       mediaCount++;
       return id;
+    };
+    // An export that holds no files (a .json or .txt) names files beside it on disk.
+    const beside =
+      opened.media.length === 0 && input.exportPath ? folderLookup(input.exportPath) : null;
+    const notBeside = new Map<string, string[]>();
+    const besideExport = async (name: string): Promise<MediaFile | undefined> => {
+      if (!beside) return undefined;
+      const r = await beside(name);
+      if (r.found) {
+        media.set(name, r.found);
+        return r.found;
+      }
+      const names = notBeside.get(r.why) ?? [];
+      names.push(name);
+      notBeside.set(r.why, names);
+      return undefined;
     };
 
     let spans: SpanSource | null = null;
@@ -506,7 +539,9 @@ export async function readConversation(
       const where = `message ${m.index + 1}${isCount(m.line) ? ` (line ${m.line})` : ''}`;
       const attachments: StagedMessage['attachments'] = [];
       for (const a of m.attachments) {
-        const inExport = a.omitted ? undefined : media.get(a.name);
+        const inExport = a.omitted
+          ? undefined
+          : (media.get(a.name) ?? (mediaIds.has(a.name) ? undefined : await besideExport(a.name)));
         attachments.push({
           name: a.name,
           omitted: a.omitted,
@@ -572,6 +607,18 @@ export async function readConversation(
     } catch (e) {
       throw new ReaderFailed(reason(e));
     }
+    for (const [why, names] of notBeside) {
+      const shown = names
+        .slice(0, 3)
+        .map((n) => JSON.stringify(n.slice(0, 120)))
+        .join(', ');
+      problems.push({
+        line: null,
+        offset: null,
+        message: `${names.length === 1 ? '1 file' : `${names.length} files`} the messages name ${BESIDE_WORDS[why]} (${shown}${names.length > 3 ? ', …' : ''}), so ${names.length === 1 ? 'it is' : 'they are'} not stored.`,
+      });
+    }
+    if (problems.length) summary = { ...summary, problems: [...summary.problems, ...problems] };
     return {
       reader: input.reader,
       summary,
@@ -613,6 +660,13 @@ function readerFault(e: unknown, signal: AbortSignal | undefined): unknown {
     return e;
   return new ReaderFailed(reason(e));
 }
+
+const BESIDE_WORDS: Record<string, string> = {
+  'not a safe path': 'have paths that point outside the export folder',
+  'not there': 'were not found in the folder beside the export',
+  'not a plain file': 'are links or folders, not plain files inside the export folder',
+  'too big': `are larger than ${CONVERSATION_LIMITS.maxChatFileBytes / 1024 / 1024} MiB`,
+};
 
 function isDiskFull(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;

@@ -619,6 +619,7 @@ async function ingestFile(
             defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
           },
           pending: pendingBlobs!,
+          exportPath: sourcePath,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
       } catch (e) {
