@@ -107,20 +107,28 @@ export function renderViewerHtml(
   return inChunks([head], islandPieces(data, previews), [tail]);
 }
 
-/** Text pieces gathered into buffers of about 64 KiB. */
-async function* inChunks(
+/** Text pieces gathered into buffers of about 64 KiB (a long piece is cut). */
+export async function* inChunks(
   ...parts: (Iterable<string> | AsyncIterable<string>)[]
 ): AsyncGenerator<Buffer> {
   let pending: string[] = [];
   let size = 0;
   for (const part of parts) {
-    for await (const piece of part) {
-      pending.push(piece);
-      size += piece.length;
-      if (size >= CHUNK_CHARS) {
-        yield Buffer.from(pending.join(''));
-        pending = [];
-        size = 0;
+    for await (const whole of part) {
+      // A long piece (the page script) is cut, never between the halves of a surrogate pair.
+      for (let at = 0; at < whole.length;) {
+        let end = Math.min(whole.length, at + CHUNK_CHARS - size);
+        const last = whole.charCodeAt(end - 1);
+        if (end < whole.length && last >= 0xd800 && last <= 0xdbff) end++;
+        const piece = at === 0 && end === whole.length ? whole : whole.slice(at, end);
+        at = end;
+        pending.push(piece);
+        size += piece.length;
+        if (size >= CHUNK_CHARS) {
+          yield Buffer.from(pending.join(''));
+          pending = [];
+          size = 0;
+        }
       }
     }
   }
