@@ -10,7 +10,7 @@
  * The export half of the issue's check (the messages in the bundle's transcript) belongs with
  * the transcript: `exportHook` below is where it goes once that is merged.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   closeAppInChromium,
   createVaultInPage,
   openAppInChromium,
+  ROOT,
   webSkipReason,
   type AppInChromium,
   type WebApp,
@@ -31,8 +32,12 @@ const title = skip
   : 'conversations in the app (Chromium, bridge)';
 if (skip) console.warn(title);
 
-/** Every axe violation, whatever its impact: the brief asks for none. */
+const ARTIFACTS = join(ROOT, 'test-results', 'conversation');
+
+/** Every axe violation, whatever its impact (none is allowed), with a screenshot to look at. */
 async function axeViolations(page: Page, include: string): Promise<string[]> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${include.replace(/\W+/g, '')}.png`) });
   const { AxeBuilder } = await import('@axe-core/playwright');
   const result = await new AxeBuilder({ page }).include(include).analyze();
   return result.violations.map(
