@@ -14,6 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScreenshotPng } from '../fixtures/evidence';
 import { buildChat, IOS_UK, zipOf } from '../support/conversations/whatsapp';
 import { tempDir } from '../support/tmp';
 import {
@@ -46,12 +47,15 @@ async function axeViolations(page: Page, include: string): Promise<string[]> {
   );
 }
 
+const PHOTO = '00000005-PHOTO-2024-03-06-07-05-00.png';
+
 /** Every day and month is 12 or below: nothing proves the order, so the app must ask. */
 const CHAT = buildChat(IOS_UK, [
   { at: [2024, 3, 4, 9, 15, 0], sender: 'Alex', text: 'I know where you live' },
   { at: [2024, 3, 5, 21, 40, 0], sender: 'Me', text: 'Please stop messaging me' },
   { at: [2024, 3, 5, 21, 41, 0], sender: 'Alex', text: 'Watching your window tonight' },
   { at: [2024, 3, 6, 7, 2, 0], sender: 'Alex', text: 'You will regret it\nsee you soon' },
+  { at: [2024, 3, 6, 7, 5, 0], sender: 'Alex', text: `\u200e<attached: ${PHOTO}>` },
 ]);
 
 /** Where the bundle's transcript is checked, once the export of messages is on main. */
@@ -74,7 +78,13 @@ describe.skipIf(skip !== null)(title, () => {
     await createVaultInPage(page);
 
     const zip = join(await tempDir(), 'WhatsApp Chat - Alex.zip');
-    await writeFile(zip, await zipOf([{ name: '_chat.txt', data: CHAT.bytes }]));
+    await writeFile(
+      zip,
+      await zipOf([
+        { name: '_chat.txt', data: CHAT.bytes },
+        { name: PHOTO, data: await makeScreenshotPng(120, 200, 7) },
+      ]),
+    );
     await page.getByTestId('file-input').setInputFiles(zip);
 
     // The question, with the file's own dates read both ways.
@@ -82,7 +92,7 @@ describe.skipIf(skip !== null)(title, () => {
     await dialog.waitFor({ timeout: 30_000 });
     await expect
       .poll(() => dialog.locator('.chat-examples li').count(), { timeout: 15_000 })
-      .toBe(6);
+      .toBe(6); // three dates, each read both ways
     const dayFirst = await dialog.getByRole('list', { name: 'Read day first' }).innerText();
     const monthFirst = await dialog.getByRole('list', { name: 'Read month first' }).innerText();
     expect(dayFirst).toContain('4 Mar 2024');
@@ -113,13 +123,13 @@ describe.skipIf(skip !== null)(title, () => {
     const tile = page.locator('.tile-open', { hasText: 'WhatsApp Chat - Alex.zip' });
     await expect
       .poll(() => tile.innerText(), { timeout: 15_000 })
-      .toContain('4 messages · Alex, Me · 4 Mar 2024 – 6 Mar 2024');
+      .toContain('5 messages · Alex, Me · 4 Mar 2024 – 6 Mar 2024');
     await tile.click();
 
     const view = page.getByRole('dialog', { name: /WhatsApp Chat/ });
     await view.getByRole('heading', { level: 1 }).waitFor();
     const cards = view.locator('.msg-card');
-    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(5);
     const first = view.locator('.msg-card[data-index="0"]');
     expect(await first.innerText()).toContain(
       'as shown in the export, in the zone you confirmed (Europe/London)',
@@ -128,6 +138,19 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await view.locator('.msg-card[data-index="3"]').innerText()).toContain(
       'You will regret it\nsee you soon',
     );
+
+    // The photo from the zip is an item of its own, shown inline; it opens over the chat.
+    const photo = view.getByRole('button', { name: `Open ${PHOTO}` });
+    await expect
+      .poll(() => photo.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    await photo.click();
+    const item = page.getByRole('dialog', { name: PHOTO });
+    await item.waitFor();
+    await item.getByRole('button', { name: '← Back to library' }).click();
+    await item.waitFor({ state: 'detached' });
 
     // Search within it: one hit, highlighted, counted.
     await view.getByLabel('Search messages').fill('window');
@@ -181,6 +204,26 @@ describe.skipIf(skip !== null)(title, () => {
         timeout: 15_000,
       })
       .toBe('2');
+
+    // A library search for a word of a message opens the chat at that message.
+    await reopened.getByRole('button', { name: '← Back to library' }).click();
+    await page.getByRole('button', { name: 'Library' }).click();
+    await page.getByLabel('Search names, notes and text').fill('regret');
+    const hit = page.locator('.tile-open', { hasText: 'WhatsApp Chat - Alex.zip' });
+    await expect
+      .poll(() => hit.locator('.tile-snippet mark').allInnerTexts(), { timeout: 15_000 })
+      .toEqual(['regret']);
+    await hit.click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('dialog', { name: /WhatsApp Chat/ })
+            .locator('.msg.highlighted .msg-card')
+            .getAttribute('data-index'),
+        { timeout: 15_000 },
+      )
+      .toBe('3');
 
     await exportHook(page);
     expect(watch.problems).toEqual([]);
