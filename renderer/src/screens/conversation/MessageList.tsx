@@ -87,8 +87,8 @@ export function MessageList({ summary }: { summary: Summary }) {
       PageUp: () => move(active - page, e.shiftKey),
       Home: () => move(0, e.shiftKey),
       End: () => move(count - 1, e.shiftKey),
-      ' ': () =>
-        select(active, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'toggle'),
+      // Space toggles the message in focus; Shift+Space takes the run from the anchor.
+      ' ': () => select(active, e.shiftKey ? 'range' : 'toggle'),
     };
     const action = keys[e.key];
     if (action) {
@@ -105,7 +105,6 @@ export function MessageList({ summary }: { summary: Summary }) {
       className="message-scroller"
       role="list"
       aria-label={`Messages, ${count.toLocaleString('en-GB')} in all; arrows move, Space selects, Shift extends`}
-      aria-multiselectable={undefined}
       onKeyDown={onKeyDown}
     >
       <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
