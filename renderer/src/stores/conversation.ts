@@ -298,6 +298,18 @@ export const useConversation = create<ConversationStore>((set, get) => {
   };
 });
 
+/**
+ * Whether an item was read as a conversation, and its message count (an item opened from an
+ * incident or the custody log, rather than from its tile): null when it was not.
+ */
+export async function conversationCount(itemId: string): Promise<number | null> {
+  try {
+    return (await api['conversation.get']({ id: itemId })).messageCount;
+  } catch {
+    return null;
+  }
+}
+
 /** The selected indices, in order (re-exported for the view). */
 export { selectedIndices };
 

@@ -103,6 +103,7 @@ export function ActionBar() {
         <SenderPanel
           busy={busy}
           sender={displayName(firstRow.sender || firstRow.senderId || '')}
+          several={n > 1}
           people={people}
           onMark={(pick) => run(() => markSender(firstRow.id, pick))}
         />
@@ -225,6 +226,7 @@ function TextPanel(props: {
 function SenderPanel(props: {
   busy: boolean;
   sender: string;
+  several: boolean;
   people: ReturnType<typeof useCases.getState>['people'];
   onMark(pick: { id: string } | { name: string; role: Role }): Promise<void>;
 }) {
@@ -241,8 +243,9 @@ function SenderPanel(props: {
       }}
     >
       <p>
-        Every message from <bdi>{props.sender}</bdi>, in this and later imports, will be linked to
-        the person you choose.
+        Every message from <bdi>{props.sender}</bdi>
+        {props.several && ' (the sender of the first selected message)'}, in this and later imports,
+        will be linked to the person you choose.
       </p>
       <label htmlFor="message-person">Person</label>
       <select id="message-person" value={choice} onChange={(e) => setChoice(e.target.value)}>

@@ -48,9 +48,11 @@ export function ConversationView() {
   useEffect(() => {
     if (!casesLoaded) void loadCases();
   }, [casesLoaded, loadCases]);
+  // Once it is there, the title takes focus, so a screen reader says what opened.
+  const loadedId = summary?.itemId ?? null;
   useEffect(() => {
-    if (summary && startAt === null) heading.current?.focus();
-  }, [summary, startAt]);
+    if (loadedId) heading.current?.focus();
+  }, [loadedId]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
