@@ -36,9 +36,9 @@ if (skip) console.warn(title);
 const ARTIFACTS = join(ROOT, 'test-results', 'conversation');
 
 /** Every axe violation, whatever its impact (none is allowed), with a screenshot to look at. */
-async function axeViolations(page: Page, include: string): Promise<string[]> {
+async function axeViolations(page: Page, include: string, shot = ''): Promise<string[]> {
   await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${include.replace(/\W+/g, '')}.png`) });
+  await page.screenshot({ path: join(ARTIFACTS, `${include.replace(/\W+/g, '')}${shot}.png`) });
   const { AxeBuilder } = await import('@axe-core/playwright');
   const result = await new AxeBuilder({ page }).include(include).analyze();
   return result.violations.map(
@@ -187,6 +187,40 @@ describe.skipIf(skip !== null)(title, () => {
         timeout: 15_000,
       })
       .toBe(2);
+
+    // Tag them, note them, and say who their sender is: the rows show each.
+    await view.getByRole('button', { name: 'Tag…' }).click();
+    await view.getByLabel('Tag for the 2 messages').fill('threat');
+    await view.getByRole('button', { name: 'Add tag' }).click();
+    await view.getByText('2 messages tagged "threat".').waitFor({ timeout: 15_000 });
+    await view.getByRole('button', { name: 'Note…' }).click();
+    await view.getByLabel('Note (added to each of the 2 messages)').fill('Sent the night of');
+    await view.getByRole('button', { name: 'Add note' }).click();
+    await view.getByText('Note added to 2 messages.').waitFor({ timeout: 15_000 });
+    await view.getByRole('button', { name: 'This sender is…' }).click();
+    await view.getByLabel('Person', { exact: true }).selectOption('new');
+    await view.getByLabel('Their name').fill('Alex Jones');
+    await view.getByRole('button', { name: 'Mark sender' }).click();
+    await view.getByText(/This sender is now Alex Jones: 4 messages from them/).waitFor({
+      timeout: 15_000,
+    });
+    await expect
+      .poll(() => view.locator('.msg-card[data-index="2"] .msg-marks').innerText(), {
+        timeout: 15_000,
+      })
+      .toMatch(/threat[\s\S]*1 note[\s\S]*Incident/);
+    await expect
+      .poll(() => view.locator('.msg-card[data-index="3"] .msg-sender').innerText())
+      .toContain('Alex Jones');
+
+    expect(await axeViolations(page, '.conversation-view', 'after-actions')).toEqual([]);
+
+    // Go to a date: the first message on or after it.
+    await view.getByLabel('Go to date').fill('2024-03-06');
+    await view.getByRole('button', { name: 'Go', exact: true }).click();
+    await expect
+      .poll(() => view.locator('.msg.highlighted .msg-card').getAttribute('data-index'))
+      .toBe('3');
 
     // The timeline shows both under the incident; one opens the chat at that message.
     await view.getByRole('button', { name: '← Back to library' }).click();
