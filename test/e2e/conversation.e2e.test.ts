@@ -193,6 +193,8 @@ describe.skipIf(skip !== null)(title, () => {
     await view.getByLabel('Tag for the 2 messages').fill('threat');
     await view.getByRole('button', { name: 'Add tag' }).click();
     await view.getByText('2 messages tagged "threat".').waitFor({ timeout: 15_000 });
+    // The form closed; focus went back to the button that opened it.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tag…');
     await view.getByRole('button', { name: 'Note…' }).click();
     await view.getByLabel('Note (added to each of the 2 messages)').fill('Sent the night of');
     await view.getByRole('button', { name: 'Add note' }).click();

@@ -70,10 +70,13 @@ export type Done = { ok: true; said: string } | { ok: false; message: string };
 type PersonRole = Args<'people.create'>['role'];
 
 export const useConversation = create<ConversationStore>((set, get) => {
-  const fetchPage = async (page: number): Promise<void> => {
+  /** `keep`: the rows on screen stay until the new ones arrive (no flash, focus kept). */
+  const fetchPage = async (page: number, keep = false): Promise<void> => {
     const { id, generation } = get();
     if (!id) return;
-    set((s) => ({ pages: new Map(s.pages).set(page, null) }));
+    if (!keep || !get().pages.get(page)) {
+      set((s) => ({ pages: new Map(s.pages).set(page, null) }));
+    }
     try {
       const rows = await api['conversation.messages']({
         id,
@@ -167,7 +170,7 @@ export const useConversation = create<ConversationStore>((set, get) => {
     refresh() {
       const loaded = [...get().pages.keys()];
       set((s) => ({ generation: s.generation + 1 }));
-      for (const p of loaded) void fetchPage(p);
+      for (const p of loaded) void fetchPage(p, true);
       const id = get().id;
       if (id) {
         void api['conversation.get']({ id }).then(

@@ -127,3 +127,20 @@ describe('conversation store: a 100,000-message chat, a page at a time', () => {
     expect(await store().stepSearch(1)).toBe(0);
   });
 });
+
+describe('conversation store: after an action', () => {
+  it('keeps the rows on screen while they are fetched again (no flash, focus not lost)', async () => {
+    chat.calls = [];
+    await store().load('c1');
+    store().ensureRange(0, 10);
+    await settle();
+    const seen: (string | undefined)[] = [];
+    const stop = useConversation.subscribe(() => seen.push(store().rowAt(5)?.id));
+    store().refresh();
+    await settle();
+    stop();
+    expect(messageCalls()).toEqual([0, 0]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((id) => id === 'm5')).toBe(true);
+  });
+});

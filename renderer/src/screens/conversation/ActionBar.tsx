@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { useConversation, type Done } from '../../stores/conversation';
 import { useCases } from '../../stores/cases';
@@ -23,6 +23,7 @@ export function ActionBar() {
   const incidents = useCases((s) => s.incidents);
   const people = useCases((s) => s.people);
   const [panel, setPanel] = useState<Panel>(null);
+  const toggles = useRef<Partial<Record<NonNullable<Panel>, HTMLButtonElement | null>>>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +40,10 @@ export function ActionBar() {
     setBusy(false);
     if (r.ok) {
       setDone(r.said);
+      // The form closes: focus goes back to the button that opened it, never to the page.
+      const opener = panel && toggles.current[panel];
       setPanel(null);
+      opener?.focus();
     } else setError(r.message);
   };
   const what = `${n} message${n === 1 ? '' : 's'}`;
@@ -51,6 +55,9 @@ export function ActionBar() {
         {(['incident', 'tag', 'note', 'sender'] as const).map((p) => (
           <button
             key={p}
+            ref={(el) => {
+              toggles.current[p] = el;
+            }}
             type="button"
             className={panel === p ? '' : 'secondary'}
             aria-expanded={panel === p}
