@@ -31,7 +31,14 @@ interface ConversationStore {
   error: string | null;
   pages: Map<number, Message[] | null>;
   generation: number;
-  search: { text: string; total: number; hits: SearchHit[]; current: number } | null;
+  /** `pending` until the first hits arrive (so "no messages" is never said too early). */
+  search: {
+    text: string;
+    total: number;
+    hits: SearchHit[];
+    current: number;
+    pending: boolean;
+  } | null;
   searchError: string | null;
   selection: MessageSelection;
   /** The message to show highlighted (a search hit, a library hit, a timeline link). */
@@ -102,7 +109,7 @@ export const useConversation = create<ConversationStore>((set, get) => {
     if (!now || now.text !== search.text) return;
     const hits = [...now.hits];
     r.hits.forEach((h, i) => (hits[offset + i] = h));
-    set({ search: { ...now, total: r.total, hits } });
+    set({ search: { ...now, total: r.total, hits, pending: false } });
   };
   /** Runs an action on the selected messages, then shows its result on the rows. */
   const act = async (work: (ids: string[]) => Promise<string>): Promise<Done> => {
@@ -186,7 +193,10 @@ export const useConversation = create<ConversationStore>((set, get) => {
         set({ search: null, searchError: null });
         return;
       }
-      set({ search: { text, total: 0, hits: [], current: -1 }, searchError: null });
+      set({
+        search: { text, total: 0, hits: [], current: -1, pending: true },
+        searchError: null,
+      });
       try {
         await hitsFrom(0);
         const s = get().search;
@@ -194,7 +204,8 @@ export const useConversation = create<ConversationStore>((set, get) => {
           set({ search: { ...s, current: 0 }, focusIndex: s.hits[0]!.index });
         }
       } catch (e) {
-        set({ searchError: messageOf(e) });
+        const now = get().search;
+        set({ searchError: messageOf(e), search: now && { ...now, pending: false } });
       }
     },
     async stepSearch(by) {

@@ -116,8 +116,11 @@ describe('conversation store: a 100,000-message chat, a page at a time', () => {
   });
 
   it('steps through search hits both ways, wrapping, and fetches later hits as needed', async () => {
-    await store().runSearch('watching');
-    expect(store().search?.total).toBe(100);
+    const searching = store().runSearch('watching');
+    // Until the hits arrive it is pending, never "no messages".
+    expect(store().search).toMatchObject({ pending: true, total: 0 });
+    await searching;
+    expect(store().search).toMatchObject({ pending: false, total: 100 });
     expect(store().focusIndex).toBe(0);
     expect(await store().stepSearch(1)).toBe(1000);
     expect(store().search?.current).toBe(1);

@@ -19,11 +19,11 @@ export function SearchBar() {
 
   const status = !search
     ? ''
-    : search.total === 0
-      ? search.current === -1 && search.hits.length === 0
+    : search.pending
+      ? 'Searching…'
+      : search.total === 0
         ? 'No messages have every word'
-        : ''
-      : `${search.current + 1} of ${search.total.toLocaleString('en-GB')}`;
+        : `${search.current + 1} of ${search.total.toLocaleString('en-GB')}`;
 
   return (
     <div className="conversation-tools">
