@@ -142,9 +142,13 @@ describe.skipIf(skip !== null)(title, () => {
     // The photo from the zip is an item of its own, shown inline; it opens over the chat.
     const photo = view.getByRole('button', { name: `Open ${PHOTO}` });
     await expect
-      .poll(() => photo.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), {
-        timeout: 15_000,
-      })
+      .poll(
+        () =>
+          photo.locator('img').evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+        {
+          timeout: 15_000,
+        },
+      )
       .toBeGreaterThan(0);
     await photo.click();
     const item = page.getByRole('dialog', { name: PHOTO });
@@ -194,7 +198,7 @@ describe.skipIf(skip !== null)(title, () => {
     await view.getByRole('button', { name: 'Add tag' }).click();
     await view.getByText('2 messages tagged "threat".').waitFor({ timeout: 15_000 });
     // The form closed; focus went back to the button that opened it.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tag…');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Tag…');
     await view.getByRole('button', { name: 'Note…' }).click();
     await view.getByLabel('Note (added to each of the 2 messages)').fill('Sent the night of');
     await view.getByRole('button', { name: 'Add note' }).click();
