@@ -157,6 +157,19 @@ export const libraryRow = itemSummary.extend({
     .object({ id, index: z.number().int().min(0), snippet: snippetSegments })
     .nullable()
     .optional(),
+  /**
+   * For a conversation (kind `conversation`): its message count, how many senders and the
+   * busiest three, and its first and last time, from the conversations row. Absent otherwise.
+   */
+  conversation: z
+    .object({
+      messages: z.number().int().min(0),
+      senders: z.number().int().min(0),
+      topSenders: z.array(z.string()),
+      firstTime: z.string().nullable(),
+      lastTime: z.string().nullable(),
+    })
+    .optional(),
 });
 
 export const libraryQuery = z
@@ -515,6 +528,20 @@ export const message = z.object({
   incidentIds: z.array(id),
 });
 
+/** A WhatsApp export's day/month question (items.chatChoice); null fields when not a chat. */
+export const chatChoice = z.object({
+  /** The person must choose: no order is proven and some dates read both ways. */
+  needed: z.boolean(),
+  proven: z.enum(['dmy', 'mdy']).nullable(),
+  /** Dates as written, with the date each order gives (ISO 8601 dates). */
+  examples: z.array(
+    z.object({ line: z.number().int(), written: z.string(), dmy: z.string(), mdy: z.string() }),
+  ),
+  /** Lines whose date can only be day first / month first (both: the dates contradict). */
+  dayFirstLine: z.number().int().nullable(),
+  monthFirstLine: z.number().int().nullable(),
+});
+
 export const messageNote = z.object({
   id,
   messageId: id,
@@ -661,10 +688,31 @@ export const api = {
         lastModified: isoTime.optional(),
         tags: z.array(tag).max(100).optional(),
         note: text(20_000).optional(),
+        /** As items.add: the person's answer to a chat export's NEEDS_CHOICE. */
+        dateOrder: z.enum(['dmy', 'mdy']).optional(),
+        timeZone: text(64).refine(isKnownTimeZone, TIME_ZONE_RULE).optional(),
       })
       .strict(),
     addResult,
     { changes: true, upload: true },
+  ),
+  /**
+   * The date-order question for a WhatsApp export that failed with NEEDS_CHOICE: the dates
+   * that read both ways (up to three), by the file's path or its bytes. Nothing is stored.
+   */
+  'items.chatChoice': method(
+    z.union([
+      z.object({ path: text(4096) }).strict(),
+      z
+        .object({
+          data: z
+            .instanceof(Uint8Array)
+            .refine((d) => d.length <= 64 * 1024 * 1024, 'is too large: up to 64 MiB at a time'),
+        })
+        .strict(),
+    ]),
+    chatChoice,
+    { upload: true },
   ),
   /** A conversation's summary (an item read from a chat export or mailbox). */
   'conversation.get': method(z.object({ id }).strict(), conversationSummary),

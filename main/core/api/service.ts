@@ -23,7 +23,8 @@ import {
 import type { ApiHost } from './host';
 import { Vault, type OpenOptions } from '../vault/vault';
 import { HEADER_FILE } from '../vault/vault';
-import { access } from 'node:fs/promises';
+import { access, open as openFile } from 'node:fs/promises';
+import { whatsAppDateOrderCheck } from '../conversations/whatsapp';
 import { isAbsolute, join } from 'node:path';
 
 export interface CallContext {
@@ -257,8 +258,32 @@ export class DossierService implements ApiHost {
           onProgress: (p) => ctx.onProgress(p),
         });
       },
-      'items.addData': async ({ tags, note, ...input }) =>
-        this.open().addData(input, { tags, note }),
+      'items.addData': async ({ tags, note, dateOrder, timeZone, ...input }) =>
+        this.open().addData(input, { tags, note, dateOrder, timeZone }),
+      'items.chatChoice': async (args) => {
+        this.open();
+        let bytes: Uint8Array;
+        if ('data' in args) bytes = args.data;
+        else {
+          if (!isAbsolute(args.path)) {
+            throw new DossierError(
+              'USAGE',
+              `Refused "${args.path.slice(0, 200)}": a file must be given by its full path.`,
+            );
+          }
+          bytes = await readChatChoiceFile(args.path);
+        }
+        const check = await whatsAppDateOrderCheck(bytes);
+        return (
+          check ?? {
+            needed: false,
+            proven: null,
+            examples: [],
+            dayFirstLine: null,
+            monthFirstLine: null,
+          }
+        );
+      },
       'conversation.get': async ({ id }) => this.open().conversation(id),
       'conversation.messages': async ({ id, from, limit }) =>
         this.open().conversationMessages(id, from, limit),
@@ -339,4 +364,31 @@ export class DossierService implements ApiHost {
 
 function fail(code: string, message: string): { ok: false; error: ApiError } {
   return { ok: false, error: { code, message } };
+}
+
+/** Past this, a file is not read for the date-order question (a chat zip is rarely this big). */
+const CHAT_CHOICE_MAX_BYTES = 512 * 1024 * 1024;
+
+async function readChatChoiceFile(path: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await openFile(path, 'r');
+  } catch {
+    throw new DossierError(
+      'NOT_FOUND',
+      `Could not open "${path.slice(0, 200)}" to read its dates.`,
+    );
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > CHAT_CHOICE_MAX_BYTES) {
+      throw new DossierError(
+        'USAGE',
+        'This export is too large for Dossier to show example dates from it (over 512 MiB). Choose the order from what the chat shows on your phone.',
+      );
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

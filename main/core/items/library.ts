@@ -53,6 +53,17 @@ export interface LibraryRow extends ItemSummary {
   snippet: SnippetSegment[] | null;
   /** A conversation found by one of its messages: the first such message and its snippet. */
   message?: MessageHit | null;
+  /** A conversation's message count, senders and time span (from its conversations row). */
+  conversation?: ConversationGlance;
+}
+
+export interface ConversationGlance {
+  messages: number;
+  senders: number;
+  /** The three senders with the most messages, busiest first. */
+  topSenders: string[];
+  firstTime: string | null;
+  lastTime: string | null;
 }
 
 export interface LibraryPage {
@@ -218,10 +229,12 @@ export class Library extends ItemRepository {
             q.text,
           )
         : null;
+    const glances = this.conversationGlances(rows);
     return {
       total,
       rows: rows.map((r): LibraryRow => {
         const summary = this.summary(r);
+        const glance = glances.get(r.id);
         return Object.assign(summary, {
           kind: r.kind,
           hasThumbnail: r.thumb_blob_id !== null,
@@ -235,9 +248,43 @@ export class Library extends ItemRepository {
                 )
               : null,
           ...(hits ? { message: hits.get(r.id) ?? null } : {}),
+          ...(glance ? { conversation: glance } : {}),
         });
       }),
     };
+  }
+
+  /** The page's conversations at a glance: one query on their rows, never their messages. */
+  private conversationGlances(rows: readonly PageRow[]): Map<string, ConversationGlance> {
+    const ids = rows.filter((r) => r.kind === 'conversation').map((r) => r.id);
+    const out = new Map<string, ConversationGlance>();
+    if (ids.length === 0) return out;
+    const found = this.stmt(
+      `SELECT c.item_id AS id, c.message_count AS messages, c.first_time AS firstTime,
+         c.last_time AS lastTime, json_array_length(c.participants) AS senders,
+         (SELECT json_group_array(s) FROM (SELECT json_extract(p.value, '$.sender') AS s
+            FROM json_each(c.participants) p
+            ORDER BY json_extract(p.value, '$.messages') DESC LIMIT 3)) AS top
+       FROM conversations c WHERE c.item_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as {
+      id: string;
+      messages: number;
+      firstTime: string | null;
+      lastTime: string | null;
+      senders: number;
+      top: string;
+    }[];
+    for (const f of found) {
+      const top = JSON.parse(f.top) as unknown[];
+      out.set(f.id, {
+        messages: f.messages,
+        senders: f.senders,
+        topSenders: top.map((t) => (typeof t === 'string' ? t : '')),
+        firstTime: f.firstTime,
+        lastTime: f.lastTime,
+      });
+    }
+    return out;
   }
 
   /** The page's rows, in order. */

@@ -12,6 +12,8 @@ import { IncidentsScreen } from './incidents/IncidentsScreen';
 import { PeopleScreen } from './people/PeopleScreen';
 import { TimelineScreen } from './timeline/TimelineScreen';
 import { ItemView } from './item/ItemView';
+import { ConversationView } from './conversation/ConversationView';
+import { ChatChoiceDialog } from './import/ChatChoiceDialog';
 import { ExportScreen } from './export/ExportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 
@@ -53,6 +55,10 @@ export function Workspace() {
   const [dragging, setDragging] = useState(false);
   // An open item covers the screen; what is under it is inert until it closes.
   const itemOpen = useSelection((s) => s.openItemId !== null);
+  const chatOpen = useSelection((s) => s.openConversation !== null);
+  const needsChoice = useJobs((s) => s.chatChoices.length > 0);
+  // Anything over the screen (an item, a conversation, the date-order question) makes it inert.
+  const covered = itemOpen || chatOpen || needsChoice;
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
@@ -107,15 +113,15 @@ export function Workspace() {
       }}
       onDrop={onDrop}
     >
-      <a className="skip-link" href="#content" inert={itemOpen}>
+      <a className="skip-link" href="#content" inert={covered}>
         Skip to content
       </a>
       {screen === 'library' && (
-        <a className="skip-link" href={`#${RESULTS_ID}`} inert={itemOpen} onClick={skipToResults}>
+        <a className="skip-link" href={`#${RESULTS_ID}`} inert={covered} onClick={skipToResults}>
           Skip to results
         </a>
       )}
-      <header className="app-bar" inert={itemOpen}>
+      <header className="app-bar" inert={covered}>
         <span className="app-name">Dossier</span>
         <nav aria-label="Sections">
           <ul>
@@ -137,7 +143,7 @@ export function Workspace() {
           Lock
         </button>
       </header>
-      <main id="content" tabIndex={-1} inert={itemOpen}>
+      <main id="content" tabIndex={-1} inert={covered}>
         {screen === 'library' && <LibraryScreen />}
         {screen === 'incidents' && <IncidentsScreen />}
         {screen === 'timeline' && <TimelineScreen />}
@@ -146,7 +152,9 @@ export function Workspace() {
         {screen === 'export' && <ExportScreen />}
         {screen === 'settings' && <SettingsScreen />}
       </main>
+      {chatOpen && <ConversationView />}
       {itemOpen && <ItemView />}
+      {needsChoice && <ChatChoiceDialog />}
       <ImportPanel />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -45,6 +45,20 @@ export interface CheckJob extends JobProgress {
   error: string | null;
 }
 
+/** The person's answer to a chat export's date-order question (NEEDS_CHOICE). */
+export interface ChatAnswer {
+  dateOrder: 'dmy' | 'mdy';
+  timeZone: string;
+}
+
+/** A chat export that stopped for the date-order question, to import again once answered. */
+export interface ChatChoiceRequest {
+  name: string;
+  /** Why it stopped, in the API's words. */
+  reason: string;
+  source: { path: string } | { file: File };
+}
+
 export type FolderChoice = { path: string | null } | { unsupported: true } | { error: string };
 
 interface JobsStore {
@@ -53,10 +67,21 @@ interface JobsStore {
   checkJob: CheckJob | null;
   /** True in the desktop app (native folder dialog, show in file manager); false in a browser. */
   onDesktop: boolean;
+  /** Chat exports waiting for the person's date order and time zone, first asked first. */
+  chatChoices: ChatChoiceRequest[];
+  /**
+   * The dates of a waiting export read both ways (items.chatChoice); null when the file is too
+   * large to send only for examples; a plain message if it failed.
+   */
+  chatChoiceCheck(
+    request: ChatChoiceRequest,
+  ): Promise<Result<'items.chatChoice'> | null | { error: string }>;
+  /** Imports the first waiting export with the answer, or (null) leaves it out. */
+  answerChatChoice(answer: ChatAnswer | null): Promise<void>;
   /** Adds paths (desktop: a dialog or a drop) with main's progress events. */
-  importPaths(paths: string[]): Promise<void>;
+  importPaths(paths: string[], answer?: ChatAnswer): Promise<void>;
   /** Adds files that have no path (a browser drop or picker, a pasted image), one by one. */
-  importFiles(files: File[]): Promise<void>;
+  importFiles(files: File[], answer?: ChatAnswer): Promise<void>;
   /** Dropped or picked files: by path where the desktop app gives one, else by their bytes. */
   importDropped(files: File[]): Promise<void>;
   /** Desktop: the native dialog for files or a folder, then the import. */
@@ -117,14 +142,37 @@ export const useJobs = create<JobsStore>((set, get) => ({
   exportJob: null,
   checkJob: null,
   onDesktop: connection.surface === 'desktop',
+  chatChoices: [],
 
-  async importPaths(paths) {
+  async chatChoiceCheck(request) {
+    try {
+      if ('path' in request.source) {
+        return await api['items.chatChoice']({ path: request.source.path });
+      }
+      const file = request.source.file;
+      if (file.size > 64 * 1024 * 1024) return null;
+      return await api['items.chatChoice']({ data: new Uint8Array(await file.arrayBuffer()) });
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+
+  async answerChatChoice(answer) {
+    const [first, ...rest] = get().chatChoices;
+    if (!first) return;
+    set({ chatChoices: rest });
+    if (!answer) return;
+    if ('path' in first.source) await get().importPaths([first.source.path], answer);
+    else await get().importFiles([first.source.file], answer);
+  },
+
+  async importPaths(paths, answer) {
     if (paths.length === 0 || get().importJob?.state === 'running') return;
     importAbort = new AbortController();
     set({ importJob: { ...fresh(), state: 'running', results: [], error: null } });
     try {
       const report = await api['items.add'](
-        { paths },
+        { paths, ...answer },
         {
           signal: importAbort.signal,
           onProgress: (p) => {
@@ -141,6 +189,12 @@ export const useJobs = create<JobsStore>((set, get) => ({
           results: report.results,
         },
       });
+      const waiting = report.results.flatMap((r): ChatChoiceRequest[] =>
+        r.status === 'failed' && r.code === 'NEEDS_CHOICE'
+          ? [{ name: r.name, reason: r.error, source: { path: r.path } }]
+          : [],
+      );
+      if (waiting.length > 0) set({ chatChoices: [...get().chatChoices, ...waiting] });
     } catch (e) {
       set({ importJob: { ...get().importJob!, state: 'failed', error: messageOf(e) } });
     } finally {
@@ -149,7 +203,7 @@ export const useJobs = create<JobsStore>((set, get) => ({
     }
   },
 
-  async importFiles(files) {
+  async importFiles(files, answer) {
     if (files.length === 0 || get().importJob?.state === 'running') return;
     importAbort = new AbortController();
     const signal = importAbort.signal;
@@ -174,10 +228,22 @@ export const useJobs = create<JobsStore>((set, get) => ({
             name: file.name || 'pasted image.png',
             data,
             lastModified: file.lastModified ? new Date(file.lastModified).toISOString() : undefined,
+            ...answer,
           }),
         );
       } catch (e) {
-        results.push({ status: 'failed', path: file.name, name: file.name, error: messageOf(e) });
+        const code = codeOf(e) ?? undefined;
+        results.push({
+          status: 'failed',
+          path: file.name,
+          name: file.name,
+          error: messageOf(e),
+          code,
+        });
+        if (code === 'NEEDS_CHOICE') {
+          const waiting = { name: file.name, reason: messageOf(e), source: { file } };
+          set({ chatChoices: [...get().chatChoices, waiting] });
+        }
       }
       const job = get().importJob!;
       set({

@@ -7,15 +7,20 @@ import { create } from 'zustand';
 interface SelectionStore {
   selected: Set<string>;
   openItemId: string | null;
+  /** The conversation open in the conversation view, and the message to show first. */
+  openConversation: { id: string; index: number | null } | null;
   toggle(id: string): void;
   selectOnly(id: string): void;
   clear(): void;
   open(id: string | null): void;
+  /** Opens a conversation (at a message's index, highlighted), or closes it with null. */
+  openChat(id: string | null, index?: number | null): void;
 }
 
 export const useSelection = create<SelectionStore>((set, get) => ({
   selected: new Set(),
   openItemId: null,
+  openConversation: null,
   toggle(id) {
     const next = new Set(get().selected);
     if (next.has(id)) next.delete(id);
@@ -30,5 +35,8 @@ export const useSelection = create<SelectionStore>((set, get) => ({
   },
   open(id) {
     set({ openItemId: id });
+  },
+  openChat(id, index = null) {
+    set({ openConversation: id === null ? null : { id, index } });
   },
 }));

@@ -159,21 +159,60 @@ describe('timeline: messages under an incident', () => {
     messages: [
       {
         id: 'm1',
+        conversationId: 'c1',
+        index: 4,
         sender: 'Alex',
         personId: 'p1',
         time: '2024-03-01T21:14:00+00:00',
         excerpt: 'I know',
       },
-      { id: 'm2', sender: '+44 7700 900123', personId: null, time: null, excerpt: 'again' },
-      { id: 'm3', sender: '', personId: null, time: null, excerpt: 'Alex left' },
+      {
+        id: 'm2',
+        conversationId: 'c1',
+        index: 9,
+        sender: '+44 7700 900123',
+        personId: null,
+        time: null,
+        excerpt: 'again',
+      },
+      {
+        id: 'm3',
+        conversationId: 'c2',
+        index: 0,
+        sender: '',
+        personId: null,
+        time: null,
+        excerpt: 'Alex left',
+      },
     ],
   };
 
-  it('names each message’s sender by the person they were marked as, else as the export shows', () => {
+  it('names each message’s sender by the person they were marked as, else as the export shows, with where it opens', () => {
     expect(messageLines(withMessages, new Map([['p1', 'Alex Jones']]))).toEqual([
-      { id: 'm1', who: 'Alex Jones', time: '2024-03-01T21:14:00+00:00', excerpt: 'I know' },
-      { id: 'm2', who: '+44 7700 900123', time: null, excerpt: 'again' },
-      { id: 'm3', who: 'the platform', time: null, excerpt: 'Alex left' },
+      {
+        id: 'm1',
+        conversationId: 'c1',
+        index: 4,
+        who: 'Alex Jones',
+        time: '2024-03-01T21:14:00+00:00',
+        excerpt: 'I know',
+      },
+      {
+        id: 'm2',
+        conversationId: 'c1',
+        index: 9,
+        who: '+44 7700 900123',
+        time: null,
+        excerpt: 'again',
+      },
+      {
+        id: 'm3',
+        conversationId: 'c2',
+        index: 0,
+        who: 'the platform',
+        time: null,
+        excerpt: 'Alex left',
+      },
     ]);
     expect(messageLines({ id: 'i2', occurredAt: '2024-03-02', personIds: [] }, new Map())).toEqual(
       [],

@@ -80,6 +80,14 @@ function ResultLine({ result }: { result: AddResult }) {
       </li>
     );
   }
+  if (result.status === 'failed' && result.code === 'NEEDS_CHOICE') {
+    // The app asks (ChatChoiceDialog); the API's words name the command line's flags.
+    return (
+      <li className="problem">
+        <strong>{name}</strong> — not added yet: Dossier is asking you which way round its dates are
+      </li>
+    );
+  }
   return (
     <li className="problem">
       <strong>{name}</strong> — {result.status === 'skipped' ? 'left out' : 'not added'}

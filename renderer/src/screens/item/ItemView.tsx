@@ -5,6 +5,7 @@ import { useCases } from '../../stores/cases';
 import { useItem } from '../../stores/item';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
+import { conversationCount } from '../../stores/conversation';
 import { FocusLoop } from '../../components/FocusLoop';
 import { Details } from './Details';
 import type { FractionRect } from './geometry';
@@ -35,6 +36,10 @@ export function ItemView() {
 
   const heading = useRef<HTMLHeadingElement>(null);
   const [marking, setMarking] = useState(false);
+  // A chat export or mailbox read message by message: offer its conversation view.
+  const [chatCount, setChatCount] = useState<number | null>(null);
+  const openChat = useSelection((s) => s.openChat);
+  const chatOpenHere = useSelection((s) => s.openConversation?.id === openItemId);
   const [pending, setPending] = useState<FractionRect | null>(null);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
@@ -64,6 +69,12 @@ export function ItemView() {
     setMarking(false);
     setPending(null);
     void load(openItemId);
+    let live = true;
+    setChatCount(null);
+    void conversationCount(openItemId).then((n) => live && setChatCount(n));
+    return () => {
+      live = false;
+    };
   }, [openItemId, load]);
   useEffect(() => clear, [clear]);
   useEffect(() => {
@@ -142,6 +153,20 @@ export function ItemView() {
         )}
         {item.loading && <p aria-busy="true">Opening the item…</p>}
         {d && problems.length > 0 && <ProblemBanner problems={problems} />}
+        {d && chatCount !== null && !chatOpenHere && (
+          <p className="item-chat-link">
+            <button
+              type="button"
+              onClick={() => {
+                openChat(d.id);
+                open(null);
+              }}
+            >
+              Read it as a conversation ({chatCount.toLocaleString('en-GB')} message
+              {chatCount === 1 ? '' : 's'})
+            </button>
+          </p>
+        )}
         {d && kind && (
           <div className="item-body">
             <section className="item-preview" aria-label="Preview">

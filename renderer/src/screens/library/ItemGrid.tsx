@@ -16,6 +16,7 @@ import { useSelection } from '../../stores/selection';
 import { gridColumns } from './grid-layout';
 import { Highlighted } from './Highlighted';
 import { orderText } from './sort-text';
+import { conversationGlance } from './conversation-glance';
 
 /** Row heights (px, gaps included); a search adds a line or two for the snippet. */
 const TILE_HEIGHT = 220;
@@ -41,6 +42,7 @@ export function ItemGrid() {
   const selected = useSelection((s) => s.selected);
   const toggle = useSelection((s) => s.toggle);
   const open = useSelection((s) => s.open);
+  const openChat = useSelection((s) => s.openChat);
 
   // The scroller comes and goes with the results (none when the library is empty): its width
   // is watched from whenever it appears.
@@ -167,7 +169,12 @@ export function ItemGrid() {
                     view={view}
                     active={index === active}
                     selected={row ? selected.has(row.id) : false}
-                    onOpen={() => row && open(row.id)}
+                    onOpen={() => {
+                      if (!row) return;
+                      // A conversation opens as a chat; a search hit in it, at that message.
+                      if (row.kind === 'conversation') openChat(row.id, row.message?.index ?? null);
+                      else open(row.id);
+                    }}
                     onToggle={() => row && toggle(row.id)}
                     onFocus={() => setActive(index)}
                   />
@@ -250,10 +257,11 @@ function Tile(props: {
   }
   const name = displayName(row.name);
   const time = row.sourceTime ?? row.ingestedAt;
+  const chat = row.conversation ? conversationGlance(row.conversation) : null;
   const label = [
     name,
     row.kind,
-    timeText(time),
+    chat ?? timeText(time),
     row.warnings > 0 && 'a problem was found when it was added',
     row.hasLocation && 'records where it was taken',
     props.selected && 'selected',
@@ -293,11 +301,17 @@ function Tile(props: {
             <span className="tile-name" title={name}>
               {name}
             </span>
-            <span className="tile-meta">{dateText(time)}</span>
-            {row.snippet && (
+            <span className="tile-meta">{chat ?? dateText(time)}</span>
+            {row.message ? (
               <span className="tile-snippet">
-                <Highlighted segments={row.snippet} />
+                <Highlighted segments={row.message.snippet} />
               </span>
+            ) : (
+              row.snippet && (
+                <span className="tile-snippet">
+                  <Highlighted segments={row.snippet} />
+                </span>
+              )
             )}
           </>
         ) : (
@@ -313,9 +327,10 @@ function Tile(props: {
                 </span>
                 <Badges row={row} />
               </span>
-              {row.snippet && (
+              {chat && <span className="tile-meta">{chat}</span>}
+              {(row.message?.snippet ?? row.snippet) && (
                 <span className="tile-snippet">
-                  <Highlighted segments={row.snippet} />
+                  <Highlighted segments={row.message?.snippet ?? row.snippet!} />
                 </span>
               )}
             </span>

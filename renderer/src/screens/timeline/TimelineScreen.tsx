@@ -3,6 +3,8 @@ import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
 import { dateText, timeText } from '../../format';
 import { useCases } from '../../stores/cases';
+import { useSelection } from '../../stores/selection';
+import { snippetText } from '../library/snippet-text';
 import { buildTimeline, messageLines } from './timeline';
 
 /**
@@ -15,6 +17,7 @@ export function TimelineScreen() {
   const loaded = useCases((s) => s.loaded);
   const error = useCases((s) => s.error);
   const load = useCases((s) => s.load);
+  const openChat = useSelection((s) => s.openChat);
   const [personId, setPersonId] = useState('');
   const filterId = useId();
 
@@ -86,11 +89,19 @@ export function TimelineScreen() {
                   <ul className="timeline-messages" aria-label="Messages linked to this incident">
                     {messages.map((m) => (
                       <li key={m.id}>
-                        <span className="timeline-message-from">
-                          <bdi>{displayName(m.who)}</bdi>
-                          {m.time ? `, ${timeText(m.time)}` : ''}:
-                        </span>{' '}
-                        <bdi className="timeline-message-text">{m.excerpt}</bdi>
+                        <button
+                          type="button"
+                          className="timeline-message"
+                          data-message-id={m.id}
+                          onClick={() => openChat(m.conversationId, m.index)}
+                        >
+                          <span className="visually-hidden">Open in its conversation: </span>
+                          <span className="timeline-message-from">
+                            <bdi>{displayName(m.who)}</bdi>
+                            {m.time ? `, ${timeText(m.time)}` : ''}:
+                          </span>{' '}
+                          <bdi className="timeline-message-text">{snippetText(m.excerpt)}</bdi>
+                        </button>
                       </li>
                     ))}
                   </ul>

@@ -23,6 +23,8 @@ export interface TimelineIncident {
 
 export interface TimelineMessage {
   id: string;
+  conversationId: string;
+  index: number;
   sender: string;
   personId: string | null;
   time: string | null;
@@ -105,9 +107,18 @@ export function involves(incident: TimelineIncident, personId: string): boolean 
 export function messageLines(
   incident: TimelineIncident,
   names: ReadonlyMap<string, string>,
-): { id: string; who: string; time: string | null; excerpt: string }[] {
+): {
+  id: string;
+  conversationId: string;
+  index: number;
+  who: string;
+  time: string | null;
+  excerpt: string;
+}[] {
   return (incident.messages ?? []).map((m) => ({
     id: m.id,
+    conversationId: m.conversationId,
+    index: m.index,
     who: (m.personId && names.get(m.personId)) || m.sender || 'the platform',
     time: m.time,
     excerpt: m.excerpt,
