@@ -1,5 +1,5 @@
 // An email's attachments are part of what it says: their names, and the words of text ones,
-// find the email in the library search (issue 12).
+// find the email in the library search, and each attachment is an item found too (issue 12).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,17 +50,26 @@ describe("an email's attachments are searchable", async () => {
   await writeFile(path, EMAIL);
   expect((await vault.add([path])).added).toBe(1);
   const id = vault.list().find((i) => i.name === 'threat.eml')!.id;
+  // Each attachment is also an item of its own, found by its own name and words.
+  const item = (name: string) => vault.list().find((i) => i.name === name)!.id;
   const base: LibraryQuery = { sort: 'sourceTime', order: 'desc', offset: 0, limit: 50 };
-  const found = (text: string) => vault.items.query({ ...base, text }).rows.map((r) => r.id);
+  const found = (text: string) =>
+    vault.items
+      .query({ ...base, text })
+      .rows.map((r) => r.id)
+      .sort();
+  const both = (name: string) => [id, item(name)].sort();
 
   it('by an attachment name, a continued RFC 2231 name included', () => {
-    expect(found('surveillance log')).toEqual([id]);
-    expect(found('your house')).toEqual([id]);
-    expect(found('note.txt')).toEqual([id]);
+    expect(found('surveillance log')).toEqual(both('surveillance log of your house.pdf'));
+    expect(found('your house')).toEqual(both('surveillance log of your house.pdf'));
+    expect(found('note.txt')).toEqual(both('note.txt'));
   });
 
   it('by the words of a text attachment, not by the bytes of others', () => {
-    expect(found('children attend')).toEqual([id]);
-    expect(found('binary words')).toEqual([]);
+    expect(found('children attend')).toEqual(both('note.txt'));
+    // The email is not found by them; the attachment item, read from its bytes (which are
+    // text, whatever its name says), is.
+    expect(found('binary words')).toEqual([item('photo.png')]);
   });
 });
