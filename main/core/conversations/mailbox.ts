@@ -358,6 +358,8 @@ export const mailboxReader: ConversationReader = {
     return Promise.resolve({
       messages: messages(),
       media: [],
+      // The offsets count into the mailbox itself; summary() is only known at the end.
+      chatFile: null,
       summary() {
         if (!summary) throw new Error('The mailbox has not been read to its end yet.');
         return summary;

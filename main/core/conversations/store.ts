@@ -470,7 +470,8 @@ export async function readConversation(
     let spans: SpanSource | null = null;
     const spanSource = async (): Promise<SpanSource> => {
       if (spans) return spans;
-      const chatFile = opened.summary().chatFile;
+      // A streaming reader (mbox) knows its summary only at the end, but says its chat file.
+      const chatFile = opened.chatFile !== undefined ? opened.chatFile : opened.summary().chatFile;
       if (chatFile === null || chatFile === input.name || chatFile === basename(input.name)) {
         spans = whole ? memorySpans(whole) : blobSpans(age);
       } else if (ZIP_MAGIC.every((b, i) => input.head[i] === b)) {

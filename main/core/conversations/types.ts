@@ -160,8 +160,13 @@ export interface ReadMessage extends ConversationMessage {
 
 export interface OpenedConversation {
   messages: AsyncIterable<ReadMessage> | Iterable<ReadMessage>;
-  /** Complete once `messages` has been read to the end. */
+  /** Complete once `messages` has been read to the end (a streaming reader throws before). */
   summary(): ConversationSummary;
+  /**
+   * The summary's chatFile, for readers that know it before the messages are read (null: the
+   * export itself). Ingest needs it at the first message; without it, it asks summary().
+   */
+  chatFile?: string | null;
   /** Files inside the export that messages name; empty for a single-file export. */
   media: MediaFile[];
 }

@@ -1,0 +1,60 @@
+// A mailbox imported as the app imports it (Vault.add): read as a conversation, message by
+// message, each pointing at its exact bytes, its attachments stored as items derived from it.
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
+import type { Vault } from '../../main/core';
+import { generatedMbox } from '../support/conversations/mbox';
+import { tempDir } from '../support/tmp';
+import { newVault } from '../support/vault';
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
+
+describe('importing a mailbox (mbox)', async () => {
+  const root = await tempDir();
+  const { vault } = await newVault(join(root, 'vault'));
+
+  it('is read as a conversation (the mailbox reader says its summary only at the end)', async () => {
+    const count = 30;
+    const box = generatedMbox(count, {
+      bodyBytes: 300,
+      htmlEvery: 2,
+      attachEvery: 10,
+      attachmentBytes: 2000,
+      labels: true,
+    });
+    const path = join(root, 'Takeout.mbox');
+    await writeFile(path, box.bytes);
+    const r = await vault.add([path]);
+    const result = r.results[0]!;
+    if (result.status !== 'added') throw new Error(`not added: ${JSON.stringify(result)}`);
+    expect(result.warnings).toEqual([]);
+    expect(db(vault).prepare('SELECT kind FROM items WHERE id = ?').pluck().get(result.id)).toBe(
+      'conversation',
+    );
+
+    const summary = vault.conversation(result.id);
+    expect(summary.format).toBe('mbox');
+    expect(summary.messageCount).toBe(count);
+    const page = vault.conversationMessages(result.id, 0, 1000);
+    expect(page.map((m) => [m.offset, m.length])).toEqual(
+      box.spans.map((s) => [s.offset, s.length]),
+    );
+    for (const [i, m] of page.entries()) {
+      expect(m.sha256).toBe(sha(box.bytes.subarray(m.offset, m.offset + m.length)));
+      expect(m.sender).toBe(`Sender ${i % 7}`);
+      expect(m.text.startsWith(`Message ${i}\n\n`)).toBe(true);
+    }
+    // Messages 0, 10 and 20 carry a file: each an item derived from the mailbox.
+    const derived = db(vault)
+      .prepare(
+        "SELECT name FROM items WHERE parent_id = ? AND derive_op = 'attachment' ORDER BY name",
+      )
+      .pluck()
+      .all(result.id);
+    expect(derived).toEqual(['photo-0.bin', 'photo-10.bin', 'photo-20.bin']);
+  });
+});
