@@ -641,6 +641,7 @@ async function ingestFile(
               `This email is larger than ${MAX_EMAIL_ATTACHMENT_SOURCE_BYTES / 1024 / 1024} MiB, so its attachments were not stored as items of their own. The email itself is stored whole.`,
             ]),
       );
+      await attachments.settle();
     }
     // A cancel while a conversation was read leaves nothing of it (other files are read by now).
     if (conversation && opts.signal?.aborted)

@@ -86,13 +86,17 @@ export function emailBytes(e: FixtureEmail): Uint8Array {
     const boundary = 'dossier-fixture-boundary';
     head.push(`Content-Type: multipart/mixed; boundary="${boundary}"`);
     const parts: string[] = [];
-    parts.push(
-      `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}`,
-    );
+    const plain = `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}`;
     if (e.html !== undefined) {
+      // Text and HTML as alternatives of one body, as webmail sends them.
+      const alt = 'dossier-fixture-alternative';
+      const html = `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${e.html}`;
       parts.push(
-        `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${e.html}`,
+        `Content-Type: multipart/alternative; boundary="${alt}"\n\n` +
+          `--${alt}\n${plain}\n--${alt}\n${html}\n--${alt}--\n`,
       );
+    } else {
+      parts.push(plain);
     }
     for (const a of attachments) {
       parts.push(
