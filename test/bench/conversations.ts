@@ -46,11 +46,12 @@ export const RSS_TARGET = 64 * MiB;
 /** The issue's bound for the chat, in seconds: printed as information (the machine is noisy). */
 export const CHAT_BOUND_MS = 3000;
 /**
- * The gated chat line: import + open over the raw line-split parse. The issue gives 3 s; on this
- * two-core machine the raw parse of the 40,000-message file takes about 30 ms at load ≈ 1, so
- * 3 s is about 100 of them (test/bench/README.md, "conversations").
+ * The gated chat line: import + open over the raw line-split parse of the same file, so that
+ * it means the same on a busy machine. The issue's bound is 3 s; the raw parse of the
+ * 40,000-message file took a median of about 75 ms on this two-core machine while it was built
+ * (load average 6–8, runs from 45 to 260 ms), so 3 s is 40 of them (README, "conversations").
  */
-export const CHAT_TARGET = 100;
+export const CHAT_TARGET = 40;
 /** The issue's sizes: 100,000 messages make 1 GiB. */
 export const MBOX_MESSAGES_PER_GIB = 100_000;
 export const CHAT_MESSAGES = 40_000;
@@ -321,7 +322,8 @@ export const conversations: Bench = {
       }
       peakSmall.push(s.peakRss);
 
-      // Chat: the raw parse, then import + open.
+      // Chat: the raw parse (once to warm the JIT, then timed), then import + open.
+      rawChatParse(await readFile(chat.path, 'utf8'));
       for (let k = 0; k < RAW_PARSE_RUNS; k++) {
         const t0 = performance.now();
         const n = rawChatParse(await readFile(chat.path, 'utf8')).length;
