@@ -57,4 +57,18 @@ describe('importing a mailbox (mbox)', async () => {
       .all(result.id);
     expect(derived).toEqual(['photo-0.bin', 'photo-10.bin', 'photo-20.bin']);
   });
+
+  it('is not said to be searchable only in part when it is long: every message is searched', async () => {
+    // Over a million characters: as a plain text file, only its start would be searched.
+    const box = generatedMbox(120, { bodyBytes: 9000, seed: 3 });
+    expect(box.bytes.length).toBeGreaterThan(1_000_000);
+    const path = join(root, 'long.mbox');
+    await writeFile(path, box.bytes);
+    const result = (await vault.add([path])).results[0]!;
+    if (result.status !== 'added') throw new Error(`not added: ${JSON.stringify(result)}`);
+    expect(result.warnings).toEqual([]);
+    expect(vault.item(result.id).metadataErrors).toEqual([]);
+    const hits = vault.searchConversation(result.id, '119');
+    expect(hits.hits.map((h) => h.index)).toEqual([119]);
+  });
 });
