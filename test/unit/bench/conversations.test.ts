@@ -4,13 +4,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   CHAT_MESSAGES,
+  conversations,
   RSS_TARGET,
   TIME_TARGET,
   chatMessages,
@@ -20,7 +21,7 @@ import {
   rssCheck,
   writeMbox,
 } from '../../bench/conversations';
-import { GiB, MiB } from '../../bench/lib';
+import { Context, GiB, MiB } from '../../bench/lib';
 import { IOS_UK, buildChat } from '../../support/conversations/whatsapp';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -100,5 +101,21 @@ describe('the conversations benchmark', () => {
     expect(expected.some((e) => e.lineEnd > e.line)).toBe(true);
     expect(expected.some((e) => Number(e.wall.slice(8, 10)) > 12)).toBe(true);
     expect(CHAT_MESSAGES).toBe(40_000);
+  });
+
+  it('refuses an unknown DOSSIER_BENCH_ONLY before it makes anything', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'dossier-bench-conv-'));
+    const before = process.env.DOSSIER_BENCH_ONLY;
+    process.env.DOSSIER_BENCH_ONLY = 'speed';
+    try {
+      await expect(conversations.run(new Context(root))).rejects.toThrow(
+        /DOSSIER_BENCH_ONLY must be "memory"/,
+      );
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.DOSSIER_BENCH_ONLY;
+      else process.env.DOSSIER_BENCH_ONLY = before;
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
