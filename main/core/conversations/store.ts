@@ -70,6 +70,9 @@ interface NewDerived {
   thumbSize: number;
 }
 
+/** The database's page cache while a conversation's messages are inserted, in KiB. */
+const INSERT_CACHE_KIB = 32 * 1024;
+
 /** Derived files written at once (put), and the bytes they may hold between them. */
 const WRITES_IN_FLIGHT = 8;
 const BYTES_IN_FLIGHT = 64 * 1024 * 1024;
@@ -706,36 +709,44 @@ export function insertConversation(
   );
   // An attachment linked to a file another import stored meanwhile names that item instead.
   const standIn = c.files.replaced;
-  for (const m of c.messages.read()) {
-    const r = insert.run(
-      m.id,
-      itemId,
-      m.idx,
-      m.kind,
-      m.sender,
-      m.senderId,
-      m.senderKey,
-      m.time,
-      m.timeUtc,
-      m.timeSource,
-      m.text,
-      m.edited ? 1 : 0,
-      m.offset,
-      m.length,
-      m.sha256,
-      m.line,
-      m.lineEnd,
-      m.externalId,
-      m.replyTo,
-      JSON.stringify(m.details ?? {}),
-      JSON.stringify(
-        m.attachments.map((a) => ({
-          ...a,
-          itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
-        })),
-      ),
-    );
-    search.run(r.lastInsertRowid, m.sender, m.text);
+  // The page cache would otherwise fill to its full size (256 MiB) with the pages written, so
+  // a large mailbox would cost that much more memory than a small one; bulk inserts need few.
+  const cacheSize = deps.db.pragma('cache_size', { simple: true }) as number;
+  deps.db.pragma(`cache_size = ${-INSERT_CACHE_KIB}`);
+  try {
+    for (const m of c.messages.read()) {
+      const r = insert.run(
+        m.id,
+        itemId,
+        m.idx,
+        m.kind,
+        m.sender,
+        m.senderId,
+        m.senderKey,
+        m.time,
+        m.timeUtc,
+        m.timeSource,
+        m.text,
+        m.edited ? 1 : 0,
+        m.offset,
+        m.length,
+        m.sha256,
+        m.line,
+        m.lineEnd,
+        m.externalId,
+        m.replyTo,
+        JSON.stringify(m.details ?? {}),
+        JSON.stringify(
+          m.attachments.map((a) => ({
+            ...a,
+            itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
+          })),
+        ),
+      );
+      search.run(r.lastInsertRowid, m.sender, m.text);
+    }
+  } finally {
+    deps.db.pragma(`cache_size = ${cacheSize}`);
   }
   deps.custody.append('derive', [itemId], {
     what: 'conversation read',
