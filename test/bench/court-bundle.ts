@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import {
   CONFIG,
   MiB,
+  benchOnly,
   dossier,
   initCheapVault,
   initVault,
@@ -159,14 +160,6 @@ export async function bundlePdf(
     () => false,
   );
   return there ? pdfFacts(path) : null;
-}
-
-/** DOSSIER_BENCH_ONLY: "memory" runs only the peak-RSS rounds (no img2pdf, no timed rounds). */
-function benchOnly(): 'memory' | null {
-  const v = process.env.DOSSIER_BENCH_ONLY;
-  if (v === undefined || v === '') return null;
-  if (v === 'memory') return v;
-  throw new Error(`DOSSIER_BENCH_ONLY must be "memory" (or unset), not ${JSON.stringify(v)}`);
 }
 
 /**

@@ -45,6 +45,14 @@ export const CONFIG = {
   reps: envInt('DOSSIER_BENCH_REPS', 3),
 };
 
+/** DOSSIER_BENCH_ONLY: "memory" runs only the peak-RSS rounds of the benchmarks that have them. */
+export function benchOnly(): 'memory' | null {
+  const v = process.env.DOSSIER_BENCH_ONLY;
+  if (v === undefined || v === '') return null;
+  if (v === 'memory') return v;
+  throw new Error(`DOSSIER_BENCH_ONLY must be "memory" (or unset), not ${JSON.stringify(v)}`);
+}
+
 function envInt(name: string, fallback: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;

@@ -6,6 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg as osLoadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { conversations } from './conversations';
 import { courtBundle } from './court-bundle';
 import { exportLarge } from './export-large';
 import { ingestLarge } from './ingest-large';
@@ -35,6 +36,7 @@ const BENCHES: Bench[] = [
   exportLarge,
   courtBundle,
   libraryQuery,
+  conversations,
 ];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */

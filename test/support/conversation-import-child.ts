@@ -12,6 +12,9 @@ registerReaderForTests(
   fakeChatReader({
     beforeMessage: async (i) => {
       if (i !== Number(stopAt)) return;
+      // Files of earlier messages are written several at once (DerivedFiles.put): let those
+      // under way finish, so the kill comes after they are in place, as the test says.
+      await new Promise((r) => setTimeout(r, 1000));
       process.stdout.write('READING\n');
       await new Promise(() => setInterval(() => undefined, 1000));
     },

@@ -356,6 +356,7 @@ export const mailboxReader: ConversationReader = {
       }
     }
     return Promise.resolve({
+      // The offsets count into the mailbox itself; summary() is only known at the end.
       chatFile: null,
       messages: messages(),
       media: [],

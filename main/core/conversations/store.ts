@@ -72,6 +72,13 @@ interface NewDerived {
   thumbSize: number;
 }
 
+/** The database's page cache while a conversation's messages are inserted, in KiB. */
+const INSERT_CACHE_KIB = 32 * 1024;
+
+/** Derived files written at once (put), and the bytes they may hold between them. */
+const WRITES_IN_FLIGHT = 8;
+const BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+
 /** At most this many characters of derived files' text wait in memory for one transaction. */
 const DERIVED_TEXT_BUDGET = 32 * 1024 * 1024;
 
@@ -158,16 +165,45 @@ export class DerivedFiles {
     return itemId;
   }
 
+  /** Blob writes under way (see put), and every blob id written, for discard(). */
+  private readonly writing: { done: Promise<void>; bytes: number }[] = [];
+  private writingBytes = 0;
+  private readonly written: string[] = [];
+
+  /**
+   * Writes a blob; up to WRITES_IN_FLIGHT at once, so that their fsyncs overlap (one after
+   * another, each costs a disk flush: thousands of attachments in a mailbox). settle() waits
+   * for them all before the transaction that refers to them.
+   */
   private async put(data: Buffer): Promise<string> {
     const w = await this.deps.blobs.create(data.length, this.pending.next());
-    try {
-      await w.write(data);
-      await w.commit();
-      return w.id;
-    } catch (e) {
-      await w.abort();
-      throw e;
-    }
+    this.written.push(w.id);
+    const done = (async () => {
+      try {
+        await w.write(data);
+        await w.commit();
+      } catch (e) {
+        await w.abort();
+        throw e;
+      }
+    })();
+    done.catch(() => undefined); // awaited in order by settle() or the next put()
+    this.writing.push({ done, bytes: data.length });
+    this.writingBytes += data.length;
+    while (this.writing.length > WRITES_IN_FLIGHT || this.writingBytes > BYTES_IN_FLIGHT)
+      await this.nextWritten();
+    return w.id;
+  }
+
+  private async nextWritten(): Promise<void> {
+    const first = this.writing.shift()!;
+    this.writingBytes -= first.bytes;
+    await first.done;
+  }
+
+  /** Waits until every file stored so far is durable; before insert(). */
+  async settle(): Promise<void> {
+    while (this.writing.length > 0) await this.nextWritten();
   }
 
   /**
@@ -176,6 +212,7 @@ export class DerivedFiles {
    * discardUnused() and its id in `replaced`.
    */
   insert(parentId: string, at: Date): void {
+    if (this.writing.length > 0) throw new Error('DerivedFiles: settle() before insert()');
     for (const d of this.created) {
       const winner = this.deps.items.findBySha256(d.sha256);
       if (winner) {
@@ -246,10 +283,10 @@ export class DerivedFiles {
 
   /** After a failure: removes every blob written. */
   async discard(): Promise<void> {
-    for (const d of this.created) {
-      await this.deps.blobs.remove(d.blobId).catch(() => undefined);
-      if (d.thumbId) await this.deps.blobs.remove(d.thumbId).catch(() => undefined);
-    }
+    await Promise.allSettled(this.writing.splice(0).map((x) => x.done));
+    this.writingBytes = 0;
+    for (const id of this.written.splice(0))
+      await this.deps.blobs.remove(id).catch(() => undefined);
     this.created.length = 0;
     await this.discardUnused();
   }
@@ -597,6 +634,7 @@ export async function readConversation(
         if (!mediaIds.has(m.name))
           await storeMedia(m, 'a file in the export that no message names');
       }
+      await files.settle();
     } catch (e) {
       throw readerFault(e, input.signal);
     }
@@ -724,36 +762,44 @@ export function insertConversation(
   );
   // An attachment linked to a file another import stored meanwhile names that item instead.
   const standIn = c.files.replaced;
-  for (const m of c.messages.read()) {
-    const r = insert.run(
-      m.id,
-      itemId,
-      m.idx,
-      m.kind,
-      m.sender,
-      m.senderId,
-      m.senderKey,
-      m.time,
-      m.timeUtc,
-      m.timeSource,
-      m.text,
-      m.edited ? 1 : 0,
-      m.offset,
-      m.length,
-      m.sha256,
-      m.line,
-      m.lineEnd,
-      m.externalId,
-      m.replyTo,
-      JSON.stringify(m.details ?? {}),
-      JSON.stringify(
-        m.attachments.map((a) => ({
-          ...a,
-          itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
-        })),
-      ),
-    );
-    search.run(r.lastInsertRowid, m.sender, m.text);
+  // The page cache would otherwise fill to its full size (256 MiB) with the pages written, so
+  // a large mailbox would cost that much more memory than a small one; bulk inserts need few.
+  const cacheSize = deps.db.pragma('cache_size', { simple: true }) as number;
+  deps.db.pragma(`cache_size = ${-INSERT_CACHE_KIB}`);
+  try {
+    for (const m of c.messages.read()) {
+      const r = insert.run(
+        m.id,
+        itemId,
+        m.idx,
+        m.kind,
+        m.sender,
+        m.senderId,
+        m.senderKey,
+        m.time,
+        m.timeUtc,
+        m.timeSource,
+        m.text,
+        m.edited ? 1 : 0,
+        m.offset,
+        m.length,
+        m.sha256,
+        m.line,
+        m.lineEnd,
+        m.externalId,
+        m.replyTo,
+        JSON.stringify(m.details ?? {}),
+        JSON.stringify(
+          m.attachments.map((a) => ({
+            ...a,
+            itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
+          })),
+        ),
+      );
+      search.run(r.lastInsertRowid, m.sender, m.text);
+    }
+  } finally {
+    deps.db.pragma(`cache_size = ${cacheSize}`);
   }
   deps.custody.append('derive', [itemId], {
     what: 'conversation read',

@@ -165,7 +165,7 @@ export interface OpenedConversation {
    */
   chatFile: string | null;
   messages: AsyncIterable<ReadMessage> | Iterable<ReadMessage>;
-  /** Complete once `messages` has been read to the end. */
+  /** Complete once `messages` has been read to the end (a streaming reader throws before). */
   summary(): ConversationSummary;
   /** Files inside the export that messages name; empty for a single-file export. */
   media: MediaFile[];

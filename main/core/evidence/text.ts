@@ -112,14 +112,13 @@ export function emailAddress(from: string): string | null {
  */
 const MAX_FROM_CHARS = 1024 * 1024;
 
+/** Said on a file whose text is cut for search (not on a conversation: its messages are searched). */
+export const LONG_TEXT_PROBLEM =
+  'This file is long: only its first part can be found by search. The file itself is stored whole.';
+
 function capped(text: string, whole: boolean): { text: string; problems: string[] } {
   if (text.length <= MAX_SEARCH_TEXT && whole) return { text, problems: [] };
-  return {
-    text: text.slice(0, MAX_SEARCH_TEXT),
-    problems: [
-      'This file is long: only its first part can be found by search. The file itself is stored whole.',
-    ],
-  };
+  return { text: text.slice(0, MAX_SEARCH_TEXT), problems: [LONG_TEXT_PROBLEM] };
 }
 
 /** Words of an HTML body for the index: no markup, no style or script text. */

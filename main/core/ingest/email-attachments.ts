@@ -171,6 +171,7 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
               `This email is larger than ${MAX_EMAIL_ATTACHMENT_SOURCE_BYTES / 1024 / 1024} MiB, so its attachments were not stored as items of their own. The email itself is stored whole.`,
             ]
           : await storeEmailAttachments(bytes, files);
+      await files.settle();
       const now = new Date();
       // An email with nothing to store changes nothing: its progress is saved with the next
       // one that does, or every PROGRESS_EVERY emails (reading it again after a kill is harmless).

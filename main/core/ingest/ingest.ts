@@ -9,6 +9,7 @@ import type { CustodyLog } from '../custody/log';
 import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import type { EvidenceFacts, Sniffed } from '../evidence';
+import { LONG_TEXT_PROBLEM } from '../evidence/text';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
@@ -642,6 +643,7 @@ async function ingestFile(
               `This email is larger than ${MAX_EMAIL_ATTACHMENT_SOURCE_BYTES / 1024 / 1024} MiB, so its attachments were not stored as items of their own. The email itself is stored whole.`,
             ]),
       );
+      await attachments.settle();
     }
     // A cancel while a conversation was read leaves nothing of it (other files are read by now).
     if (conversation && opts.signal?.aborted)
@@ -657,7 +659,8 @@ async function ingestFile(
             `The file name is not valid UTF-8, so it is shown with \uFFFD where its bytes could not be read as text; its exact bytes are kept with the item's sources (hex ${raw.nameHex}).`,
           ]
         : []),
-      ...facts.errors,
+      // A conversation's words are searched message by message: the file's text is not cut.
+      ...(conversation ? facts.errors.filter((e) => e !== LONG_TEXT_PROBLEM) : facts.errors),
       ...readProblems,
     ];
     const now = new Date();

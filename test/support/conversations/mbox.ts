@@ -86,13 +86,17 @@ export function emailBytes(e: FixtureEmail): Uint8Array {
     const boundary = 'dossier-fixture-boundary';
     head.push(`Content-Type: multipart/mixed; boundary="${boundary}"`);
     const parts: string[] = [];
-    parts.push(
-      `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}`,
-    );
+    const plain = `Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${text}`;
     if (e.html !== undefined) {
+      // Text and HTML as alternatives of one body, as webmail sends them.
+      const alt = 'dossier-fixture-alternative';
+      const html = `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${e.html}`;
       parts.push(
-        `Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${e.html}`,
+        `Content-Type: multipart/alternative; boundary="${alt}"\n\n` +
+          `--${alt}\n${plain}\n--${alt}\n${html}\n--${alt}--\n`,
       );
+    } else {
+      parts.push(plain);
     }
     for (const a of attachments) {
       parts.push(
@@ -201,6 +205,8 @@ export interface GeneratedOptions {
   attachEvery?: number;
   /** Gmail labels on every message (Takeout). */
   labels?: boolean;
+  /** Every `htmlEvery`-th message also has an HTML body (multipart, as webmail sends). */
+  htmlEvery?: number;
   seed?: number;
 }
 
@@ -220,15 +226,26 @@ export function generatedEmail(i: number, opts: GeneratedOptions = {}): FixtureE
   const day = 1 + (i % 28);
   const minute = i % 60;
   const attach = opts.attachEvery && opts.attachmentBytes && i % opts.attachEvery === 0;
-  const payload = new Uint8Array(opts.attachmentBytes ?? 0);
+  // Filled only when attached (the last use of rand: the messages stay the same either way).
+  const payload = new Uint8Array(attach ? opts.attachmentBytes! : 0);
   for (let k = 0; k < payload.length; k++) payload[k] = Math.floor(rand() * 256);
+  const text = words.join('').trim();
+  const html = opts.htmlEvery && i % opts.htmlEvery === 0;
   return {
     from: `Sender ${i % 7} <sender${i % 7}@example.net>`,
     subject: `Message ${i}`,
     date: `Tue, ${String(day).padStart(2, '0')} Mar 2024 21:${String(minute).padStart(2, '0')}:00 -0500`,
     messageId: `<m${i}@example.net>`,
     ...(i > 0 && { inReplyTo: `<m${i - 1}@example.net>` }),
-    text: words.join('').trim(),
+    text,
+    ...(html && {
+      html: `<html><body><div dir="ltr">${text
+        .split('\n')
+        .map(
+          (l) => `<p>${l.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`,
+        )
+        .join('\n')}</div></body></html>`,
+    }),
     ...(attach && {
       attachments: [{ name: `photo-${i}.bin`, mime: 'application/octet-stream', bytes: payload }],
     }),
