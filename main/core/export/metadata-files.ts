@@ -120,9 +120,7 @@ function messageRefs(messages: readonly TranscriptMessage[]): Map<string, string
  * check the SHA-256 (docs/bundle-format.md, "Transcripts"). `index` counts from 0, as
  * `dossier messages --json` does; the PDFs print it from 1.
  */
-export function messagesJson(
-  model: Pick<ExportModel, 'messages' | 'exhibits'>,
-): string {
+export function messagesJson(model: Pick<ExportModel, 'messages' | 'exhibits'>): string {
   const fileOf = new Map(model.exhibits.map((e) => [e.itemId, e.bagPath]));
   return `${JSON.stringify(
     (model.messages ?? []).map((m) => ({

@@ -137,7 +137,7 @@ those bytes ("sha256"). When "chatFile" is set, the exhibit is a zip and the
 span counts into that file inside it. To check one message on Linux, put
 its values in place of FILE, OFFSET, LENGTH and CHATFILE:
       tail -c +$((OFFSET + 1)) FILE | head -c LENGTH | sha256sum
-      unzip -p FILE CHATFILE | tail -c +$((OFFSET + 1)) | head -c LENGTH \
+      unzip -p FILE CHATFILE | tail -c +$((OFFSET + 1)) | head -c LENGTH \\
         | sha256sum
     (the second for a zip). On macOS use "shasum -a 256" for "sha256sum".
     The hash printed must be the message's "sha256"; the same bytes, read as

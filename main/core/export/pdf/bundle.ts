@@ -26,6 +26,7 @@ import { BUNDLE_IMAGE_BOX, boxWithComments, picturePages, readyForPdf } from './
 export { BUNDLE_IMAGE_BOX } from './sections/picture';
 import { people } from './sections/summary';
 import { textPages } from './sections/text-file';
+import { transcriptPages } from './sections/transcript';
 import { twoPasses, type Pass } from './two-pass';
 import { PdfWriter } from './writer';
 
@@ -242,6 +243,11 @@ class Bundle implements Pass<BundleLayout> {
         });
       else if (c.kind === 'text') yield* textPages(w, e, c, this.current);
       yield w.tick();
+      const transcript = f.transcriptOf.get(e.itemId);
+      if (transcript)
+        yield* transcriptPages(w, f, e, transcript, this.current, (y) =>
+          w.outline(`Transcript of ${this.current}`, item, y),
+        );
     }
     this.current = null;
 
