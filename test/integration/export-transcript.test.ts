@@ -56,6 +56,7 @@ describe('export of a conversation with linked messages', () => {
   let chat: ReturnType<typeof buildChat>;
   let incidentId: string;
   let bundle: string;
+  let bundlePages: number;
   let records: Record_[];
 
   beforeAll(async () => {
@@ -98,6 +99,8 @@ describe('export of a conversation with linked messages', () => {
       exhibitPrefix: 'JD',
     });
     bundle = result.path;
+    bundlePages = result.bundlePages;
+    expect(result.messages).toBe(3);
     records = JSON.parse(
       await readFile(join(bundle, 'data/metadata/messages.json'), 'utf8'),
     ) as Record_[];
@@ -187,6 +190,40 @@ describe('export of a conversation with linked messages', () => {
       if (name === 'report.pdf') expect(text, name).not.toContain('unrelated');
       expect(text, name).toContain('Messages JD1 message 2 · Alex');
     }
+  });
+
+  it('the court bundle’s page count, counted before the export, includes the transcripts', async () => {
+    const choices = { selection: { incidentIds: [incidentId] }, exhibitPrefix: 'JD' };
+    const txtMessage = vault.conversationMessages(txtId, 2, 1)[0]!.id;
+    expect(await vault.bundlePages({ ...choices, messageIds: [txtMessage] })).toBe(bundlePages);
+    const { stdout } = await run('qpdf', ['--show-npages', join(bundle, 'data/report/bundle.pdf')]);
+    expect(Number(stdout.trim())).toBe(bundlePages);
+  });
+
+  it('a photo or file from an exported chat is a sub-exhibit under it (JD1.1)', async () => {
+    const media = vault.list().find((i) => i.name === 'note.txt')!;
+    const result = await vault.export({
+      out: root,
+      format: 'dir',
+      selection: { itemIds: [txtId, media.id, zipId] },
+      exhibitPrefix: 'JD',
+    });
+    expect(result.exhibits.map((e) => [e.number, e.bagPath])).toEqual([
+      ['JD1', 'data/evidence/JD-001_WhatsApp Chat - Alex.zip'],
+      ['JD1.1', 'data/derived/JD-001.1_note.txt'],
+      ['JD2', 'data/evidence/JD-002_WhatsApp Chat with Sam.txt'],
+    ]);
+    const items = JSON.parse(
+      await readFile(join(result.path, 'data/metadata/items.json'), 'utf8'),
+    ) as { number: string; derivedFrom: { number: string } | null }[];
+    expect(items.map((i) => [i.number, i.derivedFrom?.number ?? null])).toEqual([
+      ['JD1', null],
+      ['JD1.1', 'JD1'],
+      ['JD2', null],
+    ]);
+    const text = (await pdfText(join(result.path, 'data/report/bundle.pdf'))).replace(/\s+/g, ' ');
+    expect(text).toContain('JD1.1 note.txt');
+    expect((await verifyBundle(result.path)).ok).toBe(true);
   });
 
   it('dossier verify checks every span and passes', async () => {

@@ -99,6 +99,8 @@ export interface ExportResult {
   warnings: string[];
   /** How many pages the court bundle (data/report/bundle.pdf) has. */
   bundlePages: number;
+  /** How many messages the transcripts print (data/metadata/messages.json). */
+  messages: number;
 }
 
 export interface ExportDeps {
@@ -354,6 +356,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       fingerprint: deps.fingerprint,
       warnings,
       bundlePages,
+      messages: model.messages?.length ?? 0,
     };
   } catch (e) {
     if (!committed) {
