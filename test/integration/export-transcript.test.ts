@@ -4,15 +4,16 @@
 // `dossier verify` check against the exhibit's bytes.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Vault } from '../../main/core';
 import { verifyBundle } from '../../main/core/export/verify-bundle';
 import { buildChat, IOS_UK, zipOf, type FixtureMessage } from '../support/conversations/whatsapp';
+import { assertBuilt, dossier } from '../support/cli';
 import { tempDir } from '../support/tmp';
-import { newVault } from '../support/vault';
+import { newVault, PASSPHRASE } from '../support/vault';
 
 const run = promisify(execFile);
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -285,5 +286,47 @@ describe('export of a conversation with linked messages', () => {
     const report = await verifyBundle(copy);
     expect(report.ok).toBe(false);
     expect(report.problems.some((p) => p.file === 'data/metadata/messages.json')).toBe(true);
+  });
+});
+
+describe('dossier export --messages', () => {
+  it('exports the chosen messages’ conversation with them in its transcript, and refuses a bad reference', async () => {
+    assertBuilt();
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    const chat = buildChat(IOS_UK, MESSAGES);
+    const path = join(root, 'chat.txt');
+    await writeFile(path, chat.bytes);
+    const added = (await vault.add([path], { timeZone: 'Europe/London' })).results[0]!;
+    if (added.status !== 'added') throw new Error('not added');
+    await vault.lock();
+    const env = { DOSSIER_VAULT: dir, DOSSIER_PASSPHRASE: PASSPHRASE };
+    const out = join(root, 'out');
+    await mkdir(out);
+    const r = await dossier(
+      ['export', '--out', out, '--messages', `${added.id.slice(0, 6)}:1,${added.id}:3`, '--json'],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.out) as { path: string; messages: number };
+    expect(result.messages).toBe(2);
+    const records = JSON.parse(
+      await readFile(join(result.path, 'data/metadata/messages.json'), 'utf8'),
+    ) as Record_[];
+    expect(records.map((m) => [m.index, m.selected, m.sha256])).toEqual([
+      [1, true, sha(Buffer.from(chat.expected[1]!.raw))],
+      [3, true, sha(Buffer.from(chat.expected[3]!.raw))],
+    ]);
+    const human = await dossier(['export', '--out', out, '--messages', `${added.id}:1`], env);
+    expect(human.out).toContain(
+      'Transcripts:                 1 message (data/metadata/messages.json)',
+    );
+    const missing = await dossier(['export', '--out', out, '--messages', `${added.id}:99`], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('that conversation has no message with index 99');
+    const bad = await dossier(['export', '--out', out, '--messages', 'abc:def'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a message: give ITEM:INDEX');
   });
 });

@@ -5,6 +5,7 @@
 // SHA-256 …"), which anyone can check (data/metadata/messages.json, VERIFY.txt). Each message
 // is a named destination (messageDest) the incidents link to.
 import type { Exhibit, TranscriptMessage } from '../../model';
+import { messageReference, timeSourceWords } from '../../transcript-text';
 import { plural } from '../../report/text';
 import type { CaseFacts } from '../facts';
 import { CONTENT_W, MARGIN, SMALL, SOFT, type PdfWriter } from '../writer';
@@ -13,34 +14,6 @@ import { CONTENT_W, MARGIN, SMALL, SOFT, type PdfWriter } from '../writer';
 export const MESSAGE_TEXT_MAX = 20_000;
 const INDENT = 14;
 const REF_SIZE = 7;
-
-/** Where a time came from, in words (the time sources of docs/conversations.md). */
-export function timeSourceWords(source: string, zone: string | null): string {
-  switch (source) {
-    case 'export-instant':
-      return 'the exact instant the export gave';
-    case 'email-date':
-      return 'the email’s Date header, with the sender’s offset';
-    case 'export-local-confirmed':
-      return `as shown in the export, in the zone the person confirmed${zone ? ` (${zone})` : ''}`;
-    case 'export-local-assumed':
-      return `as shown in the export, in the importing computer’s zone${zone ? ` (${zone})` : ''}, assumed, not confirmed`;
-    default:
-      return 'the export gives no time that could be read';
-  }
-}
-
-/** "JD4, _chat.txt line 120–122, bytes 10234+181, SHA-256 …": where the message is. */
-export function messageReference(m: TranscriptMessage): string {
-  const lines =
-    m.line === null
-      ? ''
-      : m.lineEnd !== null && m.lineEnd !== m.line
-        ? ` line ${m.line}–${m.lineEnd}`
-        : ` line ${m.line}`;
-  const where = m.chatFile !== null ? `, ${m.chatFile}${lines}` : lines;
-  return `${m.exhibit}${where}, bytes ${m.offset}+${m.length}, SHA-256 ${m.sha256}`;
-}
 
 /** The named destination of a message's place in a transcript. */
 export function messageDest(id: string): string {
