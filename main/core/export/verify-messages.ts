@@ -25,6 +25,11 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const EXHIBIT_FILE = /^data\/(evidence|derived)\/[^/]+$/;
 /** A zip exhibit is read whole to reach its chat file: past this it is not checked (said so). */
 const MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+/**
+ * A hostile messages.json could list a million spans over a whole large file: past these the
+ * spans are not checked, and that is an error (an export lists at most a few hundred thousand).
+ */
+export const MESSAGE_CHECK_LIMITS = { records: 1_000_000, bytes: 16 * 1024 * 1024 * 1024 };
 
 /** The records of messages.json, or a problem in words for each one that is not a record. */
 export function parseMessageSpans(raw: Buffer): { spans: MessageSpan[]; problems: string[] } {
@@ -94,7 +99,17 @@ export async function checkMessageSpans(
   err: (file: string | null, message: string) => void,
 ): Promise<void> {
   const { spans, problems } = parseMessageSpans(raw);
-  for (const p of problems) err(MESSAGES, p);
+  for (const p of problems.slice(0, 100)) err(MESSAGES, p);
+  if (problems.length > 100)
+    err(MESSAGES, `… and ${problems.length - 100} more entries that are not message records.`);
+  const bytes = spans.reduce((n, s) => n + s.length, 0);
+  if (spans.length > MESSAGE_CHECK_LIMITS.records || bytes > MESSAGE_CHECK_LIMITS.bytes) {
+    err(
+      MESSAGES,
+      `${MESSAGES} lists ${spans.length} messages covering ${bytes} bytes, more than Dossier checks (${MESSAGE_CHECK_LIMITS.records} messages, ${MESSAGE_CHECK_LIMITS.bytes} bytes); none of them were checked.`,
+    );
+    return;
+  }
   const groups = new Map<string, MessageSpan[]>();
   for (const s of spans) {
     if (!files.has(s.file)) {
@@ -128,8 +143,8 @@ export async function checkMessageSpans(
         report(await hashSpans(source.read(file), group));
         continue;
       }
-      const zip = await source.readAll(file);
-      if (zip.length > MAX_ZIP_BYTES) {
+      const zip = await readAtMost(source.read(file), MAX_ZIP_BYTES);
+      if (zip === null) {
         err(file, `${file} is too large to open here; its messages were not checked.`);
         continue;
       }
@@ -155,6 +170,18 @@ export async function checkMessageSpans(
       );
     }
   }
+}
+
+/** The whole stream, or null once it passes `max` bytes (it stops reading there). */
+async function readAtMost(chunks: AsyncIterable<Buffer>, max: number): Promise<Buffer | null> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    size += c.length;
+    if (size > max) return null;
+    parts.push(c);
+  }
+  return Buffer.concat(parts);
 }
 
 /**
