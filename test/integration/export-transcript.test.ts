@@ -227,6 +227,12 @@ describe('export of a conversation with linked messages', () => {
     expect((await verifyBundle(result.path)).ok).toBe(true);
   });
 
+  it('the custody log’s export entry counts the transcript messages and holds messages.json’s hash', async () => {
+    const entry = vault.log().filter((e) => e.action === 'export')[0]!;
+    const file = await readFile(join(bundle, 'data/metadata/messages.json'));
+    expect(entry.details.messages).toEqual({ count: 3, sha256: sha(file) });
+  });
+
   it('dossier verify checks every span and passes', async () => {
     const report = await verifyBundle(bundle);
     expect(report.problems).toEqual([]);

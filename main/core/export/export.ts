@@ -340,6 +340,15 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         exhibits: exhibits.map((e) => ({ number: e.number, item: e.itemId, sha256: e.sha256 })),
         tagManifestSha256,
         caseName,
+        // The transcripts: how many messages, and the hash of the file that lists their spans.
+        ...(model.messages?.length
+          ? {
+              messages: {
+                count: model.messages.length,
+                sha256: manifest.find((m) => m.path === 'data/metadata/messages.json')?.sha256,
+              },
+            }
+          : {}),
       },
     ); // signed in the same transaction (CustodyLog: every export entry is)
     return {
