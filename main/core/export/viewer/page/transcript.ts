@@ -79,31 +79,52 @@ export function transcriptView(x: ViewerExhibit): TranscriptView | null {
     setAll('checking', '\u2026 Checking');
     summary.textContent = '';
     void (async () => {
-      let bytes: Uint8Array | string;
-      try {
-        bytes = x.chatFile
-          ? await zipEntry(file, x.chatFile)
-          : new Uint8Array(await readBuffer(file));
-      } catch (e) {
-        bytes = 'the file could not be read (' + ((e as Error | null)?.message || 'error') + ')';
-      }
-      if (mine !== generation) return;
-      if (typeof bytes === 'string') {
-        setAll('unreadable', '\u2014 Not checked');
-        summary.textContent = 'The messages could not be checked here: ' + bytes + '.';
-        return;
+      // A plain file is read a message at a time (a mailbox can be gigabytes); a zip's chat
+      // file is unpacked once.
+      let chat: Uint8Array | string | null = null;
+      if (x.chatFile) {
+        try {
+          chat = await zipEntry(file, x.chatFile);
+        } catch (e) {
+          chat = 'the zip could not be read (' + ((e as Error | null)?.message || 'error') + ')';
+        }
+        if (mine !== generation) return;
+        if (typeof chat === 'string') {
+          setAll('unreadable', '\u2014 Not checked');
+          summary.textContent = 'The messages could not be checked here: ' + chat + '.';
+          return;
+        }
       }
       let differ = 0;
-      messages.forEach((m, i) => {
-        const ok = spanMatches(bytes as Uint8Array, m);
+      let unread = 0;
+      for (const [i, m] of messages.entries()) {
+        let ok: boolean;
+        try {
+          ok =
+            chat !== null
+              ? spanMatches(chat, m)
+              : m.offset + m.length <= file.size &&
+                spanMatches(
+                  new Uint8Array(await readBuffer(file.slice(m.offset, m.offset + m.length))),
+                  { ...m, offset: 0 },
+                );
+        } catch {
+          if (mine !== generation) return;
+          unread++;
+          setMark(marks[i]!, 'unreadable', '\u2717 Could not be read');
+          continue;
+        }
+        if (mine !== generation) return;
         if (!ok) differ++;
         setMark(marks[i]!, ok ? 'match' : 'different', ok ? '\u2713 Matches' : '\u2717 DIFFERENT');
-      });
+      }
       summary.textContent = differ
         ? plural(differ, 'message') +
           ' DIFFERENT: the bytes at their place in the file you chose are not the ones this bundle recorded. Do not rely on them.'
-        : 'Every message matches its bytes in the original.';
-      summary.className = differ ? 'flag' : 'muted';
+        : unread
+          ? plural(unread, 'message') + ' could not be read from the file you chose.'
+          : 'Every message matches its bytes in the original.';
+      summary.className = differ || unread ? 'flag' : 'muted';
     })();
   }
 
