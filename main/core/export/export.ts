@@ -597,6 +597,9 @@ function exportModel(
   return { model, custody };
 }
 
+/** A transcript message's text is kept up to here in the bundle; its span holds the whole. */
+const TRANSCRIPT_TEXT_CHARS = 100_000;
+
 /**
  * The messages printed as transcripts: those of the exported incidents, and those chosen, in
  * exhibit order then conversation order, each with its whole text, tags and notes.
@@ -631,7 +634,9 @@ function transcriptMessages(
         senderId: m.senderId,
         time: m.time,
         timeSource: m.timeSource,
-        text: m.text,
+        text:
+          m.text.length > TRANSCRIPT_TEXT_CHARS ? m.text.slice(0, TRANSCRIPT_TEXT_CHARS) : m.text,
+        textCut: m.text.length > TRANSCRIPT_TEXT_CHARS,
         offset: m.offset,
         length: m.length,
         sha256: m.sha256,

@@ -141,6 +141,7 @@ export function messagesJson(model: Pick<ExportModel, 'messages' | 'exhibits'>):
       time: m.time,
       timeSource: m.timeSource,
       text: m.text,
+      textCut: m.textCut === true,
       incidents: m.incidentIds,
       tags: m.tags,
       notes: m.notes,

@@ -115,7 +115,10 @@ export interface TranscriptMessage {
   /** ISO 8601 with the offset used; null when the export gave none that could be read. */
   time: string | null;
   timeSource: string;
+  /** The text as read, cut after TRANSCRIPT_TEXT_CHARS (the whole is at the span). */
   text: string;
+  /** The text was cut (a hostile export can hold messages of millions of characters). */
+  textCut?: boolean;
   /** Bytes into the chat file (the exhibit, or `chatFile` inside it). */
   offset: number;
   length: number;

@@ -296,7 +296,7 @@ function viewerParts(
         timeText: m.time ? timeText(m.time) : 'no time could be read',
         timeSource: m.time ? timeSourceWords(m.timeSource, e.conversation?.timeZone ?? null) : '',
         text: m.text.length > VIEWER_MESSAGE_CHARS ? m.text.slice(0, VIEWER_MESSAGE_CHARS) : m.text,
-        textCut: m.text.length > VIEWER_MESSAGE_CHARS,
+        textCut: m.text.length > VIEWER_MESSAGE_CHARS || m.textCut === true,
         offset: m.offset,
         length: m.length,
         sha256: m.sha256,

@@ -67,7 +67,7 @@ function* messageBlock(
   const when = m.time
     ? `${f.when(m.time)} — ${timeSourceWords(m.timeSource, zone)}`
     : timeSourceWords('none', zone);
-  const cut = m.text.length > MESSAGE_TEXT_MAX;
+  const cut = m.text.length > MESSAGE_TEXT_MAX || m.textCut === true;
   const text =
     w.t(m.text, { multiline: true, max: MESSAGE_TEXT_MAX }) +
     (cut ? `\n[… cut: the whole message is in the exhibit at the span below]` : '');
