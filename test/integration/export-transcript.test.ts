@@ -187,8 +187,12 @@ describe('export of a conversation with linked messages', () => {
       expect(text, name).toContain(
         'as shown in the export, in the zone the person confirmed (Europe/London)',
       );
-      // Only the chosen and linked messages (the court bundle also prints a .txt exhibit whole).
-      if (name === 'report.pdf') expect(text, name).not.toContain('unrelated');
+      // Only the chosen and linked messages: a chat is never printed whole, even a .txt one.
+      expect(text, name).not.toContain('unrelated');
+      if (name === 'bundle.pdf')
+        expect(text).toContain(
+          'Its transcript: the 2 messages linked to the incidents in this bundle or chosen for it',
+        );
       expect(text, name).toContain('Messages JD1 message 2 · Alex');
     }
   });

@@ -208,9 +208,12 @@ class Bundle implements Pass<BundleLayout> {
     const start = (i: number): void => {
       const e = model.exhibits[i];
       if (!e || ahead.has(i)) return;
-      const p = this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
-        w.draw ? readyForPdf(c) : c,
-      );
+      // A conversation is never read for the bundle: its transcript stands for it.
+      const p = e.conversation
+        ? Promise.resolve<ExhibitContent>({ kind: 'other', reason: 'a conversation' })
+        : this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
+            w.draw ? readyForPdf(c) : c,
+          );
       p.catch(() => undefined); // awaited below; this only keeps an early failure handled
       ahead.set(i, p);
     };
