@@ -117,7 +117,16 @@ export async function checkWithViewer(html: string, picked: PickedFile[]): Promi
   };
   const window = { crypto: { subtle: webcrypto.subtle } };
   const URL = { createObjectURL: () => 'blob:fake', revokeObjectURL: (): void => {} };
-  runInNewContext(script, { document, window, URL, setTimeout, console, TextDecoder });
+  // TextEncoder too: the email reader the page bundles (postal-mime) makes one as it loads.
+  runInNewContext(script, {
+    document,
+    window,
+    URL,
+    setTimeout,
+    console,
+    TextDecoder,
+    TextEncoder,
+  });
   const app = byId.get('app')!;
   const pick = app.descendants().find((n) => n.getAttribute('id') === 'pick')!;
   pick.files = picked.map((p) =>
