@@ -57,7 +57,11 @@ describe.skipIf(missing !== null)(title, () => {
       { at: [2024, 3, 14, 21, 10, 0], sender: 'Alex', text: 'hello' },
       { at: [2024, 3, 14, 21, 14, 5], sender: 'Alex', text: 'I know where you live\nand your car' },
       { at: [2024, 3, 14, 21, 15, 0], sender: 'Me', text: 'Please stop messaging me' },
-      { at: [2024, 3, 15, 8, 2, 0], sender: 'Alex', text: 'See you at the school gate' },
+      {
+        at: [2024, 3, 15, 8, 2, 0],
+        sender: 'Alex',
+        text: 'See you at the school gate \u202egpj.exe',
+      },
     ]);
     const src = join(root, 'src');
     await mkdir(src);
@@ -110,7 +114,8 @@ describe.skipIf(missing !== null)(title, () => {
     expect(await zipCard.locator('.transcript h4').textContent()).toBe('Transcript: 2 messages');
     expect(await zipCard.locator('.chat-text').allTextContents()).toEqual([
       'I know where you live\nand your car',
-      'See you at the school gate',
+      // A hidden direction override is shown, never obeyed.
+      'See you at the school gate \\u{202e}gpj.exe',
     ]);
     expect(await marks(page, 'WhatsApp Chat - Alex.zip')).toEqual([
       ['2', '— Not checked yet'],

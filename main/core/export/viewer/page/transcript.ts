@@ -1,4 +1,4 @@
-import { add, clear, code, h, visible } from './dom';
+import { add, clear, code, h, visible, visibleText } from './dom';
 import { readBuffer } from './hashing';
 import { Sha256 } from './sha256';
 import type { ViewerExhibit, ViewerMessage } from './viewer-data';
@@ -39,7 +39,7 @@ export function transcriptView(x: ViewerExhibit): TranscriptView | null {
           ' \u00b7 message ' + m.number,
         ]),
         h('p', { class: 'muted' }, m.timeText + (m.timeSource ? ' \u2014 ' + m.timeSource : '')),
-        h('p', { class: 'chat-text' }, m.text || '(no text)'),
+        h('p', { class: 'chat-text' }, visibleText(m.text) || '(no text)'),
         m.textCut
           ? h(
               'p',
