@@ -117,6 +117,14 @@ describe.skipIf(missing !== null)(title, () => {
       // A hidden direction override is shown, never obeyed.
       'See you at the school gate \\u{202e}gpj.exe',
     ]);
+    // The incident lists its messages, each linked to its exhibit.
+    const incident = page.locator('#incident-0');
+    const zipLabel = await zipCard.getAttribute('data-number');
+    expect(await incident.locator('li').allTextContents()).toEqual([
+      `${zipLabel} message 2 · Alex: I know where you live`,
+      `${zipLabel} message 4 · Alex: See you at the school gate \\u{202e}gpj.exe`,
+    ]);
+    expect(await incident.locator('li a').first().textContent()).toBe(zipLabel);
     expect(await marks(page, 'WhatsApp Chat - Alex.zip')).toEqual([
       ['2', '— Not checked yet'],
       ['4', '— Not checked yet'],

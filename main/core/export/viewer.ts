@@ -232,6 +232,7 @@ function viewerParts(
   const incidentById = new Map(incidents.map((i) => [i.id, i]));
   const byItem = custodyByItem(model.custody);
 
+  const messageById = new Map((model.messages ?? []).map((m) => [m.id, m]));
   const transcripts = new Map<string, TranscriptMessage[]>();
   for (const m of model.messages ?? []) {
     let list = transcripts.get(m.itemId);
@@ -312,6 +313,19 @@ function viewerParts(
     untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
     gapText: gap ? `${gap.text}.` : null,
     people: inc.personIds.map(personRef),
+    messages: (inc.messageIds ?? []).flatMap((id) => {
+      const m = messageById.get(id);
+      if (!m) return [];
+      const first = m.text.split('\n', 1)[0] ?? '';
+      return [
+        {
+          exhibit: m.exhibit,
+          number: m.index + 1,
+          sender: m.sender,
+          excerpt: first.length > 120 ? `${first.slice(0, 120)}…` : first,
+        },
+      ];
+    }),
   }));
 
   const data: ViewerData = {

@@ -123,6 +123,8 @@ export interface ViewerIncident {
   untilText: string | null;
   gapText: string | null;
   people: { id: string; name: string; role: string }[];
+  /** Its messages in the transcripts: exhibit, number (from 1), sender, the start of the text. */
+  messages?: { exhibit: string; number: number; sender: string; excerpt: string }[];
 }
 
 export interface ViewerPerson {
