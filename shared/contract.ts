@@ -410,6 +410,12 @@ export const exportSelection = z.union([
   z.object({ incidentIds: z.array(id).min(1).max(10_000) }),
 ]);
 
+/** Messages chosen for an export's transcripts (docs/bundle-format.md, "Transcripts"). */
+const exportMessageIds = z
+  .array(id)
+  .max(10_000, 'has too many messages: 10,000 at most in one export')
+  .optional();
+
 export const exportResult = z.object({
   path: z.string(),
   format: z.enum(['dir', 'zip', 'zip.age']),
@@ -423,6 +429,8 @@ export const exportResult = z.object({
   warnings: z.array(z.string()).default([]),
   /** How many pages the court bundle (data/report/bundle.pdf) has. */
   bundlePages: z.number().int().min(0).default(0),
+  /** How many messages the transcripts print (data/metadata/messages.json). */
+  messages: z.number().int().min(0).default(0),
 });
 
 const bagProblem = z.object({
@@ -880,6 +888,8 @@ export const api = {
         format: z.enum(['dir', 'zip']),
         encryptPassphrase: z.string().min(8).max(1024).optional(),
         selection: exportSelection,
+        /** Messages to print in the transcripts besides the incidents' (their conversations come too). */
+        messageIds: exportMessageIds,
         exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
           .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
           .optional(),
@@ -899,6 +909,7 @@ export const api = {
     z
       .object({
         selection: exportSelection,
+        messageIds: exportMessageIds,
         exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
           .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
           .optional(),

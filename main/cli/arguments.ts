@@ -71,6 +71,8 @@ const SHORT = `at least its first ${SHORT_ID_MIN} characters`;
 const ITEM_ID = `an item id: give the id shown by \`dossier ls\`, or ${SHORT}`;
 const PERSON_ID = `a person id: give the id shown by \`dossier person ls\`, or ${SHORT}`;
 const INCIDENT_ID = `an incident id: give the id shown by \`dossier incident ls\`, or ${SHORT}`;
+const MESSAGE_ID =
+  'a message: give ITEM:INDEX (the index from `dossier messages ITEM --json`), or its full id';
 
 /**
  * Items, incidents and people may be named by the first 4+ characters of their id. A prefix
@@ -238,6 +240,8 @@ export interface ExportFlags {
   items: string[];
   tags: string[];
   incidents: string[];
+  /** Message ids for the transcripts (--messages ID,ID); their conversations are exported. */
+  messages: string[];
   exhibitPrefix?: string;
   exhibitStyle?: string;
   caseName?: string;
@@ -245,18 +249,34 @@ export interface ExportFlags {
   fullPaths?: boolean;
 }
 
+/** `--messages ITEM:INDEX`: a conversation (id or 4+ character prefix) and a message's index. */
+export const MESSAGE_AT = /^([^:\s]{4,}):(\d{1,8})$/;
+
 export function checkExport(opts: ExportFlags & { out: string; format: string }): void {
-  const selection = opts.all
+  for (const m of opts.messages) {
+    if (m.includes(':') && !MESSAGE_AT.test(m))
+      throw new DossierError(
+        'USAGE',
+        `--messages "${m}" is not a message: give ITEM:INDEX (the conversation's id or its first 4+ characters, and the message's index from \`dossier messages ITEM --json\`), or a message's full id.`,
+      );
+  }
+  // With --messages alone, the selection is their conversations (found once unlocked).
+  const onlyMessages =
+    !opts.all && !opts.items.length && !opts.tags.length && !opts.incidents.length;
+  const selection = onlyMessages
     ? { all: true }
-    : opts.items.length
-      ? { itemIds: opts.items.map(asShortId) }
-      : opts.tags.length
-        ? { tags: opts.tags }
-        : { incidentIds: opts.incidents.map(asShortId) };
+    : opts.all
+      ? { all: true }
+      : opts.items.length
+        ? { itemIds: opts.items.map(asShortId) }
+        : opts.tags.length
+          ? { tags: opts.tags }
+          : { incidentIds: opts.incidents.map(asShortId) };
   const args = {
     out: resolve(opts.out),
     format: opts.format,
     selection,
+    messageIds: opts.messages.length ? opts.messages.filter((m) => !m.includes(':')) : undefined,
     exhibitPrefix: opts.exhibitPrefix,
     exhibitStyle: opts.exhibitStyle,
     caseName: opts.caseName,
@@ -277,6 +297,14 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
         option: '--incident',
         value: at === undefined ? undefined : opts.incidents[at],
         id: INCIDENT_ID,
+      };
+    }
+    if (key === 'messageIds') {
+      const at = typeof kind === 'number' ? kind : undefined;
+      return {
+        option: '--messages',
+        value: at === undefined ? undefined : opts.messages.filter((m) => !m.includes(':'))[at],
+        id: MESSAGE_ID,
       };
     }
     if (key === 'exhibitPrefix') return { option: '--exhibit-prefix', value: opts.exhibitPrefix };

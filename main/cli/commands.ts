@@ -17,6 +17,7 @@ import {
   checkExportPassphrase,
   checkNewPassphrase,
   checkUnlockSecret,
+  MESSAGE_AT,
   personIdentifiers,
   type ExportFlags,
   type IncidentFlags,
@@ -497,19 +498,23 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     opts.tags.length > 0,
     opts.incidents.length > 0,
   ].filter(Boolean).length;
-  if (chosen !== 1) {
+  const messageTokens = opts.messages ?? [];
+  if (chosen > 1 || (chosen === 0 && messageTokens.length === 0)) {
     throw new DossierError(
       'USAGE',
-      'Choose what to export with exactly one of --all, --item ID..., --tag T... or --incident ID....',
+      'Choose what to export with exactly one of --all, --item ID..., --tag T... or --incident ID... (and, or only, --messages ID,ID).',
     );
   }
-  const selection: ExportSelection = opts.all
+  // --messages alone: their conversations are the exhibits (selectItems adds them).
+  const selection: ExportSelection | null = opts.all
     ? { all: true }
     : opts.items.length
       ? { itemIds: opts.items }
       : opts.tags.length
         ? { tags: opts.tags }
-        : { incidentIds: opts.incidents };
+        : opts.incidents.length
+          ? { incidentIds: opts.incidents }
+          : null;
   // As `passwd` reads a new passphrase: the file, else the variable, else asked twice.
   const encryptPassphrase = encrypt
     ? await readSecret({
@@ -522,12 +527,27 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     : undefined;
   if (encryptPassphrase !== undefined) checkExportPassphrase(encryptPassphrase);
   return withVault(g, async (vault) => {
+    // ITEM:INDEX names a message by its conversation and index (`dossier messages --json`).
+    const messageIds = messageTokens.map((m) => {
+      const at = MESSAGE_AT.exec(m);
+      if (!at) return m;
+      const found = vault.conversationMessages(at[1]!, Number(at[2]), 1)[0];
+      if (!found || found.index !== Number(at[2]))
+        throw new DossierError(
+          'NOT_FOUND',
+          `--messages ${m}: that conversation has no message with index ${at[2]} (\`dossier messages ${at[1]} --json\` lists them).`,
+        );
+      return found.id;
+    });
     const choices = {
       // Short incident ids as for items (which the vault resolves itself).
       selection:
-        'incidentIds' in selection
-          ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
-          : selection,
+        selection === null
+          ? { itemIds: [] }
+          : 'incidentIds' in selection
+            ? { incidentIds: selection.incidentIds.map((i) => vault.cases.resolveIncidentId(i)) }
+            : selection,
+      messageIds: messageIds.length ? messageIds : undefined,
       exhibitPrefix: opts.exhibitPrefix,
       exhibitStyle: opts.exhibitStyle as ExhibitStyle | undefined,
       caseName: opts.caseName,
@@ -561,6 +581,10 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       io.out(`Exported ${result.exhibits.length} exhibit(s) to ${terminalSafe(result.path)}`);
       for (const e of result.exhibits)
         io.out(`  ${terminalSafe(e.number).padEnd(8)} ${e.sha256}  ${terminalSafe(e.bagPath)}`);
+      if (result.messages > 0)
+        io.out(
+          `Transcripts:                 ${result.messages} message${result.messages === 1 ? '' : 's'} (data/metadata/messages.json)`,
+        );
       io.out(`SHA-256 of the tag manifest: ${result.tagManifestSha256}`);
       io.out(`Signing key fingerprint:     ${result.fingerprint}`);
       io.out(

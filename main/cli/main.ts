@@ -72,7 +72,7 @@ Commands:
                                   stops working; needs the current passphrase
   keys --reveal [--json]          print the keys that open the vault without Dossier
   export --out PATH [--format dir|zip] [--encrypt [--encrypt-passphrase-file F]]
-         [--all | --item ID... | --tag T... | --incident ID...]
+         [--all | --item ID... | --tag T... | --incident ID...] [--messages ID,ID]
          [--exhibit-prefix JD] [--exhibit-style JD1|JD/1] [--case "Case name"]
          [--exporter NAME] [--full-paths] [--json]
                                   write a signed, hashed evidence bundle (BagIt) into the
@@ -152,6 +152,7 @@ const OPTIONS = {
   all: { type: 'boolean', default: false },
   item: { type: 'string', multiple: true },
   incident: { type: 'string', multiple: true },
+  messages: { type: 'string', multiple: true },
   'exhibit-prefix': { type: 'string' },
   'exhibit-style': { type: 'string' },
   case: { type: 'string' },
@@ -206,6 +207,7 @@ const ALLOWED: Record<string, string[]> = {
     'item',
     'tag',
     'incident',
+    'messages',
     'exhibit-prefix',
     'exhibit-style',
     'case',
@@ -409,6 +411,13 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           items: values.item ?? [],
           tags: values.tag ?? [],
           incidents: values.incident ?? [],
+          // --messages ID,ID (repeatable): printed in the transcripts with their conversations.
+          messages: (values.messages ?? []).flatMap((v) =>
+            v
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+          ),
           exhibitPrefix: values['exhibit-prefix'],
           exhibitStyle: values['exhibit-style'],
           caseName: values.case,
@@ -417,7 +426,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         };
         // What is missing or doubled (no --out, two selections) cmdExport explains itself.
         const selections = [opts.all, opts.items.length, opts.tags.length, opts.incidents.length];
-        if (opts.out !== undefined && selections.filter(Boolean).length === 1)
+        const chosen = selections.filter(Boolean).length;
+        if (opts.out !== undefined && (chosen === 1 || (chosen === 0 && opts.messages.length)))
           checkExport({
             ...opts,
             out: opts.out,

@@ -118,8 +118,8 @@ describe('VERIFY.txt on Linux, macOS and Windows', () => {
         expect(out).toMatch(/: OK$/m);
         expect(out).not.toMatch(/FAILED/);
       }
-      // The exhibits, six metadata files, report.pdf, bundle.pdf and the viewer.
-      expect(a!.split('\n').filter(Boolean)).toHaveLength(result.exhibits.length + 9);
+      // The exhibits, seven metadata files (messages.json too), report.pdf, bundle.pdf, the viewer.
+      expect(a!.split('\n').filter(Boolean)).toHaveLength(result.exhibits.length + 10);
       expect(c).toMatch(/^Signature Verified Successfully/);
       expect(d!.slice(0, 64)).toBe(fingerprint);
     },

@@ -117,6 +117,7 @@ export async function checkWithViewer(html: string, picked: PickedFile[]): Promi
   };
   const window = { crypto: { subtle: webcrypto.subtle } };
   const URL = { createObjectURL: () => 'blob:fake', revokeObjectURL: (): void => {} };
+  // TextEncoder too: the email reader the page bundles (postal-mime) makes one as it loads.
   runInNewContext(script, {
     document,
     window,

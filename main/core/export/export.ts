@@ -6,6 +6,7 @@ import { folderSink, zipSink, type BagSink } from '../bagit/sink';
 import { BagWriter } from '../bagit/writer';
 import type { BlobStore } from '../blobs/store';
 import type { CaseRepository } from '../cases/repository';
+import type { ConversationRepository } from '../conversations/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
 import { bundlePagesWarning } from '../../../shared/bundle-pages';
@@ -28,10 +29,17 @@ import {
   incidentsCsv,
   itemsCsv,
   itemsJson,
+  messagesJson,
   peopleCsv,
   sourcesJson,
 } from './metadata-files';
-import type { CustodyRecord, Exhibit, ExhibitPreview, ExportModel } from './model';
+import type {
+  CustodyRecord,
+  Exhibit,
+  ExhibitPreview,
+  ExportModel,
+  TranscriptMessage,
+} from './model';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
 import { countBundlePdfPages, renderBundlePdf, type BundleContent } from './pdf/bundle';
 import { renderReportPdf } from './report-pdf';
@@ -49,6 +57,11 @@ export interface ExportOptions {
   /** With format 'zip': encrypt the zip to this passphrase (age scrypt) as .zip.age. */
   encryptPassphrase?: string;
   selection: ExportSelection;
+  /**
+   * Messages to print in the transcripts besides those linked to the exported incidents; their
+   * conversations are exported with them.
+   */
+  messageIds?: string[];
   exhibitPrefix?: string;
   /** "JD1" (the default, as courts expect) or "JD/1". */
   exhibitStyle?: ExhibitStyle;
@@ -86,6 +99,8 @@ export interface ExportResult {
   warnings: string[];
   /** How many pages the court bundle (data/report/bundle.pdf) has. */
   bundlePages: number;
+  /** How many messages the transcripts print (data/metadata/messages.json). */
+  messages: number;
 }
 
 export interface ExportDeps {
@@ -93,6 +108,7 @@ export interface ExportDeps {
   /** Region marks of an item, boxes in millionths, in the order they were made. */
   regionsOf: (itemId: string) => readonly Region[];
   cases: CaseRepository;
+  conversations: ConversationRepository;
   blobs: BlobStore;
   custody: CustodyLog;
   vaultId: string;
@@ -118,7 +134,7 @@ const NOT_NAME = /[^\p{L}\p{N}._-]+/gu;
  * recorded in the custody log with the tag-manifest hash.
  */
 export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promise<ExportResult> {
-  const items = selectItems(deps, opts.selection);
+  const items = selectItems(deps, opts.selection, opts.messageIds);
   if (items.length === 0) {
     throw new DossierError(
       'USAGE',
@@ -257,6 +273,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     await addMeta('data/metadata/incidents.csv', incidentsCsv(model));
     await addMeta('data/metadata/people.csv', peopleCsv(model));
     await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
+    await addMeta('data/metadata/messages.json', messagesJson(model));
     await addMeta(
       'data/metadata/custody.jsonl',
       custodyJsonl(custody, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
@@ -295,6 +312,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
           fingerprint: deps.fingerprint,
           exhibits: exhibits.length,
           exportedAt,
+          messages: model.messages?.length ?? 0,
         }),
       ),
     );
@@ -322,6 +340,15 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         exhibits: exhibits.map((e) => ({ number: e.number, item: e.itemId, sha256: e.sha256 })),
         tagManifestSha256,
         caseName,
+        // The transcripts: how many messages, and the hash of the file that lists their spans.
+        ...(model.messages?.length
+          ? {
+              messages: {
+                count: model.messages.length,
+                sha256: manifest.find((m) => m.path === 'data/metadata/messages.json')?.sha256,
+              },
+            }
+          : {}),
       },
     ); // signed in the same transaction (CustodyLog: every export entry is)
     return {
@@ -338,6 +365,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       fingerprint: deps.fingerprint,
       warnings,
       bundlePages,
+      messages: model.messages?.length ?? 0,
     };
   } catch (e) {
     if (!committed) {
@@ -358,6 +386,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
 export type BundlePagesOptions = Pick<
   ExportOptions,
   | 'selection'
+  | 'messageIds'
   | 'exhibitPrefix'
   | 'exhibitStyle'
   | 'caseName'
@@ -377,7 +406,7 @@ export async function countBundlePages(
   deps: ExportDeps,
   opts: BundlePagesOptions,
 ): Promise<number> {
-  const items = selectItems(deps, opts.selection);
+  const items = selectItems(deps, opts.selection, opts.messageIds);
   if (items.length === 0) {
     throw new DossierError(
       'USAGE',
@@ -429,7 +458,11 @@ function labelling(opts: Pick<ExportOptions, 'caseName' | 'exhibitPrefix' | 'exh
   return { caseName, prefix, style };
 }
 
-/** Each item's exhibit label, and its file's path in the bag, in export order. */
+/**
+ * Each item's exhibit label, and its file's path in the bag, in export order. A file taken out
+ * of an exported item (an email's attachment, a chat's photo) is a sub-exhibit under its
+ * parent's label: JD4.1, JD4.2 … (selectItems puts it right after its parent).
+ */
 function exhibitPlaces(
   items: readonly ItemDetail[],
   prefix: string,
@@ -437,21 +470,47 @@ function exhibitPlaces(
 ): { numberOf: Map<string, string>; bagPaths: string[] } {
   const namer = new SafeNamer();
   const numberOf = new Map<string, string>();
-  items.forEach((item, i) => numberOf.set(item.id, exhibitLabel(prefix, i + 1, style)));
-  const width = exhibitNumberWidth(items.length);
-  const bagPaths = items.map((item, index) => {
+  const stemOf = new Map<string, string>();
+  const children = new Map<string, number>();
+  const ids = new Set(items.map((i) => i.id));
+  const width = exhibitNumberWidth(items.filter((i) => subExhibitParent(i, ids) === null).length);
+  let top = 0;
+  const bagPaths = items.map((item) => {
+    const parent = subExhibitParent(item, ids);
+    let stem: string;
+    if (parent !== null) {
+      const k = (children.get(parent) ?? 0) + 1;
+      children.set(parent, k);
+      numberOf.set(item.id, `${numberOf.get(parent)!}.${k}`);
+      stem = `${stemOf.get(parent)!}.${k}`;
+    } else {
+      top++;
+      numberOf.set(item.id, exhibitLabel(prefix, top, style));
+      stem = exhibitFileStem(`${prefix}/${top}`, width);
+    }
+    stemOf.set(item.id, stem);
     // Originals under data/evidence/, redactions and other derivatives under data/derived/.
     const folder = item.derivedFrom ? 'derived' : 'evidence';
     // Named from the original name, for fidelity; a later name given in the vault is in items.json.
-    return `data/${folder}/${namer.name(`${exhibitFileStem(`${prefix}/${index + 1}`, width)}_`, item.originalName ?? item.name)}`;
+    return `data/${folder}/${namer.name(`${stem}_`, item.originalName ?? item.name)}`;
   });
   return { numberOf, bagPaths };
+}
+
+/** Operations whose results are part of their parent (a file inside it), labelled under it. */
+const SUB_EXHIBIT_OPS = new Set(['media', 'attachment']);
+
+/** The exported item this one is a sub-exhibit of, or null. */
+function subExhibitParent(item: ItemDetail, exported: ReadonlySet<string>): string | null {
+  const d = item.derivedFrom;
+  if (!d || !SUB_EXHIBIT_OPS.has(d.operation)) return null;
+  return exported.has(d.parentId) ? d.parentId : null;
 }
 
 /** The export model (what the report, the court bundle and the viewer show) of these exhibits. */
 function exportModel(
   deps: ExportDeps,
-  opts: Pick<ExportOptions, 'selection' | 'exporter' | 'fullPaths'>,
+  opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'exporter' | 'fullPaths'>,
   made: {
     now: Date;
     caseName: string;
@@ -465,13 +524,18 @@ function exportModel(
   const { now, caseName, prefix, exhibits, numberOf, checkpoint } = made;
   const exportedAt = now.toISOString();
   const exportedIds = new Set(exhibits.map((e) => e.itemId));
+  // An incident is in the bundle when it points at an exported item, or at a message of an
+  // exported conversation, or was chosen.
   const incidents = deps.cases
     .incidents()
     .filter(
       (inc) =>
         inc.itemIds.some((id) => exportedIds.has(id)) ||
+        inc.messages.some((m) => exportedIds.has(m.conversationId)) ||
         ('incidentIds' in opts.selection && opts.selection.incidentIds.includes(inc.id)),
     );
+  const messages = transcriptMessages(deps, exhibits, incidents, opts.messageIds ?? []);
+  const inTranscript = new Set(messages.map((m) => m.id));
   const personIds = new Set([
     ...incidents.flatMap((i) => i.personIds),
     ...exhibits.flatMap((e) => e.personIds),
@@ -506,9 +570,18 @@ function exportModel(
       witnesses: i.witnesses,
       policeRef: i.policeRef,
       platformRef: i.platformRef,
-      exhibitNumbers: i.itemIds.filter((id) => numberOf.has(id)).map((id) => numberOf.get(id)!),
+      // The items it points at, and the conversations its messages are in.
+      exhibitNumbers: [
+        ...new Set(
+          [...i.itemIds, ...i.messages.map((m) => m.conversationId)]
+            .filter((id) => numberOf.has(id))
+            .map((id) => numberOf.get(id)!),
+        ),
+      ],
       personIds: i.personIds,
+      messageIds: i.messages.filter((m) => inTranscript.has(m.id)).map((m) => m.id),
     })),
+    messages,
     people: people.map((p) => ({
       id: p.id,
       name: p.name,
@@ -522,6 +595,62 @@ function exportModel(
     software: deps.software,
   };
   return { model, custody };
+}
+
+/** A transcript message's text is kept up to here in the bundle; its span holds the whole. */
+const TRANSCRIPT_TEXT_CHARS = 100_000;
+
+/**
+ * The messages printed as transcripts: those of the exported incidents, and those chosen, in
+ * exhibit order then conversation order, each with its whole text, tags and notes.
+ */
+function transcriptMessages(
+  deps: ExportDeps,
+  exhibits: readonly Exhibit[],
+  incidents: readonly { id: string; messages: { id: string; conversationId: string }[] }[],
+  chosen: readonly string[],
+): TranscriptMessage[] {
+  const exhibitOfItem = new Map(exhibits.map((e, i) => [e.itemId, { e, i }]));
+  const exported = new Set(incidents.map((i) => i.id));
+  const wanted = new Map<string, boolean>();
+  for (const inc of incidents)
+    for (const m of inc.messages)
+      if (exhibitOfItem.has(m.conversationId)) wanted.set(m.id, wanted.get(m.id) ?? false);
+  for (const id of new Set(chosen)) wanted.set(id, true);
+  const out: { order: number; m: TranscriptMessage }[] = [];
+  for (const [id, selected] of wanted) {
+    const m = deps.conversations.message(id);
+    const at = exhibitOfItem.get(m.conversationId);
+    if (!at) continue; // selectItems brings chosen messages' conversations; never reached
+    out.push({
+      order: at.i,
+      m: {
+        id: m.id,
+        exhibit: at.e.number,
+        itemId: m.conversationId,
+        index: m.index,
+        kind: m.kind,
+        sender: m.sender,
+        senderId: m.senderId,
+        time: m.time,
+        timeSource: m.timeSource,
+        text:
+          m.text.length > TRANSCRIPT_TEXT_CHARS ? m.text.slice(0, TRANSCRIPT_TEXT_CHARS) : m.text,
+        textCut: m.text.length > TRANSCRIPT_TEXT_CHARS,
+        offset: m.offset,
+        length: m.length,
+        sha256: m.sha256,
+        line: m.line,
+        lineEnd: m.lineEnd,
+        chatFile: at.e.conversation?.chatFile ?? null,
+        incidentIds: m.incidentIds.filter((i) => exported.has(i)),
+        tags: m.tags,
+        notes: m.notes.map((n) => ({ body: n.body, createdAt: n.createdAt })),
+        selected,
+      },
+    });
+  }
+  return out.sort((a, b) => a.order - b.order || a.m.index - b.m.index).map((x) => x.m);
 }
 
 /**
@@ -575,23 +704,46 @@ async function* countBytes(
   }
 }
 
-function selectItems(deps: ExportDeps, sel: ExportSelection): ItemDetail[] {
+function selectItems(
+  deps: ExportDeps,
+  sel: ExportSelection,
+  messageIds: readonly string[] = [],
+): ItemDetail[] {
   let ids: string[];
   if ('all' in sel) ids = deps.items.list().map((i) => i.id);
   else if ('itemIds' in sel) ids = sel.itemIds.map((i) => deps.items.resolveId(i));
   else if ('tags' in sel) ids = deps.cases.itemsWithTags(sel.tags);
   else ids = deps.cases.itemsOfIncidents(sel.incidentIds);
+  // A chosen message brings its conversation (the exhibit its transcript points into).
+  if (messageIds.length) ids.push(...deps.conversations.refs(messageIds).map((m) => m.item));
   const details = [...new Set(ids)].map((id) => deps.items.get(id));
   // Exhibit numbers follow when things happened: source time first, then import time.
   const when = (i: ItemDetail): string =>
     i.sourceTimes.exif ?? i.sourceTimes.email ?? i.sourceTimes.mtime ?? i.ingestedAt;
-  return details.sort((a, b) =>
+  const sorted = details.sort((a, b) =>
     when(a) < when(b)
       ? -1
       : when(a) > when(b)
         ? 1
         : a.ingestedAt.localeCompare(b.ingestedAt) || a.id.localeCompare(b.id),
   );
+  // Sub-exhibits (exhibitPlaces) come right after their parent, in the same order.
+  const exported = new Set(sorted.map((i) => i.id));
+  const under = new Map<string, ItemDetail[]>();
+  for (const i of sorted) {
+    const parent = subExhibitParent(i, exported);
+    if (parent === null) continue;
+    let list = under.get(parent);
+    if (!list) under.set(parent, (list = []));
+    list.push(i);
+  }
+  const out: ItemDetail[] = [];
+  const put = (i: ItemDetail): void => {
+    out.push(i);
+    for (const c of under.get(i.id) ?? []) put(c);
+  };
+  for (const i of sorted) if (subExhibitParent(i, exported) === null) put(i);
+  return out;
 }
 
 async function exhibitOf(
@@ -644,6 +796,29 @@ async function exhibitOf(
           reason: item.derivedFrom.reason,
         }
       : null,
+    conversation: conversationOf(deps, item.id),
+  };
+}
+
+/** A conversation exhibit's summary, or null for any other item. */
+function conversationOf(deps: ExportDeps, itemId: string): Exhibit['conversation'] {
+  if (!deps.conversations.has(itemId)) return null;
+  const c = deps.conversations.get(itemId);
+  return {
+    format: c.format,
+    reader: c.reader,
+    chatFile: c.chatFile,
+    title: c.title,
+    messageCount: c.messageCount,
+    participants: c.participants.map((p) => ({
+      sender: p.sender,
+      senderId: p.senderId,
+      messages: p.messages,
+    })),
+    firstTime: c.firstTime,
+    lastTime: c.lastTime,
+    dateOrder: c.dateOrder,
+    timeZone: c.timeZone,
   };
 }
 

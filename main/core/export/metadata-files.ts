@@ -1,7 +1,7 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../../../shared/identifiers';
 import type { ExportSource } from '../items/repository';
 import { pathDigest } from '../items/source-path';
-import type { ExportModel, Exhibit, PersonRecord } from './model';
+import type { ExportModel, Exhibit, PersonRecord, TranscriptMessage } from './model';
 
 /**
  * The machine-readable files under data/metadata/. JSON for programs, CSV for the
@@ -69,8 +69,11 @@ export function itemsCsv(exhibits: readonly Exhibit[]): string {
   ]);
 }
 
-export function incidentsCsv(model: Pick<ExportModel, 'incidents' | 'people'>): string {
+export function incidentsCsv(
+  model: Pick<ExportModel, 'incidents' | 'people' | 'messages'>,
+): string {
   const names = new Map(model.people.map((p) => [p.id, p.name]));
+  const messageRef = messageRefs(model.messages ?? []);
   return csv([
     [
       'occurred_at',
@@ -84,6 +87,7 @@ export function incidentsCsv(model: Pick<ExportModel, 'incidents' | 'people'>): 
       'exhibits',
       'people',
       'incident_id',
+      'messages',
     ],
     ...model.incidents.map((i) => [
       i.occurredAt,
@@ -97,8 +101,55 @@ export function incidentsCsv(model: Pick<ExportModel, 'incidents' | 'people'>): 
       i.exhibitNumbers.join('; '),
       i.personIds.map((p) => names.get(p) ?? p).join('; '),
       i.id,
+      (i.messageIds ?? [])
+        .map((id) => messageRef.get(id))
+        .filter((r) => r !== undefined)
+        .join('; '),
     ]),
   ]);
+}
+
+/** How a CSV cell names a transcript message: its exhibit and place, e.g. "JD4 message 12". */
+function messageRefs(messages: readonly TranscriptMessage[]): Map<string, string> {
+  return new Map(messages.map((m) => [m.id, `${m.exhibit} message ${m.index + 1}`]));
+}
+
+/**
+ * messages.json: every message printed in a transcript, with its exhibit's file and its byte
+ * span there (in `chatFile` inside a zip), so anyone can cut the original at the span and
+ * check the SHA-256 (docs/bundle-format.md, "Transcripts"). `index` counts from 0, as
+ * `dossier messages --json` does; the PDFs print it from 1.
+ */
+export function messagesJson(model: Pick<ExportModel, 'messages' | 'exhibits'>): string {
+  const fileOf = new Map(model.exhibits.map((e) => [e.itemId, e.bagPath]));
+  return `${JSON.stringify(
+    (model.messages ?? []).map((m) => ({
+      exhibit: m.exhibit,
+      file: fileOf.get(m.itemId) ?? null,
+      chatFile: m.chatFile,
+      offset: m.offset,
+      length: m.length,
+      sha256: m.sha256,
+      line: m.line,
+      lineEnd: m.lineEnd,
+      index: m.index,
+      messageId: m.id,
+      itemId: m.itemId,
+      kind: m.kind,
+      sender: m.sender,
+      senderId: m.senderId,
+      time: m.time,
+      timeSource: m.timeSource,
+      text: m.text,
+      textCut: m.textCut === true,
+      incidents: m.incidentIds,
+      tags: m.tags,
+      notes: m.notes,
+      selected: m.selected,
+    })),
+    null,
+    2,
+  )}\n`;
 }
 
 export function peopleCsv(model: Pick<ExportModel, 'people'>): string {

@@ -27,6 +27,11 @@ export interface ExportModel {
   evidenceIndexSha256: string;
   exhibits: Exhibit[];
   incidents: IncidentRecord[];
+  /**
+   * The messages printed as transcripts (docs/bundle-format.md, "Transcripts"): those linked to
+   * the exported incidents and those the person chose, in exhibit order, then message order.
+   */
+  messages?: TranscriptMessage[];
   people: PersonRecord[];
   /** Entries shown (custody-bundle.ts): in full, or without details when they record a full path. */
   custody: CustodyRecord[];
@@ -76,6 +81,58 @@ export interface Exhibit {
   personIds: string[];
   /** For derivatives: the parent's exhibit number and SHA-256, the operation and the reason. */
   derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
+  /** For a chat export or mailbox read as a conversation: what it holds; else null. */
+  conversation?: ExhibitConversation | null;
+}
+
+/** A conversation exhibit's summary (its messages chosen for the transcript are in ExportModel.messages). */
+export interface ExhibitConversation {
+  format: string;
+  /** The reader and its version, e.g. "dossier-whatsapp 1". */
+  reader: string;
+  /** Inside a zip: the chat file the messages' byte offsets count into; null: the exhibit itself. */
+  chatFile: string | null;
+  title: string;
+  messageCount: number;
+  participants: { sender: string; senderId: string | null; messages: number }[];
+  firstTime: string | null;
+  lastTime: string | null;
+  dateOrder: string | null;
+  timeZone: string | null;
+}
+
+/** One message printed in a transcript, with its exact place in the exhibit. */
+export interface TranscriptMessage {
+  id: string;
+  /** The conversation exhibit's label and item. */
+  exhibit: string;
+  itemId: string;
+  /** Its place in the conversation, from 0. */
+  index: number;
+  kind: string;
+  sender: string;
+  senderId: string | null;
+  /** ISO 8601 with the offset used; null when the export gave none that could be read. */
+  time: string | null;
+  timeSource: string;
+  /** The text as read, cut after TRANSCRIPT_TEXT_CHARS (the whole is at the span). */
+  text: string;
+  /** The text was cut (a hostile export can hold messages of millions of characters). */
+  textCut?: boolean;
+  /** Bytes into the chat file (the exhibit, or `chatFile` inside it). */
+  offset: number;
+  length: number;
+  /** SHA-256 of those bytes. */
+  sha256: string;
+  line: number | null;
+  lineEnd: number | null;
+  chatFile: string | null;
+  /** The exported incidents it is linked to. */
+  incidentIds: string[];
+  tags: string[];
+  notes: { body: string; createdAt: string }[];
+  /** True when the person chose it for the export (not only through an incident). */
+  selected: boolean;
 }
 
 export interface IncidentRecord {
@@ -90,6 +147,8 @@ export interface IncidentRecord {
   platformRef: string;
   exhibitNumbers: string[];
   personIds: string[];
+  /** The transcript messages it points at (ExportModel.messages ids), in order. */
+  messageIds?: string[];
 }
 
 export interface PersonRecord {

@@ -15,6 +15,7 @@ import {
   type ExhibitProblem,
 } from './verify-exhibits';
 import { checkCustody } from './verify-custody';
+import { checkMessageSpans, MESSAGES } from './verify-messages';
 
 export interface BundleReport {
   /**
@@ -272,6 +273,11 @@ async function checkDossierParts(
     await checkExhibits(source, files, err, (file, message) =>
       problems.push({ severity: 'warning', file, message }),
     );
+  // Bundles before issue 12 have no transcripts.
+  if (files.has(MESSAGES)) {
+    const raw = await readRecord(source, MESSAGES, err);
+    if (raw !== null) await checkMessageSpans(source, files, raw, err);
+  }
   return { fingerprint, signed };
 }
 

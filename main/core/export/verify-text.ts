@@ -12,6 +12,8 @@ export function verifyText(v: {
   fingerprint: string;
   exhibits: number;
   exportedAt: string;
+  /** Messages printed in the transcripts (data/metadata/messages.json). */
+  messages?: number;
 }): string {
   const groups = v.fingerprint.split(' ');
   const hex = groups.join('');
@@ -121,6 +123,26 @@ E.  No extra files: every file under data/ must be listed in
 A bundle received as a .zip.age file is encrypted: open it first with the
 free tool age (https://age-encryption.org) and the passphrase the sender gave
 you: age -d -o bundle.zip FILE.zip.age, then unzip bundle.zip.
+
+MESSAGES IN THE TRANSCRIPTS
+---------------------------
+${
+  v.messages
+    ? `This bundle prints ${v.messages} message(s) from chat exports or mailboxes.`
+    : 'This bundle prints no messages from chat exports or mailboxes.'
+} Each
+is listed in data/metadata/messages.json with its exhibit's file ("file"),
+the byte span of the message in it ("offset", "length") and the SHA-256 of
+those bytes ("sha256"). When "chatFile" is set, the exhibit is a zip and the
+span counts into that file inside it. To check one message on Linux, put
+its values in place of FILE, OFFSET, LENGTH and CHATFILE:
+      tail -c +$((OFFSET + 1)) FILE | head -c LENGTH | sha256sum
+      unzip -p FILE CHATFILE | tail -c +$((OFFSET + 1)) | head -c LENGTH \\
+        | sha256sum
+    (the second for a zip). On macOS use "shasum -a 256" for "sha256sum".
+    The hash printed must be the message's "sha256"; the same bytes, read as
+    UTF-8, are the message as the export wrote it. "dossier verify FOLDER"
+    checks every message this way.
 
 WHAT THIS PROVES, AND WHAT IT DOES NOT
 --------------------------------------

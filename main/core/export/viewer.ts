@@ -10,7 +10,18 @@ import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wo
 import { displayName } from '../../../shared/display-name';
 import { compareExhibitLabels } from '../../../shared/label-order';
 import { isLocationKey } from '../../../shared/location-fields';
-import type { CustodyRecord, Exhibit, ExhibitPreview, ExportModel, IncidentRecord } from './model';
+import type {
+  CustodyRecord,
+  Exhibit,
+  ExhibitPreview,
+  ExportModel,
+  IncidentRecord,
+  TranscriptMessage,
+} from './model';
+import { messageReference, timeSourceWords } from './transcript-text';
+
+/** A transcript message's text in the page is cut here (the whole is in messages.json). */
+const VIEWER_MESSAGE_CHARS = 4000;
 import { PAGE_SCRIPT } from './viewer/page-script.generated';
 import type {
   CustodySummary,
@@ -229,6 +240,13 @@ function viewerParts(
   const incidentById = new Map(incidents.map((i) => [i.id, i]));
   const byItem = custodyByItem(model.custody);
 
+  const messageById = new Map((model.messages ?? []).map((m) => [m.id, m]));
+  const transcripts = new Map<string, TranscriptMessage[]>();
+  for (const m of model.messages ?? []) {
+    let list = transcripts.get(m.itemId);
+    if (!list) transcripts.set(m.itemId, (list = []));
+    list.push(m);
+  }
   // Labels in number order (JD2 before JD10), whatever order the model lists them in.
   const ordered = [...model.exhibits].sort((a, b) => compareExhibitLabels(a.number, b.number));
   const exhibits = ordered.map((e): ViewerExhibit => {
@@ -279,6 +297,20 @@ function viewerParts(
         actor: c.actor,
       })),
       historyMore: Math.max(0, history.length - MAX_EXHIBIT_HISTORY),
+      chatFile: e.conversation?.chatFile ?? null,
+      transcript: (transcripts.get(e.itemId) ?? []).map((m) => ({
+        number: m.index + 1,
+        sender: m.sender,
+        senderId: m.senderId,
+        timeText: m.time ? timeText(m.time) : 'no time could be read',
+        timeSource: m.time ? timeSourceWords(m.timeSource, e.conversation?.timeZone ?? null) : '',
+        text: m.text.length > VIEWER_MESSAGE_CHARS ? m.text.slice(0, VIEWER_MESSAGE_CHARS) : m.text,
+        textCut: m.text.length > VIEWER_MESSAGE_CHARS || m.textCut === true,
+        offset: m.offset,
+        length: m.length,
+        sha256: m.sha256,
+        reference: messageReference(m),
+      })),
     };
   });
 
@@ -289,6 +321,19 @@ function viewerParts(
     untilText: inc.occurredUntil ? timeText(inc.occurredUntil) : null,
     gapText: gap ? `${gap.text}.` : null,
     people: inc.personIds.map(personRef),
+    messages: (inc.messageIds ?? []).flatMap((id) => {
+      const m = messageById.get(id);
+      if (!m) return [];
+      const first = m.text.split('\n', 1)[0] ?? '';
+      return [
+        {
+          exhibit: m.exhibit,
+          number: m.index + 1,
+          sender: m.sender,
+          excerpt: first.length > 120 ? `${first.slice(0, 120)}…` : first,
+        },
+      ];
+    }),
   }));
 
   const data: ViewerData = {

@@ -818,6 +818,7 @@ export class Vault {
       items: this.items,
       regionsOf: (id) => this.annotations.regionsOf(id),
       cases: this.cases,
+      conversations: this.conversations,
       blobs: this.blobs,
       custody: this.custody,
       vaultId: this.id,

@@ -26,6 +26,7 @@ import { BUNDLE_IMAGE_BOX, boxWithComments, picturePages, readyForPdf } from './
 export { BUNDLE_IMAGE_BOX } from './sections/picture';
 import { people } from './sections/summary';
 import { textPages } from './sections/text-file';
+import { transcriptPages } from './sections/transcript';
 import { twoPasses, type Pass } from './two-pass';
 import { PdfWriter } from './writer';
 
@@ -207,9 +208,12 @@ class Bundle implements Pass<BundleLayout> {
     const start = (i: number): void => {
       const e = model.exhibits[i];
       if (!e || ahead.has(i)) return;
-      const p = this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
-        w.draw ? readyForPdf(c) : c,
-      );
+      // A conversation is never read for the bundle: its transcript stands for it.
+      const p = e.conversation
+        ? Promise.resolve<ExhibitContent>({ kind: 'other', reason: 'a conversation' })
+        : this.content(e, { pixels: w.draw, box: this.pictureBox(e) }).then((c) =>
+            w.draw ? readyForPdf(c) : c,
+          );
       p.catch(() => undefined); // awaited below; this only keeps an early failure handled
       ahead.set(i, p);
     };
@@ -242,6 +246,11 @@ class Bundle implements Pass<BundleLayout> {
         });
       else if (c.kind === 'text') yield* textPages(w, e, c, this.current);
       yield w.tick();
+      const transcript = f.transcriptOf.get(e.itemId);
+      if (transcript)
+        yield* transcriptPages(w, f, e, transcript, this.current, (y) =>
+          w.outline(`Transcript of ${this.current}`, item, y),
+        );
     }
     this.current = null;
 

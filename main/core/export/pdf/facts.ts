@@ -7,7 +7,7 @@ import {
   type CourseOfConduct,
   type Gap,
 } from '../../../../shared/course-of-conduct';
-import type { ExportModel, IncidentRecord, PersonRecord } from '../model';
+import type { ExportModel, IncidentRecord, PersonRecord, TranscriptMessage } from '../model';
 import { dateText, parseTime, recordedText, zoneText, type ParsedTime } from '../report/text';
 import type { PdfWriter } from './writer';
 
@@ -32,6 +32,9 @@ export class CaseFacts {
   readonly incidentNo = new Map<string, DatedIncident>();
   readonly people = new Map<string, PersonRecord>();
   readonly exhibitByItem = new Map<string, string>();
+  /** The transcript messages by id, and each conversation exhibit's, by item. */
+  readonly messageById = new Map<string, TranscriptMessage>();
+  readonly transcriptOf = new Map<string, TranscriptMessage[]>();
 
   constructor(
     readonly model: ExportModel,
@@ -47,6 +50,12 @@ export class CaseFacts {
     for (const d of this.incidents) this.incidentNo.set(d.incident.id, d);
     for (const p of model.people) this.people.set(p.id, p);
     for (const e of model.exhibits) this.exhibitByItem.set(e.itemId, e.number);
+    for (const m of model.messages ?? []) {
+      this.messageById.set(m.id, m);
+      let list = this.transcriptOf.get(m.itemId);
+      if (!list) this.transcriptOf.set(m.itemId, (list = []));
+      list.push(m);
+    }
   }
 
   when(raw: string, short = false): string {

@@ -18,6 +18,7 @@ import {
 } from './sections/exhibit-block';
 import { hashesSection } from './sections/hashes';
 import { people, summary } from './sections/summary';
+import { transcriptPages } from './sections/transcript';
 import { twoPasses, type Pass } from './two-pass';
 import { BODY, MARGIN, PAGE, PdfWriter, SMALL, SOFT } from './writer';
 
@@ -150,6 +151,9 @@ class Report implements Pass<Layout> {
         });
       exhibitBlock(w, f, ex[i] as Exhibit, preview, this.exhibitOutline);
       yield w.tick();
+      const transcript = f.transcriptOf.get(ex[i]!.itemId);
+      if (transcript)
+        yield* transcriptPages(w, f, ex[i]!, transcript, w.t(ex[i]!.number, { max: 40 }));
     }
     this.section('custody');
     yield* custodyLog(w, f);

@@ -4,6 +4,7 @@
 import { groupDigits, plural } from '../../report/text';
 import { dayWords, type CaseFacts, type DatedIncident } from '../facts';
 import { CONTENT_W, INK, MARGIN, SMALL, SOFT, type PdfWriter, type Row } from '../writer';
+import { incidentMessageLines } from './transcript';
 
 /** The figures in words, the note on the law, and the at-a-glance table. */
 export function conductIntro(w: PdfWriter, f: CaseFacts): void {
@@ -110,4 +111,5 @@ export function incidentBlock(w: PdfWriter, f: CaseFacts, d: DatedIncident): voi
   w.doc.text(head, MARGIN.left, w.y, { width: CONTENT_W });
   w.gap(3);
   w.rows(rows, MARGIN.left, CONTENT_W);
+  incidentMessageLines(w, f, i.messageIds ?? [], f.messageById);
 }

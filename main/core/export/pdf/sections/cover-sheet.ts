@@ -72,7 +72,21 @@ export function coverSheet(
   w.use('B', 10.5);
   w.doc.text('What follows', MARGIN.left, w.y, { width: CONTENT_W });
   w.gap(3);
-  w.para(shows(w, e, content));
+  w.para(e.conversation ? conversationShows(w, f, e) : shows(w, e, content));
+}
+
+/**
+ * A chat export or mailbox is not printed whole (two years of messages would be hundreds of
+ * pages): its transcript follows, and the original is the whole conversation.
+ */
+function conversationShows(w: PdfWriter, f: CaseFacts, e: Exhibit): string {
+  const c = e.conversation!;
+  const n = f.transcriptOf.get(e.itemId)?.length ?? 0;
+  const path = w.t(e.bagPath, { max: 300 });
+  const whole = `The whole conversation (${plural(c.messageCount, 'message')}) is the original, in the bundle at ${path} with the SHA-256 printed above; it is not printed here.`;
+  return n === 0
+    ? `${whole} None of its messages is linked to the incidents in this bundle or was chosen for it.`
+    : `Its transcript: the ${plural(n, 'message')} linked to the incidents in this bundle or chosen for it, each with its exact place in the original. ${whole}`;
 }
 
 function shows(w: PdfWriter, e: Exhibit, c: ExhibitContent): string {

@@ -5,6 +5,7 @@ import { navigation } from './navigation';
 import { objectUrl } from './object-urls';
 import { originalView, type OriginalView } from './original';
 import { markedPicture } from './picture';
+import { transcriptView, type TranscriptView } from './transcript';
 import type { ViewerData, ViewerExhibit } from './viewer-data';
 import { plural } from './words';
 
@@ -26,6 +27,7 @@ export function exhibitsSection(
 ): ExhibitsSection {
   const previews: HTMLElement[] = [];
   const originals: OriginalView[] = [];
+  const transcripts: (TranscriptView | null)[] = [];
   const statusBoxes: HTMLElement[] = [];
   const nav = navigation(data.exhibits);
 
@@ -82,6 +84,9 @@ export function exhibitsSection(
       ]);
     }
     originals[i]?.show(file, status);
+    // A changed file is checked too: the messages that differ are named.
+    if (status === 'match' || status === 'different') transcripts[i]?.check(file);
+    else transcripts[i]?.missing();
   }
 
   function exhibitCard(x: ViewerExhibit, i: number): HTMLElement {
@@ -101,6 +106,8 @@ export function exhibitsSection(
     }
     const original = originalView(x, onChooseFolder);
     originals[i] = original;
+    const transcript = transcriptView(x);
+    transcripts[i] = transcript;
     // Opened outside this page, these may fetch remote pictures (a read receipt for the sender).
     const risky = x.kind === 'email' || x.kind === 'html' || /svg|xml/.test(x.mime);
     const body = h('div', { class: 'body' }, [
@@ -248,7 +255,7 @@ export function exhibitsSection(
         'aria-labelledby': 'exhibit-' + i + '-h',
         'data-number': x.number,
       },
-      [previewBox(x, i), body, original.element],
+      [previewBox(x, i), body, original.element, transcript?.element ?? null],
     );
   }
 
@@ -282,8 +289,13 @@ export function exhibitsSection(
       box.setAttribute('data-status', s);
       clear(box);
       add(box, ['File check: ', statusNode(s)]);
-      if (s === 'pending') originals[i]?.reset();
-      else if (s === 'missing') originals[i]?.missing();
+      if (s === 'pending') {
+        originals[i]?.reset();
+        transcripts[i]?.reset();
+      } else if (s === 'missing') {
+        originals[i]?.missing();
+        transcripts[i]?.missing();
+      }
     },
     showFile,
   };

@@ -30,6 +30,22 @@ export function timelineSection(data: ViewerData, exhibitLink: (n: string) => Ki
                   inc.exhibitNumbers.length ? joinNodes(inc.exhibitNumbers.map(exhibitLink)) : null,
                 ],
                 [
+                  'Messages',
+                  inc.messages && inc.messages.length
+                    ? h(
+                        'ul',
+                        null,
+                        inc.messages.map((m) =>
+                          h('li', null, [
+                            exhibitLink(m.exhibit),
+                            ' message ' + m.number + ' \u00b7 ' + visible(m.sender) + ': ',
+                            visible(m.excerpt),
+                          ]),
+                        ),
+                      )
+                    : null,
+                ],
+                [
                   'People',
                   inc.people.length
                     ? joinNodes(

@@ -82,6 +82,29 @@ export interface ViewerExhibit {
   derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
   history: { seq: number; when: string; what: string; actor: string }[];
   historyMore: number;
+  /** For a chat export or mailbox: the file inside a zip the spans count into, else null. */
+  chatFile?: string | null;
+  /** The messages printed in its transcript (docs/bundle-format.md, "Transcripts"). */
+  transcript?: ViewerMessage[];
+}
+
+/** A transcript message, with its byte span in the exhibit (or in `chatFile` inside it). */
+export interface ViewerMessage {
+  /** From 1, as the PDFs print it. */
+  number: number;
+  sender: string;
+  senderId: string | null;
+  timeText: string;
+  /** Where the time came from, in words. */
+  timeSource: string;
+  text: string;
+  /** The text was cut for this page (the whole is in the original and messages.json). */
+  textCut: boolean;
+  offset: number;
+  length: number;
+  sha256: string;
+  /** "JD4, _chat.txt line 120–122, bytes 10234+181, SHA-256 …" */
+  reference: string;
 }
 
 export interface ViewerIncident {
@@ -100,6 +123,8 @@ export interface ViewerIncident {
   untilText: string | null;
   gapText: string | null;
   people: { id: string; name: string; role: string }[];
+  /** Its messages in the transcripts: exhibit, number (from 1), sender, the start of the text. */
+  messages?: { exhibit: string; number: number; sender: string; excerpt: string }[];
 }
 
 export interface ViewerPerson {
