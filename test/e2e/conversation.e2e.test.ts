@@ -4,19 +4,21 @@
  * asks, showing its dates read both ways, and imports it with the answer; the conversation
  * opens as a chat; a word is found in it; two messages are selected and linked to a new
  * incident; the timeline shows them under it, and opens the conversation at one. axe finds
- * no violation on the dialog or the conversation view. Skipped, with the reason, without
- * Chromium.
- *
- * The export half of the issue's check (the messages in the bundle's transcript) belongs with
- * the transcript: `exportHook` below is where it goes once that is merged.
+ * no violation on the dialog or the conversation view. Then the case is exported through the
+ * wizard, and both messages are in the bundle's transcript (bundle.pdf, and messages.json with
+ * spans that hash to the chat text inside the exported zip). Skipped, with the reason, without
+ * Chromium or pdftotext.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { buildChat, IOS_UK, zipOf } from '../support/conversations/whatsapp';
 import { tempDir } from '../support/tmp';
+import { missingTools } from '../support/tools';
 import {
   closeAppInChromium,
   createVaultInPage,
@@ -27,7 +29,7 @@ import {
   type WebApp,
 } from '../support/web-app';
 
-const skip = webSkipReason();
+const skip = webSkipReason() ?? missingTools(['pdftotext']);
 const title = skip
   ? `conversations in the app — SKIPPED: ${skip}`
   : 'conversations in the app (Chromium, bridge)';
@@ -58,8 +60,54 @@ const CHAT = buildChat(IOS_UK, [
   { at: [2024, 3, 6, 7, 5, 0], sender: 'Alex', text: `\u200e<attached: ${PHOTO}>` },
 ]);
 
-/** Where the bundle's transcript is checked, once the export of messages is on main. */
-async function exportHook(_page: Page): Promise<void> {}
+/**
+ * Exports everything through the wizard; the messages linked to the incident are in the
+ * court bundle's transcript and in messages.json, each span hashing to its bytes.
+ */
+async function exportAndFindTranscript(page: Page): Promise<void> {
+  const out = await tempDir();
+  await page
+    .getByRole('dialog', { name: /WhatsApp Chat/ })
+    .getByRole('button', { name: '← Back to library' })
+    .click();
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Export', exact: true })
+    .click();
+  await page.getByLabel('Everything').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Case name').fill('Alex');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('heading', { name: /Step 3 of 5/ }).waitFor();
+  await page.getByLabel('Folder on this computer to save the bundle in').fill(out);
+  await page.getByRole('button', { name: 'Start export' }).click();
+  await page.getByText(/Verified: \d+ files, all hashes match/).waitFor({ timeout: 120_000 });
+  const [bag] = await readdir(out);
+  const data = join(out, bag!, 'data');
+  const pdf = spawnSync('pdftotext', ['-layout', join(data, 'report/bundle.pdf'), '-'], {
+    encoding: 'utf8',
+  }).stdout.replace(/\s+/g, ' ');
+  expect(pdf).toContain('I know where you live');
+  expect(pdf).toContain('Watching your window tonight');
+  expect(pdf).toMatch(/_chat\.txt\s+line 1\b/);
+
+  const messages = JSON.parse(await readFile(join(data, 'metadata/messages.json'), 'utf8')) as {
+    text: string;
+    chatFile: string | null;
+    offset: number;
+    length: number;
+    sha256: string;
+  }[];
+  expect(messages.map((m) => m.text)).toEqual([
+    'I know where you live',
+    'Watching your window tonight',
+  ]);
+  for (const m of messages) {
+    expect(m.chatFile).toBe('_chat.txt');
+    const cut = CHAT.bytes.subarray(m.offset, m.offset + m.length);
+    expect(createHash('sha256').update(cut).digest('hex')).toBe(m.sha256);
+  }
+}
 
 describe.skipIf(skip !== null)(title, () => {
   let started: AppInChromium | undefined;
@@ -265,7 +313,7 @@ describe.skipIf(skip !== null)(title, () => {
       )
       .toBe('3');
 
-    await exportHook(page);
+    await exportAndFindTranscript(page);
     expect(watch.problems).toEqual([]);
   });
 });
