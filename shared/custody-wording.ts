@@ -143,6 +143,8 @@ export type DeriveDetails =
       attachments: number;
       derivedItems: string[];
       linkedItems: string[];
+      /** A mailbox's Gmail labels that became its messages' tags. */
+      labelTags?: string[];
     }
   | {
       what: 'email attachments stored';
@@ -504,6 +506,7 @@ const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
         timeZone: text,
         timeZoneSource: text,
         derivedItems: list,
+        labelTags: list,
       },
       d,
     );
@@ -524,6 +527,11 @@ const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
     if (count(r.derivedItems))
       parts.push(
         `${upper(plural(count(r.derivedItems), 'file'))} that came with it ${count(r.derivedItems) === 1 ? 'was' : 'were'} stored as items of their own.`,
+      );
+    const labels = (r.labelTags ?? []).map((l) => `“${safe(String(l))}”`);
+    if (labels.length)
+      parts.push(
+        `Its Gmail ${labels.length === 1 ? 'label' : 'labels'} became tags of ${labels.length === 1 ? 'its' : 'their'} messages: ${labels.slice(0, 20).join(', ')}${labels.length > 20 ? `, and ${labels.length - 20} more` : ''}.`,
       );
     if (r.problems)
       parts.push(`${upper(plural(r.problems, 'part'))} could not be read; each is listed with it.`);

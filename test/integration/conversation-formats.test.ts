@@ -78,6 +78,26 @@ describe('the shipped readers through the import', () => {
     await v.lock();
   });
 
+  it("a Takeout mailbox's Gmail labels become its messages' tags (not the read-state flags)", async () => {
+    const dir = await tempDir('conv-formats-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    const box = generatedMbox(6, { labels: true });
+    const { id } = await importOne(v, dir, 'All mail.mbox', box.bytes);
+    const tagged = db(v)
+      .prepare(
+        `SELECT m.idx, t.name FROM message_tags mt JOIN messages m ON m.id = mt.message_id
+           JOIN tags t ON t.id = mt.tag_id WHERE m.item_id = ? ORDER BY m.idx, t.name`,
+      )
+      .all(id) as { idx: number; name: string }[];
+    const of = (i: number) => tagged.filter((r) => r.idx === i).map((r) => r.name);
+    expect(of(0)).toEqual(['Category Personal', 'Inbox', 'Threats, kept']);
+    expect(of(1)).toEqual(['Category Personal', 'Inbox']); // 'Opened' is no tag
+    const derive = v.log().find((e) => e.details.what === 'conversation read')!;
+    expect(derive.details.labelTags).toEqual(['Inbox', 'Category Personal', 'Threats, kept']);
+    expect(v.verifyLog().ok).toBe(true);
+    await v.lock();
+  });
+
   it('a single email with an attachment stays an email item, its attachment an item', async () => {
     const dir = await tempDir('conv-formats-');
     const { vault: v } = await newVault(join(dir, 'v'));

@@ -766,6 +766,7 @@ export function insertConversation(
   // a large mailbox would cost that much more memory than a small one; bulk inserts need few.
   const cacheSize = deps.db.pragma('cache_size', { simple: true }) as number;
   deps.db.pragma(`cache_size = ${-INSERT_CACHE_KIB}`);
+  const labels = labelTagger(deps.db);
   try {
     for (const m of c.messages.read()) {
       const r = insert.run(
@@ -797,6 +798,7 @@ export function insertConversation(
         ),
       );
       search.run(r.lastInsertRowid, m.sender, m.text);
+      labels.tag(m.id, m.details);
     }
   } finally {
     deps.db.pragma(`cache_size = ${cacheSize}`);
@@ -816,7 +818,49 @@ export function insertConversation(
     attachments: c.attachmentCount,
     derivedItems: [...c.files.inserted],
     linkedItems: [...new Set(c.files.linked)],
+    ...(labels.names.size ? { labelTags: [...labels.names] } : {}),
   });
+}
+
+/** Gmail's read-state flags: labels no person gave, which would tag nearly every message. */
+const STATE_LABELS = new Set(['opened', 'unread']);
+
+/**
+ * A mailbox's Gmail labels (`details.labels`, from X-Gmail-Labels) become its messages' tags,
+ * as the person organised them in Gmail. A label a tag could not be (a control character,
+ * over 200 characters) is left in the details only.
+ */
+function labelTagger(db: Db): {
+  tag(messageId: string, details: unknown): void;
+  names: Set<string>;
+} {
+  const addTag = db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)');
+  const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
+  const link = db.prepare('INSERT OR IGNORE INTO message_tags (message_id, tag_id) VALUES (?, ?)');
+  const ids = new Map<string, number | bigint>();
+  const names = new Set<string>();
+  return {
+    names,
+    tag(messageId, details) {
+      const list = (details as { labels?: unknown } | null)?.labels;
+      if (!Array.isArray(list)) return;
+      for (const raw of list) {
+        if (typeof raw !== 'string') continue;
+        const name = raw.trim();
+        // eslint-disable-next-line no-control-regex -- a tag is one line of visible text
+        if (!name || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) continue;
+        if (STATE_LABELS.has(name.toLowerCase())) continue;
+        let id = ids.get(name.toLowerCase());
+        if (id === undefined) {
+          addTag.run(name);
+          id = tagId.get(name) as number | bigint;
+          ids.set(name.toLowerCase(), id);
+        }
+        link.run(messageId, id);
+        names.add(name);
+      }
+    },
+  };
 }
 
 /** Incidents the messages of a conversation are linked to (named when the item is removed). */

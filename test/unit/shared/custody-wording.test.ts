@@ -415,4 +415,27 @@ describe('custody wording: old and hostile entries', () => {
     expect(custodyActionLabel('constructor')).toBe('constructor');
     expect(custodyActionLabel('x\u202e')).toBe('x\\u{202e}');
   });
+
+  it("names a mailbox's Gmail labels that became tags, each escaped", () => {
+    const e = written('derive', {
+      what: 'conversation read',
+      format: 'mbox',
+      reader: 'dossier-mbox 1',
+      chatFile: null,
+      messages: 2,
+      problems: 0,
+      dateOrder: null,
+      dateOrderSource: null,
+      timeZone: null,
+      timeZoneSource: null,
+      media: 0,
+      attachments: 0,
+      derivedItems: [],
+      linkedItems: [],
+      labelTags: ['Threats, kept', 'Inbox\u202e'],
+    });
+    expect(custodyEntryText(e)).toBe(
+      '2 messages were read from an exported conversation by dossier-mbox 1; each points back to its exact bytes in the file, which is kept unchanged. Its Gmail labels became tags of their messages: “Threats, kept”, “Inbox\\u{202e}”.',
+    );
+  });
 });
