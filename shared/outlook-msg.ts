@@ -31,6 +31,11 @@ function addressLine(list: { name?: string; email?: string; smtpAddress?: string
     .join(', ');
 }
 
+/** A field msgreader read: text when it is text. A damaged file can give a number or a buffer. */
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
 /** The transport headers read by the .eml reader: a header block and nothing after it. */
 async function transportHeaders(text: string): Promise<ParsedEmail | null> {
   if (!text.trim()) return null;
@@ -81,7 +86,25 @@ export async function readOutlookMessage(
     return result;
   }
 
-  const transport = await transportHeaders(data.headers ?? '');
+  try {
+    await readFields(reader, data, result, opts);
+  } catch {
+    // msgreader hands back what a damaged file holds; anything it could not make sense of
+    // is this message's damage, never an exception for the import.
+    result.problems.push(
+      `This Outlook message is damaged: some of its parts could not be read. ${KEPT}`,
+    );
+  }
+  return result;
+}
+
+async function readFields(
+  reader: MsgReader,
+  data: FieldsData,
+  result: ParsedEmail,
+  opts: ParseEmailOptions,
+): Promise<void> {
+  const transport = await transportHeaders(str(data.headers));
   if (transport) {
     result.headers = transport.headers;
     result.problems.push(...transport.problems.filter((p) => !/does not start like/.test(p)));
@@ -90,41 +113,56 @@ export async function readOutlookMessage(
       'This Outlook message has no headers from the mail servers it passed through (it may be a draft, a sent item or a copy saved by Outlook), so who sent it and when is as Outlook recorded it.',
     );
   }
-  const recipients = data.recipients ?? [];
+  const recipients = (Array.isArray(data.recipients) ? data.recipients : []).map((r) => ({
+    name: str(r.name),
+    email: str(r.email),
+    smtpAddress: str(r.smtpAddress),
+    recipType: str(r.recipType),
+  }));
   const sender = addressLine([
-    { name: data.senderName, email: data.senderEmail, smtpAddress: data.senderSmtpAddress },
+    {
+      name: str(data.senderName),
+      email: str(data.senderEmail),
+      smtpAddress: str(data.senderSmtpAddress),
+    },
   ]);
   result.from = transport?.from || sender;
   result.to = transport?.to || addressLine(recipients.filter((r) => r.recipType === 'to'));
   result.cc = transport?.cc || addressLine(recipients.filter((r) => r.recipType === 'cc'));
-  result.subject = data.subject ?? transport?.subject ?? '';
-  result.date = transport?.date || data.clientSubmitTime || data.messageDeliveryTime || '';
-  result.messageId = transport?.messageId || data.messageId || '';
+  result.subject = str(data.subject) || transport?.subject || '';
+  result.date =
+    transport?.date || str(data.clientSubmitTime) || str(data.messageDeliveryTime) || '';
+  result.messageId = transport?.messageId || str(data.messageId) || '';
   // Without transport headers, the From the person sees is the sender Outlook recorded.
   if (!transport && sender) result.headers = [{ key: 'From', value: sender }];
 
-  result.text = data.body ?? null;
-  if (data.bodyHtml) result.html = data.bodyHtml;
-  else if (data.html) result.html = new TextDecoder('utf-8').decode(data.html);
+  result.text = typeof data.body === 'string' ? data.body : null;
+  if (str(data.bodyHtml)) result.html = str(data.bodyHtml);
+  else if (data.html instanceof Uint8Array)
+    result.html = new TextDecoder('utf-8').decode(data.html);
 
   let unreadable = 0;
-  for (const a of data.attachments ?? []) {
+  for (const a of Array.isArray(data.attachments) ? data.attachments : []) {
     const embedded = a.innerMsgContent === true;
     const name =
-      a.fileName || a.fileNameShort || a.name || (embedded ? EMBEDDED_NAME : '(no name)');
+      str(a.fileName) ||
+      str(a.fileNameShort) ||
+      str(a.name) ||
+      (embedded ? EMBEDDED_NAME : '(no name)');
     const mime = embedded
       ? 'application/vnd.ms-outlook'
-      : a.attachMimeTag || 'application/octet-stream';
+      : str(a.attachMimeTag) || 'application/octet-stream';
     let content: Uint8Array | null = null;
     if (!embedded) {
       try {
-        content = reader.getAttachment(a).content;
+        const got: unknown = reader.getAttachment(a).content;
+        content = got instanceof Uint8Array ? got : null;
       } catch {
         unreadable++;
       }
     }
-    const size = content?.length ?? a.contentLength ?? 0;
-    const cid = (a.pidContentId ?? '').trim().replace(/^<|>$/g, '');
+    const size = content?.length ?? (typeof a.contentLength === 'number' ? a.contentLength : 0);
+    const cid = str(a.pidContentId).trim().replace(/^<|>$/g, '');
     if (cid && content && /^image\/(png|jpeg|gif|webp|bmp|avif)$/.test(mime)) {
       result.inlineImages.set(cid, `data:${mime};base64,${base64Of(content)}`);
     }
@@ -146,7 +184,6 @@ export async function readOutlookMessage(
   if (!result.from && !result.subject && result.text === null && result.html === null) {
     result.problems.push('This Outlook message has no sender, subject or text that could be read.');
   }
-  return result;
 }
 
 function base64Of(bytes: Uint8Array): string {

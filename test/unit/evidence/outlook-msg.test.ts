@@ -132,6 +132,16 @@ describe('Outlook .msg', async () => {
     }
   });
 
+  it('a damaged field that is not text (a zero byte where its type was) is a problem, not an exception', async () => {
+    // Found by the property test below: msgreader handed back a number for the headers.
+    const damaged = bytes.slice();
+    damaged[6432] = 0;
+    const m = await readOutlookMessage(damaged);
+    expect(m.problems.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex -- no control character may appear
+    for (const p of m.problems) expect(p).toMatch(/^[A-Z][^\u0000-\u001f]*\.$/);
+  });
+
   it('never throws on damaged or hostile bytes, and says so in plain words', async () => {
     const notMsg = await readOutlookMessage(new TextEncoder().encode('From: a@b.c\r\n\r\nx'));
     expect(notMsg.problems).toHaveLength(1);
