@@ -9,6 +9,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { DossierError } from '../errors';
+import { zipFromRanges, type RangeSource } from './byte-range-reader';
 import type { ConversationProblem } from './types';
 
 export interface ArchiveLimits {
@@ -132,7 +133,7 @@ const OPTIONS: yauzl.Options = {
  * USAGE past the entry limit; every other trouble is an entry refused with its reason.
  */
 export async function openArchive(
-  source: Uint8Array | { path: string },
+  source: Uint8Array | { path: string } | RangeSource,
   label: string,
   limits: ArchiveLimits = ARCHIVE_LIMITS,
 ): Promise<Archive> {
@@ -141,12 +142,14 @@ export async function openArchive(
     zip =
       'path' in source
         ? await yauzl.openPromise(source.path, OPTIONS)
-        : await yauzl.fromBufferPromise(
-            Buffer.isBuffer(source)
-              ? source
-              : Buffer.from(source.buffer, source.byteOffset, source.length),
-            OPTIONS,
-          );
+        : 'readRange' in source
+          ? await zipFromRanges(source, OPTIONS)
+          : await yauzl.fromBufferPromise(
+              Buffer.isBuffer(source)
+                ? source
+                : Buffer.from(source.buffer, source.byteOffset, source.length),
+              OPTIONS,
+            );
   } catch (e) {
     throw new DossierError(
       'CORRUPT',

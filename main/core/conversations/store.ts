@@ -12,6 +12,7 @@ import { DossierError, isDossierError } from '../errors';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
+import { ByteRangeReader, type RangeSource } from './byte-range-reader';
 import { folderLookup } from './export-folder';
 import { StagedRows } from './staging';
 import {
@@ -364,9 +365,11 @@ function memorySpans(bytes: Uint8Array): SpanSource {
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /** One entry of a zip held in memory (the chat file a reader's offsets count into). */
-function zipEntry(zip: Buffer, wanted: string): Promise<Buffer> {
+function zipEntry(zip: RangeSource, wanted: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (err, z) => {
+    const reader = new ByteRangeReader(zip.readRange);
+    const options = { lazyEntries: true, validateEntrySizes: true };
+    yauzl.fromRandomAccessReader(reader, zip.size, options, (err, z) => {
       if (err || !z) return reject(err ?? new Error('not a zip'));
       let found = false;
       z.on('entry', (entry: yauzl.Entry) => {
@@ -488,6 +491,7 @@ export async function readConversation(
       head: input.head,
       bytes,
       chunks: () => age.stream({ highWaterMark: 1024 * 1024 }),
+      readRange: (start, endExclusive) => age.read(start, Math.min(endExclusive, age.size)),
     };
     const opened = await input.reader.open(file, input.opts).catch((e: unknown) => {
       throw readerFault(e, input.signal);
@@ -544,7 +548,10 @@ export async function readConversation(
       if (chatFile === null || chatFile === input.name || chatFile === basename(input.name)) {
         spans = whole ? memorySpans(whole) : blobSpans(age);
       } else if (ZIP_MAGIC.every((b, i) => input.head[i] === b)) {
-        spans = memorySpans(await zipEntry(await bytes(), chatFile));
+        // The zip is read in place: an export's media can make it far bigger than memory.
+        spans = memorySpans(
+          await zipEntry({ size: age.size, readRange: file.readRange }, chatFile),
+        );
       } else {
         throw new ReaderFailed(
           `the reader names a chat file (${JSON.stringify(String(chatFile).slice(0, 100))}) that is not in the export`,

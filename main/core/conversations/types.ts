@@ -136,6 +136,8 @@ export interface ExportFile {
   bytes(): Promise<Uint8Array>;
   /** The file from its start, in chunks (the mailbox reader streams). */
   chunks(): AsyncIterable<Uint8Array>;
+  /** Bytes `[start, endExclusive)`, read in place (a zip of any size opens from these). */
+  readRange(start: number, endExclusive: number): Promise<Uint8Array>;
 }
 
 /** A file that came inside the export (a zip entry), stored as an item derived from it. */

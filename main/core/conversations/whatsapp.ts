@@ -7,6 +7,7 @@ import { Buffer, isUtf8 } from 'node:buffer';
 import { DossierError } from '../errors';
 import { isZip, openArchive, shownName } from './archive';
 import type { Archive, ArchiveEntry } from './archive';
+import type { RangeSource } from './byte-range-reader';
 import type {
   ConversationMessage,
   ConversationProblem,
@@ -798,11 +799,11 @@ const CHAT_FILE_NAMES =
  * limit errors of readWhatsAppChat.
  */
 export async function readWhatsAppExport(
-  bytes: Uint8Array,
+  bytes: Uint8Array | RangeSource,
   name: string,
   opts: ReadOptions,
 ): Promise<WhatsAppExport> {
-  if (!isZip(bytes)) {
+  if (bytes instanceof Uint8Array && !isZip(bytes)) {
     const chat = readWhatsAppChat(bytes, opts, name);
     const named = chat.messages.filter((m) => m.attachments.some((a) => !a.omitted)).length;
     if (named > 0) {
@@ -969,8 +970,11 @@ export const whatsappReader: ConversationReader = {
     return HEAD_LINE.test(text) && (HEADER_IOS.test(line) || HEADER_ANDROID.test(line));
   },
   async open(file, opts) {
-    const bytes = await file.bytes();
-    const read = await readWhatsAppExport(bytes, file.name, opts);
+    // A zip is read in place, whatever its size (its media can be gigabytes); a .txt whole.
+    const source = isZip(file.head)
+      ? { size: file.size, readRange: (s: number, e: number) => file.readRange(s, e) }
+      : await file.bytes();
+    const read = await readWhatsAppExport(source, file.name, opts);
     read.summary.messageCount = read.messages.length;
     return {
       chatFile: read.summary.chatFile,

@@ -310,5 +310,6 @@ export function exportFile(name: string, bytes: Uint8Array): ExportFile {
     async *chunks() {
       yield bytes;
     },
+    readRange: async (start, end) => bytes.subarray(start, end),
   };
 }

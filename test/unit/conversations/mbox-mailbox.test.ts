@@ -32,6 +32,7 @@ function exportFile(name: string, bytes: Uint8Array): ExportFile {
     size: bytes.length,
     head: bytes.subarray(0, 64 * 1024),
     bytes: () => Promise.resolve(bytes),
+    readRange: (start, end) => Promise.resolve(bytes.subarray(start, end)),
     chunks: async function* () {
       yield* chunksOf(bytes, 1000);
     },

@@ -164,14 +164,20 @@ describe('readWhatsAppExport: zips', () => {
     expect(whatsappReader.detect(zip.subarray(0, 65536), 'export.zip', 'application/zip')).toBe(
       true,
     );
+    const ranges: number[] = [];
     const opened = await whatsappReader.open(
       {
         name: 'WhatsApp Chat - Alice.zip',
         size: zip.length,
         head: zip.subarray(0, 65536),
-        bytes: async () => zip,
+        // A zip is read in place, in ranges, never whole: one of any size opens.
+        bytes: () => Promise.reject(new Error('a zip must not be read whole')),
         chunks: async function* () {
           yield zip;
+        },
+        readRange: async (start, end) => {
+          ranges.push(end - start);
+          return zip.subarray(start, end);
         },
       },
       UTC,
@@ -179,6 +185,8 @@ describe('readWhatsAppExport: zips', () => {
     expect([...(opened.messages as Iterable<unknown>)]).toHaveLength(3);
     expect(opened.summary()).toMatchObject({ chatFile: '_chat.txt', messageCount: 3 });
     expect(opened.media.map((m) => m.name)).toEqual([PHOTO]);
+    expect(Buffer.from(await opened.media[0]!.read())).toEqual(Buffer.from(JPEG));
+    expect(ranges.length).toBeGreaterThan(0);
   });
 });
 

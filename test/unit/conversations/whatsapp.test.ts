@@ -693,6 +693,7 @@ describe('whatsappReader', () => {
         chunks: async function* () {
           yield chat.bytes;
         },
+        readRange: async (start, end) => chat.bytes.subarray(start, end),
       },
       { defaultTimeZone: 'UTC', dateOrder: 'dmy' },
     );
