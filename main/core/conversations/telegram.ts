@@ -3,6 +3,7 @@
 // chats under chats.list (and left_chats.list). Each message points at its own JSON object's
 // bytes in result.json. Hostile or unknown shapes become problems on the message, never a throw.
 import { DossierError } from '../errors';
+import { checkTimeZone, isoWithOffset, placeWallClock, utcMs, ZoneOffsets } from './whatsapp-time';
 import {
   ProblemList,
   exportRelativePath,
@@ -104,53 +105,13 @@ function wallParts(s: string): number[] | null {
   return back.getUTCDate() === d ? p : null;
 }
 
-/** "+01:00" for 60 minutes. */
-function offsetText(minutes: number): string {
-  const abs = Math.abs(minutes);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${minutes < 0 ? '-' : '+'}${hh}:${mm}`;
+/** The zone old exports' wall-clock dates were placed in, once one was needed. */
+interface ZoneUsed {
+  zone: string | null;
+  offsets?: ZoneOffsets;
 }
 
 const isoUtc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's offset from UTC, in minutes, at an instant. */
-function zoneOffset(ms: number, zone: string): number {
-  let format = zoneFormats.get(zone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat('en-GB', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
-    } catch {
-      throw new DossierError(
-        'USAGE',
-        `${quoteText(zone)} is not a time zone this computer knows; give an IANA name such as Europe/London.`,
-      );
-    }
-    zoneFormats.set(zone, format);
-  }
-  const parts = format.formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return Math.round((asUtc - ms) / 60_000);
-}
 
 /** Seconds since 1970 as Telegram writes them ("1709328430", or a number), within Date's range. */
 function unixSeconds(v: JsonValue | undefined): number | null {
@@ -172,11 +133,7 @@ interface MessageTime {
  * that makes it that instant (2024-03-01T22:14:05+01:00). Older exports have only `date`: it
  * is placed in the zone given, else this computer's, and said so.
  */
-function messageTime(
-  msg: JsonObject,
-  opts: ReadOptions,
-  zoneUsed: { zone: string | null },
-): MessageTime {
+function messageTime(msg: JsonObject, opts: ReadOptions, zoneUsed: ZoneUsed): MessageTime {
   const unixRaw = own(msg, 'date_unixtime');
   const date = str(own(msg, 'date'));
   const wall = date === null ? null : wallParts(date);
@@ -199,7 +156,7 @@ function messageTime(
       const minutes = offsetMs / 60_000;
       if (Number.isInteger(minutes) && Math.abs(minutes) <= 18 * 60) {
         return {
-          time: `${date}${offsetText(minutes)}`,
+          time: isoWithOffset(ms, offsetMs),
           utcMs: ms,
           source: 'export-instant',
           problem: null,
@@ -215,19 +172,22 @@ function messageTime(
     return { time: isoUtc(ms), utcMs: ms, source: 'export-instant', problem: null };
   }
   if (wall) {
-    const zone = opts.timeZone ?? opts.defaultTimeZone;
+    const zone = zoneUsed.offsets?.zone ?? opts.timeZone ?? opts.defaultTimeZone;
     zoneUsed.zone = zone;
+    // The same rule for clock changes as WhatsApp's wall-clock times (whatsapp-time.ts).
+    zoneUsed.offsets ??= new ZoneOffsets(checkTimeZone(zone, 'The time zone'));
     const [y, mo, d, h, mi, se] = wall as [number, number, number, number, number, number];
-    const guess = Date.UTC(y, mo - 1, d, h, mi, se);
-    let off = zoneOffset(guess, zone);
-    const second = zoneOffset(guess - off * 60_000, zone);
-    if (second !== off) off = second;
-    const ms = guess - off * 60_000;
+    const placed = placeWallClock(zoneUsed.offsets, utcMs(y, mo, d, h, mi, se));
     return {
-      time: `${date}${offsetText(off)}`,
-      utcMs: ms,
+      time: isoWithOffset(placed.epochMs, placed.offsetMs),
+      utcMs: placed.epochMs,
       source: opts.timeZone ? 'export-local-confirmed' : 'export-local-assumed',
-      problem: null,
+      problem:
+        placed.transition === 'gap'
+          ? `its time ${quoteText(date!)} did not exist in ${zone} (the clocks went forward); it is read as ${isoWithOffset(placed.epochMs, placed.offsetMs)}.`
+          : placed.transition === 'fold'
+            ? `its time ${quoteText(date!)} happened twice in ${zone} (the clocks went back); the earlier is used.`
+            : null,
     };
   }
   return {
@@ -528,7 +488,7 @@ export function readTelegram(bytes: Uint8Array, opts: ReadOptions): TelegramRead
     sources.push({ chat: root, left: false, listOffset: 0 });
   }
 
-  const zoneUsed: { zone: string | null } = { zone: null };
+  const zoneUsed: ZoneUsed = { zone: null };
   let stopped = false;
   for (const { chat, left, listOffset } of sources) {
     const info: TelegramChatInfo = {
@@ -590,7 +550,7 @@ function readMessage(
   span: JsonSpan,
   index: number,
   opts: ReadOptions,
-  zoneUsed: { zone: string | null },
+  zoneUsed: ZoneUsed,
   problem: (offset: number | null, message: string) => void,
 ): ReadMessage | null {
   const at = span.offset;

@@ -3,38 +3,12 @@
 // can be missing (spring forward) or happen twice (autumn back), and the rule for both is
 // written here and reported on the message, never applied silently.
 
+import { zoneOffsetMinutes } from '../../../shared/course-of-conduct';
+import { isKnownTimeZone } from '../../../shared/time-zone-name';
 import { DossierError } from '../errors';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
 /** Whether Intl knows the zone as an IANA name (not an offset or an abbreviation). */
-export function isIanaTimeZone(zone: string): boolean {
-  if (zone === '' || zone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isIanaTimeZone = isKnownTimeZone;
 
 /** The zone, checked; a clear USAGE error for a name Intl does not know. */
 export function checkTimeZone(zone: string, what: string): string {
@@ -72,20 +46,7 @@ export class ZoneOffsets {
   }
 
   private exactOffset(epochMs: number): number {
-    const t = Math.floor(epochMs / 1000) * 1000;
-    const p: Record<string, number> = {};
-    for (const part of formatter(this.zone).formatToParts(t)) {
-      if (part.type !== 'literal') p[part.type] = Number(part.value);
-    }
-    const asUtc = utcMs(
-      p.year ?? 1970,
-      p.month ?? 1,
-      p.day ?? 1,
-      p.hour ?? 0,
-      p.minute ?? 0,
-      p.second ?? 0,
-    );
-    return asUtc - t;
+    return zoneOffsetMinutes(this.zone, epochMs) * 60_000;
   }
 }
 

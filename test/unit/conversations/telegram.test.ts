@@ -155,6 +155,21 @@ describe('older exports and odd input', () => {
     );
   });
 
+  it('without date_unixtime, a wall clock in a clock change follows the WhatsApp rule, and says so', () => {
+    const bytes = chat([
+      { id: 1, type: 'message', date: '2024-03-31T01:30:00', ...ALEX, text: 'in the gap' },
+      { id: 2, type: 'message', date: '2024-10-27T01:30:00', ...ALEX, text: 'twice' },
+    ]);
+    const read = readTelegram(bytes, { defaultTimeZone: 'UTC', timeZone: 'Europe/London' });
+    expect(read.messages.map((m) => m.time)).toEqual([
+      '2024-03-31T02:30:00+01:00',
+      '2024-10-27T01:30:00+01:00',
+    ]);
+    const words = read.summary.problems.map((p) => p.message).join('\n');
+    expect(words).toContain('did not exist in Europe/London');
+    expect(words).toContain('happened twice in Europe/London');
+  });
+
   it('a date that disagrees with date_unixtime keeps the instant, with a problem', () => {
     const bytes = chat([
       {
