@@ -363,6 +363,7 @@ function memorySpans(bytes: Uint8Array): SpanSource {
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /** One entry of a zip held in memory (the chat file a reader's offsets count into). */
 function zipEntry(zip: RangeSource, wanted: string): Promise<Buffer> {
@@ -578,8 +579,12 @@ export async function readConversation(
         throw new ReaderFailed(`message ${m.index + 1} points outside the chat file`);
       const bad = malformed(m);
       if (bad) throw new ReaderFailed(`message ${m.index + 1} has ${bad}`);
-      const span = await src.read(m.offset, m.length);
-      const sha256 = createHash('sha256').update(span).digest('hex');
+      // A streaming reader hashed each span as it read the stored bytes: not read twice.
+      const sha256 = HEX64.test(m.sha256 ?? '')
+        ? m.sha256!
+        : createHash('sha256')
+            .update(await src.read(m.offset, m.length))
+            .digest('hex');
       const where = `message ${m.index + 1}${isCount(m.line) ? ` (line ${m.line})` : ''}`;
       const attachments: StagedMessage['attachments'] = [];
       for (const a of m.attachments) {

@@ -158,6 +158,12 @@ export interface AttachedFile {
 /** A message as a reader yields it: what is stored, plus the files it carries. */
 export interface ReadMessage extends ConversationMessage {
   files?: AttachedFile[];
+  /**
+   * The SHA-256 of the span, when the reader hashed those bytes as it read them from the
+   * stored file (the mailbox reader streams it once): ingest then does not read the span
+   * again. Without it, ingest reads and hashes each span itself.
+   */
+  sha256?: string;
 }
 
 export interface OpenedConversation {
