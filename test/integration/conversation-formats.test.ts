@@ -159,6 +159,27 @@ describe('the shipped readers through the import', () => {
     await v.lock();
   });
 
+  it('a WhatsApp number wrapped in direction marks is one sender key, so marking it names every message', async () => {
+    const dir = await tempDir('conv-formats-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    // WhatsApp writes an unsaved number between U+202A and U+202C, spaced as the phone shows it.
+    const chat = buildChat(IOS_UK, [
+      { at: [2024, 2, 13, 9, 15, 0], sender: '\u202a+44 7700 900123\u202c', text: 'hello' },
+      { at: [2024, 2, 13, 9, 16, 0], sender: '\u202a+44 7700 900123\u202c', text: 'again' },
+      { at: [2024, 2, 13, 9, 17, 0], sender: 'Jane', text: 'who is this' },
+    ]);
+    const { rows } = await importOne(v, dir, 'WhatsApp Chat with +44 7700 900123.txt', chat.bytes);
+    expect(rows.map((r) => r.sender_key)).toEqual([
+      'whatsapp:+447700900123',
+      'whatsapp:+447700900123',
+      'whatsapp:jane',
+    ]);
+    const person = v.createPerson({ name: 'Unknown number', role: 'harasser' }).id;
+    const first = db(v).prepare('SELECT id FROM messages WHERE idx = 0').pluck().get() as string;
+    expect(v.markSender(first, person).messages).toBe(2);
+    await v.lock();
+  });
+
   it('a Telegram result.json and an Instagram message_1.json', async () => {
     const dir = await tempDir('conv-formats-');
     const { vault: v } = await newVault(join(dir, 'v'));

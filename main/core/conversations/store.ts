@@ -13,6 +13,7 @@ import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
 import { ByteRangeReader, type RangeSource } from './byte-range-reader';
+import { senderKey } from '../../../shared/identifiers';
 import { folderLookup } from './export-folder';
 import { StagedRows } from './staging';
 import {
@@ -396,13 +397,6 @@ function zipEntry(zip: RangeSource, wanted: string): Promise<Buffer> {
       z.readEntry();
     });
   });
-}
-
-/** '<kind>:<value>' as a person identifier of that kind would be stored (cases/repository.ts). */
-function senderKey(format: ConversationSummary['format'], senderId: string | null): string | null {
-  const v = senderId?.trim().toLowerCase();
-  if (!v) return null;
-  return `${format === 'mbox' ? 'email' : format}:${v}`;
 }
 
 function utc(time: string | null): string | null {
