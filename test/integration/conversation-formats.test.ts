@@ -180,6 +180,24 @@ describe('the shipped readers through the import', () => {
     await v.lock();
   });
 
+  it('a chat text changed inside its zip (checksum wrong) is still read, and the conversation says so', async () => {
+    const dir = await tempDir('conv-formats-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    const chat = buildChat(IOS_UK, [
+      { at: [2024, 2, 13, 9, 15, 0], sender: 'Mark', text: 'hello there' },
+    ]);
+    const zip = await zipOf([{ name: '_chat.txt', data: chat.bytes, store: true }]);
+    const at = zip.indexOf(Buffer.from('hello there'));
+    zip[at] = 'j'.charCodeAt(0);
+    const { conv, rows } = await importOne(v, dir, 'WhatsApp Chat - Mark.zip', zip);
+    expect(conv).toMatchObject({ format: 'whatsapp', message_count: 1 });
+    expect(conv!.problems).toContain('does not match the checksum');
+    const changed = Buffer.from(chat.bytes);
+    changed[changed.indexOf(Buffer.from('hello there'))] = 'j'.charCodeAt(0);
+    expectSpans(rows, changed);
+    await v.lock();
+  });
+
   it('a Telegram result.json and an Instagram message_1.json', async () => {
     const dir = await tempDir('conv-formats-');
     const { vault: v } = await newVault(join(dir, 'v'));

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import yauzl from 'yauzl';
 import type { AgeFileReader } from '../age';
 import type { BlobStore } from '../blobs/store';
 import type { CustodyLog } from '../custody/log';
@@ -12,7 +11,8 @@ import { DossierError, isDossierError } from '../errors';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
-import { ByteRangeReader, type RangeSource } from './byte-range-reader';
+import { openArchive } from './archive';
+import type { RangeSource } from './byte-range-reader';
 import { senderKey } from '../../../shared/identifiers';
 import { folderLookup } from './export-folder';
 import { StagedRows } from './staging';
@@ -366,37 +366,25 @@ function memorySpans(bytes: Uint8Array): SpanSource {
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** One entry of a zip held in memory (the chat file a reader's offsets count into). */
-function zipEntry(zip: RangeSource, wanted: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const reader = new ByteRangeReader(zip.readRange);
-    const options = { lazyEntries: true, validateEntrySizes: true };
-    yauzl.fromRandomAccessReader(reader, zip.size, options, (err, z) => {
-      if (err || !z) return reject(err ?? new Error('not a zip'));
-      let found = false;
-      z.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName !== wanted) return z.readEntry();
-        found = true;
-        if (entry.uncompressedSize > CONVERSATION_LIMITS.maxChatFileBytes)
-          return reject(new Error(`the chat file ${wanted} is too large`));
-        z.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('unreadable entry'));
-          const parts: Buffer[] = [];
-          stream.on('data', (c: Buffer) => parts.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            z.close();
-            resolve(Buffer.concat(parts));
-          });
-        });
-      });
-      z.on('end', () => {
-        if (!found) reject(new Error(`the export has no file named ${wanted}`));
-      });
-      z.on('error', reject);
-      z.readEntry();
-    });
-  });
+/**
+ * The chat file inside a zip export, read by ingest itself (not taken from the reader) with
+ * the archive reader's checks: declared sizes, CRC-32, the chat file size limit.
+ */
+async function zipEntry(zip: RangeSource, wanted: string): Promise<Uint8Array> {
+  try {
+    const archive = await openArchive(zip, 'The zip');
+    const entry = archive.find(wanted);
+    if (!entry)
+      throw new ReaderFailed(
+        `the export has no readable file named ${JSON.stringify(wanted.slice(0, 100))}`,
+      );
+    // A checksum that does not match is the reader's to report; the bytes are what is stored.
+    return (await archive.readChecked(entry, CONVERSATION_LIMITS.maxChatFileBytes)).bytes;
+  } catch (e) {
+    if (isDossierError(e, 'CORRUPT') || isDossierError(e, 'USAGE'))
+      throw new ReaderFailed(e.message);
+    throw e;
+  }
 }
 
 function utc(time: string | null): string | null {
