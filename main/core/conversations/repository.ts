@@ -1,10 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { instantIn, knownTimeZone } from '../../../shared/course-of-conduct';
 import { parseTime } from '../../../shared/recorded-time';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { ftsMatch } from '../items/repository';
+import {
+  SNIPPET_CLOSE,
+  SNIPPET_OPEN,
+  snippetSegments,
+  type SnippetSegment,
+} from '../items/snippets';
 import { senderKey } from '../../../shared/identifiers';
 import type {
   ConversationFormat,
@@ -101,10 +106,7 @@ export interface MessageDetail extends MessageView {
   notes: MessageNote[];
 }
 
-export interface SnippetPart {
-  text: string;
-  match: boolean;
-}
+export type SnippetPart = SnippetSegment;
 
 export interface MessageHit {
   id: string;
@@ -170,14 +172,6 @@ const MESSAGE_COLUMNS = `m.n, m.id, m.item_id, m.idx, m.kind, m.sender, m.sender
   (SELECT count(*) FROM message_notes mn WHERE mn.message_id = m.id) AS note_count,
   (SELECT json_group_array(incident_id) FROM (SELECT incident_id FROM incident_messages im
      WHERE im.message_id = m.id ORDER BY incident_id)) AS incident_ids`;
-
-/*
- * Snippet markers: random per process, so no message can contain them and forge a highlight
- * (as the library's). Segments are cut at them; nothing is ever parsed as markup.
- */
-const MARK = randomBytes(9).toString('base64url');
-const OPEN = `\u0001${MARK}[`;
-const CLOSE = `]${MARK}\u0001`;
 
 export class ConversationRepository {
   private readonly statements = new Map<string, Statement>();
@@ -375,7 +369,7 @@ export class ConversationRepository {
     const rows = this.stmt(
       `SELECT rowid AS r, snippet(message_search, -1, ?, ?, '…', 16) AS s FROM message_search
        WHERE message_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-    ).all(OPEN, CLOSE, match, JSON.stringify(ns)) as { r: number; s: string }[];
+    ).all(SNIPPET_OPEN, SNIPPET_CLOSE, match, JSON.stringify(ns)) as { r: number; s: string }[];
     return new Map(rows.map((r) => [r.r, r.s]));
   }
 
@@ -621,26 +615,6 @@ function messageView(r: MessageRow, cutText = false): MessageView {
     noteCount: r.note_count,
     incidentIds: parseJson<string[]>(r.incident_ids, []),
   };
-}
-
-/** Splits FTS5 snippet output at our markers into plain-text segments. */
-export function snippetSegments(s: string): SnippetPart[] {
-  const out: SnippetPart[] = [];
-  const push = (text: string, match: boolean): void => {
-    if (text) out.push({ text, match });
-  };
-  const parts = s.split(OPEN);
-  push(parts[0]!, false);
-  for (const part of parts.slice(1)) {
-    const end = part.indexOf(CLOSE);
-    if (end < 0) {
-      push(part, false);
-      continue;
-    }
-    push(part.slice(0, end), true);
-    push(part.slice(end + CLOSE.length), false);
-  }
-  return out;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ItemKind } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
@@ -13,6 +12,7 @@ import {
   type ItemSummary,
   type SummaryRow,
 } from './repository';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, snippetSegments, type SnippetSegment } from './snippets';
 import { SortRanks } from './sort-ranks';
 import { ConversationRepository, type MessageHit } from '../conversations/repository';
 
@@ -37,10 +37,7 @@ export interface LibraryQuery {
   limit: number;
 }
 
-export interface SnippetSegment {
-  text: string;
-  match: boolean;
-}
+export type { SnippetSegment };
 
 export interface LibraryRow extends ItemSummary {
   kind: ItemKind;
@@ -178,14 +175,6 @@ const ORDER_BY: Record<LibrarySort, string> = {
   size: 'i.size',
 };
 
-/*
- * Snippet markers: random per process, so no text in the vault can contain them and forge
- * a highlight. Segments are cut at these markers; nothing is ever parsed as markup.
- */
-const MARK = randomBytes(9).toString('base64url');
-const OPEN = `\u0001${MARK}[`;
-const CLOSE = `]${MARK}\u0001`;
-
 /** Counts are cached until the next write on this connection (`total_changes()` moves). */
 const COUNT_CACHE_SIZE = 64;
 
@@ -243,7 +232,7 @@ export class Library extends ItemRepository {
           snippet:
             text && snippets
               ? joinSegments(
-                  segments(snippets.get(r.search_rowid) ?? ''),
+                  snippetSegments(snippets.get(r.search_rowid) ?? ''),
                   tagSegments(summary.tags, text.tagWords),
                 )
               : null,
@@ -361,7 +350,7 @@ export class Library extends ItemRepository {
     const found = this.stmt(
       `SELECT rowid AS r, snippet(item_search, -1, ?, ?, '…', 12) AS s FROM item_search
        WHERE item_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-    ).all(OPEN, CLOSE, match, JSON.stringify(rows.map((r) => r.search_rowid))) as {
+    ).all(SNIPPET_OPEN, SNIPPET_CLOSE, match, JSON.stringify(rows.map((r) => r.search_rowid))) as {
       r: number;
       s: string;
     }[];
@@ -597,26 +586,6 @@ export class Library extends ItemRepository {
     this.counts.set(key, value);
     return value;
   }
-}
-
-/** Splits FTS5 snippet output at our markers into plain-text segments. */
-export function segments(s: string): SnippetSegment[] {
-  const out: SnippetSegment[] = [];
-  const push = (text: string, match: boolean): void => {
-    if (text) out.push({ text, match });
-  };
-  const parts = s.split(OPEN);
-  push(parts[0]!, false);
-  for (const part of parts.slice(1)) {
-    const end = part.indexOf(CLOSE);
-    if (end < 0) {
-      push(part, false);
-      continue;
-    }
-    push(part.slice(0, end), true);
-    push(part.slice(end + CLOSE.length), false);
-  }
-  return out;
 }
 
 /** The row's tags a search word matched, as a snippet part: "tag: threat". */
