@@ -36,6 +36,7 @@ import {
   checkRename,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { IDENTIFIER_KINDS } from '../../shared/identifiers';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
 
@@ -229,19 +230,7 @@ const ALLOWED: Record<string, string[]> = {
     'reason',
     'yes',
   ],
-  person: [
-    'role',
-    'email',
-    'handle',
-    'phone',
-    'whatsapp',
-    'telegram',
-    'instagram',
-    'facebook',
-    'notes',
-    'reason',
-    'yes',
-  ],
+  person: ['role', ...IDENTIFIER_KINDS, 'notes', 'reason', 'yes'],
   quarantine: ['all'],
 };
 
