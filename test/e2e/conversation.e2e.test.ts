@@ -23,6 +23,8 @@ import {
   closeAppInChromium,
   createVaultInPage,
   openAppInChromium,
+  openExportWizard,
+  startExport,
   ROOT,
   webSkipReason,
   type AppInChromium,
@@ -70,18 +72,10 @@ async function exportAndFindTranscript(page: Page): Promise<void> {
     .getByRole('dialog', { name: /WhatsApp Chat/ })
     .getByRole('button', { name: '← Back to library' })
     .click();
-  await page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('button', { name: 'Export', exact: true })
-    .click();
-  await page.getByLabel('Everything').check();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Case name').fill('Alex');
+  await openExportWizard(page, 'Alex');
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('heading', { name: /Step 3 of 5/ }).waitFor();
-  await page.getByLabel('Folder on this computer to save the bundle in').fill(out);
-  await page.getByRole('button', { name: 'Start export' }).click();
-  await page.getByText(/Verified: \d+ files, all hashes match/).waitFor({ timeout: 120_000 });
+  await startExport(page, out);
   const [bag] = await readdir(out);
   const data = join(out, bag!, 'data');
   const pdf = spawnSync('pdftotext', ['-layout', join(data, 'report/bundle.pdf'), '-'], {

@@ -17,6 +17,8 @@ import {
   closeAppInChromium,
   createVaultInPage,
   openAppInChromium,
+  openExportWizard,
+  startExport,
   seriousAxeViolations,
   type WebApp,
   webSkipReason,
@@ -53,13 +55,7 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByRole('button', { name: 'Close' }).click();
 
     const out = await tempDir();
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Export', exact: true })
-      .click();
-    await page.getByLabel('Everything').check();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Case name').fill('Diary');
+    await openExportWizard(page, 'Diary');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: /Step 3 of 5/ }).waitFor();
 
@@ -78,9 +74,7 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // It is still written, with exactly that many pages.
-    await page.getByLabel('Folder on this computer to save the bundle in').fill(out);
-    await page.getByRole('button', { name: 'Start export' }).click();
-    await page.getByText(/Verified: \d+ files, all hashes match/).waitFor({ timeout: 120_000 });
+    await startExport(page, out);
     const [bag] = await readdir(out);
     const info = spawnSync('pdfinfo', [join(out, bag!, 'data/report/bundle.pdf')], {
       encoding: 'utf8',

@@ -21,6 +21,7 @@ import {
   closeAppInChromium,
   createVaultInPage,
   openAppInChromium,
+  openExportWizard,
   seriousAxeViolations,
   type WebApp,
   webSkipReason,
@@ -57,13 +58,7 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByRole('button', { name: 'Close' }).click();
 
     const out = await tempDir();
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Export', exact: true })
-      .click();
-    await page.getByLabel('Everything').check();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByLabel('Case name').fill('Replies to my post');
+    await openExportWizard(page, 'Replies to my post');
     // "jd-1" breaks the rule the hint states: said beside the field as it is typed, and Next
     // does not move on.
     const prefix = page.getByLabel('Exhibit prefix');

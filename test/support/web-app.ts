@@ -191,3 +191,21 @@ export async function seriousAxeViolations(
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
 }
+
+/** From anywhere in the app to the export wizard's step 2, "Everything" chosen, the case named. */
+export async function openExportWizard(page: Page, caseName: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Export', exact: true })
+    .click();
+  await page.getByLabel('Everything').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByLabel('Case name').fill(caseName);
+}
+
+/** On the wizard's last steps: the folder given, the export started, and waited for. */
+export async function startExport(page: Page, folder: string): Promise<void> {
+  await page.getByLabel('Folder on this computer to save the bundle in').fill(folder);
+  await page.getByRole('button', { name: 'Start export' }).click();
+  await page.getByText(/Verified: \d+ files, all hashes match/).waitFor({ timeout: 120_000 });
+}
