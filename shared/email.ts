@@ -318,7 +318,8 @@ function errorCode(e: unknown): string {
   return e && typeof e === 'object' && 'code' in e ? String((e as { code: unknown }).code) : '';
 }
 
-function emptyEmail(): ParsedEmail {
+/** A ParsedEmail with nothing read yet (the .msg reader fills one too). */
+export function emptyEmail(): ParsedEmail {
   return {
     from: '',
     to: '',
@@ -335,7 +336,7 @@ function emptyEmail(): ParsedEmail {
   };
 }
 
-function base64Of(bytes: Uint8Array): string {
+export function base64Of(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x2000) {
     binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);

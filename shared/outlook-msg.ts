@@ -9,6 +9,8 @@
 import MsgReader from '@kenjiuno/msgreader';
 import type { FieldsData } from '@kenjiuno/msgreader';
 import {
+  base64Of,
+  emptyEmail,
   readEmailMessage,
   type EmailAttachment,
   type ParsedEmail,
@@ -47,20 +49,7 @@ export async function readOutlookMessage(
   bytes: Uint8Array,
   opts: ParseEmailOptions = {},
 ): Promise<ParsedEmail> {
-  const result: ParsedEmail = {
-    from: '',
-    to: '',
-    cc: '',
-    subject: '',
-    date: '',
-    messageId: '',
-    headers: [],
-    text: null,
-    html: null,
-    inlineImages: new Map(),
-    attachments: [],
-    problems: [],
-  };
+  const result = emptyEmail();
   if (!compoundFileIsSound(bytes)) {
     result.problems.push(
       `This Outlook message is damaged: its inner structure loops or points outside the file, so nothing in it could be read. ${KEPT}`,
@@ -184,14 +173,6 @@ async function readFields(
   if (!result.from && !result.subject && result.text === null && result.html === null) {
     result.problems.push('This Outlook message has no sender, subject or text that could be read.');
   }
-}
-
-function base64Of(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x2000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);
-  }
-  return btoa(binary);
 }
 
 // ---------------------------------------------------------------------------------------
