@@ -53,6 +53,10 @@ describe('the app’s side of conversations', async () => {
     const path = join(await tempDir(), 'WhatsApp Chat - Alex.zip');
     await writeFile(path, zip);
     expect(await ok(call('items.chatChoice', { path }))).toEqual(choice);
+    // A zip is read in place from its file; a chat text by path is read whole.
+    const txt = join(await tempDir(), '_chat.txt');
+    await writeFile(txt, ambiguousChat().bytes);
+    expect(await ok(call('items.chatChoice', { path: txt }))).toEqual(choice);
     // Not a chat: nothing to ask.
     expect(
       await ok(call('items.chatChoice', { data: new TextEncoder().encode('hello') })),

@@ -25,6 +25,7 @@ import { Vault, type OpenOptions } from '../vault/vault';
 import { HEADER_FILE } from '../vault/vault';
 import { access, open as openFile } from 'node:fs/promises';
 import { whatsAppDateOrderCheck } from '../conversations/whatsapp';
+import { isZip } from '../conversations/archive';
 import { isAbsolute, join } from 'node:path';
 
 export interface CallContext {
@@ -262,8 +263,8 @@ export class DossierService implements ApiHost {
         this.open().addData(input, { tags, note, dateOrder, timeZone }),
       'items.chatChoice': async (args) => {
         this.open();
-        let bytes: Uint8Array;
-        if ('data' in args) bytes = args.data;
+        let source: Uint8Array | { path: string };
+        if ('data' in args) source = args.data;
         else {
           if (!isAbsolute(args.path)) {
             throw new DossierError(
@@ -271,9 +272,9 @@ export class DossierService implements ApiHost {
               `Refused "${args.path.slice(0, 200)}": a file must be given by its full path.`,
             );
           }
-          bytes = await readChatChoiceFile(args.path);
+          source = await chatChoiceSource(args.path);
         }
-        const check = await whatsAppDateOrderCheck(bytes);
+        const check = await whatsAppDateOrderCheck(source);
         return (
           check ?? {
             needed: false,
@@ -369,7 +370,8 @@ function fail(code: string, message: string): { ok: false; error: ApiError } {
 /** Past this, a file is not read for the date-order question (a chat zip is rarely this big). */
 const CHAT_CHOICE_MAX_BYTES = 512 * 1024 * 1024;
 
-async function readChatChoiceFile(path: string): Promise<Uint8Array> {
+/** A chat export on disk for items.chatChoice: a zip by its path (read in place), text whole. */
+async function chatChoiceSource(path: string): Promise<Uint8Array | { path: string }> {
   let handle;
   try {
     handle = await openFile(path, 'r');
@@ -380,11 +382,14 @@ async function readChatChoiceFile(path: string): Promise<Uint8Array> {
     );
   }
   try {
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    if (isZip(head)) return { path };
     const { size } = await handle.stat();
     if (size > CHAT_CHOICE_MAX_BYTES) {
       throw new DossierError(
         'USAGE',
-        'This export is too large for Dossier to show example dates from it (over 512 MiB). Choose the order from what the chat shows on your phone.',
+        'This chat text is too large for Dossier to show example dates from it (over 512 MiB). Choose the order from what the chat shows on your phone.',
       );
     }
     return await handle.readFile();

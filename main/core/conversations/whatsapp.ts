@@ -909,11 +909,14 @@ function emptyExport(name: string, opts: ReadOptions, why: string): WhatsAppExpo
  * The date-order question for the app's dialog: whether the person must choose, with
  * examples from the export (zip or chat text). Null when there is no chat text to ask about.
  */
-export async function whatsAppDateOrderCheck(bytes: Uint8Array): Promise<DateOrderCheck | null> {
-  if (!isZip(bytes)) return checkWhatsAppDateOrder(bytes);
+export async function whatsAppDateOrderCheck(
+  source: Uint8Array | { path: string },
+): Promise<DateOrderCheck | null> {
+  // A zip is read in place from its file (its media can be gigabytes); text comes as bytes.
+  if (source instanceof Uint8Array && !isZip(source)) return checkWhatsAppDateOrder(source);
   let archive: Archive;
   try {
-    archive = await openArchive(bytes, 'The zip');
+    archive = await openArchive(source, 'The zip');
   } catch {
     return null;
   }
