@@ -126,6 +126,22 @@ export interface ExportDeps {
 // Letters, digits, dot, underscore and dash: a bag name that needs no quoting in a shell.
 const NOT_NAME = /[^\p{L}\p{N}._-]+/gu;
 
+/** The items an export takes; USAGE in words when the selection matched none. */
+function selectedItems(
+  deps: ExportDeps,
+  selection: Parameters<typeof selectItems>[1],
+  messageIds: Parameters<typeof selectItems>[2],
+): ReturnType<typeof selectItems> {
+  const items = selectItems(deps, selection, messageIds);
+  if (items.length === 0) {
+    throw new DossierError(
+      'USAGE',
+      'Nothing to export: the selection matched no items. Check the ids, tags or incidents.',
+    );
+  }
+  return items;
+}
+
 /**
  * Builds the evidence bundle: byte-identical originals streamed out of their blobs and
  * checked against the SHA-256 recorded at import, metadata, the PDF report, the offline
@@ -134,13 +150,7 @@ const NOT_NAME = /[^\p{L}\p{N}._-]+/gu;
  * recorded in the custody log with the tag-manifest hash.
  */
 export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promise<ExportResult> {
-  const items = selectItems(deps, opts.selection, opts.messageIds);
-  if (items.length === 0) {
-    throw new DossierError(
-      'USAGE',
-      'Nothing to export: the selection matched no items. Check the ids, tags or incidents.',
-    );
-  }
+  const items = selectedItems(deps, opts.selection, opts.messageIds);
   const now = new Date();
   const exportedAt = now.toISOString();
   const { caseName, prefix, style } = labelling(opts);
@@ -406,13 +416,7 @@ export async function countBundlePages(
   deps: ExportDeps,
   opts: BundlePagesOptions,
 ): Promise<number> {
-  const items = selectItems(deps, opts.selection, opts.messageIds);
-  if (items.length === 0) {
-    throw new DossierError(
-      'USAGE',
-      'Nothing to export: the selection matched no items. Check the ids, tags or incidents.',
-    );
-  }
+  const items = selectedItems(deps, opts.selection, opts.messageIds);
   const now = new Date();
   const { caseName, prefix, style } = labelling(opts);
   const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
