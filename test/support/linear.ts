@@ -51,17 +51,21 @@ async function bestOfAsync(runs: number, run: () => Promise<unknown>): Promise<n
   return best;
 }
 
-/** expectLinear for an asynchronous reader (the email reader is): each run is awaited. */
+/**
+ * expectLinear for an asynchronous reader (the email and mailbox readers are): each run is
+ * awaited. Starts at `startN` bytes, doubled (below `maxN`) until a run is measurable.
+ */
 export async function expectLinearAsync(
   label: string,
   make: (size: number) => () => Promise<unknown>,
+  { startN = 16 * 1024, maxN = 256 * 1024 }: { startN?: number; maxN?: number } = {},
 ): Promise<void> {
   const noise = 2;
-  let n = 16 * 1024;
+  let n = startN;
   let small = make(n);
   await small();
   let ts = await bestOfAsync(3, small);
-  while (ts < noise && n < 256 * 1024) {
+  while (ts < noise && n < maxN) {
     n *= 2;
     small = make(n);
     await small();
