@@ -17,6 +17,7 @@ export default defineConfig({
           // The vault's worker threads (main/core/threads/start.ts finds them next to these).
           'hash-thread': resolve('main/core/threads/hash.ts'),
           'seal-thread': resolve('main/core/threads/seal.ts'),
+          'email-thread': resolve('main/core/threads/email.ts'),
           // `npm run web`: the loopback bridge and the built renderer, for a plain browser.
           web: resolve('main/bridge/web.ts'),
         },

@@ -5,22 +5,19 @@
 // Attachments: with `withFiles`, each yielded message carries `files`, the decoded bytes of
 // its attachments (and of the pictures shown inside its HTML body), from the same parse that
 // read its text. Ingest stores them as items derived from the mailbox as the messages come,
-// so no message is parsed twice and no more than one message's files are held at a time.
-import { addressParser, decodeWords } from 'postal-mime';
-import { readEmailMessage, type ParsedEmail } from '../../../shared/email';
-import { displayName } from '../../../shared/display-name';
-import { htmlToText } from '../../../shared/email-text';
-import { emailDateIso } from '../evidence/text';
-import { splitMbox, type MboxSplitSummary, type SplitOptions } from './mbox';
-import {
-  CONVERSATION_LIMITS,
-  type AttachedFile,
-  type ConversationProblem,
-  type ConversationReader,
-  type ConversationSummary,
-  type ExportFile,
-  type OpenedConversation,
-  type ReadMessage,
+// so no message is parsed twice. A large mailbox is read on email threads (email-threads.ts),
+// a few messages ahead of the one being stored; what is held ahead is bounded in bytes.
+import { availableParallelism } from 'node:os';
+import { EmailThreads, IN_THIS_THREAD, type EmailReading } from './email-threads';
+import type { MailboxMessageFacts } from './mailbox-message';
+import { splitMbox, type MboxMessage, type MboxSplitSummary, type SplitOptions } from './mbox';
+import type {
+  ConversationProblem,
+  ConversationReader,
+  ConversationSummary,
+  ExportFile,
+  OpenedConversation,
+  ReadMessage,
 } from './types';
 
 export const MAILBOX_READER = 'dossier-mbox 1';
@@ -30,6 +27,8 @@ export interface MailboxOptions extends SplitOptions {
   name?: string;
   /** Yield each message's attachments with their bytes (`files`). */
   withFiles?: boolean;
+  /** Where messages are read as emails (default: in this thread, one at a time). */
+  reading?: EmailReading;
 }
 
 /** A message as the mailbox reader yields it. */
@@ -45,114 +44,10 @@ export interface MailboxSummary extends ConversationSummary {
 
 /** Past this many, problems are counted, not listed. */
 export const MAX_LISTED_PROBLEMS = 1000;
-/** A header block read for In-Reply-To and Gmail's headers stops here. */
-const MAX_HEADER_BLOCK = 256 * 1024;
-/** One header value is cut here (RFC 5322 lines are at most 998 characters). */
-const MAX_HEADER_VALUE = 64 * 1024;
-/** A sender shown longer than this is cut. */
-const MAX_SENDER_CHARS = 500;
-
-/** The few headers the email reader does not give, from the top of the raw message. */
-export function mailboxHeaders(raw: Uint8Array): Map<string, string> {
-  const wanted = new Set(['in-reply-to', 'x-gmail-labels', 'x-gm-thrid']);
-  const found = new Map<string, string>();
-  const bytes = Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, MAX_HEADER_BLOCK));
-  let name: string | null = null;
-  let value = '';
-  const keep = () => {
-    if (name !== null && !found.has(name)) found.set(name, value.slice(0, MAX_HEADER_VALUE).trim());
-    name = null;
-  };
-  for (let start = 0; start < bytes.length;) {
-    let nl = bytes.indexOf(0x0a, start);
-    if (nl < 0) nl = bytes.length;
-    let lineEnd = nl;
-    if (lineEnd > start && bytes[lineEnd - 1] === 0x0d) lineEnd--;
-    if (lineEnd === start) break; // the empty line that ends the headers
-    const first = bytes[start]!;
-    if (first === 0x20 || first === 0x09) {
-      // A folded line continues the header before it.
-      if (name !== null && value.length < MAX_HEADER_VALUE) {
-        value += bytes.toString('utf8', start, Math.min(lineEnd, start + MAX_HEADER_VALUE));
-      }
-    } else {
-      keep();
-      const colon = bytes.indexOf(0x3a, start);
-      if (colon > start && colon < lineEnd && colon - start <= 64) {
-        const key = bytes.toString('latin1', start, colon).trim().toLowerCase();
-        if (wanted.has(key) && !found.has(key)) {
-          name = key;
-          value = bytes.toString(
-            'utf8',
-            colon + 1,
-            Math.min(lineEnd, colon + 1 + MAX_HEADER_VALUE),
-          );
-        }
-      }
-    }
-    start = nl + 1;
-  }
-  keep();
-  return found;
-}
-
-/**
- * X-Gmail-Labels as Google Takeout writes it: labels separated by commas; a label with a
- * comma or a quote in it is in double quotes (with \" and \\ inside); a non-ASCII label may
- * be an RFC 2047 encoded word. Empty and repeated labels are dropped; the order is kept.
- */
-export function splitGmailLabels(value: string): string[] {
-  const labels: string[] = [];
-  let current = '';
-  let quoted = false;
-  const push = () => {
-    const label = decodeWords(current.trim()).trim();
-    if (label && !labels.includes(label)) labels.push(label);
-    current = '';
-  };
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (quoted) {
-      if (c === '\\' && i + 1 < value.length) current += value[++i];
-      else if (c === '"') quoted = false;
-      else current += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') push();
-    else current += c;
-  }
-  push();
-  return labels;
-}
-
-/** The first `<…>` of a Message-ID or In-Reply-To, or the first word when there is none. */
-export function messageIdOf(value: string): string | null {
-  const open = value.indexOf('<');
-  if (open >= 0) {
-    const close = value.indexOf('>', open + 1);
-    if (close > open + 1) return value.slice(open, close + 1);
-  }
-  const word = value.trim().split(/\s+/, 1)[0] ?? '';
-  return word || null;
-}
-
-function cut(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
-}
-
-/** The sender as shown (the name, else the address) and the address in lower case. */
-export function senderOf(from: string): { sender: string; senderId: string | null } {
-  const first = addressParser(from.slice(0, MAX_HEADER_VALUE), { flatten: true })[0];
-  const address = first?.address?.trim() ?? '';
-  const senderId = address.includes('@') ? address.toLowerCase() : null;
-  const sender = first?.name?.trim() || address || from.trim();
-  return { sender: cut(sender, MAX_SENDER_CHARS), senderId };
-}
-
-/** Subject and body as one text: what is searched and shown. */
-function textOf(email: ParsedEmail): string {
-  const body = email.text ?? (email.html !== null ? htmlToText(email.html) : '');
-  return [email.subject.trim(), body].filter((s) => s.length > 0).join('\n\n');
-}
+/** Bytes of messages read ahead of the one being yielded (one message is always allowed). */
+const MAX_AHEAD_BYTES = 32 * 1024 * 1024;
+/** A mailbox smaller than this is read in the caller's thread: starting threads costs more. */
+export const THREADS_FROM_BYTES = 8 * 1024 * 1024;
 
 /** A title from the file's name: "All mail Including Spam and Trash.mbox" → without ".mbox". */
 function titleOf(name: string | undefined): string {
@@ -177,15 +72,42 @@ export async function* readMailbox(
     else unlisted++;
   };
   const split = splitMbox(chunks, opts);
+  const reading = opts.reading ?? IN_THIS_THREAD;
+  const withFiles = opts.withFiles === true;
+  // Messages split and handed to the reader, in file order, waiting to be yielded. Bounded by
+  // count and bytes, so memory does not grow with the mailbox.
+  type Outcome = { facts: MailboxMessageFacts } | { error: unknown };
+  const queue: { m: MboxMessage; outcome: Promise<Outcome> | null }[] = [];
+  let queuedBytes = 0;
+  let done: MboxSplitSummary | null = null;
   let count = 0;
-  let done: MboxSplitSummary;
   for (;;) {
-    const next = await split.next();
-    if (next.done) {
-      done = next.value;
-      break;
+    while (
+      done === null &&
+      queue.length < Math.max(1, reading.ahead) &&
+      (queue.length === 0 || queuedBytes < MAX_AHEAD_BYTES)
+    ) {
+      const next = await split.next();
+      if (next.done) {
+        done = next.value;
+        break;
+      }
+      const m = next.value;
+      // Settled at once into a value, so a failure waiting in the queue is never unhandled.
+      const outcome =
+        m.raw === null
+          ? null
+          : reading.read(m.raw, withFiles).then(
+              (facts): Outcome => ({ facts }),
+              (error: unknown): Outcome => ({ error }),
+            );
+      queue.push({ m, outcome });
+      queuedBytes += m.raw?.byteLength ?? 0;
     }
-    const m = next.value;
+    const head = queue.shift();
+    if (!head) break;
+    const { m } = head;
+    queuedBytes -= m.raw?.byteLength ?? 0;
     const where = { line: m.line, offset: m.offset };
     const message: MailboxMessage = {
       index: m.index,
@@ -205,30 +127,25 @@ export async function* readMailbox(
       replyTo: null,
       details: {},
       sha256: m.sha256,
-      ...(opts.withFiles === true && { files: [] }),
+      ...(withFiles && { files: [] }),
     };
     for (const p of m.problems) note(p);
-    if (m.raw !== null) {
-      let email: ParsedEmail | null = null;
-      try {
-        email = await readEmailMessage(m.raw, {
-          withAttachmentBytes: opts.withFiles === true,
-          listInlineImages: true,
-        });
-      } catch (e) {
-        note({
-          ...where,
-          message: `This message could not be read as an email (${e instanceof Error ? e.message : String(e)}); its bytes are kept in the mailbox.`,
-        });
-      }
-      if (email)
-        fill(message, email, m.raw, opts.withFiles === true, (text) =>
-          note({ ...where, message: text }),
-        );
+    const outcome = head.outcome ? await head.outcome : null;
+    if (outcome && 'facts' in outcome) {
+      const { problems: found, ...facts } = outcome.facts;
+      for (const text of found) note({ ...where, message: text });
+      Object.assign(message, facts);
+    } else if (outcome) {
+      const e = outcome.error;
+      note({
+        ...where,
+        message: `This message could not be read as an email (${e instanceof Error ? e.message : String(e)}); its bytes are kept in the mailbox.`,
+      });
     }
     count++;
     yield message;
   }
+  if (done === null) throw new Error('The mailbox splitter stopped before its end.');
   if (unlisted > 0) {
     problems.push({
       line: null,
@@ -253,64 +170,6 @@ export async function* readMailbox(
     problems: [...done.problems, ...problems],
     mbox: { variant, variantSource, variantReason, lineEnding, bytes, leading, rest },
   };
-}
-
-/** The parsed email's facts on the message. */
-function fill(
-  message: MailboxMessage,
-  email: ParsedEmail,
-  raw: Uint8Array,
-  withFiles: boolean,
-  note: (text: string) => void,
-): void {
-  for (const p of email.problems) note(p);
-  const { sender, senderId } = senderOf(email.from);
-  message.sender = sender;
-  message.senderId = senderId;
-  if (!email.date.trim()) {
-    note('This message has no Date header, so it has no time; it keeps its place in the mailbox.');
-  } else {
-    const time = emailDateIso(email.date);
-    if (time === null) {
-      note(
-        `This message's Date header ("${displayName(cut(email.date.trim(), 80))}") could not be read, so it has no time; it keeps its place in the mailbox.`,
-      );
-    } else {
-      message.time = time;
-      message.timeSource = 'email-date';
-    }
-  }
-  let text = textOf(email);
-  if (text.length > CONVERSATION_LIMITS.maxMessageChars) {
-    note(
-      `This message's text is longer than ${CONVERSATION_LIMITS.maxMessageChars.toLocaleString('en')} characters; the rest is in the mailbox, not in search.`,
-    );
-    text = text.slice(0, CONVERSATION_LIMITS.maxMessageChars);
-  }
-  message.text = text;
-  const headers = mailboxHeaders(raw);
-  message.externalId = messageIdOf(email.messageId);
-  message.replyTo = messageIdOf(headers.get('in-reply-to') ?? '');
-  const labels = headers.has('x-gmail-labels')
-    ? splitGmailLabels(headers.get('x-gmail-labels')!)
-    : [];
-  message.details = {
-    subject: email.subject,
-    from: email.from,
-    to: email.to,
-    cc: email.cc,
-    date: email.date,
-    labels,
-    threadId: headers.get('x-gm-thrid') || null,
-  };
-  message.attachments = email.attachments.map((a) => ({ name: a.name, omitted: false }));
-  if (withFiles) {
-    const files: AttachedFile[] = [];
-    for (const a of email.attachments) {
-      if (a.bytes) files.push({ name: a.name, mime: a.mime, bytes: a.bytes });
-    }
-    message.files = files;
-  }
 }
 
 const MBOX_NAME = /\.(mbox|mbx|mboxrd)$/i;
@@ -345,14 +204,26 @@ export const mailboxReader: ConversationReader = {
   open(file: ExportFile): Promise<OpenedConversation> {
     let summary: MailboxSummary | null = null;
     async function* messages(): AsyncGenerator<MailboxMessage> {
-      const reading = readMailbox(file.chunks(), { name: file.name, withFiles: true });
-      for (;;) {
-        const next = await reading.next();
-        if (next.done) {
-          summary = next.value;
-          return;
+      const threads =
+        file.size >= THREADS_FROM_BYTES && availableParallelism() > 1
+          ? EmailThreads.forThisMachine()
+          : null;
+      try {
+        const reading = readMailbox(file.chunks(), {
+          name: file.name,
+          withFiles: true,
+          ...(threads && { reading: threads }),
+        });
+        for (;;) {
+          const next = await reading.next();
+          if (next.done) {
+            summary = next.value;
+            return;
+          }
+          yield next.value;
         }
-        yield next.value;
+      } finally {
+        await threads?.close();
       }
     }
     return Promise.resolve({

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * The vault's own worker threads. Each is a real module, built as its own entry
- * (electron.vite.config.ts: `hash-thread`, `seal-thread`), so it may import anything the
+ * (electron.vite.config.ts: `hash-thread`, `seal-thread`, `email-thread`), so it may import anything the
  * rest of main/core does. Never source text run with `eval`.
  */
-export type ThreadName = 'hash' | 'seal';
+export type ThreadName = 'hash' | 'seal' | 'email';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Run from the TypeScript sources (tests, tsx) rather than from the build in out/main. */
@@ -28,11 +28,15 @@ export function threadFile(name: ThreadName): string {
   );
 }
 
-export function startThread(name: ThreadName): Worker {
+export function startThread(
+  name: ThreadName,
+  options: Pick<WorkerOptions, 'resourceLimits'> = {},
+): Worker {
   const file = threadFile(name);
-  if (!fromSource) return new Worker(file);
+  if (!fromSource) return new Worker(file, options);
   // Node 20 does not pass `--import tsx` on to a worker's first module: a loader does it.
   return new Worker(join(here, 'source-loader.mjs'), {
+    ...options,
     workerData: { entry: pathToFileURL(file).href },
   });
 }

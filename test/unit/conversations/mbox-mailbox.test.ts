@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   mailboxReader,
   readMailbox,
-  splitGmailLabels,
   type MailboxMessage,
   type MailboxOptions,
 } from '../../../main/core/conversations/mailbox';
+import { splitGmailLabels } from '../../../main/core/conversations/mailbox-message';
 import type { ExportFile, ReadMessage } from '../../../main/core/conversations/types';
 import {
   buildMbox,
