@@ -29,6 +29,7 @@ const catalogue: Catalogue = {
     { id: 'i3', itemIds: [] },
   ],
   selected: new Set<string>(),
+  chosen: [],
 };
 
 const draft = (patch: Partial<Draft>): Draft => ({ ...EMPTY_DRAFT, ...patch });
