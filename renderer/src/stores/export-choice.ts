@@ -74,7 +74,10 @@ export const useExportChoice = create<ExportChoiceStore>((set, get) => ({
           'Select fewer, or remove some in Export first.',
       };
     }
-    const order = new Map([...titles.keys(), conversation.id].map((id, i) => [id, i]));
+    // Conversations in the order first chosen (a Map keeps the first place of a key set again).
+    const order = new Map(
+      [...new Set([...titles.keys(), conversation.id])].map((id, i) => [id, i]),
+    );
     const next = [
       ...messages,
       ...fresh.map((m) => ({

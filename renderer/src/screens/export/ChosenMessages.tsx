@@ -9,6 +9,15 @@ import {
   type ChosenMessage,
 } from '../../stores/export-choice';
 
+/** The chosen messages as the store holds them, for the wizard's first step. */
+export function ChosenMessagesOfStore() {
+  const messages = useExportChoice((s) => s.messages);
+  const titles = useExportChoice((s) => s.titles);
+  const remove = useExportChoice((s) => s.remove);
+  const clear = useExportChoice((s) => s.clear);
+  return <ChosenMessages messages={messages} titles={titles} onRemove={remove} onClear={clear} />;
+}
+
 /** Messages listed per conversation before "Show all" (a long run stays one Tab away). */
 export const SHOWN_AT_FIRST = 50;
 
@@ -17,11 +26,13 @@ export const SHOWN_AT_FIRST = 50;
  * many, from when to when, each removable, and "Clear". Removing one moves the focus to the
  * next one's button (or the heading when none is left), so the keyboard never loses its place.
  */
-export function ChosenMessages() {
-  const messages = useExportChoice((s) => s.messages);
-  const titles = useExportChoice((s) => s.titles);
-  const remove = useExportChoice((s) => s.remove);
-  const clear = useExportChoice((s) => s.clear);
+export function ChosenMessages(props: {
+  messages: readonly ChosenMessage[];
+  titles: ReadonlyMap<string, string>;
+  onRemove(id: string): void;
+  onClear(): void;
+}) {
+  const { messages, titles, onRemove: remove, onClear: clear } = props;
   const heading = useRef<HTMLHeadingElement>(null);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const [focusNext, setFocusNext] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 import { dateText } from '../../format';
 import type { Incident } from '../../stores/cases';
-import { ChosenMessages } from './ChosenMessages';
+import { ChosenMessagesOfStore } from './ChosenMessages';
 import { countText, itemCount, type Catalogue, type Draft, type Scope } from './wizard';
 
 interface Props {
@@ -123,7 +123,7 @@ export function WhatStep({ draft, catalogue, incidents, onChange }: Props) {
           onChange={onChange}
         />
       </fieldset>
-      <ChosenMessages />
+      <ChosenMessagesOfStore />
       <p className="export-count" aria-live="polite">
         This export will contain <strong>{countText(count)}</strong>
         {chosen > 0 &&
