@@ -61,8 +61,8 @@ interface ConversationStore {
   selectedIds(): Promise<string[]>;
   /** The selected messages themselves, in order, fetched the same way. */
   selectedMessages(): Promise<Message[]>;
-  /** Adds the selected messages to the export's chosen messages and asks for the wizard. */
-  exportSelected(): Promise<Done>;
+  /** Adds the selected messages to the export's chosen messages (stores/export-choice.ts). */
+  chooseForExport(): Promise<Done>;
   /** Goes to the first message on or after a date; a sentence when there is none. */
   jumpToDate(date: string): Promise<string | null>;
   /** Links the selected messages to an incident, made first when new. */
@@ -317,7 +317,7 @@ export const useConversation = create<ConversationStore>((set, get) => {
       }
       return out;
     },
-    async exportSelected() {
+    async chooseForExport() {
       const { id, summary } = get();
       if (!id || !summary) return { ok: false, message: 'The conversation is not open.' };
       try {
@@ -334,7 +334,6 @@ export const useConversation = create<ConversationStore>((set, get) => {
           })),
         );
         if (!r.ok) return r;
-        useExportChoice.getState().openWizard();
         return { ok: true, said: `${count(rows.map((m) => m.id))} chosen for export.` };
       } catch (e) {
         return { ok: false, message: messageOf(e) };

@@ -147,6 +147,13 @@ describe('chosen messages: adding, removing, clearing', () => {
     expect(choice().titles.size).toBe(0);
   });
 
+  it('asks for the wizard once: the export screen takes the request', () => {
+    choice().openWizard();
+    expect(choice().opening).toBe(true);
+    choice().wizardOpened();
+    expect(choice().opening).toBe(false);
+  });
+
   it('is dropped when the vault locks', () => {
     choice().add(A, [msg('chat-a', 1)]);
     for (const listener of bus.listeners.get('locked') ?? []) listener({ reason: 'idle' });
@@ -177,12 +184,12 @@ describe('chosen messages: adding, removing, clearing', () => {
 });
 
 describe('"Export these messages…" in the conversation', () => {
-  it('chooses the selected run (pages never looked at included) and asks for the wizard', async () => {
+  it('chooses the selected run, pages never looked at included', async () => {
     bus.calls = [];
     await useConversation.getState().load('chat-1');
     useConversation.getState().select(98, 'only');
     useConversation.getState().select(203, 'range');
-    const r = await useConversation.getState().exportSelected();
+    const r = await useConversation.getState().chooseForExport();
     expect(r).toEqual({ ok: true, said: '106 messages chosen for export.' });
     expect(bus.calls.map((c) => c.args.from)).toEqual([0, 100, 200]);
     const chosen = choice().messages;
@@ -192,20 +199,18 @@ describe('"Export these messages…" in the conversation', () => {
     // Only the start of each text is held, enough to recognise it.
     expect(chosen[0]!.text).toHaveLength(CHOSEN_TEXT_CHARS);
     expect(choice().titles.get('chat-1')).toBe('WhatsApp Chat - Alex.zip');
-    expect(choice().opening).toBe(true);
   });
 
-  it('says why, and does not open the wizard, when the choice would pass 10,000', async () => {
+  it('says why, and adds nothing, when the choice would pass 10,000', async () => {
     choice().add(
       A,
       Array.from({ length: MAX_CHOSEN }, (_, i) => msg('chat-a', i)),
     );
     await useConversation.getState().load('chat-1');
     useConversation.getState().select(5, 'only');
-    const r = await useConversation.getState().exportSelected();
+    const r = await useConversation.getState().chooseForExport();
     expect(r).toMatchObject({ ok: false });
     expect(!r.ok && r.message).toContain('An export takes at most 10,000 chosen messages.');
-    expect(choice().opening).toBe(false);
     expect(choice().messages).toHaveLength(MAX_CHOSEN);
   });
 });

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { useConversation, type Done } from '../../stores/conversation';
 import { useCases } from '../../stores/cases';
+import { useExportChoice } from '../../stores/export-choice';
 import { useSelection } from '../../stores/selection';
 import { selectedIndices } from './selection';
 
@@ -22,8 +23,9 @@ export function ActionBar() {
   const tagSelected = useConversation((s) => s.tagSelected);
   const noteSelected = useConversation((s) => s.noteSelected);
   const markSender = useConversation((s) => s.markSender);
-  const exportSelected = useConversation((s) => s.exportSelected);
+  const chooseForExport = useConversation((s) => s.chooseForExport);
   const openChat = useSelection((s) => s.openChat);
+  const openWizard = useExportChoice((s) => s.openWizard);
   const incidents = useCases((s) => s.incidents);
   const people = useCases((s) => s.people);
   const [panel, setPanel] = useState<Panel>(null);
@@ -57,10 +59,12 @@ export function ActionBar() {
     setBusy(true);
     setError(null);
     setDone(null);
-    const r = await exportSelected();
+    const r = await chooseForExport();
     setBusy(false);
-    if (r.ok) openChat(null);
-    else setError(r.message);
+    if (!r.ok) return setError(r.message);
+    // Closed first, so its focus hand-back comes before the wizard's step heading takes it.
+    openChat(null);
+    openWizard();
   };
 
   return (

@@ -87,8 +87,8 @@ export function ExportScreen() {
     setDraft((d) => ({ ...d, scope: 'messages' }));
     setStep(1);
     setProblem(null);
-    const t = setTimeout(() => heading.current?.focus(), 0);
-    return () => clearTimeout(t);
+    // Not cleared when `opening` goes back to false just below (that would drop it).
+    setTimeout(() => heading.current?.focus(), 0);
   }, [opening, wizardOpened]);
 
   const update = (patch: Partial<Draft>) => {
