@@ -48,6 +48,8 @@ interface ExportChoiceStore {
   clear(): void;
   /** Takes out the messages an export has written (more may have been chosen meanwhile). */
   forget(ids: readonly string[]): void;
+  /** Takes out a removed conversation's messages (the export would refuse them). */
+  forgetConversation(itemId: string): void;
   /** Asks for the export wizard, on its first step, with the chosen messages. */
   openWizard(): void;
   wizardOpened(): void;
@@ -106,6 +108,13 @@ export const useExportChoice = create<ExportChoiceStore>((set, get) => ({
     const left = new Set(messages.map((m) => m.conversationId));
     const titles = new Map([...get().titles].filter(([id]) => left.has(id)));
     set({ messages, titles });
+  },
+  forgetConversation(itemId) {
+    get().forget(
+      get()
+        .messages.filter((m) => m.conversationId === itemId)
+        .map((m) => m.id),
+    );
   },
   openWizard() {
     set({ opening: true });

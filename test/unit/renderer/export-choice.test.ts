@@ -147,6 +147,14 @@ describe('chosen messages: adding, removing, clearing', () => {
     expect(choice().titles.size).toBe(0);
   });
 
+  it('drops a removed conversation’s messages, and only those', () => {
+    choice().add(A, [msg('chat-a', 1)]);
+    choice().add(B, [msg('chat-b', 2), msg('chat-b', 3)]);
+    choice().forgetConversation('chat-b');
+    expect(choice().messages.map((m) => m.id)).toEqual(['chat-a-m1']);
+    expect([...choice().titles.keys()]).toEqual(['chat-a']);
+  });
+
   it('asks for the wizard once: the export screen takes the request', () => {
     choice().openWizard();
     expect(choice().opening).toBe(true);
