@@ -116,7 +116,7 @@ export function WhatStep({ draft, catalogue, incidents, onChange }: Props) {
           hint={
             chosen === 0
               ? 'No messages are chosen. To use this, select messages in a conversation and choose “Export these messages…” first.'
-              : `The ${chosen.toLocaleString('en-GB')} message${chosen === 1 ? '' : 's'} listed below, with ${conversations === 1 ? 'their conversation' : `their ${conversations} conversations`} (the export file${conversations === 1 ? '' : 's'} they were read from) as the exhibit${conversations === 1 ? '' : 's'}.`
+              : `The ${chosen.toLocaleString('en-GB')} message${chosen === 1 ? '' : 's'} listed below, with ${conversations === 1 ? 'their conversation' : `their ${conversations} conversations`} (the export file${conversations === 1 ? '' : 's'} they were read from) as the exhibit${conversations === 1 ? '' : 's'}. As with any exhibit, incidents linked to ${conversations === 1 ? 'it' : 'them'} come too.`
           }
           disabled={chosen === 0}
           draft={draft}
