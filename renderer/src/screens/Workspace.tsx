@@ -1,6 +1,7 @@
 import { useEffect, useState, type DragEvent, type MouseEvent } from 'react';
 import { connection } from '../api/transport';
 import { useJobs } from '../stores/jobs';
+import { useExportChoice } from '../stores/export-choice';
 import { entriesOf, filesOf } from './import/dropped-files';
 import { useSelection } from '../stores/selection';
 import { useSession } from '../stores/session';
@@ -59,6 +60,11 @@ export function Workspace() {
   const needsChoice = useJobs((s) => s.chatChoices.length > 0);
   // Anything over the screen (an item, a conversation, the date-order question) makes it inert.
   const covered = itemOpen || chatOpen || needsChoice;
+  // "Export these messages…" in a conversation goes to the export wizard.
+  const exportAsked = useExportChoice((s) => s.opening);
+  useEffect(() => {
+    if (exportAsked) setScreen('export');
+  }, [exportAsked]);
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {

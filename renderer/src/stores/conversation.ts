@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Args, Result } from '../../../shared/contract';
 import { displayName } from '../../../shared/display-name';
 import { useCases } from './cases';
+import { useExportChoice } from './export-choice';
 import { api } from '../api/transport';
 import { messageOf } from '../api/errors';
 import {
@@ -58,6 +59,10 @@ interface ConversationStore {
   clearSelection(): void;
   /** The selected messages' ids, fetching any page not loaded yet (a long Shift-range). */
   selectedIds(): Promise<string[]>;
+  /** The selected messages themselves, in order, fetched the same way. */
+  selectedMessages(): Promise<Message[]>;
+  /** Adds the selected messages to the export's chosen messages (stores/export-choice.ts). */
+  chooseForExport(): Promise<Done>;
   /** Goes to the first message on or after a date; a sentence when there is none. */
   jumpToDate(date: string): Promise<string | null>;
   /** Links the selected messages to an incident, made first when new. */
@@ -288,10 +293,13 @@ export const useConversation = create<ConversationStore>((set, get) => {
       });
     },
     async selectedIds() {
+      return (await get().selectedMessages()).map((m) => m.id);
+    },
+    async selectedMessages() {
       const { id } = get();
       if (!id) return [];
       const indices = selectedIndices(get().selection);
-      const ids: string[] = [];
+      const out: Message[] = [];
       const fetched = new Map<number, Message[]>();
       for (const index of indices) {
         const page = Math.floor(index / MESSAGE_PAGE);
@@ -305,9 +313,31 @@ export const useConversation = create<ConversationStore>((set, get) => {
           fetched.set(page, rows);
         }
         const m = rows[index % MESSAGE_PAGE];
-        if (m) ids.push(m.id);
+        if (m) out.push(m);
       }
-      return ids;
+      return out;
+    },
+    async chooseForExport() {
+      const { id, summary } = get();
+      if (!id || !summary) return { ok: false, message: 'The conversation is not open.' };
+      try {
+        const rows = await get().selectedMessages();
+        const r = useExportChoice.getState().add(
+          { id, title: summary.title || 'Conversation' },
+          rows.map((m) => ({
+            id: m.id,
+            conversationId: m.conversationId,
+            index: m.index,
+            sender: m.sender || m.senderId || '',
+            time: m.time,
+            text: m.text,
+          })),
+        );
+        if (!r.ok) return r;
+        return { ok: true, said: `${count(rows.map((m) => m.id))} chosen for export.` };
+      } catch (e) {
+        return { ok: false, message: messageOf(e) };
+      }
     },
   };
 });

@@ -4,6 +4,7 @@ import { api, connection } from '../api/transport';
 import { messageOf } from '../api/errors';
 import { decodeCharset, readEmailMessage, type ParsedEmail } from '../../../shared/email';
 import { useCases } from './cases';
+import { useExportChoice } from './export-choice';
 import { useLibrary } from './library';
 import { useSelection } from './selection';
 import { useSession } from './session';
@@ -260,6 +261,7 @@ export const useItem = create<ItemStore>((set, get) => {
       set({ saving: false });
       // It is gone: close it, and let the library (and its counts) and links catch up.
       useSelection.getState().open(null);
+      useExportChoice.getState().forgetConversation(id);
       useLibrary.getState().reload();
       void useCases.getState().load();
       return true;

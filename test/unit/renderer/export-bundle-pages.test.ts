@@ -62,4 +62,18 @@ describe('the export wizard, before exporting', () => {
     expect(bundlePagesArgs(draft, [])).toEqual(rest);
     expect(rest.selection).toEqual({ tags: ['threat'] });
   });
+
+  it('counts with the chosen messages, as the export is made with them', () => {
+    const draft = { ...EMPTY_DRAFT, scope: 'messages' as const, out: '/home/me' };
+    const chosen = [
+      { id: 'm1', conversationId: 'c1' },
+      { id: 'm2', conversationId: 'c1' },
+    ];
+    const { out, format, encryptPassphrase, ...rest } = exportArgs(draft, [], chosen);
+    void out;
+    void format;
+    void encryptPassphrase;
+    expect(bundlePagesArgs(draft, [], chosen)).toEqual(rest);
+    expect(rest).toMatchObject({ selection: { itemIds: ['c1'] }, messageIds: ['m1', 'm2'] });
+  });
 });

@@ -29,6 +29,7 @@ const catalogue: Catalogue = {
     { id: 'i3', itemIds: [] },
   ],
   selected: new Set<string>(),
+  chosen: [],
 };
 
 const draft = (patch: Partial<Draft>): Draft => ({ ...EMPTY_DRAFT, ...patch });
@@ -155,6 +156,64 @@ describe('export wizard: the export.create arguments', () => {
     });
     expect(exportArgs(draft({ format: 'zip', passphrase: 'ignored!' }), []).encryptPassphrase).toBe(
       undefined,
+    );
+  });
+});
+
+describe('export wizard: messages chosen in conversations', () => {
+  const chat1 = '01hzz0000000000000000000c1';
+  const chat2 = '01hzz0000000000000000000c2';
+  const chosen = [
+    { id: 'm1', conversationId: chat1 },
+    { id: 'm2', conversationId: chat1 },
+    { id: 'm3', conversationId: chat2 },
+  ];
+  const withChosen: Catalogue = { ...catalogue, chosen, selected: new Set([A]) };
+
+  it('passes them as messageIds with any choice, and "chosen messages only" as their conversations', () => {
+    const only = exportArgs(draft({ scope: 'messages', out: '/tmp' }), [A], chosen);
+    expect(only.selection).toEqual({ itemIds: [chat1, chat2] });
+    expect(only.messageIds).toEqual(['m1', 'm2', 'm3']);
+    const withIncidents = exportArgs(
+      draft({ scope: 'incidents', incidentIds: ['i1'] }),
+      [],
+      chosen,
+    );
+    expect(withIncidents.selection).toEqual({ incidentIds: ['i1'] });
+    expect(withIncidents.messageIds).toEqual(['m1', 'm2', 'm3']);
+    // None chosen: no messageIds at all (the export then takes the incidents' own).
+    expect(exportArgs(draft({}), [], []).messageIds).toBeUndefined();
+  });
+
+  it('counts the conversations the chosen messages bring, once each', () => {
+    expect(itemCount(draft({ scope: 'messages' }), withChosen)).toEqual({ count: 2, exact: true });
+    expect(itemCount(draft({ scope: 'selected' }), withChosen)).toEqual({ count: 3, exact: true });
+    expect(
+      itemCount(draft({ scope: 'selected' }), { ...withChosen, selected: new Set([chat1]) }),
+    ).toEqual({ count: 2, exact: true });
+    expect(itemCount(draft({ scope: 'incidents', incidentIds: ['i1'] }), withChosen)).toEqual({
+      count: 4,
+      exact: true,
+    });
+    // A conversation may carry the tag too: an upper bound.
+    expect(itemCount(draft({ scope: 'tags', tags: ['threats'] }), withChosen)).toEqual({
+      count: 3,
+      exact: false,
+    });
+    expect(itemCount(draft({ scope: 'all' }), withChosen)).toEqual({ count: 3, exact: true });
+  });
+
+  it('will not go on with "chosen messages only" and none chosen, or with more than 10,000', () => {
+    expect(stepProblem(1, draft({ scope: 'messages' }), catalogue)).toBe(
+      'No messages are chosen. Choose another option, or select messages in a conversation and choose “Export these messages…”.',
+    );
+    expect(stepProblem(1, draft({ scope: 'messages' }), withChosen)).toBeNull();
+    const tooMany = Array.from({ length: 10_001 }, (_, i) => ({
+      id: `m${i}`,
+      conversationId: chat1,
+    }));
+    expect(stepProblem(1, draft({ scope: 'all' }), { ...catalogue, chosen: tooMany })).toBe(
+      'An export takes at most 10,000 chosen messages, and 10,001 are chosen. Remove some, or clear them and choose fewer.',
     );
   });
 });

@@ -2,6 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { useConversation, type Done } from '../../stores/conversation';
 import { useCases } from '../../stores/cases';
+import { useExportChoice } from '../../stores/export-choice';
+import { useSelection } from '../../stores/selection';
 import { selectedIndices } from './selection';
 
 type Role = 'harasser' | 'witness' | 'official' | 'other';
@@ -10,7 +12,8 @@ type Panel = 'incident' | 'tag' | 'note' | 'sender' | null;
 /**
  * What can be done with the selected messages: link them to an incident (an existing one or
  * a new one), tag them, note them, or say who their sender is. Each is one call, logged in
- * the custody log; the rows then show the change.
+ * the custody log; the rows then show the change. "Export these messages…" adds them to the
+ * export's chosen messages and opens the export wizard (nothing is written until it runs).
  */
 export function ActionBar() {
   const selection = useConversation((s) => s.selection);
@@ -20,6 +23,9 @@ export function ActionBar() {
   const tagSelected = useConversation((s) => s.tagSelected);
   const noteSelected = useConversation((s) => s.noteSelected);
   const markSender = useConversation((s) => s.markSender);
+  const chooseForExport = useConversation((s) => s.chooseForExport);
+  const openChat = useSelection((s) => s.openChat);
+  const openWizard = useExportChoice((s) => s.openWizard);
   const incidents = useCases((s) => s.incidents);
   const people = useCases((s) => s.people);
   const [panel, setPanel] = useState<Panel>(null);
@@ -48,6 +54,19 @@ export function ActionBar() {
   };
   const what = `${n} message${n === 1 ? '' : 's'}`;
 
+  /** Chosen, then over to the wizard: the conversation closes, the wizard takes the focus. */
+  const exportThese = async () => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    const r = await chooseForExport();
+    setBusy(false);
+    if (!r.ok) return setError(r.message);
+    // Closed first, so its focus hand-back comes before the wizard's step heading takes it.
+    openChat(null);
+    openWizard();
+  };
+
   return (
     <section className="message-actions" aria-label="Selected messages">
       <div className="button-row">
@@ -73,6 +92,18 @@ export function ActionBar() {
             }
           </button>
         ))}
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          aria-describedby="export-these-hint"
+          onClick={() => void exportThese()}
+        >
+          Export these messages…
+        </button>
+        <span id="export-these-hint" className="visually-hidden">
+          Opens the export wizard with the selected messages chosen for the transcript
+        </span>
         <button type="button" className="link" onClick={clearSelection}>
           Clear selection
         </button>

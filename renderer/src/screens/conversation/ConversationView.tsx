@@ -39,6 +39,8 @@ export function ConversationView() {
     () => () => {
       close();
       setTimeout(() => {
+        // Something else took the focus as it closed (the export wizard): leave it there.
+        if (document.activeElement && document.activeElement !== document.body) return;
         const back = returnTo?.isConnected ? returnTo : document.getElementById('content');
         back?.focus();
       }, 0);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useCases } from '../../stores/cases';
+import { useExportChoice } from '../../stores/export-choice';
 import { useJobs } from '../../stores/jobs';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
@@ -34,8 +35,16 @@ export function ExportScreen() {
   const incidents = useCases((s) => s.incidents);
   const loadCases = useCases((s) => s.load);
   const selected = useSelection((s) => s.selected);
+  const chosen = useExportChoice((s) => s.messages);
+  const opening = useExportChoice((s) => s.opening);
+  const wizardOpened = useExportChoice((s) => s.wizardOpened);
 
-  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  // With messages chosen, the wizard starts on them (after visiting another screen too).
+  const [draft, setDraft] = useState<Draft>(() =>
+    useExportChoice.getState().messages.length > 0
+      ? { ...EMPTY_DRAFT, scope: 'messages' }
+      : EMPTY_DRAFT,
+  );
   const [step, setStep] = useState<FormStep>(1);
   const [problem, setProblem] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -51,6 +60,7 @@ export function ExportScreen() {
     tags: facets?.tags ?? [],
     incidents,
     selected,
+    chosen,
   };
 
   // 4: exporting, checking, or stopped; 5: done (or written but the check could not run).
@@ -69,6 +79,18 @@ export function ExportScreen() {
     heading.current?.focus();
   }, [current]);
 
+  // "Export these messages…" in a conversation: back to the first step, on those messages, with
+  // the focus on its heading (after the closing conversation has given the focus back).
+  useEffect(() => {
+    if (!opening) return;
+    wizardOpened();
+    setDraft((d) => ({ ...d, scope: 'messages' }));
+    setStep(1);
+    setProblem(null);
+    // Not cleared when `opening` goes back to false just below (that would drop it).
+    setTimeout(() => heading.current?.focus(), 0);
+  }, [opening, wizardOpened]);
+
   const update = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));
     setProblem(null);
@@ -81,7 +103,15 @@ export function ExportScreen() {
     setProblem(why);
     if (why) return;
     if (step < 3) setStep((step + 1) as FormStep);
-    else void startExport(exportArgs(draft, selected));
+    else {
+      const args = exportArgs(draft, selected, chosen);
+      // Once the bundle is written, the messages in it are no longer waiting to be exported.
+      void startExport(args).then(() => {
+        if (useJobs.getState().exportJob?.result) {
+          useExportChoice.getState().forget(args.messageIds ?? []);
+        }
+      });
+    }
   };
 
   const back = () => {

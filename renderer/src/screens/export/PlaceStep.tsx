@@ -54,7 +54,7 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
   const [typing, setTyping] = useState(!onDesktop);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const mismatch = draft.passphraseAgain.length > 0 && draft.passphraseAgain !== draft.passphrase;
-  const pages = useBundlePages(bundlePagesArgs(draft, catalogue.selected));
+  const pages = useBundlePages(bundlePagesArgs(draft, catalogue.selected, catalogue.chosen));
 
   const choose = async () => {
     setDialogError(null);
@@ -206,6 +206,11 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
         <h3>About to export</h3>
         <ul>
           <li>Items: {countText(itemCount(draft, catalogue))}</li>
+          {catalogue.chosen.length > 0 && (
+            <li id="export-chosen-count">
+              Chosen messages in the transcript: {catalogue.chosen.length.toLocaleString('en-GB')}
+            </li>
+          )}
           <li>
             Exhibits labelled {exhibitExample(draft.exhibitPrefix, draft.exhibitStyle).numbers}
           </li>

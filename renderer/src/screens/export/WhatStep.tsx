@@ -1,5 +1,6 @@
 import { dateText } from '../../format';
 import type { Incident } from '../../stores/cases';
+import { ChosenMessagesOfStore } from './ChosenMessages';
 import { countText, itemCount, type Catalogue, type Draft, type Scope } from './wizard';
 
 interface Props {
@@ -10,11 +11,16 @@ interface Props {
   onChange(patch: Partial<Draft>): void;
 }
 
-/** Step 1: everything, some tags, some incidents, or the items picked in the library. */
+/**
+ * Step 1: everything, some tags, some incidents, the items picked in the library, or just the
+ * messages chosen in conversations; those messages go with any choice, listed below it.
+ */
 export function WhatStep({ draft, catalogue, incidents, onChange }: Props) {
   const noTags = catalogue.tags.length === 0;
   const noIncidents = catalogue.incidents.length === 0;
   const noSelection = catalogue.selected.size === 0;
+  const chosen = catalogue.chosen.length;
+  const conversations = new Set(catalogue.chosen.map((m) => m.conversationId)).size;
   const count = itemCount(draft, catalogue);
 
   const toggle = (list: string[], value: string): string[] =>
@@ -104,9 +110,25 @@ export function WhatStep({ draft, catalogue, incidents, onChange }: Props) {
           draft={draft}
           onChange={onChange}
         />
+        <Choice
+          scope="messages"
+          label="Chosen messages only"
+          hint={
+            chosen === 0
+              ? 'No messages are chosen. To use this, select messages in a conversation and choose “Export these messages…” first.'
+              : `The ${chosen.toLocaleString('en-GB')} message${chosen === 1 ? '' : 's'} listed below, with ${conversations === 1 ? 'their conversation' : `their ${conversations} conversations`} (the export file${conversations === 1 ? '' : 's'} they were read from) as the exhibit${conversations === 1 ? '' : 's'}. As with any exhibit, incidents linked to ${conversations === 1 ? 'it' : 'them'} come too.`
+          }
+          disabled={chosen === 0}
+          draft={draft}
+          onChange={onChange}
+        />
       </fieldset>
+      <ChosenMessagesOfStore />
       <p className="export-count" aria-live="polite">
-        This export will contain <strong>{countText(count)}</strong>.
+        This export will contain <strong>{countText(count)}</strong>
+        {chosen > 0 &&
+          `, with ${chosen.toLocaleString('en-GB')} chosen message${chosen === 1 ? '' : 's'} in the transcript`}
+        .
       </p>
     </>
   );

@@ -12,7 +12,7 @@ import {
  * and of the API so they can be tested on their own. Every message is a plain sentence that
  * says what to do next.
  */
-export type Scope = 'all' | 'tags' | 'incidents' | 'selected';
+export type Scope = 'all' | 'tags' | 'incidents' | 'selected' | 'messages';
 export type BundleFormat = 'dir' | 'zip' | 'zip.age';
 
 export interface Draft {
@@ -57,6 +57,21 @@ export interface Catalogue {
   tags: ReadonlyArray<{ name: string; count: number }>;
   incidents: ReadonlyArray<{ id: string; itemIds: readonly string[] }>;
   selected: ReadonlySet<string>;
+  /** Messages chosen in conversations (stores/export-choice.ts); each brings its conversation. */
+  chosen: readonly ChosenRef[];
+}
+
+/** A chosen message as the export needs it: its id, and the item it was read from. */
+export interface ChosenRef {
+  id: string;
+  conversationId: string;
+}
+
+/** The contract's most messages in one export (`messageIds`). */
+export const CHOSEN_MAX = 10_000;
+
+function conversationsOf(chosen: readonly ChosenRef[]): string[] {
+  return [...new Set(chosen.map((m) => m.conversationId))];
 }
 
 /** How many items a choice takes: exact, or an upper bound when several tags may overlap. */
@@ -65,14 +80,18 @@ export interface ItemCount {
   exact: boolean;
 }
 
+/** The items of a choice, with the conversations of the chosen messages (the export adds them). */
 export function itemCount(draft: Draft, cat: Catalogue): ItemCount | null {
+  const conversations = conversationsOf(cat.chosen);
   switch (draft.scope) {
     case 'all':
       return cat.total === null ? null : { count: cat.total, exact: true };
+    case 'messages':
+      return { count: conversations.length, exact: true };
     case 'selected':
-      return { count: cat.selected.size, exact: true };
+      return { count: new Set([...cat.selected, ...conversations]).size, exact: true };
     case 'incidents': {
-      const ids = new Set<string>();
+      const ids = new Set<string>(conversations);
       for (const inc of cat.incidents) {
         if (draft.incidentIds.includes(inc.id)) for (const item of inc.itemIds) ids.add(item);
       }
@@ -80,7 +99,9 @@ export function itemCount(draft: Draft, cat: Catalogue): ItemCount | null {
     }
     case 'tags': {
       const counts = cat.tags.filter((t) => draft.tags.includes(t.name)).map((t) => t.count);
-      return { count: counts.reduce((a, b) => a + b, 0), exact: counts.length <= 1 };
+      // A chosen message's conversation may have one of the tags too: then it is a bound.
+      const exact = conversations.length === 0 ? counts.length <= 1 : counts.length === 0;
+      return { count: counts.reduce((a, b) => a + b, conversations.length), exact };
     }
   }
 }
@@ -152,6 +173,12 @@ export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): strin
     if (draft.scope === 'selected' && cat.selected.size === 0) {
       return 'No items are selected in the library. Choose another option, or select items in the library first.';
     }
+    if (draft.scope === 'messages' && cat.chosen.length === 0) {
+      return 'No messages are chosen. Choose another option, or select messages in a conversation and choose “Export these messages…”.';
+    }
+    if (cat.chosen.length > CHOSEN_MAX) {
+      return `An export takes at most ${CHOSEN_MAX.toLocaleString('en-GB')} chosen messages, and ${cat.chosen.length.toLocaleString('en-GB')} are chosen. Remove some, or clear them and choose fewer.`;
+    }
     const count = itemCount(draft, cat);
     if (count && count.count === 0) {
       return 'This choice has no items in it, so there would be nothing to export. Choose something else.';
@@ -185,17 +212,29 @@ export function stepProblem(step: FormStep, draft: Draft, cat: Catalogue): strin
 }
 
 /** The arguments for export.create, once every step is complete. */
-export function exportArgs(draft: Draft, selectedIds: Iterable<string>) {
+export function exportArgs(
+  draft: Draft,
+  selectedIds: Iterable<string>,
+  chosen: readonly ChosenRef[] = [],
+) {
   return {
     out: asFolder(draft.out.trim()),
     format: draft.format === 'dir' ? ('dir' as const) : ('zip' as const),
     encryptPassphrase: draft.format === 'zip.age' ? draft.passphrase : undefined,
-    ...bundlePagesArgs(draft, selectedIds),
+    ...bundlePagesArgs(draft, selectedIds, chosen),
   };
 }
 
-/** The choices that decide the court bundle's pages (export.bundlePages), as the export makes them. */
-export function bundlePagesArgs(draft: Draft, selectedIds: Iterable<string>) {
+/**
+ * The choices that decide the court bundle's pages (export.bundlePages), as the export makes
+ * them. The chosen messages go with any choice; "Chosen messages" alone exports just their
+ * conversations.
+ */
+export function bundlePagesArgs(
+  draft: Draft,
+  selectedIds: Iterable<string>,
+  chosen: readonly ChosenRef[] = [],
+) {
   const selection =
     draft.scope === 'all'
       ? { all: true as const }
@@ -203,10 +242,13 @@ export function bundlePagesArgs(draft: Draft, selectedIds: Iterable<string>) {
         ? { tags: [...draft.tags] }
         : draft.scope === 'incidents'
           ? { incidentIds: [...draft.incidentIds] }
-          : { itemIds: [...selectedIds] };
+          : draft.scope === 'messages'
+            ? { itemIds: conversationsOf(chosen) }
+            : { itemIds: [...selectedIds] };
   const optional = (s: string) => (s.trim() === '' ? undefined : s.trim());
   return {
     selection,
+    messageIds: chosen.length === 0 ? undefined : chosen.map((m) => m.id),
     exhibitPrefix: cleanPrefix(draft.exhibitPrefix),
     exhibitStyle: draft.exhibitStyle,
     caseName: optional(draft.caseName),
