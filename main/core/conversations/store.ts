@@ -316,8 +316,11 @@ interface StagedMessage {
   lineEnd: number | null;
   externalId: string | null;
   replyTo: string | null;
-  details: Record<string, unknown>;
-  attachments: { name: string; omitted: boolean; itemId: string | null }[];
+  /** `details` and `attachments` as stored, made while reading so the transaction is short. */
+  detailsJson: string;
+  attachmentsJson: string;
+  /** The Gmail labels that become the message's tags (labelTags). */
+  labels: string[];
 }
 
 /** A conversation read and its files written, waiting for the transaction that saves it. */
@@ -568,7 +571,7 @@ export async function readConversation(
             .update(await src.read(m.offset, m.length))
             .digest('hex');
       const where = `message ${m.index + 1}${isCount(m.line) ? ` (line ${m.line})` : ''}`;
-      const attachments: StagedMessage['attachments'] = [];
+      const attachments: { name: string; omitted: boolean; itemId: string | null }[] = [];
       for (const a of m.attachments) {
         const inExport = a.omitted
           ? undefined
@@ -617,8 +620,9 @@ export async function readConversation(
         lineEnd: m.lineEnd,
         externalId: m.externalId,
         replyTo: m.replyTo,
-        details: m.details,
-        attachments,
+        detailsJson: JSON.stringify(m.details ?? {}),
+        attachmentsJson: JSON.stringify(attachments),
+        labels: labelTags(m.details),
       });
     };
     try {
@@ -783,16 +787,11 @@ export function insertConversation(
         m.lineEnd,
         m.externalId,
         m.replyTo,
-        JSON.stringify(m.details ?? {}),
-        JSON.stringify(
-          m.attachments.map((a) => ({
-            ...a,
-            itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null,
-          })),
-        ),
+        m.detailsJson,
+        standIn.size === 0 ? m.attachmentsJson : withStandIns(m.attachmentsJson, standIn),
       );
       search.run(r.lastInsertRowid, m.sender, m.text);
-      labels.tag(m.id, m.details);
+      labels.tag(m.id, m.labels);
     }
   } finally {
     deps.db.pragma(`cache_size = ${cacheSize}`);
@@ -822,10 +821,34 @@ const STATE_LABELS = new Set(['opened', 'unread']);
 /**
  * A mailbox's Gmail labels (`details.labels`, from X-Gmail-Labels) become its messages' tags,
  * as the person organised them in Gmail. A label a tag could not be (a control character,
- * over 200 characters) is left in the details only.
+ * over 200 characters) is left in the details only, as are Gmail's read-state flags.
  */
+function labelTags(details: unknown): string[] {
+  const list = (details as { labels?: unknown } | null)?.labels;
+  if (!Array.isArray(list)) return [];
+  const names: string[] = [];
+  for (const raw of list) {
+    if (typeof raw !== 'string') continue;
+    const name = raw.trim();
+    // eslint-disable-next-line no-control-regex -- a tag is one line of visible text
+    if (!name || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) continue;
+    if (STATE_LABELS.has(name.toLowerCase())) continue;
+    names.push(name);
+  }
+  return names;
+}
+
+/** An attachment list with the items another import stored meanwhile named instead. */
+function withStandIns(json: string, standIn: ReadonlyMap<string, string>): string {
+  const list = JSON.parse(json) as { itemId: string | null }[];
+  return JSON.stringify(
+    list.map((a) => ({ ...a, itemId: a.itemId ? (standIn.get(a.itemId) ?? a.itemId) : null })),
+  );
+}
+
+/** Links messages to the tags of their labels, making each tag once (labelTags). */
 function labelTagger(db: Db): {
-  tag(messageId: string, details: unknown): void;
+  tag(messageId: string, names: readonly string[]): void;
   names: Set<string>;
 } {
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)');
@@ -835,15 +858,8 @@ function labelTagger(db: Db): {
   const names = new Set<string>();
   return {
     names,
-    tag(messageId, details) {
-      const list = (details as { labels?: unknown } | null)?.labels;
-      if (!Array.isArray(list)) return;
-      for (const raw of list) {
-        if (typeof raw !== 'string') continue;
-        const name = raw.trim();
-        // eslint-disable-next-line no-control-regex -- a tag is one line of visible text
-        if (!name || name.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(name)) continue;
-        if (STATE_LABELS.has(name.toLowerCase())) continue;
+    tag(messageId, labels) {
+      for (const name of labels) {
         let id = ids.get(name.toLowerCase());
         if (id === undefined) {
           addTag.run(name);
