@@ -1,3 +1,6 @@
+import type { SearchSource } from '../../../shared/search-source';
+import type { Db } from '../db/database';
+
 // item_search's searched columns (migration 1) and the name each one has where a hit says
 // where it matched (`dossier search`'s `source`). A new searched column adds one line here.
 export const ITEM_SEARCH_SOURCES = {
@@ -8,3 +11,46 @@ export const ITEM_SEARCH_SOURCES = {
 
 export type ItemSearchColumn = keyof typeof ITEM_SEARCH_SOURCES;
 export type ItemSearchSource = (typeof ITEM_SEARCH_SOURCES)[ItemSearchColumn];
+
+/** A searched column of item_search: its FTS5 column index and the source a hit in it has. */
+export interface SearchColumn {
+  index: number;
+  column: string;
+  source: SearchSource;
+}
+
+/**
+ * The searched columns in table order, read from the table itself (so a column a migration
+ * adds is found at its place). A column not named in `sources` is never a hit's source.
+ * Every source here must be one the contract knows: the return type checks it.
+ */
+export function searchColumns(
+  db: Db,
+  sources: Readonly<Record<string, SearchSource>> = ITEM_SEARCH_SOURCES,
+): SearchColumn[] {
+  const names = db
+    .prepare("SELECT name FROM pragma_table_info('item_search') ORDER BY cid")
+    .pluck()
+    .all() as string[];
+  return names.flatMap((column, index) =>
+    Object.hasOwn(sources, column) ? [{ index, column, source: sources[column]! }] : [],
+  );
+}
+
+/**
+ * The column FTS5's snippet(item_search, -1, …) was cut from: FTS5 picks the column whose best
+ * fragment scores highest (the most search words, then the most hits), the first in table
+ * order on a tie, and cuts exactly the snippet it would cut from that column alone. So it is
+ * the first column, in table order, whose own snippet is the same text; null when the
+ * snippet marks no match (the item was found by a tag or a message instead).
+ */
+export function snippetSource(
+  best: string,
+  perColumn: readonly string[],
+  columns: readonly SearchColumn[],
+  open: string,
+): SearchSource | null {
+  if (!best.includes(open)) return null;
+  const at = perColumn.findIndex((s) => s === best);
+  return at < 0 ? null : columns[at]!.source;
+}
