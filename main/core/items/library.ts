@@ -326,9 +326,10 @@ export class Library extends ItemRepository {
   private byRelevance(filter: Filter, offset: number, limit: number): number[] {
     const text = filter.text!;
     return this.stmt(
-      `SELECT i.rowid AS r FROM items i
-       LEFT JOIN (SELECT rowid AS sr, rank FROM item_search WHERE item_search MATCH ?) s
-         ON s.sr = i.search_rowid
+      // The ranks are read once, into a table joined by rowid: as a plain subquery, SQLite
+      // could run the whole FTS5 query again for each item (37 s for 10,000 matches).
+      `WITH s(sr, rank) AS MATERIALIZED (SELECT rowid, rank FROM item_search WHERE item_search MATCH ?)
+       SELECT i.rowid AS r FROM items i LEFT JOIN s ON s.sr = i.search_rowid
        ${filter.where(null)} ${RELEVANCE_ORDER} LIMIT ? OFFSET ?`,
     )
       .pluck()
