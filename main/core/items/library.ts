@@ -12,9 +12,9 @@ import {
   type ItemSummary,
   type SummaryRow,
 } from './repository';
-import { SNIPPET_CLOSE, SNIPPET_OPEN, snippetSegments, type SnippetSegment } from './snippets';
+import { snippetSegments, type SnippetSegment } from './snippets';
 import { SortRanks, type RankedSort } from './sort-ranks';
-import { searchColumns, snippetSource, type SearchColumn } from './search-sources';
+import { searchColumns, sourcedSnippets, type SearchColumn } from './search-sources';
 import type { SearchSource } from '../../../shared/search-source';
 import { ConversationRepository, type MessageHit } from '../conversations/repository';
 
@@ -411,24 +411,11 @@ export class Library extends ItemRepository {
     rows: readonly { search_rowid: number }[],
   ): Map<number, { snippet: string; source: SearchSource | null }> {
     this.columns ??= this.readColumns();
-    const columns = this.columns;
-    // Each searched column's own snippet too, cut the same way, to tell which one FTS5 chose.
-    const cut = (col: number): string => `snippet(item_search, ${col}, ?, ?, '…', 12)`;
-    const found = this.stmt(
-      `SELECT rowid AS r, ${cut(-1)} AS s${columns.map((c, k) => `, ${cut(c.index)} AS c${k}`).join('')}
-       FROM item_search WHERE item_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-    )
-      .raw()
-      .all(
-        ...Array.from({ length: columns.length + 1 }, () => [SNIPPET_OPEN, SNIPPET_CLOSE]).flat(),
-        match,
-        JSON.stringify(rows.map((r) => r.search_rowid)),
-      ) as [number, string, ...string[]][];
-    return new Map(
-      found.map(([r, s, ...each]) => [
-        r,
-        { snippet: s, source: snippetSource(s, each, columns, SNIPPET_OPEN) },
-      ]),
+    return sourcedSnippets(
+      (sql) => this.stmt(sql),
+      this.columns,
+      match,
+      rows.map((r) => r.search_rowid),
     );
   }
 

@@ -1,5 +1,7 @@
 import type { SearchSource } from '../../../shared/search-source';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from './snippets';
 
 // item_search's searched columns (migration 1) and the name each one has where a hit says
 // where it matched (`dossier search`'s `source`). A new searched column adds one line here.
@@ -34,6 +36,37 @@ export function searchColumns(
     .all() as string[];
   return names.flatMap((column, index) =>
     Object.hasOwn(sources, column) ? [{ index, column, source: sources[column]! }] : [],
+  );
+}
+
+/**
+ * FTS5 snippets of these item_search rows (by rowid) for a MATCH expression: the best
+ * column's, as the library shows it, and the source it was cut from (snippetSource). One
+ * pass over the matches: a MATCH per row would re-run the whole query each time.
+ */
+export function sourcedSnippets(
+  prepare: (sql: string) => Statement,
+  columns: readonly SearchColumn[],
+  match: string,
+  rowids: readonly number[],
+): Map<number, { snippet: string; source: SearchSource | null }> {
+  // Each searched column's own snippet too, cut the same way, to tell which one FTS5 chose.
+  const cut = (col: number): string => `snippet(item_search, ${col}, ?, ?, '…', 12)`;
+  const found = prepare(
+    `SELECT rowid AS r, ${cut(-1)} AS s${columns.map((c, k) => `, ${cut(c.index)} AS c${k}`).join('')}
+     FROM item_search WHERE item_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
+  )
+    .raw()
+    .all(
+      ...Array.from({ length: columns.length + 1 }, () => [SNIPPET_OPEN, SNIPPET_CLOSE]).flat(),
+      match,
+      JSON.stringify(rowids),
+    ) as [number, string, ...string[]][];
+  return new Map(
+    found.map(([r, s, ...each]) => [
+      r,
+      { snippet: s, source: snippetSource(s, each, columns, SNIPPET_OPEN) },
+    ]),
   );
 }
 
