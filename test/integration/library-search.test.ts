@@ -76,6 +76,9 @@ describe('items.query: the relevance order and where each hit matched', async ()
 
   it('needs search words to sort by relevance', () => {
     expect(() => vault.items.query({ ...relevance })).toThrow(/relevance needs search words/);
+    expect(() => vault.items.query({ ...relevance, text: ' ', tags: ['no such tag'] })).toThrow(
+      /relevance needs search words/,
+    );
     expect(vault.items.query({ ...relevance, text: '***' })).toEqual({ total: 0, rows: [] });
   });
 });

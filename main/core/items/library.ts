@@ -213,13 +213,13 @@ export class Library extends ItemRepository {
   }
 
   query(q: LibraryQuery): LibraryPage {
-    const filter = this.filter(q);
-    if (q.sort === 'relevance' && filter !== null && filter.text === null) {
+    if (q.sort === 'relevance' && !q.text?.trim()) {
       throw new DossierError(
         'USAGE',
         'Sorting by relevance needs search words: give some, or sort another way.',
       );
     }
+    const filter = this.filter(q);
     if (filter === null) return { total: 0, rows: [] };
     let total: number;
     let rows: PageRow[];
