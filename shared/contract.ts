@@ -8,6 +8,7 @@ import {
 import { IDENTIFIER_KINDS } from './identifiers';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
+import { SEARCH_SOURCES } from './search-source';
 import { itemNameProblem, itemNameText } from './item-name';
 import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
 
@@ -158,6 +159,13 @@ export const libraryRow = itemSummary.extend({
     .nullable()
     .optional(),
   /**
+   * With search words: where this item matched (shared/search-source.ts), by one rule: the
+   * item's own column the snippet was cut from (FTS5's best-scoring one, the first of name,
+   * note, text, ocr on a tie); else a tag; else one of its messages (see `message`). Null
+   * when it cannot be told; absent without search words.
+   */
+  source: z.enum(SEARCH_SOURCES).nullable().optional(),
+  /**
    * For a conversation (kind `conversation`): its message count, how many senders and the
    * busiest three, and its first and last time, from the conversations row. Absent otherwise.
    */
@@ -176,8 +184,11 @@ export const libraryQuery = z
   .object({
     /** Search words (every word must occur, as a word or the start of one). */
     text: text(500).optional(),
-    /** sourceTime = the best source time (EXIF, email Date, file time), else the import time. */
-    sort: z.enum(['sourceTime', 'ingestedAt', 'name', 'size']),
+    /**
+     * sourceTime = the best source time (EXIF, email Date, file time), else the import time.
+     * relevance = the search's own order, best match first (needs `text`; `order` is ignored).
+     */
+    sort: z.enum(['sourceTime', 'ingestedAt', 'name', 'size', 'relevance']),
     order: z.enum(['asc', 'desc']),
     kinds: z.array(itemKind).max(ITEM_KINDS.length).optional(),
     /** Items that have every one of these tags. */

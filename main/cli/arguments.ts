@@ -394,6 +394,46 @@ export function checkBundlePath(path: string): void {
   }));
 }
 
+/** `dossier search`'s --limit: how many hits are printed at most, unless said otherwise. */
+export const SEARCH_LIMIT = { default: 100, max: 10_000 } as const;
+
+/**
+ * `search TEXT [--kind K]... [--tag T]... [--limit N]`: the text, kinds and tags as the
+ * library search takes them (items.query's own schema: 500 characters, the known kinds), and
+ * the limit. Returns the limit as a number.
+ */
+export function checkSearch(
+  text: string,
+  opts: { kinds: string[]; tags: string[]; limit?: string },
+): number {
+  if (text.trim() === '')
+    throw new DossierError(
+      'USAGE',
+      'Say what to search for: `dossier search WORDS`, e.g. `dossier search school`.',
+    );
+  const args = {
+    text,
+    kinds: opts.kinds.length ? opts.kinds : undefined,
+    tags: opts.tags.length ? opts.tags : undefined,
+  };
+  check(api['items.query'].args.pick({ text: true, kinds: true, tags: true }), args, ([key, i]) => {
+    const at = typeof i === 'number' ? i : undefined;
+    if (key === 'kinds')
+      return { option: '--kind', value: at === undefined ? undefined : opts.kinds[at] };
+    if (key === 'tags')
+      return { option: '--tag', value: at === undefined ? undefined : opts.tags[at] };
+    return { option: 'The search text', value: text };
+  });
+  if (opts.limit === undefined) return SEARCH_LIMIT.default;
+  const limit = /^\d{1,9}$/.test(opts.limit.trim()) ? Number(opts.limit.trim()) : NaN;
+  if (!(limit >= 1 && limit <= SEARCH_LIMIT.max))
+    throw new DossierError(
+      'USAGE',
+      `--limit ${quote(opts.limit)} is not a number of hits: give a whole number from 1 to ${thousands(SEARCH_LIMIT.max)} (the default is ${SEARCH_LIMIT.default}).`,
+    );
+  return limit;
+}
+
 /** `--date-order`: how a chat export without a stated order writes its dates. */
 export function checkDateOrder(given: string | undefined): void {
   if (given === undefined || given === 'dmy' || given === 'mdy') return;

@@ -43,11 +43,18 @@ import {
   printNotices,
   removalLine,
   ProgressBar,
+  searchHitJson,
+  searchHitParts,
 } from './format';
+import type { ItemKind } from '../../shared/item-kind';
+import type { LibraryRow } from '../core/items/library';
+import { searchWords } from '../core/items/repository';
+import { markedLine } from './output';
 import type { BundleReport } from '../core/export/verify-bundle';
 import type { ExhibitStyle } from '../../shared/exhibit-prefix';
 import { promptHidden, readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
+import type { MarkedText } from './output';
 
 export interface GlobalOptions {
   vault?: string;
@@ -63,6 +70,10 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   data: (chunk: Uint8Array) => Promise<void>;
+  /** One line of text parts, search matches marked (output.ts escapes and styles them). */
+  marked?: (parts: readonly MarkedText[]) => void;
+  /** stdout is a terminal that takes styles (not NO_COLOR, not TERM=dumb): matches are bold. */
+  terminal?: boolean;
 }
 
 const ACTOR = 'cli';
@@ -237,6 +248,70 @@ export async function cmdLs(g: GlobalOptions, io: Io): Promise<number> {
     else for (const i of items) io.out(itemLine(i));
     return EXIT.OK;
   });
+}
+
+/**
+ * `dossier search TEXT`: the library's own search (items.query), best match first, one line
+ * per hit; `--json` an array of {id, name, kind, snippet, source}. Nothing found is not an
+ * error: it is said on stderr, with the count of hits in every case.
+ */
+export async function cmdSearch(
+  g: GlobalOptions,
+  text: string,
+  opts: { kinds: string[]; tags: string[]; limit: number },
+  io: Io,
+): Promise<number> {
+  return withVault(
+    g,
+    async (vault) => {
+      const rows: LibraryRow[] = [];
+      let total = 0;
+      // Pages of the API's largest size; nothing changes between them (the vault is ours).
+      while (rows.length < opts.limit) {
+        const page = vault.items.query({
+          text,
+          sort: 'relevance',
+          order: 'desc',
+          kinds: opts.kinds.length ? (opts.kinds as ItemKind[]) : undefined,
+          tags: opts.tags.length ? opts.tags : undefined,
+          offset: rows.length,
+          limit: Math.min(500, opts.limit - rows.length),
+        });
+        total = page.total;
+        rows.push(...page.rows);
+        if (page.rows.length === 0 || rows.length >= total) break;
+      }
+      if (g.json) io.out(JSON.stringify(rows.map(searchHitJson), null, 2));
+      else {
+        const line = io.marked ?? ((parts) => io.out(markedLine(parts, false)));
+        for (const r of rows) line(searchHitParts(r));
+      }
+      io.err(searchCountLine(vault, text, opts.tags, total, rows.length));
+      return EXIT.OK;
+    },
+    io,
+  );
+}
+
+/** The count line of a search; with no hit, why, when it can be told. */
+function searchCountLine(
+  vault: Vault,
+  text: string,
+  tags: readonly string[],
+  total: number,
+  shown: number,
+): string {
+  const n = (k: number): string => k.toLocaleString('en-GB');
+  if (total === 0) {
+    if (searchWords(text).length === 0)
+      return 'No items match: the search has no letters or digits, and only words are searched.';
+    const used = new Set(vault.items.facets().tags.map((t) => t.name.toLowerCase()));
+    const unknown = tags.map((t) => t.trim()).find((t) => t && !used.has(t.toLowerCase()));
+    if (unknown !== undefined) return `No items match: no item has the tag "${unknown}".`;
+    return 'No items match.';
+  }
+  if (shown >= total) return total === 1 ? '1 item matches.' : `${n(total)} items match.`;
+  return `${n(total)} items match; the best ${n(shown)} are shown. --limit N shows more.`;
 }
 
 export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io): Promise<number> {

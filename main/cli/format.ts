@@ -13,6 +13,8 @@ import type {
   RemovalResult,
 } from '../core';
 import type { ConversationView, MessageView } from '../core/conversations/repository';
+import type { LibraryRow } from '../core/items/library';
+import type { MarkedText } from './output';
 import { terminalSafe as safe } from './terminal-text';
 
 /**
@@ -187,6 +189,54 @@ export function messageJson(m: MessageView, chatFile: string | null): Record<str
     line: m.line,
     attachments: m.attachments.map((a) => ({ name: a.name, omitted: a.omitted, itemId: a.itemId })),
     ...(chatFile === null ? {} : { file: chatFile }),
+  };
+}
+
+/**
+ * One `dossier search` hit: id, name, where it matched and the snippet, for output.ts to
+ * escape and mark. A conversation found by a message says which (its index, as
+ * `dossier messages` numbers it). The snippet's line breaks and tabs read as spaces.
+ */
+export function searchHitParts(r: LibraryRow): MarkedText[] {
+  const message = r.source === 'message' ? r.message : null;
+  // A tag's snippet says "tag: …" itself.
+  const where =
+    r.source === 'tag' ? '' : `${message ? `message #${message.index}` : (r.source ?? 'match')}: `;
+  const snippet = (message ? message.snippet : (r.snippet ?? [])).map((s) => ({
+    text: s.text.replace(/[ \t\r\n]+/g, ' '),
+    match: s.match,
+  }));
+  const first = snippet[0];
+  const last = snippet[snippet.length - 1];
+  if (first) first.text = first.text.trimStart();
+  if (last) last.text = last.text.trimEnd();
+  return [
+    { text: `${r.id}  `, match: false },
+    { text: r.name, match: false },
+    { text: `  ${where}`, match: false },
+    ...snippet,
+  ];
+}
+
+/**
+ * `search --json`: exactly these fields. The snippet is plain text, the matches unmarked
+ * (items.query gives them as segments); a message hit's snippet is the message's.
+ */
+export function searchHitJson(r: LibraryRow): {
+  id: string;
+  name: string;
+  kind: string;
+  snippet: string;
+  source: string | null;
+} {
+  const message = r.source === 'message' ? r.message : null;
+  const snippet = message ? message.snippet : (r.snippet ?? []);
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    snippet: snippet.map((s) => s.text).join(''),
+    source: r.source ?? null,
   };
 }
 

@@ -11,6 +11,8 @@ const io: Io = {
   out: (t) => stdout.line(t),
   err: (t) => stderr.line(t),
   data: (chunk) => stdout.data(chunk),
+  // Styles only for a person at a terminal that shows them (https://no-color.org).
+  terminal: process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
 };
 let code = await main(process.argv.slice(2), io);
 // A reader that stopped early is not a failure; output lost to a full disk is.

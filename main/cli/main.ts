@@ -20,6 +20,7 @@ import {
   cmdRm,
   cmdIncidentRm,
   cmdPersonRm,
+  cmdSearch,
   cmdShow,
   type GlobalOptions,
   type Io,
@@ -34,9 +35,13 @@ import {
   checkPerson,
   checkRemoval,
   checkRename,
+  checkSearch,
+  SEARCH_LIMIT,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { IDENTIFIER_KINDS } from '../../shared/identifiers';
+import { ITEM_KINDS } from '../../shared/item-kind';
+import { SEARCH_SOURCES } from '../../shared/search-source';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
 
@@ -54,6 +59,17 @@ Commands:
                                   --date-order (else exit 2, nothing stored); --time-zone is
                                   the IANA zone its times are in (default: this computer's)
   ls [--json]                     list items
+  search TEXT [--kind K]... [--tag T]... [--limit N] [--json]
+                                  search as the app's library does: names, notes, text,
+                                  text read from pictures, tags and messages; best match
+                                  first, one line per hit: id, name, where it matched, a
+                                  snippet (matches in bold on a terminal). Every word must
+                                  match, as typed: quotes, *, -, : are not operators (a
+                                  search starting with - goes after --). --kind is one of
+                                  ${ITEM_KINDS.join(', ')};
+                                  --limit defaults to ${SEARCH_LIMIT.default} hits (at most ${SEARCH_LIMIT.max.toLocaleString('en-GB')}).
+                                  --json: [{id, name, kind, snippet, source}], source one of
+                                  ${SEARCH_SOURCES.join(', ')}
   show ID [--json]                an item's details (ID may be its first 4+ characters);
                                   a conversation's summary with it
   messages ID [--from DATE] [--to DATE] [--json]
@@ -139,6 +155,8 @@ const OPTIONS = {
   recovery: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   tag: { type: 'string', multiple: true },
+  kind: { type: 'string', multiple: true },
+  limit: { type: 'string' },
   note: { type: 'string' },
   'date-order': { type: 'string' },
   'time-zone': { type: 'string' },
@@ -189,6 +207,7 @@ const ALLOWED: Record<string, string[]> = {
   init: ['accept-weak-passphrase'],
   add: ['tag', 'note', 'date-order', 'time-zone'],
   ls: [],
+  search: ['kind', 'tag', 'limit'],
   show: [],
   messages: ['from', 'to'],
   cat: [],
@@ -277,7 +296,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       tokens: true,
     });
   } catch (e) {
-    io.err(`${errorText((e as Error).message)}\nRun \`dossier --help\` for usage.`);
+    // `dossier search -word`: the word reads as an option unless it comes after `--`.
+    const hint = argv.includes('search')
+      ? '\nA search that starts with - goes after --: `dossier search -- -word`.'
+      : '';
+    io.err(`${errorText((e as Error).message)}${hint}\nRun \`dossier --help\` for usage.`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -348,6 +371,13 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'ls':
         single();
         return await cmdLs(g, io);
+      case 'search': {
+        // The words may come quoted as one argument or unquoted as several.
+        const text = rest.join(' ');
+        const opts = { kinds: values.kind ?? [], tags: values.tag ?? [] };
+        const limit = checkSearch(text, { ...opts, limit: values.limit });
+        return await cmdSearch(g, text, { ...opts, limit }, io);
+      }
       case 'show':
       case 'cat': {
         const id = single();

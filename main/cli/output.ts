@@ -22,7 +22,33 @@ export function terminalIo(raw: Io, json: boolean): Io {
     out: json ? raw.out : (t) => raw.out(terminalSafeLines(t)),
     err: (t) => raw.err(terminalSafeLines(t)),
     data: raw.data,
+    marked: (parts) => raw.out(markedLine(parts, raw.terminal === true && !json)),
+    terminal: raw.terminal === true && !json,
   };
+}
+
+/** A piece of a line; `match` marks words a search found. */
+export interface MarkedText {
+  text: string;
+  match: boolean;
+}
+
+// Bold on, and back to normal weight: the only styles Dossier ever writes.
+const BOLD = '\x1b[1m';
+const NORMAL = '\x1b[22m';
+
+/**
+ * One line from parts, each escaped (line breaks too); matches in bold when `styled` (a
+ * terminal), else plain text with no mark at all, as grep does for a pipe. The styles are
+ * added after escaping, so no text from a file can open or close one.
+ */
+export function markedLine(parts: readonly MarkedText[], styled: boolean): string {
+  return parts
+    .map((p) => {
+      const safe = terminalSafe(p.text);
+      return styled && p.match && safe ? `${BOLD}${safe}${NORMAL}` : safe;
+    })
+    .join('');
 }
 
 /** An error message for one line: what it quotes from a file or argument is escaped too. */

@@ -299,7 +299,7 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         (!q.from || sortTime(i) >= utc(q.from)) &&
         (!q.to || (isDay(q.to) ? sortTime(i) < dayAfter(q.to) : sortTime(i) <= q.to)),
     );
-    const k = key[q.sort];
+    const k = key[q.sort as Exclude<LibraryQuery['sort'], 'relevance'>];
     const sign = q.order === 'asc' ? 1 : -1;
     hits.sort((x, y) => {
       const a = k(x);

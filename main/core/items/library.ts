@@ -12,12 +12,18 @@ import {
   type ItemSummary,
   type SummaryRow,
 } from './repository';
-import { SNIPPET_CLOSE, SNIPPET_OPEN, snippetSegments, type SnippetSegment } from './snippets';
-import { SortRanks } from './sort-ranks';
+import { snippetSegments, type SnippetSegment } from './snippets';
+import { SortRanks, type RankedSort } from './sort-ranks';
+import { searchColumns, sourcedSnippets, type SearchColumn } from './search-sources';
+import type { SearchSource } from '../../../shared/search-source';
 import { ConversationRepository, type MessageHit } from '../conversations/repository';
 
-/** The library page: filter, sort and page through items, with highlighted search matches. */
-export type LibrarySort = 'sourceTime' | 'ingestedAt' | 'name' | 'size';
+/**
+ * The library page: filter, sort and page through items, with highlighted search matches.
+ * `relevance` (with search words only) is the search's own order, best first: see
+ * RELEVANCE_ORDER.
+ */
+export type LibrarySort = RankedSort | 'relevance';
 
 export interface LibraryQuery {
   text?: string;
@@ -50,6 +56,11 @@ export interface LibraryRow extends ItemSummary {
   snippet: SnippetSegment[] | null;
   /** A conversation found by one of its messages: the first such message and its snippet. */
   message?: MessageHit | null;
+  /**
+   * With search words: where the match is (see matchSource); null when it cannot be told.
+   * Absent without a search.
+   */
+  source?: SearchSource | null;
   /** A conversation's message count, senders and time span (from its conversations row). */
   conversation?: ConversationGlance;
 }
@@ -124,7 +135,7 @@ interface Filter {
   key: string;
   params: unknown[];
   /** The WHERE clause; `walk` names the sort whose index is being walked, or null. */
-  where(walk: LibrarySort | null): string;
+  where(walk: RankedSort | null): string;
 }
 
 /** What a library row needs (not the metadata JSON). */
@@ -132,8 +143,15 @@ const SUMMARY_COLUMNS = `i.id, i.sha256, i.size, i.name, i.mime, i.ingested_at, 
   i.source_email_time, i.source_mtime, i.blob_id, i.thumb_blob_id, i.kind, i.search_rowid, i.tag_names,
   json_array_length(i.metadata_errors) AS warning_count, instr(i.sensitive, '"gps"') > 0 AS has_location`;
 
+/**
+ * The relevance order: items whose own columns match, by FTS5's rank (bm25) of the search
+ * words, best first; then items found only by a tag or only by one of their messages, in
+ * the order they were imported (their id). `s` is the FTS5 matches joined by search rowid.
+ */
+const RELEVANCE_ORDER = 'ORDER BY s.rank IS NULL, s.rank, i.id';
+
 /** Each sort's index (migration 2). */
-const SORT_INDEX: Record<LibrarySort, string> = {
+const SORT_INDEX: Record<RankedSort, string> = {
   sourceTime: 'items_sort_time',
   ingestedAt: 'items_ingested',
   name: 'items_name',
@@ -141,13 +159,13 @@ const SORT_INDEX: Record<LibrarySort, string> = {
 };
 
 /** Each sort's column, in items and in item_tags (its copy, migration 3). */
-const SORT_COLUMN: Record<LibrarySort, string> = {
+const SORT_COLUMN: Record<RankedSort, string> = {
   sourceTime: 'sort_time',
   ingestedAt: 'ingested_at',
   name: 'name',
   size: 'size',
 };
-const COLLATE: Record<LibrarySort, string> = {
+const COLLATE: Record<RankedSort, string> = {
   sourceTime: '',
   ingestedAt: '',
   name: ' COLLATE NOCASE',
@@ -155,20 +173,20 @@ const COLLATE: Record<LibrarySort, string> = {
 };
 
 /** Each sort's index leading with the kind, and the one leading with the tag (migration 3). */
-const KIND_INDEX: Record<LibrarySort, string> = {
+const KIND_INDEX: Record<RankedSort, string> = {
   sourceTime: 'items_kind_sort_time',
   ingestedAt: 'items_kind_ingested',
   name: 'items_kind_name',
   size: 'items_kind_size',
 };
-const TAG_INDEX: Record<LibrarySort, string> = {
+const TAG_INDEX: Record<RankedSort, string> = {
   sourceTime: 'item_tags_sort_time',
   ingestedAt: 'item_tags_ingested',
   name: 'item_tags_name',
   size: 'item_tags_size',
 };
 
-const ORDER_BY: Record<LibrarySort, string> = {
+const ORDER_BY: Record<RankedSort, string> = {
   sourceTime: 'i.sort_time',
   ingestedAt: 'i.ingested_at',
   name: 'i.name COLLATE NOCASE',
@@ -183,19 +201,44 @@ export class Library extends ItemRepository {
   private countsAt = -1;
   private readonly ranks: SortRanks;
   private readonly conversations: ConversationRepository;
+  /** item_search's searched columns, read once (the schema is migrated before this opens). */
+  private columns: SearchColumn[] | null = null;
+  private readonly readColumns: () => SearchColumn[];
 
   constructor(db: Db) {
     super(db);
+    this.readColumns = () => searchColumns(db);
     this.ranks = new SortRanks(db);
     this.conversations = new ConversationRepository(db);
   }
 
   query(q: LibraryQuery): LibraryPage {
+    if (q.sort === 'relevance' && !q.text?.trim()) {
+      throw new DossierError(
+        'USAGE',
+        'Sorting by relevance needs search words: give some, or sort another way.',
+      );
+    }
     const filter = this.filter(q);
     if (filter === null) return { total: 0, rows: [] };
     let total: number;
     let rows: PageRow[];
-    if (filter.onlyText) {
+    if (q.sort === 'relevance') {
+      const text = filter.text!;
+      total = filter.onlyText
+        ? this.cached(
+            `count ${filter.key}`,
+            () =>
+              (
+                this.stmt(`SELECT count(*) AS n FROM (${text.set})`).get(...text.params) as {
+                  n: number;
+                }
+              ).n,
+          )
+        : this.countMatching(filter);
+      if (total === 0 || q.offset >= total) return { total, rows: [] };
+      rows = this.rowsBy('rowid', this.byRelevance(filter, q.offset, q.limit));
+    } else if (filter.onlyText) {
       // A search alone: its matches are put in order by their ranks held in memory.
       const matches = this.stmt(filter.text!.set)
         .pluck()
@@ -206,7 +249,7 @@ export class Library extends ItemRepository {
     } else {
       total = this.countMatching(filter);
       if (total === 0 || q.offset >= total) return { total, rows: [] };
-      rows = this.page(filter, q, total);
+      rows = this.page(filter, q.sort, q, total);
     }
     const text = filter.text;
     const snippets = text ? this.snippets(text.snippet, rows) : null;
@@ -224,19 +267,19 @@ export class Library extends ItemRepository {
       rows: rows.map((r): LibraryRow => {
         const summary = this.summary(r);
         const glance = glances.get(r.id);
+        const found = snippets?.get(r.search_rowid);
+        const tagged = text ? tagSegments(summary.tags, text.tagWords) : [];
+        const message = hits?.get(r.id) ?? null;
         return Object.assign(summary, {
           kind: r.kind,
           hasThumbnail: r.thumb_blob_id !== null,
           warnings: r.warning_count,
           hasLocation: r.has_location === 1,
-          snippet:
-            text && snippets
-              ? joinSegments(
-                  snippetSegments(snippets.get(r.search_rowid) ?? ''),
-                  tagSegments(summary.tags, text.tagWords),
-                )
-              : null,
-          ...(hits ? { message: hits.get(r.id) ?? null } : {}),
+          snippet: text ? joinSegments(snippetSegments(found?.snippet ?? ''), tagged) : null,
+          ...(hits ? { message } : {}),
+          ...(text
+            ? { source: matchSource(found?.source ?? null, tagged.length > 0, message !== null) }
+            : {}),
           ...(glance ? { conversation: glance } : {}),
         });
       }),
@@ -276,16 +319,33 @@ export class Library extends ItemRepository {
     return out;
   }
 
+  /**
+   * A page of the matches in relevance order (RELEVANCE_ORDER), as the items' rowids. Every
+   * match's rank is computed: FTS5 cannot rank only a page. Bounded by the search's own cost.
+   */
+  private byRelevance(filter: Filter, offset: number, limit: number): number[] {
+    const text = filter.text!;
+    return this.stmt(
+      // The ranks are read once, into a table joined by rowid: as a plain subquery, SQLite
+      // could run the whole FTS5 query again for each item (37 s for 10,000 matches).
+      `WITH s(sr, rank) AS MATERIALIZED (SELECT rowid, rank FROM item_search WHERE item_search MATCH ?)
+       SELECT i.rowid AS r FROM items i LEFT JOIN s ON s.sr = i.search_rowid
+       ${filter.where(null)} ${RELEVANCE_ORDER} LIMIT ? OFFSET ?`,
+    )
+      .pluck()
+      .all(text.snippet, ...filter.params, limit, offset) as number[];
+  }
+
   /** The page's rows, in order. */
-  private page(filter: Filter, q: LibraryQuery, total: number): PageRow[] {
+  private page(filter: Filter, sort: RankedSort, q: LibraryQuery, total: number): PageRow[] {
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-    const col = SORT_COLUMN[q.sort];
-    const collate = COLLATE[q.sort];
+    const col = SORT_COLUMN[sort];
+    const collate = COLLATE[sort];
     const limits = [q.limit, q.offset];
     if (filter.oneTag !== null) {
       // One tag: its links hold the sort keys, so the page is a range of one index.
       const ids = this.stmt(
-        `SELECT item_id AS k FROM item_tags INDEXED BY ${TAG_INDEX[q.sort]} WHERE tag_id = ?
+        `SELECT item_id AS k FROM item_tags INDEXED BY ${TAG_INDEX[sort]} WHERE tag_id = ?
          ORDER BY ${col}${collate} ${dir}, item_id ${dir} LIMIT ? OFFSET ?`,
       )
         .all(filter.oneTag, ...limits)
@@ -296,7 +356,7 @@ export class Library extends ItemRepository {
       // Kinds: each kind's index in sort order; several are merged (no sort of all matches).
       const { kinds, dates } = filter.kinds;
       const one = `SELECT i.rowid AS r, i.${col} AS k, i.id AS id FROM items i
-        INDEXED BY ${KIND_INDEX[q.sort]} WHERE i.kind = ?${dates.sql}`;
+        INDEXED BY ${KIND_INDEX[sort]} WHERE i.kind = ?${dates.sql}`;
       const rowids = this.stmt(
         `${kinds.map(() => one).join(' UNION ALL ')}
          ORDER BY 2${collate} ${dir}, 3 ${dir} LIMIT ? OFFSET ?`,
@@ -305,7 +365,7 @@ export class Library extends ItemRepository {
         .map((r) => (r as { r: number }).r);
       return this.rowsBy('rowid', rowids);
     }
-    const order = `ORDER BY ${ORDER_BY[q.sort]} ${dir}, i.id ${dir} LIMIT ? OFFSET ?`;
+    const order = `ORDER BY ${ORDER_BY[sort]} ${dir}, i.id ${dir} LIMIT ? OFFSET ?`;
     /*
      * Two ways to find a page. Walking the sort's index in order and testing each entry
      * against the filters stops after the page, so it wins when many items match; reading
@@ -319,7 +379,7 @@ export class Library extends ItemRepository {
     const rowids = (
       !filter.narrowing || walked < total * 4
         ? this.stmt(
-            `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[q.sort]} ${filter.where(q.sort)} ${order}`,
+            `SELECT i.rowid AS r FROM items i INDEXED BY ${SORT_INDEX[sort]} ${filter.where(sort)} ${order}`,
           )
         : this.stmt(
             `SELECT i.rowid AS r FROM items i INDEXED BY ${byKey} ${filter.where(null)} ${order}`,
@@ -343,18 +403,20 @@ export class Library extends ItemRepository {
   }
 
   /**
-   * FTS5 snippets of the best matching column, for the page's rows only. One pass over the
-   * matches: a MATCH per row would re-run the whole query each time.
+   * FTS5 snippets of the best matching column, and which column that is, for the page's rows
+   * only. One pass over the matches: a MATCH per row would re-run the whole query each time.
    */
-  private snippets(match: string, rows: readonly { search_rowid: number }[]): Map<number, string> {
-    const found = this.stmt(
-      `SELECT rowid AS r, snippet(item_search, -1, ?, ?, '…', 12) AS s FROM item_search
-       WHERE item_search MATCH ? AND +rowid IN (SELECT value FROM json_each(?))`,
-    ).all(SNIPPET_OPEN, SNIPPET_CLOSE, match, JSON.stringify(rows.map((r) => r.search_rowid))) as {
-      r: number;
-      s: string;
-    }[];
-    return new Map(found.map((f) => [f.r, f.s]));
+  private snippets(
+    match: string,
+    rows: readonly { search_rowid: number }[],
+  ): Map<number, { snippet: string; source: SearchSource | null }> {
+    this.columns ??= this.readColumns();
+    return sourcedSnippets(
+      (sql) => this.stmt(sql),
+      this.columns,
+      match,
+      rows.map((r) => r.search_rowid),
+    );
   }
 
   /** The WHERE clause for a query's filters; null when nothing can match (an unknown tag). */
@@ -460,19 +522,18 @@ export class Library extends ItemRepository {
     };
   }
 
-  /** Full-text search, tags included, best FTS5 rank first (items found by a tag alone last). */
+  /** Full-text search, tags and messages included, in relevance order (RELEVANCE_ORDER). */
   override search(query: string): string[] {
-    const text = this.textSearch(query);
-    if (text === null) return [];
-    return this.stmt(
-      `SELECT i.id FROM items i
-       LEFT JOIN (SELECT rowid AS r, rank FROM item_search WHERE item_search MATCH ?) s
-         ON s.r = i.search_rowid
-       WHERE i.search_rowid IN (${text.set})
-       ORDER BY s.rank IS NULL, s.rank, i.id`,
-    )
-      .pluck()
-      .all(text.snippet, ...text.params) as string[];
+    const filter = this.filter({
+      text: query,
+      sort: 'relevance',
+      order: 'desc',
+      offset: 0,
+      limit: 1,
+    });
+    if (filter?.text == null) return [];
+    const rowids = this.byRelevance(filter, 0, -1);
+    return this.rowsBy('rowid', rowids).map((r) => r.id);
   }
 
   /** The search's set of items; null when the text has no words (nothing can match). */
@@ -586,6 +647,19 @@ export class Library extends ItemRepository {
     this.counts.set(key, value);
     return value;
   }
+}
+
+/**
+ * Where a search hit matched, by one stated rule: the item's own column its snippet was cut
+ * from (FTS5's best-scoring column, the first in table order on a tie: name, note, text,
+ * then any column added later, such as ocr); else a tag; else one of its messages.
+ */
+export function matchSource(
+  column: SearchSource | null,
+  byTag: boolean,
+  byMessage: boolean,
+): SearchSource | null {
+  return column ?? (byTag ? 'tag' : byMessage ? 'message' : null);
 }
 
 /** The row's tags a search word matched, as a snippet part: "tag: threat". */

@@ -10,7 +10,8 @@ import { messageOf } from '../api/errors';
  */
 export type LibraryRow = Result<'items.query'>['rows'][number];
 type QueryArgs = Args<'items.query'>;
-export type Sort = QueryArgs['sort'];
+// The app sorts by these; `relevance` is the command line's search order.
+export type Sort = Exclude<QueryArgs['sort'], 'relevance'>;
 export type Kind = NonNullable<QueryArgs['kinds']>[number];
 
 export interface Filters {
