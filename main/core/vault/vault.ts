@@ -47,6 +47,9 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
+import { readerForItem, readItemAsConversation, type StoredItem } from '../conversations/read-item';
+import { assertReadChoices, type ReadChoices, type StoreDeps } from '../conversations/store';
+import type { ConversationFormat } from '../conversations/types';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import {
   AnnotationRepository,
@@ -1135,6 +1138,56 @@ export class Vault {
   }
 
   // ---- Conversations: reading and annotating messages (docs/conversations.md) ----
+
+  /** What read-item.ts needs of an item: the name it was imported with, as at import. */
+  private storedItem(id: string): StoredItem {
+    const item = this.orRemoved(id, () => this.items.get(this.resolveItem(id)));
+    return {
+      id: item.id,
+      name: item.originalName ?? item.name,
+      mime: item.mime,
+      kind: this.items.require(item.id).kind,
+      blobId: item.blobId,
+    };
+  }
+
+  /**
+   * The format an item could be read as (a reader recognises its name and first bytes), for
+   * the item view's "Read as a conversation"; null when none, or already a conversation.
+   */
+  async readableAsConversation(id: string): Promise<ConversationFormat | null> {
+    this.assertOpen();
+    const reader = await readerForItem(this.storeDeps(), this.storedItem(id));
+    return reader?.format ?? null;
+  }
+
+  /**
+   * Reads an item already in the vault as a conversation, from its stored original, as an
+   * import would have (docs/conversations.md, "Reading an item already in the vault").
+   */
+  async readAsConversation(
+    idOrPrefix: string,
+    choices: ReadChoices = {},
+    signal?: AbortSignal,
+  ): Promise<ConversationView> {
+    this.assertOpen();
+    this.assertWritable();
+    assertReadChoices(choices);
+    const item = this.storedItem(idOrPrefix);
+    this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
+    await readItemAsConversation(this.storeDeps(), item, choices, signal);
+    return this.conversations.get(item.id);
+  }
+
+  private storeDeps(): StoreDeps {
+    return {
+      db: this.db,
+      items: this.items,
+      blobs: this.blobs,
+      custody: this.custody,
+      pendingMac: this.pendingMac,
+    };
+  }
 
   /** A conversation's summary, by its item's id or a prefix of it. */
   conversation(idOrPrefix: string): ConversationView {
