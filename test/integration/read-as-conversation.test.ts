@@ -15,6 +15,7 @@ import type { ConversationReader } from '../../main/core/conversations/types';
 import { emailBytes, buildMbox } from '../support/conversations/mbox';
 import { buildChat, IOS_UK, zipOf } from '../support/conversations/whatsapp';
 import { fakeChat, fakeChatReader } from '../support/fake-chat';
+import { failure, newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
 
@@ -428,4 +429,58 @@ describe('reading an item as a conversation, killed part-way (kill -9)', () => {
       await v.lock();
     }
   }, 60_000);
+});
+
+describe('the app’s side: items.get, items.chatChoice {id}, items.readAsConversation', () => {
+  it('says which items can be read, asks the date order from the stored file, then reads it', async () => {
+    const { service, call } = await newService();
+    try {
+      const dir = await tempDir('read-as-api-');
+      const path = join(dir, 'WhatsApp Chat - Mark.zip');
+      await writeFile(path, await whatsAppZip('ambiguous'));
+      const off = registerReaderForTests(brokenReader('whatsapp', '.zip'));
+      const report = await ok<{ results: { id: string }[] }>(call('items.add', { paths: [path] }));
+      off();
+      const id = report.results[0]!.id;
+      const notes = join(dir, 'notes.txt');
+      await writeFile(notes, 'just notes\n');
+      const plain = (await ok<{ results: { id: string }[] }>(call('items.add', { paths: [notes] })))
+        .results[0]!.id;
+
+      expect(await ok(call('items.get', { id }))).toMatchObject({
+        readableAsConversation: 'whatsapp',
+      });
+      expect((await failure(call('conversation.get', { id }))).code).toBe('NOT_FOUND');
+      expect(await ok(call('items.get', { id: plain }))).toMatchObject({
+        readableAsConversation: null,
+      });
+      expect(await ok(call('items.chatChoice', { id }))).toMatchObject({
+        needed: true,
+        proven: null,
+        examples: [
+          { line: 1, written: '03/02/2024, 09:15:00', dmy: '2024-02-03', mdy: '2024-03-02' },
+          {},
+          {},
+        ],
+      });
+      expect(await ok(call('items.chatChoice', { id: plain }))).toMatchObject({ needed: false });
+
+      const refused = await failure(call('items.readAsConversation', { id }));
+      expect(refused.code).toBe('NEEDS_CHOICE');
+      expect((await failure(call('items.readAsConversation', { id, dateOrder: 'ymd' }))).code).toBe(
+        'USAGE',
+      );
+      const summary = await ok(
+        call('items.readAsConversation', { id, dateOrder: 'dmy', timeZone: 'Europe/London' }),
+      );
+      expect(summary).toMatchObject({ itemId: id, messageCount: 3, dateOrder: 'dmy' });
+      expect(await ok(call('items.get', { id }))).toMatchObject({ readableAsConversation: null });
+      expect(await ok(call('conversation.get', { id }))).toEqual(summary);
+      expect((await failure(call('items.readAsConversation', { id: plain }))).message).toMatch(
+        /not a format Dossier reads as a conversation/,
+      );
+    } finally {
+      await service.lock();
+    }
+  });
 });

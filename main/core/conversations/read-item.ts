@@ -16,7 +16,9 @@ import {
   type ReadChoices,
   type StoreDeps,
 } from './store';
+import { isZip } from './archive';
 import type { ConversationReader } from './types';
+import { whatsAppDateOrderCheck, type DateOrderCheck } from './whatsapp';
 
 /** As at import: the readers' detect() sees the first 64 KiB. */
 const HEAD_BYTES = 64 * 1024;
@@ -55,6 +57,38 @@ export async function readerForItem(
 ): Promise<ConversationReader | null> {
   if (item.kind === 'conversation') return null;
   return findReader(await headOf(deps, item.blobId), item.name, item.mime);
+}
+
+/** Past this, a chat text is not read for the date-order question (as for a file on disk). */
+const CHOICE_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The date-order question (items.chatChoice) for an item already in the vault: its zip read in
+ * place from the blob, or its chat text whole. Null when it is not a WhatsApp export.
+ */
+export async function itemDateOrderCheck(
+  deps: StoreDeps,
+  item: StoredItem,
+): Promise<DateOrderCheck | null> {
+  const age = await deps.blobs.open(item.blobId);
+  try {
+    const head = await age.read(0, Math.min(age.size, 4));
+    if (isZip(head)) {
+      return await whatsAppDateOrderCheck({
+        size: age.size,
+        readRange: (start, end) => age.read(start, Math.min(end, age.size)),
+      });
+    }
+    if (age.size > CHOICE_MAX_BYTES) {
+      throw new DossierError(
+        'USAGE',
+        'This chat text is too large for Dossier to show example dates from it (over 512 MiB). Choose the order from what the chat shows on your phone.',
+      );
+    }
+    return await whatsAppDateOrderCheck(await age.read(0, age.size));
+  } finally {
+    await age.close().catch(() => undefined);
+  }
 }
 
 /** The item's row as the transaction sees it, to check nothing changed while it was read. */

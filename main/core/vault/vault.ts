@@ -47,7 +47,13 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
-import { readerForItem, readItemAsConversation, type StoredItem } from '../conversations/read-item';
+import {
+  itemDateOrderCheck,
+  readerForItem,
+  readItemAsConversation,
+  type StoredItem,
+} from '../conversations/read-item';
+import type { DateOrderCheck } from '../conversations/whatsapp';
 import { assertReadChoices, type ReadChoices, type StoreDeps } from '../conversations/store';
 import type { ConversationFormat } from '../conversations/types';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
@@ -1177,6 +1183,12 @@ export class Vault {
     this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
     await readItemAsConversation(this.storeDeps(), item, choices, signal);
     return this.conversations.get(item.id);
+  }
+
+  /** The date-order question for an item already in the vault (see items.chatChoice). */
+  async itemDateOrderCheck(id: string): Promise<DateOrderCheck | null> {
+    this.assertOpen();
+    return itemDateOrderCheck(this.storeDeps(), this.storedItem(id));
   }
 
   private storeDeps(): StoreDeps {
