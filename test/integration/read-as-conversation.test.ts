@@ -2,11 +2,12 @@
 // item already in the vault"). An item is stored plain the way it honestly happens: a reader
 // that fails on the file at import (a reader bug, since fixed: the test unregisters it), or a
 // format no shipped reader knows (the fake chat format, read once its reader is registered).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDossierError, Vault } from '../../main/core';
@@ -17,8 +18,10 @@ import { buildChat, IOS_UK, zipOf } from '../support/conversations/whatsapp';
 import { fakeChat, fakeChatReader } from '../support/fake-chat';
 import { failure, newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
+import { canMountTmpfs, fillDisk } from '../support/tmpfs';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
 
+const run = promisify(execFile);
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
 const CHILD = fileURLToPath(new URL('../support/read-as-conversation-child.ts', import.meta.url));
 
@@ -483,4 +486,88 @@ describe('the app’s side: items.get, items.chatChoice {id}, items.readAsConver
       await service.lock();
     }
   });
+});
+
+describe('reading an item as a conversation: damage and a full disk', () => {
+  it('an item whose encrypted file is missing still opens (not offered); reading it is refused, the item unchanged', async () => {
+    const dir = await tempDir('read-as-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    try {
+      const id = await addPlain(
+        v,
+        dir,
+        'WhatsApp Chat - Mark.zip',
+        await whatsAppZip('proven'),
+        brokenReader('whatsapp', '.zip'),
+      );
+      const before = rowOf(v, id);
+      await rm(v.blobs.path(String(before.blob_id)));
+      expect(await v.readableAsConversation(id)).toBeNull();
+      expect(v.itemDetail(id).id).toBe(id);
+      const err = await v.readAsConversation(id).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(rowOf(v, id)).toEqual(before);
+      expect(count(v, 'SELECT count(*) FROM messages')).toBe(0);
+      expect(count(v, "SELECT count(*) FROM settings WHERE key LIKE 'pending-blobs:%'")).toBe(0);
+    } finally {
+      await v.lock();
+    }
+  });
+});
+
+const mountable = await canMountTmpfs();
+describe.skipIf(!mountable)('reading an item on a full disk (needs root for tmpfs)', () => {
+  it('stops with NO_SPACE, the item as it was, nothing half-written; read again once there is room', async () => {
+    const root = await tempDir('read-as-full-');
+    const disk = join(root, 'small-disk');
+    await mkdir(disk);
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', disk]);
+    try {
+      const dir = join(disk, 'vault');
+      const { vault } = await newVault(dir);
+      const media = () => randomBytes(400 * 1024).toString('base64');
+      const id = await addPlain(
+        vault,
+        root,
+        'chat.txt',
+        fakeChat([
+          `#media a.jpg ${media()}`,
+          `#media b.jpg ${media()}`,
+          `#media c.jpg ${media()}`,
+          '2024-03-01T21:14:00Z|Alex|one [att:a.jpg] [att:b.jpg] [att:c.jpg]',
+        ]),
+        null,
+      );
+      const before = rowOf(vault, id);
+      const logLength = vault.log().length;
+      const files = await blobFiles(dir);
+      // Room for the database's small writes, not for the photos.
+      const filler = join(disk, 'filler');
+      await fillDisk(filler);
+      await truncate(filler, (await stat(filler)).size - 300 * 1024);
+
+      unregister.push(registerReaderForTests(fakeChatReader()));
+      const err = await vault.readAsConversation(id).catch((e: unknown) => e);
+      expect(isDossierError(err, 'NO_SPACE'), String(err)).toBe(true);
+      expect(rowOf(vault, id)).toEqual(before);
+      expect(vault.log()).toHaveLength(logLength);
+      expect(await blobFiles(dir)).toEqual(files);
+      expect(count(vault, 'SELECT count(*) FROM messages')).toBe(0);
+
+      await rm(filler);
+      await vault.lock();
+      const v = await Vault.unlock(dir, PASSPHRASE);
+      try {
+        expect(await v.quarantined()).toEqual([]);
+        expect((await v.check()).problems).toEqual([]);
+        await v.readAsConversation(id);
+        expect(count(v, "SELECT count(*) FROM items WHERE derive_op = 'media'")).toBe(3);
+        expect((await v.check()).problems).toEqual([]);
+      } finally {
+        await v.lock();
+      }
+    } finally {
+      await run('umount', ['-l', disk]).catch(() => undefined);
+    }
+  }, 60_000);
 });

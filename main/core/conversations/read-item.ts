@@ -106,6 +106,20 @@ function alreadyConversation(name: string): DossierError {
   );
 }
 
+function diskFull(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
+/** The files it named are gone; a record left behind (a full disk) is cleared at unlock. */
+function dropPending(pending: PendingBlobs): void {
+  try {
+    pending.clear();
+  } catch {
+    // Unlock finds the record, and nothing under its names.
+  }
+}
+
 /** Warnings from import that reading it as a conversation settles. */
 function settledWarning(w: string): boolean {
   return (
@@ -153,18 +167,18 @@ export async function readItemAsConversation(
       ...(signal ? { signal } : {}),
     });
   } catch (e) {
-    pending.clear();
+    dropPending(pending);
     if (e instanceof ReaderFailed) {
       throw new DossierError(
         'CORRUPT',
         `"${item.name}" looks like ${FORMAT_WORDS[reader.format]}, but its messages could not be read (${e.message}). The item is unchanged.`,
       );
     }
-    throw e;
+    throw diskFull(e) ? asIoError(e, deps.blobs.vaultDir) : e;
   }
   if (signal?.aborted) {
     await conversation.discard();
-    pending.clear();
+    dropPending(pending);
     throw new DossierError('USAGE', 'Reading the item as a conversation was cancelled.');
   }
   const now = new Date();
@@ -199,12 +213,9 @@ export async function readItemAsConversation(
     })();
   } catch (e) {
     await conversation.discard();
-    pending.clear();
+    dropPending(pending);
     if (isDossierError(e)) throw e;
-    const code = (e as { code?: unknown } | null)?.code;
-    throw code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL'
-      ? asIoError(e, deps.db.name)
-      : e;
+    throw diskFull(e) ? asIoError(e, deps.db.name) : e;
   }
   // Saved: the staged rows go, and files another import stored first.
   await conversation.messages.discard();

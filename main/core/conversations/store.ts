@@ -747,9 +747,10 @@ const BESIDE_WORDS: Record<string, string> = {
   'too big': `are larger than ${CONVERSATION_LIMITS.maxChatFileBytes / 1024 / 1024} MiB`,
 };
 
+/** The vault's disk is full: a file, or the database (a pending record, a staged row). */
 function isDiskFull(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
 function reason(e: unknown): string {

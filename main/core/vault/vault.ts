@@ -1163,8 +1163,13 @@ export class Vault {
    */
   async readableAsConversation(id: string): Promise<ConversationFormat | null> {
     this.assertOpen();
-    const reader = await readerForItem(this.storeDeps(), this.storedItem(id));
-    return reader?.format ?? null;
+    const item = this.storedItem(id);
+    try {
+      return (await readerForItem(this.storeDeps(), item))?.format ?? null;
+    } catch {
+      // A missing or damaged file is not offered; the item view still opens (`check` says why).
+      return null;
+    }
   }
 
   /**
