@@ -314,6 +314,33 @@ describe('reading an item already in the vault as a conversation', () => {
     }
   });
 
+  it('is refused while an export is being written, and reads once it has finished', async () => {
+    const dir = await tempDir('read-as-');
+    const { vault: v } = await newVault(join(dir, 'v'));
+    try {
+      const id = await addPlain(
+        v,
+        dir,
+        'WhatsApp Chat - Mark.zip',
+        await whatsAppZip('proven'),
+        brokenReader('whatsapp', '.zip'),
+      );
+      const out = join(dir, 'out');
+      await mkdir(out);
+      const exporting = v.export({ out, format: 'dir', selection: { all: true } });
+      await expect(v.readAsConversation(id)).rejects.toMatchObject({
+        code: 'USAGE',
+        message: expect.stringMatching(/An export is being written/),
+      });
+      await exporting;
+      expect(v.conversations.has(id)).toBe(false);
+      await v.readAsConversation(id);
+      expect(v.conversations.has(id)).toBe(true);
+    } finally {
+      await v.lock();
+    }
+  });
+
   it('two reads at once: one saves, the other is refused, nothing is left half-written', async () => {
     const dir = await tempDir('read-as-');
     const { vault: v } = await newVault(join(dir, 'v'));

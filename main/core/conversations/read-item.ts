@@ -10,6 +10,7 @@ import {
   assertReadChoices,
   FORMAT_WORDS,
   insertConversation,
+  isReaderFailedWarning,
   readConversation,
   readOptionsFrom,
   ReaderFailed,
@@ -122,10 +123,7 @@ function dropPending(pending: PendingBlobs): void {
 
 /** Warnings from import that reading it as a conversation settles. */
 function settledWarning(w: string): boolean {
-  return (
-    w === LONG_TEXT_PROBLEM ||
-    (w.startsWith('This file looks like ') && w.includes('but its messages could not be read'))
-  );
+  return w === LONG_TEXT_PROBLEM || isReaderFailedWarning(w);
 }
 
 /**

@@ -87,6 +87,22 @@ export const FORMAT_WORDS: Record<ConversationReader['format'], string> = {
   facebook: 'a Facebook export',
 };
 
+const PLAIN_FILE = 'It is stored as a plain file, unchanged.';
+
+/** The warning an import puts on an export its reader failed on (the file is kept plain). */
+export function readerFailedWarning(format: ConversationReader['format'], reason: string): string {
+  return `This file looks like ${FORMAT_WORDS[format]}, but its messages could not be read (${reason}). ${PLAIN_FILE}`;
+}
+
+/** Whether an item's warning is readerFailedWarning's (settled once it is read after all). */
+export function isReaderFailedWarning(warning: string): boolean {
+  return (
+    warning.startsWith('This file looks like ') &&
+    warning.includes(', but its messages could not be read (') &&
+    warning.endsWith(PLAIN_FILE)
+  );
+}
+
 // ---- Files that came inside an export or an email, stored as items derived from it ----
 
 /* eslint-disable no-control-regex */

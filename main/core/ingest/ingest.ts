@@ -22,11 +22,11 @@ import { findReader } from '../conversations/readers';
 import {
   assertReadChoices,
   DerivedFiles,
-  FORMAT_WORDS,
   insertConversation,
   readConversation,
   readOptionsFrom,
   ReaderFailed,
+  readerFailedWarning,
   type ReadConversation,
 } from '../conversations/store';
 import type { ReadOptions } from '../conversations/types';
@@ -592,9 +592,7 @@ async function ingestFile(
         });
       } catch (e) {
         if (!(e instanceof ReaderFailed)) throw e;
-        readProblems.push(
-          `This file looks like ${FORMAT_WORDS[reader.format]}, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
-        );
+        readProblems.push(readerFailedWarning(reader.format, e.message));
       }
     } else if (isEmail) {
       attachments = new DerivedFiles(deps, pendingBlobs!);

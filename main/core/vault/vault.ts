@@ -1184,6 +1184,13 @@ export class Vault {
     this.assertOpen();
     this.assertWritable();
     assertReadChoices(choices);
+    // The export has listed the item as it was; its kind and search text must not change under it.
+    if (this.exporting > 0) {
+      throw new DossierError(
+        'USAGE',
+        'An export is being written; an item cannot be read as a conversation until it has finished. Try again then.',
+      );
+    }
     const item = this.storedItem(idOrPrefix);
     this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
     await readItemAsConversation(this.storeDeps(), item, choices, signal);
