@@ -165,6 +165,53 @@ describe('reading an item already in the vault as a conversation', () => {
     }
   });
 
+  it('gives what an import of the same file gives: the same summary, messages and derived items', async () => {
+    const dir = await tempDir('read-as-');
+    const zip = await whatsAppZip('proven');
+    const { vault: imported } = await newVault(join(dir, 'a'));
+    const { vault: read } = await newVault(join(dir, 'b'));
+    try {
+      const a = await addPlain(imported, dir, 'WhatsApp Chat - Mark.zip', zip, null);
+      const b = await addPlain(
+        read,
+        dir,
+        'WhatsApp Chat - Mark.zip',
+        zip,
+        brokenReader('whatsapp', '.zip'),
+      );
+      await read.readAsConversation(b);
+      // Everything but the item's own id and the time it was read.
+      const summary = (v: Vault, id: string) => ({
+        ...v.conversation(id),
+        itemId: 'item',
+        readAt: 'then',
+      });
+      expect(summary(read, b)).toEqual(summary(imported, a));
+      const messages = (v: Vault, id: string) =>
+        v
+          .conversationMessages(id, 0, 100)
+          .map(({ id: _m, conversationId: _c, attachments, ...m }) => ({
+            ...m,
+            attachments: attachments.map((x) => ({
+              ...x,
+              itemId: x.itemId === null ? null : 'item',
+            })),
+          }));
+      expect(messages(read, b)).toEqual(messages(imported, a));
+      const derived = (v: Vault, id: string) =>
+        db(v)
+          .prepare(
+            'SELECT name, sha256, size, mime, kind, derive_op, derive_reason FROM items WHERE parent_id = ? ORDER BY sha256',
+          )
+          .all(id);
+      expect(derived(read, b)).toEqual(derived(imported, a));
+      expect(rowOf(read, b).kind).toBe(rowOf(imported, a).kind);
+    } finally {
+      await imported.lock();
+      await read.lock();
+    }
+  });
+
   it('an mbox stored plain: each email a message, its attachment an item', async () => {
     const dir = await tempDir('read-as-');
     const { vault: v } = await newVault(join(dir, 'v'));
