@@ -96,6 +96,13 @@ export const itemDetail = itemSummary.extend({
   ),
   incidentIds: z.array(id),
   personIds: z.array(id),
+  /**
+   * The format a reader recognises in this item (its name and first bytes), so it can be read
+   * as a conversation (items.readAsConversation); null when none, or already a conversation.
+   */
+  readableAsConversation: z
+    .enum(['mbox', 'whatsapp', 'telegram', 'instagram', 'facebook'])
+    .nullable(),
 });
 
 export const note = z.object({
@@ -722,6 +729,8 @@ export const api = {
   'items.chatChoice': method(
     z.union([
       z.object({ path: text(4096) }).strict(),
+      /** An item already in the vault, before items.readAsConversation. */
+      z.object({ id }).strict(),
       z
         .object({
           data: z
@@ -732,6 +741,21 @@ export const api = {
     ]),
     chatChoice,
     { upload: true },
+  ),
+  /**
+   * Reads an item already in the vault as a conversation, from its stored original, as an
+   * import would have (NEEDS_CHOICE: ask with items.chatChoice {id}, then give the answer).
+   */
+  'items.readAsConversation': method(
+    z
+      .object({
+        id,
+        dateOrder: z.enum(['dmy', 'mdy']).optional(),
+        timeZone: text(64).refine(isKnownTimeZone, TIME_ZONE_RULE).optional(),
+      })
+      .strict(),
+    conversationSummary,
+    { changes: true },
   ),
   /** A conversation's summary (an item read from a chat export or mailbox). */
   'conversation.get': method(z.object({ id }).strict(), conversationSummary),

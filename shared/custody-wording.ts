@@ -124,7 +124,44 @@ export type RepairDetails =
     }
   | { reason: string; file: string; sha256: string };
 
+/** What both the import's and the "read as a conversation" derive entries record. */
+export interface ConversationReadDetails {
+  format: string;
+  /** Reader name and version. */
+  reader: string;
+  chatFile: string | null;
+  messages: number;
+  problems: number;
+  dateOrder: string | null;
+  /** 'proven' from the data, or 'given' by the person. */
+  dateOrderSource: string | null;
+  timeZone: string | null;
+  /** 'given' by the person, or 'computer' (this computer's zone, assumed). */
+  timeZoneSource: string | null;
+  media: number;
+  attachments: number;
+  derivedItems: string[];
+  linkedItems: string[];
+  /** A mailbox's Gmail labels that became its messages' tags. */
+  labelTags?: string[];
+}
+
+/**
+ * An item already in the vault read as a conversation (`dossier read`, docs/conversations.md):
+ * its original is unchanged; its kind, search text and import warnings are what change.
+ */
+export interface ReadAsConversationDetails extends ConversationReadDetails {
+  what: 'item read as a conversation';
+  /** The item's kind before (after: 'conversation'). */
+  kindBefore: string;
+  /** The file's own text left the item's search text: its messages are searched instead. */
+  searchTextReplaced: boolean;
+  /** Import warnings that no longer hold (the reader's failure, a text cut for search). */
+  warningsCleared: string[];
+}
+
 export type DeriveDetails =
+  | ReadAsConversationDetails
   | {
       what: 'conversation read';
       format: string;
@@ -494,7 +531,22 @@ const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
 
 const ORDER_WORDS: Record<string, string> = { dmy: 'day before month', mdy: 'month before day' };
 
+const KIND_WORDS: Record<string, string> = {
+  image: 'a picture',
+  video: 'a video',
+  audio: 'a recording',
+  text: 'a text file',
+  document: 'a document',
+  email: 'an email',
+  other: 'a file',
+};
+
 const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
+  'item read as a conversation': (d) => {
+    const r = read({ kindBefore: text }, d);
+    const before = r.kindBefore ? own(KIND_WORDS, r.kindBefore) : undefined;
+    return `An item already in the vault${before ? `, listed until then as ${before},` : ''} was read as a conversation. ${DERIVE['conversation read'](d)}`;
+  },
   'conversation read': (d) => {
     const r = read(
       {

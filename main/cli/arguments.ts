@@ -449,6 +449,13 @@ export function checkTimeZone(given: string | undefined): void {
   throw new DossierError('USAGE', `--time-zone ${quote(given)} ${TIME_ZONE_RULE}.`);
 }
 
+/** `read ID [--date-order dmy|mdy] [--time-zone ZONE]`: the id and the choices. */
+export function checkRead(ref: string, opts: { dateOrder?: string; timeZone?: string }): void {
+  checkItemRef(ref);
+  checkDateOrder(opts.dateOrder);
+  checkTimeZone(opts.timeZone);
+}
+
 /** `messages ID [--from DATE] [--to DATE]`: the id, and dates the vault will read. */
 export function checkMessages(ref: string, from: string | undefined, to: string | undefined): void {
   check(api['conversation.get'].args, { id: asShortId(ref) }, () => ({

@@ -25,6 +25,7 @@ import {
 } from './arguments';
 import { assertCanConfirm, confirm } from './confirm';
 import type { DateOrder } from '../core/conversations/types';
+import { FORMAT_WORDS } from '../core/conversations/store';
 import { exactArgs } from './argv-bytes';
 import { EXIT } from './exit-codes';
 import {
@@ -329,6 +330,45 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
     } else {
       io.out(itemDetailText(item));
       if (conversation) io.out(conversationText(conversation));
+      else {
+        const format = await vault.readableAsConversation(item.id);
+        if (format)
+          io.err(
+            `This looks like ${FORMAT_WORDS[format]}: \`dossier read ${item.id}\` reads it message by message.`,
+          );
+      }
+    }
+    return EXIT.OK;
+  });
+}
+
+/**
+ * `dossier read ID [--date-order dmy|mdy] [--time-zone ZONE]`: an item already in the vault
+ * read as a conversation. A choice the data cannot settle is NEEDS_CHOICE (exit 2, the flag
+ * to give said); nothing is changed then.
+ */
+export async function cmdRead(
+  g: GlobalOptions,
+  id: string | undefined,
+  opts: { dateOrder?: 'dmy' | 'mdy'; timeZone?: string },
+  io: Io,
+): Promise<number> {
+  if (!id)
+    throw new DossierError(
+      'USAGE',
+      'Say which item to read as a conversation: `dossier read ID` (see `dossier ls`).',
+    );
+  return withVault(g, async (vault) => {
+    const conversation = await vault.readAsConversation(id, {
+      dateOrder: opts.dateOrder,
+      timeZone: opts.timeZone,
+    });
+    if (g.json) io.out(JSON.stringify(conversation, null, 2));
+    else {
+      io.out(conversationText(conversation));
+      io.err(
+        `Read as a conversation; the file itself is unchanged. List its messages with \`dossier messages ${conversation.itemId}\`.`,
+      );
     }
     return EXIT.OK;
   });

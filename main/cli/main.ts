@@ -22,6 +22,7 @@ import {
   cmdPersonRm,
   cmdSearch,
   cmdShow,
+  cmdRead,
   type GlobalOptions,
   type Io,
 } from './commands';
@@ -37,6 +38,7 @@ import {
   checkRename,
   checkSearch,
   SEARCH_LIMIT,
+  checkRead,
 } from './arguments';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { IDENTIFIER_KINDS } from '../../shared/identifiers';
@@ -76,6 +78,10 @@ Commands:
                                   a conversation's messages in order (a date without a zone
                                   is in the conversation's zone); --json gives each with its
                                   byte offset and length in the stored original
+  read ID [--date-order dmy|mdy] [--time-zone ZONE] [--json]
+                                  read an item already in the vault (a chat export or
+                                  mailbox stored as a plain file) as a conversation, from its
+                                  stored original; the same choices as add (exit 2 if needed)
   cat ID                          write an item's original bytes to stdout (verified first)
   rm ID --reason TEXT [--yes]     remove an item added by mistake: asks first (unless --yes),
                                   deletes its encrypted file; the custody log keeps a record
@@ -210,6 +216,7 @@ const ALLOWED: Record<string, string[]> = {
   search: ['kind', 'tag', 'limit'],
   show: [],
   messages: ['from', 'to'],
+  read: ['date-order', 'time-zone'],
   cat: [],
   rm: ['reason', 'yes'],
   rename: [],
@@ -367,6 +374,17 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         const id = single();
         if (id !== undefined) checkMessages(id, values.from, values.to);
         return await cmdMessages(g, id, { from: values.from, to: values.to }, io);
+      }
+      case 'read': {
+        const id = single();
+        const opts = { dateOrder: values['date-order'], timeZone: values['time-zone'] };
+        if (id !== undefined) checkRead(id, opts);
+        return await cmdRead(
+          g,
+          id,
+          { ...opts, dateOrder: opts.dateOrder as 'dmy' | 'mdy' | undefined },
+          io,
+        );
       }
       case 'ls':
         single();

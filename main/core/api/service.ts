@@ -158,6 +158,13 @@ export class DossierService implements ApiHost {
     return vault;
   }
 
+  /** The item view's detail, with whether it can be read as a conversation (head bytes). */
+  private async itemView(id: string): Promise<Result<'items.get'>> {
+    const vault = this.open();
+    const detail = vault.itemDetail(id);
+    return { ...detail, readableAsConversation: await vault.readableAsConversation(detail.id) };
+  }
+
   private async status(): Promise<Result<'session.status'>> {
     if (this.vault) {
       return {
@@ -223,7 +230,7 @@ export class DossierService implements ApiHost {
         recoveryCode: await this.session().newRecoveryCode(current, { hold: true }),
       }),
       'items.list': async () => this.open().list(),
-      'items.get': async ({ id }) => this.open().itemDetail(id),
+      'items.get': async ({ id }) => this.itemView(id),
       'items.search': async ({ query }) => this.open().items.search(query),
       'items.query': async (q) => this.open().items.query(q),
       'items.facets': async () => this.open().items.facets(),
@@ -239,7 +246,7 @@ export class DossierService implements ApiHost {
       'items.remove': async ({ id, reason }) => this.open().removeItem(id, reason),
       'items.rename': async ({ id, name }) => {
         this.open().renameItem(id, name);
-        return this.open().itemDetail(id);
+        return this.itemView(id);
       },
       'items.add': async (args, ctx) => {
         // Paths come from a dialog or a drop: only whole paths, never relative to the worker's folder.
@@ -264,6 +271,7 @@ export class DossierService implements ApiHost {
       'items.chatChoice': async (args) => {
         this.open();
         let source: Uint8Array | { path: string };
+        if ('id' in args) return (await this.open().itemDateOrderCheck(args.id)) ?? NO_CHOICE;
         if ('data' in args) source = args.data;
         else {
           if (!isAbsolute(args.path)) {
@@ -274,17 +282,10 @@ export class DossierService implements ApiHost {
           }
           source = await chatChoiceSource(args.path);
         }
-        const check = await whatsAppDateOrderCheck(source);
-        return (
-          check ?? {
-            needed: false,
-            proven: null,
-            examples: [],
-            dayFirstLine: null,
-            monthFirstLine: null,
-          }
-        );
+        return (await whatsAppDateOrderCheck(source)) ?? NO_CHOICE;
       },
+      'items.readAsConversation': async ({ id, dateOrder, timeZone }, ctx) =>
+        this.open().readAsConversation(id, { dateOrder, timeZone }, ctx.signal),
       'conversation.get': async ({ id }) => this.open().conversation(id),
       'conversation.messages': async ({ id, from, limit }) =>
         this.open().conversationMessages(id, from, limit),
@@ -366,6 +367,15 @@ export class DossierService implements ApiHost {
 function fail(code: string, message: string): { ok: false; error: ApiError } {
   return { ok: false, error: { code, message } };
 }
+
+/** The date-order question's answer for a file that is not a WhatsApp export. */
+const NO_CHOICE = {
+  needed: false,
+  proven: null,
+  examples: [],
+  dayFirstLine: null,
+  monthFirstLine: null,
+};
 
 /** Past this, a file is not read for the date-order question (a chat zip is rarely this big). */
 const CHAT_CHOICE_MAX_BYTES = 512 * 1024 * 1024;

@@ -13,6 +13,7 @@ import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
 import { openArchive } from './archive';
 import type { RangeSource } from './byte-range-reader';
+import type { ReadAsConversationDetails } from '../../../shared/custody-wording';
 import { senderKey } from '../../../shared/identifiers';
 import { folderLookup } from './export-folder';
 import { StagedRows } from './staging';
@@ -39,6 +40,68 @@ export interface StoreDeps {
 
 /** A reader failed in a way that is its own bug or limit: the original is kept as a plain file. */
 export class ReaderFailed extends Error {}
+
+/** The person's answers for an export that needs them (docs/conversations.md, WhatsApp). */
+export interface ReadChoices {
+  dateOrder?: ReadOptions['dateOrder'];
+  timeZone?: string;
+}
+
+/** A time zone or date order that cannot be used is refused before anything is read. */
+export function assertReadChoices(choices: ReadChoices): void {
+  const { dateOrder, timeZone } = choices;
+  if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') {
+    throw new DossierError('USAGE', 'The date order must be dmy (day first) or mdy (month first).');
+  }
+  if (timeZone === undefined) return;
+  let known = true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    known = false;
+  }
+  if (!known || timeZone.trim() === '') {
+    const shown = [...timeZone.slice(0, 64)].filter((c) => c >= ' ' && c !== '\u007f').join('');
+    throw new DossierError(
+      'USAGE',
+      `"${shown}" is not a time zone Dossier knows. Give a name such as Europe/London or America/New_York.`,
+    );
+  }
+}
+
+/** What a reader is given from the person's choices; import and "read" alike. */
+export function readOptionsFrom(choices: ReadChoices): ReadOptions {
+  return {
+    ...(choices.dateOrder ? { dateOrder: choices.dateOrder } : {}),
+    ...(choices.timeZone ? { timeZone: choices.timeZone } : {}),
+    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
+/** A conversation format in words, for a problem or an error said about an item. */
+export const FORMAT_WORDS: Record<ConversationReader['format'], string> = {
+  mbox: 'a mailbox (mbox)',
+  whatsapp: 'a WhatsApp export',
+  telegram: 'a Telegram export',
+  instagram: 'an Instagram export',
+  facebook: 'a Facebook export',
+};
+
+const PLAIN_FILE = 'It is stored as a plain file, unchanged.';
+
+/** The warning an import puts on an export its reader failed on (the file is kept plain). */
+export function readerFailedWarning(format: ConversationReader['format'], reason: string): string {
+  return `This file looks like ${FORMAT_WORDS[format]}, but its messages could not be read (${reason}). ${PLAIN_FILE}`;
+}
+
+/** Whether an item's warning is readerFailedWarning's (settled once it is read after all). */
+export function isReaderFailedWarning(warning: string): boolean {
+  return (
+    warning.startsWith('This file looks like ') &&
+    warning.includes(', but its messages could not be read (') &&
+    warning.endsWith(PLAIN_FILE)
+  );
+}
 
 // ---- Files that came inside an export or an email, stored as items derived from it ----
 
@@ -704,9 +767,10 @@ const BESIDE_WORDS: Record<string, string> = {
   'too big': `are larger than ${CONVERSATION_LIMITS.maxChatFileBytes / 1024 / 1024} MiB`,
 };
 
+/** The vault's disk is full: a file, or the database (a pending record, a staged row). */
 function isDiskFull(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
 function reason(e: unknown): string {
@@ -717,13 +781,20 @@ function reason(e: unknown): string {
 /**
  * Saves a conversation read by readConversation: its row, every message with its full-text
  * row, the derived items with their `ingest` entries, and the `derive` entry. Synchronous:
- * runs inside the transaction that inserts the export's own item.
+ * runs inside the transaction that inserts the export's own item (at import), or that turns
+ * an item already in the vault into a conversation (read-item.ts; `entry` then says so).
  */
 export function insertConversation(
   deps: StoreDeps,
   itemId: string,
   c: ReadConversation,
   at: Date,
+  entry:
+    | { what: 'conversation read' }
+    | Pick<
+        ReadAsConversationDetails,
+        'what' | 'kindBefore' | 'searchTextReplaced' | 'warningsCleared'
+      > = { what: 'conversation read' },
 ): void {
   const s = c.summary;
   deps.db.prepare("UPDATE items SET kind = 'conversation' WHERE id = ?").run(itemId);
@@ -797,7 +868,7 @@ export function insertConversation(
     deps.db.pragma(`cache_size = ${cacheSize}`);
   }
   deps.custody.append('derive', [itemId], {
-    what: 'conversation read',
+    ...entry,
     format: c.reader.format,
     reader: s.reader,
     chatFile: s.chatFile,

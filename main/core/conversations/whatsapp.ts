@@ -910,9 +910,9 @@ function emptyExport(name: string, opts: ReadOptions, why: string): WhatsAppExpo
  * examples from the export (zip or chat text). Null when there is no chat text to ask about.
  */
 export async function whatsAppDateOrderCheck(
-  source: Uint8Array | { path: string },
+  source: Uint8Array | { path: string } | RangeSource,
 ): Promise<DateOrderCheck | null> {
-  // A zip is read in place from its file (its media can be gigabytes); text comes as bytes.
+  // A zip is read in place from its file or blob (its media can be gigabytes); text as bytes.
   if (source instanceof Uint8Array && !isZip(source)) return checkWhatsAppDateOrder(source);
   let archive: Archive;
   try {

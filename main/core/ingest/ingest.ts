@@ -20,10 +20,13 @@ import { CHUNK_SIZE } from '../age/stream';
 import { planImport, type PlannedFile } from './walk';
 import { findReader } from '../conversations/readers';
 import {
+  assertReadChoices,
   DerivedFiles,
   insertConversation,
   readConversation,
+  readOptionsFrom,
   ReaderFailed,
+  readerFailedWarning,
   type ReadConversation,
 } from '../conversations/store';
 import type { ReadOptions } from '../conversations/types';
@@ -102,38 +105,6 @@ const HEAD_BYTES = 64 * 1024;
 /** Below this, a round trip to the hash worker costs more than it saves. */
 const PARALLEL_HASH_MIN_BYTES = 4 * 1024 * 1024;
 
-/** A time zone or date order that cannot be used is refused before anything is read. */
-function assertReadOptions(opts: AddOptions): void {
-  if (opts.dateOrder !== undefined && opts.dateOrder !== 'dmy' && opts.dateOrder !== 'mdy') {
-    throw new DossierError('USAGE', 'The date order must be dmy (day first) or mdy (month first).');
-  }
-  if (opts.timeZone === undefined) return;
-  let known = true;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: opts.timeZone });
-  } catch {
-    known = false;
-  }
-  if (!known || opts.timeZone.trim() === '') {
-    const shown = [...opts.timeZone.slice(0, 64)]
-      .filter((c) => c >= ' ' && c !== '\u007f')
-      .join('');
-    throw new DossierError(
-      'USAGE',
-      `"${shown}" is not a time zone Dossier knows. Give a name such as Europe/London or America/New_York.`,
-    );
-  }
-}
-
-/** A conversation format in words, for a problem said on the item. */
-const FORMAT_WORDS: Record<ReadConversation['reader']['format'], string> = {
-  mbox: 'a mailbox (mbox)',
-  whatsapp: 'a WhatsApp export',
-  telegram: 'a Telegram export',
-  instagram: 'an Instagram export',
-  facebook: 'a Facebook export',
-};
-
 /** What an import needs of the vault (quarantine restore imports through it too). */
 export interface IngestDeps {
   db: Db;
@@ -204,7 +175,7 @@ export async function addPaths(
   paths: readonly (string | Buffer)[],
   opts: AddOptions = {},
 ): Promise<AddReport> {
-  assertReadOptions(opts);
+  assertReadChoices(opts);
   const { files, problems } = await planImport(paths, deps.blobs.vaultDir);
   const results: AddResult[] = [];
   const emit = (r: AddResult): void => {
@@ -438,7 +409,7 @@ export async function addData(
   input: { name: string; data: Uint8Array; mtime: Date | null },
   opts: AddOptions = {},
 ): Promise<AddResult> {
-  assertReadOptions(opts);
+  assertReadChoices(opts);
   let hashWorker: HashWorker | null = null;
   let sealWorker: SealWorker | null = null;
   const hasherFor = (size: number): Hasher => {
@@ -614,20 +585,14 @@ async function ingestFile(
           name,
           head,
           reader,
-          opts: {
-            ...(opts.dateOrder ? { dateOrder: opts.dateOrder } : {}),
-            ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
-            defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-          },
+          opts: readOptionsFrom(opts),
           pending: pendingBlobs!,
           exportPath: sourcePath,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
       } catch (e) {
         if (!(e instanceof ReaderFailed)) throw e;
-        readProblems.push(
-          `This file looks like ${FORMAT_WORDS[reader.format]}, but its messages could not be read (${e.message}). It is stored as a plain file, unchanged.`,
-        );
+        readProblems.push(readerFailedWarning(reader.format, e.message));
       }
     } else if (isEmail) {
       attachments = new DerivedFiles(deps, pendingBlobs!);

@@ -47,6 +47,15 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
+import {
+  itemDateOrderCheck,
+  readerForItem,
+  readItemAsConversation,
+  type StoredItem,
+} from '../conversations/read-item';
+import type { DateOrderCheck } from '../conversations/whatsapp';
+import { assertReadChoices, type ReadChoices, type StoreDeps } from '../conversations/store';
+import type { ConversationFormat } from '../conversations/types';
 import { checkIntegrity, type IntegrityReport } from '../integrity';
 import {
   AnnotationRepository,
@@ -1135,6 +1144,74 @@ export class Vault {
   }
 
   // ---- Conversations: reading and annotating messages (docs/conversations.md) ----
+
+  /** What read-item.ts needs of an item: the name it was imported with, as at import. */
+  private storedItem(id: string): StoredItem {
+    const item = this.orRemoved(id, () => this.items.get(this.resolveItem(id)));
+    return {
+      id: item.id,
+      name: item.originalName ?? item.name,
+      mime: item.mime,
+      kind: this.items.require(item.id).kind,
+      blobId: item.blobId,
+    };
+  }
+
+  /**
+   * The format an item could be read as (a reader recognises its name and first bytes), for
+   * the item view's "Read as a conversation"; null when none, or already a conversation.
+   */
+  async readableAsConversation(id: string): Promise<ConversationFormat | null> {
+    this.assertOpen();
+    const item = this.storedItem(id);
+    try {
+      return (await readerForItem(this.storeDeps(), item))?.format ?? null;
+    } catch {
+      // A missing or damaged file is not offered; the item view still opens (`check` says why).
+      return null;
+    }
+  }
+
+  /**
+   * Reads an item already in the vault as a conversation, from its stored original, as an
+   * import would have (docs/conversations.md, "Reading an item already in the vault").
+   */
+  async readAsConversation(
+    idOrPrefix: string,
+    choices: ReadChoices = {},
+    signal?: AbortSignal,
+  ): Promise<ConversationView> {
+    this.assertOpen();
+    this.assertWritable();
+    assertReadChoices(choices);
+    // The export has listed the item as it was; its kind and search text must not change under it.
+    if (this.exporting > 0) {
+      throw new DossierError(
+        'USAGE',
+        'An export is being written; an item cannot be read as a conversation until it has finished. Try again then.',
+      );
+    }
+    const item = this.storedItem(idOrPrefix);
+    this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
+    await readItemAsConversation(this.storeDeps(), item, choices, signal);
+    return this.conversations.get(item.id);
+  }
+
+  /** The date-order question for an item already in the vault (see items.chatChoice). */
+  async itemDateOrderCheck(id: string): Promise<DateOrderCheck | null> {
+    this.assertOpen();
+    return itemDateOrderCheck(this.storeDeps(), this.storedItem(id));
+  }
+
+  private storeDeps(): StoreDeps {
+    return {
+      db: this.db,
+      items: this.items,
+      blobs: this.blobs,
+      custody: this.custody,
+      pendingMac: this.pendingMac,
+    };
+  }
 
   /** A conversation's summary, by its item's id or a prefix of it. */
   conversation(idOrPrefix: string): ConversationView {

@@ -3,6 +3,7 @@ import type { Args, Progress, Result } from '../../../shared/contract';
 import { api, connection } from '../api/transport';
 import { codeOf, messageOf } from '../api/errors';
 import { useLibrary } from './library';
+import { useSelection } from './selection';
 
 /**
  * Long jobs (import, export, the vault check) with their progress, their cancel and their
@@ -56,7 +57,15 @@ export interface ChatChoiceRequest {
   name: string;
   /** Why it stopped, in the API's words. */
   reason: string;
-  source: { path: string } | { file: File };
+  /** A file to import (by path or bytes), or an item already in the vault to read. */
+  source: { path: string } | { file: File } | { itemId: string };
+}
+
+/** An item being read as a conversation (items.readAsConversation), or why it could not be. */
+export interface ReadJob {
+  itemId: string;
+  state: 'running' | 'failed';
+  error: string | null;
 }
 
 export type FolderChoice = { path: string | null } | { unsupported: true } | { error: string };
@@ -76,8 +85,15 @@ interface JobsStore {
   chatChoiceCheck(
     request: ChatChoiceRequest,
   ): Promise<Result<'items.chatChoice'> | null | { error: string }>;
-  /** Imports the first waiting export with the answer, or (null) leaves it out. */
+  /** Imports (or reads) the first waiting export with the answer, or (null) leaves it out. */
   answerChatChoice(answer: ChatAnswer | null): Promise<void>;
+  readJob: ReadJob | null;
+  /**
+   * Reads an item already in the vault as a conversation, then opens it; when its date order
+   * needs the person, asks first (the date-order dialog) and reads it with the answer.
+   */
+  readAsConversation(itemId: string, name: string, answer?: ChatAnswer): Promise<void>;
+  dismissRead(): void;
   /** Adds paths (desktop: a dialog or a drop) with main's progress events. */
   importPaths(paths: string[], answer?: ChatAnswer): Promise<void>;
   /** Adds files that have no path (a browser drop or picker, a pasted image), one by one. */
@@ -143,9 +159,12 @@ export const useJobs = create<JobsStore>((set, get) => ({
   checkJob: null,
   onDesktop: connection.surface === 'desktop',
   chatChoices: [],
+  readJob: null,
 
   async chatChoiceCheck(request) {
     try {
+      if ('itemId' in request.source)
+        return await api['items.chatChoice']({ id: request.source.itemId });
       if ('path' in request.source) {
         return await api['items.chatChoice']({ path: request.source.path });
       }
@@ -162,8 +181,34 @@ export const useJobs = create<JobsStore>((set, get) => ({
     if (!first) return;
     set({ chatChoices: rest });
     if (!answer) return;
-    if ('path' in first.source) await get().importPaths([first.source.path], answer);
+    if ('itemId' in first.source)
+      await get().readAsConversation(first.source.itemId, first.name, answer);
+    else if ('path' in first.source) await get().importPaths([first.source.path], answer);
     else await get().importFiles([first.source.file], answer);
+  },
+
+  async readAsConversation(itemId, name, answer) {
+    if (get().readJob?.state === 'running') return;
+    set({ readJob: { itemId, state: 'running', error: null } });
+    try {
+      await api['items.readAsConversation']({ id: itemId, ...answer });
+      set({ readJob: null });
+      useLibrary.getState().reload();
+      // The item is a conversation now: its view replaces the item's.
+      useSelection.getState().open(null);
+      useSelection.getState().openChat(itemId);
+    } catch (e) {
+      if (codeOf(e) === 'NEEDS_CHOICE') {
+        set({
+          readJob: null,
+          chatChoices: [...get().chatChoices, { name, reason: messageOf(e), source: { itemId } }],
+        });
+      } else set({ readJob: { itemId, state: 'failed', error: messageOf(e) } });
+    }
+  },
+
+  dismissRead() {
+    set({ readJob: null });
   },
 
   async importPaths(paths, answer) {

@@ -195,6 +195,25 @@ const SAMPLES = [
     linkedItems: [],
   }),
   written('derive', {
+    what: 'item read as a conversation',
+    kindBefore: 'other',
+    searchTextReplaced: true,
+    warningsCleared: [],
+    format: 'mbox',
+    reader: 'dossier-mbox 1',
+    chatFile: null,
+    messages: 1,
+    problems: 0,
+    dateOrder: null,
+    dateOrderSource: null,
+    timeZone: null,
+    timeZoneSource: null,
+    media: 0,
+    attachments: 0,
+    derivedItems: [],
+    linkedItems: [],
+  }),
+  written('derive', {
     what: 'email attachments stored',
     by: 'email-attachments job',
     derivedItems: ['a'],
@@ -314,6 +333,9 @@ describe('custody wording: every entry the core writes', () => {
     );
     expect(by('conversation read')).toBe(
       '1,200 messages were read from an exported conversation by dossier-whatsapp 1; each points back to its exact bytes in the file, which is kept unchanged. Dates were read day before month, as the person confirmed. Times were placed in the time zone Europe/London, this computer’s (assumed, not confirmed). 3 files that came with it were stored as items of their own. 2 parts could not be read; each is listed with it.',
+    );
+    expect(by('item read as a conversation')).toBe(
+      'An item already in the vault, listed until then as a file, was read as a conversation. 1 message was read from an exported conversation by dossier-mbox 1; each points back to its exact bytes in the file, which is kept unchanged.',
     );
     expect(custodyEntryText(SAMPLES.find((e) => (e.details as { parent?: string }).parent)!)).toBe(
       '“IMG-0001.jpg” was added to the vault: a file that came inside another item (01HQEXPORT), attached to message 12 (line 40). It is stored as its own item, with its own fingerprint.',

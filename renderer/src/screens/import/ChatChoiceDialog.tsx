@@ -47,6 +47,8 @@ export function ChatChoiceDialog() {
   }, [request, here, checkOf]);
 
   if (!request) return null;
+  // An item already in the vault, to be read as a conversation, rather than a file to import.
+  const reading = 'itemId' in request.source;
   const shown = filterZones(zones, zoneQuery).slice(0, 400);
   const contradiction = check?.dayFirstLine != null && check?.monthFirstLine != null;
 
@@ -70,8 +72,10 @@ export function ChatChoiceDialog() {
           </h2>
           <p>
             WhatsApp writes dates such as 04/03/2024 without saying whether the day or the month
-            comes first, and nothing in this chat settles it. Nothing has been stored yet: choose,
-            and Dossier imports it with your answer and records it in the custody log.
+            comes first, and nothing in this chat settles it.{' '}
+            {reading
+              ? 'The file stays as it is in the vault: choose, and Dossier reads its messages with your answer and records it in the custody log.'
+              : 'Nothing has been stored yet: choose, and Dossier imports it with your answer and records it in the custody log.'}
           </p>
           {contradiction && (
             <p className="error">
@@ -150,13 +154,15 @@ export function ChatChoiceDialog() {
             </fieldset>
             <div className="button-row">
               <button type="submit" disabled={!order}>
-                Import with these
+                {reading ? 'Read with these' : 'Import with these'}
               </button>
               <button type="button" className="secondary" onClick={() => void answer(null)}>
-                Don’t import this file
+                {reading ? 'Not now' : 'Don’t import this file'}
               </button>
             </div>
-            {!order && <p className="muted">Choose the date order to import it.</p>}
+            {!order && (
+              <p className="muted">Choose the date order to {reading ? 'read' : 'import'} it.</p>
+            )}
           </form>
         </FocusLoop>
       </div>

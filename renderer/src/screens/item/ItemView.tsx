@@ -2,9 +2,10 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { kindOfMime } from '../../../../shared/item-kind';
 import { useCases } from '../../stores/cases';
-import { useItem } from '../../stores/item';
+import { useItem, type ItemDetail } from '../../stores/item';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
+import { useJobs } from '../../stores/jobs';
 import { conversationCount } from '../../stores/conversation';
 import { FocusLoop } from '../../components/FocusLoop';
 import { Details } from './Details';
@@ -17,6 +18,15 @@ import { Notes } from './Notes';
 import { Regions } from './Regions';
 import { Tags } from './Tags';
 import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
+
+/** A format a reader recognised, in words (items.get's readableAsConversation). */
+const FORMAT_WORDS: Record<NonNullable<ItemDetail['readableAsConversation']>, string> = {
+  mbox: 'a mailbox (mbox)',
+  whatsapp: 'a WhatsApp export',
+  telegram: 'a Telegram export',
+  instagram: 'an Instagram export',
+  facebook: 'a Facebook export',
+};
 
 /**
  * One item, over the library: the evidence itself on the left, what is known and written
@@ -41,6 +51,12 @@ export function ItemView() {
   const openChat = useSelection((s) => s.openChat);
   const chatOpenHere = useSelection((s) => s.openConversation?.id === openItemId);
   const [pending, setPending] = useState<FractionRect | null>(null);
+  // A chat export or mailbox stored as a plain file: offer to read it (items.readAsConversation).
+  const readJob = useJobs((s) => (s.readJob?.itemId === openItemId ? s.readJob : null));
+  const readAsConversation = useJobs((s) => s.readAsConversation);
+  const dismissRead = useJobs((s) => s.dismissRead);
+  // The date-order question covers this view while it is asked.
+  const asking = useJobs((s) => s.chatChoices.length > 0);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
@@ -122,6 +138,7 @@ export function ItemView() {
       aria-labelledby="item-title"
       aria-describedby={problems.length > 0 ? 'item-problem-title' : undefined}
       onKeyDown={onKeyDown}
+      inert={asking}
     >
       <FocusLoop>
         <div className="item-bar">
@@ -166,6 +183,34 @@ export function ItemView() {
               {chatCount === 1 ? '' : 's'})
             </button>
           </p>
+        )}
+        {d && chatCount === null && d.readableAsConversation && (
+          <div className="item-read-chat">
+            <p>
+              This file looks like {FORMAT_WORDS[d.readableAsConversation]}. Dossier can read it
+              message by message; the file itself stays unchanged.
+            </p>
+            <button
+              type="button"
+              disabled={readJob?.state === 'running'}
+              onClick={() => void readAsConversation(d.id, d.name)}
+            >
+              {readJob?.state === 'running' ? 'Reading the messages…' : 'Read as a conversation'}
+            </button>
+            {readJob?.state === 'running' && (
+              <p className="visually-hidden" role="status">
+                Reading the messages…
+              </p>
+            )}
+            {readJob?.state === 'failed' && (
+              <div className="action-error" role="alert">
+                <p className="error">It could not be read as a conversation: {readJob.error}</p>
+                <button type="button" className="link" onClick={dismissRead}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+          </div>
         )}
         {d && kind && (
           <div className="item-body">
