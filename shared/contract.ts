@@ -606,6 +606,16 @@ function method<A extends z.ZodType, R extends z.ZodType, const F extends Method
   };
 }
 
+/** The text-recognition queue (ocr.*): counts, the picture being read, time left. */
+const ocrStatus = z.object({
+  queued: z.number().int().min(0),
+  done: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  running: z.string().nullable(),
+  secondsLeft: z.number().int().min(0),
+  paused: z.boolean(),
+});
+
 const none = z.object({}).strict();
 const empty = z.object({});
 /** Only the typed-out words accept a weak passphrase (for test fixtures); never a default. */
@@ -929,6 +939,24 @@ export const api = {
     z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
     bundleReport,
     { progress: true },
+  ),
+  /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
+  'ocr.status': method(none, ocrStatus),
+  'ocr.pause': method(none, ocrStatus),
+  'ocr.resume': method(none, ocrStatus),
+  /** Reads pictures again (these, or all read so far), in `language` if given: logged. */
+  'ocr.readAgain': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        language: z
+          .string()
+          .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"')
+          .optional(),
+      })
+      .strict(),
+    z.object({ queued: z.number().int().min(0), status: ocrStatus }),
+    { changes: true },
   ),
   // Answered by the desktop shell in main, never by the vault service.
   'dialog.chooseFiles': method(none, z.object({ paths: z.array(z.string()) }), { host: true }),

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Tesseract from 'tesseract.js';
+import type Tesseract from 'tesseract.js';
 import { DEFAULT_LANGUAGE } from './mimes';
 
 const require = createRequire(import.meta.url);
@@ -116,6 +116,8 @@ export class OcrEngine {
 
   static async start(language: string = DEFAULT_LANGUAGE): Promise<OcrEngine> {
     const failures: { error: unknown } = { error: null };
+    // Loaded when first needed: commands that read no picture never load the engine.
+    const { default: Tesseract } = await import('tesseract.js');
     const worker = await Tesseract.createWorker(language, Tesseract.OEM.LSTM_ONLY, {
       // A URL object passes through tesseract.js's path handling unchanged in Node.
       workerPath: bootstrapUrl() as unknown as string,

@@ -1,6 +1,6 @@
 // A stored picture made ready for the engine: its size checked from the header before any
 // decoding (a decompression bomb is refused), then decoded once to one grey PNG.
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 
 /** An image file larger than this is not read for text (bytes of the stored file). */
 export const MAX_OCR_BYTES = 64 * 1024 * 1024;
@@ -33,6 +33,7 @@ export async function preparePicture(bytes: Buffer): Promise<PreparedPicture> {
       `The image file is ${(bytes.length / 1024 / 1024).toFixed(0)} MiB; pictures over ${MAX_OCR_BYTES / 1024 / 1024} MiB are not read for text.`,
     );
   }
+  const { default: sharp } = await import('sharp');
   let meta: Metadata;
   try {
     // Reads the header only: nothing is decoded yet.
