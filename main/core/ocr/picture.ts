@@ -37,7 +37,7 @@ export async function preparePicture(bytes: Buffer): Promise<PreparedPicture> {
   let meta: Metadata;
   try {
     // Reads the header only: nothing is decoded yet.
-    meta = await sharp(bytes, { failOn: 'none' }).metadata();
+    meta = await sharp(bytes, { failOn: 'none', limitInputPixels: false }).metadata();
   } catch (e) {
     throw new UnreadablePicture(`The image could not be opened (${firstLine(e)}).`);
   }
