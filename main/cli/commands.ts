@@ -1015,7 +1015,8 @@ export async function cmdOcr(g: GlobalOptions, opts: { status: boolean }, io: Io
 
 /**
  * Runs the queue until it is empty (`only` null) or these items are read, showing progress
- * on stderr: one rewritten line on a terminal, a line every 25 pictures otherwise.
+ * on stderr: one rewritten line on a terminal; otherwise a line for the first picture, then
+ * every 25 pictures or 10 seconds.
  */
 async function readPictures(
   vault: Vault,
@@ -1026,15 +1027,21 @@ async function readPictures(
   const tty = !json && process.stderr.isTTY;
   const total = vault.textRecognitionStatus().queued;
   let shown = 0;
+  let lastLine = Date.now();
+  // Not on a terminal (a log): the first picture, then every 25 or every 10 seconds.
+  const tooQuiet = (): boolean => Date.now() - lastLine > 10_000;
   const stopOnSignal = (): void => void vault.ocr.stop();
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
+  // Started first: whenIdle resolves at once when nothing runs.
+  vault.ocr.resume();
   const done = new Promise<void>((resolve) => {
     const off = vault.ocr.onProgress((s) => {
       const read = total - s.queued;
       if (tty) process.stderr.write(`\r\x1b[K${ocrProgressText(read, total, s.secondsLeft)}`);
-      else if (!json && (read - shown >= 25 || s.queued === 0)) {
+      else if (!json && (shown === 0 || read - shown >= 25 || s.queued === 0 || tooQuiet())) {
         shown = read;
+        lastLine = Date.now();
         io.err(ocrProgressText(read, total, s.secondsLeft));
       }
       if (only && vault.ocr.store.queuedAmong(only) === 0) {
@@ -1048,7 +1055,6 @@ async function readPictures(
     });
   });
   try {
-    vault.ocr.resume();
     await done;
     if (only) await vault.ocr.stop();
   } finally {
