@@ -43,7 +43,7 @@ export interface EngineInfo {
 }
 
 /** In a packaged app, files the engine's thread opens live beside app.asar, unpacked. */
-function unpacked(path: string): string {
+export function unpackedPath(path: string): string {
   return path.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
 }
 
@@ -68,12 +68,12 @@ export function languageDataPath(language: string): string {
   const pkg = LANGUAGE_PACKAGES[language];
   if (!pkg)
     throw new Error(`No text-recognition data is installed for the language "${language}".`);
-  return unpacked(join(packageDir(pkg), MODEL));
+  return unpackedPath(join(packageDir(pkg), MODEL));
 }
 
 /** tesseract.js's own Node worker script, as a file the engine's thread can open. */
 export function engineWorkerScript(): string {
-  return unpacked(join(packageDir('tesseract.js'), 'src', 'worker-script', 'node', 'index.js'));
+  return unpackedPath(join(packageDir('tesseract.js'), 'src', 'worker-script', 'node', 'index.js'));
 }
 
 export function engineInfo(language: string): EngineInfo {
