@@ -6,7 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../main/core';
+import type { Db } from '../../main/core/db/database';
 import { MAX_OCR_PIXELS } from '../../main/core/ocr/picture';
+import { OcrRunner } from '../../main/core/ocr/runner';
 import { rewindSchema } from '../support/schema-rewind';
 import { newService, ok } from '../support/service';
 import { textPicture } from '../support/text-picture';
@@ -78,6 +80,71 @@ describe('the text-recognition queue', () => {
         text: 'midnight',
       }).rows;
       expect(rows.map((r) => r.id)).toEqual([id('good.png')]);
+    } finally {
+      await vault.lock();
+    }
+  });
+
+  it('marks a picture failed when the engine fails or hangs, and goes on; a removed picture leaves no reading', async () => {
+    const root = await tempDir();
+    const { vault } = await newVault(join(root, 'vault'));
+    try {
+      const names = ['crash.png', 'hang.png', 'fine.png'];
+      for (const [i, n] of names.entries()) {
+        await writeFile(
+          join(root, n),
+          await textPicture([`picture ${i}`], { width: 300 + i, height: 300 }),
+        );
+      }
+      await vault.add(names.map((n) => join(root, n)));
+      const id = (name: string) => vault.list().find((i) => i.name === name)!.id;
+      const info = { engine: 'tesseract.js', version: 'test', language: 'eng' };
+      // A stand-in engine: throws on crash.png, never answers on hang.png (told by width).
+      const runner = new OcrRunner({
+        db: (vault as unknown as { db: Db }).db,
+        items: vault.items,
+        blobs: vault.blobs,
+        custody: vault.custody,
+        timeoutMs: 300,
+        startEngine: async () => {
+          return {
+            info,
+            broken: false,
+            recognize: (png: Buffer) => {
+              expect(png.subarray(1, 4).toString()).toBe('PNG');
+              const n = png.readUInt32BE(16) - 300;
+              if (n === 0)
+                return Promise.reject(new Error('RuntimeError: memory access out of bounds'));
+              if (n === 1) return new Promise<never>(() => undefined);
+              return Promise.resolve({
+                text: 'picture 2',
+                words: [{ t: 'picture', x: 1, y: 2, w: 3, h: 4, c: 90 }],
+                confidence: 90,
+              });
+            },
+            terminate: async () => undefined,
+          };
+        },
+      });
+      runner.start();
+      await runner.whenIdle();
+      expect(runner.status()).toMatchObject({ queued: 0, done: 1, failed: 2 });
+      expect(runner.store.reading(id('crash.png'))!.reason).toBe(
+        'The text-recognition engine failed on this picture (RuntimeError: memory access out of bounds).',
+      );
+      expect(runner.store.reading(id('hang.png'))!.reason).toMatch(/did not finish this picture/);
+      expect(runner.store.reading(id('fine.png'))).toMatchObject({
+        state: 'done',
+        text: 'picture 2',
+      });
+
+      // Removing a picture takes its reading and its search words with it.
+      const find = (text: string) =>
+        vault.items.query({ sort: 'name', order: 'asc', offset: 0, limit: 10, text }).rows;
+      expect(find('picture').map((r) => r.name)).toEqual(['fine.png']);
+      await vault.removeItem(id('fine.png'), 'added by mistake');
+      expect(find('picture')).toEqual([]);
+      expect(runner.status()).toMatchObject({ done: 0, failed: 2 });
     } finally {
       await vault.lock();
     }

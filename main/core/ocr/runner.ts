@@ -192,11 +192,17 @@ export class OcrRunner {
         skip.add(pic.itemId);
         return;
       }
+      if (!(e instanceof UnreadablePicture)) {
+        // An engine that failed may be in any state: the next picture gets a fresh one.
+        const broken = this.engine;
+        this.engine = null;
+        await broken?.terminate();
+      }
       const reason =
         e instanceof UnreadablePicture
           ? e.message
           : `The text-recognition engine failed on this picture (${firstLine(e)}).`;
-      this.store.saveFailure(pic, this.engine?.info ?? info, reason);
+      this.store.saveFailure(pic, info, reason);
     }
   }
 
