@@ -1,6 +1,6 @@
 // Text in pictures is read in the background, stored as a machine reading with its custody
 // entry, and found by the library search (issue 13).
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LibraryQuery } from '../../main/core/items/library';
@@ -30,6 +30,33 @@ describe('text recognition', () => {
       await engine.terminate();
     }
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs the engine on its own thread at the lowest priority, and this thread keeps its own',
+    async () => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value.
+      const lowest = async (): Promise<Set<string>> => {
+        const out = new Set<string>();
+        for (const tid of await readdir('/proc/self/task')) {
+          const stat = await readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          if (fields[16] === '19') out.add(tid);
+        }
+        return out;
+      };
+      const before = await lowest();
+      const engine = await OcrEngine.start('eng');
+      try {
+        const started = [...(await lowest())].filter((t) => !before.has(t));
+        expect(started).toHaveLength(1);
+        expect(started[0]).not.toBe(String(process.pid));
+        const self = await readFile('/proc/thread-self/stat', 'utf8');
+        expect(self.slice(self.lastIndexOf(')') + 2).split(' ')[16]).toBe('0');
+      } finally {
+        await engine.terminate();
+      }
+    },
+  );
 
   it('queues pictures at import, reads them in the background, and search finds the words', async () => {
     const root = await tempDir();
