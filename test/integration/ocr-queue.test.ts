@@ -150,6 +150,41 @@ describe('the text-recognition queue', () => {
     }
   });
 
+  it('stops the queue, never the process, when nothing can be written; the picture stays queued', async () => {
+    const root = await tempDir();
+    const { vault } = await newVault(join(root, 'vault'));
+    try {
+      await writeFile(
+        join(root, 'a.png'),
+        await textPicture(['words'], { width: 300, height: 300 }),
+      );
+      await vault.add([join(root, 'a.png')]);
+      const full = Object.assign(Object.create(vault.custody) as typeof vault.custody, {
+        append: () => {
+          throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        },
+      });
+      const runner = new OcrRunner({
+        db: (vault as unknown as { db: Db }).db,
+        items: vault.items,
+        blobs: vault.blobs,
+        custody: full,
+        startEngine: async () => ({
+          info: { engine: 'tesseract.js', version: 'test', language: 'eng' },
+          broken: false,
+          recognize: async () => ({ text: 'words', words: [], confidence: 0 }),
+          terminate: async () => undefined,
+        }),
+      });
+      runner.start();
+      await runner.whenIdle();
+      expect(runner.lastError).toBe('database or disk is full');
+      expect(runner.status()).toMatchObject({ queued: 1, done: 0, failed: 0, running: null });
+    } finally {
+      await vault.lock();
+    }
+  });
+
   it('pauses, resumes and reads again through the API; read-again is logged', async () => {
     const { service, vault, call } = await newService();
     try {

@@ -47,6 +47,8 @@ export class OcrRunner {
   private stopped = false;
   private readonly idleWaiters = new Set<() => void>();
   private readonly listeners = new Set<(s: OcrStatus) => void>();
+  /** Why the queue last stopped early (e.g. the disk is full), or null. */
+  lastError: string | null = null;
   /** Rejects the reading in progress when pause or lock halts the queue. */
   private interrupt: (() => void) | null = null;
 
@@ -77,10 +79,16 @@ export class OcrRunner {
   /** Starts reading the queue unless paused or already running. Never waits for it. */
   start(): void {
     if (this.stopped || this.loop || this.store.paused) return;
-    this.loop = this.run().finally(() => {
-      this.loop = null;
-      for (const w of this.idleWaiters) w();
-    });
+    this.loop = this.run()
+      // A database that cannot be written (a full disk) stops the queue, never the process:
+      // nothing half-done is saved, and the next start tries again.
+      .catch((e: unknown) => {
+        this.lastError = firstLine(e);
+      })
+      .finally(() => {
+        this.loop = null;
+        for (const w of this.idleWaiters) w();
+      });
   }
 
   pause(): Promise<void> {
