@@ -208,6 +208,17 @@ describe('the text-recognition queue', () => {
       await vault.ocr.whenIdle();
       expect(await ok(call('ocr.status'))).toMatchObject({ queued: 0, done: 1, paused: false });
 
+      const reading = await ok<{ state: string; text: string; words: { t: string }[] }>(
+        call('ocr.reading', { id }),
+      );
+      expect(reading.state).toBe('done');
+      expect(reading.text).toContain('Hollybush');
+      expect(reading.words.map((w) => w.t)).toContain('Hollybush');
+      const note = join(dir, 'note.txt');
+      await writeFile(note, 'text');
+      await ok(call('items.add', { paths: [note] }));
+      const noteId = vault.list().find((i) => i.name === 'note.txt')!.id;
+      expect(await ok(call('ocr.reading', { id: noteId }))).toBeNull();
       const again = await ok<{ queued: number }>(call('ocr.readAgain', { ids: [id] }));
       expect(again.queued).toBe(1);
       await vault.ocr.whenIdle();

@@ -351,6 +351,7 @@ export class DossierService implements ApiHost {
       'people.remove': async ({ id, reason }) => this.open().removePerson(id, reason),
       'people.create': async (input) => this.open().createPerson(input),
       'ocr.status': async () => this.open().textRecognitionStatus(),
+      'ocr.reading': async ({ id }) => this.open().textInPicture(id),
       'ocr.pause': async () => this.open().pauseTextRecognition(),
       'ocr.resume': async () => this.open().resumeTextRecognition(),
       'ocr.readAgain': async ({ ids, language }) => {

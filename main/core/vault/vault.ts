@@ -72,6 +72,7 @@ import {
   type RecoverySlot,
 } from '../keys/slots';
 import { installedLanguages } from '../ocr/engine';
+import type { OcrReading } from '../ocr/queue';
 import { OcrRunner, type OcrStatus } from '../ocr/runner';
 import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
@@ -956,6 +957,12 @@ export class Vault {
   textRecognitionStatus(): OcrStatus {
     this.assertOpen();
     return this.ocr.status();
+  }
+
+  /** A picture's machine reading (queued, done or failed), or null for another item. */
+  textInPicture(idOrPrefix: string): OcrReading | null {
+    this.assertOpen();
+    return this.ocr.store.reading(this.items.resolveId(idOrPrefix));
   }
 
   /** Pauses text recognition (kept paused across locks until resumed). */
