@@ -81,7 +81,8 @@ describe('dossier ocr', () => {
 
     const rest = await dossier(['ocr', '--wait'], env);
     expect(rest.code).toBe(0);
-    expect(rest.stderr).toContain(`${8 - mid.done} pictures read for text.`);
+    const left = 8 - mid.done;
+    expect(rest.stderr).toContain(`${left} ${left === 1 ? 'picture' : 'pictures'} read for text.`);
     const after = JSON.parse((await dossier(['ocr', '--status', '--json'], env)).out) as Status;
     expect(after).toEqual({
       queued: 0,
