@@ -624,6 +624,44 @@ function method<A extends z.ZodType, R extends z.ZodType, const F extends Method
   };
 }
 
+const whole = z.number().int();
+/**
+ * The text read from a picture by machine (docs/ocr.md): never the person's words. Word boxes
+ * are whole pixels of the picture as read (`width` × `height`); confidence is 0–100.
+ */
+const ocrReading = z.object({
+  state: z.enum(['queued', 'done', 'failed']),
+  language: z.string(),
+  engine: z.string().nullable(),
+  engineVersion: z.string().nullable(),
+  text: z.string().nullable(),
+  words: z.array(
+    z.object({
+      t: z.string(),
+      x: whole.min(0),
+      y: whole.min(0),
+      w: whole.min(1),
+      h: whole.min(1),
+      c: whole.min(0).max(100),
+    }),
+  ),
+  width: whole.nullable(),
+  height: whole.nullable(),
+  confidence: whole.min(0).max(100).nullable(),
+  finishedAt: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+/** The text-recognition queue (ocr.*): counts, the picture being read, time left. */
+const ocrStatus = z.object({
+  queued: z.number().int().min(0),
+  done: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  running: z.string().nullable(),
+  secondsLeft: z.number().int().min(0),
+  paused: z.boolean(),
+});
+
 const none = z.object({}).strict();
 const empty = z.object({});
 /** Only the typed-out words accept a weak passphrase (for test fixtures); never a default. */
@@ -964,6 +1002,26 @@ export const api = {
     z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
     bundleReport,
     { progress: true },
+  ),
+  /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
+  'ocr.status': method(none, ocrStatus),
+  /** A picture's machine reading (null for an item that is not a picture). */
+  'ocr.reading': method(z.object({ id }).strict(), ocrReading.nullable()),
+  'ocr.pause': method(none, ocrStatus),
+  'ocr.resume': method(none, ocrStatus),
+  /** Reads pictures again (these, or all read so far), in `language` if given: logged. */
+  'ocr.readAgain': method(
+    z
+      .object({
+        ids: z.array(id).min(1).max(100_000).optional(),
+        language: z
+          .string()
+          .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"')
+          .optional(),
+      })
+      .strict(),
+    z.object({ queued: z.number().int().min(0), status: ocrStatus }),
+    { changes: true },
   ),
   // Answered by the desktop shell in main, never by the vault service.
   'dialog.chooseFiles': method(none, z.object({ paths: z.array(z.string()) }), { host: true }),

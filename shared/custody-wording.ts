@@ -192,7 +192,34 @@ export type DeriveDetails =
       problems: string[];
     }
   | { what: 'email attachments job started'; emails: number }
-  | { what: 'email attachments job finished'; emails: number; attachments: number };
+  | { what: 'email attachments job finished'; emails: number; attachments: number }
+  /** Text read from a picture by the engine: a machine reading, never the person's words. */
+  | {
+      what: 'text recognised';
+      engine: string;
+      engineVersion: string;
+      language: string;
+      words: number;
+      /** Mean word confidence, 0–100. */
+      meanConfidence: number;
+      /** SHA-256 of the recognised text as stored. */
+      textSha256: string;
+      width: number;
+      height: number;
+    }
+  | {
+      what: 'text not recognised';
+      engine: string;
+      engineVersion: string;
+      language: string;
+      reason: string;
+    }
+  | {
+      what: 'text recognition queued';
+      by: 'upgrade' | 'read again';
+      images: number;
+      language: string;
+    };
 
 interface Imported {
   name: string;
@@ -617,6 +644,25 @@ const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
   'email attachments job finished': (d) => {
     const r = read({ emails: num, attachments: num }, d);
     return `Dossier finished storing the attachments of emails imported before attachments became items${r.attachments === undefined ? '' : `: ${plural(r.attachments, 'attachment')} stored`}${r.emails === undefined ? '' : ` from ${plural(r.emails, 'email')}`}. It does not run again.`;
+  },
+  'text recognised': (d) => {
+    const r = read({ engine: text, language: text, words: num, meanConfidence: num }, d);
+    const engine = safe(r.engine);
+    return `The words in a picture were read by machine${engine ? ` (${engine}` : ''}${engine && r.language ? `, language ${safe(r.language)})` : engine ? ')' : ''}: ${r.words === undefined ? 'its words were' : `${plural(r.words, 'word')} ${r.words === 1 ? 'was' : 'were'}`} read${r.meanConfidence === undefined ? '' : `, with a mean confidence of ${r.meanConfidence}%`}. This text is a machine reading, kept apart from notes; the picture is unchanged.`;
+  },
+  'text not recognised': (d) => {
+    const reason = safe(read({ reason: text }, d).reason);
+    return `The words in a picture could not be read by machine${reason ? `: ${reason}` : ''}. The picture is unchanged.`;
+  },
+  'text recognition queued': (d) => {
+    const r = read({ by: text, images: num, language: text }, d);
+    const n =
+      r.images === undefined
+        ? 'Pictures were'
+        : `${upper(plural(r.images, 'picture'))} ${r.images === 1 ? 'was' : 'were'}`;
+    return r.by === 'read again'
+      ? `${n} queued to be read again by machine${r.language ? ` in the language ${safe(r.language)}` : ''}. Their earlier reading stays until the new one replaces it.`
+      : `${n} already in the vault ${r.images === 1 ? 'was' : 'were'} queued to have their words read by machine, once.`;
   },
 };
 

@@ -51,6 +51,7 @@ import type { ItemKind } from '../../shared/item-kind';
 import type { LibraryRow } from '../core/items/library';
 import { searchWords } from '../core/items/repository';
 import { markedLine } from './output';
+import { ocrAddedText, ocrProgressText, ocrRunText, ocrStatusText } from './ocr-text';
 import type { BundleReport } from '../core/export/verify-bundle';
 import type { ExhibitStyle } from '../../shared/exhibit-prefix';
 import { promptHidden, readSecret } from './secrets';
@@ -197,7 +198,14 @@ export async function cmdInit(
 export async function cmdAdd(
   g: GlobalOptions,
   paths: string[],
-  opts: { tags: string[]; note?: string; dateOrder?: DateOrder; timeZone?: string },
+  opts: {
+    tags: string[];
+    note?: string;
+    dateOrder?: DateOrder;
+    timeZone?: string;
+    /** Wait for the words in the new pictures to be read (--ocr). */
+    ocr?: boolean;
+  },
   io: Io,
 ): Promise<number> {
   if (paths.length === 0)
@@ -228,6 +236,14 @@ export async function cmdAdd(
       io.err(
         `${report.added} added${report.withWarnings ? ` (${report.withWarnings} with warnings)` : ''}, ${report.duplicates} already in the vault, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''}.`,
       );
+    }
+    if (opts.ocr) {
+      const added = report.results.flatMap((r) => (r.status === 'added' ? [r.id] : []));
+      const waiting = vault.ocr.store.queuedAmong(added);
+      if (waiting) {
+        await readPictures(vault, added, io, g.json);
+        if (!g.json) io.err(ocrAddedText(vault, added));
+      }
     }
     // A chat export that needs a choice (--date-order, --time-zone) was not stored: a usage
     // matter, said on its line, and the exit status says so.
@@ -1088,5 +1104,77 @@ function restoreLine(r: RestoreResult): string {
       return `preview    ${r.path} is the preview of item ${r.itemId}; removed from quarantine`;
     case 'left':
       return `LEFT       ${r.reason}`;
+  }
+}
+
+/**
+ * `dossier ocr`: reads the words in the vault's queued pictures until none is left (resuming a
+ * paused queue: the person asked for it), with progress on stderr; Ctrl-C stops at once and
+ * what is done stays done. `--status` says where the queue stands.
+ */
+export async function cmdOcr(g: GlobalOptions, opts: { status: boolean }, io: Io): Promise<number> {
+  return withVault(g, async (vault) => {
+    if (opts.status) {
+      const s = vault.textRecognitionStatus();
+      io.out(g.json ? JSON.stringify(s) : ocrStatusText(s));
+      return EXIT.OK;
+    }
+    const before = vault.textRecognitionStatus();
+    await readPictures(vault, null, io, g.json);
+    const after = vault.textRecognitionStatus();
+    if (g.json) io.out(JSON.stringify(after));
+    else io.err(ocrRunText(before, after));
+    return EXIT.OK;
+  });
+}
+
+/**
+ * Runs the queue until it is empty (`only` null) or these items are read, showing progress
+ * on stderr: one rewritten line on a terminal; otherwise a line for the first picture, then
+ * every 25 pictures or 10 seconds.
+ */
+async function readPictures(
+  vault: Vault,
+  only: readonly string[] | null,
+  io: Io,
+  json: boolean,
+): Promise<void> {
+  const tty = !json && process.stderr.isTTY;
+  const total = vault.textRecognitionStatus().queued;
+  let shown = 0;
+  let lastLine = Date.now();
+  // Not on a terminal (a log): the first picture, then every 25 or every 10 seconds.
+  const tooQuiet = (): boolean => Date.now() - lastLine > 10_000;
+  const stopOnSignal = (): void => void vault.ocr.stop();
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  // Started first: whenIdle resolves at once when nothing runs.
+  vault.ocr.resume();
+  const done = new Promise<void>((resolve) => {
+    const off = vault.ocr.onProgress((s) => {
+      const read = total - s.queued;
+      if (tty) process.stderr.write(`\r\x1b[K${ocrProgressText(read, total, s.secondsLeft)}`);
+      else if (!json && (shown === 0 || read - shown >= 25 || s.queued === 0 || tooQuiet())) {
+        shown = read;
+        lastLine = Date.now();
+        io.err(ocrProgressText(read, total, s.secondsLeft));
+      }
+      if (only && vault.ocr.store.queuedAmong(only) === 0) {
+        off();
+        resolve();
+      }
+    });
+    void vault.ocr.whenIdle().then(() => {
+      off();
+      resolve();
+    });
+  });
+  try {
+    await done;
+    if (only) await vault.ocr.stop();
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    if (tty) process.stderr.write('\r\x1b[K');
   }
 }

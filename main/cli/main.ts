@@ -13,6 +13,7 @@ import {
   cmdLog,
   cmdLs,
   cmdMessages,
+  cmdOcr,
   cmdPasswd,
   cmdRecovery,
   cmdQuarantine,
@@ -54,12 +55,17 @@ Usage: dossier [--vault DIR] [--passphrase-file F] [--recovery] COMMAND [options
 Commands:
   init [DIR] [--accept-weak-passphrase "I understand"]
                                   create a vault; prints the recovery code once
-  add PATH... [--tag T]... [--note TEXT] [--date-order dmy|mdy] [--time-zone ZONE] [--json]
+  add PATH... [--tag T]... [--note TEXT] [--date-order dmy|mdy] [--time-zone ZONE] [--ocr] [--json]
                                   add files or folders (recursively); chat exports and
                                   mailboxes are read message by message. A WhatsApp export
                                   whose day/month order the data cannot prove needs
                                   --date-order (else exit 2, nothing stored); --time-zone is
-                                  the IANA zone its times are in (default: this computer's)
+                                  the IANA zone its times are in (default: this computer's);
+                                  --ocr waits for the words in the new pictures to be read
+  ocr [--wait] | ocr --status [--json]
+                                  read the words in pictures waiting for it (runs the queue
+                                  to its end, progress on stderr; Ctrl-C stops, what is read
+                                  stays read); --status says what is read, failed, waiting
   ls [--json]                     list items
   search TEXT [--kind K]... [--tag T]... [--limit N] [--json]
                                   search as the app's library does: names, notes, text,
@@ -202,6 +208,9 @@ const OPTIONS = {
   facebook: { type: 'string', multiple: true },
   notes: { type: 'string' },
   reason: { type: 'string' },
+  ocr: { type: 'boolean', default: false },
+  status: { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
@@ -211,7 +220,7 @@ const OPTIONS = {
 const GLOBAL = ['vault', 'passphrase-file', 'recovery', 'json', 'help', 'version'];
 const ALLOWED: Record<string, string[]> = {
   init: ['accept-weak-passphrase'],
-  add: ['tag', 'note', 'date-order', 'time-zone'],
+  add: ['tag', 'note', 'date-order', 'time-zone', 'ocr'],
   ls: [],
   search: ['kind', 'tag', 'limit'],
   show: [],
@@ -258,6 +267,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   person: ['role', ...IDENTIFIER_KINDS, 'notes', 'reason', 'yes'],
   quarantine: ['all'],
+  ocr: ['status', 'wait'],
 };
 
 class UsageError extends Error {}
@@ -366,7 +376,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return await cmdAdd(
           g,
           rest,
-          { ...opts, dateOrder: opts.dateOrder as 'dmy' | 'mdy' | undefined },
+          { ...opts, dateOrder: opts.dateOrder as 'dmy' | 'mdy' | undefined, ocr: values.ocr },
           io,
         );
       }
@@ -504,6 +514,11 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         if (rest[0] === 'add' && opts.when && opts.what) checkIncident(opts);
         return await cmdIncident(g, rest[0], opts, io);
       }
+      case 'ocr':
+        if (rest.length) throw new UsageError('`dossier ocr` takes no arguments.');
+        if (values.status && values.wait)
+          throw new UsageError('`dossier ocr --status` only reports: leave out --wait.');
+        return await cmdOcr(g, { status: values.status }, io);
       case 'quarantine':
         return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
       case 'person': {

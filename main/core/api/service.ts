@@ -92,6 +92,7 @@ export class DossierService implements ApiHost {
         signal: controller.signal,
       });
       if (api[method].changes) this.emit('vaultChanged', {});
+      this.runTextRecognition();
       return { ok: true, value };
     } catch (caught) {
       // SQLite's own failures (a damaged page, a read-only file) are named, not "unexpected".
@@ -103,6 +104,20 @@ export class DossierService implements ApiHost {
       );
     } finally {
       if (jobId) this.jobs.delete(jobId);
+    }
+  }
+
+  /**
+   * While the vault is unlocked, pictures are read in the background: started after every
+   * successful call (an unlock, an import), a no-op when running, paused or empty.
+   */
+  private runTextRecognition(): void {
+    const v = this.vault;
+    if (!v || v.recoveryCodePending) return;
+    try {
+      v.startTextRecognition();
+    } catch {
+      // A locked or read-only vault reads nothing; the call itself succeeded.
     }
   }
 
@@ -336,6 +351,16 @@ export class DossierService implements ApiHost {
         this.open().setPersonItems(id, itemIds, 'unlink'),
       'people.remove': async ({ id, reason }) => this.open().removePerson(id, reason),
       'people.create': async (input) => this.open().createPerson(input),
+      'ocr.status': async () => this.open().textRecognitionStatus(),
+      'ocr.reading': async ({ id }) => this.open().textInPicture(id),
+      'ocr.pause': async () => this.open().pauseTextRecognition(),
+      'ocr.resume': async () => this.open().resumeTextRecognition(),
+      'ocr.readAgain': async ({ ids, language }) => {
+        const vault = this.open();
+        const queued = vault.readTextAgain(ids ?? null, language ?? null);
+        vault.startTextRecognition();
+        return { queued, status: vault.textRecognitionStatus() };
+      },
       'settings.get': async () => this.open().settings(),
       'settings.update': async (patch) => this.open().updateSettings(patch),
       'keys.reveal': async ({ passphrase }) => this.open().revealKeysWithPassphrase(passphrase),

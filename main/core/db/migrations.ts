@@ -1,6 +1,7 @@
 import { kindOfMime } from '../../../shared/item-kind';
 import { CustodyLog } from '../custody/log';
 import { boxInMillionths, REGION_SCALE, type Box } from '../items/annotations';
+import { OCR_MIMES } from '../ocr/mimes';
 import type { Db } from './database';
 
 /**
@@ -473,6 +474,9 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE person_identifiers_new RENAME TO person_identifiers;
   CREATE INDEX person_identifiers_person ON person_identifiers(person_id);
   `,
+
+  /* 11: text recognised in pictures (docs/ocr.md), searchable */
+  queueTextRecognition,
 ];
 
 /**
@@ -535,5 +539,57 @@ export function restateRegionsInMillionths(db: Db): void {
       'region boxes are now whole millionths of the picture; these earlier entries wrote fractions',
     scale: REGION_SCALE,
     restated,
+  });
+}
+
+/**
+ * Schema 11. One row per picture for text recognition (queued, done or failed), and
+ * item_search rebuilt with a last column `ocr` (FTS5 tables cannot be altered: the rows are
+ * copied with their rowids). The pictures a vault already holds are queued, logged once.
+ */
+export function queueTextRecognition(db: Db): void {
+  db.exec(`
+    CREATE TABLE ocr (
+      item_id        TEXT PRIMARY KEY REFERENCES items(id),
+      state          TEXT NOT NULL CHECK (state IN ('queued', 'done', 'failed')),
+      language       TEXT NOT NULL,           -- to read in (queued), or read in
+      queued_at      TEXT NOT NULL,
+      attempts       INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+      started_at     TEXT,                    -- the last attempt
+      finished_at    TEXT,
+      engine         TEXT,                    -- of the reading held in text/words
+      engine_version TEXT,
+      text           TEXT,                    -- machine-read, never the person's words
+      words          TEXT,                    -- JSON [{t, x, y, w, h, c}]: pixels, confidence 0-100
+      width          INTEGER,                 -- the picture as read (boxes are in its pixels)
+      height         INTEGER,
+      word_count     INTEGER,
+      confidence     INTEGER CHECK (confidence BETWEEN 0 AND 100),  -- mean word confidence
+      ms             INTEGER,                 -- time the reading took
+      reason         TEXT                     -- why it failed, in plain words
+    ) STRICT;
+    CREATE INDEX ocr_state ON ocr(state, queued_at, item_id);
+
+    CREATE VIRTUAL TABLE item_search_new USING fts5(
+      item_id UNINDEXED, name, notes, text, ocr, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO item_search_new (rowid, item_id, name, notes, text, ocr)
+      SELECT rowid, item_id, name, notes, text, '' FROM item_search;
+    DROP TABLE item_search;
+    ALTER TABLE item_search_new RENAME TO item_search;
+  `);
+  const queued = db
+    .prepare(
+      `INSERT INTO ocr (item_id, state, language, queued_at)
+       SELECT id, 'queued', 'eng', ? FROM items
+       WHERE mime IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    )
+    .run(new Date().toISOString(), JSON.stringify(OCR_MIMES)).changes;
+  if (queued === 0) return;
+  new CustodyLog(db, 'dossier').append('derive', [], {
+    what: 'text recognition queued',
+    by: 'upgrade',
+    images: queued,
+    language: 'eng',
   });
 }

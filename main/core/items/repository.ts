@@ -3,6 +3,8 @@ import { kindOfMime } from '../../../shared/item-kind';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { ITEM_IDS, resolveShortId } from '../short-id';
+import { OCR_MIMES } from '../ocr/mimes';
+import { enqueueRecognition } from '../ocr/queue';
 
 /** Typed access to items, their tags, notes and sources. SQL stays in this file. */
 export interface ItemSummary {
@@ -257,6 +259,8 @@ export class ItemRepository {
       kindOfMime(item.mime),
       sortTime.t,
     );
+    // A picture waits for text recognition (ocr/queue.ts), queued in the import's transaction.
+    if (OCR_MIMES.includes(item.mime)) enqueueRecognition(this.db, item.id, item.ingestedAt);
     this.addSource(item.id, {
       name: item.name,
       sourcePath: item.sourcePath,
@@ -348,7 +352,7 @@ export class ItemRepository {
     ).run(noteId, itemId, body, at, at);
   }
 
-  /** Rebuilds the item's full-text row from its name, notes and extracted text. */
+  /** Rebuilds the item's full-text row from its name, notes, extracted and recognised text. */
   refreshSearch(itemId: string): void {
     // A renamed item is found by its new name and by the one it was imported with.
     const row = this.stmt(
@@ -365,9 +369,13 @@ export class ItemRepository {
       .join('\n');
     // By rowid: a DELETE on the unindexed item_id column would scan the whole table.
     this.stmt('DELETE FROM item_search WHERE rowid = ?').run(row.rowid);
+    // Text read from a picture by machine: its own column, so a hit says where it matched.
+    const ocr = this.stmt('SELECT text FROM ocr WHERE item_id = ? AND text IS NOT NULL')
+      .pluck()
+      .get(itemId) as string | undefined;
     this.stmt(
-      'INSERT INTO item_search (rowid, item_id, name, notes, text) VALUES (?, ?, ?, ?, ?)',
-    ).run(row.rowid, itemId, row.name, notes, row.text ?? '');
+      'INSERT INTO item_search (rowid, item_id, name, notes, text, ocr) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(row.rowid, itemId, row.name, notes, row.text ?? '', ocr ?? '');
   }
 
   /** Full-text search (FTS5 query syntax is escaped: the words are matched as typed). */

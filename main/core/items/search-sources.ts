@@ -3,12 +3,14 @@ import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../db/database';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from './snippets';
 
-// item_search's searched columns (migration 1) and the name each one has where a hit says
+// item_search's searched columns (migrations 1 and 11) and the name each one has where a hit says
 // where it matched (`dossier search`'s `source`). A new searched column adds one line here.
 export const ITEM_SEARCH_SOURCES = {
   name: 'name',
   notes: 'note',
   text: 'text',
+  /** Text read from a picture by machine (migration 11). */
+  ocr: 'ocr',
 } as const;
 
 export type ItemSearchColumn = keyof typeof ITEM_SEARCH_SOURCES;

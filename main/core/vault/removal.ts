@@ -216,6 +216,7 @@ export async function removeItem(
       'notes',
       'regions',
       'item_sources',
+      'ocr',
     ]) {
       db.prepare(`DELETE FROM ${table} WHERE item_id = ?`).run(item.id);
     }

@@ -80,6 +80,9 @@ import {
   type PassphraseSlot,
   type RecoverySlot,
 } from '../keys/slots';
+import { installedLanguages } from '../ocr/engine';
+import type { OcrReading } from '../ocr/queue';
+import { OcrRunner, type OcrStatus } from '../ocr/runner';
 import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
 import { assertVaultDatabase, tidyLeftovers } from './leftovers';
@@ -148,6 +151,8 @@ export class Vault {
   readonly annotations: AnnotationRepository;
   readonly conversations: ConversationRepository;
   readonly quarantine: Quarantine;
+  /** Text recognition in pictures (ocr/): runs only when started (the app, `dossier ocr`). */
+  readonly ocr: OcrRunner;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
   private readonly exports: ExportsInProgress;
@@ -188,6 +193,12 @@ export class Vault {
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
     this.exports = new ExportsInProgress(db, this.custody);
     this.quarantine = new Quarantine(dir);
+    this.ocr = new OcrRunner({
+      db,
+      items: this.items,
+      blobs: this.blobs,
+      custody: this.custody,
+    });
   }
 
   get id(): string {
@@ -944,6 +955,55 @@ export class Vault {
         },
       });
     })();
+  }
+
+  /** Starts reading the words in queued pictures, in the background (never waited for). */
+  startTextRecognition(): void {
+    this.assertOpen();
+    if (!this.readOnly) this.ocr.start();
+  }
+
+  textRecognitionStatus(): OcrStatus {
+    this.assertOpen();
+    return this.ocr.status();
+  }
+
+  /** A picture's machine reading (queued, done or failed), or null for another item. */
+  textInPicture(idOrPrefix: string): OcrReading | null {
+    this.assertOpen();
+    return this.ocr.store.reading(this.items.resolveId(idOrPrefix));
+  }
+
+  /** Pauses text recognition (kept paused across locks until resumed). */
+  async pauseTextRecognition(): Promise<OcrStatus> {
+    this.assertOpen();
+    this.assertWritable();
+    await this.ocr.pause();
+    return this.ocr.status();
+  }
+
+  resumeTextRecognition(): OcrStatus {
+    this.assertOpen();
+    this.assertWritable();
+    this.ocr.resume();
+    return this.ocr.status();
+  }
+
+  /**
+   * Queues pictures (these, or every one read so far) to be read again, in `language` when
+   * given (which becomes the language for new pictures too). Logged; returns how many.
+   */
+  readTextAgain(itemIds: readonly string[] | null, language: string | null): number {
+    this.assertOpen();
+    this.assertWritable();
+    if (language !== null && !installedLanguages().includes(language)) {
+      throw new DossierError(
+        'USAGE',
+        `No text-recognition data is installed for "${language.slice(0, 40)}". Installed: ${installedLanguages().join(', ')}.`,
+      );
+    }
+    const ids = itemIds === null ? null : itemIds.map((i) => this.items.resolveId(i));
+    return this.ocr.store.readAgain(ids, language);
   }
 
   /** An item with its annotations and links, for the item view. */
@@ -1767,6 +1827,8 @@ export class Vault {
   async lock(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // The engine is stopped before the database closes; its picture stays queued.
+    await this.ocr.stop().catch(() => undefined);
     try {
       // A read-only session logged no unlock, so it logs no lock either.
       if (!this.readOnly) {

@@ -334,6 +334,47 @@ describe('electron-builder.yml', () => {
     expect(patterns.some((p) => p.test('node_modules/exifr/dist/full.umd.js'))).toBe(false);
   });
 
+  it('unpacks what the text-recognition thread opens, and the engine points there', async () => {
+    const { engineWorkerScript, languageDataPath, unpackedPath } =
+      await import('../../../main/core/ocr/engine');
+    const patterns = strings(config.asarUnpack).map(globToRegExp);
+    const rel = (p: string): string =>
+      p
+        .slice(root.length + 1)
+        .split('\\')
+        .join('/');
+    const opened = [
+      engineWorkerScript(),
+      ...readdirSync(languageDataPath('eng')).map((f) => join(languageDataPath('eng'), f)),
+      ...readdirSync(join(root, 'node_modules/tesseract.js-core'))
+        .filter((f) => f.endsWith('.wasm') || f.endsWith('.js'))
+        .map((f) => join(root, 'node_modules/tesseract.js-core', f)),
+      // What the worker script itself requires, resolved from beside it.
+      ...[
+        'wasm-feature-detect',
+        'is-url',
+        'bmp-js',
+        'zlibjs',
+        'regenerator-runtime',
+        'idb-keyval',
+      ].map((m) => join(root, 'node_modules', m, 'package.json')),
+    ];
+    for (const file of opened) {
+      expect(existsSync(file), file).toBe(true);
+      expect(
+        patterns.some((p) => p.test(rel(file))),
+        `${rel(file)} is not unpacked`,
+      ).toBe(true);
+    }
+    // Paths inside app.asar are rewritten to the unpacked copy; others are left alone.
+    expect(unpackedPath('/opt/Dossier/resources/app.asar/node_modules/x/y.js')).toBe(
+      '/opt/Dossier/resources/app.asar.unpacked/node_modules/x/y.js',
+    );
+    expect(unpackedPath('/home/a/dossier/node_modules/x/y.js')).toBe(
+      '/home/a/dossier/node_modules/x/y.js',
+    );
+  });
+
   it('flips fuses in the afterPack hook, from build/fuses.ts only', () => {
     expect(config.afterPack).toBe('./build/after-pack.js');
     expect(existsSync(join(root, 'build/after-pack.js'))).toBe(true);

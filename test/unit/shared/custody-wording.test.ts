@@ -222,6 +222,36 @@ const SAMPLES = [
   }),
   written('derive', { what: 'email attachments job started', emails: 12 }),
   written('derive', { what: 'email attachments job finished', emails: 3, attachments: 7 }),
+  written('derive', {
+    what: 'text recognised',
+    engine: 'tesseract.js',
+    engineVersion: '7.0.0 (data @tesseract.js-data/eng@1.0.0 4.0.0_best_int)',
+    language: 'eng',
+    words: 61,
+    meanConfidence: 93,
+    textSha256: 'a'.repeat(64),
+    width: 1170,
+    height: 2532,
+  }),
+  written('derive', {
+    what: 'text not recognised',
+    engine: 'tesseract.js',
+    engineVersion: '7.0.0',
+    language: 'eng',
+    reason: 'The picture is 50000 × 50000 pixels.',
+  }),
+  written('derive', {
+    what: 'text recognition queued',
+    by: 'upgrade',
+    images: 22,
+    language: 'eng',
+  }),
+  written('derive', {
+    what: 'text recognition queued',
+    by: 'read again',
+    images: 1,
+    language: 'eng',
+  }),
   written('settings-change', { before: { autoLockMinutes: 5 }, after: { autoLockMinutes: 10 } }),
 ];
 
