@@ -473,6 +473,18 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE person_identifiers_new RENAME TO person_identifiers;
   CREATE INDEX person_identifiers_person ON person_identifiers(person_id);
   `,
+
+  /* 12: message_search keeps no copy of the words: it reads them from messages */ `
+  -- External content: the index points into messages (rowid n); the text is stored once, so a
+  -- mailbox import writes a quarter less. Rows are added and removed with the values they
+  -- were indexed with (conversations/store.ts, deleteConversationRows).
+  DROP TABLE message_search;
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    sender, text, content = 'messages', content_rowid = 'n',
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO message_search (message_search) VALUES ('rebuild');
+  `,
 ];
 
 /**
