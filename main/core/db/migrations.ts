@@ -477,6 +477,18 @@ export const MIGRATIONS: readonly Migration[] = [
 
   /* 11: text recognised in pictures (docs/ocr.md), searchable */
   queueTextRecognition,
+
+  /* 12: message_search keeps no copy of the words: it reads them from messages */ `
+  -- External content: the index points into messages (rowid n); the text is stored once, so a
+  -- mailbox import writes a quarter less. A message's row leaves the index while the message
+  -- is still there (conversations/store.ts, deleteConversationRows), as FTS5 reads it to remove.
+  DROP TABLE message_search;
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    sender, text, content = 'messages', content_rowid = 'n',
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO message_search (message_search) VALUES ('rebuild');
+  `,
 ];
 
 /**

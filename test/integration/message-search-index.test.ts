@@ -1,0 +1,90 @@
+// message_search reads each message's words from messages (external content, migration 12):
+// a vault from before keeps every message searchable after the migration, the index matches
+// the rows (FTS5's own integrity-check), and removing a conversation leaves it matching.
+import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
+import { Vault } from '../../main/core';
+import type { Db } from '../../main/core/db/database';
+import { MIGRATIONS } from '../../main/core/db/migrations';
+import { addTestConversation } from '../support/conversations/rows';
+import { tempDir } from '../support/tmp';
+import { newVault, PASSPHRASE } from '../support/vault';
+
+const dbOf = (vault: Vault): Db => (vault as unknown as { db: Db }).db;
+
+/** Throws (SQLITE_CORRUPT_VTAB) when the index and the messages' words differ. */
+function checkIndex(db: Db): void {
+  db.prepare(
+    "INSERT INTO message_search (message_search, rank) VALUES ('integrity-check', 1)",
+  ).run();
+}
+
+const MESSAGES = [
+  { sender: 'Alex', time: '2024-03-01T21:00:00+00:00', text: 'I know which school they go to' },
+  { sender: 'Alex', time: '2024-03-01T21:05:00+00:00', text: 'answer me or else' },
+  { sender: 'Sam', time: '2024-03-02T08:00:00+00:00', text: 'please stop messaging me' },
+];
+
+describe('the message search index', () => {
+  it('finds every message after migrating a vault whose index held its own copy of the words', async () => {
+    const dir = join(await tempDir(), 'v');
+    const { vault } = await newVault(dir);
+    const chat = await addTestConversation(vault, { messages: MESSAGES, textSearchable: false });
+    const key = vault.revealKeys().sqlcipherKey;
+    await vault.lock();
+
+    // The vault as the version before made it: message_search with its own content.
+    const raw = new Database(join(dir, 'dossier.db'));
+    raw.pragma(`cipher='sqlcipher'`);
+    raw.pragma('legacy=4');
+    raw.pragma(`key="${key}"`);
+    raw.exec(`
+      DROP TABLE message_search;
+      CREATE VIRTUAL TABLE message_search USING fts5(
+        sender, text, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      INSERT INTO message_search (rowid, sender, text) SELECT n, sender, text FROM messages;
+    `);
+    raw.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    raw.close();
+
+    const again = await Vault.unlock(dir, PASSPHRASE);
+    const db = dbOf(again);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // No second copy of the words is kept.
+    expect(
+      db
+        .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'message_search_content'")
+        .get(),
+    ).toEqual({ n: 0 });
+    checkIndex(db);
+    const found = again.searchConversation(chat.itemId, 'school');
+    expect(found.total).toBe(1);
+    expect(found.hits[0]).toMatchObject({ index: 0 });
+    expect(again.searchConversation(chat.itemId, 'messaging').hits.map((h) => h.index)).toEqual([
+      2,
+    ]);
+    await again.lock();
+  });
+
+  it('still matches the messages after a conversation is removed, and finds nothing of it', async () => {
+    const dir = join(await tempDir(), 'v');
+    const { vault } = await newVault(dir);
+    const gone = await addTestConversation(vault, { messages: MESSAGES, textSearchable: false });
+    const kept = await addTestConversation(vault, {
+      messages: [{ sender: 'Jo', time: null, text: 'the school gate at three' }],
+      textSearchable: false,
+    });
+    await vault.removeItem(gone.itemId, 'imported twice');
+    const db = dbOf(vault);
+    checkIndex(db);
+    const hits = db
+      .prepare(
+        "SELECT m.item_id AS item FROM message_search s JOIN messages m ON m.n = s.rowid WHERE message_search MATCH 'school'",
+      )
+      .all();
+    expect(hits).toEqual([{ item: kept.itemId }]);
+    await vault.lock();
+  });
+});
