@@ -186,7 +186,7 @@ describe('the text-recognition queue', () => {
   });
 
   it('pauses, resumes and reads again through the API; read-again is logged', async () => {
-    const { service, vault, call } = await newService();
+    const { service, vault, call } = await newService({ readPictures: true });
     try {
       const dir = await tempDir();
       const path = join(dir, 'shot.png');

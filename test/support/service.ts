@@ -8,12 +8,16 @@ export type Reply =
   { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 /** A service on a new vault, and a `call` that returns its envelope. */
-export async function newService(): Promise<{
+/** `readPictures`: run text recognition in the background, as the app does (off by default). */
+export async function newService(opts: { readPictures?: boolean } = {}): Promise<{
   service: DossierService;
   vault: Vault;
   call: (method: string, args?: unknown) => Promise<Reply>;
 }> {
-  const service = new DossierService(join(await tempDir(), 'v'), { kdf: TEST_KDF });
+  const service = new DossierService(join(await tempDir(), 'v'), {
+    kdf: TEST_KDF,
+    readPicturesInBackground: opts.readPictures === true,
+  });
   const call = (method: string, args: unknown = {}) =>
     service.call(method, args, null, () => undefined) as Promise<Reply>;
   const created = await call('session.create', { passphrase: PASSPHRASE });

@@ -43,6 +43,14 @@ type Handlers = {
  * here against the contract before anything runs; failures come back as values with a
  * plain message, never as stack traces.
  */
+export interface ServiceOptions extends OpenOptions {
+  /**
+   * Read pictures' text in the background while unlocked (default true: the app). Tests of
+   * other things turn it off, so that no recognition entry lands in the log they read.
+   */
+  readPicturesInBackground?: boolean;
+}
+
 export class DossierService implements ApiHost {
   private vault: Vault | null = null;
   private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
@@ -51,7 +59,7 @@ export class DossierService implements ApiHost {
 
   constructor(
     readonly vaultDir: string,
-    private readonly options: OpenOptions = {},
+    private readonly options: ServiceOptions = {},
   ) {
     this.handlers = this.makeHandlers();
   }
@@ -113,7 +121,7 @@ export class DossierService implements ApiHost {
    */
   private runTextRecognition(): void {
     const v = this.vault;
-    if (!v || v.recoveryCodePending) return;
+    if (!v || v.recoveryCodePending || this.options.readPicturesInBackground === false) return;
     try {
       v.startTextRecognition();
     } catch {
