@@ -616,6 +616,39 @@ const ocrStatus = z.object({
   paused: z.boolean(),
 });
 
+/** One picture's reading (ocr.get): the words read by machine, each with its box and confidence. */
+const ocrReading = z.object({
+  /** none: not a picture that is read; queued: waiting (or being read, see `reading`). */
+  state: z.enum(['none', 'queued', 'done', 'failed']),
+  /** The engine is reading this picture now. */
+  reading: z.boolean(),
+  /** The language it was (or will be) read in, a Tesseract code such as "eng". */
+  language: z.string().nullable(),
+  engine: z.string().nullable(),
+  engineVersion: z.string().nullable(),
+  /** The text read; an earlier reading stays while a picture waits to be read again or fails. */
+  text: z.string().nullable(),
+  /** Each word and its box, in whole pixels of the picture as read (`width` × `height`). */
+  words: z.array(
+    z.object({
+      t: z.string(),
+      x: z.number(),
+      y: z.number(),
+      w: z.number(),
+      h: z.number(),
+      /** Confidence 0–100. */
+      c: z.number(),
+    }),
+  ),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  /** Mean word confidence, 0–100. */
+  confidence: z.number().nullable(),
+  finishedAt: z.string().nullable(),
+  /** Why it could not be read, in words (state failed). */
+  reason: z.string().nullable(),
+});
+
 const none = z.object({}).strict();
 const empty = z.object({});
 /** Only the typed-out words accept a weak passphrase (for test fixtures); never a default. */
@@ -942,6 +975,16 @@ export const api = {
   ),
   /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
   'ocr.status': method(none, ocrStatus),
+  /** One picture's reading, for the item view (one row). */
+  'ocr.get': method(z.object({ id }).strict(), ocrReading),
+  /** The language pictures are read in, and those whose data is installed. */
+  'ocr.languages': method(
+    none,
+    z.object({
+      language: z.string(),
+      installed: z.array(z.object({ code: z.string(), name: z.string() })),
+    }),
+  ),
   'ocr.pause': method(none, ocrStatus),
   'ocr.resume': method(none, ocrStatus),
   /** Reads pictures again (these, or all read so far), in `language` if given: logged. */

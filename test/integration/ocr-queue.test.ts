@@ -121,6 +121,63 @@ describe('the text-recognition queue', () => {
     }
   });
 
+  it("gives one picture's reading through ocr.get: waiting, then the words with their boxes", async () => {
+    const { service, vault, call } = await newService();
+    try {
+      const dir = await tempDir();
+      const shot = join(dir, 'shot.png');
+      const note = join(dir, 'note.txt');
+      await writeFile(shot, await textPicture(['Hollybush Primary School'], { height: 400 }));
+      await writeFile(note, 'not a picture');
+      await ok(call('ocr.pause'));
+      await ok(call('items.add', { paths: [shot, note] }));
+      const id = (name: string) => vault.list().find((i) => i.name === name)!.id;
+      expect(await ok(call('ocr.get', { id: id('shot.png') }))).toMatchObject({
+        state: 'queued',
+        reading: false,
+        language: 'eng',
+        text: null,
+        words: [],
+      });
+      expect(await ok(call('ocr.get', { id: id('note.txt') }))).toMatchObject({
+        state: 'none',
+        text: null,
+        words: [],
+      });
+      await ok(call('ocr.resume'));
+      await vault.ocr.whenIdle();
+      const r = await ok<{
+        state: string;
+        text: string;
+        words: { t: string; x: number; y: number; w: number; h: number; c: number }[];
+        width: number;
+        height: number;
+        engine: string;
+        confidence: number;
+        finishedAt: string;
+      }>(call('ocr.get', { id: id('shot.png') }));
+      expect(r).toMatchObject({ state: 'done', width: 1170, height: 400, engine: 'tesseract.js' });
+      expect(r.text).toContain('Hollybush');
+      const school = r.words.find((w) => w.t === 'School')!;
+      // Drawn at x = 50, baseline y = 250, 40 px text: the box is there, in pixels.
+      expect(school.y).toBeGreaterThan(200);
+      expect(school.y + school.h).toBeLessThan(270);
+      expect(school.x).toBeGreaterThan(300);
+      expect(school.c).toBeGreaterThan(60);
+      expect(r.confidence).toBeGreaterThan(60);
+      expect(Date.parse(r.finishedAt)).not.toBeNaN();
+      // An unknown id is refused in words.
+      const missing = await call('ocr.get', { id: '0'.repeat(26) });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await ok(call('ocr.languages'))).toEqual({
+        language: 'eng',
+        installed: [{ code: 'eng', name: 'English' }],
+      });
+    } finally {
+      await service.lock();
+    }
+  });
+
   it('queues the pictures of a vault from before schema 11 once, logged once, and keeps its search', async () => {
     const root = await tempDir();
     const dir = join(root, 'vault');

@@ -351,6 +351,8 @@ export class DossierService implements ApiHost {
       'people.remove': async ({ id, reason }) => this.open().removePerson(id, reason),
       'people.create': async (input) => this.open().createPerson(input),
       'ocr.status': async () => this.open().textRecognitionStatus(),
+      'ocr.get': async ({ id }) => this.open().textReading(id),
+      'ocr.languages': async () => this.open().textRecognitionLanguages(),
       'ocr.pause': async () => this.open().pauseTextRecognition(),
       'ocr.resume': async () => this.open().resumeTextRecognition(),
       'ocr.readAgain': async ({ ids, language }) => {

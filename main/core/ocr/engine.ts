@@ -14,6 +14,12 @@ const require = createRequire(import.meta.url);
 export const LANGUAGE_PACKAGES: Readonly<Record<string, string>> = {
   eng: '@tesseract.js-data/eng',
 };
+/** The name a person knows each language by (Tesseract codes are ISO 639-2). */
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = { eng: 'English' };
+
+export function languageName(code: string): string {
+  return LANGUAGE_NAMES[code] ?? code;
+}
 /** LSTM "best" model in integers: as accurate as 4.0.0 here, 25% faster, 3 MB not 11 MB. */
 export const MODEL = '4.0.0_best_int';
 

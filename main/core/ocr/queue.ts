@@ -44,6 +44,28 @@ export interface OcrReading {
   reason: string | null;
 }
 
+/** A reading as the app gets it (ocr.get): `reading` while the engine has the picture. */
+export type OcrReadingView = Omit<OcrReading, 'state' | 'language'> & {
+  state: OcrReading['state'] | 'none';
+  language: string | null;
+  reading: boolean;
+};
+
+/** An item that is not a picture read for text. */
+export const NO_READING: Omit<OcrReadingView, 'reading'> = {
+  state: 'none',
+  language: null,
+  engine: null,
+  engineVersion: null,
+  text: null,
+  words: [],
+  width: null,
+  height: null,
+  confidence: null,
+  finishedAt: null,
+  reason: null,
+};
+
 function setting(db: Db, key: string): string | undefined {
   const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
     string | undefined;

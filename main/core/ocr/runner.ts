@@ -68,6 +68,11 @@ export class OcrRunner {
     };
   }
 
+  /** The item the engine is reading now, or null (no query: for one picture's view). */
+  get reading(): string | null {
+    return this.current;
+  }
+
   /** Called after each picture (progress for the CLI and the app). */
   onProgress(listener: (s: OcrStatus) => void): () => void {
     this.listeners.add(listener);

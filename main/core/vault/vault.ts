@@ -71,7 +71,8 @@ import {
   type PassphraseSlot,
   type RecoverySlot,
 } from '../keys/slots';
-import { installedLanguages } from '../ocr/engine';
+import { installedLanguages, languageName } from '../ocr/engine';
+import { NO_READING, ocrLanguage, type OcrReadingView } from '../ocr/queue';
 import { OcrRunner, type OcrStatus } from '../ocr/runner';
 import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
@@ -956,6 +957,24 @@ export class Vault {
   textRecognitionStatus(): OcrStatus {
     this.assertOpen();
     return this.ocr.status();
+  }
+
+  /** A picture's reading for the item view: state none for an item that is not read. */
+  textReading(id: string): OcrReadingView {
+    this.assertOpen();
+    const itemId = this.orRemoved(id, () => this.items.resolveId(id));
+    const r = this.ocr.store.reading(itemId);
+    if (!r) return { ...NO_READING, reading: false };
+    return { ...r, reading: this.ocr.reading === itemId };
+  }
+
+  /** The language new pictures are read in, and the languages whose data is installed. */
+  textRecognitionLanguages(): { language: string; installed: { code: string; name: string }[] } {
+    this.assertOpen();
+    return {
+      language: ocrLanguage(this.db),
+      installed: installedLanguages().map((code) => ({ code, name: languageName(code) })),
+    };
   }
 
   /** Pauses text recognition (kept paused across locks until resumed). */
