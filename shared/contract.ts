@@ -649,6 +649,15 @@ const ocrReading = z.object({
   reason: z.string().nullable(),
 });
 
+const ocrLanguages = z.object({
+  language: z.string(),
+  installed: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+/** A Tesseract language code ("eng", "chi_sim"). */
+const ocrLanguageCode = z
+  .string()
+  .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"');
+
 const none = z.object({}).strict();
 const empty = z.object({});
 /** Only the typed-out words accept a weak passphrase (for test fixtures); never a default. */
@@ -978,13 +987,11 @@ export const api = {
   /** One picture's reading, for the item view (one row). */
   'ocr.get': method(z.object({ id }).strict(), ocrReading),
   /** The language pictures are read in, and those whose data is installed. */
-  'ocr.languages': method(
-    none,
-    z.object({
-      language: z.string(),
-      installed: z.array(z.object({ code: z.string(), name: z.string() })),
-    }),
-  ),
+  'ocr.languages': method(none, ocrLanguages),
+  /** The language new pictures are read in (pictures read already are not read again). Logged. */
+  'ocr.setLanguage': method(z.object({ language: ocrLanguageCode }).strict(), ocrLanguages, {
+    changes: true,
+  }),
   'ocr.pause': method(none, ocrStatus),
   'ocr.resume': method(none, ocrStatus),
   /** Reads pictures again (these, or all read so far), in `language` if given: logged. */
@@ -992,10 +999,7 @@ export const api = {
     z
       .object({
         ids: z.array(id).min(1).max(100_000).optional(),
-        language: z
-          .string()
-          .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"')
-          .optional(),
+        language: ocrLanguageCode.optional(),
       })
       .strict(),
     z.object({ queued: z.number().int().min(0), status: ocrStatus }),

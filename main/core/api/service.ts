@@ -353,6 +353,11 @@ export class DossierService implements ApiHost {
       'ocr.status': async () => this.open().textRecognitionStatus(),
       'ocr.get': async ({ id }) => this.open().textReading(id),
       'ocr.languages': async () => this.open().textRecognitionLanguages(),
+      'ocr.setLanguage': async ({ language }) => {
+        const vault = this.open();
+        vault.setTextRecognitionLanguage(language);
+        return vault.textRecognitionLanguages();
+      },
       'ocr.pause': async () => this.open().pauseTextRecognition(),
       'ocr.resume': async () => this.open().resumeTextRecognition(),
       'ocr.readAgain': async ({ ids, language }) => {

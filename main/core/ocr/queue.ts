@@ -227,6 +227,19 @@ export class OcrStore {
     })();
   }
 
+  /** The language new pictures are read in; a change is logged (settings-change). */
+  setLanguage(language: string): void {
+    this.db.transaction(() => {
+      const before = ocrLanguage(this.db);
+      if (language === before) return;
+      setSetting(this.db, OCR_LANGUAGE_SETTING, language);
+      this.custody.append('settings-change', [], {
+        before: { ocrLanguage: before },
+        after: { ocrLanguage: language },
+      });
+    })();
+  }
+
   /**
    * Queues pictures to be read again (all that are done or failed, or those given), in
    * `language` when given (then also the language of new pictures). Logged.
@@ -234,14 +247,7 @@ export class OcrStore {
   readAgain(itemIds: readonly string[] | null, language: string | null): number {
     return this.db.transaction(() => {
       const lang = language ?? ocrLanguage(this.db);
-      if (language !== null && language !== ocrLanguage(this.db)) {
-        const before = ocrLanguage(this.db);
-        setSetting(this.db, OCR_LANGUAGE_SETTING, language);
-        this.custody.append('settings-change', [], {
-          before: { ocrLanguage: before },
-          after: { ocrLanguage: language },
-        });
-      }
+      if (language !== null) this.setLanguage(language);
       let ids: string[];
       if (itemIds === null) {
         ids = this.db

@@ -71,7 +71,7 @@ import {
   type PassphraseSlot,
   type RecoverySlot,
 } from '../keys/slots';
-import { installedLanguages, languageName } from '../ocr/engine';
+import { ADDED_LANGUAGES_FOLDER, installedLanguages, languageName } from '../ocr/engine';
 import { NO_READING, ocrLanguage, type OcrReadingView } from '../ocr/queue';
 import { OcrRunner, type OcrStatus } from '../ocr/runner';
 import { SOFTWARE } from '../version';
@@ -128,6 +128,17 @@ export interface RevealedKeys {
   ageRecipient: string;
   signingPublicKey: string;
   fingerprint: string;
+}
+
+/** Refuses, in words, a language whose text-recognition data is not installed. */
+function assertLanguageInstalled(language: string, vaultDir: string): void {
+  const installed = installedLanguages(join(vaultDir, ADDED_LANGUAGES_FOLDER));
+  if (!installed.includes(language)) {
+    throw new DossierError(
+      'USAGE',
+      `No text-recognition data is installed for "${language.slice(0, 40)}". Installed: ${installed.join(', ')}. Another language's data file (${language.slice(0, 40)}.traineddata) can be added by hand in the vault folder's ${ADDED_LANGUAGES_FOLDER} folder.`,
+    );
+  }
 }
 
 /**
@@ -189,6 +200,7 @@ export class Vault {
       items: this.items,
       blobs: this.blobs,
       custody: this.custody,
+      addedLanguagesDir: join(dir, ADDED_LANGUAGES_FOLDER),
     });
   }
 
@@ -968,12 +980,23 @@ export class Vault {
     return { ...r, reading: this.ocr.reading === itemId };
   }
 
+  /** Sets the language new pictures are read in (pictures read already stay as read). Logged. */
+  setTextRecognitionLanguage(language: string): void {
+    this.assertOpen();
+    this.assertWritable();
+    assertLanguageInstalled(language, this.dir);
+    this.ocr.store.setLanguage(language);
+  }
+
   /** The language new pictures are read in, and the languages whose data is installed. */
   textRecognitionLanguages(): { language: string; installed: { code: string; name: string }[] } {
     this.assertOpen();
     return {
       language: ocrLanguage(this.db),
-      installed: installedLanguages().map((code) => ({ code, name: languageName(code) })),
+      installed: installedLanguages(join(this.dir, ADDED_LANGUAGES_FOLDER)).map((code) => ({
+        code,
+        name: languageName(code),
+      })),
     };
   }
 
@@ -999,12 +1022,7 @@ export class Vault {
   readTextAgain(itemIds: readonly string[] | null, language: string | null): number {
     this.assertOpen();
     this.assertWritable();
-    if (language !== null && !installedLanguages().includes(language)) {
-      throw new DossierError(
-        'USAGE',
-        `No text-recognition data is installed for "${language.slice(0, 40)}". Installed: ${installedLanguages().join(', ')}.`,
-      );
-    }
+    if (language !== null) assertLanguageInstalled(language, this.dir);
     const ids = itemIds === null ? null : itemIds.map((i) => this.items.resolveId(i));
     return this.ocr.store.readAgain(ids, language);
   }
