@@ -16,6 +16,12 @@ import { Links } from './Links';
 import { Notes } from './Notes';
 import { Regions } from './Regions';
 import { Tags } from './Tags';
+import { PictureText } from './PictureText';
+import { matchRects } from './picture-text';
+import { usePictureReading } from '../../stores/picture-reading';
+import { matchingWordIndexes } from '../../../../shared/search-words';
+import { useTextRecognition } from '../../stores/text-recognition';
+import { messageOf } from '../../api/errors';
 import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
 
 /**
@@ -41,6 +47,10 @@ export function ItemView() {
   const openChat = useSelection((s) => s.openChat);
   const chatOpenHere = useSelection((s) => s.openConversation?.id === openItemId);
   const [pending, setPending] = useState<FractionRect | null>(null);
+  // The words to find in a picture's text: the library search it was opened by, at first.
+  const openSearch = useSelection((s) => s.openSearch);
+  const [find, setFind] = useState(openSearch);
+  const [readAgainError, setReadAgainError] = useState<string | null>(null);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
@@ -68,6 +78,8 @@ export function ItemView() {
     if (!openItemId) return;
     setMarking(false);
     setPending(null);
+    setFind(useSelection.getState().openSearch);
+    setReadAgainError(null);
     void load(openItemId);
     let live = true;
     setChatCount(null);
@@ -102,6 +114,20 @@ export function ItemView() {
   const kind = d ? kindOfMime(d.mime) : null;
   const title = d ? displayName(d.name) : item.loadError ? 'Could not open this item' : 'Opening…';
   const regions = d?.regions ?? [];
+  const picture = usePictureReading(d?.id ?? null, kind === 'image');
+  const matches = picture.reading ? matchingWordIndexes(find, picture.reading.words) : [];
+  const ocrPaused = useTextRecognition((s) => s.status?.paused ?? false);
+  const languages = useTextRecognition((s) => s.languages);
+  const loadLanguages = useTextRecognition((s) => s.loadLanguages);
+  const readAgain = useTextRecognition((s) => s.readAgain);
+  const ocrBusy = useTextRecognition((s) => s.busy);
+  useEffect(() => {
+    if (kind === 'image' && !languages) void loadLanguages();
+  }, [kind, languages, loadLanguages]);
+  const languageName =
+    languages?.installed.find((l) => l.code === picture.reading?.language)?.name ??
+    picture.reading?.language ??
+    null;
   const problems = d?.metadataErrors ?? [];
 
   const copyHash = async () => {
@@ -182,6 +208,7 @@ export function ItemView() {
                       if (!on) setPending(null);
                     }}
                     onDrawn={(rect) => setPending(rect)}
+                    highlights={matchRects(picture.reading, matches)}
                   />
                   {pending && (
                     <PendingRegion
@@ -236,6 +263,24 @@ export function ItemView() {
                 onAdd={item.addTag}
                 onRemove={item.removeTag}
               />
+              {kind === 'image' && (
+                <PictureText
+                  reading={picture.reading}
+                  loadError={picture.error ?? readAgainError}
+                  paused={ocrPaused}
+                  languageName={languageName}
+                  find={find}
+                  onFind={setFind}
+                  matches={matches}
+                  busy={ocrBusy}
+                  onReadAgain={() => {
+                    setReadAgainError(null);
+                    readAgain([d.id]).then(picture.reload, (e: unknown) =>
+                      setReadAgainError(messageOf(e)),
+                    );
+                  }}
+                />
+              )}
               {kind === 'image' && (
                 <Regions
                   regions={regions}
