@@ -6,8 +6,10 @@
  * the right place) and marked in "Text in this picture", whose text copies. axe finds no
  * serious problem on each screen. Skipped, with the reason, without Chromium.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCREENSHOT_LINES, textPicture } from '../support/text-picture';
@@ -30,6 +32,12 @@ if (skip) console.warn(title);
 /** The second picture's lines: "Hollybush" starts line 3 (x = 50, baseline 250 + 2 × 150). */
 const NOTE_LINES = ['Pick up at the gate', 'Wednesday after lunch', 'Hollybush Road corner'];
 const NOTE = { width: 1170, height: 1200 };
+
+const ENGLISH_DATA = join(
+  dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/eng/package.json')),
+  '4.0.0_best_int',
+  'eng.traineddata.gz',
+);
 
 async function axeClean(page: Page): Promise<void> {
   expect(await seriousAxeViolations(page)).toEqual([]);
@@ -158,6 +166,37 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await settings.getByRole('option').allInnerTexts()).toEqual(['English']);
     await settings.getByText(/in a folder named ocr-languages inside your vault folder/).waitFor();
     await axeClean(page);
+
+    // A language added by hand as the screen says (English's own data, named Ukrainian) is
+    // offered; changing to it asks whether to read the pictures again.
+    const folder = join(started!.app.vaultDir, 'ocr-languages');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'ukr.traineddata'), gunzipSync(await readFile(ENGLISH_DATA)));
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Library', exact: true })
+      .click();
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Settings', exact: true })
+      .click();
+    await expect
+      .poll(() => settings.getByRole('option').allInnerTexts())
+      .toEqual(['English', 'Ukrainian']);
+    await settings.getByLabel('Read pictures in').selectOption('ukr');
+    await settings.getByRole('button', { name: 'Change language' }).click();
+    await settings.getByText('Read the pictures already read again, in Ukrainian?').waitFor();
+    await axeClean(page);
+    await settings.getByRole('button', { name: 'Yes, read them again' }).click();
+    await settings
+      .getByText(
+        /^New pictures will be read in Ukrainian, and 2 pictures already read will be read again in it\./,
+      )
+      .waitFor();
+    expect(await settings.getByLabel('Read pictures in').inputValue()).toBe('ukr');
+    await page
+      .getByText(/^Reading text in pictures/)
+      .waitFor({ state: 'detached', timeout: 60_000 });
 
     // The custody log has the readings and the read-again.
     await page
