@@ -10,7 +10,7 @@ const WAITING_POLL_MS = 2000;
 
 /**
  * The open picture's reading (ocr.get, one row), asked again every 2 s while it waits or is
- * being read, so the panel fills in when the reading is saved. `reload` after a read-again.
+ * being read, so the panel fills in when the reading is saved (not while the window is hidden). `reload` after a read-again.
  */
 export function usePictureReading(itemId: string | null, enabled: boolean) {
   const [reading, setReading] = useState<PictureReading | null>(null);
@@ -33,15 +33,26 @@ export function usePictureReading(itemId: string | null, enabled: boolean) {
         if (!live) return;
         setReading(r);
         setError(null);
-        if (r.state === 'queued') timer = setTimeout(() => void ask(), WAITING_POLL_MS);
+        if (r.state === 'queued') timer = setTimeout(() => void later(), WAITING_POLL_MS);
       } catch (e) {
         if (live) setError(messageOf(e));
       }
+    };
+    // Hidden (minimised, another tab): ask again only once visible.
+    const later = async () => {
+      if (document.visibilityState === 'visible') return ask();
+      document.addEventListener('visibilitychange', onVisible);
+    };
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      document.removeEventListener('visibilitychange', onVisible);
+      if (live) void ask();
     };
     void ask();
     return () => {
       live = false;
       if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
     };
   }, [itemId, enabled, tick]);
 

@@ -15,7 +15,7 @@ export type OcrLanguages = Result<'ocr.languages'>;
 
 /** Polling while pictures wait or one is read, and while the queue is empty. */
 export const BUSY_POLL_MS = 2000;
-export const IDLE_POLL_MS = 15000;
+export const IDLE_POLL_MS = 30000;
 
 interface TextRecognitionStore {
   status: OcrStatus | null;

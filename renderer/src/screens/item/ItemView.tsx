@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { kindOfMime } from '../../../../shared/item-kind';
 import { useCases } from '../../stores/cases';
@@ -51,6 +51,7 @@ export function ItemView() {
   const openSearch = useSelection((s) => s.openSearch);
   const [find, setFind] = useState(openSearch);
   const [readAgainError, setReadAgainError] = useState<string | null>(null);
+  const [readingAgain, setReadingAgain] = useState(false);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
@@ -115,7 +116,12 @@ export function ItemView() {
   const title = d ? displayName(d.name) : item.loadError ? 'Could not open this item' : 'Opening…';
   const regions = d?.regions ?? [];
   const picture = usePictureReading(d?.id ?? null, kind === 'image');
-  const matches = picture.reading ? matchingWordIndexes(find, picture.reading.words) : [];
+  const words = picture.reading?.words;
+  const matches = useMemo(() => (words ? matchingWordIndexes(find, words) : []), [find, words]);
+  const highlights = useMemo(
+    () => matchRects(picture.reading, matches),
+    [picture.reading, matches],
+  );
   const ocrPaused = useTextRecognition((s) => s.status?.paused ?? false);
   const languages = useTextRecognition((s) => s.languages);
   const loadLanguages = useTextRecognition((s) => s.loadLanguages);
@@ -208,7 +214,7 @@ export function ItemView() {
                       if (!on) setPending(null);
                     }}
                     onDrawn={(rect) => setPending(rect)}
-                    highlights={matchRects(picture.reading, matches)}
+                    highlights={highlights}
                   />
                   {pending && (
                     <PendingRegion
@@ -272,12 +278,15 @@ export function ItemView() {
                   find={find}
                   onFind={setFind}
                   matches={matches}
-                  busy={ocrBusy}
+                  busy={ocrBusy || readingAgain}
                   onReadAgain={() => {
+                    // Once per click: each read-again is a custody entry.
+                    if (readingAgain) return;
                     setReadAgainError(null);
-                    readAgain([d.id]).then(picture.reload, (e: unknown) =>
-                      setReadAgainError(messageOf(e)),
-                    );
+                    setReadingAgain(true);
+                    readAgain([d.id])
+                      .then(picture.reload, (e: unknown) => setReadAgainError(messageOf(e)))
+                      .finally(() => setReadingAgain(false));
                   }}
                 />
               )}
