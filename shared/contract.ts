@@ -624,34 +624,6 @@ function method<A extends z.ZodType, R extends z.ZodType, const F extends Method
   };
 }
 
-const whole = z.number().int();
-/**
- * The text read from a picture by machine (docs/ocr.md): never the person's words. Word boxes
- * are whole pixels of the picture as read (`width` × `height`); confidence is 0–100.
- */
-const ocrReading = z.object({
-  state: z.enum(['queued', 'done', 'failed']),
-  language: z.string(),
-  engine: z.string().nullable(),
-  engineVersion: z.string().nullable(),
-  text: z.string().nullable(),
-  words: z.array(
-    z.object({
-      t: z.string(),
-      x: whole.min(0),
-      y: whole.min(0),
-      w: whole.min(1),
-      h: whole.min(1),
-      c: whole.min(0).max(100),
-    }),
-  ),
-  width: whole.nullable(),
-  height: whole.nullable(),
-  confidence: whole.min(0).max(100).nullable(),
-  finishedAt: z.string().nullable(),
-  reason: z.string().nullable(),
-});
-
 /** The text-recognition queue (ocr.*): counts, the picture being read, time left. */
 const ocrStatus = z.object({
   queued: z.number().int().min(0),
@@ -661,6 +633,48 @@ const ocrStatus = z.object({
   secondsLeft: z.number().int().min(0),
   paused: z.boolean(),
 });
+
+/** One picture's reading (ocr.get): the words read by machine, each with its box and confidence. */
+const ocrReading = z.object({
+  /** none: not a picture that is read; queued: waiting (or being read, see `reading`). */
+  state: z.enum(['none', 'queued', 'done', 'failed']),
+  /** The engine is reading this picture now. */
+  reading: z.boolean(),
+  /** The language it was (or will be) read in, a Tesseract code such as "eng". */
+  language: z.string().nullable(),
+  engine: z.string().nullable(),
+  engineVersion: z.string().nullable(),
+  /** The text read; an earlier reading stays while a picture waits to be read again or fails. */
+  text: z.string().nullable(),
+  /** Each word and its box, in whole pixels of the picture as read (`width` × `height`). */
+  words: z.array(
+    z.object({
+      t: z.string(),
+      x: z.number(),
+      y: z.number(),
+      w: z.number(),
+      h: z.number(),
+      /** Confidence 0–100. */
+      c: z.number(),
+    }),
+  ),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  /** Mean word confidence, 0–100. */
+  confidence: z.number().nullable(),
+  finishedAt: z.string().nullable(),
+  /** Why it could not be read, in words (state failed). */
+  reason: z.string().nullable(),
+});
+
+const ocrLanguages = z.object({
+  language: z.string(),
+  installed: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+/** A Tesseract language code ("eng", "chi_sim"). */
+const ocrLanguageCode = z
+  .string()
+  .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"');
 
 const none = z.object({}).strict();
 const empty = z.object({});
@@ -1005,8 +1019,14 @@ export const api = {
   ),
   /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
   'ocr.status': method(none, ocrStatus),
-  /** A picture's machine reading (null for an item that is not a picture). */
-  'ocr.reading': method(z.object({ id }).strict(), ocrReading.nullable()),
+  /** One picture's reading, for the item view (one row). */
+  'ocr.get': method(z.object({ id }).strict(), ocrReading),
+  /** The language pictures are read in, and those whose data is installed. */
+  'ocr.languages': method(none, ocrLanguages),
+  /** The language new pictures are read in (pictures read already are not read again). Logged. */
+  'ocr.setLanguage': method(z.object({ language: ocrLanguageCode }).strict(), ocrLanguages, {
+    changes: true,
+  }),
   'ocr.pause': method(none, ocrStatus),
   'ocr.resume': method(none, ocrStatus),
   /** Reads pictures again (these, or all read so far), in `language` if given: logged. */
@@ -1014,10 +1034,7 @@ export const api = {
     z
       .object({
         ids: z.array(id).min(1).max(100_000).optional(),
-        language: z
-          .string()
-          .regex(/^[a-z]{3}(_[a-z]{3,4})?$/, 'is not a language code such as "eng"')
-          .optional(),
+        language: ocrLanguageCode.optional(),
       })
       .strict(),
     z.object({ queued: z.number().int().min(0), status: ocrStatus }),

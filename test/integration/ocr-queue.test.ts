@@ -2,11 +2,15 @@
 // goes on; pause, resume and read-again through the API; vaults from before schema 11 get
 // their pictures queued once (issue 13).
 import Database from 'better-sqlite3-multiple-ciphers';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../main/core';
 import type { Db } from '../../main/core/db/database';
+import { ADDED_LANGUAGES_FOLDER } from '../../main/core/ocr/engine';
 import { MAX_OCR_PIXELS } from '../../main/core/ocr/picture';
 import { OcrRunner } from '../../main/core/ocr/runner';
 import { rewindSchema } from '../support/schema-rewind';
@@ -33,6 +37,8 @@ function crc32(bytes: Uint8Array): number {
   }
   return ~c >>> 0;
 }
+
+const require = createRequire(import.meta.url);
 
 const derive = (vault: Vault, id: string) =>
   vault.custody.entriesWith(['derive']).filter((e) => e.subjects.includes(id));
@@ -209,7 +215,7 @@ describe('the text-recognition queue', () => {
       expect(await ok(call('ocr.status'))).toMatchObject({ queued: 0, done: 1, paused: false });
 
       const reading = await ok<{ state: string; text: string; words: { t: string }[] }>(
-        call('ocr.reading', { id }),
+        call('ocr.get', { id }),
       );
       expect(reading.state).toBe('done');
       expect(reading.text).toContain('Hollybush');
@@ -218,7 +224,10 @@ describe('the text-recognition queue', () => {
       await writeFile(note, 'text');
       await ok(call('items.add', { paths: [note] }));
       const noteId = vault.list().find((i) => i.name === 'note.txt')!.id;
-      expect(await ok(call('ocr.reading', { id: noteId }))).toBeNull();
+      expect(await ok(call('ocr.get', { id: noteId }))).toMatchObject({
+        state: 'none',
+        text: null,
+      });
       const again = await ok<{ queued: number }>(call('ocr.readAgain', { ids: [id] }));
       expect(again.queued).toBe(1);
       await vault.ocr.whenIdle();
@@ -229,6 +238,139 @@ describe('the text-recognition queue', () => {
       const refused = await call('ocr.readAgain', { language: 'fra' });
       expect(refused).toMatchObject({ ok: false, error: { code: 'USAGE' } });
       expect(derive(vault, id)).toHaveLength(3);
+    } finally {
+      await service.lock();
+    }
+  });
+
+  it("gives one picture's reading through ocr.get: waiting, then the words with their boxes", async () => {
+    const { service, vault, call } = await newService();
+    try {
+      const dir = await tempDir();
+      const shot = join(dir, 'shot.png');
+      const note = join(dir, 'note.txt');
+      await writeFile(shot, await textPicture(['Hollybush Primary School'], { height: 400 }));
+      await writeFile(note, 'not a picture');
+      await ok(call('ocr.pause'));
+      await ok(call('items.add', { paths: [shot, note] }));
+      const id = (name: string) => vault.list().find((i) => i.name === name)!.id;
+      expect(await ok(call('ocr.get', { id: id('shot.png') }))).toMatchObject({
+        state: 'queued',
+        reading: false,
+        language: 'eng',
+        text: null,
+        words: [],
+      });
+      expect(await ok(call('ocr.get', { id: id('note.txt') }))).toMatchObject({
+        state: 'none',
+        text: null,
+        words: [],
+      });
+      await ok(call('ocr.resume'));
+      await vault.ocr.whenIdle();
+      const r = await ok<{
+        state: string;
+        text: string;
+        words: { t: string; x: number; y: number; w: number; h: number; c: number }[];
+        width: number;
+        height: number;
+        engine: string;
+        confidence: number;
+        finishedAt: string;
+      }>(call('ocr.get', { id: id('shot.png') }));
+      expect(r).toMatchObject({ state: 'done', width: 1170, height: 400, engine: 'tesseract.js' });
+      expect(r.text).toContain('Hollybush');
+      const school = r.words.find((w) => w.t === 'School')!;
+      // Drawn at x = 50, baseline y = 250, 40 px text: the box is there, in pixels.
+      expect(school.y).toBeGreaterThan(200);
+      expect(school.y + school.h).toBeLessThan(270);
+      expect(school.x).toBeGreaterThan(300);
+      expect(school.c).toBeGreaterThan(60);
+      expect(r.confidence).toBeGreaterThan(60);
+      expect(Date.parse(r.finishedAt)).not.toBeNaN();
+      // An unknown id is refused in words.
+      const missing = await call('ocr.get', { id: '0'.repeat(26) });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      expect(await ok(call('ocr.languages'))).toEqual({
+        language: 'eng',
+        installed: [{ code: 'eng', name: 'English' }],
+      });
+      // Setting the language: one without data is refused in words; the same one logs nothing.
+      const changes = () => vault.custody.entriesWith(['settings-change']).length;
+      const before = changes();
+      expect(await call('ocr.setLanguage', { language: 'fra' })).toMatchObject({
+        ok: false,
+        error: { code: 'USAGE', message: expect.stringContaining('"fra"') },
+      });
+      expect(await ok(call('ocr.setLanguage', { language: 'eng' }))).toMatchObject({
+        language: 'eng',
+      });
+      expect(changes()).toBe(before);
+      // A change (the store, past the installed check) is logged with before and after.
+      vault.ocr.store.setLanguage('fra');
+      const entries = vault.custody.entriesWith(['settings-change']);
+      expect(entries).toHaveLength(before + 1);
+      expect(entries.at(-1)!.details).toEqual({
+        before: { ocrLanguage: 'eng' },
+        after: { ocrLanguage: 'fra' },
+      });
+      expect(await ok(call('ocr.languages'))).toMatchObject({ language: 'fra' });
+    } finally {
+      await service.lock();
+    }
+  });
+
+  it('reads in a language whose data file was added by hand in the vault folder, its hash logged', async () => {
+    const { service, vault, call } = await newService();
+    try {
+      const dir = await tempDir();
+      const shot = join(dir, 'shot.png');
+      await writeFile(shot, await textPicture(['Kestrel Lane at midnight'], { height: 400 }));
+      await ok(call('items.add', { paths: [shot] }));
+      await vault.ocr.whenIdle();
+      const id = vault.list()[0]!.id;
+      // English's own data, under another code ("ukr"): what matters is where it is read from.
+      const data = gunzipSync(
+        await readFile(
+          join(
+            dirname(require.resolve('@tesseract.js-data/eng/package.json')),
+            '4.0.0_best_int',
+            'eng.traineddata.gz',
+          ),
+        ),
+      );
+      const folder = join(vault.dir, ADDED_LANGUAGES_FOLDER);
+      await mkdir(folder);
+      await writeFile(join(folder, 'ukr.traineddata'), data);
+      // Not data files: not offered.
+      await writeFile(join(folder, 'notes.txt'), 'x');
+      await writeFile(join(folder, 'fra.traineddata'), '');
+      expect(await ok(call('ocr.languages'))).toEqual({
+        language: 'eng',
+        installed: [
+          { code: 'eng', name: 'English' },
+          { code: 'ukr', name: 'Ukrainian' },
+        ],
+      });
+      expect(await call('ocr.readAgain', { language: 'fra' })).toMatchObject({
+        ok: false,
+        error: { code: 'USAGE', message: expect.stringContaining('ocr-languages') },
+      });
+      expect(await ok(call('ocr.readAgain', { language: 'ukr' }))).toMatchObject({ queued: 1 });
+      await vault.ocr.whenIdle();
+      const r = await ok<{ state: string; language: string; text: string; engineVersion: string }>(
+        call('ocr.get', { id }),
+      );
+      expect(r).toMatchObject({ state: 'done', language: 'ukr' });
+      expect(r.text).toContain('Kestrel');
+      const sha = createHash('sha256').update(data).digest('hex');
+      expect(r.engineVersion).toContain(`ukr.traineddata added by hand, sha256 ${sha}`);
+      const read = derive(vault, id).filter((e) => e.details.what === 'text recognised');
+      expect(read.at(-1)!.details).toMatchObject({
+        language: 'ukr',
+        engineVersion: r.engineVersion,
+      });
+      expect(await ok(call('ocr.languages'))).toMatchObject({ language: 'ukr' });
     } finally {
       await service.lock();
     }

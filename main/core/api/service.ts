@@ -360,7 +360,13 @@ export class DossierService implements ApiHost {
       'people.remove': async ({ id, reason }) => this.open().removePerson(id, reason),
       'people.create': async (input) => this.open().createPerson(input),
       'ocr.status': async () => this.open().textRecognitionStatus(),
-      'ocr.reading': async ({ id }) => this.open().textInPicture(id),
+      'ocr.get': async ({ id }) => this.open().textReading(id),
+      'ocr.languages': async () => this.open().textRecognitionLanguages(),
+      'ocr.setLanguage': async ({ language }) => {
+        const vault = this.open();
+        vault.setTextRecognitionLanguage(language);
+        return vault.textRecognitionLanguages();
+      },
       'ocr.pause': async () => this.open().pauseTextRecognition(),
       'ocr.resume': async () => this.open().resumeTextRecognition(),
       'ocr.readAgain': async ({ ids, language }) => {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { kindOfMime } from '../../../shared/item-kind';
+import { searchTokens, searchWords, tokensMatch, wordMatches } from '../../../shared/search-words';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { ITEM_IDS, resolveShortId } from '../short-id';
@@ -154,43 +155,11 @@ export function ftsMatch(query: string): string | null {
   return words.length ? words.map(ftsWord).join(' ') : null;
 }
 
-/** The words of a search, as ftsMatch reads them (at most 32). */
-export function searchWords(query: string): string[] {
-  return (query.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 32);
-}
+// The word rules are shared with the app (the words highlighted on a picture).
+export { searchTokens, searchWords, tokensMatch, wordMatches };
 
 /** One search word as an FTS5 prefix phrase (a word holds no quote: see searchWords). */
 export const ftsWord = (w: string): string => `"${w}"*`;
-
-/**
- * Text split into tokens the way item_search's tokenizer (unicode61, remove_diacritics 2)
- * splits and folds it, for matching search words against things outside the FTS table.
- */
-export function searchTokens(text: string): string[] {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}\p{Co}]+/u)
-    .filter(Boolean);
-}
-
-/** Whether a search word matches this text as FTS5 would match `"word"*` in it. */
-export function wordMatches(word: string, text: string): boolean {
-  return tokensMatch(searchTokens(word), searchTokens(text));
-}
-
-/** wordMatches on tokens already made: the word's tokens in a row, the last as a prefix. */
-export function tokensMatch(want: readonly string[], have: readonly string[]): boolean {
-  if (want.length === 0) return false;
-  const last = want.length - 1;
-  for (let i = 0; i + last < have.length; i++) {
-    if (want.every((w, j) => (j === last ? have[i + j]!.startsWith(w) : have[i + j] === w))) {
-      return true;
-    }
-  }
-  return false;
-}
 
 export const blobPath = (id: string): string => `blobs/${id.slice(0, 2)}/${id}.age`;
 

@@ -44,6 +44,28 @@ export interface OcrReading {
   reason: string | null;
 }
 
+/** A reading as the app gets it (ocr.get): `reading` while the engine has the picture. */
+export type OcrReadingView = Omit<OcrReading, 'state' | 'language'> & {
+  state: OcrReading['state'] | 'none';
+  language: string | null;
+  reading: boolean;
+};
+
+/** An item that is not a picture read for text. */
+export const NO_READING: Omit<OcrReadingView, 'reading'> = {
+  state: 'none',
+  language: null,
+  engine: null,
+  engineVersion: null,
+  text: null,
+  words: [],
+  width: null,
+  height: null,
+  confidence: null,
+  finishedAt: null,
+  reason: null,
+};
+
 function setting(db: Db, key: string): string | undefined {
   const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as
     string | undefined;
@@ -205,6 +227,19 @@ export class OcrStore {
     })();
   }
 
+  /** The language new pictures are read in; a change is logged (settings-change). */
+  setLanguage(language: string): void {
+    this.db.transaction(() => {
+      const before = ocrLanguage(this.db);
+      if (language === before) return;
+      setSetting(this.db, OCR_LANGUAGE_SETTING, language);
+      this.custody.append('settings-change', [], {
+        before: { ocrLanguage: before },
+        after: { ocrLanguage: language },
+      });
+    })();
+  }
+
   /**
    * Queues pictures to be read again (all that are done or failed, or those given), in
    * `language` when given (then also the language of new pictures). Logged.
@@ -212,14 +247,7 @@ export class OcrStore {
   readAgain(itemIds: readonly string[] | null, language: string | null): number {
     return this.db.transaction(() => {
       const lang = language ?? ocrLanguage(this.db);
-      if (language !== null && language !== ocrLanguage(this.db)) {
-        const before = ocrLanguage(this.db);
-        setSetting(this.db, OCR_LANGUAGE_SETTING, language);
-        this.custody.append('settings-change', [], {
-          before: { ocrLanguage: before },
-          after: { ocrLanguage: language },
-        });
-      }
+      if (language !== null) this.setLanguage(language);
       let ids: string[];
       if (itemIds === null) {
         ids = this.db

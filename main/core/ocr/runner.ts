@@ -28,6 +28,8 @@ export interface OcrRunnerDeps {
   custody: CustodyLog;
   /** Starts the engine (tests give a failing or slow one). */
   startEngine?: (language: string) => Promise<Engine>;
+  /** The vault's folder of languages added by hand (engine.ts ADDED_LANGUAGES_FOLDER). */
+  addedLanguagesDir?: string | null;
   /** RECOGNITION_TIMEOUT_MS unless a test sets another. */
   timeoutMs?: number;
 }
@@ -68,6 +70,11 @@ export class OcrRunner {
       secondsLeft: Math.ceil((c.queued * per) / 1000),
       paused: this.store.paused,
     };
+  }
+
+  /** The item the engine is reading now, or null (no query: for one picture's view). */
+  get reading(): string | null {
+    return this.current;
   }
 
   /** Called after each picture (progress for the CLI and the app). */
@@ -160,7 +167,9 @@ export class OcrRunner {
       return this.engine;
     await this.engine?.terminate();
     this.engine = null;
-    const start = this.deps.startEngine ?? ((l: string) => OcrEngine.start(l));
+    const start =
+      this.deps.startEngine ??
+      ((l: string) => OcrEngine.start(l, this.deps.addedLanguagesDir ?? null));
     const engine = await start(language);
     if (!this.shouldRun()) {
       await engine.terminate();
@@ -171,7 +180,7 @@ export class OcrRunner {
   }
 
   private async readOne(pic: QueuedPicture, skip: Set<string>): Promise<void> {
-    const info = safeInfo(pic.language);
+    const info = safeInfo(pic.language, this.deps.addedLanguagesDir ?? null);
     if (pic.attempts >= MAX_ATTEMPTS) {
       this.store.saveFailure(
         pic,
@@ -261,9 +270,9 @@ export class OcrRunner {
 /** The reading was stopped by pause or lock: not a failure of the picture. */
 class Halted extends Error {}
 
-function safeInfo(language: string): EngineInfo {
+function safeInfo(language: string, addedDir: string | null): EngineInfo {
   try {
-    return engineInfo(language);
+    return engineInfo(language, addedDir);
   } catch {
     return { engine: 'tesseract.js', version: 'unknown', language };
   }

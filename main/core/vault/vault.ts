@@ -80,8 +80,8 @@ import {
   type PassphraseSlot,
   type RecoverySlot,
 } from '../keys/slots';
-import { installedLanguages } from '../ocr/engine';
-import type { OcrReading } from '../ocr/queue';
+import { ADDED_LANGUAGES_FOLDER, installedLanguages, languageName } from '../ocr/engine';
+import { NO_READING, ocrLanguage, type OcrReadingView } from '../ocr/queue';
 import { OcrRunner, type OcrStatus } from '../ocr/runner';
 import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
@@ -137,6 +137,17 @@ export interface RevealedKeys {
   ageRecipient: string;
   signingPublicKey: string;
   fingerprint: string;
+}
+
+/** Refuses, in words, a language whose text-recognition data is not installed. */
+function assertLanguageInstalled(language: string, vaultDir: string): void {
+  const installed = installedLanguages(join(vaultDir, ADDED_LANGUAGES_FOLDER));
+  if (!installed.includes(language)) {
+    throw new DossierError(
+      'USAGE',
+      `No text-recognition data is installed for "${language.slice(0, 40)}". Installed: ${installed.join(', ')}. Another language's data file (${language.slice(0, 40)}.traineddata) can be added by hand in the vault folder's ${ADDED_LANGUAGES_FOLDER} folder.`,
+    );
+  }
 }
 
 /**
@@ -198,6 +209,7 @@ export class Vault {
       items: this.items,
       blobs: this.blobs,
       custody: this.custody,
+      addedLanguagesDir: join(dir, ADDED_LANGUAGES_FOLDER),
     });
   }
 
@@ -968,10 +980,33 @@ export class Vault {
     return this.ocr.status();
   }
 
-  /** A picture's machine reading (queued, done or failed), or null for another item. */
-  textInPicture(idOrPrefix: string): OcrReading | null {
+  /** A picture's reading for the item view: state none for an item that is not read. */
+  textReading(id: string): OcrReadingView {
     this.assertOpen();
-    return this.ocr.store.reading(this.items.resolveId(idOrPrefix));
+    const itemId = this.orRemoved(id, () => this.items.resolveId(id));
+    const r = this.ocr.store.reading(itemId);
+    if (!r) return { ...NO_READING, reading: false };
+    return { ...r, reading: this.ocr.reading === itemId };
+  }
+
+  /** Sets the language new pictures are read in (pictures read already stay as read). Logged. */
+  setTextRecognitionLanguage(language: string): void {
+    this.assertOpen();
+    this.assertWritable();
+    assertLanguageInstalled(language, this.dir);
+    this.ocr.store.setLanguage(language);
+  }
+
+  /** The language new pictures are read in, and the languages whose data is installed. */
+  textRecognitionLanguages(): { language: string; installed: { code: string; name: string }[] } {
+    this.assertOpen();
+    return {
+      language: ocrLanguage(this.db),
+      installed: installedLanguages(join(this.dir, ADDED_LANGUAGES_FOLDER)).map((code) => ({
+        code,
+        name: languageName(code),
+      })),
+    };
   }
 
   /** Pauses text recognition (kept paused across locks until resumed). */
@@ -996,12 +1031,7 @@ export class Vault {
   readTextAgain(itemIds: readonly string[] | null, language: string | null): number {
     this.assertOpen();
     this.assertWritable();
-    if (language !== null && !installedLanguages().includes(language)) {
-      throw new DossierError(
-        'USAGE',
-        `No text-recognition data is installed for "${language.slice(0, 40)}". Installed: ${installedLanguages().join(', ')}.`,
-      );
-    }
+    if (language !== null) assertLanguageInstalled(language, this.dir);
     const ids = itemIds === null ? null : itemIds.map((i) => this.items.resolveId(i));
     return this.ocr.store.readAgain(ids, language);
   }

@@ -17,6 +17,7 @@ import { ConversationView } from './conversation/ConversationView';
 import { ChatChoiceDialog } from './import/ChatChoiceDialog';
 import { ExportScreen } from './export/ExportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
+import { TextRecognitionProgress } from './TextRecognitionProgress';
 
 type Screen = 'library' | 'incidents' | 'timeline' | 'people' | 'custody' | 'export' | 'settings';
 
@@ -145,6 +146,7 @@ export function Workspace() {
             ))}
           </ul>
         </nav>
+        <TextRecognitionProgress />
         <button type="button" className="lock-button" onClick={() => void lock()}>
           Lock
         </button>

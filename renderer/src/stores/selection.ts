@@ -7,12 +7,15 @@ import { create } from 'zustand';
 interface SelectionStore {
   selected: Set<string>;
   openItemId: string | null;
+  /** The library search the open item was found by (its words are highlighted in a picture). */
+  openSearch: string;
   /** The conversation open in the conversation view, and the message to show first. */
   openConversation: { id: string; index: number | null } | null;
   toggle(id: string): void;
   selectOnly(id: string): void;
   clear(): void;
-  open(id: string | null): void;
+  /** Opens an item (from a search hit: with the search), or closes it with null. */
+  open(id: string | null, search?: string): void;
   /** Opens a conversation (at a message's index, highlighted), or closes it with null. */
   openChat(id: string | null, index?: number | null): void;
 }
@@ -20,6 +23,7 @@ interface SelectionStore {
 export const useSelection = create<SelectionStore>((set, get) => ({
   selected: new Set(),
   openItemId: null,
+  openSearch: '',
   openConversation: null,
   toggle(id) {
     const next = new Set(get().selected);
@@ -33,8 +37,8 @@ export const useSelection = create<SelectionStore>((set, get) => ({
   clear() {
     set({ selected: new Set() });
   },
-  open(id) {
-    set({ openItemId: id });
+  open(id, search = '') {
+    set({ openItemId: id, openSearch: id === null ? '' : search });
   },
   openChat(id, index = null) {
     set({ openConversation: id === null ? null : { id, index } });

@@ -23,6 +23,7 @@ import {
   zoomOut,
   type FractionRect,
 } from './geometry';
+import { matchCountText } from './picture-text';
 
 type Drag =
   | { mode: 'pan'; startX: number; startY: number; from: { x: number; y: number } }
@@ -42,6 +43,8 @@ export function ImageViewer(props: {
   pending: FractionRect | null;
   onMarkingChange(on: boolean): void;
   onDrawn(rect: FractionRect): void;
+  /** Words a search matched in the picture's text: outlined over the picture. */
+  highlights?: readonly FractionRect[];
 }) {
   const { detail } = props;
   const helpId = useId();
@@ -216,6 +219,12 @@ export function ImageViewer(props: {
           Mark a region
         </button>
       </div>
+      {props.highlights && props.highlights.length > 0 && (
+        <p className="hint ocr-match-count">
+          {matchCountText(props.highlights.length)}, outlined on the picture; the words are marked
+          in “Text in this picture”.
+        </p>
+      )}
       <p className="hint" id={helpId}>
         {props.marking
           ? 'Drag over the part of the image that matters, then add a comment. Escape stops marking.'
@@ -268,6 +277,14 @@ export function ImageViewer(props: {
                   {i + 1}
                 </span>
               </div>
+            ))}
+            {props.highlights?.map((r, i) => (
+              <div
+                key={`match-${i}`}
+                className="ocr-match"
+                style={{ ...rectToPercentStyle(r), borderWidth: outline }}
+                aria-hidden="true"
+              />
             ))}
             {(drawing ?? props.pending) && (
               <div

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { kindOfMime } from '../../../../shared/item-kind';
 import { useCases } from '../../stores/cases';
@@ -17,6 +17,12 @@ import { Links } from './Links';
 import { Notes } from './Notes';
 import { Regions } from './Regions';
 import { Tags } from './Tags';
+import { PictureText } from './PictureText';
+import { matchRects } from './picture-text';
+import { usePictureReading } from '../../stores/picture-reading';
+import { matchingWordIndexes } from '../../../../shared/search-words';
+import { useTextRecognition } from '../../stores/text-recognition';
+import { messageOf } from '../../api/errors';
 import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
 
 /** A format a reader recognised, in words (items.get's readableAsConversation). */
@@ -57,6 +63,11 @@ export function ItemView() {
   const dismissRead = useJobs((s) => s.dismissRead);
   // The date-order question covers this view while it is asked.
   const asking = useJobs((s) => s.chatChoices.length > 0);
+  // The words to find in a picture's text: the library search it was opened by, at first.
+  const openSearch = useSelection((s) => s.openSearch);
+  const [find, setFind] = useState(openSearch);
+  const [readAgainError, setReadAgainError] = useState<string | null>(null);
+  const [readingAgain, setReadingAgain] = useState(false);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
@@ -84,6 +95,8 @@ export function ItemView() {
     if (!openItemId) return;
     setMarking(false);
     setPending(null);
+    setFind(useSelection.getState().openSearch);
+    setReadAgainError(null);
     void load(openItemId);
     let live = true;
     setChatCount(null);
@@ -118,6 +131,25 @@ export function ItemView() {
   const kind = d ? kindOfMime(d.mime) : null;
   const title = d ? displayName(d.name) : item.loadError ? 'Could not open this item' : 'Opening…';
   const regions = d?.regions ?? [];
+  const picture = usePictureReading(d?.id ?? null, kind === 'image');
+  const words = picture.reading?.words;
+  const matches = useMemo(() => (words ? matchingWordIndexes(find, words) : []), [find, words]);
+  const highlights = useMemo(
+    () => matchRects(picture.reading, matches),
+    [picture.reading, matches],
+  );
+  const ocrPaused = useTextRecognition((s) => s.status?.paused ?? false);
+  const languages = useTextRecognition((s) => s.languages);
+  const loadLanguages = useTextRecognition((s) => s.loadLanguages);
+  const readAgain = useTextRecognition((s) => s.readAgain);
+  const ocrBusy = useTextRecognition((s) => s.busy);
+  useEffect(() => {
+    if (kind === 'image' && !languages) void loadLanguages();
+  }, [kind, languages, loadLanguages]);
+  const languageName =
+    languages?.installed.find((l) => l.code === picture.reading?.language)?.name ??
+    picture.reading?.language ??
+    null;
   const problems = d?.metadataErrors ?? [];
 
   const copyHash = async () => {
@@ -227,6 +259,7 @@ export function ItemView() {
                       if (!on) setPending(null);
                     }}
                     onDrawn={(rect) => setPending(rect)}
+                    highlights={highlights}
                   />
                   {pending && (
                     <PendingRegion
@@ -281,6 +314,27 @@ export function ItemView() {
                 onAdd={item.addTag}
                 onRemove={item.removeTag}
               />
+              {kind === 'image' && (
+                <PictureText
+                  reading={picture.reading}
+                  loadError={picture.error ?? readAgainError}
+                  paused={ocrPaused}
+                  languageName={languageName}
+                  find={find}
+                  onFind={setFind}
+                  matches={matches}
+                  busy={ocrBusy || readingAgain}
+                  onReadAgain={() => {
+                    // Once per click: each read-again is a custody entry.
+                    if (readingAgain) return;
+                    setReadAgainError(null);
+                    setReadingAgain(true);
+                    readAgain([d.id])
+                      .then(picture.reload, (e: unknown) => setReadAgainError(messageOf(e)))
+                      .finally(() => setReadingAgain(false));
+                  }}
+                />
+              )}
               {kind === 'image' && (
                 <Regions
                   regions={regions}

@@ -173,7 +173,7 @@ export function ItemGrid() {
                       if (!row) return;
                       // A conversation opens as a chat; a search hit in it, at that message.
                       if (row.kind === 'conversation') openChat(row.id, row.message?.index ?? null);
-                      else open(row.id);
+                      else open(row.id, useLibrary.getState().filters.text.trim());
                     }}
                     onToggle={() => row && toggle(row.id)}
                     onFocus={() => setActive(index)}

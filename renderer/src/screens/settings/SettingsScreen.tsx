@@ -10,6 +10,7 @@ import { passphraseStrength } from '../../../../shared/passphrase-strength';
 import { NewRecoveryCodeForm } from '../../components/NewRecoveryCodeForm';
 import { useJobs } from '../../stores/jobs';
 import { useSession } from '../../stores/session';
+import { TextRecognitionSettings } from './TextRecognitionSettings';
 import {
   AUTO_LOCK_CHOICES,
   minutesText,
@@ -37,6 +38,7 @@ export function SettingsScreen() {
       <ChangePassphrase />
       <NewRecoveryCode />
       <CheckVault />
+      <TextRecognitionSettings />
       <Fingerprint />
       <RevealKeys />
     </section>
