@@ -244,7 +244,7 @@ describe('the text-recognition queue', () => {
   });
 
   it("gives one picture's reading through ocr.get: waiting, then the words with their boxes", async () => {
-    const { service, vault, call } = await newService();
+    const { service, vault, call } = await newService({ readPictures: true });
     try {
       const dir = await tempDir();
       const shot = join(dir, 'shot.png');
@@ -321,7 +321,7 @@ describe('the text-recognition queue', () => {
   });
 
   it('reads in a language whose data file was added by hand in the vault folder, its hash logged', async () => {
-    const { service, vault, call } = await newService();
+    const { service, vault, call } = await newService({ readPictures: true });
     try {
       const dir = await tempDir();
       const shot = join(dir, 'shot.png');
