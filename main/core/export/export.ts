@@ -22,6 +22,7 @@ import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
 import type { Region } from '../items/annotations';
 import type { ItemDetail, ItemRepository } from '../items/repository';
+import type { OcrReading } from '../ocr/queue';
 import { bundleCustody, custodyJsonl } from './custody-bundle';
 import type { ExportsInProgress } from './in-progress';
 import {
@@ -31,12 +32,14 @@ import {
   itemsJson,
   messagesJson,
   peopleCsv,
+  recognisedTextJson,
   sourcesJson,
 } from './metadata-files';
 import type {
   CustodyRecord,
   Exhibit,
   ExhibitPreview,
+  ExhibitRecognisedText,
   ExportModel,
   TranscriptMessage,
 } from './model';
@@ -107,6 +110,8 @@ export interface ExportDeps {
   items: ItemRepository;
   /** Region marks of an item, boxes in millionths, in the order they were made. */
   regionsOf: (itemId: string) => readonly Region[];
+  /** The text recognised in a picture (ocr/queue.ts), or null for an item never queued. */
+  readingOf: (itemId: string) => OcrReading | null;
   cases: CaseRepository;
   conversations: ConversationRepository;
   blobs: BlobStore;
@@ -284,6 +289,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     await addMeta('data/metadata/people.csv', peopleCsv(model));
     await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
     await addMeta('data/metadata/messages.json', messagesJson(model));
+    await addMeta('data/metadata/recognised-text.json', recognisedTextJson(exhibits));
     await addMeta(
       'data/metadata/custody.jsonl',
       custodyJsonl(custody, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
@@ -801,6 +807,39 @@ async function exhibitOf(
         }
       : null,
     conversation: conversationOf(deps, item.id),
+    recognisedText: recognisedTextOf(deps.readingOf(item.id)),
+  };
+}
+
+const READING_STATUS = {
+  done: 'read',
+  queued: 'not read yet',
+  failed: 'could not be read',
+} as const satisfies Record<OcrReading['state'], ExhibitRecognisedText['status']>;
+
+/** A picture's machine reading as the bundle gives it (recognised-text.json), or null. */
+export function recognisedTextOf(r: OcrReading | null): ExhibitRecognisedText | null {
+  if (!r) return null;
+  const status = READING_STATUS[r.state];
+  return {
+    status,
+    reason: r.state === 'failed' ? r.reason : null,
+    language: r.language,
+    reading:
+      r.text !== null && r.engine !== null && r.width !== null && r.height !== null
+        ? {
+            engine: r.engine,
+            engineVersion: r.engineVersion ?? '',
+            // finished_at is the latest attempt's: the time of this reading only when it is it.
+            readAt: r.state === 'done' ? r.finishedAt : null,
+            meanConfidence: r.confidence,
+            width: r.width,
+            height: r.height,
+            text: r.text,
+            textSha256: createHash('sha256').update(r.text, 'utf8').digest('hex'),
+            words: r.words.map((w) => ({ t: w.t, x: w.x, y: w.y, w: w.w, h: w.h, c: w.c })),
+          }
+        : null,
   };
 }
 

@@ -59,6 +59,7 @@ export function* picturePages(
     const x = MARGIN.left + Math.max(0, (CONTENT_W - s.drawWidth) / 2);
     const y = MARGIN.top + HEADER;
     drawSlice(w, s, x, y);
+    drawRecognisedWords(w, e, c, s, x, y);
     drawMarks(w, s, x, y);
     w.y = y + s.drawHeight + GAP_BELOW;
     if (s.regions.length > 0) comments(w, e, s, label, part, page, i, n);
@@ -89,6 +90,59 @@ function drawSlice(w: PdfWriter, s: ImageSlice, x: number, y: number): void {
       },
     );
   }
+}
+
+/**
+ * The words a machine read in the picture, as an invisible text layer over the slice (text
+ * render mode 3: neither filled nor stroked), each word stretched over its box, so a reader
+ * can search and select them while the page looks exactly as without them. Words whose middle
+ * is on this slice are placed (a word in the overlap of two slices is on both pages).
+ */
+function drawRecognisedWords(
+  w: PdfWriter,
+  e: Exhibit,
+  c: ImageContent,
+  s: ImageSlice,
+  x: number,
+  y: number,
+): void {
+  const reading = e.recognisedText?.reading;
+  if (!w.draw || !s.image || !reading || reading.words.length === 0) return;
+  if (!(reading.width > 0 && reading.height > 0 && s.rows > 0 && c.width > 0)) return;
+  const { doc } = w;
+  // Boxes count in the picture as read; the slices in the upright picture: the same size,
+  // unless the reading was made of another rendering of it.
+  const fx = c.width / reading.width;
+  const fy = c.height / reading.height;
+  const sx = s.drawWidth / c.width;
+  const sy = s.drawHeight / s.rows;
+  const words = reading.words.filter((word) => {
+    const mid = (word.y + word.h / 2) * fy;
+    return word.t.trim() !== '' && word.w > 0 && word.h > 0 && mid >= s.top && mid < s.top + s.rows;
+  });
+  if (words.length === 0) return;
+  doc.save();
+  // Tr is part of the graphics state: every text object inside this q … Q is invisible.
+  doc.addContent('3 Tr');
+  w.use('R', BODY, INK);
+  const em = (doc as unknown as { _font: { ascender: number; descender: number } })._font;
+  const lineHeight = Math.max(0.5, (em.ascender - em.descender) / 1000);
+  for (const word of words) {
+    // eslint-disable-next-line no-control-regex -- a word is drawn as one line of text
+    const text = word.t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+    if (!text) continue;
+    const boxW = word.w * fx * sx;
+    const boxH = word.h * fy * sy;
+    const size = Math.min(200, Math.max(1, boxH / lineHeight));
+    doc.fontSize(size);
+    const natural = doc.widthOfString(text);
+    const stretch = natural > 0 ? Math.min(1000, Math.max(1, (100 * boxW) / natural)) : 100;
+    // pdfkit 0.20 takes horizontalScaling (written as Tz); its types do not list it yet.
+    const options = { lineBreak: false, horizontalScaling: Math.round(stretch * 100) / 100 };
+    doc.text(text, x + word.x * fx * sx, y + (word.y * fy - s.top) * sy, options);
+  }
+  doc.restore();
+  w.use('R', BODY, INK);
 }
 
 function drawMarks(w: PdfWriter, s: ImageSlice, x: number, y: number): void {
