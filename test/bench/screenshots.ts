@@ -91,7 +91,7 @@ export async function makeScreenshots(ctx: Context, count: number): Promise<stri
 }
 
 /** What main/core/evidence/thumbnail.ts does for each image, with plain sharp, one at a time. */
-async function sharpThumbnails(paths: readonly string[]): Promise<number> {
+export async function sharpThumbnails(paths: readonly string[]): Promise<number> {
   const t0 = performance.now();
   for (const p of paths) {
     const bytes = await readFile(p);
