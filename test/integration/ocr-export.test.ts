@@ -201,6 +201,10 @@ describe(skipTitle('recognised text in an export', noTools), async () => {
     // Before recognition the same page had no words on it.
     const old = pdfPages(join(before.path, 'data/report/bundle.pdf'));
     expect(old.some((t) => t.includes('Hollybush'))).toBe(false);
+    // The bundle says the searchable words were read by machine, only when there are some.
+    const said = /a machine reading may contain mistakes/;
+    expect(said.test(pages.join(' ').replace(/\s+/g, ' '))).toBe(true);
+    expect(said.test(old.join(' ').replace(/\s+/g, ' '))).toBe(false);
 
     // The words are placed over their boxes: "Hollybush" is on the sixth line of text, right
     // of the first words, as in the picture.
