@@ -108,7 +108,8 @@ function drawRecognisedWords(
 ): void {
   const reading = e.recognisedText?.reading;
   if (!w.draw || !s.image || !reading || reading.words.length === 0) return;
-  if (!(reading.width > 0 && reading.height > 0 && s.rows > 0 && c.width > 0)) return;
+  const finite = [reading.width, reading.height, s.rows, s.drawWidth, s.drawHeight, c.width];
+  if (!finite.every((v) => Number.isFinite(v) && v > 0) || !(c.height > 0)) return;
   const { doc } = w;
   // Boxes count in the picture as read; the slices in the upright picture: the same size,
   // unless the reading was made of another rendering of it.
@@ -116,9 +117,18 @@ function drawRecognisedWords(
   const fy = c.height / reading.height;
   const sx = s.drawWidth / c.width;
   const sy = s.drawHeight / s.rows;
-  const words = reading.words.filter((word) => {
-    const mid = (word.y + word.h / 2) * fy;
-    return word.t.trim() !== '' && word.w > 0 && word.h > 0 && mid >= s.top && mid < s.top + s.rows;
+  const { width, height } = reading;
+  // Boxes come from the vault; one that is not a box inside the picture is left out.
+  const words = reading.words.flatMap((word) => {
+    const nums = [word.x, word.y, word.w, word.h];
+    if (!nums.every(Number.isFinite) || word.w <= 0 || word.h <= 0) return [];
+    const x0 = Math.max(0, word.x);
+    const y0 = Math.max(0, word.y);
+    const x1 = Math.min(width, word.x + word.w);
+    const y1 = Math.min(height, word.y + word.h);
+    const mid = ((y0 + y1) / 2) * fy;
+    if (x1 <= x0 || y1 <= y0 || mid < s.top || mid >= s.top + s.rows || !word.t.trim()) return [];
+    return [{ t: word.t, x: x0, y: y0, w: x1 - x0, h: y1 - y0 }];
   });
   if (words.length === 0) return;
   doc.save();
@@ -128,8 +138,8 @@ function drawRecognisedWords(
   const em = (doc as unknown as { _font: { ascender: number; descender: number } })._font;
   const lineHeight = Math.max(0.5, (em.ascender - em.descender) / 1000);
   for (const word of words) {
-    // eslint-disable-next-line no-control-regex -- a word is drawn as one line of text
-    const text = word.t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+    // Untrusted (the engine read it from a hostile picture): what the face can draw, exactly.
+    const text = w.t(word.t.trim(), { max: 200 });
     if (!text) continue;
     const boxW = word.w * fx * sx;
     const boxH = word.h * fy * sy;
