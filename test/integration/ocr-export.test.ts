@@ -223,6 +223,28 @@ describe(skipTitle('recognised text in an export', noTools), async () => {
     expect(Math.abs(yMin - (78 + word.y * scale))).toBeLessThan(6);
   });
 
+  it('never exports stored text that differs from what its custody entry recorded', async () => {
+    // Someone with the vault's keys rewrites the stored reading: the custody hash disagrees.
+    const db = (
+      vault as unknown as { db: { prepare(s: string): { run(...a: unknown[]): unknown } } }
+    ).db;
+    db.prepare('UPDATE ocr SET text = ? WHERE item_id = ?').run(
+      SCREENSHOT_LINES.join('\n').replace('Hollybush', 'St Mary'),
+      threatId,
+    );
+    const forged = await exportTo('forged');
+    const [threat] = (await recognised(forged.path)).pictures;
+    expect(threat).toMatchObject({
+      status: 'could not be read',
+      text: null,
+      words: [],
+      reason: expect.stringMatching(/no longer matches the SHA-256 its custody entry recorded/),
+    });
+    const pdf = join(forged.path, 'data/report/bundle.pdf');
+    expect(pdfPages(pdf).some((t) => t.includes('St Mary') || t.includes('Hollybush'))).toBe(false);
+    expect((await verifyBundle(forged.path)).ok).toBe(true);
+  });
+
   it('writes the words in text render mode 3, and the rendered page is unchanged', async () => {
     const pdf = join(after.path, 'data/report/bundle.pdf');
     const qdf = join(root, 'qdf.pdf');

@@ -30,6 +30,8 @@ function reading(over: Partial<OcrReading>): OcrReading {
   };
 }
 
+const TEXT_SHA = createHash('sha256').update(TEXT, 'utf8').digest('hex');
+
 const never = {
   text: null,
   engine: null,
@@ -45,14 +47,17 @@ const exhibits = [
     bagPath: 'data/evidence/JD-1_file',
     itemId: 'read',
     mime: 'image/png',
-    recognisedText: recognisedTextOf(reading({})),
+    recognisedText: recognisedTextOf(reading({}), TEXT_SHA),
   }),
   testExhibit({
     number: 'JD2',
     bagPath: 'data/evidence/JD-2_file',
     itemId: 'waiting',
     mime: 'image/png',
-    recognisedText: recognisedTextOf(reading({ state: 'queued', ...never, finishedAt: null })),
+    recognisedText: recognisedTextOf(
+      reading({ state: 'queued', ...never, finishedAt: null }),
+      undefined,
+    ),
   }),
   testExhibit({
     number: 'JD3',
@@ -61,6 +66,7 @@ const exhibits = [
     mime: 'image/png',
     recognisedText: recognisedTextOf(
       reading({ state: 'failed', ...never, reason: 'The picture is damaged: bad IDAT' }),
+      undefined,
     ),
   }),
   testExhibit({
@@ -68,7 +74,10 @@ const exhibits = [
     bagPath: 'data/evidence/JD-4_file',
     itemId: 'again',
     mime: 'image/png',
-    recognisedText: recognisedTextOf(reading({ state: 'failed', reason: 'Time ran out' })),
+    recognisedText: recognisedTextOf(
+      reading({ state: 'failed', reason: 'Time ran out' }),
+      TEXT_SHA,
+    ),
   }),
   testExhibit({
     number: 'JD5',
@@ -81,7 +90,7 @@ const exhibits = [
 
 describe('recognised text in an export', () => {
   it('is null for an item never queued, and keeps the hash its custody entry records', () => {
-    expect(recognisedTextOf(null)).toBeNull();
+    expect(recognisedTextOf(null, undefined)).toBeNull();
     const r = exhibits[0]!.recognisedText!;
     expect(r).toMatchObject({ status: 'read', reason: null, language: 'eng' });
     expect(r.reading).toMatchObject({
@@ -93,6 +102,18 @@ describe('recognised text in an export', () => {
       text: TEXT,
       textSha256: createHash('sha256').update(TEXT, 'utf8').digest('hex'),
     });
+  });
+
+  it('leaves out stored text that is not what its custody entry recorded', () => {
+    const changed = reading({ text: TEXT.replace('school', 'church') });
+    for (const recorded of [TEXT_SHA, undefined]) {
+      expect(recognisedTextOf(changed, recorded)).toEqual({
+        status: 'could not be read',
+        reason: expect.stringMatching(/no longer matches the SHA-256 its custody entry recorded/),
+        language: 'eng',
+        reading: null,
+      });
+    }
   });
 
   it('writes recognised-text.json: machine-read, one line per picture, every status said', () => {
