@@ -824,6 +824,13 @@ const READING_STATUS = {
   failed: 'could not be read',
 } as const satisfies Record<OcrReading['state'], ExhibitRecognisedText['status']>;
 
+/** Whether the words, in order, are the text's words (the engine writes both from one page). */
+function spellsText(words: readonly { t: string }[], text: string): boolean {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const read = words.flatMap((w) => w.t.split(/\s+/).filter(Boolean));
+  return tokens.length === read.length && tokens.every((t, i) => t === read[i]);
+}
+
 /**
  * The SHA-256 of each picture's text as its latest "text recognised" custody entry recorded it
  * (the entry is appended in the transaction that stores the text: ocr/queue.ts).
@@ -876,7 +883,11 @@ export function recognisedTextOf(
             height: r.height,
             text: r.text,
             textSha256: textSha256!,
-            words: r.words.map((w) => ({ t: w.t, x: w.x, y: w.y, w: w.w, h: w.h, c: w.c })),
+            // The custody hash covers the text, not the words: words that do not spell the
+            // text word for word are not exported (nor laid over the picture in bundle.pdf).
+            words: spellsText(r.words, r.text)
+              ? r.words.map((w) => ({ t: w.t, x: w.x, y: w.y, w: w.w, h: w.h, c: w.c }))
+              : [],
           }
         : null,
   };

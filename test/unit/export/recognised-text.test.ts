@@ -116,6 +116,14 @@ describe('recognised text in an export', () => {
     }
   });
 
+  it('exports the word boxes only when they spell the text its custody entry covers', () => {
+    const moved = WORDS.map((w) => (w.t === 'school' ? { ...w, t: 'church' } : w));
+    const r = recognisedTextOf(reading({ words: moved }), TEXT_SHA)!;
+    expect(r.status).toBe('read');
+    expect(r.reading).toMatchObject({ text: TEXT, words: [] });
+    expect(recognisedTextOf(reading({}), TEXT_SHA)!.reading!.words).toHaveLength(WORDS.length);
+  });
+
   it('writes recognised-text.json: machine-read, one line per picture, every status said', () => {
     const json = recognisedTextJson(exhibits);
     const file = JSON.parse(json) as {
