@@ -222,10 +222,20 @@ function readVmHwmKiB(pid: number | undefined): number | null {
 
 /** Runs the built `dossier` CLI with DOSSIER_PASSPHRASE set. */
 export function dossier(vault: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return run(process.execPath, [launcher, '--vault', vault, ...args], {
-    ...opts,
-    env: { ...process.env, DOSSIER_PASSPHRASE: PASSPHRASE, ...opts.env },
-  });
+  const c = dossierCommand(vault, args);
+  return run(c.cmd, c.args, { ...opts, env: { ...c.env, ...opts.env } });
+}
+
+/** The command line and environment of a `dossier` run, for a process left running meanwhile. */
+export function dossierCommand(
+  vault: string,
+  args: string[],
+): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  return {
+    cmd: process.execPath,
+    args: [launcher, '--vault', vault, ...args],
+    env: { ...process.env, DOSSIER_PASSPHRASE: PASSPHRASE },
+  };
 }
 
 /** A new vault with the default (real) Argon2id cost, made by `dossier init`. */

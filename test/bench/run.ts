@@ -12,6 +12,7 @@ import { exportLarge } from './export-large';
 import { ingestLarge } from './ingest-large';
 import { ingestRss } from './ingest-rss';
 import { libraryQuery } from './library-query';
+import { ocr } from './ocr';
 import {
   BUILT_CLI,
   CONFIG,
@@ -37,6 +38,7 @@ const BENCHES: Bench[] = [
   courtBundle,
   libraryQuery,
   conversations,
+  ocr,
 ];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */

@@ -118,8 +118,9 @@ describe('VERIFY.txt on Linux, macOS and Windows', () => {
         expect(out).toMatch(/: OK$/m);
         expect(out).not.toMatch(/FAILED/);
       }
-      // The exhibits, seven metadata files (messages.json too), report.pdf, bundle.pdf, the viewer.
-      expect(a!.split('\n').filter(Boolean)).toHaveLength(result.exhibits.length + 10);
+      // The exhibits, eight metadata files (messages.json and recognised-text.json too),
+      // report.pdf, bundle.pdf, the viewer.
+      expect(a!.split('\n').filter(Boolean)).toHaveLength(result.exhibits.length + 11);
       expect(c).toMatch(/^Signature Verified Successfully/);
       expect(d!.slice(0, 64)).toBe(fingerprint);
     },

@@ -22,6 +22,7 @@ import { DossierError } from '../errors';
 import { asIoError } from '../fs-safety';
 import type { Region } from '../items/annotations';
 import type { ItemDetail, ItemRepository } from '../items/repository';
+import type { OcrReading } from '../ocr/queue';
 import { bundleCustody, custodyJsonl } from './custody-bundle';
 import type { ExportsInProgress } from './in-progress';
 import {
@@ -31,12 +32,14 @@ import {
   itemsJson,
   messagesJson,
   peopleCsv,
+  recognisedTextJson,
   sourcesJson,
 } from './metadata-files';
 import type {
   CustodyRecord,
   Exhibit,
   ExhibitPreview,
+  ExhibitRecognisedText,
   ExportModel,
   TranscriptMessage,
 } from './model';
@@ -107,6 +110,8 @@ export interface ExportDeps {
   items: ItemRepository;
   /** Region marks of an item, boxes in millionths, in the order they were made. */
   regionsOf: (itemId: string) => readonly Region[];
+  /** The text recognised in a picture (ocr/queue.ts), or null for an item never queued. */
+  readingOf: (itemId: string) => OcrReading | null;
   cases: CaseRepository;
   conversations: ConversationRepository;
   blobs: BlobStore;
@@ -205,6 +210,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
 
     // 1. Originals, byte-identical, each re-checked against its import hash as it streams.
     const exhibits: Exhibit[] = [];
+    const textHashes = recordedTextHashes(deps);
     const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
     for (const [index, item] of items.entries()) {
       if (opts.signal?.aborted)
@@ -249,7 +255,9 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
           `Exhibit ${number} (${item.name}) no longer matches the SHA-256 recorded at import. Nothing was exported; run \`dossier check\`.`,
         );
       }
-      exhibits.push(await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf));
+      exhibits.push(
+        await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf, textHashes),
+      );
       progress.itemsDone++;
       opts.onProgress?.({ ...progress });
     }
@@ -284,6 +292,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     await addMeta('data/metadata/people.csv', peopleCsv(model));
     await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
     await addMeta('data/metadata/messages.json', messagesJson(model));
+    await addMeta('data/metadata/recognised-text.json', recognisedTextJson(exhibits));
     await addMeta(
       'data/metadata/custody.jsonl',
       custodyJsonl(custody, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
@@ -421,9 +430,12 @@ export async function countBundlePages(
   const { caseName, prefix, style } = labelling(opts);
   const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
   const exhibits: Exhibit[] = [];
+  const textHashes = recordedTextHashes(deps);
   for (const [index, item] of items.entries()) {
     const number = numberOf.get(item.id)!;
-    exhibits.push(await exhibitOf(deps, item, number, bagPaths[index]!, '0'.repeat(128), numberOf));
+    exhibits.push(
+      await exhibitOf(deps, item, number, bagPaths[index]!, '0'.repeat(128), numberOf, textHashes),
+    );
   }
   // The export signs a checkpoint of the head; counting must write nothing, so it stands in
   // one of the same shape (an Ed25519 signature is always 64 bytes).
@@ -757,6 +769,7 @@ async function exhibitOf(
   bagPath: string,
   sha512: string,
   numberOf: Map<string, string>,
+  textHashes: ReadonlyMap<string, string>,
 ): Promise<Exhibit> {
   const preview = item.thumbnailBlobId ? await previewOf(deps, item.thumbnailBlobId) : null;
   const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
@@ -801,6 +814,82 @@ async function exhibitOf(
         }
       : null,
     conversation: conversationOf(deps, item.id),
+    recognisedText: recognisedTextOf(deps.readingOf(item.id), textHashes.get(item.id)),
+  };
+}
+
+const READING_STATUS = {
+  done: 'read',
+  queued: 'not read yet',
+  failed: 'could not be read',
+} as const satisfies Record<OcrReading['state'], ExhibitRecognisedText['status']>;
+
+/** Whether the words, in order, are the text's words (the engine writes both from one page). */
+function spellsText(words: readonly { t: string }[], text: string): boolean {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  const read = words.flatMap((w) => w.t.split(/\s+/).filter(Boolean));
+  return tokens.length === read.length && tokens.every((t, i) => t === read[i]);
+}
+
+/**
+ * The SHA-256 of each picture's text as its latest "text recognised" custody entry recorded it
+ * (the entry is appended in the transaction that stores the text: ocr/queue.ts).
+ */
+function recordedTextHashes(deps: Pick<ExportDeps, 'custody'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of deps.custody.entriesWith(['derive'])) {
+    const sha = e.details.textSha256;
+    if (e.details.what === 'text recognised' && typeof sha === 'string' && e.subjects[0])
+      out.set(e.subjects[0], sha);
+  }
+  return out;
+}
+
+/**
+ * A picture's machine reading as the bundle gives it (recognised-text.json), or null. Stored
+ * text that is not what its custody entry recorded (a database changed behind Dossier's back)
+ * is never exported as a reading: the picture is "could not be read", and says why.
+ */
+export function recognisedTextOf(
+  r: OcrReading | null,
+  recordedSha256: string | undefined,
+): ExhibitRecognisedText | null {
+  if (!r) return null;
+  const textSha256 =
+    r.text === null ? null : createHash('sha256').update(r.text, 'utf8').digest('hex');
+  if (textSha256 !== null && textSha256 !== recordedSha256) {
+    return {
+      status: 'could not be read',
+      reason:
+        'The stored text no longer matches the SHA-256 its custody entry recorded when it was read, so it was left out. Read the picture again.',
+      language: r.language,
+      reading: null,
+    };
+  }
+  const status = READING_STATUS[r.state];
+  return {
+    status,
+    reason: r.state === 'failed' ? r.reason : null,
+    language: r.language,
+    reading:
+      r.text !== null && r.engine !== null && r.width !== null && r.height !== null
+        ? {
+            engine: r.engine,
+            engineVersion: r.engineVersion ?? '',
+            // finished_at is the latest attempt's: the time of this reading only when it is it.
+            readAt: r.state === 'done' ? r.finishedAt : null,
+            meanConfidence: r.confidence,
+            width: r.width,
+            height: r.height,
+            text: r.text,
+            textSha256: textSha256!,
+            // The custody hash covers the text, not the words: words that do not spell the
+            // text word for word are not exported (nor laid over the picture in bundle.pdf).
+            words: spellsText(r.words, r.text)
+              ? r.words.map((w) => ({ t: w.t, x: w.x, y: w.y, w: w.w, h: w.h, c: w.c }))
+              : [],
+          }
+        : null,
   };
 }
 

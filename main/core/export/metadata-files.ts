@@ -19,10 +19,13 @@ function csvCell(v: string | number | null): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** items.json: everything known about each exhibit, except the preview bytes. */
+/**
+ * items.json: everything known about each exhibit, except the preview bytes and the text read
+ * in a picture (a machine reading, in recognised-text.json).
+ */
 export function itemsJson(exhibits: readonly Exhibit[]): string {
   return `${JSON.stringify(
-    exhibits.map(({ preview: _preview, ...e }) => e),
+    exhibits.map(({ preview: _preview, recognisedText: _text, ...e }) => e),
     null,
     2,
   )}\n`;
@@ -227,4 +230,37 @@ export function sourcesJson(
     null,
     2,
   )}\n`;
+}
+
+/** What recognised-text.json says of itself, for a reader who opens it without the docs. */
+export const RECOGNISED_TEXT_ABOUT =
+  'Text read by machine (optical character recognition) in the picture exhibits. It is a ' +
+  'derived record, not evidence: it may contain mistakes, and the picture itself is what was ' +
+  'received. Word boxes are whole pixels of the upright picture (x, y from its top left).';
+
+/**
+ * recognised-text.json: for every picture exhibit queued for text recognition, the text a
+ * machine read in it (engine, version, language, mean confidence, words with boxes, and the
+ * SHA-256 its custody entry records), or that it is not read yet / could not be read.
+ */
+export function recognisedTextJson(exhibits: readonly Exhibit[]): string {
+  const pictures = exhibits
+    .filter((e) => e.recognisedText)
+    .map((e) => {
+      const r = e.recognisedText!;
+      return JSON.stringify({
+        exhibit: e.number,
+        file: e.bagPath,
+        itemId: e.itemId,
+        sha256: e.sha256,
+        machineRead: true,
+        status: r.status,
+        reason: r.reason,
+        language: r.language,
+        ...(r.reading ?? { engine: null, text: null, words: [] }),
+      });
+    });
+  // One picture a line: a thousand screenshots' word boxes stay a file a person can page through.
+  const head = `{"about":${JSON.stringify(RECOGNISED_TEXT_ABOUT)},\n"machineRead":true,\n"pictures":[`;
+  return `${head}${pictures.length ? `\n${pictures.join(',\n')}\n` : ''}]}\n`;
 }

@@ -83,6 +83,41 @@ export interface Exhibit {
   derivedFrom: { number: string | null; sha256: string; operation: string; reason: string } | null;
   /** For a chat export or mailbox read as a conversation: what it holds; else null. */
   conversation?: ExhibitConversation | null;
+  /**
+   * For a picture queued for text recognition (docs/ocr.md): the text a machine read in it, or
+   * why there is none yet; null for other exhibits. Not in items.json (recognised-text.json).
+   */
+  recognisedText?: ExhibitRecognisedText | null;
+}
+
+/**
+ * The machine reading of a picture exhibit as exported (data/metadata/recognised-text.json).
+ * `status` is the latest attempt's; a reading made before it (a picture queued to be read
+ * again, or whose new reading failed) is kept, so `reading` may be set whatever the status.
+ */
+export interface ExhibitRecognisedText {
+  status: 'read' | 'not read yet' | 'could not be read';
+  /** Why the latest attempt failed, in plain words; else null. */
+  reason: string | null;
+  /** The language of the latest reading or attempt (or the one it waits for), e.g. "eng". */
+  language: string;
+  reading: RecognisedTextReading | null;
+}
+
+export interface RecognisedTextReading {
+  engine: string;
+  engineVersion: string;
+  readAt: string | null;
+  /** Mean of the words' confidence, 0–100. */
+  meanConfidence: number | null;
+  /** The picture's size as read (upright), which the word boxes count in. */
+  width: number;
+  height: number;
+  text: string;
+  /** SHA-256 of `text` in UTF-8, as its custody entry ("text recognised") records it. */
+  textSha256: string;
+  /** Each word, its box in whole pixels of the upright picture, and its confidence 0–100. */
+  words: { t: string; x: number; y: number; w: number; h: number; c: number }[];
 }
 
 /** A conversation exhibit's summary (its messages chosen for the transcript are in ExportModel.messages). */

@@ -29,6 +29,7 @@ import type {
   ViewerData,
   ViewerExhibit,
   ViewerIncident,
+  ViewerRecognisedText,
 } from './viewer/page/viewer-data';
 import { PAGE_STYLE } from './viewer/page-style';
 
@@ -298,6 +299,7 @@ function viewerParts(
       })),
       historyMore: Math.max(0, history.length - MAX_EXHIBIT_HISTORY),
       chatFile: e.conversation?.chatFile ?? null,
+      recognisedText: viewerRecognisedText(e),
       transcript: (transcripts.get(e.itemId) ?? []).map((m) => ({
         number: m.index + 1,
         sender: m.sender,
@@ -676,4 +678,32 @@ export function flattenExif(exif: Record<string, unknown> | null): [string, stri
 
 function clip(s: string): string {
   return s.length > MAX_EXIF_VALUE_CHARS ? `${s.slice(0, MAX_EXIF_VALUE_CHARS)}…` : s;
+}
+
+/** Words read with less confidence than this are counted as uncertain. */
+const UNCERTAIN_BELOW = 60;
+
+function viewerRecognisedText(e: Exhibit): ViewerRecognisedText | null {
+  const r = e.recognisedText;
+  if (!r) return null;
+  const reading = r.reading;
+  return {
+    status: r.status,
+    reason: r.reason,
+    engine: reading
+      ? `${reading.engine} ${reading.engineVersion}`.trim() +
+        (r.language === 'eng' ? ', English' : `, language ${r.language}`)
+      : null,
+    meanConfidence: reading?.meanConfidence ?? null,
+    words: reading?.words.length ?? 0,
+    uncertainWords: reading?.words.filter((w) => w.c < UNCERTAIN_BELOW).length ?? 0,
+    text: reading ? clipText(reading.text) : null,
+  };
+}
+
+/** A picture's text is kept to this many characters on the page; the whole is in the JSON. */
+const MAX_RECOGNISED_CHARS = 20_000;
+
+function clipText(text: string): string {
+  return text.length > MAX_RECOGNISED_CHARS ? `${text.slice(0, MAX_RECOGNISED_CHARS)}…` : text;
 }

@@ -849,6 +849,7 @@ export class Vault {
     return {
       items: this.items,
       regionsOf: (id) => this.annotations.regionsOf(id),
+      readingOf: (id) => this.ocr.store.reading(id),
       cases: this.cases,
       conversations: this.conversations,
       blobs: this.blobs,

@@ -792,4 +792,83 @@ describe(title('the court bundle and hostile content'), () => {
       expect(a.pdf.equals(b.pdf)).toBe(true);
     },
   );
+
+  it.skipIf(noTools !== null)(
+    'writes hostile words read by machine into the invisible layer without breaking the page',
+    async () => {
+      const c = await realisticCase();
+      const png = await sharp({
+        create: { width: 300, height: 500, channels: 3, background: '#ffffff' },
+      })
+        .png()
+        .toBuffer();
+      const word = (t: string, x: number, y: number, w = 60, h = 20) => ({ t, x, y, w, h, c: 50 });
+      const words = [
+        word('Hollybush', 20, 40),
+        word('bell\u0007\u202Ereversed', 20, 80),
+        word('\ud800lone', 20, 120),
+        word('x'.repeat(10_000), 20, 160),
+        word('nan', Number.NaN, 200),
+        word('huge', 1e12, -1e12, 1e12, 1e12),
+        word('flat', 20, 240, 0, 0),
+        word('   ', 20, 280),
+      ];
+      const first = c.model.exhibits[0]!;
+      const model = {
+        ...c.model,
+        exhibits: c.model.exhibits.map((e, i) =>
+          i === 0
+            ? {
+                ...e,
+                width: 300,
+                height: 500,
+                recognisedText: {
+                  status: 'read' as const,
+                  reason: null,
+                  language: 'eng',
+                  reading: {
+                    engine: 'tesseract.js',
+                    engineVersion: '7',
+                    readAt: null,
+                    meanConfidence: 50,
+                    width: 300,
+                    height: 500,
+                    text: words.map((w) => w.t).join(' '),
+                    textSha256: '0'.repeat(64),
+                    words,
+                  },
+                },
+              }
+            : e,
+        ),
+      };
+      const content: BundleContent = async (e, o) =>
+        e.itemId === first.itemId
+          ? {
+              kind: 'image',
+              width: 300,
+              height: 500,
+              slices: [
+                {
+                  top: 0,
+                  rows: 500,
+                  drawWidth: 300,
+                  drawHeight: 500,
+                  image: o.pixels ? png : null,
+                  regions: [],
+                },
+              ],
+            }
+          : c.content(e, o);
+      const file = join(dir, 'hostile-words.pdf');
+      const a = await render({ model, content }, file);
+      run('qpdf', ['--check', file]);
+      expect(a.pages).toBe(pdfPages(file));
+      const page = pageTexts(file).find((t) => t.includes(`${first.number} · picture`))!;
+      expect(page).toContain('Hollybush');
+      expect(page).toContain('bell[U+0007][U+202E]reversed');
+      const b = await render({ model, content }, join(dir, 'hostile-words-2.pdf'));
+      expect(a.pdf.equals(b.pdf)).toBe(true);
+    },
+  );
 });

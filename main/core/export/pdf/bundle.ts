@@ -275,7 +275,13 @@ class Bundle implements Pass<BundleLayout> {
             'a picture drawn at no more than 300 dpi and never enlarged, an email or a text file as ' +
             'text. The exhibit itself is the original file in the bundle, and its SHA-256 is the one ' +
             'printed on its cover sheet; where a page and the original seem to differ, the original ' +
-            'is the evidence.',
+            'is the evidence.' +
+            (model.exhibits.some((e) => e.recognisedText?.reading)
+              ? ' Where a machine read the words in a picture (text recognition), they lie ' +
+                'invisibly over it, so the bundle can be searched and the words selected; a ' +
+                'machine reading may contain mistakes, and what the picture shows is the evidence ' +
+                '(data/metadata/recognised-text.json).'
+              : ''),
         );
         w.gap(8);
         hashesSection(w, { document: 'bundle', block: 'cover sheet' });

@@ -77,6 +77,7 @@ footer { max-width: 62rem; margin: 3rem auto 2rem; padding: 0 1.25rem; color: va
 @media (max-width: 40rem) { .facts { grid-template-columns: 1fr; } .facts dd { margin-bottom: 0.4rem; } }
 .exhibit .original { flex: 1 1 100%; min-width: 0; border-top: 1px solid var(--line); padding-top: 0.5rem; }
 .exhibit .original h4 { margin-top: 0.25rem; }
+.exhibit .machine-text { flex: 1 1 100%; min-width: 0; border-top: 1px solid var(--line); padding-top: 0.5rem; }
 .exhibit .transcript { flex: 1 1 100%; min-width: 0; border-top: 1px solid var(--line); padding-top: 0.5rem; }
 .chat { list-style: none; padding: 0; margin: 0; }
 .chat-message { border-left: 3px solid var(--line); padding: 0.25rem 0 0.25rem 0.75rem; margin: 0.6rem 0; break-inside: avoid; }

@@ -59,6 +59,7 @@ export function* picturePages(
     const x = MARGIN.left + Math.max(0, (CONTENT_W - s.drawWidth) / 2);
     const y = MARGIN.top + HEADER;
     drawSlice(w, s, x, y);
+    drawRecognisedWords(w, e, c, s, x, y);
     drawMarks(w, s, x, y);
     w.y = y + s.drawHeight + GAP_BELOW;
     if (s.regions.length > 0) comments(w, e, s, label, part, page, i, n);
@@ -89,6 +90,69 @@ function drawSlice(w: PdfWriter, s: ImageSlice, x: number, y: number): void {
       },
     );
   }
+}
+
+/**
+ * The words a machine read in the picture, as an invisible text layer over the slice (text
+ * render mode 3: neither filled nor stroked), each word stretched over its box, so a reader
+ * can search and select them while the page looks exactly as without them. Words whose middle
+ * is on this slice are placed (a word in the overlap of two slices is on both pages).
+ */
+function drawRecognisedWords(
+  w: PdfWriter,
+  e: Exhibit,
+  c: ImageContent,
+  s: ImageSlice,
+  x: number,
+  y: number,
+): void {
+  const reading = e.recognisedText?.reading;
+  if (!w.draw || !s.image || !reading || reading.words.length === 0) return;
+  const finite = [reading.width, reading.height, s.rows, s.drawWidth, s.drawHeight, c.width];
+  if (!finite.every((v) => Number.isFinite(v) && v > 0) || !(c.height > 0)) return;
+  const { doc } = w;
+  // Boxes count in the picture as read; the slices in the upright picture: the same size,
+  // unless the reading was made of another rendering of it.
+  const fx = c.width / reading.width;
+  const fy = c.height / reading.height;
+  const sx = s.drawWidth / c.width;
+  const sy = s.drawHeight / s.rows;
+  const { width, height } = reading;
+  // Boxes come from the vault; one that is not a box inside the picture is left out.
+  const words = reading.words.flatMap((word) => {
+    const nums = [word.x, word.y, word.w, word.h];
+    if (!nums.every(Number.isFinite) || word.w <= 0 || word.h <= 0) return [];
+    const x0 = Math.max(0, word.x);
+    const y0 = Math.max(0, word.y);
+    const x1 = Math.min(width, word.x + word.w);
+    const y1 = Math.min(height, word.y + word.h);
+    const mid = ((y0 + y1) / 2) * fy;
+    if (x1 <= x0 || y1 <= y0 || mid < s.top || mid >= s.top + s.rows || !word.t.trim()) return [];
+    return [{ t: word.t, x: x0, y: y0, w: x1 - x0, h: y1 - y0 }];
+  });
+  if (words.length === 0) return;
+  doc.save();
+  // Tr is part of the graphics state: every text object inside this q … Q is invisible.
+  doc.addContent('3 Tr');
+  w.use('R', BODY, INK);
+  const em = (doc as unknown as { _font: { ascender: number; descender: number } })._font;
+  const lineHeight = Math.max(0.5, (em.ascender - em.descender) / 1000);
+  for (const word of words) {
+    // Untrusted (the engine read it from a hostile picture): what the face can draw, exactly.
+    const text = w.t(word.t.trim(), { max: 200 });
+    if (!text) continue;
+    const boxW = word.w * fx * sx;
+    const boxH = word.h * fy * sy;
+    const size = Math.min(200, Math.max(1, boxH / lineHeight));
+    doc.fontSize(size);
+    const natural = doc.widthOfString(text);
+    const stretch = natural > 0 ? Math.min(1000, Math.max(1, (100 * boxW) / natural)) : 100;
+    // pdfkit 0.20 takes horizontalScaling (written as Tz); its types do not list it yet.
+    const options = { lineBreak: false, horizontalScaling: Math.round(stretch * 100) / 100 };
+    doc.text(text, x + word.x * fx * sx, y + (word.y * fy - s.top) * sy, options);
+  }
+  doc.restore();
+  w.use('R', BODY, INK);
 }
 
 function drawMarks(w: PdfWriter, s: ImageSlice, x: number, y: number): void {

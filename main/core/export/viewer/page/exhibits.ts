@@ -4,7 +4,7 @@ import { locationGroup } from './location';
 import { navigation } from './navigation';
 import { objectUrl } from './object-urls';
 import { originalView, type OriginalView } from './original';
-import { markedPicture } from './picture';
+import { machineText, markedPicture } from './picture';
 import { transcriptView, type TranscriptView } from './transcript';
 import type { ViewerData, ViewerExhibit } from './viewer-data';
 import { plural } from './words';
@@ -255,7 +255,13 @@ export function exhibitsSection(
         'aria-labelledby': 'exhibit-' + i + '-h',
         'data-number': x.number,
       },
-      [previewBox(x, i), body, original.element, transcript?.element ?? null],
+      [
+        previewBox(x, i),
+        body,
+        original.element,
+        machineText(x.recognisedText ?? null),
+        transcript?.element ?? null,
+      ],
     );
   }
 

@@ -1,5 +1,5 @@
 import { h } from './dom';
-import type { ViewerRegion } from './viewer-data';
+import type { ViewerRecognisedText, ViewerRegion } from './viewer-data';
 
 /**
  * A picture with its region marks drawn over it as numbered outlines. The marks are placed
@@ -37,5 +37,45 @@ export function regionList(regions: ViewerRegion[], label: string): HTMLElement 
         ]),
       ),
     ),
+  ]);
+}
+
+/**
+ * Under a picture: the text a machine read in it, labelled as such (it may be wrong; the
+ * picture is the evidence), or that it was not read yet or could not be read.
+ */
+export function machineText(r: ViewerRecognisedText | null): HTMLElement | null {
+  if (!r) return null;
+  const title = h('h4', null, 'Text read by machine');
+  const status =
+    r.status === 'not read yet'
+      ? 'Not read yet: the text in this picture had not been read when this bundle was made.'
+      : r.status === 'could not be read'
+        ? 'Could not be read' + (r.reason ? ': ' + r.reason : '.')
+        : null;
+  const about =
+    r.text !== null
+      ? h(
+          'p',
+          { class: 'muted' },
+          (r.status === 'read' ? '' : 'An earlier reading. ') +
+            'Read by ' +
+            (r.engine ?? 'a machine') +
+            ': ' +
+            r.words +
+            (r.words === 1 ? ' word' : ' words') +
+            (r.meanConfidence !== null ? ', mean confidence ' + r.meanConfidence + '%' : '') +
+            (r.uncertainWords ? ', ' + r.uncertainWords + ' uncertain' : '') +
+            '. A machine reading may contain mistakes; the picture is the evidence. ' +
+            'Word boxes are in data/metadata/recognised-text.json.',
+        )
+      : null;
+  return h('div', { class: 'machine-text' }, [
+    title,
+    status ? h('p', { class: 'muted' }, status) : null,
+    about,
+    r.text !== null
+      ? h('p', { class: 'note machine-read' }, r.text || '(no words were found)')
+      : null,
   ]);
 }

@@ -86,6 +86,21 @@ export interface ViewerExhibit {
   chatFile?: string | null;
   /** The messages printed in its transcript (docs/bundle-format.md, "Transcripts"). */
   transcript?: ViewerMessage[];
+  /** For a picture queued for text recognition: what a machine read in it (recognised-text.json). */
+  recognisedText?: ViewerRecognisedText | null;
+}
+
+/** Text read by machine in a picture: shown labelled as such, never as the evidence. */
+export interface ViewerRecognisedText {
+  status: 'read' | 'not read yet' | 'could not be read';
+  reason: string | null;
+  /** "tesseract.js 7.0.0 (…), English": who read it; null when never read. */
+  engine: string | null;
+  meanConfidence: number | null;
+  words: number;
+  /** Words read with a confidence under 60 (shown as uncertain). */
+  uncertainWords: number;
+  text: string | null;
 }
 
 /** A transcript message, with its byte span in the exhibit (or in `chatFile` inside it). */
