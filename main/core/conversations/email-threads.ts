@@ -142,7 +142,10 @@ export class EmailThreads implements EmailReading {
     dead.jobs.clear();
     const suspects: Job[] = [];
     if (inFlight.length === 1 && dead.suspects[0] === inFlight[0]) {
-      inFlight[0]!.reject(new Error(`the email reader stopped while reading it (${why})`));
+      // Said to the person on the message: what happened, in words; the code is for support.
+      inFlight[0]!.reject(
+        new Error(`reading it made the email reader run out of memory or stop (${why})`),
+      );
       suspects.push(...dead.suspects.slice(1));
     } else {
       const seen = new Set(inFlight);

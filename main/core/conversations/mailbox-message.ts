@@ -123,6 +123,11 @@ function textOf(email: ParsedEmail): string {
   return [email.subject.trim(), body].filter((s) => s.length > 0).join('\n\n');
 }
 
+/** The problem for a message the email reader could not read (in this thread or another). */
+export function unreadableEmail(e: unknown): string {
+  return `This message could not be read as an email (${e instanceof Error ? e.message : String(e)}); its bytes are kept in the mailbox.`;
+}
+
 /** What one message's bytes say, and what was wrong with them (in words). */
 export interface MailboxMessageFacts {
   sender: string;
@@ -164,9 +169,7 @@ export async function readMailboxMessage(
   try {
     email = await readEmailMessage(raw, { withAttachmentBytes: withFiles, listInlineImages: true });
   } catch (e) {
-    facts.problems.push(
-      `This message could not be read as an email (${e instanceof Error ? e.message : String(e)}); its bytes are kept in the mailbox.`,
-    );
+    facts.problems.push(unreadableEmail(e));
     return facts;
   }
   facts.problems.push(...email.problems);

@@ -9,7 +9,7 @@
 // a few messages ahead of the one being stored; what is held ahead is bounded in bytes.
 import { availableParallelism } from 'node:os';
 import { EmailThreads, IN_THIS_THREAD, type EmailReading } from './email-threads';
-import type { MailboxMessageFacts } from './mailbox-message';
+import { unreadableEmail, type MailboxMessageFacts } from './mailbox-message';
 import { splitMbox, type MboxMessage, type MboxSplitSummary, type SplitOptions } from './mbox';
 import type {
   ConversationProblem,
@@ -136,11 +136,7 @@ export async function* readMailbox(
       for (const text of found) note({ ...where, message: text });
       Object.assign(message, facts);
     } else if (outcome) {
-      const e = outcome.error;
-      note({
-        ...where,
-        message: `This message could not be read as an email (${e instanceof Error ? e.message : String(e)}); its bytes are kept in the mailbox.`,
-      });
+      note({ ...where, message: unreadableEmail(outcome.error) });
     }
     count++;
     yield message;
