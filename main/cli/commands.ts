@@ -51,7 +51,7 @@ import type { ItemKind } from '../../shared/item-kind';
 import type { LibraryRow } from '../core/items/library';
 import { searchWords } from '../core/items/repository';
 import { markedLine } from './output';
-import { ocrAddedText, ocrProgressText, ocrRunText, ocrStatusText } from './ocr-text';
+import { ocrAddedText, ocrProgressText, ocrRunText, ocrStatusText, readingText } from './ocr-text';
 import type { BundleReport } from '../core/export/verify-bundle';
 import type { ExhibitStyle } from '../../shared/exhibit-prefix';
 import { promptHidden, readSecret } from './secrets';
@@ -341,10 +341,33 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
     const item = vault.item(id);
     // An item read as a conversation (a chat export, a mailbox) carries its summary.
     const conversation = vault.conversations.has(item.id) ? vault.conversation(item.id) : null;
+    // The words read in a picture (issue 13); the boxes are in `ocr.get` and the export.
+    const r = vault.textReading(item.id);
+    const recognisedText =
+      r.state === 'none'
+        ? null
+        : {
+            state: r.state,
+            language: r.language,
+            engine: r.engine,
+            engineVersion: r.engineVersion,
+            text: r.text,
+            confidence: r.confidence,
+            finishedAt: r.finishedAt,
+            reason: r.reason,
+          };
     if (g.json) {
-      io.out(JSON.stringify(conversation ? { ...item, conversation } : item, null, 2));
+      io.out(
+        JSON.stringify(
+          { ...item, ...(conversation ? { conversation } : {}), recognisedText },
+          null,
+          2,
+        ),
+      );
     } else {
       io.out(itemDetailText(item));
+      const reading = readingText(r);
+      if (reading) io.out(reading);
       if (conversation) io.out(conversationText(conversation));
       else {
         const format = await vault.readableAsConversation(item.id);

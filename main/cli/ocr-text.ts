@@ -1,6 +1,8 @@
 // What `dossier ocr` and `dossier add --ocr` print (human text; the caller's Io escapes it).
 import type { Vault } from '../core';
 import type { OcrStatus } from '../core/ocr/runner';
+import type { OcrReadingView } from '../core/ocr/queue';
+import { languageName } from '../core/ocr/engine';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -45,4 +47,28 @@ export function ocrAddedText(vault: Vault, added: readonly string[]): string {
     if (r?.state === 'failed') failed++;
   }
   return `Text read in ${plural(read, 'new picture')}${failed ? `; ${failed} could not be read (see \`dossier ocr --status\`)` : ''}.`;
+}
+
+/** `dossier show`: the words read in a picture, or why there are none yet (null: not a picture read). */
+export function readingText(r: OcrReadingView): string | null {
+  if (r.state === 'none') return null;
+  if (r.state === 'queued') {
+    return r.reading
+      ? 'Text in this picture: being read now.'
+      : 'Text in this picture: waiting to be read. `dossier ocr` reads it now.';
+  }
+  if (r.state === 'failed') {
+    return `Text in this picture could not be read: ${r.reason ?? 'no reason was recorded'}`;
+  }
+  const how = [
+    r.language ? languageName(r.language) : null,
+    r.confidence == null ? null : `${Math.round(r.confidence)}% confidence`,
+    r.finishedAt ? `read ${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC` : null,
+  ].filter((x): x is string => x !== null);
+  const text = (r.text ?? '').trim();
+  if (!text) return `No text was found in this picture (${how.join(', ')}).`;
+  return [
+    `Text read in this picture by machine (${how.join(', ')}); it may hold mistakes, the picture is the evidence:`,
+    ...text.split(/\r\n|\r|\n/).map((l) => (l.trim() ? `  ${l}` : '')),
+  ].join('\n');
 }

@@ -106,6 +106,36 @@ describe('dossier ocr', () => {
     expect(status.out).toContain('Text in pictures: 8 read, 0 could not be read, 0 waiting.');
   });
 
+  it('show prints the words read in a picture, or that it waits; --json carries them', async () => {
+    const rows = JSON.parse((await dossier(['ls', '--json'], env)).out) as {
+      id: string;
+      name: string;
+    }[];
+    const read = rows.find((r) => r.name === 'shot-3.png')!;
+    const shown = await dossier(['show', read.id], env);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(
+      /Text read in this picture by machine \(English, \d+% confidence, read \d{4}-\d\d-\d\d \d\d:\d\d UTC\); it may hold mistakes, the picture is the evidence:\n {2}Message number 3 from the account\n+ {2}codeworddx/,
+    );
+    const json = JSON.parse((await dossier(['show', read.id, '--json'], env)).out) as {
+      recognisedText: { state: string; language: string; text: string } | null;
+    };
+    expect(json.recognisedText).toMatchObject({ state: 'done', language: 'eng' });
+    expect(json.recognisedText!.text).toContain('codeworddx');
+
+    const later = join(root, 'later.png');
+    await writeFile(later, await textPicture(['Sent later'], { height: 300 }));
+    expect((await dossier(['add', later], env)).code).toBe(0);
+    const waiting = JSON.parse((await dossier(['ls', '--json'], env)).out) as typeof rows;
+    const id = waiting.find((r) => r.name === 'later.png')!.id;
+    expect((await dossier(['show', id], env)).out).toContain(
+      'Text in this picture: waiting to be read. `dossier ocr` reads it now.',
+    );
+    const queued = JSON.parse((await dossier(['show', id, '--json'], env)).out) as typeof json;
+    expect(queued.recognisedText).toMatchObject({ state: 'queued', text: null });
+    expect((await dossier(['ocr', '--wait'], env)).code).toBe(0);
+  });
+
   it('add --ocr waits for the new pictures, with the network blocked: nothing is fetched', async () => {
     const shot = join(root, 'phone.png');
     await writeFile(shot, await textPicture(SCREENSHOT_LINES));
