@@ -160,6 +160,8 @@ interface MimeNodeInternals {
   contentType: { value: string; multipart: string | false };
   contentTransferEncoding: { encoding: string };
   childNodes: MimeNodeInternals[];
+  /** Takes one line; true when it ended the headers and must be read again. */
+  feed(line: Uint8Array, lineBreak: Uint8Array): boolean;
 }
 interface ParserInternals {
   currentNode: MimeNodeInternals;
@@ -186,6 +188,9 @@ const BASE64_BYTE = (() => {
   return ok;
 })();
 
+const POSTAL_PROCESS_LINE = (PostalMime.prototype as unknown as { processLine: ProcessLine })
+  .processLine;
+
 class WatchingParser extends PostalMime {
   readonly base64 = new Map<MimeNodeInternals, Base64Watch>();
   /** Whether the message's last byte is a line feed. */
@@ -199,17 +204,34 @@ class WatchingParser extends PostalMime {
     return this as unknown as ParserInternals;
   }
 
-  async processLine(line: Uint8Array, lineBreak: Uint8Array, isFinal: boolean): Promise<void> {
+  processLine(line: Uint8Array, lineBreak: Uint8Array, isFinal: boolean): Promise<void> | void {
     const node = this.inner.currentNode;
+    // Most lines are a part's body and cannot be a boundary (one starts with "--"): all
+    // postal-mime does with them is feed them to the part, synchronously. Done here, without
+    // a promise per line: attachments are most of a mailbox's lines.
+    if (!isFinal && node.state === 'body' && !(line[0] === 0x2d && line[1] === 0x2d)) {
+      if (!node.contentType.multipart && node.contentTransferEncoding.encoding === 'base64')
+        this.watchBase64(node, line);
+      node.feed(line, lineBreak);
+      return;
+    }
+    return this.watchedLine(node, line, lineBreak, isFinal);
+  }
+
+  /** Any other line (headers, a boundary, the last one), watched around postal-mime's reading. */
+  private async watchedLine(
+    node: MimeNodeInternals,
+    line: Uint8Array,
+    lineBreak: Uint8Array,
+    isFinal: boolean,
+  ): Promise<void> {
     const watching =
       node.state === 'body' &&
       !node.contentType.multipart &&
       node.contentTransferEncoding.encoding === 'base64';
     const open = isFinal ? this.inner.boundaries.slice() : null;
     const declared = this.inner.boundaries.length;
-    const processLine = (PostalMime.prototype as unknown as { processLine: ProcessLine })
-      .processLine;
-    await processLine.call(this, line, lineBreak, isFinal);
+    await POSTAL_PROCESS_LINE.call(this, line, lineBreak, isFinal);
     // The same part after the line: it was body, not a boundary.
     if (watching && this.inner.currentNode === node) this.watchBase64(node, line);
     const now = this.inner.boundaries;
@@ -227,19 +249,34 @@ class WatchingParser extends PostalMime {
   private watchBase64(node: MimeNodeInternals, line: Uint8Array): void {
     let w = this.base64.get(node);
     if (!w) this.base64.set(node, (w = { damaged: false, letters: 0, padded: false }));
+    // Once damaged, a part stays damaged: the rest of it need not be looked at. Locals, not
+    // fields, in the loop: attachments are most of a mailbox's bytes.
+    if (w.damaged) return;
+    let letters = w.letters;
+    let padded = w.padded;
     for (let i = 0; i < line.length; i++) {
       const kind = BASE64_BYTE[line[i]!]!;
       if (kind === 1) {
         // After padding, data goes on only where a new group of four starts (some mailers
         // pad every line); a letter inside a padded group is out of place.
-        if (w.padded && w.letters % 4 !== 0) w.damaged = true;
-        w.padded = false;
-        w.letters++;
+        if (padded) {
+          if (letters % 4 !== 0) {
+            w.damaged = true;
+            return;
+          }
+          padded = false;
+        }
+        letters++;
       } else if (kind === 2) {
-        w.padded = true;
-        w.letters++;
-      } else if (kind === 0) w.damaged = true;
+        padded = true;
+        letters++;
+      } else if (kind === 0) {
+        w.damaged = true;
+        return;
+      }
     }
+    w.letters = letters;
+    w.padded = padded;
   }
 
   bodyTypes(): Set<'plain' | 'html'> {
