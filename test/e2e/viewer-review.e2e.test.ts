@@ -125,6 +125,8 @@ describe.skipIf(missing !== null)(title, () => {
     await expect
       .poll(() => text('#review-bundle'))
       .toContain(sha256(await readFile(join(bag, 'tagmanifest-sha256.txt'))));
+    // The "choose the folder first" message went when the folder was chosen.
+    expect(await text('#review-message')).toBe('');
 
     /** From the exhibit's heading (reached with N), Tab to its status, then to its comment. */
     async function review(i: number, arrows: number, comment: string | null): Promise<void> {
@@ -162,6 +164,9 @@ describe.skipIf(missing !== null)(title, () => {
   });
 
   it('has no accessibility violations (axe) with the review controls shown', async () => {
+    await mkdir('test-results', { recursive: true });
+    await page.locator('#review').screenshot({ path: 'test-results/viewer-review.png' });
+    await page.locator('#exhibit-0').screenshot({ path: 'test-results/viewer-review-exhibit.png' });
     const { AxeBuilder } = await import('@axe-core/playwright');
     const result = await new AxeBuilder({ page }).analyze();
     expect(
@@ -169,7 +174,21 @@ describe.skipIf(missing !== null)(title, () => {
     ).toEqual([]);
   });
 
-  it('asks before the page is closed with unsaved changes', async () => {
+  it('asks before the page is closed with unsaved changes, and only then', async () => {
+    // Used but unchanged: closing it asks nothing.
+    const p1 = await context.newPage();
+    await p1.goto(pathToFileURL(join(bag, 'data/viewer/index.html')).href);
+    const asked: string[] = [];
+    p1.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.accept();
+    });
+    await p1.locator('#review-comment-0').click();
+    await p1.locator('#review-status-0').focus();
+    await p1.close({ runBeforeUnload: true });
+    await expect.poll(() => p1.isClosed()).toBe(true);
+    expect(asked).toEqual([]);
+
     // A second page of the same bundle: one change, then closing it runs beforeunload.
     const p2 = await context.newPage();
     await p2.goto(pathToFileURL(join(bag, 'data/viewer/index.html')).href);

@@ -38,7 +38,7 @@ export class ReviewLog {
   /** reviewState of the list, worked out again only after a change. */
   private state: Map<string, ReviewTargetState> | null = null;
   private savedCount = 0;
-  private savedReviewer = '';
+  private savedReviewer = reviewerKey({ name: null, organisation: null });
 
   constructor(private readonly now: () => string = () => new Date().toISOString()) {}
 

@@ -210,6 +210,8 @@ export function reviewPanel(data: ViewerData, onChooseFolder: () => void): Revie
 
   function folderChosen(files: Map<string, File>): void {
     const mine = ++folderRun;
+    // "Choose the folder first", or what the last save said of another folder, no longer holds.
+    clear(message);
     clear(bundleLine);
     add(bundleLine, 'Reading the bundle folder\u2026');
     bundle = readReference(files);
