@@ -116,6 +116,10 @@ describe.skipIf(missing !== null)(title, () => {
     await expect
       .poll(() => text('#review-bundle'))
       .toContain('is not the bundle this page came from');
+    await page.locator('#review-save').click();
+    await expect
+      .poll(() => text('#review-message'))
+      .toMatch(/^Not saved\. The folder you chose is not the bundle this page came from/);
   });
 
   it('reviews three exhibits with the keyboard, and an overall note', async () => {

@@ -4,6 +4,7 @@ import {
   REVIEW_STATUS_WORDS,
   reviewState,
   type ReviewChange,
+  type ReviewFile,
   type ReviewStatus,
   type ReviewTarget,
 } from '../../../../../shared/review';
@@ -257,7 +258,7 @@ export function reviewPanel(data: ViewerData, onChooseFolder: () => void): Revie
     }
     const savedAt = new Date().toISOString();
     let json: string;
-    let file;
+    let file: ReviewFile;
     try {
       file = log.file(b.ref, reviewer(), savedAt);
       json = JSON.stringify(file, null, 2) + '\n';
@@ -287,7 +288,9 @@ export function reviewPanel(data: ViewerData, onChooseFolder: () => void): Revie
       h('p', null, [
         'Your browser saved ',
         h('strong', null, fileName),
-        ' (' + plural(file.entries.length, 'change') + ') where it keeps downloads. ',
+        ' (' +
+          plural(file.entries.length, 'change') +
+          ') where it keeps downloads, or asked you where to save it. ',
         'Send that file to the person who gave you this bundle; they import it into Dossier with \u201cImport a review from my adviser\u201d.',
       ]),
       h(
