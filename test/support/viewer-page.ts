@@ -31,6 +31,8 @@ class FakeNode {
     text: string | null = null,
   ) {
     this.text = text;
+    // A form control's value is text, as in a browser (a <progress> keeps its number).
+    if (/^(input|textarea|select)$/.test(tagName)) this.value = '';
   }
 
   get firstChild(): FakeNode | null {
@@ -115,7 +117,8 @@ export async function checkWithViewer(html: string, picked: PickedFile[]): Promi
     createTextNode: (text: string) => new FakeNode('#text', text),
     addEventListener: (): void => {},
   };
-  const window = { crypto: { subtle: webcrypto.subtle } };
+  // addEventListener: the review controls ask before a page with unsaved changes is closed.
+  const window = { crypto: { subtle: webcrypto.subtle }, addEventListener: (): void => {} };
   const URL = { createObjectURL: () => 'blob:fake', revokeObjectURL: (): void => {} };
   // TextEncoder too: the email reader the page bundles (postal-mime) makes one as it loads.
   runInNewContext(script, {

@@ -16,9 +16,9 @@ h3 { margin: 0 0 0.5rem; font-size: 1.1rem; overflow-wrap: anywhere; }
 h4 { margin: 1rem 0 0.25rem; font-size: 1rem; }
 p { margin: 0.5rem 0; }
 a { color: var(--focus); }
-a:focus, button:focus, input:focus, summary:focus, [tabindex]:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
+a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus, [tabindex]:focus { outline: 3px solid var(--focus); outline-offset: 2px; }
 a:focus:not(:focus-visible), button:focus:not(:focus-visible), summary:focus:not(:focus-visible) { outline: none; }
-a:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible, [tabindex]:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible, [tabindex]:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .skip { position: absolute; left: -999px; top: 0.5rem; background: var(--paper); padding: 0.5rem 0.75rem; }
 .skip:focus { left: 0.5rem; z-index: 10; }
 nav.toc ul { list-style: none; padding: 0; margin: 0.75rem 0 0; display: flex; flex-wrap: wrap; gap: 0.4rem 1.25rem; }
@@ -105,6 +105,16 @@ pre.email-body, pre.text-body { white-space: pre-wrap; overflow-wrap: anywhere; 
 .attachments { padding-left: 1.25rem; }
 .sensitive { border-left: 4px solid #b08000; background: var(--warn-bg); padding: 0.5rem 0.75rem; margin: 0.5rem 0; border-radius: 4px; }
 .sensitive h4 { margin-top: 0; }
+input[type=text], select, textarea { font: inherit; color: var(--ink); background: var(--paper); border: 1px solid #8c959f; border-radius: 6px; padding: 0.3rem 0.5rem; }
+input[type=text], textarea { width: 100%; max-width: 40rem; }
+textarea { resize: vertical; }
+.review-row { margin: 0.5rem 0; }
+.review-row label { display: block; font-weight: 600; margin-bottom: 0.15rem; }
+.review-row .muted { margin: 0 0 0.25rem; }
+fieldset.review-exhibit { border: 1px solid var(--line); border-radius: 8px; margin: 0.5rem 0 0.75rem; padding: 0.25rem 0.9rem 0.5rem; background: var(--info-bg); }
+fieldset.review-exhibit legend { font-weight: 600; padding: 0 0.3rem; }
+.review-save { margin: 0.75rem 0; }
+.saved { border-left: 4px solid var(--ok); background: var(--ok-bg); padding: 0.35rem 0.75rem; margin: 0.4rem 0; border-radius: 4px; }
 @media print {
   .no-print, .skip, .picker, .drop, .zoom-tools, .choose, .show-location { display: none !important; }
   body { background: #fff; }

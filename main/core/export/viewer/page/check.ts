@@ -51,6 +51,8 @@ export interface CheckHooks {
   onExhibitStatus(index: number, status: Status): void;
   /** An exhibit's file was read and hashed (or could not be): the page may show it now. */
   onExhibitFile(index: number, exhibit: ViewerExhibit, file: File, status: Status): void;
+  /** A folder was chosen: its files by their path in the bundle, before any is hashed. */
+  onFolder?(files: Map<string, File>): void;
 }
 
 interface Row {
@@ -263,6 +265,7 @@ export function checkSection(data: ViewerData, hooks: CheckHooks): CheckSection 
       if (found.has(inner)) doubles.push(inner);
       else found.set(inner, p.file);
     });
+    hooks.onFolder?.(found);
 
     let total = 0;
     let done = 0;

@@ -24,6 +24,7 @@ export function exhibitsSection(
   data: ViewerData,
   exhibitLink: (number: string) => Kid,
   onChooseFolder: () => void,
+  reviewControls?: (x: ViewerExhibit, index: number) => Kid,
 ): ExhibitsSection {
   const previews: HTMLElement[] = [];
   const originals: OriginalView[] = [];
@@ -118,6 +119,7 @@ export function exhibitsSection(
       ),
       nav.buttons(i),
       status,
+      reviewControls?.(x, i),
       h('p', { class: 'file-link' }, [
         h(
           'a',

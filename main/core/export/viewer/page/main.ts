@@ -6,6 +6,7 @@ import { add, h, visible, type Kid } from './dom';
 import { exhibitsSection } from './exhibits';
 import { overview } from './overview';
 import { peopleSection } from './people';
+import { reviewPanel } from './review';
 import { timelineSection } from './timeline';
 import type { ViewerData } from './viewer-data';
 
@@ -43,13 +44,16 @@ function start(data: ViewerData): void {
     document.getElementById('check')?.scrollIntoView({ block: 'start' });
     document.getElementById('pick')?.focus();
   }
-  const exhibits = exhibitsSection(data, exhibitLink, chooseFolder);
+  const review = reviewPanel(data, chooseFolder);
+  const exhibits = exhibitsSection(data, exhibitLink, chooseFolder, review.exhibitControls);
   const check = checkSection(data, {
     exhibitLink,
     onExhibitStatus: (i, s) => exhibits.setStatus(i, s),
     onExhibitFile: (i, x, file, s) => exhibits.showFile(i, x, file, s),
+    onFolder: (files) => review.folderChosen(files),
   });
   add(app, check.element);
+  add(app, review.element);
   add(app, exhibits.element);
   add(app, timelineSection(data, exhibitLink));
   add(app, peopleSection(data, exhibitLink));

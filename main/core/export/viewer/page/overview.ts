@@ -29,6 +29,7 @@ export function overview(data: ViewerData, lede: HTMLElement | null): HTMLElemen
       { class: 'toc no-print', 'aria-label': 'Contents' },
       h('ul', null, [
         link('#check', 'Check the files'),
+        link('#review', 'Your review'),
         link('#exhibits', 'Exhibits (' + data.exhibits.length + ')'),
         link('#timeline', 'Timeline (' + data.incidents.length + ')'),
         link('#people', 'People (' + data.people.length + ')'),
