@@ -43,6 +43,7 @@ import {
   reviewTargetSchema,
 } from '../../../shared/review-schema';
 import type { ReviewedBundle } from './reviewed-bundle';
+import { sendReview, type SendOptions, type SentReview } from './send';
 import { keyFingerprint, ReviewStoreKeys } from './store-keys';
 
 export const REVIEW_STORE_FORMAT = 'dossier-review-store';
@@ -745,8 +746,8 @@ export class Review {
     }
   }
 
-  /** @internal For sending: the store that holds this review. */
-  get owner(): ReviewStore {
-    return this.store;
+  /** Writes the review zip (send.ts): signed with the adviser's key, never over a file. */
+  send(opts: SendOptions): Promise<SentReview> {
+    return sendReview(this.store, this, opts);
   }
 }
