@@ -54,7 +54,8 @@ const ZIP_NAME = /\.zip(\.age)?$/i;
 
 /** "review-<case>-<YYYYMMDD>": the case made safe as a file name, at most 60 characters of it. */
 export function reviewZipStem(caseName: string, savedAt: string): string {
-  let safe = new SafeNamer().name('', caseName).replace(/\s+/g, '-');
+  // A slash is part of a case name ("Smith/Jones"), not a path: SafeNamer would keep only "Jones".
+  let safe = new SafeNamer().name('', caseName.replace(/[/\\]/g, '-')).replace(/\s+/g, '-');
   let cut = '';
   for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(
     safe,
@@ -62,7 +63,7 @@ export function reviewZipStem(caseName: string, savedAt: string): string {
     if ([...cut].length + [...segment].length > 60) break;
     cut += segment;
   }
-  safe = cut.replace(/^[-. ]+|[-. ]+$/g, '') || 'case';
+  safe = /[\p{L}\p{N}]/u.test(caseName) ? cut.replace(/^[-. ]+|[-. ]+$/g, '') || 'case' : 'case';
   return `review-${safe}-${savedAt.slice(0, 10).replace(/-/g, '')}`;
 }
 

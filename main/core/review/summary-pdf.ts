@@ -177,15 +177,14 @@ class Summary implements Pass<Layout> {
 
     // The overall note first.
     const overall = this.state.get('bundle');
+    w.keep(w.headingHeight('Overall note', 12, 12) + BODY * 4);
     w.heading('Overall note', 12, 12);
     if (overall?.comment) yield* this.text(overall.comment);
     else w.para('No overall note.', { color: SOFT });
     if (overall?.questions.length) yield* this.questions(overall.questions);
     yield w.tick();
 
-    w.heading('Exhibits, in the bundle’s order', 12, 14);
-    w.rule();
-    w.gap(4);
+    this.sectionHeading('Exhibits, in the bundle’s order');
     if (bundle.exhibits.length === 0) w.para('The bundle has no exhibits.', { color: SOFT });
     for (const x of bundle.exhibits) {
       const s = this.state.get(`exhibit:${x.itemId}`);
@@ -203,11 +202,9 @@ class Summary implements Pass<Layout> {
 
     const incidents = bundle.incidents.filter((i) => this.state.has(`incident:${i.incidentId}`));
     if (incidents.length) {
-      w.heading('Incidents', 12, 14);
-      w.rule();
-      w.gap(4);
+      this.sectionHeading('Incidents');
       for (const i of incidents) {
-        const when = i.occurredAt ? i.occurredAt : 'time not given';
+        const when = i.occurredAt ? i.occurredAt.replace('T', ' ') : 'time not given';
         const what = i.whatHappened ? `: ${i.whatHappened}` : '';
         yield* this.block(
           w.t(`Incident, ${when}${what}`, { max: 200 }),
@@ -219,9 +216,7 @@ class Summary implements Pass<Layout> {
 
     const messages = bundle.messages.filter((m) => this.state.has(`message:${m.messageId}`));
     if (messages.length) {
-      w.heading('Messages', 12, 14);
-      w.rule();
-      w.gap(4);
+      this.sectionHeading('Messages');
       for (const m of messages) {
         yield* this.block(
           w.t(`${m.exhibit}, message ${m.index + 1} · ${m.sender}: ${m.text}`, { max: 200 }),
@@ -230,6 +225,15 @@ class Summary implements Pass<Layout> {
         );
       }
     }
+  }
+
+  /** A heading with a rule under it, never alone at the foot of a page. */
+  private sectionHeading(title: string): void {
+    const { w } = this;
+    w.keep(w.headingHeight(title, 12, 14) + BODY * 8);
+    w.heading(title, 12, 14);
+    w.rule();
+    w.gap(4);
   }
 
   /** One target's block: its title, then status, order, comment and questions. */
