@@ -233,6 +233,25 @@ describe.skipIf(missing !== null)(
       await writeFile(join(folder, 'review.json'), json);
     });
 
+    it("runs VERIFY.txt's Linux commands as printed, and each gives what the text says", async () => {
+      const text = await readFile(join(folder, 'VERIFY.txt'), 'utf8');
+      const linux = text.slice(text.indexOf('LINUX\n'), text.indexOf('MACOS\n'));
+      // A command: lines indented by six spaces, continued with a backslash.
+      const commands = linux
+        .split('\n')
+        .filter((l) => l.startsWith('      ') || /^[A-Z]\. {4}\S/.test(l))
+        .map((l) => l.replace(/^[A-Z]\.\s+/, '').trim())
+        .join('\n')
+        .replace(/\\\n/g, ' ')
+        .split('\n');
+      expect(commands).toHaveLength(3);
+      const outputs: string[] = [];
+      for (const c of commands) outputs.push((await run('sh', ['-c', c], { cwd: folder })).stdout);
+      expect(outputs[0]).toMatch(/review\.json: OK/);
+      expect(outputs[1]).toMatch(/Signature Verified Successfully/);
+      expect(outputs[2]).toContain(store.fingerprint.replace(/ /g, ''));
+    });
+
     it('holds review.json that parses with reviewFileSchema, made in dossier, with a whole chain', async () => {
       const file = reviewFileSchema.parse(
         JSON.parse(await readFile(join(folder, 'review.json'), 'utf8')),
