@@ -350,6 +350,34 @@ describe.skipIf(missing !== null)(
       expect(Buffer.byteLength(name!)).toBeLessThan(100);
     });
 
+    it('prints the longest comment and questions whole, wrapped, in good time', async () => {
+      const long = handMadeBundle('long');
+      const r = await store.openReview(long);
+      const t = (i: number): ReviewTarget => {
+        const x = long.exhibits[i]!;
+        return { kind: 'exhibit', exhibit: x.label, itemId: x.itemId, sha256: x.sha256 };
+      };
+      await r.record(t(0), { op: 'comment', value: `${'Z'.repeat(19_990)}THE-END` });
+      await r.record(t(1), {
+        op: 'questions',
+        value: Array.from({ length: 50 }, (_, i) => `Q${i}-START ${'q'.repeat(3980)}`),
+      });
+      const dir = join(root, 'long');
+      await mkdir(dir);
+      const started = Date.now();
+      const s = await r.send({ out: dir });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const unzipped = join(root, 'long-unzipped');
+      await run('unzip', ['-q', s.path, '-d', unzipped]);
+      const [top] = await readdir(unzipped);
+      const { stdout } = await run('pdftotext', [join(unzipped, top!, 'review-summary.pdf'), '-'], {
+        maxBuffer: 1 << 26,
+      });
+      expect(stdout).toContain('THE-END');
+      expect(stdout.match(/Z/g)!.length).toBeGreaterThanOrEqual(19_990);
+      for (let i = 0; i < 50; i++) expect(stdout).toContain(`Q${i}-START`);
+    });
+
     it('refuses to send a review with no changes', async () => {
       const empty = await store.openReview(handMadeBundle('empty'));
       const e = await errorOf(empty.send({ out: sentTo }));

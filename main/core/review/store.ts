@@ -291,6 +291,8 @@ export class ReviewStore {
     const dir = resolve(dirPath);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
+      // A header half-written by a create that crashed is not a store: it may go.
+      await rm(join(dir, `${STORE_HEADER_FILE}.tmp`), { force: true });
       const existing = await readdir(dir);
       if (existing.length > 0)
         throw usage(
