@@ -340,8 +340,12 @@ export class ReviewStore {
         'WRONG_PASSPHRASE',
         'That passphrase does not open this review store, so it stayed locked and nothing was changed. Check Caps Lock and the keyboard layout, and try again.',
       );
-    const keys = new ReviewStoreKeys(masterKey);
-    masterKey.fill(0);
+    let keys: ReviewStoreKeys;
+    try {
+      keys = new ReviewStoreKeys(masterKey);
+    } finally {
+      masterKey.fill(0);
+    }
     try {
       // What a write stopped by a crash left: never a review, only its half-written copy.
       for (const name of await readdir(dir))
@@ -349,7 +353,8 @@ export class ReviewStore {
           name.endsWith('.tmp') &&
           (REVIEW_FILE.test(name.slice(0, -4)) || name === `${REVIEWER_FILE}.tmp`)
         )
-          await rm(join(dir, name), { force: true });
+          // On a read-only disk it stays; it is never read.
+          await rm(join(dir, name), { force: true }).catch(() => undefined);
       const reviewer = await readReviewer(dir, header.storeId, keys);
       return new ReviewStore(dir, header.storeId, keys, reviewer);
     } catch (e) {
@@ -425,7 +430,7 @@ export class ReviewStore {
     this.reviewerValue = next;
   }
 
-  /** The reviews in the store, in no particular order; a damaged one says so. */
+  /** The reviews in the store, by bundle hash; a damaged one says so instead. */
   async list(): Promise<StoredReview[]> {
     this.assertOpen();
     const out: StoredReview[] = [];
@@ -441,11 +446,12 @@ export class ReviewStore {
       const sha = m[1]!;
       try {
         const draft = await this.readDraft(sha);
+        if (!draft) continue; // removed since the folder was listed
         out.push({
           tagManifestSha256: sha,
-          bundle: draft!.bundle,
-          entries: draft!.entries.length,
-          updatedAt: draft!.entries.at(-1)?.at ?? null,
+          bundle: draft.bundle,
+          entries: draft.entries.length,
+          updatedAt: draft.entries.at(-1)?.at ?? null,
         });
       } catch (e) {
         if (!(e instanceof DossierError)) throw e;
