@@ -3,7 +3,7 @@
 // error that loses nothing.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,6 +198,27 @@ describe('the review store', () => {
     ).toMatch(/not encrypted to this review store/);
     store.lock();
     stranger.lock();
+  });
+
+  it('refuses, without reading it, a review file that is a link or far too large', async () => {
+    const { store, dir } = await newStore();
+    const link = handMadeBundle('a link');
+    await symlink('/dev/zero', join(dir, `${link.ref.tagManifestSha256}.age`));
+    let e = await errorOf(store.openReview(link));
+    expect(isDossierError(e, 'CORRUPT'), String(e)).toBe(true);
+    expect((e as Error).message).toMatch(/symbolic link/);
+    const big = handMadeBundle('too big');
+    await truncate(
+      join(dir, `${big.ref.tagManifestSha256}.age`),
+      REVIEW_LIMITS.fileBytes + 1,
+    ).catch(async () => {
+      await writeFile(join(dir, `${big.ref.tagManifestSha256}.age`), '');
+      await truncate(join(dir, `${big.ref.tagManifestSha256}.age`), REVIEW_LIMITS.fileBytes + 1);
+    });
+    e = await errorOf(store.openReview(big));
+    expect(isDossierError(e, 'CORRUPT'), String(e)).toBe(true);
+    expect((e as Error).message).toMatch(/more than Dossier writes/);
+    store.lock();
   });
 
   it('kill -9 in the middle of writes leaves the last complete review readable', async () => {

@@ -6,7 +6,8 @@
  * on disk (fsync) before record() returns.
  */
 import { createHash, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { decrypt, encrypt, isAgeError } from '../age';
@@ -141,21 +142,49 @@ function storeDamaged(path: string, detail: string): DossierError {
   );
 }
 
-async function readStoreHeader(path: string): Promise<StoreHeader> {
-  let text: string;
+/**
+ * A stored file's bytes, or null when there is none. Anything Dossier did not write there (a
+ * link, a device, a file past `max`) is refused through `damaged` before it is read.
+ */
+async function readStored(
+  path: string,
+  max: number,
+  damaged: (detail: string) => DossierError,
+): Promise<Buffer | null> {
+  let handle: FileHandle;
   try {
-    text = await readFile(path, 'utf8');
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new DossierError(
-        'NOT_FOUND',
-        `There is no review store in ${resolve(path, '..')}. Create one first (it needs a passphrase of your own).`,
-      );
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw damaged('it is a symbolic link, not a file Dossier wrote');
     throw asIoError(e, path);
   }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw damaged('it is not a regular file');
+    if (st.size > max)
+      throw damaged(
+        `it is ${st.size.toLocaleString('en-GB')} bytes long, more than Dossier writes`,
+      );
+    return await handle.readFile();
+  } catch (e) {
+    throw asIoError(e, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStoreHeader(path: string): Promise<StoreHeader> {
+  const bytes = await readStored(path, 1024 * 1024, (detail) => storeDamaged(path, detail));
+  if (bytes === null)
+    throw new DossierError(
+      'NOT_FOUND',
+      `There is no review store in ${resolve(path, '..')}. Create one first (it needs a passphrase of your own).`,
+    );
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw storeDamaged(path, 'it is not valid JSON');
   }
@@ -511,18 +540,13 @@ export class ReviewStore {
     sha: string,
   ): Promise<{ bundle: ReviewBundleRef; entries: ReviewEntry[]; fileId: string } | null> {
     const path = this.reviewPath(sha);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw asIoError(e, path);
-    }
     const damaged = (detail: string): DossierError =>
       new DossierError(
         'CORRUPT',
         `The review of bundle ${sha.slice(0, 12)}… (${path}) is damaged: ${detail}. Nothing was changed, and nothing more is written to it; restore the file from a backup.`,
       );
+    const bytes = await readStored(path, REVIEW_LIMITS.fileBytes, damaged);
+    if (bytes === null) return null;
     const content = unseal(this.keys, bytes, damaged);
     const parsed = draftSchema.safeParse(content);
     if (!parsed.success) throw damaged(firstIssue(parsed.error, 'its content is not a review'));
@@ -620,18 +644,13 @@ async function readReviewer(
   keys: ReviewStoreKeys,
 ): Promise<Reviewer> {
   const path = join(dir, REVIEWER_FILE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { name: null, organisation: null };
-    throw asIoError(e, path);
-  }
   const damaged = (detail: string): DossierError =>
     new DossierError(
       'CORRUPT',
       `The reviewer's name in the review store (${path}) is damaged: ${detail}. Nothing was changed. Restore the file from a backup, or delete it and set your name again: no review is kept in it.`,
     );
+  const bytes = await readStored(path, 64 * 1024, damaged);
+  if (bytes === null) return { name: null, organisation: null };
   const content = unseal(keys, bytes, damaged);
   const r = reviewerSchema.safeParse(content);
   if (!r.success) throw damaged(firstIssue(r.error, 'its content is not a reviewer'));
