@@ -319,18 +319,32 @@ describe('the review store', () => {
     };
     await refused(
       review.record(exhibit(1), { op: 'comment', value: 'y'.repeat(REVIEW_LIMITS.comment + 1) }),
-      /comment|20000|value/i,
+      /The comment is 20,001 characters long; at most 20,000/,
     );
     await refused(
       review.record(exhibit(1), { op: 'questions', value: [...questions, 'one more'] }),
-      /value/,
+      /There are 51 questions; at most 50/,
     );
     await refused(
       review.record(exhibit(1), {
         op: 'questions',
-        value: ['q'.repeat(REVIEW_LIMITS.question + 1)],
+        value: ['ok', 'q'.repeat(REVIEW_LIMITS.question + 1)],
       }),
-      /value/,
+      /Question 2 is 4,001 characters long; at most 4,000/,
+    );
+    await refused(
+      review.record(exhibit(1), { op: 'questions', value: ['ok', ''] }),
+      /Question 2 is empty/,
+    );
+    await refused(
+      review.record(
+        { kind: 'bundle' },
+        {
+          op: 'fingerprint-checked',
+          value: { fingerprint: bundle.ref.signingKeyFingerprint, how: 'h'.repeat(201) },
+        },
+      ),
+      /at most 200 are allowed/,
     );
     await refused(
       review.record(exhibit(1), { op: 'comment', value: 'half \ud800 pair' }),

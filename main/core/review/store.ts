@@ -277,6 +277,32 @@ function brokenText(value: unknown): boolean {
 const BROKEN_TEXT =
   'holds a broken character (half of a UTF-16 surrogate pair), which cannot be stored as text. Type or paste it again.';
 
+const count = (n: number): string => n.toLocaleString('en-GB');
+
+/** A limit passed, in words (the schema's own message is terser); null when within them. */
+function overLimit(change: unknown): string | null {
+  if (change === null || typeof change !== 'object') return null;
+  const { op, value } = change as { op?: unknown; value?: unknown };
+  if (op === 'comment' && typeof value === 'string' && value.length > REVIEW_LIMITS.comment)
+    return `The comment is ${count(value.length)} characters long; at most ${count(REVIEW_LIMITS.comment)} are allowed. Nothing was saved.`;
+  if (op === 'questions' && Array.isArray(value)) {
+    if (value.length > REVIEW_LIMITS.questions)
+      return `There are ${count(value.length)} questions; at most ${REVIEW_LIMITS.questions} can be asked about one thing. Nothing was saved.`;
+    for (const [i, q] of value.entries()) {
+      if (typeof q !== 'string') continue;
+      if (q.length === 0) return `Question ${i + 1} is empty. Nothing was saved.`;
+      if (q.length > REVIEW_LIMITS.question)
+        return `Question ${i + 1} is ${count(q.length)} characters long; at most ${count(REVIEW_LIMITS.question)} are allowed. Nothing was saved.`;
+    }
+  }
+  if (op === 'fingerprint-checked' && value !== null && typeof value === 'object') {
+    const how = (value as { how?: unknown }).how;
+    if (typeof how === 'string' && how.length > REVIEW_LIMITS.how)
+      return `How the fingerprint was compared is ${count(how.length)} characters long; at most ${REVIEW_LIMITS.how} are allowed. Nothing was saved.`;
+  }
+  return null;
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
@@ -712,6 +738,8 @@ export class Review {
     this.store.assertOpen();
     const t = reviewTargetSchema.safeParse(rawTarget);
     if (!t.success) throw usage(firstIssue(t.error, 'What the change is about is not valid'));
+    const over = overLimit(rawChange);
+    if (over) throw usage(over);
     const c = reviewChangeSchema.safeParse(rawChange);
     if (!c.success) throw usage(firstIssue(c.error, 'The change is not valid'));
     const target = t.data;
