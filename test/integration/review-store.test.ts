@@ -218,6 +218,21 @@ describe('the review store', () => {
     store.lock();
   });
 
+  it('refuses to open a review of a bundle whose names a review could not carry', async () => {
+    const { store } = await newStore();
+    const long = handMadeBundle('long case');
+    long.ref.caseName = 'c'.repeat(501);
+    let e = await errorOf(store.openReview(long));
+    expect(isDossierError(e, 'USAGE'), String(e)).toBe(true);
+    expect((e as Error).message).toMatch(/cannot be reviewed.*caseName/);
+    const odd = handMadeBundle('odd key');
+    odd.ref.signingKeyFingerprint = 'not a fingerprint';
+    e = await errorOf(store.openReview(odd));
+    expect((e as Error).message).toMatch(/signingKeyFingerprint.*not a key fingerprint/);
+    expect(await readdir(store.dir)).not.toContain(`${long.ref.tagManifestSha256}.age`);
+    store.lock();
+  });
+
   it('kill -9 in the middle of writes leaves the last complete review readable', async () => {
     const { store, dir } = await newStore();
     store.lock();

@@ -523,8 +523,18 @@ export class ReviewStore {
   async openReview(bundle: ReviewedBundle): Promise<Review> {
     this.assertOpen();
     const sha = bundle.ref.tagManifestSha256;
-    if (!/^[0-9a-f]{64}$/.test(sha))
-      throw usage('The bundle has no tag-manifest SHA-256, so it cannot be reviewed.');
+    // A bundle whose review could not be sent (or read back) is refused now, not after work.
+    const ref = bundleRefSchema.safeParse(bundle.ref);
+    if (!ref.success)
+      throw usage(
+        firstIssue(
+          ref.error,
+          'This bundle cannot be reviewed: what identifies it is not usable',
+        ).replace(
+          /\.$/,
+          '. A review names the bundle by these, and the client’s import checks them.',
+        ),
+      );
     const already = this.open.get(sha);
     if (already) return already;
     const draft = await this.readDraft(sha);
@@ -636,19 +646,24 @@ function signEd25519(data: Buffer, key: KeyObject): Buffer {
   return sign(null, data, key);
 }
 
+/** What review.json's `bundle` may hold (shared/review-schema.ts): checked when a review opens. */
+const bundleRefSchema = z
+  .object({
+    tagManifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'is not a SHA-256 in lower-case hex'),
+    bagName: z.string().max(500),
+    caseName: z.string().max(500),
+    signingKeyFingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{4}( [0-9a-f]{4}){15}$/, 'is not a key fingerprint ("1a2b 3c4d …")'),
+  })
+  .strict();
+
 const draftSchema = z
   .object({
     format: z.literal(DRAFT_FORMAT),
     version: z.literal(1),
     storeId: z.string(),
-    bundle: z
-      .object({
-        tagManifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
-        bagName: z.string().max(500),
-        caseName: z.string().max(500),
-        signingKeyFingerprint: z.string().max(200),
-      })
-      .strict(),
+    bundle: bundleRefSchema,
     entries: z.array(reviewEntrySchema).max(REVIEW_LIMITS.entries),
     head: z.string().regex(/^[0-9a-f]{64}$/),
   })
