@@ -99,6 +99,28 @@ describe('the review store', () => {
     expect(await readFile(join(dir, STORE_HEADER_FILE))).toEqual(before);
   });
 
+  it('changes the passphrase without changing the keys or any review', async () => {
+    const { store, dir } = await newStore();
+    await (await store.openReview(bundle)).record(exhibit(0), { op: 'comment', value: 'kept' });
+    const fingerprint = store.fingerprint;
+    const header = join(dir, STORE_HEADER_FILE);
+    const before = await readFile(header);
+    const wrong = await errorOf(
+      store.changePassphrase('not the passphrase', 'a new passphrase here'),
+    );
+    expect(isDossierError(wrong, 'WRONG_PASSPHRASE')).toBe(true);
+    expect(await readFile(header)).toEqual(before);
+    await store.changePassphrase(PASSPHRASE, 'a new passphrase here', { kdf: TEST_KDF });
+    store.lock();
+    expect(
+      isDossierError(await errorOf(ReviewStore.unlock(dir, PASSPHRASE)), 'WRONG_PASSPHRASE'),
+    ).toBe(true);
+    const s = await ReviewStore.unlock(dir, 'a new passphrase here');
+    expect(s.fingerprint).toBe(fingerprint);
+    expect((await s.openReview(bundle)).state().get('exhibit:item-1')?.comment).toBe('kept');
+    s.lock();
+  });
+
   it('refuses a folder that holds no store, and a second store over one', async () => {
     const { store, dir } = await newStore();
     store.lock();

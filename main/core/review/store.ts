@@ -418,6 +418,49 @@ export class ReviewStore {
     }
   }
 
+  /**
+   * Replaces the passphrase. Only the key slot is rewritten (one atomic write of the header):
+   * the keys, and so the adviser's fingerprint and every review, stay as they are.
+   */
+  async changePassphrase(
+    current: string,
+    next: string,
+    options: ReviewStoreOptions = {},
+  ): Promise<void> {
+    this.assertOpen();
+    assertPassphraseAcceptable(next);
+    const path = join(this.dir, STORE_HEADER_FILE);
+    const header = await readStoreHeader(path);
+    if (header.storeId !== this.storeId)
+      throw storeDamaged(path, 'it is the header of another review store');
+    let masterKey: Buffer | null = null;
+    for (const slot of header.slots) {
+      masterKey = await openPassphraseSlot(header.storeId, slot, current);
+      if (masterKey) break;
+    }
+    if (!masterKey)
+      throw new DossierError(
+        'WRONG_PASSPHRASE',
+        'That is not the review store’s current passphrase, so the passphrase was not changed.',
+      );
+    try {
+      const body: Omit<StoreHeader, 'check'> = {
+        format: REVIEW_STORE_FORMAT,
+        version: REVIEW_STORE_VERSION,
+        storeId: this.storeId,
+        slots: [
+          await makePassphraseSlot(this.storeId, masterKey, next, options.kdf ?? DEFAULT_ARGON2),
+        ],
+      };
+      await writeFileAtomic(
+        path,
+        `${JSON.stringify({ ...body, check: headerCheck(body) }, null, 2)}\n`,
+      );
+    } finally {
+      masterKey.fill(0);
+    }
+  }
+
   /** Whether `dir` holds a review store (its header file). */
   static async exists(dirPath: string): Promise<boolean> {
     return lstat(join(resolve(dirPath), STORE_HEADER_FILE)).then(
