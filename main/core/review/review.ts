@@ -99,6 +99,17 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Room in review.json for everything but the entries (the bundle's names are at most 1,000 characters). */
+const SENT_HEADER_ROOM = 64 * 1024;
+
+/** An entry's bytes in review.json as send.ts writes it: indented two levels, then ",\n". */
+function sentSize(e: ReviewEntry): number {
+  const text = JSON.stringify(e, null, 2);
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return Buffer.byteLength(text) + 4 * lines + 2;
+}
+
 // ---- One review ----
 
 /** The review of one bundle: its entries, its state, and record() to add a change. */
@@ -107,6 +118,8 @@ export class Review {
   private readonly incidents = new Set<string>();
   private readonly messages = new Map<string, ReviewedBundle['messages'][number]>();
   private writes: Promise<unknown> = Promise.resolve();
+  /** How many bytes the entries take in review.json as sent (indented): kept, not recounted. */
+  private sentBytes = 0;
 
   /** @internal Made by ReviewStore.openReview. */
   constructor(
@@ -118,6 +131,7 @@ export class Review {
     for (const x of bundle.exhibits) this.exhibits.set(x.itemId, x);
     for (const i of bundle.incidents) this.incidents.add(i.incidentId);
     for (const m of bundle.messages) this.messages.set(m.messageId, m);
+    for (const e of list) this.sentBytes += sentSize(e);
   }
 
   get tagManifestSha256(): string {
@@ -186,9 +200,17 @@ export class Review {
       prev: this.head,
     } as Omit<ReviewEntry, 'hash'>;
     const entry = { ...body, hash: sha256Hex(reviewEntryPreimage(body)) } as ReviewEntry;
+    // A review the store accepts can always be sent and imported: review.json, with room for
+    // its other fields, stays within the limit.
+    const size = sentSize(entry);
+    if (this.sentBytes + size + SENT_HEADER_ROOM > REVIEW_LIMITS.fileBytes)
+      throw usage(
+        'This review has grown past 64 MiB, the most a review can hold. Nothing was saved; shorten some comments instead.',
+      );
     const next = [...this.list, entry];
     this.fileId = await this.store.writeDraft(this.bundle.ref, next, this.fileId);
     this.list = next;
+    this.sentBytes += size;
     return entry;
   }
 

@@ -166,9 +166,20 @@ export async function readStoreHeader(path: string): Promise<StoreHeader> {
 
 // ---- Files encrypted to the store ----
 
+/**
+ * What the MAC is over: every field but `mac`, with a review's `entries` by their count. That
+ * is enough, because `head` (covered) ends the entries' hash chain, which every read checks;
+ * and it keeps a change to a long review from costing a canonical encoding of all of it.
+ */
+function macInput(content: Record<string, unknown>): Record<string, unknown> {
+  if (!('entries' in content)) return content;
+  const { entries, ...rest } = content;
+  return { ...rest, entries: Array.isArray(entries) ? entries.length : null };
+}
+
 /** What a stored file holds besides its `mac`: MACed with the store's key, then sealed with age. */
 export function seal(keys: ReviewStoreKeys, content: Record<string, unknown>): Buffer {
-  const json = JSON.stringify({ ...content, mac: keys.mac(content) });
+  const json = JSON.stringify({ ...content, mac: keys.mac(macInput(content)) });
   return encrypt(Buffer.from(json, 'utf8'), [keys.identity.recipient()]);
 }
 
@@ -202,7 +213,7 @@ export function unseal(
   const { mac, ...content } = value as Record<string, unknown>;
   let expected: string;
   try {
-    expected = keys.mac(content);
+    expected = keys.mac(macInput(content));
   } catch {
     throw damaged('its content cannot be checked');
   }

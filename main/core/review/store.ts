@@ -404,15 +404,6 @@ export class ReviewStore {
       entries,
       head: entries.at(-1)?.hash ?? REVIEW_GENESIS,
     };
-    // Measured as review.json will be written when sent (indented), with room for its header:
-    // a review the store accepts can always be sent and imported.
-    if (
-      Buffer.byteLength(JSON.stringify({ entries }, null, 2)) + 64 * 1024 >
-      REVIEW_LIMITS.fileBytes
-    )
-      throw usage(
-        'This review has grown past 64 MiB, the most a review can hold. Nothing was saved; shorten some comments instead.',
-      );
     await writeFileAtomic(path, seal(this.keys, content));
     return fileId(path);
   }
