@@ -437,7 +437,7 @@ describe('the review store', () => {
       [
         { kind: 'message', messageId: 'msg-1', exhibit: 'JD3', index: 5 },
         { op: 'comment', value: 'x' },
-        /is message 4 of JD3/,
+        /is message 5 of JD3 \(index 4\) in this bundle, not index 5/,
       ],
       [
         { kind: 'message', messageId: 'msg-9', exhibit: 'JD3', index: 4 },

@@ -236,7 +236,7 @@ export class Review {
         const m = this.messages.get(target.messageId);
         if (!m) return `This bundle holds no message with the id ${target.messageId}.`;
         if (m.exhibit !== target.exhibit || m.index !== target.index)
-          return `The message with id ${target.messageId} is message ${m.index} of ${m.exhibit} in this bundle, not message ${target.index} of ${target.exhibit}.`;
+          return `The message with id ${target.messageId} is message ${m.index + 1} of ${m.exhibit} (index ${m.index}) in this bundle, not index ${target.index} of ${target.exhibit}.`;
         return null;
       }
     }
