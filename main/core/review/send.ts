@@ -50,7 +50,8 @@ export interface SentReview {
   savedAt: string;
 }
 
-const ZIP_NAME = /\.zip(\.age)?$/i;
+// Lower case, as the zip sink and every other name Dossier writes.
+const ZIP_NAME = /\.zip(\.age)?$/;
 
 /** "review-<case>-<YYYYMMDD>": the case made safe as a file name, at most 60 characters of it. */
 export function reviewZipStem(caseName: string, savedAt: string): string {
@@ -77,7 +78,7 @@ async function isFolder(path: string): Promise<boolean> {
 async function zipPath(out: string, stem: string, encrypted: boolean): Promise<string> {
   const ext = encrypted ? '.zip.age' : '.zip';
   if (ZIP_NAME.test(out) && !(await isFolder(out))) {
-    const wantsAge = /\.zip\.age$/i.test(out);
+    const wantsAge = out.endsWith('.zip.age');
     if (wantsAge !== encrypted)
       throw new DossierError(
         'USAGE',
