@@ -14,7 +14,7 @@ import { ReviewStore } from '../../main/core/review/store';
 import { reviewChainBreak, type ReviewTarget } from '../../shared/review';
 import { reviewFileSchema } from '../../shared/review-schema';
 import { makeScreenshotPng } from '../fixtures/evidence';
-import { handMadeBundle } from '../support/reviewed-bundle';
+import { handMadeBundle } from '../support/hand-made-reviewed-bundle';
 import { onPty } from '../support/pty';
 import { tempDir } from '../support/tmp';
 import { canMountTmpfs, fillDisk } from '../support/tmpfs';

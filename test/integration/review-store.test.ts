@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { isDossierError } from '../../main/core/errors';
 import { ReviewStore, STORE_HEADER_FILE, REVIEWER_FILE } from '../../main/core/review/store';
 import { REVIEW_LIMITS, reviewChainBreak, type ReviewTarget } from '../../shared/review';
-import { handMadeBundle } from '../support/reviewed-bundle';
+import { handMadeBundle } from '../support/hand-made-reviewed-bundle';
 import { tempDir } from '../support/tmp';
 import { canMountTmpfs, fillDisk } from '../support/tmpfs';
 import { missingTools, skipTitle } from '../support/tools';

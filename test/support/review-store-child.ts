@@ -2,7 +2,7 @@
 // it is killed: the parent test kills it with SIGKILL mid-write.
 // Run: node --import tsx review-store-child.ts STORE_DIR
 import { ReviewStore } from '../../main/core/review/store';
-import { handMadeBundle } from './reviewed-bundle';
+import { handMadeBundle } from './hand-made-reviewed-bundle';
 import { PASSPHRASE } from './vault';
 
 const [dir] = process.argv.slice(2);
