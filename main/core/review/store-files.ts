@@ -15,7 +15,7 @@ import { ARGON2_LIMITS, slotDamage, type PassphraseSlot } from '../keys/slots';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { REVIEW_LIMITS } from '../../../shared/review';
 import { reviewEntrySchema } from '../../../shared/review-schema';
-import { firstIssue } from './review';
+import { firstIssue } from './store-review';
 import type { ReviewStoreKeys } from './store-keys';
 
 export const REVIEW_STORE_FORMAT = 'dossier-review-store';

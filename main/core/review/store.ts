@@ -3,7 +3,7 @@
  * folder per adviser, holding a passphrase key slot (the vault's machinery), the reviewer's
  * name, and one review per bundle, each encrypted with age to the store's own key and named
  * by the bundle's tag-manifest SHA-256. Every change to a review is one hash-chained entry,
- * on disk (fsync) before record() returns (review.ts).
+ * on disk (fsync) before record() returns (store-review.ts).
  */
 import { randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import {
   type ReviewBundleRef,
   type ReviewEntry,
 } from '../../../shared/review';
-import { BROKEN_TEXT, brokenText, firstIssue, Review, sha256Hex, usage } from './review';
+import { BROKEN_TEXT, brokenText, firstIssue, Review, sha256Hex, usage } from './store-review';
 import type { ReviewedBundle } from './reviewed-bundle';
 import {
   bundleRefSchema,
@@ -49,7 +49,7 @@ import {
 } from './store-files';
 import { keyFingerprint, ReviewStoreKeys } from './store-keys';
 
-export { Review } from './review';
+export { Review } from './store-review';
 export { REVIEWER_FILE, STORE_HEADER_FILE, type Reviewer } from './store-files';
 
 export interface ReviewStoreOptions {
