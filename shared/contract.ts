@@ -1151,6 +1151,8 @@ export const api = {
     z.object({ path: z.string().nullable() }),
     { host: true },
   ),
+  /** One review from the adviser (a review-….zip, .zip.age or viewer .json), or null. */
+  'dialog.chooseReview': method(none, z.object({ path: z.string().nullable() }), { host: true }),
   'shell.showInFolder': method(z.object({ path: text(4096) }).strict(), empty, { host: true }),
 } as const satisfies Record<string, MethodSpec>;
 
