@@ -355,14 +355,10 @@ export class AdviserReviews {
           )
           .run(fingerprint, received.publicKeyPem, now);
       }
-      const subjects = new Set<string>();
-      for (const e of added) {
-        const t = e.target;
-        if (t.kind === 'exhibit') subjects.add(t.itemId);
-        else if (t.kind === 'incident') subjects.add(t.incidentId);
-        else if (t.kind === 'message') subjects.add(t.messageId);
-      }
-      const logged = this.custody.append('adviser-review-imported', [...subjects], {
+      // No subjects: an entry about her items would go out in full with the next bundle of
+      // them (export.ts keeps entries by subject), telling a court or the other side that she
+      // took legal advice and from whom. Vault-wide, it is withheld from bundles (counted).
+      const logged = this.custody.append('adviser-review-imported', [], {
         review: reviewId,
         file: label,
         madeIn: review.madeIn,
