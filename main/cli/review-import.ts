@@ -11,6 +11,7 @@ import type {
   AdviserReviewSummary,
 } from '../core/review/review-import';
 import { reviewerWords } from '../core/review/review-import';
+import { isEncryptedReview } from '../core/review/received-review';
 import { withVault, type GlobalOptions, type Io } from './commands';
 import { readSecret } from './secrets';
 
@@ -27,8 +28,8 @@ export async function cmdReviewImport(
     );
   }
   const full = resolve(path);
-  // Asked before the vault is unlocked, only for an encrypted review (age's header, by name).
-  const passphrase = /\.age$/i.test(full)
+  // Asked before the vault is unlocked, only for an encrypted review (by its content).
+  const passphrase = (await isEncryptedReview(full))
     ? await readSecret({
         file: opts.passphraseFile,
         envVar: 'DOSSIER_EXPORT_PASSPHRASE',

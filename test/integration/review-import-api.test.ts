@@ -195,6 +195,37 @@ describe('dossier review import and review comments', async () => {
     expect(all[0]!.comments).toHaveLength(2);
   });
 
+  it('takes an encrypted review’s passphrase from --review-passphrase-file, whatever its name', async () => {
+    const other = adviserKey();
+    const sealed = encryptedReview(
+      await zipOf(reviewZipFiles(reviewFile(fixture.bundle, fixture.entries), other)),
+      'the review passphrase',
+    );
+    // Recognised by its content: renamed .zip, it is still asked for its passphrase.
+    const path = join(root, 'renamed.zip');
+    await writeFile(path, sealed);
+    const secret = join(root, 'review-passphrase.txt');
+    await writeFile(secret, 'the review passphrase\n');
+    const none = await dossier(['review', 'import', path], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--review-passphrase-file FILE/);
+    const r = await dossier(
+      ['review', 'import', path, '--review-passphrase-file', secret, '--json'],
+      env,
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({
+      outcome: 'imported',
+      fingerprint: other.fingerprint,
+    });
+    await writeFile(secret, 'not the passphrase\n');
+    const wrong = await dossier(
+      ['review', 'import', path, '--review-passphrase-file', secret],
+      env,
+    );
+    expect(wrong.code).toBe(3);
+  });
+
   it('refuses a tampered review with exit 4, and a missing file with a usage error', async () => {
     const files = reviewZipFiles(reviewFile(fixture.bundle, fixture.entries), key);
     const json = Buffer.from(files['review.json']!);

@@ -6,7 +6,7 @@
  * about (the vault's export, its targets) is checked by the import (review-import.ts).
  */
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { displayName } from '../../../shared/display-name';
 import { REVIEW_LIMITS, reviewChainBreak, type ReviewFile } from '../../../shared/review';
@@ -92,8 +92,17 @@ async function bytesOf(source: ReviewSource): Promise<{ label: string; bytes: Bu
         `${label} is a folder. A review from your adviser is one file: a review-….zip, a review-….zip.age, or a review-….json saved from the offline viewer.`,
       );
     }
+    if (!st.isFile()) {
+      throw new DossierError(
+        'USAGE',
+        `${label} is not a regular file (a device, socket or pipe), so it was not read.`,
+      );
+    }
     if (st.size > REVIEW_CONTAINER_MAX_BYTES) throw tooLarge(label);
-    return { label, bytes: await readFile(source.path) };
+    const bytes = await readFile(source.path);
+    // It may have grown since stat: the limit holds for what was read.
+    if (bytes.length > REVIEW_CONTAINER_MAX_BYTES) throw tooLarge(label);
+    return { label, bytes };
   } catch (e) {
     throw asIoError(e, source.path);
   }
@@ -106,13 +115,30 @@ function tooLarge(label: string): DossierError {
   );
 }
 
+/** Whether a file is age-encrypted (a .zip.age), by its first bytes, not its name. */
+export async function isEncryptedReview(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw asIoError(e, path);
+  }
+  try {
+    const head = Buffer.alloc(32);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead).toString('latin1').startsWith('age-encryption.org/');
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Reads and checks a received review; throws a specific refusal, and nothing is kept. */
 export async function readReceivedReview(
   source: ReviewSource,
   opts: { passphrase?: string } = {},
 ): Promise<ReceivedReview> {
   const { label, bytes } = await bytesOf(source);
-  const head = bytes.subarray(0, 64).toString('latin1');
+  const head = bytes.subarray(0, 1024).toString('latin1');
   if (isZip(bytes)) return readReviewZip(bytes, label);
   if (head.startsWith('age-encryption.org/')) {
     return readReviewZip(decryptReview(bytes, label, opts.passphrase), label);
