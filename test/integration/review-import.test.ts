@@ -107,6 +107,14 @@ describe('importing a review from the adviser', async () => {
       );
     });
 
+    it('refuses a review whose bundle names another signing key than this vault’s', async () => {
+      const other = { ...bundle, signingKeyFingerprint: adviserKey().fingerprint };
+      await refused(
+        await file(await signedZip(reviewFile(other, entries))),
+        /says the bundle was signed by the key .* but the bundle you exported was signed by this vault's key/,
+      );
+    });
+
     it('refuses a flipped byte in review.json, the PDF, the key or the signature', async () => {
       const flip = (b: Buffer, at: number): Buffer => {
         const c = Buffer.from(b);

@@ -159,6 +159,8 @@ export class AdviserReviews {
   constructor(
     private readonly db: Db,
     private readonly custody: CustodyLog,
+    /** This vault's signing-key fingerprint: the one its bundles carry. */
+    private readonly vaultFingerprint: () => string,
   ) {}
 
   /** The export custody entry that wrote the bundle with this tag manifest (the latest). */
@@ -288,6 +290,13 @@ export class AdviserReviews {
     if (!exp) {
       throw refuse(
         `The review in ${label} is of a bundle this vault did not export (its tag manifest SHA-256 is ${review.bundle.tagManifestSha256}${review.bundle.bagName ? `, named “${displayName(review.bundle.bagName)}”` : ''}). Check that your adviser reviewed a bundle you sent from this vault. Nothing was imported.`,
+      );
+    }
+    // The tag manifest names bag-info.txt, which names this vault's key: a review that says
+    // otherwise was not written from that bundle.
+    if (review.bundle.signingKeyFingerprint !== this.vaultFingerprint()) {
+      throw refuse(
+        `The review in ${label} says the bundle was signed by the key ${review.bundle.signingKeyFingerprint}, but the bundle you exported was signed by this vault's key ${this.vaultFingerprint()}. It was not written from that bundle. Nothing was imported.`,
       );
     }
     this.checkTargets(review.entries, exp, label);

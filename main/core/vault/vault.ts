@@ -208,7 +208,7 @@ export class Vault {
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
     this.exports = new ExportsInProgress(db, this.custody);
     this.quarantine = new Quarantine(dir);
-    this.adviserReviews = new AdviserReviews(db, this.custody);
+    this.adviserReviews = new AdviserReviews(db, this.custody, () => this.fingerprint());
     this.ocr = new OcrRunner({
       db,
       items: this.items,
