@@ -7,6 +7,7 @@ import { PassphraseField } from '../../components/PassphraseField';
 import { dateText } from '../../format';
 import { useAdviserReviews, type ReviewImport as Imported } from '../../stores/adviser-reviews';
 import { reviewerText } from './AdviserComments';
+import { safeMultiline } from '../item/text';
 
 type Chosen = { path: string; name: string } | { file: File; name: string };
 
@@ -128,14 +129,37 @@ export function ReviewImport() {
           <h3>Reviews you have imported</h3>
           <ul className="review-list">
             {reviews.map((r) => {
-              const overall = r.comments.find((c) => c.target.kind === 'bundle')?.comment;
+              const whole = r.comments.find((c) => c.target.kind === 'bundle');
+              const overall = whole?.comment;
               return (
                 <li key={r.id}>
                   <strong>{reviewerText(r.reviewer)}</strong>, on the bundle “
                   {displayName(r.bundle.bagName)}” ·{' '}
                   {r.signed && r.fingerprint ? `signed (key ${r.fingerprint})` : 'unsigned'} ·{' '}
                   {r.entries} change{r.entries === 1 ? '' : 's'} · imported {dateText(r.importedAt)}
-                  {overall && <p className="adviser-text">Overall: {displayName(overall)}</p>}
+                  {overall && <p className="adviser-text">Overall: {safeMultiline(overall)}</p>}
+                  {whole && whole.questions.length > 0 && (
+                    <>
+                      <p>Questions for you about the whole bundle:</p>
+                      <ul className="adviser-questions">
+                        {whole.questions.map((q, i) => (
+                          <li key={i} className="adviser-text">
+                            {safeMultiline(q)}
+                          </li>
+                        ))}
+                      </ul>
+                    </>
+                  )}
+                  {whole?.fingerprintChecked && (
+                    <p>
+                      Your adviser recorded that they compared your bundle&apos;s key fingerprint
+                      with the one you gave them
+                      {whole.fingerprintChecked.how
+                        ? ` (${displayName(whole.fingerprintChecked.how)})`
+                        : ''}
+                      .
+                    </p>
+                  )}
                 </li>
               );
             })}
