@@ -1133,7 +1133,18 @@ export const api = {
   ),
   'adviserReviews.list': method(
     none,
-    z.array(adviserReviewSummary.extend({ comments: z.array(adviserComment) })),
+    z.array(
+      adviserReviewSummary.extend({
+        /** The review as a whole: overall note, questions, fingerprint check; null if none. */
+        overall: adviserComment.nullable(),
+        /** How many exhibits, incidents and messages it speaks of (adviserReviews.about each). */
+        targets: z.object({
+          exhibits: z.number().int().min(0),
+          incidents: z.number().int().min(0),
+          messages: z.number().int().min(0),
+        }),
+      }),
+    ),
   ),
   /** What each imported review says now about one item, incident or message. */
   'adviserReviews.about': method(

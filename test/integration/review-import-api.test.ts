@@ -104,9 +104,12 @@ describe('adviserReviews through the API', async () => {
       call('adviserReviews.about', { incidentId: fixture.incident.id }),
     );
     expect(onIncident[0]!.questions).toEqual(['Who else saw it?']);
-    const list = await ok<{ id: string; comments: Comment[] }[]>(call('adviserReviews.list'));
+    const list = await ok<{ id: string; overall: Comment | null; targets: unknown }[]>(
+      call('adviserReviews.list'),
+    );
     expect(list).toHaveLength(1);
-    expect(list[0]!.comments).toHaveLength(2);
+    expect(list[0]!.overall).toBeNull();
+    expect(list[0]!.targets).toEqual({ exhibits: 1, incidents: 1, messages: 0 });
   });
 
   it('imports by path, with a passphrase; refuses a relative path and a wrong passphrase', async () => {

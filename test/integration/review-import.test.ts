@@ -345,6 +345,15 @@ describe('importing a review from the adviser', async () => {
       expect(vault.adviserReviews.about({ incidentId })[0]!.questions).toEqual([
         'Did you report it?',
       ]);
+      expect(vault.adviserReviews.overall(result.reviewId)).toMatchObject({
+        target: { kind: 'bundle' },
+        comment: 'Overall a good bundle.',
+      });
+      expect(vault.adviserReviews.targetCounts(result.reviewId)).toEqual({
+        exhibits: 2,
+        incidents: 1,
+        messages: 0,
+      });
       // Her own notes are untouched: the comment is not one of the item's notes.
       expect(JSON.stringify(vault.itemDetail(x!.itemId))).not.toContain('Strong.');
     });

@@ -395,7 +395,11 @@ export class DossierService implements ApiHost {
       },
       'adviserReviews.list': async () => {
         const reviews = this.open().adviserReviews;
-        return reviews.list().map((r) => ({ ...r, comments: reviews.comments(r.id) }));
+        return reviews.list().map((r) => ({
+          ...r,
+          overall: reviews.overall(r.id),
+          targets: reviews.targetCounts(r.id),
+        }));
       },
       'adviserReviews.about': async (what) => this.open().adviserReviews.about(what),
       'export.verify': async ({ path, passphrase }, ctx) => {

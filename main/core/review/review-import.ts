@@ -482,6 +482,35 @@ export class AdviserReviews {
       .filter(said);
   }
 
+  /** The review as a whole (its overall note, questions, fingerprint check), or null. */
+  overall(reviewId: string): AdviserComment | null {
+    const row = this.db.prepare('SELECT * FROM adviser_reviews WHERE id = ?').get(reviewId) as
+      ReviewRow | undefined;
+    if (!row) return null;
+    const entries = (
+      this.db
+        .prepare(
+          `SELECT * FROM adviser_review_entries WHERE review_id = ? AND target_key = 'bundle' ORDER BY seq`,
+        )
+        .all(reviewId) as EntryRow[]
+    ).map(fromEntryRow);
+    const state = reviewState(entries).get('bundle');
+    const c = state ? comment(row, state) : null;
+    return c && said(c) ? c : null;
+  }
+
+  /** How many exhibits, incidents and messages a review speaks of. */
+  targetCounts(reviewId: string): { exhibits: number; incidents: number; messages: number } {
+    const rows = this.db
+      .prepare(
+        `SELECT substr(target_key, 1, instr(target_key, ':') - 1) AS kind, count(DISTINCT target_key) AS n
+         FROM adviser_review_entries WHERE review_id = ? AND target_key != 'bundle' GROUP BY kind`,
+      )
+      .all(reviewId) as { kind: string; n: number }[];
+    const n = (k: string): number => rows.find((r) => r.kind === k)?.n ?? 0;
+    return { exhibits: n('exhibit'), incidents: n('incident'), messages: n('message') };
+  }
+
   /** What each imported review says now about one item, incident or message. */
   about(what: AdviserCommentsFor): AdviserComment[] {
     const key =

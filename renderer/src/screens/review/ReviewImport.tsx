@@ -129,7 +129,13 @@ export function ReviewImport() {
           <h3>Reviews you have imported</h3>
           <ul className="review-list">
             {reviews.map((r) => {
-              const whole = r.comments.find((c) => c.target.kind === 'bundle');
+              const whole = r.overall;
+              const { exhibits, incidents, messages } = r.targets;
+              const about = [
+                exhibits ? `${exhibits} exhibit${exhibits === 1 ? '' : 's'}` : '',
+                incidents ? `${incidents} incident${incidents === 1 ? '' : 's'}` : '',
+                messages ? `${messages} message${messages === 1 ? '' : 's'}` : '',
+              ].filter(Boolean);
               const overall = whole?.comment;
               return (
                 <li key={r.id}>
@@ -137,6 +143,12 @@ export function ReviewImport() {
                   {displayName(r.bundle.bagName)}” ·{' '}
                   {r.signed && r.fingerprint ? `signed (key ${r.fingerprint})` : 'unsigned'} ·{' '}
                   {r.entries} change{r.entries === 1 ? '' : 's'} · imported {dateText(r.importedAt)}
+                  {about.length > 0 && (
+                    <p className="hint">
+                      About {about.join(', ')}: see them under &ldquo;From your adviser&rdquo; on
+                      each.
+                    </p>
+                  )}
                   {overall && <p className="adviser-text">Overall: {safeMultiline(overall)}</p>}
                   {whole && whole.questions.length > 0 && (
                     <>
