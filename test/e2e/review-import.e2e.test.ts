@@ -1,10 +1,10 @@
 /**
  * The client imports her adviser's review, in Debian's Chromium through the bridge and the
- * real core: a bundle exported with the wizard, a signed review of it written from the format
+ * real core: an item and an incident about it, a bundle exported with the wizard, a signed review of it written from the format
  * alone (test/support/adviser-review.ts), chosen with the browser's file picker on the Export
  * screen; the import says it is signed by a key new to the vault and shows its fingerprint,
  * and the item view shows the adviser's status and comment under "From your adviser", apart
- * from her notes. axe finds no serious problem on either screen.
+ * from her notes, and the incident the adviser's question. axe finds no serious problem on either screen.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +19,8 @@ import {
   zipOf,
 } from '../support/adviser-review';
 import { tempDir } from '../support/tmp';
+import { bridgeTransport } from '../../shared/bridge-transport';
+import { createClient } from '../../shared/client';
 import {
   type AppInChromium,
   closeAppInChromium,
@@ -49,13 +51,23 @@ describe.skipIf(skip !== null)(title, () => {
   });
   afterAll(() => closeAppInChromium(started));
 
-  it('imports a signed review and shows the comment on her item', async () => {
+  it('imports a signed review and shows the comment on her item and incident', async () => {
     await page.goto(app.url);
     await createVaultInPage(page);
     const src = join(await tempDir(), 'threat.txt');
     await writeFile(src, 'I know where you live.\n');
     await page.getByTestId('file-input').setInputFiles(src);
     await page.getByRole('button', { name: /^threat\.txt/ }).waitFor({ timeout: 30_000 });
+
+    // An incident about it, made through the bridge as the app would.
+    const client = createClient(bridgeTransport(app.origin, app.token));
+    const itemId = (await client['items.list']({}))[0]!.id;
+    const incident = await client['incidents.create']({
+      occurredAt: '2026-03-02T21:14:00Z',
+      place: 'Email',
+      summary: 'Threat by email',
+      itemIds: [itemId],
+    });
 
     const out = await tempDir();
     await openExportWizard(page, 'Harassment');
@@ -88,6 +100,11 @@ describe.skipIf(skip !== null)(title, () => {
         op: 'comment',
         value: 'Strong evidence. Please bring the original email with its headers.',
       },
+      {
+        target: { kind: 'incident', incidentId: incident.id },
+        op: 'questions',
+        value: ['Did anyone else see this email?'],
+      },
     ]);
     const key = adviserKey();
     const review = reviewFile(
@@ -107,7 +124,7 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByTestId('review-file-input').setInputFiles(reviewPath);
     const result = page.locator('.review-import-result');
     await result
-      .getByText(/The review from A\. Solicitor \(Smith & Co\) was imported: 2 changes/)
+      .getByText(/The review from A\. Solicitor \(Smith & Co\) was imported: 3 changes/)
       .waitFor({
         timeout: 30_000,
       });
@@ -130,6 +147,23 @@ describe.skipIf(skip !== null)(title, () => {
     const notes = page.locator('section[aria-labelledby="item-notes-title"]');
     expect(await notes.textContent()).not.toContain('Strong evidence');
     expect(await seriousAxeViolations(page, { frames: false })).toEqual([]);
+    await page.getByRole('button', { name: /Back to library/ }).click();
+
+    // The incident, with the adviser's question in its own panel.
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Incidents', exact: true })
+      .click();
+    await page
+      .getByRole('button', { name: /Threat by email|Email/ })
+      .first()
+      .click();
+    const onIncident = page.locator('section.adviser-comments');
+    await onIncident
+      .getByRole('heading', { name: 'From your adviser' })
+      .waitFor({ timeout: 30_000 });
+    expect(await onIncident.textContent()).toContain('Did anyone else see this email?');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(watch.problems).toEqual([]);
   }, 240_000);
 });
