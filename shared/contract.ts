@@ -11,6 +11,7 @@ import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { SEARCH_SOURCES } from './search-source';
 import { itemNameProblem, itemNameText } from './item-name';
 import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
+import { REVIEW_STATUSES } from './review';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -583,6 +584,76 @@ export const messageSearch = z.object({
   hits: z.array(z.object({ id, index: z.number().int().min(0), snippet: snippetSegments })),
 });
 
+// ---- Reviews from the person's adviser, as imported (docs/review-format.md, "Importing") ----
+
+const reviewer = z.object({ name: z.string().nullable(), organisation: z.string().nullable() });
+const reviewTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('bundle') }),
+  z.object({
+    kind: z.literal('exhibit'),
+    exhibit: z.string(),
+    itemId: z.string(),
+    sha256: z.string(),
+  }),
+  z.object({ kind: z.literal('incident'), incidentId: z.string() }),
+  z.object({
+    kind: z.literal('message'),
+    messageId: z.string(),
+    exhibit: z.string(),
+    index: z.number(),
+  }),
+]);
+export const reviewImportResult = z.object({
+  outcome: z.enum(['imported', 'extended', 'already-imported', 'earlier-version']),
+  reviewId: z.string(),
+  madeIn: z.enum(['dossier', 'viewer']),
+  signed: z.boolean(),
+  /** The adviser's key, to compare with the one given by another route; null when unsigned. */
+  fingerprint: z.string().nullable(),
+  keySeenBefore: z.boolean().nullable(),
+  reviewer,
+  bundle: z.object({
+    tagManifestSha256: z.string(),
+    bagName: z.string(),
+    caseName: z.string(),
+    exportedAt: z.string(),
+  }),
+  entriesAdded: z.number().int().min(0),
+  entries: z.number().int().min(0),
+  message: z.string(),
+});
+export const adviserReviewSummary = z.object({
+  id: z.string(),
+  madeIn: z.enum(['dossier', 'viewer']),
+  signed: z.boolean(),
+  fingerprint: z.string().nullable(),
+  reviewer,
+  bundle: z.object({ tagManifestSha256: z.string(), bagName: z.string(), caseName: z.string() }),
+  entries: z.number().int().min(0),
+  head: z.string(),
+  savedAt: z.string(),
+  importedAt: z.string(),
+  updatedAt: z.string(),
+});
+/** The adviser's current word on one thing, from one review. */
+export const adviserComment = z.object({
+  reviewId: z.string(),
+  target: reviewTarget,
+  reviewer,
+  signed: z.boolean(),
+  fingerprint: z.string().nullable(),
+  status: z.enum(REVIEW_STATUSES).nullable(),
+  statusWords: z.string().nullable(),
+  comment: z.string(),
+  order: z.number().nullable(),
+  questions: z.array(z.string()),
+  fingerprintChecked: z
+    .object({ fingerprint: z.string(), how: z.string(), at: z.string() })
+    .nullable(),
+  updatedAt: z.string(),
+});
+const reviewPassphrase = z.string().min(1).max(1024).optional();
+
 /**
  * One method: its argument and result schemas, and how it behaves:
  * - `progress`: it reports progress events and can be cancelled (import, export, check);
@@ -1040,6 +1111,50 @@ export const api = {
     z.object({ queued: z.number().int().min(0), status: ocrStatus }),
     { changes: true },
   ),
+  /**
+   * Imports a review from the adviser: a review zip, a .zip.age with its passphrase, or the
+   * offline viewer's review.json, by its path or (a browser) its bytes. Logged.
+   */
+  'adviserReviews.import': method(
+    z.union([
+      z.object({ path: text(4096), passphrase: reviewPassphrase }).strict(),
+      z
+        .object({
+          name: z.string().min(1).max(255),
+          data: z
+            .instanceof(Uint8Array)
+            .refine((d) => d.length <= 64 * 1024 * 1024, 'is too large: up to 64 MiB at a time'),
+          passphrase: reviewPassphrase,
+        })
+        .strict(),
+    ]),
+    reviewImportResult,
+    { changes: true, upload: true },
+  ),
+  'adviserReviews.list': method(
+    none,
+    z.array(
+      adviserReviewSummary.extend({
+        /** The review as a whole: overall note, questions, fingerprint check; null if none. */
+        overall: adviserComment.nullable(),
+        /** How many exhibits, incidents and messages it speaks of (adviserReviews.about each). */
+        targets: z.object({
+          exhibits: z.number().int().min(0),
+          incidents: z.number().int().min(0),
+          messages: z.number().int().min(0),
+        }),
+      }),
+    ),
+  ),
+  /** What each imported review says now about one item, incident or message. */
+  'adviserReviews.about': method(
+    z.union([
+      z.object({ itemId: id }).strict(),
+      z.object({ incidentId: id }).strict(),
+      z.object({ messageId: id }).strict(),
+    ]),
+    z.array(adviserComment),
+  ),
   // Answered by the desktop shell in main, never by the vault service.
   'dialog.chooseFiles': method(none, z.object({ paths: z.array(z.string()) }), { host: true }),
   'dialog.chooseFolder': method(
@@ -1047,6 +1162,8 @@ export const api = {
     z.object({ path: z.string().nullable() }),
     { host: true },
   ),
+  /** One review from the adviser (a review-….zip, .zip.age or viewer .json), or null. */
+  'dialog.chooseReview': method(none, z.object({ path: z.string().nullable() }), { host: true }),
   'shell.showInFolder': method(z.object({ path: text(4096) }).strict(), empty, { host: true }),
 } as const satisfies Record<string, MethodSpec>;
 

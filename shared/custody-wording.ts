@@ -282,6 +282,24 @@ export interface CustodyDetails {
     | { slot: 'recovery'; change: string };
   'reveal-keys': { reason: string };
   'settings-change': { before: Fields; after: Fields };
+  /** A review from the person's adviser imported (docs/review-format.md, "Importing"). */
+  'adviser-review-imported': {
+    review: string;
+    file: string;
+    madeIn: 'dossier' | 'viewer';
+    signed: boolean;
+    fingerprint: string | null;
+    /** Null for an unsigned review. */
+    keySeenBefore: boolean | null;
+    reviewer: { name: string | null; organisation: string | null };
+    tagManifestSha256: string;
+    /** The seq of the export entry of the bundle it reviews. */
+    export: number;
+    /** The review's entries this import added, by seq. */
+    added: { from: number; to: number };
+    head: string;
+    reviewSha256: string;
+  };
 }
 
 export type CustodyAction = keyof CustodyDetails;
@@ -303,6 +321,7 @@ export const CUSTODY_ACTIONS = [
   'repair',
   'reveal-keys',
   'settings-change',
+  'adviser-review-imported',
 ] as const satisfies readonly CustodyAction[];
 
 // Every action is listed: a new one in CustodyDetails and not here fails the type check.
@@ -750,6 +769,37 @@ function repairText(d: unknown): string {
   return `Dossier tidied up after a problem${said ? `: ${said}` : ''}.`;
 }
 
+function adviserReviewText(d: unknown): string {
+  const r = read(
+    {
+      file: text,
+      signed: z.boolean().optional().catch(undefined),
+      fingerprint: text,
+      keySeenBefore: z.boolean().optional().catch(undefined),
+      added: obj,
+      reviewer: obj,
+    },
+    d,
+  );
+  const added = read({ from: num, to: num }, r.added);
+  const who = read({ name: text, organisation: text }, r.reviewer);
+  const name = safe(who.name);
+  const org = safe(who.organisation);
+  const by = name && org ? ` from ${name} (${org})` : name || org ? ` from ${name ?? org}` : '';
+  const file = safe(r.file);
+  const n =
+    added.from !== undefined && added.to !== undefined && added.to >= added.from
+      ? added.to - added.from + 1
+      : null;
+  const later = added.from !== undefined && added.from > 1;
+  const what = `${later ? 'A later version of a review' : 'A review'}${by} was imported${file ? ` (${file})` : ''}${n === null ? '' : `: ${plural(n, later ? 'new change' : 'change')}`}.`;
+  const fp = safe(r.fingerprint);
+  if (r.signed === true && fp) {
+    return `${what} It is signed with the adviser’s key ${fp}${r.keySeenBefore === false ? ', seen in this vault for the first time' : ''}. It is kept apart from the notes made in this vault.`;
+  }
+  return `${what} It carries no signature (it was saved from the offline viewer). It is kept apart from the notes made in this vault.`;
+}
+
 const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[]) => string } = {
   create: (d) =>
     read({ recoveryCode: text }, d).recoveryCode
@@ -829,6 +879,7 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
       ? `${said.length === 1 ? 'A setting was' : 'Settings were'} changed: ${andList([...new Set(said)])}.`
       : 'A setting was changed.';
   },
+  'adviser-review-imported': adviserReviewText,
 };
 
 /** One sentence (or a few) saying what an entry records, for a solicitor to read. */
@@ -859,6 +910,7 @@ const LABELS: { [A in CustodyAction]: string } = {
   repair: 'Dossier tidied up after an interruption',
   'reveal-keys': 'Keys shown so the vault can be opened with standard tools',
   'settings-change': 'Settings changed',
+  'adviser-review-imported': 'A review from an adviser imported (kept apart from your own notes)',
 };
 
 /** A short label for a kind of entry (for counts), e.g. "Imported into the vault". */

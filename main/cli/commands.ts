@@ -123,7 +123,7 @@ async function currentSecret(g: GlobalOptions): Promise<{ unlock: string; curren
 }
 
 /** Unlocks with the passphrase (or the recovery code with --recovery), runs `fn`, always locks. */
-async function withVault<T>(
+export async function withVault<T>(
   g: GlobalOptions,
   fn: (v: Vault) => Promise<T>,
   io: Pick<Io, 'err'> = STDERR,

@@ -47,6 +47,7 @@ import { ITEM_KINDS } from '../../shared/item-kind';
 import { SEARCH_SOURCES } from '../../shared/search-source';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
+import { cmdReviewComments, cmdReviewImport } from './review-import';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
 
@@ -132,6 +133,15 @@ Commands:
                                   check a bundle (folder, .zip or .zip.age); no vault needed;
                                   a .zip.age's passphrase from F, DOSSIER_EXPORT_PASSPHRASE
                                   or asked
+  review import FILE [--review-passphrase-file F] [--json]
+                                  import a review from your adviser (a review-….zip, a
+                                  .zip.age, or the offline viewer's review-….json): checked
+                                  whole (signature, hash chain, that it reviews a bundle you
+                                  exported) and logged; prints the adviser's key fingerprint
+                                  to compare with the one they gave you. A .zip.age's
+                                  passphrase from F, DOSSIER_EXPORT_PASSPHRASE or asked
+  review comments [ID] [--json]   what your adviser's reviews say: all of it, or about one
+                                  item, incident or message
 
 Options:
   --vault DIR            the vault folder (or DOSSIER_VAULT; default: your user data folder)
@@ -179,6 +189,7 @@ const OPTIONS = {
   out: { type: 'string' },
   format: { type: 'string' },
   'encrypt-passphrase-file': { type: 'string' },
+  'review-passphrase-file': { type: 'string' },
   encrypt: { type: 'boolean', default: false },
   all: { type: 'boolean', default: false },
   item: { type: 'string', multiple: true },
@@ -268,6 +279,7 @@ const ALLOWED: Record<string, string[]> = {
   person: ['role', ...IDENTIFIER_KINDS, 'notes', 'reason', 'yes'],
   quarantine: ['all'],
   ocr: ['status', 'wait'],
+  review: ['review-passphrase-file'],
 };
 
 class UsageError extends Error {}
@@ -521,6 +533,31 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         return await cmdOcr(g, { status: values.status }, io);
       case 'quarantine':
         return await cmdQuarantine(g, rest[0], rest.slice(1), { all: values.all }, io);
+      case 'review': {
+        const [sub, ...args] = rest;
+        if (sub === 'import') {
+          if (args.length > 1)
+            throw new UsageError(
+              '`dossier review import` takes one file, not ' + args.length + '.',
+            );
+          return await cmdReviewImport(
+            g,
+            args[0],
+            { passphraseFile: values['review-passphrase-file'] },
+            io,
+          );
+        }
+        if (sub === 'comments') {
+          if (values['review-passphrase-file'] !== undefined)
+            throw new UsageError('--review-passphrase-file goes with `dossier review import`.');
+          if (args.length > 1)
+            throw new UsageError('`dossier review comments` takes at most one id.');
+          return await cmdReviewComments(g, args[0], io);
+        }
+        throw new UsageError(
+          '`dossier review` takes import FILE or comments [ID]. Run `dossier --help`.',
+        );
+      }
       case 'person': {
         if (rest[0] === 'rm') {
           onlyWithRm(tokens, ['reason', 'yes'], 'person');

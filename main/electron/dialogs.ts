@@ -48,6 +48,21 @@ export function desktopShell(deps: DialogDeps): ShellHandlers {
       );
       return { path };
     },
+    'dialog.chooseReview': async () => {
+      const [path = null] = await open({
+        title: 'Import a review from your adviser',
+        buttonLabel: 'Import review',
+        properties: ['openFile'],
+        filters: [
+          {
+            name: 'Review from an adviser (.zip, .zip.age, .json)',
+            extensions: ['zip', 'age', 'json'],
+          },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      return { path };
+    },
     'shell.showInFolder': async ({ path }) => {
       // Only an existing absolute path: never a URL or a name the file manager would resolve.
       const exists =

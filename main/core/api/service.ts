@@ -384,6 +384,24 @@ export class DossierService implements ApiHost {
         pages: await this.open().bundlePages(args),
         cap: FAMILY_BUNDLE_PAGE_CAP,
       }),
+      'adviserReviews.import': async ({ passphrase, ...source }) => {
+        if ('path' in source && !isAbsolute(source.path)) {
+          throw new DossierError(
+            'USAGE',
+            `Refused "${source.path.slice(0, 200)}": a review must be given by its full path.`,
+          );
+        }
+        return this.open().importReview(source, { passphrase });
+      },
+      'adviserReviews.list': async () => {
+        const reviews = this.open().adviserReviews;
+        return reviews.list().map((r) => ({
+          ...r,
+          overall: reviews.overall(r.id),
+          targets: reviews.targetCounts(r.id),
+        }));
+      },
+      'adviserReviews.about': async (what) => this.open().adviserReviews.about(what),
       'export.verify': async ({ path, passphrase }, ctx) => {
         const { verifyBundle } = await import('../export/verify-bundle');
         const report = await verifyBundle(path, {

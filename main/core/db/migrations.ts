@@ -489,6 +489,54 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   INSERT INTO message_search (message_search) VALUES ('rebuild');
   `,
+  /* 13: reviews from the person's adviser, as imported (docs/review-format.md) */ `
+  -- Each adviser key a review was signed with, as first seen: a later review by a key not
+  -- here is flagged as from a key this vault has not seen before.
+  CREATE TABLE adviser_keys (
+    fingerprint    TEXT PRIMARY KEY,                 -- "1a2b 3c4d …": SHA-256 of the raw key
+    public_key     TEXT NOT NULL,                    -- SPKI PEM, as received
+    first_seen_at  TEXT NOT NULL
+  ) STRICT;
+
+  -- One review: of one exported bundle, by one key (or unsigned, from the offline viewer).
+  -- A later version of it (its entries start with these) adds entries to the same row.
+  CREATE TABLE adviser_reviews (
+    id                     TEXT PRIMARY KEY,
+    tag_manifest_sha256    TEXT NOT NULL,            -- the bundle's, as its export entry records it
+    export_seq             INTEGER NOT NULL,         -- that export custody entry
+    made_in                TEXT NOT NULL CHECK (made_in IN ('dossier', 'viewer')),
+    signed                 INTEGER NOT NULL CHECK (signed IN (0, 1)),
+    adviser_fingerprint    TEXT REFERENCES adviser_keys(fingerprint),
+    reviewer_name          TEXT,                     -- as the review gives them: unchecked words
+    reviewer_organisation  TEXT,
+    bag_name               TEXT NOT NULL,
+    case_name              TEXT NOT NULL,
+    head                   TEXT NOT NULL,            -- hash of its last entry
+    entry_count            INTEGER NOT NULL CHECK (entry_count >= 0),
+    saved_at               TEXT NOT NULL,            -- when the adviser saved the version imported last
+    imported_at            TEXT NOT NULL,            -- first import
+    updated_at             TEXT NOT NULL,            -- last import that added entries
+    custody_seq            INTEGER NOT NULL,         -- the adviser-review-imported entry of the last import
+    CHECK ((signed = 1) = (adviser_fingerprint IS NOT NULL))
+  ) STRICT;
+  CREATE INDEX adviser_reviews_bundle ON adviser_reviews(tag_manifest_sha256);
+
+  -- Its entries, as received (hash-chained: docs/review-format.md, "Entries").
+  CREATE TABLE adviser_review_entries (
+    review_id   TEXT NOT NULL REFERENCES adviser_reviews(id),
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    at          TEXT NOT NULL,
+    target_key  TEXT NOT NULL,                       -- "exhibit:<itemId>", "incident:<id>", "message:<id>", "bundle"
+    target      TEXT NOT NULL,                       -- JSON, as received
+    op          TEXT NOT NULL,
+    value       TEXT NOT NULL,                       -- JSON, as received
+    prev        TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    custody_seq INTEGER NOT NULL,                    -- the import that brought it
+    PRIMARY KEY (review_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX adviser_review_entries_target ON adviser_review_entries(target_key, review_id, seq);
+  `,
 ];
 
 /**

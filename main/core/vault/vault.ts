@@ -87,6 +87,8 @@ import { SOFTWARE } from '../version';
 import { readHeader, writeHeader, VAULT_FORMAT, VAULT_VERSION, type VaultHeader } from './header';
 import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
+import { AdviserReviews, type ReviewImportResult } from '../review/review-import';
+import { readReceivedReview, type ReviewSource } from '../review/received-review';
 import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
 import {
   alreadyRemoved,
@@ -162,6 +164,8 @@ export class Vault {
   readonly annotations: AnnotationRepository;
   readonly conversations: ConversationRepository;
   readonly quarantine: Quarantine;
+  /** Reviews from the person's adviser, as imported: apart from her own notes. */
+  readonly adviserReviews: AdviserReviews;
   /** Text recognition in pictures (ocr/): runs only when started (the app, `dossier ocr`). */
   readonly ocr: OcrRunner;
   /** Plain-words messages for the person, produced while opening or locking. */
@@ -204,6 +208,7 @@ export class Vault {
     this.blobs = new BlobStore(dir, identity.recipient(), identity);
     this.exports = new ExportsInProgress(db, this.custody);
     this.quarantine = new Quarantine(dir);
+    this.adviserReviews = new AdviserReviews(db, this.custody, () => this.fingerprint());
     this.ocr = new OcrRunner({
       db,
       items: this.items,
@@ -863,6 +868,21 @@ export class Vault {
       exports: this.exports,
       assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
     };
+  }
+
+  /**
+   * Imports a review from the person's adviser (docs/review-format.md, "Importing"): checked
+   * whole before anything is stored, then stored with its custody entry in one transaction.
+   */
+  async importReview(
+    source: ReviewSource,
+    opts: { passphrase?: string } = {},
+  ): Promise<ReviewImportResult> {
+    this.assertOpen();
+    this.assertWritable();
+    const received = await readReceivedReview(source, opts);
+    this.assertOpen();
+    return this.adviserReviews.import(received);
   }
 
   /** A note on an item; its words become searchable at once. */

@@ -43,6 +43,15 @@ describe('native dialogs and the file manager (shell methods)', () => {
     expect(await cancelled['dialog.chooseFolder']({ purpose: 'export' })).toEqual({ path: null });
   });
 
+  it('asks for one review from the adviser, and reports a cancel as nothing chosen', async () => {
+    const { shell, asked } = fakes({ canceled: false, filePaths: ['/home/a/review-x.zip'] });
+    expect(await shell['dialog.chooseReview']({})).toEqual({ path: '/home/a/review-x.zip' });
+    expect(asked[0]!.properties).toEqual(['openFile']);
+    expect(asked[0]!.title).toBe('Import a review from your adviser');
+    const cancelled = fakes({ canceled: true, filePaths: ['/ignored'] }).shell;
+    expect(await cancelled['dialog.chooseReview']({})).toEqual({ path: null });
+  });
+
   it('reveals only an existing absolute path', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'bundle.zip'), 'x');

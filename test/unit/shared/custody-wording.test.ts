@@ -252,6 +252,20 @@ const SAMPLES = [
     images: 1,
     language: 'eng',
   }),
+  written('adviser-review-imported', {
+    review: 'r1',
+    file: 'review-Harassment-20261206.zip',
+    madeIn: 'dossier',
+    signed: true,
+    fingerprint: '1a2b 3c4d',
+    keySeenBefore: false,
+    reviewer: { name: 'A. Solicitor', organisation: 'Smith & Co' },
+    tagManifestSha256: 'ab'.repeat(32),
+    export: 12,
+    added: { from: 1, to: 5 },
+    head: 'cd'.repeat(32),
+    reviewSha256: 'ef'.repeat(32),
+  }),
   written('settings-change', { before: { autoLockMinutes: 5 }, after: { autoLockMinutes: 10 } }),
 ];
 
@@ -488,6 +502,49 @@ describe('custody wording: old and hostile entries', () => {
     });
     expect(custodyEntryText(e)).toBe(
       '2 messages were read from an exported conversation by dossier-mbox 1; each points back to its exact bytes in the file, which is kept unchanged. Its Gmail labels became tags of their messages: “Threats, kept”, “Inbox\\u{202e}”.',
+    );
+  });
+});
+
+describe('custody wording: a review from an adviser', () => {
+  const base = {
+    review: 'r1',
+    file: 'review-x.zip',
+    reviewer: { name: 'A. Solicitor', organisation: 'Smith & Co' },
+    tagManifestSha256: 'ab'.repeat(32),
+    export: 3,
+    head: 'cd'.repeat(32),
+    reviewSha256: 'ef'.repeat(32),
+  };
+  it('says who, how many changes, and the key (new to the vault) or that it is unsigned', () => {
+    expect(
+      custodyEntryText(
+        written('adviser-review-imported', {
+          ...base,
+          madeIn: 'dossier',
+          signed: true,
+          fingerprint: '1a2b 3c4d',
+          keySeenBefore: false,
+          added: { from: 1, to: 5 },
+        }),
+      ),
+    ).toBe(
+      'A review from A. Solicitor (Smith & Co) was imported (review-x.zip): 5 changes. It is signed with the adviser’s key 1a2b 3c4d, seen in this vault for the first time. It is kept apart from the notes made in this vault.',
+    );
+    expect(
+      custodyEntryText(
+        written('adviser-review-imported', {
+          ...base,
+          reviewer: { name: null, organisation: null },
+          madeIn: 'viewer',
+          signed: false,
+          fingerprint: null,
+          keySeenBefore: null,
+          added: { from: 6, to: 6 },
+        }),
+      ),
+    ).toBe(
+      'A later version of a review was imported (review-x.zip): 1 new change. It carries no signature (it was saved from the offline viewer). It is kept apart from the notes made in this vault.',
     );
   });
 });

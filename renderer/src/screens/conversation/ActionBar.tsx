@@ -5,6 +5,7 @@ import { useCases } from '../../stores/cases';
 import { useExportChoice } from '../../stores/export-choice';
 import { useSelection } from '../../stores/selection';
 import { selectedIndices } from './selection';
+import { AdviserComments } from '../review/AdviserComments';
 
 type Role = 'harasser' | 'witness' | 'official' | 'other';
 type Panel = 'incident' | 'tag' | 'note' | 'sender' | null;
@@ -108,6 +109,9 @@ export function ActionBar() {
           Clear selection
         </button>
       </div>
+      {n === 1 && firstRow && (
+        <AdviserComments className="message-adviser" target={{ messageId: firstRow.id }} />
+      )}
       {panel === 'incident' && (
         <IncidentPanel
           busy={busy}

@@ -10,6 +10,7 @@ import { ProgressStep } from './ProgressStep';
 import { ResultStep } from './ResultStep';
 import { StepIndicator } from './StepIndicator';
 import { WhatStep } from './WhatStep';
+import { ReviewImport } from '../review/ReviewImport';
 import {
   EMPTY_DRAFT,
   STEPS,
@@ -170,6 +171,8 @@ export function ExportScreen() {
         {current === 4 && job && <ProgressStep job={job} onBack={retry} />}
         {current === 5 && job && <ResultStep job={job} onNewExport={startAgain} />}
       </div>
+      {/* What comes back from the adviser a bundle was sent to. */}
+      <ReviewImport />
     </section>
   );
 }

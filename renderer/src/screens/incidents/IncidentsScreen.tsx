@@ -5,6 +5,7 @@ import { ItemPicker } from '../../components/ItemPicker';
 import { LinkedItems } from '../../components/LinkedItems';
 import { RemoveConfirm } from '../../components/RemoveConfirm';
 import { dateText, timeText } from '../../format';
+import { AdviserComments } from '../review/AdviserComments';
 import { useCases, type Incident } from '../../stores/cases';
 import { inDateOrder } from '../timeline/timeline';
 import { IncidentForm } from './IncidentForm';
@@ -85,6 +86,7 @@ export function IncidentsScreen() {
           {incident && (
             <>
               <IncidentForm key={incident.id} incident={incident} onSaved={() => undefined} />
+              <AdviserComments className="case-section" target={{ incidentId: incident.id }} />
               <IncidentLinks incident={incident} />
               <RemoveIncident
                 key={incident.id}

@@ -15,6 +15,7 @@ import { ImageViewer } from './ImageViewer';
 import { ItemName } from './ItemName';
 import { Links } from './Links';
 import { Notes } from './Notes';
+import { AdviserComments } from '../review/AdviserComments';
 import { Regions } from './Regions';
 import { Tags } from './Tags';
 import { PictureText } from './PictureText';
@@ -307,6 +308,7 @@ export function ItemView() {
                 onAdd={item.addNote}
                 onEdit={item.editNote}
               />
+              <AdviserComments className="item-section" target={{ itemId: d.id }} />
               <Tags
                 tags={d.tags}
                 suggestions={facets?.tags.map((t) => t.name) ?? []}
