@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { displayName } from './display-name';
+import { REDACTION_REASONS, redactionReasonText, type RedactionReason } from './redaction';
 
 /**
  * The custody log in words, for every place that shows it (the app's custody screen, the
@@ -219,6 +220,24 @@ export type DeriveDetails =
       by: 'upgrade' | 'read again';
       images: number;
       language: string;
+    }
+  /** A copy for disclosure (docs/redaction.md): the original is unchanged. */
+  | {
+      what: 'redacted copy made' | 'copy without location made';
+      original: { id: string; sha256: string };
+      copy: { id: string; sha256: string; mime: string };
+      /** Redacted: the boxes (whole millionths of the picture as shown) and their reasons. */
+      boxes?: {
+        x: number;
+        y: number;
+        w: number;
+        h: number;
+        reason: string;
+        otherReason: string | null;
+      }[];
+      /** Without location: what was taken out, in words, and whether the image data is the original's. */
+      removed?: string[];
+      lossless?: boolean;
     };
 
 interface Imported {
@@ -252,7 +271,7 @@ export interface CustodyDetails {
     metadataErrors?: string[];
     /** A file that came inside another item (a chat export's photo, an email's attachment). */
     parent?: string;
-    derivedAs?: 'media' | 'attachment';
+    derivedAs?: 'media' | 'attachment' | 'redact' | 'strip-location';
     /** Where in the parent it came from, e.g. "attached to message 12 (line 40)". */
     reason?: string;
     /** The name as the parent gave it, when it had to be cleaned to be stored. */
@@ -341,6 +360,7 @@ export interface CustodyEntryLike {
 const text = z.string().optional().catch(undefined);
 const list = z.array(z.unknown()).optional().catch(undefined);
 const num = z.number().optional().catch(undefined);
+const bool = z.boolean().optional().catch(undefined);
 const obj = z.record(z.string(), z.unknown()).optional().catch(undefined);
 
 /** Reads `d` with the given fields; anything missing or of the wrong type is undefined. */
@@ -683,7 +703,37 @@ const DERIVE: { [W in DeriveDetails['what']]: (d: unknown) => string } = {
       ? `${n} queued to be read again by machine${r.language ? ` in the language ${safe(r.language)}` : ''}. Their earlier reading stays until the new one replaces it.`
       : `${n} already in the vault ${r.images === 1 ? 'was' : 'were'} queued to have their words read by machine, once.`;
   },
+  'redacted copy made': (d) => {
+    const r = read({ boxes: list }, d);
+    const reasons = [
+      ...new Set(
+        (r.boxes ?? []).map((b) =>
+          redactionReasonText({
+            reason: (REDACTION_REASONS as readonly string[]).includes(
+              String((b as { reason?: unknown }).reason),
+            )
+              ? (b as { reason: RedactionReason }).reason
+              : 'other',
+            otherReason: safe(String((b as { otherReason?: unknown }).otherReason ?? '')) || null,
+          }),
+        ),
+      ),
+    ];
+    const n = count(r.boxes);
+    return `A redacted copy of an item was made: ${n ? plural(n, 'area') : 'areas'} covered in solid black${reasons.length ? ` (${reasons.join('; ')})` : ''}, and the copy written as a new picture with no metadata. ${copyHashes(d)} The original is kept unchanged.`;
+  },
+  'copy without location made': (d) => {
+    const r = read({ lossless: bool }, d);
+    return `A copy of an item without its location and device details was made${r.lossless === false ? ' (the picture was decoded and written anew)' : ', its image data unchanged'}. ${copyHashes(d)} The original is kept unchanged.`;
+  },
 };
+
+/** "Original SHA-256 …; copy SHA-256 …." for a derive entry that made a copy. */
+function copyHashes(d: unknown): string {
+  const o = read({ sha256: text }, (d as { original?: unknown } | null)?.original);
+  const c = read({ sha256: text }, (d as { copy?: unknown } | null)?.copy);
+  return `Original SHA-256 ${safe(o.sha256) || 'not recorded'}; copy SHA-256 ${safe(c.sha256) || 'not recorded'}.`;
+}
 
 const EDIT_METADATA: { [W in EditMetadataDetails['what']]: (d: unknown) => string } = {
   'name cleaned when added': (d) => {
@@ -815,6 +865,10 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
     const name = quoted(safe(read({ name: text }, d).name), 'A file');
     if (r.parent) {
       const why = safe(r.reason);
+      if (r.derivedAs === 'redact' || r.derivedAs === 'strip-location') {
+        const copy = r.derivedAs === 'redact' ? 'a redacted copy' : 'a copy without location';
+        return `${name} was added to the vault: ${copy} of another item (${displayName(r.parent)}), made in Dossier. It is stored as its own item, with its own fingerprint; the original is unchanged.${importedExtras(d)}`;
+      }
       const what = r.derivedAs === 'attachment' ? 'an attachment' : 'a file';
       return `${name} was added to the vault: ${what} that came inside another item (${displayName(r.parent)})${why ? `, ${why}` : ''}. It is stored as its own item, with its own fingerprint.${importedExtras(d)}`;
     }

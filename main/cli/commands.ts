@@ -54,6 +54,7 @@ import { markedLine } from './output';
 import { ocrAddedText, ocrProgressText, ocrRunText, ocrStatusText, readingText } from './ocr-text';
 import type { BundleReport } from '../core/export/verify-bundle';
 import type { ExhibitStyle } from '../../shared/exhibit-prefix';
+import type { RedactionBox } from '../../shared/redaction';
 import { promptHidden, readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
 import type { MarkedText } from './output';
@@ -376,6 +377,51 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
             `This looks like ${FORMAT_WORDS[format]}: \`dossier read ${item.id}\` reads it message by message.`,
           );
       }
+    }
+    return EXIT.OK;
+  });
+}
+
+/**
+ * `dossier redact ID --box X,Y,W,H:REASON…` and `dossier strip-location ID`: a copy for
+ * disclosure, stored as a new item derived from the original (docs/redaction.md). Prints the
+ * copy's id; --json gives {id, parentId, sha256}.
+ */
+export async function cmdCopy(
+  g: GlobalOptions,
+  kind: 'redact' | 'strip-location',
+  id: string | undefined,
+  boxes: RedactionBox[],
+  io: Io,
+): Promise<number> {
+  if (!id) {
+    throw new DossierError(
+      'USAGE',
+      kind === 'redact'
+        ? 'Say which picture to redact: `dossier redact ID --box X,Y,W,H:REASON` (see `dossier ls`).'
+        : 'Say which picture to copy without its location: `dossier strip-location ID`.',
+    );
+  }
+  if (kind === 'redact' && boxes.length === 0) {
+    throw new DossierError(
+      'USAGE',
+      'Say what to cover: at least one --box X,Y,W,H:REASON (fractions of the picture, 0 to 1).',
+    );
+  }
+  return withVault(g, async (vault) => {
+    const made =
+      kind === 'redact'
+        ? await vault.makeRedactedCopy(id, boxes)
+        : await vault.makeCopyWithoutLocation(id);
+    if (g.json) {
+      io.out(JSON.stringify({ id: made.id, parentId: made.parentId, sha256: made.sha256 }));
+    } else {
+      io.out(made.id);
+      io.err(
+        made.alreadyMade
+          ? `The same copy was made before: it is "${made.name}". Nothing new was stored.`
+          : `Made "${made.name}" (SHA-256 ${made.sha256}), a new item derived from the original, which is unchanged.`,
+      );
     }
     return EXIT.OK;
   });

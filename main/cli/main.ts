@@ -24,9 +24,11 @@ import {
   cmdSearch,
   cmdShow,
   cmdRead,
+  cmdCopy,
   type GlobalOptions,
   type Io,
 } from './commands';
+import { parseRedactionBox } from './redaction-boxes';
 import {
   checkAdd,
   checkBundlePath,
@@ -89,6 +91,16 @@ Commands:
                                   read an item already in the vault (a chat export or
                                   mailbox stored as a plain file) as a conversation, from its
                                   stored original; the same choices as add (exit 2 if needed)
+  redact ID --box X,Y,W,H:REASON... [--json]
+                                  a redacted copy of a picture: each box (fractions 0 to 1
+                                  of the picture as shown, from its top left) filled black,
+                                  written as a new PNG with no metadata, as a new item; the
+                                  original is unchanged. REASON: address, third-party,
+                                  children, irrelevant, privileged, or other:WORDS.
+                                  --json: {id, parentId, sha256}
+  strip-location ID [--json]      a copy of a picture without its location and other EXIF
+                                  or XMP details, as a new item (JPEG, PNG and WebP keep
+                                  their image data byte for byte)
   cat ID                          write an item's original bytes to stdout (verified first)
   rm ID --reason TEXT [--yes]     remove an item added by mistake: asks first (unless --yes),
                                   deletes its encrypted file; the custody log keeps a record
@@ -219,6 +231,7 @@ const OPTIONS = {
   facebook: { type: 'string', multiple: true },
   notes: { type: 'string' },
   reason: { type: 'string' },
+  box: { type: 'string', multiple: true },
   ocr: { type: 'boolean', default: false },
   status: { type: 'boolean', default: false },
   wait: { type: 'boolean', default: false },
@@ -237,6 +250,8 @@ const ALLOWED: Record<string, string[]> = {
   show: [],
   messages: ['from', 'to'],
   read: ['date-order', 'time-zone'],
+  redact: ['box'],
+  'strip-location': [],
   cat: [],
   rm: ['reason', 'yes'],
   rename: [],
@@ -407,6 +422,13 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           { ...opts, dateOrder: opts.dateOrder as 'dmy' | 'mdy' | undefined },
           io,
         );
+      }
+      case 'redact':
+      case 'strip-location': {
+        const id = single();
+        if (id !== undefined) checkItemRef(id);
+        const boxes = (values.box ?? []).map(parseRedactionBox);
+        return await cmdCopy(g, command, id, boxes, io);
       }
       case 'ls':
         single();

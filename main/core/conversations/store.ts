@@ -121,6 +121,9 @@ export function derivedName(given: string, fallback: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? fallback : cleaned;
 }
 
+/** How a derived item came from its parent (items.derive_op). */
+export type DeriveOp = 'media' | 'attachment' | 'redact' | 'strip-location';
+
 interface NewDerived {
   itemId: string;
   blobId: string;
@@ -129,7 +132,7 @@ interface NewDerived {
   name: string;
   /** The name as the export or email gives it, when it had to be cleaned. */
   givenName: string;
-  op: 'media' | 'attachment';
+  op: DeriveOp;
   reason: string;
   facts: import('../evidence').EvidenceFacts;
   thumbId: string | null;
@@ -173,7 +176,7 @@ export class DerivedFiles {
   async store(
     bytes: Uint8Array,
     name: string,
-    op: 'media' | 'attachment',
+    op: DeriveOp,
     reason: string,
   ): Promise<string> {
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -217,7 +220,10 @@ export class DerivedFiles {
       blobId,
       sha256,
       size: data.length,
-      name: derivedName(name, op === 'media' ? 'file from the export' : 'attachment'),
+      name: derivedName(
+        name,
+        op === 'media' ? 'file from the export' : op === 'attachment' ? 'attachment' : 'copy',
+      ),
       givenName: name,
       op,
       reason,

@@ -537,6 +537,20 @@ export const MIGRATIONS: readonly Migration[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX adviser_review_entries_target ON adviser_review_entries(target_key, review_id, seq);
   `,
+
+  /* 14: copies made for disclosure (docs/redaction.md): what each covers or takes out */ `
+  CREATE TABLE redactions (
+    item_id     TEXT PRIMARY KEY REFERENCES items(id),  -- the copy
+    original_id TEXT NOT NULL,      -- the item it was made from (kept when that is removed)
+    kind        TEXT NOT NULL CHECK (kind IN ('picture', 'location')),
+    areas       TEXT NOT NULL,      -- JSON [{x, y, w, h, reason, otherReason}]: millionths
+    removed     TEXT NOT NULL,      -- JSON: what was taken out, in words
+    lossless    INTEGER NOT NULL CHECK (lossless IN (0, 1)),  -- image data the original's
+    made_at     TEXT NOT NULL,
+    custody_seq INTEGER NOT NULL    -- its derive entry
+  ) STRICT;
+  CREATE INDEX redactions_original ON redactions(original_id);
+  `,
 ];
 
 /**

@@ -217,6 +217,7 @@ export async function removeItem(
       'regions',
       'item_sources',
       'ocr',
+      'redactions',
     ]) {
       db.prepare(`DELETE FROM ${table} WHERE item_id = ?`).run(item.id);
     }

@@ -89,6 +89,12 @@ import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
 import { AdviserReviews, type ReviewImportResult } from '../review/review-import';
 import { readReceivedReview, type ReviewSource } from '../review/received-review';
+import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
+import { copyWithoutLocation } from '../redaction/strip-location';
+import { redactPicture } from '../redaction/picture-redaction';
+import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
+import type { RedactionBox } from '../../../shared/redaction';
+import { displayName } from '../../../shared/display-name';
 import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
 import {
   alreadyRemoved,
@@ -1281,6 +1287,75 @@ export class Vault {
       // A missing or damaged file is not offered; the item view still opens (`check` says why).
       return null;
     }
+  }
+
+  // ---- Copies for disclosure (docs/redaction.md) ----
+
+  /**
+   * A redacted copy of a picture: every box filled solid black, written as a new PNG with no
+   * metadata, stored as an item derived from the original (which is unchanged). Boxes and
+   * reasons are checked before anything is read; nothing is written on any refusal.
+   */
+  async makeRedactedCopy(idOrPrefix: string, boxes: RedactionBox[]): Promise<CopyMade> {
+    this.assertOpen();
+    this.assertWritable();
+    const item = this.item(idOrPrefix);
+    if (!item.mime.startsWith('image/')) {
+      throw new DossierError(
+        'USAGE',
+        `"${displayName(item.name)}" is ${item.mime}, not a picture: only a picture can be redacted with boxes.`,
+      );
+    }
+    assertRedactionReasons(boxes);
+    const bytes = await this.copySourceBytes(item);
+    const redacted = await redactPicture(bytes, boxes);
+    return storeCopy(
+      this.storeDeps(),
+      { id: item.id, name: item.name, sha256: item.sha256 },
+      { bytes: redacted.png, name: copyName(item.name, 'redacted', '.png'), mime: 'image/png' },
+      { kind: 'picture', boxes, removed: [], lossless: false },
+    );
+  }
+
+  /**
+   * A copy of a picture without its location and device details (EXIF, XMP…), its image
+   * data the original's byte for byte where the format allows (JPEG, PNG, WebP).
+   */
+  async makeCopyWithoutLocation(idOrPrefix: string): Promise<CopyMade> {
+    this.assertOpen();
+    this.assertWritable();
+    const item = this.item(idOrPrefix);
+    if (!item.mime.startsWith('image/')) {
+      throw new DossierError(
+        'USAGE',
+        `"${displayName(item.name)}" is ${item.mime}, not a picture: only a picture can be copied without its location.`,
+      );
+    }
+    const bytes = await this.copySourceBytes(item);
+    const copy = await copyWithoutLocation(bytes, item.mime);
+    return storeCopy(
+      this.storeDeps(),
+      { id: item.id, name: item.name, sha256: item.sha256 },
+      {
+        bytes: copy.bytes,
+        name: copyName(item.name, 'without location', copy.extension),
+        mime: copy.mime,
+      },
+      { kind: 'location', boxes: [], removed: copy.removed, lossless: copy.lossless },
+    );
+  }
+
+  /** An original read whole for a copy, verified against its recorded SHA-256 first. */
+  private async copySourceBytes(item: ItemDetail): Promise<Buffer> {
+    if (item.size > MAX_COPY_SOURCE_BYTES) {
+      throw new DossierError(
+        'USAGE',
+        `"${displayName(item.name)}" is ${Math.round(item.size / 1024 / 1024)} MiB; Dossier makes copies of pictures up to ${MAX_COPY_SOURCE_BYTES / 1024 / 1024} MiB.`,
+      );
+    }
+    const parts: Buffer[] = [];
+    for await (const chunk of this.verifiedContent(item.id)) parts.push(chunk);
+    return Buffer.concat(parts);
   }
 
   /**

@@ -1,0 +1,125 @@
+// A copy made for disclosure, stored as an item derived from its original (docs/redaction.md):
+// written and recorded as pending first, then saved with its `ingest` entry, its `derive`
+// entry (both hashes) and its redactions row in one transaction. The original is untouched.
+import { createHash } from 'node:crypto';
+import type { RedactionBox } from '../../../shared/redaction';
+import { DerivedFiles, type DeriveOp, type StoreDeps } from '../conversations/store';
+import { DossierError } from '../errors';
+import { PendingBlobs } from '../ingest/pending-blobs';
+
+/** The original as the copy is made from it. */
+export interface CopySource {
+  id: string;
+  name: string;
+  sha256: string;
+}
+
+export interface CopyMade {
+  /** The copy's item id. */
+  id: string;
+  parentId: string;
+  sha256: string;
+  name: string;
+  /** The same bytes were in the vault already (an identical copy made before): that item. */
+  alreadyMade: boolean;
+}
+
+export interface CopyRecord {
+  kind: 'picture' | 'location';
+  boxes: RedactionBox[];
+  removed: string[];
+  lossless: boolean;
+}
+
+const OP: Record<CopyRecord['kind'], DeriveOp> = { picture: 'redact', location: 'strip-location' };
+const WHAT = {
+  picture: 'redacted copy made',
+  location: 'copy without location made',
+} as const;
+
+/** "photo.jpg" → "photo (redacted).png": the original's name, what the copy is, its type. */
+export function copyName(original: string, what: string, extension: string): string {
+  const dot = original.lastIndexOf('.');
+  const stem = dot > 0 ? original.slice(0, dot) : original;
+  return `${stem.slice(0, 200)} (${what})${extension}`;
+}
+
+export async function storeCopy(
+  deps: StoreDeps,
+  original: CopySource,
+  copy: { bytes: Buffer; name: string; mime: string },
+  record: CopyRecord,
+): Promise<CopyMade> {
+  if (createHash('sha256').update(copy.bytes).digest('hex') === original.sha256) {
+    // Nothing to take out: the "copy" would be the original itself.
+    throw new DossierError(
+      'USAGE',
+      record.kind === 'location'
+        ? `"${original.name}" holds no location or other details to take out: it can be disclosed as it is. No copy was made.`
+        : `The redacted copy of "${original.name}" would be the same file as the original. No copy was made.`,
+    );
+  }
+  const pending = new PendingBlobs(deps.db, deps.pendingMac);
+  const files = new DerivedFiles(deps, pending);
+  try {
+    const given = await files.store(
+      copy.bytes,
+      copy.name,
+      OP[record.kind],
+      record.kind === 'picture' ? 'redacted copy' : 'copy without location',
+    );
+    await files.settle();
+    const now = new Date();
+    let made: CopyMade | null = null;
+    deps.db.transaction(() => {
+      // Removed while the copy was made: nothing is saved.
+      if (!deps.db.prepare('SELECT 1 FROM items WHERE id = ?').get(original.id)) {
+        throw new DossierError(
+          'NOT_FOUND',
+          `"${original.name}" was removed while the copy was made.`,
+        );
+      }
+      files.insert(original.id, now);
+      const id = files.replaced.get(given) ?? given;
+      const row = deps.items.get(id);
+      const alreadyMade = !files.inserted.includes(id);
+      if (!alreadyMade) {
+        const entry = deps.custody.append('derive', [original.id, id], {
+          what: WHAT[record.kind],
+          original: { id: original.id, sha256: original.sha256 },
+          copy: { id, sha256: row.sha256, mime: copy.mime },
+          ...(record.kind === 'picture'
+            ? { boxes: record.boxes }
+            : { removed: record.removed, lossless: record.lossless }),
+        });
+        deps.db
+          .prepare(
+            `INSERT INTO redactions (item_id, original_id, kind, areas, removed, lossless, made_at, custody_seq)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            id,
+            original.id,
+            record.kind,
+            JSON.stringify(record.boxes),
+            JSON.stringify(record.removed),
+            record.lossless ? 1 : 0,
+            now.toISOString(),
+            entry.seq,
+          );
+      }
+      pending.clear();
+      made = { id, parentId: original.id, sha256: row.sha256, name: row.name, alreadyMade };
+    })();
+    await files.discardUnused();
+    return made!;
+  } catch (e) {
+    await files.discard();
+    try {
+      pending.clear();
+    } catch {
+      // Unlock finds the record, and nothing under its names.
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,117 @@
+// A redacted copy of a picture (docs/redaction.md): decoded once as shown (EXIF orientation
+// applied), every covered box filled solid in the decoded pixels, written as a new lossless
+// PNG with no metadata at all. Nothing of the original file travels into the copy but the
+// pixels outside the boxes, unchanged.
+import type { Metadata } from 'sharp';
+import type { RedactionBox } from '../../../shared/redaction';
+import { DossierError } from '../errors';
+
+/** A picture with more pixels than this is not redacted (a phone screenshot is 3 MP). */
+export const MAX_REDACT_PIXELS = 100_000_000;
+/** The scale of a box's numbers: whole millionths of the picture (as region marks). */
+const SCALE = 1_000_000;
+
+export interface RedactedPicture {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+/** A box in whole pixels of a picture `width` × `height`: every pixel it touches. */
+export function boxPixels(
+  box: Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>,
+  width: number,
+  height: number,
+): { left: number; top: number; right: number; bottom: number } {
+  // Rounded outwards: a pixel partly inside a box is covered; covering too little leaks.
+  const left = Math.max(0, Math.floor((box.x * width) / SCALE));
+  const top = Math.max(0, Math.floor((box.y * height) / SCALE));
+  const right = Math.min(width, Math.ceil(((box.x + box.w) * width) / SCALE));
+  const bottom = Math.min(height, Math.ceil(((box.y + box.h) * height) / SCALE));
+  return { left, top, right: Math.max(right, left + 1), bottom: Math.max(bottom, top + 1) };
+}
+
+/** Checks a box's numbers: whole millionths, inside the picture, with a size. */
+export function boxProblem(box: Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>): string | null {
+  const whole = [box.x, box.y, box.w, box.h].every((v) => Number.isSafeInteger(v));
+  if (!whole) return 'its numbers are not whole millionths of the picture';
+  if (box.x < 0 || box.y < 0) return 'it starts outside the picture';
+  if (box.w <= 0 || box.h <= 0) return 'it has no size';
+  if (box.x + box.w > SCALE) return 'it goes past the right edge of the picture';
+  if (box.y + box.h > SCALE) return 'it goes past the bottom edge of the picture';
+  return null;
+}
+
+const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
+
+/**
+ * The redacted copy of `bytes` with `boxes` filled in black. Refuses, writing nothing, a
+ * file that is not a still picture sharp can decode, one too large, and a bad box.
+ */
+export async function redactPicture(
+  bytes: Buffer,
+  boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+): Promise<RedactedPicture> {
+  if (boxes.length === 0) {
+    throw new DossierError(
+      'USAGE',
+      'Draw at least one box to cover before making a redacted copy.',
+    );
+  }
+  for (const [i, b] of boxes.entries()) {
+    const problem = boxProblem(b);
+    if (problem) throw new DossierError('USAGE', `Box ${i + 1} cannot be used: ${problem}.`);
+  }
+  const { default: sharp } = await import('sharp');
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { failOn: 'none', limitInputPixels: false }).metadata();
+  } catch {
+    throw new DossierError('USAGE', 'This file is not a picture Dossier can redact.');
+  }
+  const w = meta.width ?? 0;
+  const h = meta.height ?? 0;
+  if (!w || !h) throw new DossierError('USAGE', 'This picture does not say how large it is.');
+  if (w * h > MAX_REDACT_PIXELS) {
+    throw new DossierError(
+      'USAGE',
+      `The picture is ${w} × ${h} pixels (${mp(w * h)}); pictures over ${mp(MAX_REDACT_PIXELS)} are not redacted, to keep memory safe.`,
+    );
+  }
+  if ((meta.pages ?? 1) > 1) {
+    // Covering one frame would leave the others showing what was covered.
+    throw new DossierError(
+      'USAGE',
+      `This picture has ${meta.pages} frames (an animation or a multi-page file); Dossier redacts still pictures only.`,
+    );
+  }
+  let data: Buffer;
+  let info: { width: number; height: number; channels: number };
+  try {
+    ({ data, info } = await sharp(bytes, { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' })
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true }));
+  } catch (e) {
+    throw new DossierError(
+      'CORRUPT',
+      `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
+    );
+  }
+  const { width, height, channels } = info;
+  // Grey (1), grey with alpha (2), colour (3), colour with alpha (4): the fill is black, and
+  // opaque, so that nothing covered shows through transparency.
+  const alpha = channels === 2 || channels === 4 ? channels - 1 : -1;
+  for (const b of boxes) {
+    const { left, top, right, bottom } = boxPixels(b, width, height);
+    for (let y = top; y < bottom; y++) {
+      const row = y * width * channels;
+      data.fill(0, row + left * channels, row + right * channels);
+      if (alpha >= 0) for (let x = left; x < right; x++) data[row + x * channels + alpha] = 255;
+    }
+  }
+  const png = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return { png, width, height };
+}

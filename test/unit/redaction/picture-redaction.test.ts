@@ -1,0 +1,149 @@
+// Redacted copies of pictures (issue 15): inside every box the fill colour, outside the
+// original's pixels unchanged, no metadata at all, and bad boxes refused.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { boxPixels, redactPicture } from '../../../main/core/redaction/picture-redaction';
+import { exiftool, makeExifJpeg, makePlainJpeg, makeScreenshotPng } from '../../fixtures/evidence';
+import { missingTools, skipTitle } from '../../support/tools';
+
+const noExiftool = missingTools(['exiftool']);
+const M = 1_000_000;
+
+async function pixels(
+  png: Buffer,
+): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
+  const { data, info } = await sharp(png).rotate().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** Every pixel inside `boxes` is black and opaque; every other equals the original's. */
+async function expectRedacted(
+  original: Buffer,
+  copy: Buffer,
+  boxes: { x: number; y: number; w: number; h: number }[],
+): Promise<void> {
+  const a = await pixels(original);
+  const b = await pixels(copy);
+  expect([b.width, b.height, b.channels]).toEqual([a.width, a.height, a.channels]);
+  const covered = new Uint8Array(a.width * a.height);
+  for (const box of boxes) {
+    const { left, top, right, bottom } = boxPixels(box, a.width, a.height);
+    for (let y = top; y < bottom; y++) covered.fill(1, y * a.width + left, y * a.width + right);
+  }
+  let inside = 0;
+  for (let i = 0; i < covered.length; i++) {
+    const px = b.data.subarray(i * b.channels, (i + 1) * b.channels);
+    if (covered[i]) {
+      inside++;
+      expect(px[0]).toBe(0);
+      if (b.channels === 4) expect(px[3]).toBe(255);
+    } else if (!px.equals(a.data.subarray(i * a.channels, (i + 1) * a.channels))) {
+      throw new Error(`pixel ${i % a.width},${Math.floor(i / a.width)} outside the boxes changed`);
+    }
+  }
+  expect(inside).toBeGreaterThan(0);
+}
+
+describe('redactPicture', () => {
+  const boxes = [
+    { x: 100_000, y: 50_000, w: 300_000, h: 100_000 },
+    { x: 600_000, y: 700_000, w: 399_999, h: 300_000 },
+  ];
+
+  it('fills each box of a PNG screenshot and leaves every other pixel as it was', async () => {
+    const png = await makeScreenshotPng(390, 844);
+    const out = await redactPicture(png, boxes);
+    expect(out.png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    await expectRedacted(png, out.png, boxes);
+  });
+
+  it('covers a pixel a box only partly touches (rounds outwards)', () => {
+    // 10 px wide: 0.15–0.25 touches pixels 1 and 2.
+    expect(boxPixels({ x: 150_000, y: 0, w: 100_000, h: M }, 10, 4)).toEqual({
+      left: 1,
+      top: 0,
+      right: 3,
+      bottom: 4,
+    });
+  });
+
+  it('makes a transparent area opaque black: nothing covered shows through', async () => {
+    const rgba = await sharp({
+      create: {
+        width: 40,
+        height: 40,
+        channels: 4,
+        background: { r: 200, g: 10, b: 10, alpha: 0 },
+      },
+    })
+      .png()
+      .toBuffer();
+    const out = await redactPicture(rgba, [{ x: 0, y: 0, w: 500_000, h: 500_000 }]);
+    await expectRedacted(rgba, out.png, [{ x: 0, y: 0, w: 500_000, h: 500_000 }]);
+  });
+
+  it('refuses a box outside the picture, one with no size, or none at all, before reading', async () => {
+    const png = await makeScreenshotPng(100, 200);
+    await expect(redactPicture(png, [])).rejects.toThrow(/at least one box/);
+    await expect(redactPicture(png, [{ x: 900_000, y: 0, w: 200_000, h: 10 }])).rejects.toThrow(
+      /Box 1 cannot be used: it goes past the right edge/,
+    );
+    await expect(redactPicture(png, [{ x: 0, y: 0, w: 10, h: 0 }])).rejects.toThrow(/no size/);
+    await expect(redactPicture(png, [{ x: 0.5, y: 0, w: 10, h: 10 }])).rejects.toThrow(
+      /whole millionths/,
+    );
+  });
+
+  it('refuses what is not a still picture, or is damaged', async () => {
+    await expect(redactPicture(Buffer.from('not a picture'), boxes)).rejects.toThrow(
+      /not a picture Dossier can redact/,
+    );
+    const png = await makeScreenshotPng(100, 200);
+    const cut = png.subarray(0, Math.floor(png.length / 2));
+    await expect(redactPicture(cut, boxes)).rejects.toThrow(/damaged|not a picture/);
+    // A two-frame GIF, by hand: covering one frame would leave the other showing.
+    const frame = '21F904000A000000' + '2C0000000001000100' + '00' + '0202440100';
+    const two = Buffer.from(
+      `474946383961010001008000000000 00FFFFFF${frame}${frame}3B`.replace(/ /g, ''),
+      'hex',
+    );
+    await expect(redactPicture(two, boxes)).rejects.toThrow(/2 frames/);
+  });
+});
+
+const title = skipTitle('redactPicture on an EXIF photo (exiftool)', noExiftool);
+if (noExiftool) console.warn(title);
+
+describe.skipIf(noExiftool !== null)(title, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redact-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a JPEG with GPS, a comment and an orientation: boxes as shown, nothing of its metadata', async () => {
+    const photo = join(dir, 'photo.jpg');
+    writeFileSync(photo, await makePlainJpeg());
+    await makeExifJpeg(photo);
+    await exiftool([
+      '-overwrite_original',
+      '-Comment=MARKER-IN-COMMENT',
+      '-XMP-dc:Description=MARKER-IN-XMP',
+      photo,
+    ]);
+    const original = readFileSync(photo);
+    const boxes = [{ x: 0, y: 0, w: 500_000, h: 250_000 }];
+    const out = await redactPicture(original, boxes);
+    // Orientation 6: the 640×480 file is shown 480 wide, 640 tall; so is the copy, as pixels.
+    expect([out.width, out.height]).toEqual([480, 640]);
+    await expectRedacted(original, out.png, boxes);
+    const copy = join(dir, 'copy.png');
+    writeFileSync(copy, out.png);
+    const tags = await exiftool(['-a', '-G1', '-s', copy]);
+    expect(tags).not.toMatch(
+      /GPS|IFD0|ExifIFD|XMP|IPTC|Comment|Orientation|Make|Model|ICC_Profile/,
+    );
+    expect(tags).toMatch(/\[PNG\]\s+ImageWidth\s+: 480/);
+    expect(out.png.includes('MARKER')).toBe(false);
+  });
+});
