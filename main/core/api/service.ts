@@ -384,6 +384,7 @@ export class DossierService implements ApiHost {
         pages: await this.open().bundlePages(args),
         cap: FAMILY_BUNDLE_PAGE_CAP,
       }),
+      'export.located': async (args) => ({ items: await this.open().locatedItems(args) }),
       'export.verify': async ({ path, passphrase }, ctx) => {
         const { verifyBundle } = await import('../export/verify-bundle');
         const report = await verifyBundle(path, {
