@@ -1014,6 +1014,8 @@ export const api = {
         caseName: text(200).optional(),
         exporter: text(200).optional(),
         fullPaths: z.boolean().optional(),
+        /** As export.create's: the court bundle says whether the location was withheld. */
+        location: z.enum(LOCATION_CHOICES).optional(),
       })
       .strict(),
     z.object({

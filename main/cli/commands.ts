@@ -711,7 +711,7 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     // Where photos were taken is said, and a choice asked for, before anything is written.
     const location = locationNotice(await vault.locatedItems(choices), opts.location, io);
     // A bundle over the family courts' cap is said before the long write starts, not after.
-    const long = bundlePagesWarning(await vault.bundlePages(choices), 'before');
+    const long = bundlePagesWarning(await vault.bundlePages({ ...choices, location }), 'before');
     if (long) io.err(long);
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let result;
