@@ -189,6 +189,13 @@ describe(skipTitle('the location a photo records, in an export', noTools), () =>
       expect(sha256(original)).toBe(sha256(await readFile(photoPath)));
       expect(await exiftool(['-s3', '-GPSLatitude#', join(bag, photo.bagPath)])).toMatch(/^51\.5/);
 
+      // VERIFY.txt tells the recipient, in its 80 columns, that the originals keep theirs.
+      const verify = files.get('VERIFY.txt')!;
+      expect(verify).toContain('LOCATION IN PHOTOS');
+      expect(verify).toContain('chose to withhold that location');
+      expect(verify).toContain('so they still hold their own location');
+      expect(verify.split('\n').filter((l) => l.length > 80)).toEqual([]);
+
       expect((await verifyBundle(bag)).ok).toBe(true);
       const entry = (await exportEntries()).at(-1)!;
       expect(entry.details.location).toBe('withheld');
@@ -246,6 +253,8 @@ describe(skipTitle('the location a photo records, in an export', noTools), () =>
       const r = await run(['--out', out, '--item', other]);
       expect(r.code, r.err).toBe(0);
       expect(r.err).not.toContain('Location');
+      const [name] = await readdir(out);
+      expect(await readFile(join(out, name!, 'VERIFY.txt'), 'utf8')).not.toContain('LOCATION');
       const entry = (await exportEntries()).at(-1)!;
       expect(entry.details.locatedItems).toBe(0);
       expect(entry.details.location).toBeUndefined();

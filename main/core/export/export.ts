@@ -355,6 +355,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
           exhibits: exhibits.length,
           exportedAt,
           messages: model.messages?.length ?? 0,
+          location: { items: located.size, choice: location },
         }),
       ),
     );
