@@ -19,7 +19,7 @@ import { tempDir } from '../support/tmp';
 import { missingTools, skipTitle } from '../support/tools';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
 
-const noTools = missingTools(['exiftool', 'pdftotext']);
+const noTools = missingTools(['exiftool', 'pdftotext', 'pdfimages']);
 
 /** Every file of a bundle folder but the originals, as text (PDFs as pdftotext reads them). */
 async function bundleText(bag: string): Promise<Map<string, string>> {
@@ -160,6 +160,20 @@ describe(skipTitle('the location a photo records, in an export', noTools), () =>
 
       const files = await bundleText(bag);
       expect(found(files, digits)).toEqual([]);
+
+      // Nor in the pictures Dossier made from the photo: the viewer's preview and the PDFs'.
+      const pictures = join(root, 'pictures-withheld');
+      await mkdir(pictures);
+      const previews = files.get('data/viewer/index.html')!.match(/\/9j\/[A-Za-z0-9+/=]+/g) ?? [];
+      expect(previews.length).toBeGreaterThan(0);
+      for (const [i, b64] of previews.entries())
+        await writeFile(join(pictures, `preview-${i}.jpg`), Buffer.from(b64, 'base64'));
+      for (const pdf of ['report', 'bundle'])
+        spawnSync('pdfimages', ['-all', join(bag, `data/report/${pdf}.pdf`), join(pictures, pdf)]);
+      const made = await readdir(pictures);
+      expect(made.some((f) => f.startsWith('bundle'))).toBe(true);
+      const gps = await exiftool(['-q', '-q', '-s3', '-GPSLatitude', '-GPSLongitude', pictures]);
+      expect(gps.trim()).toBe('');
 
       // The places that would show the location say it was withheld.
       const items = JSON.parse(files.get('data/metadata/items.json')!) as {
