@@ -86,6 +86,9 @@ describe.skipIf(skip !== null)(title, () => {
     expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     await startExport(page, out);
+    expect(await page.locator('#export-location-result').innerText()).toContain(
+      '1 exhibit records where it was taken: the location was left out',
+    );
     const [name] = await readdir(out);
     const bag = join(out, name!);
     const items = JSON.parse(await readFile(join(bag, 'data/metadata/items.json'), 'utf8')) as {
