@@ -24,15 +24,7 @@ export function LocationChoiceFields(props: {
 }) {
   const { located, choice, onChange } = props;
   if (located.state === 'listing') return null;
-  if (located.state === 'failed') {
-    return (
-      <p className="notice" id="location-warning">
-        Dossier could not check which items record where they were taken ({located.error}). Any
-        location they record is left out of the bundle’s report, metadata and viewer.
-      </p>
-    );
-  }
-  const n = located.items.length;
+  const n = located.state === 'listed' ? located.items.length : null;
   if (n === 0) return null;
   const options: Array<{ value: LocationChoice; label: string; hint: string }> = [
     {
@@ -50,19 +42,29 @@ export function LocationChoiceFields(props: {
     <fieldset className="choices location-choice" aria-describedby="location-warning">
       <legend>Location in photos</legend>
       <div className="notice" id="location-warning" role="status">
-        <p>
-          {n === 1
-            ? '1 item records where it was taken (GPS):'
-            : `${n.toLocaleString('en-GB')} items record where they were taken (GPS):`}
-        </p>
-        <ul id="located-items">
-          {located.items.slice(0, NAMED).map((x) => (
-            <li key={x.itemId}>
-              {displayName(x.number)} {displayName(x.name)}
-            </li>
-          ))}
-          {n > NAMED && <li>and {(n - NAMED).toLocaleString('en-GB')} more</li>}
-        </ul>
+        {located.state === 'failed' || n === null ? (
+          <p>
+            Dossier could not check which items record where they were taken (
+            {located.state === 'failed' ? located.error : 'unknown'}). Choose what the bundle does
+            with any location they record.
+          </p>
+        ) : (
+          <>
+            <p>
+              {n === 1
+                ? '1 item records where it was taken (GPS):'
+                : `${n.toLocaleString('en-GB')} items record where they were taken (GPS):`}
+            </p>
+            <ul id="located-items">
+              {located.items.slice(0, NAMED).map((x) => (
+                <li key={x.itemId}>
+                  {displayName(x.number)} {displayName(x.name)}
+                </li>
+              ))}
+              {n > NAMED && <li>and {(n - NAMED).toLocaleString('en-GB')} more</li>}
+            </ul>
+          </>
+        )}
         <p>A photo’s location can give away a home address.</p>
       </div>
       {options.map((o) => {
