@@ -471,7 +471,7 @@ export async function countBundlePages(
         '0'.repeat(128),
         numberOf,
         textHashes,
-        // Counting asks for no choice: location takes no pages of its own either way.
+        // Counting needs no choice: without one it counts as withheld, the wizard's default.
         recordsLocation(item) ? (opts.location ?? 'withheld') : null,
       ),
     );
