@@ -6,6 +6,7 @@ import {
   EXHIBIT_STYLES,
 } from './exhibit-prefix';
 import { IDENTIFIER_KINDS } from './identifiers';
+import { LOCATION_CHOICES } from './location-fields';
 import { ITEM_KINDS } from './item-kind';
 import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { SEARCH_SOURCES } from './search-source';
@@ -450,6 +451,10 @@ export const exportResult = z.object({
   bundlePages: z.number().int().min(0).default(0),
   /** How many messages the transcripts print (data/metadata/messages.json). */
   messages: z.number().int().min(0).default(0),
+  /** How many exhibits record where they were, and what the exporter chose for that location. */
+  location: z
+    .object({ items: z.number().int().min(0), choice: z.enum(LOCATION_CHOICES).nullable() })
+    .default({ items: 0, choice: null }),
 });
 
 const bagProblem = z.object({
@@ -1057,6 +1062,11 @@ export const api = {
         exporter: text(200).optional(),
         /** Full source paths in the bundle (default: file and folder names only). */
         fullPaths: z.boolean().optional(),
+        /**
+         * The location the items record (GPS): left out of the bundle's own files, or printed.
+         * Needed when any item records one (export.located): NEEDS_CHOICE without it.
+         */
+        location: z.enum(LOCATION_CHOICES).optional(),
       })
       .strict(),
     exportResult,
@@ -1075,12 +1085,33 @@ export const api = {
         caseName: text(200).optional(),
         exporter: text(200).optional(),
         fullPaths: z.boolean().optional(),
+        /** As export.create's: the court bundle says whether the location was withheld. */
+        location: z.enum(LOCATION_CHOICES).optional(),
       })
       .strict(),
     z.object({
       pages: z.number().int().min(0),
       /** Family courts' cap (PD 27A); a bundle over it is still written, with a warning. */
       cap: z.number().int().min(1),
+    }),
+  ),
+  /**
+   * The items of these choices that record where they were (GPS), with the labels the export
+   * would give them: asked about before exporting (export.create's `location`).
+   */
+  'export.located': method(
+    z
+      .object({
+        selection: exportSelection,
+        messageIds: exportMessageIds,
+        exhibitPrefix: text(EXHIBIT_PREFIX_MAX)
+          .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
+          .optional(),
+        exhibitStyle: z.enum(EXHIBIT_STYLES).optional(),
+      })
+      .strict(),
+    z.object({
+      items: z.array(z.object({ itemId: z.string(), number: z.string(), name: z.string() })),
     }),
   ),
   'export.verify': method(

@@ -288,6 +288,12 @@ export interface CustodyDetails {
     exhibits: { number: string; item: string; sha256: string }[];
     tagManifestSha256: string;
     caseName: string;
+    /** The transcripts' messages: how many, and the SHA-256 of messages.json. */
+    messages?: { count: number; sha256: string | undefined };
+    /** How many exhibits record where they were (absent before this was recorded). */
+    locatedItems?: number;
+    /** What the exporter chose for that location (docs/bundle-format.md, "Location"). */
+    location?: 'withheld' | 'included';
   };
   verify: { scope: 'vault'; ok: boolean; items: number; blobsChecked: number; problems: string[] };
   /** Written by early versions only; kept so old logs read. */
@@ -386,6 +392,19 @@ const plural = (n: number, word: string, many = `${word}s`): string =>
 const quoted = (name: string | null, fallback: string): string => (name ? `“${name}”` : fallback);
 const upper = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const count = (v: unknown[] | undefined): number => v?.length ?? 0;
+
+/** What an export entry says of the location its exhibits record, and the exporter's choice. */
+function locationText(located: number | undefined, choice: string | undefined): string {
+  if (located === undefined || located < 0 || !Number.isInteger(located)) return '';
+  if (located === 0) return ' None of them records where it was taken.';
+  const which =
+    located === 1 ? '1 of them records where it was' : `${located} of them record where they were`;
+  if (choice === 'withheld')
+    return ` ${which} taken: the location was withheld by the exporter from the bundle's report, metadata and viewer (the original files still hold it).`;
+  if (choice === 'included')
+    return ` ${which} taken: the exporter chose to include the location in the bundle's report, metadata and viewer.`;
+  return ` ${which} taken.`;
+}
 const strings = (v: unknown[] | undefined): string[] =>
   (v ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
 
@@ -890,10 +909,10 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
       : 'A copy was made from an item (for example, a redaction). The original is kept unchanged.';
   },
   export: (d, subjects) => {
-    const r = read({ exhibits: list, bundle: text }, d);
+    const r = read({ exhibits: list, bundle: text, locatedItems: num, location: text }, d);
     const n = count(r.exhibits) || subjects.length;
     const bundle = safe(r.bundle);
-    return `${plural(n, 'item')} exported in a bundle${bundle ? ` (${bundle})` : ''}.`;
+    return `${plural(n, 'item')} exported in a bundle${bundle ? ` (${bundle})` : ''}.${locationText(r.locatedItems, r.location)}`;
   },
   verify: (d) => {
     const r = read({ ok: z.boolean().optional().catch(undefined), items: num }, d);

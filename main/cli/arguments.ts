@@ -247,6 +247,8 @@ export interface ExportFlags {
   caseName?: string;
   exporter?: string;
   fullPaths?: boolean;
+  /** --withhold-location or --include-location: needed when an item records where it was. */
+  location?: 'withheld' | 'included';
 }
 
 /** `--messages ITEM:INDEX`: a conversation (id or 4+ character prefix) and a message's index. */
@@ -281,6 +283,7 @@ export function checkExport(opts: ExportFlags & { out: string; format: string })
     exhibitStyle: opts.exhibitStyle,
     caseName: opts.caseName,
     exporter: opts.exporter,
+    location: opts.location,
   };
   check(api['export.create'].args, args, ([key, kind, i]) => {
     if (key === 'selection') {

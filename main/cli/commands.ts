@@ -754,8 +754,10 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       exporter: opts.exporter,
       fullPaths: opts.fullPaths === true,
     };
+    // Where photos were taken is said, and a choice asked for, before anything is written.
+    const location = locationNotice(await vault.locatedItems(choices), opts.location, io);
     // A bundle over the family courts' cap is said before the long write starts, not after.
-    const long = bundlePagesWarning(await vault.bundlePages(choices), 'before');
+    const long = bundlePagesWarning(await vault.bundlePages({ ...choices, location }), 'before');
     if (long) io.err(long);
     const bar = !g.json && process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     let result;
@@ -767,6 +769,7 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
         format,
         encryptPassphrase,
         ...choices,
+        location,
         onProgress: (p) => bar?.update(p),
       });
     } finally {
@@ -800,6 +803,39 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
     }
     return EXIT.OK;
   });
+}
+
+/** At most this many located items are named on the terminal (the count is always said). */
+const LOCATED_SHOWN = 20;
+
+/**
+ * Says which items record where they were taken (GPS) and what the export does with it; with
+ * such items and no choice, stops before anything is written (NEEDS_CHOICE, exit 2).
+ */
+function locationNotice(
+  located: readonly { number: string; name: string }[],
+  choice: 'withheld' | 'included' | undefined,
+  io: Io,
+): 'withheld' | 'included' | undefined {
+  if (located.length === 0) return choice;
+  const n = located.length;
+  io.err(
+    `Location: ${n === 1 ? '1 item records where it was' : `${n} items record where they were`} taken (GPS):`,
+  );
+  for (const x of located.slice(0, LOCATED_SHOWN))
+    io.err(`  ${terminalSafe(x.number).padEnd(8)} ${terminalSafe(x.name)}`);
+  if (n > LOCATED_SHOWN) io.err(`  … and ${n - LOCATED_SHOWN} more`);
+  if (!choice)
+    throw new DossierError(
+      'NEEDS_CHOICE',
+      'Nothing was exported. Add --withhold-location to leave the location out of the bundle’s report, metadata and viewer, or --include-location to print it there. Either way the original files keep their own location.',
+    );
+  io.err(
+    choice === 'withheld'
+      ? 'Their location is withheld: it is left out of the bundle’s report, metadata and viewer. The original files in data/evidence are unchanged and still hold it.'
+      : 'Their location is included: the bundle’s metadata and viewer print it, and the original files hold it too.',
+  );
+  return choice;
 }
 
 export async function cmdVerify(

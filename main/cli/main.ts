@@ -116,13 +116,18 @@ Commands:
   export --out PATH [--format dir|zip] [--encrypt [--encrypt-passphrase-file F]]
          [--all | --item ID... | --tag T... | --incident ID...] [--messages ID,ID]
          [--exhibit-prefix JD] [--exhibit-style JD1|JD/1] [--case "Case name"]
-         [--exporter NAME] [--full-paths] [--json]
+         [--exporter NAME] [--full-paths] [--withhold-location | --include-location]
+         [--json]
                                   write a signed, hashed evidence bundle (BagIt) into the
                                   folder PATH (which must exist), or as PATH itself (a zip's
                                   name ends in .zip); only file and folder names of sources
                                   unless --full-paths. --encrypt makes a .zip.age (the
                                   recipient opens it with age); its passphrase comes from F,
-                                  else DOSSIER_EXPORT_PASSPHRASE, else it is asked twice
+                                  else DOSSIER_EXPORT_PASSPHRASE, else it is asked twice.
+                                  When items record where they were taken (GPS), say whether
+                                  the report, metadata and viewer leave it out
+                                  (--withhold-location) or print it (--include-location);
+                                  the original files keep their own location either way
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record (every ID may be
@@ -212,6 +217,8 @@ const OPTIONS = {
   case: { type: 'string' },
   exporter: { type: 'string' },
   'full-paths': { type: 'boolean', default: false },
+  'include-location': { type: 'boolean', default: false },
+  'withhold-location': { type: 'boolean', default: false },
   when: { type: 'string' },
   until: { type: 'string' },
   where: { type: 'string' },
@@ -275,6 +282,8 @@ const ALLOWED: Record<string, string[]> = {
     'case',
     'exporter',
     'full-paths',
+    'include-location',
+    'withhold-location',
   ],
   verify: [],
   incident: [
@@ -504,6 +513,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           caseName: values.case,
           exporter: values.exporter,
           fullPaths: values['full-paths'],
+          location: locationFlag(values['include-location'], values['withhold-location']),
         };
         // What is missing or doubled (no --out, two selections) cmdExport explains itself.
         const selections = [opts.all, opts.items.length, opts.tags.length, opts.incidents.length];
@@ -625,4 +635,13 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
     if (process.env.DOSSIER_DEBUG) io.err(String((e as Error)?.stack));
     return EXIT.INTERNAL;
   }
+}
+
+/** `--withhold-location` or `--include-location` (docs/bundle-format.md, "Location"). */
+function locationFlag(include: boolean, withhold: boolean): 'withheld' | 'included' | undefined {
+  if (include && withhold)
+    throw new UsageError(
+      'Choose one of --withhold-location (leave the location out of the bundle) or --include-location (print it), not both.',
+    );
+  return withhold ? 'withheld' : include ? 'included' : undefined;
 }

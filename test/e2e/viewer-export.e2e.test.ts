@@ -64,6 +64,8 @@ describe.skipIf(missing !== null)(title, () => {
       exhibitPrefix: 'JD',
       caseName: 'R v Unknown',
       exporter: 'Jane Doe',
+      // The photo's location, printed by choice, stays hidden until "Show location".
+      location: 'included',
     });
     vault.lock();
     bag = result.path;

@@ -10,6 +10,11 @@ import type { ConversationRepository } from '../conversations/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
 import { bundlePagesWarning } from '../../../shared/bundle-pages';
+import {
+  hasLocationFields,
+  withoutLocationFields,
+  type LocationChoice,
+} from '../../../shared/location-fields';
 import { machineTimeZone } from '../../../shared/course-of-conduct';
 import {
   DEFAULT_EXHIBIT_STYLE,
@@ -75,6 +80,12 @@ export interface ExportOptions {
    * custody entries that hold one). Default false: file and folder names only.
    */
   fullPaths?: boolean;
+  /**
+   * What to do with the location the exported items record (GPS in a photo's EXIF): leave it
+   * out of everything Dossier writes about them, or print it. Required when any item records
+   * one (NEEDS_CHOICE otherwise, before anything is written); the original files keep theirs.
+   */
+  location?: LocationChoice;
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
   /**
@@ -104,6 +115,16 @@ export interface ExportResult {
   bundlePages: number;
   /** How many messages the transcripts print (data/metadata/messages.json). */
   messages: number;
+  /** How many exhibits record a location, and what was done with it (null: none did). */
+  location: { items: number; choice: LocationChoice | null };
+}
+
+/** An item of an export that records where it was (located items), as the person sees it. */
+export interface LocatedItem {
+  itemId: string;
+  /** Its exhibit label in the export, e.g. "JD3". */
+  number: string;
+  name: string;
 }
 
 export interface ExportDeps {
@@ -159,6 +180,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
   const now = new Date();
   const exportedAt = now.toISOString();
   const { caseName, prefix, style } = labelling(opts);
+  const located = new Set(items.filter(recordsLocation).map((i) => i.id));
+  const location = locationChoice(opts, located.size);
   const bagName = `${
     caseName
       .replace(NOT_NAME, '-')
@@ -256,7 +279,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         );
       }
       exhibits.push(
-        await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf, textHashes),
+        await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf, textHashes, location),
       );
       progress.itemsDone++;
       opts.onProgress?.({ ...progress });
@@ -332,6 +355,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
           exhibits: exhibits.length,
           exportedAt,
           messages: model.messages?.length ?? 0,
+          location: { items: located.size, choice: location },
         }),
       ),
     );
@@ -368,6 +392,9 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
               },
             }
           : {}),
+        // Whether the report, metadata and viewer print the location some exhibits record.
+        locatedItems: located.size,
+        ...(location ? { location } : {}),
       },
     ); // signed in the same transaction (CustodyLog: every export entry is)
     return {
@@ -385,6 +412,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       warnings,
       bundlePages,
       messages: model.messages?.length ?? 0,
+      location: { items: located.size, choice: location },
     };
   } catch (e) {
     if (!committed) {
@@ -412,6 +440,7 @@ export type BundlePagesOptions = Pick<
   | 'exporter'
   | 'fullPaths'
   | 'bundleContent'
+  | 'location'
 >;
 
 /**
@@ -434,7 +463,17 @@ export async function countBundlePages(
   for (const [index, item] of items.entries()) {
     const number = numberOf.get(item.id)!;
     exhibits.push(
-      await exhibitOf(deps, item, number, bagPaths[index]!, '0'.repeat(128), numberOf, textHashes),
+      await exhibitOf(
+        deps,
+        item,
+        number,
+        bagPaths[index]!,
+        '0'.repeat(128),
+        numberOf,
+        textHashes,
+        // Counting needs no choice: without one it counts as withheld, the wizard's default.
+        recordsLocation(item) ? (opts.location ?? 'withheld') : null,
+      ),
     );
   }
   // The export signs a checkpoint of the head; counting must write nothing, so it stands in
@@ -458,6 +497,50 @@ export async function countBundlePages(
   return countBundlePdfPages(model, {
     content: opts.bundleContent ?? exhibitContentOf(deps, items),
   });
+}
+
+/**
+ * The items of an export with these choices that record where they were (GPS in a photo's
+ * EXIF), with the labels the export would give them: what the person is asked about before
+ * writing. Nothing is read but the vault's records.
+ */
+export function locatedItems(
+  deps: ExportDeps,
+  opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle'>,
+): LocatedItem[] {
+  const items = selectedItems(deps, opts.selection, opts.messageIds);
+  const { prefix, style } = labelling(opts);
+  const { numberOf } = exhibitPlaces(items, prefix, style);
+  return items
+    .filter(recordsLocation)
+    .map((i) => ({ itemId: i.id, number: numberOf.get(i.id)!, name: i.name }));
+}
+
+/**
+ * Whether an item records where it was: flagged at import (a GPS position was read), or any
+ * location field in its EXIF, as the app's item view decides (renderer Details).
+ */
+export function recordsLocation(item: ItemDetail): boolean {
+  if (item.sensitive.includes('gps')) return true;
+  return hasLocationFields(exifTagsOf(item));
+}
+
+function exifTagsOf(item: ItemDetail): Record<string, unknown> | null {
+  const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
+  return exif?.tags ?? null;
+}
+
+/** The choice an export makes for its located items; NEEDS_CHOICE when one is needed and missing. */
+function locationChoice(
+  opts: Pick<ExportOptions, 'location'>,
+  located: number,
+): LocationChoice | null {
+  if (located === 0) return opts.location ?? null;
+  if (opts.location) return opts.location;
+  throw new DossierError(
+    'NEEDS_CHOICE',
+    `${located === 1 ? '1 item records' : `${located} items record`} where ${located === 1 ? 'it was' : 'they were'} taken (GPS). Choose whether the bundle's report, metadata and viewer leave the location out ("withheld") or print it ("included"). Nothing was exported.`,
+  );
 }
 
 /** The case name, exhibit prefix and label style an export uses; a bad prefix is refused. */
@@ -770,9 +853,13 @@ async function exhibitOf(
   sha512: string,
   numberOf: Map<string, string>,
   textHashes: ReadonlyMap<string, string>,
+  location: LocationChoice | null,
 ): Promise<Exhibit> {
   const preview = item.thumbnailBlobId ? await previewOf(deps, item.thumbnailBlobId) : null;
-  const exif = (item.metadata as { exif?: { tags?: Record<string, unknown> } | null }).exif;
+  const tags = exifTagsOf(item);
+  const located = recordsLocation(item);
+  // Withheld: no location field reaches the model, so no renderer can print one.
+  const withheld = located && location !== 'included';
   return {
     number,
     bagPath,
@@ -801,7 +888,8 @@ async function exhibitOf(
     })),
     metadataProblems: item.metadataErrors,
     sensitive: item.sensitive,
-    exif: exif?.tags ?? null,
+    exif: tags && withheld ? withoutLocationFields(tags) : tags,
+    location: located ? (withheld ? 'withheld' : 'included') : null,
     preview,
     incidentIds: deps.cases.incidentsOfItem(item.id),
     personIds: deps.cases.peopleOfItem(item.id),

@@ -1,3 +1,4 @@
+import { LOCATION_WITHHELD } from '../../../shared/location-fields';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../../../shared/identifiers';
 import type { ExportSource } from '../items/repository';
 import { pathDigest } from '../items/source-path';
@@ -50,6 +51,7 @@ export function itemsCsv(exhibits: readonly Exhibit[]): string {
       'problems',
       'sensitive',
       'item_id',
+      'location',
     ],
     ...exhibits.map((e) => [
       e.number,
@@ -68,6 +70,7 @@ export function itemsCsv(exhibits: readonly Exhibit[]): string {
       e.metadataProblems.join(' | '),
       e.sensitive.join('; '),
       e.itemId,
+      e.location === 'withheld' ? LOCATION_WITHHELD : (e.location ?? ''),
     ]),
   ]);
 }

@@ -71,7 +71,14 @@ export interface Exhibit {
   /** Plain-words problems recorded at import (e.g. damaged EXIF). */
   metadataProblems: string[];
   sensitive: string[];
+  /** EXIF tags as read at import; without any location field when `location` is "withheld". */
   exif: Record<string, unknown> | null;
+  /**
+   * For an exhibit that records where it was (docs/bundle-format.md, "Location"): whether the
+   * exporter withheld that location from the bundle's own files or included it; null (or absent,
+   * in bundles made before the choice) when it records none.
+   */
+  location?: 'withheld' | 'included' | null;
   /**
    * The import's JPEG preview of an image (metadata stripped), else null. Its presence also
    * tells the court bundle that the import could decode the picture (bundle/image-content.ts).

@@ -14,6 +14,8 @@ export function verifyText(v: {
   exportedAt: string;
   /** Messages printed in the transcripts (data/metadata/messages.json). */
   messages?: number;
+  /** How many exhibits record where they were taken, and what the exporter chose. */
+  location?: { items: number; choice: 'withheld' | 'included' | null };
 }): string {
   const groups = v.fingerprint.split(' ');
   const hex = groups.join('');
@@ -144,7 +146,7 @@ its values in place of FILE, OFFSET, LENGTH and CHATFILE:
     UTF-8, are the message as the export wrote it. "dossier verify FOLDER"
     checks every message this way.
 
-WHAT THIS PROVES, AND WHAT IT DOES NOT
+${locationText(v.location)}WHAT THIS PROVES, AND WHAT IT DOES NOT
 --------------------------------------
 If every check passes, each file is bit-for-bit the same as when it was
 exported, and the exported originals have the same SHA-256 as when they were
@@ -152,6 +154,32 @@ first imported into the vault (see data/metadata/custody.jsonl and the
 report's custody appendix). It does not prove that what the files show is
 true, who created them, or when they were really created: times taken from
 files and photos (EXIF) can be set by anyone.
+`;
+}
+
+/** Said only when exhibits record where they were taken (GPS in a photo). */
+function locationText(l: { items: number; choice: 'withheld' | 'included' | null } | undefined) {
+  if (!l || l.items === 0) return '';
+  const which =
+    l.items === 1
+      ? '1 exhibit records where it was taken (GPS).'
+      : `${l.items} exhibits record where they were taken (GPS).`;
+  const choice =
+    l.choice === 'included'
+      ? `The person who made this bundle chose to include that location: the
+metadata (data/metadata/items.json) and the viewer show it.`
+      : `The person who made this bundle chose to withhold that location: the
+metadata, the report, the court bundle and the viewer leave it out and say
+"Location withheld by the exporter".`;
+  return `LOCATION IN PHOTOS
+------------------
+${which}
+${choice}
+The original files under data/evidence are exported unchanged (their SHA-256
+is the point), so they still hold their own location, readable with any
+photo tool. A copy made without location is the way to disclose a photo
+without it.
+
 `;
 }
 

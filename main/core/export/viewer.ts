@@ -273,7 +273,8 @@ function viewerParts(
       metadataProblems: e.metadataProblems,
       sensitive: e.sensitive.map((flag) => ({ flag, text: sensitiveText(flag) })),
       exif: exif.filter(([k]) => !isLocationKey(k)),
-      location: exif.filter(([k]) => isLocationKey(k)),
+      location: e.location === 'withheld' ? [] : exif.filter(([k]) => isLocationKey(k)),
+      locationWithheld: e.location === 'withheld',
       regions: e.regions.map((r) => ({
         number: r.number,
         x: r.x,

@@ -34,7 +34,13 @@ import {
 } from '../conversations/repository';
 import { openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
-import type { BundlePagesOptions, ExportDeps, ExportOptions, ExportResult } from '../export/export';
+import type {
+  BundlePagesOptions,
+  ExportDeps,
+  ExportOptions,
+  ExportResult,
+  LocatedItem,
+} from '../export/export';
 import { ExportsInProgress } from '../export/in-progress';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
@@ -854,6 +860,18 @@ export class Vault {
     this.assertOpen();
     const { countBundlePages } = await import('../export/export');
     return countBundlePages(this.exportDeps(), opts);
+  }
+
+  /**
+   * The items of an export with these choices that record where they were (GPS), with their
+   * labels: what the person must decide about before the export (its `location`).
+   */
+  async locatedItems(
+    opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle'>,
+  ): Promise<LocatedItem[]> {
+    this.assertOpen();
+    const { locatedItems } = await import('../export/export');
+    return locatedItems(this.exportDeps(), opts);
   }
 
   private exportDeps(): ExportDeps {

@@ -122,10 +122,17 @@ interface JobsStore {
    * (nothing is written), with the family courts' cap; a plain message if it failed.
    */
   countBundlePages(args: BundlePagesArgs): Promise<BundlePages | { error: string }>;
+  /**
+   * The items of these choices that record where they were taken (GPS), asked about before
+   * exporting (export.create's `location`); a plain message if they could not be listed.
+   */
+  locatedItems(args: LocatedArgs): Promise<Located | { error: string }>;
 }
 
 export type BundlePagesArgs = Args<'export.bundlePages'>;
 export type BundlePages = Result<'export.bundlePages'>;
+export type LocatedArgs = Args<'export.located'>;
+export type Located = Result<'export.located'>;
 
 let importAbort: AbortController | null = null;
 let exportAbort: AbortController | null = null;
@@ -422,6 +429,14 @@ export const useJobs = create<JobsStore>((set, get) => ({
   async countBundlePages(args) {
     try {
       return await api['export.bundlePages'](args);
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  },
+
+  async locatedItems(args) {
+    try {
+      return await api['export.located'](args);
     } catch (e) {
       return { error: messageOf(e) };
     }

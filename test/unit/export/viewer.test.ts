@@ -401,6 +401,24 @@ describe('viewer HTML: the evidence itself', () => {
       ['gps · GPSAltitude', '12'],
       ['exif · SubjectLocation', '1, 2'],
     ]);
+    expect(x.locationWithheld).toBe(false);
+  });
+
+  it('shows no location row when the exporter withheld it, and says so (issue 15)', () => {
+    // The export leaves location fields out of a withheld exhibit's EXIF; the viewer, given one
+    // anyway, shows none of them.
+    const m = model([
+      exhibit(1, {
+        exif: { ifd0: { Make: 'Apple' }, gps: { latitude: 51.5, longitude: -0.14 } },
+        sensitive: ['gps'],
+        location: 'withheld',
+      }),
+    ]);
+    const x = viewerData(m, manifestOf(m)).exhibits[0]!;
+    expect(x.locationWithheld).toBe(true);
+    expect(x.location).toEqual([]);
+    expect(x.exif).toEqual([['ifd0 · Make', 'Apple']]);
+    expect(PAGE_SCRIPT).toContain('Location withheld by the exporter');
   });
 });
 

@@ -134,7 +134,12 @@ describe('export wizard: the export.create arguments', () => {
       exhibitStyle: 'JD1',
       caseName: undefined,
       exporter: undefined,
+      // Withheld unless the person chooses to include it (issue 15).
+      location: 'withheld',
     });
+    expect(exportArgs(draft({ out: '/tmp/x', location: 'included' }), []).location).toBe(
+      'included',
+    );
     const args = exportArgs(
       draft({
         scope: 'selected',

@@ -135,6 +135,15 @@ const SAMPLES = [
     tagManifestSha256: HEX,
     caseName: 'c',
   }),
+  written('export', {
+    bundle: 'case-2.zip',
+    format: 'zip',
+    exhibits: [{ number: 'AB/1', item: 'i', sha256: HEX }],
+    tagManifestSha256: HEX,
+    caseName: 'c',
+    locatedItems: 1,
+    location: 'withheld',
+  }),
   written('verify', { scope: 'vault', ok: true, items: 3, blobsChecked: 3, problems: [] }),
   written('delete', {
     what: 'item removed',
@@ -314,6 +323,30 @@ describe('custody wording: every entry the core writes', () => {
     expect(whats.length).toBeGreaterThan(15);
     const covered = new Set(SAMPLES.map((e) => (e.details as { what?: string }).what));
     expect(whats.filter((w) => !covered.has(w))).toEqual([]);
+  });
+
+  it('says whether an export withheld the location its exhibits record (issue 15)', () => {
+    const exported = (details: Record<string, unknown>): string =>
+      custodyEntryText({
+        action: 'export',
+        subjects: ['a', 'b', 'c'],
+        details: { bundle: 'Case-20260101', exhibits: [{}, {}, {}], ...details },
+      });
+    expect(exported({ locatedItems: 2, location: 'withheld' })).toBe(
+      "3 items exported in a bundle (Case-20260101). 2 of them record where they were taken: the location was withheld by the exporter from the bundle's report, metadata and viewer (the original files still hold it).",
+    );
+    expect(exported({ locatedItems: 1, location: 'included' })).toBe(
+      "3 items exported in a bundle (Case-20260101). 1 of them records where it was taken: the exporter chose to include the location in the bundle's report, metadata and viewer.",
+    );
+    expect(exported({ locatedItems: 0 })).toBe(
+      '3 items exported in a bundle (Case-20260101). None of them records where it was taken.',
+    );
+    // Entries written before the choice existed read as they always did.
+    expect(exported({})).toBe('3 items exported in a bundle (Case-20260101).');
+    // A count that is not one is not repeated.
+    expect(exported({ locatedItems: -1, location: 'withheld' })).toBe(
+      '3 items exported in a bundle (Case-20260101).',
+    );
   });
 
   it('says what changed in words', () => {

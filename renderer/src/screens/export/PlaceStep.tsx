@@ -4,8 +4,10 @@ import { StrengthMeter } from '../../components/StrengthMeter';
 import type { Strength } from '../../../../shared/passphrase-strength';
 import { useJobs, type BundlePagesArgs } from '../../stores/jobs';
 import { BundlePagesLine, BundlePagesWarning, type PageCount } from './BundlePages';
+import { LocationChoiceFields, useLocatedItems } from './LocationChoice';
 import {
   bundlePagesArgs,
+  locatedArgs,
   countText,
   exhibitExample,
   itemCount,
@@ -55,6 +57,7 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
   const [dialogError, setDialogError] = useState<string | null>(null);
   const mismatch = draft.passphraseAgain.length > 0 && draft.passphraseAgain !== draft.passphrase;
   const pages = useBundlePages(bundlePagesArgs(draft, catalogue.selected, catalogue.chosen));
+  const located = useLocatedItems(locatedArgs(draft, catalogue.selected, catalogue.chosen));
 
   const choose = async () => {
     setDialogError(null);
@@ -202,6 +205,12 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
         )}
       </fieldset>
 
+      <LocationChoiceFields
+        located={located}
+        choice={draft.location}
+        onChange={(location) => onChange({ location })}
+      />
+
       <div className="export-summary">
         <h3>About to export</h3>
         <ul>
@@ -215,6 +224,12 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
             Exhibits labelled {exhibitExample(draft.exhibitPrefix, draft.exhibitStyle).numbers}
           </li>
           <li>Format: {FORMATS.find((f) => f.format === draft.format)!.label}</li>
+          {located.state === 'listed' && located.items.length > 0 && (
+            <li id="export-location-summary">
+              Location in photos:{' '}
+              {draft.location === 'withheld' ? 'left out of the bundle' : 'included'}
+            </li>
+          )}
           <BundlePagesLine count={pages} />
         </ul>
         <BundlePagesWarning count={pages} />

@@ -23,6 +23,16 @@ export function ResultStep({ job, onNewExport }: { job: ExportJob; onNewExport()
         {result.exhibits.length} exhibit{result.exhibits.length === 1 ? '' : 's'},{' '}
         {shortSize(result.payloadBytes)} in all.
       </p>
+      {result.location.items > 0 && (
+        <p id="export-location-result">
+          {result.location.items === 1
+            ? '1 exhibit records where it was taken: '
+            : `${result.location.items.toLocaleString('en-GB')} exhibits record where they were taken: `}
+          {result.location.choice === 'included'
+            ? 'the location is included in the bundle’s metadata and viewer.'
+            : 'the location was left out of the bundle’s report, metadata and viewer. The original files still hold it.'}
+        </p>
+      )}
       <div className="copy-values">
         <CopyValue
           label={result.format === 'dir' ? 'Saved as the folder' : 'Saved as the file'}

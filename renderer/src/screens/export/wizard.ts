@@ -6,6 +6,7 @@ import {
   exhibitStyleProblem,
   type ExhibitStyle,
 } from '../../../../shared/exhibit-prefix';
+import type { LocationChoice } from '../../../../shared/location-fields';
 
 /**
  * The export wizard's choices and the checks that let a person move on, kept free of React
@@ -27,6 +28,8 @@ export interface Draft {
   passphrase: string;
   passphraseAgain: string;
   out: string;
+  /** What the bundle does with the location photos record; withheld unless the person says. */
+  location: LocationChoice;
 }
 
 export const EMPTY_DRAFT: Draft = {
@@ -41,6 +44,7 @@ export const EMPTY_DRAFT: Draft = {
   passphrase: '',
   passphraseAgain: '',
   out: '',
+  location: 'withheld',
 };
 
 /** The steps a person fills in; the export and its result follow them. */
@@ -225,6 +229,34 @@ export function exportArgs(
   };
 }
 
+/** The choices export.located lists the located items of (those that decide their labels). */
+export function locatedArgs(
+  draft: Draft,
+  selectedIds: Iterable<string>,
+  chosen: readonly ChosenRef[] = [],
+) {
+  const { selection, messageIds, exhibitPrefix, exhibitStyle } = bundlePagesArgs(
+    draft,
+    selectedIds,
+    chosen,
+  );
+  return { selection, messageIds, exhibitPrefix, exhibitStyle };
+}
+
+/**
+ * What the wizard says of the original files, whatever is chosen: they are the evidence, so
+ * they are exported unchanged, with the location they hold. `strippedCopies`: the vault can
+ * make copies without location (issue 15's "Make a copy without location"); only then does
+ * the wizard point to them.
+ */
+export function originalsKeepLocationText(strippedCopies: boolean): string {
+  const base =
+    'Either way, the original files are exported unchanged (they are the evidence, and their fingerprints prove it), so they still hold their own location: anyone who opens them with a photo tool can read it.';
+  return strippedCopies
+    ? `${base} To disclose a photo without it, make a copy without location in the item view and export the copy instead.`
+    : base;
+}
+
 /**
  * The choices that decide the court bundle's pages (export.bundlePages), as the export makes
  * them. The chosen messages go with any choice; "Chosen messages" alone exports just their
@@ -253,5 +285,7 @@ export function bundlePagesArgs(
     exhibitStyle: draft.exhibitStyle,
     caseName: optional(draft.caseName),
     exporter: optional(draft.exporter),
+    // Sent whether or not an item records a location, so the export never has to ask again.
+    location: draft.location,
   };
 }

@@ -2,6 +2,7 @@
 // court bundle's cover sheet reuses (size, type, file, times and where each came from,
 // derivation, incidents, people, tags, sensitive fields, import problems, notes).
 import sharp from 'sharp';
+import { LOCATION_WITHHELD } from '../../../../../shared/location-fields';
 import type { Exhibit } from '../../model';
 import { groupDigits, instantText, recordedText, sizeText } from '../../report/text';
 import type { CaseFacts } from '../facts';
@@ -16,6 +17,12 @@ export const PREVIEWS_AHEAD = 6;
 const SENSITIVE: Record<string, string> = {
   gps: 'The original file records a GPS location (where it was taken).',
 };
+
+/** What the PDFs say of a located exhibit's location; they never print coordinates. */
+const LOCATION_TEXT = {
+  withheld: `${LOCATION_WITHHELD}: it is not in this report, the metadata files or the viewer. The original file is unchanged and still holds it.`,
+  included: 'Included by the exporter: the location is in data/metadata/items.json and the viewer.',
+} as const;
 
 export interface Preview {
   data: Buffer;
@@ -151,6 +158,11 @@ export function exhibitRows(w: PdfWriter, f: CaseFacts, e: Exhibit): Row[] {
           .join('\n'),
         { multiline: true, max: 1000 },
       ),
+    });
+  if (e.location)
+    rows.push({
+      label: 'Location',
+      value: w.t(LOCATION_TEXT[e.location], { multiline: true, max: 1000 }),
     });
   if (e.metadataProblems.length)
     rows.push({

@@ -99,7 +99,7 @@ export function exhibitsSection(
     const flags: Kid[] = [];
     for (const s of x.sensitive) {
       // With location rows, the GPS warning is said in the location group, once.
-      if (s.flag === 'gps' && x.location.length) continue;
+      if (s.flag === 'gps' && (x.location.length || x.locationWithheld)) continue;
       flags.push(h('p', { class: 'flag' }, ['\u26a0 Sensitive: ', s.text]));
     }
     for (const p of x.metadataProblems) {

@@ -74,6 +74,8 @@ export interface ViewerExhibit {
   exif: [string, string][];
   /** GPS and other location rows: shown only when the reader asks ("Show location"). */
   location: [string, string][];
+  /** The exporter withheld the location this exhibit records: none is in the bundle's files. */
+  locationWithheld?: boolean;
   regions: ViewerRegion[];
   /** Base64 JPEG, or null (no preview, or previews left out for size). */
   thumbnail: string | null;
