@@ -47,6 +47,7 @@ import { ITEM_KINDS } from '../../shared/item-kind';
 import { SEARCH_SOURCES } from '../../shared/search-source';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
+import { cmdReview } from './review';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
 
@@ -132,6 +133,14 @@ Commands:
                                   check a bundle (folder, .zip or .zip.age); no vault needed;
                                   a .zip.age's passphrase from F, DOSSIER_EXPORT_PASSPHRASE
                                   or asked
+  review open BUNDLE [--passphrase-file F] [--json]
+                                  open a bundle received for review, no vault needed:
+                                  verify it (exit 4 if anything fails) and print its case,
+                                  exporter, exhibits, signing-key fingerprint and every
+                                  problem with its file; read in place, nothing written
+  review ls BUNDLE [--json] | review show BUNDLE ID [--json] | review cat BUNDLE ID
+                                  a bundle's exhibits, as ls, show and cat read a vault's
+                                  (ID: the exhibit's label, JD3, or its item id)
 
 Options:
   --vault DIR            the vault folder (or DOSSIER_VAULT; default: your user data folder)
@@ -251,6 +260,7 @@ const ALLOWED: Record<string, string[]> = {
     'full-paths',
   ],
   verify: [],
+  review: [],
   incident: [
     'when',
     'until',
@@ -487,6 +497,8 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
         if (path !== undefined) checkBundlePath(path);
         return await cmdVerify(g, path, io);
       }
+      case 'review':
+        return await cmdReview(g, rest, io);
       case 'incident': {
         if (rest[0] === 'rm') {
           onlyWithRm(tokens, ['reason', 'yes'], 'incident');

@@ -59,24 +59,29 @@ describe('opening a bundle for review', () => {
         expect(s.signed).toBe(true);
         expect(s.caseName).toBe('R v Unknown');
         expect(s.exporter).toBe('Jane Doe MP');
-        expect(s.exhibits).toBe(3);
+        expect(s.exhibits).toBe(4);
         expect(s.fingerprint).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
         expect(s.fingerprint).toBe(opened.report.fingerprint);
         expect(s.failingExhibits).toEqual([]);
         expect(opened.bundle.ref.caseName).toBe('R v Unknown');
         expect(opened.bundle.ref.tagManifestSha256).toMatch(/^[0-9a-f]{64}$/);
-        expect(opened.bundle.exhibits.map((e) => e.label)).toEqual(['JD1', 'JD2', 'JD3']);
+        expect(opened.bundle.exhibits.map((e) => e.label)).toEqual(['JD1', 'JD2', 'JD3', 'JD4']);
         expect(opened.bundle.incidents.map((i) => i.incidentId)).toEqual([b.ids.incident]);
         expect(opened.bundle.messages.map((m) => [m.exhibit, m.index, m.sender])).toEqual([
-          ['JD3', 1, 'Alex'],
-          ['JD3', 2, 'Alex'],
+          ['JD4', 1, 'Alex'],
+          ['JD4', 2, 'Alex'],
         ]);
 
         const ws = opened.workspace;
         // The library's own query answers from the bundle: search, filter, sort.
         const page = ws.items.query({ sort: 'sourceTime', order: 'asc', offset: 0, limit: 50 });
-        expect(page.total).toBe(3);
-        expect(page.rows.map((r) => r.id)).toEqual([b.ids.screenshot, b.ids.email, b.ids.chat]);
+        expect(page.total).toBe(4);
+        expect(page.rows.map((r) => r.id)).toEqual([
+          b.ids.screenshot,
+          b.ids.hostile,
+          b.ids.email,
+          b.ids.chat,
+        ]);
         const found = ws.items.query({
           text: 'children school',
           sort: 'relevance',
@@ -96,11 +101,14 @@ describe('opening a bundle for review', () => {
         expect(
           ws.items
             .facets()
-            .kinds.map((k) => k.kind)
+            .kinds.map((k) => [k.kind, k.count])
             .sort(),
-        ).toEqual(
-          ['email', 'image', 'other'].filter((k) => page.rows.some((r) => r.kind === k)).sort(),
-        );
+        ).toEqual([
+          ['email', 1],
+          ['image', 1],
+          ['other', 1],
+          ['text', 1],
+        ]);
 
         const shot = ws.itemDetail('JD1');
         expect(shot.id).toBe(b.ids.screenshot);
@@ -121,7 +129,7 @@ describe('opening a bundle for review', () => {
         expect(person!.name).toBe('Anonymous sender');
         expect(person!.identifiers).toEqual([{ kind: 'email', value: 'anon@example.com' }]);
 
-        const convo = ws.conversation('JD3');
+        const convo = ws.conversation('JD4');
         expect(convo.format).toBe('whatsapp');
         expect(ws.message(b.messageIds[0]!).text).toBe('I know where you live');
 
@@ -186,25 +194,25 @@ describe('opening a bundle for review', () => {
       number: string;
       bagPath: string;
     }[];
-    const jd2 = items.find((e) => e.number === 'JD2')!.bagPath;
-    const bytes = await readFile(join(copy, jd2));
+    const email = items.find((e) => e.number === 'JD3')!.bagPath; // the email
+    const bytes = await readFile(join(copy, email));
     bytes[bytes.length - 3]! ^= 0x20;
-    await writeFile(join(copy, jd2), bytes);
+    await writeFile(join(copy, email), bytes);
     await writeFile(join(copy, 'data', 'extra.txt'), 'added later');
 
     const opened = await openBundleForReview(copy);
     try {
       const s = opened.summary;
       expect(s.verified).toBe(false);
-      expect(s.failingExhibits).toEqual(['JD2']);
+      expect(s.failingExhibits).toEqual(['JD3']);
       const files = s.problems.filter((p) => p.severity === 'error').map((p) => p.file);
-      expect(files).toContain(jd2);
+      expect(files).toContain(email);
       expect(files).toContain('data/extra.txt');
-      expect(s.problems.find((p) => p.file === jd2)!.exhibits).toEqual(['JD2']);
+      expect(s.problems.find((p) => p.file === email)!.exhibits).toEqual(['JD3']);
       // Still readable: the library lists every exhibit.
-      expect(opened.workspace.list()).toHaveLength(3);
+      expect(opened.workspace.list()).toHaveLength(4);
       // The changed file is not handed out as the exhibit.
-      await expect(collect(opened.workspace.verifiedContent('JD2'))).rejects.toThrow(
+      await expect(collect(opened.workspace.verifiedContent('JD3'))).rejects.toThrow(
         /does not match the SHA-256 the bundle records/,
       );
     } finally {

@@ -1,7 +1,8 @@
 // A real bundle exported from a test vault, in its three forms (folder, .zip, .zip.age), for
 // the tests of opening a bundle for review (issue 14). The vault holds a screenshot with a
 // note, a tag and two region marks, two emails, a WhatsApp chat with two messages linked to an
-// incident, and a person; every exhibit is exported.
+// incident, a text file whose name holds a terminal escape, and a person; every exhibit is
+// exported.
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeScreenshotPng } from '../fixtures/evidence';
@@ -11,12 +12,21 @@ import { newVault } from './vault';
 export const BUNDLE_PASSPHRASE = 'review open bundle passphrase 42';
 /** Words found only in the evidence: no file outside the bundle may hold them. */
 export const PLAINTEXT_MARKER = 'Zebracorn-marker-41a7';
+/** An exhibit's name with a terminal escape (clears the screen) in it. */
+export const HOSTILE_NAME = 'note\u001b[2Jclear.txt';
 
 export interface ReviewBundles {
   folder: string;
   zip: string;
   age: string;
-  ids: { screenshot: string; email: string; chat: string; incident: string; person: string };
+  ids: {
+    screenshot: string;
+    hostile: string;
+    email: string;
+    chat: string;
+    incident: string;
+    person: string;
+  };
   messageIds: string[];
 }
 
@@ -30,6 +40,9 @@ export async function makeReviewBundles(root: string): Promise<ReviewBundles> {
       email,
       `From: anon@example.com\nSubject: you\n\nI know where your children go to school. ${PLAINTEXT_MARKER}\n`,
     );
+    // A name with a terminal escape in it: human output must show it escaped.
+    const hostile = join(root, HOSTILE_NAME);
+    await writeFile(hostile, 'a plain note\n');
     const chat = buildChat(IOS_UK, [
       { at: [2024, 3, 14, 21, 10, 0], sender: 'Alex', text: 'hello' },
       { at: [2024, 3, 14, 21, 14, 5], sender: 'Alex', text: 'I know where you live' },
@@ -39,13 +52,14 @@ export async function makeReviewBundles(root: string): Promise<ReviewBundles> {
     await writeFile(chatZip, await zipOf([{ name: '_chat.txt', data: chat.bytes }]));
     // Exhibits are numbered by time: the screenshot, then the email, then the chat.
     await utimes(shot, new Date('2024-03-10T00:00:00Z'), new Date('2024-03-10T00:00:00Z'));
+    await utimes(hostile, new Date('2024-03-11T00:00:00Z'), new Date('2024-03-11T00:00:00Z'));
     await utimes(email, new Date('2024-03-12T00:00:00Z'), new Date('2024-03-12T00:00:00Z'));
     await utimes(chatZip, new Date('2024-03-17T00:00:00Z'), new Date('2024-03-17T00:00:00Z'));
-    const added = await vault.add([shot, email, chatZip], { timeZone: 'Europe/London' });
-    const [screenshot, mail, chatId] = added.results.map((r) => {
+    const added = await vault.add([shot, hostile, email, chatZip], { timeZone: 'Europe/London' });
+    const [screenshot, hostileId, mail, chatId] = added.results.map((r) => {
       if (r.status !== 'added') throw new Error(`not added: ${JSON.stringify(r)}`);
       return r.id;
-    }) as [string, string, string];
+    }) as [string, string, string, string];
     vault.addNote(screenshot, 'reply to my constituency post');
     vault.setTags(screenshot, ['threats']);
     vault.addRegion(screenshot, { x: 0.1, y: 0.25, w: 0.5, h: 0.125 }, 'This line is the threat');
@@ -83,7 +97,14 @@ export async function makeReviewBundles(root: string): Promise<ReviewBundles> {
       folder,
       zip,
       age,
-      ids: { screenshot, email: mail, chat: chatId, incident: incident.id, person: person.id },
+      ids: {
+        screenshot,
+        hostile: hostileId,
+        email: mail,
+        chat: chatId,
+        incident: incident.id,
+        person: person.id,
+      },
       messageIds: [messages[1]!.id, messages[2]!.id],
     };
   } finally {
