@@ -171,7 +171,7 @@ describe('dossier review', () => {
     const cat = await dossier(['review', 'cat', copy, 'JD1']);
     expect(cat.code).toBe(4);
     expect(cat.bytes.length).toBe(0);
-    expect(cat.err).toMatch(/does not match the SHA-256 the bundle records for it/);
+    expect(cat.err).toMatch(/failed verification: it is not the file that was exported/);
   });
 
   it('a wrong passphrase (3), a truncated zip (4), a hostile entry name (4), bad usage (2)', async () => {

@@ -211,9 +211,18 @@ describe('opening a bundle for review', () => {
       expect(s.problems.find((p) => p.file === email)!.exhibits).toEqual(['JD3']);
       // Still readable: the library lists every exhibit.
       expect(opened.workspace.list()).toHaveLength(4);
-      // The changed file is not handed out as the exhibit.
+      // The changed file is not handed out as the exhibit; the others still are.
       await expect(collect(opened.workspace.verifiedContent('JD3'))).rejects.toThrow(
-        /does not match the SHA-256 the bundle records/,
+        /failed verification: it is not the file that was exported/,
+      );
+      expect((await collect(opened.workspace.verifiedContent('JD2'))).toString()).toBe(
+        'a plain note\n',
+      );
+      // A file changed on disk after the bundle was opened is caught when it is read.
+      const jd2 = items.find((e) => e.number === 'JD2')!.bagPath;
+      await writeFile(join(copy, jd2), 'a plain lie!\n');
+      await expect(collect(opened.workspace.verifiedContent('JD2'))).rejects.toThrow(
+        /does not match the SHA-256 the bundle records for it/,
       );
     } finally {
       await opened.close();

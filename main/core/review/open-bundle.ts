@@ -116,6 +116,10 @@ export async function openBundleForReview(
     const failing = new Set(
       problems.filter((p) => p.severity === 'error').flatMap((p) => p.exhibits),
     );
+    // A file with an error about it (changed, missing, unreadable) is not shown as evidence.
+    workspace.distrust(
+      problems.filter((p) => p.severity === 'error' && p.file !== null).map((p) => p.file!),
+    );
     const contact = info(records, 'Contact-Name');
     const declared = info(records, 'Signing-Key-Fingerprint');
     const bagName = info(records, 'External-Identifier') ?? basename(path);

@@ -29,6 +29,7 @@ import {
   readText,
   type TextFacts,
 } from '../evidence/text';
+import { isPreviewable, readImage } from '../evidence/thumbnail';
 import { newId } from '../ids';
 import { AnnotationRepository, regionView, type RegionView } from '../items/annotations';
 import { Library } from '../items/library';
@@ -65,6 +66,12 @@ async function exhibitText(source: BagSource, e: ExhibitRecord): Promise<TextFac
   }
 }
 
+const thumbId = (itemId: string): string => `preview-${itemId}`;
+/** Pictures larger than this get no preview (the vault's own cap for reading one whole). */
+const MAX_PREVIEW_SOURCE_BYTES = 64 * 1024 * 1024;
+/** Previews kept in memory (about 40 KiB each), the least recently shown dropped first. */
+const PREVIEW_CACHE = 400;
+
 const FORMATS = new Set(['mbox', 'whatsapp', 'telegram', 'instagram', 'facebook']);
 const MESSAGE_KINDS = new Set(['message', 'system', 'deleted', 'call']);
 const IDENTIFIER_KINDS = new Set([
@@ -92,6 +99,9 @@ export class ReviewWorkspace {
   private readonly byItem = new Map<string, ExhibitRecord>();
   private readonly byLabel = new Map<string, ExhibitRecord>();
   private closed = false;
+  /** Files whose bytes failed verification: never served as the exhibit (set by the opener). */
+  private untrusted = new Set<string>();
+  private readonly previews = new Map<string, Promise<Buffer | null>>();
 
   private constructor(
     private readonly db: Db,
@@ -141,6 +151,7 @@ export class ReviewWorkspace {
     const exhibits = r.exhibits;
     for (const e of exhibits) {
       this.items.insertBlob(e.itemId, 'original', e.size, e.sha256);
+      if (isPreviewable(e.mime)) this.items.insertBlob(thumbId(e.itemId), 'thumbnail', 0, '');
       this.items.insert({
         id: e.itemId,
         blobId: e.itemId,
@@ -156,7 +167,8 @@ export class ReviewWorkspace {
         sourceEmailTime: e.sourceTimes.email,
         width: e.width,
         height: e.height,
-        thumbBlobId: null,
+        // Previews are made on demand, in memory, from the file in the bundle (thumbnail()).
+        thumbBlobId: isPreviewable(e.mime) ? thumbId(e.itemId) : null,
         extractedText: e.conversation ? null : (texts.get(e.itemId)?.text ?? null),
         metadata: {
           image:
@@ -520,17 +532,22 @@ export class ReviewWorkspace {
    */
   async *verifiedContent(ref: string): AsyncGenerator<Buffer> {
     const e = this.exhibit(ref);
+    this.assertTrusted(e);
     await this.assertFileMatches(e);
     yield* this.source.read(e.bagPath);
   }
 
-  private async assertFileMatches(e: ExhibitRecord): Promise<void> {
+  /** Reads the whole file and checks it; returns it when it is small enough for a preview. */
+  private async assertFileMatches(e: ExhibitRecord): Promise<Buffer> {
     const hash = createHash('sha256');
     let n = 0;
+    const keep = e.size <= MAX_PREVIEW_SOURCE_BYTES;
+    const parts: Buffer[] = [];
     try {
       for await (const chunk of this.source.read(e.bagPath)) {
         hash.update(chunk);
         n += chunk.length;
+        if (keep && n <= MAX_PREVIEW_SOURCE_BYTES) parts.push(chunk);
       }
     } catch (err) {
       throw new DossierError(
@@ -545,12 +562,14 @@ export class ReviewWorkspace {
         `Exhibit ${e.label}'s file (${e.bagPath}) does not match the SHA-256 the bundle records for it: it was changed after export, so it was not written out.`,
       );
     }
+    return Buffer.concat(parts);
   }
 
   /** A byte range [start, end) of an exhibit's file, for the item view (images, email text). */
   async *range(itemId: string, start: number, end: number): AsyncGenerator<Buffer> {
     const e = this.byItem.get(itemId);
     if (!e) throw new DossierError('NOT_FOUND', 'There is no such exhibit in this bundle.');
+    this.assertTrusted(e);
     let at = 0;
     for await (const chunk of this.source.read(e.bagPath)) {
       this.assertOpen();
@@ -560,6 +579,52 @@ export class ReviewWorkspace {
       at += chunk.length;
       if (at >= end) break;
     }
+  }
+
+  /** Marks files that failed verification: their bytes are not handed out as the exhibit. */
+  distrust(paths: Iterable<string>): void {
+    this.untrusted = new Set(paths);
+  }
+
+  /** The exhibit with exactly this item id, or null. */
+  byId(itemId: string): ExhibitRecord | null {
+    this.assertOpen();
+    return this.byItem.get(itemId) ?? null;
+  }
+
+  /** Refuses an exhibit whose file failed verification, in words. */
+  assertTrusted(e: ExhibitRecord): void {
+    if (this.untrusted.has(e.bagPath)) {
+      throw new DossierError(
+        'INTEGRITY',
+        `Exhibit ${e.label}'s file (${e.bagPath}) failed verification: it is not the file that was exported, so it is not shown as the exhibit.`,
+      );
+    }
+  }
+
+  /**
+   * A picture's JPEG preview, made in memory from its file in the bundle (as an import makes
+   * one: upright, no metadata), or null when it cannot be made. Kept for the next library page.
+   */
+  thumbnail(itemId: string): Promise<Buffer | null> {
+    const e = this.byId(itemId);
+    if (!e || !isPreviewable(e.mime) || e.size > MAX_PREVIEW_SOURCE_BYTES) {
+      return Promise.resolve(null);
+    }
+    this.assertTrusted(e);
+    let made = this.previews.get(itemId);
+    if (made) this.previews.delete(itemId);
+    else {
+      made = (async () => {
+        const bytes = await this.assertFileMatches(e);
+        return (await readImage(bytes, e.mime)).thumbnail?.jpeg ?? null;
+      })();
+      made.catch(() => this.previews.delete(itemId));
+    }
+    this.previews.set(itemId, made);
+    while (this.previews.size > PREVIEW_CACHE)
+      this.previews.delete(this.previews.keys().next().value!);
+    return made;
   }
 
   close(): void {
