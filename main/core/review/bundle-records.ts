@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { BagProblem, BagSource } from '../bagit/verify';
 import { parseBagInfo } from '../bagit/tagfiles';
+import { ID_PATTERN } from '../ids';
 
 export const META = 'data/metadata/';
 export const RECORD_FILES = {
@@ -308,6 +309,7 @@ export async function readBundleRecords(source: BagSource): Promise<BundleRecord
   const exhibits: ExhibitRecord[] = [];
   const itemsRaw = await read(RECORD_FILES.items);
   const seen = new Set<string>();
+  const seenSha = new Set<string>();
   if (itemsRaw) {
     const rows = list(
       parseJson(itemsRaw, RECORD_FILES.items, problems),
@@ -320,20 +322,24 @@ export async function readBundleRecords(source: BagSource): Promise<BundleRecord
         e &&
         typeof e.number === 'string' &&
         typeof e.itemId === 'string' &&
+        ID_PATTERN.test(e.itemId) &&
         typeof e.bagPath === 'string' &&
         typeof e.sha256 === 'string' &&
         /^[0-9a-f]{64}$/.test(e.sha256) &&
         num(e.size) !== null &&
-        !seen.has(e.itemId);
+        !seen.has(e.itemId) &&
+        // A vault holds each content once: two exhibits with one SHA-256 were not exported so.
+        !seenSha.has(e.sha256);
       if (!ok || !e) {
         problems.push({
           severity: 'error',
           file: RECORD_FILES.items,
-          message: `Exhibit number ${i + 1} in items.json is not a complete exhibit record (label, item id, file, SHA-256 and size, each once), so it is not shown.`,
+          message: `Exhibit number ${i + 1} in items.json is not a complete exhibit record (label, item id, file, SHA-256 and size; the id and the SHA-256 of no other exhibit), so it is not shown.`,
         });
         return;
       }
       seen.add(e.itemId as string);
+      seenSha.add(e.sha256 as string);
       const times = obj(e.sourceTimes) ?? {};
       const derived = obj(e.derivedFrom);
       exhibits.push({

@@ -66,6 +66,20 @@ async function exhibitText(source: BagSource, e: ExhibitRecord): Promise<TextFac
   }
 }
 
+/** A conversation's senders as the vault stores them; anything else in the record is dropped. */
+function participantsOf(
+  v: unknown,
+): { sender: string; senderId: string | null; messages: number }[] {
+  return (Array.isArray(v) ? v : []).flatMap((p: unknown) => {
+    const o = p as { sender?: unknown; senderId?: unknown; messages?: unknown } | null;
+    if (typeof o !== 'object' || o === null || typeof o.sender !== 'string') return [];
+    const messages = typeof o.messages === 'number' && o.messages >= 0 ? Math.floor(o.messages) : 0;
+    return [
+      { sender: o.sender, senderId: typeof o.senderId === 'string' ? o.senderId : null, messages },
+    ];
+  });
+}
+
 const thumbId = (itemId: string): string => `preview-${itemId}`;
 /** Pictures larger than this get no preview (the vault's own cap for reading one whole). */
 const MAX_PREVIEW_SOURCE_BYTES = 64 * 1024 * 1024;
@@ -351,7 +365,7 @@ export class ReviewWorkspace {
         s(c.chatFile),
         s(c.title) ?? '',
         Math.floor(count),
-        JSON.stringify(Array.isArray(c.participants) ? c.participants : []),
+        JSON.stringify(participantsOf(c.participants)),
         s(c.firstTime),
         s(c.lastTime),
         order,
@@ -360,6 +374,9 @@ export class ReviewWorkspace {
       );
       formats.set(e.itemId, c.format);
     }
+    // As an import does when it reads a file as a conversation (conversations/store.ts).
+    const setKind = db.prepare("UPDATE items SET kind = 'conversation' WHERE id = ?");
+    for (const id of formats.keys()) setKind.run(id);
     const insertMessage = db.prepare(
       `INSERT OR IGNORE INTO messages (id, item_id, idx, kind, sender, sender_id, sender_key, time,
          time_utc, time_source, text, byte_offset, byte_length, sha256, line, line_end)
