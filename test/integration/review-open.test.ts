@@ -104,9 +104,9 @@ describe('opening a bundle for review', () => {
             .kinds.map((k) => [k.kind, k.count])
             .sort(),
         ).toEqual([
+          ['conversation', 1],
           ['email', 1],
           ['image', 1],
-          ['other', 1],
           ['text', 1],
         ]);
 
