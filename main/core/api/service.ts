@@ -218,7 +218,7 @@ export class DossierService implements ApiHost {
     }
     await this.closeReview();
     const { openBundleForReview } = await import('../review/open-bundle');
-    this.review = await openBundleForReview(path, {
+    const opened = await openBundleForReview(path, {
       passphrase,
       signal: ctx.signal,
       onProgress: (p) =>
@@ -229,6 +229,16 @@ export class DossierService implements ApiHost {
           bytesTotal: 0,
         }),
     });
+    // Locked, or cancelled, while it was being opened: it is not kept.
+    if (ctx.signal.aborted) {
+      await opened.close();
+      throw new DossierError(
+        'USAGE',
+        'Opening the bundle was cancelled before it finished. Nothing was changed.',
+      );
+    }
+    await this.closeReview(); // one opened meanwhile by another call
+    this.review = opened;
     return this.status();
   }
 

@@ -71,14 +71,17 @@ export function problemsWithExhibits(
 ): ReviewProblem[] {
   const byPath = new Map(exhibits.map((e) => [e.bagPath, e.label]));
   const labels = exhibits.map((e) => e.label);
+  const known = new Set(labels);
   return problems.map((p) => {
     const found = new Set<string>();
     const own = p.file === null ? undefined : byPath.get(p.file);
     if (own !== undefined) found.add(own);
     // A record's problem names the exhibit in words: "Exhibit JD3: …", "… of exhibit "JD3" …".
-    for (const l of labels) {
-      const esc = l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      if (new RegExp(`[Ee]xhibit "?${esc}"?(?![\\w./])`).test(p.message)) found.add(l);
+    // One pass over the words, looked up: never a pattern per exhibit (a bundle may hold many).
+    for (const m of p.message.matchAll(/[Ee]xhibit "?([^\s",:;()]+)/g)) {
+      let word = m[1]!;
+      while (word.endsWith('.')) word = word.slice(0, -1); // the sentence's full stop
+      if (known.has(word)) found.add(word);
     }
     return { ...p, exhibits: labels.filter((l) => found.has(l)) };
   });

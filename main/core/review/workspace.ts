@@ -116,6 +116,7 @@ export class ReviewWorkspace {
   /** Files whose bytes failed verification: never served as the exhibit (set by the opener). */
   private untrusted = new Set<string>();
   private readonly previews = new Map<string, Promise<Buffer | null>>();
+  private previewQueue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: Db,
@@ -632,16 +633,29 @@ export class ReviewWorkspace {
     let made = this.previews.get(itemId);
     if (made) this.previews.delete(itemId);
     else {
-      made = (async () => {
+      made = this.onePreviewAtATime(async () => {
         const bytes = await this.assertFileMatches(e);
         return (await readImage(bytes, e.mime)).thumbnail?.jpeg ?? null;
-      })();
+      });
       made.catch(() => this.previews.delete(itemId));
     }
     this.previews.set(itemId, made);
     while (this.previews.size > PREVIEW_CACHE)
       this.previews.delete(this.previews.keys().next().value!);
     return made;
+  }
+
+  /**
+   * Previews are made one after another: a library page asks for all its tiles at once, and
+   * each holds its whole picture (up to 64 MiB) while it is decoded.
+   */
+  private onePreviewAtATime<T>(make: () => Promise<T>): Promise<T> {
+    const run = this.previewQueue.then(make, make);
+    this.previewQueue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   close(): void {
