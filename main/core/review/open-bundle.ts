@@ -149,7 +149,8 @@ export async function openBundleForReview(
       tagManifestSha256: records.tagManifestSha256 ?? '',
       bagName,
       caseName,
-      signingKeyFingerprint: fingerprint ?? '',
+      // As docs/review-format.md says: bag-info.txt's (verify checked it names the key that signed).
+      signingKeyFingerprint: declared ?? fingerprint ?? '',
     };
     const bundle: ReviewedBundle = {
       ref,
