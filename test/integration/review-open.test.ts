@@ -65,6 +65,15 @@ describe('opening a bundle for review', () => {
         expect(s.failingExhibits).toEqual([]);
         expect(opened.bundle.ref.caseName).toBe('R v Unknown');
         expect(opened.bundle.ref.tagManifestSha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(opened.bundle.ref.tagManifestSha256).toBe(s.tagManifestSha256);
+        if (form === 'folder') {
+          const tm = await readFile(join(bundlePath, 'tagmanifest-sha256.txt'));
+          expect(s.tagManifestSha256).toBe(sha256(tm));
+        }
+        expect(opened.bundle.ref.signingKeyFingerprint).toBe(s.fingerprint);
+        expect(opened.bundle.ref.bagName).toBe(s.bagName);
+        expect(s.bagName).toMatch(/\d{8}/);
+        expect(opened.bundle.exporter).toBe('Jane Doe MP');
         expect(opened.bundle.exhibits.map((e) => e.label)).toEqual(['JD1', 'JD2', 'JD3', 'JD4']);
         expect(opened.bundle.incidents.map((i) => i.incidentId)).toEqual([b.ids.incident]);
         expect(opened.bundle.messages.map((m) => [m.exhibit, m.index, m.sender])).toEqual([
