@@ -263,8 +263,41 @@ export const addReport = z.object({
   skipped: z.number(),
 });
 
+/** A problem found opening a bundle for review: verify's, with the exhibits it concerns. */
+export const reviewProblem = z.object({
+  severity: z.enum(['error', 'warning']),
+  file: z.string().nullable(),
+  message: z.string(),
+  exhibits: z.array(z.string()),
+});
+
+/**
+ * A bundle opened for review (issue 14): who made it and whether it verifies. The app shows
+ * the fingerprint for comparing, and a banner naming the problems on every screen while any.
+ */
+export const reviewStatus = z.object({
+  /** The bundle's file or folder name. */
+  name: z.string(),
+  caseName: z.string(),
+  bagName: z.string(),
+  exporter: z.string().nullable(),
+  exportedAt: z.string().nullable(),
+  exhibits: z.number(),
+  incidents: z.number(),
+  people: z.number(),
+  messages: z.number(),
+  fingerprint: z.string().nullable(),
+  signed: z.boolean(),
+  verified: z.boolean(),
+  tagManifestSha256: z.string().nullable(),
+  problems: z.array(reviewProblem),
+  /** Labels of the exhibits an error is about. */
+  failingExhibits: z.array(z.string()),
+});
+
 export const sessionStatus = z.object({
-  state: z.enum(['no-vault', 'locked', 'unlocked']),
+  /** reviewing: a bundle is open for review, read-only; no vault is unlocked. */
+  state: z.enum(['no-vault', 'locked', 'unlocked', 'reviewing']),
   fingerprint: z.string().nullable(),
   /**
    * Plain-words messages from opening the vault, for the person (files moved to quarantine/,
@@ -277,6 +310,8 @@ export const sessionStatus = z.object({
    * it (session.recoveryCode) before anything else, and other vault methods are refused.
    */
   recoveryCodePending: z.boolean().default(false),
+  /** The bundle opened for review: only in state reviewing. */
+  review: reviewStatus.optional(),
 });
 
 export const custodyEntry = z.object({
@@ -1119,6 +1154,18 @@ export const api = {
     bundleReport,
     { progress: true },
   ),
+  /**
+   * Opens a bundle (folder, .zip, or .zip.age with its passphrase) for review, read-only:
+   * verified first, then read in place. An unlocked vault is locked first. While reviewing,
+   * the read methods answer from the bundle and every method that changes is refused.
+   */
+  'review.open': method(
+    z.object({ path: text(4096), passphrase: z.string().max(1024).optional() }).strict(),
+    sessionStatus,
+    { progress: true },
+  ),
+  /** Closes the bundle opened for review (nothing of it stays in memory). */
+  'review.close': method(none, sessionStatus),
   /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
   'ocr.status': method(none, ocrStatus),
   /** One picture's reading, for the item view (one row). */
@@ -1196,6 +1243,12 @@ export const api = {
   /** One review from the adviser (a review-….zip, .zip.age or viewer .json), or null. */
   'dialog.chooseReview': method(none, z.object({ path: z.string().nullable() }), { host: true }),
   'shell.showInFolder': method(z.object({ path: text(4096) }).strict(), empty, { host: true }),
+  /** A bundle to open for review: a folder, or a .zip / .zip.age file. */
+  'dialog.chooseBundle': method(
+    z.object({ kind: z.enum(['folder', 'file']) }).strict(),
+    z.object({ path: z.string().nullable() }),
+    { host: true },
+  ),
 } as const satisfies Record<string, MethodSpec>;
 
 export type Api = typeof api;

@@ -50,6 +50,7 @@ import { SEARCH_SOURCES } from '../../shared/search-source';
 import { WEAK_PASSPHRASE_OVERRIDE } from '../../shared/passphrase-strength';
 import { errorText, OutputClosed, terminalIo } from './output';
 import { cmdReviewComments, cmdReviewImport } from './review-import';
+import { cmdReview } from './review';
 
 const HELP = `dossier — an encrypted evidence vault (command line)
 
@@ -159,6 +160,14 @@ Commands:
                                   passphrase from F, DOSSIER_EXPORT_PASSPHRASE or asked
   review comments [ID] [--json]   what your adviser's reviews say: all of it, or about one
                                   item, incident or message
+  review open BUNDLE [--passphrase-file F] [--json]
+                                  open a bundle received for review, no vault needed:
+                                  verify it (exit 4 if anything fails) and print its case,
+                                  exporter, exhibits, signing-key fingerprint and every
+                                  problem with its file; read in place, nothing written
+  review ls BUNDLE [--json] | review show BUNDLE ID [--json] | review cat BUNDLE ID
+                                  a bundle's exhibits, as ls, show and cat read a vault's
+                                  (ID: the exhibit's label, JD3, or its item id)
 
 Options:
   --vault DIR            the vault folder (or DOSSIER_VAULT; default: your user data folder)
@@ -586,9 +595,10 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
             throw new UsageError('`dossier review comments` takes at most one id.');
           return await cmdReviewComments(g, args[0], io);
         }
-        throw new UsageError(
-          '`dossier review` takes import FILE or comments [ID]. Run `dossier --help`.',
-        );
+        if (values['review-passphrase-file'] !== undefined)
+          throw new UsageError('--review-passphrase-file goes with `dossier review import`.');
+        // open, ls, show, cat: a bundle received for review, no vault needed.
+        return await cmdReview(g, rest, io);
       }
       case 'person': {
         if (rest[0] === 'rm') {

@@ -63,6 +63,26 @@ export function desktopShell(deps: DialogDeps): ShellHandlers {
       });
       return { path };
     },
+    'dialog.chooseBundle': async ({ kind }) => {
+      const [path = null] = await open(
+        kind === 'folder'
+          ? {
+              title: 'Open an evidence bundle folder for review',
+              buttonLabel: 'Open for review',
+              properties: ['openDirectory'],
+            }
+          : {
+              title: 'Open an evidence bundle for review',
+              buttonLabel: 'Open for review',
+              properties: ['openFile'],
+              filters: [
+                { name: 'Evidence bundles (.zip, .zip.age)', extensions: ['zip', 'age'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            },
+      );
+      return { path };
+    },
     'shell.showInFolder': async ({ path }) => {
       // Only an existing absolute path: never a URL or a name the file manager would resolve.
       const exists =

@@ -13,6 +13,7 @@ import { ingestLarge } from './ingest-large';
 import { ingestRss } from './ingest-rss';
 import { libraryQuery } from './library-query';
 import { ocr } from './ocr';
+import { reviewOpen } from './review-open';
 import {
   BUILT_CLI,
   CONFIG,
@@ -39,6 +40,7 @@ const BENCHES: Bench[] = [
   libraryQuery,
   conversations,
   ocr,
+  reviewOpen,
 ];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */

@@ -27,6 +27,14 @@ import { access, open as openFile } from 'node:fs/promises';
 import { whatsAppDateOrderCheck } from '../conversations/whatsapp';
 import { isZip } from '../conversations/archive';
 import { isAbsolute, join } from 'node:path';
+import type { OpenedBundle } from '../review/open-bundle';
+import { reviewEvidenceResponse } from '../review/evidence';
+import {
+  notWhileReviewing,
+  READ_ONLY_MESSAGE,
+  reviewHandlers,
+  WITHOUT_VAULT,
+} from '../review/review-service';
 
 export interface CallContext {
   onProgress(p: Omit<Progress, 'jobId'>): void;
@@ -53,6 +61,12 @@ export interface ServiceOptions extends OpenOptions {
 
 export class DossierService implements ApiHost {
   private vault: Vault | null = null;
+  /** A bundle opened for review (never at the same time as an unlocked vault). */
+  private review: OpenedBundle | null = null;
+  private readonly reviewing = reviewHandlers(() => {
+    if (!this.review) throw new DossierError('LOCKED', 'No bundle is open for review.');
+    return this.review;
+  });
   private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
   private readonly jobs = new Map<string, AbortController>();
   readonly handlers: Handlers;
@@ -80,6 +94,14 @@ export class DossierService implements ApiHost {
         'This needs the Dossier desktop app (it opens a window of your system).',
       );
     }
+    // A bundle opened for review: reads answer from it; nothing can change (review/).
+    let reviewRead: unknown;
+    if (this.review) {
+      if (api[method].changes) return fail('READ_ONLY', READ_ONLY_MESSAGE);
+      reviewRead = this.reviewing[method as VaultMethodName];
+      if (!reviewRead && !WITHOUT_VAULT.has(method))
+        return fail('USAGE', notWhileReviewing(method).message);
+    }
     const parsed = api[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       return fail(
@@ -90,7 +112,7 @@ export class DossierService implements ApiHost {
     const controller = new AbortController();
     if (jobId) this.jobs.set(jobId, controller);
     try {
-      const handler = this.handlers[method as VaultMethodName] as (
+      const handler = (reviewRead ?? this.handlers[method as VaultMethodName]) as (
         a: unknown,
         c: CallContext,
       ) => Promise<unknown>;
@@ -137,11 +159,13 @@ export class DossierService implements ApiHost {
     return this.vault;
   }
 
+  /** A vault is unlocked, or a bundle is open for review: either holds evidence (auto-lock closes it). */
   get isUnlocked(): boolean {
-    return this.vault !== null;
+    return this.vault !== null || this.review !== null;
   }
 
   evidence(id: string, kind: EvidenceKind, range: string | null): Promise<EvidenceResponse> {
+    if (this.review) return reviewEvidenceResponse(this.review.workspace, id, kind, range);
     return evidenceResponse(this.vault, id, kind, range);
   }
 
@@ -160,6 +184,62 @@ export class DossierService implements ApiHost {
     const v = this.vault;
     this.vault = null;
     await v?.lock();
+    await this.closeReview();
+  }
+
+  private async closeReview(): Promise<void> {
+    const r = this.review;
+    this.review = null;
+    await r?.close();
+  }
+
+  /**
+   * Opens a bundle for review. An unlocked vault is locked first (and says so with `locked`):
+   * one person's evidence and another's are never open together in one window.
+   */
+  private async openReview(
+    path: string,
+    passphrase: string | undefined,
+    ctx: CallContext,
+  ): Promise<Result<'review.open'>> {
+    if (!isAbsolute(path)) {
+      throw new DossierError(
+        'USAGE',
+        `Refused "${path.slice(0, 200)}": a bundle must be given by its full path.`,
+      );
+    }
+    // As lock() does, but this call's own job goes on.
+    for (const job of this.jobs.values()) if (job.signal !== ctx.signal) job.abort();
+    const vault = this.vault;
+    if (vault) {
+      this.vault = null;
+      await vault.lock();
+      this.emit('locked', { reason: 'user' });
+    }
+    await this.closeReview();
+    const { openBundleForReview } = await import('../review/open-bundle');
+    const opened = await openBundleForReview(path, {
+      passphrase,
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.onProgress({
+          itemsDone: p.filesDone,
+          itemsTotal: p.filesTotal,
+          bytesDone: p.bytesDone,
+          bytesTotal: 0,
+        }),
+    });
+    // Locked, or cancelled, while it was being opened: it is not kept.
+    if (ctx.signal.aborted) {
+      await opened.close();
+      throw new DossierError(
+        'USAGE',
+        'Opening the bundle was cancelled before it finished. Nothing was changed.',
+      );
+    }
+    await this.closeReview(); // one opened meanwhile by another call
+    this.review = opened;
+    return this.status();
   }
 
   /** The open vault, for the session's own methods (passphrase, recovery code). */
@@ -189,6 +269,15 @@ export class DossierService implements ApiHost {
   }
 
   private async status(): Promise<Result<'session.status'>> {
+    if (this.review) {
+      return {
+        state: 'reviewing',
+        fingerprint: this.review.summary.fingerprint,
+        notices: [],
+        recoveryCodePending: false,
+        review: this.review.summary,
+      };
+    }
     if (this.vault) {
       return {
         state: 'unlocked',
@@ -229,6 +318,11 @@ export class DossierService implements ApiHost {
       },
       'session.unlockWithRecoveryCode': async ({ code }) => {
         this.vault ??= await Vault.unlockWithRecoveryCode(this.vaultDir, code, opts);
+        return this.status();
+      },
+      'review.open': async ({ path, passphrase }, ctx) => this.openReview(path, passphrase, ctx),
+      'review.close': async () => {
+        await this.closeReview();
         return this.status();
       },
       'session.lock': async () => {

@@ -355,7 +355,9 @@ export async function zipSink(finalPath: string, opts: ZipSinkOptions = {}): Pro
           try {
             for await (const chunk of source) {
               count += chunk.length;
-              yield chunk;
+              // A copy: yazl keeps the chunk queued after asking for the next one, and the
+              // producer may then reuse its buffer (the writer's pooled hashing slots do).
+              yield Buffer.from(chunk);
             }
           } catch (e) {
             sourceError = e;

@@ -179,3 +179,14 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/**
+ * A database in memory with the vault's schema, nothing on disk: a bundle opened for review is
+ * loaded into one (review/workspace.ts), so the library's queries answer from it unchanged.
+ */
+export function openMemoryDatabase(): Db {
+  const db = new Database(':memory:');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return db;
+}

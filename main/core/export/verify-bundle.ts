@@ -101,30 +101,41 @@ export async function verifyBundle(
 ): Promise<BundleReport> {
   const source = await openBagSource(path, { passphrase: opts.passphrase });
   try {
-    const bag = await verifyBag(source, { onProgress: opts.onProgress, signal: opts.signal }).catch(
-      (e: unknown) => {
-        if (!opts.signal?.aborted) throw e;
-        throw new DossierError(
-          'USAGE',
-          'The check of the bundle was cancelled before it finished. Nothing was changed.',
-        );
-      },
-    );
-    const files = new Set<string>(await source.list());
-    const marks = dossierMarks(files, bag.bagInfo);
-    const dossierBundle = marks.length > 0;
-    let problems = [...bag.problems];
-    let fingerprint: string | null = null;
-    let signed = false;
-    if (dossierBundle) {
-      problems = strictLayout(bag, files, problems);
-      ({ fingerprint, signed } = await checkDossierParts(source, files, bag, marks, problems));
-    }
-    const ok = bag.complete && !problems.some((p) => p.severity === 'error');
-    return { ok, dossierBundle, signed, bag, fingerprint, problems };
+    return await verifyBundleSource(source, opts);
   } finally {
     await source.close();
   }
+}
+
+/**
+ * verifyBundle on a bag already opened (a review keeps it open to read from it afterwards:
+ * a .zip.age is then decrypted with one passphrase derivation, not two). Does not close it.
+ */
+export async function verifyBundleSource(
+  source: BagSource,
+  opts: Parameters<typeof verifyBag>[1] = {},
+): Promise<BundleReport> {
+  const bag = await verifyBag(source, { onProgress: opts.onProgress, signal: opts.signal }).catch(
+    (e: unknown) => {
+      if (!opts.signal?.aborted) throw e;
+      throw new DossierError(
+        'USAGE',
+        'The check of the bundle was cancelled before it finished. Nothing was changed.',
+      );
+    },
+  );
+  const files = new Set<string>(await source.list());
+  const marks = dossierMarks(files, bag.bagInfo);
+  const dossierBundle = marks.length > 0;
+  let problems = [...bag.problems];
+  let fingerprint: string | null = null;
+  let signed = false;
+  if (dossierBundle) {
+    problems = strictLayout(bag, files, problems);
+    ({ fingerprint, signed } = await checkDossierParts(source, files, bag, marks, problems));
+  }
+  const ok = bag.complete && !problems.some((p) => p.severity === 'error');
+  return { ok, dossierBundle, signed, bag, fingerprint, problems };
 }
 
 /**

@@ -84,7 +84,7 @@ const INLINE_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Previews are always JPEG, made by sharp at import (see evidence/thumbnail.ts). */
-const THUMBNAIL_TYPE = 'image/jpeg';
+export const THUMBNAIL_TYPE = 'image/jpeg';
 
 const MESSAGE_TYPE = 'text/plain; charset=utf-8';
 
@@ -96,7 +96,7 @@ export function inlineContentType(mime: string): string | null {
 }
 
 /** Sent with every response, whatever its status. */
-function baseHeaders(): Record<string, string> {
+export function baseHeaders(): Record<string, string> {
   return {
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
@@ -107,7 +107,7 @@ function baseHeaders(): Record<string, string> {
   };
 }
 
-function refusal(
+export function refusal(
   status: 400 | 403 | 404 | 416 | 423,
   message: string,
   extra: Record<string, string> = {},

@@ -6,8 +6,9 @@ import type { Result } from '../../../shared/contract';
 /**
  * Session: is there a vault, is it unlocked, and the one-time recovery code after creation.
  * The lock screen shows whenever main reports a lock (Lock button, idle, sleep, panic key).
+ * `reviewing`: a bundle is open for review, read-only (session.status's `review`).
  */
-export type SessionState = 'starting' | 'no-vault' | 'locked' | 'unlocked';
+export type SessionState = 'starting' | 'no-vault' | 'locked' | 'unlocked' | 'reviewing';
 
 interface SessionStore {
   state: SessionState;

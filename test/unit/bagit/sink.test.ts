@@ -113,6 +113,30 @@ describe('zipSink', () => {
     expect(r.valid).toBe(true);
   });
 
+  it('writes each chunk as it was when given: a producer may reuse its buffer once it resumes', async () => {
+    // The export's hashing hands out pooled slots and takes each back when the sink asks for
+    // the next chunk (bagit/writer.ts); a zip entry must not keep a reference to one meanwhile.
+    const dir = await tempDir('bagit-zreuse-');
+    const sink = await zipSink(join(dir, 'Reuse.zip'));
+    const w = new BagWriter(sink, { bagInfo: [['Contact-Name', 'X']], baggingDate: '2024-01-01' });
+    const slot = Buffer.alloc(256 * 1024);
+    async function* reused(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 64; i++) {
+        slot.fill(i);
+        yield slot;
+      }
+    }
+    await w.addPayload('data/a.bin', reused());
+    await w.finish();
+    const zip = await sink.commit();
+    const r = await verifyPath(zip);
+    expect(r.problems).toEqual([]);
+    const src = await openBagSource(zip);
+    const bytes = await src.readAll('data/a.bin');
+    await src.close();
+    for (let i = 0; i < 64; i++) expect(bytes[i * slot.length + 7]).toBe(i);
+  });
+
   it('is deterministic: the same input gives the same bytes', async () => {
     const dir = await tempDir('bagit-zdet-');
     const make = async (name: string): Promise<Buffer> => {

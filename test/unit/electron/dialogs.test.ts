@@ -52,6 +52,19 @@ describe('native dialogs and the file manager (shell methods)', () => {
     expect(await cancelled['dialog.chooseReview']({})).toEqual({ path: null });
   });
 
+  it('asks for a bundle to review: a folder, or a .zip / .zip.age file', async () => {
+    const { shell, asked } = fakes({ canceled: false, filePaths: ['/home/a/b.zip.age'] });
+    expect(await shell['dialog.chooseBundle']({ kind: 'file' })).toEqual({
+      path: '/home/a/b.zip.age',
+    });
+    expect(asked[0]!.properties).toEqual(['openFile']);
+    expect(asked[0]!.filters![0]!.extensions).toEqual(['zip', 'age']);
+    await shell['dialog.chooseBundle']({ kind: 'folder' });
+    expect(asked[1]!.properties).toEqual(['openDirectory']);
+    const cancelled = fakes({ canceled: true, filePaths: ['/ignored'] }).shell;
+    expect(await cancelled['dialog.chooseBundle']({ kind: 'folder' })).toEqual({ path: null });
+  });
+
   it('reveals only an existing absolute path', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'bundle.zip'), 'x');
