@@ -12,7 +12,8 @@ import { WEAK_PASSPHRASE_OVERRIDE } from './passphrase-strength';
 import { SEARCH_SOURCES } from './search-source';
 import { itemNameProblem, itemNameText } from './item-name';
 import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
-import { REVIEW_STATUSES } from './review';
+import { REVIEW_LIMITS, REVIEW_STATUSES } from './review';
+import { reviewChangeSchema, reviewEntrySchema, reviewTargetSchema } from './review-schema';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -293,6 +294,33 @@ export const reviewStatus = z.object({
   problems: z.array(reviewProblem),
   /** Labels of the exhibits an error is about. */
   failingExhibits: z.array(z.string()),
+});
+
+/**
+ * The adviser's own review of the bundle open for review (docs/review-format.md): kept in the
+ * adviser's encrypted review store, never in the bundle. `store`: none (no store yet: a
+ * passphrase makes one), locked, or unlocked (this bundle's review is open).
+ */
+export const adviserReviewState = z.object({
+  store: z.enum(['none', 'locked', 'unlocked']),
+  /** The adviser's signing-key fingerprint, the same for all their reviews; null when locked. */
+  fingerprint: z.string().nullable(),
+  reviewer: z.object({ name: z.string().nullable(), organisation: z.string().nullable() }),
+  entries: z.array(reviewEntrySchema),
+  head: z.string().nullable(),
+  /** The bundle's exhibits in its order, as a change names them (label, item id, SHA-256). */
+  exhibits: z.array(
+    z.object({ label: z.string(), itemId: z.string(), sha256: z.string(), name: z.string() }),
+  ),
+});
+
+export const sentReview = z.object({
+  path: z.string(),
+  format: z.enum(['zip', 'zip.age']),
+  fingerprint: z.string(),
+  entries: z.number(),
+  head: z.string(),
+  savedAt: z.string(),
 });
 
 export const sessionStatus = z.object({
@@ -1166,6 +1194,45 @@ export const api = {
   ),
   /** Closes the bundle opened for review (nothing of it stays in memory). */
   'review.close': method(none, sessionStatus),
+  /** The adviser's review of the open bundle: whether their store is there and unlocked, its entries. */
+  'review.state': method(none, adviserReviewState),
+  /**
+   * Unlocks the adviser's review store with their passphrase (`create`: makes one, refusing a
+   * passphrase too easy to guess unless overridden) and opens this bundle's review in it.
+   */
+  'review.unlock': method(
+    z
+      .object({
+        passphrase: z.string().max(1024),
+        create: z.boolean().optional(),
+        acceptWeakPassphrase,
+      })
+      .strict(),
+    adviserReviewState,
+  ),
+  /** One change to the review (a status, comment, proposed order, questions): one entry, durable. */
+  'review.record': method(
+    z.object({ target: reviewTargetSchema, change: reviewChangeSchema }).strict(),
+    adviserReviewState,
+  ),
+  /** Who is reviewing, as the summary and review.json give it. */
+  'review.setReviewer': method(
+    z
+      .object({
+        name: z.string().max(REVIEW_LIMITS.name).nullable(),
+        organisation: z.string().max(REVIEW_LIMITS.name).nullable(),
+      })
+      .strict(),
+    adviserReviewState,
+  ),
+  /**
+   * "Send the review to the client": a signed review zip (or .zip.age to `passphrase`) written
+   * into the folder `out` (or as `out` itself, ending in .zip or .zip.age).
+   */
+  'review.send': method(
+    z.object({ out: text(4096), passphrase: z.string().min(8).max(1024).optional() }).strict(),
+    sentReview,
+  ),
   /** Text recognition in pictures (docs/ocr.md): the queue while the vault is unlocked. */
   'ocr.status': method(none, ocrStatus),
   /** One picture's reading, for the item view (one row). */

@@ -26,7 +26,8 @@ import { HEADER_FILE } from '../vault/vault';
 import { access, open as openFile } from 'node:fs/promises';
 import { whatsAppDateOrderCheck } from '../conversations/whatsapp';
 import { isZip } from '../conversations/archive';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { AdviserSession } from '../review/adviser-session';
 import type { OpenedBundle } from '../review/open-bundle';
 import { reviewEvidenceResponse } from '../review/evidence';
 import {
@@ -57,6 +58,8 @@ export interface ServiceOptions extends OpenOptions {
    * other things turn it off, so that no recognition entry lands in the log they read.
    */
   readPicturesInBackground?: boolean;
+  /** The adviser's review store folder (default: `Reviews` beside the vault folder). */
+  reviewsDir?: string;
 }
 
 export class DossierService implements ApiHost {
@@ -67,6 +70,8 @@ export class DossierService implements ApiHost {
     if (!this.review) throw new DossierError('LOCKED', 'No bundle is open for review.');
     return this.review;
   });
+  /** The adviser's review store and this bundle's review in it (review-format.md). */
+  private adviser: AdviserSession | null = null;
   private readonly listeners = new Set<(event: EventName, payload: unknown) => void>();
   private readonly jobs = new Map<string, AbortController>();
   readonly handlers: Handlers;
@@ -190,6 +195,8 @@ export class DossierService implements ApiHost {
   private async closeReview(): Promise<void> {
     const r = this.review;
     this.review = null;
+    this.adviser?.lock();
+    this.adviser = null;
     await r?.close();
   }
 
@@ -240,6 +247,25 @@ export class DossierService implements ApiHost {
     await this.closeReview(); // one opened meanwhile by another call
     this.review = opened;
     return this.status();
+  }
+
+  /** The bundle open for review, as the review layer reads it. */
+  private reviewedBundle(): OpenedBundle['bundle'] {
+    if (!this.review) {
+      throw new DossierError(
+        'USAGE',
+        'Open a bundle for review first: a review is about one bundle.',
+      );
+    }
+    return this.review.bundle;
+  }
+
+  private adviserSession(): AdviserSession {
+    this.adviser ??= new AdviserSession(
+      this.options.reviewsDir ?? join(dirname(this.vaultDir), 'Reviews'),
+      this.reviewedBundle(),
+    );
+    return this.adviser;
   }
 
   /** The open vault, for the session's own methods (passphrase, recovery code). */
@@ -325,6 +351,12 @@ export class DossierService implements ApiHost {
         await this.closeReview();
         return this.status();
       },
+      'review.state': async () => this.adviserSession().state(),
+      'review.unlock': async ({ passphrase, create, acceptWeakPassphrase }) =>
+        this.adviserSession().unlock(passphrase, create === true, acceptWeakPassphrase),
+      'review.record': async ({ target, change }) => this.adviserSession().record(target, change),
+      'review.setReviewer': async (reviewer) => this.adviserSession().setReviewer(reviewer),
+      'review.send': async ({ out, passphrase }) => this.adviserSession().send(out, passphrase),
       'session.lock': async () => {
         await this.lock();
         this.emit('locked', { reason: 'user' });

@@ -173,12 +173,7 @@ export class DerivedFiles {
   ) {}
 
   /** Stores `bytes` as an item derived from the parent; returns the item id it is now. */
-  async store(
-    bytes: Uint8Array,
-    name: string,
-    op: DeriveOp,
-    reason: string,
-  ): Promise<string> {
+  async store(bytes: Uint8Array, name: string, op: DeriveOp, reason: string): Promise<string> {
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const sha256 = createHash('sha256').update(data).digest('hex');
     const mine = this.bySha.get(sha256);

@@ -24,6 +24,11 @@ export const WITHOUT_VAULT: ReadonlySet<string> = new Set([
   'session.lock',
   'review.open',
   'review.close',
+  'review.state',
+  'review.unlock',
+  'review.record',
+  'review.setReviewer',
+  'review.send',
   'export.verify',
 ]);
 
