@@ -41,7 +41,7 @@ export function CopyBanner(props: {
         <p role="status">
           {props.justMade.alreadyMade
             ? 'This copy was made before, the same in every byte: it is shown here, and nothing new was stored.'
-            : 'Saved as a new item. The original is unchanged.'}
+            : 'Saved as a new item.'}
         </p>
       )}
       {c.kind === 'redacted' ? (
@@ -62,18 +62,20 @@ export function CopyBanner(props: {
         </p>
       )}
       <p>
-        Made {timeText(c.madeAt)}. The original is kept unchanged in the vault
-        {c.originalSha256 ? (
-          <>
-            {' '}
-            (SHA-256 <code className="hash">{c.originalSha256}</code>)
-          </>
-        ) : null}
-        .{' '}
+        The original is kept unchanged in the vault.{' '}
         {c.originalName !== null && (
           <button type="button" className="link" onClick={() => props.onOpenItem(c.originalId)}>
             Open the original, {displayName(c.originalName)}
           </button>
+        )}
+      </p>
+      <p className="muted">
+        Made {timeText(c.madeAt)}.
+        {c.originalSha256 && (
+          <>
+            {' '}
+            The original’s SHA-256: <code className="hash">{c.originalSha256}</code>
+          </>
         )}
       </p>
     </section>
@@ -117,14 +119,16 @@ export function CopiesSection(props: {
         <button type="button" className="secondary" onClick={props.onRedact}>
           Make a redacted copy
         </button>
-        <button
-          type="button"
-          className="secondary"
-          aria-expanded={props.askingWithoutLocation}
-          onClick={() => props.onAskWithoutLocation(!props.askingWithoutLocation)}
-        >
-          Make a copy without location
-        </button>
+        {props.detail.copyOf?.kind !== 'without-location' && (
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={props.askingWithoutLocation}
+            onClick={() => props.onAskWithoutLocation(!props.askingWithoutLocation)}
+          >
+            Make a copy without location
+          </button>
+        )}
       </div>
       {props.askingWithoutLocation && (
         <WithoutLocationConfirm
