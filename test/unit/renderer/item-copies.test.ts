@@ -55,7 +55,13 @@ describe('copyNoteText', () => {
     expect(copyNoteText(copy({ originalName: null, areas: [area('privileged')] }))).toBe(
       'Redacted copy of an item no longer in the vault: 1 area covered (Privileged)',
     );
-    expect(copyNoteText(copy({ originalName: 'a\u202eb.png', areas: [] }))).not.toContain('\u202e');
+    const hostile = copyNoteText(
+      copy({ originalName: 'a\u202eb.png', areas: [area('other', 'gnp.\u202eexe')] }),
+    );
+    expect(hostile).not.toContain('\u202e');
+    expect(hostile).toBe(
+      'Redacted copy of a\\u{202e}b.png: 1 area covered (Other: gnp.\\u{202e}exe)',
+    );
   });
 });
 

@@ -26,7 +26,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function reasonsText(
   boxes: ReadonlyArray<{ reason: RedactionReason; otherReason: string | null }>,
 ): string {
-  return [...new Set(boxes.map((b) => redactionReasonText(b)))].join('; ');
+  // Words typed for "other" are shown, never obeyed (bidi overrides escaped, as names are).
+  return [...new Set(boxes.map((b) => displayName(redactionReasonText(b))))].join('; ');
 }
 
 /**
