@@ -105,6 +105,8 @@ export function ItemView() {
     setPending(null);
     setRedact(null);
     setAskingWithoutLocation(false);
+    // "Saved as a new item" is said once, as the copy opens.
+    setJustMade((j) => (j?.id === openItemId ? j : null));
     setFind(useSelection.getState().openSearch);
     setReadAgainError(null);
     void load(openItemId);
