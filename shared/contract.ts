@@ -14,6 +14,7 @@ import { itemNameProblem, itemNameText } from './item-name';
 import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
 import { REVIEW_LIMITS, REVIEW_STATUSES } from './review';
 import { reviewChangeSchema, reviewEntrySchema, reviewTargetSchema } from './review-schema';
+import { REDACTION_OTHER_MAX, REDACTION_REASONS } from './redaction';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -106,6 +107,47 @@ export const itemDetail = itemSummary.extend({
   readableAsConversation: z
     .enum(['mbox', 'whatsapp', 'telegram', 'instagram', 'facebook'])
     .nullable(),
+  /**
+   * What this item is when it is a copy made for disclosure (docs/redaction.md): of which
+   * original, the areas covered (fractions, with their reasons) or what was taken out; null
+   * when it is not one. Absent in a bundle opened for review.
+   */
+  copyOf: z
+    .object({
+      kind: z.enum(['redacted', 'without-location']),
+      originalId: id,
+      /** Null if the original is no longer in the vault. */
+      originalName: z.string().nullable(),
+      originalSha256: z.string().nullable(),
+      areas: z.array(
+        z.object({
+          x: z.number(),
+          y: z.number(),
+          w: z.number(),
+          h: z.number(),
+          reason: z.enum(REDACTION_REASONS),
+          otherReason: z.string().nullable(),
+        }),
+      ),
+      /** What a copy without location left out, in words. */
+      removed: z.array(z.string()),
+      /** The image data is the original's byte for byte (not re-encoded). */
+      lossless: z.boolean(),
+      madeAt: z.string(),
+    })
+    .nullable()
+    .optional(),
+  /** The copies made of this item for disclosure, oldest first. Absent in a review. */
+  copies: z
+    .array(
+      z.object({
+        id,
+        name: z.string(),
+        kind: z.enum(['redacted', 'without-location']),
+        madeAt: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 export const note = z.object({
@@ -145,6 +187,54 @@ export const regionArgs = z
     path: ['h'],
     message: 'is too tall: the marked area goes past the bottom edge of the picture',
   });
+
+/**
+ * A box to cover in a redacted copy: fractions of the picture as shown, like a region mark,
+ * and its reason. A box past an edge is refused, never cut to fit: what was meant is unclear.
+ */
+const redactionBox = z
+  .object({
+    x: fraction,
+    y: fraction,
+    w: extent,
+    h: extent,
+    reason: z.enum(REDACTION_REASONS, {
+      error: `is not a reason Dossier knows: the reasons are ${REDACTION_REASONS.join(', ')}`,
+    }),
+    /** Words for the reason "other"; null (or left out) for the others. */
+    otherReason: z
+      .string()
+      .max(REDACTION_OTHER_MAX, `is too long: ${REDACTION_OTHER_MAX} characters at most`)
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .refine((r) => r.x + r.w <= EDGE, {
+    path: ['w'],
+    message: 'is too wide: the box goes past the right edge of the picture',
+  })
+  .refine((r) => r.y + r.h <= EDGE, {
+    path: ['h'],
+    message: 'is too tall: the box goes past the bottom edge of the picture',
+  });
+export const redactionArgs = z
+  .object({
+    id,
+    boxes: z
+      .array(redactionBox)
+      .min(1, 'is empty: draw at least one box to cover')
+      .max(500, 'has too many boxes: 500 at most'),
+  })
+  .strict();
+/** A copy made for disclosure: a new item derived from `parentId`, which is unchanged. */
+export const copyMade = z.object({
+  id,
+  parentId: id,
+  sha256: z.string(),
+  name: z.string(),
+  /** The same copy was made before: `id` is that item, and nothing new was stored. */
+  alreadyMade: z.boolean(),
+});
 
 export const itemKind = z.enum(ITEM_KINDS);
 
@@ -948,6 +1038,15 @@ export const api = {
     conversationSummary,
     { changes: true },
   ),
+  /**
+   * A redacted copy of a picture (docs/redaction.md): each box burned in black, written as a
+   * new PNG with no metadata, stored as a new item derived from the original (unchanged).
+   */
+  'items.makeRedactedCopy': method(redactionArgs, copyMade, { changes: true }),
+  /** A copy of a picture without its location and other EXIF/XMP details, as a new item. */
+  'items.makeCopyWithoutLocation': method(z.object({ id }).strict(), copyMade, {
+    changes: true,
+  }),
   /** A conversation's summary (an item read from a chat export or mailbox). */
   'conversation.get': method(z.object({ id }).strict(), conversationSummary),
   /** Messages in order from an index: a page of the conversation view. */

@@ -28,6 +28,7 @@ import { whatsAppDateOrderCheck } from '../conversations/whatsapp';
 import { isZip } from '../conversations/archive';
 import { dirname, isAbsolute, join } from 'node:path';
 import { AdviserSession } from '../review/adviser-session';
+import { redactionBoxInMillionths } from '../redaction/copy-records';
 import type { OpenedBundle } from '../review/open-bundle';
 import { reviewEvidenceResponse } from '../review/evidence';
 import {
@@ -433,6 +434,12 @@ export class DossierService implements ApiHost {
         }
         return (await whatsAppDateOrderCheck(source)) ?? NO_CHOICE;
       },
+      'items.makeRedactedCopy': async ({ id, boxes }) =>
+        this.open().makeRedactedCopy(
+          id,
+          boxes.map((b, i) => redactionBoxInMillionths(b, i + 1)),
+        ),
+      'items.makeCopyWithoutLocation': async ({ id }) => this.open().makeCopyWithoutLocation(id),
       'items.readAsConversation': async ({ id, dateOrder, timeZone }, ctx) =>
         this.open().readAsConversation(id, { dateOrder, timeZone }, ctx.signal),
       'conversation.get': async ({ id }) => this.open().conversation(id),

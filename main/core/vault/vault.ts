@@ -96,6 +96,7 @@ import { VaultLock } from './lockfile';
 import { AdviserReviews, type ReviewImportResult } from '../review/review-import';
 import { readReceivedReview, type ReviewSource } from '../review/received-review';
 import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
+import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
 import { redactPicture } from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
@@ -1086,6 +1087,8 @@ export class Vault {
     regions: RegionView[];
     incidentIds: string[];
     personIds: string[];
+    copyOf: CopyOf | null;
+    copies: CopyListed[];
   } {
     this.assertOpen();
     const item = this.orRemoved(id, () => this.items.get(id));
@@ -1094,6 +1097,8 @@ export class Vault {
       regions: this.annotations.regionsOf(item.id).map(regionView),
       incidentIds: this.cases.incidentsOfItem(item.id).sort(),
       personIds: this.cases.peopleOfItem(item.id).sort(),
+      copyOf: copyOf(this.db, item.id),
+      copies: copiesOf(this.db, item.id),
     };
   }
 

@@ -18,6 +18,8 @@ import { useSession } from './session';
 export type ItemDetail = Result<'items.get'>;
 export type Note = ItemDetail['notes'][number];
 export type Region = ItemDetail['regions'][number];
+export type CopyMade = Result<'items.makeRedactedCopy'>;
+export type RedactionBoxArgs = Parameters<(typeof api)['items.makeRedactedCopy']>[0]['boxes'];
 
 /** Text files are shown up to this many bytes. */
 export const TEXT_LIMIT = 1024 * 1024;
@@ -67,6 +69,12 @@ interface ItemStore {
   rename(name: string): Promise<boolean>;
   /** Removes the item (its encrypted file is deleted) and closes it. */
   remove(reason: string): Promise<boolean>;
+  /**
+   * Makes a copy of the open picture for disclosure (a redacted copy with these boxes, or,
+   * without boxes, a copy without location): the copy made, or an error in words. The
+   * original is unchanged; the library is refreshed to show the new item.
+   */
+  makeCopy(boxes: RedactionBoxArgs | null): Promise<{ made: CopyMade } | { error: string }>;
 }
 
 const noContent = { text: null, email: null, error: null };
@@ -247,6 +255,22 @@ export const useItem = create<ItemStore>((set, get) => {
     rename(name) {
       const id = get().id!;
       return change(() => api['items.rename']({ id, name }), 'Renamed. The original name is kept.');
+    },
+    async makeCopy(boxes) {
+      const id = get().id;
+      if (!id) return { error: 'No item is open.' };
+      set({ saving: true, actionError: null, status: '' });
+      try {
+        const made = boxes
+          ? await api['items.makeRedactedCopy']({ id, boxes })
+          : await api['items.makeCopyWithoutLocation']({ id });
+        useLibrary.getState().reload();
+        return { made };
+      } catch (e) {
+        return { error: messageOf(e) };
+      } finally {
+        set({ saving: false });
+      }
     },
     async remove(reason) {
       const id = get().id;

@@ -87,9 +87,9 @@ export function LocationChoiceFields(props: {
           </div>
         );
       })}
-      {/* Hook for issue 15's location-stripped copies: true once the vault can make them. */}
+      {/* The item view makes copies without location (docs/redaction.md): point to them. */}
       <p className="hint" id="location-originals">
-        {originalsKeepLocationText(false)}
+        {originalsKeepLocationText(true)}
       </p>
     </fieldset>
   );

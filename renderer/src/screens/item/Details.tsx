@@ -16,6 +16,8 @@ export function Details(props: {
   detail: ItemDetail;
   onOpenItem(id: string): void;
   copyHash(): Promise<boolean>;
+  /** Offered in the location warning: a copy of the picture without it (docs/redaction.md). */
+  onCopyWithoutLocation?: () => void;
 }) {
   const d = props.detail;
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -114,6 +116,14 @@ export function Details(props: {
             Anyone you share the original file with can see where it was taken. Think before sharing
             it.
           </p>
+          {props.onCopyWithoutLocation && (
+            <p>
+              To share it without the location, make a copy without it: the original is kept.{' '}
+              <button type="button" className="secondary" onClick={props.onCopyWithoutLocation}>
+                Make a copy without location
+              </button>
+            </p>
+          )}
           {locationRows.length > 0 && (
             <button
               type="button"

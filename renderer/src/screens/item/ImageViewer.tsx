@@ -45,6 +45,11 @@ export function ImageViewer(props: {
   onDrawn(rect: FractionRect): void;
   /** Words a search matched in the picture's text: outlined over the picture. */
   highlights?: readonly FractionRect[];
+  /**
+   * Boxes to cover in a redacted copy, drawn as marks are (numbered), or filled black as the
+   * copy will be when `filled` (the preview). Set, drawing makes boxes rather than marks.
+   */
+  covers?: { boxes: readonly FractionRect[]; filled: boolean };
 }) {
   const { detail } = props;
   const helpId = useId();
@@ -214,9 +219,9 @@ export function ImageViewer(props: {
             props.onMarkingChange(!props.marking);
             frame.current?.focus();
           }}
-          disabled={!natural}
+          disabled={!natural || props.covers?.filled}
         >
-          Mark a region
+          {props.covers ? 'Draw a box to cover' : 'Mark a region'}
         </button>
       </div>
       {props.highlights && props.highlights.length > 0 && (
@@ -226,9 +231,13 @@ export function ImageViewer(props: {
         </p>
       )}
       <p className="hint" id={helpId}>
-        {props.marking
-          ? 'Drag over the part of the image that matters, then add a comment. Escape stops marking.'
-          : 'Plus and minus zoom, 0 fits, arrow keys move a zoomed image.'}
+        {props.covers?.filled
+          ? 'The preview: each covered area is black, as it will be in the copy.'
+          : props.marking
+            ? props.covers
+              ? 'Drag over a part to cover, then choose why it is covered. Escape stops drawing.'
+              : 'Drag over the part of the image that matters, then add a comment. Escape stops marking.'
+            : 'Plus and minus zoom, 0 fits, arrow keys move a zoomed image.'}
       </p>
       <div
         ref={frame}
@@ -285,6 +294,20 @@ export function ImageViewer(props: {
                 style={{ ...rectToPercentStyle(r), borderWidth: outline }}
                 aria-hidden="true"
               />
+            ))}
+            {props.covers?.boxes.map((r, i) => (
+              <div
+                key={`cover-${i}`}
+                className={`cover-mark${props.covers!.filled ? ' filled' : ''}`}
+                style={{ ...rectToPercentStyle(r), borderWidth: outline }}
+                aria-hidden="true"
+              >
+                {!props.covers!.filled && (
+                  <span className="region-label" style={{ transform: `scale(${1 / zoom})` }}>
+                    {i + 1}
+                  </span>
+                )}
+              </div>
             ))}
             {(drawing ?? props.pending) && (
               <div

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { displayName } from '../../../../shared/display-name';
 import { kindOfMime } from '../../../../shared/item-kind';
 import { useCases } from '../../stores/cases';
-import { useItem, type ItemDetail } from '../../stores/item';
+import { useItem, type CopyMade, type ItemDetail } from '../../stores/item';
 import { useLibrary } from '../../stores/library';
 import { useSelection } from '../../stores/selection';
 import { useJobs } from '../../stores/jobs';
@@ -17,6 +17,8 @@ import { Links } from './Links';
 import { Notes } from './Notes';
 import { AdviserComments } from '../review/AdviserComments';
 import { Regions } from './Regions';
+import { CopiesSection, CopyBanner, RedactPanel } from './Copies';
+import { coverBoxesArgs, type CoverBox } from './copies';
 import { Tags } from './Tags';
 import { PictureText } from './PictureText';
 import { matchRects } from './picture-text';
@@ -69,6 +71,11 @@ export function ItemView() {
   const [find, setFind] = useState(openSearch);
   const [readAgainError, setReadAgainError] = useState<string | null>(null);
   const [readingAgain, setReadingAgain] = useState(false);
+  // Making a redacted copy: the boxes drawn so far, and whether they are shown as the copy.
+  const [redact, setRedact] = useState<{ boxes: CoverBox[]; preview: boolean } | null>(null);
+  const [askingWithoutLocation, setAskingWithoutLocation] = useState(false);
+  // The copy just made, said over its view once it opens.
+  const [justMade, setJustMade] = useState<CopyMade | null>(null);
 
   // Remember where focus was (the tile), before the library goes inert, and give it back on
   // close; if the tile was redrawn meanwhile, the grid's current tile takes it.
@@ -96,6 +103,10 @@ export function ItemView() {
     if (!openItemId) return;
     setMarking(false);
     setPending(null);
+    setRedact(null);
+    setAskingWithoutLocation(false);
+    // "Saved as a new item" is said once, as the copy opens.
+    setJustMade((j) => (j?.id === openItemId ? j : null));
     setFind(useSelection.getState().openSearch);
     setReadAgainError(null);
     void load(openItemId);
@@ -121,6 +132,8 @@ export function ItemView() {
   const close = () => open(null);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
+    // Boxes being drawn are not thrown away by a key: "Cancel" says it.
+    if (redact) return;
     const t = e.target as HTMLInputElement | HTMLTextAreaElement;
     // Never throw away something being typed.
     if ((t.tagName === 'TEXTAREA' || t.tagName === 'INPUT') && t.value) return;
@@ -152,6 +165,15 @@ export function ItemView() {
     picture.reading?.language ??
     null;
   const problems = d?.metadataErrors ?? [];
+
+  /** A copy made (or found made before) opens, with what it is said over it. */
+  const makeCopy = async (boxes: CoverBox[] | null): Promise<string | null> => {
+    const r = await item.makeCopy(boxes ? coverBoxesArgs(boxes) : null);
+    if ('error' in r) return r.error;
+    setJustMade(r.made);
+    open(r.made.id);
+    return null;
+  };
 
   const copyHash = async () => {
     if (!d) return false;
@@ -203,6 +225,13 @@ export function ItemView() {
         )}
         {item.loading && <p aria-busy="true">Opening the item…</p>}
         {d && problems.length > 0 && <ProblemBanner problems={problems} />}
+        {d?.copyOf && (
+          <CopyBanner
+            copy={d.copyOf}
+            justMade={justMade?.id === d.id ? justMade : null}
+            onOpenItem={(id) => open(id)}
+          />
+        )}
         {d && chatCount !== null && !chatOpenHere && (
           <p className="item-chat-link">
             <button
@@ -252,17 +281,25 @@ export function ItemView() {
                 <>
                   <ImageViewer
                     detail={d}
-                    regions={regions}
+                    regions={redact ? [] : regions}
                     marking={marking}
-                    pending={pending}
+                    pending={redact ? null : pending}
                     onMarkingChange={(on) => {
                       setMarking(on);
                       if (!on) setPending(null);
                     }}
-                    onDrawn={(rect) => setPending(rect)}
-                    highlights={highlights}
+                    onDrawn={(rect) => {
+                      if (redact)
+                        setRedact({
+                          ...redact,
+                          boxes: [...redact.boxes, { ...rect, reason: '', otherReason: '' }],
+                        });
+                      else setPending(rect);
+                    }}
+                    highlights={redact ? undefined : highlights}
+                    covers={redact ? { boxes: redact.boxes, filled: redact.preview } : undefined}
                   />
-                  {pending && (
+                  {pending && !redact && (
                     <PendingRegion
                       saving={item.saving}
                       onCancel={() => setPending(null)}
@@ -286,80 +323,126 @@ export function ItemView() {
               )}
             </section>
             <aside className="item-side" aria-label="About this item">
-              {item.actionError && (
-                <div className="action-error" role="alert">
-                  <p className="error">{item.actionError}</p>
-                  <p>Your change was not saved. Check it and try again.</p>
-                  <button type="button" className="link" onClick={item.clearActionError}>
-                    Dismiss
-                  </button>
-                </div>
-              )}
-              <ItemName
-                key={d.id}
-                name={d.name}
-                originalName={d.originalName ?? null}
-                saving={item.saving}
-                onRename={item.rename}
-              />
-              <Notes
-                notes={d.notes}
-                saving={item.saving}
-                onAdd={item.addNote}
-                onEdit={item.editNote}
-              />
-              <AdviserComments className="item-section" target={{ itemId: d.id }} />
-              <Tags
-                tags={d.tags}
-                suggestions={facets?.tags.map((t) => t.name) ?? []}
-                saving={item.saving}
-                onAdd={item.addTag}
-                onRemove={item.removeTag}
-              />
-              {kind === 'image' && (
-                <PictureText
-                  reading={picture.reading}
-                  loadError={picture.error ?? readAgainError}
-                  paused={ocrPaused}
-                  languageName={languageName}
-                  find={find}
-                  onFind={setFind}
-                  matches={matches}
-                  busy={ocrBusy || readingAgain}
-                  onReadAgain={() => {
-                    // Once per click: each read-again is a custody entry.
-                    if (readingAgain) return;
-                    setReadAgainError(null);
-                    setReadingAgain(true);
-                    readAgain([d.id])
-                      .then(picture.reload, (e: unknown) => setReadAgainError(messageOf(e)))
-                      .finally(() => setReadingAgain(false));
+              {redact && kind === 'image' ? (
+                <RedactPanel
+                  originalName={d.name}
+                  boxes={redact.boxes}
+                  preview={redact.preview}
+                  saving={item.saving}
+                  onChange={(boxes) => setRedact({ ...redact, boxes })}
+                  onPreview={(on) => {
+                    setRedact({ ...redact, preview: on });
+                    setMarking(!on);
+                  }}
+                  onSave={() => makeCopy(redact.boxes)}
+                  onCancel={() => {
+                    setRedact(null);
+                    setMarking(false);
                   }}
                 />
+              ) : (
+                <>
+                  {item.actionError && (
+                    <div className="action-error" role="alert">
+                      <p className="error">{item.actionError}</p>
+                      <p>Your change was not saved. Check it and try again.</p>
+                      <button type="button" className="link" onClick={item.clearActionError}>
+                        Dismiss
+                      </button>
+                    </div>
+                  )}
+                  <ItemName
+                    key={d.id}
+                    name={d.name}
+                    originalName={d.originalName ?? null}
+                    saving={item.saving}
+                    onRename={item.rename}
+                  />
+                  <Notes
+                    notes={d.notes}
+                    saving={item.saving}
+                    onAdd={item.addNote}
+                    onEdit={item.editNote}
+                  />
+                  <AdviserComments className="item-section" target={{ itemId: d.id }} />
+                  <Tags
+                    tags={d.tags}
+                    suggestions={facets?.tags.map((t) => t.name) ?? []}
+                    saving={item.saving}
+                    onAdd={item.addTag}
+                    onRemove={item.removeTag}
+                  />
+                  {kind === 'image' && (
+                    <PictureText
+                      reading={picture.reading}
+                      loadError={picture.error ?? readAgainError}
+                      paused={ocrPaused}
+                      languageName={languageName}
+                      find={find}
+                      onFind={setFind}
+                      matches={matches}
+                      busy={ocrBusy || readingAgain}
+                      onReadAgain={() => {
+                        // Once per click: each read-again is a custody entry.
+                        if (readingAgain) return;
+                        setReadAgainError(null);
+                        setReadingAgain(true);
+                        readAgain([d.id])
+                          .then(picture.reload, (e: unknown) => setReadAgainError(messageOf(e)))
+                          .finally(() => setReadingAgain(false));
+                      }}
+                    />
+                  )}
+                  {kind === 'image' && (
+                    <Regions
+                      regions={regions}
+                      saving={item.saving}
+                      onAdd={item.addRegion}
+                      onRemove={item.removeRegion}
+                    />
+                  )}
+                  {kind === 'image' && d.copies !== undefined && (
+                    <CopiesSection
+                      detail={d}
+                      saving={item.saving}
+                      askingWithoutLocation={askingWithoutLocation}
+                      onAskWithoutLocation={setAskingWithoutLocation}
+                      onRedact={() => {
+                        setAskingWithoutLocation(false);
+                        setPending(null);
+                        setRedact({ boxes: [], preview: false });
+                        setMarking(true);
+                      }}
+                      onMakeWithoutLocation={() => makeCopy(null)}
+                      onOpenItem={(id) => open(id)}
+                    />
+                  )}
+                  <Links
+                    incidentIds={d.incidentIds ?? []}
+                    personIds={d.personIds ?? []}
+                    incidents={incidents}
+                    people={people}
+                  />
+                  <Details
+                    detail={d}
+                    onOpenItem={(id) => open(id)}
+                    copyHash={copyHash}
+                    onCopyWithoutLocation={
+                      kind === 'image' && d.copies !== undefined && !d.copyOf
+                        ? () => setAskingWithoutLocation(true)
+                        : undefined
+                    }
+                  />
+                  <section className="item-section" aria-label="Remove">
+                    <RemoveConfirm
+                      key={d.id}
+                      what="item"
+                      consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
+                      onRemove={item.remove}
+                    />
+                  </section>
+                </>
               )}
-              {kind === 'image' && (
-                <Regions
-                  regions={regions}
-                  saving={item.saving}
-                  onAdd={item.addRegion}
-                  onRemove={item.removeRegion}
-                />
-              )}
-              <Links
-                incidentIds={d.incidentIds ?? []}
-                personIds={d.personIds ?? []}
-                incidents={incidents}
-                people={people}
-              />
-              <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
-              <section className="item-section" aria-label="Remove">
-                <RemoveConfirm
-                  key={d.id}
-                  what="item"
-                  consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
-                  onRemove={item.remove}
-                />
-              </section>
             </aside>
           </div>
         )}

@@ -55,7 +55,7 @@ export function Regions(props: {
         </ol>
       )}
       {open ? (
-        <RegionByNumbers
+        <BoxByNumbers
           saving={props.saving}
           onCancel={() => setOpen(false)}
           onAdd={async (rect, comment) => {
@@ -71,11 +71,19 @@ export function Regions(props: {
   );
 }
 
-function RegionByNumbers(props: {
+/**
+ * The keyboard way to draw a box: four percentages. A region mark's takes a comment; a box to
+ * cover in a redacted copy (`title` and `submitLabel` given, `withComment` false) does not.
+ */
+export function BoxByNumbers(props: {
   saving: boolean;
-  onAdd(rect: FractionRect, comment: string): Promise<void>;
+  onAdd(rect: FractionRect, comment: string): Promise<void> | void;
   onCancel(): void;
+  title?: string;
+  submitLabel?: string;
+  withComment?: boolean;
 }) {
+  const title = props.title ?? 'Add region by numbers';
   const id = useId();
   const [v, setV] = useState({ x: '', y: '', w: '', h: '' });
   const [comment, setComment] = useState('');
@@ -107,7 +115,7 @@ function RegionByNumbers(props: {
         }
       }}
     >
-      <h3 id={`${id}-title`}>Add region by numbers</h3>
+      <h3 id={`${id}-title`}>{title}</h3>
       <p className="hint">
         Percentages of the image: 0 is the left or top edge, 100 the right or bottom edge.
       </p>
@@ -127,15 +135,17 @@ function RegionByNumbers(props: {
           </div>
         ))}
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-comment`}>Comment</label>
-        <textarea
-          id={`${id}-comment`}
-          value={comment}
-          maxLength={5000}
-          onChange={(e) => setComment(e.target.value)}
-        />
-      </div>
+      {props.withComment !== false && (
+        <div className="field">
+          <label htmlFor={`${id}-comment`}>Comment</label>
+          <textarea
+            id={`${id}-comment`}
+            value={comment}
+            maxLength={5000}
+            onChange={(e) => setComment(e.target.value)}
+          />
+        </div>
+      )}
       {error && (
         <p className="error" role="alert" id={`${id}-error`}>
           {error}
@@ -143,7 +153,7 @@ function RegionByNumbers(props: {
       )}
       <div className="button-row">
         <button type="submit" disabled={props.saving}>
-          Save region
+          {props.submitLabel ?? 'Save region'}
         </button>
         <button type="button" className="secondary" onClick={props.onCancel}>
           Cancel
