@@ -24,6 +24,7 @@ import {
   type FractionRect,
 } from './geometry';
 import { matchCountText } from './picture-text';
+import { useReadOnly } from '../../stores/session';
 
 type Drag =
   | { mode: 'pan'; startX: number; startY: number; from: { x: number; y: number } }
@@ -46,6 +47,7 @@ export function ImageViewer(props: {
   /** Words a search matched in the picture's text: outlined over the picture. */
   highlights?: readonly FractionRect[];
 }) {
+  const readOnly = useReadOnly();
   const { detail } = props;
   const helpId = useId();
   const frame = useRef<HTMLDivElement>(null);
@@ -206,18 +208,20 @@ export function ImageViewer(props: {
         >
           Fit to window
         </button>
-        <button
-          type="button"
-          className={props.marking ? '' : 'secondary'}
-          aria-pressed={props.marking}
-          onClick={() => {
-            props.onMarkingChange(!props.marking);
-            frame.current?.focus();
-          }}
-          disabled={!natural}
-        >
-          Mark a region
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className={props.marking ? '' : 'secondary'}
+            aria-pressed={props.marking}
+            onClick={() => {
+              props.onMarkingChange(!props.marking);
+              frame.current?.focus();
+            }}
+            disabled={!natural}
+          >
+            Mark a region
+          </button>
+        )}
       </div>
       {props.highlights && props.highlights.length > 0 && (
         <p className="hint ocr-match-count">

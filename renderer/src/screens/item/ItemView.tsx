@@ -25,6 +25,9 @@ import { matchingWordIndexes } from '../../../../shared/search-words';
 import { useTextRecognition } from '../../stores/text-recognition';
 import { messageOf } from '../../api/errors';
 import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
+import { useReadOnly } from '../../stores/session';
+import { ReviewStrip } from '../review/ReviewBanner';
+import { FailingExhibitNotice, useFailingLabels } from '../review/FailingExhibit';
 
 /** A format a reader recognised, in words (items.get's readableAsConversation). */
 const FORMAT_WORDS: Record<NonNullable<ItemDetail['readableAsConversation']>, string> = {
@@ -52,6 +55,9 @@ export function ItemView() {
   const loadFacets = useLibrary((s) => s.loadFacets);
 
   const heading = useRef<HTMLHeadingElement>(null);
+  // A bundle open for review: read-only, and this exhibit's file may have failed verification.
+  const readOnly = useReadOnly();
+  const failing = useFailingLabels(item.detail);
   const [marking, setMarking] = useState(false);
   // A chat export or mailbox read message by message: offer its conversation view.
   const [chatCount, setChatCount] = useState<number | null>(null);
@@ -174,6 +180,7 @@ export function ItemView() {
       inert={asking}
     >
       <FocusLoop>
+        {readOnly && <ReviewStrip />}
         <div className="item-bar">
           <button type="button" className="secondary" onClick={close}>
             ← Back to library
@@ -202,6 +209,7 @@ export function ItemView() {
           </div>
         )}
         {item.loading && <p aria-busy="true">Opening the item…</p>}
+        {d && failing && <FailingExhibitNotice labels={failing} />}
         {d && problems.length > 0 && <ProblemBanner problems={problems} />}
         {d && chatCount !== null && !chatOpenHere && (
           <p className="item-chat-link">
@@ -217,7 +225,7 @@ export function ItemView() {
             </button>
           </p>
         )}
-        {d && chatCount === null && d.readableAsConversation && (
+        {d && chatCount === null && d.readableAsConversation && !readOnly && (
           <div className="item-read-chat">
             <p>
               This file looks like {FORMAT_WORDS[d.readableAsConversation]}. Dossier can read it
@@ -308,7 +316,7 @@ export function ItemView() {
                 onAdd={item.addNote}
                 onEdit={item.editNote}
               />
-              <AdviserComments className="item-section" target={{ itemId: d.id }} />
+              {!readOnly && <AdviserComments className="item-section" target={{ itemId: d.id }} />}
               <Tags
                 tags={d.tags}
                 suggestions={facets?.tags.map((t) => t.name) ?? []}
@@ -352,14 +360,16 @@ export function ItemView() {
                 people={people}
               />
               <Details detail={d} onOpenItem={(id) => open(id)} copyHash={copyHash} />
-              <section className="item-section" aria-label="Remove">
-                <RemoveConfirm
-                  key={d.id}
-                  what="item"
-                  consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
-                  onRemove={item.remove}
-                />
-              </section>
+              {!readOnly && (
+                <section className="item-section" aria-label="Remove">
+                  <RemoveConfirm
+                    key={d.id}
+                    what="item"
+                    consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
+                    onRemove={item.remove}
+                  />
+                </section>
+              )}
             </aside>
           </div>
         )}

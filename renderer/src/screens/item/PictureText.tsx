@@ -8,6 +8,7 @@ import {
   textSegments,
   type PictureReading,
 } from './picture-text';
+import { useReadOnly } from '../../stores/session';
 
 /**
  * "Text in this picture": the words read by machine, selectable and copyable, labelled as a
@@ -26,6 +27,7 @@ export function PictureText(props: {
   busy: boolean;
   onReadAgain(): void;
 }) {
+  const readOnly = useReadOnly();
   const { reading: r } = props;
   const findId = useId();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -126,7 +128,7 @@ export function PictureText(props: {
             Copy the text
           </button>
         )}
-        {canReadAgain && (
+        {canReadAgain && !readOnly && (
           <button
             type="button"
             className="secondary"
