@@ -66,6 +66,17 @@ describe('a bundle open for review, in words', () => {
       'data/exhibits/JD3 email.txt (exhibit JD3): the SHA-256 does not match manifest-sha256.txt',
     );
     expect(problemText(tampered.problems[2]!)).toBe('no viewer');
+    // A message that starts with its file says the file once.
+    expect(
+      problemText({
+        severity: 'error',
+        file: 'data/evidence/JD-003_email.txt',
+        message: 'data/evidence/JD-003_email.txt: its SHA-256 does not match manifest-sha256.txt',
+        exhibits: ['JD3'],
+      }),
+    ).toBe(
+      'data/evidence/JD-003_email.txt (exhibit JD3): its SHA-256 does not match manifest-sha256.txt',
+    );
     expect(
       problemText({ severity: 'error', file: 'a\u0007.txt', message: 'x\u001b', exhibits: [] }),
     ).toBe('a\\u{0007}.txt: x\\u{001b}');

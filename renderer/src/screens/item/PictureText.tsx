@@ -50,7 +50,12 @@ export function PictureText(props: {
     timer.current = setTimeout(() => setCopied(null), 4000);
   };
 
-  const state = r ? readingStateText(r, props.paused) : null;
+  // A bundle under review is never read here: a picture it holds no reading for says so.
+  const state = r
+    ? readOnly && (r.state === 'queued' || r.state === 'none')
+      ? 'The bundle holds no text read from this picture.'
+      : readingStateText(r, props.paused)
+    : null;
   const hasText = !!r?.text && r.words.length > 0;
   const matchSet = new Set(props.matches);
   const low = r ? r.words.filter((w) => w.c < LOW_CONFIDENCE) : [];

@@ -52,7 +52,10 @@ export function compareText(review: ReviewSummary): string {
 /** One problem as a line: its file first (escaped), then what is wrong. */
 export function problemText(p: ReviewSummary['problems'][number]): string {
   const labels = p.exhibits.length ? ` (exhibit ${p.exhibits.join(', ')})` : '';
-  return p.file
-    ? `${displayName(p.file)}${labels}: ${displayName(p.message)}`
-    : displayName(p.message);
+  if (!p.file) return `${displayName(p.message)}${labels}`;
+  // verify's messages often start with the file already: it is said once.
+  const message = p.message.startsWith(`${p.file}: `)
+    ? p.message.slice(p.file.length + 2)
+    : p.message;
+  return `${displayName(p.file)}${labels}: ${displayName(message)}`;
 }
