@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_PASSPHRASE, makeReviewBundles, type ReviewBundles } from '../support/review-bundle';
 import { tempDir } from '../support/tmp';
 import {
+  createVaultInPage,
   launchChromium,
   seriousAxeViolations,
   startWebApp,
@@ -58,9 +59,10 @@ describe.skipIf(skip !== null)(title, () => {
   let b: ReviewBundles;
   let tampered: string;
   let tamperedFile: string;
+  let root: string;
 
   beforeAll(async () => {
-    const root = await tempDir();
+    root = await tempDir();
     b = await makeReviewBundles(root);
     // A copy with one byte of the email (JD3) changed.
     tampered = join(root, 'tampered');
@@ -241,5 +243,36 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByRole('heading', { name: 'Create your Dossier vault' }).waitFor();
     // The changed file is refused by main (403): that is the one failed request allowed.
     expect(watch.problems.filter((p) => !/403|Forbidden/.test(p))).toEqual([]);
+  }, 180_000);
+
+  it('from an unlocked vault: says the vault is locked first, locks it, and opens the bundle', async () => {
+    const own = await startWebApp({ DOSSIER_VAULT: join(root, 'own-vault') });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const mine = await context.newPage();
+    const seen = watchPage(mine, own.origin);
+    try {
+      await mine.goto(own.url);
+      await createVaultInPage(mine);
+      await mine.getByRole('button', { name: 'Review a bundle…' }).click();
+      const ask = mine.getByRole('region', { name: 'Open an evidence bundle for review' });
+      expect(await ask.innerText()).toMatch(/Your vault will be locked first/);
+      await ask.getByRole('button', { name: 'Lock my vault and open a bundle' }).click();
+      // The page reloads locked, straight into the form.
+      await mine
+        .getByRole('heading', { name: 'Open an evidence bundle for review', level: 1 })
+        .waitFor({ timeout: 30_000 });
+      await mine.getByLabel('Full path of the bundle').fill(b.zip);
+      await mine.getByRole('button', { name: 'Open for review' }).click();
+      await mine.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
+      const reviewing = mine.getByRole('region', { name: /^Reviewing R v Unknown/ });
+      await reviewing.getByRole('button', { name: 'Close the bundle' }).click();
+      // Back to the start screen of this computer's own vault: locked.
+      await mine.getByRole('heading', { name: 'Unlock Dossier' }).waitFor();
+      await mine.getByRole('button', { name: 'Open an evidence bundle for review' }).waitFor();
+      expect(seen.problems).toEqual([]);
+    } finally {
+      await context.close();
+      await own.stop();
+    }
   }, 180_000);
 });
