@@ -59,6 +59,9 @@ describe('a bundle open for review, in words', () => {
       'Reviewing Evil\\u{001b}[2J\\u{202e}Case — a bundle made by an exporter the bundle does not name; read-only',
     );
     expect(compareText(s)).toMatch(/with the one the exporter gave you/);
+    expect(bannerTitle(summary({ exportedAt: 'soon\u001b[31m' }))).toBe(
+      'Reviewing R v Unknown — a bundle made by Jane Doe MP on soon\\u{001b}[31m; read-only',
+    );
   });
 
   it('names each problem with its file and exhibit', () => {

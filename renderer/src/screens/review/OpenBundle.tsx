@@ -57,6 +57,7 @@ export function OpenBundle() {
               <button
                 type="button"
                 className="secondary"
+                autoFocus
                 disabled={opening}
                 onClick={() => void pick('folder')}
               >

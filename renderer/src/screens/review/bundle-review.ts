@@ -38,7 +38,8 @@ export function exporterText(review: ReviewSummary): string {
 
 /** "Reviewing R v Unknown — a bundle made by Jane Doe MP on 4 Dec 2026; read-only". */
 export function bannerTitle(review: ReviewSummary): string {
-  const when = review.exportedAt ? ` on ${dateText(review.exportedAt)}` : '';
+  // bag-info.txt's date is the bundle's word: one that is not a date is shown escaped.
+  const when = review.exportedAt ? ` on ${displayName(dateText(review.exportedAt))}` : '';
   const caseName = displayName(review.caseName.trim() || review.bagName);
   return `Reviewing ${caseName} — a bundle made by ${exporterText(review)}${when}; read-only`;
 }
