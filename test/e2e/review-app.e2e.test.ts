@@ -2,7 +2,7 @@
  * Opening a bundle for review from the app's start screen (issue 14), in Debian's Chromium
  * through the bridge and the real core, with no vault: the bundle's folder by its typed path,
  * the banner with the fingerprint, browsing with no control that changes anything, and
- * "Close the bundle"; a .zip.age with a wrong passphrase, then the right one; a tampered copy
+ * "Close the bundle" (the chat transcript, the timeline, incidents and people read too); a .zip.age with a wrong passphrase, then the right one; a tampered copy
  * with its problems named and the failing exhibit marked in the library and the item view.
  * axe on the start screen, the banner, the library and the item view. Skipped, with the
  * reason, without Chromium.
@@ -167,6 +167,26 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await editControlsShown()).toEqual([]);
     await axe('item view while reviewing');
     await page.keyboard.press('Escape');
+
+    // The chat exhibit reads as its transcript; a chosen message offers nothing to change.
+    await page.getByRole('button', { name: /WhatsApp Chat/ }).click();
+    const chatButton = page.getByRole('button', { name: /Read it as a conversation/ });
+    if (await chatButton.isVisible().catch(() => false)) await chatButton.click();
+    await page.getByText('I know where you live').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.review-strip').first().innerText()).toMatch(
+      /^Reviewing R v Unknown/,
+    );
+    const check = page.getByRole('checkbox', { name: /^Select message/ }).first();
+    await check.check();
+    expect(await check.isChecked()).toBe(true); // chosen, yet no action is offered
+    expect(await page.locator('.message-actions').count()).toBe(0);
+    expect(await editControlsShown()).toEqual([]);
+    await page.getByRole('button', { name: '← Back to library' }).click();
+    await page.locator('.review-strip').waitFor({ state: 'detached' });
+
+    // The timeline lists the incident with its linked messages.
+    await page.getByRole('button', { name: 'Timeline', exact: true }).click();
+    await page.getByText('Threat about my children').first().waitFor({ timeout: 15_000 });
 
     // Incidents and people are read, not edited.
     await page.getByRole('button', { name: 'Incidents', exact: true }).click();
