@@ -1,11 +1,12 @@
 /**
  * Opening a bundle for review from the app's start screen (issue 14), in Debian's Chromium
  * through the bridge and the real core, with no vault: the bundle's folder by its typed path,
- * the banner with the fingerprint, browsing with no control that changes anything, and
- * "Close the bundle" (the chat transcript, the timeline, incidents and people read too); a .zip.age with a wrong passphrase, then the right one; a tampered copy
- * with its problems named and the failing exhibit marked in the library and the item view.
- * axe on the start screen, the banner, the library and the item view. Skipped, with the
- * reason, without Chromium.
+ * the banner with the fingerprint, browsing (library, item, chat transcript, timeline,
+ * incidents, people, custody log) with no control that changes anything, and "Close the
+ * bundle"; a .zip.age with a wrong passphrase, then the right one; a tampered copy with its
+ * problems named and the failing exhibit marked in the library and the item view; and from an
+ * unlocked vault, locked first. axe on the start screen, the banner, the library and the item
+ * view. Skipped, with the reason, without Chromium.
  */
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
