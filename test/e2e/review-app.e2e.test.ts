@@ -89,9 +89,17 @@ describe.skipIf(skip !== null)(title, () => {
     await app?.stop();
   });
 
+  /** Screenshot, then axe: no violation of any impact (not only the serious ones). */
   const axe = async (where: string, frames = true) => {
     await page.screenshot({ path: join(ARTIFACTS, `${where.replace(/\W+/g, '-')}.png`) });
     expect(await seriousAxeViolations(page, { frames }), where).toEqual([]);
+    const { AxeBuilder } = await import('@axe-core/playwright');
+    const builder = new AxeBuilder({ page });
+    if (!frames) builder.options({ iframes: false }).setLegacyMode(true);
+    const all = (await builder.analyze()).violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+    expect(all, where).toEqual([]);
   };
   const banner = () => page.getByRole('region', { name: /^Reviewing / });
   /** Every edit control's words that can be seen now (none is expected). */
