@@ -256,7 +256,13 @@ export function ItemView() {
         {d && kind && (
           <div className="item-body">
             <section className="item-preview" aria-label="Preview">
-              {kind === 'image' ? (
+              {failing ? (
+                // Main never serves a file that failed verification as the exhibit.
+                <p className="failing-preview">
+                  Dossier does not show this file: it is not the file that was exported, so what it
+                  holds now may mislead.
+                </p>
+              ) : kind === 'image' ? (
                 <>
                   <ImageViewer
                     detail={d}

@@ -299,7 +299,7 @@ function Tile(props: {
         {view === 'grid' ? (
           <>
             <span className="thumb">
-              {row.hasThumbnail ? (
+              {row.hasThumbnail && !failing ? (
                 <ThumbnailImage itemId={row.id} />
               ) : (
                 <span className={`kind-icon kind-${row.kind}`} aria-hidden="true">
@@ -332,7 +332,7 @@ function Tile(props: {
         ) : (
           <>
             <span className="list-thumb" aria-hidden="true">
-              {row.hasThumbnail && <ThumbnailImage itemId={row.id} />}
+              {row.hasThumbnail && !failing && <ThumbnailImage itemId={row.id} />}
             </span>
             <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
             <span className="list-name">
