@@ -332,6 +332,7 @@ export function ItemView() {
               />
               {kind === 'image' && (
                 <PictureText
+                  readOnly={readOnly}
                   reading={picture.reading}
                   loadError={picture.error ?? readAgainError}
                   paused={ocrPaused}

@@ -8,7 +8,6 @@ import {
   textSegments,
   type PictureReading,
 } from './picture-text';
-import { useReadOnly } from '../../stores/session';
 
 /**
  * "Text in this picture": the words read by machine, selectable and copyable, labelled as a
@@ -26,8 +25,10 @@ export function PictureText(props: {
   matches: readonly number[];
   busy: boolean;
   onReadAgain(): void;
+  /** A bundle open for review: nothing is read again, and no reading is promised. */
+  readOnly?: boolean;
 }) {
-  const readOnly = useReadOnly();
+  const readOnly = props.readOnly ?? false;
   const { reading: r } = props;
   const findId = useId();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
