@@ -5,6 +5,7 @@ import { useCases, type ItemOwner, type Outcome } from '../stores/cases';
 import { useSelection } from '../stores/selection';
 import { ErrorNote } from './ErrorNote';
 import { ThumbnailImage } from './ThumbnailImage';
+import { useReadOnly } from '../stores/session';
 
 /**
  * The items linked to an incident or a person, as thumbnails: clicking one opens the item,
@@ -17,6 +18,7 @@ export function LinkedItems(props: {
   onUnlink(itemId: string): Promise<Outcome<null>>;
 }) {
   const { owner, ownerLabel, onUnlink } = props;
+  const readOnly = useReadOnly();
   const key = 'incidentId' in owner ? owner.incidentId : owner.personId;
   const isIncident = 'incidentId' in owner;
   const list = useCases((s) => s.items[isIncident ? `incident:${key}` : `person:${key}`]);
@@ -70,15 +72,17 @@ export function LinkedItems(props: {
                   </span>
                   <span className="tile-meta">{dateText(row.sourceTime ?? row.ingestedAt)}</span>
                 </button>
-                <button
-                  type="button"
-                  className="link"
-                  disabled={busy === row.id}
-                  onClick={() => void unlink(row.id)}
-                  aria-label={`Unlink ${name}`}
-                >
-                  Unlink
-                </button>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={busy === row.id}
+                    onClick={() => void unlink(row.id)}
+                    aria-label={`Unlink ${name}`}
+                  >
+                    Unlink
+                  </button>
+                )}
               </li>
             );
           })}

@@ -4,6 +4,7 @@ import { PassphraseField } from '../components/PassphraseField';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { passphraseStrength } from '../../../shared/passphrase-strength';
 import { useSession } from '../stores/session';
+import { OpenBundleEntry } from './review/OpenBundle';
 
 /**
  * First run: one passphrase, judged in plain words, typed twice. A weak one is refused with
@@ -69,6 +70,7 @@ export function CreateVault() {
           {busy ? 'Creating the vault…' : 'Create vault'}
         </button>
       </form>
+      <OpenBundleEntry />
     </main>
   );
 }

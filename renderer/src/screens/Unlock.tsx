@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { PassphraseField } from '../components/PassphraseField';
 import { useSession } from '../stores/session';
+import { OpenBundleEntry } from './review/OpenBundle';
 
 const LOCK_REASONS: Record<string, string> = {
   idle: 'Dossier locked itself because the computer was not used for a while.',
@@ -74,6 +75,7 @@ export function Unlock() {
           {mode === 'passphrase' ? 'Use the recovery code instead' : 'Use the passphrase instead'}
         </button>
       </form>
+      <OpenBundleEntry />
     </main>
   );
 }

@@ -4,7 +4,9 @@ import { useJobs } from '../stores/jobs';
 import { useExportChoice } from '../stores/export-choice';
 import { entriesOf, filesOf } from './import/dropped-files';
 import { useSelection } from '../stores/selection';
-import { useSession } from '../stores/session';
+import { useReadOnly, useSession } from '../stores/session';
+import { ReviewBanner } from './review/ReviewBanner';
+import { OpenBundleFromVault } from './review/OpenBundle';
 import { ImportPanel } from './import/ImportPanel';
 import { LibraryScreen } from './library/LibraryScreen';
 import { RESULTS_ID } from './library/ItemGrid';
@@ -31,6 +33,15 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'settings', label: 'Settings' },
 ];
 
+/** While a bundle is open for review: only the screens that read (export and settings write). */
+const REVIEW_SCREENS: ReadonlySet<Screen> = new Set([
+  'library',
+  'incidents',
+  'timeline',
+  'people',
+  'custody',
+]);
+
 /**
  * Past the search and filters to the items: the tile last used (the grid is one Tab stop),
  * else the list itself; with nothing listed, the library.
@@ -47,10 +58,13 @@ function skipToResults(e: MouseEvent): void {
 
 /**
  * The unlocked app: navigation, the Lock button, and import from anywhere (drop files or
- * folders onto the window, or paste an image).
+ * folders onto the window, or paste an image). A bundle open for review shows the same
+ * screens that read, under its banner, with nothing that changes anything.
  */
 export function Workspace() {
   const lock = useSession((s) => s.lock);
+  const readOnly = useReadOnly();
+  const [askingToReview, setAskingToReview] = useState(false);
   const importDropped = useJobs((s) => s.importDropped);
   const importFiles = useJobs((s) => s.importFiles);
   const [screen, setScreen] = useState<Screen>('library');
@@ -68,6 +82,7 @@ export function Workspace() {
   }, [exportAsked]);
 
   useEffect(() => {
+    if (readOnly) return; // nothing can be added to a bundle under review
     const onPaste = (e: ClipboardEvent) => {
       const target = e.target instanceof Element ? e.target : null;
       if (target?.closest('input, textarea, [contenteditable="true"]')) return; // pasting text
@@ -88,11 +103,12 @@ export function Workspace() {
     };
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
-  }, [importFiles]);
+  }, [importFiles, readOnly]);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
+    if (readOnly) return;
     const files = [...e.dataTransfer.files];
     if (files.length === 0) return;
     if (connection.surface === 'desktop') {
@@ -111,7 +127,7 @@ export function Workspace() {
     <div
       className={`workspace${dragging ? ' dragging' : ''}`}
       onDragOver={(e) => {
-        if (!e.dataTransfer.types.includes('Files')) return;
+        if (readOnly || !e.dataTransfer.types.includes('Files')) return;
         e.preventDefault();
         setDragging(true);
       }}
@@ -128,11 +144,16 @@ export function Workspace() {
           Skip to results
         </a>
       )}
+      {readOnly && (
+        <div inert={covered}>
+          <ReviewBanner />
+        </div>
+      )}
       <header className="app-bar" inert={covered}>
         <span className="app-name">Dossier</span>
         <nav aria-label="Sections">
           <ul>
-            {SCREENS.map((s) => (
+            {SCREENS.filter((s) => !readOnly || REVIEW_SCREENS.has(s.id)).map((s) => (
               <li key={s.id}>
                 <button
                   type="button"
@@ -146,24 +167,39 @@ export function Workspace() {
             ))}
           </ul>
         </nav>
-        <TextRecognitionProgress />
+        {!readOnly && <TextRecognitionProgress />}
+        {!readOnly && (
+          <button
+            type="button"
+            className="secondary"
+            aria-expanded={askingToReview}
+            onClick={() => setAskingToReview(!askingToReview)}
+          >
+            Review a bundle…
+          </button>
+        )}
         <button type="button" className="lock-button" onClick={() => void lock()}>
           Lock
         </button>
       </header>
+      {askingToReview && !readOnly && (
+        <div inert={covered}>
+          <OpenBundleFromVault onDone={() => setAskingToReview(false)} />
+        </div>
+      )}
       <main id="content" tabIndex={-1} inert={covered}>
         {screen === 'library' && <LibraryScreen />}
         {screen === 'incidents' && <IncidentsScreen />}
         {screen === 'timeline' && <TimelineScreen />}
         {screen === 'people' && <PeopleScreen />}
         {screen === 'custody' && <CustodyScreen />}
-        {screen === 'export' && <ExportScreen />}
-        {screen === 'settings' && <SettingsScreen />}
+        {screen === 'export' && !readOnly && <ExportScreen />}
+        {screen === 'settings' && !readOnly && <SettingsScreen />}
       </main>
       {chatOpen && <ConversationView />}
       {itemOpen && <ItemView />}
-      {needsChoice && <ChatChoiceDialog />}
-      <ImportPanel />
+      {needsChoice && !readOnly && <ChatChoiceDialog />}
+      {!readOnly && <ImportPanel />}
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           Drop to add to Dossier

@@ -3,6 +3,9 @@ import { api } from '../api/transport';
 import { codeOf, messageOf } from '../api/errors';
 import type { Result } from '../../../shared/contract';
 
+/** The bundle open for review (session.status's `review`): who made it, whether it verifies. */
+export type ReviewSummary = NonNullable<Result<'session.status'>['review']>;
+
 /**
  * Session: is there a vault, is it unlocked, and the one-time recovery code after creation.
  * The lock screen shows whenever main reports a lock (Lock button, idle, sleep, panic key).
@@ -13,6 +16,8 @@ export type SessionState = 'starting' | 'no-vault' | 'locked' | 'unlocked' | 're
 interface SessionStore {
   state: SessionState;
   fingerprint: string | null;
+  /** The bundle open for review, while `state` is reviewing; else null. */
+  review: ReviewSummary | null;
   busy: boolean;
   error: string | null;
   errorCode: string | null;
@@ -38,10 +43,18 @@ interface SessionStore {
   /** A new recovery code (needs the passphrase); it is then shown like the first one. */
   newRecoveryCode(current: string): Promise<boolean>;
   lock(): Promise<void>;
+  /** Locks the vault, then shows the start screen's "Open an evidence bundle for review". */
+  lockToOpenBundle(): Promise<void>;
+  /** Now reviewing this bundle (review.open's answer). */
+  reviewing(s: Result<'review.open'>): void;
+  /** Closes the bundle; the page reloads to the start screen with nothing of it in memory. */
+  closeReview(): Promise<void>;
   clearError(): void;
 }
 
 const LOCK_REASON_KEY = 'dossier.lock-reason';
+/** Set just before locking to open a bundle: after the reload the start screen offers it. */
+const OPEN_BUNDLE_KEY = 'dossier.open-bundle-next';
 /**
  * Dismissed notices survive a reload while unlocked. A notice is named by its position in
  * the session's list (it only grows), so no notice text — it may hold a file name — is kept.
@@ -70,6 +83,13 @@ function reloadAfterLock(reason: string): void {
   sessionStorage.setItem(LOCK_REASON_KEY, reason);
   writeDismissed([]);
   window.location.reload();
+}
+
+/** True once after a lock asked for by "Open a bundle for review…" in the unlocked app. */
+export function takeOpenBundleRequest(): boolean {
+  const asked = sessionStorage.getItem(OPEN_BUNDLE_KEY) === '1';
+  sessionStorage.removeItem(OPEN_BUNDLE_KEY);
+  return asked;
 }
 
 function takeLockReason(): string | null {
@@ -112,6 +132,7 @@ export const useSession = create<SessionStore>((set, get) => {
   return {
     state: 'starting',
     fingerprint: null,
+    review: null,
     busy: false,
     error: null,
     errorCode: null,
@@ -130,7 +151,12 @@ export const useSession = create<SessionStore>((set, get) => {
       if (!s) return;
       // The code screen comes before anything else, after a reload too.
       await fetchPendingCode(s);
-      set({ state: s.state, fingerprint: s.fingerprint, notices: s.notices });
+      set({
+        state: s.state,
+        fingerprint: s.fingerprint,
+        notices: s.notices,
+        review: s.state === 'reviewing' ? (s.review ?? null) : null,
+      });
     },
     async create(passphrase) {
       const r = await run(() => api['session.create']({ passphrase }));
@@ -156,6 +182,7 @@ export const useSession = create<SessionStore>((set, get) => {
       set({
         recoveryCode: null,
         recoveryCodePending: false,
+        review: null,
         state: s.state,
         fingerprint: s.fingerprint,
         notices: s.notices,
@@ -174,6 +201,33 @@ export const useSession = create<SessionStore>((set, get) => {
         reloadAfterLock('user');
       }
     },
+    async lockToOpenBundle() {
+      sessionStorage.setItem(OPEN_BUNDLE_KEY, '1');
+      const s = await run(() => api['session.lock']({}));
+      if (s) {
+        set({ state: s.state, fingerprint: null, notices: [] });
+        reloadAfterLock('user');
+      } else sessionStorage.removeItem(OPEN_BUNDLE_KEY);
+    },
+    reviewing(s) {
+      set({
+        state: s.state,
+        fingerprint: s.fingerprint,
+        notices: [],
+        review: s.state === 'reviewing' ? (s.review ?? null) : null,
+        lockReason: null,
+        error: null,
+        errorCode: null,
+      });
+    },
+    async closeReview() {
+      const s = await run(() => api['review.close']({}));
+      if (s) {
+        set({ state: s.state, fingerprint: null, review: null, notices: [] });
+        // Nothing read from the bundle stays in this page's memory.
+        window.location.reload();
+      }
+    },
     clearError() {
       set({ error: null, errorCode: null });
     },
@@ -183,6 +237,20 @@ export const useSession = create<SessionStore>((set, get) => {
 // Main locks on its own (idle, sleep, screen lock, panic key, a crash): show the lock screen.
 api.on('locked', (payload) => {
   const reason = (payload as { reason?: string }).reason ?? 'user';
-  useSession.setState({ state: 'locked', fingerprint: null, lockReason: reason, notices: [] });
+  useSession.setState({
+    state: 'locked',
+    fingerprint: null,
+    review: null,
+    lockReason: reason,
+    notices: [],
+  });
   reloadAfterLock(reason);
 });
+
+/**
+ * A bundle is open for review: every control that would change something is hidden, so the
+ * adviser never meets a refusal (main refuses anyway: READ_ONLY).
+ */
+export function useReadOnly(): boolean {
+  return useSession((s) => s.state === 'reviewing');
+}

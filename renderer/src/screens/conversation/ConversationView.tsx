@@ -8,6 +8,8 @@ import { ActionBar } from './ActionBar';
 import { MessageList } from './MessageList';
 import { SummaryPanel } from './SummaryPanel';
 import { SearchBar } from './SearchBar';
+import { useReadOnly } from '../../stores/session';
+import { ReviewStrip } from '../review/ReviewBanner';
 
 /**
  * A conversation read from a chat export or mailbox, over the library: the summary, search
@@ -15,6 +17,8 @@ import { SearchBar } from './SearchBar';
  * messages. Escape or "Back to library" closes it.
  */
 export function ConversationView() {
+  // A bundle open for review: messages are read; nothing links, tags or notes them.
+  const readOnly = useReadOnly();
   const target = useSelection((s) => s.openConversation);
   const openChat = useSelection((s) => s.openChat);
   const itemOpen = useSelection((s) => s.openItemId !== null);
@@ -80,6 +84,7 @@ export function ConversationView() {
       inert={itemOpen}
     >
       <FocusLoop>
+        {readOnly && <ReviewStrip />}
         <div className="item-bar">
           <button type="button" className="secondary" onClick={() => openChat(null)}>
             ← Back to library
@@ -99,7 +104,7 @@ export function ConversationView() {
           <div className="conversation-body">
             <SummaryPanel summary={summary} />
             <SearchBar />
-            {selected > 0 && <ActionBar />}
+            {selected > 0 && !readOnly && <ActionBar />}
             <MessageList summary={summary} />
           </div>
         )}

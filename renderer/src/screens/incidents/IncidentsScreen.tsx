@@ -9,6 +9,8 @@ import { AdviserComments } from '../review/AdviserComments';
 import { useCases, type Incident } from '../../stores/cases';
 import { inDateOrder } from '../timeline/timeline';
 import { IncidentForm } from './IncidentForm';
+import { useReadOnly } from '../../stores/session';
+import { safeMultiline } from '../item/text';
 
 /** A short label for an incident in lists: its date and where, or the start of what happened. */
 export function incidentLabel(i: Incident): string {
@@ -24,6 +26,8 @@ export function IncidentsScreen() {
   const load = useCases((s) => s.load);
   const [chosen, setChosen] = useState<string | 'new' | null>(null);
   const detail = useRef<HTMLDivElement>(null);
+  // A bundle open for review: each incident is read, never changed.
+  const readOnly = useReadOnly();
 
   useEffect(() => {
     void load();
@@ -42,9 +46,11 @@ export function IncidentsScreen() {
     <section className="cases" aria-labelledby="incidents-title">
       <header className="screen-header">
         <h1 id="incidents-title">Incidents</h1>
-        <button type="button" onClick={() => choose('new')}>
-          New incident
-        </button>
+        {!readOnly && (
+          <button type="button" onClick={() => choose('new')}>
+            New incident
+          </button>
+        )}
       </header>
       <ErrorNote message={error} />
       <div className="split">
@@ -52,7 +58,10 @@ export function IncidentsScreen() {
           <h2 id="incident-list-title">
             All incidents <span className="count">({incidents.length})</span>
           </h2>
-          {loaded && incidents.length === 0 && (
+          {loaded && incidents.length === 0 && readOnly && (
+            <p className="muted">This bundle records no incidents.</p>
+          )}
+          {loaded && incidents.length === 0 && !readOnly && (
             <p className="muted">
               No incidents yet. Each time something happens (a message, a post, a call, someone
               outside your home), record it with <strong>New incident</strong>. Together they show a
@@ -83,7 +92,13 @@ export function IncidentsScreen() {
         </section>
         <div className="case-detail" ref={detail}>
           {chosen === 'new' && <IncidentForm key="new" incident={null} onSaved={choose} />}
-          {incident && (
+          {incident && readOnly && (
+            <>
+              <IncidentRecord incident={incident} />
+              <IncidentLinks incident={incident} />
+            </>
+          )}
+          {incident && !readOnly && (
             <>
               <IncidentForm key={incident.id} incident={incident} onSaved={() => undefined} />
               <AdviserComments className="case-section" target={{ incidentId: incident.id }} />
@@ -96,7 +111,11 @@ export function IncidentsScreen() {
             </>
           )}
           {chosen === null && incidents.length > 0 && (
-            <p className="muted">Choose an incident to see or change it, or add a new one.</p>
+            <p className="muted">
+              {readOnly
+                ? 'Choose an incident to read it.'
+                : 'Choose an incident to see or change it, or add a new one.'}
+            </p>
           )}
         </div>
       </div>
@@ -124,7 +143,51 @@ function RemoveIncident(props: { id: string; onRemoved(): void }) {
   );
 }
 
+/** An incident as the bundle records it, to read (a bundle open for review). */
+function IncidentRecord({ incident: i }: { incident: Incident }) {
+  const people = useCases((s) => s.people);
+  const involved = people.filter((p) => i.personIds.includes(p.id));
+  const fields: Array<[string, string]> = [
+    [
+      'When it happened',
+      timeText(i.occurredAt) + (i.occurredUntil ? ` until ${timeText(i.occurredUntil)}` : ''),
+    ],
+    ['Platform or place', i.place],
+    ['What happened', i.summary],
+    ['Impact', i.impact],
+    ['Witnesses', i.witnesses],
+    ['Police reference number', i.policeRef],
+    ['Platform reference number', i.platformRef],
+  ];
+  return (
+    <section className="case-section" aria-labelledby="incident-record-title">
+      <h2 id="incident-record-title" tabIndex={-1}>
+        Incident on {dateText(i.occurredAt)}
+      </h2>
+      <dl className="record">
+        {fields
+          .filter(([, v]) => v.trim())
+          .map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd className="note-body">{safeMultiline(v)}</dd>
+            </div>
+          ))}
+        <div>
+          <dt>People involved</dt>
+          <dd>
+            {involved.length
+              ? involved.map((p) => `${displayName(p.name)} (${p.role})`).join(', ')
+              : 'No one linked.'}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
 function IncidentLinks({ incident }: { incident: Incident }) {
+  const readOnly = useReadOnly();
   const people = useCases((s) => s.people);
   const linkIncident = useCases((s) => s.linkIncident);
   const unlinkIncident = useCases((s) => s.unlinkIncident);
@@ -153,70 +216,76 @@ function IncidentLinks({ incident }: { incident: Incident }) {
           ownerLabel={label}
           onUnlink={(id) => unlinkIncident(incident.id, { itemIds: [id] })}
         />
-        <h3>Link more items</h3>
-        <ItemPicker
-          linked={linkedItems}
-          onLink={(itemIds) => linkIncident(incident.id, { itemIds })}
-        />
+        {!readOnly && (
+          <>
+            <h3>Link more items</h3>
+            <ItemPicker
+              linked={linkedItems}
+              onLink={(itemIds) => linkIncident(incident.id, { itemIds })}
+            />
+          </>
+        )}
       </section>
-      <section className="case-section" aria-labelledby="incident-people-title">
-        <h2 id="incident-people-title">People involved</h2>
-        <ErrorNote message={error} />
-        {linkedPeople.length === 0 ? (
-          <p className="muted">No one linked yet.</p>
-        ) : (
-          <ul className="people-chips">
-            {linkedPeople.map((p) => (
-              <li key={p.id} className="chip">
-                {displayName(p.name)} <span className="count">({p.role})</span>
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Unlink ${displayName(p.name)}`}
-                  onClick={() => void run(unlinkIncident(incident.id, { personIds: [p.id] }))}
-                >
-                  Unlink
+      {readOnly ? null : (
+        <section className="case-section" aria-labelledby="incident-people-title">
+          <h2 id="incident-people-title">People involved</h2>
+          <ErrorNote message={error} />
+          {linkedPeople.length === 0 ? (
+            <p className="muted">No one linked yet.</p>
+          ) : (
+            <ul className="people-chips">
+              {linkedPeople.map((p) => (
+                <li key={p.id} className="chip">
+                  {displayName(p.name)} <span className="count">({p.role})</span>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Unlink ${displayName(p.name)}`}
+                    onClick={() => void run(unlinkIncident(incident.id, { personIds: [p.id] }))}
+                  >
+                    Unlink
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {people.length === 0 ? (
+            <p className="muted">Add people on the People screen, then link them here.</p>
+          ) : (
+            others.length > 0 && (
+              <form
+                className="inline-form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (!personId) return;
+                  void run(linkIncident(incident.id, { personIds: [personId] })).then(() =>
+                    setPersonId(''),
+                  );
+                }}
+              >
+                <div className="field">
+                  <label htmlFor="incident-add-person">Add a person</label>
+                  <select
+                    id="incident-add-person"
+                    value={personId}
+                    onChange={(e) => setPersonId(e.target.value)}
+                  >
+                    <option value="">Choose…</option>
+                    {others.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {displayName(p.name)} ({p.role})
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <button type="submit" className="secondary" disabled={!personId}>
+                  Link person
                 </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        {people.length === 0 ? (
-          <p className="muted">Add people on the People screen, then link them here.</p>
-        ) : (
-          others.length > 0 && (
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (!personId) return;
-                void run(linkIncident(incident.id, { personIds: [personId] })).then(() =>
-                  setPersonId(''),
-                );
-              }}
-            >
-              <div className="field">
-                <label htmlFor="incident-add-person">Add a person</label>
-                <select
-                  id="incident-add-person"
-                  value={personId}
-                  onChange={(e) => setPersonId(e.target.value)}
-                >
-                  <option value="">Choose…</option>
-                  {others.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {displayName(p.name)} ({p.role})
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <button type="submit" className="secondary" disabled={!personId}>
-                Link person
-              </button>
-            </form>
-          )
-        )}
-      </section>
+              </form>
+            )
+          )}
+        </section>
+      )}
     </>
   );
 }

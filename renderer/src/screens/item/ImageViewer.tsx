@@ -24,6 +24,7 @@ import {
   type FractionRect,
 } from './geometry';
 import { matchCountText } from './picture-text';
+import { useReadOnly } from '../../stores/session';
 
 type Drag =
   | { mode: 'pan'; startX: number; startY: number; from: { x: number; y: number } }
@@ -51,6 +52,7 @@ export function ImageViewer(props: {
    */
   covers?: { boxes: readonly FractionRect[]; filled: boolean };
 }) {
+  const readOnly = useReadOnly();
   const { detail } = props;
   const helpId = useId();
   const frame = useRef<HTMLDivElement>(null);
@@ -211,18 +213,20 @@ export function ImageViewer(props: {
         >
           Fit to window
         </button>
-        <button
-          type="button"
-          className={props.marking ? '' : 'secondary'}
-          aria-pressed={props.marking}
-          onClick={() => {
-            props.onMarkingChange(!props.marking);
-            frame.current?.focus();
-          }}
-          disabled={!natural || props.covers?.filled}
-        >
-          {props.covers ? 'Draw a box to cover' : 'Mark a region'}
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            className={props.marking ? '' : 'secondary'}
+            aria-pressed={props.marking}
+            onClick={() => {
+              props.onMarkingChange(!props.marking);
+              frame.current?.focus();
+            }}
+            disabled={!natural || props.covers?.filled}
+          >
+            {props.covers ? 'Draw a box to cover' : 'Mark a region'}
+          </button>
+        )}
       </div>
       {props.highlights && props.highlights.length > 0 && (
         <p className="hint ocr-match-count">

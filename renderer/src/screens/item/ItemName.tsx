@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { displayName } from '../../../../shared/display-name';
 import { itemNameProblem, itemNameText } from '../../../../shared/item-name';
+import { useReadOnly } from '../../stores/session';
 
 /**
  * The item's name, which the person may change (a screenshot called IMG_4411.PNG becomes
@@ -13,6 +14,7 @@ export function ItemName(props: {
   saving: boolean;
   onRename(name: string): Promise<boolean>;
 }) {
+  const readOnly = useReadOnly();
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
   const problem = draft === null ? null : itemNameProblem(itemNameText(draft));
@@ -23,9 +25,11 @@ export function ItemName(props: {
       {draft === null ? (
         <div className="inline-row">
           <p className="wrap">{displayName(props.name)}</p>
-          <button type="button" className="secondary small" onClick={() => setDraft(props.name)}>
-            Rename
-          </button>
+          {!readOnly && (
+            <button type="button" className="secondary small" onClick={() => setDraft(props.name)}>
+              Rename
+            </button>
+          )}
         </div>
       ) : (
         <form

@@ -27,6 +27,9 @@ import { matchingWordIndexes } from '../../../../shared/search-words';
 import { useTextRecognition } from '../../stores/text-recognition';
 import { messageOf } from '../../api/errors';
 import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
+import { useReadOnly } from '../../stores/session';
+import { ReviewStrip } from '../review/ReviewBanner';
+import { FailingExhibitNotice, useFailingLabels } from '../review/FailingExhibit';
 
 /** A format a reader recognised, in words (items.get's readableAsConversation). */
 const FORMAT_WORDS: Record<NonNullable<ItemDetail['readableAsConversation']>, string> = {
@@ -54,6 +57,9 @@ export function ItemView() {
   const loadFacets = useLibrary((s) => s.loadFacets);
 
   const heading = useRef<HTMLHeadingElement>(null);
+  // A bundle open for review: read-only, and this exhibit's file may have failed verification.
+  const readOnly = useReadOnly();
+  const failing = useFailingLabels(item.detail);
   const [marking, setMarking] = useState(false);
   // A chat export or mailbox read message by message: offer its conversation view.
   const [chatCount, setChatCount] = useState<number | null>(null);
@@ -196,6 +202,7 @@ export function ItemView() {
       inert={asking}
     >
       <FocusLoop>
+        {readOnly && <ReviewStrip />}
         <div className="item-bar">
           <button type="button" className="secondary" onClick={close}>
             ← Back to library
@@ -224,6 +231,7 @@ export function ItemView() {
           </div>
         )}
         {item.loading && <p aria-busy="true">Opening the item…</p>}
+        {d && failing && <FailingExhibitNotice labels={failing} />}
         {d && problems.length > 0 && <ProblemBanner problems={problems} />}
         {d?.copyOf && (
           <CopyBanner
@@ -246,7 +254,7 @@ export function ItemView() {
             </button>
           </p>
         )}
-        {d && chatCount === null && d.readableAsConversation && (
+        {d && chatCount === null && d.readableAsConversation && !readOnly && (
           <div className="item-read-chat">
             <p>
               This file looks like {FORMAT_WORDS[d.readableAsConversation]}. Dossier can read it
@@ -277,7 +285,13 @@ export function ItemView() {
         {d && kind && (
           <div className="item-body">
             <section className="item-preview" aria-label="Preview">
-              {kind === 'image' ? (
+              {failing ? (
+                // Main never serves a file that failed verification as the exhibit.
+                <p className="failing-preview">
+                  Dossier does not show this file: it is not the file that was exported, so what it
+                  holds now may mislead.
+                </p>
+              ) : kind === 'image' ? (
                 <>
                   <ImageViewer
                     detail={d}
@@ -364,7 +378,9 @@ export function ItemView() {
                     onAdd={item.addNote}
                     onEdit={item.editNote}
                   />
-                  <AdviserComments className="item-section" target={{ itemId: d.id }} />
+                  {!readOnly && (
+                    <AdviserComments className="item-section" target={{ itemId: d.id }} />
+                  )}
                   <Tags
                     tags={d.tags}
                     suggestions={facets?.tags.map((t) => t.name) ?? []}
@@ -374,6 +390,7 @@ export function ItemView() {
                   />
                   {kind === 'image' && (
                     <PictureText
+                      readOnly={readOnly}
                       reading={picture.reading}
                       loadError={picture.error ?? readAgainError}
                       paused={ocrPaused}
@@ -401,7 +418,7 @@ export function ItemView() {
                       onRemove={item.removeRegion}
                     />
                   )}
-                  {kind === 'image' && d.copies !== undefined && (
+                  {kind === 'image' && d.copies !== undefined && !readOnly && (
                     <CopiesSection
                       detail={d}
                       saving={item.saving}
@@ -428,19 +445,21 @@ export function ItemView() {
                     onOpenItem={(id) => open(id)}
                     copyHash={copyHash}
                     onCopyWithoutLocation={
-                      kind === 'image' && d.copies !== undefined && !d.copyOf
+                      kind === 'image' && d.copies !== undefined && !d.copyOf && !readOnly
                         ? () => setAskingWithoutLocation(true)
                         : undefined
                     }
                   />
-                  <section className="item-section" aria-label="Remove">
-                    <RemoveConfirm
-                      key={d.id}
-                      what="item"
-                      consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
-                      onRemove={item.remove}
-                    />
-                  </section>
+                  {!readOnly && (
+                    <section className="item-section" aria-label="Remove">
+                      <RemoveConfirm
+                        key={d.id}
+                        what="item"
+                        consequences="Its encrypted file is deleted from the vault, and it leaves the library, its incidents and people, and every future export."
+                        onRemove={item.remove}
+                      />
+                    </section>
+                  )}
                 </>
               )}
             </aside>

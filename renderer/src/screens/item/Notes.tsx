@@ -2,6 +2,7 @@ import { useId, useState, type KeyboardEvent } from 'react';
 import { timeText } from '../../format';
 import type { Note } from '../../stores/item';
 import { safeMultiline } from './text';
+import { useReadOnly } from '../../stores/session';
 
 /** The person's own notes on an item: listed oldest first, added and edited as plain text. */
 export function Notes(props: {
@@ -10,6 +11,7 @@ export function Notes(props: {
   onAdd(body: string): Promise<boolean>;
   onEdit(noteId: string, body: string): Promise<boolean>;
 }) {
+  const readOnly = useReadOnly();
   const addId = useId();
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
@@ -23,7 +25,9 @@ export function Notes(props: {
     <section className="item-section" aria-labelledby="item-notes-title">
       <h2 id="item-notes-title">Notes</h2>
       {props.notes.length === 0 ? (
-        <p className="hint">No notes yet. Write down what this shows and why it matters.</p>
+        <p className="hint">
+          {readOnly ? 'No notes.' : 'No notes yet. Write down what this shows and why it matters.'}
+        </p>
       ) : (
         <ol className="notes">
           {props.notes.map((n) => (
@@ -45,14 +49,16 @@ export function Notes(props: {
                     {n.updatedAt &&
                       n.updatedAt !== n.createdAt &&
                       `, edited ${timeText(n.updatedAt)}`}{' '}
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => setEditing(n.id)}
-                      aria-label={`Edit note written ${timeText(n.createdAt)}`}
-                    >
-                      Edit
-                    </button>
+                    {!readOnly && (
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setEditing(n.id)}
+                        aria-label={`Edit note written ${timeText(n.createdAt)}`}
+                      >
+                        Edit
+                      </button>
+                    )}
                   </p>
                 </>
               )}
@@ -60,34 +66,36 @@ export function Notes(props: {
           ))}
         </ol>
       )}
-      <form
-        className="note-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label htmlFor={addId}>Add a note</label>
-        <textarea
-          id={addId}
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              void add();
-            }
+      {readOnly ? null : (
+        <form
+          className="note-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add();
           }}
-          aria-describedby={`${addId}-hint`}
-          maxLength={20000}
-        />
-        <p className="hint" id={`${addId}-hint`}>
-          Plain text. Ctrl+Enter saves.
-        </p>
-        <button type="submit" disabled={props.saving || !draft.trim()}>
-          Add note
-        </button>
-      </form>
+        >
+          <label htmlFor={addId}>Add a note</label>
+          <textarea
+            id={addId}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void add();
+              }
+            }}
+            aria-describedby={`${addId}-hint`}
+            maxLength={20000}
+          />
+          <p className="hint" id={`${addId}-hint`}>
+            Plain text. Ctrl+Enter saves.
+          </p>
+          <button type="submit" disabled={props.saving || !draft.trim()}>
+            Add note
+          </button>
+        </form>
+      )}
     </section>
   );
 }

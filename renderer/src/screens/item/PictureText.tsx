@@ -25,7 +25,10 @@ export function PictureText(props: {
   matches: readonly number[];
   busy: boolean;
   onReadAgain(): void;
+  /** A bundle open for review: nothing is read again, and no reading is promised. */
+  readOnly?: boolean;
 }) {
+  const readOnly = props.readOnly ?? false;
   const { reading: r } = props;
   const findId = useId();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -48,7 +51,12 @@ export function PictureText(props: {
     timer.current = setTimeout(() => setCopied(null), 4000);
   };
 
-  const state = r ? readingStateText(r, props.paused) : null;
+  // A bundle under review is never read here: a picture it holds no reading for says so.
+  const state = r
+    ? readOnly && (r.state === 'queued' || r.state === 'none')
+      ? 'The bundle holds no text read from this picture.'
+      : readingStateText(r, props.paused)
+    : null;
   const hasText = !!r?.text && r.words.length > 0;
   const matchSet = new Set(props.matches);
   const low = r ? r.words.filter((w) => w.c < LOW_CONFIDENCE) : [];
@@ -126,7 +134,7 @@ export function PictureText(props: {
             Copy the text
           </button>
         )}
-        {canReadAgain && (
+        {canReadAgain && !readOnly && (
           <button
             type="button"
             className="secondary"

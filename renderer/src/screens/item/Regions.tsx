@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { Region } from '../../stores/item';
 import { describeRect, percentToRect, type FractionRect } from './geometry';
 import { safeMultiline } from './text';
+import { useReadOnly } from '../../stores/session';
 
 /**
  * Region marks on an image: the list (numbered as on the image), each removable, and a way
@@ -13,6 +14,7 @@ export function Regions(props: {
   onAdd(rect: FractionRect, comment: string): Promise<boolean>;
   onRemove(regionId: string): Promise<boolean>;
 }) {
+  const readOnly = useReadOnly();
   const [open, setOpen] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   return (
@@ -22,8 +24,9 @@ export function Regions(props: {
       </h2>
       {props.regions.length === 0 ? (
         <p className="hint">
-          None yet. Use “Mark a region” above the image and drag over the part that matters, or add
-          one by numbers below.
+          {readOnly
+            ? 'None.'
+            : 'None yet. Use “Mark a region” above the image and drag over the part that matters, or add one by numbers below.'}
         </p>
       ) : (
         <ol className="region-list">
@@ -38,23 +41,25 @@ export function Regions(props: {
                 </p>
                 <p className="detail">{describeRect(r)}</p>
               </div>
-              <button
-                type="button"
-                className="secondary small"
-                disabled={props.saving}
-                aria-label={`Remove region ${i + 1}`}
-                onClick={() => {
-                  heading.current?.focus(); // the row goes away
-                  void props.onRemove(r.id);
-                }}
-              >
-                Remove
-              </button>
+              {!readOnly && (
+                <button
+                  type="button"
+                  className="secondary small"
+                  disabled={props.saving}
+                  aria-label={`Remove region ${i + 1}`}
+                  onClick={() => {
+                    heading.current?.focus(); // the row goes away
+                    void props.onRemove(r.id);
+                  }}
+                >
+                  Remove
+                </button>
+              )}
             </li>
           ))}
         </ol>
       )}
-      {open ? (
+      {readOnly ? null : open ? (
         <BoxByNumbers
           saving={props.saving}
           onCancel={() => setOpen(false)}

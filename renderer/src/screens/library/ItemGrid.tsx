@@ -17,6 +17,8 @@ import { gridColumns } from './grid-layout';
 import { Highlighted } from './Highlighted';
 import { orderText } from './sort-text';
 import { conversationGlance } from './conversation-glance';
+import { NOT_MATCHING } from '../review/bundle-review';
+import { useFailingLabels } from '../review/FailingExhibit';
 
 /** Row heights (px, gaps included); a search adds a line or two for the snippet. */
 const TILE_HEIGHT = 220;
@@ -227,10 +229,11 @@ function ListHeader() {
   );
 }
 
-function Badges({ row }: { row: LibraryRow }) {
-  if (row.warnings === 0 && !row.hasLocation) return null;
+function Badges({ row, failing }: { row: LibraryRow; failing: boolean }) {
+  if (row.warnings === 0 && !row.hasLocation && !failing) return null;
   return (
     <span className="tile-badges" aria-hidden="true">
+      {failing && <span className="badge badge-problem badge-failing">⚠ Does not match</span>}
       {row.warnings > 0 && <span className="badge badge-problem">⚠ Problem</span>}
       {row.hasLocation && <span className="badge badge-location">Location</span>}
     </span>
@@ -248,6 +251,8 @@ function Tile(props: {
   onFocus(): void;
 }) {
   const { row, view } = props;
+  // A bundle under review: this exhibit's file failed verification.
+  const failing = useFailingLabels(row);
   if (!row) {
     return (
       <div role="listitem" className="tile loading" data-index={props.index} aria-busy="true">
@@ -260,6 +265,7 @@ function Tile(props: {
   const chat = row.conversation ? conversationGlance(row.conversation) : null;
   const label = [
     name,
+    failing && `exhibit ${failing.join(', ')}: ${NOT_MATCHING}`,
     row.kind,
     chat ?? timeText(time),
     row.warnings > 0 && 'a problem was found when it was added',
@@ -269,7 +275,11 @@ function Tile(props: {
     .filter(Boolean)
     .join(', ');
   return (
-    <div role="listitem" className={`tile${props.selected ? ' selected' : ''}`}>
+    <div
+      role="listitem"
+      className={`tile${props.selected ? ' selected' : ''}${failing ? ' failing' : ''}`}
+      title={failing ? NOT_MATCHING : undefined}
+    >
       <button
         type="button"
         className="tile-open"
@@ -289,19 +299,24 @@ function Tile(props: {
         {view === 'grid' ? (
           <>
             <span className="thumb">
-              {row.hasThumbnail ? (
+              {row.hasThumbnail && !failing ? (
                 <ThumbnailImage itemId={row.id} />
               ) : (
                 <span className={`kind-icon kind-${row.kind}`} aria-hidden="true">
                   {row.kind}
                 </span>
               )}
-              <Badges row={row} />
+              <Badges row={row} failing={failing !== null} />
             </span>
             <span className="tile-name" title={name}>
               {name}
             </span>
             <span className="tile-meta">{chat ?? dateText(time)}</span>
+            {failing && (
+              <span className="failing-mark" aria-hidden="true">
+                {NOT_MATCHING}
+              </span>
+            )}
             {row.message ? (
               <span className="tile-snippet">
                 <Highlighted segments={row.message.snippet} />
@@ -317,7 +332,7 @@ function Tile(props: {
         ) : (
           <>
             <span className="list-thumb" aria-hidden="true">
-              {row.hasThumbnail && <ThumbnailImage itemId={row.id} />}
+              {row.hasThumbnail && !failing && <ThumbnailImage itemId={row.id} />}
             </span>
             <span className={`kind-badge kind-${row.kind}`}>{row.kind}</span>
             <span className="list-name">
@@ -325,8 +340,13 @@ function Tile(props: {
                 <span className="tile-name" title={name}>
                   {name}
                 </span>
-                <Badges row={row} />
+                <Badges row={row} failing={failing !== null} />
               </span>
+              {failing && (
+                <span className="failing-mark" aria-hidden="true">
+                  {NOT_MATCHING}
+                </span>
+              )}
               {chat && <span className="tile-meta">{chat}</span>}
               {(row.message?.snippet ?? row.snippet) && (
                 <span className="tile-snippet">

@@ -6,6 +6,7 @@ import { ImportControls } from '../import/ImportControls';
 import { FilterBar } from './FilterBar';
 import { ItemGrid } from './ItemGrid';
 import { VaultNotices } from './VaultNotices';
+import { useReadOnly } from '../../stores/session';
 
 /** The library: search and filters on top, the virtualized items below. */
 export function LibraryScreen() {
@@ -17,6 +18,7 @@ export function LibraryScreen() {
   const people = useCases((s) => s.people);
   const incidents = useCases((s) => s.incidents);
   const loadCases = useCases((s) => s.load);
+  const readOnly = useReadOnly();
   useEffect(() => {
     reload();
     void loadCases();
@@ -35,7 +37,7 @@ export function LibraryScreen() {
     <section ref={section} className="library" aria-labelledby="library-title">
       <header className="screen-header">
         <h1 id="library-title">Library</h1>
-        <ImportControls />
+        {!readOnly && <ImportControls />}
       </header>
       <VaultNotices />
       <FilterBar
@@ -58,7 +60,12 @@ export function LibraryScreen() {
           {error}
         </p>
       )}
-      {total === 0 && (
+      {total === 0 && readOnly && (
+        <div className="empty">
+          <h2>This bundle holds no exhibits</h2>
+        </div>
+      )}
+      {total === 0 && !readOnly && (
         <div className="empty">
           <h2>Nothing here yet</h2>
           <p>

@@ -8,6 +8,9 @@ import { dateText } from '../../format';
 import { useCases, type Person } from '../../stores/cases';
 import { inDateOrder } from '../timeline/timeline';
 import { PersonForm, ROLES } from './PersonForm';
+import { useReadOnly } from '../../stores/session';
+import { IDENTIFIER_LABELS } from '../../../../shared/identifiers';
+import { safeMultiline } from '../item/text';
 
 /** People, by role: who harasses, who saw it, who was told. Each with their evidence and incidents. */
 export function PeopleScreen() {
@@ -17,6 +20,8 @@ export function PeopleScreen() {
   const load = useCases((s) => s.load);
   const [chosen, setChosen] = useState<string | 'new' | null>(null);
   const detail = useRef<HTMLDivElement>(null);
+  // A bundle open for review: each person is read, never changed.
+  const readOnly = useReadOnly();
 
   useEffect(() => {
     void load();
@@ -32,9 +37,11 @@ export function PeopleScreen() {
     <section className="cases" aria-labelledby="people-title">
       <header className="screen-header">
         <h1 id="people-title">People</h1>
-        <button type="button" onClick={() => choose('new')}>
-          New person
-        </button>
+        {!readOnly && (
+          <button type="button" onClick={() => choose('new')}>
+            New person
+          </button>
+        )}
       </header>
       <ErrorNote message={error} />
       <div className="split">
@@ -42,7 +49,10 @@ export function PeopleScreen() {
           <h2 id="people-list-title">
             Everyone <span className="count">({people.length})</span>
           </h2>
-          {loaded && people.length === 0 && (
+          {loaded && people.length === 0 && readOnly && (
+            <p className="muted">This bundle records no people.</p>
+          )}
+          {loaded && people.length === 0 && !readOnly && (
             <p className="muted">
               No one yet. Add the people who harass you (even as “Unknown sender”), witnesses, and
               officials you reported to, with their emails, handles and phone numbers.
@@ -78,7 +88,13 @@ export function PeopleScreen() {
         </section>
         <div className="case-detail" ref={detail}>
           {chosen === 'new' && <PersonForm key="new" person={null} onSaved={choose} />}
-          {person && (
+          {person && readOnly && (
+            <>
+              <PersonRecord person={person} />
+              <PersonLinks person={person} />
+            </>
+          )}
+          {person && !readOnly && (
             <>
               <PersonForm key={person.id} person={person} onSaved={() => undefined} />
               <PersonLinks person={person} />
@@ -86,7 +102,11 @@ export function PeopleScreen() {
             </>
           )}
           {chosen === null && people.length > 0 && (
-            <p className="muted">Choose a person to see or change them, or add someone new.</p>
+            <p className="muted">
+              {readOnly
+                ? 'Choose a person to read what the bundle records about them.'
+                : 'Choose a person to see or change them, or add someone new.'}
+            </p>
           )}
         </div>
       </div>
@@ -114,7 +134,38 @@ function RemovePerson(props: { id: string; onRemoved(): void }) {
   );
 }
 
+/** A person as the bundle records them, to read (a bundle open for review). */
+function PersonRecord({ person: p }: { person: Person }) {
+  const role = ROLES.find((r) => r.value === p.role)?.label ?? p.role;
+  return (
+    <section className="case-section" aria-labelledby="person-record-title">
+      <h2 id="person-record-title" tabIndex={-1} className="wrap">
+        {displayName(p.name)}
+      </h2>
+      <dl className="record">
+        <div>
+          <dt>Role</dt>
+          <dd>{role}</dd>
+        </div>
+        {p.identifiers.map((x, i) => (
+          <div key={i}>
+            <dt>{IDENTIFIER_LABELS[x.kind]}</dt>
+            <dd className="wrap">{displayName(x.value)}</dd>
+          </div>
+        ))}
+        {p.notes.trim() && (
+          <div>
+            <dt>Notes</dt>
+            <dd className="note-body">{safeMultiline(p.notes)}</dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+}
+
 function PersonLinks({ person }: { person: Person }) {
+  const readOnly = useReadOnly();
   const incidents = useCases((s) => s.incidents);
   const linkPersonItems = useCases((s) => s.linkPersonItems);
   const unlinkPersonItems = useCases((s) => s.unlinkPersonItems);
@@ -134,14 +185,20 @@ function PersonLinks({ person }: { person: Person }) {
           ownerLabel={name}
           onUnlink={(id) => unlinkPersonItems(person.id, [id])}
         />
-        <h3>Link more items</h3>
-        <ItemPicker linked={linked} onLink={(ids) => linkPersonItems(person.id, ids)} />
+        {!readOnly && (
+          <>
+            <h3>Link more items</h3>
+            <ItemPicker linked={linked} onLink={(ids) => linkPersonItems(person.id, ids)} />
+          </>
+        )}
       </section>
       <section className="case-section" aria-labelledby="person-incidents-title">
         <h2 id="person-incidents-title">Incidents involving {name}</h2>
         {theirs.length === 0 ? (
           <p className="muted">
-            None yet. Link {name} to an incident on the Incidents screen, under People involved.
+            {readOnly
+              ? 'None.'
+              : `None yet. Link ${name} to an incident on the Incidents screen, under People involved.`}
           </p>
         ) : (
           <ol className="plain-list">
