@@ -2,8 +2,8 @@
 // shown, as region marks are given, and its reason; `other:WORDS` states another reason.
 import { REDACTION_REASONS, type RedactionBox, type RedactionReason } from '../../shared/redaction';
 import { DossierError } from '../core';
+import { redactionBoxInMillionths } from '../core/redaction/copy-records';
 
-const SCALE = 1_000_000;
 // 0.7 + 0.3 is 0.9999999999999999 or 1.0000000000000002 in floating point.
 const EDGE = 1 + 1e-9;
 
@@ -36,14 +36,22 @@ export function parseRedactionBox(given: string): RedactionBox {
     refuse(given, `"${reason.slice(0, 40)}" is not a reason Dossier knows`);
   if (reason === 'other' && !words) refuse(given, 'say the other reason in words: other:WORDS');
   if (reason !== 'other' && words !== null) refuse(given, 'only other takes words of its own');
-  const px = Math.min(SCALE - 1, Math.round(x * SCALE));
-  const py = Math.min(SCALE - 1, Math.round(y * SCALE));
-  return {
-    x: px,
-    y: py,
-    w: Math.max(1, Math.min(SCALE - px, Math.round(w * SCALE))),
-    h: Math.max(1, Math.min(SCALE - py, Math.round(h * SCALE))),
-    reason: reason as RedactionReason,
-    otherReason: reason === 'other' ? words : null,
-  };
+  try {
+    return redactionBoxInMillionths(
+      {
+        x,
+        y,
+        w,
+        h,
+        reason: reason as RedactionReason,
+        otherReason: reason === 'other' ? words : null,
+      },
+      1,
+    );
+  } catch (e) {
+    refuse(
+      given,
+      e instanceof Error ? e.message.replace(/^Box 1 /, 'it ').replace(/\.$/, '') : String(e),
+    );
+  }
 }
