@@ -17,7 +17,8 @@ import { reviewFileSchema } from '../../shared/review-schema';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { tempDir } from '../support/tmp';
 import { missingTools, skipTitle } from '../support/tools';
-import { newVault } from '../support/vault';
+import { newVault, PASSPHRASE } from '../support/vault';
+import { Vault } from '../../main/core';
 import { launchChromium } from '../support/web-app';
 
 const missing = missingTools(['chromium']);
@@ -41,6 +42,9 @@ describe.skipIf(missing !== null)(title, () => {
   const requests: string[] = [];
   const problems: string[] = [];
   let items: { id: string; sha256: string; name: string }[];
+  /** The client's vault the bundle came from, and the file the viewer saved. */
+  let vaultDir: string;
+  let downloaded: string;
 
   beforeAll(async () => {
     const root = await tempDir('dossier-viewer-review-');
@@ -49,7 +53,8 @@ describe.skipIf(missing !== null)(title, () => {
     for (let i = 0; i < 4; i++) {
       await writeFile(join(src, `shot-${i}.png`), await makeScreenshotPng(200 + i, 400, 10 + i));
     }
-    const { vault } = await newVault(join(root, 'vault'));
+    vaultDir = join(root, 'vault');
+    const { vault } = await newVault(vaultDir);
     await vault.add([src]);
     items = vault.list().map((i) => ({ id: i.id, sha256: i.sha256, name: i.name }));
     const exportTo = async (dir: string): Promise<string> => {
@@ -221,6 +226,7 @@ describe.skipIf(missing !== null)(title, () => {
     fileName = download.suggestedFilename();
     const path = join(await tempDir('dossier-review-download-'), fileName);
     await download.saveAs(path);
+    downloaded = path;
     const raw = await readFile(path, 'utf8');
     const parsed = reviewFileSchema.safeParse(JSON.parse(raw));
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
@@ -246,6 +252,24 @@ describe.skipIf(missing !== null)(title, () => {
     expect(saved.head).toBe(saved.entries.at(-1)!.hash);
     expect(await text('#review-message')).toContain(`Your browser saved ${fileName}`);
     expect(await text('#review-counts')).toContain('Everything is saved.');
+  });
+
+  it('the client’s import takes the saved file, says it is unsigned, and shows it on her item', async () => {
+    const vault = await Vault.unlock(vaultDir, PASSPHRASE);
+    try {
+      const result = await vault.importReview({ path: downloaded });
+      expect(result).toMatchObject({ outcome: 'imported', madeIn: 'viewer', signed: false });
+      expect(result.entriesAdded).toBe(saved.entries.length);
+      const first = saved.entries.find(
+        (e) => e.target.kind === 'exhibit' && e.target.exhibit === labels[0],
+      )!.target as { itemId: string };
+      const about = vault.adviserReviews.about({ itemId: first.itemId });
+      expect(about).toEqual([
+        expect.objectContaining({ signed: false, statusWords: 'Relevant', comment: COMMENT_1 }),
+      ]);
+    } finally {
+      await vault.lock();
+    }
   });
 
   it('holds every change as an entry, each exhibit named by its vault id and SHA-256', async () => {
