@@ -6,45 +6,17 @@
  */
 import { ID_PATTERN } from '../ids';
 import {
-  baseHeaders,
   inlineContentType,
+  rangedResponse,
   refusal,
   THUMBNAIL_TYPE,
   type EvidenceKind,
   type EvidenceResponse,
 } from '../serve/evidence-response';
-import { parseRange } from '../serve/range';
 import { DossierError, isDossierError } from '../errors';
 import type { ReviewWorkspace } from './workspace';
 
 const NOT_FOUND = 'There is no such exhibit in this bundle.';
-
-function ranged(
-  size: number,
-  range: string | null,
-  contentType: string,
-  body: (start: number, endExclusive: number) => AsyncIterable<Buffer>,
-): EvidenceResponse {
-  const wanted = parseRange(range, size);
-  if (wanted.kind === 'unsatisfiable') {
-    return refusal(416, 'The requested range is outside the file.', {
-      'Content-Range': `bytes */${size}`,
-    });
-  }
-  const [status, start, end] =
-    wanted.kind === 'partial'
-      ? ([206, wanted.start, wanted.end] as const)
-      : ([200, 0, size - 1] as const);
-  const length = end - start + 1;
-  const headers: Record<string, string> = {
-    ...baseHeaders(),
-    'Content-Type': contentType,
-    'Content-Length': String(length),
-    'Content-Disposition': 'inline',
-  };
-  if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-  return { status, headers, body: length <= 0 ? null : body(start, end + 1) };
-}
 
 export async function reviewEvidenceResponse(
   ws: ReviewWorkspace,
@@ -73,7 +45,7 @@ export async function reviewEvidenceResponse(
   if (what === 'thumbnail') {
     const jpeg = await ws.thumbnail(itemId);
     if (jpeg === null) return refusal(404, 'This exhibit has no preview.');
-    return ranged(jpeg.length, range, THUMBNAIL_TYPE, (s, e) => ({
+    return rangedResponse(jpeg.length, range, THUMBNAIL_TYPE, (s, e) => ({
       async *[Symbol.asyncIterator]() {
         yield jpeg.subarray(s, e);
       },
@@ -87,7 +59,7 @@ export async function reviewEvidenceResponse(
     );
   }
   const size = exhibit.size;
-  return ranged(size, range, type, (start, end) => ({
+  return rangedResponse(size, range, type, (start, end) => ({
     async *[Symbol.asyncIterator]() {
       let sent = 0;
       for await (const piece of ws.range(itemId, start, end)) {

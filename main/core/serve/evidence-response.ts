@@ -96,7 +96,7 @@ export function inlineContentType(mime: string): string | null {
 }
 
 /** Sent with every response, whatever its status. */
-export function baseHeaders(): Record<string, string> {
+function baseHeaders(): Record<string, string> {
   return {
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
@@ -254,13 +254,28 @@ export async function evidenceResponse(
     );
   }
 
+  const id = item.id;
+  return rangedResponse(size, range, contentType, (start, endExclusive) => ({
+    [Symbol.asyncIterator]: () => decrypt(vault, id, blobId, start, endExclusive),
+  }));
+}
+
+/**
+ * A whole file or the byte range asked for (206), or 416 for a range outside it: the one
+ * place the headers are made, for a vault's files and a bundle's under review alike.
+ */
+export function rangedResponse(
+  size: number,
+  range: string | null,
+  contentType: string,
+  body: (start: number, endExclusive: number) => AsyncIterable<Buffer>,
+): EvidenceResponse {
   const wanted = parseRange(range, size);
   if (wanted.kind === 'unsatisfiable') {
     return refusal(416, 'The requested range is outside the file.', {
       'Content-Range': `bytes */${size}`,
     });
   }
-
   const [status, start, end] =
     wanted.kind === 'partial'
       ? ([206, wanted.start, wanted.end] as const)
@@ -274,13 +289,5 @@ export async function evidenceResponse(
     'Content-Disposition': 'inline',
   };
   if (status === 206) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-  const id = item.id;
-  return {
-    status,
-    headers,
-    body:
-      length === 0
-        ? null
-        : { [Symbol.asyncIterator]: () => decrypt(vault, id, blobId, start, end + 1) },
-  };
+  return { status, headers, body: length <= 0 ? null : body(start, end + 1) };
 }
