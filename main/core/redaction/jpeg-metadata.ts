@@ -16,6 +16,11 @@ const EXIF_ID = Buffer.from('Exif\0\0', 'latin1');
 const ICC_ID = Buffer.from('ICC_PROFILE\0', 'latin1');
 const JFIF_ID = Buffer.from('JFIF\0', 'latin1');
 
+/** Chunks of a kind Dossier does not know, taken out, in words: a count, never a list. */
+export function unknownChunks(n: number): string {
+  return `${n} ${n === 1 ? 'chunk' : 'chunks'} of a kind Dossier does not know`;
+}
+
 function damaged(why: string): DossierError {
   return new DossierError('CORRUPT', `This JPEG is damaged (${why}); nothing was written.`);
 }

@@ -3,7 +3,7 @@
 // chunk Dossier does not know are dropped.
 import { crc32 } from 'node:zlib';
 import { DossierError } from '../errors';
-import type { StrippedFile } from './jpeg-metadata';
+import { unknownChunks, type StrippedFile } from './jpeg-metadata';
 import { orientationOnlyTiff, tiffOrientation } from './orientation';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -60,6 +60,7 @@ export function stripPng(src: Buffer): StrippedFile {
   let orientationAt = -1;
   let pos = 8;
   let ended = false;
+  let unknown = 0;
   while (!ended) {
     if (pos + 12 > src.length) throw damaged('it ends before its last chunk');
     const length = src.readUInt32BE(pos);
@@ -76,8 +77,11 @@ export function stripPng(src: Buffer): StrippedFile {
       continue;
     }
     if (type === 'eXIf' && orientation === null) orientation = tiffOrientation(data);
-    removed.add(WORDS[type] ?? `a "${type.replace(/[^\x20-\x7e]/g, '?')}" chunk`);
+    // Counted, not named one by one: a hostile file can hold millions of made-up chunks.
+    if (WORDS[type]) removed.add(WORDS[type]);
+    else unknown++;
   }
+  if (unknown) removed.add(unknownChunks(unknown));
   if (pos < src.length) removed.add(`${src.length - pos} bytes after the end of the image`);
   const keptOrientation = orientation !== null && orientation !== 1 ? orientation : null;
   // eXIf goes before the image data.
