@@ -94,7 +94,7 @@ async function transcriptOf(out: string): Promise<Transcript> {
 async function selectInChat(page: Page, indices: number[]): Promise<void> {
   await page.locator('.tile-open', { hasText: 'WhatsApp Chat - Alex.zip' }).click();
   const view = page.getByRole('dialog', { name: /WhatsApp Chat/ });
-  await expect.poll(() => view.locator('.msg-card').count(), { timeout: 15_000 }).toBe(5);
+  await expect.poll(() => view.locator('.msg-card').count(), { timeout: 45_000 }).toBe(5);
   for (const [i, index] of indices.entries()) {
     await view
       .locator(`.msg-card[data-index="${index}"]`)
