@@ -43,9 +43,20 @@ function expectNothingLost(bytes: Uint8Array, messages: ConversationMessage[]): 
   expect(['', '\n', '\r\n']).toContain(dec.decode(bytes.subarray(prevEnd)));
 }
 
+function isUtf16(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
 function readOrChoice(bytes: Uint8Array, opts: ReadOptions): ConversationMessage[] | null {
   try {
-    return readWhatsAppChat(bytes, opts).messages;
+    const read = readWhatsAppChat(bytes, opts);
+    if (isUtf16(bytes)) {
+      // Not read as messages at all: the whole file is one problem, and the original is kept.
+      expect(read.messages).toEqual([]);
+      expect(read.summary.problems.map((p) => p.message).join(' ')).toContain('UTF-16');
+      return null;
+    }
+    return read.messages;
   } catch (e) {
     if (isDossierError(e, 'NEEDS_CHOICE')) return null;
     throw e;
@@ -94,6 +105,15 @@ const chatLike = fc
 const anyBytes = fc.uint8Array({ maxLength: 600 });
 
 describe('WhatsApp reader properties', () => {
+  it('reads a UTF-16 file (either byte order) as no messages and one problem, found by fast-check (seed 1529677179)', () => {
+    for (const bytes of [Uint8Array.from([0xfe, 0xff]), Uint8Array.from([0xff, 0xfe, 0x31, 0])]) {
+      const read = readWhatsAppChat(bytes, { defaultTimeZone: 'UTC' });
+      expect(read.messages).toEqual([]);
+      expect(read.summary.problems).toHaveLength(1);
+      expect(read.summary.problems[0]?.message).toMatch(/UTF-16/);
+    }
+  });
+
   it('never throws (except NEEDS_CHOICE) and loses nothing, on chat-like text and on any bytes', () => {
     fc.assert(
       fc.property(
@@ -106,7 +126,7 @@ describe('WhatsApp reader properties', () => {
         (bytes, opts) => {
           const messages = readOrChoice(bytes, opts);
           if (messages === null) {
-            expect(opts.dateOrder).toBeUndefined();
+            if (!isUtf16(bytes)) expect(opts.dateOrder).toBeUndefined();
             return;
           }
           expectNothingLost(bytes, messages);
