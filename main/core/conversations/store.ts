@@ -1,5 +1,6 @@
 // Storing what a conversation reader reads: the messages, and the files that came with them
 // as items of their own (docs/conversations.md, "Import"). Ingest calls this; readers are pure.
+import { itemMetadata } from '../evidence/item-metadata';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -312,7 +313,7 @@ export class DerivedFiles {
         width: d.facts.image?.width ?? null,
         height: d.facts.image?.height ?? null,
         thumbBlobId: d.thumbId,
-        metadata: { image: d.facts.image, exif: d.facts.exif, email: d.facts.email },
+        metadata: itemMetadata(d.facts),
         metadataErrors: warnings,
         sensitive: d.facts.sensitive,
       });

@@ -14,17 +14,22 @@ import {
 } from './text';
 import { isPreviewable, readImage } from './thumbnail';
 import type { ImageFacts, Thumbnail } from './thumbnail';
+import { readXmpLocation } from './xmp-location';
 
 export * from './exif';
 export * from './sniff';
 export * from './text';
 export * from './thumbnail';
+export * from './xmp-location';
+export * from './item-metadata';
 
 export interface EvidenceFacts {
   mime: string;
   image: ImageFacts | null;
   thumbnail: Thumbnail | null;
   exif: ExifSummary | null;
+  /** Location fields of a picture's XMP (qualified name → value), when it has any. */
+  xmpLocation: Record<string, string> | null;
   /** An email's headers, when the file is one. */
   email: EmailFacts | null;
   /** What a text file or an email says, for search; null for other files. */
@@ -72,6 +77,7 @@ export async function examineEvidence(input: EvidenceInput): Promise<EvidenceFac
     image: null,
     thumbnail: null,
     exif: null,
+    xmpLocation: null,
     email: null,
     text: null,
     sensitive: [],
@@ -135,7 +141,9 @@ export async function examineEvidence(input: EvidenceInput): Promise<EvidenceFac
           : exif.error,
       );
     }
-    if (exif.exif?.gps) facts.sensitive.push('gps');
+    // A place in XMP alone (an edited photo, a drone's) gives it away as much as EXIF GPS.
+    facts.xmpLocation = readXmpLocation(whole ?? input.head);
+    if (exif.exif?.gps || facts.xmpLocation) facts.sensitive.push('gps');
   } catch (e) {
     facts.errors.push(
       `Dossier could not read this file's details because of an unexpected problem (${

@@ -10,6 +10,7 @@ import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import type { EvidenceFacts, Sniffed } from '../evidence';
 import { LONG_TEXT_PROBLEM } from '../evidence/text';
+import { itemMetadata } from '../evidence/item-metadata';
 import { asIoError } from '../fs-safety';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
@@ -661,7 +662,7 @@ async function ingestFile(
           width: facts.image?.width ?? null,
           height: facts.image?.height ?? null,
           thumbBlobId: thumbId,
-          metadata: { image: facts.image, exif: facts.exif, email: facts.email },
+          metadata: itemMetadata(facts),
           metadataErrors: warnings,
           sensitive: facts.sensitive,
         });

@@ -107,6 +107,7 @@ describe('examineEvidence', () => {
         image: null,
         thumbnail: null,
         exif: null,
+        xmpLocation: null,
         email: null,
         text: null,
         sensitive: [],

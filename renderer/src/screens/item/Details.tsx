@@ -8,7 +8,7 @@ import { inOffset } from './geometry';
 import { flattenMetadata, isLocationKey, valueText } from './text';
 
 const SENSITIVE_TEXT: Record<string, string> = {
-  gps: 'This photo records where it was taken (a GPS location).',
+  gps: 'This photo records where it was taken (a GPS position, or a place named in its metadata).',
 };
 
 /** What the vault knows about an item: identity, times with their zones, origin, metadata. */
