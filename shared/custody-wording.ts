@@ -43,6 +43,8 @@ export type AnnotateDetails =
   | { what: 'region marked'; region: RegionBox }
   | { what: 'region removed'; region: RegionBox }
   | { what: 'regions restated'; reason: string; scale: number; restated: unknown[] }
+  /** An older picture's XMP found to name a place: the fields' names only, never values. */
+  | { what: 'location found in XMP'; by: 'xmp-location job'; fields: string[] }
   | { what: 'incident created'; incident: Fields }
   | { what: 'incident updated'; before: Fields; after: Fields }
   | { what: 'incident linked'; items: string[]; people: string[] }
@@ -535,6 +537,8 @@ const ANNOTATE: { [W in AnnotateDetails['what']]: (d: unknown) => string } = {
   },
   'region marked': (d) => regionText(d, 'marked'),
   'region removed': (d) => regionText(d, 'removed'),
+  'location found in XMP': () =>
+    'This picture’s metadata (XMP) was found to record where it was taken, so it is now marked as sensitive: location. The picture itself is not changed.',
   'regions restated': (d) => {
     const n = count(read({ restated: list }, d).restated);
     return `${n ? `${plural(n, 'marked area')} recorded` : 'Marked areas recorded'} earlier in fractions ${n === 1 ? 'was' : 'were'} restated in whole millionths of the picture, after a change of format. The earlier entries are kept unchanged.`;

@@ -52,6 +52,7 @@ import {
   type AddResult,
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
+import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import {
   itemDateOrderCheck,
@@ -304,6 +305,7 @@ export class Vault {
         [ANCHOR_MARK]: 1,
       });
       markEmailAttachmentsJobDone({ db });
+      markXmpLocationJobDone({ db });
       vault.custody.checkpoint(vaultId, keys.signingKey);
       header.custodyAnchor = makeAnchor(keys.anchorKey, vaultId, {
         seq: created.seq,
@@ -432,24 +434,31 @@ export class Vault {
 
   /**
    * Work a newer version does once for what older versions stored (needs the keys): the
-   * attachments of emails imported before they became items (ingest/email-attachments.ts).
+   * attachments of emails imported before they became items (ingest/email-attachments.ts),
+   * and a place in the XMP of pictures imported before it was read (ingest/xmp-location-job.ts).
    * Never a reason not to open: what fails is said, and tried again at the next unlock.
    */
   private async runOneTimeJobs(): Promise<void> {
     if (this.readOnly) return;
+    const deps = {
+      db: this.db,
+      items: this.items,
+      blobs: this.blobs,
+      custody: this.custody,
+      pendingMac: this.pendingMac,
+    };
     try {
-      this.notices.push(
-        ...(await runEmailAttachmentsJob({
-          db: this.db,
-          items: this.items,
-          blobs: this.blobs,
-          custody: this.custody,
-          pendingMac: this.pendingMac,
-        })),
-      );
+      this.notices.push(...(await runEmailAttachmentsJob(deps)));
     } catch (e) {
       this.notices.push(
         `The attachments of emails imported earlier could not all be stored as items yet (${(e as Error).message}). This is tried again at the next unlock; the emails themselves are unchanged.`,
+      );
+    }
+    try {
+      this.notices.push(...(await runXmpLocationJob(deps)));
+    } catch (e) {
+      this.notices.push(
+        `Pictures imported earlier could not all be checked for a location in their metadata yet (${(e as Error).message}). This is tried again at the next unlock.`,
       );
     }
   }

@@ -68,6 +68,11 @@ const SAMPLES = [
   written('annotate', { what: 'region marked', region: REGION }),
   written('annotate', { what: 'region removed', region: REGION }),
   written('annotate', { what: 'regions restated', reason: 'r', scale: 1_000_000, restated: [{}] }),
+  written('annotate', {
+    what: 'location found in XMP',
+    by: 'xmp-location job',
+    fields: ['exif:GPSLatitude'],
+  }),
   written('annotate', { what: 'incident created', incident: { occurredAt: '2026-01-01' } }),
   written('annotate', {
     what: 'incident updated',
