@@ -60,6 +60,16 @@ export function RedactTextPanel(props: {
   useEffect(() => {
     heading.current?.focus();
   }, [preview]);
+  // Every edit (typing, deleting, pasting) is refused before it happens: React's own
+  // onBeforeInput sees typed text only, not a deletion.
+  const shown = rendering !== null && !preview;
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    const refuse = (e: Event) => e.preventDefault();
+    el.addEventListener('beforeinput', refuse);
+    return () => el.removeEventListener('beforeinput', refuse);
+  }, [shown]);
   // A passage just covered: its reason is the next thing to choose.
   useEffect(() => {
     if (spans.length > added.current)
@@ -139,8 +149,17 @@ export function RedactTextPanel(props: {
           <textarea
             ref={area}
             className="redact-text"
-            readOnly
+            // Not `readOnly`: Chromium then scrolls on the arrow keys instead of moving the
+            // caret, so a selection could not be made from the keyboard. Edits are refused
+            // before they happen, and the value is always the rendering.
+            aria-readonly="true"
             value={text}
+            onPaste={(e) => e.preventDefault()}
+            onCut={(e) => e.preventDefault()}
+            onDrop={(e) => e.preventDefault()}
+            onChange={(e) => {
+              if (e.target.value !== text) e.target.value = text;
+            }}
             rows={16}
             spellCheck={false}
             aria-label={`Text of ${name}, to select passages in`}
