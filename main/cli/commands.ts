@@ -461,7 +461,7 @@ export async function cmdShowRedactionText(
       at += line.length + 1;
     }
     io.err(
-      `Each line starts with the offset of its first character. Offsets count UTF-16 code units: most characters are 1, an emoji 2; each line end is 1. --span START,END covers from START up to END, not including it (the text has ${r.text.length} in all).` +
+      `Each line starts with the offset of its first character. Offsets count UTF-16 code units: most characters are 1, an emoji 2; each line end is 1, and so is a character this terminal shows as an escape (a tab shown as \\t). --span START,END covers from START up to END, not including it (the text has ${r.text.length} in all).` +
         (r.attachments > 0
           ? ` The copy leaves out the email's ${r.attachments === 1 ? 'attachment' : `${r.attachments} attachments`}.`
           : ''),

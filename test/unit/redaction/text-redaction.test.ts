@@ -132,6 +132,19 @@ describe('the rendering of a text file', () => {
     expect(textRendering('one\r\ntwo\rthree\n')).toBe('one\ntwo\nthree\n');
   });
 
+  it('counts a CRLF as one line end: a passage cannot end inside one, and no CR reaches the copy', async () => {
+    const r = await textForRedaction(enc('name: Jo\r\nphone: 0123\r\n'), 'text/plain', 'text');
+    expect(r.text).toBe('name: Jo\nphone: 0123\n');
+    // "Jo" and its line end, as a selection to the start of the next line gives them.
+    const [a] = at(r.text, 'Jo');
+    expect(spansProblem(r.text, [span(a, a + 3)])).toBeNull();
+    const copy = redactedTextCopy(r, [span(a, a + 3)], { name: 'n.txt', sha256: '00'.repeat(32) });
+    expect(copy.includes(0x0d)).toBe(false);
+    expect(copy.toString('utf8').endsWith('name: [REDACTED: Personal address]phone: 0123\n')).toBe(
+      true,
+    );
+  });
+
   it('shows every hidden or direction-changing character as a visible escape', () => {
     const hostile =
       'pay \u202eTSIL\u202c to \u200bme\u2066x\u2069 \ufeff\u00ad \u{e0041}\u{e0042} \u{e0100} nul\u0000 \ud800 ok';
