@@ -3,7 +3,7 @@
 // covered passages or of the email's hidden headers and attachments; the original reads back
 // byte-identical; the check passes; every refusal writes nothing.
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../main/core/db/database';
@@ -92,13 +92,15 @@ describe('items.textForRedaction and items.makeRedactedTextCopy', async () => {
       originals[name] = b;
       return join(root, name);
     };
+    const msg = readFileSync(join(__dirname, '../vectors/msgreader/attachmentFiles.msg'));
     const added = await vault.add([
+      put('outlook.msg', msg),
       put('threat.eml', EMAIL),
       put('notes.txt', 'Line one\r\nmy number is 07700 900123 😀\r\nend\r\n'),
       put('shot.png', await makeScreenshotPng(40, 60)),
     ]);
     for (const r of added.results) if (r.status === 'added') ids[r.name] = r.id;
-    expect(Object.keys(ids).sort()).toEqual(['notes.txt', 'shot.png', 'threat.eml']);
+    expect(Object.keys(ids).sort()).toEqual(['notes.txt', 'outlook.msg', 'shot.png', 'threat.eml']);
   });
 
   it('gives the email as the person sees it: five headers and the body, no hidden header', async () => {
@@ -230,6 +232,25 @@ describe('items.textForRedaction and items.makeRedactedTextCopy', async () => {
     );
     expect(s).not.toContain('900123');
     expect(s).not.toContain('\r');
+  });
+
+  it('redacts an Outlook message as an email: its shown headers and body, its attachments withheld', async () => {
+    const r = await ok<Rendering>(call('items.textForRedaction', { id: ids['outlook.msg'] }));
+    expect(r.kind).toBe('email');
+    expect(r.attachments).toBeGreaterThan(0);
+    expect(r.text).toMatch(/^From: .*\n/);
+    expect(r.text).toContain('\nSubject: attachmentFiles\n');
+    const start = r.text.indexOf('attachmentFiles');
+    const made = await ok<Made>(
+      call('items.makeRedactedTextCopy', {
+        id: ids['outlook.msg'],
+        spans: [{ start, end: start + 'attachmentFiles'.length, reason: 'irrelevant' }],
+      }),
+    );
+    const s = (await content(made.id)).toString('utf8');
+    expect(s).toContain('Subject: [REDACTED: Irrelevant and confidential]');
+    expect(s).toContain(`attachment${r.attachments === 1 ? '' : 's'} (withheld)`);
+    expect((await content(ids['outlook.msg']!)).equals(originals['outlook.msg']!)).toBe(true);
   });
 
   it('refuses bad passages and items that are not text, in words, writing nothing', async () => {
