@@ -42,7 +42,8 @@ export function RedactTextPanel(props: {
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
-  const added = useRef(0);
+  // The passage just covered, whose reason is asked for next.
+  const [justCovered, setJustCovered] = useState<number | null>(null);
 
   const itemId = props.detail.id;
   const load = useItem((s) => s.redactionText);
@@ -72,10 +73,10 @@ export function RedactTextPanel(props: {
   }, [shown]);
   // A passage just covered: its reason is the next thing to choose.
   useEffect(() => {
-    if (spans.length > added.current)
-      document.getElementById(`${id}-reason-${spans.length - 1}`)?.focus();
-    added.current = spans.length;
-  }, [spans.length, id]);
+    if (justCovered === null) return;
+    document.getElementById(`${id}-reason-${justCovered}`)?.focus();
+    setJustCovered(null);
+  }, [justCovered, id]);
 
   const set = (i: number, patch: Partial<CoverSpan>) =>
     setSpans(spans.map((s, j) => (j === i ? { ...s, ...patch } : s)));
@@ -92,7 +93,14 @@ export function RedactTextPanel(props: {
       el.focus();
       return;
     }
-    setSpans([...spans, { start, end, reason: '', otherReason: '' }]);
+    // Listed in text order, so that a passage's number is the one the vault would say.
+    const at = spans.filter((s) => s.start < start).length;
+    setSpans([
+      ...spans.slice(0, at),
+      { start, end, reason: '', otherReason: '' },
+      ...spans.slice(at),
+    ]);
+    setJustCovered(at);
   };
 
   const check = (): string | null => {
