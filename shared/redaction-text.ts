@@ -86,7 +86,8 @@ export function emailRendering(email: ParsedEmail): string {
   );
   const html = email.html === null ? '' : htmlToText(email.html);
   const body = html.trim() ? html : email.text?.trim() ? email.text : '';
-  return `${head.join('\n')}\n\n${visibleText(body)}`;
+  // An email with none of the five headers starts with its body.
+  return head.length ? `${head.join('\n')}\n\n${visibleText(body)}` : visibleText(body);
 }
 
 /** A text file as the person sees it: its decoded text, made visible. */

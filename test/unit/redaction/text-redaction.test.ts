@@ -95,6 +95,11 @@ describe('the rendering of an email', () => {
     expect(text).toBe('Subject: one\\u{0009}two\\u{0007}x\n\nbody\n');
   });
 
+  it('starts with the body when the email has none of the five headers', async () => {
+    const text = emailRendering(await readEmailMessage(enc('X-Only: hidden\r\n\r\nbody\r\n')));
+    expect(text).toBe('body\n');
+  });
+
   it('reads an email with 100,000 headers in bounded time, showing only the five', async () => {
     const lines: string[] = ['From: a@example.com', 'Subject: many'];
     for (let i = 0; i < 100_000; i++) lines.push(`X-H${i}: HIDDEN-HEADER-MARKER`);
