@@ -159,6 +159,10 @@ function reasonProblem(s: RedactionSpan): string | null {
     return `has a reason longer than ${REDACTION_OTHER_MAX} characters.`;
   if (visibleText(why, true) !== why)
     return 'has a reason holding a control, invisible or direction-changing character.';
+  // In the copy the words stand inside "[REDACTED: …]": a bracket would end the marker early
+  // and let words after it read as the original's.
+  if (/[[\]]/.test(why))
+    return 'has a reason holding a square bracket, which would end its marker early.';
   return null;
 }
 

@@ -179,11 +179,13 @@ describe('covered passages', () => {
       [span(0, 3, 'other', 'a\u0007b')],
       [span(0, 3, 'other', 'a\u202eb')],
       [span(0, 3, 'other', 'x'.repeat(501))],
+      [span(0, 3, 'other', 'x] he said he would kill me [REDACTED: y')],
       [span(0, 3, 'address', 'words')],
       [],
     ].map((s) => spansProblem(text, s));
     for (const p of problems) expect(p).toMatch(/\w/);
     expect(problems[1]).toContain('past the end of the text');
+    expect(problems[12]).toMatch(/square bracket/);
     expect(problems[5]).toBe(
       'Passages 1 and 2 overlap; each part of the text is covered once, for one reason.',
     );
