@@ -15,6 +15,7 @@ import { isKnownTimeZone, TIME_ZONE_RULE } from './time-zone-name';
 import { REVIEW_LIMITS, REVIEW_STATUSES } from './review';
 import { reviewChangeSchema, reviewEntrySchema, reviewTargetSchema } from './review-schema';
 import { REDACTION_OTHER_MAX, REDACTION_REASONS } from './redaction';
+import { MAX_REDACTION_SPANS } from './redaction-text';
 
 /**
  * The one declaration of Dossier's API. The preload, the IPC handlers in main and the
@@ -129,6 +130,18 @@ export const itemDetail = itemSummary.extend({
           otherReason: z.string().nullable(),
         }),
       ),
+      /**
+       * The passages covered in a redacted email or text file: offsets in UTF-16 code units
+       * of its rendering (shared/redaction-text.ts), with their reasons; empty for a picture.
+       */
+      spans: z.array(
+        z.object({
+          start: z.number().int(),
+          end: z.number().int(),
+          reason: z.enum(REDACTION_REASONS),
+          otherReason: z.string().nullable(),
+        }),
+      ),
       /** What a copy without location left out, in words. */
       removed: z.array(z.string()),
       /** The image data is the original's byte for byte (not re-encoded). */
@@ -226,6 +239,35 @@ export const redactionArgs = z
       .max(500, 'has too many boxes: 500 at most'),
   })
   .strict();
+/**
+ * A passage of an email's or text file's rendering to cover (shared/redaction-text.ts):
+ * [start, end) in UTF-16 code units, as a text area's selection gives them.
+ */
+const redactionSpan = z
+  .object({
+    start: z.number().int('must be a whole number').min(0, 'is before the start of the text'),
+    end: z.number().int('must be a whole number').min(1, 'covers nothing'),
+    reason: redactionBox.shape.reason,
+    otherReason: redactionBox.shape.otherReason,
+  })
+  .strict()
+  .refine((s) => s.end > s.start, { path: ['end'], message: 'must be after the start' });
+export const redactionSpanArgs = z
+  .object({
+    id,
+    spans: z
+      .array(redactionSpan)
+      .min(1, 'is empty: select at least one passage to cover')
+      .max(MAX_REDACTION_SPANS, `has too many passages: ${MAX_REDACTION_SPANS} at most`),
+  })
+  .strict();
+/** The text an email or text file is redacted in, and what the copy leaves out of it. */
+export const textForRedaction = z.object({
+  kind: z.enum(['email', 'text']),
+  text: z.string(),
+  /** The email's attachments (pictures in its body too): withheld from the copy. */
+  attachments: z.number().int().min(0),
+});
 /** A copy made for disclosure: a new item derived from `parentId`, which is unchanged. */
 export const copyMade = z.object({
   id,
@@ -1043,6 +1085,16 @@ export const api = {
    * new PNG with no metadata, stored as a new item derived from the original (unchanged).
    */
   'items.makeRedactedCopy': method(redactionArgs, copyMade, { changes: true }),
+  /**
+   * The text an email or a text file is redacted in (docs/redaction.md): the headers shown
+   * and the body, line ends "\n", hidden characters escaped; offsets count UTF-16 code units.
+   */
+  'items.textForRedaction': method(z.object({ id }).strict(), textForRedaction),
+  /**
+   * A redacted copy of an email or a text file: its rendering with each passage replaced by
+   * "[REDACTED: reason]", a new UTF-8 text item derived from the original (unchanged).
+   */
+  'items.makeRedactedTextCopy': method(redactionSpanArgs, copyMade, { changes: true }),
   /** A copy of a picture without its location and other EXIF/XMP details, as a new item. */
   'items.makeCopyWithoutLocation': method(z.object({ id }).strict(), copyMade, {
     changes: true,

@@ -55,6 +55,7 @@ import { ocrAddedText, ocrProgressText, ocrRunText, ocrStatusText, readingText }
 import type { BundleReport } from '../core/export/verify-bundle';
 import type { ExhibitStyle } from '../../shared/exhibit-prefix';
 import type { RedactionBox } from '../../shared/redaction';
+import type { RedactionSpan } from '../../shared/redaction-text';
 import { promptHidden, readSecret } from './secrets';
 import { terminalSafe } from './terminal-text';
 import type { MarkedText } from './output';
@@ -383,36 +384,40 @@ export async function cmdShow(g: GlobalOptions, id: string | undefined, io: Io):
 }
 
 /**
- * `dossier redact ID --box X,Y,W,H:REASON…` and `dossier strip-location ID`: a copy for
- * disclosure, stored as a new item derived from the original (docs/redaction.md). Prints the
- * copy's id; --json gives {id, parentId, sha256}.
+ * `dossier redact ID --box X,Y,W,H:REASON…`, `dossier redact ID --span START,END:REASON…` and
+ * `dossier strip-location ID`: a copy for disclosure, stored as a new item derived from the
+ * original (docs/redaction.md). Prints the copy's id; --json gives {id, parentId, sha256}.
  */
 export async function cmdCopy(
   g: GlobalOptions,
   kind: 'redact' | 'strip-location',
   id: string | undefined,
-  boxes: RedactionBox[],
+  cover: { boxes: RedactionBox[] } | { spans: RedactionSpan[] },
   io: Io,
 ): Promise<number> {
   if (!id) {
     throw new DossierError(
       'USAGE',
       kind === 'redact'
-        ? 'Say which picture to redact: `dossier redact ID --box X,Y,W,H:REASON` (see `dossier ls`).'
+        ? 'Say which item to redact: `dossier redact ID --box X,Y,W,H:REASON` for a picture, `dossier redact ID --span START,END:REASON` for an email or text file (see `dossier ls`).'
         : 'Say which picture to copy without its location: `dossier strip-location ID`.',
     );
   }
-  if (kind === 'redact' && boxes.length === 0) {
+  const spans = 'spans' in cover ? cover.spans : null;
+  const boxes = 'boxes' in cover ? cover.boxes : [];
+  if (kind === 'redact' && spans === null && boxes.length === 0) {
     throw new DossierError(
       'USAGE',
-      'Say what to cover: at least one --box X,Y,W,H:REASON (fractions of the picture, 0 to 1).',
+      'Say what to cover: at least one --box X,Y,W,H:REASON (fractions of a picture, 0 to 1), or --span START,END:REASON (a passage of an email or text file, as `dossier redact ID --show-text` numbers it).',
     );
   }
   return withVault(g, async (vault) => {
     const made =
-      kind === 'redact'
-        ? await vault.makeRedactedCopy(id, boxes)
-        : await vault.makeCopyWithoutLocation(id);
+      kind === 'strip-location'
+        ? await vault.makeCopyWithoutLocation(id)
+        : spans
+          ? await vault.makeRedactedTextCopy(id, spans)
+          : await vault.makeRedactedCopy(id, boxes);
     if (g.json) {
       io.out(JSON.stringify({ id: made.id, parentId: made.parentId, sha256: made.sha256 }));
     } else {
@@ -423,6 +428,44 @@ export async function cmdCopy(
           : `Made "${made.name}" (SHA-256 ${made.sha256}), a new item derived from the original, which is unchanged.`,
       );
     }
+    return EXIT.OK;
+  });
+}
+
+/**
+ * `dossier redact ID --show-text`: the text an email or text file is redacted in, each line
+ * after the offset it starts at, so that a passage's START and END can be found; --json
+ * gives {kind, text, attachments}, the text exact.
+ */
+export async function cmdShowRedactionText(
+  g: GlobalOptions,
+  id: string | undefined,
+  io: Io,
+): Promise<number> {
+  if (!id) {
+    throw new DossierError(
+      'USAGE',
+      'Say which email or text file: `dossier redact ID --show-text` (see `dossier ls`).',
+    );
+  }
+  return withVault(g, async (vault) => {
+    const r = await vault.textForRedaction(id);
+    if (g.json) {
+      io.out(JSON.stringify(r));
+      return EXIT.OK;
+    }
+    const width = String(r.text.length).length;
+    let at = 0;
+    for (const line of r.text.split('\n')) {
+      io.out(`${String(at).padStart(width)}  ${line}`);
+      at += line.length + 1;
+    }
+    io.err(
+      `Each line starts with the offset of its first character. Offsets count UTF-16 code units: most characters are 1, an emoji 2; each line end is 1, and so is a character this terminal shows as an escape (a tab shown as \\t). --span START,END covers from START up to END, not including it (the text has ${r.text.length} in all).` +
+        (r.attachments > 0
+          ? ` The copy leaves out the email's ${r.attachments === 1 ? 'attachment' : `${r.attachments} attachments`}.`
+          : ''),
+    );
     return EXIT.OK;
   });
 }

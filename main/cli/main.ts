@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { asDatabaseError, isDossierError, SOFTWARE } from '../core';
+import { asDatabaseError, DossierError, isDossierError, SOFTWARE } from '../core';
 import {
   cmdAdd,
   cmdCat,
@@ -25,10 +25,12 @@ import {
   cmdShow,
   cmdRead,
   cmdCopy,
+  cmdShowRedactionText,
   type GlobalOptions,
   type Io,
 } from './commands';
 import { parseRedactionBox } from './redaction-boxes';
+import { parseRedactionSpan } from './redaction-spans';
 import {
   checkAdd,
   checkBundlePath,
@@ -99,6 +101,13 @@ Commands:
                                   original is unchanged. REASON: address, third-party,
                                   children, irrelevant, privileged, or other:WORDS.
                                   --json: {id, parentId, sha256}
+  redact ID --span START,END:REASON... [--json]
+                                  a redacted copy of an email or text file: each passage of
+                                  its text (as --show-text numbers it) replaced by
+                                  [REDACTED: reason], written as a new text file, as a new
+                                  item; the original is unchanged
+  redact ID --show-text [--json]  the text an email or text file is redacted in, each line
+                                  with the offset it starts at (UTF-16 code units)
   strip-location ID [--json]      a copy of a picture without its location and other EXIF
                                   or XMP details, as a new item (JPEG, PNG and WebP keep
                                   their image data byte for byte)
@@ -248,6 +257,8 @@ const OPTIONS = {
   notes: { type: 'string' },
   reason: { type: 'string' },
   box: { type: 'string', multiple: true },
+  span: { type: 'string', multiple: true },
+  'show-text': { type: 'boolean', default: false },
   ocr: { type: 'boolean', default: false },
   status: { type: 'boolean', default: false },
   wait: { type: 'boolean', default: false },
@@ -266,7 +277,7 @@ const ALLOWED: Record<string, string[]> = {
   show: [],
   messages: ['from', 'to'],
   read: ['date-order', 'time-zone'],
-  redact: ['box'],
+  redact: ['box', 'span', 'show-text'],
   'strip-location': [],
   cat: [],
   rm: ['reason', 'yes'],
@@ -445,8 +456,19 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
       case 'strip-location': {
         const id = single();
         if (id !== undefined) checkItemRef(id);
+        const given = [values.box?.length && '--box', values.span?.length && '--span'];
+        if (values['show-text']) given.push('--show-text');
+        const used = given.filter(Boolean);
+        if (used.length > 1) {
+          throw new DossierError(
+            'USAGE',
+            `${used.join(' and ')} cannot be used together: --box covers areas of a picture, --span passages of an email or text file, and --show-text only prints the text the passages are counted in.`,
+          );
+        }
+        if (values['show-text']) return await cmdShowRedactionText(g, id, io);
         const boxes = (values.box ?? []).map(parseRedactionBox);
-        return await cmdCopy(g, command, id, boxes, io);
+        const spans = (values.span ?? []).map(parseRedactionSpan);
+        return await cmdCopy(g, command, id, spans.length ? { spans } : { boxes }, io);
       }
       case 'ls':
         single();

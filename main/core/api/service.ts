@@ -439,6 +439,12 @@ export class DossierService implements ApiHost {
           id,
           boxes.map((b, i) => redactionBoxInMillionths(b, i + 1)),
         ),
+      'items.textForRedaction': async ({ id }) => this.open().textForRedaction(id),
+      'items.makeRedactedTextCopy': async ({ id, spans }) =>
+        this.open().makeRedactedTextCopy(
+          id,
+          spans.map((s) => ({ ...s, otherReason: s.otherReason ?? null })),
+        ),
       'items.makeCopyWithoutLocation': async ({ id }) => this.open().makeCopyWithoutLocation(id),
       'items.readAsConversation': async ({ id, dateOrder, timeZone }, ctx) =>
         this.open().readAsConversation(id, { dateOrder, timeZone }, ctx.signal),

@@ -551,6 +551,27 @@ export const MIGRATIONS: readonly Migration[] = [
   ) STRICT;
   CREATE INDEX redactions_original ON redactions(original_id);
   `,
+
+  /* 15: redacted copies of emails and text files (docs/redaction.md): kind 'text', whose
+     areas are passages [{start, end, reason, otherReason}]. A CHECK cannot be altered in
+     place, so the table is made again with its rows. */ `
+  CREATE TABLE redactions_new (
+    item_id     TEXT PRIMARY KEY REFERENCES items(id),  -- the copy
+    original_id TEXT NOT NULL,      -- the item it was made from (kept when that is removed)
+    kind        TEXT NOT NULL CHECK (kind IN ('picture', 'location', 'text')),
+    areas       TEXT NOT NULL,      -- JSON: picture [{x, y, w, h, reason, otherReason}] in
+                                    -- millionths; text [{start, end, reason, otherReason}]
+    removed     TEXT NOT NULL,      -- JSON: what was taken out, in words
+    lossless    INTEGER NOT NULL CHECK (lossless IN (0, 1)),  -- image data the original's
+    made_at     TEXT NOT NULL,
+    custody_seq INTEGER NOT NULL    -- its derive entry
+  ) STRICT;
+  INSERT INTO redactions_new (item_id, original_id, kind, areas, removed, lossless, made_at, custody_seq)
+    SELECT item_id, original_id, kind, areas, removed, lossless, made_at, custody_seq FROM redactions;
+  DROP TABLE redactions;
+  ALTER TABLE redactions_new RENAME TO redactions;
+  CREATE INDEX redactions_original ON redactions(original_id);
+  `,
 ];
 
 /**

@@ -3,6 +3,7 @@
 // entry (both hashes) and its redactions row in one transaction. The original is untouched.
 import { createHash } from 'node:crypto';
 import type { RedactionBox } from '../../../shared/redaction';
+import type { RedactionSpan } from '../../../shared/redaction-text';
 import { DerivedFiles, type DeriveOp, type StoreDeps } from '../conversations/store';
 import { DossierError } from '../errors';
 import { PendingBlobs } from '../ingest/pending-blobs';
@@ -25,16 +26,23 @@ export interface CopyMade {
 }
 
 export interface CopyRecord {
-  kind: 'picture' | 'location';
+  kind: 'picture' | 'location' | 'text';
   boxes: RedactionBox[];
+  /** The covered passages of a text copy, in text order; empty for the others. */
+  spans: RedactionSpan[];
   removed: string[];
   lossless: boolean;
 }
 
-const OP: Record<CopyRecord['kind'], DeriveOp> = { picture: 'redact', location: 'strip-location' };
+const OP: Record<CopyRecord['kind'], DeriveOp> = {
+  picture: 'redact',
+  location: 'strip-location',
+  text: 'redact',
+};
 const WHAT = {
   picture: 'redacted copy made',
   location: 'copy without location made',
+  text: 'redacted copy made',
 } as const;
 
 /** "photo.jpg" → "photo (redacted).png": the original's name, what the copy is, its type. */
@@ -66,7 +74,7 @@ export async function storeCopy(
       copy.bytes,
       copy.name,
       OP[record.kind],
-      record.kind === 'picture' ? 'redacted copy' : 'copy without location',
+      record.kind === 'location' ? 'copy without location' : 'redacted copy',
     );
     await files.settle();
     const now = new Date();
@@ -90,7 +98,9 @@ export async function storeCopy(
           copy: { id, sha256: row.sha256, mime: copy.mime },
           ...(record.kind === 'picture'
             ? { boxes: record.boxes }
-            : { removed: record.removed, lossless: record.lossless }),
+            : record.kind === 'text'
+              ? { spans: record.spans }
+              : { removed: record.removed, lossless: record.lossless }),
         });
         deps.db
           .prepare(
@@ -101,7 +111,7 @@ export async function storeCopy(
             id,
             original.id,
             record.kind,
-            JSON.stringify(record.boxes),
+            JSON.stringify(record.kind === 'text' ? record.spans : record.boxes),
             JSON.stringify(record.removed),
             record.lossless ? 1 : 0,
             now.toISOString(),

@@ -1,6 +1,7 @@
 // What the item view says of copies made for disclosure (docs/redaction.md): whether an item
 // is one (of which original, what it covers or left out), and which copies an item has.
 import type { RedactionBox } from '../../../shared/redaction';
+import type { RedactionSpan } from '../../../shared/redaction-text';
 import type { Db } from '../db/database';
 import { DossierError } from '../errors';
 import { REGION_SCALE } from '../items/annotations';
@@ -14,6 +15,11 @@ export interface CopyOf {
   originalSha256: string | null;
   /** Covered areas in fractions (0–1) of the picture as shown, with their reasons. */
   areas: RedactionBox[];
+  /**
+   * Covered passages of an email or text file: UTF-16 offsets in the original's rendering
+   * (shared/redaction-text.ts), with their reasons; empty for a picture.
+   */
+  spans: RedactionSpan[];
   removed: string[];
   lossless: boolean;
   madeAt: string;
@@ -26,7 +32,11 @@ export interface CopyListed {
   madeAt: string;
 }
 
-const KIND: Record<string, CopyKind> = { picture: 'redacted', location: 'without-location' };
+const KIND: Record<string, CopyKind> = {
+  picture: 'redacted',
+  text: 'redacted',
+  location: 'without-location',
+};
 
 /** A box in fractions (as the API takes it) to whole millionths, refused if past an edge. */
 export function redactionBoxInMillionths(
@@ -73,12 +83,21 @@ export function copyOf(db: Db, itemId: string): CopyOf | null {
   const original = db.prepare('SELECT name, sha256 FROM items WHERE id = ?').get(r.original_id) as
     { name: string; sha256: string } | undefined;
   const f = (v: number): number => v / REGION_SCALE;
+  const text = r.kind === 'text';
   return {
     kind: KIND[r.kind] ?? 'redacted',
     originalId: r.original_id,
     originalName: original?.name ?? null,
     originalSha256: original?.sha256 ?? null,
-    areas: (JSON.parse(r.areas) as RedactionBox[]).map((a) => ({
+    spans: text
+      ? (JSON.parse(r.areas) as RedactionSpan[]).map((s) => ({
+          start: s.start,
+          end: s.end,
+          reason: s.reason,
+          otherReason: s.otherReason ?? null,
+        }))
+      : [],
+    areas: (text ? [] : (JSON.parse(r.areas) as RedactionBox[])).map((a) => ({
       x: f(a.x),
       y: f(a.y),
       w: f(a.w),

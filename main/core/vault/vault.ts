@@ -101,6 +101,14 @@ import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/cop
 import { copyWithoutLocation } from '../redaction/strip-location';
 import { redactPicture } from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
+import {
+  assertSpans,
+  redactedTextCopy,
+  textForRedaction,
+  textRedactionKind,
+  type TextForRedaction,
+} from '../redaction/text-redaction';
+import { sortedSpans, type RedactionSpan } from '../../../shared/redaction-text';
 import type { RedactionBox } from '../../../shared/redaction';
 import { displayName } from '../../../shared/display-name';
 import { restoreQuarantined, selectQuarantined, type RestoreResult } from './quarantine-restore';
@@ -1345,7 +1353,7 @@ export class Vault {
       this.storeDeps(),
       { id: item.id, name: item.name, sha256: item.sha256 },
       { bytes: redacted.png, name: copyName(item.name, 'redacted', '.png'), mime: 'image/png' },
-      { kind: 'picture', boxes, removed: [], lossless: false },
+      { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
     );
   }
 
@@ -1373,7 +1381,57 @@ export class Vault {
         name: copyName(item.name, 'without location', copy.extension),
         mime: copy.mime,
       },
-      { kind: 'location', boxes: [], removed: copy.removed, lossless: copy.lossless },
+      {
+        kind: 'location',
+        boxes: [],
+        spans: [],
+        removed: copy.removed,
+        lossless: copy.lossless,
+      },
+    );
+  }
+
+  /**
+   * The text an email or a text file is redacted in (shared/redaction-text.ts), as the app
+   * shows it to select passages in and `dossier redact --show-text` prints it.
+   */
+  async textForRedaction(idOrPrefix: string): Promise<TextForRedaction> {
+    this.assertOpen();
+    const item = this.item(idOrPrefix);
+    const kind = textRedactionKind(
+      { name: item.name, mime: item.mime, kind: this.items.require(item.id).kind },
+      displayName(item.name),
+    );
+    return textForRedaction(await this.copySourceBytes(item), item.mime, kind);
+  }
+
+  /**
+   * A redacted copy of an email or a text file: its rendering with each passage replaced by
+   * "[REDACTED: reason]", under a heading naming the original and its SHA-256, stored as a
+   * new UTF-8 text item derived from the original (which is unchanged). Nothing is written
+   * on any refusal.
+   */
+  async makeRedactedTextCopy(idOrPrefix: string, spans: RedactionSpan[]): Promise<CopyMade> {
+    this.assertOpen();
+    this.assertWritable();
+    const item = this.item(idOrPrefix);
+    const kind = textRedactionKind(
+      { name: item.name, mime: item.mime, kind: this.items.require(item.id).kind },
+      displayName(item.name),
+    );
+    // Reasons, numbers and overlaps first, before anything is read; then against the text.
+    assertSpans(null, spans);
+    const rendering = await textForRedaction(await this.copySourceBytes(item), item.mime, kind);
+    assertSpans(rendering.text, spans);
+    return storeCopy(
+      this.storeDeps(),
+      { id: item.id, name: item.name, sha256: item.sha256 },
+      {
+        bytes: redactedTextCopy(rendering, spans, item),
+        name: copyName(item.name, 'redacted', '.txt'),
+        mime: 'text/plain',
+      },
+      { kind: 'text', boxes: [], spans: sortedSpans(spans), removed: [], lossless: false },
     );
   }
 
@@ -1382,7 +1440,7 @@ export class Vault {
     if (item.size > MAX_COPY_SOURCE_BYTES) {
       throw new DossierError(
         'USAGE',
-        `"${displayName(item.name)}" is ${Math.round(item.size / 1024 / 1024)} MiB; Dossier makes copies of pictures up to ${MAX_COPY_SOURCE_BYTES / 1024 / 1024} MiB.`,
+        `"${displayName(item.name)}" is ${Math.round(item.size / 1024 / 1024)} MiB; Dossier makes copies of files up to ${MAX_COPY_SOURCE_BYTES / 1024 / 1024} MiB.`,
       );
     }
     const parts: Buffer[] = [];

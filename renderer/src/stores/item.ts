@@ -20,6 +20,8 @@ export type Note = ItemDetail['notes'][number];
 export type Region = ItemDetail['regions'][number];
 export type CopyMade = Result<'items.makeRedactedCopy'>;
 export type RedactionBoxArgs = Parameters<(typeof api)['items.makeRedactedCopy']>[0]['boxes'];
+export type RedactionText = Result<'items.textForRedaction'>;
+export type RedactionSpanArgs = Parameters<(typeof api)['items.makeRedactedTextCopy']>[0]['spans'];
 
 /** Text files are shown up to this many bytes. */
 export const TEXT_LIMIT = 1024 * 1024;
@@ -75,6 +77,10 @@ interface ItemStore {
    * original is unchanged; the library is refreshed to show the new item.
    */
   makeCopy(boxes: RedactionBoxArgs | null): Promise<{ made: CopyMade } | { error: string }>;
+  /** The text an email or text file is redacted in (items.textForRedaction), or an error. */
+  redactionText(id: string): Promise<{ rendering: RedactionText } | { error: string }>;
+  /** A redacted copy of the open email or text file, these passages covered (as makeCopy). */
+  makeTextCopy(spans: RedactionSpanArgs): Promise<{ made: CopyMade } | { error: string }>;
 }
 
 const noContent = { text: null, email: null, error: null };
@@ -117,6 +123,24 @@ export const useItem = create<ItemStore>((set, get) => {
     } catch (e) {
       set({ actionError: messageOf(e) });
       return false;
+    } finally {
+      set({ saving: false });
+    }
+  };
+
+  /** A copy made for disclosure: the copy, or an error in words; the library shows it after. */
+  const copy = async (
+    make: (id: string) => Promise<CopyMade>,
+  ): Promise<{ made: CopyMade } | { error: string }> => {
+    const id = get().id;
+    if (!id) return { error: 'No item is open.' };
+    set({ saving: true, actionError: null, status: '' });
+    try {
+      const made = await make(id);
+      useLibrary.getState().reload();
+      return { made };
+    } catch (e) {
+      return { error: messageOf(e) };
     } finally {
       set({ saving: false });
     }
@@ -256,21 +280,22 @@ export const useItem = create<ItemStore>((set, get) => {
       const id = get().id!;
       return change(() => api['items.rename']({ id, name }), 'Renamed. The original name is kept.');
     },
-    async makeCopy(boxes) {
-      const id = get().id;
-      if (!id) return { error: 'No item is open.' };
-      set({ saving: true, actionError: null, status: '' });
+    makeCopy(boxes) {
+      return copy((id) =>
+        boxes
+          ? api['items.makeRedactedCopy']({ id, boxes })
+          : api['items.makeCopyWithoutLocation']({ id }),
+      );
+    },
+    async redactionText(id) {
       try {
-        const made = boxes
-          ? await api['items.makeRedactedCopy']({ id, boxes })
-          : await api['items.makeCopyWithoutLocation']({ id });
-        useLibrary.getState().reload();
-        return { made };
+        return { rendering: await api['items.textForRedaction']({ id }) };
       } catch (e) {
         return { error: messageOf(e) };
-      } finally {
-        set({ saving: false });
       }
+    },
+    makeTextCopy(spans) {
+      return copy((id) => api['items.makeRedactedTextCopy']({ id, spans }));
     },
     async remove(reason) {
       const id = get().id;

@@ -5,6 +5,10 @@ import {
   copyNoteText,
   coverBoxesArgs,
   coverBoxesProblem,
+  coverSpansArgs,
+  passageExcerpt,
+  redactableAsText,
+  selectionProblem,
   type CopyOf,
   type CoverBox,
 } from '../../../renderer/src/screens/item/copies';
@@ -23,6 +27,7 @@ const copy = (over: Partial<CopyOf>): CopyOf => ({
   originalName: 'reply.png',
   originalSha256: 'ab'.repeat(32),
   areas: [],
+  spans: [],
   removed: [],
   lossless: false,
   madeAt: '2026-12-06T23:00:00.000Z',
@@ -92,6 +97,64 @@ describe('coverBoxesProblem', () => {
     ).toEqual([
       { x: 0.1, y: 0.2, w: 0.3, h: 0.1, reason: 'address', otherReason: null },
       { x: 0.1, y: 0.2, w: 0.3, h: 0.1, reason: 'other', otherReason: 'her workplace' },
+    ]);
+  });
+});
+
+describe('redacted copies of emails and text files', () => {
+  const passage = (
+    reason: CopyOf['spans'][number]['reason'],
+    otherReason: string | null = null,
+  ) => ({
+    start: 3,
+    end: 9,
+    reason,
+    otherReason,
+  });
+
+  it('says how many passages a text copy covers, with each reason once', () => {
+    expect(
+      copyNoteText(
+        copy({
+          originalName: 'x.eml',
+          spans: [passage('address'), passage('children'), passage('address')],
+        }),
+      ),
+    ).toBe('Redacted copy of x.eml: 3 passages covered (Personal address; Children’s details)');
+    expect(copyNoteText(copy({ originalName: 'x.eml', spans: [passage('privileged')] }))).toBe(
+      'Redacted copy of x.eml: 1 passage covered (Privileged)',
+    );
+  });
+
+  it('offers emails and text files, not mailboxes or pictures', () => {
+    expect(redactableAsText('message/rfc822')).toBe(true);
+    expect(redactableAsText('application/vnd.ms-outlook')).toBe(true);
+    expect(redactableAsText('text/plain; charset=utf-8')).toBe(true);
+    expect(redactableAsText('application/mbox')).toBe(false);
+    expect(redactableAsText('image/png')).toBe(false);
+    expect(redactableAsText('application/pdf')).toBe(false);
+  });
+
+  it('refuses an empty selection or one over a passage already covered', () => {
+    const listed = [{ start: 10, end: 20, reason: 'address' as const, otherReason: '' }];
+    expect(selectionProblem(listed, 5, 5)).toMatch(/Select the words to cover first/);
+    expect(selectionProblem(listed, 15, 25)).toMatch(/overlaps passage 1/);
+    expect(selectionProblem(listed, 5, 11)).toMatch(/overlaps passage 1/);
+    expect(selectionProblem(listed, 20, 25)).toBeNull();
+    expect(selectionProblem(listed, 0, 10)).toBeNull();
+  });
+
+  it('lists a passage by its words on one line, cut short, and gives the API them in text order', () => {
+    expect(passageExcerpt('ab\n\ncd   ef', { start: 0, end: 11 })).toBe('ab cd ef');
+    expect(passageExcerpt('x'.repeat(100), { start: 0, end: 100 }, 10)).toBe('xxxxxxxxx…');
+    expect(
+      coverSpansArgs([
+        { start: 30, end: 40, reason: 'other', otherReason: ' a name ' },
+        { start: 1, end: 5, reason: 'address', otherReason: 'left over' },
+      ]),
+    ).toEqual([
+      { start: 1, end: 5, reason: 'address', otherReason: null },
+      { start: 30, end: 40, reason: 'other', otherReason: 'a name' },
     ]);
   });
 });

@@ -44,7 +44,19 @@ export function CopyBanner(props: {
             : 'Saved as a new item.'}
         </p>
       )}
-      {c.kind === 'redacted' ? (
+      {c.spans.length > 0 ? (
+        <ol className="cover-summary">
+          {c.spans.map((s, i) => (
+            <li key={i}>
+              <span className="wrap">{displayName(redactionReasonText(s))}</span>{' '}
+              <span className="muted">
+                (characters {s.start.toLocaleString('en-GB')} to {s.end.toLocaleString('en-GB')} of
+                the original’s text)
+              </span>
+            </li>
+          ))}
+        </ol>
+      ) : c.kind === 'redacted' ? (
         <ol className="cover-summary">
           {c.areas.map((a, i) => (
             <li key={i}>
@@ -82,9 +94,11 @@ export function CopyBanner(props: {
   );
 }
 
-/** Beside a picture: its copies for disclosure, and the ways to make one. */
+/** Beside a picture, an email or a text file: its copies for disclosure, and the ways to make one. */
 export function CopiesSection(props: {
   detail: ItemDetail;
+  /** A picture (boxes, and a copy without location) rather than a text (passages). */
+  picture: boolean;
   saving: boolean;
   askingWithoutLocation: boolean;
   onAskWithoutLocation(on: boolean): void;
@@ -97,8 +111,10 @@ export function CopiesSection(props: {
     <section className="item-section" aria-labelledby="item-copies-title">
       <h2 id="item-copies-title">Copies for disclosure</h2>
       <p className="hint">
-        To show this picture to others (the police, a court, the other side), make a copy with parts
-        covered, or without its location. The original stays in the vault unchanged.
+        {props.picture
+          ? 'To show this picture to others (the police, a court, the other side), make a copy with parts covered, or without its location.'
+          : 'To show this to others (the police, a court, the other side), make a copy with passages of its text covered.'}{' '}
+        The original stays in the vault unchanged.
       </p>
       {copies.length > 0 && (
         <ul className="copy-list" aria-label="Copies of this item">
@@ -119,7 +135,7 @@ export function CopiesSection(props: {
         <button type="button" className="secondary" onClick={props.onRedact}>
           Make a redacted copy
         </button>
-        {props.detail.copyOf?.kind !== 'without-location' && (
+        {props.picture && props.detail.copyOf?.kind !== 'without-location' && (
           <button
             type="button"
             className="secondary"

@@ -18,7 +18,8 @@ import { Notes } from './Notes';
 import { AdviserComments } from '../review/AdviserComments';
 import { Regions } from './Regions';
 import { CopiesSection, CopyBanner, RedactPanel } from './Copies';
-import { coverBoxesArgs, type CoverBox } from './copies';
+import { coverBoxesArgs, redactableAsText, type CoverBox } from './copies';
+import { RedactTextPanel } from './RedactText';
 import { Tags } from './Tags';
 import { PictureText } from './PictureText';
 import { matchRects } from './picture-text';
@@ -79,6 +80,8 @@ export function ItemView() {
   const [readingAgain, setReadingAgain] = useState(false);
   // Making a redacted copy: the boxes drawn so far, and whether they are shown as the copy.
   const [redact, setRedact] = useState<{ boxes: CoverBox[]; preview: boolean } | null>(null);
+  // Making a redacted copy of an email or a text file: its panel takes the preview's place.
+  const [redactingText, setRedactingText] = useState(false);
   const [askingWithoutLocation, setAskingWithoutLocation] = useState(false);
   // The copy just made, said over its view once it opens.
   const [justMade, setJustMade] = useState<CopyMade | null>(null);
@@ -110,6 +113,7 @@ export function ItemView() {
     setMarking(false);
     setPending(null);
     setRedact(null);
+    setRedactingText(false);
     setAskingWithoutLocation(false);
     // "Saved as a new item" is said once, as the copy opens.
     setJustMade((j) => (j?.id === openItemId ? j : null));
@@ -139,7 +143,7 @@ export function ItemView() {
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     // Boxes being drawn are not thrown away by a key: "Cancel" says it.
-    if (redact) return;
+    if (redact || redactingText) return;
     const t = e.target as HTMLInputElement | HTMLTextAreaElement;
     // Never throw away something being typed.
     if ((t.tagName === 'TEXTAREA' || t.tagName === 'INPUT') && t.value) return;
@@ -173,8 +177,9 @@ export function ItemView() {
   const problems = d?.metadataErrors ?? [];
 
   /** A copy made (or found made before) opens, with what it is said over it. */
-  const makeCopy = async (boxes: CoverBox[] | null): Promise<string | null> => {
-    const r = await item.makeCopy(boxes ? coverBoxesArgs(boxes) : null);
+  const makeCopy = async (boxes: CoverBox[] | null): Promise<string | null> =>
+    opened(await item.makeCopy(boxes ? coverBoxesArgs(boxes) : null));
+  const opened = (r: { made: CopyMade } | { error: string }): string | null => {
     if ('error' in r) return r.error;
     setJustMade(r.made);
     open(r.made.id);
@@ -328,6 +333,13 @@ export function ItemView() {
                 </>
               ) : kind === 'audio' || kind === 'video' ? (
                 <MediaViewer detail={d} kind={kind} />
+              ) : redactingText ? (
+                <RedactTextPanel
+                  detail={d}
+                  saving={item.saving}
+                  onSave={async (spans) => opened(await item.makeTextCopy(spans))}
+                  onCancel={() => setRedactingText(false)}
+                />
               ) : kind === 'text' ? (
                 <TextViewer detail={d} />
               ) : kind === 'email' ? (
@@ -418,22 +430,30 @@ export function ItemView() {
                       onRemove={item.removeRegion}
                     />
                   )}
-                  {kind === 'image' && d.copies !== undefined && !readOnly && (
-                    <CopiesSection
-                      detail={d}
-                      saving={item.saving}
-                      askingWithoutLocation={askingWithoutLocation}
-                      onAskWithoutLocation={setAskingWithoutLocation}
-                      onRedact={() => {
-                        setAskingWithoutLocation(false);
-                        setPending(null);
-                        setRedact({ boxes: [], preview: false });
-                        setMarking(true);
-                      }}
-                      onMakeWithoutLocation={() => makeCopy(null)}
-                      onOpenItem={(id) => open(id)}
-                    />
-                  )}
+                  {(kind === 'image' ||
+                    (redactableAsText(d.mime) && chatCount === null && !redactingText)) &&
+                    d.copies !== undefined &&
+                    !readOnly && (
+                      <CopiesSection
+                        detail={d}
+                        picture={kind === 'image'}
+                        saving={item.saving}
+                        askingWithoutLocation={askingWithoutLocation}
+                        onAskWithoutLocation={setAskingWithoutLocation}
+                        onRedact={() => {
+                          if (kind !== 'image') {
+                            setRedactingText(true);
+                            return;
+                          }
+                          setAskingWithoutLocation(false);
+                          setPending(null);
+                          setRedact({ boxes: [], preview: false });
+                          setMarking(true);
+                        }}
+                        onMakeWithoutLocation={() => makeCopy(null)}
+                        onOpenItem={(id) => open(id)}
+                      />
+                    )}
                   <Links
                     incidentIds={d.incidentIds ?? []}
                     personIds={d.personIds ?? []}

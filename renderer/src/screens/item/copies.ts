@@ -38,7 +38,58 @@ export function copyNoteText(c: CopyOf): string {
   const of =
     c.originalName === null ? 'an item no longer in the vault' : displayName(c.originalName);
   if (c.kind === 'without-location') return `Copy of ${of} without its location and device details`;
+  if (c.spans.length > 0)
+    return `Redacted copy of ${of}: ${plural(c.spans.length, 'passage', 'passages')} covered (${reasonsText(c.spans)})`;
   return `Redacted copy of ${of}: ${plural(c.areas.length, 'area', 'areas')} covered (${reasonsText(c.areas)})`;
+}
+
+/** Whether an item can be redacted as text: an email (not a mailbox) or a text file. */
+export function redactableAsText(mime: string): boolean {
+  const m = mime.split(';')[0]!.trim().toLowerCase();
+  return m === 'message/rfc822' || m === 'application/vnd.ms-outlook' || m.startsWith('text/');
+}
+
+/** A passage selected for a redacted copy of a text: its reason is chosen after. */
+export interface CoverSpan {
+  start: number;
+  end: number;
+  reason: RedactionReason | '';
+  otherReason: string;
+}
+
+/** A passage's words for the list: at most `max` characters, on one line. */
+export function passageExcerpt(text: string, s: { start: number; end: number }, max = 60): string {
+  const words = text.slice(s.start, s.end).replace(/\s+/g, ' ').trim();
+  return words.length > max ? `${words.slice(0, max - 1)}…` : words;
+}
+
+/**
+ * Why a new selection [start, end) cannot be covered (in words), or null: nothing is
+ * selected, or it overlaps a passage already listed (whose number is said).
+ */
+export function selectionProblem(
+  spans: readonly CoverSpan[],
+  start: number,
+  end: number,
+): string | null {
+  if (end <= start)
+    return 'Select the words to cover first: with the mouse, or with Shift and the arrow keys in the text.';
+  const i = spans.findIndex((s) => start < s.end && s.start < end);
+  return i >= 0
+    ? `The selection overlaps passage ${i + 1}, which is already covered. Remove that one first to change it.`
+    : null;
+}
+
+/** The passages in text order, as items.makeRedactedTextCopy takes them (all with reasons). */
+export function coverSpansArgs(spans: readonly CoverSpan[]) {
+  return [...spans]
+    .sort((a, b) => a.start - b.start)
+    .map((s) => ({
+      start: s.start,
+      end: s.end,
+      reason: s.reason as RedactionReason,
+      otherReason: s.reason === 'other' ? s.otherReason.trim() : null,
+    }));
 }
 
 // eslint-disable-next-line no-control-regex -- a reason is one line of visible text
