@@ -30,6 +30,10 @@ import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
 import { useReadOnly } from '../../stores/session';
 import { ReviewStrip } from '../review/ReviewBanner';
 import { FailingExhibitNotice, useFailingLabels } from '../review/FailingExhibit';
+import { ReviewControls } from '../review/ReviewControls';
+import { reviewKeyAction } from '../review/review-keys';
+import { exhibitTarget, neighbourExhibit, useReviewing } from '../../stores/reviewing';
+import { REVIEW_STATUS_WORDS } from '../../../../shared/review';
 
 /** A format a reader recognised, in words (items.get's readableAsConversation). */
 const FORMAT_WORDS: Record<NonNullable<ItemDetail['readableAsConversation']>, string> = {
@@ -57,6 +61,7 @@ export function ItemView() {
   const loadFacets = useLibrary((s) => s.loadFacets);
 
   const heading = useRef<HTMLHeadingElement>(null);
+  const reviewAnnouncement = useReviewing((s) => s.announcement);
   // A bundle open for review: read-only, and this exhibit's file may have failed verification.
   const readOnly = useReadOnly();
   const failing = useFailingLabels(item.detail);
@@ -136,8 +141,56 @@ export function ItemView() {
   }, [loadedId]);
 
   const close = () => open(null);
+  // While reviewing: this item's exhibit, and the adviser's keys (status, next, previous).
+  const reviewState = useReviewing((s) => s.state);
+  const recordReview = useReviewing((s) => s.record);
+  const announce = useReviewing((s) => s.announce);
+  const exhibit = readOnly
+    ? (reviewState?.exhibits.find((x) => x.itemId === item.detail?.id) ?? null)
+    : null;
+  const onReviewKey = (e: KeyboardEvent): boolean => {
+    if (!exhibit || !reviewState || redact) return false;
+    const action = reviewKeyAction(e);
+    if (!action) return false;
+    if (action.kind === 'status') {
+      if (reviewState.store !== 'unlocked') {
+        announce('Start reviewing first: your review store is not open.');
+        return true;
+      }
+      const words = action.status ? REVIEW_STATUS_WORDS[action.status] : 'No status';
+      void recordReview(
+        exhibitTarget(exhibit),
+        [{ op: 'status', value: action.status }],
+        `${exhibit.label}: ${words}. Saved in your review.`,
+      );
+      return true;
+    }
+    const next = neighbourExhibit(
+      reviewState.exhibits,
+      exhibit.itemId,
+      action.kind === 'next' ? 1 : -1,
+    );
+    const at = reviewState.exhibits.indexOf(exhibit);
+    if (!next) {
+      announce(
+        action.kind === 'next'
+          ? `${exhibit.label} is the last exhibit.`
+          : `${exhibit.label} is the first exhibit.`,
+      );
+      return true;
+    }
+    const n = at + (action.kind === 'next' ? 2 : 0);
+    announce(`Exhibit ${next.label}, ${n} of ${reviewState.exhibits.length}.`);
+    open(next.itemId);
+    return true;
+  };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (e.defaultPrevented) return;
+    if (onReviewKey(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.key !== 'Escape') return;
     // Boxes being drawn are not thrown away by a key: "Cancel" says it.
     if (redact) return;
     const t = e.target as HTMLInputElement | HTMLTextAreaElement;
@@ -215,6 +268,11 @@ export function ItemView() {
         <p className="visually-hidden" role="status">
           {item.status}
         </p>
+        {readOnly && (
+          <p className="visually-hidden" role="status" aria-live="polite">
+            {reviewAnnouncement}
+          </p>
+        )}
         {item.loadError && (
           <div className="item-error">
             <p className="error" role="alert">
@@ -380,6 +438,14 @@ export function ItemView() {
                   />
                   {!readOnly && (
                     <AdviserComments className="item-section" target={{ itemId: d.id }} />
+                  )}
+                  {exhibit && (
+                    <ReviewControls
+                      className="item-section"
+                      title={`Your review of ${exhibit.label}`}
+                      target={exhibitTarget(exhibit)}
+                      keys
+                    />
                   )}
                   <Tags
                     tags={d.tags}

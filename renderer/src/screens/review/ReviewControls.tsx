@@ -1,0 +1,208 @@
+import { useId, useState, type FormEvent } from 'react';
+import {
+  REVIEW_STATUSES,
+  REVIEW_STATUS_WORDS,
+  reviewTargetKey,
+  type ReviewStatus,
+  type ReviewTarget,
+} from '../../../../shared/review';
+import { ErrorNote } from '../../components/ErrorNote';
+import { timeText } from '../../format';
+import {
+  changesOf,
+  draftOf,
+  savedWords,
+  targetStateOf,
+  useReviewing,
+  type ReviewDraft,
+} from '../../stores/reviewing';
+import { STATUS_KEYS } from './review-keys';
+import { StartReviewing } from './StartReviewing';
+
+/** "1" for Relevant…: the key that sets each status in the item view. */
+const KEY_OF = new Map<ReviewStatus | null, string>(STATUS_KEYS.map((k) => [k.status, k.key]));
+
+/**
+ * The adviser's controls on one exhibit, incident or message (where the client's "From your
+ * adviser" panel is when she reads her vault): a status, saved as it is chosen, and a comment,
+ * questions for the client and (on an exhibit) a proposed place in the exhibit order, saved
+ * together. Each change is a new entry in the review's hash-chained history.
+ */
+export function ReviewControls({
+  target,
+  title,
+  className,
+  keys = false,
+}: {
+  target: ReviewTarget;
+  /** "Your review of JD3", "Your review of this incident"… */
+  title: string;
+  className: string;
+  /** The item view: the status keys work, and are listed. */
+  keys?: boolean;
+}) {
+  const titleId = useId();
+  const state = useReviewing((s) => s.state);
+  const current = useReviewing((s) => targetStateOf(s.targets, target));
+  if (!state) return null;
+  return (
+    <section className={`${className} review-controls`} aria-labelledby={titleId}>
+      <h2 id={titleId}>{title}</h2>
+      {state.store !== 'unlocked' ? (
+        <StartReviewing compact />
+      ) : (
+        <ReviewForm key={reviewTargetKey(target)} target={target} keys={keys} current={current} />
+      )}
+    </section>
+  );
+}
+
+function ReviewForm({
+  target,
+  keys,
+  current,
+}: {
+  target: ReviewTarget;
+  keys: boolean;
+  current: ReturnType<typeof targetStateOf>;
+}) {
+  const record = useReviewing((s) => s.record);
+  const busy = useReviewing((s) => s.busy);
+  const storeError = useReviewing((s) => s.error);
+  const [draft, setDraft] = useState<ReviewDraft>(() => draftOf(current));
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const statusName = useId();
+  const commentId = useId();
+  const questionsId = useId();
+  const questionsHint = useId();
+  const orderId = useId();
+  const keysHint = useId();
+
+  const status = current?.status ?? null;
+  const setStatus = async (value: ReviewStatus | null) => {
+    setError(null);
+    const words = value ? REVIEW_STATUS_WORDS[value] : 'No status';
+    await record(target, [{ op: 'status', value }], `Status: ${words}. Saved in your review.`);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setSaved(null);
+    // The status is saved as it is chosen: only the written parts here.
+    const r = changesOf(target, current, { ...draft, status });
+    if ('error' in r) {
+      setError(r.error);
+      return;
+    }
+    if (r.changes.length === 0) {
+      setSaved('Nothing changed since the last save.');
+      return;
+    }
+    if (await record(target, r.changes, savedWords(r.changes))) setSaved(savedWords(r.changes));
+  };
+
+  const touched = (patch: Partial<ReviewDraft>) => {
+    setSaved(null);
+    setDraft({ ...draft, ...patch });
+  };
+
+  return (
+    <>
+      {target.kind !== 'bundle' && (
+        <fieldset className="review-status" aria-describedby={keys ? keysHint : undefined}>
+          <legend>Status</legend>
+          {[...REVIEW_STATUSES, null].map((s) => {
+            const id = `${statusName}-${s ?? 'none'}`;
+            const key = keys ? KEY_OF.get(s) : undefined;
+            return (
+              <div className="choice" key={s ?? 'none'}>
+                <input
+                  type="radio"
+                  id={id}
+                  name={statusName}
+                  checked={status === s}
+                  disabled={busy}
+                  aria-keyshortcuts={key}
+                  onChange={() => void setStatus(s)}
+                />
+                <label htmlFor={id}>
+                  {s ? REVIEW_STATUS_WORDS[s] : 'No status'}
+                  {key && <kbd className="review-key">{key}</kbd>}
+                </label>
+              </div>
+            );
+          })}
+        </fieldset>
+      )}
+      {keys && (
+        <p className="hint" id={keysHint}>
+          Keys here: 1 to 5 set the status as listed, N goes to the next exhibit and P to the
+          previous one (in the bundle&apos;s order). They do nothing while you type in a box.
+        </p>
+      )}
+      <form className="review-form" onSubmit={(e) => void submit(e)}>
+        {target.kind === 'exhibit' && (
+          <div className="field">
+            <label htmlFor={orderId}>Proposed place in the exhibit order</label>
+            <input
+              id={orderId}
+              inputMode="numeric"
+              value={draft.order}
+              maxLength={7}
+              className="short"
+              onChange={(e) => touched({ order: e.target.value })}
+            />
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={commentId}>
+            {target.kind === 'bundle' ? 'Overall note on the bundle' : 'Comment'}
+          </label>
+          <textarea
+            id={commentId}
+            value={draft.comment}
+            rows={3}
+            onChange={(e) => touched({ comment: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={questionsId}>Questions for the client</label>
+          <textarea
+            id={questionsId}
+            value={draft.questions}
+            rows={2}
+            aria-describedby={questionsHint}
+            onChange={(e) => touched({ questions: e.target.value })}
+          />
+          <p className="hint" id={questionsHint}>
+            One question a line.
+          </p>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <ErrorNote message={storeError} />
+        <div className="button-row">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Saving…' : 'Save in my review'}
+          </button>
+          {saved && (
+            <span className="review-saved" role="status">
+              {saved}
+            </span>
+          )}
+        </div>
+      </form>
+      <p className="hint review-history">
+        {current
+          ? `Last changed ${timeText(current.updatedAt)}. `
+          : 'Nothing recorded about this yet. '}
+        Every change is a new entry in your review&apos;s history; nothing earlier is overwritten.
+      </p>
+    </>
+  );
+}
