@@ -146,9 +146,9 @@ export function ItemView() {
   const recordReview = useReviewing((s) => s.record);
   const announce = useReviewing((s) => s.announce);
   const exhibit = readOnly
-    ? (reviewState?.exhibits.find((x) => x.itemId === item.detail?.id) ?? null)
+    ? (reviewState?.exhibits.find((x) => x.itemId === openItemId) ?? null)
     : null;
-  const onReviewKey = (e: KeyboardEvent): boolean => {
+  const onReviewKey = (e: Parameters<typeof reviewKeyAction>[0]): boolean => {
     if (!exhibit || !reviewState || redact) return false;
     const action = reviewKeyAction(e);
     if (!action) return false;
@@ -184,6 +184,19 @@ export function ItemView() {
     open(next.itemId);
     return true;
   };
+  // A click on the page's text leaves the focus on the body, outside this view: the keys
+  // still work from there (and from nowhere else: the view is modal).
+  const reviewKeyRef = useRef(onReviewKey);
+  reviewKeyRef.current = onReviewKey;
+  useEffect(() => {
+    if (!readOnly) return;
+    const onBodyKey = (e: globalThis.KeyboardEvent) => {
+      if (e.target !== document.body || e.defaultPrevented) return;
+      if (reviewKeyRef.current(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onBodyKey);
+    return () => window.removeEventListener('keydown', onBodyKey);
+  }, [readOnly]);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.defaultPrevented) return;
     if (onReviewKey(e)) {
@@ -439,7 +452,7 @@ export function ItemView() {
                   {!readOnly && (
                     <AdviserComments className="item-section" target={{ itemId: d.id }} />
                   )}
-                  {exhibit && (
+                  {exhibit && exhibit.itemId === d.id && (
                     <ReviewControls
                       className="item-section"
                       title={`Your review of ${exhibit.label}`}

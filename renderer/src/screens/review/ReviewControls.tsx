@@ -81,6 +81,7 @@ function ReviewForm({
 
   const status = current?.status ?? null;
   const setStatus = async (value: ReviewStatus | null) => {
+    if (busy) return;
     setError(null);
     const words = value ? REVIEW_STATUS_WORDS[value] : 'No status';
     await record(target, [{ op: 'status', value }], `Status: ${words}. Saved in your review.`);
@@ -88,6 +89,7 @@ function ReviewForm({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (busy) return;
     setError(null);
     setSaved(null);
     // The status is saved as it is chosen: only the written parts here.
@@ -123,7 +125,6 @@ function ReviewForm({
                   id={id}
                   name={statusName}
                   checked={status === s}
-                  disabled={busy}
                   aria-keyshortcuts={key}
                   onChange={() => void setStatus(s)}
                 />
@@ -187,7 +188,8 @@ function ReviewForm({
         )}
         <ErrorNote message={storeError} />
         <div className="button-row">
-          <button type="submit" disabled={busy}>
+          {/* Never disabled: a disabled button drops the focus, and the keys with it. */}
+          <button type="submit" aria-disabled={busy || undefined}>
             {busy ? 'Saving…' : 'Save in my review'}
           </button>
           {saved && (

@@ -25,7 +25,7 @@ export function ReviewStatusFilter() {
   const count = (f: StatusFilter) => itemsWithStatus(state.exhibits, statuses, f).length;
   return (
     <div className="field">
-      <label htmlFor="filter-review-status">Your review</label>
+      <label htmlFor="filter-review-status">Review status</label>
       <select
         id="filter-review-status"
         value={filter ?? ''}
