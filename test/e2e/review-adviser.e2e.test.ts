@@ -166,6 +166,44 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByLabel('Review status', { exact: true }).selectOption('');
     await expect.poll(() => page.locator('.tile-open').count(), { timeout: 30_000 }).toBe(4);
 
+    // A message of the chat: status and comment, on the one message chosen.
+    await page.getByRole('button', { name: /WhatsApp Chat/ }).click();
+    const chatButton = page.getByRole('button', { name: /Read it as a conversation/ });
+    if (await chatButton.isVisible().catch(() => false)) await chatButton.click();
+    await page.getByText('I know where you live').first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('checkbox', { name: /^Select message/ })
+      .nth(1)
+      .check();
+    const onMessage = page.getByRole('region', { name: /^Your review of message [23] in JD4$/ });
+    await onMessage.waitFor({ timeout: 30_000 });
+    await onMessage.getByRole('radio', { name: /^Relevant/ }).click();
+    await expect
+      .poll(() => onMessage.getByRole('radio', { name: /^Relevant/ }).isChecked(), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    await onMessage.getByLabel('Comment').fill('The threat itself.');
+    await onMessage.getByRole('button', { name: 'Save in my review' }).click();
+    await onMessage.getByText('Saved in your review: 1 change.').waitFor({ timeout: 30_000 });
+    await axe(page, 'message review controls');
+    await page.getByRole('button', { name: '← Back to library' }).click();
+
+    // The incident: a question for the client.
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Incidents', exact: true })
+      .click();
+    await page.getByRole('button', { name: /Email/ }).first().click();
+    const onIncident = page.getByRole('region', { name: 'Your review of this incident' });
+    await onIncident.waitFor({ timeout: 30_000 });
+    await onIncident
+      .getByLabel('Questions for the client')
+      .fill('Did you report this to the police?');
+    await onIncident.getByRole('button', { name: 'Save in my review' }).click();
+    await onIncident.getByText('Saved in your review: 1 change.').waitFor({ timeout: 30_000 });
+    await axe(page, 'incident review controls');
+
     // "Your review": the fingerprint compared, the overall note, and sending.
     await page
       .getByRole('navigation', { name: 'Sections' })
@@ -173,7 +211,7 @@ describe.skipIf(skip !== null)(title, () => {
       .click();
     await page.getByRole('heading', { name: 'Your review', level: 1 }).waitFor();
     expect(
-      await page.getByText(/3 of 4 exhibits have a status; 5 changes recorded\./).count(),
+      await page.getByText(/3 of 4 exhibits have a status; 8 changes recorded\./).count(),
     ).toBe(1);
     await page.getByLabel('I compared the fingerprint with the one the client gave me').check();
     await page.getByLabel('How she gave it to you').fill('by phone');
@@ -224,7 +262,7 @@ describe.skipIf(skip !== null)(title, () => {
     await her.getByTestId('review-file-input').setInputFiles(join(out, written!));
     const result = her.locator('.review-import-result');
     await result
-      .getByText(/The review from A\. Solicitor \(Smith & Co\) was imported: 7 changes/)
+      .getByText(/The review from A\. Solicitor \(Smith & Co\) was imported: 10 changes/)
       .waitFor({ timeout: 45_000 });
     expect(await result.textContent()).toContain(fingerprint);
     await her
