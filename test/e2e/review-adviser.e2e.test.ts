@@ -280,4 +280,38 @@ describe.skipIf(skip !== null)(title, () => {
     expect(words).toContain('Did anyone else receive this email?');
     expect(herWatch.problems).toEqual([]);
   }, 420_000);
+
+  it('the next time, the store is opened with its passphrase; a wrong one is said plainly', async () => {
+    const adviser = await startWebApp({ DOSSIER_VAULT: join(root, 'adviser', 'vault') });
+    apps.push(adviser);
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    ).newPage();
+    const watch = watchPage(page, adviser.origin);
+    await page.goto(adviser.url);
+    await page.getByRole('button', { name: 'Open an evidence bundle for review' }).click();
+    await page.getByLabel('Full path of the bundle').fill(b.folder);
+    await page.getByRole('button', { name: 'Open for review' }).click();
+    await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
+    // Locked: the item view offers "Start reviewing" where the controls will be.
+    await page.getByRole('button', { name: /reply\.png/ }).click();
+    const panel = page.getByRole('region', { name: 'Your review of JD1' });
+    await panel.getByRole('button', { name: 'Start reviewing' }).click();
+    const form = panel.getByRole('form', { name: 'Open your review store' });
+    await form.getByLabel('Review passphrase', { exact: true }).fill('not my review passphrase');
+    await form.getByRole('button', { name: 'Open my review store' }).click();
+    expect(await form.getByRole('alert').innerText({ timeout: 45_000 })).toMatch(
+      /That passphrase does not open this review store/,
+    );
+    await axe(page, 'open the review store, wrong passphrase', false);
+    await form.getByLabel('Review passphrase', { exact: true }).fill(ADVISER_PASSPHRASE);
+    await form.getByRole('button', { name: 'Open my review store' }).click();
+    // The review as it was left: JD1 is Relevant.
+    await expect
+      .poll(() => panel.getByRole('radio', { name: /^Relevant/ }).isChecked(), {
+        timeout: 45_000,
+      })
+      .toBe(true);
+    expect(watch.problems).toEqual([]);
+  }, 240_000);
 });

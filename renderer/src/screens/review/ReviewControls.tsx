@@ -79,12 +79,17 @@ function ReviewForm({
   const orderId = useId();
   const keysHint = useId();
 
-  const status = current?.status ?? null;
+  // The status chosen shows at once; if main refuses it, the saved one comes back.
+  const [pending, setPending] = useState<ReviewStatus | null | undefined>(undefined);
+  const savedStatus = current?.status ?? null;
+  const status = pending === undefined ? savedStatus : pending;
   const setStatus = async (value: ReviewStatus | null) => {
     if (busy) return;
     setError(null);
+    setPending(value);
     const words = value ? REVIEW_STATUS_WORDS[value] : 'No status';
     await record(target, [{ op: 'status', value }], `Status: ${words}. Saved in your review.`);
+    setPending(undefined);
   };
 
   const submit = async (e: FormEvent) => {
@@ -93,7 +98,7 @@ function ReviewForm({
     setError(null);
     setSaved(null);
     // The status is saved as it is chosen: only the written parts here.
-    const r = changesOf(target, current, { ...draft, status });
+    const r = changesOf(target, current, { ...draft, status: savedStatus });
     if ('error' in r) {
       setError(r.error);
       return;
