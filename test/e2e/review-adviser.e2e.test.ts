@@ -138,6 +138,15 @@ describe.skipIf(skip !== null)(title, () => {
       .getByLabel('Questions for the client')
       .fill('Did anyone else receive this email?');
     expect(await radio('JD3', 'Need the original').isChecked()).toBe(true);
+    // Written, not saved: N does not move away and lose it; it says so.
+    await panel('JD3').getByText('Not saved yet.').waitFor();
+    await panel('JD3').getByRole('button', { name: 'Save in my review' }).focus();
+    await page.keyboard.press('n');
+    await page
+      .locator('.review-announce')
+      .getByText('What you wrote about JD3 is not saved yet: save it first, or take it out.')
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('#item-title').innerText()).toBe('email.txt');
     await panel('JD3').getByRole('button', { name: 'Save in my review' }).click();
     await panel('JD3').getByText('Saved in your review: 2 changes.').waitFor({ timeout: 30_000 });
     expect(await comment.inputValue()).toBe(

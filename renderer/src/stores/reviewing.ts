@@ -157,6 +157,9 @@ interface ReviewingStore {
   statusFilter: StatusFilter | null;
   /** Said to screen readers after a change (a status set by a key, a save). */
   announcement: string;
+  /** What a review form holds that is not saved yet ("the comment on JD3"), else null. */
+  unsaved: string | null;
+  setUnsaved(what: string | null): void;
   load(): Promise<void>;
   unlock(passphrase: string, create: boolean): Promise<boolean>;
   setReviewer(name: string, organisation: string): Promise<boolean>;
@@ -203,6 +206,10 @@ export const useReviewing = create<ReviewingStore>((set, get) => {
     errorCode: null,
     statusFilter: null,
     announcement: '',
+    unsaved: null,
+    setUnsaved(unsaved) {
+      if (get().unsaved !== unsaved) set({ unsaved });
+    },
     async load() {
       set({ loading: true });
       try {

@@ -131,7 +131,7 @@ function MessageReview({ itemId }: { itemId: string }) {
   return (
     <ReviewControls
       className="message-adviser"
-      title={`Your review of message ${row.index + 1} in ${exhibit.label}`}
+      what={`message ${row.index + 1} in ${displayName(exhibit.label)}`}
       target={{ kind: 'message', messageId: row.id, exhibit: exhibit.label, index: row.index }}
     />
   );

@@ -98,7 +98,7 @@ export function IncidentsScreen() {
               <IncidentRecord incident={incident} />
               <ReviewControls
                 className="case-section"
-                title="Your review of this incident"
+                what="this incident"
                 target={{ kind: 'incident', incidentId: incident.id }}
               />
               <IncidentLinks incident={incident} />

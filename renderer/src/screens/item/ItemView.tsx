@@ -152,6 +152,7 @@ export function ItemView() {
     if (!exhibit || !reviewState || redact) return false;
     const action = reviewKeyAction(e);
     if (!action) return false;
+    const label = displayName(exhibit.label);
     if (action.kind === 'status') {
       if (reviewState.store !== 'unlocked') {
         announce('Start reviewing first: your review store is not open.');
@@ -161,8 +162,14 @@ export function ItemView() {
       void recordReview(
         exhibitTarget(exhibit),
         [{ op: 'status', value: action.status }],
-        `${exhibit.label}: ${words}. Saved in your review.`,
+        `${label}: ${words}. Saved in your review.`,
       );
+      return true;
+    }
+    // Moving on would lose what was written: said, and nothing moves.
+    const unsaved = useReviewing.getState().unsaved;
+    if (unsaved) {
+      announce(`${unsaved}: save it first, or take it out.`);
       return true;
     }
     const next = neighbourExhibit(
@@ -173,14 +180,12 @@ export function ItemView() {
     const at = reviewState.exhibits.indexOf(exhibit);
     if (!next) {
       announce(
-        action.kind === 'next'
-          ? `${exhibit.label} is the last exhibit.`
-          : `${exhibit.label} is the first exhibit.`,
+        action.kind === 'next' ? `${label} is the last exhibit.` : `${label} is the first exhibit.`,
       );
       return true;
     }
     const n = at + (action.kind === 'next' ? 2 : 0);
-    announce(`Exhibit ${next.label}, ${n} of ${reviewState.exhibits.length}.`);
+    announce(`Exhibit ${displayName(next.label)}, ${n} of ${reviewState.exhibits.length}.`);
     open(next.itemId);
     return true;
   };
@@ -204,6 +209,13 @@ export function ItemView() {
       return;
     }
     if (e.key !== 'Escape') return;
+    // What was written in the review panel and not saved is not thrown away by a key either.
+    const unsaved = readOnly ? useReviewing.getState().unsaved : null;
+    if (unsaved) {
+      e.preventDefault();
+      announce(`${unsaved}: save it first, or take it out.`);
+      return;
+    }
     // Boxes being drawn are not thrown away by a key: "Cancel" says it.
     if (redact) return;
     const t = e.target as HTMLInputElement | HTMLTextAreaElement;
@@ -282,7 +294,8 @@ export function ItemView() {
           {item.status}
         </p>
         {readOnly && (
-          <p className="visually-hidden" role="status" aria-live="polite">
+          // Seen as well as heard: a key that did nothing says why.
+          <p className="review-announce" role="status" aria-live="polite">
             {reviewAnnouncement}
           </p>
         )}
@@ -455,7 +468,7 @@ export function ItemView() {
                   {exhibit && exhibit.itemId === d.id && (
                     <ReviewControls
                       className="item-section"
-                      title={`Your review of ${exhibit.label}`}
+                      what={displayName(exhibit.label)}
                       target={exhibitTarget(exhibit)}
                       keys
                     />

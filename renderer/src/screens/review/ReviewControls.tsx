@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import {
   REVIEW_STATUSES,
   REVIEW_STATUS_WORDS,
@@ -30,13 +30,13 @@ const KEY_OF = new Map<ReviewStatus | null, string>(STATUS_KEYS.map((k) => [k.st
  */
 export function ReviewControls({
   target,
-  title,
+  what,
   className,
   keys = false,
 }: {
   target: ReviewTarget;
-  /** "Your review of JD3", "Your review of this incident"… */
-  title: string;
+  /** What it is about, in words: "JD3", "this incident", "message 4 in JD7", "the bundle". */
+  what: string;
   className: string;
   /** The item view: the status keys work, and are listed. */
   keys?: boolean;
@@ -47,11 +47,17 @@ export function ReviewControls({
   if (!state) return null;
   return (
     <section className={`${className} review-controls`} aria-labelledby={titleId}>
-      <h2 id={titleId}>{title}</h2>
+      <h2 id={titleId}>{target.kind === 'bundle' ? 'Overall note' : `Your review of ${what}`}</h2>
       {state.store !== 'unlocked' ? (
         <StartReviewing compact />
       ) : (
-        <ReviewForm key={reviewTargetKey(target)} target={target} keys={keys} current={current} />
+        <ReviewForm
+          key={reviewTargetKey(target)}
+          target={target}
+          what={what}
+          keys={keys}
+          current={current}
+        />
       )}
     </section>
   );
@@ -59,10 +65,13 @@ export function ReviewControls({
 
 function ReviewForm({
   target,
+  what,
   keys,
   current,
 }: {
   target: ReviewTarget;
+  /** "JD3", "this incident"…: what the form is about, in words. */
+  what: string;
   keys: boolean;
   current: ReturnType<typeof targetStateOf>;
 }) {
@@ -109,6 +118,15 @@ function ReviewForm({
     }
     if (await record(target, r.changes, savedWords(r.changes))) setSaved(savedWords(r.changes));
   };
+
+  // Written but not saved: said beside Save, and the item view's keys will not move away.
+  const pendingChanges = changesOf(target, current, { ...draft, status: savedStatus });
+  const dirty = 'error' in pendingChanges || pendingChanges.changes.length > 0;
+  const setUnsaved = useReviewing((s) => s.setUnsaved);
+  useEffect(() => {
+    setUnsaved(dirty ? `What you wrote about ${what} is not saved yet` : null);
+  }, [dirty, what, setUnsaved]);
+  useEffect(() => () => setUnsaved(null), [setUnsaved]);
 
   const touched = (patch: Partial<ReviewDraft>) => {
     setSaved(null);
@@ -197,11 +215,12 @@ function ReviewForm({
           <button type="submit" aria-disabled={busy || undefined}>
             {busy ? 'Saving…' : 'Save in my review'}
           </button>
-          {saved && (
+          {saved && !dirty && (
             <span className="review-saved" role="status">
               {saved}
             </span>
           )}
+          {dirty && <span className="review-unsaved">Not saved yet.</span>}
         </div>
       </form>
       <p className="hint review-history">

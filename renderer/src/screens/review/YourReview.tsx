@@ -67,11 +67,7 @@ export function YourReview() {
           </section>
           <Reviewer />
           <FingerprintCheck />
-          <ReviewControls
-            target={{ kind: 'bundle' }}
-            title="Overall note"
-            className="case-section"
-          />
+          <ReviewControls target={{ kind: 'bundle' }} what="the bundle" className="case-section" />
           <section className="case-section" aria-labelledby="send-title">
             <h2 id="send-title">Send the review to the client</h2>
             <p className="hint">
