@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { passphraseStrength } from '../../../../shared/passphrase-strength';
+import { passphraseStrength, type Strength } from '../../../../shared/passphrase-strength';
 import { displayName } from '../../../../shared/display-name';
 import { ErrorNote } from '../../components/ErrorNote';
 import { PassphraseField } from '../../components/PassphraseField';
@@ -9,6 +9,12 @@ import { useReviewing } from '../../stores/reviewing';
 /** Where the review is kept, in words: the adviser's own store, never the bundle. */
 export function keptText(folder: string): string {
   return `Your review is kept in your own review store on this computer (${displayName(folder)}), encrypted with your review passphrase. Nothing is ever written into the bundle or beside it.`;
+}
+
+/** A vault's advice speaks of its recovery code; a review store has none. */
+function storeAdvice(s: Strength): string {
+  if (s.score < 3) return s.advice;
+  return 'Make sure you can remember it: a review store has no recovery code.';
 }
 
 /**
@@ -100,7 +106,12 @@ export function StartReviewing({ compact = false }: { compact?: boolean }) {
             autoComplete="new-password"
             describedBy={adviceId}
           />
-          <StrengthMeter passphrase={passphrase} adviceId={adviceId} />
+          <StrengthMeter
+            passphrase={passphrase}
+            adviceId={adviceId}
+            label="Review passphrase strength"
+            advice={storeAdvice}
+          />
           <PassphraseField
             label="Type the review passphrase again"
             value={again}
