@@ -226,7 +226,7 @@ function FingerprintCheck() {
 
 /** Advice for the passphrase of a review that travels by email. */
 function sendAdvice(score: number, advice: string): string {
-  if (score === 0) return advice;
+  if (score < 2) return advice;
   return 'Tell the client the passphrase by another route (phone, in person), never with the file.';
 }
 
