@@ -321,6 +321,37 @@ describe.skipIf(skip !== null)(title, () => {
         timeout: 45_000,
       })
       .toBe(true);
+
+    // The form went with the focus in it: the panel's heading has it now, not the page.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Your review of JD1');
+    // Sent encrypted: a weak passphrase for the file is refused in words; then a .zip.age.
+    await page.keyboard.press('Escape');
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Your review' })
+      .click();
+    await page.getByRole('button', { name: 'Send the review to the client…' }).click();
+    const send = page.getByRole('form', { name: 'Where to save the review' });
+    const out = await tempDir();
+    await send.getByLabel('Full path of the folder to save it in').fill(out);
+    await send.getByLabel('Encrypt it with a passphrase (.zip.age)').check();
+    await send.getByLabel('Passphrase for the review file').fill('password');
+    await send.getByLabel('Type the review file passphrase again').fill('password');
+    await send.getByRole('button', { name: 'Save the review file' }).click();
+    expect(await send.getByRole('alert').first().innerText()).toMatch(
+      /^Dossier will not accept this passphrase for the file: it is too easy to guess\./,
+    );
+    await axe(page, 'send the review encrypted');
+    const strong = 'violet harbour pencil ninety cobalt';
+    await send.getByLabel('Passphrase for the review file').fill(strong);
+    await send.getByLabel('Type the review file passphrase again').fill(strong);
+    await send.getByRole('button', { name: 'Save the review file' }).click();
+    const done = page.getByRole('group', { name: 'Your review was saved' });
+    await done.waitFor({ timeout: 45_000 });
+    expect(await readdir(out)).toEqual([
+      expect.stringMatching(/^review-R-v-Unknown-\d{8}\.zip\.age$/),
+    ]);
+    expect(await done.innerText()).toMatch(/encrypted with the passphrase you chose/);
     expect(watch.problems).toEqual([]);
   }, 240_000);
 });

@@ -2,9 +2,10 @@ import { CopyValue } from '../../components/CopyValue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useSession, type ReviewSummary } from '../../stores/session';
 import { bannerTitle, compareText, problemText } from './bundle-review';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useReviewing } from '../../stores/reviewing';
 import { StartReviewing } from './StartReviewing';
+import { useFocusWhenOpened } from './ReviewControls';
 
 /** Problems listed in full up to this many; the rest behind "Show all". */
 const SHOWN = 8;
@@ -80,13 +81,17 @@ function YourReviewLine({ onOpenReview }: { onOpenReview(): void }) {
   const state = useReviewing((s) => s.state);
   const statuses = useReviewing((s) => s.statuses);
   const load = useReviewing((s) => s.load);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusWhenOpened(state?.store, heading);
   useEffect(() => {
     if (!state) void load();
   }, [state, load]);
   if (!state) return null;
   return (
     <div className="review-yours">
-      <h3>Your review</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        Your review
+      </h3>
       {state.store === 'unlocked' ? (
         <p>
           {statuses.size} of {state.exhibits.length} exhibits have a status.{' '}

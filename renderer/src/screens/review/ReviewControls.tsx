@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import {
   REVIEW_STATUSES,
   REVIEW_STATUS_WORDS,
@@ -44,10 +44,14 @@ export function ReviewControls({
   const titleId = useId();
   const state = useReviewing((s) => s.state);
   const current = useReviewing((s) => targetStateOf(s.targets, target));
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusWhenOpened(state?.store, heading);
   if (!state) return null;
   return (
     <section className={`${className} review-controls`} aria-labelledby={titleId}>
-      <h2 id={titleId}>{target.kind === 'bundle' ? 'Overall note' : `Your review of ${what}`}</h2>
+      <h2 id={titleId} ref={heading} tabIndex={-1}>
+        {target.kind === 'bundle' ? 'Overall note' : `Your review of ${what}`}
+      </h2>
       {state.store !== 'unlocked' ? (
         <StartReviewing compact />
       ) : (
@@ -61,6 +65,25 @@ export function ReviewControls({
       )}
     </section>
   );
+}
+
+/**
+ * Once the store opens, the "Start reviewing" form is gone and the focus with it: it goes to
+ * `target` (never into an inert part of the page, nor away from where it already is).
+ */
+export function useFocusWhenOpened(
+  store: 'none' | 'locked' | 'unlocked' | undefined,
+  target: RefObject<HTMLElement | null>,
+): void {
+  const was = useRef(store);
+  useEffect(() => {
+    const opened = was.current !== undefined && was.current !== 'unlocked' && store === 'unlocked';
+    was.current = store;
+    if (!opened) return;
+    const el = target.current;
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (el && lost && !el.closest('[inert]')) el.focus();
+  }, [store, target]);
 }
 
 function ReviewForm({
