@@ -150,7 +150,10 @@ export function Workspace() {
       )}
       {readOnly && (
         <div inert={covered}>
-          <ReviewBanner onOpenReview={() => setScreen('review')} />
+          <ReviewBanner
+            onOpenReview={() => setScreen('review')}
+            onReviewScreen={screen === 'review'}
+          />
         </div>
       )}
       <header className="app-bar" inert={covered}>

@@ -15,7 +15,14 @@ const SHOWN = 8;
  * the signing-key fingerprint to compare by another route, and, when verification failed,
  * every problem with its file. "Close the bundle" goes back to the start screen.
  */
-export function ReviewBanner({ onOpenReview }: { onOpenReview(): void }) {
+export function ReviewBanner({
+  onOpenReview,
+  onReviewScreen,
+}: {
+  onOpenReview(): void;
+  /** The "Your review" screen is showing: it has the same controls, so the banner's go. */
+  onReviewScreen: boolean;
+}) {
   const review = useSession((s) => s.review);
   const closeReview = useSession((s) => s.closeReview);
   const busy = useSession((s) => s.busy);
@@ -68,7 +75,7 @@ export function ReviewBanner({ onOpenReview }: { onOpenReview(): void }) {
         </p>
       )}
       <ErrorNote message={error} />
-      <YourReviewLine onOpenReview={onOpenReview} />
+      {!onReviewScreen && <YourReviewLine onOpenReview={onOpenReview} />}
     </section>
   );
 }

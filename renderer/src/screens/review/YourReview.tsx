@@ -9,7 +9,7 @@ import { passphraseStrength } from '../../../../shared/passphrase-strength';
 import { useJobs } from '../../stores/jobs';
 import { useReviewing, type SentReview } from '../../stores/reviewing';
 import { useSession } from '../../stores/session';
-import { ReviewControls } from './ReviewControls';
+import { ReviewControls, useFocusWhenOpened } from './ReviewControls';
 import { keptText, StartReviewing } from './StartReviewing';
 
 /**
@@ -23,6 +23,7 @@ export function YourReview() {
   const load = useReviewing((s) => s.load);
   const heading = useRef<HTMLHeadingElement>(null);
   const [sending, setSending] = useState(false);
+  useFocusWhenOpened(state?.store, heading);
   useEffect(() => {
     void load();
     heading.current?.focus();
