@@ -339,6 +339,8 @@ export const libraryQuery = z
     personIds: z.array(id).max(1000).optional(),
     /** Items linked to any of these incidents. */
     incidentIds: z.array(id).max(1000).optional(),
+    /** Only these items (while reviewing: the exhibits with a review status); [] matches none. */
+    itemIds: z.array(id).max(100_000).optional(),
     /** On the sort time above, in UTC; a bare date (2026-03-09) covers its whole day. */
     from: isoTime.optional(),
     to: isoTime.optional(),
@@ -435,6 +437,8 @@ export const reviewStatus = z.object({
  */
 export const adviserReviewState = z.object({
   store: z.enum(['none', 'locked', 'unlocked']),
+  /** The folder the review store is in (never the bundle), to say where the review is kept. */
+  folder: z.string(),
   /** The adviser's signing-key fingerprint, the same for all their reviews; null when locked. */
   fingerprint: z.string().nullable(),
   reviewer: z.object({ name: z.string().nullable(), organisation: z.string().nullable() }),

@@ -133,7 +133,7 @@ describe.skipIf(skip !== null)(title, () => {
     await page.getByRole('button', { name: 'Open for review' }).click();
 
     await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
-    const heading = await banner().getByRole('heading').innerText();
+    const heading = await banner().getByRole('heading', { level: 2 }).innerText();
     expect(heading).toMatch(
       /^Reviewing R v Unknown — a bundle made by Jane Doe MP on \d{1,2} [A-Z][a-z]{2} \d{4}; read-only$/,
     );
@@ -147,7 +147,8 @@ describe.skipIf(skip !== null)(title, () => {
     await banner().getByRole('button', { name: 'Copy signing-key fingerprint' }).waitFor();
     await page.getByRole('button', { name: /reply\.png/ }).waitFor();
     await page.getByRole('button', { name: /email\.txt/ }).waitFor();
-    // Only the screens that read; nothing that would change the bundle.
+    // Only the screens that read, and the adviser's own review (kept outside the bundle);
+    // nothing that would change the bundle.
     const nav = await page.getByRole('navigation', { name: 'Sections' }).innerText();
     expect(nav.split('\n').map((s) => s.trim())).toEqual([
       'Library',
@@ -155,6 +156,7 @@ describe.skipIf(skip !== null)(title, () => {
       'Timeline',
       'People',
       'Custody log',
+      'Your review',
     ]);
     expect(await editControlsShown()).toEqual([]);
     await axe('library while reviewing');
@@ -228,7 +230,9 @@ describe.skipIf(skip !== null)(title, () => {
     await passphrase.fill(BUNDLE_PASSPHRASE);
     await page.getByRole('button', { name: 'Open for review' }).click();
     await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
-    expect(await banner().getByRole('heading').innerText()).toMatch(/^Reviewing R v Unknown/);
+    expect(await banner().getByRole('heading', { level: 2 }).innerText()).toMatch(
+      /^Reviewing R v Unknown/,
+    );
     await banner().getByRole('button', { name: 'Close the bundle' }).click();
     await page.getByRole('heading', { name: 'Create your Dossier vault' }).waitFor();
     expect(watch.problems).toEqual([]);

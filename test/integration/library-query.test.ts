@@ -296,6 +296,7 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         (q.tags ?? []).every((t) => i.tags.includes(t)) &&
         (!q.personIds || q.personIds.some((p) => people.get(p)!.has(i.id))) &&
         (!q.incidentIds || q.incidentIds.some((p) => incidents.get(p)!.has(i.id))) &&
+        (!q.itemIds || q.itemIds.includes(i.id)) &&
         (!q.from || sortTime(i) >= utc(q.from)) &&
         (!q.to || (isDay(q.to) ? sortTime(i) < dayAfter(q.to) : sortTime(i) <= q.to)),
     );
@@ -327,6 +328,8 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
         q.tags = r(2) ? [seeded.tags[r(5)]!] : [seeded.tags[r(5)]!, seeded.tags[r(30)]!];
       if (r(5) === 0) q.personIds = [seeded.personIds[r(5)]!];
       if (r(5) === 0) q.incidentIds = [seeded.incidentIds[r(20)]!, seeded.incidentIds[r(20)]!];
+      // The review-status filter: a few hundred ids, some twice.
+      if (r(6) === 0) q.itemIds = all.filter(() => r(8) === 0).map((i) => i.id);
       // Times, midnights and bare dates (whole days, counted from the day counts).
       const when = (year: number) =>
         [
@@ -361,6 +364,9 @@ describe('items.query against a brute-force answer on 3,000 seeded items', async
       { personIds: [seeded.personIds[0]!] },
       { personIds: [seeded.personIds[1]!, seeded.personIds[2]!] },
       { incidentIds: [seeded.incidentIds[0]!, seeded.incidentIds[3]!] },
+      // Named items alone (the review-status filter), and with a kind.
+      { itemIds: all.filter((_, n) => n % 7 === 0).map((i) => i.id) },
+      { itemIds: all.filter((_, n) => n % 3 === 0).map((i) => i.id), kinds: ['image'] },
       // A search alone: put in order by the ranks held in memory.
       { text: seeded.words[0]! },
       { text: seeded.words[7]! },

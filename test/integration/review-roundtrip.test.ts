@@ -49,7 +49,8 @@ describe('a review from bundle to adviser and back to the client', () => {
     );
     await ok(adviser('review.open', { path: bundles.age, passphrase: BUNDLE_PASSPHRASE }));
     let state = await ok<State>(adviser('review.state'));
-    expect(state).toMatchObject({ store: 'none', fingerprint: null, entries: [] });
+    // Where the review is kept, to say so: the adviser's store folder, never the bundle.
+    expect(state).toMatchObject({ store: 'none', folder: reviews, fingerprint: null, entries: [] });
     expect(state.exhibits.map((e) => e.label)).toEqual(['JD1', 'JD2', 'JD3', 'JD4']);
     // Locked: nothing is recorded; a new store refuses a weak passphrase.
     const [jd1, jd2, jd3] = state.exhibits as [

@@ -97,6 +97,27 @@ describe('review.open through the service', () => {
     expect(log.entries[0]!.action).toBe('create');
     expect(await ok(call('custody.verify'))).toMatchObject({ ok: true, firstBroken: null });
     expect(await ok(call('ocr.get', { id: b.ids.email }))).toMatchObject({ state: 'none' });
+    // The item view asks for language names: answered from the bundle, not refused.
+    expect(await ok(call('ocr.languages'))).toEqual({
+      language: 'eng',
+      installed: [{ code: 'eng', name: 'English' }],
+    });
+    // The adviser's filter by review status: only the exhibits named, in the sort's order.
+    const only = await ok<Result<'items.query'>>(
+      call('items.query', {
+        sort: 'sourceTime',
+        order: 'asc',
+        offset: 0,
+        limit: 100,
+        itemIds: [b.ids.chat, b.ids.screenshot, b.ids.chat],
+      }),
+    );
+    expect(only).toMatchObject({ total: 2 });
+    expect(only.rows.map((r) => r.id)).toEqual([b.ids.screenshot, b.ids.chat]);
+    const none = await ok(
+      call('items.query', { sort: 'name', order: 'asc', offset: 0, limit: 10, itemIds: [] }),
+    );
+    expect(none).toEqual({ total: 0, rows: [] });
   });
 
   it('every method that changes is refused with the same clear words; vault-only methods too', async () => {

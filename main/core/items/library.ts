@@ -36,6 +36,8 @@ export interface LibraryQuery {
   personIds?: readonly string[];
   /** The item is linked to any of these incidents. */
   incidentIds?: readonly string[];
+  /** The item is one of these (the adviser's filter by review status). */
+  itemIds?: readonly string[];
   /** On the sort time (best source time, else import time); a bare date covers its whole day. */
   from?: string;
   to?: string;
@@ -465,6 +467,16 @@ export class Library extends ItemRepository {
     };
     linked(q.personIds, 'item_people', 'person_id');
     linked(q.incidentIds, 'incident_items', 'incident_id');
+    if (q.itemIds) {
+      // One parameter, however many: SQLite's limit on parameters is not reached.
+      const set = 'SELECT value FROM json_each(?)';
+      terms.push({
+        col: 'i.id',
+        sql: (c) => `${c} IN (${set})`,
+        params: [JSON.stringify([...new Set(q.itemIds)])],
+        set,
+      });
+    }
     const from = q.from === undefined ? null : timeBound(q.from, 'from');
     const to = q.to === undefined ? null : timeBound(q.to, 'to');
     if (from && to && (to.dateOnly ? from.value >= to.value : from.value > to.value)) {

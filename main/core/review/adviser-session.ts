@@ -32,6 +32,7 @@ export class AdviserSession {
     const store = this.store;
     return {
       store: store ? 'unlocked' : (await ReviewStore.exists(this.dir)) ? 'locked' : 'none',
+      folder: this.dir,
       fingerprint: store?.fingerprint ?? null,
       reviewer: store?.reviewer ?? { name: null, organisation: null },
       entries: [...(this.review?.entries() ?? [])],

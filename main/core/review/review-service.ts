@@ -85,6 +85,7 @@ export function reviewHandlers(opened: () => OpenedBundle): ReviewHandlers {
     'people.list': async () => ws().cases.people(),
     'ocr.status': async () => ws().textRecognitionStatus(),
     'ocr.get': async ({ id }) => ws().textReading(id),
+    'ocr.languages': async () => ws().textRecognitionLanguages(),
     'settings.get': async () => ({ ...DEFAULT_SETTINGS }),
   };
 }

@@ -34,6 +34,8 @@ import { newId } from '../ids';
 import { AnnotationRepository, regionView, type RegionView } from '../items/annotations';
 import { Library } from '../items/library';
 import type { ItemDetail, ItemSummary } from '../items/repository';
+import { languageName } from '../ocr/engine';
+import { DEFAULT_LANGUAGE } from '../ocr/mimes';
 import { NO_READING, OcrStore, type OcrReadingView } from '../ocr/queue';
 import type { OcrStatus } from '../ocr/runner';
 import type { BundleRecords, ExhibitRecord } from './bundle-records';
@@ -517,6 +519,25 @@ export class ReviewWorkspace {
     const r = this.ocr.reading(this.exhibit(id).itemId);
     if (!r) return { ...NO_READING, reading: false };
     return { ...r, reading: false };
+  }
+
+  /**
+   * ocr.languages while reviewing: the languages the bundle's pictures were read in (most
+   * used first), named, so that the item view can say "read in English"; nothing is read here.
+   */
+  textRecognitionLanguages(): { language: string; installed: { code: string; name: string }[] } {
+    this.assertOpen();
+    const rows = this.db
+      .prepare(
+        `SELECT language FROM ocr WHERE language IS NOT NULL AND language <> ''
+         GROUP BY language ORDER BY COUNT(*) DESC, language`,
+      )
+      .all() as { language: string }[];
+    const codes = rows.map((r) => r.language);
+    return {
+      language: codes[0] ?? DEFAULT_LANGUAGE,
+      installed: codes.map((code) => ({ code, name: languageName(code) })),
+    };
   }
 
   /** Nothing is read by machine while reviewing: the bundle's readings are as exported. */

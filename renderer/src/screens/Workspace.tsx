@@ -7,6 +7,7 @@ import { useSelection } from '../stores/selection';
 import { useReadOnly, useSession } from '../stores/session';
 import { ReviewBanner } from './review/ReviewBanner';
 import { OpenBundleFromVault } from './review/OpenBundle';
+import { YourReview } from './review/YourReview';
 import { ImportPanel } from './import/ImportPanel';
 import { LibraryScreen } from './library/LibraryScreen';
 import { RESULTS_ID } from './library/ItemGrid';
@@ -21,7 +22,8 @@ import { ExportScreen } from './export/ExportScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
 import { TextRecognitionProgress } from './TextRecognitionProgress';
 
-type Screen = 'library' | 'incidents' | 'timeline' | 'people' | 'custody' | 'export' | 'settings';
+type Screen =
+  'library' | 'incidents' | 'timeline' | 'people' | 'custody' | 'export' | 'settings' | 'review';
 
 const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'library', label: 'Library' },
@@ -31,6 +33,7 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
   { id: 'custody', label: 'Custody log' },
   { id: 'export', label: 'Export' },
   { id: 'settings', label: 'Settings' },
+  { id: 'review', label: 'Your review' },
 ];
 
 /** While a bundle is open for review: only the screens that read (export and settings write). */
@@ -40,6 +43,7 @@ const REVIEW_SCREENS: ReadonlySet<Screen> = new Set([
   'timeline',
   'people',
   'custody',
+  'review',
 ]);
 
 /**
@@ -146,25 +150,30 @@ export function Workspace() {
       )}
       {readOnly && (
         <div inert={covered}>
-          <ReviewBanner />
+          <ReviewBanner
+            onOpenReview={() => setScreen('review')}
+            onReviewScreen={screen === 'review'}
+          />
         </div>
       )}
       <header className="app-bar" inert={covered}>
         <span className="app-name">Dossier</span>
         <nav aria-label="Sections">
           <ul>
-            {SCREENS.filter((s) => !readOnly || REVIEW_SCREENS.has(s.id)).map((s) => (
-              <li key={s.id}>
-                <button
-                  type="button"
-                  className="nav-link"
-                  aria-current={screen === s.id ? 'page' : undefined}
-                  onClick={() => setScreen(s.id)}
-                >
-                  {s.label}
-                </button>
-              </li>
-            ))}
+            {SCREENS.filter((s) => (readOnly ? REVIEW_SCREENS.has(s.id) : s.id !== 'review')).map(
+              (s) => (
+                <li key={s.id}>
+                  <button
+                    type="button"
+                    className="nav-link"
+                    aria-current={screen === s.id ? 'page' : undefined}
+                    onClick={() => setScreen(s.id)}
+                  >
+                    {s.label}
+                  </button>
+                </li>
+              ),
+            )}
           </ul>
         </nav>
         {!readOnly && <TextRecognitionProgress />}
@@ -195,6 +204,7 @@ export function Workspace() {
         {screen === 'custody' && <CustodyScreen />}
         {screen === 'export' && !readOnly && <ExportScreen />}
         {screen === 'settings' && !readOnly && <SettingsScreen />}
+        {screen === 'review' && readOnly && <YourReview />}
       </main>
       {chatOpen && <ConversationView />}
       {itemOpen && <ItemView />}

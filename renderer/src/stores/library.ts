@@ -46,6 +46,9 @@ interface LibraryStore {
   generation: number;
   error: string | null;
   facets: Result<'items.facets'> | null;
+  /** Only these items (while reviewing: the exhibits of one review status); null: all. */
+  onlyItems: string[] | null;
+  setOnlyItems(ids: string[] | null): void;
   /** Without an order: a new sort starts in its DEFAULT_ORDER, the same sort keeps its order. */
   setSort(sort: Sort, order?: 'asc' | 'desc'): void;
   setFilters(patch: Partial<Filters>): void;
@@ -79,6 +82,7 @@ function queryArgs(s: LibraryStore, page: number): QueryArgs {
     tags: f.tags.length ? f.tags : undefined,
     personIds: f.personIds.length ? f.personIds : undefined,
     incidentIds: f.incidentIds.length ? f.incidentIds : undefined,
+    itemIds: s.onlyItems ?? undefined,
     from: f.from || undefined,
     to: f.to || undefined,
     offset: page * PAGE_SIZE,
@@ -121,6 +125,20 @@ export const useLibrary = create<LibraryStore>((set, get) => {
     generation: 0,
     error: null,
     facets: null,
+    onlyItems: null,
+    setOnlyItems(onlyItems) {
+      const was = get().onlyItems;
+      if (was === onlyItems) return;
+      if (
+        was &&
+        onlyItems &&
+        was.length === onlyItems.length &&
+        was.every((x, i) => x === onlyItems[i])
+      )
+        return;
+      set({ onlyItems });
+      restart();
+    },
     setSort(sort, order) {
       const s = get();
       set({ sort, order: order ?? (sort === s.sort ? s.order : DEFAULT_ORDER[sort]) });

@@ -1,11 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-const calls = vi.hoisted(() => [] as Array<{ sort: string; order: string }>);
+const calls = vi.hoisted(() => [] as Array<{ sort: string; order: string; itemIds?: string[] }>);
 
 vi.mock('../../../renderer/src/api/transport', () => ({
   api: {
-    'items.query': async (a: { sort: string; order: string }) => {
-      calls.push({ sort: a.sort, order: a.order });
+    'items.query': async (a: { sort: string; order: string; itemIds?: string[] }) => {
+      calls.push({
+        sort: a.sort,
+        order: a.order,
+        ...(a.itemIds === undefined ? {} : { itemIds: a.itemIds }),
+      });
       return { total: 0, rows: [] };
     },
     'items.facets': async () => ({ total: 0, kinds: [], tags: [] }),
@@ -40,5 +44,30 @@ describe('library store: sort order', () => {
     store().setSort('name');
     expect(store().order).toBe('desc');
     expect(calls.at(-1)).toEqual({ sort: 'name', order: 'desc' });
+  });
+});
+
+describe('library store: only some items (the review-status filter)', () => {
+  beforeEach(() => {
+    calls.length = 0;
+    useLibrary.setState({ sort: 'sourceTime', order: 'desc', onlyItems: null });
+  });
+
+  it('asks for those items only, none when the list is empty, and all again with null', () => {
+    store().setOnlyItems(['b', 'a']);
+    expect(calls.at(-1)).toEqual({ sort: 'sourceTime', order: 'desc', itemIds: ['b', 'a'] });
+    store().setOnlyItems([]);
+    expect(calls.at(-1)).toEqual({ sort: 'sourceTime', order: 'desc', itemIds: [] });
+    store().setOnlyItems(null);
+    expect(calls.at(-1)).toEqual({ sort: 'sourceTime', order: 'desc' });
+  });
+
+  it('does not fetch again for the same list (a status set elsewhere that changes nothing here)', () => {
+    store().setOnlyItems(['a', 'b']);
+    const n = calls.length;
+    store().setOnlyItems(['a', 'b']);
+    store().setOnlyItems(null);
+    store().setOnlyItems(null);
+    expect(calls.length).toBe(n + 1);
   });
 });

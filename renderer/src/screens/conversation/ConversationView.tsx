@@ -10,6 +10,9 @@ import { SummaryPanel } from './SummaryPanel';
 import { SearchBar } from './SearchBar';
 import { useReadOnly } from '../../stores/session';
 import { ReviewStrip } from '../review/ReviewBanner';
+import { ReviewControls } from '../review/ReviewControls';
+import { useReviewing } from '../../stores/reviewing';
+import { selectedIndices } from './selection';
 
 /**
  * A conversation read from a chat export or mailbox, over the library: the summary, search
@@ -105,10 +108,31 @@ export function ConversationView() {
             <SummaryPanel summary={summary} />
             <SearchBar />
             {selected > 0 && !readOnly && <ActionBar />}
+            {selected === 1 && readOnly && <MessageReview itemId={summary.itemId} />}
             <MessageList summary={summary} />
           </div>
         )}
       </FocusLoop>
     </div>
+  );
+}
+
+/**
+ * While reviewing, the one message chosen: the adviser's controls for it (the message is
+ * named by its id, its conversation's exhibit label and its place in the conversation).
+ */
+function MessageReview({ itemId }: { itemId: string }) {
+  const selection = useConversation((s) => s.selection);
+  const rowAt = useConversation((s) => s.rowAt);
+  const exhibit = useReviewing((s) => s.state?.exhibits.find((x) => x.itemId === itemId));
+  const index = selectedIndices(selection)[0];
+  const row = index === undefined ? undefined : rowAt(index);
+  if (!exhibit || !row) return null;
+  return (
+    <ReviewControls
+      className="message-adviser"
+      what={`message ${row.index + 1} in ${displayName(exhibit.label)}`}
+      target={{ kind: 'message', messageId: row.id, exhibit: exhibit.label, index: row.index }}
+    />
   );
 }

@@ -6,6 +6,7 @@ import { LinkedItems } from '../../components/LinkedItems';
 import { RemoveConfirm } from '../../components/RemoveConfirm';
 import { dateText, timeText } from '../../format';
 import { AdviserComments } from '../review/AdviserComments';
+import { ReviewControls } from '../review/ReviewControls';
 import { useCases, type Incident } from '../../stores/cases';
 import { inDateOrder } from '../timeline/timeline';
 import { IncidentForm } from './IncidentForm';
@@ -95,6 +96,11 @@ export function IncidentsScreen() {
           {incident && readOnly && (
             <>
               <IncidentRecord incident={incident} />
+              <ReviewControls
+                className="case-section"
+                what="this incident"
+                target={{ kind: 'incident', incidentId: incident.id }}
+              />
               <IncidentLinks incident={incident} />
             </>
           )}

@@ -31,6 +31,10 @@ import { EmailViewer, MediaViewer, NoPreview, TextViewer } from './Viewers';
 import { useReadOnly } from '../../stores/session';
 import { ReviewStrip } from '../review/ReviewBanner';
 import { FailingExhibitNotice, useFailingLabels } from '../review/FailingExhibit';
+import { ReviewControls } from '../review/ReviewControls';
+import { reviewKeyAction } from '../review/review-keys';
+import { exhibitTarget, neighbourExhibit, useReviewing } from '../../stores/reviewing';
+import { REVIEW_STATUS_WORDS } from '../../../../shared/review';
 
 /** A format a reader recognised, in words (items.get's readableAsConversation). */
 const FORMAT_WORDS: Record<NonNullable<ItemDetail['readableAsConversation']>, string> = {
@@ -58,6 +62,7 @@ export function ItemView() {
   const loadFacets = useLibrary((s) => s.loadFacets);
 
   const heading = useRef<HTMLHeadingElement>(null);
+  const reviewAnnouncement = useReviewing((s) => s.announcement);
   // A bundle open for review: read-only, and this exhibit's file may have failed verification.
   const readOnly = useReadOnly();
   const failing = useFailingLabels(item.detail);
@@ -140,8 +145,81 @@ export function ItemView() {
   }, [loadedId]);
 
   const close = () => open(null);
+  // While reviewing: this item's exhibit, and the adviser's keys (status, next, previous).
+  const reviewState = useReviewing((s) => s.state);
+  const recordReview = useReviewing((s) => s.record);
+  const announce = useReviewing((s) => s.announce);
+  const exhibit = readOnly
+    ? (reviewState?.exhibits.find((x) => x.itemId === openItemId) ?? null)
+    : null;
+  const onReviewKey = (e: Parameters<typeof reviewKeyAction>[0]): boolean => {
+    if (!exhibit || !reviewState || redact) return false;
+    const action = reviewKeyAction(e);
+    if (!action) return false;
+    const label = displayName(exhibit.label);
+    if (action.kind === 'status') {
+      if (reviewState.store !== 'unlocked') {
+        announce('Start reviewing first: your review store is not open.');
+        return true;
+      }
+      const words = action.status ? REVIEW_STATUS_WORDS[action.status] : 'No status';
+      void recordReview(
+        exhibitTarget(exhibit),
+        [{ op: 'status', value: action.status }],
+        `${label}: ${words}. Saved in your review.`,
+      );
+      return true;
+    }
+    // Moving on would lose what was written: said, and nothing moves.
+    const unsaved = useReviewing.getState().unsaved;
+    if (unsaved) {
+      announce(`${unsaved}: save it first, or take it out.`);
+      return true;
+    }
+    const next = neighbourExhibit(
+      reviewState.exhibits,
+      exhibit.itemId,
+      action.kind === 'next' ? 1 : -1,
+    );
+    const at = reviewState.exhibits.indexOf(exhibit);
+    if (!next) {
+      announce(
+        action.kind === 'next' ? `${label} is the last exhibit.` : `${label} is the first exhibit.`,
+      );
+      return true;
+    }
+    const n = at + (action.kind === 'next' ? 2 : 0);
+    announce(`Exhibit ${displayName(next.label)}, ${n} of ${reviewState.exhibits.length}.`);
+    open(next.itemId);
+    return true;
+  };
+  // A click on the page's text leaves the focus on the body, outside this view: the keys
+  // still work from there (and from nowhere else: the view is modal).
+  const reviewKeyRef = useRef(onReviewKey);
+  reviewKeyRef.current = onReviewKey;
+  useEffect(() => {
+    if (!readOnly) return;
+    const onBodyKey = (e: globalThis.KeyboardEvent) => {
+      if (e.target !== document.body || e.defaultPrevented) return;
+      if (reviewKeyRef.current(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onBodyKey);
+    return () => window.removeEventListener('keydown', onBodyKey);
+  }, [readOnly]);
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (e.defaultPrevented) return;
+    if (onReviewKey(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.key !== 'Escape') return;
+    // What was written in the review panel and not saved is not thrown away by a key either.
+    const unsaved = readOnly ? useReviewing.getState().unsaved : null;
+    if (unsaved) {
+      e.preventDefault();
+      announce(`${unsaved}: save it first, or take it out.`);
+      return;
+    }
     // Boxes being drawn are not thrown away by a key: "Cancel" says it.
     if (redact || redactingText) return;
     const t = e.target as HTMLInputElement | HTMLTextAreaElement;
@@ -220,6 +298,12 @@ export function ItemView() {
         <p className="visually-hidden" role="status">
           {item.status}
         </p>
+        {readOnly && (
+          // Seen as well as heard: a key that did nothing says why.
+          <p className="review-announce" role="status" aria-live="polite">
+            {reviewAnnouncement}
+          </p>
+        )}
         {item.loadError && (
           <div className="item-error">
             <p className="error" role="alert">
@@ -392,6 +476,14 @@ export function ItemView() {
                   />
                   {!readOnly && (
                     <AdviserComments className="item-section" target={{ itemId: d.id }} />
+                  )}
+                  {exhibit && exhibit.itemId === d.id && (
+                    <ReviewControls
+                      className="item-section"
+                      what={displayName(exhibit.label)}
+                      target={exhibitTarget(exhibit)}
+                      keys
+                    />
                   )}
                   <Tags
                     tags={d.tags}

@@ -1,3 +1,6 @@
+import { useReadOnly } from '../../stores/session';
+import { useReviewing } from '../../stores/reviewing';
+import { ReviewStatusFilter } from '../review/ReviewStatusFilter';
 import { useEffect, useState } from 'react';
 import { ITEM_KIND_LABELS, ITEM_KINDS } from '../../../../shared/item-kind';
 import { useLibrary, type Sort } from '../../stores/library';
@@ -18,6 +21,9 @@ export function FilterBar(props: {
   const { filters, setFilters, clearFilters, sort, order, setSort, view, setView, facets, total } =
     useLibrary();
   const [text, setText] = useState(filters.text);
+  const readOnly = useReadOnly();
+  const statusFilter = useReviewing((s) => s.statusFilter);
+  const setStatusFilter = useReviewing((s) => s.setStatusFilter);
   useEffect(() => {
     if (text === filters.text) return;
     const t = setTimeout(() => setFilters({ text }), 200);
@@ -33,7 +39,8 @@ export function FilterBar(props: {
     filters.personIds.length ||
     filters.incidentIds.length ||
     filters.from ||
-    filters.to;
+    filters.to ||
+    statusFilter;
 
   return (
     <section className="filter-bar" aria-label="Search and filters">
@@ -96,6 +103,7 @@ export function FilterBar(props: {
           ))}
         </select>
       </div>
+      {readOnly && <ReviewStatusFilter />}
       <div className="field">
         <label htmlFor="filter-incident">Incident</label>
         <select
@@ -156,7 +164,14 @@ export function FilterBar(props: {
         </button>
       </div>
       {active ? (
-        <button type="button" className="link" onClick={clearFilters}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setStatusFilter(null);
+            clearFilters();
+          }}
+        >
           Clear filters
         </button>
       ) : null}

@@ -1,3 +1,5 @@
+import { REVIEW_STATUS_WORDS, type ReviewStatus } from '../../../../shared/review';
+import { useReviewing } from '../../stores/reviewing';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
@@ -229,10 +231,21 @@ function ListHeader() {
   );
 }
 
-function Badges({ row, failing }: { row: LibraryRow; failing: boolean }) {
-  if (row.warnings === 0 && !row.hasLocation && !failing) return null;
+function Badges({
+  row,
+  failing,
+  status,
+}: {
+  row: LibraryRow;
+  failing: boolean;
+  status: ReviewStatus | undefined;
+}) {
+  if (row.warnings === 0 && !row.hasLocation && !failing && !status) return null;
   return (
     <span className="tile-badges" aria-hidden="true">
+      {status && (
+        <span className={`badge review-badge status-${status}`}>{REVIEW_STATUS_WORDS[status]}</span>
+      )}
       {failing && <span className="badge badge-problem badge-failing">⚠ Does not match</span>}
       {row.warnings > 0 && <span className="badge badge-problem">⚠ Problem</span>}
       {row.hasLocation && <span className="badge badge-location">Location</span>}
@@ -253,6 +266,8 @@ function Tile(props: {
   const { row, view } = props;
   // A bundle under review: this exhibit's file failed verification.
   const failing = useFailingLabels(row);
+  // While reviewing: the status the adviser gave this exhibit.
+  const status = useReviewing((s) => (row ? s.statuses.get(row.id) : undefined));
   if (!row) {
     return (
       <div role="listitem" className="tile loading" data-index={props.index} aria-busy="true">
@@ -266,6 +281,7 @@ function Tile(props: {
   const label = [
     name,
     failing && `exhibit ${failing.join(', ')}: ${NOT_MATCHING}`,
+    status && `your review: ${REVIEW_STATUS_WORDS[status]}`,
     row.kind,
     chat ?? timeText(time),
     row.warnings > 0 && 'a problem was found when it was added',
@@ -306,7 +322,7 @@ function Tile(props: {
                   {row.kind}
                 </span>
               )}
-              <Badges row={row} failing={failing !== null} />
+              <Badges row={row} failing={failing !== null} status={status} />
             </span>
             <span className="tile-name" title={name}>
               {name}
@@ -340,7 +356,7 @@ function Tile(props: {
                 <span className="tile-name" title={name}>
                   {name}
                 </span>
-                <Badges row={row} failing={failing !== null} />
+                <Badges row={row} failing={failing !== null} status={status} />
               </span>
               {failing && (
                 <span className="failing-mark" aria-hidden="true">

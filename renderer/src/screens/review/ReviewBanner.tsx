@@ -2,6 +2,10 @@ import { CopyValue } from '../../components/CopyValue';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useSession, type ReviewSummary } from '../../stores/session';
 import { bannerTitle, compareText, problemText } from './bundle-review';
+import { useEffect, useRef } from 'react';
+import { useReviewing } from '../../stores/reviewing';
+import { StartReviewing } from './StartReviewing';
+import { useFocusWhenOpened } from './ReviewControls';
 
 /** Problems listed in full up to this many; the rest behind "Show all". */
 const SHOWN = 8;
@@ -11,7 +15,14 @@ const SHOWN = 8;
  * the signing-key fingerprint to compare by another route, and, when verification failed,
  * every problem with its file. "Close the bundle" goes back to the start screen.
  */
-export function ReviewBanner() {
+export function ReviewBanner({
+  onOpenReview,
+  onReviewScreen,
+}: {
+  onOpenReview(): void;
+  /** The "Your review" screen is showing: it has the same controls, so the banner's go. */
+  onReviewScreen: boolean;
+}) {
   const review = useSession((s) => s.review);
   const closeReview = useSession((s) => s.closeReview);
   const busy = useSession((s) => s.busy);
@@ -64,7 +75,41 @@ export function ReviewBanner() {
         </p>
       )}
       <ErrorNote message={error} />
+      {!onReviewScreen && <YourReviewLine onOpenReview={onOpenReview} />}
     </section>
+  );
+}
+
+/**
+ * The adviser's own review, in the banner: "Start reviewing" until the review store is open,
+ * then how far the review has got and the way to the "Your review" screen.
+ */
+function YourReviewLine({ onOpenReview }: { onOpenReview(): void }) {
+  const state = useReviewing((s) => s.state);
+  const statuses = useReviewing((s) => s.statuses);
+  const load = useReviewing((s) => s.load);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusWhenOpened(state?.store, heading);
+  useEffect(() => {
+    if (!state) void load();
+  }, [state, load]);
+  if (!state) return null;
+  return (
+    <div className="review-yours">
+      <h3 ref={heading} tabIndex={-1}>
+        Your review
+      </h3>
+      {state.store === 'unlocked' ? (
+        <p>
+          {statuses.size} of {state.exhibits.length} exhibits have a status.{' '}
+          <button type="button" className="link" onClick={onOpenReview}>
+            Overall note, fingerprint check and sending
+          </button>
+        </p>
+      ) : (
+        <StartReviewing />
+      )}
+    </div>
   );
 }
 
