@@ -192,6 +192,16 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     expect(report).toContain(sha256(originals['reply.png']!));
     expect(report).toContain('Other: her workplace');
 
+    // The viewer: the copies marked as such, and the schedule (its data, shown by the page).
+    const viewer = await readFile(join(r.path, 'data/viewer/index.html'), 'utf8');
+    expect(viewer).toContain(
+      '"disclosed":"Redacted copy: 2 areas covered (Personal address; Other: her workplace)"',
+    );
+    expect(viewer).toContain(
+      '"disclosed":"Copy without location: location and device details removed"',
+    );
+    expect(viewer).toContain(`"originalSha256":"${sha256(originals['reply.png']!)}"`);
+
     const verified = await ok<{ ok: boolean; problems: unknown[] }>(
       call('export.verify', { path: r.path }),
     );
@@ -211,6 +221,10 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
   it('leaves no byte of the original in the bundle: metadata, text read by machine, notes, tags, region comments', async () => {
     const r = await exportTo('leak', { selection: { all: true }, disclosure: true });
     for (const m of Object.values(MARKERS)) expect(await holding(r.path, m), m).toEqual([]);
+    // Nor where the photo was taken, in any form the viewer or metadata would print it.
+    for (const where of ['51.5007', '0.1246', '51 deg', '"GPS']) {
+      expect(await holding(r.path, where), where).toEqual([]);
+    }
     // Its custody entries are withheld (the original's name is only in them).
     const custody = await readFile(join(r.path, 'data/metadata/custody.jsonl'), 'utf8');
     expect(custody).not.toContain('"name":"reply.png"');
@@ -218,11 +232,12 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     // A normal export of the same items does hold them: the markers can be found.
     const normal = await exportTo('normal', {
       selection: { itemIds: [ids['reply.png'], ids['doorstep.jpg']] },
-      location: 'withheld',
+      location: 'included',
     });
     expect(normal.disclosure).toBeNull();
     for (const m of Object.values(MARKERS))
       expect((await holding(normal.path, m)).length, m).toBeGreaterThan(0);
+    expect((await holding(normal.path, '"GPS')).length).toBeGreaterThan(0);
   });
 
   it('as a zip: no marker in the zip file nor in what it unzips to', async () => {
