@@ -7,6 +7,7 @@ import {
   exportArgs,
   isFullPath,
   itemCount,
+  locatedArgs,
   prefixProblem,
   stepProblem,
   type Catalogue,
@@ -140,6 +141,11 @@ describe('export wizard: the export.create arguments', () => {
     expect(exportArgs(draft({ out: '/tmp/x', location: 'included' }), []).location).toBe(
       'included',
     );
+    // "Export for disclosure" (issue 15): sent to the export and to the located-items list,
+    // which then names the photos going out as copies without location.
+    expect(exportArgs(draft({ out: '/tmp/x' }), []).disclosure).toBeUndefined();
+    expect(exportArgs(draft({ out: '/tmp/x', disclosure: true }), []).disclosure).toBe(true);
+    expect(locatedArgs(draft({ disclosure: true }), [])).toMatchObject({ disclosure: true });
     const args = exportArgs(
       draft({
         scope: 'selected',
