@@ -31,6 +31,7 @@ interface Result {
   exhibits: { number: string; itemId: string; sha256: string; bagPath: string }[];
   location: { items: number; choice: string | null };
   disclosure: { withheld: number } | null;
+  warnings: string[];
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -274,6 +275,13 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     });
     expect(chosen.exhibits.map((e) => e.itemId)).toEqual([copies.photo]);
     expect(chosen.disclosure).toEqual({ withheld: 1 });
+    // Nothing to withhold: said, and the bundle is as a normal one with an empty schedule.
+    const none = await exportTo('none', {
+      selection: { itemIds: [ids['plain.txt']] },
+      disclosure: true,
+    });
+    expect(none.disclosure).toEqual({ withheld: 0 });
+    expect(none.warnings.join(' ')).toMatch(/no exported item has a redacted copy/);
     // The original with GPS and no copy chosen otherwise is represented by its copy, so the
     // wizard is told which located originals go out as copies.
     const located = await ok<{ items: unknown[]; withheldByCopies: { itemId: string }[] }>(

@@ -384,6 +384,10 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     });
     await addMeta('data/report/bundle.pdf', bundle.chunks);
     const bundlePages = bundle.pages ?? 0;
+    if (model.disclosure?.schedule.length === 0)
+      warnings.push(
+        'Made for disclosure, but no exported item has a redacted copy or a copy without location, so every exhibit is an original and nothing was withheld. Make the copies in the item view first.',
+      );
     const long = bundlePagesWarning(bundlePages, 'after');
     if (long) warnings.push(long);
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
