@@ -128,6 +128,7 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await page.locator('#kind-disclosure-hint').innerText()).toContain(
       'Its original is withheld',
     );
+    await axe('.wizard-body', 'the wizard’s first step, for disclosure');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Case name').fill('Doorstep');
     await page.getByRole('button', { name: 'Next' }).click();
