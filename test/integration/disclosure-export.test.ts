@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exiftool, makeExifJpeg, makeScreenshotPng } from '../fixtures/evidence';
-import { newService, ok } from '../support/service';
+import { failure, newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
 import { missingTools, skipTitle } from '../support/tools';
 
@@ -258,6 +258,49 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     await mkdir(unzipped);
     expect(spawnSync('unzip', ['-q', r.path, '-d', unzipped]).status).toBe(0);
     for (const m of Object.values(MARKERS)) expect(await holding(unzipped, m), m).toEqual([]);
+  });
+
+  it('refuses a schedule that no longer says what the custody log recorded, writing nothing', async () => {
+    const db = (
+      vault as unknown as {
+        db: {
+          prepare(s: string): { run(...a: unknown[]): unknown; get(...a: unknown[]): unknown };
+        };
+      }
+    ).db;
+    const { areas } = db
+      .prepare('SELECT areas FROM redactions WHERE item_id = ?')
+      .get(copies.shot) as {
+      areas: string;
+    };
+    const log = vault.log().length;
+    const tamper = async (value: string): Promise<void> => {
+      db.prepare('UPDATE redactions SET areas = ? WHERE item_id = ?').run(value, copies.shot);
+      const out = join(root, `tampered-${log}-${value.length}`);
+      await mkdir(out);
+      const e = await failure(
+        call('export.create', {
+          out: `${out}/`,
+          format: 'dir',
+          selection: { all: true },
+          disclosure: true,
+        }),
+      );
+      expect(e.code).toBe('INTEGRITY');
+      expect(e.message).toMatch(/reply \(redacted\)\.png|damaged/);
+      expect(await readdir(out)).toEqual([]);
+    };
+    try {
+      // A reason changed behind Dossier's back ("address" to "privileged").
+      await tamper(areas.replace('"address"', '"privileged"'));
+      // A box taken away.
+      await tamper(JSON.stringify((JSON.parse(areas) as unknown[]).slice(0, 1)));
+      // Not JSON at all.
+      await tamper('{');
+    } finally {
+      db.prepare('UPDATE redactions SET areas = ? WHERE item_id = ?').run(areas, copies.shot);
+    }
+    expect(vault.log()).toHaveLength(log);
   });
 
   it('uses a copy chosen in the selection, and the newest redacted copy before a copy without location', async () => {

@@ -20,6 +20,8 @@ export interface ScheduleSource {
   /** When the copy was made (its last step), and that step's derive entry. */
   madeAt: string;
   custodySeq: number;
+  /** The steps from the original to the copy, each a copy made from the one before. */
+  steps: CopyRow[];
 }
 
 export interface DisclosureChoice {
@@ -121,6 +123,7 @@ export function disclosureChoice(
       removed: chain.flatMap((r) => r.removed),
       madeAt: copy.madeAt,
       custodySeq: copy.custodySeq,
+      steps: chain,
     });
     out.push({ at, item: get(copy.itemId) });
   }

@@ -1,6 +1,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { partialName } from '../bagit/partial-name';
 import { folderSink, zipSink, type BagSink } from '../bagit/sink';
 import { BagWriter } from '../bagit/writer';
@@ -177,7 +178,53 @@ function exportedItems(
   const items = selectedItems(deps, opts.selection, opts.messageIds);
   if (!opts.disclosure) return { items, disclosure: null };
   const disclosure = disclosureChoice(items, deps.copyRows(), (id) => deps.items.get(id));
+  assertScheduleAsLogged(deps, disclosure);
   return { items: disclosure.items, disclosure };
+}
+
+/**
+ * The schedule says what each copy's `derive` entry recorded, or the export stops: a
+ * `redactions` row changed behind Dossier's back (other reasons, other boxes, another original)
+ * must never be certified to a court. Each step's entry must name the original and the copy
+ * with their SHA-256s as they are, and the same areas (or what was taken out). The time of
+ * each copy is its entry's.
+ */
+function assertScheduleAsLogged(deps: ExportDeps, disclosure: DisclosureChoice): void {
+  if (disclosure.schedule.size === 0) return;
+  const bySeq = new Map(deps.custody.entriesWith(['derive']).map((e) => [e.seq, e]));
+  for (const s of disclosure.schedule.values()) {
+    for (const step of s.steps) {
+      const e = bySeq.get(step.custodySeq);
+      const d = (e?.details ?? {}) as {
+        original?: { sha256?: unknown };
+        copy?: { sha256?: unknown };
+        boxes?: unknown;
+        spans?: unknown;
+        areas?: unknown;
+        removed?: unknown;
+      };
+      const copy = deps.items.get(step.itemId);
+      const original = deps.items.get(step.originalId);
+      const areas = d.boxes ?? d.spans ?? d.areas;
+      const logged =
+        e !== undefined &&
+        e.subjects[0] === step.originalId &&
+        e.subjects[1] === step.itemId &&
+        d.original?.sha256 === original.sha256 &&
+        d.copy?.sha256 === copy.sha256 &&
+        (areas === undefined ? step.areas.length === 0 : isDeepStrictEqual(areas, step.areas)) &&
+        (d.removed === undefined
+          ? step.removed.length === 0
+          : isDeepStrictEqual(d.removed, step.removed));
+      if (!logged) {
+        throw new DossierError(
+          'INTEGRITY',
+          `The record of the copy "${copy.name}" no longer matches the custody entry made with it, so its redaction schedule cannot be trusted. Nothing was exported; run \`dossier check\`.`,
+        );
+      }
+      if (step === s.steps[s.steps.length - 1]) s.madeAt = e!.at;
+    }
+  }
 }
 
 /** The items an export takes; USAGE in words when the selection matched none. */

@@ -3,6 +3,7 @@
 // characters), so that the schedule says exactly what the vault recorded.
 import type { RedactionArea } from '../../../shared/redaction-schedule';
 import type { Db } from '../db/database';
+import { DossierError } from '../errors';
 
 export interface CopyRow {
   /** The copy. */
@@ -36,13 +37,29 @@ export function copyRows(db: Db): CopyRow[] {
        FROM redactions r JOIN items i ON i.id = r.item_id ORDER BY r.made_at, r.item_id`,
     )
     .all() as Row[];
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    originalId: r.original_id,
-    kind: r.kind,
-    areas: JSON.parse(r.areas) as RedactionArea[],
-    removed: JSON.parse(r.removed) as string[],
-    madeAt: r.made_at,
-    custodySeq: r.custody_seq,
-  }));
+  return rows.map((r) => {
+    const list = <T>(json: string): T[] => {
+      let v: unknown;
+      try {
+        v = JSON.parse(json);
+      } catch {
+        v = null;
+      }
+      if (!Array.isArray(v))
+        throw new DossierError(
+          'INTEGRITY',
+          `The record of a copy made for disclosure (item ${r.item_id}) is damaged, so its redaction schedule cannot be made. Nothing was exported; run \`dossier check\`.`,
+        );
+      return v as T[];
+    };
+    return {
+      itemId: r.item_id,
+      originalId: r.original_id,
+      kind: r.kind,
+      areas: list<RedactionArea>(r.areas),
+      removed: list<string>(r.removed),
+      madeAt: r.made_at,
+      custodySeq: r.custody_seq,
+    };
+  });
 }
