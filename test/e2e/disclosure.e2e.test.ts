@@ -138,7 +138,7 @@ describe.skipIf(skip !== null)(title, () => {
     await located.waitFor({ timeout: 45_000 });
     const said = (await located.innerText()).replace(/\s+/g, ' ');
     expect(said).toContain(
-      '1 photo records where it was taken (GPS). For disclosure it goes out as its copy without location, and the original is withheld:',
+      '1 photo records where it was taken (GPS). For disclosure it goes out as a copy that holds no location, and the original is withheld:',
     );
     expect(said).toMatch(/JD\d doorstep \(without location\)\.jpg/);
     // No item left records one, so there is nothing else to choose.

@@ -107,8 +107,8 @@ function LocatedByCopies({ copies }: { copies: Located['withheldByCopies'] }) {
     <div className="notice" id="location-by-copies" role="status">
       <p>
         {n === 1
-          ? '1 photo records where it was taken (GPS). For disclosure it goes out as its copy without location, and the original is withheld:'
-          : `${n.toLocaleString('en-GB')} photos record where they were taken (GPS). For disclosure they go out as their copies without location, and the originals are withheld:`}
+          ? '1 photo records where it was taken (GPS). For disclosure it goes out as a copy that holds no location, and the original is withheld:'
+          : `${n.toLocaleString('en-GB')} photos record where they were taken (GPS). For disclosure they go out as copies that hold no location, and the originals are withheld:`}
       </p>
       <ul>
         {copies.slice(0, NAMED).map((x) => (
