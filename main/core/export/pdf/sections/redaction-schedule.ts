@@ -3,6 +3,7 @@
 // (CPR PD 57AD para 16: each redaction needs a stated reason).
 import { disclosedCopyText, redactionAreaText } from '../../../../../shared/redaction-schedule';
 import type { ScheduleEntry } from '../../model';
+import { instantText } from '../../report/text';
 import { CONTENT_W, MARGIN, type PdfWriter } from '../writer';
 
 export function redactionSchedule(w: PdfWriter, schedule: readonly ScheduleEntry[]): void {
@@ -22,7 +23,7 @@ export function redactionSchedule(w: PdfWriter, schedule: readonly ScheduleEntry
       { label: 'Exhibited', value: w.t(disclosedCopyText(s), { max: 2000, multiline: true }) },
       { label: 'Copy SHA-256', value: w.t(s.copySha256, { max: 80 }), mono: true },
       {
-        label: 'Original withheld, SHA-256',
+        label: 'Original SHA-256',
         value: w.t(s.originalSha256, { max: 80 }),
         mono: true,
       },
@@ -38,7 +39,10 @@ export function redactionSchedule(w: PdfWriter, schedule: readonly ScheduleEntry
         : []),
       {
         label: 'Made',
-        value: w.t(`${s.madeAt} by ${s.madeBy} (custody entry ${s.custodySeq})`, { max: 400 }),
+        value: w.t(
+          `${instantText(s.madeAt, undefined, w.supports)} by ${s.madeBy} (custody entry ${s.custodySeq})`,
+          { max: 400 },
+        ),
       },
     ];
     w.keep(Math.min(w.rowsHeight(rows, CONTENT_W), 300));
