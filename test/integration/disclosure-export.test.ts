@@ -11,10 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exiftool, makeExifJpeg, makeScreenshotPng } from '../fixtures/evidence';
 import { failure, newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
-import { missingTools, skipTitle } from '../support/tools';
+import { onPty } from '../support/pty';
+import { missingTools, skipTitle, toolPath } from '../support/tools';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const noTools = missingTools(['exiftool', 'pdftotext', 'unzip']);
+// The age CLI reads a passphrase only from a terminal: python3 drives one.
+const noAge = missingTools(['age', 'python3']);
 
 // Each only in the original: its metadata, its text read by machine, the person's words on it.
 const MARKERS = {
@@ -258,7 +261,38 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     await mkdir(unzipped);
     expect(spawnSync('unzip', ['-q', r.path, '-d', unzipped]).status).toBe(0);
     for (const m of Object.values(MARKERS)) expect(await holding(unzipped, m), m).toEqual([]);
+    // The count of files proves the unzipped bundle was searched, not an empty folder.
+    expect((await filesUnder(unzipped)).length).toBeGreaterThan(10);
   });
+
+  it.skipIf(noAge !== null)(
+    'as a .zip.age: decrypted with the age CLI, no marker in it',
+    async () => {
+      const out = join(root, 'zip-age');
+      await mkdir(out);
+      const passphrase = 'a long zip passphrase';
+      const r = await ok<Result>(
+        call('export.create', {
+          out: `${out}/`,
+          format: 'zip',
+          encryptPassphrase: passphrase,
+          selection: { all: true },
+          disclosure: true,
+        }),
+      );
+      expect(r.path.endsWith('.zip.age')).toBe(true);
+      const zip = join(root, 'decrypted.zip');
+      const age = onPty(passphrase, [toolPath('age')!, '-d', '-o', zip, r.path]);
+      expect(age.status, age.output).toBe(0);
+      const bytes = await readFile(zip);
+      for (const m of Object.values(MARKERS)) expect(bytes.includes(Buffer.from(m)), m).toBe(false);
+      const unzipped = join(root, 'unzipped-age');
+      await mkdir(unzipped);
+      expect(spawnSync('unzip', ['-q', zip, '-d', unzipped]).status).toBe(0);
+      expect((await filesUnder(unzipped)).length).toBeGreaterThan(10);
+      for (const m of Object.values(MARKERS)) expect(await holding(unzipped, m), m).toEqual([]);
+    },
+  );
 
   it('refuses a schedule that no longer says what the custody log recorded, writing nothing', async () => {
     const db = (
