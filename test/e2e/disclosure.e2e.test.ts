@@ -172,6 +172,10 @@ describe.skipIf(skip !== null)(title, () => {
     expect(await photo.locator('.disclosed').innerText()).toContain(
       'Copy without location: location and device details removed',
     );
+    // A copy is never called the original.
+    expect(await shot.locator('h4').first().innerText()).toBe(
+      'The copy itself (the original is withheld)',
+    );
     const schedule = viewer.getByRole('region', { name: 'Redaction schedule' });
     const listed = (await schedule.innerText()).replace(/\s+/g, ' ');
     expect(listed).toContain(originals.shot);
