@@ -195,6 +195,8 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     expect(report).toContain('Redaction schedule');
     expect(report).toContain(sha256(originals['reply.png']!));
     expect(report).toContain('Other: her workplace');
+    expect(report).toContain('not an original but a copy');
+    expect(report).toContain('For disclosure Redacted copy: 2 areas covered');
 
     // The viewer: the copies marked as such, and the schedule (its data, shown by the page).
     const viewer = await readFile(join(r.path, 'data/viewer/index.html'), 'utf8');

@@ -129,6 +129,12 @@ class Report implements Pass<Layout> {
         'clock; the other times are read from the file or the file system and can be set by anyone ' +
         '(see section 5).',
     );
+    if (this.model.disclosure?.schedule.length)
+      w.para(
+        'This bundle was made for disclosure: an exhibit whose block has a “For disclosure” row is ' +
+          'not an original but a copy (redacted, or without location), exhibited in place of its ' +
+          'original, which is withheld and listed with its SHA-256 in section 7.',
+      );
     w.gap(6);
     yield w.tick();
     // Previews are reduced a few exhibits ahead, so sharp's threads work while we lay out.
