@@ -197,6 +197,14 @@ describe.skipIf(noTools !== null)(skipTitle('the export for disclosure', noTools
     expect(report).toContain('Other: her workplace');
     expect(report).toContain('not an original but a copy');
     expect(report).toContain('For disclosure Redacted copy: 2 areas covered');
+    // The court bundle's cover sheet says it too.
+    const bundle = spawnSync(
+      'pdftotext',
+      ['-enc', 'UTF-8', join(r.path, 'data/report/bundle.pdf'), '-'],
+      { encoding: 'utf8' },
+    ).stdout.replace(/\s+/g, ' ');
+    expect(bundle).toContain('For disclosure Redacted copy: 2 areas covered');
+    expect(bundle).toContain('section 7 of the report, and data/metadata/redactions.csv');
 
     // The viewer: the copies marked as such, and the schedule (its data, shown by the page).
     const viewer = await readFile(join(r.path, 'data/viewer/index.html'), 'utf8');

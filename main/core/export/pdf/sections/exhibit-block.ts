@@ -126,7 +126,7 @@ export function exhibitRows(w: PdfWriter, f: CaseFacts, e: Exhibit): Row[] {
     rows.push({
       label: 'For disclosure',
       value: w.t(
-        `${disclosedCopyText(disclosed)}. Exhibited in place of the original, which is withheld (redaction schedule, section 7).`,
+        `${disclosedCopyText(disclosed)}. Exhibited in place of the original, which is withheld: see the redaction schedule (section 7 of the report, and data/metadata/redactions.csv).`,
         { multiline: true, max: 2000 },
       ),
     });
