@@ -38,6 +38,8 @@ const draft = (patch: Partial<Draft>): Draft => ({ ...EMPTY_DRAFT, ...patch });
 describe('export wizard: counting what is chosen', () => {
   it('counts everything, a selection, and incidents without counting an item twice', () => {
     expect(itemCount(draft({}), catalogue)).toEqual({ count: 3, exact: true });
+    // For disclosure an original and its copies go out as one exhibit: at most this many.
+    expect(itemCount(draft({ disclosure: true }), catalogue)).toEqual({ count: 3, exact: false });
     expect(
       itemCount(draft({ scope: 'selected' }), { ...catalogue, selected: new Set([A]) }),
     ).toEqual({ count: 1, exact: true });

@@ -92,6 +92,12 @@ export interface ItemCount {
 
 /** The items of a choice, with the conversations of the chosen messages (the export adds them). */
 export function itemCount(draft: Draft, cat: Catalogue): ItemCount | null {
+  const c = choiceCount(draft, cat);
+  // For disclosure, an original and its copies become one exhibit: the count is a bound.
+  return c && draft.disclosure ? { ...c, exact: false } : c;
+}
+
+function choiceCount(draft: Draft, cat: Catalogue): ItemCount | null {
   const conversations = conversationsOf(cat.chosen);
   switch (draft.scope) {
     case 'all':
