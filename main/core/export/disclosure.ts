@@ -29,6 +29,8 @@ export interface DisclosureChoice {
   items: ItemDetail[];
   /** Each withheld item (originals, and copies passed over) → the copy exported for it. */
   standsFor: Map<string, string>;
+  /** The other way: each exported copy → the items it stands for. */
+  withheldFor: Map<string, string[]>;
   /** By copy id. */
   schedule: Map<string, ScheduleSource>;
 }
@@ -128,7 +130,13 @@ export function disclosureChoice(
     out.push({ at, item: get(copy.itemId) });
   }
   const items = out.sort((a, b) => a.at - b.at).map((x) => x.item);
+  const withheldFor = new Map<string, string[]>();
+  for (const [withheld, copy] of standsFor) {
+    let list = withheldFor.get(copy);
+    if (!list) withheldFor.set(copy, (list = []));
+    list.push(withheld);
+  }
   if (items.length === 0)
     throw new DossierError('USAGE', 'Nothing to export: the selection matched no items.');
-  return { items, standsFor, schedule };
+  return { items, standsFor, withheldFor, schedule };
 }

@@ -1093,9 +1093,7 @@ function incidentsOf(
   itemId: string,
   disclosure: DisclosureChoice | null,
 ): string[] {
-  const ids = [itemId];
-  for (const [withheld, copy] of disclosure?.standsFor ?? [])
-    if (copy === itemId) ids.push(withheld);
+  const ids = [itemId, ...(disclosure?.withheldFor.get(itemId) ?? [])];
   return [...new Set(ids.flatMap((id) => deps.cases.incidentsOfItem(id)))];
 }
 
