@@ -654,6 +654,11 @@ export const exportResult = z.object({
   location: z
     .object({ items: z.number().int().min(0), choice: z.enum(LOCATION_CHOICES).nullable() })
     .default({ items: 0, choice: null }),
+  /** An export for disclosure: how many originals were withheld, each represented by a copy. */
+  disclosure: z
+    .object({ withheld: z.number().int().min(0) })
+    .nullable()
+    .default(null),
 });
 
 const bagProblem = z.object({
@@ -1282,9 +1287,15 @@ export const api = {
         fullPaths: z.boolean().optional(),
         /**
          * The location the items record (GPS): left out of the bundle's own files, or printed.
-         * Needed when any item records one (export.located): NEEDS_CHOICE without it.
+         * Needed when any item records one (export.located): NEEDS_CHOICE without it, but in
+         * an export for disclosure, which withholds it unless told.
          */
         location: z.enum(LOCATION_CHOICES).optional(),
+        /**
+         * Export for disclosure (docs/redaction.md): items with a redacted copy or a copy
+         * without location are represented by it, their originals withheld and scheduled.
+         */
+        disclosure: z.boolean().optional(),
       })
       .strict(),
     exportResult,
@@ -1305,6 +1316,7 @@ export const api = {
         fullPaths: z.boolean().optional(),
         /** As export.create's: the court bundle says whether the location was withheld. */
         location: z.enum(LOCATION_CHOICES).optional(),
+        disclosure: z.boolean().optional(),
       })
       .strict(),
     z.object({
@@ -1326,10 +1338,19 @@ export const api = {
           .regex(EXHIBIT_PREFIX_PATTERN, EXHIBIT_PREFIX_RULE)
           .optional(),
         exhibitStyle: z.enum(EXHIBIT_STYLES).optional(),
+        /** As export.create's: then the copies stand for their originals. */
+        disclosure: z.boolean().optional(),
       })
       .strict(),
     z.object({
       items: z.array(z.object({ itemId: z.string(), number: z.string(), name: z.string() })),
+      /**
+       * In an export for disclosure: the copies exported for originals that record where they
+       * were (withheld, with their location); the copies hold none.
+       */
+      withheldByCopies: z
+        .array(z.object({ itemId: z.string(), number: z.string(), name: z.string() }))
+        .default([]),
     }),
   ),
   'export.verify': method(

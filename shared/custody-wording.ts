@@ -296,6 +296,14 @@ export interface CustodyDetails {
     locatedItems?: number;
     /** What the exporter chose for that location (docs/bundle-format.md, "Location"). */
     location?: 'withheld' | 'included';
+    /**
+     * An export for disclosure (docs/redaction.md): each original withheld, its SHA-256, and the
+     * copy exported for it; and the SHA-256 of redactions.csv.
+     */
+    disclosure?: {
+      withheld: { original: string; sha256: string; copy: string; exhibit: string }[];
+      sha256: string | undefined;
+    };
   };
   verify: { scope: 'vault'; ok: boolean; items: number; blobsChecked: number; problems: string[] };
   /** Written by early versions only; kept so old logs read. */
@@ -913,10 +921,24 @@ const ACTIONS: { [A in CustodyAction]: (d: unknown, subjects: readonly string[])
       : 'A copy was made from an item (for example, a redaction). The original is kept unchanged.';
   },
   export: (d, subjects) => {
-    const r = read({ exhibits: list, bundle: text, locatedItems: num, location: text }, d);
+    const r = read(
+      {
+        exhibits: list,
+        bundle: text,
+        locatedItems: num,
+        location: text,
+        disclosure: z.object({ withheld: list }).optional().catch(undefined),
+      },
+      d,
+    );
     const n = count(r.exhibits) || subjects.length;
     const bundle = safe(r.bundle);
-    return `${plural(n, 'item')} exported in a bundle${bundle ? ` (${bundle})` : ''}.${locationText(r.locatedItems, r.location)}`;
+    const withheld = r.disclosure ? count(r.disclosure.withheld) : null;
+    const disclosure =
+      withheld === null
+        ? ''
+        : ` Made for disclosure: ${withheld === 1 ? '1 original was withheld, exhibited' : `${withheld} originals were withheld, each exhibited`} as a copy (redacted, or without location) and listed with its fingerprint in the redaction schedule.`;
+    return `${plural(n, 'item')} exported in a bundle${bundle ? ` (${bundle})` : ''}.${disclosure}${locationText(r.locatedItems, r.location)}`;
   },
   verify: (d) => {
     const r = read({ ok: z.boolean().optional().catch(undefined), items: num }, d);

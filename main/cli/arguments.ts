@@ -249,6 +249,8 @@ export interface ExportFlags {
   fullPaths?: boolean;
   /** --withhold-location or --include-location: needed when an item records where it was. */
   location?: 'withheld' | 'included';
+  /** --disclosure: copies made for disclosure stand for their originals (docs/redaction.md). */
+  disclosure?: boolean;
 }
 
 /** `--messages ITEM:INDEX`: a conversation (id or 4+ character prefix) and a message's index. */

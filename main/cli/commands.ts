@@ -796,9 +796,28 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       caseName: opts.caseName,
       exporter: opts.exporter,
       fullPaths: opts.fullPaths === true,
+      disclosure: opts.disclosure === true,
     };
-    // Where photos were taken is said, and a choice asked for, before anything is written.
-    const location = locationNotice(await vault.locatedItems(choices), opts.location, io);
+    // Where photos were taken is said, and a choice asked for, before anything is written. A
+    // disclosure export withholds it unless told otherwise (still said).
+    const location = locationNotice(
+      await vault.locatedItems(choices),
+      opts.location ?? (opts.disclosure ? 'withheld' : undefined),
+      io,
+      opts.disclosure === true,
+    );
+    if (opts.disclosure) {
+      const byCopies = await vault.locatedOriginalsWithheld(choices);
+      if (byCopies.length) {
+        io.err(
+          `Location: ${byCopies.length === 1 ? '1 original records' : `${byCopies.length} originals record`} where ${byCopies.length === 1 ? 'it was' : 'they were'} taken (GPS); withheld, and disclosed as a copy without it:`,
+        );
+        for (const x of byCopies.slice(0, LOCATED_SHOWN))
+          io.err(`  ${terminalSafe(x.number).padEnd(8)} ${terminalSafe(x.name)}`);
+        if (byCopies.length > LOCATED_SHOWN)
+          io.err(`  … and ${byCopies.length - LOCATED_SHOWN} more`);
+      }
+    }
     // A bundle over the family courts' cap is said before the long write starts, not after.
     const long = bundlePagesWarning(await vault.bundlePages({ ...choices, location }), 'before');
     if (long) io.err(long);
@@ -827,6 +846,10 @@ export async function cmdExport(g: GlobalOptions, opts: ExportFlags, io: Io): Pr
       io.out(`Exported ${result.exhibits.length} exhibit(s) to ${terminalSafe(result.path)}`);
       for (const e of result.exhibits)
         io.out(`  ${terminalSafe(e.number).padEnd(8)} ${e.sha256}  ${terminalSafe(e.bagPath)}`);
+      if (result.disclosure)
+        io.out(
+          `Disclosure:                  ${result.disclosure.withheld} original${result.disclosure.withheld === 1 ? '' : 's'} withheld, each represented by its copy (redaction schedule: data/metadata/redactions.csv, and the report)`,
+        );
       if (result.messages > 0)
         io.out(
           `Transcripts:                 ${result.messages} message${result.messages === 1 ? '' : 's'} (data/metadata/messages.json)`,
@@ -859,6 +882,7 @@ function locationNotice(
   located: readonly { number: string; name: string }[],
   choice: 'withheld' | 'included' | undefined,
   io: Io,
+  disclosure = false,
 ): 'withheld' | 'included' | undefined {
   if (located.length === 0) return choice;
   const n = located.length;
@@ -878,6 +902,10 @@ function locationNotice(
       ? 'Their location is withheld: it is left out of the bundle’s report, metadata and viewer. The original files in data/evidence are unchanged and still hold it.'
       : 'Their location is included: the bundle’s metadata and viewer print it, and the original files hold it too.',
   );
+  if (disclosure)
+    io.err(
+      'They have no copy without location, so they are disclosed as they are. To disclose one without it, make one first: `dossier strip-location ID`.',
+    );
   return choice;
 }
 

@@ -127,7 +127,7 @@ Commands:
          [--all | --item ID... | --tag T... | --incident ID...] [--messages ID,ID]
          [--exhibit-prefix JD] [--exhibit-style JD1|JD/1] [--case "Case name"]
          [--exporter NAME] [--full-paths] [--withhold-location | --include-location]
-         [--json]
+         [--disclosure] [--json]
                                   write a signed, hashed evidence bundle (BagIt) into the
                                   folder PATH (which must exist), or as PATH itself (a zip's
                                   name ends in .zip); only file and folder names of sources
@@ -137,7 +137,12 @@ Commands:
                                   When items record where they were taken (GPS), say whether
                                   the report, metadata and viewer leave it out
                                   (--withhold-location) or print it (--include-location);
-                                  the original files keep their own location either way
+                                  the original files keep their own location either way.
+                                  --disclosure: each item with a redacted copy or a copy
+                                  without location is exported as that copy, its original
+                                  withheld and listed in the redaction schedule
+                                  (data/metadata/redactions.csv); location withheld unless
+                                  --include-location
   incident add --when DATE --what TEXT [--until DATE] [--where TEXT] [--impact TEXT]
          [--witnesses TEXT] [--police-ref REF] [--platform-ref REF] [--item ID]... [--person ID]...
   incident ls [--json]            record what happened, and list the record (every ID may be
@@ -237,6 +242,7 @@ const OPTIONS = {
   'full-paths': { type: 'boolean', default: false },
   'include-location': { type: 'boolean', default: false },
   'withhold-location': { type: 'boolean', default: false },
+  disclosure: { type: 'boolean', default: false },
   when: { type: 'string' },
   until: { type: 'string' },
   where: { type: 'string' },
@@ -304,6 +310,7 @@ const ALLOWED: Record<string, string[]> = {
     'full-paths',
     'include-location',
     'withhold-location',
+    'disclosure',
   ],
   verify: [],
   incident: [
@@ -545,6 +552,7 @@ export async function main(argv: string[], rawIo: Io): Promise<number> {
           exporter: values.exporter,
           fullPaths: values['full-paths'],
           location: locationFlag(values['include-location'], values['withhold-location']),
+          disclosure: values.disclosure,
         };
         // What is missing or doubled (no --out, two selections) cmdExport explains itself.
         const selections = [opts.all, opts.items.length, opts.tags.length, opts.incidents.length];

@@ -13,6 +13,7 @@ import { ingestLarge } from './ingest-large';
 import { ingestRss } from './ingest-rss';
 import { libraryQuery } from './library-query';
 import { ocr } from './ocr';
+import { redact } from './redact';
 import { reviewOpen } from './review-open';
 import {
   BUILT_CLI,
@@ -41,6 +42,7 @@ const BENCHES: Bench[] = [
   conversations,
   ocr,
   reviewOpen,
+  redact,
 ];
 
 /** Other work on this (2-core) machine skews timings: the 1-minute load average says how much. */

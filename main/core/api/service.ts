@@ -541,7 +541,10 @@ export class DossierService implements ApiHost {
         }));
       },
       'adviserReviews.about': async (what) => this.open().adviserReviews.about(what),
-      'export.located': async (args) => ({ items: await this.open().locatedItems(args) }),
+      'export.located': async (args) => ({
+        items: await this.open().locatedItems(args),
+        withheldByCopies: await this.open().locatedOriginalsWithheld(args),
+      }),
       'export.verify': async ({ path, passphrase }, ctx) => {
         const { verifyBundle } = await import('../export/verify-bundle');
         const report = await verifyBundle(path, {

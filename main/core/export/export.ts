@@ -1,6 +1,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { partialName } from '../bagit/partial-name';
 import { folderSink, zipSink, type BagSink } from '../bagit/sink';
 import { BagWriter } from '../bagit/writer';
@@ -28,7 +29,9 @@ import { asIoError } from '../fs-safety';
 import type { Region } from '../items/annotations';
 import type { ItemDetail, ItemRepository } from '../items/repository';
 import type { OcrReading } from '../ocr/queue';
+import type { CopyRow } from '../redaction/disclosure-records';
 import { bundleCustody, custodyJsonl } from './custody-bundle';
+import { disclosureChoice, type DisclosureChoice } from './disclosure';
 import type { ExportsInProgress } from './in-progress';
 import {
   annotationsJson,
@@ -38,6 +41,7 @@ import {
   messagesJson,
   peopleCsv,
   recognisedTextJson,
+  redactionsCsv,
   sourcesJson,
 } from './metadata-files';
 import type {
@@ -46,6 +50,7 @@ import type {
   ExhibitPreview,
   ExhibitRecognisedText,
   ExportModel,
+  ScheduleEntry,
   TranscriptMessage,
 } from './model';
 import { readExhibitContent, type OriginalReader } from './bundle/read-content';
@@ -86,6 +91,12 @@ export interface ExportOptions {
    * one (NEEDS_CHOICE otherwise, before anything is written); the original files keep theirs.
    */
   location?: LocationChoice;
+  /**
+   * Export for disclosure (docs/redaction.md, "Disclosure"): each item with a copy made for
+   * disclosure is represented by that copy, its original withheld and listed in the redaction
+   * schedule. The location is then withheld unless `location` says otherwise.
+   */
+  disclosure?: boolean;
   onProgress?: (p: ExportProgress) => void;
   signal?: AbortSignal;
   /**
@@ -117,6 +128,8 @@ export interface ExportResult {
   messages: number;
   /** How many exhibits record a location, and what was done with it (null: none did). */
   location: { items: number; choice: LocationChoice | null };
+  /** A disclosure export: how many originals were withheld, each represented by a copy. */
+  disclosure: { withheld: number } | null;
 }
 
 /** An item of an export that records where it was (located items), as the person sees it. */
@@ -147,10 +160,72 @@ export interface ExportDeps {
   /** Throws INTEGRITY when an item's row no longer matches its ingest entry (a forged row). */
   assertAsIngested: (itemId: string, what: string) => void;
   exports: ExportsInProgress;
+  /** The copies made for disclosure that are in the vault (a disclosure export reads them). */
+  copyRows: () => CopyRow[];
 }
 
 // Letters, digits, dot, underscore and dash: a bag name that needs no quoting in a shell.
 const NOT_NAME = /[^\p{L}\p{N}._-]+/gu;
+
+/**
+ * The items an export takes, in order, and for a disclosure export which copies stand for
+ * which withheld originals.
+ */
+function exportedItems(
+  deps: ExportDeps,
+  opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'disclosure'>,
+): { items: ItemDetail[]; disclosure: DisclosureChoice | null } {
+  const items = selectedItems(deps, opts.selection, opts.messageIds);
+  if (!opts.disclosure) return { items, disclosure: null };
+  const disclosure = disclosureChoice(items, deps.copyRows(), (id) => deps.items.get(id));
+  assertScheduleAsLogged(deps, disclosure);
+  return { items: disclosure.items, disclosure };
+}
+
+/**
+ * The schedule says what each copy's `derive` entry recorded, or the export stops: a
+ * `redactions` row changed behind Dossier's back (other reasons, other boxes, another original)
+ * must never be certified to a court. Each step's entry must name the original and the copy
+ * with their SHA-256s as they are, and the same areas (or what was taken out). The time of
+ * each copy is its entry's.
+ */
+function assertScheduleAsLogged(deps: ExportDeps, disclosure: DisclosureChoice): void {
+  if (disclosure.schedule.size === 0) return;
+  const bySeq = new Map(deps.custody.entriesWith(['derive']).map((e) => [e.seq, e]));
+  for (const s of disclosure.schedule.values()) {
+    for (const step of s.steps) {
+      const e = bySeq.get(step.custodySeq);
+      const d = (e?.details ?? {}) as {
+        original?: { sha256?: unknown };
+        copy?: { sha256?: unknown };
+        boxes?: unknown;
+        spans?: unknown;
+        areas?: unknown;
+        removed?: unknown;
+      };
+      const copy = deps.items.get(step.itemId);
+      const original = deps.items.get(step.originalId);
+      const areas = d.boxes ?? d.spans ?? d.areas;
+      const logged =
+        e !== undefined &&
+        e.subjects[0] === step.originalId &&
+        e.subjects[1] === step.itemId &&
+        d.original?.sha256 === original.sha256 &&
+        d.copy?.sha256 === copy.sha256 &&
+        (areas === undefined ? step.areas.length === 0 : isDeepStrictEqual(areas, step.areas)) &&
+        (d.removed === undefined
+          ? step.removed.length === 0
+          : isDeepStrictEqual(d.removed, step.removed));
+      if (!logged) {
+        throw new DossierError(
+          'INTEGRITY',
+          `The record of the copy "${copy.name}" no longer matches the custody entry made with it, so its redaction schedule cannot be trusted. Nothing was exported; run \`dossier check\`.`,
+        );
+      }
+      if (step === s.steps[s.steps.length - 1]) s.madeAt = e!.at;
+    }
+  }
+}
 
 /** The items an export takes; USAGE in words when the selection matched none. */
 function selectedItems(
@@ -176,12 +251,16 @@ function selectedItems(
  * recorded in the custody log with the tag-manifest hash.
  */
 export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promise<ExportResult> {
-  const items = selectedItems(deps, opts.selection, opts.messageIds);
+  const { items, disclosure } = exportedItems(deps, opts);
   const now = new Date();
   const exportedAt = now.toISOString();
   const { caseName, prefix, style } = labelling(opts);
   const located = new Set(items.filter(recordsLocation).map((i) => i.id));
-  const location = locationChoice(opts, located.size);
+  // A disclosure bundle withholds the location unless the person chose to include it.
+  const location = locationChoice(
+    { location: opts.location ?? (opts.disclosure ? 'withheld' : undefined) },
+    located.size,
+  );
   const bagName = `${
     caseName
       .replace(NOT_NAME, '-')
@@ -279,7 +358,17 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         );
       }
       exhibits.push(
-        await exhibitOf(deps, item, number, bagPath, hashes.sha512, numberOf, textHashes, location),
+        await exhibitOf(
+          deps,
+          item,
+          number,
+          bagPath,
+          hashes.sha512,
+          numberOf,
+          textHashes,
+          location,
+          disclosure,
+        ),
       );
       progress.itemsDone++;
       opts.onProgress?.({ ...progress });
@@ -296,6 +385,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       numberOf,
       checkpoint,
       evidenceIndexSha256: createHash('sha256').update(items_json).digest('hex'),
+      disclosure,
     });
     const manifest: { path: string; sha256: string }[] = exhibits.map((e) => ({
       path: e.bagPath,
@@ -316,6 +406,8 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     await addMeta('data/metadata/annotations.json', annotationsJson(exhibits));
     await addMeta('data/metadata/messages.json', messagesJson(model));
     await addMeta('data/metadata/recognised-text.json', recognisedTextJson(exhibits));
+    if (model.disclosure)
+      await addMeta('data/metadata/redactions.csv', redactionsCsv(model.disclosure.schedule));
     await addMeta(
       'data/metadata/custody.jsonl',
       custodyJsonl(custody, checkpoint && { ...checkpoint, vaultId: deps.vaultId }),
@@ -339,6 +431,10 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
     });
     await addMeta('data/report/bundle.pdf', bundle.chunks);
     const bundlePages = bundle.pages ?? 0;
+    if (model.disclosure?.schedule.length === 0)
+      warnings.push(
+        'Made for disclosure, but no exported item has a redacted copy or a copy without location, so every exhibit is an original and nothing was withheld. Make the copies in the item view first.',
+      );
     const long = bundlePagesWarning(bundlePages, 'after');
     if (long) warnings.push(long);
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
@@ -395,6 +491,20 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
         // Whether the report, metadata and viewer print the location some exhibits record.
         locatedItems: located.size,
         ...(location ? { location } : {}),
+        // For disclosure: each original withheld (its hash) and the copy exported for it.
+        ...(model.disclosure
+          ? {
+              disclosure: {
+                withheld: model.disclosure.schedule.map((e) => ({
+                  original: e.originalItemId,
+                  sha256: e.originalSha256,
+                  copy: e.itemId,
+                  exhibit: e.exhibit,
+                })),
+                sha256: manifest.find((m) => m.path === 'data/metadata/redactions.csv')?.sha256,
+              },
+            }
+          : {}),
       },
     ); // signed in the same transaction (CustodyLog: every export entry is)
     return {
@@ -413,6 +523,7 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       bundlePages,
       messages: model.messages?.length ?? 0,
       location: { items: located.size, choice: location },
+      disclosure: model.disclosure ? { withheld: model.disclosure.schedule.length } : null,
     };
   } catch (e) {
     if (!committed) {
@@ -441,6 +552,7 @@ export type BundlePagesOptions = Pick<
   | 'fullPaths'
   | 'bundleContent'
   | 'location'
+  | 'disclosure'
 >;
 
 /**
@@ -454,7 +566,7 @@ export async function countBundlePages(
   deps: ExportDeps,
   opts: BundlePagesOptions,
 ): Promise<number> {
-  const items = selectedItems(deps, opts.selection, opts.messageIds);
+  const { items, disclosure } = exportedItems(deps, opts);
   const now = new Date();
   const { caseName, prefix, style } = labelling(opts);
   const { numberOf, bagPaths } = exhibitPlaces(items, prefix, style);
@@ -473,6 +585,7 @@ export async function countBundlePages(
         textHashes,
         // Counting needs no choice: without one it counts as withheld, the wizard's default.
         recordsLocation(item) ? (opts.location ?? 'withheld') : null,
+        disclosure,
       ),
     );
   }
@@ -493,6 +606,7 @@ export async function countBundlePages(
     numberOf,
     checkpoint,
     evidenceIndexSha256: '0'.repeat(64),
+    disclosure,
   });
   return countBundlePdfPages(model, {
     content: opts.bundleContent ?? exhibitContentOf(deps, items),
@@ -506,13 +620,40 @@ export async function countBundlePages(
  */
 export function locatedItems(
   deps: ExportDeps,
-  opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle'>,
+  opts: Pick<
+    ExportOptions,
+    'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle' | 'disclosure'
+  >,
 ): LocatedItem[] {
-  const items = selectedItems(deps, opts.selection, opts.messageIds);
+  const { items } = exportedItems(deps, opts);
   const { prefix, style } = labelling(opts);
   const { numberOf } = exhibitPlaces(items, prefix, style);
   return items
     .filter(recordsLocation)
+    .map((i) => ({ itemId: i.id, number: numberOf.get(i.id)!, name: i.name }));
+}
+
+/**
+ * In a disclosure export: the exported copies whose originals record where they were (GPS),
+ * with their labels. The originals are withheld and the copies hold no location: what the
+ * person is told, so that she knows those photos go out without it.
+ */
+export function locatedOriginalsWithheld(
+  deps: ExportDeps,
+  opts: Pick<
+    ExportOptions,
+    'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle' | 'disclosure'
+  >,
+): LocatedItem[] {
+  const { items, disclosure } = exportedItems(deps, opts);
+  if (!disclosure) return [];
+  const { prefix, style } = labelling(opts);
+  const { numberOf } = exhibitPlaces(items, prefix, style);
+  return items
+    .filter((i) => {
+      const s = disclosure.schedule.get(i.id);
+      return s !== undefined && recordsLocation(deps.items.get(s.original.id));
+    })
     .map((i) => ({ itemId: i.id, number: numberOf.get(i.id)!, name: i.name }));
 }
 
@@ -618,11 +759,16 @@ function exportModel(
     numberOf: Map<string, string>;
     checkpoint: ExportModel['checkpoint'];
     evidenceIndexSha256: string;
+    disclosure: DisclosureChoice | null;
   },
 ): { model: ExportModel; custody: ReturnType<typeof bundleCustody> } {
-  const { now, caseName, prefix, exhibits, numberOf, checkpoint } = made;
+  const { now, caseName, prefix, exhibits, checkpoint, disclosure } = made;
   const exportedAt = now.toISOString();
-  const exportedIds = new Set(exhibits.map((e) => e.itemId));
+  // A withheld original is shown by the copy exported for it (its exhibit number).
+  const numberOf = new Map(made.numberOf);
+  for (const [withheld, copy] of disclosure?.standsFor ?? [])
+    if (numberOf.has(copy)) numberOf.set(withheld, numberOf.get(copy)!);
+  const exportedIds = new Set(numberOf.keys());
   // An incident is in the bundle when it points at an exported item, or at a message of an
   // exported conversation, or was chosen.
   const incidents = deps.cases
@@ -640,7 +786,13 @@ function exportModel(
     ...exhibits.flatMap((e) => e.personIds),
   ]);
   const people = deps.cases.people().filter((p) => personIds.has(p.id));
-  const visible = new Set<string>([...exportedIds, ...incidents.map((i) => i.id), ...personIds]);
+  // The custody log shows the exhibits' entries, never a withheld original's (its name, notes
+  // and metadata are in them): only what is exported is visible.
+  const visible = new Set<string>([
+    ...exhibits.map((e) => e.itemId),
+    ...incidents.map((i) => i.id),
+    ...personIds,
+  ]);
   const keep = (e: CustodyRecord): boolean =>
     e.subjects.some((s) => visible.has(s)) ||
     ['create', 'unlock', 'lock', 'key-change', 'export'].includes(e.action);
@@ -692,6 +844,29 @@ function exportModel(
     custodyLeftOut: custody.leftOut,
     checkpoint,
     software: deps.software,
+    disclosure: disclosure && {
+      schedule: exhibits.flatMap((e): ScheduleEntry[] => {
+        const s = disclosure.schedule.get(e.itemId);
+        if (!s) return [];
+        return [
+          {
+            exhibit: e.number,
+            bagPath: e.bagPath,
+            itemId: e.itemId,
+            copySha256: e.sha256,
+            kind: s.kind,
+            originalItemId: s.original.id,
+            originalSha256: s.original.sha256,
+            areas: s.areas,
+            removed: s.removed,
+            madeAt: s.madeAt,
+            // A vault is one person's: whoever keeps it made its copies.
+            madeBy: `The vault’s owner${opts.exporter?.trim() ? ` (${opts.exporter.trim()})` : ''}`,
+            custodySeq: s.custodySeq,
+          },
+        ];
+      }),
+    },
   };
   return { model, custody };
 }
@@ -854,6 +1029,7 @@ async function exhibitOf(
   numberOf: Map<string, string>,
   textHashes: ReadonlyMap<string, string>,
   location: LocationChoice | null,
+  disclosure: DisclosureChoice | null,
 ): Promise<Exhibit> {
   const preview = item.thumbnailBlobId ? await previewOf(deps, item.thumbnailBlobId) : null;
   const tags = exifTagsOf(item);
@@ -891,7 +1067,8 @@ async function exhibitOf(
     exif: tags && withheld ? withoutLocationFields(tags) : tags,
     location: located ? (withheld ? 'withheld' : 'included') : null,
     preview,
-    incidentIds: deps.cases.incidentsOfItem(item.id),
+    incidentIds: incidentsOf(deps, item.id, disclosure),
+    // A copy's own people only: a person linked to the original may be whom it covers.
     personIds: deps.cases.peopleOfItem(item.id),
     derivedFrom: item.derivedFrom
       ? {
@@ -904,6 +1081,20 @@ async function exhibitOf(
     conversation: conversationOf(deps, item.id),
     recognisedText: recognisedTextOf(deps.readingOf(item.id), textHashes.get(item.id)),
   };
+}
+
+/**
+ * The incidents an exhibit points at. A copy exported for disclosure takes its original's
+ * place in the course of conduct: the incidents of the original (and of any copy passed over)
+ * are the copy's too.
+ */
+function incidentsOf(
+  deps: ExportDeps,
+  itemId: string,
+  disclosure: DisclosureChoice | null,
+): string[] {
+  const ids = [itemId, ...(disclosure?.withheldFor.get(itemId) ?? [])];
+  return [...new Set(ids.flatMap((id) => deps.cases.incidentsOfItem(id)))];
 }
 
 const READING_STATUS = {

@@ -2,7 +2,9 @@ import { LOCATION_WITHHELD } from '../../../shared/location-fields';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../../../shared/identifiers';
 import type { ExportSource } from '../items/repository';
 import { pathDigest } from '../items/source-path';
-import type { ExportModel, Exhibit, PersonRecord, TranscriptMessage } from './model';
+import { redactionAreaPlace, type RedactionArea } from '../../../shared/redaction-schedule';
+import { redactionReasonText } from '../../../shared/redaction';
+import type { ExportModel, Exhibit, PersonRecord, ScheduleEntry, TranscriptMessage } from './model';
 
 /**
  * The machine-readable files under data/metadata/. JSON for programs, CSV for the
@@ -266,4 +268,50 @@ export function recognisedTextJson(exhibits: readonly Exhibit[]): string {
   // One picture a line: a thousand screenshots' word boxes stay a file a person can page through.
   const head = `{"about":${JSON.stringify(RECOGNISED_TEXT_ABOUT)},\n"machineRead":true,\n"pictures":[`;
   return `${head}${pictures.length ? `\n${pictures.join(',\n')}\n` : ''}]}\n`;
+}
+
+/**
+ * redactions.csv, a disclosure bundle's redaction schedule: one row per covered area (a copy
+ * without location has one row saying what was taken out), with the withheld original's
+ * SHA-256 and the copy's.
+ */
+export function redactionsCsv(schedule: readonly ScheduleEntry[]): string {
+  const row = (s: ScheduleEntry, area: string, reason: string, where: string) => [
+    s.exhibit,
+    s.bagPath,
+    s.copySha256,
+    s.originalSha256,
+    s.originalItemId,
+    s.kind === 'redacted' ? 'redacted copy' : 'copy without location',
+    area,
+    reason,
+    where,
+    s.madeAt,
+    s.madeBy,
+    s.custodySeq,
+  ];
+  return csv([
+    [
+      'exhibit',
+      'file',
+      'copy_sha256',
+      'original_sha256',
+      'original_item_id',
+      'copy',
+      'area',
+      'reason',
+      'where',
+      'made_at',
+      'made_by',
+      'custody_entry',
+    ],
+    ...schedule.flatMap((s) => [
+      ...s.areas.map((a: RedactionArea, i) =>
+        row(s, String(i + 1), redactionReasonText(a), redactionAreaPlace(a)),
+      ),
+      ...(s.removed.length || s.areas.length === 0
+        ? [row(s, '', 'Location and device details removed', s.removed.join('; '))]
+        : []),
+    ]),
+  ]);
 }

@@ -1,4 +1,5 @@
 import type { IdentifierKind } from '../../../shared/identifiers';
+import type { RedactionArea } from '../../../shared/redaction-schedule';
 
 /**
  * What an export bundle says, as plain data: built once from the vault, then rendered
@@ -40,6 +41,32 @@ export interface ExportModel {
   /** The signed checkpoint of the custody head at export time. */
   checkpoint: { seq: number; head: string; signedAt: string; signature: string } | null;
   software: { name: string; version: string };
+  /**
+   * A disclosure bundle's redaction schedule (docs/redaction.md, "Disclosure"): the originals
+   * withheld, each with the copy that stands for it. Absent (or null) in other bundles.
+   */
+  disclosure?: { schedule: ScheduleEntry[] } | null;
+}
+
+/** One withheld original in a disclosure bundle, and the copy exported for it. */
+export interface ScheduleEntry {
+  /** The copy's exhibit label and file. */
+  exhibit: string;
+  bagPath: string;
+  itemId: string;
+  copySha256: string;
+  kind: 'redacted' | 'without-location';
+  /** The original withheld: its item id in the vault and its SHA-256. */
+  originalItemId: string;
+  originalSha256: string;
+  /** Each area covered, a box (millionths) or a span (characters), with its reason. */
+  areas: RedactionArea[];
+  /** What a copy without location took out, in words. */
+  removed: string[];
+  /** When the copy was made, by whom (in words), and the custody entry that records it. */
+  madeAt: string;
+  madeBy: string;
+  custodySeq: number;
 }
 
 export interface Exhibit {

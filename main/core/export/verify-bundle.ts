@@ -16,6 +16,7 @@ import {
 } from './verify-exhibits';
 import { checkCustody } from './verify-custody';
 import { checkMessageSpans, MESSAGES } from './verify-messages';
+import { checkSchedule, REDACTIONS } from './verify-schedule';
 
 export interface BundleReport {
   /**
@@ -288,6 +289,19 @@ async function checkDossierParts(
   if (files.has(MESSAGES)) {
     const raw = await readRecord(source, MESSAGES, err);
     if (raw !== null) await checkMessageSpans(source, files, raw, err);
+  }
+  // Only bundles made for disclosure have a redaction schedule.
+  if (files.has(REDACTIONS)) {
+    const schedule = await readRecord(source, REDACTIONS, err);
+    if (schedule !== null)
+      checkSchedule(
+        {
+          schedule,
+          items: files.has(ITEMS) ? await readRecord(source, ITEMS, err) : null,
+          custody: custody ?? (files.has(CUSTODY) ? await readRecord(source, CUSTODY, err) : null),
+        },
+        err,
+      );
   }
   return { fingerprint, signed };
 }

@@ -10,6 +10,7 @@ import { custodyActionLabel, custodyEntryText } from '../../../shared/custody-wo
 import { displayName } from '../../../shared/display-name';
 import { compareExhibitLabels } from '../../../shared/label-order';
 import { isLocationKey } from '../../../shared/location-fields';
+import { disclosedCopyText, redactionAreaText } from '../../../shared/redaction-schedule';
 import type {
   CustodyRecord,
   Exhibit,
@@ -248,13 +249,16 @@ function viewerParts(
     if (!list) transcripts.set(m.itemId, (list = []));
     list.push(m);
   }
+  const scheduleOf = new Map((model.disclosure?.schedule ?? []).map((s) => [s.itemId, s]));
   // Labels in number order (JD2 before JD10), whatever order the model lists them in.
   const ordered = [...model.exhibits].sort((a, b) => compareExhibitLabels(a.number, b.number));
   const exhibits = ordered.map((e): ViewerExhibit => {
     const history = byItem.get(e.itemId) ?? [];
     const exif = flattenExif(e.exif);
+    const disclosed = scheduleOf.get(e.itemId);
     return {
       number: e.number,
+      disclosed: disclosed ? disclosedCopyText(disclosed) : null,
       bagPath: e.bagPath,
       href: viewerHref(e.bagPath),
       kind: exhibitKind(e.mime),
@@ -369,6 +373,17 @@ function viewerParts(
     })),
     custody: custodySummary(model),
     manifest: manifest.map((m) => ({ path: m.path, sha256: m.sha256 })),
+    schedule: model.disclosure
+      ? model.disclosure.schedule.map((s) => ({
+          exhibit: s.exhibit,
+          copyText: disclosedCopyText(s),
+          copySha256: s.copySha256,
+          originalSha256: s.originalSha256,
+          areas: s.areas.map((a, i) => redactionAreaText(a, i + 1)),
+          removed: s.removed.join('; '),
+          made: `${instantText(s.madeAt)} by ${s.madeBy} (custody entry ${s.custodySeq})`,
+        }))
+      : null,
   };
   return { data, previews: ordered.map((e) => (embed ? e.preview : null)) };
 }

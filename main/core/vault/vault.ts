@@ -98,6 +98,7 @@ import { AdviserReviews, type ReviewImportResult } from '../review/review-import
 import { readReceivedReview, type ReviewSource } from '../review/received-review';
 import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
 import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
+import { copyRows } from '../redaction/disclosure-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
 import { redactPicture } from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
@@ -885,11 +886,29 @@ export class Vault {
    * labels: what the person must decide about before the export (its `location`).
    */
   async locatedItems(
-    opts: Pick<ExportOptions, 'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle'>,
+    opts: Pick<
+      ExportOptions,
+      'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle' | 'disclosure'
+    >,
   ): Promise<LocatedItem[]> {
     this.assertOpen();
     const { locatedItems } = await import('../export/export');
     return locatedItems(this.exportDeps(), opts);
+  }
+
+  /**
+   * For a disclosure export with these choices: the copies exported for originals that record
+   * where they were (the originals withheld, the copies without location), with their labels.
+   */
+  async locatedOriginalsWithheld(
+    opts: Pick<
+      ExportOptions,
+      'selection' | 'messageIds' | 'exhibitPrefix' | 'exhibitStyle' | 'disclosure'
+    >,
+  ): Promise<LocatedItem[]> {
+    this.assertOpen();
+    const { locatedOriginalsWithheld } = await import('../export/export');
+    return locatedOriginalsWithheld(this.exportDeps(), opts);
   }
 
   private exportDeps(): ExportDeps {
@@ -909,6 +928,7 @@ export class Vault {
       vaultDir: this.dir,
       exports: this.exports,
       assertAsIngested: (id, what) => this.assertContentAsIngested(id, what),
+      copyRows: () => copyRows(this.db),
     };
   }
 

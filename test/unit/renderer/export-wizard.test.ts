@@ -7,6 +7,7 @@ import {
   exportArgs,
   isFullPath,
   itemCount,
+  locatedArgs,
   prefixProblem,
   stepProblem,
   type Catalogue,
@@ -37,6 +38,8 @@ const draft = (patch: Partial<Draft>): Draft => ({ ...EMPTY_DRAFT, ...patch });
 describe('export wizard: counting what is chosen', () => {
   it('counts everything, a selection, and incidents without counting an item twice', () => {
     expect(itemCount(draft({}), catalogue)).toEqual({ count: 3, exact: true });
+    // For disclosure an original and its copies go out as one exhibit: at most this many.
+    expect(itemCount(draft({ disclosure: true }), catalogue)).toEqual({ count: 3, exact: false });
     expect(
       itemCount(draft({ scope: 'selected' }), { ...catalogue, selected: new Set([A]) }),
     ).toEqual({ count: 1, exact: true });
@@ -140,6 +143,11 @@ describe('export wizard: the export.create arguments', () => {
     expect(exportArgs(draft({ out: '/tmp/x', location: 'included' }), []).location).toBe(
       'included',
     );
+    // "Export for disclosure" (issue 15): sent to the export and to the located-items list,
+    // which then names the photos going out as copies without location.
+    expect(exportArgs(draft({ out: '/tmp/x' }), []).disclosure).toBeUndefined();
+    expect(exportArgs(draft({ out: '/tmp/x', disclosure: true }), []).disclosure).toBe(true);
+    expect(locatedArgs(draft({ disclosure: true }), [])).toMatchObject({ disclosure: true });
     const args = exportArgs(
       draft({
         scope: 'selected',

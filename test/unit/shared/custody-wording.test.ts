@@ -346,6 +346,15 @@ describe('custody wording: every entry the core writes', () => {
     expect(exported({ locatedItems: 0 })).toBe(
       '3 items exported in a bundle (Case-20260101). None of them records where it was taken.',
     );
+    // An export for disclosure says how many originals it withheld.
+    expect(
+      exported({
+        locatedItems: 0,
+        disclosure: { withheld: [{ original: 'o', sha256: 'x', copy: 'c', exhibit: 'JD1' }] },
+      }),
+    ).toBe(
+      '3 items exported in a bundle (Case-20260101). Made for disclosure: 1 original was withheld, exhibited as a copy (redacted, or without location) and listed with its fingerprint in the redaction schedule. None of them records where it was taken.',
+    );
     // Entries written before the choice existed read as they always did.
     expect(exported({})).toBe('3 items exported in a bundle (Case-20260101).');
     // A count that is not one is not repeated.

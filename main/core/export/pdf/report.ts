@@ -17,6 +17,7 @@ import {
   type Preview,
 } from './sections/exhibit-block';
 import { hashesSection } from './sections/hashes';
+import { redactionSchedule } from './sections/redaction-schedule';
 import { people, summary } from './sections/summary';
 import { transcriptPages } from './sections/transcript';
 import { twoPasses, type Pass } from './two-pass';
@@ -47,6 +48,8 @@ const SECTIONS = [
   ['custody', '4  Custody log (appendix)'],
   ['hashes', '5  What the hashes prove, and what they do not'],
   ['certificate', '6  Certificate of exhibits (for signature)'],
+  // Only in a bundle made for disclosure.
+  ['schedule', '7  Redaction schedule (originals withheld)'],
 ] as const;
 type SectionId = (typeof SECTIONS)[number][0];
 
@@ -126,6 +129,12 @@ class Report implements Pass<Layout> {
         'clock; the other times are read from the file or the file system and can be set by anyone ' +
         '(see section 5).',
     );
+    if (this.model.disclosure?.schedule.length)
+      w.para(
+        'This bundle was made for disclosure: an exhibit whose block has a “For disclosure” row is ' +
+          'not an original but a copy (redacted, or without location), exhibited in place of its ' +
+          'original, which is withheld and listed with its SHA-256 in section 7.',
+      );
     w.gap(6);
     yield w.tick();
     // Previews are reduced a few exhibits ahead, so sharp's threads work while we lay out.
@@ -167,6 +176,17 @@ class Report implements Pass<Layout> {
       statement: 'short',
     });
     yield w.tick();
+    const schedule = this.model.disclosure?.schedule;
+    if (schedule) {
+      this.section('schedule');
+      redactionSchedule(w, schedule);
+      yield w.tick();
+    }
+  }
+
+  /** The sections this report has: the schedule only in a bundle made for disclosure. */
+  private sections(): (typeof SECTIONS)[number][] {
+    return SECTIONS.filter(([id]) => id !== 'schedule' || this.model.disclosure);
   }
 
   private section(id: SectionId): void {
@@ -189,8 +209,15 @@ class Report implements Pass<Layout> {
         'openssl), without Dossier. The bundle also contains an offline viewer ' +
         '(data/viewer/index.html) that re-checks the hashes in a web browser.',
     );
+    const schedule = m.disclosure?.schedule;
+    if (schedule) {
+      w.heading('Made for disclosure', 11, 8);
+      w.para(
+        `${schedule.length} exhibit${schedule.length === 1 ? ' is a copy' : 's are copies'} made for disclosure (redacted, or without location), exhibited in place of ${schedule.length === 1 ? 'its original, which is' : 'their originals, which are'} withheld and listed, each with its SHA-256, in the redaction schedule (section 7).`,
+      );
+    }
     w.heading('Contents', 11, 10);
-    for (const [id, title] of SECTIONS) {
+    for (const [id, title] of this.sections()) {
       const y = w.y;
       w.use('R', BODY);
       w.doc.text(title, MARGIN.left, y, { lineBreak: false });

@@ -7,7 +7,7 @@ import { originalsKeepLocationText } from './wizard';
 /** The located items of the wizard's choices, listed before anything is exported. */
 export type LocatedList =
   | { state: 'listing' }
-  | { state: 'listed'; items: Located['items'] }
+  | { state: 'listed'; items: Located['items']; byCopies?: Located['withheldByCopies'] }
   | { state: 'failed'; error: string };
 
 /** At most this many located items are named; the count is always said. */
@@ -25,7 +25,8 @@ export function LocationChoiceFields(props: {
   const { located, choice, onChange } = props;
   if (located.state === 'listing') return null;
   const n = located.state === 'listed' ? located.items.length : null;
-  if (n === 0) return null;
+  const byCopies = located.state === 'listed' ? (located.byCopies ?? []) : [];
+  if (n === 0) return byCopies.length ? <LocatedByCopies copies={byCopies} /> : null;
   const options: Array<{ value: LocationChoice; label: string; hint: string }> = [
     {
       value: 'withheld',
@@ -87,11 +88,38 @@ export function LocationChoiceFields(props: {
           </div>
         );
       })}
+      {byCopies.length > 0 && <LocatedByCopies copies={byCopies} />}
       {/* The item view makes copies without location (docs/redaction.md): point to them. */}
       <p className="hint" id="location-originals">
         {originalsKeepLocationText(true)}
       </p>
     </fieldset>
+  );
+}
+
+/**
+ * In an export for disclosure: the photos that record where they were taken but go out as
+ * copies without it (their originals withheld), said so that she knows.
+ */
+function LocatedByCopies({ copies }: { copies: Located['withheldByCopies'] }) {
+  const n = copies.length;
+  return (
+    <div className="notice" id="location-by-copies" role="status">
+      <p>
+        {n === 1
+          ? '1 photo records where it was taken (GPS). For disclosure it goes out as a copy that holds no location, and the original is withheld:'
+          : `${n.toLocaleString('en-GB')} photos record where they were taken (GPS). For disclosure they go out as copies that hold no location, and the originals are withheld:`}
+      </p>
+      <ul>
+        {copies.slice(0, NAMED).map((x) => (
+          <li key={x.itemId}>
+            {displayName(x.number)} {displayName(x.name)}
+          </li>
+        ))}
+        {n > NAMED && <li>and {(n - NAMED).toLocaleString('en-GB')} more</li>}
+      </ul>
+      <p>A photo’s location can give away a home address.</p>
+    </div>
   );
 }
 
@@ -107,7 +135,9 @@ export function useLocatedItems(args: LocatedArgs): LocatedList {
       setResult({
         key,
         list:
-          'error' in r ? { state: 'failed', error: r.error } : { state: 'listed', items: r.items },
+          'error' in r
+            ? { state: 'failed', error: r.error }
+            : { state: 'listed', items: r.items, byCopies: r.withheldByCopies },
       });
     });
     return () => {

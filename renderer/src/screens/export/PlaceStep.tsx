@@ -215,6 +215,12 @@ export function PlaceStep({ draft, catalogue, onChange }: Props) {
         <h3>About to export</h3>
         <ul>
           <li>Items: {countText(itemCount(draft, catalogue))}</li>
+          {draft.disclosure && (
+            <li id="export-disclosure-summary">
+              For disclosure: items with a redacted copy or a copy without location go out as that
+              copy, their originals withheld and listed in the redaction schedule
+            </li>
+          )}
           {catalogue.chosen.length > 0 && (
             <li id="export-chosen-count">
               Chosen messages in the transcript: {catalogue.chosen.length.toLocaleString('en-GB')}

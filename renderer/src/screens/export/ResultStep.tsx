@@ -23,6 +23,16 @@ export function ResultStep({ job, onNewExport }: { job: ExportJob; onNewExport()
         {result.exhibits.length} exhibit{result.exhibits.length === 1 ? '' : 's'},{' '}
         {shortSize(result.payloadBytes)} in all.
       </p>
+      {result.disclosure && (
+        <p id="export-disclosure-result">
+          Made for disclosure:{' '}
+          {result.disclosure.withheld === 1
+            ? '1 original is withheld, exhibited as its copy'
+            : `${result.disclosure.withheld.toLocaleString('en-GB')} originals are withheld, each exhibited as its copy`}
+          . They are listed with their fingerprints in the redaction schedule (in the report, the
+          viewer and data/metadata/redactions.csv). The originals stay unchanged in your vault.
+        </p>
+      )}
       {result.location.items > 0 && (
         <p id="export-location-result">
           {result.location.items === 1

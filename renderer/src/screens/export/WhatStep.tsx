@@ -123,6 +123,41 @@ export function WhatStep({ draft, catalogue, incidents, onChange }: Props) {
           onChange={onChange}
         />
       </fieldset>
+      <fieldset className="choices" id="bundle-kind">
+        <legend>Kind of bundle</legend>
+        <div className="choice">
+          <input
+            type="radio"
+            name="bundle-kind"
+            id="kind-full"
+            checked={!draft.disclosure}
+            aria-describedby="kind-full-hint"
+            onChange={() => onChange({ disclosure: false })}
+          />
+          <label htmlFor="kind-full">The evidence as it is</label>
+          <p id="kind-full-hint" className="hint">
+            The original files, unchanged: for your own solicitor or the police.
+          </p>
+        </div>
+        <div className="choice">
+          <input
+            type="radio"
+            name="bundle-kind"
+            id="kind-disclosure"
+            checked={draft.disclosure}
+            aria-describedby="kind-disclosure-hint"
+            onChange={() => onChange({ disclosure: true })}
+          />
+          <label htmlFor="kind-disclosure">Export for disclosure</label>
+          <p id="kind-disclosure-hint" className="hint">
+            For people you must not expose yourself to, such as the other side’s lawyer. Each item
+            with a redacted copy or a copy without location goes out as that copy (the newest
+            redacted copy, else the newest copy without location). Its original is withheld, and
+            listed with its fingerprint in a redaction schedule, so a court can order it. The
+            original’s notes, tags and marks stay in your vault: only the copy’s own go out.
+          </p>
+        </div>
+      </fieldset>
       <ChosenMessagesOfStore />
       <p className="export-count" aria-live="polite">
         This export will contain <strong>{countText(count)}</strong>

@@ -30,6 +30,11 @@ export interface Draft {
   out: string;
   /** What the bundle does with the location photos record; withheld unless the person says. */
   location: LocationChoice;
+  /**
+   * Export for disclosure (docs/redaction.md): items with a redacted copy or a copy without
+   * location go out as that copy, the originals withheld and listed in the redaction schedule.
+   */
+  disclosure: boolean;
 }
 
 export const EMPTY_DRAFT: Draft = {
@@ -45,6 +50,7 @@ export const EMPTY_DRAFT: Draft = {
   passphraseAgain: '',
   out: '',
   location: 'withheld',
+  disclosure: false,
 };
 
 /** The steps a person fills in; the export and its result follow them. */
@@ -86,6 +92,12 @@ export interface ItemCount {
 
 /** The items of a choice, with the conversations of the chosen messages (the export adds them). */
 export function itemCount(draft: Draft, cat: Catalogue): ItemCount | null {
+  const c = choiceCount(draft, cat);
+  // For disclosure, an original and its copies become one exhibit: the count is a bound.
+  return c && draft.disclosure ? { ...c, exact: false } : c;
+}
+
+function choiceCount(draft: Draft, cat: Catalogue): ItemCount | null {
   const conversations = conversationsOf(cat.chosen);
   switch (draft.scope) {
     case 'all':
@@ -235,12 +247,12 @@ export function locatedArgs(
   selectedIds: Iterable<string>,
   chosen: readonly ChosenRef[] = [],
 ) {
-  const { selection, messageIds, exhibitPrefix, exhibitStyle } = bundlePagesArgs(
+  const { selection, messageIds, exhibitPrefix, exhibitStyle, disclosure } = bundlePagesArgs(
     draft,
     selectedIds,
     chosen,
   );
-  return { selection, messageIds, exhibitPrefix, exhibitStyle };
+  return { selection, messageIds, exhibitPrefix, exhibitStyle, disclosure };
 }
 
 /**
@@ -287,5 +299,6 @@ export function bundlePagesArgs(
     exporter: optional(draft.exporter),
     // Sent whether or not an item records a location, so the export never has to ask again.
     location: draft.location,
+    disclosure: draft.disclosure ? true : undefined,
   };
 }

@@ -3,6 +3,7 @@
 // derivation, incidents, people, tags, sensitive fields, import problems, notes).
 import sharp from 'sharp';
 import { LOCATION_WITHHELD } from '../../../../../shared/location-fields';
+import { disclosedCopyText } from '../../../../../shared/redaction-schedule';
 import type { Exhibit } from '../../model';
 import { groupDigits, instantText, recordedText, sizeText } from '../../report/text';
 import type { CaseFacts } from '../facts';
@@ -119,6 +120,15 @@ export function exhibitRows(w: PdfWriter, f: CaseFacts, e: Exhibit): Row[] {
     rows.push({
       label: 'Modified (file system)',
       value: recordedText(e.sourceTimes.mtime, 'plain', s),
+    });
+  const disclosed = f.model.disclosure?.schedule.find((x) => x.itemId === e.itemId);
+  if (disclosed)
+    rows.push({
+      label: 'For disclosure',
+      value: w.t(
+        `${disclosedCopyText(disclosed)}. Exhibited in place of the original, which is withheld: see the redaction schedule (section 7 of the report, and data/metadata/redactions.csv).`,
+        { multiline: true, max: 2000 },
+      ),
     });
   if (e.derivedFrom) {
     const d = e.derivedFrom;

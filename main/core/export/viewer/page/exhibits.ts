@@ -117,6 +117,13 @@ export function exhibitsSection(
         { id: 'exhibit-' + i + '-h', tabindex: '-1' },
         'Exhibit ' + visible(x.number) + ': ' + visible(x.originalName),
       ),
+      x.disclosed
+        ? h('p', { class: 'callout disclosed' }, [
+            visible(x.disclosed) + '. Exhibited in place of the original, which is withheld: see ',
+            h('a', { href: '#schedule' }, 'the redaction schedule'),
+            '.',
+          ])
+        : null,
       nav.buttons(i),
       status,
       reviewControls?.(x, i),

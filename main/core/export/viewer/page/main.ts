@@ -6,6 +6,7 @@ import { add, h, visible, type Kid } from './dom';
 import { exhibitsSection } from './exhibits';
 import { overview } from './overview';
 import { peopleSection } from './people';
+import { scheduleSection } from './schedule';
 import { reviewPanel } from './review';
 import { timelineSection } from './timeline';
 import type { ViewerData } from './viewer-data';
@@ -55,6 +56,7 @@ function start(data: ViewerData): void {
   add(app, check.element);
   add(app, review.element);
   add(app, exhibits.element);
+  if (data.schedule) add(app, scheduleSection(data.schedule, exhibitLink));
   add(app, timelineSection(data, exhibitLink));
   add(app, peopleSection(data, exhibitLink));
   add(app, custodySection(data));

@@ -40,7 +40,8 @@ export interface OriginalView {
 export function originalView(x: ViewerExhibit, onChooseFolder: () => void): OriginalView {
   const content = h('div', { class: 'original-content' });
   const element = h('div', { class: 'original' }, [
-    h('h4', null, 'The original file'),
+    // A copy exhibited for disclosure is not the original: the page must not call it that.
+    h('h4', null, x.disclosed ? 'The copy itself (the original is withheld)' : 'The original file'),
     content,
     regionList(x.regions, 'Marked regions (numbered on the picture)'),
   ]);
@@ -62,7 +63,13 @@ export function originalView(x: ViewerExhibit, onChooseFolder: () => void): Orig
     }
     const choose = h('button', { type: 'button', class: 'choose' }, 'Choose the bundle folder');
     choose.addEventListener('click', onChooseFolder);
-    say(WAITING[x.kind], 'muted', x.kind === 'audio' || x.kind === 'video' ? null : choose);
+    say(
+      x.disclosed && x.kind === 'image'
+        ? 'To see the copy at full size, choose the bundle folder above.'
+        : WAITING[x.kind],
+      'muted',
+      x.kind === 'audio' || x.kind === 'video' ? null : choose,
+    );
   }
 
   async function render(file: File): Promise<Kid> {

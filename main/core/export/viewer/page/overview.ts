@@ -18,6 +18,14 @@ export function overview(data: ViewerData, lede: HTMLElement | null): HTMLElemen
       ['Bundle made', data.exportedText],
       ['Made by', data.exporter ? visible(data.exporter) : 'Not given'],
       ['Exhibits', String(data.exhibits.length)],
+      data.schedule
+        ? [
+            'Made for disclosure',
+            data.schedule.length +
+              (data.schedule.length === 1 ? ' original is' : ' originals are') +
+              ' withheld, each exhibited as a copy (redacted, or without location)',
+          ]
+        : null,
       ['Incidents described', String(data.incidents.length)],
       ['People named', String(data.people.length)],
       ['Files listed for checking', String(data.manifest.length)],
@@ -31,6 +39,9 @@ export function overview(data: ViewerData, lede: HTMLElement | null): HTMLElemen
         link('#check', 'Check the files'),
         link('#review', 'Your review'),
         link('#exhibits', 'Exhibits (' + data.exhibits.length + ')'),
+        data.schedule
+          ? link('#schedule', 'Redaction schedule (' + data.schedule.length + ')')
+          : null,
         link('#timeline', 'Timeline (' + data.incidents.length + ')'),
         link('#people', 'People (' + data.people.length + ')'),
         link('#custody', 'Custody log'),

@@ -32,6 +32,25 @@ export interface ViewerData {
   people: ViewerPerson[];
   custody: CustodySummary;
   manifest: { path: string; sha256: string }[];
+  /**
+   * A bundle made for disclosure: its redaction schedule, the originals withheld and the copies
+   * exhibited for them, in words. Absent in other bundles (and in bundles made before it).
+   */
+  schedule?: ViewerScheduleEntry[] | null;
+}
+
+export interface ViewerScheduleEntry {
+  exhibit: string;
+  /** "Redacted copy: 2 areas covered (Personal address; Other: her workplace)". */
+  copyText: string;
+  copySha256: string;
+  originalSha256: string;
+  /** "Area 1: Personal address (box 10% from the left, …)", one per area. */
+  areas: string[];
+  /** What a copy without location took out, in words ('' when nothing). */
+  removed: string;
+  /** "2024-03-10T… by the vault’s owner (custody entry 12)". */
+  made: string;
 }
 
 /** How the page shows an exhibit's original: which reader, or only a link to the file. */
@@ -49,6 +68,8 @@ export interface ViewerRegion {
 
 export interface ViewerExhibit {
   number: string;
+  /** In a bundle made for disclosure, a copy exhibited for a withheld original: what it is. */
+  disclosed?: string | null;
   bagPath: string;
   /**
    * The file, relative to data/viewer/index.html ("../evidence/JD-001_x.png"), each path
