@@ -1,6 +1,5 @@
 // Storing what a conversation reader reads: the messages, and the files that came with them
 // as items of their own (docs/conversations.md, "Import"). Ingest calls this; readers are pure.
-import { itemMetadata } from '../evidence/item-metadata';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -9,6 +8,8 @@ import type { BlobStore } from '../blobs/store';
 import type { CustodyLog } from '../custody/log';
 import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
+import type { EvidenceFacts } from '../evidence';
+import { itemMetadata } from '../evidence/item-metadata';
 import { newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
@@ -135,7 +136,7 @@ interface NewDerived {
   givenName: string;
   op: DeriveOp;
   reason: string;
-  facts: import('../evidence').EvidenceFacts;
+  facts: EvidenceFacts;
   thumbId: string | null;
   thumbSha256: string | null;
   thumbSize: number;
@@ -156,6 +157,14 @@ const DERIVED_TEXT_BUDGET = 32 * 1024 * 1024;
  * transaction that saves them. Bytes identical to an item already in the vault, or to one
  * stored just before from the same parent, are linked to that item: never stored twice.
  */
+/** What an import finds in a file (type, size, preview, metadata): evidence/index.ts. */
+async function examine(data: Buffer, name: string): Promise<EvidenceFacts> {
+  const { sniffMime, examineEvidence } = await import('../evidence');
+  const head = data.subarray(0, 64 * 1024);
+  const sniffed = await sniffMime(head, name);
+  return examineEvidence({ head, bytes: data, name, size: data.length, sniffed });
+}
+
 export class DerivedFiles {
   readonly created: NewDerived[] = [];
   /** Links to items already in the vault (by the import or before it). */
@@ -174,7 +183,17 @@ export class DerivedFiles {
   ) {}
 
   /** Stores `bytes` as an item derived from the parent; returns the item id it is now. */
-  async store(bytes: Uint8Array, name: string, op: DeriveOp, reason: string): Promise<string> {
+  /**
+   * `made`: the facts of a file Dossier made itself (a redacted copy), known without
+   * examining it again; any other file is examined as an import examines it.
+   */
+  async store(
+    bytes: Uint8Array,
+    name: string,
+    op: DeriveOp,
+    reason: string,
+    made?: EvidenceFacts,
+  ): Promise<string> {
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const sha256 = createHash('sha256').update(data).digest('hex');
     const mine = this.bySha.get(sha256);
@@ -185,10 +204,7 @@ export class DerivedFiles {
       this.linked.push(existing.id);
       return existing.id;
     }
-    const { sniffMime, examineEvidence } = await import('../evidence');
-    const head = data.subarray(0, 64 * 1024);
-    const sniffed = await sniffMime(head, name);
-    const facts = await examineEvidence({ head, bytes: data, name, size: data.length, sniffed });
+    const facts = made ?? (await examine(data, name));
     // Held until the transaction: past a budget, a file's text is left out of search (said).
     if (facts.text !== null) {
       this.textBudget -= facts.text.length;

@@ -56,6 +56,22 @@ const SHARP_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 const STORED = 'it was stored as is, but';
 
 /**
+ * The preview of pixels Dossier already holds decoded and upright (a redacted copy's), made as
+ * `readImage` makes one from a file, without decoding the file again.
+ */
+export async function thumbnailOfPixels(
+  data: Buffer,
+  raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 },
+): Promise<Thumbnail> {
+  const { data: jpeg, info } = await sharp(data, { raw })
+    .flatten({ background: '#ffffff' })
+    .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: THUMBNAIL_QUALITY })
+    .toBuffer({ resolveWithObject: true });
+  return { jpeg, width: info.width, height: info.height };
+}
+
+/**
  * Reads an image's size (after EXIF orientation) and makes a JPEG preview that fits inside
  * 512×512, turned upright, with every bit of metadata (GPS included) left out. `mime` is the
  * type already sniffed from these bytes; without it the bytes are sniffed here. Never throws.

@@ -6,6 +6,7 @@ import type { RedactionBox } from '../../../shared/redaction';
 import type { RedactionSpan } from '../../../shared/redaction-text';
 import { DerivedFiles, type DeriveOp, type StoreDeps } from '../conversations/store';
 import { DossierError } from '../errors';
+import type { EvidenceFacts } from '../evidence';
 import { PendingBlobs } from '../ingest/pending-blobs';
 
 /** The original as the copy is made from it. */
@@ -55,7 +56,8 @@ export function copyName(original: string, what: string, extension: string): str
 export async function storeCopy(
   deps: StoreDeps,
   original: CopySource,
-  copy: { bytes: Buffer; name: string; mime: string },
+  /** `facts`: what is known of a copy Dossier made (a redacted picture's size and preview). */
+  copy: { bytes: Buffer; name: string; mime: string; facts?: EvidenceFacts },
   record: CopyRecord,
 ): Promise<CopyMade> {
   if (createHash('sha256').update(copy.bytes).digest('hex') === original.sha256) {
@@ -75,6 +77,7 @@ export async function storeCopy(
       copy.name,
       OP[record.kind],
       record.kind === 'location' ? 'copy without location' : 'redacted copy',
+      copy.facts,
     );
     await files.settle();
     const now = new Date();

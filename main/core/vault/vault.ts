@@ -100,7 +100,7 @@ import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
 import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
 import { copyRows } from '../redaction/disclosure-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
-import { redactPicture } from '../redaction/picture-redaction';
+import { redactedPictureFacts, redactPicture } from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
 import {
   assertSpans,
@@ -1372,7 +1372,12 @@ export class Vault {
     return storeCopy(
       this.storeDeps(),
       { id: item.id, name: item.name, sha256: item.sha256 },
-      { bytes: redacted.png, name: copyName(item.name, 'redacted', '.png'), mime: 'image/png' },
+      {
+        bytes: redacted.png,
+        name: copyName(item.name, 'redacted', '.png'),
+        mime: 'image/png',
+        facts: redactedPictureFacts(redacted),
+      },
       { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
     );
   }

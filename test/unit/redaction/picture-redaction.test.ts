@@ -147,3 +147,24 @@ describe.skipIf(noExiftool !== null)(title, () => {
     expect(out.png.includes('MARKER')).toBe(false);
   });
 });
+
+describe('what a redacted copy is known to be, without examining it again', () => {
+  it('is what an import finds in that PNG: type, size, no metadata, and the same preview', async () => {
+    const { examineEvidence, sniffMime } = await import('../../../main/core/evidence');
+    const { redactedPictureFacts } = await import('../../../main/core/redaction/picture-redaction');
+    for (const source of [await makeScreenshotPng(600, 1300), await makePlainJpeg(640, 480)]) {
+      const redacted = await redactPicture(source, [
+        { x: 100_000, y: 100_000, w: 400_000, h: 50_000 },
+      ]);
+      const head = redacted.png.subarray(0, 64 * 1024);
+      const examined = await examineEvidence({
+        head,
+        bytes: redacted.png,
+        name: 'copy.png',
+        size: redacted.png.length,
+        sniffed: await sniffMime(head, 'copy.png'),
+      });
+      expect(redactedPictureFacts(redacted)).toEqual(examined);
+    }
+  });
+});
