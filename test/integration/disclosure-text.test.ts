@@ -98,4 +98,34 @@ describe(skipTitle('a redacted email exported for disclosure', noTools), () => {
     }
     expect(hits).toEqual([]);
   });
+
+  it.skipIf(noTools !== null)(
+    'names, in its warnings, an attachment of the withheld email that goes out whole',
+    async () => {
+      const mail = join(root, 'with-attachment.eml');
+      await writeFile(
+        mail,
+        'From: Bad Person <bad@example.com>\r\nTo: me@example.org\r\nSubject: photo\r\n' +
+          'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n' +
+          '--b\r\nContent-Type: text/plain\r\n\r\nI was outside 14 Elm Road.\r\n' +
+          '--b\r\nContent-Type: text/plain; name="notes.txt"\r\n' +
+          'Content-Disposition: attachment; filename="notes.txt"\r\n\r\nattached words\r\n--b--\r\n',
+      );
+      expect((await cli(['add', mail])).code).toBe(0);
+      const items = JSON.parse((await cli(['ls', '--json'])).out) as { id: string; name: string }[];
+      const email = items.find((i) => i.name === 'with-attachment.eml')!;
+      const shown = JSON.parse((await cli(['redact', email.id, '--show-text', '--json'])).out) as {
+        text: string;
+      };
+      const at = shown.text.indexOf('14 Elm Road');
+      expect((await cli(['redact', email.id, '--span', `${at},${at + 11}:address`])).code).toBe(0);
+      const out = join(root, 'out2');
+      await mkdir(out);
+      const r = await cli(['export', '--out', out, '--all', '--disclosure']);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out + r.err).toMatch(
+        /1 file that came inside a withheld original goes out whole, as selected: notes\.txt \(from with-attachment\.eml\)/,
+      );
+    },
+  );
 });

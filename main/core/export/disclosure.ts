@@ -140,3 +140,21 @@ export function disclosureChoice(
     throw new DossierError('USAGE', 'Nothing to export: the selection matched no items.');
   return { items, standsFor, withheldFor, schedule };
 }
+
+/**
+ * Exported files that came inside an original withheld for disclosure (an email's attachments,
+ * a chat's photos): they go out whole, as selected, which the person may not expect after
+ * redacting the email that carried them. Said in the export's warnings, by name.
+ */
+export function filesOfWithheldOriginals(
+  choice: DisclosureChoice,
+  get: (id: string) => ItemDetail,
+): { item: ItemDetail; parent: ItemDetail }[] {
+  const out: { item: ItemDetail; parent: ItemDetail }[] = [];
+  for (const item of choice.items) {
+    const from = item.derivedFrom;
+    if (!from || (from.operation !== 'attachment' && from.operation !== 'media')) continue;
+    if (choice.standsFor.has(from.parentId)) out.push({ item, parent: get(from.parentId) });
+  }
+  return out;
+}

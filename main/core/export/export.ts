@@ -11,6 +11,7 @@ import type { ConversationRepository } from '../conversations/repository';
 import type { CustodyLog } from '../custody/log';
 import { isAgeError } from '../age';
 import { bundlePagesWarning } from '../../../shared/bundle-pages';
+import { displayName } from '../../../shared/display-name';
 import {
   hasLocationFields,
   withoutLocationFields,
@@ -31,7 +32,7 @@ import type { ItemDetail, ItemRepository } from '../items/repository';
 import type { OcrReading } from '../ocr/queue';
 import type { CopyRow } from '../redaction/disclosure-records';
 import { bundleCustody, custodyJsonl } from './custody-bundle';
-import { disclosureChoice, type DisclosureChoice } from './disclosure';
+import { disclosureChoice, filesOfWithheldOriginals, type DisclosureChoice } from './disclosure';
 import type { ExportsInProgress } from './in-progress';
 import {
   annotationsJson,
@@ -435,6 +436,18 @@ export async function exportBundle(deps: ExportDeps, opts: ExportOptions): Promi
       warnings.push(
         'Made for disclosure, but no exported item has a redacted copy or a copy without location, so every exhibit is an original and nothing was withheld. Make the copies in the item view first.',
       );
+    if (disclosure) {
+      const inside = filesOfWithheldOriginals(disclosure, (id) => deps.items.get(id));
+      if (inside.length)
+        warnings.push(
+          `Made for disclosure, but ${inside.length === 1 ? '1 file that came inside a withheld original goes' : `${inside.length} files that came inside withheld originals go`} out whole, as selected: ${inside
+            .slice(0, 5)
+            .map((x) => `${displayName(x.item.name)} (from ${displayName(x.parent.name)})`)
+            .join(
+              ', ',
+            )}${inside.length > 5 ? ', …' : ''}. Check them before sending the bundle; to disclose one covered, make a redacted copy of it and export again.`,
+        );
+    }
     const long = bundlePagesWarning(bundlePages, 'after');
     if (long) warnings.push(long);
     await addMeta('data/viewer/index.html', renderViewerHtml(model, manifest));
