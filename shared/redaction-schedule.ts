@@ -52,3 +52,19 @@ export function disclosedCopyText(copy: {
     return 'Copy without location: location and device details removed';
   return `Redacted copy: ${areasCoveredText(copy.areas)}`;
 }
+
+/** The columns of data/metadata/redactions.csv, in order (docs/bundle-format.md). */
+export const SCHEDULE_COLUMNS = [
+  'exhibit',
+  'file',
+  'copy_sha256',
+  'original_sha256',
+  'original_item_id',
+  'copy',
+  'area',
+  'reason',
+  'where',
+  'made_at',
+  'made_by',
+  'custody_entry',
+] as const;

@@ -1,8 +1,9 @@
 // `dossier redact ID --box X,Y,W,H:REASON`: a box in fractions (0 to 1) of the picture as
 // shown, as region marks are given, and its reason; `other:WORDS` states another reason.
-import { REDACTION_REASONS, type RedactionBox, type RedactionReason } from '../../shared/redaction';
+import { REDACTION_REASONS, type RedactionBox } from '../../shared/redaction';
 import { DossierError } from '../core';
 import { redactionBoxInMillionths } from '../core/redaction/copy-records';
+import { splitGivenArea } from './redaction-area';
 
 // 0.7 + 0.3 is 0.9999999999999999 or 1.0000000000000002 in floating point.
 const EDGE = 1 + 1e-9;
@@ -15,13 +16,7 @@ function refuse(given: string, why: string): never {
 }
 
 export function parseRedactionBox(given: string): RedactionBox {
-  const colon = given.indexOf(':');
-  if (colon < 0) refuse(given, 'it has no reason');
-  const numbers = given.slice(0, colon).split(',');
-  const rest = given.slice(colon + 1);
-  const sep = rest.indexOf(':');
-  const reason = (sep < 0 ? rest : rest.slice(0, sep)).trim();
-  const words = sep < 0 ? null : rest.slice(sep + 1).trim();
+  const { numbers, reason, otherReason } = splitGivenArea(given, (why) => refuse(given, why));
   if (numbers.length !== 4) refuse(given, 'it needs four numbers, X,Y,W,H');
   const [x, y, w, h] = numbers.map((n) =>
     /^\s*\d*\.?\d+(e-?\d+)?\s*$/i.test(n) ? Number(n) : NaN,
@@ -32,22 +27,8 @@ export function parseRedactionBox(given: string): RedactionBox {
   if (w <= 0 || h <= 0) refuse(given, 'it has no size');
   if (x + w > EDGE) refuse(given, 'it goes past the right edge of the picture');
   if (y + h > EDGE) refuse(given, 'it goes past the bottom edge of the picture');
-  if (!(REDACTION_REASONS as readonly string[]).includes(reason))
-    refuse(given, `"${reason.slice(0, 40)}" is not a reason Dossier knows`);
-  if (reason === 'other' && !words) refuse(given, 'say the other reason in words: other:WORDS');
-  if (reason !== 'other' && words !== null) refuse(given, 'only other takes words of its own');
   try {
-    return redactionBoxInMillionths(
-      {
-        x,
-        y,
-        w,
-        h,
-        reason: reason as RedactionReason,
-        otherReason: reason === 'other' ? words : null,
-      },
-      1,
-    );
+    return redactionBoxInMillionths({ x, y, w, h, reason, otherReason }, 1);
   } catch (e) {
     refuse(
       given,

@@ -1,9 +1,10 @@
 // `dossier redact ID --span START,END:REASON`: a passage of an email's or text file's
 // rendering (shared/redaction-text.ts), START and END in UTF-16 code units as
 // `dossier redact ID --show-text` numbers them, and its reason; `other:WORDS` states another.
-import { REDACTION_REASONS, type RedactionReason } from '../../shared/redaction';
+import { REDACTION_REASONS } from '../../shared/redaction';
 import type { RedactionSpan } from '../../shared/redaction-text';
 import { DossierError } from '../core';
+import { splitGivenArea } from './redaction-area';
 
 function refuse(given: string, why: string): never {
   throw new DossierError(
@@ -13,26 +14,11 @@ function refuse(given: string, why: string): never {
 }
 
 export function parseRedactionSpan(given: string): RedactionSpan {
-  const colon = given.indexOf(':');
-  if (colon < 0) refuse(given, 'it has no reason');
-  const numbers = given.slice(0, colon).split(',');
-  const rest = given.slice(colon + 1);
-  const sep = rest.indexOf(':');
-  const reason = (sep < 0 ? rest : rest.slice(0, sep)).trim();
-  const words = sep < 0 ? null : rest.slice(sep + 1).trim();
+  const { numbers, reason, otherReason } = splitGivenArea(given, (why) => refuse(given, why));
   if (numbers.length !== 2) refuse(given, 'it needs two numbers, START,END');
   if (!numbers.every((n) => /^\s*\d{1,15}\s*$/.test(n)))
     refuse(given, 'START and END must be whole numbers from 0');
   const [start, end] = numbers.map(Number) as [number, number];
   if (end <= start) refuse(given, 'it covers nothing: END must be after START');
-  if (!(REDACTION_REASONS as readonly string[]).includes(reason))
-    refuse(given, `"${reason.slice(0, 40)}" is not a reason Dossier knows`);
-  if (reason === 'other' && !words) refuse(given, 'say the other reason in words: other:WORDS');
-  if (reason !== 'other' && words !== null) refuse(given, 'only other takes words of its own');
-  return {
-    start,
-    end,
-    reason: reason as RedactionReason,
-    otherReason: reason === 'other' ? words : null,
-  };
+  return { start, end, reason, otherReason };
 }

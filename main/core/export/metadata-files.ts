@@ -2,7 +2,11 @@ import { LOCATION_WITHHELD } from '../../../shared/location-fields';
 import { IDENTIFIER_KINDS, type IdentifierKind } from '../../../shared/identifiers';
 import type { ExportSource } from '../items/repository';
 import { pathDigest } from '../items/source-path';
-import { redactionAreaPlace, type RedactionArea } from '../../../shared/redaction-schedule';
+import {
+  redactionAreaPlace,
+  SCHEDULE_COLUMNS,
+  type RedactionArea,
+} from '../../../shared/redaction-schedule';
 import { redactionReasonText } from '../../../shared/redaction';
 import type { ExportModel, Exhibit, PersonRecord, ScheduleEntry, TranscriptMessage } from './model';
 
@@ -291,20 +295,7 @@ export function redactionsCsv(schedule: readonly ScheduleEntry[]): string {
     s.custodySeq,
   ];
   return csv([
-    [
-      'exhibit',
-      'file',
-      'copy_sha256',
-      'original_sha256',
-      'original_item_id',
-      'copy',
-      'area',
-      'reason',
-      'where',
-      'made_at',
-      'made_by',
-      'custody_entry',
-    ],
+    [...SCHEDULE_COLUMNS],
     ...schedule.flatMap((s) => [
       ...s.areas.map((a: RedactionArea, i) =>
         row(s, String(i + 1), redactionReasonText(a), redactionAreaPlace(a)),

@@ -6,26 +6,15 @@
 // original than the log is an error, naming the row.
 import { isDeepStrictEqual } from 'node:util';
 import { REDACTION_REASONS, redactionReasonText } from '../../../shared/redaction';
-import { redactionAreaPlace, type RedactionArea } from '../../../shared/redaction-schedule';
+import {
+  redactionAreaPlace,
+  SCHEDULE_COLUMNS,
+  type RedactionArea,
+} from '../../../shared/redaction-schedule';
 import { parseCsv } from '../review/bundle-records';
 
 export const REDACTIONS = 'data/metadata/redactions.csv';
 const CUSTODY = 'data/metadata/custody.jsonl';
-
-export const SCHEDULE_COLUMNS = [
-  'exhibit',
-  'file',
-  'copy_sha256',
-  'original_sha256',
-  'original_item_id',
-  'copy',
-  'area',
-  'reason',
-  'where',
-  'made_at',
-  'made_by',
-  'custody_entry',
-] as const;
 
 interface Exhibit {
   number?: unknown;

@@ -4,6 +4,7 @@ import { readEmailMessage } from '../../../shared/email';
 import type { BlobStore } from '../blobs/store';
 import { DerivedFiles, derivedName, type StoreDeps } from '../conversations/store';
 import { isDossierError } from '../errors';
+import { readJobState, writeJobState, type JobProgress } from './job-state';
 import { PendingBlobs } from './pending-blobs';
 
 /** An email bigger than this is not opened for its attachments (it stays stored whole). */
@@ -85,38 +86,22 @@ const PROGRESS_EVERY = 200;
 /** settings key: {"state":"running","after":"<last email id done>"} or {"state":"done",…}. */
 export const EMAIL_ATTACHMENTS_JOB = 'job:email-attachments';
 
-interface JobState {
-  state: 'running' | 'done';
-  after?: string;
+interface JobState extends JobProgress {
   emails?: number;
   attachments?: number;
 }
 
-function jobState(deps: StoreDeps): JobState | null {
-  const raw = deps.db
-    .prepare('SELECT value FROM settings WHERE key = ?')
-    .pluck()
-    .get(EMAIL_ATTACHMENTS_JOB) as string | undefined;
-  if (raw === undefined) return null;
-  try {
-    const v = JSON.parse(raw) as JobState;
-    return v && (v.state === 'running' || v.state === 'done') ? v : null;
-  } catch {
-    return null;
-  }
+function jobState(deps: Pick<StoreDeps, 'db'>): JobState | null {
+  return readJobState<JobState>(deps.db, EMAIL_ATTACHMENTS_JOB);
 }
 
-function setJobState(deps: StoreDeps, state: JobState): void {
-  deps.db
-    .prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(EMAIL_ATTACHMENTS_JOB, JSON.stringify(state));
+function setJobState(deps: Pick<StoreDeps, 'db'>, state: JobState): void {
+  writeJobState(deps.db, EMAIL_ATTACHMENTS_JOB, state);
 }
 
 /** A new vault has no email from before attachments became items: nothing to do, ever. */
 export function markEmailAttachmentsJobDone(deps: Pick<StoreDeps, 'db'>): void {
-  setJobState(deps as StoreDeps, { state: 'done', emails: 0, attachments: 0 });
+  setJobState(deps, { state: 'done', emails: 0, attachments: 0 });
 }
 
 /**

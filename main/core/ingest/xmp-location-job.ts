@@ -4,6 +4,7 @@
 import type { StoreDeps } from '../conversations/store';
 import { readXmpLocation } from '../evidence/xmp-location';
 import { isDossierError } from '../errors';
+import { readJobState, writeJobState, type JobProgress } from './job-state';
 
 /** settings key: {"state":"running","after":"<last item id done>"} or {"state":"done",…}. */
 export const XMP_LOCATION_JOB = 'job:xmp-location';
@@ -16,32 +17,16 @@ export const XMP_JOB_HEAD_BYTES = 256 * 1024;
 /** Pictures scanned between two saves of the job's progress. */
 const PROGRESS_EVERY = 200;
 
-interface JobState {
-  state: 'running' | 'done';
-  after?: string;
+interface JobState extends JobProgress {
   found?: number;
 }
 
 function jobState(deps: Pick<StoreDeps, 'db'>): JobState | null {
-  const raw = deps.db
-    .prepare('SELECT value FROM settings WHERE key = ?')
-    .pluck()
-    .get(XMP_LOCATION_JOB) as string | undefined;
-  if (raw === undefined) return null;
-  try {
-    const v = JSON.parse(raw) as JobState;
-    return v && (v.state === 'running' || v.state === 'done') ? v : null;
-  } catch {
-    return null;
-  }
+  return readJobState<JobState>(deps.db, XMP_LOCATION_JOB);
 }
 
 function setJobState(deps: Pick<StoreDeps, 'db'>, state: JobState): void {
-  deps.db
-    .prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    )
-    .run(XMP_LOCATION_JOB, JSON.stringify(state));
+  writeJobState(deps.db, XMP_LOCATION_JOB, state);
 }
 
 /** A new vault holds no picture from before: nothing to do, ever. */

@@ -10,7 +10,7 @@ import {
   type ReviewTargetState,
 } from '../../../shared/review';
 import { api } from '../api/transport';
-import { codeOf, messageOf } from '../api/errors';
+import { callRunner } from '../api/errors';
 
 /**
  * The adviser's own review of the bundle open for review (docs/review-format.md): their
@@ -185,17 +185,7 @@ export function targetStateOf(
 }
 
 export const useReviewing = create<ReviewingStore>((set, get) => {
-  const run = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    set({ busy: true, error: null, errorCode: null });
-    try {
-      return await work();
-    } catch (e) {
-      set({ error: messageOf(e), errorCode: codeOf(e) });
-      return null;
-    } finally {
-      set({ busy: false });
-    }
-  };
+  const run = callRunner(set);
   return {
     state: null,
     targets: new Map(),

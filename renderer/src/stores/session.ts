@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../api/transport';
-import { codeOf, messageOf } from '../api/errors';
+import { callRunner } from '../api/errors';
 import type { Result } from '../../../shared/contract';
 
 /** The bundle open for review (session.status's `review`): who made it, whether it verifies. */
@@ -99,17 +99,7 @@ function takeLockReason(): string | null {
 }
 
 export const useSession = create<SessionStore>((set, get) => {
-  const run = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    set({ busy: true, error: null, errorCode: null });
-    try {
-      return await work();
-    } catch (e) {
-      set({ error: messageOf(e), errorCode: codeOf(e) });
-      return null;
-    } finally {
-      set({ busy: false });
-    }
-  };
+  const run = callRunner(set);
   /** The code kept since Create (or since Settings made a new one), when there is one. */
   const fetchPendingCode = async (s: Result<'session.status'>): Promise<void> => {
     set({ recoveryCodePending: s.state === 'unlocked' && s.recoveryCodePending });

@@ -1,12 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { displayName } from '../../../../shared/display-name';
-import {
-  REDACTION_OTHER_MAX,
-  REDACTION_REASON_WORDS,
-  REDACTION_REASONS,
-  redactionReasonText,
-  type RedactionReason,
-} from '../../../../shared/redaction';
+import { redactionReasonText, type RedactionReason } from '../../../../shared/redaction';
 import { timeText } from '../../format';
 import type { CopyMade, ItemDetail } from '../../stores/item';
 import {
@@ -19,6 +13,7 @@ import {
 } from './copies';
 import { describeRect } from './geometry';
 import { BoxByNumbers } from './Regions';
+import { CoverRow } from './CoverRow';
 
 /**
  * Copies made for disclosure (docs/redaction.md) in the item view: what a copy is, above it;
@@ -270,49 +265,20 @@ export function RedactPanel(props: {
           ) : (
             <ol className="cover-list">
               {boxes.map((b, i) => (
-                <li key={i}>
-                  <span className="region-number" aria-hidden="true">
-                    {i + 1}
-                  </span>
-                  <div className="cover-fields">
-                    <p className="detail">{describeRect(b)}</p>
-                    <label htmlFor={`${id}-reason-${i}`}>Why is box {i + 1} covered?</label>
-                    <select
-                      id={`${id}-reason-${i}`}
-                      value={b.reason}
-                      onChange={(e) => set(i, { reason: e.target.value as RedactionReason | '' })}
-                    >
-                      <option value="">Choose a reason…</option>
-                      {REDACTION_REASONS.map((r) => (
-                        <option key={r} value={r}>
-                          {r === 'other' ? 'Other (say why)' : REDACTION_REASON_WORDS[r]}
-                        </option>
-                      ))}
-                    </select>
-                    {b.reason === 'other' && (
-                      <>
-                        <label htmlFor={`${id}-other-${i}`}>In words, why box {i + 1}</label>
-                        <input
-                          id={`${id}-other-${i}`}
-                          value={b.otherReason}
-                          maxLength={REDACTION_OTHER_MAX}
-                          onChange={(e) => set(i, { otherReason: e.target.value })}
-                        />
-                      </>
-                    )}
-                  </div>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={`Remove box ${i + 1}`}
-                    onClick={() => {
-                      heading.current?.focus(); // the row goes away
-                      props.onChange(boxes.filter((_, j) => j !== i));
-                    }}
-                  >
-                    Remove
-                  </button>
-                </li>
+                <CoverRow
+                  key={i}
+                  id={id}
+                  index={i}
+                  noun="box"
+                  description={<p className="detail">{describeRect(b)}</p>}
+                  reason={b.reason}
+                  otherReason={b.otherReason}
+                  onChange={(change) => set(i, change)}
+                  onRemove={() => {
+                    heading.current?.focus();
+                    props.onChange(boxes.filter((_, j) => j !== i));
+                  }}
+                />
               ))}
             </ol>
           )}

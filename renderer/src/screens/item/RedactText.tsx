@@ -1,11 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { displayName } from '../../../../shared/display-name';
-import {
-  REDACTION_OTHER_MAX,
-  REDACTION_REASON_WORDS,
-  REDACTION_REASONS,
-  type RedactionReason,
-} from '../../../../shared/redaction';
+import { type RedactionReason } from '../../../../shared/redaction';
 import { redactText, spansProblem } from '../../../../shared/redaction-text';
 import {
   useItem,
@@ -20,6 +15,7 @@ import {
   selectionProblem,
   type CoverSpan,
 } from './copies';
+import { CoverRow } from './CoverRow';
 
 /**
  * Making a redacted copy of an email or a text file (docs/redaction.md): the text the copy
@@ -182,11 +178,12 @@ export function RedactTextPanel(props: {
           ) : (
             <ol className="cover-list" aria-label="Passages to cover">
               {spans.map((s, i) => (
-                <li key={`${s.start}-${s.end}`}>
-                  <span className="region-number" aria-hidden="true">
-                    {i + 1}
-                  </span>
-                  <div className="cover-fields">
+                <CoverRow
+                  key={`${s.start}-${s.end}`}
+                  id={id}
+                  index={i}
+                  noun="passage"
+                  description={
                     <p className="detail wrap">
                       “{passageExcerpt(text, s)}”{' '}
                       <span className="muted">
@@ -194,43 +191,15 @@ export function RedactTextPanel(props: {
                         {s.end.toLocaleString('en-GB')})
                       </span>
                     </p>
-                    <label htmlFor={`${id}-reason-${i}`}>Why is passage {i + 1} covered?</label>
-                    <select
-                      id={`${id}-reason-${i}`}
-                      value={s.reason}
-                      onChange={(e) => set(i, { reason: e.target.value as RedactionReason | '' })}
-                    >
-                      <option value="">Choose a reason…</option>
-                      {REDACTION_REASONS.map((r) => (
-                        <option key={r} value={r}>
-                          {r === 'other' ? 'Other (say why)' : REDACTION_REASON_WORDS[r]}
-                        </option>
-                      ))}
-                    </select>
-                    {s.reason === 'other' && (
-                      <>
-                        <label htmlFor={`${id}-other-${i}`}>In words, why passage {i + 1}</label>
-                        <input
-                          id={`${id}-other-${i}`}
-                          value={s.otherReason}
-                          maxLength={REDACTION_OTHER_MAX}
-                          onChange={(e) => set(i, { otherReason: e.target.value })}
-                        />
-                      </>
-                    )}
-                  </div>
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={`Remove passage ${i + 1}`}
-                    onClick={() => {
-                      heading.current?.focus(); // the row goes away
-                      setSpans(spans.filter((_, j) => j !== i));
-                    }}
-                  >
-                    Remove
-                  </button>
-                </li>
+                  }
+                  reason={s.reason}
+                  otherReason={s.otherReason}
+                  onChange={(change) => set(i, change)}
+                  onRemove={() => {
+                    heading.current?.focus();
+                    setSpans(spans.filter((_, j) => j !== i));
+                  }}
+                />
               ))}
             </ol>
           )}
