@@ -1,0 +1,87 @@
+// A redacted copy killed (kill -9) after its files were written and before the transaction
+// that saves it: the next unlock deletes those files as an unsaved import's (logged), the
+// original is untouched, no copy is half there, `check` passes, and the copy can be made again.
+import { spawn } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { describe, expect, it } from 'vitest';
+import { Vault } from '../../../main/core';
+import { makeScreenshotPng } from '../../fixtures/evidence';
+import { tempDir } from '../../support/tmp';
+import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
+
+const CHILD = fileURLToPath(new URL('../../support/copy-child.ts', import.meta.url));
+const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
+
+async function blobFiles(dir: string): Promise<string[]> {
+  return (await readdir(join(dir, 'blobs'), { recursive: true }))
+    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
+    .map((n) => n.split('/').pop()!)
+    .sort();
+}
+
+function killOnceWritten(dir: string, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, id], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('WRITTEN')) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended by itself: ${out} ${err}`)),
+    );
+  });
+}
+
+describe('a redacted copy killed part-way (kill -9)', () => {
+  it('leaves the original untouched and no copy; the files it wrote are deleted and logged', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const png = await makeScreenshotPng(400, 800);
+    await writeFile(join(root, 'reply.png'), png);
+    const { vault } = await newVault(dir);
+    await vault.add([join(root, 'reply.png')]);
+    const original = vault.list()[0]!;
+    const before = await blobFiles(dir);
+    await vault.lock();
+
+    await killOnceWritten(dir, original.id);
+    // The copy and its preview were written beside the original's files.
+    expect((await blobFiles(dir)).length).toBeGreaterThanOrEqual(before.length + 2);
+
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    try {
+      expect(v.notices.join(' ')).toMatch(/interrupted before it was saved/);
+      expect(v.list().map((i) => i.id)).toEqual([original.id]);
+      expect(await blobFiles(dir)).toEqual(before);
+      expect(await v.quarantined()).toEqual([]);
+      expect(db(v).prepare('SELECT count(*) FROM redactions').pluck().get()).toBe(0);
+      const repair = v.log().find((e) => e.action === 'repair')!;
+      expect(
+        (repair.details as { removedUnsavedImport: string[] }).removedUnsavedImport.length,
+      ).toBeGreaterThanOrEqual(2);
+      expect((await v.check()).problems).toEqual([]);
+      const parts: Buffer[] = [];
+      for await (const chunk of v.verifiedContent(original.id)) parts.push(chunk);
+      expect(sha256(Buffer.concat(parts))).toBe(sha256(png));
+
+      // Made again, it is saved whole.
+      const made = await v.makeRedactedCopy(original.id, [
+        { x: 100_000, y: 100_000, w: 300_000, h: 50_000, reason: 'address', otherReason: null },
+      ]);
+      expect(made.alreadyMade).toBe(false);
+      expect(v.list()).toHaveLength(2);
+      expect((await v.check()).problems).toEqual([]);
+    } finally {
+      await v.lock();
+    }
+  }, 60_000);
+});
