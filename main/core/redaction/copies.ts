@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { RedactionBox } from '../../../shared/redaction';
 import type { RedactionSpan } from '../../../shared/redaction-text';
 import { DerivedFiles, type DeriveOp, type StoreDeps } from '../conversations/store';
+import { asDatabaseError } from '../db/database';
 import { DossierError } from '../errors';
 import type { EvidenceFacts } from '../evidence';
 import { PendingBlobs } from '../ingest/pending-blobs';
@@ -133,6 +134,7 @@ export async function storeCopy(
     } catch {
       // Unlock finds the record, and nothing under its names.
     }
-    throw e;
+    // A full disk met by the database (the pending record, the save) is said as one met by a file.
+    throw asDatabaseError(e);
   }
 }
