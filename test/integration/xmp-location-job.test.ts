@@ -64,7 +64,9 @@ describe(skipTitle('the XMP location job for older pictures', noTools), () => {
         expect(v.items.get(located).sensitive).toEqual(['gps']);
         expect(JSON.stringify(v.items.get(located).metadata)).toContain(STREET);
         expect(v.items.get(plain).sensitive).toEqual([]);
-        expect(v.notices.join(' ')).toMatch(/1 picture\(s\) imported earlier/);
+        expect(v.notices.join(' ')).toMatch(
+          /1 picture imported earlier says in its hidden details \(XMP\)/,
+        );
         const entries = v.custody.entriesWith(['annotate']);
         const found = entries.filter(
           (e) => (e.details as { what?: string }).what === 'location found in XMP',
@@ -80,7 +82,7 @@ describe(skipTitle('the XMP location job for older pictures', noTools), () => {
       }
       v = await Vault.unlock(dir, PASSPHRASE);
       try {
-        expect(v.notices.join(' ')).not.toMatch(/imported earlier say/);
+        expect(v.notices.join(' ')).not.toMatch(/imported earlier says?/);
         const again = v.custody
           .entriesWith(['annotate'])
           .filter((e) => (e.details as { what?: string }).what === 'location found in XMP');
@@ -103,7 +105,9 @@ describe(skipTitle('the XMP location job for older pictures', noTools), () => {
     v = await Vault.unlock(dir, PASSPHRASE);
     try {
       expect(v.items.get(located).sensitive).toEqual(['gps']);
-      expect(v.notices.join(' ')).toContain(`could not be read to look for a location`);
+      expect(v.notices.join(' ')).toContain(
+        'could not be read to look for a location in their hidden details',
+      );
       expect(v.notices.join(' ')).toContain(plain);
     } finally {
       await v.lock();

@@ -205,7 +205,7 @@ export async function runEmailAttachmentsJob(deps: StoreDeps): Promise<string[]>
     );
   if (skipped.length)
     notices.push(
-      `The attachments of ${skipped.length} email(s) could not be read, because their encrypted files could not be opened: ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}. Run \`dossier check\`.`,
+      `The attachments of ${skipped.length} email(s) could not be read, because their encrypted files could not be opened: ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}. Run "Check the vault" in Settings (or \`dossier check\`) to see why.`,
     );
   return notices;
 }

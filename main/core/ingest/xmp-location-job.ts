@@ -43,17 +43,14 @@ export function markXmpLocationJobDone(deps: Pick<StoreDeps, 'db'>): void {
 export async function runXmpLocationJob(deps: StoreDeps): Promise<string[]> {
   const state = jobState(deps);
   if (state?.state === 'done') return [];
+  // Only what the scan needs: a picture's metadata is read when it has a place to add.
   const pictures = deps.db
     .prepare(
-      `SELECT id, blob_id AS blobId, sensitive, metadata FROM items
+      `SELECT id, blob_id AS blobId, sensitive FROM items
          WHERE mime LIKE 'image/%' AND id > ? ORDER BY id`,
     )
-    .all(state?.after ?? '') as {
-    id: string;
-    blobId: string;
-    sensitive: string;
-    metadata: string;
-  }[];
+    .all(state?.after ?? '') as { id: string; blobId: string; sensitive: string }[];
+  const metadataOf = deps.db.prepare('SELECT metadata FROM items WHERE id = ?').pluck();
   const update = deps.db.prepare('UPDATE items SET sensitive = ?, metadata = ? WHERE id = ?');
   let found = state?.found ?? 0;
   let quiet = 0;
@@ -74,7 +71,10 @@ export async function runXmpLocationJob(deps: StoreDeps): Promise<string[]> {
     quiet = 0;
     deps.db.transaction(() => {
       if (fields !== null) {
-        const metadata = { ...(JSON.parse(p.metadata) as object), xmpLocation: fields };
+        const metadata = {
+          ...(JSON.parse(metadataOf.get(p.id) as string) as object),
+          xmpLocation: fields,
+        };
         update.run(JSON.stringify([...sensitive, 'gps']), JSON.stringify(metadata), p.id);
         deps.custody.append('annotate', [p.id], {
           what: 'location found in XMP',
@@ -90,11 +90,11 @@ export async function runXmpLocationJob(deps: StoreDeps): Promise<string[]> {
   const notices: string[] = [];
   if (found)
     notices.push(
-      `${found} picture(s) imported earlier say in their XMP metadata where they were taken, so they are now marked "Sensitive: location", and exports ask what to do with their location.`,
+      `${found === 1 ? '1 picture imported earlier says in its' : `${found} pictures imported earlier say in their`} hidden details (XMP) where they were taken, so they are now marked "Sensitive: location", and exports ask what to do with their location.`,
     );
   if (unreadable.length)
     notices.push(
-      `${unreadable.length} picture(s) could not be read to look for a location in their metadata: ${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}. Run \`dossier check\`.`,
+      `${unreadable.length === 1 ? '1 picture' : `${unreadable.length} pictures`} could not be read to look for a location in their hidden details (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}): their encrypted files could not be opened. Run "Check the vault" in Settings (or \`dossier check\`) to see why.`,
     );
   return notices;
 }
