@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { registerReaderForTests } from '../../main/core/conversations/readers';
 import { fakeChat, fakeChatReader, fakeZip, type FakeHooks } from '../support/fake-chat';
 import { tempDir } from '../support/tmp';
 import { newVault } from '../support/vault';
+import { blobFiles } from '../support/crash';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
@@ -23,13 +24,6 @@ const PHOTO = Buffer.from('not really a photo, but bytes of one');
 const NOTES = Buffer.from('notes attached to a message\n');
 
 /** Every file under blobs/ (by name), and whether any temp file is left. */
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .map((n) => n.split('/').pop()!)
-    .sort();
-}
-
 function referencedBlobs(v: Vault): string[] {
   return (db(v).prepare('SELECT id FROM blobs').pluck().all() as string[])
     .map((id) => `${id}.age`)

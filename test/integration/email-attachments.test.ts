@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { EMAIL_ATTACHMENTS_JOB } from '../../main/core/ingest/email-attachments'
 import { newId } from '../../main/core/ids';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE } from '../support/vault';
+import { blobFiles } from '../support/crash';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
@@ -61,12 +62,6 @@ function children(v: Vault, parent: string): Record<string, string>[] {
     .all(parent) as Record<string, string>[];
 }
 
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .map((n) => n.split('/').pop()!)
-    .sort();
-}
 const referenced = (v: Vault): string[] =>
   (db(v).prepare('SELECT id FROM blobs').pluck().all() as string[]).map((id) => `${id}.age`).sort();
 

@@ -2,9 +2,9 @@
 // item already in the vault"). An item is stored plain the way it honestly happens: a reader
 // that fails on the file at import (a reader bug, since fixed: the test unregisters it), or a
 // format no shipped reader knows (the fake chat format, read once its reader is registered).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { failure, newService, ok } from '../support/service';
 import { tempDir } from '../support/tmp';
 import { canMountTmpfs, fillDisk } from '../support/tmpfs';
 import { newVault, PASSPHRASE, sha256 } from '../support/vault';
+import { blobFiles, killWhenPrinted } from '../support/crash';
 
 const run = promisify(execFile);
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
@@ -413,31 +414,9 @@ describe('reading an item already in the vault as a conversation', () => {
   });
 });
 
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .map((n) => n.split('/').pop()!)
-    .sort();
-}
-
 /** Runs the child until it says READING, then kill -9. */
 function killWhileReading(dir: string, id: string, stopAt: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, id, String(stopAt)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('READING')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (_code, signal) =>
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended by itself: ${out} ${err}`)),
-    );
-  });
+  return killWhenPrinted(CHILD, [dir, id, String(stopAt)], 'READING').then(() => undefined);
 }
 
 describe('reading an item as a conversation, killed part-way (kill -9)', () => {

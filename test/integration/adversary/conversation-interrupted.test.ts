@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,40 +12,18 @@ import { fakeChat, fakeChatReader } from '../../support/fake-chat';
 import { tempDir } from '../../support/tmp';
 import { canMountTmpfs } from '../../support/tmpfs';
 import { newVault, PASSPHRASE } from '../../support/vault';
+import { blobFiles, killWhenPrinted } from '../../support/crash';
 
 const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL('../../support/conversation-import-child.ts', import.meta.url));
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
 
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .map((n) => n.split('/').pop()!)
-    .sort();
-}
 const referenced = (v: Vault): string[] =>
   (db(v).prepare('SELECT id FROM blobs').pluck().all() as string[]).map((id) => `${id}.age`).sort();
 
 /** Runs the child until it says READING, then kill -9. */
 function killWhileReading(dir: string, file: string, stopAt: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, file, String(stopAt)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('READING')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (_code, signal) =>
-      signal === 'SIGKILL'
-        ? resolve(out)
-        : reject(new Error(`child ended by itself: ${out} ${err}`)),
-    );
-  });
+  return killWhenPrinted(CHILD, [dir, file, String(stopAt)], 'READING');
 }
 
 describe('a conversation import killed part-way (kill -9)', () => {

@@ -1,8 +1,7 @@
 // A redacted copy killed (kill -9) after its files were written and before the transaction
 // that saves it: the next unlock deletes those files as an unsaved import's (logged), the
 // original is untouched, no copy is half there, `check` passes, and the copy can be made again.
-import { spawn } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
@@ -11,34 +10,13 @@ import { Vault } from '../../../main/core';
 import { makeScreenshotPng } from '../../fixtures/evidence';
 import { tempDir } from '../../support/tmp';
 import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
+import { blobFiles, killWhenPrinted } from '../../support/crash';
 
 const CHILD = fileURLToPath(new URL('../../support/copy-child.ts', import.meta.url));
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
 
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .map((n) => n.split('/').pop()!)
-    .sort();
-}
-
 function killOnceWritten(dir: string, id: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, id], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('WRITTEN')) child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (_code, signal) =>
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended by itself: ${out} ${err}`)),
-    );
-  });
+  return killWhenPrinted(CHILD, [dir, id], 'WRITTEN').then(() => undefined);
 }
 
 describe('a redacted copy killed part-way (kill -9)', () => {

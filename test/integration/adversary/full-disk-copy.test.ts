@@ -3,7 +3,7 @@
 // file), the original reads back byte-identical, and once there is room `check` passes and the
 // copy is made. Tried with the disk 100% full and with room for the database but not the copy.
 import { execFile } from 'node:child_process';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Database } from 'better-sqlite3-multiple-ciphers';
@@ -13,18 +13,13 @@ import { makeScreenshotPng } from '../../fixtures/evidence';
 import { tempDir } from '../../support/tmp';
 import { canMountTmpfs, fillDisk } from '../../support/tmpfs';
 import { newVault, PASSPHRASE, sha256 } from '../../support/vault';
+import { blobFiles } from '../../support/crash';
 
 const run = promisify(execFile);
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
 const BOXES = [
   { x: 100_000, y: 100_000, w: 300_000, h: 50_000, reason: 'address' as const, otherReason: null },
 ];
-
-async function blobFiles(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'blobs'), { recursive: true }))
-    .filter((n) => n.endsWith('.age') || n.endsWith('.tmp'))
-    .sort();
-}
 
 const mountable = await canMountTmpfs();
 if (!mountable) console.warn('full-disk-copy: SKIPPED — mounting a small tmpfs needs root.');
