@@ -13,7 +13,7 @@ import {
 } from './copies';
 import { describeRect } from './geometry';
 import { BoxByNumbers } from './Regions';
-import { CoverRow } from './CoverRow';
+import { CoverRow, SaveCopyActions } from './CoverRow';
 
 /**
  * Copies made for disclosure (docs/redaction.md) in the item view: what a copy is, above it;
@@ -338,29 +338,17 @@ export function RedactPanel(props: {
               )
             </strong>
           </p>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="button-row">
-            <button
-              type="button"
-              disabled={props.saving}
-              onClick={() => {
-                setError(null);
-                void props.onSave().then(setError);
-              }}
-            >
-              {props.saving ? 'Saving the copy…' : 'Save the redacted copy'}
-            </button>
-            <button type="button" className="secondary" onClick={() => props.onPreview(false)}>
-              Back to the boxes
-            </button>
-            <button type="button" className="secondary" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
+          <SaveCopyActions
+            error={error}
+            saving={props.saving}
+            onSave={() => {
+              setError(null);
+              void props.onSave().then(setError);
+            }}
+            backLabel="Back to the boxes"
+            onBack={() => props.onPreview(false)}
+            onCancel={props.onCancel}
+          />
         </>
       )}
     </section>

@@ -96,3 +96,35 @@ export function CoverRow(props: {
     </li>
   );
 }
+
+/** Under the preview of a redacted copy: what went wrong, then save, go back, or cancel. */
+export function SaveCopyActions(props: {
+  error: string | null;
+  saving: boolean;
+  onSave(): void;
+  /** "Back to the boxes", "Back to the passages". */
+  backLabel: string;
+  onBack(): void;
+  onCancel(): void;
+}) {
+  return (
+    <>
+      {props.error && (
+        <p className="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" disabled={props.saving} onClick={props.onSave}>
+          {props.saving ? 'Saving the copy…' : 'Save the redacted copy'}
+        </button>
+        <button type="button" className="secondary" onClick={props.onBack}>
+          {props.backLabel}
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}

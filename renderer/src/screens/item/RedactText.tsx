@@ -15,7 +15,7 @@ import {
   selectionProblem,
   type CoverSpan,
 } from './copies';
-import { CoverRow } from './CoverRow';
+import { CoverRow, SaveCopyActions } from './CoverRow';
 
 /**
  * Making a redacted copy of an email or a text file (docs/redaction.md): the text the copy
@@ -239,29 +239,17 @@ export function RedactTextPanel(props: {
           <pre className="redact-preview" tabIndex={0} aria-label="The redacted copy’s text">
             {redactText(text, coverSpansArgs(spans))}
           </pre>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
-          <div className="button-row">
-            <button
-              type="button"
-              disabled={props.saving}
-              onClick={() => {
-                setError(null);
-                void props.onSave(coverSpansArgs(spans)).then(setError);
-              }}
-            >
-              {props.saving ? 'Saving the copy…' : 'Save the redacted copy'}
-            </button>
-            <button type="button" className="secondary" onClick={() => setPreview(false)}>
-              Back to the passages
-            </button>
-            <button type="button" className="secondary" onClick={props.onCancel}>
-              Cancel
-            </button>
-          </div>
+          <SaveCopyActions
+            error={error}
+            saving={props.saving}
+            onSave={() => {
+              setError(null);
+              void props.onSave(coverSpansArgs(spans)).then(setError);
+            }}
+            backLabel="Back to the passages"
+            onBack={() => setPreview(false)}
+            onCancel={props.onCancel}
+          />
         </>
       )}
     </section>
