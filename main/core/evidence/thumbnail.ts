@@ -1,6 +1,6 @@
 // Image size and a small JPEG preview of an untrusted image, made with sharp in one decode.
 import sharp from 'sharp';
-import type { Metadata } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { sniffMime } from './sniff';
 
 export interface ImageFacts {
@@ -55,6 +55,17 @@ const SHARP_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 
 const STORED = 'it was stored as is, but';
 
+/** A picture made into its preview: upright already, fit inside 512×512, as a JPEG. */
+function asPreview(image: Sharp): Sharp {
+  return (
+    image
+      // Transparency would turn black in a JPEG. sharp skips this for opaque images.
+      .flatten({ background: '#ffffff' })
+      .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: THUMBNAIL_QUALITY })
+  );
+}
+
 /**
  * The preview of pixels Dossier already holds decoded and upright (a redacted copy's), made as
  * `readImage` makes one from a file, without decoding the file again.
@@ -63,11 +74,9 @@ export async function thumbnailOfPixels(
   data: Buffer,
   raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 },
 ): Promise<Thumbnail> {
-  const { data: jpeg, info } = await sharp(data, { raw })
-    .flatten({ background: '#ffffff' })
-    .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: THUMBNAIL_QUALITY })
-    .toBuffer({ resolveWithObject: true });
+  const { data: jpeg, info } = await asPreview(sharp(data, { raw })).toBuffer({
+    resolveWithObject: true,
+  });
   return { jpeg, width: info.width, height: info.height };
 }
 
@@ -95,18 +104,14 @@ export async function readImage(bytes: Buffer, mime?: string): Promise<ImageResu
     const [header, decoded] = await Promise.allSettled([
       (async () => sharp(bytes, { limitInputPixels: false }).metadata())(),
       (async () =>
-        sharp(bytes, {
-          limitInputPixels: MAX_INPUT_PIXELS,
-          autoOrient: true,
-          // 'warning' (sharp's default, and its advice for untrusted input) refuses any damage.
-          failOn: 'warning',
-        })
-          .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
-          // Transparency would turn black in a JPEG. sharp skips this for opaque images.
-          .flatten({ background: '#ffffff' })
-          .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
-          .jpeg({ quality: THUMBNAIL_QUALITY })
-          .toBuffer({ resolveWithObject: true }))(),
+        asPreview(
+          sharp(bytes, {
+            limitInputPixels: MAX_INPUT_PIXELS,
+            autoOrient: true,
+            // 'warning' (sharp's default, and its advice for untrusted input) refuses any damage.
+            failOn: 'warning',
+          }).timeout({ seconds: DECODE_TIMEOUT_SECONDS }),
+        ).toBuffer({ resolveWithObject: true }))(),
     ]);
 
     if (header.status === 'rejected') return fail(failure(kind, header.reason, null));
