@@ -51,6 +51,24 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody waits for loses its error: an unhandled rejection (a failed test run,
+    // or a crash in the app). Typed rules, so they see which calls return promises.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['*.config.ts', 'electron.vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.json', './tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // `return promise` inside try/catch/finally returns before it settles: its rejection
+      // escapes the catch, and during a finally's await nobody is listening for it.
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+    },
+  },
+  {
     files: ['main/core/**', 'shared/**'],
     rules: {
       'no-restricted-imports': [

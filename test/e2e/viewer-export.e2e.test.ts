@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)(title, () => {
       // The photo's location, printed by choice, stays hidden until "Show location".
       location: 'included',
     });
-    vault.lock();
+    await vault.lock();
     bag = result.path;
 
     browser = await launchChromium();

@@ -72,7 +72,7 @@ describe.skipIf(missing !== null)(title, () => {
     bag = await exportTo(join(root, 'out'));
     // A second export of the same evidence: another bundle, whose folder is not this page's.
     other = await exportTo(join(root, 'out2'));
-    vault.lock();
+    await vault.lock();
 
     browser = await launchChromium();
     context = await browser.newContext({

@@ -752,7 +752,7 @@ export async function readConversation(
       },
     };
   } catch (e) {
-    return fail(e);
+    return await fail(e); // awaited here: the finally below would leave it unhandled meanwhile
   } finally {
     await age.close().catch(() => undefined);
   }
