@@ -1,5 +1,5 @@
 import { chmodSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { DossierError } from '../errors';
@@ -56,9 +56,12 @@ export class VaultLock {
       } catch (e) {
         db.close();
         const code = (e as { code?: string }).code;
-        // After an emptying journal was written, a busy lock may be another opener applying
-        // it for a moment (both found the same stale file): look again shortly, a few times.
-        if ((code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') && repaired && busyRetries < 5) {
+        // After an emptying journal was written, a busy lock (or a journal cut short under
+        // us) may be another opener applying its own for a moment (both found the same stale
+        // file): look again shortly, a few times.
+        const passing =
+          code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_IOERR_SHORT_READ';
+        if (passing && repaired && busyRetries < 5) {
           busyRetries++;
           await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 60)));
           continue;
@@ -156,16 +159,21 @@ function writeHolder(db: Db): void {
  * A hot rollback journal (SQLite file format §4: magic, 0 records, original size 0 pages,
  * sector and page size 4096). SQLite rolls it back, emptying `dossier.lock` to a valid empty
  * database, only under an exclusive lock with no other holder. Written to `-journal`, a
- * separate file, so its descriptor is never one of the lock file's.
+ * separate file, so its descriptor is never one of the lock file's; written beside it and
+ * renamed into place, so another opener never reads one half-written (or cut back to nothing
+ * by a second opener writing the same journal: SQLITE_IOERR_SHORT_READ).
  */
 async function writeEmptyingJournal(path: string): Promise<void> {
   const journal = Buffer.alloc(4096);
   Buffer.from('d9d505f920a163d7', 'hex').copy(journal, 0);
   journal.writeUInt32BE(4096, 20); // sector size
   journal.writeUInt32BE(4096, 24); // page size
+  const partial = `${path}-journal.${process.pid}.partial`;
   try {
-    await writeFile(`${path}-journal`, journal, { mode: 0o600 });
+    await writeFile(partial, journal, { mode: 0o600 });
+    await rename(partial, `${path}-journal`);
   } catch (e) {
+    await rm(partial, { force: true }).catch(() => undefined);
     throw asIoError(e, `${path}-journal`);
   }
 }
