@@ -17,8 +17,12 @@ function picture(channels: 1 | 3 | 4, bits: 8 | 16 = 8): Promise<Buffer> {
   return image.png({ compressionLevel: 9 }).toBuffer();
 }
 
-/** A one-page PDF with `png` drawn twice; `direct` opens plain PNGs with plainPng. */
-async function pdfWith(png: Buffer, direct: boolean): Promise<Buffer> {
+/**
+ * A one-page PDF with `png` drawn `draws` times; `direct` opens plain PNGs with plainPng.
+ * pdfkit decodes a PNG with alpha on zlib's thread pool: two of them finish in either order,
+ * and are written in that order, so such a picture is drawn once.
+ */
+async function pdfWith(png: Buffer, direct: boolean, draws: 1 | 2 = 2): Promise<Buffer> {
   const doc = new PDFDocument({
     autoFirstPage: true,
     info: { CreationDate: new Date(0), ModDate: new Date(0) },
@@ -37,7 +41,7 @@ async function pdfWith(png: Buffer, direct: boolean): Promise<Buffer> {
   doc.on('data', (c: Buffer) => parts.push(c));
   const ended = new Promise((resolve) => doc.on('end', resolve));
   doc.image(png, 10, 10, { width: 100 });
-  doc.image(png, 200, 10, { width: 50 });
+  if (draws === 2) doc.image(png, 200, 10, { width: 50 });
   doc.end();
   await ended;
   return Buffer.concat(parts);
@@ -71,6 +75,6 @@ describe('plain PNGs in the PDFs', () => {
     huge.writeUInt32BE(0x7fffffff, 8); // IHDR says it runs far past the end
     expect(plainPng(huge, 'I1')).toBeNull();
     // And pdfkit still draws what it can, as before.
-    expect((await pdfWith(rgba, true)).equals(await pdfWith(rgba, false))).toBe(true);
+    expect((await pdfWith(rgba, true, 1)).equals(await pdfWith(rgba, false, 1))).toBe(true);
   });
 });
