@@ -148,8 +148,8 @@ export const reviewOpen: Bench = {
     const peak = median(peaks.large);
     const growth = peak - median(peaks.small);
     log(
-      `  (age's scrypt at work factor 2^18, as exports use, needs 128 × 8 × 2^18 bytes = 256 MiB ` +
-        `while the passphrase is checked: the absolute peak includes it)`,
+      `  (age's scrypt at work factor 2^18, as exports use, has a 256 MiB table; opening keeps ` +
+        `a quarter of it, 64 MiB, while the passphrase is checked: the absolute peak includes it)`,
     );
     return [
       verdict(
