@@ -100,11 +100,22 @@ const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 /** A combining mark (an accent, a variation selector): it belongs to the character before. */
 const MARK = /^\p{M}/u;
 
-/** Whether offset `at` falls inside one character (a surrogate pair, or before a mark). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Text each side of an offset in which its grapheme boundary is decided (clusters are short). */
+const GRAPHEME_WINDOW = 256;
+
+/**
+ * Whether offset `at` falls inside one character as a reader sees it: a surrogate pair, before
+ * a mark, or inside any grapheme cluster (an emoji joined with U+200D, with a skin tone, a flag
+ * of two regional indicators, a Hangul syllable in jamo), which would leave part of it shown.
+ */
 function splitsCharacter(text: string, at: number): boolean {
   if (at <= 0 || at >= text.length) return false;
   if (isHigh(text.charCodeAt(at - 1)) && isLow(text.charCodeAt(at))) return true;
-  return MARK.test(text.slice(at, at + 2));
+  if (MARK.test(text.slice(at, at + 2))) return true;
+  const from = Math.max(0, at - GRAPHEME_WINDOW);
+  const near = text.slice(from, Math.min(text.length, at + GRAPHEME_WINDOW));
+  return graphemes.segment(near).containing(at - from)!.index !== at - from;
 }
 
 /**

@@ -201,6 +201,32 @@ describe('covered passages', () => {
     expect(spansProblem(decomposed, [span(0, 5)])).toBeNull();
   });
 
+  it('are refused inside an emoji sequence, a flag or a Hangul syllable, whole ones allowed', () => {
+    const family = '\u{1F469}\u200d\u{1F469}\u200d\u{1F467}'; // woman, woman, girl: one emoji
+    const wave = '\u{1F44B}\u{1F3FD}'; // waving hand, medium skin tone
+    const flags = '\u{1F1EC}\u{1F1E7}\u{1F1EB}\u{1F1F7}'; // GB then FR
+    const jamo = '\u1112\u1161\u11ab'; // 한 in three jamo
+    const t = `a ${family} b ${wave} c ${flags} d ${jamo} e`;
+    const whole = (s: string): [number, number] => [t.indexOf(s), t.indexOf(s) + s.length];
+    for (const part of [family, wave, flags, jamo]) {
+      const [a, b] = whole(part);
+      expect(spansProblem(t, [span(a, b)]), part).toBeNull();
+      for (let cut = a + 1; cut < b; cut++) {
+        // Between the two flags is a boundary; everywhere else inside these is not.
+        if (part === flags && cut === a + 4) {
+          expect(spansProblem(t, [span(a, cut)])).toBeNull();
+          continue;
+        }
+        expect(spansProblem(t, [span(a, cut)]), `${part} ${cut - a}`).toContain(
+          'ends inside a character',
+        );
+        expect(spansProblem(t, [span(cut, b)]), `${part} ${cut - a}`).toContain(
+          'starts inside a character',
+        );
+      }
+    }
+  });
+
   it('are each replaced by the reason, whatever their order, the length not kept', () => {
     const [a, b] = at(text, '12 Elm Street');
     const [c, d] = at(text, 'café');
