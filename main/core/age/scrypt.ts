@@ -7,7 +7,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { AgeError } from './errors';
 import { b64Decode, b64Encode } from './format';
 import { FILE_KEY_SIZE, openOnce, sealOnce, TAG_SIZE, wipe } from './primitives';
-import { scryptLowMemory } from './scrypt-low-memory';
+import { scryptLowMemory, tableSpacing } from './scrypt-low-memory';
 import type { Identity, Recipient, Stanza } from './types';
 
 const LABEL = Buffer.from('age-encryption.org/v1/scrypt', 'latin1');
@@ -26,6 +26,8 @@ const MAX_SANE_LOG_N = 63;
  * so a 1 GiB `.zip.age` opens for review in under 256 MiB in all.
  */
 export const OPEN_TABLE_BYTES = 64 * 1024 * 1024;
+/** One block kept in at most this many: about 1.75 times the work, never more. */
+const MAX_OPEN_SPACING = 4;
 
 function deriveKey(passphrase: Buffer, salt: Buffer, logN: number): Buffer {
   const N = 2 ** logN;
@@ -116,14 +118,19 @@ export class ScryptIdentity implements Identity {
         `This file's passphrase work factor (2^${logN}) is above the allowed limit (2^${this.maxLogN}).`,
       );
     }
-    const key = scryptLowMemory(
-      this.passphrase,
-      Buffer.concat([LABEL, salt]),
-      logN,
-      R,
-      32,
-      OPEN_TABLE_BYTES,
-    );
+    // Above 2^18 (no file Dossier writes) the trade-off would cost many times the work: a
+    // hostile file claiming 2^22 would hold the opener for minutes, so it gets the full table.
+    const key =
+      tableSpacing(logN, R, OPEN_TABLE_BYTES) <= MAX_OPEN_SPACING
+        ? scryptLowMemory(
+            this.passphrase,
+            Buffer.concat([LABEL, salt]),
+            logN,
+            R,
+            32,
+            OPEN_TABLE_BYTES,
+          )
+        : deriveKey(this.passphrase, salt, logN);
     try {
       return openOnce(key, s.body);
     } finally {

@@ -154,6 +154,14 @@ describe('scrypt', () => {
     expect(() => encrypt(Buffer.from('x'), [])).toThrow(TypeError);
   });
 
+  it('opens work factors 18 (a quarter of the table kept) and 19 (all of it) alike', () => {
+    for (const logN of [18, 19]) {
+      const file = encrypt(Buffer.from(`at ${logN}`), [new ScryptRecipient('pw', logN)]);
+      expect(decrypt(file, [new ScryptIdentity('pw')]).toString()).toBe(`at ${logN}`);
+      expect(codeOf(() => decrypt(file, [new ScryptIdentity('pW')]))).toBe('NO_IDENTITY');
+    }
+  });
+
   it('defaults to work factor 18', () => {
     const [s] = new ScryptRecipient('pw').wrap(randomBytes(16));
     expect(s?.args[1]).toBe('18');
