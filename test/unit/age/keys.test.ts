@@ -154,12 +154,9 @@ describe('scrypt', () => {
     expect(() => encrypt(Buffer.from('x'), [])).toThrow(TypeError);
   });
 
-  it('opens work factors 18 (a quarter of the table kept) and 19 (all of it) alike', () => {
-    for (const logN of [18, 19]) {
-      const file = encrypt(Buffer.from(`at ${logN}`), [new ScryptRecipient('pw', logN)]);
-      expect(decrypt(file, [new ScryptIdentity('pw')]).toString()).toBe(`at ${logN}`);
-      expect(codeOf(() => decrypt(file, [new ScryptIdentity('pW')]))).toBe('NO_IDENTITY');
-    }
+  it('opens a work factor above 18 with the whole table (2^18 is opened by every .zip.age test)', () => {
+    const file = encrypt(Buffer.from('at 19'), [new ScryptRecipient('pw', 19)]);
+    expect(decrypt(file, [new ScryptIdentity('pw')]).toString()).toBe('at 19');
   });
 
   it('defaults to work factor 18', () => {
