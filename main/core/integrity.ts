@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { unsavedRowItems, type PendingMac } from './ingest/pending-blobs';
+import { unsavedRows, type PendingMac } from './ingest/pending-blobs';
 import { Quarantine } from './blobs/quarantine';
 import type { BlobStore } from './blobs/store';
 import { verifyVaultCustody, type AnchorState } from './custody/anchor';
@@ -98,7 +98,9 @@ export async function checkIntegrity(
     parent: string;
   }[];
   // An import under way writes its messages before its conversation row (HiddenRows).
-  const importing = new Set(deps.pendingMac ? unsavedRowItems(deps.db, deps.pendingMac) : []);
+  const importing = new Set(
+    deps.pendingMac ? unsavedRows(deps.db, deps.pendingMac).map((r) => r.item) : [],
+  );
   const itemOf = deps.db.prepare('SELECT item_id FROM messages WHERE n = ?').pluck();
   for (const row of fk) {
     if (

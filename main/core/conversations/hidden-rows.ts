@@ -48,8 +48,11 @@ export interface HiddenRow {
 
 export class HiddenRows {
   count = 0;
-  /** Each label and the rows (`messages.n`) it tags: tagged in the import's transaction. */
-  readonly labels = new Map<string, number[]>();
+  /** The Gmail labels its messages were tagged with (for the `derive` entry). */
+  readonly labelNames = new Set<string>();
+  /** Tag ids by lower-case name; and the tags this import made (removed with its rows). */
+  private readonly tagIds = new Map<string, number>();
+  private readonly madeTags: number[] = [];
   private batch: HiddenRow[] = [];
   private batchChars = 0;
   private written = false;
@@ -80,11 +83,6 @@ export class HiddenRows {
     const rows = this.batch;
     this.batch = [];
     this.batchChars = 0;
-    if (!this.written) {
-      // Committed before any row: killed after this, unlock knows whose rows they are.
-      this.pending.hideRows(this.itemId);
-      this.written = true;
-    }
     const db = this.db;
     if (db.inTransaction)
       throw new Error('HiddenRows: a batch cannot be written inside a transaction');
@@ -95,6 +93,28 @@ export class HiddenRows {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const search = db.prepare('INSERT INTO message_search (rowid, sender, text) VALUES (?, ?, ?)');
+    const link = db.prepare(
+      'INSERT OR IGNORE INTO message_tags (message_id, tag_id) VALUES (?, ?)',
+    );
+    const addTag = db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)');
+    const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
+    let recorded = this.written;
+    const madeBefore = this.madeTags.length;
+    const idOf = (name: string): number => {
+      const key = name.toLowerCase();
+      let id = this.tagIds.get(key);
+      if (id === undefined) {
+        const made = addTag.run(name).changes > 0;
+        id = tagId.get(name) as number;
+        this.tagIds.set(key, id);
+        if (made) {
+          this.madeTags.push(id);
+          recorded = false;
+        }
+      }
+      this.labelNames.add(name);
+      return id;
+    };
     const cacheSize = db.pragma('cache_size', { simple: true }) as number;
     db.pragma(`cache_size = ${-INSERT_CACHE_KIB}`);
     db.pragma('foreign_keys = OFF');
@@ -125,13 +145,17 @@ export class HiddenRows {
             m.attachmentsJson,
           ).lastInsertRowid as number;
           search.run(n, m.sender, m.text);
-          for (const name of m.labels) {
-            const ns = this.labels.get(name) ?? [];
-            ns.push(n);
-            this.labels.set(name, ns);
-          }
+          for (const name of m.labels) link.run(m.id, idOf(name));
         }
+        // In the same commit as the rows: the record names the item, and the tags made here.
+        if (!recorded) this.pending.hideRows(this.itemId, this.madeTags);
       })();
+      this.written = true;
+    } catch (e) {
+      // Rolled back: the tags made in it are not there.
+      this.madeTags.length = madeBefore;
+      this.tagIds.clear();
+      throw e;
     } finally {
       db.pragma('foreign_keys = ON');
       db.pragma(`cache_size = ${cacheSize}`);
@@ -141,7 +165,6 @@ export class HiddenRows {
   /** After the import's commit: the rows are the conversation's now. */
   saved(): void {
     this.written = false;
-    this.labels.clear();
   }
 
   /**
@@ -150,10 +173,9 @@ export class HiddenRows {
    */
   discard(): Promise<void> {
     this.batch = [];
-    this.labels.clear();
     if (!this.written) return Promise.resolve();
     try {
-      this.db.transaction(() => deleteHiddenRows(this.db, this.itemId))();
+      this.db.transaction(() => deleteHiddenRows(this.db, this.itemId, this.madeTags))();
       this.written = false;
     } catch {
       this.pending.keepRecord();
@@ -162,11 +184,23 @@ export class HiddenRows {
   }
 }
 
-/** Deletes the messages of an item that was never saved, with their search rows. */
-export function deleteHiddenRows(db: Db, itemId: string): number {
+/**
+ * Deletes the messages of an item that was never saved, with their search rows and tags, and
+ * the tags the import made that nothing else has taken up since.
+ */
+export function deleteHiddenRows(db: Db, itemId: string, madeTags: readonly number[]): number {
   // The search rows first: FTS5 reads a row's words from messages to take them out.
   db.prepare(
     'DELETE FROM message_search WHERE rowid IN (SELECT n FROM messages WHERE item_id = ?)',
   ).run(itemId);
-  return db.prepare('DELETE FROM messages WHERE item_id = ?').run(itemId).changes;
+  db.prepare(
+    'DELETE FROM message_tags WHERE message_id IN (SELECT id FROM messages WHERE item_id = ?)',
+  ).run(itemId);
+  const n = db.prepare('DELETE FROM messages WHERE item_id = ?').run(itemId).changes;
+  const unused = db.prepare(
+    `DELETE FROM tags WHERE id = ? AND NOT EXISTS (SELECT 1 FROM item_tags WHERE tag_id = tags.id)
+       AND NOT EXISTS (SELECT 1 FROM message_tags WHERE tag_id = tags.id)`,
+  );
+  for (const id of madeTags) unused.run(id);
+  return n;
 }

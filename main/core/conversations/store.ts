@@ -845,7 +845,7 @@ export function insertConversation(
         .all(itemId) as { n: number; attachments: string }[])
         update.run(withStandIns(r.attachments, standIn), r.n);
     }
-    for (const [name, ns] of c.messages.labels) labels.tagRows(name, ns);
+    for (const name of c.messages.labelNames) labels.names.add(name);
   } else insertStaged(deps, itemId, c.messages, standIn, labels);
   deps.custody.append('derive', [itemId], {
     ...entry,
@@ -954,16 +954,11 @@ function withStandIns(json: string, standIn: ReadonlyMap<string, string>): strin
 /** Links messages to the tags of their labels, making each tag once (labelTags). */
 function labelTagger(db: Db): {
   tag(messageId: string, names: readonly string[]): void;
-  /** Tags the rows (`messages.n`) with one label (HiddenRows collected them). */
-  tagRows(name: string, ns: readonly number[]): void;
   names: Set<string>;
 } {
   const addTag = db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)');
   const tagId = db.prepare('SELECT id FROM tags WHERE name = ?').pluck();
   const link = db.prepare('INSERT OR IGNORE INTO message_tags (message_id, tag_id) VALUES (?, ?)');
-  const linkRow = db.prepare(
-    'INSERT OR IGNORE INTO message_tags (message_id, tag_id) SELECT id, ? FROM messages WHERE n = ?',
-  );
   const ids = new Map<string, number | bigint>();
   const names = new Set<string>();
   const idOf = (name: string): number | bigint => {
@@ -980,10 +975,6 @@ function labelTagger(db: Db): {
     names,
     tag(messageId, labels) {
       for (const name of labels) link.run(messageId, idOf(name));
-    },
-    tagRows(name, ns) {
-      const id = idOf(name);
-      for (const n of ns) linkRow.run(id, n);
     },
   };
 }

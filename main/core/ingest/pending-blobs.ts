@@ -28,8 +28,8 @@ export class PendingBlobs {
   private readonly key = `${PREFIX}${newId()}`;
   private readonly recorded: string[] = [];
   private free: string[] = [];
-  /** The item whose messages are written before the import is saved (HiddenRows). */
-  private rowsOf: string | null = null;
+  /** The item whose messages are written before the import is saved, and tags it made. */
+  private rows: HiddenRowsRecord | null = null;
   private kept = false;
 
   constructor(
@@ -58,8 +58,8 @@ export class PendingBlobs {
    * Records (committed) the id the import's item will have, before its messages are written
    * ahead of the save (conversations/hidden-rows.ts): killed after that, unlock deletes them.
    */
-  hideRows(itemId: string): void {
-    this.rowsOf = itemId;
+  hideRows(itemId: string, madeTags: readonly number[]): void {
+    this.rows = { item: itemId, tags: [...madeTags] };
     this.write([...this.recorded]);
   }
 
@@ -69,7 +69,7 @@ export class PendingBlobs {
   }
 
   private write(ids: string[]): void {
-    const item = this.rowsOf;
+    const rows = this.rows;
     this.db
       .prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -78,8 +78,8 @@ export class PendingBlobs {
         this.key,
         JSON.stringify({
           ids,
-          ...(item ? { rowsOf: item } : {}),
-          mac: this.mac?.(signed(this.key, ids, item)) ?? null,
+          ...(rows ? { rows } : {}),
+          mac: this.mac?.(signed(this.key, ids, rows)) ?? null,
         }),
       );
   }
@@ -91,14 +91,32 @@ export class PendingBlobs {
   }
 }
 
-/** What a record's MAC covers: its key, its ids, and the item whose rows it names. */
-function signed(key: string, ids: readonly string[], rowsOf: string | null): string {
-  return JSON.stringify(['dossier/v1/pending-blobs', key, ids, ...(rowsOf ? [rowsOf] : [])]);
+/** An import's messages written ahead of its save: the item they name, the tags it made. */
+export interface HiddenRowsRecord {
+  item: string;
+  tags: number[];
+}
+
+/** What a record's MAC covers: its key, its ids, and the rows it names. */
+function signed(key: string, ids: readonly string[], rows: HiddenRowsRecord | null): string {
+  return JSON.stringify([
+    'dossier/v1/pending-blobs',
+    key,
+    ids,
+    ...(rows ? [rows.item, rows.tags] : []),
+  ]);
 }
 
 interface PendingRecord {
   ids: string[];
-  rowsOf: string | null;
+  rows: HiddenRowsRecord | null;
+}
+
+function rowsRecord(v: unknown): HiddenRowsRecord | null {
+  const r = v as { item?: unknown; tags?: unknown } | null;
+  if (typeof r?.item !== 'string' || !Array.isArray(r.tags)) return null;
+  if (!r.tags.every((t) => Number.isSafeInteger(t))) return null;
+  return { item: r.item, tags: r.tags as number[] };
 }
 
 /** The records with a valid MAC; a damaged or forged one protects nothing. */
@@ -109,18 +127,17 @@ function validRecords(db: Db, mac: PendingMac): PendingRecord[] {
     .all(PREFIX, `${PREFIX}\uffff`) as { key: string; value: string }[];
   for (const { key, value } of rows) {
     try {
-      const r = JSON.parse(value) as { ids?: unknown; rowsOf?: unknown; mac?: unknown };
+      const r = JSON.parse(value) as { ids?: unknown; rows?: unknown; mac?: unknown };
       const ids =
         Array.isArray(r.ids) && r.ids.every((x) => typeof x === 'string')
           ? (r.ids as string[])
           : null;
-      const rowsOf = typeof r.rowsOf === 'string' ? r.rowsOf : null;
-      if (!ids || typeof r.mac !== 'string' || (r.rowsOf !== undefined && rowsOf === null))
-        continue;
-      const want = Buffer.from(mac(signed(key, ids, rowsOf)), 'hex');
+      const rows = r.rows === undefined ? null : rowsRecord(r.rows);
+      if (!ids || typeof r.mac !== 'string' || (r.rows !== undefined && rows === null)) continue;
+      const want = Buffer.from(mac(signed(key, ids, rows)), 'hex');
       const got = Buffer.from(r.mac, 'hex');
       if (got.length !== want.length || !timingSafeEqual(got, want)) continue;
-      out.push({ ids, rowsOf });
+      out.push({ ids, rows });
     } catch {
       // A damaged record protects nothing: its files are quarantined like any unknown file.
     }
@@ -132,10 +149,10 @@ function validRecords(db: Db, mac: PendingMac): PendingRecord[] {
  * The items named by pending records whose messages were written before a save that never
  * came (HiddenRows): an id that is an item in the vault is never among them.
  */
-export function unsavedRowItems(db: Db, mac: PendingMac): string[] {
+export function unsavedRows(db: Db, mac: PendingMac): HiddenRowsRecord[] {
   const isItem = db.prepare('SELECT 1 FROM items WHERE id = ?').pluck();
   return validRecords(db, mac).flatMap((r) =>
-    r.rowsOf !== null && isItem.get(r.rowsOf) === undefined ? [r.rowsOf] : [],
+    r.rows !== null && isItem.get(r.rows.item) === undefined ? [r.rows] : [],
   );
 }
 

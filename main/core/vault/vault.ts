@@ -53,7 +53,7 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
-import { clearPendingBlobs, pendingBlobIds, unsavedRowItems } from '../ingest/pending-blobs';
+import { clearPendingBlobs, pendingBlobIds, unsavedRows } from '../ingest/pending-blobs';
 import { deleteHiddenRows } from '../conversations/hidden-rows';
 import {
   itemDateOrderCheck,
@@ -427,9 +427,11 @@ export class Vault {
       assertVaultDatabase(this.db, this.id);
       // Messages an interrupted import wrote ahead of its save (never shown): before the
       // records that name them are dropped below.
-      const unsaved = unsavedRowItems(this.db, this.pendingMac);
+      const unsaved = unsavedRows(this.db, this.pendingMac);
       if (unsaved.length)
-        this.db.transaction(() => unsaved.forEach((id) => deleteHiddenRows(this.db, id)))();
+        this.db.transaction(() =>
+          unsaved.forEach((r) => deleteHiddenRows(this.db, r.item, r.tags)),
+        )();
       this.notices.push(
         ...(await tidyLeftovers({
           blobs: this.blobs,
