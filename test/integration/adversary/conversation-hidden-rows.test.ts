@@ -330,3 +330,35 @@ describe.skipIf(!mountable)('a full disk after a batch was written (needs root f
     }
   }, 120_000);
 });
+
+describe('a pending record naming messages, forged with the database key alone', () => {
+  it('gets nothing deleted: a saved conversation keeps its messages, and tags stay', async () => {
+    const root = await tempDir();
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    const chat = join(root, 'chat.txt');
+    await writeFile(chat, fakeChat([`2024-01-01T10:00:00Z|Alex|kept ${WORD}`]));
+    const r = await vault.add([chat], { tags: ['Kept'] });
+    const id = r.results[0]!.status === 'added' ? r.results[0]!.id : '';
+    const tag = db(vault).prepare('SELECT id FROM tags').pluck().get() as number;
+    for (const [key, mac] of [
+      ['pending-blobs:forged-1', '00'.repeat(32)],
+      ['pending-blobs:forged-2', null],
+    ] as const) {
+      db(vault)
+        .prepare('INSERT INTO settings (key, value) VALUES (?, ?)')
+        .run(key, JSON.stringify({ ids: [], rows: { item: id, tags: [tag] }, mac }));
+    }
+    await vault.lock();
+    const v = await Vault.unlock(dir, PASSPHRASE);
+    try {
+      expect(rawCount(v, 'messages')).toBe(1);
+      expect(indexHits(v, WORD)).toBe(1);
+      expect(rawCount(v, 'tags')).toBe(1);
+      searchIndexSound(v);
+      expect((await v.check()).problems).toEqual([]);
+    } finally {
+      await v.lock();
+    }
+  });
+});
