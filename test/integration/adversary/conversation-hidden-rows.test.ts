@@ -241,15 +241,22 @@ describe('an import that stops after batches were written', () => {
     const file = join(root, 'late.txt');
     await writeFile(file, 'FAILS LATE 1\nwhatever follows\n');
 
+    // Rows written (hidden) when the reader stops: two batches by then.
+    let writtenBefore = -1;
+    let tagsBefore = -1;
     const unregister = registerReaderForTests(
-      failingReader(
-        4500,
-        () => new DossierError('NEEDS_CHOICE', 'Give --date-order dmy or mdy (a test).'),
-      ),
+      failingReader(4500, () => {
+        writtenBefore = rawCount(vault, 'messages');
+        tagsBefore = rawCount(vault, 'tags');
+        return new DossierError('NEEDS_CHOICE', 'Give --date-order dmy or mdy (a test).');
+      }),
     );
     try {
       const r = await vault.add([file]);
       expect(r.results[0]).toMatchObject({ status: 'failed', code: 'NEEDS_CHOICE' });
+      expect(writtenBefore).toBe(4000);
+      // Its label became a tag with the first batch; nothing else uses it, so it goes too.
+      expect(tagsBefore).toBe(1);
       expect(vault.list()).toEqual([]);
       await nothingLeft(vault, dir);
       expect(rawCount(vault, 'tags')).toBe(0);
@@ -260,6 +267,7 @@ describe('an import that stops after batches were written', () => {
     const controller = new AbortController();
     const unregister2 = registerReaderForTests(
       failingReader(4500, () => {
+        writtenBefore = rawCount(vault, 'messages');
         controller.abort();
         return new Error('stopped');
       }),
@@ -268,8 +276,10 @@ describe('an import that stops after batches were written', () => {
       const err = await vault.add([file], { signal: controller.signal }).catch((e: unknown) => e);
       expect(isDossierError(err, 'USAGE'), String(err)).toBe(true);
       expect((err as Error).message).toMatch(/cancelled/);
+      expect(writtenBefore).toBe(4000);
       expect(vault.list()).toEqual([]);
       await nothingLeft(vault, dir);
+      expect(rawCount(vault, 'tags')).toBe(0);
       expect((await vault.check()).problems).toEqual([]);
     } finally {
       unregister2();
@@ -296,14 +306,18 @@ describe.skipIf(!mountable)('a full disk after a batch was written (needs root f
       );
       await writeFile(chat, fakeChat(lines));
       const filler = join(disk, 'filler');
+      let writtenBefore = -1;
       hooks = {
         beforeMessage: async (i) => {
-          if (i === STOP_AT) await fillDisk(filler);
+          if (i !== STOP_AT) return;
+          writtenBefore = rawCount(vault, 'messages');
+          await fillDisk(filler);
         },
       };
       const r = await vault.add([chat]);
       hooks = {};
       expect(r.results[0]).toMatchObject({ status: 'failed', code: 'NO_SPACE' });
+      expect(writtenBefore).toBe(2000);
       expect(vault.list()).toEqual([]);
       // Deleted at once where the disk lets SQLite write the deletion; else (a disk 100% full
       // cannot take even that) the pending record that names them is kept, for unlock.
