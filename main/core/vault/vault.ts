@@ -53,7 +53,8 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
-import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
+import { clearPendingBlobs, pendingBlobIds, unsavedRows } from '../ingest/pending-blobs';
+import { deleteHiddenRows } from '../conversations/hidden-rows';
 import {
   itemDateOrderCheck,
   readerForItem,
@@ -424,6 +425,13 @@ export class Vault {
   private async removeLeftovers(): Promise<void> {
     try {
       assertVaultDatabase(this.db, this.id);
+      // Messages an interrupted import wrote ahead of its save (never shown): before the
+      // records that name them are dropped below.
+      const unsaved = unsavedRows(this.db, this.pendingMac);
+      if (unsaved.length)
+        this.db.transaction(() =>
+          unsaved.forEach((r) => deleteHiddenRows(this.db, r.item, r.tags)),
+        )();
       this.notices.push(
         ...(await tidyLeftovers({
           blobs: this.blobs,
@@ -1727,6 +1735,7 @@ export class Vault {
         vaultId: this.id,
         publicKey: this.keys.signingPublicKey,
         anchor: this.anchorState(),
+        pendingMac: this.pendingMac,
       },
       opts,
     );
