@@ -156,6 +156,8 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
   });
 
   it('refuses a non-picture, a box outside, an unknown reason, "other" without words: nothing written', async () => {
+    // The copy made above gets its preview in the background: written before the count.
+    await vault.whenCopyPreviewsMade();
     const before = state();
     expect(before.files.some((f) => f.includes('blobs'))).toBe(true);
     const box = { x: 0.1, y: 0.1, w: 0.2, h: 0.2, reason: 'address' };

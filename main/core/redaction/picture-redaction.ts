@@ -6,7 +6,6 @@ import type { Metadata } from 'sharp';
 import type { RedactionBox } from '../../../shared/redaction';
 import { DossierError } from '../errors';
 import type { EvidenceFacts } from '../evidence';
-import type { Thumbnail } from '../evidence/thumbnail';
 
 /** A picture with more pixels than this is not redacted (a phone screenshot is 3 MP). */
 export const MAX_REDACT_PIXELS = 100_000_000;
@@ -17,8 +16,6 @@ export interface RedactedPicture {
   png: Buffer;
   width: number;
   height: number;
-  /** Its preview, made from the redacted pixels while the PNG is written. */
-  thumbnail: Thumbnail;
 }
 
 /** A box in whole pixels of a picture `width` × `height`: every pixel it touches. */
@@ -48,13 +45,14 @@ export function boxProblem(box: Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>): stri
 
 /**
  * What an import would find in the copy, known without reading it again: a PNG of that size,
- * its preview, and nothing else (it holds no metadata, so no date, place or text).
+ * and nothing else (it holds no metadata, so no date, place or text). Its preview is made
+ * after the copy is saved, in the background (copy-previews.ts), as an import makes it.
  */
 export function redactedPictureFacts(p: RedactedPicture): EvidenceFacts {
   return {
     mime: 'image/png',
     image: { width: p.width, height: p.height, format: 'png' },
-    thumbnail: p.thumbnail,
+    thumbnail: null,
     exif: null,
     xmpLocation: null,
     email: null,
@@ -133,13 +131,6 @@ export async function redactPicture(
     }
   }
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
-  // Loaded here, as sharp is: the vault's modules stay light for the CLI's start.
-  const { thumbnailOfPixels } = await import('../evidence/thumbnail');
-  // Both on sharp's threads at once: decoding the PNG again for its preview cost as much as
-  // the redaction itself.
-  const [png, thumbnail] = await Promise.all([
-    sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer(),
-    thumbnailOfPixels(data, raw),
-  ]);
-  return { png, width, height, thumbnail };
+  const png = await sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer();
+  return { png, width, height };
 }

@@ -53,6 +53,7 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
+import { CopyPreviews } from '../redaction/copy-previews';
 import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import {
   itemDateOrderCheck,
@@ -191,6 +192,8 @@ export class Vault {
   readonly adviserReviews: AdviserReviews;
   /** Text recognition in pictures (ocr/): runs only when started (the app, `dossier ocr`). */
   readonly ocr: OcrRunner;
+  /** Redacted pictures' previews, made in the background after each copy is saved. */
+  private readonly copyPreviews: CopyPreviews;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
   private readonly exports: ExportsInProgress;
@@ -239,6 +242,7 @@ export class Vault {
       custody: this.custody,
       addedLanguagesDir: join(dir, ADDED_LANGUAGES_FOLDER),
     });
+    this.copyPreviews = new CopyPreviews(this.storeDeps(), (m) => this.notices.push(m));
   }
 
   get id(): string {
@@ -407,6 +411,8 @@ export class Vault {
         UNLOCK_NOT_LOGGED,
       );
       await opened.runOneTimeJobs();
+      // Copies saved before a lock or a crash, still without a preview (never waited for).
+      if (!opened.readOnly) opened.copyPreviews.start();
       return opened;
     } catch (e) {
       vault?.wipeKeys();
@@ -855,6 +861,8 @@ export class Vault {
   async export(opts: ExportOptions): Promise<ExportResult> {
     this.assertOpen();
     this.assertWritable(); // an export must be logged
+    // A redacted copy exported gives its preview to the bundle's viewer.
+    await this.copyPreviews.whenIdle();
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     let result: ExportResult;
     this.exporting++;
@@ -1369,7 +1377,7 @@ export class Vault {
     assertRedactionReasons(boxes);
     const bytes = await this.copySourceBytes(item);
     const redacted = await redactPicture(bytes, boxes);
-    return storeCopy(
+    const made = await storeCopy(
       this.storeDeps(),
       { id: item.id, name: item.name, sha256: item.sha256 },
       {
@@ -1380,6 +1388,20 @@ export class Vault {
       },
       { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
     );
+    // Its preview is made after it is saved: the copy is usable at once.
+    this.copyPreviews.start();
+    return made;
+  }
+
+  /** Resolves once every redacted picture's preview is made (the CLI, before it locks). */
+  async whenCopyPreviewsMade(): Promise<void> {
+    this.assertOpen();
+    await this.copyPreviews.whenIdle();
+  }
+
+  /** Called after a redacted picture's preview is saved in the background. */
+  onCopyPreviewMade(listener: (itemId: string) => void): () => void {
+    return this.copyPreviews.onMade(listener);
   }
 
   /**
@@ -1718,6 +1740,8 @@ export class Vault {
 
   async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
+    // A preview being written would be a file no item refers to yet.
+    await this.copyPreviews.whenIdle();
     const report = await checkIntegrity(
       {
         db: this.db,
@@ -2070,6 +2094,8 @@ export class Vault {
     this.closed = true;
     // The engine is stopped before the database closes; its picture stays queued.
     await this.ocr.stop().catch(() => undefined);
+    // The preview being made is saved; the others are made at the next unlock.
+    await this.copyPreviews.stop().catch(() => undefined);
     try {
       // A read-only session logged no unlock, so it logs no lock either.
       if (!this.readOnly) {
