@@ -4,10 +4,16 @@
 // with no preview), so a copy saved just before a lock or a kill -9 gets its preview at the
 // next unlock.
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldTurn } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldTurn } from 'node:timers/promises';
 import type { StoreDeps } from '../conversations/store';
 import { isDossierError } from '../errors';
 import { PendingBlobs } from '../ingest/pending-blobs';
+
+/**
+ * Previews wait this long after the last copy is made: a person making several copies in a
+ * row (or a script) gets each one as fast as it can be made, and the previews follow.
+ */
+export const QUIET_MS = 250;
 
 interface Waiting {
   id: string;
@@ -23,6 +29,12 @@ export class CopyPreviews {
   /** Copies whose preview could not be made in this session: tried again at the next unlock. */
   private readonly failed = new Set<string>();
   private readonly listeners = new Set<(itemId: string) => void>();
+  /** Copies being made now, and when the last one ended (previews wait for a quiet moment). */
+  private making = 0;
+  private lastMade = 0;
+  /** Someone waits for the previews (check, export, the CLI): no quiet moment is waited for. */
+  private awaited = 0;
+  private readonly halt = new AbortController();
 
   constructor(
     private readonly deps: StoreDeps,
@@ -57,9 +69,25 @@ export class CopyPreviews {
       });
   }
 
+  /** Around the making of a copy: its preview, and any other, waits until it is saved. */
+  async whileMaking<T>(make: () => Promise<T>): Promise<T> {
+    this.making++;
+    try {
+      return await make();
+    } finally {
+      this.making--;
+      this.lastMade = Date.now();
+    }
+  }
+
   /** Resolves once every preview missing is made (or could not be), or the vault is locking. */
   async whenIdle(): Promise<void> {
-    while (this.loop) await this.loop;
+    this.awaited++;
+    try {
+      while (this.loop) await this.loop;
+    } finally {
+      this.awaited--;
+    }
   }
 
   /**
@@ -68,6 +96,7 @@ export class CopyPreviews {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     await this.whenIdle();
   }
 
@@ -84,10 +113,28 @@ export class CopyPreviews {
   }
 
   private async run(): Promise<void> {
-    for (let c = this.next(); c && !this.stopped; c = this.next()) {
+    while (this.next() !== null) {
+      if (!(await this.quietMoment())) return;
+      // Looked for again: one may have been removed meanwhile.
+      const c = this.next();
+      if (!c) return;
       await this.makeOne(c);
       // Between previews, let everything else on this thread run first.
       await yieldTurn();
+    }
+  }
+
+  /** Waits while copies are being made, and QUIET_MS after; false when the vault is locking. */
+  private async quietMoment(): Promise<boolean> {
+    for (;;) {
+      if (this.stopped) return false;
+      const wait = this.making > 0 ? QUIET_MS : this.lastMade + QUIET_MS - Date.now();
+      if (wait <= 0 || (this.awaited > 0 && this.making === 0)) return true;
+      try {
+        await sleep(wait, undefined, { signal: this.halt.signal });
+      } catch {
+        return false; // aborted: the vault is locking
+      }
     }
   }
 
@@ -102,6 +149,7 @@ export class CopyPreviews {
       jpeg = made.thumbnail.jpeg;
     } catch (e) {
       this.failed.add(c.id);
+      if (!this.deps.db.prepare('SELECT 1 FROM items WHERE id = ?').get(c.id)) return; // removed
       this.notice(
         `The preview of the redacted copy ${c.id} could not be made (${firstLine(e)}). The copy is kept; run "Check the vault" in Settings (or \`dossier check\`) to see whether its file is damaged.`,
       );

@@ -1375,20 +1375,23 @@ export class Vault {
       );
     }
     assertRedactionReasons(boxes);
-    const bytes = await this.copySourceBytes(item);
-    const redacted = await redactPicture(bytes, boxes);
-    const made = await storeCopy(
-      this.storeDeps(),
-      { id: item.id, name: item.name, sha256: item.sha256 },
-      {
-        bytes: redacted.png,
-        name: copyName(item.name, 'redacted', '.png'),
-        mime: 'image/png',
-        facts: redactedPictureFacts(redacted),
-      },
-      { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
-    );
-    // Its preview is made after it is saved: the copy is usable at once.
+    // Its preview is made after it is saved, and after any other copy being made: the copy
+    // is usable at once.
+    const made = await this.copyPreviews.whileMaking(async () => {
+      const bytes = await this.copySourceBytes(item);
+      const redacted = await redactPicture(bytes, boxes);
+      return storeCopy(
+        this.storeDeps(),
+        { id: item.id, name: item.name, sha256: item.sha256 },
+        {
+          bytes: redacted.png,
+          name: copyName(item.name, 'redacted', '.png'),
+          mime: 'image/png',
+          facts: redactedPictureFacts(redacted),
+        },
+        { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
+      );
+    });
     this.copyPreviews.start();
     return made;
   }
