@@ -16,6 +16,8 @@ export interface RedactedPicture {
   png: Buffer;
   width: number;
   height: number;
+  /** Covered in the decode pipeline (an opaque colour picture), or in its decoded pixels. */
+  covered: 'in-pipeline' | 'in-pixels';
 }
 
 /** A box in whole pixels of a picture `width` × `height`: every pixel it touches. */
@@ -62,6 +64,65 @@ export function redactedPictureFacts(p: RedactedPicture): EvidenceFacts {
   };
 }
 
+/** How a picture to redact is decoded: damage refused, no bomb (its header was checked). */
+const DECODE = { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' } as const;
+
+/**
+ * Whether the picture decodes to the pixels libvips composites in (8-bit sRGB, with or without
+ * alpha), so that covering its boxes in the decode pipeline changes nothing else. Grey and
+ * 16-bit pictures would be converted by the composite: they are covered in their pixels.
+ */
+function coverableInPipeline(meta: Metadata): boolean {
+  return (
+    meta.depth === 'uchar' && meta.space === 'srgb' && (meta.channels === 3 || meta.channels === 4)
+  );
+}
+
+/**
+ * The boxes composited as opaque black rectangles in the decode pipeline, so that decoding and
+ * writing the PNG overlap on sharp's threads. The same pixels as covering the decoded picture,
+ * and the same PNG, for an opaque picture only: libvips' composite premultiplies by alpha, so a
+ * pixel that is not opaque may change. So a picture with alpha has its alpha read (in
+ * parallel; a decode of its own, far cheaper than libvips' stats) and the result is used only
+ * if every pixel is opaque; null means "not opaque: cover it in its decoded pixels".
+ */
+async function coverInPipeline(
+  sharp: typeof import('sharp').default,
+  bytes: Buffer,
+  boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  upright: { width: number; height: number },
+  hasAlpha: boolean,
+): Promise<Buffer | null> {
+  const rects = boxes.map((b) => {
+    const { left, top, right, bottom } = boxPixels(b, upright.width, upright.height);
+    const black = { r: 0, g: 0, b: 0, alpha: 1 };
+    return {
+      input: {
+        create: {
+          width: right - left,
+          height: bottom - top,
+          channels: 4 as const,
+          background: black,
+        },
+      },
+      left,
+      top,
+    };
+  });
+  const covered = sharp(bytes, DECODE).rotate().composite(rects);
+  // The composite gives a picture without alpha one; it is opaque, and taken off again.
+  if (!hasAlpha) return covered.removeAlpha().png({ compressionLevel: 6 }).toBuffer();
+  const [png, opaque] = await Promise.all([
+    covered.png({ compressionLevel: 6 }).toBuffer(),
+    sharp(bytes, DECODE)
+      .extractChannel(3)
+      .raw()
+      .toBuffer()
+      .then((a) => a.equals(Buffer.alloc(a.length, 255))),
+  ]);
+  return opaque ? png : null;
+}
+
 const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
 
 /**
@@ -105,18 +166,30 @@ export async function redactPicture(
       `This picture has ${meta.pages} frames (an animation or a multi-page file); Dossier redacts still pictures only.`,
     );
   }
+  const damaged = (e: unknown): DossierError =>
+    new DossierError(
+      'CORRUPT',
+      `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
+    );
+  if (coverableInPipeline(meta)) {
+    const upright = { width: meta.autoOrient?.width ?? w, height: meta.autoOrient?.height ?? h };
+    let png: Buffer | null;
+    try {
+      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true);
+    } catch (e) {
+      throw damaged(e);
+    }
+    if (png) return { png, ...upright, covered: 'in-pipeline' };
+  }
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
   try {
-    ({ data, info } = await sharp(bytes, { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' })
+    ({ data, info } = await sharp(bytes, DECODE)
       .rotate()
       .raw()
       .toBuffer({ resolveWithObject: true }));
   } catch (e) {
-    throw new DossierError(
-      'CORRUPT',
-      `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
-    );
+    throw damaged(e);
   }
   const { width, height, channels } = info;
   // Grey (1), grey with alpha (2), colour (3), colour with alpha (4): the fill is black, and
@@ -132,5 +205,5 @@ export async function redactPicture(
   }
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
   const png = await sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer();
-  return { png, width, height };
+  return { png, width, height, covered: 'in-pixels' };
 }
