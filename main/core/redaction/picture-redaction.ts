@@ -92,6 +92,7 @@ async function coverInPipeline(
   boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
   upright: { width: number; height: number },
   hasAlpha: boolean,
+  meanwhile: () => void,
 ): Promise<Buffer | null> {
   const rects = boxes.map((b) => {
     const { left, top, right, bottom } = boxPixels(b, upright.width, upright.height);
@@ -111,16 +112,31 @@ async function coverInPipeline(
   });
   const covered = sharp(bytes, DECODE).rotate().composite(rects);
   // The composite gives a picture without alpha one; it is opaque, and taken off again.
-  if (!hasAlpha) return covered.removeAlpha().png({ compressionLevel: 6 }).toBuffer();
-  const [png, opaque] = await Promise.all([
-    covered.png({ compressionLevel: 6 }).toBuffer(),
-    sharp(bytes, DECODE)
-      .extractChannel(3)
-      .raw()
-      .toBuffer()
-      .then((a) => a.equals(Buffer.alloc(a.length, 255))),
-  ]);
+  if (!hasAlpha)
+    return whileEncoding(covered.removeAlpha().png({ compressionLevel: 6 }).toBuffer(), meanwhile);
+  const [png, opaque] = await whileEncoding(
+    Promise.all([
+      covered.png({ compressionLevel: 6 }).toBuffer(),
+      sharp(bytes, DECODE)
+        .extractChannel(3)
+        .raw()
+        .toBuffer()
+        .then((a) => a.equals(Buffer.alloc(a.length, 255))),
+    ]),
+    meanwhile,
+  );
   return opaque ? png : null;
+}
+
+/** Runs `meanwhile` once `encoding` is under way; a failure of either is thrown once both end. */
+async function whileEncoding<T>(encoding: Promise<T>, meanwhile: () => void): Promise<T> {
+  try {
+    meanwhile();
+  } catch (e) {
+    await encoding.catch(() => undefined);
+    throw e;
+  }
+  return encoding;
 }
 
 const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
@@ -132,6 +148,8 @@ const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
 export async function redactPicture(
   bytes: Buffer,
   boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  /** Work for this thread while sharp's threads write the PNG (the vault's pending record). */
+  meanwhile: () => void = () => undefined,
 ): Promise<RedactedPicture> {
   if (boxes.length === 0) {
     throw new DossierError(
@@ -171,15 +189,27 @@ export async function redactPicture(
       'CORRUPT',
       `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
     );
+  // A failure of `meanwhile` (a full disk) is its own, never "the picture is damaged".
+  const theirs: { error: unknown }[] = [];
+  const run = meanwhile;
+  meanwhile = () => {
+    try {
+      run();
+    } catch (e) {
+      theirs.push({ error: e });
+      throw e;
+    }
+  };
   if (coverableInPipeline(meta)) {
     const upright = { width: meta.autoOrient?.width ?? w, height: meta.autoOrient?.height ?? h };
     let png: Buffer | null;
     try {
-      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true);
+      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true, meanwhile);
     } catch (e) {
-      throw damaged(e);
+      throw theirs.length ? theirs[0]!.error : damaged(e);
     }
     if (png) return { png, ...upright, covered: 'in-pipeline' };
+    meanwhile = () => undefined; // done already
   }
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
@@ -204,6 +234,9 @@ export async function redactPicture(
     }
   }
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
-  const png = await sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer();
+  const png = await whileEncoding(
+    sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer(),
+    meanwhile,
+  );
   return { png, width, height, covered: 'in-pixels' };
 }

@@ -32,7 +32,7 @@ import {
   type MessageNote,
   type MessageView,
 } from '../conversations/repository';
-import { openDatabase, type Db } from '../db/database';
+import { asDatabaseError, openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type {
   BundlePagesOptions,
@@ -54,7 +54,7 @@ import {
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
 import { CopyPreviews } from '../redaction/copy-previews';
-import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
+import { clearPendingBlobs, pendingBlobIds, PendingBlobs } from '../ingest/pending-blobs';
 import {
   itemDateOrderCheck,
   readerForItem,
@@ -101,7 +101,11 @@ import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
 import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
 import { copyRows } from '../redaction/disclosure-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
-import { redactedPictureFacts, redactPicture } from '../redaction/picture-redaction';
+import {
+  redactedPictureFacts,
+  redactPicture,
+  type RedactedPicture,
+} from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
 import {
   assertSpans,
@@ -824,11 +828,13 @@ export class Vault {
     }
   }
 
+  /** `keep`: the chunks read are added to it, to be used once this returns (checked). */
   private async verifyBlob(
     blobId: string,
     sha256: string,
     size: number,
     what: string,
+    keep?: Buffer[],
   ): Promise<void> {
     const hash = createHash('sha256');
     let n = 0;
@@ -838,6 +844,7 @@ export class Vault {
         for await (const chunk of reader.stream()) {
           hash.update(chunk);
           n += chunk.length;
+          keep?.push(chunk);
         }
       } finally {
         await reader.close();
@@ -1379,7 +1386,20 @@ export class Vault {
     // is usable at once.
     const made = await this.copyPreviews.whileMaking(async () => {
       const bytes = await this.copySourceBytes(item);
-      const redacted = await redactPicture(bytes, boxes);
+      // The copy's file recorded as pending (a commit, so a wait for the disk) while sharp's
+      // threads write the PNG.
+      const pending = new PendingBlobs(this.db, this.pendingMac);
+      let redacted: RedactedPicture;
+      try {
+        redacted = await redactPicture(bytes, boxes, () => pending.reserve());
+      } catch (e) {
+        try {
+          pending.clear();
+        } catch {
+          // Unlock finds the record, and nothing under its names.
+        }
+        throw asDatabaseError(e);
+      }
       return storeCopy(
         this.storeDeps(),
         { id: item.id, name: item.name, sha256: item.sha256 },
@@ -1390,6 +1410,7 @@ export class Vault {
           facts: redactedPictureFacts(redacted),
         },
         { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
+        pending,
       );
     });
     this.copyPreviews.start();
@@ -1493,8 +1514,12 @@ export class Vault {
         `"${displayName(item.name)}" is ${Math.round(item.size / 1024 / 1024)} MiB; Dossier makes copies of files up to ${MAX_COPY_SOURCE_BYTES / 1024 / 1024} MiB.`,
       );
     }
+    // Held whole anyway: read and decrypted once, and used only once its SHA-256 is checked
+    // (verifiedContent reads twice, so as to hand out only what was checked).
+    const what = `item ${item.id} (${item.name})`;
+    this.assertContentAsIngested(item.id, what);
     const parts: Buffer[] = [];
-    for await (const chunk of this.verifiedContent(item.id)) parts.push(chunk);
+    await this.verifyBlob(item.blobId, item.sha256, item.size, what, parts);
     return Buffer.concat(parts);
   }
 
