@@ -76,6 +76,8 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
 
   it('makes a redacted copy from fractions with reasons; the item view says what it is', async () => {
     const logBefore = vault.log().length;
+    const events: string[] = [];
+    const unsubscribe = service.onEvent((e) => events.push(e));
     const made = await ok<Made>(
       call('items.makeRedactedCopy', {
         id: ids['reply.png'],
@@ -86,6 +88,7 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
         ],
       }),
     );
+    const previewAtOnce = vault.items.get(made.id).thumbnailBlobId;
     expect(made).toMatchObject({
       parentId: ids['reply.png'],
       name: 'reply (redacted).png',
@@ -115,6 +118,14 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
       ),
     ];
     expect(px(info.width - 1, info.height - 1)).toEqual([0, 0, 0]);
+
+    // Its preview comes after it, in the background; the app is told, and refreshes its tile.
+    expect(previewAtOnce).toBeNull();
+    const told = events.length;
+    await vault.whenCopyPreviewsMade();
+    expect(vault.items.get(made.id).thumbnailBlobId).not.toBeNull();
+    expect(events.slice(told)).toContain('vaultChanged');
+    unsubscribe();
 
     const copy = await ok<Detail>(call('items.get', { id: made.id }));
     expect(copy.derivedFrom).toMatchObject({ parentId: ids['reply.png'], operation: 'redact' });
