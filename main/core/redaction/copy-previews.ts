@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep, setImmediate as yieldTurn } from 'node:timers/promises';
 import type { StoreDeps } from '../conversations/store';
+import { asDatabaseError } from '../db/database';
 import { isDossierError } from '../errors';
 import { PendingBlobs } from '../ingest/pending-blobs';
 
@@ -181,6 +182,7 @@ export class CopyPreviews {
     const { db, items, blobs } = this.deps;
     const pending = new PendingBlobs(db, this.deps.pendingMac);
     let blobId: string | null = null;
+    let saved = false;
     try {
       blobId = pending.next();
       const w = await blobs.create(jpeg.length, blobId);
@@ -193,20 +195,25 @@ export class CopyPreviews {
       }
       const sha256 = createHash('sha256').update(jpeg).digest('hex');
       const id = blobId;
-      const saved = db.transaction(() => {
-        pending.clear();
+      saved = db.transaction(() => {
         // Removed meanwhile, or given a preview by another session: this one is not needed.
         const row = db.prepare('SELECT thumb_blob_id FROM items WHERE id = ?').get(c.id) as
           { thumb_blob_id: string | null } | undefined;
         if (!row || row.thumb_blob_id !== null) return false;
         items.insertBlob(id, 'thumbnail', jpeg.length, sha256);
         db.prepare('UPDATE items SET thumb_blob_id = ? WHERE id = ?').run(id, c.id);
+        pending.clear();
         return true;
       })();
-      if (!saved) await blobs.remove(id).catch(() => undefined);
-      else for (const l of this.listeners) l(c.id);
-    } catch (e) {
-      if (blobId) await blobs.remove(blobId).catch(() => undefined);
+      if (!saved) {
+        // The record goes once the file is gone: a crash in between leaves it to unlock.
+        await blobs.remove(id);
+        pending.clear();
+      }
+    } catch (caught) {
+      const e = asDatabaseError(caught);
+      // A preview saved stays, whatever failed after.
+      if (blobId && !saved) await blobs.remove(blobId).catch(() => undefined);
       try {
         pending.clear();
       } catch {
@@ -217,6 +224,15 @@ export class CopyPreviews {
       this.notice(
         `The preview of the redacted copy ${c.id} could not be saved (${firstLine(e)}). The copy itself is saved whole; its preview is made at the next unlock.`,
       );
+      return;
+    }
+    if (!saved) return;
+    for (const l of this.listeners) {
+      try {
+        l(c.id);
+      } catch {
+        // A listener's failure is its own; the preview is saved.
+      }
     }
   }
 }
