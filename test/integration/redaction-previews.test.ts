@@ -105,6 +105,22 @@ describe('a redacted picture’s preview, made in the background', () => {
     }
   }, 60_000);
 
+  it('a copy removed before its preview is made: no preview file is left behind', async () => {
+    const { dir, id } = await vaultWithPicture(await makeScreenshotPng(400, 800));
+    const vault = await Vault.unlock(dir, PASSPHRASE);
+    try {
+      const before = await blobFiles(dir);
+      const made = await vault.makeRedactedCopy(id, [{ ...BOX, otherReason: null }]);
+      await vault.removeItem(made.id, 'made by mistake');
+      await vault.whenCopyPreviewsMade();
+      expect(await blobFiles(dir)).toEqual(before);
+      expect(vault.notices).toEqual([]);
+      expect((await vault.check()).problems).toEqual([]);
+    } finally {
+      await vault.lock();
+    }
+  }, 60_000);
+
   for (const [mode, when] of [
     ['saved', 'after the copy is saved, before its preview is begun'],
     ['preview-written', 'after the preview’s file is written, before it is recorded'],
