@@ -418,6 +418,9 @@ export async function cmdCopy(
         : spans
           ? await vault.makeRedactedTextCopy(id, spans)
           : await vault.makeRedactedCopy(id, boxes);
+    // A redacted picture's preview is made after it is saved: before the lock, so that the
+    // next command finds it there.
+    await vault.whenCopyPreviewsMade();
     if (g.json) {
       io.out(JSON.stringify({ id: made.id, parentId: made.parentId, sha256: made.sha256 }));
     } else {

@@ -76,6 +76,8 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
 
   it('makes a redacted copy from fractions with reasons; the item view says what it is', async () => {
     const logBefore = vault.log().length;
+    const events: string[] = [];
+    const unsubscribe = service.onEvent((e) => events.push(e));
     const made = await ok<Made>(
       call('items.makeRedactedCopy', {
         id: ids['reply.png'],
@@ -86,6 +88,8 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
         ],
       }),
     );
+    const previewAtOnce = vault.items.get(made.id).thumbnailBlobId;
+    const told = events.length; // the call's own vaultChanged is in
     expect(made).toMatchObject({
       parentId: ids['reply.png'],
       name: 'reply (redacted).png',
@@ -115,6 +119,13 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
       ),
     ];
     expect(px(info.width - 1, info.height - 1)).toEqual([0, 0, 0]);
+
+    // Its preview comes after it, in the background; the app is told, and refreshes its tile.
+    expect(previewAtOnce).toBeNull();
+    await vault.whenCopyPreviewsMade();
+    expect(vault.items.get(made.id).thumbnailBlobId).not.toBeNull();
+    expect(events.slice(told)).toContain('vaultChanged');
+    unsubscribe();
 
     const copy = await ok<Detail>(call('items.get', { id: made.id }));
     expect(copy.derivedFrom).toMatchObject({ parentId: ids['reply.png'], operation: 'redact' });
@@ -156,6 +167,8 @@ describe('items.makeRedactedCopy and items.makeCopyWithoutLocation', async () =>
   });
 
   it('refuses a non-picture, a box outside, an unknown reason, "other" without words: nothing written', async () => {
+    // The copy made above gets its preview in the background: written before the count.
+    await vault.whenCopyPreviewsMade();
     const before = state();
     expect(before.files.some((f) => f.includes('blobs'))).toBe(true);
     const box = { x: 0.1, y: 0.1, w: 0.2, h: 0.2, reason: 'address' };

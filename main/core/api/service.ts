@@ -129,6 +129,7 @@ export class DossierService implements ApiHost {
       });
       if (api[method].changes) this.emit('vaultChanged', {});
       this.runTextRecognition();
+      this.watchCopyPreviews();
       return { ok: true, value };
     } catch (caught) {
       // SQLite's own failures (a damaged page, a read-only file) are named, not "unexpected".
@@ -155,6 +156,17 @@ export class DossierService implements ApiHost {
     } catch {
       // A locked or read-only vault reads nothing; the call itself succeeded.
     }
+  }
+
+  /** The vault whose background copy previews refresh the app (one subscription per session). */
+  private watched: Vault | null = null;
+
+  /** A redacted picture's preview saved in the background: the app shows it in the copy's tile. */
+  private watchCopyPreviews(): void {
+    const v = this.vault;
+    if (!v || this.watched === v) return;
+    this.watched = v;
+    v.onCopyPreviewMade(() => this.emit('vaultChanged', {}));
   }
 
   cancel(jobId: string): void {

@@ -67,20 +67,6 @@ function asPreview(image: Sharp): Sharp {
 }
 
 /**
- * The preview of pixels Dossier already holds decoded and upright (a redacted copy's), made as
- * `readImage` makes one from a file, without decoding the file again.
- */
-export async function thumbnailOfPixels(
-  data: Buffer,
-  raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 },
-): Promise<Thumbnail> {
-  const { data: jpeg, info } = await asPreview(sharp(data, { raw })).toBuffer({
-    resolveWithObject: true,
-  });
-  return { jpeg, width: info.width, height: info.height };
-}
-
-/**
  * Reads an image's size (after EXIF orientation) and makes a JPEG preview that fits inside
  * 512×512, turned upright, with every bit of metadata (GPS included) left out. `mime` is the
  * type already sniffed from these bytes; without it the bytes are sniffed here. Never throws.

@@ -37,14 +37,19 @@ export class PendingBlobs {
     private readonly mac: PendingMac | undefined,
   ) {}
 
-  /** A fresh blob id, recorded as pending (committed) before it is returned. */
-  next(): string {
+  /** Records ids ahead (a commit), so that the next next() writes nothing. */
+  reserve(): void {
     if (this.free.length === 0) {
       const ids = Array.from({ length: RESERVE }, () => newId());
       this.write([...this.recorded, ...ids]);
       this.recorded.push(...ids);
       this.free = ids;
     }
+  }
+
+  /** A fresh blob id, recorded as pending (committed) before it is returned. */
+  next(): string {
+    this.reserve();
     return this.free.shift()!;
   }
 

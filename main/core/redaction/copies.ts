@@ -60,9 +60,12 @@ export async function storeCopy(
   /** `facts`: what is known of a copy Dossier made (a redacted picture's size and preview). */
   copy: { bytes: Buffer; name: string; mime: string; facts?: EvidenceFacts },
   record: CopyRecord,
+  /** Its files' pending record, when the caller made it ahead (while the copy was encoded). */
+  pending = new PendingBlobs(deps.db, deps.pendingMac),
 ): Promise<CopyMade> {
   if (createHash('sha256').update(copy.bytes).digest('hex') === original.sha256) {
     // Nothing to take out: the "copy" would be the original itself.
+    pending.clear();
     throw new DossierError(
       'USAGE',
       record.kind === 'location'
@@ -70,7 +73,6 @@ export async function storeCopy(
         : `The redacted copy of "${original.name}" would be the same file as the original. No copy was made.`,
     );
   }
-  const pending = new PendingBlobs(deps.db, deps.pendingMac);
   const files = new DerivedFiles(deps, pending);
   try {
     const given = await files.store(

@@ -6,7 +6,6 @@ import type { Metadata } from 'sharp';
 import type { RedactionBox } from '../../../shared/redaction';
 import { DossierError } from '../errors';
 import type { EvidenceFacts } from '../evidence';
-import type { Thumbnail } from '../evidence/thumbnail';
 
 /** A picture with more pixels than this is not redacted (a phone screenshot is 3 MP). */
 export const MAX_REDACT_PIXELS = 100_000_000;
@@ -17,8 +16,8 @@ export interface RedactedPicture {
   png: Buffer;
   width: number;
   height: number;
-  /** Its preview, made from the redacted pixels while the PNG is written. */
-  thumbnail: Thumbnail;
+  /** Covered in the decode pipeline (an opaque colour picture), or in its decoded pixels. */
+  covered: 'in-pipeline' | 'in-pixels';
 }
 
 /** A box in whole pixels of a picture `width` × `height`: every pixel it touches. */
@@ -48,13 +47,14 @@ export function boxProblem(box: Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>): stri
 
 /**
  * What an import would find in the copy, known without reading it again: a PNG of that size,
- * its preview, and nothing else (it holds no metadata, so no date, place or text).
+ * and nothing else (it holds no metadata, so no date, place or text). Its preview is made
+ * after the copy is saved, in the background (copy-previews.ts), as an import makes it.
  */
 export function redactedPictureFacts(p: RedactedPicture): EvidenceFacts {
   return {
     mime: 'image/png',
     image: { width: p.width, height: p.height, format: 'png' },
-    thumbnail: p.thumbnail,
+    thumbnail: null,
     exif: null,
     xmpLocation: null,
     email: null,
@@ -62,6 +62,81 @@ export function redactedPictureFacts(p: RedactedPicture): EvidenceFacts {
     sensitive: [],
     errors: [],
   };
+}
+
+/** How a picture to redact is decoded: damage refused, no bomb (its header was checked). */
+const DECODE = { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' } as const;
+
+/**
+ * Whether the picture decodes to the pixels libvips composites in (8-bit sRGB, with or without
+ * alpha), so that covering its boxes in the decode pipeline changes nothing else. Grey and
+ * 16-bit pictures would be converted by the composite: they are covered in their pixels.
+ */
+function coverableInPipeline(meta: Metadata): boolean {
+  return (
+    meta.depth === 'uchar' && meta.space === 'srgb' && (meta.channels === 3 || meta.channels === 4)
+  );
+}
+
+/**
+ * The boxes composited as opaque black rectangles in the decode pipeline, so that decoding and
+ * writing the PNG overlap on sharp's threads. The same pixels as covering the decoded picture,
+ * and the same PNG, for an opaque picture only: libvips' composite premultiplies by alpha, so a
+ * pixel that is not opaque may change. So a picture with alpha has its alpha read (in
+ * parallel; a decode of its own, far cheaper than libvips' stats) and the result is used only
+ * if every pixel is opaque; null means "not opaque: cover it in its decoded pixels".
+ */
+async function coverInPipeline(
+  sharp: typeof import('sharp').default,
+  bytes: Buffer,
+  boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  upright: { width: number; height: number },
+  hasAlpha: boolean,
+  meanwhile: () => void,
+): Promise<Buffer | null> {
+  const rects = boxes.map((b) => {
+    const { left, top, right, bottom } = boxPixels(b, upright.width, upright.height);
+    const black = { r: 0, g: 0, b: 0, alpha: 1 };
+    return {
+      input: {
+        create: {
+          width: right - left,
+          height: bottom - top,
+          channels: 4 as const,
+          background: black,
+        },
+      },
+      left,
+      top,
+    };
+  });
+  const covered = sharp(bytes, DECODE).rotate().composite(rects);
+  // The composite gives a picture without alpha one; it is opaque, and taken off again.
+  if (!hasAlpha)
+    return whileEncoding(covered.removeAlpha().png({ compressionLevel: 6 }).toBuffer(), meanwhile);
+  const [png, opaque] = await whileEncoding(
+    Promise.all([
+      covered.png({ compressionLevel: 6 }).toBuffer(),
+      sharp(bytes, DECODE)
+        .extractChannel(3)
+        .raw()
+        .toBuffer()
+        .then((a) => a.equals(Buffer.alloc(a.length, 255))),
+    ]),
+    meanwhile,
+  );
+  return opaque ? png : null;
+}
+
+/** Runs `meanwhile` once `encoding` is under way; a failure of either is thrown once both end. */
+async function whileEncoding<T>(encoding: Promise<T>, meanwhile: () => void): Promise<T> {
+  try {
+    meanwhile();
+  } catch (e) {
+    await encoding.catch(() => undefined);
+    throw e;
+  }
+  return encoding;
 }
 
 const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
@@ -73,6 +148,8 @@ const mp = (n: number): string => `${(n / 1_000_000).toFixed(1)} megapixels`;
 export async function redactPicture(
   bytes: Buffer,
   boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  /** Work for this thread while sharp's threads write the PNG (the vault's pending record). */
+  meanwhile: () => void = () => undefined,
 ): Promise<RedactedPicture> {
   if (boxes.length === 0) {
     throw new DossierError(
@@ -107,18 +184,42 @@ export async function redactPicture(
       `This picture has ${meta.pages} frames (an animation or a multi-page file); Dossier redacts still pictures only.`,
     );
   }
+  const damaged = (e: unknown): DossierError =>
+    new DossierError(
+      'CORRUPT',
+      `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
+    );
+  // A failure of `meanwhile` (a full disk) is its own, never "the picture is damaged".
+  const theirs: { error: unknown }[] = [];
+  const run = meanwhile;
+  meanwhile = () => {
+    try {
+      run();
+    } catch (e) {
+      theirs.push({ error: e });
+      throw e;
+    }
+  };
+  if (coverableInPipeline(meta)) {
+    const upright = { width: meta.autoOrient?.width ?? w, height: meta.autoOrient?.height ?? h };
+    let png: Buffer | null;
+    try {
+      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true, meanwhile);
+    } catch (e) {
+      throw theirs.length ? theirs[0]!.error : damaged(e);
+    }
+    if (png) return { png, ...upright, covered: 'in-pipeline' };
+    meanwhile = () => undefined; // done already
+  }
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
   try {
-    ({ data, info } = await sharp(bytes, { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' })
+    ({ data, info } = await sharp(bytes, DECODE)
       .rotate()
       .raw()
       .toBuffer({ resolveWithObject: true }));
   } catch (e) {
-    throw new DossierError(
-      'CORRUPT',
-      `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
-    );
+    throw damaged(e);
   }
   const { width, height, channels } = info;
   // Grey (1), grey with alpha (2), colour (3), colour with alpha (4): the fill is black, and
@@ -133,13 +234,9 @@ export async function redactPicture(
     }
   }
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
-  // Loaded here, as sharp is: the vault's modules stay light for the CLI's start.
-  const { thumbnailOfPixels } = await import('../evidence/thumbnail');
-  // Both on sharp's threads at once: decoding the PNG again for its preview cost as much as
-  // the redaction itself.
-  const [png, thumbnail] = await Promise.all([
+  const png = await whileEncoding(
     sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer(),
-    thumbnailOfPixels(data, raw),
-  ]);
-  return { png, width, height, thumbnail };
+    meanwhile,
+  );
+  return { png, width, height, covered: 'in-pixels' };
 }

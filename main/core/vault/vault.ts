@@ -32,7 +32,7 @@ import {
   type MessageNote,
   type MessageView,
 } from '../conversations/repository';
-import { openDatabase, type Db } from '../db/database';
+import { asDatabaseError, openDatabase, type Db } from '../db/database';
 import { DossierError } from '../errors';
 import type {
   BundlePagesOptions,
@@ -53,7 +53,13 @@ import {
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
-import { clearPendingBlobs, pendingBlobIds, unsavedRows } from '../ingest/pending-blobs';
+import { CopyPreviews } from '../redaction/copy-previews';
+import {
+  clearPendingBlobs,
+  pendingBlobIds,
+  PendingBlobs,
+  unsavedRows,
+} from '../ingest/pending-blobs';
 import { deleteHiddenRows } from '../conversations/hidden-rows';
 import {
   itemDateOrderCheck,
@@ -101,7 +107,11 @@ import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
 import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
 import { copyRows } from '../redaction/disclosure-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
-import { redactedPictureFacts, redactPicture } from '../redaction/picture-redaction';
+import {
+  redactedPictureFacts,
+  redactPicture,
+  type RedactedPicture,
+} from '../redaction/picture-redaction';
 import { assertRedactionReasons, MAX_COPY_SOURCE_BYTES } from '../redaction/reasons';
 import {
   assertSpans,
@@ -192,6 +202,8 @@ export class Vault {
   readonly adviserReviews: AdviserReviews;
   /** Text recognition in pictures (ocr/): runs only when started (the app, `dossier ocr`). */
   readonly ocr: OcrRunner;
+  /** Redacted pictures' previews, made in the background after each copy is saved. */
+  private readonly copyPreviews: CopyPreviews;
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
   private readonly exports: ExportsInProgress;
@@ -240,6 +252,7 @@ export class Vault {
       custody: this.custody,
       addedLanguagesDir: join(dir, ADDED_LANGUAGES_FOLDER),
     });
+    this.copyPreviews = new CopyPreviews(this.storeDeps(), (m) => this.notices.push(m));
   }
 
   get id(): string {
@@ -408,6 +421,8 @@ export class Vault {
         UNLOCK_NOT_LOGGED,
       );
       await opened.runOneTimeJobs();
+      // Copies saved before a lock or a crash, still without a preview (never waited for).
+      if (!opened.readOnly) opened.copyPreviews.start();
       return opened;
     } catch (e) {
       vault?.wipeKeys();
@@ -826,11 +841,13 @@ export class Vault {
     }
   }
 
+  /** `keep`: the chunks read are added to it, to be used once this returns (checked). */
   private async verifyBlob(
     blobId: string,
     sha256: string,
     size: number,
     what: string,
+    keep?: Buffer[],
   ): Promise<void> {
     const hash = createHash('sha256');
     let n = 0;
@@ -840,6 +857,7 @@ export class Vault {
         for await (const chunk of reader.stream()) {
           hash.update(chunk);
           n += chunk.length;
+          keep?.push(chunk);
         }
       } finally {
         await reader.close();
@@ -863,6 +881,8 @@ export class Vault {
   async export(opts: ExportOptions): Promise<ExportResult> {
     this.assertOpen();
     this.assertWritable(); // an export must be logged
+    // A redacted copy exported gives its preview to the bundle's viewer.
+    await this.copyPreviews.whenIdle();
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     let result: ExportResult;
     this.exporting++;
@@ -1375,19 +1395,50 @@ export class Vault {
       );
     }
     assertRedactionReasons(boxes);
-    const bytes = await this.copySourceBytes(item);
-    const redacted = await redactPicture(bytes, boxes);
-    return storeCopy(
-      this.storeDeps(),
-      { id: item.id, name: item.name, sha256: item.sha256 },
-      {
-        bytes: redacted.png,
-        name: copyName(item.name, 'redacted', '.png'),
-        mime: 'image/png',
-        facts: redactedPictureFacts(redacted),
-      },
-      { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
-    );
+    // Its preview is made after it is saved, and after any other copy being made: the copy
+    // is usable at once.
+    const made = await this.copyPreviews.whileMaking(async () => {
+      const bytes = await this.copySourceBytes(item);
+      // The copy's file recorded as pending (a commit, so a wait for the disk) while sharp's
+      // threads write the PNG.
+      const pending = new PendingBlobs(this.db, this.pendingMac);
+      let redacted: RedactedPicture;
+      try {
+        redacted = await redactPicture(bytes, boxes, () => pending.reserve());
+      } catch (e) {
+        try {
+          pending.clear();
+        } catch {
+          // Unlock finds the record, and nothing under its names.
+        }
+        throw asDatabaseError(e);
+      }
+      return storeCopy(
+        this.storeDeps(),
+        { id: item.id, name: item.name, sha256: item.sha256 },
+        {
+          bytes: redacted.png,
+          name: copyName(item.name, 'redacted', '.png'),
+          mime: 'image/png',
+          facts: redactedPictureFacts(redacted),
+        },
+        { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
+        pending,
+      );
+    });
+    this.copyPreviews.start();
+    return made;
+  }
+
+  /** Resolves once every redacted picture's preview is made (the CLI, before it locks). */
+  async whenCopyPreviewsMade(): Promise<void> {
+    this.assertOpen();
+    await this.copyPreviews.whenIdle();
+  }
+
+  /** Called after a redacted picture's preview is saved in the background. */
+  onCopyPreviewMade(listener: (itemId: string) => void): () => void {
+    return this.copyPreviews.onMade(listener);
   }
 
   /**
@@ -1476,8 +1527,12 @@ export class Vault {
         `"${displayName(item.name)}" is ${Math.round(item.size / 1024 / 1024)} MiB; Dossier makes copies of files up to ${MAX_COPY_SOURCE_BYTES / 1024 / 1024} MiB.`,
       );
     }
+    // Held whole anyway: read and decrypted once, and used only once its SHA-256 is checked
+    // (verifiedContent reads twice, so as to hand out only what was checked).
+    const what = `item ${item.id} (${item.name})`;
+    this.assertContentAsIngested(item.id, what);
     const parts: Buffer[] = [];
-    for await (const chunk of this.verifiedContent(item.id)) parts.push(chunk);
+    await this.verifyBlob(item.blobId, item.sha256, item.size, what, parts);
     return Buffer.concat(parts);
   }
 
@@ -1726,6 +1781,8 @@ export class Vault {
 
   async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
+    // A preview being written would be a file no item refers to yet.
+    await this.copyPreviews.whenIdle();
     const report = await checkIntegrity(
       {
         db: this.db,
@@ -2079,6 +2136,8 @@ export class Vault {
     this.closed = true;
     // The engine is stopped before the database closes; its picture stays queued.
     await this.ocr.stop().catch(() => undefined);
+    // The preview being made is saved; the others are made at the next unlock.
+    await this.copyPreviews.stop().catch(() => undefined);
     try {
       // A read-only session logged no unlock, so it logs no lock either.
       if (!this.readOnly) {

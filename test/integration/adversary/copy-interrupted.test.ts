@@ -32,8 +32,8 @@ describe('a redacted copy killed part-way (kill -9)', () => {
     await vault.lock();
 
     await killOnceWritten(dir, original.id);
-    // The copy and its preview were written beside the original's files.
-    expect((await blobFiles(dir)).length).toBeGreaterThanOrEqual(before.length + 2);
+    // The copy was written beside the original's files (its preview comes once it is saved).
+    expect((await blobFiles(dir)).length).toBeGreaterThanOrEqual(before.length + 1);
 
     const v = await Vault.unlock(dir, PASSPHRASE);
     try {
@@ -45,7 +45,7 @@ describe('a redacted copy killed part-way (kill -9)', () => {
       const repair = v.log().find((e) => e.action === 'repair')!;
       expect(
         (repair.details as { removedUnsavedImport: string[] }).removedUnsavedImport.length,
-      ).toBeGreaterThanOrEqual(2);
+      ).toBeGreaterThanOrEqual(1);
       expect((await v.check()).problems).toEqual([]);
       const parts: Buffer[] = [];
       for await (const chunk of v.verifiedContent(original.id)) parts.push(chunk);

@@ -149,7 +149,9 @@ describe.skipIf(noExiftool !== null)(title, () => {
 });
 
 describe('what a redacted copy is known to be, without examining it again', () => {
-  it('is what an import finds in that PNG: type, size, no metadata, and the same preview', async () => {
+  // Its preview is made after the copy is saved, as an import makes it: compared byte for
+  // byte with an import's in test/integration/redaction-previews.test.ts.
+  it('is what an import finds in that PNG: type, size, no metadata; the preview comes later', async () => {
     const { examineEvidence, sniffMime } = await import('../../../main/core/evidence');
     const { redactedPictureFacts } = await import('../../../main/core/redaction/picture-redaction');
     for (const source of [await makeScreenshotPng(600, 1300), await makePlainJpeg(640, 480)]) {
@@ -164,7 +166,129 @@ describe('what a redacted copy is known to be, without examining it again', () =
         size: redacted.png.length,
         sniffed: await sniffMime(head, 'copy.png'),
       });
-      expect(redactedPictureFacts(redacted)).toEqual(examined);
+      expect(examined.thumbnail).not.toBeNull();
+      expect(redactedPictureFacts(redacted)).toEqual({ ...examined, thumbnail: null });
     }
+  });
+});
+
+describe('covering in the decode pipeline (opaque colour pictures) or in the decoded pixels', () => {
+  const boxes = [
+    { x: 100_000, y: 50_000, w: 300_000, h: 100_000 },
+    { x: 600_000, y: 700_000, w: 399_999, h: 300_000 },
+  ];
+  const shot = () => makeScreenshotPng(390, 844, 5);
+
+  /** The copy as covering the decoded pixels makes it (the way every picture was covered before). */
+  async function inPixels(original: Buffer): Promise<Buffer> {
+    const { data, info } = await sharp(original)
+      .rotate()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { width, height, channels } = info;
+    for (const b of boxes) {
+      const { left, top, right, bottom } = boxPixels(b, width, height);
+      for (let y = top; y < bottom; y++) {
+        const row = y * width * channels;
+        data.fill(0, row + left * channels, row + right * channels);
+        if (channels === 4) for (let x = left; x < right; x++) data[row + x * channels + 3] = 255;
+      }
+    }
+    return sharp(data, { raw: { width, height, channels } })
+      .png({ compressionLevel: 6 })
+      .toBuffer();
+  }
+
+  const pictures: Array<[string, () => Promise<Buffer>, 'in-pipeline' | 'in-pixels']> = [
+    [
+      'an opaque RGBA screenshot',
+      async () =>
+        sharp(await shot())
+          .ensureAlpha(1)
+          .png()
+          .toBuffer(),
+      'in-pipeline',
+    ],
+    [
+      'an RGB picture',
+      async () =>
+        sharp(await shot())
+          .removeAlpha()
+          .png()
+          .toBuffer(),
+      'in-pipeline',
+    ],
+    [
+      'an opaque RGBA with a Display P3 profile',
+      async () =>
+        sharp(await shot())
+          .ensureAlpha(1)
+          .withIccProfile('p3')
+          .png()
+          .toBuffer(),
+      'in-pipeline',
+    ],
+    [
+      'a JPEG turned by its EXIF orientation',
+      async () =>
+        sharp(await shot())
+          .removeAlpha()
+          .withMetadata({ orientation: 6 })
+          .jpeg()
+          .toBuffer(),
+      'in-pipeline',
+    ],
+    [
+      'a grey picture',
+      async () =>
+        sharp(await shot())
+          .toColourspace('b-w')
+          .png()
+          .toBuffer(),
+      'in-pixels',
+    ],
+    [
+      'a 16-bit picture',
+      async () =>
+        sharp(await shot())
+          .removeAlpha()
+          .toColourspace('rgb16')
+          .png()
+          .toBuffer(),
+      'in-pixels',
+    ],
+  ];
+  for (const [what, make, path] of pictures) {
+    it(`${what}: covered ${path}, every pixel outside the boxes the original's, the same PNG as before`, async () => {
+      const original = await make();
+      const out = await redactPicture(original, boxes);
+      expect(out.covered).toBe(path);
+      await expectRedacted(original, out.png, boxes);
+      // Byte for byte the PNG covering the decoded pixels writes: the same copy, whichever way.
+      expect(out.png.equals(await inPixels(original))).toBe(true);
+    });
+  }
+
+  it('a picture with one pixel not opaque is covered in its pixels: transparent ones keep their colour', async () => {
+    const { data, info } = await sharp(await shot())
+      .ensureAlpha(1)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    // Outside the boxes: a pixel fully transparent with a colour, one half transparent.
+    const at = (x: number, y: number) => (y * info.width + x) * 4;
+    data.set([200, 100, 50, 0], at(5, 400));
+    data.set([201, 99, 7, 128], at(6, 400));
+    const original = await sharp(data, {
+      raw: { width: info.width, height: info.height, channels: 4 },
+    })
+      .png()
+      .toBuffer();
+    const out = await redactPicture(original, boxes);
+    expect(out.covered).toBe('in-pixels');
+    await expectRedacted(original, out.png, boxes);
+    const copy = await sharp(out.png).raw().toBuffer();
+    expect([...copy.subarray(at(5, 400), at(5, 400) + 8)]).toEqual([
+      200, 100, 50, 0, 201, 99, 7, 128,
+    ]);
   });
 });

@@ -1,0 +1,51 @@
+// The original a copy is made from is read once and checked against its SHA-256 before it is
+// used: a stored file swapped for another item's (a valid age file of this vault) or cut short
+// is refused (INTEGRITY), and nothing is written.
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isDossierError } from '../../main/core';
+import { makeScreenshotPng } from '../fixtures/evidence';
+import { blobFiles } from '../support/crash';
+import { tempDir } from '../support/tmp';
+import { newVault } from '../support/vault';
+
+const BOX = { x: 100_000, y: 100_000, w: 300_000, h: 50_000, reason: 'address' as const };
+
+describe('the original of a copy, read once', () => {
+  it('a stored file swapped or cut short: INTEGRITY, no copy, nothing written', async () => {
+    const root = await tempDir();
+    for (const [i, seed] of [1, 2].entries())
+      await writeFile(join(root, `${i}.png`), await makeScreenshotPng(300, 600, seed));
+    const { vault } = await newVault(join(root, 'vault'));
+    try {
+      const [a, b] = (await vault.add([join(root, '0.png'), join(root, '1.png')])).results.map(
+        (r) => (r as { id: string }).id,
+      );
+      const pathOf = (id: string): string => vault.blobs.path(vault.items.get(id).blobId);
+      const good = await readFile(pathOf(a!));
+      const before = await blobFiles(join(root, 'vault'));
+      for (const damage of [
+        () => copyFile(pathOf(b!), pathOf(a!)),
+        () => writeFile(pathOf(a!), good.subarray(0, good.length - 100)),
+      ]) {
+        await damage();
+        let error: unknown;
+        try {
+          await vault.makeRedactedCopy(a!, [{ ...BOX, otherReason: null }]);
+        } catch (e) {
+          error = e;
+        }
+        expect(isDossierError(error, 'INTEGRITY'), String(error)).toBe(true);
+        expect(vault.list()).toHaveLength(2);
+        expect(await blobFiles(join(root, 'vault'))).toEqual(before);
+        await writeFile(pathOf(a!), good);
+      }
+      expect((await vault.makeRedactedCopy(a!, [{ ...BOX, otherReason: null }])).alreadyMade).toBe(
+        false,
+      );
+    } finally {
+      await vault.lock();
+    }
+  }, 60_000);
+});
