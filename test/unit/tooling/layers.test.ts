@@ -2,7 +2,19 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /** The layer rules (docs/architecture.md, "Layers") are enforced by lint; prove each one fires (and stays quiet when it should). */
-const eslint = new ESLint({ cwd: process.cwd() });
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  // The files linted here do not exist, so no tsconfig holds them: without type information,
+  // and without the rules that need it.
+  overrideConfig: {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { project: null } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/return-await': 'off',
+    },
+  },
+});
 
 async function layerErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -90,5 +102,35 @@ describe('layer import rules', () => {
     ],
   ])('%s: allowed imports pass', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([]);
+  });
+});
+
+describe('promise rules (typed lint)', () => {
+  it('refuse a promise nobody waits for, and a returned one a finally would leave unhandled', async () => {
+    const typed = new ESLint({ cwd: process.cwd() });
+    // Linted as the text of a file the tsconfig holds, so the rules have its types.
+    const [result] = await typed.lintText(
+      [
+        'async function step(): Promise<void> {}',
+        'export function forgets(): void {',
+        '  step();',
+        '}',
+        'export async function returns(): Promise<void> {',
+        '  try {',
+        '    await step();',
+        '  } catch {',
+        '    return step();',
+        '  } finally {',
+        '    await step();',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      { filePath: 'main/core/errors.ts' },
+    );
+    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual([
+      '3 @typescript-eslint/no-floating-promises',
+      '9 @typescript-eslint/return-await',
+    ]);
   });
 });
