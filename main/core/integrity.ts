@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { unsavedRows, type PendingMac } from './ingest/pending-blobs';
 import { Quarantine } from './blobs/quarantine';
 import type { BlobStore } from './blobs/store';
 import { verifyVaultCustody, type AnchorState } from './custody/anchor';
@@ -67,8 +66,6 @@ export async function checkIntegrity(
     publicKey: KeyObject;
     /** dossier.json's record of the last signed checkpoint. */
     anchor: AnchorState;
-    /** Authenticates pending-import records: rows of an import under way are not a fault. */
-    pendingMac?: PendingMac;
   },
   opts: {
     onProgress?: (p: IntegrityProgress) => void;
@@ -97,18 +94,7 @@ export async function checkIntegrity(
     rowid: number;
     parent: string;
   }[];
-  // An import under way writes its messages before its conversation row (HiddenRows).
-  const importing = new Set(
-    deps.pendingMac ? unsavedRows(deps.db, deps.pendingMac).map((r) => r.item) : [],
-  );
-  const itemOf = deps.db.prepare('SELECT item_id FROM messages WHERE n = ?').pluck();
   for (const row of fk) {
-    if (
-      row.table === 'messages' &&
-      row.parent === 'conversations' &&
-      importing.has(itemOf.get(row.rowid) as string)
-    )
-      continue;
     problems.push({
       kind: 'database',
       message: `Database: a ${row.table} row refers to a missing ${row.parent} row.`,

@@ -164,12 +164,6 @@ const PERSON_OF_SENDER = `(SELECT pi.person_id FROM person_identifiers pi
   WHERE pi.kind = substr(m.sender_key, 1, instr(m.sender_key, ':') - 1)
     AND pi.value = substr(m.sender_key, instr(m.sender_key, ':') + 1))`;
 
-/**
- * A message of a saved conversation: an import writes its messages before its conversation
- * row, and they stay out of sight until it is saved (conversations/hidden-rows.ts).
- */
-const SAVED = 'EXISTS (SELECT 1 FROM conversations c WHERE c.item_id = m.item_id)';
-
 const MESSAGE_COLUMNS = `m.n, m.id, m.item_id, m.idx, m.kind, m.sender, m.sender_id, m.sender_key,
   ${PERSON_OF_SENDER} AS person_id, m.time, m.time_source, m.text, m.edited, m.byte_offset,
   m.byte_length, m.sha256, m.line, m.line_end, m.external_id, m.reply_to, m.details, m.attachments,
@@ -416,8 +410,7 @@ export class ConversationRepository {
   /** These messages as a page gives them (text cut), in the order given. */
   views(ids: readonly string[]): MessageView[] {
     const rows = this.stmt(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))
-       AND ${SAVED}`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as MessageRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
@@ -428,9 +421,8 @@ export class ConversationRepository {
 
   /** One message with its notes; NOT_FOUND in words when it is not in the vault. */
   message(id: string): MessageDetail {
-    const r = this.stmt(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ? AND ${SAVED}`,
-    ).get(id) as MessageRow | undefined;
+    const r = this.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`).get(id) as
+      MessageRow | undefined;
     if (!r) throw notFound();
     return { ...messageView(r), notes: this.notesOf(r.id) };
   }
@@ -439,7 +431,7 @@ export class ConversationRepository {
   refs(ids: readonly string[]): (MessageRef & { senderKey: string | null; sender: string })[] {
     const rows = this.stmt(
       `SELECT id, item_id AS item, idx AS "index", sha256, sender_key AS senderKey, sender
-       FROM messages m WHERE id IN (SELECT value FROM json_each(?)) AND ${SAVED}`,
+       FROM messages WHERE id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as (MessageRef & { senderKey: string | null; sender: string })[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return [...new Set(ids)].map((id) => {
@@ -507,7 +499,7 @@ export class ConversationRepository {
 
   /** How many messages have this sender key. */
   countBySender(senderKey: string): number {
-    return this.stmt(`SELECT count(*) FROM messages m WHERE sender_key = ? AND ${SAVED}`)
+    return this.stmt('SELECT count(*) FROM messages WHERE sender_key = ?')
       .pluck()
       .get(senderKey) as number;
   }

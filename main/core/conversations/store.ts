@@ -18,7 +18,6 @@ import type { RangeSource } from './byte-range-reader';
 import type { ReadAsConversationDetails } from '../../../shared/custody-wording';
 import { senderKey } from '../../../shared/identifiers';
 import { folderLookup } from './export-folder';
-import { HiddenRows, type HiddenRow } from './hidden-rows';
 import { StagedRows } from './staging';
 import {
   CONVERSATION_LIMITS,
@@ -379,13 +378,37 @@ export class DerivedFiles {
 // ---- Reading an export from its stored blob ----
 
 /** A message as it waits for the transaction (one row of `messages`). */
-type StagedMessage = HiddenRow;
+interface StagedMessage {
+  id: string;
+  idx: number;
+  kind: string;
+  sender: string;
+  senderId: string | null;
+  senderKey: string | null;
+  time: string | null;
+  timeUtc: string | null;
+  timeSource: string;
+  text: string;
+  edited: boolean;
+  offset: number;
+  length: number;
+  sha256: string;
+  line: number | null;
+  lineEnd: number | null;
+  externalId: string | null;
+  replyTo: string | null;
+  /** `details` and `attachments` as stored, made while reading so the transaction is short. */
+  detailsJson: string;
+  attachmentsJson: string;
+  /** The Gmail labels that become the message's tags (labelTags). */
+  labels: string[];
+}
 
+/** A conversation read and its files written, waiting for the transaction that saves it. */
 export interface ReadConversation {
   reader: ConversationReader;
   summary: ConversationSummary;
-  /** In a staging file until the transaction, or already written and hidden (HiddenRows). */
-  messages: StagedRows<StagedMessage> | HiddenRows;
+  messages: StagedRows<StagedMessage>;
   files: DerivedFiles;
   participants: { sender: string; senderId: string | null; messages: number }[];
   firstTime: string | null;
@@ -394,8 +417,6 @@ export interface ReadConversation {
   attachmentCount: number;
   /** Removes the staged rows and every file written (after a failure). */
   discard(): Promise<void>;
-  /** After the commit: drops the staging file; hidden rows are the conversation's now. */
-  saved(): Promise<void>;
 }
 
 /** Bytes of the chat file decrypted at once when messages ask for their spans. */
@@ -502,25 +523,15 @@ export async function readConversation(
     signal?: AbortSignal;
     /** Where the export was imported from, for the files beside it its messages name. */
     exportPath?: string | null;
-    /**
-     * The id the new item will be saved under: its messages are then written while the
-     * export is read, hidden until the save (HiddenRows). Without it (an item already in
-     * the vault, read-item.ts) they wait in a staging file for the one transaction.
-     */
-    hideAs?: string;
   },
 ): Promise<ReadConversation> {
   const age = await deps.blobs.open(input.blobId);
   const files = new DerivedFiles(deps, input.pending);
-  let staging: StagedRows<StagedMessage> | HiddenRows;
+  let staging: StagedRows<StagedMessage>;
   try {
-    if (input.hideAs !== undefined) {
-      staging = new HiddenRows(deps.db, input.hideAs, input.pending);
-    } else {
-      const stagingPath = `${deps.blobs.path(newId())}.tmp`;
-      await mkdir(dirname(stagingPath), { recursive: true, mode: 0o700 });
-      staging = await StagedRows.create<StagedMessage>(stagingPath);
-    }
+    const stagingPath = `${deps.blobs.path(newId())}.tmp`;
+    await mkdir(dirname(stagingPath), { recursive: true, mode: 0o700 });
+    staging = await StagedRows.create<StagedMessage>(stagingPath);
   } catch (e) {
     await age.close().catch(() => undefined);
     throw e;
@@ -739,10 +750,6 @@ export async function readConversation(
         await staging.discard();
         await files.discard();
       },
-      saved: async () => {
-        if (staging instanceof HiddenRows) staging.saved();
-        else await staging.discard();
-      },
     };
   } catch (e) {
     return await fail(e); // awaited here: the finally below would leave it unhandled meanwhile
@@ -831,49 +838,6 @@ export function insertConversation(
       JSON.stringify(s.problems),
       at.toISOString(),
     );
-  // An attachment linked to a file another import stored meanwhile names that item instead.
-  const standIn = c.files.replaced;
-  const labels = labelTagger(deps.db);
-  if (c.messages instanceof HiddenRows) {
-    // Written while the export was read: the conversation row above makes them visible.
-    if (c.messages.itemId !== itemId)
-      throw new Error('insertConversation: rows hidden as another item');
-    if (standIn.size > 0) {
-      const update = deps.db.prepare('UPDATE messages SET attachments = ? WHERE n = ?');
-      for (const r of deps.db
-        .prepare("SELECT n, attachments FROM messages WHERE item_id = ? AND attachments <> '[]'")
-        .all(itemId) as { n: number; attachments: string }[])
-        update.run(withStandIns(r.attachments, standIn), r.n);
-    }
-    for (const name of c.messages.labelNames) labels.names.add(name);
-  } else insertStaged(deps, itemId, c.messages, standIn, labels);
-  deps.custody.append('derive', [itemId], {
-    ...entry,
-    format: c.reader.format,
-    reader: s.reader,
-    chatFile: s.chatFile,
-    messages: c.messages.count,
-    problems: s.problems.length,
-    dateOrder: s.dateOrder,
-    dateOrderSource: s.dateOrderSource,
-    timeZone: s.timeZone,
-    timeZoneSource: s.timeZoneSource,
-    media: c.mediaCount,
-    attachments: c.attachmentCount,
-    derivedItems: [...c.files.inserted],
-    linkedItems: [...new Set(c.files.linked)],
-    ...(labels.names.size ? { labelTags: [...labels.names] } : {}),
-  });
-}
-
-/** Inserts the messages waiting in a staging file, with their search rows and label tags. */
-function insertStaged(
-  deps: StoreDeps,
-  itemId: string,
-  staged: StagedRows<StagedMessage>,
-  standIn: ReadonlyMap<string, string>,
-  labels: ReturnType<typeof labelTagger>,
-): void {
   const insert = deps.db.prepare(
     `INSERT INTO messages (id, item_id, idx, kind, sender, sender_id, sender_key, time, time_utc,
        time_source, text, edited, byte_offset, byte_length, sha256, line, line_end, external_id,
@@ -883,12 +847,15 @@ function insertStaged(
   const search = deps.db.prepare(
     'INSERT INTO message_search (rowid, sender, text) VALUES (?, ?, ?)',
   );
+  // An attachment linked to a file another import stored meanwhile names that item instead.
+  const standIn = c.files.replaced;
   // The page cache would otherwise fill to its full size (256 MiB) with the pages written, so
   // a large mailbox would cost that much more memory than a small one; bulk inserts need few.
   const cacheSize = deps.db.pragma('cache_size', { simple: true }) as number;
   deps.db.pragma(`cache_size = ${-INSERT_CACHE_KIB}`);
+  const labels = labelTagger(deps.db);
   try {
-    for (const m of staged.read()) {
+    for (const m of c.messages.read()) {
       const r = insert.run(
         m.id,
         itemId,
@@ -918,6 +885,23 @@ function insertStaged(
   } finally {
     deps.db.pragma(`cache_size = ${cacheSize}`);
   }
+  deps.custody.append('derive', [itemId], {
+    ...entry,
+    format: c.reader.format,
+    reader: s.reader,
+    chatFile: s.chatFile,
+    messages: c.messages.count,
+    problems: s.problems.length,
+    dateOrder: s.dateOrder,
+    dateOrderSource: s.dateOrderSource,
+    timeZone: s.timeZone,
+    timeZoneSource: s.timeZoneSource,
+    media: c.mediaCount,
+    attachments: c.attachmentCount,
+    derivedItems: [...c.files.inserted],
+    linkedItems: [...new Set(c.files.linked)],
+    ...(labels.names.size ? { labelTags: [...labels.names] } : {}),
+  });
 }
 
 /** Gmail's read-state flags: labels no person gave, which would tag nearly every message. */
@@ -961,20 +945,19 @@ function labelTagger(db: Db): {
   const link = db.prepare('INSERT OR IGNORE INTO message_tags (message_id, tag_id) VALUES (?, ?)');
   const ids = new Map<string, number | bigint>();
   const names = new Set<string>();
-  const idOf = (name: string): number | bigint => {
-    let id = ids.get(name.toLowerCase());
-    if (id === undefined) {
-      addTag.run(name);
-      id = tagId.get(name) as number | bigint;
-      ids.set(name.toLowerCase(), id);
-    }
-    names.add(name);
-    return id;
-  };
   return {
     names,
     tag(messageId, labels) {
-      for (const name of labels) link.run(messageId, idOf(name));
+      for (const name of labels) {
+        let id = ids.get(name.toLowerCase());
+        if (id === undefined) {
+          addTag.run(name);
+          id = tagId.get(name) as number | bigint;
+          ids.set(name.toLowerCase(), id);
+        }
+        link.run(messageId, id);
+        names.add(name);
+      }
     },
   };
 }

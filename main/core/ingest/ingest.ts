@@ -578,8 +578,6 @@ async function ingestFile(
     keep = null;
     if (facts.thumbnail) thumbId = await deps.blobs.putBuffer(facts.thumbnail.jpeg);
 
-    // Known before reading: a conversation's messages are written under it, hidden until saved.
-    let id = newId();
     const readProblems: string[] = [];
     if (reader) {
       try {
@@ -591,13 +589,10 @@ async function ingestFile(
           opts: readOptionsFrom(opts),
           pending: pendingBlobs!,
           exportPath: sourcePath,
-          hideAs: id,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
       } catch (e) {
         if (!(e instanceof ReaderFailed)) throw e;
-        // Stored plain under another id: rows of the first a failed clean-up left stay unsaved.
-        id = newId();
         readProblems.push(readerFailedWarning(reader.format, e.message));
       }
     } else if (isEmail) {
@@ -620,6 +615,7 @@ async function ingestFile(
     if (conversation && opts.signal?.aborted)
       throw new DossierError('USAGE', 'The import was cancelled.');
 
+    const id = newId();
     // The custody entry names the source without its full path (items/source-path.ts).
     const origin = sourceOrigin(sourcePath);
     const warnings = [
@@ -731,7 +727,7 @@ async function ingestFile(
       throw diskFullIn(e, deps.db.name);
     }
     // Saved: the staged rows go, and files another import stored first.
-    await conversation?.saved();
+    await conversation?.messages.discard();
     await conversation?.files.discardUnused();
     await attachments?.discardUnused();
     conversation = attachments = null;

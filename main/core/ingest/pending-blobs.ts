@@ -28,9 +28,6 @@ export class PendingBlobs {
   private readonly key = `${PREFIX}${newId()}`;
   private readonly recorded: string[] = [];
   private free: string[] = [];
-  /** The item whose messages are written before the import is saved, and tags it made. */
-  private rows: HiddenRowsRecord | null = null;
-  private kept = false;
 
   constructor(
     private readonly db: Db,
@@ -59,111 +56,48 @@ export class PendingBlobs {
     this.recorded.push(id);
   }
 
-  /**
-   * Records (committed) the id the import's item will have, before its messages are written
-   * ahead of the save (conversations/hidden-rows.ts): killed after that, unlock deletes them.
-   */
-  hideRows(itemId: string, madeTags: readonly number[]): void {
-    this.rows = { item: itemId, tags: [...madeTags] };
-    this.write([...this.recorded]);
-  }
-
-  /** Rows could not be deleted after a failure: the record stays for unlock to finish. */
-  keepRecord(): void {
-    this.kept = true;
-  }
-
   private write(ids: string[]): void {
-    const rows = this.rows;
     this.db
       .prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       )
-      .run(
-        this.key,
-        JSON.stringify({
-          ids,
-          ...(rows ? { rows } : {}),
-          mac: this.mac?.(signed(this.key, ids, rows)) ?? null,
-        }),
-      );
+      .run(this.key, JSON.stringify({ ids, mac: this.mac?.(signed(this.key, ids)) ?? null }));
   }
 
   /** Drops the record: in the transaction that saves the import, or once its files are gone. */
   clear(): void {
-    if (this.kept) return;
     this.db.prepare('DELETE FROM settings WHERE key = ?').run(this.key);
   }
 }
 
-/** An import's messages written ahead of its save: the item they name, the tags it made. */
-export interface HiddenRowsRecord {
-  item: string;
-  tags: number[];
+/** What a record's MAC covers: its key and its ids. */
+function signed(key: string, ids: readonly string[]): string {
+  return JSON.stringify(['dossier/v1/pending-blobs', key, ids]);
 }
 
-/** What a record's MAC covers: its key, its ids, and the rows it names. */
-function signed(key: string, ids: readonly string[], rows: HiddenRowsRecord | null): string {
-  return JSON.stringify([
-    'dossier/v1/pending-blobs',
-    key,
-    ids,
-    ...(rows ? [rows.item, rows.tags] : []),
-  ]);
-}
-
-interface PendingRecord {
-  ids: string[];
-  rows: HiddenRowsRecord | null;
-}
-
-function rowsRecord(v: unknown): HiddenRowsRecord | null {
-  const r = v as { item?: unknown; tags?: unknown } | null;
-  if (typeof r?.item !== 'string' || !Array.isArray(r.tags)) return null;
-  if (!r.tags.every((t) => Number.isSafeInteger(t))) return null;
-  return { item: r.item, tags: r.tags as number[] };
-}
-
-/** The records with a valid MAC; a damaged or forged one protects nothing. */
-function validRecords(db: Db, mac: PendingMac): PendingRecord[] {
-  const out: PendingRecord[] = [];
+/** Every blob id recorded, with a valid MAC, as pending by an import that never finished. */
+export function pendingBlobIds(db: Db, mac: PendingMac): Set<string> {
+  const out = new Set<string>();
   const rows = db
     .prepare('SELECT key, value FROM settings WHERE key >= ? AND key < ?')
     .all(PREFIX, `${PREFIX}\uffff`) as { key: string; value: string }[];
   for (const { key, value } of rows) {
     try {
-      const r = JSON.parse(value) as { ids?: unknown; rows?: unknown; mac?: unknown };
+      const r = JSON.parse(value) as { ids?: unknown; mac?: unknown };
       const ids =
         Array.isArray(r.ids) && r.ids.every((x) => typeof x === 'string')
           ? (r.ids as string[])
           : null;
-      const rows = r.rows === undefined ? null : rowsRecord(r.rows);
-      if (!ids || typeof r.mac !== 'string' || (r.rows !== undefined && rows === null)) continue;
-      const want = Buffer.from(mac(signed(key, ids, rows)), 'hex');
+      if (!ids || typeof r.mac !== 'string') continue;
+      const want = Buffer.from(mac(signed(key, ids)), 'hex');
       const got = Buffer.from(r.mac, 'hex');
       if (got.length !== want.length || !timingSafeEqual(got, want)) continue;
-      out.push({ ids, rows });
+      for (const id of ids) out.add(id);
     } catch {
       // A damaged record protects nothing: its files are quarantined like any unknown file.
     }
   }
   return out;
-}
-
-/**
- * The items named by pending records whose messages were written before a save that never
- * came (HiddenRows): an id that is an item in the vault is never among them.
- */
-export function unsavedRows(db: Db, mac: PendingMac): HiddenRowsRecord[] {
-  const isItem = db.prepare('SELECT 1 FROM items WHERE id = ?').pluck();
-  return validRecords(db, mac).flatMap((r) =>
-    r.rows !== null && isItem.get(r.rows.item) === undefined ? [r.rows] : [],
-  );
-}
-
-/** Every blob id recorded, with a valid MAC, as pending by an import that never finished. */
-export function pendingBlobIds(db: Db, mac: PendingMac): Set<string> {
-  return new Set(validRecords(db, mac).flatMap((r) => r.ids));
 }
 
 /** Drops every pending record (unlock, once the files they name are dealt with). */

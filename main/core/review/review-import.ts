@@ -205,11 +205,7 @@ export class AdviserReviews {
         .map((r) => r.id)
         .filter((id): id is string => typeof id === 'string'),
     );
-    const message = this.db.prepare(
-      // An import's messages are out of sight until it is saved (conversations/hidden-rows.ts).
-      `SELECT item_id, idx FROM messages m WHERE id = ?
-         AND EXISTS (SELECT 1 FROM conversations c WHERE c.item_id = m.item_id)`,
-    );
+    const message = this.db.prepare('SELECT item_id, idx FROM messages WHERE id = ?');
     const checked = new Set<string>();
     for (const e of entries) {
       const t = e.target;

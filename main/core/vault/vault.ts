@@ -54,13 +54,7 @@ import {
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
 import { CopyPreviews } from '../redaction/copy-previews';
-import {
-  clearPendingBlobs,
-  pendingBlobIds,
-  PendingBlobs,
-  unsavedRows,
-} from '../ingest/pending-blobs';
-import { deleteHiddenRows } from '../conversations/hidden-rows';
+import { clearPendingBlobs, pendingBlobIds, PendingBlobs } from '../ingest/pending-blobs';
 import {
   itemDateOrderCheck,
   readerForItem,
@@ -440,13 +434,6 @@ export class Vault {
   private async removeLeftovers(): Promise<void> {
     try {
       assertVaultDatabase(this.db, this.id);
-      // Messages an interrupted import wrote ahead of its save (never shown): before the
-      // records that name them are dropped below.
-      const unsaved = unsavedRows(this.db, this.pendingMac);
-      if (unsaved.length)
-        this.db.transaction(() =>
-          unsaved.forEach((r) => deleteHiddenRows(this.db, r.item, r.tags)),
-        )();
       this.notices.push(
         ...(await tidyLeftovers({
           blobs: this.blobs,
@@ -1792,7 +1779,6 @@ export class Vault {
         vaultId: this.id,
         publicKey: this.keys.signingPublicKey,
         anchor: this.anchorState(),
-        pendingMac: this.pendingMac,
       },
       opts,
     );
