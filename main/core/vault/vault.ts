@@ -868,12 +868,13 @@ export class Vault {
   async export(opts: ExportOptions): Promise<ExportResult> {
     this.assertOpen();
     this.assertWritable(); // an export must be logged
-    // A redacted copy exported gives its preview to the bundle's viewer.
-    await this.copyPreviews.whenIdle();
     // Loaded on demand: the PDF and zip libraries are heavy, and most commands never need them.
     let result: ExportResult;
+    // Counted from the start: what the export lists must not change while it waits below.
     this.exporting++;
     try {
+      // A redacted copy exported gives its preview to the bundle's viewer.
+      await this.copyPreviews.whenIdle();
       const { exportBundle } = await import('../export/export');
       result = await exportBundle(this.exportDeps(), opts);
     } finally {
