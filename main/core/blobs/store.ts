@@ -52,8 +52,8 @@ export class BlobStore {
   }
 
   /** Stores a small buffer (a thumbnail) as a committed blob; returns its id. */
-  async putBuffer(data: Buffer): Promise<string> {
-    const w = await this.create();
+  async putBuffer(data: Buffer, id = newId()): Promise<string> {
+    const w = await this.create(data.length, id);
     try {
       await w.write(data);
       await w.commit();

@@ -184,17 +184,10 @@ export class CopyPreviews {
     let blobId: string | null = null;
     let saved = false;
     try {
-      blobId = pending.next();
-      const w = await blobs.create(jpeg.length, blobId);
-      try {
-        await w.write(jpeg);
-        await w.commit();
-      } catch (e) {
-        await w.abort();
-        throw e;
-      }
+      const id = pending.next();
+      blobId = id; // removed below if anything fails before the transaction
+      await blobs.putBuffer(jpeg, id);
       const sha256 = createHash('sha256').update(jpeg).digest('hex');
-      const id = blobId;
       saved = db.transaction(() => {
         // Removed meanwhile, or given a preview by another session: this one is not needed.
         const row = db.prepare('SELECT thumb_blob_id FROM items WHERE id = ?').get(c.id) as
