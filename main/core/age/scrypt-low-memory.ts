@@ -36,7 +36,8 @@ export function scryptLowMemory(
 
   const b = pbkdf2Sync(passphrase, salt, 1, 128 * r, 'sha256');
   const x = new Uint32Array(words);
-  x.set(new Uint32Array(b.buffer, b.byteOffset, words));
+  // Word by word: a view would need the buffer 4-byte aligned, which Node does not promise.
+  for (let w = 0; w < words; w++) x[w] = b.readUInt32LE(w * 4);
   const table = new Uint32Array((N / spacing) * words);
   const scratch = new Uint32Array(words);
   const y = new Uint32Array(words);
