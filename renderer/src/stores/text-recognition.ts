@@ -75,7 +75,8 @@ export const useTextRecognition = create<TextRecognitionStore>((set, get) => {
     async readAgain(ids, language) {
       const r = await api['ocr.readAgain']({ ids: ids ?? undefined, language });
       take(r.status);
-      if (language) void get().loadLanguages();
+      // Awaited, so the settings never show the old language once the change is confirmed.
+      if (language) await get().loadLanguages();
       return r.queued;
     },
   };

@@ -107,8 +107,14 @@ describe('layer import rules', () => {
 
 describe('promise rules (typed lint)', () => {
   it('refuse a promise nobody waits for, and a returned one a finally would leave unhandled', async () => {
-    const typed = new ESLint({ cwd: process.cwd() });
-    // Linted as the text of a file the tsconfig holds, so the rules have its types.
+    // Linted as the text of a file the tsconfig holds, so the rules have its types. Under CI=true
+    // typescript-eslint would infer a single run and type the file as it is on disk, not this text.
+    const typed = new ESLint({
+      cwd: process.cwd(),
+      overrideConfig: {
+        languageOptions: { parserOptions: { disallowAutomaticSingleRunInference: true } },
+      },
+    });
     const [result] = await typed.lintText(
       [
         'async function step(): Promise<void> {}',
