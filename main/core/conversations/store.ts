@@ -10,7 +10,7 @@ import type { Db } from '../db/database';
 import { DossierError, isDossierError } from '../errors';
 import type { EvidenceFacts } from '../evidence';
 import { itemMetadata } from '../evidence/item-metadata';
-import { newId } from '../ids';
+import { idSequence, newId } from '../ids';
 import type { ItemRepository } from '../items/repository';
 import type { PendingBlobs, PendingMac } from '../ingest/pending-blobs';
 import { openArchive } from './archive';
@@ -634,6 +634,8 @@ export async function readConversation(
     let firstTime: string | null = null;
     let lastTime: string | null = null;
     let expected = 0;
+    // In message order, side by side in the indexes on message ids (ids.ts).
+    const messageId = idSequence();
     const format = input.reader.format;
     const iterate = async (m: ReadMessage): Promise<void> => {
       if (input.signal?.aborted) throw new DossierError('USAGE', 'The import was cancelled.');
@@ -683,7 +685,7 @@ export async function readConversation(
       p.messages++;
       participants.set(who, p);
       await staging.push({
-        id: newId(),
+        id: messageId(),
         idx: m.index,
         kind: m.kind,
         sender: m.sender,
