@@ -89,4 +89,43 @@ describe('the message search index', () => {
     expect(hits).toEqual([{ item: kept.itemId }]);
     await vault.lock();
   });
+
+  it('writes in larger runs (schema 16), in a new vault and one migrated from before', async () => {
+    const settings = (db: Db) =>
+      db.prepare("SELECT k, v FROM message_search_config WHERE k != 'version' ORDER BY k").all();
+    const larger = [
+      { k: 'automerge', v: 16 },
+      { k: 'hashsize', v: 8 * 1024 * 1024 },
+    ];
+    const dir = join(await tempDir(), 'v');
+    const { vault } = await newVault(dir);
+    expect(settings(dbOf(vault))).toEqual(larger);
+    const chat = await addTestConversation(vault, { messages: MESSAGES, textSearchable: false });
+    const key = vault.revealKeys().sqlcipherKey;
+    await vault.lock();
+
+    const raw = new Database(join(dir, 'dossier.db'));
+    raw.pragma(`cipher='sqlcipher'`);
+    raw.pragma('legacy=4');
+    raw.pragma(`key="${key}"`);
+    // FTS5's defaults, as a vault from before had them.
+    raw.exec(`
+      INSERT INTO message_search (message_search, rank) VALUES ('automerge', 4);
+      INSERT INTO message_search (message_search, rank) VALUES ('hashsize', 1048576);
+    `);
+    rewindSchema(raw, 15);
+    expect(settings(raw)).toEqual([
+      { k: 'automerge', v: 4 },
+      { k: 'hashsize', v: 1048576 },
+    ]);
+    raw.close();
+
+    const again = await Vault.unlock(dir, PASSPHRASE);
+    const db = dbOf(again);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(settings(db)).toEqual(larger);
+    checkIndex(db);
+    expect(again.searchConversation(chat.itemId, 'school').hits.map((h) => h.index)).toEqual([0]);
+    await again.lock();
+  });
 });

@@ -58,7 +58,7 @@ describe('schema 15: redactions of kind text', () => {
     const again = await Vault.unlock(dir, PASSPHRASE);
     const db = dbOf(again);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(MIGRATIONS.length).toBe(15);
+    expect(MIGRATIONS.length).toBe(16);
     expect(db.prepare('SELECT * FROM redactions ORDER BY item_id').all()).toEqual(rows);
     expect(
       db
