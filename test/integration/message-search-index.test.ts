@@ -90,6 +90,59 @@ describe('the message search index', () => {
     await vault.lock();
   });
 
+  it('searches a conversation from the index alone, as a join on its messages would', async () => {
+    const dir = join(await tempDir(), 'v');
+    const { vault } = await newVault(dir);
+    const words = ['school', 'gate', 'answer', 'stop', 'know'];
+    const messages = (who: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        sender: who,
+        time: null,
+        text: `${words[i % 5]} ${words[(i * 3) % 5]} ${i}`,
+      }));
+    const a = await addTestConversation(vault, {
+      messages: messages('Alex', 60),
+      textSearchable: false,
+    });
+    const b = await addTestConversation(vault, {
+      messages: messages('Sam', 45),
+      textSearchable: false,
+    });
+    const db = dbOf(vault);
+    /** What the search must give: every match joined to its message, in message order. */
+    const byJoin = (itemId: string, word: string) =>
+      db
+        .prepare(
+          `SELECT m.idx FROM message_search s JOIN messages m ON m.n = s.rowid
+             WHERE message_search MATCH ? AND m.item_id = ? ORDER BY m.idx`,
+        )
+        .pluck()
+        .all(`"${word}"`, itemId) as number[];
+    const expectSame = () => {
+      for (const itemId of [a.itemId, b.itemId]) {
+        for (const word of [...words, 'Alex', 'Sam', 'nowhere']) {
+          const all = byJoin(itemId, word);
+          const found = vault.searchConversation(itemId, word, 0, 1000);
+          expect(found.total).toBe(all.length);
+          expect(found.hits.map((h) => h.index)).toEqual(all);
+          // A page further on.
+          const page = vault.searchConversation(itemId, word, 5, 7);
+          expect(page.hits.map((h) => h.index)).toEqual(all.slice(5, 12));
+          expect(page.total).toBe(all.length);
+        }
+      }
+    };
+    expectSame();
+    // Rows that are not one unbroken run (a gap, the other conversation's rows inside it):
+    // the search joins on the messages instead, with the same answers.
+    db.prepare('UPDATE messages SET n = n + 10000 WHERE item_id = ? AND idx >= 30').run(a.itemId);
+    db.prepare('UPDATE messages SET n = n + 20000 WHERE item_id = ? AND idx < 10').run(b.itemId);
+    db.prepare("INSERT INTO message_search (message_search) VALUES ('rebuild')").run();
+    checkIndex(db);
+    expectSame();
+    await vault.lock();
+  });
+
   it('writes in larger runs (schema 16), in a new vault and one migrated from before', async () => {
     const settings = (db: Db) =>
       db.prepare("SELECT k, v FROM message_search_config WHERE k != 'version' ORDER BY k").all();

@@ -338,17 +338,38 @@ export class ConversationRepository {
     this.requireConversation(itemId);
     const match = ftsMatch(typed);
     if (match === null) return { total: 0, hits: [] };
-    const matching = `SELECT m.n, m.id, m.idx FROM message_search s JOIN messages m ON m.n = s.rowid
-      WHERE message_search MATCH ? AND m.item_id = ?`;
-    const total = (
-      this.stmt(`SELECT count(*) AS n FROM (${matching})`).get(match, itemId) as { n: number }
-    ).n;
-    const found = this.stmt(`${matching} ORDER BY m.idx LIMIT ? OFFSET ?`).all(
-      match,
-      itemId,
-      Math.min(limit, MAX_PAGE),
-      offset,
-    ) as { n: number; id: string; idx: number }[];
+    const rows = this.rowRange(itemId);
+    let total: number;
+    let found: { n: number; id: string; idx: number }[];
+    if (rows) {
+      // Only the index is read for the count and the order; messages only for the page shown.
+      // Joining every match to its message read a page of messages each: 1.2 s for a word in
+      // each of 100,000 messages, against milliseconds.
+      const inRange = `FROM message_search WHERE message_search MATCH ? AND rowid BETWEEN ? AND ?`;
+      total = (
+        this.stmt(`SELECT count(*) AS n ${inRange}`).get(match, rows.first, rows.last) as {
+          n: number;
+        }
+      ).n;
+      const ns = this.stmt(`SELECT rowid ${inRange} ORDER BY rowid LIMIT ? OFFSET ?`)
+        .pluck()
+        .all(match, rows.first, rows.last, Math.min(limit, MAX_PAGE), offset) as number[];
+      found = this.stmt(
+        `SELECT n, id, idx FROM messages WHERE n IN (SELECT value FROM json_each(?)) ORDER BY idx`,
+      ).all(JSON.stringify(ns)) as typeof found;
+    } else {
+      const matching = `SELECT m.n, m.id, m.idx FROM message_search s JOIN messages m ON m.n = s.rowid
+        WHERE message_search MATCH ? AND m.item_id = ?`;
+      total = (
+        this.stmt(`SELECT count(*) AS n FROM (${matching})`).get(match, itemId) as { n: number }
+      ).n;
+      found = this.stmt(`${matching} ORDER BY m.idx LIMIT ? OFFSET ?`).all(
+        match,
+        itemId,
+        Math.min(limit, MAX_PAGE),
+        offset,
+      ) as typeof found;
+    }
     const snippets = this.snippets(
       match,
       found.map((f) => f.n),
@@ -361,6 +382,29 @@ export class ConversationRepository {
         snippet: snippetSegments(snippets.get(f.n) ?? ''),
       })),
     };
+  }
+
+  /**
+   * The rows (`n`) a conversation's messages hold, when they are one unbroken run in message
+   * order: its messages are inserted in one transaction, in order (insertConversation), so
+   * message i is row first + i (docs/vault-format.md, "messages"). Null if the rows say
+   * otherwise; the caller then joins on item_id instead.
+   */
+  private rowRange(itemId: string): { first: number; last: number } | null {
+    const ends = this.stmt(
+      `SELECT (SELECT n FROM messages WHERE item_id = @item ORDER BY idx ASC LIMIT 1) AS first,
+              (SELECT n FROM messages WHERE item_id = @item ORDER BY idx DESC LIMIT 1) AS last,
+              (SELECT idx FROM messages WHERE item_id = @item ORDER BY idx DESC LIMIT 1) AS lastIdx,
+              (SELECT message_count FROM conversations WHERE item_id = @item) AS count`,
+    ).get({ item: itemId }) as {
+      first: number | null;
+      last: number | null;
+      lastIdx: number;
+      count: number;
+    };
+    if (ends.first === null || ends.last === null) return null;
+    const unbroken = ends.last - ends.first === ends.count - 1 && ends.lastIdx === ends.count - 1;
+    return unbroken ? { first: ends.first, last: ends.last } : null;
   }
 
   /** FTS5 snippets for these message rows (one pass over the matches). */
