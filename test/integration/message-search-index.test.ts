@@ -129,6 +129,12 @@ describe('the message search index', () => {
           const page = vault.searchConversation(itemId, word, 5, 7);
           expect(page.hits.map((h) => h.index)).toEqual(all.slice(5, 12));
           expect(page.total).toBe(all.length);
+          // The library finds the conversation by the word, opened at its first match.
+          const listed = vault.items
+            .query({ sort: 'ingestedAt', order: 'asc', offset: 0, limit: 10, text: word })
+            .rows.find((r) => r.id === itemId);
+          if (all.length === 0) expect(listed).toBeUndefined();
+          else expect(listed?.message?.index).toBe(all[0]);
         }
       }
     };

@@ -126,6 +126,17 @@ export interface MessageRef {
 export const MAX_PAGE = 1000;
 
 /**
+ * Each conversation with its message count and the rows (`n`) of its first and last messages.
+ * Its messages are inserted in one transaction, in order, so they are one unbroken run of rows
+ * when last − first = count − 1 (docs/vault-format.md, "messages"): a search can then ask the
+ * index by that range of rowids instead of joining every match to its message.
+ */
+export const CONVERSATION_ROWS = `SELECT c.item_id AS item, c.message_count AS count,
+    (SELECT n FROM messages WHERE item_id = c.item_id AND idx = 0) AS first,
+    (SELECT n FROM messages WHERE item_id = c.item_id AND idx = c.message_count - 1) AS last
+  FROM conversations c`;
+
+/**
  * A page's messages carry at most this much of their text (a hostile export can hold a
  * thousand messages of a million characters each); `messages.get` gives the whole text.
  */
@@ -391,20 +402,11 @@ export class ConversationRepository {
    * otherwise; the caller then joins on item_id instead.
    */
   private rowRange(itemId: string): { first: number; last: number } | null {
-    const ends = this.stmt(
-      `SELECT (SELECT n FROM messages WHERE item_id = @item ORDER BY idx ASC LIMIT 1) AS first,
-              (SELECT n FROM messages WHERE item_id = @item ORDER BY idx DESC LIMIT 1) AS last,
-              (SELECT idx FROM messages WHERE item_id = @item ORDER BY idx DESC LIMIT 1) AS lastIdx,
-              (SELECT message_count FROM conversations WHERE item_id = @item) AS count`,
-    ).get({ item: itemId }) as {
-      first: number | null;
-      last: number | null;
-      lastIdx: number;
-      count: number;
-    };
-    if (ends.first === null || ends.last === null) return null;
-    const unbroken = ends.last - ends.first === ends.count - 1 && ends.lastIdx === ends.count - 1;
-    return unbroken ? { first: ends.first, last: ends.last } : null;
+    const r = this.stmt(`SELECT first, last, count FROM (${CONVERSATION_ROWS}) WHERE item = ?`).get(
+      itemId,
+    ) as { first: number | null; last: number | null; count: number } | undefined;
+    if (!r || r.first === null || r.last === null || r.last - r.first !== r.count - 1) return null;
+    return { first: r.first, last: r.last };
   }
 
   /** FTS5 snippets for these message rows (one pass over the matches). */
@@ -425,18 +427,26 @@ export class ConversationRepository {
     const match = ftsMatch(typed);
     const out = new Map<string, MessageHit>();
     if (match === null || itemIds.length === 0) return out;
+    // By each conversation's run of rows where it is one (the first match in rowid order is
+    // the first in message order), else by joining its matches to its messages.
     const firsts = this.stmt(
-      `SELECT m.item_id AS item, min(m.idx) AS idx FROM message_search s JOIN messages m ON m.n = s.rowid
-       WHERE message_search MATCH ? AND m.item_id IN (SELECT value FROM json_each(?))
-       GROUP BY m.item_id`,
-    ).all(match, JSON.stringify(itemIds)) as { item: string; idx: number }[];
-    const rows = firsts.map(
-      (f) =>
-        this.stmt('SELECT n, id, idx, item_id FROM messages WHERE item_id = ? AND idx = ?').get(
-          f.item,
-          f.idx,
-        ) as { n: number; id: string; idx: number; item_id: string },
-    );
+      `SELECT CASE WHEN r.last - r.first = r.count - 1
+          THEN (SELECT rowid FROM message_search WHERE message_search MATCH ?
+                  AND rowid BETWEEN r.first AND r.last ORDER BY rowid LIMIT 1)
+          ELSE (SELECT m.n FROM message_search s JOIN messages m ON m.n = s.rowid
+                  WHERE message_search MATCH ? AND m.item_id = r.item ORDER BY m.idx LIMIT 1) END
+        FROM (${CONVERSATION_ROWS}) r WHERE r.item IN (SELECT value FROM json_each(?))`,
+    )
+      .pluck()
+      .all(match, match, JSON.stringify(itemIds)) as (number | null)[];
+    const rows = this.stmt(
+      'SELECT n, id, idx, item_id FROM messages WHERE n IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(firsts.filter((n) => n !== null))) as {
+      n: number;
+      id: string;
+      idx: number;
+      item_id: string;
+    }[];
     const snippets = this.snippets(
       match,
       rows.map((r) => r.n),

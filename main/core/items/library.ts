@@ -16,7 +16,11 @@ import { snippetSegments, type SnippetSegment } from './snippets';
 import { SortRanks, type RankedSort } from './sort-ranks';
 import { searchColumns, sourcedSnippets, type SearchColumn } from './search-sources';
 import type { SearchSource } from '../../../shared/search-source';
-import { ConversationRepository, type MessageHit } from '../conversations/repository';
+import {
+  CONVERSATION_ROWS,
+  ConversationRepository,
+  type MessageHit,
+} from '../conversations/repository';
 
 /**
  * The library page: filter, sort and page through items, with highlighted search matches.
@@ -585,13 +589,19 @@ export class Library extends ItemRepository {
       params.unshift(inText.join(' '));
     }
     // Or a conversation one of whose messages has every word (compound selects run left to
-    // right: the item matches above, then these).
-    const inMessage = `SELECT i.search_rowid FROM message_search s
-      JOIN messages m ON m.n = s.rowid JOIN items i INDEXED BY items_by_id ON i.id = m.item_id
-      WHERE message_search MATCH ?`;
+    // right: the item matches above, then these). Each conversation is asked of the index by
+    // its run of rows (docs/vault-format.md, "messages"), not each match joined to its message:
+    // a word in each of 100,000 messages took 3 s that way.
+    const inMessage = `SELECT i.search_rowid FROM (${CONVERSATION_ROWS}) r
+      JOIN items i INDEXED BY items_by_id ON i.id = r.item
+      WHERE CASE WHEN r.last - r.first = r.count - 1
+        THEN EXISTS (SELECT 1 FROM message_search
+          WHERE message_search MATCH ? AND rowid BETWEEN r.first AND r.last)
+        ELSE EXISTS (SELECT 1 FROM message_search s JOIN messages m ON m.n = s.rowid
+          WHERE message_search MATCH ? AND m.item_id = r.item) END`;
     return {
       set: `${parts.join(' INTERSECT ')} UNION ${inMessage}`,
-      params: [...params, ftsMatch(typed)!],
+      params: [...params, ftsMatch(typed)!, ftsMatch(typed)!],
       snippet: tagWords.length === 0 ? ftsMatch(typed)! : words.map(ftsWord).join(' OR '),
       tagWords,
     };
