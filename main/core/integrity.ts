@@ -66,6 +66,11 @@ export async function checkIntegrity(
     publicKey: KeyObject;
     /** dossier.json's record of the last signed checkpoint. */
     anchor: AnchorState;
+    /**
+     * Takes the picture of which files exist and which the database names while no import,
+     * copy or removal is half-written (vault/blob-writes.ts). Without it, taken at once.
+     */
+    still?: <T>(take: () => Promise<T>) => Promise<T>;
   },
   opts: {
     onProgress?: (p: IntegrityProgress) => void;
@@ -101,8 +106,15 @@ export async function checkIntegrity(
     });
   }
 
-  const refs = deps.items.blobRefs();
-  const onDisk = await deps.blobs.scan();
+  const still = deps.still ?? ((take) => take());
+  const { refs, onDisk } = await still(async () => ({
+    refs: deps.items.blobRefs(),
+    onDisk: await deps.blobs.scan(),
+  }));
+  // A file removed with its item while the check reads (a removal after the picture) is not
+  // missing or damaged: its row is gone too.
+  const stillNamed = (blobId: string): boolean =>
+    deps.db.prepare('SELECT 1 FROM blobs WHERE id = ?').get(blobId) !== undefined;
   const present = new Set(onDisk.blobs);
   const bytesTotal = refs.reduce((n, r) => n + (present.has(r.blobId) ? r.size : 0), 0);
   let bytesDone = 0;
@@ -149,6 +161,10 @@ export async function checkIntegrity(
       }
     } catch (e) {
       if (signal?.aborted) throw e;
+      if (!stillNamed(ref.blobId)) {
+        blobsDone++;
+        continue;
+      }
       problems.push({
         ...base,
         kind: 'blob-damaged',

@@ -41,6 +41,8 @@ export class CopyPreviews {
     private readonly deps: StoreDeps,
     /** A plain-words notice for the person (a copy whose preview could not be made). */
     private readonly notice: (message: string) => void,
+    /** Runs a preview's write (the vault's check takes its picture between writes). */
+    private readonly writing: (save: () => Promise<void>) => Promise<void> = (save) => save(),
   ) {}
 
   /** Called after each preview saved (the app refreshes the copy's tile). */
@@ -157,7 +159,7 @@ export class CopyPreviews {
       return;
     }
     if (this.stopped) return;
-    await this.save(c, jpeg);
+    await this.writing(() => this.save(c, jpeg));
   }
 
   /** The stored copy, decrypted, and checked against its SHA-256. */

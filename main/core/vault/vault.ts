@@ -55,6 +55,7 @@ import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/e
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
 import { CopyPreviews } from '../redaction/copy-previews';
 import { clearPendingBlobs, pendingBlobIds, PendingBlobs } from '../ingest/pending-blobs';
+import { BlobWrites } from './blob-writes';
 import {
   itemDateOrderCheck,
   readerForItem,
@@ -198,6 +199,8 @@ export class Vault {
   readonly ocr: OcrRunner;
   /** Redacted pictures' previews, made in the background after each copy is saved. */
   private readonly copyPreviews: CopyPreviews;
+  /** Writes under blobs/ in progress, which the check's picture of the vault waits for. */
+  private readonly blobWrites = new BlobWrites();
   /** Plain-words messages for the person, produced while opening or locking. */
   readonly notices: string[] = [];
   private readonly exports: ExportsInProgress;
@@ -246,7 +249,11 @@ export class Vault {
       custody: this.custody,
       addedLanguagesDir: join(dir, ADDED_LANGUAGES_FOLDER),
     });
-    this.copyPreviews = new CopyPreviews(this.storeDeps(), (m) => this.notices.push(m));
+    this.copyPreviews = new CopyPreviews(
+      this.storeDeps(),
+      (m) => this.notices.push(m),
+      (save) => this.blobWrites.run(save),
+    );
   }
 
   get id(): string {
@@ -505,17 +512,19 @@ export class Vault {
   async restoreQuarantined(names: readonly string[] | 'all'): Promise<RestoreResult[]> {
     this.assertOpen();
     const files = await this.quarantine.list();
-    return restoreQuarantined(
-      {
-        db: this.db,
-        items: this.items,
-        blobs: this.blobs,
-        custody: this.custody,
-        cases: this.cases,
-        quarantine: this.quarantine,
-        pendingMac: this.pendingMac,
-      },
-      names === 'all' ? files : selectQuarantined(files, names),
+    return this.blobWrites.run(() =>
+      restoreQuarantined(
+        {
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+          cases: this.cases,
+          quarantine: this.quarantine,
+          pendingMac: this.pendingMac,
+        },
+        names === 'all' ? files : selectQuarantined(files, names),
+      ),
     );
   }
 
@@ -643,17 +652,19 @@ export class Vault {
   add(paths: readonly (string | Buffer)[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
     this.assertWritable();
-    return addPaths(
-      {
-        db: this.db,
-        items: this.items,
-        blobs: this.blobs,
-        custody: this.custody,
-        cases: this.cases,
-        pendingMac: this.pendingMac,
-      },
-      paths,
-      opts,
+    return this.blobWrites.run(() =>
+      addPaths(
+        {
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+          cases: this.cases,
+          pendingMac: this.pendingMac,
+        },
+        paths,
+        opts,
+      ),
     );
   }
 
@@ -678,17 +689,19 @@ export class Vault {
       }
     }
     const name = uploadName(input.name);
-    const result = await addData(
-      {
-        db: this.db,
-        items: this.items,
-        blobs: this.blobs,
-        custody: this.custody,
-        cases: this.cases,
-        pendingMac: this.pendingMac,
-      },
-      { name, data: input.data, mtime },
-      opts,
+    const result = await this.blobWrites.run(() =>
+      addData(
+        {
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+          cases: this.cases,
+          pendingMac: this.pendingMac,
+        },
+        { name, data: input.data, mtime },
+        opts,
+      ),
     );
     if (name !== input.name && result.status === 'added') {
       const warning = `The name had characters that cannot be shown safely (such as slashes or invisible control characters), so it was stored as "${name}".`;
@@ -756,7 +769,8 @@ export class Vault {
         'An export is being written; nothing can be removed until it has finished. Try again then.',
       );
     }
-    return removeItem(this.removalDeps(), this.resolveItem(idOrPrefix), reason);
+    const item = this.resolveItem(idOrPrefix);
+    return this.blobWrites.run(() => removeItem(this.removalDeps(), item, reason));
   }
 
   /** Removes an incident and its links (the items and people stay), with a reason. */
@@ -1401,17 +1415,19 @@ export class Vault {
         }
         throw asDatabaseError(e);
       }
-      return storeCopy(
-        this.storeDeps(),
-        { id: item.id, name: item.name, sha256: item.sha256 },
-        {
-          bytes: redacted.png,
-          name: copyName(item.name, 'redacted', '.png'),
-          mime: 'image/png',
-          facts: redactedPictureFacts(redacted),
-        },
-        { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
-        pending,
+      return this.blobWrites.run(() =>
+        storeCopy(
+          this.storeDeps(),
+          { id: item.id, name: item.name, sha256: item.sha256 },
+          {
+            bytes: redacted.png,
+            name: copyName(item.name, 'redacted', '.png'),
+            mime: 'image/png',
+            facts: redactedPictureFacts(redacted),
+          },
+          { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
+          pending,
+        ),
       );
     });
     this.copyPreviews.start();
@@ -1445,21 +1461,23 @@ export class Vault {
     }
     const bytes = await this.copySourceBytes(item);
     const copy = await copyWithoutLocation(bytes, item.mime);
-    return storeCopy(
-      this.storeDeps(),
-      { id: item.id, name: item.name, sha256: item.sha256 },
-      {
-        bytes: copy.bytes,
-        name: copyName(item.name, 'without location', copy.extension),
-        mime: copy.mime,
-      },
-      {
-        kind: 'location',
-        boxes: [],
-        spans: [],
-        removed: copy.removed,
-        lossless: copy.lossless,
-      },
+    return this.blobWrites.run(() =>
+      storeCopy(
+        this.storeDeps(),
+        { id: item.id, name: item.name, sha256: item.sha256 },
+        {
+          bytes: copy.bytes,
+          name: copyName(item.name, 'without location', copy.extension),
+          mime: copy.mime,
+        },
+        {
+          kind: 'location',
+          boxes: [],
+          spans: [],
+          removed: copy.removed,
+          lossless: copy.lossless,
+        },
+      ),
     );
   }
 
@@ -1495,15 +1513,17 @@ export class Vault {
     assertSpans(null, spans);
     const rendering = await textForRedaction(await this.copySourceBytes(item), item.mime, kind);
     assertSpans(rendering.text, spans);
-    return storeCopy(
-      this.storeDeps(),
-      { id: item.id, name: item.name, sha256: item.sha256 },
-      {
-        bytes: redactedTextCopy(rendering, spans, item),
-        name: copyName(item.name, 'redacted', '.txt'),
-        mime: 'text/plain',
-      },
-      { kind: 'text', boxes: [], spans: sortedSpans(spans), removed: [], lossless: false },
+    return this.blobWrites.run(() =>
+      storeCopy(
+        this.storeDeps(),
+        { id: item.id, name: item.name, sha256: item.sha256 },
+        {
+          bytes: redactedTextCopy(rendering, spans, item),
+          name: copyName(item.name, 'redacted', '.txt'),
+          mime: 'text/plain',
+        },
+        { kind: 'text', boxes: [], spans: sortedSpans(spans), removed: [], lossless: false },
+      ),
     );
   }
 
@@ -1545,7 +1565,9 @@ export class Vault {
     }
     const item = this.storedItem(idOrPrefix);
     this.assertContentAsIngested(item.id, `item ${item.id} (${item.name})`);
-    await readItemAsConversation(this.storeDeps(), item, choices, signal);
+    await this.blobWrites.run(() =>
+      readItemAsConversation(this.storeDeps(), item, choices, signal),
+    );
     return this.conversations.get(item.id);
   }
 
@@ -1773,6 +1795,7 @@ export class Vault {
     await this.copyPreviews.whenIdle();
     const report = await checkIntegrity(
       {
+        still: (take) => this.blobWrites.still(take),
         db: this.db,
         items: this.items,
         blobs: this.blobs,
