@@ -2,13 +2,13 @@
 // a vault from before keeps every message searchable after the migration, the index matches
 // the rows (FTS5's own integrity-check), and removing a conversation leaves it matching.
 import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../main/core';
 import type { Db } from '../../main/core/db/database';
 import { MIGRATIONS } from '../../main/core/db/migrations';
 import { rewindSchema } from '../support/schema-rewind';
 import { addTestConversation } from '../support/conversations/rows';
+import { openVaultDbFile } from '../support/custody-tamper';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE } from '../support/vault';
 
@@ -36,10 +36,7 @@ describe('the message search index', () => {
     await vault.lock();
 
     // The vault as the version before made it: message_search with its own content.
-    const raw = new Database(join(dir, 'dossier.db'));
-    raw.pragma(`cipher='sqlcipher'`);
-    raw.pragma('legacy=4');
-    raw.pragma(`key="${key}"`);
+    const raw = openVaultDbFile(dir, key);
     raw.exec(`
       DROP TABLE message_search;
       CREATE VIRTUAL TABLE message_search USING fts5(
@@ -163,10 +160,7 @@ describe('the message search index', () => {
     const key = vault.revealKeys().sqlcipherKey;
     await vault.lock();
 
-    const raw = new Database(join(dir, 'dossier.db'));
-    raw.pragma(`cipher='sqlcipher'`);
-    raw.pragma('legacy=4');
-    raw.pragma(`key="${key}"`);
+    const raw = openVaultDbFile(dir, key);
     // FTS5's defaults, as a vault from before had them.
     raw.exec(`
       INSERT INTO message_search (message_search, rank) VALUES ('automerge', 4);

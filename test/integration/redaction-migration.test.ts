@@ -3,13 +3,13 @@
 // a redacted copy of an email.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../main/core';
 import type { Db } from '../../main/core/db/database';
 import { MIGRATIONS } from '../../main/core/db/migrations';
 import { makeScreenshotPng } from '../fixtures/evidence';
 import { rewindSchema } from '../support/schema-rewind';
+import { openVaultDbFile } from '../support/custody-tamper';
 import { tempDir } from '../support/tmp';
 import { newVault, PASSPHRASE } from '../support/vault';
 
@@ -36,10 +36,7 @@ describe('schema 15: redactions of kind text', () => {
     await vault.lock();
 
     // The table as schema 14 made it, with its rows.
-    const raw = new Database(join(dir, 'dossier.db'));
-    raw.pragma(`cipher='sqlcipher'`);
-    raw.pragma('legacy=4');
-    raw.pragma(`key="${key}"`);
+    const raw = openVaultDbFile(dir, key);
     raw.exec(`
       DROP INDEX redactions_original;
       ALTER TABLE redactions RENAME TO redactions_kept;

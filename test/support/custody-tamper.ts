@@ -3,15 +3,21 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { entryHash, type CustodyEntry } from '../../main/core';
 import { GENESIS_PREV } from '../../main/core/custody/log';
 
+/** A locked vault's database opened with the stock library and its revealed SQLCipher key. */
+export function openVaultDbFile(vaultDir: string, sqlcipherKey: string): Database.Database {
+  const db = new Database(join(vaultDir, 'dossier.db'));
+  db.pragma(`cipher='sqlcipher'`);
+  db.pragma('legacy=4');
+  db.pragma(`key="${sqlcipherKey}"`);
+  return db;
+}
+
 /**
  * What someone holding the revealed SQLCipher key can do to a locked vault's database:
  * open it with the stock library, drop the append-only triggers and rewrite the log.
  */
 export function openRawDb(vaultDir: string, sqlcipherKey: string): Database.Database {
-  const db = new Database(join(vaultDir, 'dossier.db'));
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
-  db.pragma(`key="${sqlcipherKey}"`);
+  const db = openVaultDbFile(vaultDir, sqlcipherKey);
   db.pragma('foreign_keys = OFF');
   db.exec(
     'DROP TRIGGER IF EXISTS custody_log_no_update; DROP TRIGGER IF EXISTS custody_log_no_delete;',

@@ -126,15 +126,17 @@ export interface MessageRef {
 export const MAX_PAGE = 1000;
 
 /**
- * Each conversation with its message count and the rows (`n`) of its first and last messages.
- * Its messages are inserted in one transaction, in order, so they are one unbroken run of rows
- * when last − first = count − 1 (docs/vault-format.md, "messages"): a search can then ask the
- * index by that range of rowids instead of joining every match to its message.
+ * Each conversation (`item`) with the rows (`n`) of its first and last messages, and whether
+ * its messages are one unbroken run of rows between them (`run`, 1 or 0). They are inserted in
+ * one transaction, in order, so they are when last − first = count − 1 (docs/vault-format.md,
+ * "messages"): a search can then ask the index by that range of rowids instead of joining
+ * every match to its message.
  */
-export const CONVERSATION_ROWS = `SELECT c.item_id AS item, c.message_count AS count,
-    (SELECT n FROM messages WHERE item_id = c.item_id AND idx = 0) AS first,
-    (SELECT n FROM messages WHERE item_id = c.item_id AND idx = c.message_count - 1) AS last
-  FROM conversations c`;
+export const CONVERSATION_ROWS = `SELECT item, first, last, coalesce(last - first = count - 1, 0) AS run
+  FROM (SELECT c.item_id AS item, c.message_count AS count,
+      (SELECT n FROM messages WHERE item_id = c.item_id AND idx = 0) AS first,
+      (SELECT n FROM messages WHERE item_id = c.item_id AND idx = c.message_count - 1) AS last
+    FROM conversations c)`;
 
 /**
  * A page's messages carry at most this much of their text (a hostile export can hold a
@@ -402,11 +404,10 @@ export class ConversationRepository {
    * otherwise; the caller then joins on item_id instead.
    */
   private rowRange(itemId: string): { first: number; last: number } | null {
-    const r = this.stmt(`SELECT first, last, count FROM (${CONVERSATION_ROWS}) WHERE item = ?`).get(
+    const r = this.stmt(`SELECT first, last, run FROM (${CONVERSATION_ROWS}) WHERE item = ?`).get(
       itemId,
-    ) as { first: number | null; last: number | null; count: number } | undefined;
-    if (!r || r.first === null || r.last === null || r.last - r.first !== r.count - 1) return null;
-    return { first: r.first, last: r.last };
+    ) as { first: number; last: number; run: 0 | 1 } | undefined;
+    return r?.run ? { first: r.first, last: r.last } : null;
   }
 
   /** FTS5 snippets for these message rows (one pass over the matches). */
@@ -430,7 +431,7 @@ export class ConversationRepository {
     // By each conversation's run of rows where it is one (the first match in rowid order is
     // the first in message order), else by joining its matches to its messages.
     const firsts = this.stmt(
-      `SELECT CASE WHEN r.last - r.first = r.count - 1
+      `SELECT CASE WHEN r.run
           THEN (SELECT rowid FROM message_search WHERE message_search MATCH ?
                   AND rowid BETWEEN r.first AND r.last ORDER BY rowid LIMIT 1)
           ELSE (SELECT m.n FROM message_search s JOIN messages m ON m.n = s.rowid

@@ -556,6 +556,7 @@ export class Library extends ItemRepository {
   private textSearch(typed: string): TextSearch | null {
     const words = [...new Set(searchWords(typed))];
     if (words.length === 0) return null;
+    const match = ftsMatch(typed)!;
     // Each tag's tokens, made once until the next write: a vault may hold thousands of tags.
     const tags = this.cached('tag tokens', () =>
       (this.stmt('SELECT id, name FROM tags').all() as { id: number; name: string }[]).map((t) => ({
@@ -594,15 +595,15 @@ export class Library extends ItemRepository {
     // a word in each of 100,000 messages took 3 s that way.
     const inMessage = `SELECT i.search_rowid FROM (${CONVERSATION_ROWS}) r
       JOIN items i INDEXED BY items_by_id ON i.id = r.item
-      WHERE CASE WHEN r.last - r.first = r.count - 1
+      WHERE CASE WHEN r.run
         THEN EXISTS (SELECT 1 FROM message_search
           WHERE message_search MATCH ? AND rowid BETWEEN r.first AND r.last)
         ELSE EXISTS (SELECT 1 FROM message_search s JOIN messages m ON m.n = s.rowid
           WHERE message_search MATCH ? AND m.item_id = r.item) END`;
     return {
       set: `${parts.join(' INTERSECT ')} UNION ${inMessage}`,
-      params: [...params, ftsMatch(typed)!, ftsMatch(typed)!],
-      snippet: tagWords.length === 0 ? ftsMatch(typed)! : words.map(ftsWord).join(' OR '),
+      params: [...params, match, match],
+      snippet: tagWords.length === 0 ? match : words.map(ftsWord).join(' OR '),
       tagWords,
     };
   }

@@ -117,15 +117,22 @@ async function coverInPipeline(
   const [png, opaque] = await whileEncoding(
     Promise.all([
       covered.png({ compressionLevel: 6 }).toBuffer(),
-      sharp(bytes, DECODE)
-        .extractChannel(3)
-        .raw()
-        .toBuffer()
-        .then((a) => a.equals(Buffer.alloc(a.length, 255))),
+      sharp(bytes, DECODE).extractChannel(3).raw().toBuffer().then(allOpaque),
     ]),
     meanwhile,
   );
   return opaque ? png : null;
+}
+
+const OPAQUE = Buffer.alloc(64 * 1024, 255);
+
+/** Whether every byte of an alpha channel is 255, compared a block at a time (no copy of it). */
+function allOpaque(alpha: Buffer): boolean {
+  for (let at = 0; at < alpha.length; at += OPAQUE.length) {
+    const n = Math.min(OPAQUE.length, alpha.length - at);
+    if (alpha.compare(OPAQUE, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
 }
 
 /** Runs `meanwhile` once `encoding` is under way; a failure of either is thrown once both end. */
@@ -189,14 +196,18 @@ export async function redactPicture(
       'CORRUPT',
       `The picture is damaged and could not be decoded (${(e as Error).message.split('\n')[0]!.slice(0, 200)}); nothing was written.`,
     );
-  // A failure of `meanwhile` (a full disk) is its own, never "the picture is damaged".
-  const theirs: { error: unknown }[] = [];
-  const run = meanwhile;
-  meanwhile = () => {
+  // `meanwhile` runs once, beside the first encoding. Its failure (a full disk) is its own,
+  // never "the picture is damaged".
+  let ran = false;
+  const theirs = { failed: false, error: undefined as unknown };
+  const once = (): void => {
+    if (ran) return;
+    ran = true;
     try {
-      run();
+      meanwhile();
     } catch (e) {
-      theirs.push({ error: e });
+      theirs.failed = true;
+      theirs.error = e;
       throw e;
     }
   };
@@ -204,12 +215,11 @@ export async function redactPicture(
     const upright = { width: meta.autoOrient?.width ?? w, height: meta.autoOrient?.height ?? h };
     let png: Buffer | null;
     try {
-      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true, meanwhile);
+      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true, once);
     } catch (e) {
-      throw theirs.length ? theirs[0]!.error : damaged(e);
+      throw theirs.failed ? theirs.error : damaged(e);
     }
     if (png) return { png, ...upright, covered: 'in-pipeline' };
-    meanwhile = () => undefined; // done already
   }
   let data: Buffer;
   let info: { width: number; height: number; channels: number };
@@ -236,7 +246,7 @@ export async function redactPicture(
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
   const png = await whileEncoding(
     sharp(data, { raw }).png({ compressionLevel: 6 }).toBuffer(),
-    meanwhile,
+    once,
   );
   return { png, width, height, covered: 'in-pixels' };
 }

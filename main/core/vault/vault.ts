@@ -50,6 +50,7 @@ import {
   type AddOptions,
   type AddReport,
   type AddResult,
+  type IngestDeps,
 } from '../ingest/ingest';
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
@@ -466,13 +467,7 @@ export class Vault {
    */
   private async runOneTimeJobs(): Promise<void> {
     if (this.readOnly) return;
-    const deps = {
-      db: this.db,
-      items: this.items,
-      blobs: this.blobs,
-      custody: this.custody,
-      pendingMac: this.pendingMac,
-    };
+    const deps = this.storeDeps();
     try {
       this.notices.push(...(await runEmailAttachmentsJob(deps)));
     } catch (e) {
@@ -514,15 +509,7 @@ export class Vault {
     const files = await this.quarantine.list();
     return this.blobWrites.run(() =>
       restoreQuarantined(
-        {
-          db: this.db,
-          items: this.items,
-          blobs: this.blobs,
-          custody: this.custody,
-          cases: this.cases,
-          quarantine: this.quarantine,
-          pendingMac: this.pendingMac,
-        },
+        { ...this.ingestDeps(), quarantine: this.quarantine },
         names === 'all' ? files : selectQuarantined(files, names),
       ),
     );
@@ -652,20 +639,7 @@ export class Vault {
   add(paths: readonly (string | Buffer)[], opts?: AddOptions): Promise<AddReport> {
     this.assertOpen();
     this.assertWritable();
-    return this.blobWrites.run(() =>
-      addPaths(
-        {
-          db: this.db,
-          items: this.items,
-          blobs: this.blobs,
-          custody: this.custody,
-          cases: this.cases,
-          pendingMac: this.pendingMac,
-        },
-        paths,
-        opts,
-      ),
-    );
+    return this.blobWrites.run(() => addPaths(this.ingestDeps(), paths, opts));
   }
 
   /**
@@ -690,18 +664,7 @@ export class Vault {
     }
     const name = uploadName(input.name);
     const result = await this.blobWrites.run(() =>
-      addData(
-        {
-          db: this.db,
-          items: this.items,
-          blobs: this.blobs,
-          custody: this.custody,
-          cases: this.cases,
-          pendingMac: this.pendingMac,
-        },
-        { name, data: input.data, mtime },
-        opts,
-      ),
+      addData(this.ingestDeps(), { name, data: input.data, mtime }, opts),
     );
     if (name !== input.name && result.status === 'added') {
       const warning = `The name had characters that cannot be shown safely (such as slashes or invisible control characters), so it was stored as "${name}".`;
@@ -1587,6 +1550,10 @@ export class Vault {
     };
   }
 
+  private ingestDeps(): IngestDeps {
+    return { ...this.storeDeps(), cases: this.cases };
+  }
+
   /** A conversation's summary, by its item's id or a prefix of it. */
   conversation(idOrPrefix: string): ConversationView {
     this.assertOpen();
@@ -1791,8 +1758,6 @@ export class Vault {
 
   async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
-    // A preview being written would be a file no item refers to yet.
-    await this.copyPreviews.whenIdle();
     const report = await checkIntegrity(
       {
         still: (take) => this.blobWrites.still(take),

@@ -291,4 +291,20 @@ describe('covering in the decode pipeline (opaque colour pictures) or in the dec
       200, 100, 50, 0, 201, 99, 7, 128,
     ]);
   });
+
+  it('finds the one pixel not opaque wherever it is, the very last included', async () => {
+    const { data, info } = await sharp(await shot())
+      .ensureAlpha(1)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: 4 as const };
+    const opaque = await sharp(data, { raw }).png().toBuffer();
+    expect((await redactPicture(opaque, boxes)).covered).toBe('in-pipeline');
+    for (const pixel of [0, 70_000, info.width * info.height - 1]) {
+      const one = Buffer.from(data);
+      one[pixel * 4 + 3] = 254;
+      const original = await sharp(one, { raw }).png().toBuffer();
+      expect((await redactPicture(original, boxes)).covered, `pixel ${pixel}`).toBe('in-pixels');
+    }
+  });
 });
