@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Vault } from '../../main/core';
+import type { AddReport, Vault } from '../../main/core';
 import type { Db } from '../../main/core/db/database';
 import { buildMbox, emailBytes } from '../support/conversations/mbox';
 import { tempDir } from '../support/tmp';
@@ -37,18 +37,24 @@ async function until(test: () => boolean, what: string): Promise<void> {
   }
 }
 
+/**
+ * A new vault with a mailbox import under way: it has recorded the files it is writing, some
+ * are on disk, none is saved yet.
+ */
+async function importUnderWay(): Promise<{ vault: Vault; importing: Promise<AddReport> }> {
+  const root = await tempDir();
+  const { vault } = await newVault(join(root, 'v'));
+  const path = join(root, 'All mail.mbox');
+  await writeFile(path, mailbox());
+  const importing = vault.add([path]);
+  const pending = dbOf(vault).prepare("SELECT 1 FROM settings WHERE key LIKE 'pending-blobs:%'");
+  await until(() => pending.get() !== undefined, 'the import to start writing');
+  return { vault, importing };
+}
+
 describe('the check while files are being written', () => {
   it('waits for an import half-written and reports no file of it as belonging to no item', async () => {
-    const root = await tempDir();
-    const { vault } = await newVault(join(root, 'v'));
-    const path = join(root, 'All mail.mbox');
-    await writeFile(path, mailbox());
-    const pending = () =>
-      dbOf(vault).prepare("SELECT 1 FROM settings WHERE key LIKE 'pending-blobs:%'").get() !==
-      undefined;
-    const importing = vault.add([path]);
-    // The import has recorded the files it is writing: some are on disk, none is saved yet.
-    await until(pending, 'the import to start writing');
+    const { vault, importing } = await importUnderWay();
     const report = await vault.check();
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
@@ -59,6 +65,22 @@ describe('the check while files are being written', () => {
     const logged = vault.log().filter((e) => e.action === 'verify');
     expect(logged.at(-1)!.details).toMatchObject({ ok: true, problems: [] });
     await vault.lock();
+  });
+
+  it('says in words that the vault was locked while it waited for an import', async () => {
+    const { vault, importing } = await importUnderWay();
+    // Locked under it, the import ends too (reported failed, as before).
+    const ended = importing.then(
+      () => undefined,
+      () => undefined,
+    );
+    const checking = vault.check();
+    await vault.lock();
+    await expect(checking).rejects.toMatchObject({
+      code: 'LOCKED',
+      message: expect.stringMatching(/^The vault was locked before its check finished/),
+    });
+    await ended;
   });
 
   it('lets an import start while it reads, and does not call a file removed meanwhile damaged', async () => {

@@ -1758,19 +1758,32 @@ export class Vault {
 
   async check(opts: Parameters<typeof checkIntegrity>[1] = {}): Promise<IntegrityReport> {
     this.assertOpen();
-    const report = await checkIntegrity(
-      {
-        still: (take) => this.blobWrites.still(take),
-        db: this.db,
-        items: this.items,
-        blobs: this.blobs,
-        custody: this.custody,
-        vaultId: this.id,
-        publicKey: this.keys.signingPublicKey,
-        anchor: this.anchorState(),
-      },
-      opts,
-    );
+    // Locked while it waited for an import or read the files: said in words, not as SQLite's
+    // "connection is not open", and nothing is logged.
+    const lockedMeanwhile = () =>
+      new DossierError(
+        'LOCKED',
+        'The vault was locked before its check finished, so the check was stopped and nothing was recorded. Unlock the vault and run the check again.',
+      );
+    let report: IntegrityReport;
+    try {
+      report = await checkIntegrity(
+        {
+          still: (take) => this.blobWrites.still(take),
+          db: this.db,
+          items: this.items,
+          blobs: this.blobs,
+          custody: this.custody,
+          vaultId: this.id,
+          publicKey: this.keys.signingPublicKey,
+          anchor: this.anchorState(),
+        },
+        opts,
+      );
+    } catch (e) {
+      throw this.closed ? lockedMeanwhile() : e;
+    }
+    if (this.closed) throw lockedMeanwhile();
     this.custody.append('verify', [], {
       scope: 'vault',
       ok: report.ok,
