@@ -1,7 +1,7 @@
 // The original a copy is made from is read once and checked against its SHA-256 before it is
 // used: a stored file swapped for another item's (a valid age file of this vault) or cut short
 // is refused (INTEGRITY), and nothing is written.
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isDossierError } from '../../main/core';
@@ -28,6 +28,8 @@ describe('the original of a copy, read once', () => {
       for (const damage of [
         () => copyFile(pathOf(b!), pathOf(a!)),
         () => writeFile(pathOf(a!), good.subarray(0, good.length - 100)),
+        // Far larger than the file recorded: refused before it is read into memory.
+        () => truncate(pathOf(a!), 1536 * 1024 * 1024),
       ]) {
         await damage();
         let error: unknown;
@@ -37,6 +39,8 @@ describe('the original of a copy, read once', () => {
           error = e;
         }
         expect(isDossierError(error, 'INTEGRITY'), String(error)).toBe(true);
+        if (damage.toString().includes('truncate'))
+          expect(String(error)).toMatch(/far more than it should hold/);
         expect(vault.list()).toHaveLength(2);
         expect(await blobFiles(join(root, 'vault'))).toEqual(before);
         await writeFile(pathOf(a!), good);
@@ -44,6 +48,34 @@ describe('the original of a copy, read once', () => {
       expect((await vault.makeRedactedCopy(a!, [{ ...BOX, otherReason: null }])).alreadyMade).toBe(
         false,
       );
+    } finally {
+      await vault.lock();
+    }
+  }, 60_000);
+
+  it('a picture damaged past its header: CORRUPT, and the copy file begun meanwhile is gone', async () => {
+    const root = await tempDir();
+    const png = await makeScreenshotPng(300, 600, 3);
+    // The header and the first part of the pixels: decoding begins (and with it the copy's
+    // file) and fails part way.
+    await writeFile(join(root, 'cut.png'), png.subarray(0, Math.floor(png.length / 2)));
+    const dir = join(root, 'vault');
+    const { vault } = await newVault(dir);
+    try {
+      const [cut] = (await vault.add([join(root, 'cut.png')])).results.map(
+        (r) => (r as { id: string }).id,
+      );
+      const before = await blobFiles(dir);
+      let error: unknown;
+      try {
+        await vault.makeRedactedCopy(cut!, [{ ...BOX, otherReason: null }]);
+      } catch (e) {
+        error = e;
+      }
+      expect(isDossierError(error, 'CORRUPT'), String(error)).toBe(true);
+      expect(vault.list()).toHaveLength(1);
+      expect(await blobFiles(dir)).toEqual(before);
+      expect((await vault.check()).ok).toBe(true);
     } finally {
       await vault.lock();
     }

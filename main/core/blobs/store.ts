@@ -1,6 +1,14 @@
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgeEncryptor, AgeFileReader, type Identity, type Recipient } from '../age';
+import {
+  AgeEncryptor,
+  AgeError,
+  AgeFileReader,
+  decrypt,
+  encryptedPayloadSize,
+  type Identity,
+  type Recipient,
+} from '../age';
 import { asIoError, fsyncDir } from '../fs-safety';
 import { ID_PATTERN, newId } from '../ids';
 import { SequentialFileWriter } from '../sequential-file';
@@ -15,6 +23,8 @@ export const BLOB_DIR = 'blobs';
 const TMP_SUFFIX = '.tmp';
 /** Blobs at least this big bypass the page cache (see sequential-file.ts). */
 const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
+/** More than any header the vault writes (one X25519 stanza, about 200 bytes). */
+const MAX_HEADER_BYTES = 64 * 1024;
 
 export class BlobStore {
   constructor(
@@ -61,6 +71,24 @@ export class BlobStore {
     } catch (e) {
       await w.abort();
       throw e;
+    }
+  }
+
+  /**
+   * A small blob's whole plaintext, every chunk authenticated; for one held whole anyway.
+   * `plainSize` is what it should hold: a file far larger is refused unread (a swapped blob
+   * must not make the vault read gigabytes).
+   */
+  async readWhole(id: string, plainSize: number): Promise<Buffer> {
+    const fh = await open(this.path(id), 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > encryptedPayloadSize(plainSize) + MAX_HEADER_BYTES) {
+        throw new AgeError('PAYLOAD', `The file is ${size} bytes, far more than it should hold.`);
+      }
+      return decrypt(await fh.readFile(), [this.identity], { armored: false });
+    } finally {
+      await fh.close();
     }
   }
 

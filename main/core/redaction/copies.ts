@@ -3,6 +3,7 @@
 // entry (both hashes) and its redactions row in one transaction. The original is untouched.
 import { createHash } from 'node:crypto';
 import type { RedactionBox } from '../../../shared/redaction';
+import type { BlobWriter } from '../blobs/store';
 import type { RedactionSpan } from '../../../shared/redaction-text';
 import { DerivedFiles, type DeriveOp, type StoreDeps } from '../conversations/store';
 import { asDatabaseError } from '../db/database';
@@ -54,18 +55,61 @@ export function copyName(original: string, what: string, extension: string): str
   return `${stem.slice(0, 200)} (${what})${extension}`;
 }
 
+/**
+ * A copy's file begun while the copy is still being made (a picture's PNG being written on
+ * sharp's threads): its id recorded as pending, a commit, so a wait for the disk, and its
+ * encrypted file opened. Saved by storeCopy, or abandoned.
+ */
+export class CopyFileAhead {
+  readonly pending: PendingBlobs;
+  private writer: Promise<BlobWriter> | null = null;
+
+  constructor(private readonly deps: StoreDeps) {
+    this.pending = new PendingBlobs(deps.db, deps.pendingMac);
+  }
+
+  /** Records the id (a full disk throws here) and starts opening the file. */
+  begin(): void {
+    this.pending.reserve();
+    const writer = this.deps.blobs.create(0, this.pending.next());
+    writer.catch(() => undefined); // its failure is met where it is taken
+    this.writer = writer;
+  }
+
+  /** The file begun, handed over once; null if begin() never ran. */
+  take(): Promise<BlobWriter> | null {
+    const writer = this.writer;
+    this.writer = null;
+    return writer;
+  }
+
+  /** Nothing is saved: a file begun and not handed over is removed, the record dropped. */
+  async abandon(): Promise<void> {
+    await this.take()?.then(
+      (w) => w.abort(),
+      () => undefined,
+    );
+    try {
+      this.pending.clear();
+    } catch {
+      // Unlock finds the record, and nothing under its names.
+    }
+  }
+}
+
 export async function storeCopy(
   deps: StoreDeps,
   original: CopySource,
   /** `facts`: what is known of a copy Dossier made (a redacted picture's size and preview). */
   copy: { bytes: Buffer; name: string; mime: string; facts?: EvidenceFacts },
   record: CopyRecord,
-  /** Its files' pending record, when the caller made it ahead (while the copy was encoded). */
-  pending = new PendingBlobs(deps.db, deps.pendingMac),
+  /** Its file, when the caller began it ahead (while the copy was encoded). */
+  ahead = new CopyFileAhead(deps),
 ): Promise<CopyMade> {
+  const pending = ahead.pending;
   if (createHash('sha256').update(copy.bytes).digest('hex') === original.sha256) {
     // Nothing to take out: the "copy" would be the original itself.
-    pending.clear();
+    await ahead.abandon();
     throw new DossierError(
       'USAGE',
       record.kind === 'location'
@@ -80,7 +124,7 @@ export async function storeCopy(
       copy.name,
       OP[record.kind],
       record.kind === 'location' ? 'copy without location' : 'redacted copy',
-      copy.facts,
+      { made: copy.facts, writer: ahead.take() },
     );
     await files.settle();
     const now = new Date();
@@ -131,11 +175,7 @@ export async function storeCopy(
     return made!;
   } catch (e) {
     await files.discard();
-    try {
-      pending.clear();
-    } catch {
-      // Unlock finds the record, and nothing under its names.
-    }
+    await ahead.abandon();
     // A full disk met by the database (the pending record, the save) is said as one met by a file.
     throw asDatabaseError(e);
   }

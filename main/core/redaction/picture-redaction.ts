@@ -64,6 +64,10 @@ export function redactedPictureFacts(p: RedactedPicture): EvidenceFacts {
   };
 }
 
+type Sharp = typeof import('sharp').default;
+/** sharp, once loaded (kept out of the CLI's start-up until a picture is redacted). */
+let loaded: Sharp | undefined;
+
 /** How a picture to redact is decoded: damage refused, no bomb (its header was checked). */
 const DECODE = { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' } as const;
 
@@ -79,58 +83,138 @@ function coverableInPipeline(meta: Metadata): boolean {
 }
 
 /**
- * The boxes composited as opaque black rectangles in the decode pipeline, so that decoding and
- * writing the PNG overlap on sharp's threads. The same pixels as covering the decoded picture,
- * and the same PNG, for an opaque picture only: libvips' composite premultiplies by alpha, so a
- * pixel that is not opaque may change. So a picture with alpha has its alpha read (in
- * parallel; a decode of its own, far cheaper than libvips' stats) and the result is used only
- * if every pixel is opaque; null means "not opaque: cover it in its decoded pixels".
+ * A mask the size of the upright picture: every byte 0xFF but the colour bytes of the pixels
+ * a box touches, which are 0. ANDed with the picture, it makes those pixels black and leaves
+ * every other byte as it was (alpha included: a box's alpha is the picture's, so this is a
+ * full cover only for an opaque picture, which is why a picture with alpha is checked).
+ */
+class CoverMask {
+  /** Kept for the next picture of the same size (most are one phone's screenshots). */
+  private static spare: Buffer | null = null;
+  private static dropSpare: NodeJS.Timeout | null = null;
+
+  readonly bytes: Buffer;
+  private readonly rows: { top: number; bottom: number }[] = [];
+
+  constructor(
+    boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+    private readonly width: number,
+    height: number,
+    private readonly channels: 3 | 4,
+  ) {
+    const size = width * height * channels;
+    // A fresh mask is 4 bytes a pixel the kernel must map and fill: a few ms for a screenshot.
+    const spare = CoverMask.spare;
+    CoverMask.spare = null;
+    this.bytes = spare?.length === size ? spare : Buffer.alloc(size, 0xff);
+    for (const b of boxes) {
+      const { left, top, right, bottom } = boxPixels(b, width, height);
+      this.rows.push({ top, bottom });
+      for (let y = top; y < bottom; y++) {
+        const row = y * width * channels;
+        this.bytes.fill(
+          channels === 3 ? 0 : KEEP_ALPHA,
+          row + left * channels,
+          row + right * channels,
+        );
+      }
+    }
+  }
+
+  /** Once sharp is done with it: every row a box touched made 0xFF again, then kept. */
+  release(): void {
+    if (this.bytes.length > SPARE_MASK_MAX_BYTES) return;
+    const rowBytes = this.width * this.channels;
+    for (const { top, bottom } of this.rows)
+      this.bytes.fill(0xff, top * rowBytes, bottom * rowBytes);
+    CoverMask.spare = this.bytes;
+    if (CoverMask.dropSpare) clearTimeout(CoverMask.dropSpare);
+    CoverMask.dropSpare = setTimeout(() => {
+      CoverMask.spare = null;
+      CoverMask.dropSpare = null;
+    }, SPARE_MASK_KEPT_MS);
+    CoverMask.dropSpare.unref();
+  }
+}
+
+/** A covered pixel's mask with alpha: the colour cleared, the alpha kept. */
+const KEEP_ALPHA = Buffer.from([0, 0, 0, 0xff]);
+/** A mask is kept for the next copy only up to this size (16 megapixels with alpha)… */
+const SPARE_MASK_MAX_BYTES = 64 * 1024 * 1024;
+/** …and only this long after the last copy. */
+const SPARE_MASK_KEPT_MS = 30_000;
+
+/**
+ * The boxes covered in the decode pipeline, so that decoding and writing the PNG overlap on
+ * sharp's threads: the decoded pixels ANDed with a CoverMask, a bitwise operation that changes
+ * no other byte, whatever its alpha. (libvips' composite would draw the boxes too, but it
+ * premultiplies by alpha and truncates, so a pixel that is not opaque could change, and it
+ * costs a float pass over every pixel.) A box's alpha is left as it was, so the result is
+ * used only if every pixel under the boxes is opaque (`alpha`, read beside it); null means
+ * "cover it in its decoded pixels", which makes the boxes opaque.
  */
 async function coverInPipeline(
-  sharp: typeof import('sharp').default,
+  sharp: Sharp,
   bytes: Buffer,
   boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
   upright: { width: number; height: number },
-  hasAlpha: boolean,
+  alpha: Promise<AlphaChannel | null> | null,
   meanwhile: () => void,
 ): Promise<Buffer | null> {
-  const rects = boxes.map((b) => {
-    const { left, top, right, bottom } = boxPixels(b, upright.width, upright.height);
-    const black = { r: 0, g: 0, b: 0, alpha: 1 };
-    return {
-      input: {
-        create: {
-          width: right - left,
-          height: bottom - top,
-          channels: 4 as const,
-          background: black,
-        },
-      },
-      left,
-      top,
-    };
-  });
-  const covered = sharp(bytes, DECODE).rotate().composite(rects);
-  // The composite gives a picture without alpha one; it is opaque, and taken off again.
-  if (!hasAlpha)
-    return whileEncoding(covered.removeAlpha().png({ compressionLevel: 6 }).toBuffer(), meanwhile);
-  const [png, opaque] = await whileEncoding(
-    Promise.all([
-      covered.png({ compressionLevel: 6 }).toBuffer(),
-      sharp(bytes, DECODE).extractChannel(3).raw().toBuffer().then(allOpaque),
-    ]),
-    meanwhile,
-  );
-  return opaque ? png : null;
+  const channels = alpha ? 4 : 3;
+  const mask = new CoverMask(boxes, upright.width, upright.height, channels);
+  const covered = sharp(bytes, DECODE)
+    .rotate()
+    .boolean(mask.bytes, 'and', { raw: { ...upright, channels } })
+    .png({ compressionLevel: 6 })
+    .toBuffer()
+    .finally(() => mask.release());
+  if (!alpha) return whileEncoding(covered, meanwhile);
+  const [png, a] = await whileEncoding(Promise.all([covered, alpha]), meanwhile);
+  return a !== null && opaqueUnder(boxes, a) ? png : null;
+}
+
+/** A picture's alpha channel, as shown (EXIF orientation applied): one byte a pixel. */
+interface AlphaChannel {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Reads the alpha channel (a decode of its own, on sharp's threads); null for a picture with
+ * none, or one that cannot be decoded (the pixels' way then settles it). Never rejects.
+ */
+function readAlpha(sharp: Sharp, bytes: Buffer): Promise<AlphaChannel | null> {
+  return sharp(bytes, DECODE)
+    .rotate()
+    .extractChannel(3)
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .then(
+      ({ data, info }) =>
+        info.channels === 1 ? { data, width: info.width, height: info.height } : null,
+      () => null,
+    );
 }
 
 const OPAQUE = Buffer.alloc(64 * 1024, 255);
 
-/** Whether every byte of an alpha channel is 255, compared a block at a time (no copy of it). */
-function allOpaque(alpha: Buffer): boolean {
-  for (let at = 0; at < alpha.length; at += OPAQUE.length) {
-    const n = Math.min(OPAQUE.length, alpha.length - at);
-    if (alpha.compare(OPAQUE, 0, n, at, at + n) !== 0) return false;
+/** Whether every pixel any box touches is opaque, compared a row of a box at a time. */
+function opaqueUnder(
+  boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  alpha: AlphaChannel,
+): boolean {
+  const { data, width, height } = alpha;
+  if (data.length !== width * height) return false;
+  for (const b of boxes) {
+    const { left, top, right, bottom } = boxPixels(b, width, height);
+    for (let y = top; y < bottom; y++) {
+      for (let at = y * width + left, end = y * width + right; at < end; at += OPAQUE.length) {
+        const n = Math.min(OPAQUE.length, end - at);
+        if (data.compare(OPAQUE, 0, n, at, at + n) !== 0) return false;
+      }
+    }
   }
   return true;
 }
@@ -168,7 +252,7 @@ export async function redactPicture(
     const problem = boxProblem(b);
     if (problem) throw new DossierError('USAGE', `Box ${i + 1} cannot be used: ${problem}.`);
   }
-  const { default: sharp } = await import('sharp');
+  const sharp = loaded ?? (loaded = (await import('sharp')).default);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { failOn: 'none', limitInputPixels: false }).metadata();
@@ -215,9 +299,19 @@ export async function redactPicture(
     const upright = { width: meta.autoOrient?.width ?? w, height: meta.autoOrient?.height ?? h };
     let png: Buffer | null;
     try {
-      png = await coverInPipeline(sharp, bytes, boxes, upright, meta.hasAlpha === true, once);
-    } catch (e) {
-      throw theirs.failed ? theirs.error : damaged(e);
+      png = await coverInPipeline(
+        sharp,
+        bytes,
+        boxes,
+        upright,
+        // Read beside the covering pipeline, on sharp's threads.
+        meta.hasAlpha === true ? readAlpha(sharp, bytes) : null,
+        once,
+      );
+    } catch {
+      if (theirs.failed) throw theirs.error;
+      // Decoded as the header did not say (or damaged): the pixels' way settles it.
+      png = null;
     }
     if (png) return { png, ...upright, covered: 'in-pipeline' };
   }
@@ -234,13 +328,13 @@ export async function redactPicture(
   const { width, height, channels } = info;
   // Grey (1), grey with alpha (2), colour (3), colour with alpha (4): the fill is black, and
   // opaque, so that nothing covered shows through transparency.
-  const alpha = channels === 2 || channels === 4 ? channels - 1 : -1;
+  const alphaAt = channels === 2 || channels === 4 ? channels - 1 : -1;
   for (const b of boxes) {
     const { left, top, right, bottom } = boxPixels(b, width, height);
     for (let y = top; y < bottom; y++) {
       const row = y * width * channels;
       data.fill(0, row + left * channels, row + right * channels);
-      if (alpha >= 0) for (let x = left; x < right; x++) data[row + x * channels + alpha] = 255;
+      if (alphaAt >= 0) for (let x = left; x < right; x++) data[row + x * channels + alphaAt] = 255;
     }
   }
   const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };

@@ -55,7 +55,7 @@ import {
 import { markEmailAttachmentsJobDone, runEmailAttachmentsJob } from '../ingest/email-attachments';
 import { markXmpLocationJobDone, runXmpLocationJob } from '../ingest/xmp-location-job';
 import { CopyPreviews } from '../redaction/copy-previews';
-import { clearPendingBlobs, pendingBlobIds, PendingBlobs } from '../ingest/pending-blobs';
+import { clearPendingBlobs, pendingBlobIds } from '../ingest/pending-blobs';
 import { BlobWrites } from './blob-writes';
 import {
   itemDateOrderCheck,
@@ -99,7 +99,7 @@ import { assertVaultDatabase, tidyLeftovers } from './leftovers';
 import { VaultLock } from './lockfile';
 import { AdviserReviews, type ReviewImportResult } from '../review/review-import';
 import { readReceivedReview, type ReviewSource } from '../review/received-review';
-import { copyName, storeCopy, type CopyMade } from '../redaction/copies';
+import { CopyFileAhead, copyName, storeCopy, type CopyMade } from '../redaction/copies';
 import { copiesOf, copyOf, type CopyListed, type CopyOf } from '../redaction/copy-records';
 import { copyRows } from '../redaction/disclosure-records';
 import { copyWithoutLocation } from '../redaction/strip-location';
@@ -159,6 +159,9 @@ export interface VaultSettings {
 }
 
 export const DEFAULT_SETTINGS: VaultSettings = { autoLockMinutes: 5 };
+
+/** A blob held whole anyway up to this size is read in one go (a screenshot, an email). */
+const READ_WHOLE_MAX_BYTES = 16 * 1024 * 1024;
 
 const WRONG_PASSPHRASE_MESSAGE =
   'That passphrase is not right, so the keys were not shown. Check Caps Lock and the keyboard layout, and try again.';
@@ -816,15 +819,23 @@ export class Vault {
     const hash = createHash('sha256');
     let n = 0;
     try {
-      const reader = await this.blobs.open(blobId);
-      try {
-        for await (const chunk of reader.stream()) {
-          hash.update(chunk);
-          n += chunk.length;
-          keep?.push(chunk);
+      if (keep && size <= READ_WHOLE_MAX_BYTES) {
+        // Held whole anyway, and small: one read and one decryption, not a chunked stream.
+        const plain = await this.blobs.readWhole(blobId, size);
+        hash.update(plain);
+        n = plain.length;
+        keep.push(plain);
+      } else {
+        const reader = await this.blobs.open(blobId);
+        try {
+          for await (const chunk of reader.stream()) {
+            hash.update(chunk);
+            n += chunk.length;
+            keep?.push(chunk);
+          }
+        } finally {
+          await reader.close();
         }
-      } finally {
-        await reader.close();
       }
     } catch (e) {
       throw new DossierError(
@@ -1364,23 +1375,20 @@ export class Vault {
     // is usable at once.
     const made = await this.copyPreviews.whileMaking(async () => {
       const bytes = await this.copySourceBytes(item);
-      // The copy's file recorded as pending (a commit, so a wait for the disk) while sharp's
-      // threads write the PNG.
-      const pending = new PendingBlobs(this.db, this.pendingMac);
-      let redacted: RedactedPicture;
-      try {
-        redacted = await redactPicture(bytes, boxes, () => pending.reserve());
-      } catch (e) {
+      const deps = this.storeDeps();
+      // Its file begun (recorded as pending, opened) while sharp's threads write the PNG; so
+      // the check's picture waits for the encoding too (a fraction of a second).
+      return this.blobWrites.run(async () => {
+        const ahead = new CopyFileAhead(deps);
+        let redacted: RedactedPicture;
         try {
-          pending.clear();
-        } catch {
-          // Unlock finds the record, and nothing under its names.
+          redacted = await redactPicture(bytes, boxes, () => ahead.begin());
+        } catch (e) {
+          await ahead.abandon();
+          throw asDatabaseError(e);
         }
-        throw asDatabaseError(e);
-      }
-      return this.blobWrites.run(() =>
-        storeCopy(
-          this.storeDeps(),
+        return storeCopy(
+          deps,
           { id: item.id, name: item.name, sha256: item.sha256 },
           {
             bytes: redacted.png,
@@ -1389,9 +1397,9 @@ export class Vault {
             facts: redactedPictureFacts(redacted),
           },
           { kind: 'picture', boxes, spans: [], removed: [], lossless: false },
-          pending,
-        ),
-      );
+          ahead,
+        );
+      });
     });
     this.copyPreviews.start();
     return made;

@@ -38,8 +38,9 @@ async function expectRedacted(
     const px = b.data.subarray(i * b.channels, (i + 1) * b.channels);
     if (covered[i]) {
       inside++;
-      expect(px[0]).toBe(0);
-      if (b.channels === 4) expect(px[3]).toBe(255);
+      const colour = b.channels === 2 || b.channels === 4 ? b.channels - 1 : b.channels;
+      for (let c = 0; c < colour; c++) expect(px[c]).toBe(0);
+      if (colour < b.channels) expect(px[colour]).toBe(255);
     } else if (!px.equals(a.data.subarray(i * a.channels, (i + 1) * a.channels))) {
       throw new Error(`pixel ${i % a.width},${Math.floor(i / a.width)} outside the boxes changed`);
     }
@@ -269,42 +270,72 @@ describe('covering in the decode pipeline (opaque colour pictures) or in the dec
     });
   }
 
-  it('a picture with one pixel not opaque is covered in its pixels: transparent ones keep their colour', async () => {
-    const { data, info } = await sharp(await shot())
+  it('one copy after another, or at once, each covers its own boxes only (the mask is reused)', async () => {
+    const original = await sharp(await shot())
       .ensureAlpha(1)
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    // Outside the boxes: a pixel fully transparent with a colour, one half transparent.
-    const at = (x: number, y: number) => (y * info.width + x) * 4;
-    data.set([200, 100, 50, 0], at(5, 400));
-    data.set([201, 99, 7, 128], at(6, 400));
-    const original = await sharp(data, {
-      raw: { width: info.width, height: info.height, channels: 4 },
-    })
       .png()
       .toBuffer();
-    const out = await redactPicture(original, boxes);
-    expect(out.covered).toBe('in-pixels');
-    await expectRedacted(original, out.png, boxes);
-    const copy = await sharp(out.png).raw().toBuffer();
-    expect([...copy.subarray(at(5, 400), at(5, 400) + 8)]).toEqual([
-      200, 100, 50, 0, 201, 99, 7, 128,
+    const other = [{ x: 0, y: 400_000, w: 1_000_000, h: 200_000 }];
+    for (const b of [boxes, other, boxes]) {
+      const out = await redactPicture(original, b);
+      expect(out.covered).toBe('in-pipeline');
+      await expectRedacted(original, out.png, b);
+    }
+    const [one, two] = await Promise.all([
+      redactPicture(original, other),
+      redactPicture(original, boxes),
     ]);
+    await expectRedacted(original, one!.png, other);
+    await expectRedacted(original, two!.png, boxes);
   });
 
-  it('finds the one pixel not opaque wherever it is, the very last included', async () => {
+  /** The test screenshot's pixels with alpha, and a PNG of them with some pixels changed. */
+  async function withPixels(set: Array<[number, number[]]>) {
     const { data, info } = await sharp(await shot())
       .ensureAlpha(1)
       .raw()
       .toBuffer({ resolveWithObject: true });
+    for (const [pixel, value] of set) data.set(value, pixel * 4);
     const raw = { width: info.width, height: info.height, channels: 4 as const };
-    const opaque = await sharp(data, { raw }).png().toBuffer();
-    expect((await redactPicture(opaque, boxes)).covered).toBe('in-pipeline');
-    for (const pixel of [0, 70_000, info.width * info.height - 1]) {
-      const one = Buffer.from(data);
-      one[pixel * 4 + 3] = 254;
-      const original = await sharp(one, { raw }).png().toBuffer();
-      expect((await redactPicture(original, boxes)).covered, `pixel ${pixel}`).toBe('in-pixels');
+    return {
+      png: await sharp(data, { raw }).png().toBuffer(),
+      width: info.width,
+      height: info.height,
+    };
+  }
+
+  it('pixels not opaque outside the boxes: covered in the pipeline, each byte of them kept', async () => {
+    // A pixel fully transparent with a colour, one half transparent (composite would change them).
+    const { png: original, width } = await withPixels([
+      [400 * 390 + 5, [200, 100, 50, 0]],
+      [400 * 390 + 6, [201, 99, 7, 128]],
+    ]);
+    const out = await redactPicture(original, boxes);
+    expect(out.covered).toBe('in-pipeline');
+    await expectRedacted(original, out.png, boxes);
+    const copy = await sharp(out.png).raw().toBuffer();
+    const at = (400 * width + 5) * 4;
+    expect([...copy.subarray(at, at + 8)]).toEqual([200, 100, 50, 0, 201, 99, 7, 128]);
+    expect(out.png.equals(await inPixels(original))).toBe(true);
+  });
+
+  it('a pixel not opaque under a box, wherever it is, is found: covered in its pixels, the box opaque', async () => {
+    const { width, height } = await withPixels([]);
+    const [first, last] = boxes.map((b) => boxPixels(b, width, height));
+    const under = [
+      first!.top * width + first!.left, // a box's first pixel
+      Math.floor((first!.top + first!.bottom) / 2) * width + first!.left + 17, // inside one
+      (last!.bottom - 1) * width + last!.right - 1, // the picture's very last pixel
+    ];
+    for (const pixel of under) {
+      const { png: original } = await withPixels([[pixel, [10, 20, 30, 254]]]);
+      const out = await redactPicture(original, boxes);
+      expect(out.covered, `pixel ${pixel}`).toBe('in-pixels');
+      await expectRedacted(original, out.png, boxes);
     }
+    // Just beside a box: not under it, so the pipeline's copy is used.
+    const beside = first!.top * width + first!.left - 1;
+    const { png: original } = await withPixels([[beside, [10, 20, 30, 254]]]);
+    expect((await redactPicture(original, boxes)).covered).toBe('in-pipeline');
   });
 });
