@@ -22,11 +22,11 @@ function countingBlobs(blobs: BlobStore): { blobs: BlobStore; most: () => number
   const counting = Object.create(blobs) as BlobStore;
   counting.create = async (...args: Parameters<BlobStore['create']>) => {
     const w = await blobs.create(...args);
-    const commit = w.commit.bind(w);
-    w.commit = async () => {
+    const commitWith = w.commitWith.bind(w);
+    w.commitWith = async (plain: Buffer) => {
       most = Math.max(most, ++now);
       try {
-        await commit();
+        await commitWith(plain);
       } finally {
         now--;
       }

@@ -23,6 +23,8 @@ export const BLOB_DIR = 'blobs';
 const TMP_SUFFIX = '.tmp';
 /** Blobs at least this big bypass the page cache (see sequential-file.ts). */
 const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
+/** A file's last parts are joined into one write up to this size. */
+const JOIN_MAX_BYTES = 1024 * 1024;
 /** More than any header the vault writes (one X25519 stanza, about 200 bytes). */
 const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -61,12 +63,34 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Starts a blob under its final name, its header written and its directory entry made
+   * durable now, so that committing it later is one write and one fsync (a redacted copy's
+   * file, begun while its PNG is encoded). Only for an id recorded as pending first: a
+   * process killed before the commit leaves a file unlock finds by that record and deletes.
+   */
+  async createInPlace(id: string): Promise<BlobWriter> {
+    const dir = join(this.vaultDir, BLOB_DIR, id.slice(0, 2));
+    const final = this.path(id);
+    let w: BlobWriter | null = null;
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const file = await SequentialFileWriter.create(final, { direct: false });
+      w = new BlobWriter(id, file, final, final, new AgeEncryptor([this.recipient]), true);
+      await w.start();
+      await fsyncDir(dir);
+      return w;
+    } catch (e) {
+      await w?.abort();
+      throw asIoError(e, final);
+    }
+  }
+
   /** Stores a small buffer (a thumbnail) as a committed blob; returns its id. */
   async putBuffer(data: Buffer, id = newId()): Promise<string> {
     const w = await this.create(data.length, id);
     try {
-      await w.write(data);
-      await w.commit();
+      await w.commitWith(data);
       return w.id;
     } catch (e) {
       await w.abort();
@@ -175,7 +199,14 @@ export class BlobWriter {
     private readonly tmpPath: string,
     private readonly finalPath: string,
     private readonly encryptor: AgeEncryptor,
+    /** Written under its final name (BlobStore.createInPlace): nothing to move at the end. */
+    private readonly inPlace = false,
   ) {}
+
+  /** Writes the header now (a file begun ahead of its contents). */
+  async start(): Promise<void> {
+    if (!this.started) await this.put(this.encryptor.header);
+  }
 
   /** Encrypts and writes; the caller may reuse `plain` once the promise resolves. */
   async write(plain: Buffer): Promise<void> {
@@ -211,27 +242,55 @@ export class BlobWriter {
 
   /** Finishes the age file, fsyncs it and moves it into place. */
   async commit(): Promise<void> {
+    await this.finishWith(null);
+  }
+
+  /**
+   * write(plain) and commit() with the rest of the file in one write: a whole small file
+   * (a preview, a copy, an attachment) costs one write and one fsync, not three writes.
+   */
+  async commitWith(plain: Buffer): Promise<void> {
+    if (this.presealed) throw new Error('blob: commitWith() after writeSealed()');
+    await this.finishWith(plain);
+  }
+
+  private async finishWith(plain: Buffer | null): Promise<void> {
     try {
-      if (!this.started) await this.put(this.encryptor.header);
-      if (!this.presealed) await this.put(this.encryptor.final());
+      const parts: Buffer[] = [];
+      if (!this.started) parts.push(this.encryptor.header);
+      if (plain) parts.push(this.encryptor.push(plain));
+      if (!this.presealed) parts.push(this.encryptor.final());
+      const size = parts.reduce((n, p) => n + p.length, 0);
+      // Joined when small; a large file's parts are written as they are, not copied again.
+      if (size <= JOIN_MAX_BYTES) await this.put(Buffer.concat(parts));
+      else for (const p of parts) await this.put(p);
       await this.file.finish();
       this.done = true;
+      this.committed = true;
       this.encryptor.wipe();
-      await rename(this.tmpPath, this.finalPath);
-      await fsyncDir(join(this.finalPath, '..'));
+      if (!this.inPlace) {
+        await rename(this.tmpPath, this.finalPath);
+        await fsyncDir(join(this.finalPath, '..'));
+      }
     } catch (e) {
+      this.committed = false;
       await this.abort();
       throw asIoError(e, this.tmpPath);
     }
   }
 
-  /** Removes whatever was written. Safe to call more than once. */
+  /** Committed and in place: abort() leaves it (discard() removes it). */
+  private committed = false;
+
+  /** Removes whatever was written, unless committed. Safe to call more than once. */
   async abort(): Promise<void> {
     this.encryptor.wipe();
     if (!this.done) {
       this.done = true;
       await this.file.abort();
     }
+    // A committed file in place is under its final name: abort() never removes a saved blob.
+    if (this.inPlace && this.committed) return;
     await unlink(this.tmpPath).catch(() => undefined);
   }
 

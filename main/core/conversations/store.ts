@@ -268,8 +268,7 @@ export class DerivedFiles {
     this.written.push(w.id);
     const done = (async () => {
       try {
-        await w.write(data);
-        await w.commit();
+        await w.commitWith(data);
       } catch (e) {
         await w.abort();
         throw e;

@@ -68,10 +68,10 @@ export class CopyFileAhead {
     this.pending = new PendingBlobs(deps.db, deps.pendingMac);
   }
 
-  /** Records the id (a full disk throws here) and starts opening the file. */
+  /** Records the id (a full disk throws here) and starts the file under its final name. */
   begin(): void {
     this.pending.reserve();
-    const writer = this.deps.blobs.create(0, this.pending.next());
+    const writer = this.deps.blobs.createInPlace(this.pending.next());
     writer.catch(() => undefined); // its failure is met where it is taken
     this.writer = writer;
   }

@@ -171,29 +171,51 @@ async function coverInPipeline(
     .finally(() => mask.release());
   if (!alpha) return whileEncoding(covered, meanwhile);
   const [png, a] = await whileEncoding(Promise.all([covered, alpha]), meanwhile);
-  return a !== null && opaqueUnder(boxes, a) ? png : null;
+  return a !== null && opaqueUnder(boxes, upright, a) ? png : null;
 }
 
-/** A picture's alpha channel, as shown (EXIF orientation applied): one byte a pixel. */
+/** A picture's alpha channel, as shown (EXIF orientation applied), over `area`: a byte a pixel. */
 interface AlphaChannel {
   data: Buffer;
+  area: Area;
+}
+
+interface Area {
+  left: number;
+  top: number;
   width: number;
   height: number;
 }
 
+/** The smallest rectangle holding every pixel any box touches. */
+function boxesArea(
+  boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
+  width: number,
+  height: number,
+): Area {
+  const px = boxes.map((b) => boxPixels(b, width, height));
+  const left = Math.min(...px.map((p) => p.left));
+  const top = Math.min(...px.map((p) => p.top));
+  const right = Math.max(...px.map((p) => p.right));
+  const bottom = Math.max(...px.map((p) => p.bottom));
+  return { left, top, width: right - left, height: bottom - top };
+}
+
 /**
- * Reads the alpha channel (a decode of its own, on sharp's threads); null for a picture with
- * none, or one that cannot be decoded (the pixels' way then settles it). Never rejects.
+ * Reads the alpha channel under the boxes (a decode of its own, on sharp's threads, that
+ * stops at the lowest box; only that area is handed back); null for a picture with none, or
+ * one that cannot be decoded (the pixels' way then settles it). Never rejects.
  */
-function readAlpha(sharp: Sharp, bytes: Buffer): Promise<AlphaChannel | null> {
+function readAlpha(sharp: Sharp, bytes: Buffer, area: Area): Promise<AlphaChannel | null> {
   return sharp(bytes, DECODE)
     .rotate()
+    .extract(area)
     .extractChannel(3)
     .raw()
     .toBuffer({ resolveWithObject: true })
     .then(
       ({ data, info }) =>
-        info.channels === 1 ? { data, width: info.width, height: info.height } : null,
+        info.channels === 1 && data.length === area.width * area.height ? { data, area } : null,
       () => null,
     );
 }
@@ -203,14 +225,14 @@ const OPAQUE = Buffer.alloc(64 * 1024, 255);
 /** Whether every pixel any box touches is opaque, compared a row of a box at a time. */
 function opaqueUnder(
   boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
-  alpha: AlphaChannel,
+  upright: { width: number; height: number },
+  { data, area }: AlphaChannel,
 ): boolean {
-  const { data, width, height } = alpha;
-  if (data.length !== width * height) return false;
   for (const b of boxes) {
-    const { left, top, right, bottom } = boxPixels(b, width, height);
+    const { left, top, right, bottom } = boxPixels(b, upright.width, upright.height);
     for (let y = top; y < bottom; y++) {
-      for (let at = y * width + left, end = y * width + right; at < end; at += OPAQUE.length) {
+      const row = (y - area.top) * area.width - area.left;
+      for (let at = row + left, end = row + right; at < end; at += OPAQUE.length) {
         const n = Math.min(OPAQUE.length, end - at);
         if (data.compare(OPAQUE, 0, n, at, at + n) !== 0) return false;
       }
@@ -305,7 +327,9 @@ export async function redactPicture(
         boxes,
         upright,
         // Read beside the covering pipeline, on sharp's threads.
-        meta.hasAlpha === true ? readAlpha(sharp, bytes) : null,
+        meta.hasAlpha === true
+          ? readAlpha(sharp, bytes, boxesArea(boxes, upright.width, upright.height))
+          : null,
         once,
       );
     } catch {

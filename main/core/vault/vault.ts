@@ -1512,7 +1512,7 @@ export class Vault {
     this.assertContentAsIngested(item.id, what);
     const parts: Buffer[] = [];
     await this.verifyBlob(item.blobId, item.sha256, item.size, what, parts);
-    return Buffer.concat(parts);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   /**

@@ -15,51 +15,58 @@ import { blobFiles, killWhenPrinted } from '../../support/crash';
 const CHILD = fileURLToPath(new URL('../../support/copy-child.ts', import.meta.url));
 const db = (v: Vault): Database => (v as unknown as { db: Database }).db;
 
-function killOnceWritten(dir: string, id: string): Promise<void> {
-  return killWhenPrinted(CHILD, [dir, id], 'WRITTEN').then(() => undefined);
+function killAt(dir: string, id: string, at: 'WRITTEN' | 'BEGUN'): Promise<void> {
+  return killWhenPrinted(CHILD, [dir, id, at], at).then(() => undefined);
 }
 
 describe('a redacted copy killed part-way (kill -9)', () => {
-  it('leaves the original untouched and no copy; the files it wrote are deleted and logged', async () => {
-    const root = await tempDir();
-    const dir = join(root, 'vault');
-    const png = await makeScreenshotPng(400, 800);
-    await writeFile(join(root, 'reply.png'), png);
-    const { vault } = await newVault(dir);
-    await vault.add([join(root, 'reply.png')]);
-    const original = vault.list()[0]!;
-    const before = await blobFiles(dir);
-    await vault.lock();
+  it.each([
+    ['once its files are written', 'WRITTEN' as const],
+    ['with its file begun (header only) while the PNG is made', 'BEGUN' as const],
+  ])(
+    '%s: the original untouched, no copy; the files it wrote deleted and logged',
+    async (_, at) => {
+      const root = await tempDir();
+      const dir = join(root, 'vault');
+      const png = await makeScreenshotPng(400, 800);
+      await writeFile(join(root, 'reply.png'), png);
+      const { vault } = await newVault(dir);
+      await vault.add([join(root, 'reply.png')]);
+      const original = vault.list()[0]!;
+      const before = await blobFiles(dir);
+      await vault.lock();
 
-    await killOnceWritten(dir, original.id);
-    // The copy was written beside the original's files (its preview comes once it is saved).
-    expect((await blobFiles(dir)).length).toBeGreaterThanOrEqual(before.length + 1);
+      await killAt(dir, original.id, at);
+      // The copy was written beside the original's files (its preview comes once it is saved).
+      expect((await blobFiles(dir)).length).toBeGreaterThanOrEqual(before.length + 1);
 
-    const v = await Vault.unlock(dir, PASSPHRASE);
-    try {
-      expect(v.notices.join(' ')).toMatch(/interrupted before it was saved/);
-      expect(v.list().map((i) => i.id)).toEqual([original.id]);
-      expect(await blobFiles(dir)).toEqual(before);
-      expect(await v.quarantined()).toEqual([]);
-      expect(db(v).prepare('SELECT count(*) FROM redactions').pluck().get()).toBe(0);
-      const repair = v.log().find((e) => e.action === 'repair')!;
-      expect(
-        (repair.details as { removedUnsavedImport: string[] }).removedUnsavedImport.length,
-      ).toBeGreaterThanOrEqual(1);
-      expect((await v.check()).problems).toEqual([]);
-      const parts: Buffer[] = [];
-      for await (const chunk of v.verifiedContent(original.id)) parts.push(chunk);
-      expect(sha256(Buffer.concat(parts))).toBe(sha256(png));
+      const v = await Vault.unlock(dir, PASSPHRASE);
+      try {
+        expect(v.notices.join(' ')).toMatch(/interrupted before it was saved/);
+        expect(v.list().map((i) => i.id)).toEqual([original.id]);
+        expect(await blobFiles(dir)).toEqual(before);
+        expect(await v.quarantined()).toEqual([]);
+        expect(db(v).prepare('SELECT count(*) FROM redactions').pluck().get()).toBe(0);
+        const repair = v.log().find((e) => e.action === 'repair')!;
+        expect(
+          (repair.details as { removedUnsavedImport: string[] }).removedUnsavedImport.length,
+        ).toBeGreaterThanOrEqual(1);
+        expect((await v.check()).problems).toEqual([]);
+        const parts: Buffer[] = [];
+        for await (const chunk of v.verifiedContent(original.id)) parts.push(chunk);
+        expect(sha256(Buffer.concat(parts))).toBe(sha256(png));
 
-      // Made again, it is saved whole.
-      const made = await v.makeRedactedCopy(original.id, [
-        { x: 100_000, y: 100_000, w: 300_000, h: 50_000, reason: 'address', otherReason: null },
-      ]);
-      expect(made.alreadyMade).toBe(false);
-      expect(v.list()).toHaveLength(2);
-      expect((await v.check()).problems).toEqual([]);
-    } finally {
-      await v.lock();
-    }
-  }, 60_000);
+        // Made again, it is saved whole.
+        const made = await v.makeRedactedCopy(original.id, [
+          { x: 100_000, y: 100_000, w: 300_000, h: 50_000, reason: 'address', otherReason: null },
+        ]);
+        expect(made.alreadyMade).toBe(false);
+        expect(v.list()).toHaveLength(2);
+        expect((await v.check()).problems).toEqual([]);
+      } finally {
+        await v.lock();
+      }
+    },
+    60_000,
+  );
 });

@@ -270,6 +270,36 @@ describe('covering in the decode pipeline (opaque colour pictures) or in the dec
     });
   }
 
+  it('a turned PNG with alpha: the pixels under the boxes as shown are the ones checked', async () => {
+    const { data, info } = await sharp(await shot())
+      .ensureAlpha(1)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const stored = { width: info.width, height: info.height, channels: 4 as const };
+    // Orientation 6 shows the stored picture turned a quarter clockwise: upright (u, v) is
+    // stored (v, height - 1 - u).
+    const upright = { width: info.height, height: info.width };
+    const box = boxPixels(boxes[0]!, upright.width, upright.height);
+    const turned = async (u: number, v: number) => {
+      const one = Buffer.from(data);
+      one[((info.height - 1 - u) * info.width + v) * 4 + 3] = 254;
+      const png = await sharp(one, { raw: stored })
+        .withMetadata({ orientation: 6 })
+        .png()
+        .toBuffer();
+      const shown = await sharp(png).rotate().raw().toBuffer({ resolveWithObject: true });
+      expect(shown.data[(v * upright.width + u) * 4 + 3]).toBe(254); // where it is shown
+      return png;
+    };
+    const under = await turned(box.left + 3, box.top + 1);
+    const out = await redactPicture(under, boxes);
+    expect(out.covered).toBe('in-pixels');
+    await expectRedacted(under, out.png, boxes);
+    // Just right of the box as shown: not under it, so the pipeline's copy is used.
+    const beside = await turned(box.right, box.top);
+    expect((await redactPicture(beside, boxes)).covered).toBe('in-pipeline');
+  });
+
   it('one copy after another, or at once, each covers its own boxes only (the mask is reused)', async () => {
     const original = await sharp(await shot())
       .ensureAlpha(1)
