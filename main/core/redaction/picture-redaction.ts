@@ -87,6 +87,8 @@ function coverableInPipeline(meta: Metadata): boolean {
  * a box touches, which are 0. ANDed with the picture, it makes those pixels black and leaves
  * every other byte as it was (alpha included: a box's alpha is the picture's, so this is a
  * full cover only for an opaque picture, which is why a picture with alpha is checked).
+ * Four bytes a pixel for a picture with alpha; one for a picture without (libvips applies a
+ * one-band mask to every band), so a 48-megapixel photo's mask is 48 MB.
  */
 class CoverMask {
   /** Kept for the next picture of the same size (most are one phone's screenshots). */
@@ -100,7 +102,7 @@ class CoverMask {
     boxes: readonly Pick<RedactionBox, 'x' | 'y' | 'w' | 'h'>[],
     private readonly width: number,
     height: number,
-    private readonly channels: 3 | 4,
+    private readonly channels: 1 | 4,
   ) {
     const size = width * height * channels;
     // A fresh mask is 4 bytes a pixel the kernel must map and fill: a few ms for a screenshot.
@@ -113,7 +115,7 @@ class CoverMask {
       for (let y = top; y < bottom; y++) {
         const row = y * width * channels;
         this.bytes.fill(
-          channels === 3 ? 0 : KEEP_ALPHA,
+          channels === 1 ? 0 : KEEP_ALPHA,
           row + left * channels,
           row + right * channels,
         );
@@ -161,7 +163,7 @@ async function coverInPipeline(
   alpha: Promise<AlphaChannel | null> | null,
   meanwhile: () => void,
 ): Promise<Buffer | null> {
-  const channels = alpha ? 4 : 3;
+  const channels = alpha ? 4 : 1;
   const mask = new CoverMask(boxes, upright.width, upright.height, channels);
   const covered = sharp(bytes, DECODE)
     .rotate()
