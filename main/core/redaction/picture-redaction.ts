@@ -72,9 +72,8 @@ let loaded: Sharp | undefined;
 const DECODE = { limitInputPixels: MAX_REDACT_PIXELS, failOn: 'error' } as const;
 
 /**
- * Whether the picture decodes to the pixels libvips composites in (8-bit sRGB, with or without
- * alpha), so that covering its boxes in the decode pipeline changes nothing else. Grey and
- * 16-bit pictures would be converted by the composite: they are covered in their pixels.
+ * Whether the picture decodes to 8-bit colour (sRGB, with or without alpha), the pixels a
+ * CoverMask is made for. Grey, 16-bit and CMYK pictures are covered in their pixels.
  */
 function coverableInPipeline(meta: Metadata): boolean {
   return (
@@ -105,7 +104,7 @@ class CoverMask {
     private readonly channels: 1 | 4,
   ) {
     const size = width * height * channels;
-    // A fresh mask is 4 bytes a pixel the kernel must map and fill: a few ms for a screenshot.
+    // A fresh mask is memory the kernel must map and fill: a few ms for a screenshot's.
     const spare = CoverMask.spare;
     CoverMask.spare = null;
     this.bytes = spare?.length === size ? spare : Buffer.alloc(size, 0xff);
