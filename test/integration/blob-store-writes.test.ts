@@ -95,6 +95,8 @@ describe('blobs written whole', () => {
     await w.commitWith(randomBytes(1000));
     await expect(blobs.readWhole(w.id, 1000)).resolves.toHaveLength(1000);
     await truncate(blobs.path(w.id), 1024 * 1024 * 1024);
-    await expect(blobs.readWhole(w.id, 1000)).rejects.toThrow(/far more than it should hold/);
+    await expect(blobs.readWhole(w.id, 1000)).rejects.toThrow(
+      /far more than the 1,000 bytes it should hold/,
+    );
   });
 });

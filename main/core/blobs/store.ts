@@ -25,6 +25,7 @@ const TMP_SUFFIX = '.tmp';
 const DIRECT_MIN_BYTES = 8 * 1024 * 1024;
 /** A file's last parts are joined into one write up to this size. */
 const JOIN_MAX_BYTES = 1024 * 1024;
+const bytes = (n: number): string => `${n.toLocaleString('en-GB')} bytes`;
 /** More than any header the vault writes (one X25519 stanza, about 200 bytes). */
 const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -108,7 +109,10 @@ export class BlobStore {
     try {
       const { size } = await fh.stat();
       if (size > encryptedPayloadSize(plainSize) + MAX_HEADER_BYTES) {
-        throw new AgeError('PAYLOAD', `The file is ${size} bytes, far more than it should hold.`);
+        throw new AgeError(
+          'PAYLOAD',
+          `The file on disk is ${bytes(size)}, far more than the ${bytes(plainSize)} it should hold.`,
+        );
       }
       return decrypt(await fh.readFile(), [this.identity], { armored: false });
     } finally {
@@ -192,6 +196,8 @@ export class BlobWriter {
   private started = false;
   private presealed = false;
   private done = false;
+  /** Finished and in place: abort() leaves it (discard() removes it). */
+  private committed = false;
 
   constructor(
     readonly id: string,
@@ -266,31 +272,29 @@ export class BlobWriter {
       else for (const p of parts) await this.put(p);
       await this.file.finish();
       this.done = true;
-      this.committed = true;
       this.encryptor.wipe();
       if (!this.inPlace) {
         await rename(this.tmpPath, this.finalPath);
         await fsyncDir(join(this.finalPath, '..'));
       }
+      this.committed = true;
     } catch (e) {
-      this.committed = false;
       await this.abort();
       throw asIoError(e, this.tmpPath);
     }
   }
 
-  /** Committed and in place: abort() leaves it (discard() removes it). */
-  private committed = false;
-
-  /** Removes whatever was written, unless committed. Safe to call more than once. */
+  /**
+   * Removes whatever was written, unless it was committed: a writer that may or may not have
+   * been used is let go with abort(). Safe to call more than once.
+   */
   async abort(): Promise<void> {
     this.encryptor.wipe();
+    if (this.committed) return;
     if (!this.done) {
       this.done = true;
       await this.file.abort();
     }
-    // A committed file in place is under its final name: abort() never removes a saved blob.
-    if (this.inPlace && this.committed) return;
     await unlink(this.tmpPath).catch(() => undefined);
   }
 

@@ -192,22 +192,21 @@ export class DerivedFiles {
     name: string,
     op: DeriveOp,
     reason: string,
-    /** `writer`: its file, opened ahead by the caller (see CopyFileAhead); removed if unused. */
-    { made, writer }: { made?: EvidenceFacts; writer?: Promise<BlobWriter> | null } = {},
+    /**
+     * `writer`: its file, opened ahead by the caller (see CopyFileAhead), who lets it go if
+     * it was not used (the bytes were stored before).
+     */
+    { made, writer = null }: { made?: EvidenceFacts; writer?: Promise<BlobWriter> | null } = {},
   ): Promise<string> {
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const sha256 = createHash('sha256').update(data).digest('hex');
-    const known = this.bySha.get(sha256) ?? this.deps.items.findBySha256(sha256)?.id;
-    if (known) {
-      await writer?.then(
-        (w) => w.abort(),
-        () => undefined,
-      );
-      if (!this.bySha.has(sha256)) {
-        this.bySha.set(sha256, known);
-        this.linked.push(known);
-      }
-      return known;
+    const mine = this.bySha.get(sha256);
+    if (mine) return mine;
+    const existing = this.deps.items.findBySha256(sha256);
+    if (existing) {
+      this.bySha.set(sha256, existing.id);
+      this.linked.push(existing.id);
+      return existing.id;
     }
     const facts = made ?? (await examine(data, name));
     // Held until the transaction: past a budget, a file's text is left out of search (said).
@@ -220,7 +219,7 @@ export class DerivedFiles {
         );
       }
     }
-    const blobId = await this.put(data, writer ?? undefined);
+    const blobId = await this.put(data, writer);
     let thumbId: string | null = null;
     let thumbSha256: string | null = null;
     let thumbSize = 0;
@@ -263,7 +262,7 @@ export class DerivedFiles {
    * another, each costs a disk flush: thousands of attachments in a mailbox). settle() waits
    * for them all before the transaction that refers to them.
    */
-  private async put(data: Buffer, opened?: Promise<BlobWriter>): Promise<string> {
+  private async put(data: Buffer, opened: Promise<BlobWriter> | null = null): Promise<string> {
     const w = await (opened ?? this.deps.blobs.create(data.length, this.pending.next()));
     this.written.push(w.id);
     const done = (async () => {

@@ -62,7 +62,8 @@ export function copyName(original: string, what: string, extension: string): str
  */
 export class CopyFileAhead {
   readonly pending: PendingBlobs;
-  private writer: Promise<BlobWriter> | null = null;
+  /** The file begun, once begin() ran; its failure (a full disk) is met where it is used. */
+  file: Promise<BlobWriter> | null = null;
 
   constructor(private readonly deps: StoreDeps) {
     this.pending = new PendingBlobs(deps.db, deps.pendingMac);
@@ -71,24 +72,21 @@ export class CopyFileAhead {
   /** Records the id (a full disk throws here) and starts the file under its final name. */
   begin(): void {
     this.pending.reserve();
-    const writer = this.deps.blobs.createInPlace(this.pending.next());
-    writer.catch(() => undefined); // its failure is met where it is taken
-    this.writer = writer;
+    this.file = this.deps.blobs.createInPlace(this.pending.next());
+    this.file.catch(() => undefined);
   }
 
-  /** The file begun, handed over once; null if begin() never ran. */
-  take(): Promise<BlobWriter> | null {
-    const writer = this.writer;
-    this.writer = null;
-    return writer;
-  }
-
-  /** Nothing is saved: a file begun and not handed over is removed, the record dropped. */
-  async abandon(): Promise<void> {
-    await this.take()?.then(
+  /** Lets the file go: removed unless it was saved (the copy was made before, or failed). */
+  async release(): Promise<void> {
+    await this.file?.then(
       (w) => w.abort(),
       () => undefined,
     );
+  }
+
+  /** Nothing is saved: the file removed, the record dropped. */
+  async abandon(): Promise<void> {
+    await this.release();
     try {
       this.pending.clear();
     } catch {
@@ -124,9 +122,12 @@ export async function storeCopy(
       copy.name,
       OP[record.kind],
       record.kind === 'location' ? 'copy without location' : 'redacted copy',
-      { made: copy.facts, writer: ahead.take() },
+      { made: copy.facts, writer: ahead.file },
     );
     await files.settle();
+    // Saved by now if it was used; not used when the same copy was made before, and let go
+    // before the transaction drops its pending record.
+    await ahead.release();
     const now = new Date();
     let made: CopyMade | null = null;
     deps.db.transaction(() => {

@@ -20,6 +20,7 @@ interface Waiting {
   id: string;
   blobId: string;
   sha256: string;
+  size: number;
 }
 
 export class CopyPreviews {
@@ -107,7 +108,7 @@ export class CopyPreviews {
   private next(): Waiting | null {
     const rows = this.deps.db
       .prepare(
-        `SELECT i.id, i.blob_id AS blobId, i.sha256 FROM redactions r JOIN items i ON i.id = r.item_id
+        `SELECT i.id, i.blob_id AS blobId, i.sha256, i.size FROM redactions r JOIN items i ON i.id = r.item_id
          WHERE r.kind = 'picture' AND i.thumb_blob_id IS NULL
          ORDER BY r.made_at, i.id LIMIT ?`,
       )
@@ -164,13 +165,7 @@ export class CopyPreviews {
 
   /** The stored copy, decrypted, and checked against its SHA-256. */
   private async read(c: Waiting): Promise<Buffer> {
-    const age = await this.deps.blobs.open(c.blobId);
-    let bytes: Buffer;
-    try {
-      bytes = await age.read(0, age.size);
-    } finally {
-      await age.close().catch(() => undefined);
-    }
+    const bytes = await this.deps.blobs.readWhole(c.blobId, c.size);
     if (createHash('sha256').update(bytes).digest('hex') !== c.sha256)
       throw new Error('its file does not match its SHA-256');
     return bytes;
